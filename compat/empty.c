@@ -1,0 +1,2 @@
+/* Keeps libcompat.a non-empty on systems whose libc has everything. */
+int compat_empty;

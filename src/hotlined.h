@@ -1,0 +1,14 @@
+/*
+ * hotlined: the 12345 hotline SMS/USSD gateway daemon.
+ * Shared structures first, then one section per source file.
+ */
+#ifndef HOTLINED_H
+#define HOTLINED_H
+
+#include "compat.h"
+#include "log.h"
+#include "util.h"
+
+#define HOTLINED_CONF	SYSCONFDIR "/hotlined.conf"
+
+#endif /* HOTLINED_H */

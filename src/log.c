@@ -1,0 +1,359 @@
+/*
+ * The operator log, after OpenBSD log.c but for people who tail a file:
+ * "2026-11-26T19:22:01.123+08:00 info  smpp   bound smsc=main mode=trx".
+ * The first word of every message is the module; phone numbers go through
+ * log_msisdn() and citizen text through log_snippet().
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/time.h>
+
+#include "log.h"
+
+static int	 log_dests = LOG_TO_STDERR;
+static int	 log_level = LOG_L_INFO;
+static int	 log_fd = -1;
+static const char *log_levels[] = { "warn", "info", "debug", "trace" };
+
+static void	 log_emit(int, const char *, const char *);
+
+void
+log_init(int dests, int level, const char *ident)
+{
+	log_dests = dests;
+	log_level = level;
+	if (dests & LOG_TO_SYSLOG)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	tzset();
+}
+
+int
+log_reopen(const char *path)
+{
+	int	fd;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd == -1)
+		return -1;
+	if (log_fd != -1)
+		close(log_fd);
+	log_fd = fd;
+	log_dests |= LOG_TO_FILE;
+	return 0;
+}
+
+void
+log_close(void)
+{
+	if (log_fd != -1)
+		close(log_fd);
+	log_fd = -1;
+	log_dests &= ~LOG_TO_FILE;
+	if (log_dests & LOG_TO_SYSLOG)
+		closelog();
+}
+
+void
+log_setlevel(int level)
+{
+	if (level < LOG_L_WARN)
+		level = LOG_L_WARN;
+	if (level > LOG_L_TRACE)
+		level = LOG_L_TRACE;
+	log_level = level;
+}
+
+int
+log_getlevel(void)
+{
+	return log_level;
+}
+
+const char *
+log_strlevel(int level)
+{
+	if (level < 0 || level >= (int)nitems(log_levels))
+		return "?";
+	return log_levels[level];
+}
+
+int
+log_parselevel(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(log_levels); i++)
+		if (strcmp(s, log_levels[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+log_timestamp(char *buf, size_t len)
+{
+	struct timeval	 tv;
+	struct tm	 tm;
+	char		 date[32], zone[8];
+
+	gettimeofday(&tv, NULL);
+	localtime_r(&tv.tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);	/* +0800 */
+	snprintf(buf, len, "%s.%03ld%.3s:%.2s", date,
+	    (long)(tv.tv_usec / 1000), zone, zone + 3);
+}
+
+/* Write one finished line to every destination. */
+static void
+log_emit(int level, const char *what, const char *msg)
+{
+	static const int prio[] = { LOG_WARNING, LOG_INFO, LOG_DEBUG, LOG_DEBUG };
+	char		 line[8192], ts[40], module[16];
+	const char	*sp, *rest;
+	size_t		 mlen;
+	int		 n;
+
+	sp = strchr(msg, ' ');
+	mlen = sp ? (size_t)(sp - msg) : strlen(msg);
+	if (mlen >= sizeof(module))
+		mlen = 0;
+	memcpy(module, msg, mlen);
+	module[mlen] = '\0';
+	rest = msg + mlen + (sp && mlen ? 1 : 0);
+
+	if (log_dests & LOG_TO_SYSLOG)
+		syslog(prio[level], "%s %s", what, msg);
+	if (!(log_dests & (LOG_TO_STDERR | LOG_TO_FILE)))
+		return;
+	log_timestamp(ts, sizeof(ts));
+	n = snprintf(line, sizeof(line), "%s %-5s %-6s %s\n", ts, what,
+	    module, rest);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line)) {
+		n = sizeof(line) - 1;
+		line[n - 1] = '\n';
+	}
+	if ((log_dests & LOG_TO_FILE) && log_fd != -1)
+		(void)!write(log_fd, line, (size_t)n);
+	if (log_dests & LOG_TO_STDERR)
+		(void)!write(STDERR_FILENO, line, (size_t)n);
+}
+
+void
+vlog(int level, const char *fmt, va_list ap)
+{
+	char	msg[4096];
+	int	saved = errno;
+
+	if (level > log_level)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_emit(level, level == LOG_L_WARN ? "warn" : log_strlevel(level), msg);
+	errno = saved;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	char	 msg[4096];
+	va_list	 ap;
+	int	 saved = errno;
+	size_t	 n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = strlen(msg);
+	snprintf(msg + n, sizeof(msg) - n, " error=\"%s\"", strerror(saved));
+	log_emit(LOG_L_WARN, "warn", msg);
+	errno = saved;
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_L_WARN, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_L_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_L_DEBUG, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_trace(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_L_TRACE, fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	char	 msg[4096];
+	va_list	 ap;
+	int	 saved = errno;
+	size_t	 n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = strlen(msg);
+	snprintf(msg + n, sizeof(msg) - n, " error=\"%s\"", strerror(saved));
+	log_emit(LOG_L_WARN, "fatal", msg);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	char	msg[4096];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_emit(LOG_L_WARN, "fatal", msg);
+	exit(1);
+}
+
+/*
+ * Keep the first three and last four characters of a long number, the last
+ * two of a short one, and nothing of a very short one; a leading '+' stays.
+ */
+const char *
+log_msisdn(const char *msisdn, char *buf, size_t len)
+{
+	char	 out[LOG_MSISDN_MAX];
+	size_t	 n, head, tail, o = 0;
+	int	 plus = 0;
+
+	if (msisdn == NULL || *msisdn == '\0') {
+		strlcpy(buf, "-", len);
+		return buf;
+	}
+	if (*msisdn == '+') {
+		plus = 1;
+		msisdn++;
+	}
+	n = strnlen(msisdn, 64);
+	if (n >= 8) {
+		head = 3;
+		tail = 4;
+	} else if (n >= 5) {
+		head = 0;
+		tail = 2;
+	} else {
+		head = 0;
+		tail = 0;
+	}
+	if (plus)
+		out[o++] = '+';
+	for (size_t i = 0; i < head; i++)
+		out[o++] = (msisdn[i] >= '0' && msisdn[i] <= '9') ||
+		    (msisdn[i] >= 'A' && msisdn[i] <= 'z') ? msisdn[i] : '?';
+	memcpy(out + o, "****", 4);
+	o += 4;
+	for (size_t i = n - tail; i < n; i++)
+		out[o++] = (msisdn[i] >= '0' && msisdn[i] <= '9') ||
+		    (msisdn[i] >= 'A' && msisdn[i] <= 'z') ? msisdn[i] : '?';
+	out[o] = '\0';
+	strlcpy(buf, out, len);
+	return buf;
+}
+
+/*
+ * Quote text for a log line: control characters, quotes and backslashes are
+ * escaped so no input can forge a line, invalid UTF-8 bytes become \xNN, and
+ * the result is cut (with "...") to fit len.  UTF-8 sequences are never split.
+ */
+const char *
+log_snippet(const char *text, size_t textlen, char *buf, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)text;
+	size_t			 i = 0, o = 0, need, seq;
+	char			 tmp[8];
+
+	if (len < 8) {
+		if (len > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	while (i < textlen) {
+		unsigned char c = p[i];
+
+		seq = 1;
+		if (c == '\\' || c == '"') {
+			tmp[0] = '\\';
+			tmp[1] = (char)c;
+			need = 2;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			tmp[0] = '\\';
+			tmp[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			need = 2;
+		} else if (c < 0x20 || c == 0x7f) {
+			snprintf(tmp, sizeof(tmp), "\\x%02x", c);
+			need = 4;
+		} else if (c < 0x80) {
+			tmp[0] = (char)c;
+			need = 1;
+		} else {
+			seq = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+			    (c & 0xf8) == 0xf0 ? 4 : 0;
+			if (seq == 0 || i + seq > textlen)
+				seq = 0;
+			for (size_t k = 1; k < seq; k++)
+				if ((p[i + k] & 0xc0) != 0x80)
+					seq = 0;
+			if (seq == 0) {
+				snprintf(tmp, sizeof(tmp), "\\x%02x", c);
+				need = 4;
+				seq = 1;
+			} else {
+				memcpy(tmp, p + i, seq);
+				need = seq;
+			}
+		}
+		if (o + need + 4 > len) {	/* room for "..." and NUL */
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(buf + o, tmp, need);
+		o += need;
+		i += seq;
+	}
+	buf[o] = '\0';
+	return buf;
+}

@@ -1,0 +1,138 @@
+/* xmalloc family (fatal on exhaustion, as in OpenBSD) and the movable clock. */
+#include "compat.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "log.h"
+#include "util.h"
+
+static int64_t	clock_offset;
+static int	clock_env_read;
+
+void *
+xmalloc(size_t size)
+{
+	void	*p;
+
+	if (size == 0)
+		fatalx("util xmalloc: zero size");
+	if ((p = malloc(size)) == NULL)
+		fatal("util xmalloc: allocating %zu bytes", size);
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void	*p;
+
+	if (size == 0 || nmemb == 0)
+		fatalx("util xcalloc: zero size");
+	if ((p = calloc(nmemb, size)) == NULL)
+		fatal("util xcalloc: allocating %zu * %zu bytes", nmemb, size);
+	return p;
+}
+
+void *
+xreallocarray(void *ptr, size_t nmemb, size_t size)
+{
+	void	*p;
+
+	if (nmemb == 0 || size == 0)
+		fatalx("util xreallocarray: zero size");
+	if (SIZE_MAX / nmemb < size)
+		fatalx("util xreallocarray: %zu * %zu overflows", nmemb, size);
+	if ((p = realloc(ptr, nmemb * size)) == NULL)
+		fatal("util xreallocarray: allocating %zu * %zu bytes", nmemb, size);
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char	*p;
+
+	if ((p = strdup(s)) == NULL)
+		fatal("util xstrdup");
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	if ((p = strndup(s, n)) == NULL)
+		fatal("util xstrndup");
+	return p;
+}
+
+int
+xasprintf(char **ret, const char *fmt, ...)
+{
+	va_list	ap;
+	int	i;
+
+	va_start(ap, fmt);
+	i = vasprintf(ret, fmt, ap);
+	va_end(ap);
+	if (i < 0 || *ret == NULL)
+		fatal("util xasprintf");
+	return i;
+}
+
+static void
+clock_read_env(void)
+{
+	const char	*s, *err;
+	long long	 v;
+
+	clock_env_read = 1;
+	if ((s = getenv("HOTLINED_CLOCK_OFFSET")) == NULL)
+		return;
+	v = strtonum(s, -10LL * 365 * 86400, 10LL * 365 * 86400, &err);
+	if (err != NULL)
+		log_warnx("util HOTLINED_CLOCK_OFFSET is %s, ignored", err);
+	else
+		clock_offset = v;
+}
+
+time_t
+clock_now(void)
+{
+	if (!clock_env_read)
+		clock_read_env();
+	return time(NULL) + (time_t)clock_offset;
+}
+
+uint64_t
+clock_now_ms(void)
+{
+	struct timeval	tv;
+
+	if (!clock_env_read)
+		clock_read_env();
+	gettimeofday(&tv, NULL);
+	return ((uint64_t)tv.tv_sec + (uint64_t)clock_offset) * 1000 +
+	    (uint64_t)tv.tv_usec / 1000;
+}
+
+void
+clock_set_offset(int64_t seconds)
+{
+	clock_env_read = 1;
+	clock_offset = seconds;
+}
+
+uint64_t
+clock_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}

@@ -1,0 +1,26 @@
+/* Memory helpers that never return NULL (fatal on exhaustion) and the clock. */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * The daemon's idea of "now".  Tests move it with clock_set_offset() (or the
+ * HOTLINED_CLOCK_OFFSET environment variable, seconds) instead of sleeping.
+ */
+time_t	 clock_now(void);
+uint64_t clock_now_ms(void);
+void	 clock_set_offset(int64_t seconds);
+/* Monotonic milliseconds, for timeouts and latency. */
+uint64_t clock_mono_ms(void);
+
+#endif /* UTIL_H */
