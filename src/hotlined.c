@@ -1,19 +1,27 @@
 /*
- * hotlined main(): options, daemon lifecycle, signals and the event loop.
+ * hotlined main(): options, configuration, start-up refusals, detaching,
+ * the pid file, signals and the event loop.  Everything the rooms share
+ * lives in libhotline.a; this file only wires it together.
  */
 #include "hotlined.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
 static void	usage(void) __attribute__((noreturn));
 static void	hotlined_signal(evutil_socket_t, short, void *);
+static void	hotlined_refuse(const char *) __attribute__((noreturn));
+static int	hotlined_check(struct hotlined_conf *);
 
-static struct event_base *base;
+static struct hotlined_conf	 conf;
+static int			 base_level;	/* level after config and -v */
+static int			 log_stderr = 1;	/* the log reaches stderr */
 
 static void
 usage(void)
@@ -22,17 +30,74 @@ usage(void)
 	exit(1);
 }
 
+/* One line on stderr (and in the log, if open), then exit 1. */
+static void
+hotlined_refuse(const char *why)
+{
+	log_warnx("hotlined refusing to start: %s", why);
+	if (!log_stderr)
+		fprintf(stderr, "hotlined: refusing to start: %s\n", why);
+	exit(1);
+}
+
+/* -t: the file, the files it references, and the start-up refusals. */
+static int
+hotlined_check(struct hotlined_conf *c)
+{
+	struct conf_errors	errs;
+
+	memset(&errs, 0, sizeof(errs));
+	/*
+	 * TODO(rooms): register deeper checks before this point, e.g.
+	 * conf_add_check("templates", template_conf_check, NULL);
+	 * conf_add_check("rules", intake_conf_check, NULL);
+	 * conf_add_check("calendar", calendar_conf_check, NULL);
+	 */
+	conf_check_files(c, &errs);
+	daemon_preflight(c, &errs);
+	if (errs.n > 0) {
+		fputs(errs.buf, stderr);
+		conf_errors_free(&errs);
+		return 1;
+	}
+	printf("configuration OK\n");
+	return 0;
+}
+
 static void
 hotlined_signal(evutil_socket_t sig, short ev, void *arg)
 {
+	int	level;
+
 	switch (sig) {
 	case SIGTERM:
+		hotlined_shutdown("SIGTERM");
+		break;
 	case SIGINT:
-		log_info("hotlined shutting down signal=%d", (int)sig);
-		event_base_loopexit(base, NULL);
+		hotlined_shutdown("SIGINT");
 		break;
 	case SIGHUP:
-		log_info("hotlined reload");
+		if (log_reopen(conf.log_file) == -1)
+			log_warn("hotlined cannot reopen log file path=%s, "
+			    "keeping the old one", conf.log_file);
+		log_info("hotlined SIGHUP log reopened path=%s", conf.log_file);
+		hotlined_reload();
+		break;
+	case SIGUSR1:
+		/* up one step; after trace, back to info */
+		level = log_getlevel() + 1;
+		if (level > LOG_L_TRACE)
+			level = LOG_L_INFO;
+		log_setlevel(level);
+		log_info("hotlined SIGUSR1 log-level=%s", log_strlevel(level));
+		break;
+	case SIGUSR2:
+		/* down one step, not below warn; say so while still seen */
+		level = log_getlevel() - 1;
+		if (level < LOG_L_WARN)
+			level = LOG_L_WARN;
+		log_info("hotlined SIGUSR2 log-level=%s", log_strlevel(level));
+		log_setlevel(level);
 		break;
 	default:
 		break;
@@ -42,18 +107,31 @@ hotlined_signal(evutil_socket_t sig, short ev, void *arg)
 int
 main(int argc, char *argv[])
 {
-	struct event	*ev_term, *ev_int, *ev_hup;
-	const char	*conffile = HOTLINED_CONF;
-	int		 ch, foreground = 0, verbose = LOG_L_INFO, check = 0;
+	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1,
+				    SIGUSR2 };
+	struct event		*ev_sig[nitems(sigs)];
+	struct event_base	*base;
+	struct conf_errors	 errs;
+	const char		*conffile = HOTLINED_CONF;
+	char			*p, *nl;
+	char			 err[1024];
+	size_t			 i;
+	int			 ch, foreground = 0, verbose = 0, check = 0;
+	int			 debug = 0, dests;
 
-	while ((ch = getopt(argc, argv, "c:ftvV")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dfntvV")) != -1) {
 		switch (ch) {
 		case 'c':
 			conffile = optarg;
 			break;
+		case 'd':
+			debug = 1;
+			foreground = 1;
+			break;
 		case 'f':
 			foreground = 1;
 			break;
+		case 'n':
 		case 't':
 			check = 1;
 			break;
@@ -69,29 +147,85 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
-	log_init(LOG_TO_STDERR, verbose, "hotlined");
-	if (check) {
-		printf("configuration OK\n");
-		return 0;
+	log_init(LOG_TO_STDERR, LOG_L_INFO, "hotlined");
+
+	memset(&errs, 0, sizeof(errs));
+	if (conf_load(conffile, &conf, &errs) == -1) {
+		fputs(errs.buf, stderr);
+		conf_errors_free(&errs);
+		return 1;
 	}
-	(void)foreground;
-	(void)conffile;
+	if (check) {
+		ch = hotlined_check(&conf);
+		conf_free(&conf);
+		return ch;
+	}
+
+	base_level = conf.log_level + verbose;
+	if (debug && base_level < LOG_L_DEBUG)
+		base_level = LOG_L_DEBUG;
+	if (base_level > LOG_L_TRACE)
+		base_level = LOG_L_TRACE;
+
+	if (daemon_preflight(&conf, &errs) == -1) {
+		/* one line each: "hotlined: refusing to start: file:line: why" */
+		for (p = errs.buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+			fprintf(stderr, "hotlined: refusing to start: %.*s\n",
+			    (int)(nl - p), p);
+		conf_errors_free(&errs);
+		return 1;
+	}
+	dests = LOG_TO_FILE | (foreground ? LOG_TO_STDERR : 0) |
+	    (conf.log_syslog ? LOG_TO_SYSLOG : 0);
+	log_init(dests, base_level, "hotlined");
+	log_stderr = foreground;
+	if (log_reopen(conf.log_file) == -1) {
+		snprintf(err, sizeof(err), "log file %s: %s", conf.log_file,
+		    strerror(errno));
+		log_init(LOG_TO_STDERR, base_level, "hotlined");
+		log_stderr = 1;
+		hotlined_refuse(err);
+	}
+	if (daemon_pidfile_open(conf.pid_file, err, sizeof(err)) == -1)
+		hotlined_refuse(err);
+	if (!foreground) {
+		if (daemon_detach(err, sizeof(err)) == -1)
+			hotlined_refuse(err);
+		log_init(dests & ~LOG_TO_STDERR, base_level, "hotlined");
+	}
+	if (daemon_pidfile_write() == -1)
+		hotlined_refuse("cannot write the pid file");
 
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatalx("hotlined event_base_new failed");
-	ev_term = evsignal_new(base, SIGTERM, hotlined_signal, NULL);
-	ev_int = evsignal_new(base, SIGINT, hotlined_signal, NULL);
-	ev_hup = evsignal_new(base, SIGHUP, hotlined_signal, NULL);
-	evsignal_add(ev_term, NULL);
-	evsignal_add(ev_int, NULL);
-	evsignal_add(ev_hup, NULL);
-	log_info("hotlined started version=%s", PACKAGE_VERSION);
+	hotlined_set_base(base, conf.shutdown_timeout);
+	for (i = 0; i < nitems(sigs); i++) {
+		ev_sig[i] = evsignal_new(base, sigs[i], hotlined_signal, NULL);
+		if (ev_sig[i] == NULL || evsignal_add(ev_sig[i], NULL) == -1)
+			fatalx("hotlined cannot handle signal %d", sigs[i]);
+	}
+
+	/*
+	 * TODO(rooms): start each room here, in dependency order, each
+	 * registering its hooks: store (hotlined_on_exit: close last),
+	 * crypto (key-file), templates/rules/calendar (hotlined_on_reload),
+	 * outbox, smpp sessions and admin (hotlined_on_shutdown).
+	 */
+
+	log_info("hotlined started version=%s pid=%ld config=%s "
+	    "log-level=%s%s", PACKAGE_VERSION, (long)getpid(), conf.path,
+	    log_strlevel(base_level), foreground ? " foreground" : "");
+	daemon_ready();
 	event_base_dispatch(base);
-	event_free(ev_term);
-	event_free(ev_int);
-	event_free(ev_hup);
+
+	hotlined_exit();
+	for (i = 0; i < nitems(sigs); i++)
+		event_free(ev_sig[i]);
 	event_base_free(base);
+	daemon_pidfile_remove();
 	log_info("hotlined stopped");
+	conf_free(&conf);
+	log_close();
 	return 0;
 }

@@ -8,6 +8,8 @@
 #include "compat.h"
 #include "log.h"
 #include "util.h"
+#include "config.h"
+#include "daemon.h"
 
 #define HOTLINED_CONF	SYSCONFDIR "/hotlined.conf"
 

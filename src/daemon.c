@@ -1,0 +1,493 @@
+/*
+ * The daemon's life around main(): start-up refusals (database directory,
+ * secret file modes, pid file with flock), detaching with a readiness pipe,
+ * and the reload / shutdown / exit hook registries every room uses.
+ */
+#include "compat.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "util.h"
+
+#define HOOKS_MAX	32
+
+struct hook {
+	const char	*name;
+	int		(*fn)(void *);		/* reload, shutdown */
+	void		(*vfn)(void *);		/* exit */
+	void		*arg;
+	int		 pending;		/* shutdown: waiting for done */
+};
+
+static void	 hook_add(struct hook *, size_t *, const char *,
+		    int (*)(void *), void (*)(void *), void *);
+static void	 hotlined_force(evutil_socket_t, short, void *);
+static void	 hotlined_check_done(void);
+
+static struct hook	 reload_hooks[HOOKS_MAX];
+static size_t		 nreload;
+static struct hook	 shutdown_hooks[HOOKS_MAX];
+static size_t		 nshutdown;
+static struct hook	 exit_hooks[HOOKS_MAX];
+static size_t		 nexit;
+
+static struct event_base *base;
+static struct event	*ev_force;
+static long long	 shutdown_ms = 10000;
+static int		 stopping;
+static int		 exited;
+
+static int		 pid_fd = -1;
+static char		 pid_path[PATH_MAX];
+static int		 ready_fd = -1;
+
+static void
+hook_add(struct hook *h, size_t *n, const char *name, int (*fn)(void *),
+    void (*vfn)(void *), void *arg)
+{
+	if (*n >= HOOKS_MAX)
+		fatalx("hotlined too many hooks (%s)", name);
+	h[*n].name = name;
+	h[*n].fn = fn;
+	h[*n].vfn = vfn;
+	h[*n].arg = arg;
+	h[*n].pending = 0;
+	(*n)++;
+}
+
+void
+hotlined_on_reload(const char *name, int (*fn)(void *), void *arg)
+{
+	hook_add(reload_hooks, &nreload, name, fn, NULL, arg);
+}
+
+void
+hotlined_on_shutdown(const char *name, int (*fn)(void *), void *arg)
+{
+	hook_add(shutdown_hooks, &nshutdown, name, fn, NULL, arg);
+}
+
+void
+hotlined_on_exit(const char *name, void (*fn)(void *), void *arg)
+{
+	hook_add(exit_hooks, &nexit, name, NULL, fn, arg);
+}
+
+struct event_base *
+hotlined_base(void)
+{
+	return base;
+}
+
+void
+hotlined_set_base(struct event_base *b, long long ms)
+{
+	base = b;
+	shutdown_ms = ms;
+}
+
+int
+hotlined_reload(void)
+{
+	size_t	i;
+	int	failed = 0;
+
+	for (i = 0; i < nreload; i++) {
+		if (reload_hooks[i].fn(reload_hooks[i].arg) == -1) {
+			log_warnx("hotlined reload %s failed, old version kept",
+			    reload_hooks[i].name);
+			failed++;
+		} else
+			log_debug("hotlined reload %s done",
+			    reload_hooks[i].name);
+	}
+	log_info("hotlined reloaded hooks=%zu failed=%d", nreload, failed);
+	return failed;
+}
+
+int
+hotlined_is_stopping(void)
+{
+	return stopping;
+}
+
+/* End the loop once no shutdown hook is pending. */
+static void
+hotlined_check_done(void)
+{
+	size_t	i;
+
+	for (i = 0; i < nshutdown; i++)
+		if (shutdown_hooks[i].pending)
+			return;
+	if (base != NULL)
+		event_base_loopexit(base, NULL);
+}
+
+void
+hotlined_shutdown(const char *reason)
+{
+	struct timeval	 tv;
+	char		 d[32];
+	size_t		 i;
+
+	if (stopping) {
+		log_warnx("hotlined stop reason=%s during shutdown, "
+		    "exiting now", reason);
+		if (base != NULL)
+			event_base_loopbreak(base);
+		return;
+	}
+	stopping = 1;
+	log_info("hotlined shutting down reason=%s timeout=%s", reason,
+	    conf_fmt_duration(shutdown_ms, d, sizeof(d)));
+	if (base != NULL) {
+		tv.tv_sec = shutdown_ms / 1000;
+		tv.tv_usec = (shutdown_ms % 1000) * 1000;
+		ev_force = evtimer_new(base, hotlined_force, NULL);
+		if (ev_force != NULL)
+			evtimer_add(ev_force, &tv);
+	}
+	for (i = nshutdown; i-- > 0; )
+		shutdown_hooks[i].pending =
+		    shutdown_hooks[i].fn(shutdown_hooks[i].arg) == 1;
+	hotlined_check_done();
+}
+
+void
+hotlined_shutdown_done(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nshutdown; i++)
+		if (strcmp(shutdown_hooks[i].name, name) == 0)
+			shutdown_hooks[i].pending = 0;
+	log_debug("hotlined shutdown %s done", name);
+	if (stopping)
+		hotlined_check_done();
+}
+
+/* The shutdown bound has passed: leave the loop with work pending. */
+static void
+hotlined_force(evutil_socket_t fd, short ev, void *arg)
+{
+	char	pending[256] = "";
+	size_t	i;
+
+	for (i = 0; i < nshutdown; i++)
+		if (shutdown_hooks[i].pending) {
+			if (pending[0] != '\0')
+				strlcat(pending, ",", sizeof(pending));
+			strlcat(pending, shutdown_hooks[i].name,
+			    sizeof(pending));
+		}
+	log_warnx("hotlined shutdown timeout, forcing exit pending=%s",
+	    pending[0] ? pending : "-");
+	event_base_loopbreak(base);
+}
+
+void
+hotlined_exit(void)
+{
+	size_t	i;
+
+	if (exited)
+		return;
+	exited = 1;
+	if (ev_force != NULL) {
+		event_free(ev_force);
+		ev_force = NULL;
+	}
+	for (i = nexit; i-- > 0; )
+		exit_hooks[i].vfn(exit_hooks[i].arg);
+}
+
+int
+daemon_check_secret(const char *what, const char *path, int must, char *err,
+    size_t errlen)
+{
+	struct stat	st;
+
+	if (stat(path, &st) == -1) {
+		if (errno == ENOENT && !must)
+			return 0;
+		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s %s: not a regular file", what, path);
+		return -1;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		snprintf(err, errlen, "%s %s is accessible by group or others "
+		    "(mode %04o; chmod 600 it)", what, path,
+		    (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+int
+daemon_read_secret(const char *path, char **out, char *err, size_t errlen)
+{
+	char	 buf[1024];
+	ssize_t	 n;
+	size_t	 len;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf[n] = '\0';
+	len = strcspn(buf, "\r\n");
+	buf[len] = '\0';
+	*out = xstrdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return 0;
+}
+
+/* The directory part of path, in buf. */
+static const char *
+daemon_dirname(const char *path, char *buf, size_t len)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		strlcpy(buf, ".", len);
+	else if (slash == path)
+		strlcpy(buf, "/", len);
+	else
+		snprintf(buf, len, "%.*s", (int)(slash - path), path);
+	return buf;
+}
+
+int
+daemon_preflight(const struct hotlined_conf *conf, struct conf_errors *errs)
+{
+	struct stat		 st;
+	const struct conf_smsc	*s;
+	char			 dir[PATH_MAX], err[PATH_MAX + 128];
+	size_t			 i;
+	int			 n0 = errs->n;
+
+	/* SQLite needs to create its -wal and -shm files beside the db */
+	daemon_dirname(conf->database, dir, sizeof(dir));
+	if (stat(dir, &st) == -1)
+		conf_error(errs, conf->path, conf_line(conf, "database"),
+		    "database directory %s: %s", dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		conf_error(errs, conf->path, conf_line(conf, "database"),
+		    "database directory %s: not a directory", dir);
+	else if (access(dir, W_OK | X_OK) == -1)
+		conf_error(errs, conf->path, conf_line(conf, "database"),
+		    "database directory %s is not writable", dir);
+
+	/* the key file may not exist yet: it is created 0600 on first start */
+	if (daemon_check_secret("key-file", conf->key_file, 0, err,
+	    sizeof(err)) == -1)
+		conf_error(errs, conf->path, conf_line(conf, "key-file"),
+		    "%s", err);
+	for (i = 0; i < conf->nsmsc; i++) {
+		s = &conf->smsc[i];
+		if (s->password_file != NULL && daemon_check_secret(
+		    "password-file", s->password_file, 1, err,
+		    sizeof(err)) == -1)
+			conf_error(errs, conf->path, s->line, "smsc %s: %s",
+			    s->name, err);
+		if (s->tls_key != NULL && daemon_check_secret("tls-key",
+		    s->tls_key, 1, err, sizeof(err)) == -1)
+			conf_error(errs, conf->path, s->line, "smsc %s: %s",
+			    s->name, err);
+		/* an inline password makes the file itself a secret */
+		if (s->password != NULL && s->password[0] != '\0' &&
+		    daemon_check_secret("configuration file", conf->path, 1,
+		    err, sizeof(err)) == -1)
+			conf_error(errs, conf->path, s->line, "smsc %s has an "
+			    "inline password and %s", s->name, err);
+	}
+	if (daemon_check_secret("tokens-file", conf->admin.tokens_file, 0,
+	    err, sizeof(err)) == -1)
+		conf_error(errs, conf->path, 0, "admin: %s", err);
+	if (conf->admin.tls_key != NULL && daemon_check_secret("tls-key",
+	    conf->admin.tls_key, 1, err, sizeof(err)) == -1)
+		conf_error(errs, conf->path, 0, "admin: %s", err);
+	if (conf->kannel.enabled) {
+		if (conf->kannel.secret_file != NULL && daemon_check_secret(
+		    "secret-file", conf->kannel.secret_file, 1, err,
+		    sizeof(err)) == -1)
+			conf_error(errs, conf->path, 0, "kannel: %s", err);
+		if (conf->kannel.sendsms_password_file != NULL &&
+		    daemon_check_secret("sendsms-password-file",
+		    conf->kannel.sendsms_password_file, 1, err,
+		    sizeof(err)) == -1)
+			conf_error(errs, conf->path, 0, "kannel: %s", err);
+	}
+	return errs->n == n0 ? 0 : -1;
+}
+
+/*
+ * The lock, not the file's existence, says a daemon runs: flock() is
+ * released when its holder dies, so a stale file is simply taken over.  A
+ * file whose pid is alive although nobody holds the lock is refused too.
+ */
+int
+daemon_pidfile_open(const char *path, char *err, size_t errlen)
+{
+	char	 buf[32];
+	ssize_t	 n;
+	long	 old = 0;
+	int	 fd;
+
+	if (strlcpy(pid_path, path, sizeof(pid_path)) >= sizeof(pid_path)) {
+		snprintf(err, errlen, "pid file %s: name too long", path);
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd == -1) {
+		snprintf(err, errlen, "pid file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	old = strtol(buf, NULL, 10);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			snprintf(err, errlen, "pid file %s is held by running "
+			    "process %ld", path, old);
+		else
+			snprintf(err, errlen, "pid file %s: flock: %s", path,
+			    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (old > 0 && old != (long)getpid()) {
+		if (kill((pid_t)old, 0) == 0 || errno == EPERM) {
+			snprintf(err, errlen, "pid file %s names running "
+			    "process %ld", path, old);
+			close(fd);
+			return -1;
+		}
+		log_info("hotlined stale pid file replaced path=%s old_pid=%ld",
+		    path, old);
+	}
+	pid_fd = fd;
+	return 0;
+}
+
+int
+daemon_pidfile_write(void)
+{
+	char	buf[32];
+	int	n;
+
+	if (pid_fd == -1)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(pid_fd, 0) == -1 ||
+	    pwrite(pid_fd, buf, (size_t)n, 0) != n) {
+		log_warn("hotlined cannot write pid file path=%s", pid_path);
+		return -1;
+	}
+	return 0;
+}
+
+void
+daemon_pidfile_remove(void)
+{
+	if (pid_fd == -1)
+		return;
+	unlink(pid_path);
+	close(pid_fd);
+	pid_fd = -1;
+}
+
+/*
+ * Double fork, so the daemon is no session leader and can never regain a
+ * terminal.  The first parent waits on a pipe: it exits 0 when the daemon
+ * calls daemon_ready(), 1 when the daemon dies first.
+ */
+int
+daemon_detach(char *err, size_t errlen)
+{
+	ssize_t	n;
+	int	fds[2], fd;
+	char	c;
+
+	if (pipe(fds) == -1) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	switch (fork()) {
+	case -1:
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	case 0:
+		break;
+	default:
+		close(fds[1]);
+		c = '\0';
+		do
+			n = read(fds[0], &c, 1);
+		while (n == -1 && errno == EINTR);
+		if (n == 1 && c == 'R')
+			_exit(0);
+		fprintf(stderr, "hotlined: the daemon failed to start, "
+		    "see its log file\n");
+		_exit(1);
+	}
+	close(fds[0]);
+	if (setsid() == -1)
+		fatal("hotlined setsid");
+	switch (fork()) {
+	case -1:
+		fatal("hotlined fork");
+	case 0:
+		break;
+	default:
+		_exit(0);
+	}
+	if (chdir("/") == -1)
+		fatal("hotlined chdir /");
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	ready_fd = fds[1];
+	return 0;
+}
+
+void
+daemon_ready(void)
+{
+	if (ready_fd == -1)
+		return;
+	(void)!write(ready_fd, "R", 1);
+	close(ready_fd);
+	ready_fd = -1;
+}
