@@ -60,8 +60,8 @@ struct conf_smsc {
 	char		*tls_key;
 	char		*tls_verify_name;	/* NULL: host */
 	char		*system_id;
-	char		*password;		/* NULL: none or password_file */
-	char		*password_file;		/* read by daemon_read_secret() */
+	char		*password;		/* NULL: none; main() fills it */
+	char		*password_file;		/* from here at start-up */
 	char		*system_type;
 	int		 bind_mode;		/* enum conf_bind_mode */
 	int		 addr_ton;

@@ -175,6 +175,17 @@ main(int argc, char *argv[])
 		conf_errors_free(&errs);
 		return 1;
 	}
+	/* rooms read s->password; a password-file fills it in once, here */
+	for (i = 0; i < conf.nsmsc; i++) {
+		if (conf.smsc[i].password_file == NULL)
+			continue;
+		if (daemon_read_secret(conf.smsc[i].password_file,
+		    &conf.smsc[i].password, err, sizeof(err)) == -1) {
+			fprintf(stderr, "hotlined: refusing to start: smsc %s: "
+			    "%s\n", conf.smsc[i].name, err);
+			return 1;
+		}
+	}
 	dests = LOG_TO_FILE | (foreground ? LOG_TO_STDERR : 0) |
 	    (conf.log_syslog ? LOG_TO_SYSLOG : 0);
 	log_init(dests, base_level, "hotlined");
