@@ -1,0 +1,1824 @@
+/*
+ * The SQLite store: schema and its upgrades (PRAGMA user_version, one
+ * store_upgrade_vN() each), every statement in store_sql[] prepared once at
+ * open (osmo-msc db.c), batches with a savepoint per message, and the
+ * encryption of phone numbers on their way in and out.
+ */
+#include "compat.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "crypto.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+#define STORE_APPLICATION_ID	0x484c4e44	/* "HLND" */
+
+enum store_stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_SAVEPOINT,
+	STMT_RELEASE,
+	STMT_ROLLBACK_TO,
+	STMT_IN_DUP_KEY,
+	STMT_IN_DUP_MSGID,
+	STMT_IN_RETIRE,
+	STMT_IN_OPEN_GROUP,
+	STMT_IN_INSERT,
+	STMT_IN_COUNT_PARTS,
+	STMT_IN_COMPLETE,
+	STMT_IN_GROUP,
+	STMT_IN_DONE,
+	STMT_IN_DUE,
+	STMT_SEQ_NEXT,
+	STMT_CASE_INSERT,
+	STMT_CASE_BY_NUMBER,
+	STMT_CASE_BY_ID,
+	STMT_CASE_OPEN,
+	STMT_CASE_COUNT,
+	STMT_SUPPLEMENT_INSERT,
+	STMT_REFUSAL_INSERT,
+	STMT_OUT_INSERT,
+	STMT_OUT_NEXT,
+	STMT_OUT_NEXT_TIME,
+	STMT_OUT_INFLIGHT,
+	STMT_OUT_PART,
+	STMT_OUT_SENT,
+	STMT_OUT_RETRY,
+	STMT_OUT_FAIL,
+	STMT_OUT_PART_FIND,
+	STMT_OUT_PART_RECEIPT,
+	STMT_OUT_RCPT_NOTE,
+	STMT_OUT_RCPT_DELIVERED,
+	STMT_OUT_RCPT_FINAL,
+	STMT_OUT_RESET,
+	STMT_OUT_EXPIRE,
+	STMT_OUT_STATE,
+	STMT_OUT_COUNT,
+	STMT_OPTOUT_SET,
+	STMT_OPTOUT_CLEAR,
+	STMT_OPTOUT_HAS,
+	STMT_V2_FIRST,			/* statements from here need schema v2 */
+	STMT_AUDIT_LAST = STMT_V2_FIRST,
+	STMT_AUDIT_INSERT,
+	STMT_AUDIT_ALL,
+	STMT_MAX
+};
+
+struct store {
+	sqlite3		*db;
+	struct crypto	*crypto;		/* borrowed */
+	sqlite3_stmt	*stmt[STMT_MAX];
+	int		 version;
+	int		 depth;			/* nested store_begin() */
+	int		 doomed;		/* batch undone by SQLite */
+	int		 msg;			/* inside a message savepoint */
+	char		 prefix[9];
+	int64_t		 dedupe_window;
+};
+
+static int	 store_upgrade_v1(sqlite3 *);
+static int	 store_upgrade_v2(sqlite3 *);
+static int	 store_upgrade(struct store *, int, char *, size_t);
+static sqlite3_stmt *store_stmt(struct store *, enum store_stmt);
+static int	 store_step(struct store *, sqlite3_stmt *, const char *);
+static int	 store_exec(struct store *, enum store_stmt, const char *);
+static void	 store_error(struct store *, const char *);
+static int	 store_hash(struct store *, const char *, uint8_t *);
+static int	 store_encrypt(struct store *, const char *, uint8_t *,
+		    size_t *, uint8_t *);
+static int	 store_decrypt(struct store *, sqlite3_stmt *, int, char *,
+		    size_t);
+static void	 store_case_row(sqlite3_stmt *, struct store_case *);
+static int	 store_count(struct store *, enum store_stmt, const char *,
+		    int64_t, const char *);
+static int	 store_outbox_update(struct store *, enum store_stmt, int64_t,
+		    int64_t, const char *, const char *);
+static char	*store_colstr(sqlite3_stmt *, int);
+
+static int	(*const store_upgrades[])(sqlite3 *) = {
+	NULL,
+	store_upgrade_v1,
+	store_upgrade_v2,
+};
+
+/* The columns store_case_row() reads, in order. */
+#define CASE_COLS \
+	"id, number, category, state, confidential, text, received_at, " \
+	"due, rule, flags, result, closed_at, " \
+	"(SELECT COUNT(*) FROM supplements s WHERE s.case_id = cases.id)"
+
+static const char *const store_sql[STMT_MAX] = {
+	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+	[STMT_ROLLBACK] = "ROLLBACK",
+	[STMT_SAVEPOINT] = "SAVEPOINT msg",
+	[STMT_RELEASE] = "RELEASE msg",
+	[STMT_ROLLBACK_TO] = "ROLLBACK TO msg",
+
+	[STMT_IN_DUP_KEY] =
+	    "SELECT id, received_at, COALESCE(group_id, id) FROM inbound "
+	    "WHERE dedupe = ?1",
+	[STMT_IN_DUP_MSGID] =
+	    "SELECT id, received_at, COALESCE(group_id, id) FROM inbound "
+	    "WHERE smsc = ?1 AND smsc_msgid = ?2 AND received_at >= ?3 "
+	    "ORDER BY id DESC LIMIT 1",
+	[STMT_IN_RETIRE] = "UPDATE inbound SET dedupe = NULL WHERE dedupe = ?1",
+	[STMT_IN_OPEN_GROUP] =
+	    "SELECT COALESCE(group_id, id) FROM inbound "
+	    "WHERE source_hash = ?1 AND dest = ?2 AND concat_ref = ?3 "
+	    "AND concat_total = ?4 AND state = 0 ORDER BY id LIMIT 1",
+	[STMT_IN_INSERT] =
+	    "INSERT INTO inbound (group_id, smsc, smsc_msgid, source_enc, "
+	    "source_hash, dest, data_coding, esm_class, raw, text, concat_ref, "
+	    "concat_total, concat_seq, received_at, state, dedupe) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16)",
+	[STMT_IN_COUNT_PARTS] =
+	    "SELECT COUNT(DISTINCT concat_seq) FROM inbound "
+	    "WHERE (id = ?1 OR group_id = ?1) AND state = 0",
+	[STMT_IN_COMPLETE] =
+	    "UPDATE inbound SET state = 1 "
+	    "WHERE (id = ?1 OR group_id = ?1) AND state = 0",
+	[STMT_IN_GROUP] =
+	    "SELECT id, smsc, source_enc, dest, data_coding, esm_class, raw, "
+	    "text, concat_total, concat_seq, received_at, state FROM inbound "
+	    "WHERE id = ?1 OR group_id = ?1 ORDER BY concat_seq, id",
+	[STMT_IN_DONE] =
+	    "UPDATE inbound SET state = ?2, case_id = NULLIF(?3, 0) "
+	    "WHERE (id = ?1 OR group_id = ?1) AND state < 2",
+	[STMT_IN_DUE] =
+	    "SELECT COALESCE(group_id, id) AS g FROM inbound WHERE state < 2 "
+	    "GROUP BY g HAVING MAX(state) = 1 OR MIN(received_at) < ?1 "
+	    "ORDER BY g LIMIT ?2",
+
+	[STMT_SEQ_NEXT] =
+	    "INSERT INTO case_seq (day, last) VALUES (?1, 1) "
+	    "ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+	[STMT_CASE_INSERT] =
+	    "INSERT INTO cases (number, category, confidential, msisdn_enc, "
+	    "msisdn_hash, text, received_at, due, rule, flags, inbound_id, "
+	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "NULLIF(?11, 0), ?7)",
+	[STMT_CASE_BY_NUMBER] =
+	    "SELECT " CASE_COLS " FROM cases "
+	    "WHERE number = ?1 AND (?2 IS NULL OR msisdn_hash = ?2)",
+	[STMT_CASE_BY_ID] = "SELECT " CASE_COLS " FROM cases WHERE id = ?1",
+	[STMT_CASE_OPEN] =
+	    "SELECT " CASE_COLS " FROM cases "
+	    "WHERE msisdn_hash = ?1 AND closed_at IS NULL "
+	    "ORDER BY id DESC LIMIT ?2",
+	[STMT_CASE_COUNT] =
+	    "SELECT COUNT(*) FROM cases "
+	    "WHERE msisdn_hash = ?1 AND received_at >= ?2",
+	[STMT_SUPPLEMENT_INSERT] =
+	    "INSERT INTO supplements (case_id, inbound_id, text, received_at) "
+	    "VALUES (?1, NULLIF(?2, 0), ?3, ?4)",
+	[STMT_REFUSAL_INSERT] =
+	    "INSERT INTO refusals (msisdn_enc, msisdn_hash, inbound_id, "
+	    "reason, rule, channel, text, at) "
+	    "VALUES (?1, ?2, NULLIF(?3, 0), ?4, ?5, ?6, ?7, ?8)",
+
+	[STMT_OUT_INSERT] =
+	    "INSERT INTO outbox (case_id, inbound_id, kind, msisdn_enc, "
+	    "msisdn_hash, source, text, priority, created_at, "
+	    "next_attempt_at, expire_at) VALUES (NULLIF(?1, 0), "
+	    "NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, 0))",
+	[STMT_OUT_NEXT] =
+	    "SELECT o.id, COALESCE(o.case_id, 0), o.msisdn_enc, o.source, "
+	    "o.text, o.attempts, o.priority FROM outbox o "
+	    "WHERE o.state = 0 AND o.next_attempt_at <= ?1 "
+	    "AND NOT EXISTS (SELECT 1 FROM outbox p "
+	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (0, 1) "
+	    "AND p.id < o.id) "
+	    "ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT ?2",
+	[STMT_OUT_NEXT_TIME] =
+	    "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 0",
+	[STMT_OUT_INFLIGHT] =
+	    "UPDATE outbox SET state = 1, attempts = attempts + 1, "
+	    "submitted_at = ?2 WHERE id = ?1 AND state = 0",
+	[STMT_OUT_PART] =
+	    "INSERT INTO outbox_parts (outbox_id, attempt, part, nparts, smsc, "
+	    "msgid, submitted_at) SELECT id, attempts, ?2, ?3, ?4, ?5, ?6 "
+	    "FROM outbox WHERE id = ?1 AND state = 1 "
+	    "ON CONFLICT (outbox_id, attempt, part) DO UPDATE SET "
+	    "smsc = excluded.smsc, msgid = excluded.msgid, "
+	    "submitted_at = excluded.submitted_at",
+	[STMT_OUT_SENT] =
+	    "UPDATE outbox SET state = 2, smsc = ?2, smsc_msgid = "
+	    "(SELECT msgid FROM outbox_parts p WHERE p.outbox_id = ?1 "
+	    "AND p.attempt = outbox.attempts ORDER BY part LIMIT 1) "
+	    "WHERE id = ?1 AND state = 1 AND (SELECT COUNT(*) FROM "
+	    "outbox_parts p WHERE p.outbox_id = ?1 "
+	    "AND p.attempt = outbox.attempts) >= ?3",
+	[STMT_OUT_RETRY] =
+	    "UPDATE outbox SET state = 0, next_attempt_at = ?2, "
+	    "last_error = ?3 WHERE id = ?1 AND state IN (0, 1)",
+	[STMT_OUT_FAIL] =
+	    "UPDATE outbox SET state = 4, last_error = ?3 "
+	    "WHERE id = ?1 AND state IN (0, 1, 2) AND ?2 IS NULL",
+	[STMT_OUT_PART_FIND] =
+	    "SELECT p.id, p.outbox_id, COALESCE(o.case_id, 0), p.attempt "
+	    "FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id "
+	    "WHERE p.msgid = ?1 AND p.smsc = ?2 ORDER BY p.id DESC LIMIT 1",
+	[STMT_OUT_PART_RECEIPT] =
+	    "UPDATE outbox_parts SET receipt = ?2, stat = ?3, err = ?4, "
+	    "receipt_at = ?5 WHERE id = ?1",
+	[STMT_OUT_RCPT_NOTE] =
+	    "UPDATE outbox SET receipt_stat = ?2, receipt_err = ?3, "
+	    "receipt_at = ?4 WHERE id = ?1 AND state IN (1, 2) "
+	    "AND attempts = ?5",
+	[STMT_OUT_RCPT_DELIVERED] =
+	    "UPDATE outbox SET state = 3, receipt_stat = ?2, receipt_err = ?3, "
+	    "receipt_at = ?4 WHERE id = ?1 AND state = 2 AND attempts = ?5 "
+	    "AND NOT EXISTS (SELECT 1 FROM outbox_parts p "
+	    "WHERE p.outbox_id = ?1 AND p.attempt = ?5 "
+	    "AND (p.receipt IS NULL OR p.receipt <> 1))",
+	[STMT_OUT_RCPT_FINAL] =
+	    "UPDATE outbox SET state = ?6, receipt_stat = ?2, receipt_err = ?3, "
+	    "receipt_at = ?4 WHERE id = ?1 AND state IN (1, 2) "
+	    "AND attempts = ?5",
+	[STMT_OUT_RESET] = "UPDATE outbox SET state = 0 WHERE state = 1",
+	[STMT_OUT_EXPIRE] =
+	    "UPDATE outbox SET state = 5, last_error = ?3 "
+	    "WHERE state = 0 AND expire_at IS NOT NULL AND expire_at <= ?2 "
+	    "AND ?1 IS NULL",
+	[STMT_OUT_STATE] = "SELECT state, attempts FROM outbox WHERE id = ?1",
+	[STMT_OUT_COUNT] =
+	    "SELECT COUNT(*) FROM outbox "
+	    "WHERE msisdn_hash = ?1 AND created_at >= ?2",
+
+	[STMT_OPTOUT_SET] =
+	    "INSERT INTO optout (msisdn_hash, at) VALUES (?1, ?2) "
+	    "ON CONFLICT (msisdn_hash) DO NOTHING",
+	[STMT_OPTOUT_CLEAR] = "DELETE FROM optout WHERE msisdn_hash = ?1",
+	[STMT_OPTOUT_HAS] = "SELECT 1 FROM optout WHERE msisdn_hash = ?1",
+
+	[STMT_AUDIT_LAST] = "SELECT id, hmac FROM audit ORDER BY id DESC LIMIT 1",
+	[STMT_AUDIT_INSERT] =
+	    "INSERT INTO audit (id, at, case_id, actor, action, detail, "
+	    "prev_hmac, hmac) VALUES (?1, ?2, NULLIF(?3, 0), ?4, ?5, ?6, ?7, "
+	    "?8)",
+	[STMT_AUDIT_ALL] =
+	    "SELECT id, at, COALESCE(case_id, 0), actor, action, detail, "
+	    "prev_hmac, hmac FROM audit ORDER BY id",
+};
+
+static const char *const store_outbox_states[] = {
+	"queued", "inflight", "sent", "delivered", "failed", "expired"
+};
+
+/*
+ * v1: messages in, cases, refusals, messages out, opt-outs.  Numbers only
+ * as *_enc (crypto blob) and *_hash (HMAC); states are small integers
+ * (enum store_in_state, enum store_out_state), case states names (issue 5).
+ */
+static int
+store_upgrade_v1(sqlite3 *db)
+{
+	static const char sql[] =
+	    "PRAGMA application_id = 1212960324;"	/* STORE_APPLICATION_ID */
+	    "CREATE TABLE inbound ("
+	    " id INTEGER PRIMARY KEY,"
+	    " group_id INTEGER REFERENCES inbound (id)," /* NULL: first part */
+	    " smsc TEXT NOT NULL,"
+	    " smsc_msgid TEXT,"
+	    " source_enc BLOB NOT NULL,"
+	    " source_hash BLOB NOT NULL,"
+	    " dest TEXT NOT NULL,"
+	    " data_coding INTEGER NOT NULL,"
+	    " esm_class INTEGER NOT NULL,"
+	    " raw BLOB NOT NULL,"
+	    " text TEXT NOT NULL,"
+	    " concat_ref INTEGER NOT NULL,"
+	    " concat_total INTEGER NOT NULL,"
+	    " concat_seq INTEGER NOT NULL,"
+	    " received_at INTEGER NOT NULL,"
+	    " state INTEGER NOT NULL,"
+	    " dedupe BLOB,"			/* NULL: retired, see below */
+	    " case_id INTEGER REFERENCES cases (id));"
+	    "CREATE UNIQUE INDEX inbound_dedupe ON inbound (dedupe)"
+	    " WHERE dedupe IS NOT NULL;"
+	    "CREATE INDEX inbound_msgid ON inbound (smsc, smsc_msgid)"
+	    " WHERE smsc_msgid IS NOT NULL;"
+	    "CREATE INDEX inbound_open ON inbound"
+	    " (source_hash, dest, concat_ref, concat_total) WHERE state = 0;"
+	    "CREATE INDEX inbound_group ON inbound (group_id)"
+	    " WHERE group_id IS NOT NULL;"
+	    "CREATE INDEX inbound_todo ON inbound (state) WHERE state < 2;"
+	    "CREATE TABLE cases ("
+	    " id INTEGER PRIMARY KEY,"
+	    " number TEXT NOT NULL UNIQUE,"
+	    " category TEXT NOT NULL,"
+	    " state TEXT NOT NULL DEFAULT 'registered',"
+	    " confidential INTEGER NOT NULL DEFAULT 0,"
+	    " msisdn_enc BLOB NOT NULL,"
+	    " msisdn_hash BLOB NOT NULL,"
+	    " text TEXT NOT NULL,"
+	    " received_at INTEGER NOT NULL,"
+	    " due TEXT,"
+	    " rule TEXT,"
+	    " flags INTEGER NOT NULL DEFAULT 0,"
+	    " result TEXT,"
+	    " closed_at INTEGER,"
+	    " inbound_id INTEGER REFERENCES inbound (id),"
+	    " updated_at INTEGER NOT NULL);"
+	    "CREATE INDEX cases_msisdn ON cases (msisdn_hash, received_at);"
+	    "CREATE INDEX cases_open ON cases (msisdn_hash)"
+	    " WHERE closed_at IS NULL;"
+	    "CREATE TABLE case_seq ("
+	    " day INTEGER PRIMARY KEY,"		/* YYMMDD, local time */
+	    " last INTEGER NOT NULL);"
+	    "CREATE TABLE supplements ("
+	    " id INTEGER PRIMARY KEY,"
+	    " case_id INTEGER NOT NULL REFERENCES cases (id),"
+	    " inbound_id INTEGER REFERENCES inbound (id),"
+	    " text TEXT NOT NULL,"
+	    " received_at INTEGER NOT NULL);"
+	    "CREATE INDEX supplements_case ON supplements (case_id);"
+	    "CREATE TABLE refusals ("
+	    " id INTEGER PRIMARY KEY,"
+	    " msisdn_enc BLOB NOT NULL,"
+	    " msisdn_hash BLOB NOT NULL,"
+	    " inbound_id INTEGER REFERENCES inbound (id),"
+	    " reason TEXT NOT NULL,"
+	    " rule TEXT,"
+	    " channel TEXT,"
+	    " text TEXT NOT NULL,"
+	    " at INTEGER NOT NULL);"
+	    "CREATE INDEX refusals_msisdn ON refusals (msisdn_hash, at);"
+	    "CREATE TABLE outbox ("
+	    " id INTEGER PRIMARY KEY,"
+	    " case_id INTEGER REFERENCES cases (id),"
+	    " inbound_id INTEGER REFERENCES inbound (id),"
+	    " kind TEXT NOT NULL,"
+	    " msisdn_enc BLOB NOT NULL,"
+	    " msisdn_hash BLOB NOT NULL,"
+	    " source TEXT NOT NULL,"
+	    " text TEXT NOT NULL,"
+	    " state INTEGER NOT NULL DEFAULT 0,"
+	    " priority INTEGER NOT NULL DEFAULT 0,"
+	    " attempts INTEGER NOT NULL DEFAULT 0,"
+	    " created_at INTEGER NOT NULL,"
+	    " next_attempt_at INTEGER NOT NULL,"
+	    " expire_at INTEGER,"
+	    " submitted_at INTEGER,"
+	    " smsc TEXT,"
+	    " smsc_msgid TEXT,"			/* first part's, for people */
+	    " receipt_stat TEXT,"
+	    " receipt_err TEXT,"
+	    " receipt_at INTEGER,"
+	    " last_error TEXT);"
+	    "CREATE INDEX outbox_due ON outbox (next_attempt_at)"
+	    " WHERE state = 0;"
+	    "CREATE INDEX outbox_pending ON outbox (msisdn_hash, id)"
+	    " WHERE state IN (0, 1);"
+	    "CREATE INDEX outbox_rate ON outbox (msisdn_hash, created_at);"
+	    "CREATE INDEX outbox_case ON outbox (case_id)"
+	    " WHERE case_id IS NOT NULL;"
+	    "CREATE TABLE outbox_parts ("	/* one row per submit_sm */
+	    " id INTEGER PRIMARY KEY,"
+	    " outbox_id INTEGER NOT NULL REFERENCES outbox (id),"
+	    " attempt INTEGER NOT NULL,"
+	    " part INTEGER NOT NULL,"
+	    " nparts INTEGER NOT NULL,"
+	    " smsc TEXT NOT NULL,"
+	    " msgid TEXT NOT NULL,"		/* normalised by outbox.c */
+	    " submitted_at INTEGER NOT NULL,"
+	    " receipt INTEGER,"			/* enum store_receipt */
+	    " stat TEXT,"
+	    " err TEXT,"
+	    " receipt_at INTEGER);"
+	    "CREATE UNIQUE INDEX outbox_parts_row ON outbox_parts"
+	    " (outbox_id, attempt, part);"
+	    "CREATE INDEX outbox_parts_msgid ON outbox_parts (msgid, smsc);"
+	    "CREATE TABLE optout ("
+	    " msisdn_hash BLOB PRIMARY KEY,"
+	    " at INTEGER NOT NULL) WITHOUT ROWID;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/*
+ * v2: room for the lifecycle (issue 5): survey fields on cases and the
+ * append-only audit trail, whose triggers refuse UPDATE and DELETE.
+ */
+static int
+store_upgrade_v2(sqlite3 *db)
+{
+	static const char sql[] =
+	    "ALTER TABLE cases ADD COLUMN unit TEXT;"
+	    "ALTER TABLE cases ADD COLUMN rehandled INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE cases ADD COLUMN survey_state TEXT;"
+	    "ALTER TABLE cases ADD COLUMN survey_ext TEXT;"
+	    "ALTER TABLE cases ADD COLUMN survey_sent_at INTEGER;"
+	    "ALTER TABLE cases ADD COLUMN survey_reminded_at INTEGER;"
+	    "ALTER TABLE cases ADD COLUMN survey_answered_at INTEGER;"
+	    "ALTER TABLE cases ADD COLUMN survey_score INTEGER;"
+	    "ALTER TABLE cases ADD COLUMN survey_raw TEXT;"
+	    "ALTER TABLE cases ADD COLUMN survey_comment TEXT;"
+	    "CREATE INDEX cases_survey ON cases (survey_ext)"
+	    " WHERE survey_ext IS NOT NULL;"
+	    "CREATE TABLE audit ("
+	    " id INTEGER PRIMARY KEY,"
+	    " at INTEGER NOT NULL,"
+	    " case_id INTEGER REFERENCES cases (id),"
+	    " actor TEXT NOT NULL,"
+	    " action TEXT NOT NULL,"
+	    " detail TEXT,"
+	    " prev_hmac BLOB,"
+	    " hmac BLOB NOT NULL);"
+	    "CREATE INDEX audit_case ON audit (case_id)"
+	    " WHERE case_id IS NOT NULL;"
+	    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	    " BEGIN SELECT RAISE (ABORT, 'audit is append-only'); END;"
+	    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	    " BEGIN SELECT RAISE (ABORT, 'audit is append-only'); END;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/* Run each missing upgrade in its own transaction with its version. */
+static int
+store_upgrade(struct store *st, int target, char *err, size_t errlen)
+{
+	char	 sql[64];
+	int	 v;
+
+	for (v = st->version + 1; v <= target; v++) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL,
+		    NULL) != SQLITE_OK ||
+		    store_upgrades[v](st->db) != SQLITE_OK ||
+		    sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			snprintf(err, errlen, "upgrade to schema v%d: %s", v,
+			    sqlite3_errmsg(st->db));
+			if (!sqlite3_get_autocommit(st->db))
+				sqlite3_exec(st->db, "ROLLBACK", NULL, NULL,
+				    NULL);
+			return -1;
+		}
+		st->version = v;
+		log_info("store schema upgraded to v%d", v);
+	}
+	return 0;
+}
+
+static int
+store_pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+struct store *
+store_open(const char *path, struct crypto *crypto,
+    const struct store_opts *opts, char *err, size_t errlen)
+{
+	struct store	*st;
+	struct stat	 sb;
+	sqlite3_stmt	*s;
+	const char	*mode;
+	int		 fd, i, target, appid;
+
+	st = xcalloc(1, sizeof(*st));
+	st->crypto = crypto;
+	st->dedupe_window = STORE_DEDUPE_WINDOW;
+	strlcpy(st->prefix, "HY", sizeof(st->prefix));
+	target = STORE_SCHEMA_VERSION;
+	if (opts != NULL) {
+		if (opts->dedupe_window > 0)
+			st->dedupe_window = opts->dedupe_window;
+		if (opts->max_version > 0 && opts->max_version < target)
+			target = opts->max_version;
+		if (opts->case_prefix != NULL &&
+		    store_set_case_prefix(st, opts->case_prefix) == -1) {
+			snprintf(err, errlen, "case-prefix: want 1-8 of A-Z0-9");
+			goto fail;
+		}
+	}
+
+	/* citizens' texts are personal data: create the file 0600 */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    S_IRUSR | S_IWUSR)) == -1) {
+		snprintf(err, errlen, "database %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (fstat(fd, &sb) == 0 && (sb.st_mode & (S_IRWXG | S_IRWXO)))
+		log_warnx("store database %s is accessible by group or others "
+		    "(mode %04o)", path, (unsigned)(sb.st_mode & 07777));
+	close(fd);
+
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "database %s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, opts != NULL && opts->busy_timeout > 0 ?
+	    opts->busy_timeout : STORE_BUSY_TIMEOUT);
+
+	if (store_pragma_int(st->db, "PRAGMA application_id", &appid) == -1) {
+		snprintf(err, errlen, "database %s: %s", path,
+		    sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (store_pragma_int(st->db, "PRAGMA user_version", &st->version) ==
+	    -1 || (appid != 0 && appid != STORE_APPLICATION_ID)) {
+		snprintf(err, errlen, "database %s: not a hotlined database",
+		    path);
+		goto fail;
+	}
+	if (st->version > STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "database %s: schema v%d is newer than "
+		    "this hotlined (v%d)", path, st->version,
+		    STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+
+	/* WAL: readers never block the writer; FULL: fsync at each commit */
+	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &s,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "database %s: %s", path,
+		    sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	mode = sqlite3_step(s) == SQLITE_ROW ?
+	    (const char *)sqlite3_column_text(s, 0) : NULL;
+	if (mode == NULL || strcmp(mode, "wal") != 0) {
+		snprintf(err, errlen, "database %s: cannot use WAL mode: %s",
+		    path, mode ? mode : sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		goto fail;
+	}
+	sqlite3_finalize(s);
+	if (sqlite3_exec(st->db, "PRAGMA synchronous = FULL; "
+	    "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "database %s: %s", path,
+		    sqlite3_errmsg(st->db));
+		goto fail;
+	}
+
+	if (store_upgrade(st, target, err, errlen) == -1)
+		goto fail;
+
+	for (i = 0; i < STMT_MAX; i++) {
+		if (i >= STMT_V2_FIRST && st->version < 2)
+			continue;
+		if (sqlite3_prepare_v3(st->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
+		    SQLITE_OK) {
+			snprintf(err, errlen, "database %s: statement %d: %s",
+			    path, i, sqlite3_errmsg(st->db));
+			goto fail;
+		}
+	}
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	int	i;
+
+	if (st == NULL)
+		return;
+	if (st->db != NULL && !sqlite3_get_autocommit(st->db)) {
+		log_warnx("store closing with an open batch: rolled back");
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	for (i = 0; i < STMT_MAX; i++)
+		sqlite3_finalize(st->stmt[i]);
+	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
+		log_warnx("store close: %s", sqlite3_errmsg(st->db));
+	free(st);
+}
+
+int
+store_version(struct store *st)
+{
+	return st->version;
+}
+
+int
+store_set_case_prefix(struct store *st, const char *prefix)
+{
+	size_t	i, n;
+
+	n = strlen(prefix);
+	if (n < 1 || n >= sizeof(st->prefix))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!((prefix[i] >= 'A' && prefix[i] <= 'Z') ||
+		    (prefix[i] >= '0' && prefix[i] <= '9')))
+			return -1;
+	strlcpy(st->prefix, prefix, sizeof(st->prefix));
+	return 0;
+}
+
+/* --- statements and errors --------------------------------------------- */
+
+static sqlite3_stmt *
+store_stmt(struct store *st, enum store_stmt i)
+{
+	if (st->doomed) {
+		log_warnx("store batch already rolled back: statement %d "
+		    "refused", (int)i);
+		return NULL;
+	}
+	if (st->stmt[i] == NULL) {
+		log_warnx("store statement %d needs a newer schema (v%d)",
+		    (int)i, st->version);
+		return NULL;
+	}
+	sqlite3_reset(st->stmt[i]);
+	return st->stmt[i];
+}
+
+/*
+ * Log a failure.  SQLITE_FULL, SQLITE_IOERR and SQLITE_NOMEM may roll the
+ * whole transaction back: then the batch is doomed, so no later statement
+ * runs in autocommit mode believing it is part of the batch.
+ */
+static void
+store_error(struct store *st, const char *what)
+{
+	log_warnx("store %s failed: %s (%d)", what, sqlite3_errmsg(st->db),
+	    sqlite3_extended_errcode(st->db));
+	if (st->depth > 0 && !st->doomed && sqlite3_get_autocommit(st->db)) {
+		st->doomed = 1;
+		log_warnx("store batch rolled back by sqlite: every message "
+		    "in it gets a temporary error");
+	}
+}
+
+/* Step once: SQLITE_ROW or SQLITE_DONE, or -1 after logging. */
+static int
+store_step(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int	rc;
+
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc;
+	store_error(st, what);
+	sqlite3_reset(s);
+	return -1;
+}
+
+static int
+store_exec(struct store *st, enum store_stmt i, const char *what)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, i)) == NULL)
+		return -1;
+	rc = store_step(st, s, what);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+static char *
+store_colstr(sqlite3_stmt *s, int col)
+{
+	const unsigned char	*t;
+
+	if ((t = sqlite3_column_text(s, col)) == NULL)
+		return NULL;
+	return xstrdup((const char *)t);
+}
+
+static int
+store_hash(struct store *st, const char *msisdn, uint8_t *hash)
+{
+	if (msisdn == NULL || crypto_hash_msisdn(st->crypto, msisdn, hash) ==
+	    -1) {
+		log_warnx("store cannot hash a phone number (empty or too "
+		    "long)");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+store_encrypt(struct store *st, const char *msisdn, uint8_t *blob,
+    size_t *bloblen, uint8_t *hash)
+{
+	if (store_hash(st, msisdn, hash) == -1)
+		return -1;
+	if (crypto_encrypt_msisdn(st->crypto, msisdn, blob, CRYPTO_BLOB_MAX,
+	    bloblen) == -1) {
+		log_warnx("store cannot encrypt a phone number");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+store_decrypt(struct store *st, sqlite3_stmt *s, int col, char *out,
+    size_t outlen)
+{
+	const uint8_t	*blob;
+	int		 len;
+
+	blob = sqlite3_column_blob(s, col);
+	len = sqlite3_column_bytes(s, col);
+	if (blob == NULL || crypto_decrypt_msisdn(st->crypto, blob,
+	    (size_t)len, out, outlen) == -1) {
+		log_warnx("store cannot decrypt a phone number (wrong key or "
+		    "damaged row)");
+		strlcpy(out, "", outlen);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- batches ------------------------------------------------------------ */
+
+int
+store_begin(struct store *st)
+{
+	if (st->depth++ > 0)
+		return st->doomed ? -1 : 0;
+	st->doomed = 0;
+	st->msg = 0;
+	if (store_exec(st, STMT_BEGIN, "begin") == -1) {
+		st->depth = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_commit(struct store *st)
+{
+	if (st->depth == 0) {
+		log_warnx("store commit outside a batch");
+		return -1;
+	}
+	if (--st->depth > 0)
+		return st->doomed ? -1 : 0;
+	if (st->doomed) {
+		st->doomed = 0;
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	if (store_exec(st, STMT_COMMIT, "commit") == -1) {
+		st->doomed = 0;
+		if (!sqlite3_get_autocommit(st->db) &&
+		    store_exec(st, STMT_ROLLBACK, "rollback") == -1)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (st->depth == 0)
+		return;
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->doomed = 1;
+	st->msg = 0;
+}
+
+int
+store_in_batch(struct store *st)
+{
+	return st->depth > 0;
+}
+
+int
+store_msg_begin(struct store *st)
+{
+	if (st->depth == 0 || st->msg) {
+		log_warnx("store message begun %s", st->depth == 0 ?
+		    "outside a batch" : "inside another");
+		return -1;
+	}
+	if (store_exec(st, STMT_SAVEPOINT, "savepoint") == -1)
+		return -1;
+	st->msg = 1;
+	return 0;
+}
+
+int
+store_msg_end(struct store *st, int ok)
+{
+	if (!st->msg)
+		return -1;
+	st->msg = 0;
+	if (st->doomed)
+		return -1;
+	if (ok && store_exec(st, STMT_RELEASE, "release") == 0)
+		return 0;
+	if (store_exec(st, STMT_ROLLBACK_TO, "rollback to savepoint") == 0)
+		store_exec(st, STMT_RELEASE, "release");
+	return -1;
+}
+
+/* --- inbound ------------------------------------------------------------ */
+
+enum store_in_result
+store_inbound_add(struct store *st, const struct store_inbound *in,
+    int64_t *idp, int64_t *groupp)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN], key[CRYPTO_HASH_LEN];
+	uint8_t		 blob[CRYPTO_BLOB_MAX], head[CRYPTO_HASH_LEN + 80];
+	size_t		 bloblen, hlen;
+	int64_t		 group = 0, id;
+	int		 rc, retire = 0, n, single;
+
+	*idp = *groupp = 0;
+	single = in->concat_total <= 1;
+	if (in->smsc == NULL || in->dest == NULL || in->text == NULL ||
+	    (in->raw == NULL && in->rawlen > 0) || strlen(in->dest) >=
+	    STORE_ADDR_MAX || (!single && (in->concat_total > 255 ||
+	    in->concat_seq < 1 || in->concat_seq > in->concat_total))) {
+		log_warnx("store inbound: invalid part (caller's bug)");
+		return STORE_IN_ERROR;
+	}
+	if (store_encrypt(st, in->source, blob, &bloblen, hash) == -1)
+		return STORE_IN_ERROR;
+
+	/* the dedupe key: keyed, so it reveals neither number nor text */
+	memcpy(head, hash, sizeof(hash));
+	hlen = sizeof(hash) + (size_t)snprintf((char *)head + sizeof(hash),
+	    sizeof(head) - sizeof(hash), "%s|%d|%d|%d|%d|", in->dest,
+	    in->data_coding, single ? 0 : in->concat_ref,
+	    single ? 1 : in->concat_total, single ? 1 : in->concat_seq);
+	if (hlen >= sizeof(head) || crypto_hmac(st->crypto, "dedupe", head,
+	    hlen, in->raw, in->rawlen, key) == -1) {
+		log_warnx("store inbound: cannot compute the dedupe key");
+		return STORE_IN_ERROR;
+	}
+
+	if ((s = store_stmt(st, STMT_IN_DUP_KEY)) == NULL)
+		return STORE_IN_ERROR;
+	sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_TRANSIENT);
+	if ((rc = store_step(st, s, "inbound dedupe")) == -1)
+		return STORE_IN_ERROR;
+	if (rc == SQLITE_ROW) {
+		if (in->received_at - sqlite3_column_int64(s, 1) <=
+		    st->dedupe_window) {
+			*idp = sqlite3_column_int64(s, 0);
+			*groupp = sqlite3_column_int64(s, 2);
+			sqlite3_reset(s);
+			return STORE_IN_DUPLICATE;
+		}
+		retire = 1;	/* same text long ago: a new message */
+	}
+	sqlite3_reset(s);
+
+	if (in->smsc_msgid != NULL && *in->smsc_msgid != '\0') {
+		if ((s = store_stmt(st, STMT_IN_DUP_MSGID)) == NULL)
+			return STORE_IN_ERROR;
+		sqlite3_bind_text(s, 1, in->smsc, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, in->smsc_msgid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 3, in->received_at - st->dedupe_window);
+		if ((rc = store_step(st, s, "inbound dedupe id")) == -1)
+			return STORE_IN_ERROR;
+		if (rc == SQLITE_ROW) {
+			*idp = sqlite3_column_int64(s, 0);
+			*groupp = sqlite3_column_int64(s, 2);
+			sqlite3_reset(s);
+			return STORE_IN_DUPLICATE;
+		}
+		sqlite3_reset(s);
+	}
+
+	if (retire) {
+		if ((s = store_stmt(st, STMT_IN_RETIRE)) == NULL)
+			return STORE_IN_ERROR;
+		sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_TRANSIENT);
+		rc = store_step(st, s, "inbound retire dedupe key");
+		sqlite3_reset(s);
+		if (rc == -1)
+			return STORE_IN_ERROR;
+	}
+
+	if (!single) {
+		if ((s = store_stmt(st, STMT_IN_OPEN_GROUP)) == NULL)
+			return STORE_IN_ERROR;
+		sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, in->dest, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(s, 3, in->concat_ref);
+		sqlite3_bind_int(s, 4, in->concat_total);
+		if ((rc = store_step(st, s, "inbound group")) == -1)
+			return STORE_IN_ERROR;
+		if (rc == SQLITE_ROW)
+			group = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
+
+	if ((s = store_stmt(st, STMT_IN_INSERT)) == NULL)
+		return STORE_IN_ERROR;
+	if (group != 0)
+		sqlite3_bind_int64(s, 1, group);
+	else
+		sqlite3_bind_null(s, 1);
+	sqlite3_bind_text(s, 2, in->smsc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, in->smsc_msgid != NULL &&
+	    *in->smsc_msgid != '\0' ? in->smsc_msgid : NULL, -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 4, blob, (int)bloblen, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 5, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, in->dest, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 7, in->data_coding);
+	sqlite3_bind_int(s, 8, in->esm_class);
+	sqlite3_bind_blob(s, 9, in->rawlen ? in->raw : "", (int)in->rawlen,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 10, in->text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 11, single ? 0 : in->concat_ref);
+	sqlite3_bind_int(s, 12, single ? 1 : in->concat_total);
+	sqlite3_bind_int(s, 13, single ? 1 : in->concat_seq);
+	sqlite3_bind_int64(s, 14, in->received_at);
+	sqlite3_bind_int(s, 15, single ? STORE_IN_S_COMPLETE :
+	    STORE_IN_S_PARTIAL);
+	sqlite3_bind_blob(s, 16, key, sizeof(key), SQLITE_TRANSIENT);
+	rc = store_step(st, s, "inbound insert");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return STORE_IN_ERROR;
+	id = sqlite3_last_insert_rowid(st->db);
+	*idp = id;
+	*groupp = group != 0 ? group : id;
+	if (single)
+		return STORE_IN_COMPLETE;
+
+	if ((s = store_stmt(st, STMT_IN_COUNT_PARTS)) == NULL)
+		return STORE_IN_ERROR;
+	sqlite3_bind_int64(s, 1, *groupp);
+	if (store_step(st, s, "inbound count parts") == -1)
+		return STORE_IN_ERROR;
+	n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	if (n < in->concat_total)
+		return STORE_IN_PARTIAL;
+	if ((s = store_stmt(st, STMT_IN_COMPLETE)) == NULL)
+		return STORE_IN_ERROR;
+	sqlite3_bind_int64(s, 1, *groupp);
+	rc = store_step(st, s, "inbound complete");
+	sqlite3_reset(s);
+	return rc == -1 ? STORE_IN_ERROR : STORE_IN_COMPLETE;
+}
+
+int
+store_inbound_group(struct store *st, int64_t group, struct store_group *g)
+{
+	sqlite3_stmt		*s;
+	struct store_part	*p;
+	const void		*raw;
+	size_t			 cap = 0, tlen = 0, len;
+	int			 rc, seq;
+
+	memset(g, 0, sizeof(*g));
+	if ((s = store_stmt(st, STMT_IN_GROUP)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, group);
+	while ((rc = store_step(st, s, "inbound read group")) == SQLITE_ROW) {
+		seq = sqlite3_column_int(s, 9);
+		if (g->nparts == 0) {
+			g->group = group;
+			g->state = sqlite3_column_int(s, 11);
+			strlcpy(g->smsc, (const char *)sqlite3_column_text(s,
+			    1), sizeof(g->smsc));
+			store_decrypt(st, s, 2, g->source, sizeof(g->source));
+			strlcpy(g->dest, (const char *)sqlite3_column_text(s,
+			    3), sizeof(g->dest));
+			g->total = sqlite3_column_int(s, 8);
+			g->first_at = sqlite3_column_int64(s, 10);
+		} else if (g->parts[g->nparts - 1].seq == seq)
+			continue;	/* one seq twice: keep the first */
+		if ((size_t)g->nparts == cap) {
+			cap = cap ? cap * 2 : 4;
+			g->parts = xreallocarray(g->parts, cap, sizeof(*p));
+		}
+		p = &g->parts[g->nparts++];
+		memset(p, 0, sizeof(*p));
+		p->id = sqlite3_column_int64(s, 0);
+		p->seq = seq;
+		p->data_coding = sqlite3_column_int(s, 4);
+		p->esm_class = sqlite3_column_int(s, 5);
+		raw = sqlite3_column_blob(s, 6);
+		p->rawlen = (size_t)sqlite3_column_bytes(s, 6);
+		p->raw = xmalloc(p->rawlen + 1);
+		if (p->rawlen > 0)
+			memcpy(p->raw, raw, p->rawlen);
+		p->text = store_colstr(s, 7);
+		if (p->text == NULL)
+			p->text = xstrdup("");
+		p->received_at = sqlite3_column_int64(s, 10);
+		if (p->received_at < g->first_at)
+			g->first_at = p->received_at;
+		tlen += strlen(p->text);
+	}
+	sqlite3_reset(s);
+	if (rc == -1) {
+		store_group_clear(g);
+		return -1;
+	}
+	if (g->nparts == 0)
+		return 0;
+	g->text = xmalloc(tlen + 1);
+	g->text[0] = '\0';
+	for (seq = 0, len = 0; seq < g->nparts; seq++) {
+		memcpy(g->text + len, g->parts[seq].text,
+		    strlen(g->parts[seq].text) + 1);
+		len += strlen(g->parts[seq].text);
+	}
+	return 1;
+}
+
+void
+store_group_clear(struct store_group *g)
+{
+	int	i;
+
+	for (i = 0; i < g->nparts; i++) {
+		free(g->parts[i].raw);
+		free(g->parts[i].text);
+	}
+	free(g->parts);
+	free(g->text);
+	memset(g, 0, sizeof(*g));
+}
+
+int
+store_inbound_done(struct store *st, int64_t group, int incomplete,
+    int64_t case_id)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_IN_DONE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, group);
+	sqlite3_bind_int(s, 2, incomplete ? STORE_IN_S_INCOMPLETE :
+	    STORE_IN_S_PROCESSED);
+	sqlite3_bind_int64(s, 3, case_id);
+	rc = store_step(st, s, "inbound done");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_inbound_due(struct store *st, int64_t partial_before, int64_t *groups,
+    size_t max)
+{
+	sqlite3_stmt	*s;
+	int		 rc, n = 0;
+
+	if ((s = store_stmt(st, STMT_IN_DUE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, partial_before);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while ((rc = store_step(st, s, "inbound due")) == SQLITE_ROW)
+		groups[n++] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : n;
+}
+
+/* --- cases -------------------------------------------------------------- */
+
+int
+store_case_add(struct store *st, const struct store_case_new *c,
+    int64_t *idp, char number[STORE_CASE_NUMBER_MAX])
+{
+	sqlite3_stmt	*s;
+	struct tm	 tm;
+	time_t		 t;
+	uint8_t		 hash[CRYPTO_HASH_LEN], blob[CRYPTO_BLOB_MAX];
+	size_t		 bloblen;
+	int64_t		 seq;
+	int		 day, rc;
+
+	if (c->category == NULL || c->text == NULL) {
+		log_warnx("store case: no category or text (caller's bug)");
+		return -1;
+	}
+	if (store_encrypt(st, c->msisdn, blob, &bloblen, hash) == -1)
+		return -1;
+	t = (time_t)(c->received_at / 1000);
+	if (localtime_r(&t, &tm) == NULL) {
+		log_warnx("store case: bad received_at %lld",
+		    (long long)c->received_at);
+		return -1;
+	}
+	day = (tm.tm_year % 100) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+
+	if ((s = store_stmt(st, STMT_SEQ_NEXT)) == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, day);
+	if ((rc = store_step(st, s, "case sequence")) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return -1;
+	}
+	seq = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	/* %04lld: 0001..9999, then 10000.. (see store.h) */
+	snprintf(number, STORE_CASE_NUMBER_MAX, "%s%06d%04lld", st->prefix,
+	    day, (long long)seq);
+	if (seq > 9999 && seq % 1000 == 0)
+		log_warnx("store case numbers of %06d beyond 9999: %lld",
+		    day, (long long)seq);
+
+	if ((s = store_stmt(st, STMT_CASE_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, number, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, c->category, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 3, c->confidential ? 1 : 0);
+	sqlite3_bind_blob(s, 4, blob, (int)bloblen, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 5, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, c->text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 7, c->received_at);
+	sqlite3_bind_text(s, 8, c->due, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 9, c->rule, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 10, c->flags);
+	sqlite3_bind_int64(s, 11, c->inbound);
+	rc = store_step(st, s, "case insert");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	*idp = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static void
+store_case_row(sqlite3_stmt *s, struct store_case *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(s, 0);
+	strlcpy(c->number, (const char *)sqlite3_column_text(s, 1),
+	    sizeof(c->number));
+	c->category = store_colstr(s, 2);
+	c->state = store_colstr(s, 3);
+	c->confidential = sqlite3_column_int(s, 4);
+	c->text = store_colstr(s, 5);
+	c->received_at = sqlite3_column_int64(s, 6);
+	c->due = store_colstr(s, 7);
+	c->rule = store_colstr(s, 8);
+	c->flags = sqlite3_column_int(s, 9);
+	c->result = store_colstr(s, 10);
+	c->closed_at = sqlite3_column_int64(s, 11);
+	c->nsupplements = sqlite3_column_int(s, 12);
+}
+
+int
+store_case_find(struct store *st, const char *number, const char *msisdn,
+    struct store_case *c)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN];
+	int		 rc;
+
+	memset(c, 0, sizeof(*c));
+	if (msisdn != NULL && store_hash(st, msisdn, hash) == -1)
+		return -1;
+	if ((s = store_stmt(st, STMT_CASE_BY_NUMBER)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, number, -1, SQLITE_TRANSIENT);
+	if (msisdn != NULL)
+		sqlite3_bind_blob(s, 2, hash, sizeof(hash), SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, 2);
+	if ((rc = store_step(st, s, "case find")) == SQLITE_ROW)
+		store_case_row(s, c);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}
+
+int
+store_case_get(struct store *st, int64_t id, struct store_case *c)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((s = store_stmt(st, STMT_CASE_BY_ID)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = store_step(st, s, "case get")) == SQLITE_ROW)
+		store_case_row(s, c);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}
+
+int
+store_case_list_open(struct store *st, const char *msisdn,
+    struct store_case *out, size_t max)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN];
+	int		 rc, n = 0;
+
+	if (store_hash(st, msisdn, hash) == -1)
+		return -1;
+	if ((s = store_stmt(st, STMT_CASE_OPEN)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while ((rc = store_step(st, s, "case list")) == SQLITE_ROW)
+		store_case_row(s, &out[n++]);
+	sqlite3_reset(s);
+	if (rc == -1) {
+		while (n > 0)
+			store_case_clear(&out[--n]);
+		return -1;
+	}
+	return n;
+}
+
+void
+store_case_clear(struct store_case *c)
+{
+	free(c->category);
+	free(c->state);
+	free(c->text);
+	free(c->due);
+	free(c->rule);
+	free(c->result);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+store_case_supplement(struct store *st, int64_t case_id, int64_t inbound,
+    const char *text, int64_t at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_SUPPLEMENT_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, inbound);
+	sqlite3_bind_text(s, 3, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, at);
+	rc = store_step(st, s, "case supplement");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+/* COUNT(*) of a (hash, since) statement. */
+static int
+store_count(struct store *st, enum store_stmt i, const char *msisdn,
+    int64_t since, const char *what)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN];
+	int		 rc, n;
+
+	if (store_hash(st, msisdn, hash) == -1)
+		return -1;
+	if ((s = store_stmt(st, i)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, since);
+	rc = store_step(st, s, what);
+	n = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+	sqlite3_reset(s);
+	return n;
+}
+
+int
+store_count_cases(struct store *st, const char *msisdn, int64_t since)
+{
+	return store_count(st, STMT_CASE_COUNT, msisdn, since, "case count");
+}
+
+int
+store_count_replies(struct store *st, const char *msisdn, int64_t since)
+{
+	return store_count(st, STMT_OUT_COUNT, msisdn, since, "reply count");
+}
+
+/* --- refusals ----------------------------------------------------------- */
+
+int
+store_refusal_add(struct store *st, const struct store_refusal *r,
+    int64_t *idp)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN], blob[CRYPTO_BLOB_MAX];
+	size_t		 bloblen;
+	int		 rc;
+
+	if (r->reason == NULL || r->text == NULL) {
+		log_warnx("store refusal: no reason or text (caller's bug)");
+		return -1;
+	}
+	if (store_encrypt(st, r->msisdn, blob, &bloblen, hash) == -1)
+		return -1;
+	if ((s = store_stmt(st, STMT_REFUSAL_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, blob, (int)bloblen, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 2, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, r->inbound);
+	sqlite3_bind_text(s, 4, r->reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, r->rule, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, r->channel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 7, r->text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 8, r->at);
+	rc = store_step(st, s, "refusal insert");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (idp != NULL)
+		*idp = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+/* --- outbox ------------------------------------------------------------- */
+
+const char *
+store_outbox_strstate(int state)
+{
+	if (state < 0 || (size_t)state >= nitems(store_outbox_states))
+		return "unknown";
+	return store_outbox_states[state];
+}
+
+int
+store_outbox_add(struct store *st, const struct store_outbox_new *o,
+    int64_t *idp)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN], blob[CRYPTO_BLOB_MAX];
+	size_t		 bloblen;
+	int64_t		 now;
+	int		 rc;
+
+	if (o->source == NULL || o->text == NULL || o->kind == NULL ||
+	    strlen(o->source) >= STORE_ADDR_MAX) {
+		log_warnx("store outbox: no source, kind or text (caller's "
+		    "bug)");
+		return -1;
+	}
+	if (store_encrypt(st, o->msisdn, blob, &bloblen, hash) == -1)
+		return -1;
+	now = (int64_t)clock_now_ms();
+	if ((s = store_stmt(st, STMT_OUT_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, o->case_id);
+	sqlite3_bind_int64(s, 2, o->inbound);
+	sqlite3_bind_text(s, 3, o->kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 4, blob, (int)bloblen, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 5, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, o->source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 7, o->text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 8, o->priority);
+	sqlite3_bind_int64(s, 9, now);
+	sqlite3_bind_int64(s, 10, o->not_before > 0 ? o->not_before : now);
+	sqlite3_bind_int64(s, 11, o->expire_at);
+	rc = store_step(st, s, "outbox insert");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (idp != NULL)
+		*idp = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_outbox_next(struct store *st, int64_t now, struct store_outmsg *out,
+    size_t max)
+{
+	sqlite3_stmt		*s;
+	struct store_outmsg	*m;
+	int			 rc, n = 0;
+
+	if ((s = store_stmt(st, STMT_OUT_NEXT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while ((rc = store_step(st, s, "outbox next")) == SQLITE_ROW) {
+		m = &out[n];
+		memset(m, 0, sizeof(*m));
+		m->id = sqlite3_column_int64(s, 0);
+		m->case_id = sqlite3_column_int64(s, 1);
+		if (store_decrypt(st, s, 2, m->to, sizeof(m->to)) == -1) {
+			/* never send to garbage: leave it for an operator */
+			log_warnx("store outbox id=%lld skipped",
+			    (long long)m->id);
+			continue;
+		}
+		strlcpy(m->from, (const char *)sqlite3_column_text(s, 3),
+		    sizeof(m->from));
+		m->text = store_colstr(s, 4);
+		m->attempts = sqlite3_column_int(s, 5);
+		m->priority = sqlite3_column_int(s, 6);
+		n++;
+	}
+	sqlite3_reset(s);
+	if (rc == -1) {
+		store_outmsg_clear(out, (size_t)n);
+		return -1;
+	}
+	return n;
+}
+
+void
+store_outmsg_clear(struct store_outmsg *m, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(m[i].text);
+		memset(&m[i], 0, sizeof(m[i]));
+	}
+}
+
+int
+store_outbox_next_time(struct store *st, int64_t *when)
+{
+	sqlite3_stmt	*s;
+	int		 rc, found = 0;
+
+	if ((s = store_stmt(st, STMT_OUT_NEXT_TIME)) == NULL)
+		return -1;
+	if ((rc = store_step(st, s, "outbox next time")) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*when = sqlite3_column_int64(s, 0);
+		found = 1;
+	}
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : found;
+}
+
+/*
+ * Run an outbox update with ?1 id (0: NULL), ?2 a (0: NULL), ?3 text (if
+ * the statement has it);
+ * the rows changed, or -1.
+ */
+static int
+store_outbox_update(struct store *st, enum store_stmt i, int64_t id,
+    int64_t a, const char *b, const char *what)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, i)) == NULL)
+		return -1;
+	if (id != 0)
+		sqlite3_bind_int64(s, 1, id);
+	else
+		sqlite3_bind_null(s, 1);
+	if (a != 0)
+		sqlite3_bind_int64(s, 2, a);
+	else
+		sqlite3_bind_null(s, 2);
+	if (sqlite3_bind_parameter_count(s) >= 3)
+		sqlite3_bind_text(s, 3, b, -1, SQLITE_TRANSIENT);
+	rc = store_step(st, s, what);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : sqlite3_changes(st->db);
+}
+
+int
+store_outbox_inflight(struct store *st, int64_t id, int64_t now)
+{
+	int	n;
+
+	if ((n = store_outbox_update(st, STMT_OUT_INFLIGHT, id, now, NULL,
+	    "outbox inflight")) == 0)
+		log_warnx("store outbox id=%lld not queued", (long long)id);
+	return n == 1 ? 0 : -1;
+}
+
+int
+store_outbox_submitted(struct store *st, int64_t id, int part, int nparts,
+    const char *smsc, const char *msgid, int64_t now)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (smsc == NULL || msgid == NULL || part < 1 || part > nparts) {
+		log_warnx("store outbox submitted: bad part (caller's bug)");
+		return -1;
+	}
+	if ((s = store_stmt(st, STMT_OUT_PART)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, part);
+	sqlite3_bind_int(s, 3, nparts);
+	sqlite3_bind_text(s, 4, smsc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, msgid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 6, now);
+	rc = store_step(st, s, "outbox part");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 0) {
+		log_warnx("store outbox id=%lld not in flight", (long long)id);
+		return -1;
+	}
+	if ((s = store_stmt(st, STMT_OUT_SENT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, smsc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 3, nparts);
+	rc = store_step(st, s, "outbox sent");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_outbox_retry(struct store *st, int64_t id, int64_t next_at,
+    const char *error)
+{
+	return store_outbox_update(st, STMT_OUT_RETRY, id, next_at, error,
+	    "outbox retry") == -1 ? -1 : 0;
+}
+
+int
+store_outbox_fail(struct store *st, int64_t id, const char *error)
+{
+	return store_outbox_update(st, STMT_OUT_FAIL, id, 0, error,
+	    "outbox fail") == -1 ? -1 : 0;
+}
+
+int
+store_outbox_receipt(struct store *st, const char *smsc, const char *msgid,
+    enum store_receipt rcpt, const char *stat, const char *err, int64_t at,
+    int64_t *idp, int64_t *casep)
+{
+	sqlite3_stmt	*s;
+	int64_t		 part, id, case_id;
+	int		 rc, attempt;
+
+	if ((s = store_stmt(st, STMT_OUT_PART_FIND)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, smsc, -1, SQLITE_TRANSIENT);
+	if ((rc = store_step(st, s, "outbox receipt find")) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == -1 ? -1 : 0;
+	}
+	part = sqlite3_column_int64(s, 0);
+	id = sqlite3_column_int64(s, 1);
+	case_id = sqlite3_column_int64(s, 2);
+	attempt = sqlite3_column_int(s, 3);
+	sqlite3_reset(s);
+
+	if ((s = store_stmt(st, STMT_OUT_PART_RECEIPT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, part);
+	sqlite3_bind_int(s, 2, rcpt);
+	sqlite3_bind_text(s, 3, stat, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, err, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, at);
+	rc = store_step(st, s, "outbox receipt part");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+
+	switch (rcpt) {
+	case STORE_RCPT_INTERIM:
+		s = store_stmt(st, STMT_OUT_RCPT_NOTE);
+		break;
+	case STORE_RCPT_DELIVERED:
+		s = store_stmt(st, STMT_OUT_RCPT_DELIVERED);
+		break;
+	case STORE_RCPT_FAILED:
+	case STORE_RCPT_EXPIRED:
+		if ((s = store_stmt(st, STMT_OUT_RCPT_FINAL)) != NULL)
+			sqlite3_bind_int(s, 6, rcpt == STORE_RCPT_FAILED ?
+			    STORE_OUT_FAILED : STORE_OUT_EXPIRED);
+		break;
+	default:
+		fatalx("store_outbox_receipt: receipt %d", (int)rcpt);
+	}
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, stat, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, err, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, at);
+	sqlite3_bind_int(s, 5, attempt);
+	rc = store_step(st, s, "outbox receipt");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (idp != NULL)
+		*idp = id;
+	if (casep != NULL)
+		*casep = case_id;
+	return 1;
+}
+
+int
+store_outbox_reset_inflight(struct store *st)
+{
+	if (store_exec(st, STMT_OUT_RESET, "outbox reset") == -1)
+		return -1;
+	return sqlite3_changes(st->db);
+}
+
+int
+store_outbox_expire(struct store *st, int64_t now)
+{
+	return store_outbox_update(st, STMT_OUT_EXPIRE, 0, now, "expired",
+	    "outbox expire");
+}
+
+int
+store_outbox_state(struct store *st, int64_t id, int *statep,
+    int *attemptsp)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_OUT_STATE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = store_step(st, s, "outbox state")) == SQLITE_ROW) {
+		*statep = sqlite3_column_int(s, 0);
+		if (attemptsp != NULL)
+			*attemptsp = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* --- opt-out ------------------------------------------------------------ */
+
+int
+store_optout_set(struct store *st, const char *msisdn, int on, int64_t at)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN];
+	int		 rc;
+
+	if (store_hash(st, msisdn, hash) == -1)
+		return -1;
+	if ((s = store_stmt(st, on ? STMT_OPTOUT_SET : STMT_OPTOUT_CLEAR)) ==
+	    NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	if (on)
+		sqlite3_bind_int64(s, 2, at);
+	rc = store_step(st, s, "optout");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_optout_has(struct store *st, const char *msisdn)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN];
+	int		 rc;
+
+	if (store_hash(st, msisdn, hash) == -1)
+		return -1;
+	if ((s = store_stmt(st, STMT_OPTOUT_HAS)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	rc = store_step(st, s, "optout check");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}
+
+/* --- audit -------------------------------------------------------------- */
+
+/*
+ * The chained MAC of one event.  Lengths come first so that no field can
+ * leak into its neighbour ("ab"+"c" differs from "a"+"bc").
+ */
+static int
+store_audit_mac(struct store *st, const void *prev, size_t prevlen,
+    int64_t id, int64_t at, int64_t case_id, const char *actor,
+    const char *action, const char *detail, uint8_t out[CRYPTO_HASH_LEN])
+{
+	char	*buf;
+	int	 len, r;
+
+	len = xasprintf(&buf, "%lld %lld %lld %zu %zu %zu\n%s%s%s",
+	    (long long)id, (long long)at, (long long)case_id, strlen(actor),
+	    strlen(action), detail ? strlen(detail) : (size_t)0, actor,
+	    action, detail ? detail : "");
+	r = crypto_hmac(st->crypto, "audit", prev, prevlen, buf, (size_t)len,
+	    out);
+	free(buf);
+	return r;
+}
+
+int
+store_audit(struct store *st, int64_t case_id, const char *actor,
+    const char *action, const char *detail, int64_t at)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 prev[CRYPTO_HASH_LEN], mac[CRYPTO_HASH_LEN];
+	size_t		 prevlen = 0;
+	int64_t		 id = 1;
+	int		 rc;
+
+	if (actor == NULL || action == NULL) {
+		log_warnx("store audit: no actor or action (caller's bug)");
+		return -1;
+	}
+	if ((s = store_stmt(st, STMT_AUDIT_LAST)) == NULL)
+		return -1;
+	if ((rc = store_step(st, s, "audit last")) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0) + 1;
+		prevlen = (size_t)sqlite3_column_bytes(s, 1);
+		if (prevlen != sizeof(prev))
+			prevlen = 0;
+		else
+			memcpy(prev, sqlite3_column_blob(s, 1), prevlen);
+	}
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (store_audit_mac(st, prev, prevlen, id, at, case_id, actor, action,
+	    detail, mac) == -1) {
+		log_warnx("store audit: HMAC failed");
+		return -1;
+	}
+	if ((s = store_stmt(st, STMT_AUDIT_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	sqlite3_bind_int64(s, 3, case_id);
+	sqlite3_bind_text(s, 4, actor, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, action, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, detail, -1, SQLITE_TRANSIENT);
+	if (prevlen)
+		sqlite3_bind_blob(s, 7, prev, (int)prevlen, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, 7);
+	sqlite3_bind_blob(s, 8, mac, sizeof(mac), SQLITE_TRANSIENT);
+	rc = store_step(st, s, "audit insert");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_audit_verify(struct store *st, int64_t *badp)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 prev[CRYPTO_HASH_LEN], mac[CRYPTO_HASH_LEN];
+	const void	*stored, *sprev;
+	size_t		 prevlen = 0;
+	int64_t		 id, expect = 1;
+	int		 rc, broken = 0;
+
+	if ((s = store_stmt(st, STMT_AUDIT_ALL)) == NULL)
+		return -1;
+	while ((rc = store_step(st, s, "audit verify")) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		sprev = sqlite3_column_blob(s, 6);
+		stored = sqlite3_column_blob(s, 7);
+		if (id != expect || store_audit_mac(st, prev, prevlen, id,
+		    sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+		    (const char *)sqlite3_column_text(s, 3),
+		    (const char *)sqlite3_column_text(s, 4),
+		    (const char *)sqlite3_column_text(s, 5), mac) == -1 ||
+		    stored == NULL || sqlite3_column_bytes(s, 7) !=
+		    (int)sizeof(mac) || memcmp(stored, mac, sizeof(mac)) != 0 ||
+		    (size_t)sqlite3_column_bytes(s, 6) != prevlen ||
+		    (prevlen && memcmp(sprev, prev, prevlen) != 0)) {
+			*badp = id;
+			broken = 1;
+			break;
+		}
+		memcpy(prev, mac, sizeof(mac));
+		prevlen = sizeof(prev);
+		expect = id + 1;
+	}
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	return broken;
+}

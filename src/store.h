@@ -1,0 +1,356 @@
+/*
+ * The store owns the truth: every MO part, case, refusal, outgoing SMS and
+ * audit event lives in one SQLite file (WAL, synchronous=FULL).  store.c is
+ * the only file that knows SQL; callers see rows as structs.  Phone numbers
+ * go in as plaintext, are encrypted and hashed here (crypto.h) and come out
+ * decrypted only where a message must be sent.
+ *
+ * Batches (group commit).  The event loop opens a batch with store_begin(),
+ * wraps each message's writes in store_msg_begin()/store_msg_end() (a
+ * SAVEPOINT: a message that fails is undone alone and answered
+ * ESME_RX_T_APPN, the others stay), and ends with store_commit(); only when
+ * that returns 0 may deliver_sm_resp ESME_ROK go out.  If it returns -1
+ * nothing of the batch remains and every message in it is answered
+ * ESME_RX_T_APPN.  Batches nest by count: a store_begin() while a batch is
+ * open joins it, and only the outermost store_commit() commits.  Writes
+ * outside a batch commit one by one (one fsync each: slow but correct).
+ * When SQLite undoes the whole transaction by itself (disk full, I/O
+ * error) the batch is "doomed": later writes in it fail at once and
+ * store_commit() returns -1.
+ *
+ * Times are milliseconds since the epoch (clock_now_ms()); case numbers use
+ * the local date (TZ) of the case's received_at.
+ */
+#ifndef HOTLINED_STORE_H
+#define HOTLINED_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct crypto;
+struct store;
+
+#define STORE_SCHEMA_VERSION	2
+#define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
+#define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
+#define STORE_DEDUPE_WINDOW	(3600 * 1000)	/* default, ms */
+#define STORE_BUSY_TIMEOUT	100		/* default, ms */
+
+struct store_opts {
+	const char	*case_prefix;	/* "HY"; NULL: "HY" */
+	int64_t		 dedupe_window;	/* ms; 0: STORE_DEDUPE_WINDOW */
+	int		 busy_timeout;	/* ms; 0: STORE_BUSY_TIMEOUT */
+	int		 max_version;	/* tests: stop upgrading here; 0: all */
+};
+
+/*
+ * Open (creating mode 0600) and upgrade the database at path; crypto is
+ * borrowed and must outlive the store.  NULL with a one-line reason in err.
+ */
+struct store	*store_open(const char *path, struct crypto *crypto,
+		    const struct store_opts *opts, char *err, size_t errlen);
+/* Roll back any open batch, finalise the statements and close. */
+void		 store_close(struct store *);
+/* The schema version of the open file (PRAGMA user_version). */
+int		 store_version(struct store *);
+/* Change the case number prefix (SIGHUP); 0, or -1 if not [A-Z0-9]{1,8}. */
+int		 store_set_case_prefix(struct store *, const char *);
+
+/* Open a batch (BEGIN IMMEDIATE), or join the open one; 0 or -1. */
+int	 store_begin(struct store *);
+/* End a batch; the outermost call commits.  0, or -1 with all undone. */
+int	 store_commit(struct store *);
+/* Undo the whole batch now (the outermost store_commit() returns -1). */
+void	 store_rollback(struct store *);
+/* 1 inside a batch, else 0. */
+int	 store_in_batch(struct store *);
+/* Start one message's writes inside a batch (SAVEPOINT); 0 or -1. */
+int	 store_msg_begin(struct store *);
+/* Keep (ok) or undo (!ok) that message's writes; 0, or -1 when undone. */
+int	 store_msg_end(struct store *, int ok);
+
+/* --- inbound: every received MO part ------------------------------------ */
+
+enum store_in_state {
+	STORE_IN_S_PARTIAL = 0,		/* a part of a group still incomplete */
+	STORE_IN_S_COMPLETE,		/* whole, waiting to be processed */
+	STORE_IN_S_PROCESSED,		/* intake has run on it */
+	STORE_IN_S_INCOMPLETE		/* processed after the concat timeout */
+};
+
+/* One received part, as deliver_sm (or smsbox) gave it; all borrowed. */
+struct store_inbound {
+	const char	*smsc;		/* link name */
+	const char	*smsc_msgid;	/* vendor MO id, NULL: none given */
+	const char	*source;	/* plaintext; stored encrypted + hashed */
+	const char	*dest;		/* 12345, or 12345 + extension code */
+	int		 data_coding;
+	int		 esm_class;
+	const void	*raw;		/* short_message without UDH */
+	size_t		 rawlen;
+	const char	*text;		/* this part decoded to UTF-8 */
+	int		 concat_ref;	/* 0..65535; 0 when total is 1 */
+	int		 concat_total;	/* 1: not concatenated */
+	int		 concat_seq;	/* 1..concat_total */
+	int64_t		 received_at;	/* ms */
+};
+
+enum store_in_result {
+	STORE_IN_ERROR = -1,
+	STORE_IN_PARTIAL = 0,		/* stored; the group waits for parts */
+	STORE_IN_COMPLETE,		/* stored; the group is whole: process */
+	STORE_IN_DUPLICATE		/* an SMSC resend: not stored, just ack */
+};
+
+/*
+ * Store a part unless it is a resend.  Dedupe rule: a part is a resend when
+ * an earlier part within the dedupe window (default 1 h) has the same
+ * keyed digest of (sender hash, destination, data_coding, concat ref,
+ * total, seq, raw bytes), or the same (smsc, smsc_msgid) when the SMSC gave
+ * an id.  An SMSC resend after a lost deliver_sm_resp or a reconnect
+ * carries the same content under a new sequence_number and perhaps a new
+ * id, so content decides; the window lets a citizen send the same text
+ * again later (an identical new matter within the hour is one case).
+ * *idp gets the new row (or the original one for a duplicate), *groupp the
+ * group: the id of the group's first part.
+ */
+enum store_in_result store_inbound_add(struct store *,
+	    const struct store_inbound *, int64_t *idp, int64_t *groupp);
+
+/* One stored part of a group. */
+struct store_part {
+	int64_t		 id;
+	int		 seq;
+	int		 data_coding;
+	int		 esm_class;
+	uint8_t		*raw;
+	size_t		 rawlen;
+	char		*text;
+	int64_t		 received_at;
+};
+
+/* A group of parts (a single SMS is a group of one); owns its strings. */
+struct store_group {
+	int64_t		 group;		/* id of the first part */
+	int		 state;		/* enum store_in_state of the parts */
+	char		 smsc[STORE_ADDR_MAX];
+	char		 source[STORE_ADDR_MAX];	/* decrypted */
+	char		 dest[STORE_ADDR_MAX];
+	int		 total;		/* parts announced */
+	int		 nparts;	/* distinct parts present, seq order */
+	struct store_part *parts;
+	char		*text;		/* the parts' text joined in seq order */
+	int64_t		 first_at;	/* earliest received_at */
+};
+
+/* Load group (resends of one seq skipped); 1, 0 when unknown, -1. */
+int	 store_inbound_group(struct store *, int64_t group, struct store_group *);
+/* Free what a group owns and zero it. */
+void	 store_group_clear(struct store_group *);
+/* Mark a group processed (or incomplete), linked to case_id (0: none). */
+int	 store_inbound_done(struct store *, int64_t group, int incomplete,
+	    int64_t case_id);
+/*
+ * Groups needing intake: every complete unprocessed group (after a crash
+ * between store and intake), and partial groups whose first part arrived
+ * before partial_before (the concat timeout).  Up to max ids into groups;
+ * the count, or -1.
+ */
+int	 store_inbound_due(struct store *, int64_t partial_before,
+	    int64_t *groups, size_t max);
+
+/* --- cases ------------------------------------------------------------- */
+
+/* A new case; all borrowed. */
+struct store_case_new {
+	const char	*msisdn;	/* plaintext */
+	const char	*category;	/* intake's name, e.g. "complaint" */
+	const char	*text;
+	int		 confidential;	/* Art. 19 */
+	int64_t		 received_at;	/* ms; its local date names the case */
+	const char	*due;		/* YYYY-MM-DD, the working-day deadline */
+	const char	*rule;		/* matched rule, NULL: none */
+	int		 flags;		/* STORE_CF_* */
+	int64_t		 inbound;	/* group that caused it, 0: none */
+};
+#define STORE_CF_INCOMPLETE	0x01	/* text lacks concat parts */
+#define STORE_CF_REPEATED	0x02	/* Art. 23(8): third complaint */
+
+/* A case as read back; owns its strings. */
+struct store_case {
+	int64_t		 id;
+	char		 number[STORE_CASE_NUMBER_MAX];
+	char		*category;
+	char		*state;		/* "registered" at first (issue 5) */
+	int		 confidential;
+	char		*text;
+	int64_t		 received_at;
+	char		*due;
+	char		*rule;		/* NULL: none */
+	int		 flags;
+	char		*result;	/* NULL until closed */
+	int64_t		 closed_at;	/* 0: open */
+	int		 nsupplements;
+};
+
+/*
+ * Allocate the next number of the day and insert the case, in the caller's
+ * batch.  Numbers are prefix + YYMMDD + a 4-digit daily sequence from 0001
+ * (HY2611260001): fixed width, so they sort by time as strings, digits only
+ * after the prefix (keypad), said aloud in groups.  The 10,000th case of a
+ * day gets 5 digits (HY26112610000) rather than being refused: registration
+ * never stops; sort by id when such a day matters.  0 or -1.
+ */
+int	 store_case_add(struct store *, const struct store_case_new *,
+	    int64_t *idp, char number[STORE_CASE_NUMBER_MAX]);
+/*
+ * Find a case by number.  With msisdn non-NULL, only that number's own
+ * case: another's case reads as "not found", never as "not yours".
+ * 1 found, 0 not, -1 error.
+ */
+int	 store_case_find(struct store *, const char *number, const char *msisdn,
+	    struct store_case *);
+/* Read a case by id; 1, 0, -1. */
+int	 store_case_get(struct store *, int64_t id, struct store_case *);
+/* The open cases (closed_at unset) of msisdn, newest first, up to max. */
+int	 store_case_list_open(struct store *, const char *msisdn,
+	    struct store_case *out, size_t max);
+/* Free what a case owns and zero it. */
+void	 store_case_clear(struct store_case *);
+/* Append a citizen's supplement to a case; 0 or -1. */
+int	 store_case_supplement(struct store *, int64_t case_id,
+	    int64_t inbound, const char *text, int64_t at);
+/* New cases by msisdn since a time (rate limit); the count or -1. */
+int	 store_count_cases(struct store *, const char *msisdn, int64_t since);
+
+/* --- refusals (Art. 8): recorded and audited, not cases ----------------- */
+
+struct store_refusal {
+	const char	*msisdn;
+	int64_t		 inbound;	/* group, 0: none */
+	const char	*reason;	/* "emergency", "litigation", ... */
+	const char	*rule;		/* matched rule, NULL: none */
+	const char	*channel;	/* "110", NULL: none */
+	const char	*text;
+	int64_t		 at;
+};
+
+/* Record a refusal; 0 or -1. */
+int	 store_refusal_add(struct store *, const struct store_refusal *,
+	    int64_t *idp);
+
+/* --- outbox: the durable queue of outgoing SMS ------------------------- */
+
+enum store_out_state {
+	STORE_OUT_QUEUED = 0,		/* waiting for next_attempt_at */
+	STORE_OUT_INFLIGHT,		/* submit_sm sent, no resp yet */
+	STORE_OUT_SENT,			/* every part has an SMSC id */
+	STORE_OUT_DELIVERED,		/* every part's receipt DELIVRD */
+	STORE_OUT_FAILED,		/* permanent error or receipt */
+	STORE_OUT_EXPIRED		/* not sent before expire_at */
+};
+
+/* A new outgoing SMS; all borrowed. */
+struct store_outbox_new {
+	int64_t		 case_id;	/* 0: none */
+	int64_t		 inbound;	/* group answered, 0: none */
+	const char	*kind;		/* "ack", "refusal", "help", "result" */
+	const char	*msisdn;	/* plaintext recipient */
+	const char	*source;	/* 12345, or 12345 + extension code */
+	const char	*text;		/* UTF-8, whole (outbox.c splits) */
+	int		 priority;	/* higher goes first */
+	int64_t		 not_before;	/* ms; 0: now */
+	int64_t		 expire_at;	/* ms; 0: never */
+};
+
+/* A row due for submission; owns text. */
+struct store_outmsg {
+	int64_t		 id;
+	int64_t		 case_id;
+	char		 to[STORE_ADDR_MAX];	/* decrypted */
+	char		 from[STORE_ADDR_MAX];
+	char		*text;
+	int		 attempts;	/* submissions so far */
+	int		 priority;
+};
+
+enum store_receipt {
+	STORE_RCPT_INTERIM = 0,		/* ACCEPTD, ENROUTE, UNKNOWN */
+	STORE_RCPT_DELIVERED,		/* DELIVRD */
+	STORE_RCPT_FAILED,		/* UNDELIV, REJECTD, DELETED */
+	STORE_RCPT_EXPIRED		/* EXPIRED */
+};
+
+/* Queue an SMS (created_at is now); 0 or -1. */
+int	 store_outbox_add(struct store *, const struct store_outbox_new *,
+	    int64_t *idp);
+/*
+ * Up to max queued rows due at now, by priority then age.  A row waits
+ * while an older row to the same number is queued or in flight, so each
+ * citizen gets messages in order.  The count, or -1.
+ */
+int	 store_outbox_next(struct store *, int64_t now, struct store_outmsg *,
+	    size_t max);
+/* Free the texts of n rows. */
+void	 store_outmsg_clear(struct store_outmsg *, size_t n);
+/* Earliest next_attempt_at of a queued row: 1 with *when, 0 none, -1. */
+int	 store_outbox_next_time(struct store *, int64_t *when);
+/* Row handed to the SMSC: in flight, attempts + 1; 0 or -1. */
+int	 store_outbox_inflight(struct store *, int64_t id, int64_t now);
+/*
+ * submit_sm_resp OK for part (1..nparts) of the current attempt, with the
+ * SMSC's message id normalised by the caller (outbox.c, msg-id-type); the
+ * row becomes sent when all parts have one.  0 or -1.
+ */
+int	 store_outbox_submitted(struct store *, int64_t id, int part,
+	    int nparts, const char *smsc, const char *msgid, int64_t now);
+/* Temporary failure: back to queued, retried at next_at; 0 or -1. */
+int	 store_outbox_retry(struct store *, int64_t id, int64_t next_at,
+	    const char *error);
+/* Permanent failure; 0 or -1. */
+int	 store_outbox_fail(struct store *, int64_t id, const char *error);
+/*
+ * A delivery receipt for (smsc, normalised msgid): recorded on the part;
+ * the row becomes delivered when all its parts are, failed or expired at
+ * once.  1 with *idp / *casep (may be NULL), 0 when the id is unknown yet
+ * (the receipt raced submit_sm_resp: retry shortly), -1 on error.
+ */
+int	 store_outbox_receipt(struct store *, const char *smsc,
+	    const char *msgid, enum store_receipt, const char *stat,
+	    const char *err, int64_t at, int64_t *idp, int64_t *casep);
+/*
+ * At start-up: rows in flight at a crash go back to queued and are sent
+ * again (a possible duplicate SMS beats a lost one).  The count, or -1.
+ */
+int	 store_outbox_reset_inflight(struct store *);
+/* Queued rows past expire_at become expired; the count, or -1. */
+int	 store_outbox_expire(struct store *, int64_t now);
+/* Read one row's state; 0 or -1. */
+int	 store_outbox_state(struct store *, int64_t id, int *statep,
+	    int *attemptsp);
+/* SMS queued for msisdn since a time (reply rate limit); count or -1. */
+int	 store_count_replies(struct store *, const char *msisdn, int64_t since);
+/* "queued", "inflight", ... */
+const char *store_outbox_strstate(int);
+
+/* --- survey opt-out ---------------------------------------------------- */
+
+/* Opt msisdn out of (on) or back into (!on) surveys; 0 or -1. */
+int	 store_optout_set(struct store *, const char *msisdn, int on,
+	    int64_t at);
+/* 1 opted out, 0 not, -1 error. */
+int	 store_optout_has(struct store *, const char *msisdn);
+
+/* --- audit (Art. 22): append-only, HMAC-chained ------------------------- */
+
+/*
+ * Append an event: hmac = HMAC("audit", prev_hmac || id, at, case, actor,
+ * action, detail).  Triggers refuse UPDATE and DELETE.  detail is free text
+ * or JSON and must hold no phone number.  0 or -1.
+ */
+int	 store_audit(struct store *, int64_t case_id, const char *actor,
+	    const char *action, const char *detail, int64_t at);
+/* Check the chain: 0 intact, 1 broken at *badp, -1 error. */
+int	 store_audit_verify(struct store *, int64_t *badp);
+
+#endif /* HOTLINED_STORE_H */

@@ -1,0 +1,907 @@
+/*
+ * Unit tests for store.c: schema creation and upgrade, inbound dedupe and
+ * concat groups, batches with per-message savepoints, case numbers, the
+ * outbox state machine, receipts, opt-out, rate counts, the audit chain,
+ * and no plaintext number in the database file.  sqlite3 is used here only
+ * to inspect and to tamper, as an attacker or an operator would.
+ */
+#include "compat.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "crypto.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+#define NUM	"13800138001"
+#define NUM2	"13800138002"
+/* 2026-11-26 10:00:00 +08:00 in ms */
+#define T0	(INT64_C(1795658400) * 1000)
+#define DAY	(INT64_C(86400) * 1000)
+
+struct fixture {
+	char		 dir[64];
+	char		 path[128];
+	struct crypto	*crypto;
+	struct store	*st;
+};
+
+static struct store *
+reopen(struct fixture *f, const struct store_opts *opts)
+{
+	char	err[256];
+
+	store_close(f->st);
+	f->st = store_open(f->path, f->crypto, opts, err, sizeof(err));
+	if (f->st == NULL)
+		fprintf(stderr, "# store_open: %s\n", err);
+	return f->st;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+	uint8_t		 key[CRYPTO_KEYFILE_LEN];
+
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	f = calloc(1, sizeof(*f));
+	strlcpy(f->dir, "/tmp/test_store.XXXXXX", sizeof(f->dir));
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/hotlined.db", f->dir);
+	memset(key, 0x5a, sizeof(key));
+	f->crypto = crypto_new(key);
+	if (reopen(f, NULL) == NULL)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	char		 p[160];
+
+	store_close(f->st);
+	crypto_free(f->crypto);
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", f->path);
+	unlink(p);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct store_inbound
+mo(const char *from, const char *text, int64_t at)
+{
+	struct store_inbound	in;
+
+	memset(&in, 0, sizeof(in));
+	in.smsc = "smsc1";
+	in.source = from;
+	in.dest = "12345";
+	in.data_coding = 8;
+	in.raw = text;
+	in.rawlen = strlen(text);
+	in.text = text;
+	in.concat_total = 1;
+	in.received_at = at;
+	return in;
+}
+
+static struct store_inbound
+part(const char *text, int ref, int total, int seq, int64_t at)
+{
+	struct store_inbound	in = mo(NUM, text, at);
+
+	in.concat_ref = ref;
+	in.concat_total = total;
+	in.concat_seq = seq;
+	return in;
+}
+
+static int64_t
+add_case(struct store *st, const char *from, int64_t at, char *number)
+{
+	struct store_case_new	c;
+	int64_t			id = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.msisdn = from;
+	c.category = "complaint";
+	c.text = "楼下烧烤店噪音扰民";
+	c.received_at = at;
+	c.due = "2026-12-10";
+	assert_int_equal(store_case_add(st, &c, &id, number), 0);
+	return id;
+}
+
+static int64_t
+add_out(struct store *st, const char *to, int64_t case_id)
+{
+	struct store_outbox_new	o;
+	int64_t			id = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.case_id = case_id;
+	o.kind = "ack";
+	o.msisdn = to;
+	o.source = "12345";
+	o.text = "您的诉求已受理";
+	assert_int_equal(store_outbox_add(st, &o, &id), 0);
+	return id;
+}
+
+/* One column of one row, through a separate connection. */
+static long long
+peek(struct fixture *f, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	long long	 v = -1;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+test_open_create(void **state)
+{
+	struct fixture	*f = *state;
+	struct stat	 sb;
+	char		 err[256], other[160];
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	int		 fd;
+
+	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 077, 0);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(s, 0), "wal");
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	assert_int_equal(peek(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	/* opening again changes nothing */
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
+
+	/* a file that is not ours, and a schema from the future */
+	snprintf(other, sizeof(other), "%s/other.db", f->dir);
+	fd = open(other, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_int_equal(write(fd, "not a database, just text, long enough "
+	    "to be looked at by sqlite's header check.........", 88), 88);
+	close(fd);
+	assert_null(store_open(other, f->crypto, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "other.db"));
+	unlink(other);
+	assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_null(store_open(other, f->crypto, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "newer"));
+	unlink(other);
+	{
+		struct store_opts o = { .case_prefix = "hy" };
+
+		assert_null(store_open(other, f->crypto, &o, err,
+		    sizeof(err)));
+		unlink(other);
+	}
+}
+
+static void
+test_upgrade_from_v1(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { .max_version = 1 };
+	struct store_case	 c;
+	char			 number[STORE_CASE_NUMBER_MAX], p[160];
+	int64_t			 bad;
+
+	store_close(f->st);
+	f->st = NULL;
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	assert_non_null(reopen(f, &o));
+	assert_int_equal(store_version(f->st), 1);
+	add_case(f->st, NUM, T0, number);
+	/* v2's statements are not there yet */
+	assert_int_equal(store_audit(f->st, 0, "test", "x", NULL, T0), -1);
+
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_version(f->st), 2);
+	assert_int_equal(store_case_find(f->st, number, NUM, &c), 1);
+	assert_string_equal(c.category, "complaint");
+	store_case_clear(&c);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases "
+	    "WHERE survey_state IS NULL AND rehandled = 0"), 1);
+	assert_int_equal(store_audit(f->st, 1, "test", "case.upgraded", NULL,
+	    T0), 0);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+}
+
+static void
+test_inbound_dedupe(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_inbound	 in = mo(NUM, "CX", T0), other;
+	int64_t			 id, g, id2, g2;
+
+	assert_int_equal(store_inbound_add(f->st, &in, &id, &g), STORE_IN_COMPLETE);
+	assert_int_equal(id, g);
+	/* the SMSC resends 30 s later (new sequence_number, same content) */
+	in.received_at = T0 + 30000;
+	assert_int_equal(store_inbound_add(f->st, &in, &id2, &g2),
+	    STORE_IN_DUPLICATE);
+	assert_int_equal(id2, id);
+	/* "+86" form of the same sender is the same sender */
+	other = in;
+	other.source = "+86" NUM;
+	assert_int_equal(store_inbound_add(f->st, &other, &id2, &g2),
+	    STORE_IN_DUPLICATE);
+	/* another destination (extension code), another sender: new */
+	other = in;
+	other.dest = "123450417";
+	assert_int_equal(store_inbound_add(f->st, &other, &id2, &g2),
+	    STORE_IN_COMPLETE);
+	other = in;
+	other.source = NUM2;
+	assert_int_equal(store_inbound_add(f->st, &other, &id2, &g2),
+	    STORE_IN_COMPLETE);
+	/* the same text again after the window: a new message */
+	in.received_at = T0 + STORE_DEDUPE_WINDOW + 1;
+	assert_int_equal(store_inbound_add(f->st, &in, &id2, &g2),
+	    STORE_IN_COMPLETE);
+	assert_true(id2 > id);
+	in.received_at += 1000;
+	assert_int_equal(store_inbound_add(f->st, &in, &g, &g2),
+	    STORE_IN_DUPLICATE);
+	assert_int_equal(g, id2);
+
+	/* an SMSC-given id: a resend with other bytes is still a resend */
+	other = mo(NUM2, "hello", T0);
+	other.smsc_msgid = "A1B2";
+	assert_int_equal(store_inbound_add(f->st, &other, &id, &g),
+	    STORE_IN_COMPLETE);
+	other.text = other.raw = "hello ";
+	other.rawlen = 6;
+	assert_int_equal(store_inbound_add(f->st, &other, &id2, &g2),
+	    STORE_IN_DUPLICATE);
+	assert_int_equal(id2, id);
+	/* the same id from another SMSC is another message */
+	other.smsc = "smsc2";
+	assert_int_equal(store_inbound_add(f->st, &other, &id2, &g2),
+	    STORE_IN_COMPLETE);
+	/* a caller's bug is refused, not stored */
+	other = part("x", 7, 2, 3, T0);
+	assert_int_equal(store_inbound_add(f->st, &other, &id2, &g2),
+	    STORE_IN_ERROR);
+}
+
+static void
+test_concat_group(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_inbound	 p1 = part("市民反映：", 7, 3, 1, T0);
+	struct store_inbound	 p2 = part("楼下烧烤店", 7, 3, 2, T0 + 100);
+	struct store_inbound	 p3 = part("噪音扰民。", 7, 3, 3, T0 + 200);
+	struct store_inbound	 q1 = part("另一条", 8, 2, 1, T0 + 50);
+	struct store_group	 g;
+	int64_t			 id, grp, grp1, qg, due[8];
+
+	assert_int_equal(store_inbound_add(f->st, &p2, &id, &grp1),
+	    STORE_IN_PARTIAL);
+	assert_int_equal(store_inbound_add(f->st, &q1, &id, &qg),
+	    STORE_IN_PARTIAL);
+	assert_true(qg != grp1);
+	assert_int_equal(store_inbound_add(f->st, &p1, &id, &grp),
+	    STORE_IN_PARTIAL);
+	assert_int_equal(grp, grp1);
+	/* part 1 again (SMSC resend) before the group is whole */
+	assert_int_equal(store_inbound_add(f->st, &p1, &id, &grp),
+	    STORE_IN_DUPLICATE);
+	assert_int_equal(store_inbound_group(f->st, grp1, &g), 1);
+	assert_int_equal(g.state, STORE_IN_S_PARTIAL);
+	assert_int_equal(g.nparts, 2);
+	store_group_clear(&g);
+	assert_int_equal(store_inbound_add(f->st, &p3, &id, &grp),
+	    STORE_IN_COMPLETE);
+	assert_int_equal(grp, grp1);
+
+	assert_int_equal(store_inbound_group(f->st, grp, &g), 1);
+	assert_int_equal(g.state, STORE_IN_S_COMPLETE);
+	assert_int_equal(g.total, 3);
+	assert_int_equal(g.nparts, 3);
+	assert_int_equal(g.parts[0].seq, 1);
+	assert_int_equal(g.parts[2].seq, 3);
+	assert_string_equal(g.text, "市民反映：楼下烧烤店噪音扰民。");
+	assert_true(strcmp(g.source, NUM) == 0);
+	assert_string_equal(g.dest, "12345");
+	assert_int_equal(g.first_at, T0);
+	assert_int_equal(g.parts[1].rawlen, strlen("楼下烧烤店"));
+	store_group_clear(&g);
+	assert_int_equal(store_inbound_group(f->st, 999999, &g), 0);
+
+	/* due: the complete group now; the partial one after its timeout */
+	assert_int_equal(store_inbound_due(f->st, T0, due, 8), 1);
+	assert_int_equal(due[0], grp);
+	assert_int_equal(store_inbound_due(f->st, T0 + 1000, due, 8), 2);
+	assert_int_equal(store_inbound_done(f->st, grp, 0, 0), 0);
+	assert_int_equal(store_inbound_due(f->st, T0 + 1000, due, 8), 1);
+	assert_int_equal(due[0], qg);
+	assert_int_equal(store_inbound_done(f->st, qg, 1, 0), 0);
+	assert_int_equal(store_inbound_due(f->st, T0 + 1000, due, 8), 0);
+	assert_int_equal(store_inbound_group(f->st, qg, &g), 1);
+	assert_int_equal(g.state, STORE_IN_S_INCOMPLETE);
+	store_group_clear(&g);
+	/* a late resend of a processed part is still a resend */
+	assert_int_equal(store_inbound_add(f->st, &p2, &id, &grp),
+	    STORE_IN_DUPLICATE);
+	/* the 8-bit reference comes round again: a new group */
+	p1.received_at = T0 + 60000;
+	p1.text = p1.raw = "新的一条";
+	p1.rawlen = strlen(p1.text);
+	assert_int_equal(store_inbound_add(f->st, &p1, &id, &grp),
+	    STORE_IN_PARTIAL);
+	assert_true(grp != grp1);
+}
+
+/* One deliver_sm's worth: inbound, case, ack, audit. */
+static int
+one_message(struct store *st, int i, int64_t at)
+{
+	struct store_inbound	in;
+	char			text[64], number[STORE_CASE_NUMBER_MAX];
+	char			from[16];
+	int64_t			id, g, case_id;
+
+	snprintf(text, sizeof(text), "投诉 %d", i);
+	snprintf(from, sizeof(from), "1380013%04d", i % 10000);
+	in = mo(from, text, at);
+	if (store_inbound_add(st, &in, &id, &g) != STORE_IN_COMPLETE)
+		return -1;
+	case_id = add_case(st, from, at, number);
+	if (store_inbound_done(st, g, 0, case_id) == -1)
+		return -1;
+	add_out(st, from, case_id);
+	return store_audit(st, case_id, "intake", "case.registered", NULL, at);
+}
+
+static void
+test_group_commit(void **state)
+{
+	struct fixture	*f = *state;
+	int		 i;
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_in_batch(f->st), 1);
+	for (i = 0; i < 200; i++) {
+		assert_int_equal(store_msg_begin(f->st), 0);
+		assert_int_equal(store_msg_end(f->st,
+		    one_message(f->st, i, T0) == 0), 0);
+	}
+	/* a nested batch joins: its commit commits nothing yet */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_in_batch(f->st), 0);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 200);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM inbound "
+	    "WHERE state = 2 AND case_id IS NOT NULL"), 200);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM outbox"), 200);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit"), 200);
+	assert_int_equal(store_commit(f->st), -1);	/* no batch */
+	assert_int_equal(store_msg_begin(f->st), -1);	/* no batch */
+}
+
+static void
+test_rollback(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_inbound	 in;
+	int64_t			 id, g;
+	struct fixture		 f2;
+	char			 err[256];
+
+	/* message 2 fails half-way: only its writes go */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_msg_end(f->st, one_message(f->st, 1, T0) == 0),
+	    0);
+	assert_int_equal(store_msg_begin(f->st), 0);
+	in = mo(NUM, "message two", T0);
+	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
+	    STORE_IN_COMPLETE);
+	/* a constraint failure: supplement to a case that does not exist */
+	assert_int_equal(store_case_supplement(f->st, 424242, g, "more", T0),
+	    -1);
+	assert_int_equal(store_msg_end(f->st, 0), -1);
+	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_msg_end(f->st, one_message(f->st, 3, T0) == 0),
+	    0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 2);
+	/* message two was never stored: the SMSC's retry is new, not a dup */
+	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
+	    STORE_IN_COMPLETE);
+
+	/* the whole batch undone: the outer commit reports it */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(one_message(f->st, 4, T0), 0);
+	store_rollback(f->st);
+	assert_int_equal(store_commit(f->st), -1);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 2);
+
+	/* the database locked by another writer: begin fails, quickly */
+	memset(&f2, 0, sizeof(f2));
+	{
+		struct store_opts	 o = { .busy_timeout = 20 };
+		struct store		*other;
+		uint64_t		 t;
+
+		other = store_open(f->path, f->crypto, &o, err, sizeof(err));
+		assert_non_null(other);
+		assert_int_equal(store_begin(other), 0);
+		assert_int_equal(one_message(other, 5, T0), 0);
+		store_close(f->st);
+		f->st = store_open(f->path, f->crypto, &o, err, sizeof(err));
+		assert_non_null(f->st);
+		t = clock_mono_ms();
+		assert_int_equal(store_begin(f->st), -1);
+		assert_true(clock_mono_ms() - t < 1000);
+		assert_int_equal(store_in_batch(f->st), 0);
+		/* outside a batch too: one write, refused, nothing kept */
+		assert_int_equal(store_optout_set(f->st, NUM, 1, T0), -1);
+		assert_int_equal(store_commit(other), 0);
+		store_close(other);
+	}
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 3);
+}
+
+static void
+test_case_numbers(void **state)
+{
+	struct fixture	*f = *state;
+	char		 number[STORE_CASE_NUMBER_MAX];
+	int		 i;
+
+	add_case(f->st, NUM, T0, number);
+	assert_string_equal(number, "HY2611260001");
+	add_case(f->st, NUM2, T0 + 1000, number);
+	assert_string_equal(number, "HY2611260002");
+	/* 23:59:59 local is still the 26th; 00:00 is the 27th */
+	add_case(f->st, NUM, T0 + 14 * 3600 * 1000 - 1000, number);
+	assert_string_equal(number, "HY2611260003");
+	add_case(f->st, NUM, T0 + 14 * 3600 * 1000, number);
+	assert_string_equal(number, "HY2611270001");
+	assert_int_equal(store_set_case_prefix(f->st, "ZJ12"), 0);
+	add_case(f->st, NUM, T0 + DAY, number);
+	assert_string_equal(number, "ZJ122611270002");
+	assert_int_equal(store_set_case_prefix(f->st, "hy"), -1);
+	assert_int_equal(store_set_case_prefix(f->st, ""), -1);
+	assert_int_equal(store_set_case_prefix(f->st, "ABCDEFGHI"), -1);
+	assert_int_equal(store_set_case_prefix(f->st, "HY"), 0);
+
+	/* a day past 9999: the sequence goes on with five digits */
+	assert_int_equal(store_begin(f->st), 0);
+	for (i = 1; i <= 9999; i++)
+		add_case(f->st, NUM, T0 + 2 * DAY, number);
+	assert_string_equal(number, "HY2611289999");
+	add_case(f->st, NUM, T0 + 2 * DAY, number);
+	assert_string_equal(number, "HY26112810000");
+	assert_int_equal(store_commit(f->st), 0);
+	add_case(f->st, NUM, T0 + 3 * DAY, number);
+	assert_string_equal(number, "HY2611290001");
+}
+
+static void
+test_case_lookup(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_case	 c, list[4];
+	char			 n1[STORE_CASE_NUMBER_MAX];
+	char			 n2[STORE_CASE_NUMBER_MAX];
+	int64_t			 id1, id2;
+	int			 n;
+
+	id1 = add_case(f->st, NUM, T0, n1);
+	id2 = add_case(f->st, NUM, T0 + 1000, n2);
+	add_case(f->st, NUM2, T0, (char[STORE_CASE_NUMBER_MAX]){0});
+	assert_int_equal(store_case_find(f->st, n1, NUM, &c), 1);
+	assert_int_equal(c.id, id1);
+	assert_string_equal(c.state, "registered");
+	assert_string_equal(c.due, "2026-12-10");
+	assert_null(c.rule);
+	assert_int_equal(c.closed_at, 0);
+	store_case_clear(&c);
+	/* another number's case reads as not found */
+	assert_int_equal(store_case_find(f->st, n1, NUM2, &c), 0);
+	assert_int_equal(store_case_find(f->st, n1, "+86" NUM, &c), 1);
+	store_case_clear(&c);
+	assert_int_equal(store_case_find(f->st, n1, NULL, &c), 1);
+	store_case_clear(&c);
+	assert_int_equal(store_case_find(f->st, "HY0000000000", NULL, &c), 0);
+
+	assert_int_equal(store_case_supplement(f->st, id2, 0, "补充：晚上十点后",
+	    T0 + 5000), 0);
+	assert_int_equal(store_case_get(f->st, id2, &c), 1);
+	assert_int_equal(c.nsupplements, 1);
+	store_case_clear(&c);
+
+	n = store_case_list_open(f->st, NUM, list, 4);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].id, id2);	/* newest first */
+	assert_int_equal(list[1].id, id1);
+	store_case_clear(&list[0]);
+	store_case_clear(&list[1]);
+	assert_int_equal(store_case_list_open(f->st, NUM, list, 1), 1);
+	store_case_clear(&list[0]);
+	assert_int_equal(store_case_list_open(f->st, "13800138009", list, 4),
+	    0);
+}
+
+static void
+test_outbox(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_outmsg	 m[8];
+	int64_t			 a, b, c, id, case_id, now, when;
+	int			 n, st, attempts;
+
+	case_id = add_case(f->st, NUM, T0, (char[STORE_CASE_NUMBER_MAX]){0});
+	a = add_out(f->st, NUM, case_id);
+	b = add_out(f->st, NUM, case_id);
+	c = add_out(f->st, NUM2, 0);
+	now = (int64_t)clock_now_ms();
+
+	/* b waits behind a: one citizen's messages stay in order */
+	n = store_outbox_next(f->st, now, m, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(m[0].id, a);
+	assert_int_equal(m[1].id, c);
+	assert_true(strcmp(m[0].to, NUM) == 0);
+	assert_string_equal(m[0].from, "12345");
+	assert_string_equal(m[0].text, "您的诉求已受理");
+	assert_int_equal(m[0].case_id, case_id);
+	store_outmsg_clear(m, (size_t)n);
+
+	/* a goes out in two parts */
+	assert_int_equal(store_outbox_inflight(f->st, a, now), 0);
+	assert_int_equal(store_outbox_inflight(f->st, a, now), -1);
+	assert_int_equal(store_outbox_next(f->st, now, m, 8), 1);	/* c */
+	store_outmsg_clear(m, 1);
+	assert_int_equal(store_outbox_submitted(f->st, a, 1, 2, "smsc1",
+	    "1f2e", now), 0);
+	assert_int_equal(store_outbox_state(f->st, a, &st, &attempts), 0);
+	assert_int_equal(st, STORE_OUT_INFLIGHT);
+	assert_int_equal(attempts, 1);
+	assert_int_equal(store_outbox_submitted(f->st, a, 2, 2, "smsc1",
+	    "1f2f", now), 0);
+	assert_int_equal(store_outbox_state(f->st, a, &st, NULL), 0);
+	assert_int_equal(st, STORE_OUT_SENT);
+
+	/* receipts: unknown id (raced the resp), interim, then delivered */
+	assert_int_equal(store_outbox_receipt(f->st, "smsc1", "ffff",
+	    STORE_RCPT_DELIVERED, "DELIVRD", "000", now, &id, NULL), 0);
+	assert_int_equal(store_outbox_receipt(f->st, "smsc2", "1f2e",
+	    STORE_RCPT_DELIVERED, "DELIVRD", "000", now, &id, NULL), 0);
+	assert_int_equal(store_outbox_receipt(f->st, "smsc1", "1f2e",
+	    STORE_RCPT_INTERIM, "ENROUTE", "000", now, &id, NULL), 1);
+	assert_int_equal(store_outbox_receipt(f->st, "smsc1", "1f2e",
+	    STORE_RCPT_DELIVERED, "DELIVRD", "000", now, &id, &case_id), 1);
+	assert_int_equal(id, a);
+	assert_int_equal(store_outbox_state(f->st, a, &st, NULL), 0);
+	assert_int_equal(st, STORE_OUT_SENT);	/* part 2 not yet */
+	assert_int_equal(store_outbox_receipt(f->st, "smsc1", "1f2f",
+	    STORE_RCPT_DELIVERED, "DELIVRD", "000", now, &id, NULL), 1);
+	assert_int_equal(store_outbox_state(f->st, a, &st, NULL), 0);
+	assert_int_equal(st, STORE_OUT_DELIVERED);
+	assert_string_equal(store_outbox_strstate(st), "delivered");
+
+	/* now b may go; throttled, retried in 60 s */
+	n = store_outbox_next(f->st, now, m, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(m[0].id, b);
+	store_outmsg_clear(m, (size_t)n);
+	assert_int_equal(store_outbox_inflight(f->st, b, now), 0);
+	assert_int_equal(store_outbox_retry(f->st, b, now + 60000,
+	    "ESME_RTHROTTLED"), 0);
+	assert_int_equal(store_outbox_state(f->st, b, &st, &attempts), 0);
+	assert_int_equal(st, STORE_OUT_QUEUED);
+	assert_int_equal(attempts, 1);
+	n = store_outbox_next(f->st, now, m, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].id, c);
+	store_outmsg_clear(m, (size_t)n);
+	assert_int_equal(store_outbox_next_time(f->st, &when), 1);
+	assert_true(when <= now + 60000);
+	n = store_outbox_next(f->st, now + 60000, m, 8);
+	assert_int_equal(n, 2);
+	store_outmsg_clear(m, (size_t)n);
+
+	/* c: permanent failure; then b fails by receipt */
+	assert_int_equal(store_outbox_fail(f->st, c, "ESME_RINVDSTADR"), 0);
+	assert_int_equal(store_outbox_state(f->st, c, &st, NULL), 0);
+	assert_int_equal(st, STORE_OUT_FAILED);
+	assert_int_equal(store_outbox_inflight(f->st, b, now), 0);
+	assert_int_equal(store_outbox_submitted(f->st, b, 1, 1, "smsc1", "77",
+	    now), 0);
+	assert_int_equal(store_outbox_receipt(f->st, "smsc1", "77",
+	    STORE_RCPT_FAILED, "UNDELIV", "001", now, &id, NULL), 1);
+	assert_int_equal(store_outbox_state(f->st, b, &st, &attempts), 0);
+	assert_int_equal(st, STORE_OUT_FAILED);
+	assert_int_equal(attempts, 2);
+	assert_int_equal(store_outbox_next_time(f->st, &when), 0);
+
+	/* expiry */
+	{
+		struct store_outbox_new	o;
+
+		memset(&o, 0, sizeof(o));
+		o.kind = "result";
+		o.msisdn = NUM2;
+		o.source = "12345";
+		o.text = "x";
+		o.expire_at = now + 1000;
+		assert_int_equal(store_outbox_add(f->st, &o, &id), 0);
+		assert_int_equal(store_outbox_expire(f->st, now), 0);
+		assert_int_equal(store_outbox_expire(f->st, now + 1000), 1);
+		assert_int_equal(store_outbox_state(f->st, id, &st, NULL), 0);
+		assert_int_equal(st, STORE_OUT_EXPIRED);
+	}
+}
+
+static void
+test_outbox_restart(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_outmsg	 m[4];
+	int64_t			 a, now, id;
+	int			 st, n;
+
+	now = (int64_t)clock_now_ms();
+	a = add_out(f->st, NUM, 0);
+	assert_int_equal(store_outbox_inflight(f->st, a, now), 0);
+	assert_int_equal(store_outbox_submitted(f->st, a, 1, 2, "smsc1", "100",
+	    now), 0);
+	/* crash: the row was in flight, part 2 never acknowledged */
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_outbox_next(f->st, now, m, 4), 0);
+	assert_int_equal(store_outbox_reset_inflight(f->st), 1);
+	assert_int_equal(store_outbox_reset_inflight(f->st), 0);
+	n = store_outbox_next(f->st, now, m, 4);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].id, a);
+	assert_int_equal(m[0].attempts, 1);
+	store_outmsg_clear(m, (size_t)n);
+	/* second attempt: both parts needed again */
+	assert_int_equal(store_outbox_inflight(f->st, a, now), 0);
+	assert_int_equal(store_outbox_submitted(f->st, a, 1, 2, "smsc1", "200",
+	    now), 0);
+	assert_int_equal(store_outbox_state(f->st, a, &st, NULL), 0);
+	assert_int_equal(st, STORE_OUT_INFLIGHT);
+	assert_int_equal(store_outbox_submitted(f->st, a, 2, 2, "smsc1", "201",
+	    now), 0);
+	assert_int_equal(store_outbox_state(f->st, a, &st, NULL), 0);
+	assert_int_equal(st, STORE_OUT_SENT);
+	/* a late receipt of the first attempt is recorded, not counted */
+	assert_int_equal(store_outbox_receipt(f->st, "smsc1", "100",
+	    STORE_RCPT_FAILED, "UNDELIV", "1", now, &id, NULL), 1);
+	assert_int_equal(store_outbox_state(f->st, a, &st, NULL), 0);
+	assert_int_equal(st, STORE_OUT_SENT);
+}
+
+static void
+test_optout_and_rates(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_refusal	 r;
+	int64_t			 id;
+
+	assert_int_equal(store_optout_has(f->st, NUM), 0);
+	assert_int_equal(store_optout_set(f->st, NUM, 1, T0), 0);
+	assert_int_equal(store_optout_set(f->st, "+86" NUM, 1, T0), 0);
+	assert_int_equal(store_optout_has(f->st, "0086" NUM), 1);
+	assert_int_equal(store_optout_has(f->st, NUM2), 0);
+	assert_int_equal(store_optout_set(f->st, NUM, 0, T0), 0);
+	assert_int_equal(store_optout_has(f->st, NUM), 0);
+	assert_int_equal(store_optout_has(f->st, ""), -1);
+
+	add_case(f->st, NUM, T0 - 2 * 3600 * 1000,
+	    (char[STORE_CASE_NUMBER_MAX]){0});
+	add_case(f->st, NUM, T0 - 600 * 1000, (char[STORE_CASE_NUMBER_MAX]){0});
+	add_case(f->st, NUM, T0, (char[STORE_CASE_NUMBER_MAX]){0});
+	add_case(f->st, NUM2, T0, (char[STORE_CASE_NUMBER_MAX]){0});
+	assert_int_equal(store_count_cases(f->st, NUM, T0 - 3600 * 1000), 2);
+	assert_int_equal(store_count_cases(f->st, "+86" NUM, 0), 3);
+	assert_int_equal(store_count_cases(f->st, "13800138009", 0), 0);
+	add_out(f->st, NUM, 0);
+	add_out(f->st, NUM, 0);
+	assert_int_equal(store_count_replies(f->st, NUM,
+	    (int64_t)clock_now_ms() - 3600 * 1000), 2);
+	assert_int_equal(store_count_replies(f->st, NUM,
+	    (int64_t)clock_now_ms() + 1000), 0);
+
+	memset(&r, 0, sizeof(r));
+	r.msisdn = NUM2;
+	r.reason = "emergency";
+	r.rule = "fire";
+	r.channel = "119";
+	r.text = "着火了";
+	r.at = T0;
+	assert_int_equal(store_refusal_add(f->st, &r, &id), 0);
+	assert_true(id > 0);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM refusals "
+	    "WHERE channel = '119'"), 1);
+}
+
+static void
+test_audit_chain(void **state)
+{
+	struct fixture	*f = *state;
+	sqlite3		*db;
+	int64_t		 bad = 0, case_id;
+
+	case_id = add_case(f->st, NUM, T0, (char[STORE_CASE_NUMBER_MAX]){0});
+	assert_int_equal(store_audit(f->st, case_id, "intake",
+	    "case.registered", "{\"cat\":\"complaint\"}", T0), 0);
+	assert_int_equal(store_audit(f->st, 0, "intake", "refusal",
+	    NULL, T0 + 1), 0);
+	assert_int_equal(store_audit(f->st, case_id, "op:wang", "case.dispatch",
+	    "{\"unit\":\"城管局\"}", T0 + 2), 0);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	/* the triggers refuse edits... */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET actor = 'x' "
+	    "WHERE id = 2", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit WHERE id = 2",
+	    NULL, NULL, NULL), SQLITE_OK);
+	/* ...and the chain catches whoever drops them */
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_no_update; "
+	    "UPDATE audit SET detail = '{\"unit\":\"别处\"}' WHERE id = 3",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	assert_int_equal(bad, 3);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_no_delete; "
+	    "DELETE FROM audit WHERE id = 2", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	assert_int_equal(bad, 3);
+}
+
+/* 1 when needle occurs in the file's bytes. */
+static int
+file_has(const char *path, const void *needle, size_t len)
+{
+	FILE	*fp;
+	char	*buf;
+	long	 n;
+	int	 found;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return 0;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	found = memmem(buf, (size_t)n, needle, len) != NULL;
+	free(buf);
+	return found;
+}
+
+static void
+test_no_plaintext_number(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_inbound	 in = mo("+86" NUM, "我要投诉", T0);
+	struct store_refusal	 r;
+	int64_t			 id, g, case_id;
+	char			 wal[160];
+	static const char	 utf16[] = {
+		'1', 0, '3', 0, '8', 0, '0', 0, '0', 0, '1', 0, '3', 0, '8', 0
+	};
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
+	    STORE_IN_COMPLETE);
+	case_id = add_case(f->st, NUM, T0, (char[STORE_CASE_NUMBER_MAX]){0});
+	add_out(f->st, NUM, case_id);
+	memset(&r, 0, sizeof(r));
+	r.msisdn = NUM;
+	r.reason = "emergency";
+	r.text = "x";
+	r.at = T0;
+	assert_int_equal(store_refusal_add(f->st, &r, NULL), 0);
+	assert_int_equal(store_optout_set(f->st, NUM, 1, T0), 0);
+	assert_int_equal(store_audit(f->st, case_id, "intake", "case", NULL,
+	    T0), 0);
+	assert_int_equal(store_commit(f->st), 0);
+
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	/* in the WAL while open, in the main file after the checkpoint */
+	assert_true(file_has(wal, "我要投诉", strlen("我要投诉")));
+	assert_false(file_has(wal, "13800138", 8));
+	assert_false(file_has(wal, utf16, sizeof(utf16)));
+	store_close(f->st);
+	f->st = NULL;
+	assert_true(file_has(f->path, "我要投诉", strlen("我要投诉")));
+	assert_false(file_has(f->path, "13800138", 8));
+	assert_false(file_has(f->path, "0138001", 7));
+	assert_false(file_has(f->path, utf16, sizeof(utf16)));
+	assert_non_null(reopen(f, NULL));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_create, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_from_v1, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_inbound_dedupe, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_concat_group, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_commit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_case_numbers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_case_lookup, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_restart, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_optout_and_rates, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_audit_chain, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_no_plaintext_number,
+		    setup, teardown),
+	};
+
+	log_init(LOG_TO_STDERR, LOG_L_WARN, "test_store");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
