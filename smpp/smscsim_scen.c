@@ -218,6 +218,10 @@ scen_line(char *line, int lineno, const char *where)
 	}
 	if (scen_words(s, &o, p, err, sizeof(err)) == -1)
 		goto fail;
+	/* Only at=, after=, wait-for=: a wait. */
+	if (s->verb == V_MO && o.from[0] == '\0' && o.to[0] == '\0' &&
+	    o.text == NULL && s->count == 1 && s->rate == 0)
+		s->verb = V_WAIT;
 	if (s->verb == V_MO || s->verb == V_USSD) {
 		if (o.from[0] == '\0' || o.to[0] == '\0' || o.text == NULL) {
 			snprintf(err, sizeof(err), "%s needs from=, to= and "
