@@ -387,6 +387,7 @@ store_upgrade_v1(sqlite3 *db)
 	    "CREATE INDEX outbox_due ON outbox (next_attempt_at)"
 	    " WHERE state = 0;"
 	    "CREATE INDEX outbox_msisdn ON outbox (msisdn_hash, created_at);"
+	    "CREATE INDEX outbox_inflight ON outbox (id) WHERE state = 1;"
 	    "CREATE INDEX outbox_case ON outbox (case_id)"
 	    " WHERE case_id IS NOT NULL;"
 	    "CREATE TABLE outbox_parts ("	/* one row per submit_sm */
