@@ -48,7 +48,8 @@ static const struct {
 	{ "ENROUTE", DLR_ENROUTE },
 	{ "EXPIRED", DLR_EXPIRED },
 	{ "DELETED", DLR_DELETED },
-	{ "UNDELIV", DLR_UNDELIVERABLE }, { "UNDELIVERABLE", DLR_UNDELIVERABLE },
+	{ "UNDELIV", DLR_UNDELIVERABLE },
+	{ "UNDELIVERABLE", DLR_UNDELIVERABLE },
 	{ "FAILED", DLR_UNDELIVERABLE },
 	{ "UNKNOWN", DLR_UNKNOWN },
 	{ "REJECTD", DLR_REJECTED }, { "REJECTED", DLR_REJECTED }
@@ -140,7 +141,8 @@ dlr_key(const char *s, size_t left, size_t *used)
 				continue;
 			while (p < left && dlr_isspace(s[p]))
 				p++;
-			if ((n = dlr_word(s + p, left - p, dlr_keys[k].w2)) == 0)
+			n = dlr_word(s + p, left - p, dlr_keys[k].w2);
+			if (n == 0)
 				continue;
 			p += n;
 		}

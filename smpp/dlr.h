@@ -21,18 +21,18 @@ enum dlr_state {
 	DLR_DELETED = 4,
 	DLR_UNDELIVERABLE = 5,
 	DLR_ACCEPTED = 6,
-	DLR_UNKNOWN = 7,	/* also: no state given at all (see has_state) */
+	DLR_UNKNOWN = 7,	/* also: no state given (has_state 0) */
 	DLR_REJECTED = 8
 };
 
 /* How submit_sm_resp and receipt ids are written (Kannel's msg-id-type). */
 enum dlr_idtype {
 	DLR_ID_STRING,		/* both as strings, compared after case fold */
-	DLR_ID_HEX_DEC,		/* hex in submit_sm_resp, decimal in the receipt */
-	DLR_ID_DEC_HEX,		/* decimal in submit_sm_resp, hex in the receipt */
+	DLR_ID_HEX_DEC,		/* hex in submit_sm_resp, decimal in DLR */
+	DLR_ID_DEC_HEX,		/* decimal in submit_sm_resp, hex in DLR */
 	DLR_ID_HEX,		/* hex in both */
 	DLR_ID_DEC,		/* decimal in both */
-	DLR_ID_AUTO		/* same form, or hex submit id / decimal receipt */
+	DLR_ID_AUTO		/* same form, or hex submit / decimal DLR */
 };
 
 struct dlr_date {
@@ -50,7 +50,7 @@ struct dlr_tlv {
 
 struct dlr {
 	char		id[DLR_ID_MAX];		/* TLV id, else the text id */
-	char		text_id[DLR_ID_MAX];	/* id: of the text, "" if none */
+	char		text_id[DLR_ID_MAX];	/* the text's id:, or "" */
 	enum dlr_state	state;
 	int		has_state;	/* 0: neither stat: nor message_state */
 	int		final;		/* 1: no further receipt will follow */
@@ -60,9 +60,9 @@ struct dlr {
 	int		dlvrd;
 	struct dlr_date	submit_date;
 	struct dlr_date	done_date;
-	char		stat[16];	/* stat: as sent, printable, "" if none */
-	char		text[24];	/* text:, printable ASCII, '?' for others */
-	int		is_text;	/* the short_message parsed as a receipt */
+	char		stat[16];	/* stat: as sent (printable), or "" */
+	char		text[24];	/* text:, printable ASCII, else '?' */
+	int		is_text;	/* short_message parsed as receipt */
 };
 
 /* Name of a state, for logs ("DELIVRD" style words are the SMSC's). */

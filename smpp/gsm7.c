@@ -154,7 +154,7 @@ gsm7_alphabet(unsigned int dc)
 	if (dc < 0xc0)
 		return GSM7_A_UNSUPP;		/* reserved groups */
 	if (dc < 0xe0)
-		return GSM7_A_GSM;		/* message waiting, discard/store */
+		return GSM7_A_GSM;		/* message waiting */
 	if (dc < 0xf0)
 		return GSM7_A_UCS2;		/* message waiting, UCS-2 */
 	return (dc & 0x04) ? GSM7_A_BINARY : GSM7_A_GSM; /* 1111 0xyy */
@@ -511,8 +511,8 @@ gsm7_count(const char *in, size_t len, struct gsm7_count *c)
 	return GSM7_OK;
 }
 
-/* One encoder loop for the three targets. */
-static int
+/* One encoder loop for the three targets, inlined into each. */
+static inline __attribute__((always_inline)) int
 gsm7_enc(const char *in, size_t len, uint8_t *out, size_t outsz,
     size_t *outlen, enum gsm7_alphabet to)
 {
@@ -582,7 +582,7 @@ gsm7_utf8_to_latin1(const char *in, size_t len, uint8_t *out, size_t outsz,
 	return gsm7_enc(in, len, out, outsz, outlen, GSM7_A_LATIN1);
 }
 
-/* A GSM text never takes more octets than its UCS-2 form, so one try will do. */
+/* GSM text never takes more octets than its UCS-2 form: one try will do. */
 int
 gsm7_encode(const char *in, size_t len, uint8_t *out, size_t outsz,
     size_t *outlen, unsigned int *dc)
@@ -649,6 +649,8 @@ gsm7_unpack(const uint8_t *in, size_t len, size_t nsept, unsigned int fill,
 	*outlen = 0;
 	if (fill > 6)
 		return GSM7_EINVAL;
+	if (nsept == 0)
+		return GSM7_OK;
 	if (len > SIZE_MAX / 8 || fill > len * 8 ||
 	    nsept > (len * 8 - fill) / 7)
 		return GSM7_ETRUNC;

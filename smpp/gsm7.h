@@ -14,13 +14,13 @@
 enum gsm7_err {
 	GSM7_OK = 0,
 	GSM7_ENOSPC = -1,	/* output buffer too small (output truncated) */
-	GSM7_EINVAL = -2,	/* byte or code not in the alphabet, embedded NUL */
+	GSM7_EINVAL = -2,	/* code not in the alphabet, embedded NUL */
 	GSM7_ETRUNC = -3,	/* odd UCS-2 length, escape at the very end */
 	GSM7_ESURROGATE = -4,	/* UTF-16 surrogate without its other half */
 	GSM7_EUTF8 = -5,	/* invalid UTF-8 input */
 	GSM7_ENOTGSM = -6,	/* character outside the GSM 7-bit alphabet */
 	GSM7_EBINARY = -7,	/* data_coding says 8-bit binary data */
-	GSM7_EUNSUPP = -8	/* data_coding we do not decode (JIS, KS C, ...) */
+	GSM7_EUNSUPP = -8	/* data_coding not decoded (JIS, KS C...) */
 };
 
 /* What a data_coding value says the octets are. */
@@ -67,7 +67,7 @@ int	gsm7_decode(unsigned int data_coding, const uint8_t *in, size_t len,
 /* Unpacked GSM septets (one per octet) with 0x1B escapes to UTF-8. */
 int	gsm7_to_utf8(const uint8_t *in, size_t len, char *out, size_t outsz,
 	    size_t *outlen, int flags);
-/* UCS-2 / UTF-16BE to UTF-8; a leading BOM is honoured (FF FE: little-endian). */
+/* UCS-2 / UTF-16BE to UTF-8; a leading BOM is honoured (FF FE: LE). */
 int	gsm7_ucs2_to_utf8(const uint8_t *in, size_t len, char *out,
 	    size_t outsz, size_t *outlen, int flags);
 /* ISO-8859-1 to UTF-8. */

@@ -17,7 +17,7 @@
 #define UDH_IEI_CONCAT16	0x08	/* concatenation, 16-bit reference */
 
 #define UDH_MAX_PARTS		255	/* the total is one octet */
-#define UDH_ESM_UDHI		0x40	/* esm_class bit: short_message has a UDH */
+#define UDH_ESM_UDHI		0x40	/* esm_class: short_message has a UDH */
 #define UDH_PAYLOAD_MAX		65535	/* message_payload TLV length */
 
 enum udh_err {
@@ -37,7 +37,7 @@ struct udh_concat {
 
 /* What a UDH says. */
 struct udh_info {
-	size_t			len;	/* header octets with UDHL: text starts here */
+	size_t			len;	/* octets with UDHL: text starts here */
 	int			has_concat;
 	struct udh_concat	concat;
 	int			has_ports;
@@ -48,7 +48,7 @@ struct udh_info {
 
 /* How an outbound text that needs several parts is sent. */
 enum udh_mode {
-	UDH_MODE_UDH8,		/* 6-octet UDH, IEI 0x00: 153 septets / 67 UCS-2 */
+	UDH_MODE_UDH8,		/* 6-octet UDH, IEI 0x00: 153 / 67 */
 	UDH_MODE_UDH16,		/* 7-octet UDH, IEI 0x08: 152 / 66 */
 	UDH_MODE_SAR,		/* no UDH, sar_* TLVs: 153 / 67 */
 	UDH_MODE_PAYLOAD	/* one submit_sm with message_payload */
@@ -56,9 +56,9 @@ enum udh_mode {
 
 struct udh_opts {
 	enum udh_mode	mode;
-	uint16_t	ref;		/* from udh_ref(); 8-bit modes use the low octet */
+	uint16_t	ref;		/* udh_ref(); UDH8 uses the low octet */
 	size_t		max_parts;	/* 0: UDH_MAX_PARTS */
-	int		ucs2;		/* 1: UCS-2 even when GSM 7-bit would do */
+	int		ucs2;		/* 1: UCS-2 even if GSM would do */
 };
 
 struct udh_part {
@@ -70,7 +70,7 @@ struct udh_part {
 };
 
 struct udh_split {
-	unsigned int	data_coding;	/* 0 (GSM 7-bit, unpacked) or 8 (UCS-2) */
+	unsigned int	data_coding;	/* 0 (GSM 7-bit, unpacked), 8 (UCS-2) */
 	int		udhi;		/* 1: set esm_class |= UDH_ESM_UDHI */
 	int		sar;		/* 1: add the sar_* TLVs to each part */
 	uint16_t	sar_msg_ref_num;
@@ -78,7 +78,7 @@ struct udh_split {
 	size_t		nparts;
 	size_t		needed;		/* parts the whole text needs */
 	size_t		cut;		/* characters left out by max_parts */
-	size_t		cut_at;		/* UTF-8 offset of the first one left out */
+	size_t		cut_at;		/* UTF-8 offset of the first cut one */
 	struct udh_part	part[UDH_MAX_PARTS];
 };
 

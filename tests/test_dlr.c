@@ -153,13 +153,15 @@ test_stat_words(void **state)
 		enum dlr_state	 st;
 		int		 final;
 	} t[] = {
-		{ "DELIVRD", DLR_DELIVERED, 1 }, { "delivered", DLR_DELIVERED, 1 },
+		{ "DELIVRD", DLR_DELIVERED, 1 },
+		{ "delivered", DLR_DELIVERED, 1 },
 		{ "ACCEPTD", DLR_ACCEPTED, 0 }, { "ENROUTE", DLR_ENROUTE, 0 },
 		{ "EXPIRED", DLR_EXPIRED, 1 }, { "DELETED", DLR_DELETED, 1 },
 		{ "UNDELIV", DLR_UNDELIVERABLE, 1 },
 		{ "UNKNOWN", DLR_UNKNOWN, 1 }, { "REJECTD", DLR_REJECTED, 1 },
 		{ "Rejected", DLR_REJECTED, 1 }, { "2", DLR_DELIVERED, 1 },
-		{ "5", DLR_UNDELIVERABLE, 1 }, { "FAILED", DLR_UNDELIVERABLE, 1 }
+		{ "5", DLR_UNDELIVERABLE, 1 },
+		{ "FAILED", DLR_UNDELIVERABLE, 1 }
 	};
 	struct dlr	d;
 	char		buf[64];

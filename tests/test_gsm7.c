@@ -226,7 +226,8 @@ test_ucs2_chinese(void **state)
 {
 	const uint8_t	 in[] = { 0x4f, 0x60, 0x59, 0x7d, 0x00, 0x25 };
 
-	ucs2_both_ways(in, sizeof(in), "你好%");	/* no percent-decoding */
+	/* and no percent-decoding either */
+	ucs2_both_ways(in, sizeof(in), "你好%");
 }
 
 static void
