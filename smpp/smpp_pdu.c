@@ -29,7 +29,8 @@ static void	rd_ostr(struct rcur *, uint8_t *, const uint8_t **);
 static void	rd_tlvs(struct rcur *, struct smpp_pdu *);
 static uint32_t	check_body(const struct smpp_pdu *);
 static int	time_ok(const char *, size_t);
-static uint32_t	tlv_check(const struct smpp_tlv_info *, const struct smpp_tlv *);
+static uint32_t	tlv_check(const struct smpp_tlv_info *,
+		    const struct smpp_tlv *);
 static uint8_t	tlv_byte(const struct smpp_tlv *, size_t);
 static uint32_t	tlv_num(const struct smpp_tlv *);
 static void	wr_u8(struct wcur *, uint8_t);

@@ -71,6 +71,7 @@ struct smpp_tlv {
 #define TIME(name, err)		char name[17];
 #define OSTR(name, lenname)	uint8_t lenname; \
 				const uint8_t *name;	/* borrowed */
+/* _pad keeps the structs of bodyless PDUs non-empty, as ISO C wants */
 #define PDU(name, id, fields)	struct smpp_##name { fields char _pad; };
 #include "smpp_pdu.def"
 
@@ -125,7 +126,7 @@ int	smpp_pdu_equal(const struct smpp_pdu *, const struct smpp_pdu *);
 int	smpp_cmd_known(uint32_t);
 /* 1 if command_id is a response (its top bit set), else 0. */
 int	smpp_cmd_is_resp(uint32_t);
-/* The _resp command_id of a request, or 0 (outbind, alert_notification, responses). */
+/* The _resp of a request; 0 for outbind, alert_notification, responses. */
 uint32_t smpp_cmd_resp(uint32_t);
 /* Spec name of a command_id ("submit_sm"), "unknown" if none. */
 const char *smpp_strcmd(uint32_t);
@@ -133,7 +134,7 @@ const char *smpp_strcmd(uint32_t);
 const char *smpp_strstatus(uint32_t);
 /* The spec's description of a command_status. */
 const char *smpp_status_text(uint32_t);
-/* 1 if a status is worth retrying later (THROTTLED, MSGQFUL, X_T_APPN, SYSERR). */
+/* 1 if a status is temporary: THROTTLED, MSGQFUL, X_T_APPN, SYSERR. */
 int	smpp_status_is_temporary(uint32_t);
 
 /* The TLV table row for tag, or NULL for a tag the spec does not define. */
@@ -142,11 +143,11 @@ const struct smpp_tlv_info *smpp_tlv_info(uint16_t);
 const char *smpp_strtlv(uint16_t);
 /* The first TLV with tag in pdu, or NULL. */
 const struct smpp_tlv *smpp_tlv_find(const struct smpp_pdu *, uint16_t);
-/* Read an integer TLV (1, 2 or 4 octets) into *v; 0, or -1 if absent or not an integer. */
+/* An integer TLV (up to 4 octets) into *v; 0, or -1 if absent or longer. */
 int	smpp_tlv_get_int(const struct smpp_pdu *, uint16_t, uint32_t *);
-/* Add a TLV of len octets at val (borrowed); 0, or -1 if pdu holds SMPP_TLV_MAX. */
+/* Add a TLV of len octets at val (borrowed); 0, or -1 when full. */
 int	smpp_tlv_add(struct smpp_pdu *, uint16_t, const void *, uint16_t);
-/* Add an integer TLV; its length comes from the table (-1 for unknown tags or full). */
+/* Add an integer TLV sized by the table; -1 for non-integer tags or full. */
 int	smpp_tlv_add_int(struct smpp_pdu *, uint16_t, uint32_t);
 /* Add a C-octet string TLV (borrowed, NUL included); 0 or -1. */
 int	smpp_tlv_add_cstr(struct smpp_pdu *, uint16_t, const char *);

@@ -9,7 +9,8 @@ targets=""
 for f in "$top_builddir"/fuzz/fuzz_*; do
 	[ -f "$f" ] && [ -x "$f" ] && targets="$targets $f"
 done
-[ -n "$targets" ] || skip_all "no fuzz targets built (CC=clang configure --enable-fuzzing)"
+[ -n "$targets" ] ||
+	skip_all "no fuzz targets (CC=clang configure --enable-fuzzing)"
 
 set -- $targets
 plan $#
@@ -24,12 +25,16 @@ for f in $targets; do
 	    -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix="$T_DIR/" "$T_DIR/$what" >"$T_DIR/$what.log" 2>&1
 	then
-		ok "fuzz_$what $(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$T_DIR/$what.log" | grep -Eo '[0-9]+$') runs"
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
+		    "$T_DIR/$what.log")
+		ok "fuzz_$what ${runs:-?} runs"
 	else
 		fail "fuzz_$what"
 		show "$T_DIR/$what.log" 60
 		for a in "$T_DIR"/crash-* "$T_DIR"/leak-* "$T_DIR"/timeout-*; do
-			[ -f "$a" ] && echo "# artifact: $(od -An -tx1 "$a" | tr -d '\n' | head -c 400)"
+			[ -f "$a" ] || continue
+			echo "# artifact: $(od -An -tx1 "$a" | tr -d '\n' |
+			    head -c 400)"
 		done
 	fi
 done

@@ -27,7 +27,7 @@ struct vector {
 struct bad {
 	const char	*name;
 	const char	*hex;
-	int		 fixlen;	/* set command_length to the octet count */
+	int		 fixlen;	/* command_length := octet count */
 	size_t		 max;		/* 0: SMPP_PDU_MAX_DEFAULT */
 	uint32_t	 status;
 	uint32_t	 reply;		/* smpp_pdu_reply_id() */
@@ -76,7 +76,8 @@ setlen(uint8_t *buf, size_t len)
 	buf[3] = (uint8_t)len;
 }
 
-#define SET(dst, s)	assert_true(strlcpy((dst), (s), sizeof(dst)) < sizeof(dst))
+#define SET(dst, s)	\
+	assert_true(strlcpy((dst), (s), sizeof(dst)) < sizeof(dst))
 
 /* The three binds have the same fields. */
 #define BIND_COMMON(b, systype, range) do {				\
@@ -409,7 +410,8 @@ test_vector(void **state)
 	assert_int_equal(smpp_pdu_encode(&built, got, sizeof(got), &gotlen), 0);
 	if (gotlen != wantlen || memcmp(got, want, wantlen) != 0) {
 		for (i = 0; i < gotlen; i++)
-			fprintf(stderr, "%02x%s", got[i], i % 16 == 15 ? "\n" : " ");
+			fprintf(stderr, "%02x%s", got[i],
+			    i % 16 == 15 ? "\n" : " ");
 		fprintf(stderr, "\n");
 	}
 	assert_int_equal(gotlen, wantlen);
@@ -465,7 +467,8 @@ test_vector_prefixes(void **state)
 }
 
 #define SUBMIT_HEAD	"00000000 00000004 00000000 00000021"
-#define SUBMIT_ADDRS	"00 00 00 313233343500 01 01 3836313338303031333830303000"
+#define SUBMIT_ADDRS	"00 00 00 313233343500"				\
+			"01 01 3836313338303031333830303000"
 #define SUBMIT_TAIL	"00 00 00 00 00 01 00 08 00"
 #define DELIVER_HEAD	"00000000 00000005 00000000 00000022"
 #define TWENTY_ONE	"313233343536373839303132333435363738393031"
@@ -501,7 +504,8 @@ static const struct bad bads[] = {
 	{ "unterminated source_addr", SUBMIT_HEAD "00 00 00 3132333435", 1, 0,
 	    ESME_RINVSRCADR, SMPP_submit_sm_resp },
 	{ "source_addr over 21", SUBMIT_HEAD "00 00 00" TWENTY_ONE "00"
-	    "01 01 00" SUBMIT_TAIL, 1, 0, ESME_RINVSRCADR, SMPP_submit_sm_resp },
+	    "01 01 00" SUBMIT_TAIL, 1, 0,
+	    ESME_RINVSRCADR, SMPP_submit_sm_resp },
 	{ "destination_addr over 21", SUBMIT_HEAD "00 00 00 00 01 01"
 	    TWENTY_ONE "00" SUBMIT_TAIL, 1, 0,
 	    ESME_RINVDSTADR, SMPP_submit_sm_resp },
@@ -563,8 +567,9 @@ static const struct bad bads[] = {
 	    ESME_RINVESMCLASS, SMPP_deliver_sm_resp },
 	{ "submit_sm_resp OK without body",
 	    "00000010 80000004 00000000 00000001", 0, 0, ESME_RINVCMDLEN, 0 },
-	{ "outbind with an unterminated system_id", "00000000 0000000b 00000000 00000001 4142", 1,
-	    0, ESME_RINVSYSID, SMPP_generic_nack },
+	{ "outbind with an unterminated system_id",
+	    "00000000 0000000b 00000000 00000001 4142", 1, 0,
+	    ESME_RINVSYSID, SMPP_generic_nack },
 	{ "alert_notification cut short", "00000000 00000102 00000000"
 	    "00000001 01", 1, 0, ESME_RINVCMDLEN, SMPP_generic_nack },
 };
