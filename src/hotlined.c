@@ -4,6 +4,8 @@
  * lives in libhotline.a; this file only wires it together.
  */
 #include "hotlined.h"
+#include "admin.h"
+#include "tokens.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -53,6 +55,7 @@ hotlined_check(struct hotlined_conf *c)
 	 * conf_add_check("rules", intake_conf_check, NULL);
 	 * conf_add_check("calendar", calendar_conf_check, NULL);
 	 */
+	conf_add_check("tokens", tokens_conf_check, NULL);
 	conf_check_files(c, &errs);
 	daemon_preflight(c, &errs);
 	if (errs.n > 0) {
@@ -223,6 +226,11 @@ main(int argc, char *argv[])
 	 * crypto (key-file), templates/rules/calendar (hotlined_on_reload),
 	 * outbox, smpp sessions and admin (hotlined_on_shutdown).
 	 */
+	/* the store is handed over with admin_set_store() once it is open */
+	if (admin_start(base, &conf.admin, NULL, err, sizeof(err)) == -1) {
+		daemon_pidfile_remove();
+		hotlined_refuse(err);
+	}
 
 	log_info("hotlined started version=%s pid=%ld config=%s "
 	    "log-level=%s%s", PACKAGE_VERSION, (long)getpid(), conf.path,

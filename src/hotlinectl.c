@@ -1,0 +1,641 @@
+/*
+ * hotlinectl: the operators' command-line client of the admin API, as
+ * smtpctl is of smtpd.  One request per run over libevent's HTTP client;
+ * tables for people, --json for scripts.  Exit: 0 ok, 1 the server said
+ * no, 2 usage, 3 no connection.  See hotlinectl(8).
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "tokens.h"
+#include "util.h"
+
+#define CTL_OK		0
+#define CTL_SERVER	1
+#define CTL_USAGE	2
+#define CTL_CONNECT	3
+
+#define CTL_SERVER_DEFAULT	"127.0.0.1:8345"
+#define CTL_HOST_MAX		256
+#define CTL_ARG_MAX		64	/* longest command word or argument */
+#define CTL_REPLY_MAX		(4 * 1024 * 1024)
+#define CTL_TIMEOUT		15	/* seconds */
+
+struct ctl {
+	char		 host[CTL_HOST_MAX];
+	int		 port;
+	char		*token;
+	int		 json;
+};
+
+struct ctl_reply {
+	int		 status;	/* 0: no HTTP answer */
+	int		 error;		/* enum evhttp_request_error, or -1 */
+	int		 sock_errno;
+	char		*body;
+	size_t		 len;
+};
+
+struct ctl_cmd {
+	const char	*word1;
+	const char	*word2;		/* NULL: one word */
+	int		 minargs;
+	int		 maxargs;
+	int		 needs_token;
+	int		(*fn)(struct ctl *, char **);
+	const char	*usage;
+};
+
+static void	 usage(void) __attribute__((noreturn));
+static void	 ctl_die(int, const char *, ...)
+		    __attribute__((noreturn, format(printf, 2, 3)));
+static int	 ctl_parse_server(struct ctl *, const char *);
+static int	 ctl_check_arg(const char *, const char *);
+static const char *ctl_safe(const char *, char *, size_t);
+static void	 ctl_probe(struct ctl *, const char *);
+static void	 ctl_cb(struct evhttp_request *, void *);
+static void	 ctl_errcb(enum evhttp_request_error, void *);
+static json_t	*ctl_request(struct ctl *, int, const char *, json_t *);
+static void	 ctl_table(json_t *);
+static void	 ctl_print_value(json_t *);
+static int	 cmd_status(struct ctl *, char **);
+static int	 cmd_loglevel(struct ctl *, char **);
+static int	 cmd_case_show(struct ctl *, char **);
+static int	 cmd_audit_verify(struct ctl *, char **);
+static int	 cmd_hash_token(struct ctl *, char **);
+
+static const struct ctl_cmd cmds[] = {
+	{ "status", NULL, 0, 0, 1, cmd_status, "status" },
+	{ "log-level", NULL, 0, 1, 1, cmd_loglevel, "log-level [LEVEL]" },
+	{ "case", "show", 1, 1, 1, cmd_case_show, "case show NUMBER" },
+	{ "audit", "verify", 0, 0, 1, cmd_audit_verify, "audit verify" },
+	{ "hash-token", NULL, 0, 0, 0, cmd_hash_token, "hash-token" },
+};
+
+static const char	*progname = "hotlinectl";
+
+static void
+usage(void)
+{
+	size_t	i;
+
+	fprintf(stderr, "usage: hotlinectl [--json] [-s host:port] "
+	    "[-t token | -T file] command [arg ...]\ncommands:\n");
+	for (i = 0; i < nitems(cmds); i++)
+		fprintf(stderr, "\t%s\n", cmds[i].usage);
+	exit(CTL_USAGE);
+}
+
+static void
+ctl_die(int code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+/* Usage error unless s is printable ASCII of at most CTL_ARG_MAX bytes. */
+static int
+ctl_check_arg(const char *what, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i >= CTL_ARG_MAX)
+			ctl_die(CTL_USAGE, "%s: longer than %d bytes", what,
+			    CTL_ARG_MAX);
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			ctl_die(CTL_USAGE, "%s: only printable ASCII without "
+			    "blanks", what);
+	}
+	if (i == 0)
+		ctl_die(CTL_USAGE, "%s: empty", what);
+	return 0;
+}
+
+/* Untrusted text for a message: cut, non-printables shown as '?'. */
+static const char *
+ctl_safe(const char *s, char *buf, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0' && i < len - 4; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 ||
+		    (unsigned char)s[i] >= 0x7f ? '?' : s[i];
+	buf[i] = '\0';
+	if (s[i] != '\0')
+		strlcat(buf, "...", len);
+	return buf;
+}
+
+/* "host:port", "[v6]:port" or "host"; 0 or -1. */
+static int
+ctl_parse_server(struct ctl *c, const char *s)
+{
+	const char	*colon, *host, *errstr;
+	size_t		 hlen;
+
+	if (strlen(s) >= CTL_HOST_MAX)
+		return -1;
+	if (*s == '[') {
+		host = s + 1;
+		if ((colon = strchr(host, ']')) == NULL)
+			return -1;
+		hlen = colon - host;
+		colon++;
+		if (*colon != '\0' && *colon != ':')
+			return -1;
+		if (*colon == '\0')
+			colon = NULL;
+	} else {
+		host = s;
+		colon = strrchr(s, ':');
+		if (colon != NULL && strchr(s, ':') != colon)
+			return -1;	/* bare IPv6: needs brackets */
+		hlen = colon != NULL ? (size_t)(colon - s) : strlen(s);
+	}
+	if (hlen == 0 || hlen >= sizeof(c->host) ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.-:") < hlen)
+		return -1;
+	memcpy(c->host, host, hlen);
+	c->host[hlen] = '\0';
+	c->port = 8345;
+	if (colon != NULL) {
+		c->port = (int)strtonum(colon + 1, 1, 65535, &errstr);
+		if (errstr != NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Connect once by hand so that "connection refused" is said as such:
+ * libevent's HTTP client reports every failed connect alike.
+ */
+static void
+ctl_probe(struct ctl *c, const char *hostport)
+{
+	struct addrinfo	 hints, *res, *ai;
+	struct timeval	 tv = { CTL_TIMEOUT, 0 };
+	char		 port[8];
+	int		 fd, e, saved = 0;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%d", c->port);
+	if ((e = getaddrinfo(c->host, port, &hints, &res)) != 0)
+		ctl_die(CTL_CONNECT, "%s: %s", c->host, gai_strerror(e));
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype,
+		    ai->ai_protocol)) == -1) {
+			saved = errno;
+			continue;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			close(fd);
+			freeaddrinfo(res);
+			return;
+		}
+		saved = errno;
+		close(fd);
+	}
+	freeaddrinfo(res);
+	ctl_die(CTL_CONNECT, "cannot connect to %s: %s", hostport,
+	    strerror(saved));
+}
+
+static void
+ctl_errcb(enum evhttp_request_error e, void *arg)
+{
+	struct ctl_reply	*r = arg;
+
+	r->error = (int)e;
+	r->sock_errno = errno;
+}
+
+static void
+ctl_cb(struct evhttp_request *req, void *arg)
+{
+	struct ctl_reply	*r = arg;
+	struct evbuffer		*in;
+
+	if (req == NULL || evhttp_request_get_response_code(req) == 0) {
+		if (r->sock_errno == 0)
+			r->sock_errno = errno;
+		return;
+	}
+	r->status = evhttp_request_get_response_code(req);
+	in = evhttp_request_get_input_buffer(req);
+	r->len = evbuffer_get_length(in);
+	r->body = xmalloc(r->len + 1);
+	evbuffer_remove(in, r->body, r->len);
+	r->body[r->len] = '\0';
+}
+
+/*
+ * One request; returns the reply object of a 2xx answer, else exits with
+ * the right code after saying why (--json: the server's error on stdout).
+ */
+static json_t *
+ctl_request(struct ctl *c, int method, const char *path, json_t *body)
+{
+	struct event_base		*base;
+	struct evhttp_connection	*evcon;
+	struct evhttp_request		*req;
+	struct evkeyvalq		*h;
+	struct ctl_reply		 r;
+	json_error_t			 jerr;
+	json_t				*reply, *e;
+	char				 hostport[CTL_HOST_MAX + 16], *s;
+	struct timeval			 tv = { CTL_TIMEOUT, 0 };
+
+	memset(&r, 0, sizeof(r));
+	r.error = -1;
+	snprintf(hostport, sizeof(hostport), strchr(c->host, ':') ?
+	    "[%s]:%d" : "%s:%d", c->host, c->port);
+	ctl_probe(c, hostport);
+	if ((base = event_base_new()) == NULL)
+		ctl_die(CTL_CONNECT, "event_base_new failed");
+	if ((evcon = evhttp_connection_base_new(base, NULL, c->host,
+	    (ev_uint16_t)c->port)) == NULL)
+		ctl_die(CTL_CONNECT, "cannot connect to %s port %d", c->host,
+		    c->port);
+	evhttp_connection_set_timeout_tv(evcon, &tv);
+	evhttp_connection_set_retries(evcon, 0);
+	evhttp_connection_set_max_body_size(evcon, CTL_REPLY_MAX);
+	evhttp_connection_set_max_headers_size(evcon, 64 * 1024);
+	if ((req = evhttp_request_new(ctl_cb, &r)) == NULL)
+		ctl_die(CTL_CONNECT, "evhttp_request_new failed");
+	evhttp_request_set_error_cb(req, ctl_errcb);
+	h = evhttp_request_get_output_headers(req);
+	evhttp_add_header(h, "Host", hostport);
+	evhttp_add_header(h, "Accept", "application/json");
+	evhttp_add_header(h, "Connection", "close");
+	if (c->token != NULL) {
+		xasprintf(&s, "Bearer %s", c->token);
+		evhttp_add_header(h, "Authorization", s);
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+	if (body != NULL) {
+		if ((s = json_dumps(body, JSON_COMPACT)) == NULL)
+			ctl_die(CTL_USAGE, "cannot encode the request");
+		evhttp_add_header(h, "Content-Type", "application/json");
+		evbuffer_add(evhttp_request_get_output_buffer(req), s,
+		    strlen(s));
+		free(s);
+	}
+	if (evhttp_make_request(evcon, req, method, path) == -1)
+		ctl_die(CTL_CONNECT, "cannot send the request to %s",
+		    hostport);
+	event_base_dispatch(base);
+	evhttp_connection_free(evcon);
+	event_base_free(base);
+
+	if (r.status == 0)
+		ctl_die(CTL_CONNECT, "no answer from %s: %s", hostport,
+		    r.error == EVREQ_HTTP_TIMEOUT ? "timed out" :
+		    r.sock_errno != 0 ? strerror(r.sock_errno) :
+		    "connection failed");
+	reply = json_loadb(r.body, r.len, 0, &jerr);
+	free(r.body);
+	if (r.status >= 200 && r.status < 300) {
+		if (!json_is_object(reply))
+			ctl_die(CTL_SERVER, "malformed reply from %s (HTTP "
+			    "%d)", hostport, r.status);
+		return reply;
+	}
+	e = json_object_get(json_object_get(reply, "error"), "message");
+	if (c->json && reply != NULL) {
+		json_dumpf(reply, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else if (json_is_string(e))
+		fprintf(stderr, "%s: %s (HTTP %d %s)\n", progname,
+		    json_string_value(e), r.status, json_string_value(
+		    json_object_get(json_object_get(reply, "error"), "code")) ?
+		    json_string_value(json_object_get(json_object_get(reply,
+		    "error"), "code")) : "");
+	else
+		fprintf(stderr, "%s: the server answered HTTP %d\n", progname,
+		    r.status);
+	json_decref(reply);
+	exit(CTL_SERVER);
+}
+
+/* A scalar as a table cell: control characters shown as '?'. */
+static void
+ctl_print_value(json_t *v)
+{
+	const char	*s;
+	char		*d;
+	size_t		 i;
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		s = json_string_value(v);
+		for (i = 0; s[i] != '\0'; i++)
+			putchar((unsigned char)s[i] < 0x20 ||
+			    s[i] == 0x7f ? '?' : s[i]);
+		break;
+	case JSON_INTEGER:
+		printf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		printf("%g", json_real_value(v));
+		break;
+	case JSON_TRUE:
+		fputs("yes", stdout);
+		break;
+	case JSON_FALSE:
+		fputs("no", stdout);
+		break;
+	case JSON_NULL:
+		fputs("-", stdout);
+		break;
+	case JSON_ARRAY:
+		if (json_array_size(v) == 0)
+			fputs("-", stdout);
+		for (i = 0; i < json_array_size(v); i++) {
+			if (i > 0)
+				fputs(", ", stdout);
+			ctl_print_value(json_array_get(v, i));
+		}
+		break;
+	default:
+		if ((d = json_dumps(v, JSON_COMPACT)) != NULL) {
+			fputs(d, stdout);
+			free(d);
+		}
+		break;
+	}
+}
+
+/* An object as "key  value" lines, keys aligned, '_' shown as '-'. */
+static void
+ctl_table(json_t *o)
+{
+	const char	*k;
+	json_t		*v;
+	size_t		 w = 0, i;
+
+	json_object_foreach(o, k, v)
+		if (strlen(k) > w)
+			w = strlen(k);
+	json_object_foreach(o, k, v) {
+		for (i = 0; k[i] != '\0'; i++)
+			putchar(k[i] == '_' ? '-' : k[i]);
+		printf("%*s  ", (int)(w - i), "");
+		ctl_print_value(v);
+		putchar('\n');
+	}
+}
+
+/* Print a reply: as JSON with --json, else through table(). */
+static int
+ctl_output(struct ctl *c, json_t *reply, void (*table)(json_t *))
+{
+	if (c->json) {
+		json_dumpf(reply, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else
+		table(reply);
+	json_decref(reply);
+	return fflush(stdout) == 0 ? CTL_OK : CTL_SERVER;
+}
+
+static int
+cmd_status(struct ctl *c, char **argv)
+{
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, "/v1/status",
+	    NULL), ctl_table);
+}
+
+static int
+cmd_loglevel(struct ctl *c, char **argv)
+{
+	json_t	*body, *reply;
+
+	if (argv[0] == NULL)
+		return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET,
+		    "/v1/log-level", NULL), ctl_table);
+	ctl_check_arg("LEVEL", argv[0]);
+	if (log_parselevel(argv[0]) == -1)
+		ctl_die(CTL_USAGE, "LEVEL must be warn, info, debug or trace");
+	body = json_pack("{s:s}", "level", argv[0]);
+	reply = ctl_request(c, EVHTTP_REQ_PUT, "/v1/log-level", body);
+	json_decref(body);
+	return ctl_output(c, reply, ctl_table);
+}
+
+static int
+cmd_case_show(struct ctl *c, char **argv)
+{
+	char	path[64 + CTL_ARG_MAX];
+
+	ctl_check_arg("NUMBER", argv[0]);
+	if (strspn(argv[0], "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(argv[0]) ||
+	    strlen(argv[0]) > 31)
+		ctl_die(CTL_USAGE, "NUMBER: a case number is letters and "
+		    "digits, at most 31 (e.g. HY2611260001)");
+	snprintf(path, sizeof(path), "/v1/cases/%s", argv[0]);
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
+	    ctl_table);
+}
+
+static int
+cmd_audit_verify(struct ctl *c, char **argv)
+{
+	json_t	*reply;
+	int	 intact;
+
+	reply = ctl_request(c, EVHTTP_REQ_GET, "/v1/audit/verify", NULL);
+	intact = json_is_true(json_object_get(reply, "intact"));
+	if (c->json)
+		ctl_output(c, reply, ctl_table);
+	else {
+		if (intact)
+			printf("audit trail intact\n");
+		else
+			printf("audit trail broken: first bad event %"
+			    JSON_INTEGER_FORMAT "\n", json_integer_value(
+			    json_object_get(reply, "first_bad")));
+		json_decref(reply);
+	}
+	return intact ? CTL_OK : CTL_SERVER;
+}
+
+/* Read a token on stdin, print the "sha256:" form for the tokens file. */
+static int
+cmd_hash_token(struct ctl *c, char **argv)
+{
+	char	buf[TOKEN_SECRET_MAX + 3];
+	uint8_t	h[TOKEN_HASH_LEN];
+	size_t	len, i;
+
+	if (fgets(buf, sizeof(buf), stdin) == NULL)
+		ctl_die(CTL_USAGE, "hash-token: no token on stdin");
+	len = strcspn(buf, "\r\n");
+	if (buf[len] == '\0' && len == sizeof(buf) - 1)
+		ctl_die(CTL_USAGE, "hash-token: longer than %d bytes",
+		    TOKEN_SECRET_MAX);
+	buf[len] = '\0';
+	if (len < TOKEN_SECRET_MIN || len > TOKEN_SECRET_MAX)
+		ctl_die(CTL_USAGE, "hash-token: a token is %d to %d "
+		    "characters", TOKEN_SECRET_MIN, TOKEN_SECRET_MAX);
+	for (i = 0; i < len; i++)
+		if ((unsigned char)buf[i] <= 0x20 ||
+		    (unsigned char)buf[i] >= 0x7f)
+			ctl_die(CTL_USAGE, "hash-token: only printable ASCII "
+			    "without blanks");
+	tokens_hash(buf, len, h);
+	explicit_bzero(buf, sizeof(buf));
+	printf("sha256:");
+	for (i = 0; i < sizeof(h); i++)
+		printf("%02x", h[i]);
+	putchar('\n');
+	return CTL_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "server",	required_argument,	NULL, 's' },
+		{ "token",	required_argument,	NULL, 't' },
+		{ "token-file",	required_argument,	NULL, 'T' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	const struct ctl_cmd	*cmd = NULL, *sub = NULL;
+	struct ctl		 c;
+	const char		*server, *tokfile = NULL, *tok = NULL;
+	char			 err[1024], safe[40];
+	size_t			 i;
+	int			 ch, nargs;
+
+	memset(&c, 0, sizeof(c));
+	server = getenv("HOTLINECTL_SERVER");
+	while ((ch = getopt_long(argc, argv, "+hjs:t:T:V", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			c.json = 1;
+			break;
+		case 's':
+			server = optarg;
+			break;
+		case 't':
+			tok = optarg;
+			tokfile = NULL;
+			break;
+		case 'T':
+			tokfile = optarg;
+			tok = NULL;
+			break;
+		case 'V':
+			printf("hotlinectl %s\n", PACKAGE_VERSION);
+			return CTL_OK;
+		case 'h':
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		usage();
+	for (i = 0; i < (size_t)argc; i++)
+		if (strlen(argv[i]) > CTL_HOST_MAX)
+			ctl_die(CTL_USAGE, "argument %zu: longer than %d "
+			    "bytes", i + 1, CTL_HOST_MAX);
+	for (i = 0; i < nitems(cmds) && cmd == NULL; i++) {
+		if (strcmp(argv[0], cmds[i].word1) != 0)
+			continue;
+		if (cmds[i].word2 == NULL)
+			cmd = &cmds[i];
+		else if (argc < 2)
+			ctl_die(CTL_USAGE, "%s: missing subcommand (%s)",
+			    argv[0], cmds[i].usage);
+		else if (strcmp(argv[1], cmds[i].word2) == 0)
+			cmd = &cmds[i];
+		else
+			sub = &cmds[i];
+	}
+	if (cmd == NULL && sub != NULL)
+		ctl_die(CTL_USAGE, "unknown subcommand '%s' (%s)",
+		    ctl_safe(argv[1], safe, sizeof(safe)), sub->usage);
+	if (cmd == NULL)
+		ctl_die(CTL_USAGE, "unknown command '%s' (try --help)",
+		    ctl_safe(argv[0], safe, sizeof(safe)));
+	argv += cmd->word2 != NULL ? 2 : 1;
+	nargs = argc - (cmd->word2 != NULL ? 2 : 1);
+	if (nargs < cmd->minargs)
+		ctl_die(CTL_USAGE, "missing argument: %s", cmd->usage);
+	if (nargs > cmd->maxargs)
+		ctl_die(CTL_USAGE, "too many arguments: %s", cmd->usage);
+
+	if (cmd->needs_token) {
+		if (ctl_parse_server(&c, server != NULL ? server :
+		    CTL_SERVER_DEFAULT) == -1)
+			ctl_die(CTL_USAGE, "bad server address (host:port, "
+			    "[v6]:port)");
+		if (tok == NULL && tokfile == NULL)
+			tok = getenv("HOTLINECTL_TOKEN");
+		if (tokfile != NULL) {
+			if (daemon_check_secret("token file", tokfile, 1, err,
+			    sizeof(err)) == -1 || daemon_read_secret(tokfile,
+			    &c.token, err, sizeof(err)) == -1)
+				ctl_die(CTL_USAGE, "%s", err);
+		} else if (tok != NULL)
+			c.token = xstrdup(tok);
+		else
+			ctl_die(CTL_USAGE, "no token: use -t, -T or "
+			    "HOTLINECTL_TOKEN");
+		if (strlen(c.token) > TOKEN_SECRET_MAX)
+			ctl_die(CTL_USAGE, "token: longer than %d bytes",
+			    TOKEN_SECRET_MAX);
+		for (i = 0; c.token[i] != '\0'; i++)
+			if ((unsigned char)c.token[i] <= 0x20 ||
+			    (unsigned char)c.token[i] >= 0x7f)
+				ctl_die(CTL_USAGE, "token: only printable "
+				    "ASCII without blanks");
+		if (i == 0)
+			ctl_die(CTL_USAGE, "token: empty");
+	}
+	signal(SIGPIPE, SIG_IGN);
+	ch = cmd->fn(&c, argv);
+	if (c.token != NULL) {
+		explicit_bzero(c.token, strlen(c.token));
+		free(c.token);
+	}
+	return ch;
+}
