@@ -6,6 +6,12 @@
 #define HOTLINED_H
 
 #include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "log.h"
 #include "util.h"
 #include "config.h"

@@ -1,0 +1,171 @@
+/*
+ * inbound: received parts -> store -> whole texts -> mo_process(), inside
+ * the group commit.  Concatenated parts are stored as they come; a group is
+ * processed when complete, or after concat-timeout with what arrived (the
+ * case is then marked incomplete).  SMSC resends are recognised by the store
+ * and acknowledged without a second case.
+ */
+#include "hotlined.h"
+
+#include <event2/event.h>
+
+#include "commit.h"
+#include "inbound.h"
+#include "mo.h"
+#include "store.h"
+
+#define INBOUND_SWEEP_MS	5000	/* how often timed-out groups are looked for */
+#define INBOUND_SWEEP_MAX	256	/* groups processed per sweep */
+
+static void	inbound_sweep_timer(evutil_socket_t, short, void *);
+static int	inbound_group(int64_t, int);
+
+static struct store	*store;		/* borrowed */
+static struct event	*ev_sweep;
+static int64_t		 concat_timeout;
+static uint64_t		 nparts, ndups, ntexts;
+
+void
+inbound_init(struct event_base *base, struct store *st, int64_t timeout_ms)
+{
+	struct timeval	tv = { INBOUND_SWEEP_MS / 1000, 0 };
+
+	store = st;
+	concat_timeout = timeout_ms;
+	ev_sweep = event_new(base, -1, EV_PERSIST, inbound_sweep_timer, NULL);
+	if (ev_sweep == NULL)
+		fatalx("inbound event_new failed");
+	evtimer_add(ev_sweep, &tv);
+}
+
+void
+inbound_shutdown(void)
+{
+	if (ev_sweep != NULL)
+		event_free(ev_sweep);
+	ev_sweep = NULL;
+}
+
+/* Process one group inside the caller's message savepoint; 0 or -1. */
+static int
+inbound_group(int64_t group, int timed_out)
+{
+	ntexts++;
+	return mo_process(group, timed_out);
+}
+
+void
+inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
+{
+	struct store_inbound	 in;
+	enum store_in_result	 r;
+	int64_t			 id, group;
+	int			 ok;
+	char			 mask[LOG_MSISDN_MAX];
+
+	if (commit_join() == -1) {
+		done(arg, 0);
+		return;
+	}
+	memset(&in, 0, sizeof(in));
+	in.smsc = m->bearer;
+	in.smsc_msgid = m->msgid;
+	in.source = m->source;
+	in.dest = m->dest;
+	in.data_coding = m->data_coding;
+	in.esm_class = m->esm_class;
+	in.raw = m->raw;
+	in.rawlen = m->rawlen;
+	in.text = m->text;
+	in.concat_ref = m->concat_total > 1 ? m->concat_ref : 0;
+	in.concat_total = m->concat_total > 1 ? m->concat_total : 1;
+	in.concat_seq = m->concat_total > 1 ? m->concat_seq : 1;
+	in.received_at = (int64_t)clock_now_ms();
+
+	if (store_msg_begin(store) == -1) {
+		done(arg, 0);
+		return;
+	}
+	nparts++;
+	r = store_inbound_add(store, &in, &id, &group);
+	ok = r != STORE_IN_ERROR;
+	switch (r) {
+	case STORE_IN_DUPLICATE:
+		ndups++;
+		log_info("inbound duplicate bearer=%s msisdn=%s ref=%d seq=%d/%d, "
+		    "acknowledged again", m->bearer,
+		    log_msisdn(m->source, mask, sizeof(mask)), in.concat_ref,
+		    in.concat_seq, in.concat_total);
+		break;
+	case STORE_IN_PARTIAL:
+		log_debug("inbound part bearer=%s msisdn=%s ref=%d seq=%d/%d",
+		    m->bearer, log_msisdn(m->source, mask, sizeof(mask)),
+		    in.concat_ref, in.concat_seq, in.concat_total);
+		break;
+	case STORE_IN_COMPLETE:
+		ok = inbound_group(group, 0) == 0;
+		break;
+	case STORE_IN_ERROR:
+		break;
+	}
+	if (store_msg_end(store, ok) == -1 || !ok) {
+		log_warnx("inbound not stored bearer=%s msisdn=%s, "
+		    "answered with a temporary error", m->bearer,
+		    log_msisdn(m->source, mask, sizeof(mask)));
+		done(arg, 0);
+		return;
+	}
+	commit_after(done, arg);
+}
+
+/* Nothing waits on a sweep's commit. */
+static void
+inbound_sweep_done(void *arg, int ok)
+{
+}
+
+void
+inbound_sweep(void)
+{
+	struct store_group	 g;
+	int64_t			 groups[INBOUND_SWEEP_MAX];
+	int64_t			 now = (int64_t)clock_now_ms();
+	int			 i, n, ok, timed_out;
+
+	n = store_inbound_due(store, now - concat_timeout, groups,
+	    nitems(groups));
+	if (n <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (commit_join() == -1)
+			return;
+		memset(&g, 0, sizeof(g));
+		if (store_inbound_group(store, groups[i], &g) != 1)
+			continue;
+		timed_out = g.state == STORE_IN_S_PARTIAL;
+		if (timed_out)
+			log_info("inbound concat timeout group=%lld parts=%d/%d, "
+			    "processing what arrived", (long long)groups[i],
+			    g.nparts, g.total);
+		store_group_clear(&g);
+		if (store_msg_begin(store) == -1)
+			return;
+		ok = inbound_group(groups[i], timed_out) == 0;
+		store_msg_end(store, ok);
+		commit_after(inbound_sweep_done, NULL);
+	}
+}
+
+static void
+inbound_sweep_timer(evutil_socket_t fd, short ev, void *arg)
+{
+	inbound_sweep();
+}
+
+void
+inbound_stats(uint64_t *p, uint64_t *d, uint64_t *t)
+{
+	*p = nparts;
+	*d = ndups;
+	*t = ntexts;
+}

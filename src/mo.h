@@ -1,0 +1,24 @@
+/*
+ * mo: what a citizen's whole text causes.  intake.c decides what the text
+ * is; mo.c carries the verdict out in the store (case, refusal, supplement,
+ * opt-out, audit event) and queues the reply from templates/, all inside the
+ * caller's group commit.
+ */
+#ifndef HOTLINED_MO_H
+#define HOTLINED_MO_H
+
+#include <stdint.h>
+
+struct store;
+struct hotlined_conf;
+
+/* Set up with the store and the configuration (both borrowed). */
+void	 mo_init(struct store *, const struct hotlined_conf *);
+/*
+ * Process inbound group (a whole text, or what arrived of it when
+ * timed_out) inside the caller's message savepoint.  0, or -1 when a write
+ * failed (the caller undoes the message and answers a temporary error).
+ */
+int	 mo_process(int64_t group, int timed_out);
+
+#endif /* HOTLINED_MO_H */

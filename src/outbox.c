@@ -1,0 +1,336 @@
+/*
+ * outbox: pumps due rows from the store to the bearers that have room, and
+ * writes back submit results and delivery receipts (see outbox.h for the
+ * resend policy).  It keeps no message state of its own beyond receipts
+ * that arrived before the submit they belong to was recorded.
+ */
+#include "hotlined.h"
+
+#include <event2/event.h>
+
+#include "commit.h"
+#include "outbox.h"
+#include "store.h"
+
+#define OUTBOX_BEARERS_MAX	16
+#define OUTBOX_FETCH_MAX	64	/* rows read per store query */
+#define OUTBOX_PUMP_ROUNDS	16	/* queries per pump, then yield */
+#define OUTBOX_TICK_MS		1000
+#define OUTBOX_HOLD_MS		5000	/* how long an early receipt waits */
+#define OUTBOX_HOLD_MAX		4096
+#define OUTBOX_BACKOFF_MIN	5000	/* first retry after a temporary error */
+#define OUTBOX_BACKOFF_MAX	(10 * 60 * 1000)
+
+struct bearer {
+	char			 name[32];
+	const struct bearer_ops	*ops;
+	void			*ctx;
+};
+
+struct held_receipt {
+	char			 bearer[32];
+	char			 msgid[STORE_ADDR_MAX];
+	char			 alt[STORE_ADDR_MAX];	/* "": none */
+	enum store_receipt	 state;
+	char			 stat[16];
+	char			 err[16];
+	commit_fn		 done;
+	void			*arg;
+	uint64_t		 deadline;	/* monotonic ms */
+};
+
+static void	outbox_pump(evutil_socket_t, short, void *);
+static void	outbox_tick(evutil_socket_t, short, void *);
+static int	outbox_receipt_try(struct held_receipt *);
+static void	outbox_schedule(void);
+static int	outbox_room(int *);
+
+static struct store		*store;		/* borrowed */
+static struct event		*ev_pump, *ev_tick;
+static struct bearer		 bearers[OUTBOX_BEARERS_MAX];
+static int			 nbearers, rr;
+static int			 max_attempts = 10;
+static struct held_receipt	*held;
+static size_t			 nheld;
+static uint64_t			 nsent, nfailed, nretried, nreceipts;
+
+void
+outbox_init(struct event_base *base, struct store *st, int attempts)
+{
+	struct timeval	tv = { OUTBOX_TICK_MS / 1000, 0 };
+
+	store = st;
+	if (attempts > 0)
+		max_attempts = attempts;
+	ev_pump = evtimer_new(base, outbox_pump, NULL);
+	ev_tick = event_new(base, -1, EV_PERSIST, outbox_tick, NULL);
+	if (ev_pump == NULL || ev_tick == NULL)
+		fatalx("outbox event_new failed");
+	evtimer_add(ev_tick, &tv);
+	held = xcalloc(OUTBOX_HOLD_MAX, sizeof(*held));
+}
+
+void
+outbox_shutdown(void)
+{
+	size_t	i;
+
+	/* held receipts are answered: their outbox rows are unknown anyway */
+	for (i = 0; i < nheld; i++)
+		held[i].done(held[i].arg, 0);
+	nheld = 0;
+	free(held);
+	held = NULL;
+	if (ev_pump != NULL)
+		event_free(ev_pump);
+	if (ev_tick != NULL)
+		event_free(ev_tick);
+	ev_pump = ev_tick = NULL;
+}
+
+void
+outbox_add_bearer(const char *name, const struct bearer_ops *ops, void *ctx)
+{
+	if (nbearers == OUTBOX_BEARERS_MAX)
+		fatalx("outbox too many bearers");
+	strlcpy(bearers[nbearers].name, name, sizeof(bearers[0].name));
+	bearers[nbearers].ops = ops;
+	bearers[nbearers].ctx = ctx;
+	nbearers++;
+}
+
+void
+outbox_kick(void)
+{
+	struct timeval	tv = { 0, 0 };
+
+	if (ev_pump != NULL)
+		evtimer_add(ev_pump, &tv);
+}
+
+/* Total room over all bearers; *first gets one with room, or -1. */
+static int
+outbox_room(int *first)
+{
+	int	i, r, total = 0;
+
+	*first = -1;
+	for (i = 0; i < nbearers; i++) {
+		r = bearers[(rr + i) % nbearers].ops->room(
+		    bearers[(rr + i) % nbearers].ctx);
+		if (r > 0 && *first == -1)
+			*first = (rr + i) % nbearers;
+		if (r > 0)
+			total += r;
+	}
+	return total;
+}
+
+/* Arm the pump for the earliest queued row in the future. */
+static void
+outbox_schedule(void)
+{
+	struct timeval	tv;
+	int64_t		when, now = (int64_t)clock_now_ms(), delay;
+
+	if (store_outbox_next_time(store, &when) != 1)
+		return;
+	delay = when > now ? when - now : 0;
+	if (delay > OUTBOX_TICK_MS)
+		return;			/* the tick will look again */
+	tv.tv_sec = delay / 1000;
+	tv.tv_usec = (delay % 1000) * 1000;
+	evtimer_add(ev_pump, &tv);
+}
+
+static void
+outbox_pump(evutil_socket_t fd, short ev, void *arg)
+{
+	struct store_outmsg	 rows[OUTBOX_FETCH_MAX];
+	struct outbox_job	 job;
+	struct bearer		*b;
+	char			 mask[LOG_MSISDN_MAX];
+	int64_t			 now;
+	int			 round, room, i, n, want, bi;
+
+	for (round = 0; round < OUTBOX_PUMP_ROUNDS; round++) {
+		if ((room = outbox_room(&bi)) <= 0)
+			return;		/* a bearer kicks us when it has room */
+		want = room < OUTBOX_FETCH_MAX ? room : OUTBOX_FETCH_MAX;
+		now = (int64_t)clock_now_ms();
+		if (commit_join() == -1)
+			return;
+		if ((n = store_outbox_next(store, now, rows, want)) <= 0) {
+			outbox_schedule();
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			if (outbox_room(&bi) <= 0)
+				break;
+			b = &bearers[bi];
+			rr = (bi + 1) % nbearers;
+			job.id = rows[i].id;
+			job.to = rows[i].to;
+			job.from = rows[i].from;
+			job.text = rows[i].text;
+			job.attempt = rows[i].attempts + 1;
+			if (store_outbox_inflight(store, job.id, now) == -1)
+				break;
+			if (b->ops->send(b->ctx, &job) == -1) {
+				store_outbox_retry(store, job.id,
+				    now + OUTBOX_BACKOFF_MIN, "bearer refused");
+				continue;
+			}
+			log_debug("outbox submit id=%lld bearer=%s msisdn=%s "
+			    "attempt=%d", (long long)job.id, b->name,
+			    log_msisdn(job.to, mask, sizeof(mask)), job.attempt);
+		}
+		store_outmsg_clear(rows, (size_t)n);
+		if (i < n || n < want)
+			break;
+	}
+	outbox_kick();		/* more may be due: yield, then go on */
+}
+
+void
+outbox_sent(int64_t id, const char *bearer, const char **msgids, int nparts)
+{
+	int64_t	now = (int64_t)clock_now_ms();
+	int	i;
+
+	if (commit_join() == -1)
+		return;		/* the row stays in flight: resent at restart */
+	for (i = 0; i < nparts; i++)
+		if (store_outbox_submitted(store, id, i + 1, nparts, bearer,
+		    msgids[i], now) == -1)
+			return;
+	nsent++;
+	log_info("outbox sent id=%lld bearer=%s parts=%d msgid=%s",
+	    (long long)id, bearer, nparts, nparts > 0 ? msgids[0] : "-");
+}
+
+void
+outbox_failed(int64_t id, int temporary, const char *error)
+{
+	int64_t	now = (int64_t)clock_now_ms(), backoff;
+	int	state, attempts;
+
+	if (commit_join() == -1)
+		return;
+	if (store_outbox_state(store, id, &state, &attempts) == -1)
+		return;
+	if (temporary && attempts < max_attempts) {
+		backoff = OUTBOX_BACKOFF_MIN;
+		while (--attempts > 0 && backoff < OUTBOX_BACKOFF_MAX)
+			backoff *= 2;
+		if (backoff > OUTBOX_BACKOFF_MAX)
+			backoff = OUTBOX_BACKOFF_MAX;
+		backoff += arc4random_uniform((uint32_t)backoff / 4 + 1);
+		store_outbox_retry(store, id, now + backoff, error);
+		nretried++;
+		log_info("outbox retry id=%lld error=\"%s\" in=%llds",
+		    (long long)id, error, (long long)(backoff / 1000));
+		outbox_kick();
+		return;
+	}
+	store_outbox_fail(store, id, error);
+	nfailed++;
+	log_warnx("outbox failed id=%lld error=\"%s\"%s", (long long)id, error,
+	    temporary ? " attempts exhausted" : "");
+}
+
+/* Match a receipt to its row; 1 done, 0 not yet known, -1 error. */
+static int
+outbox_receipt_try(struct held_receipt *h)
+{
+	int64_t	id, case_id;
+	int	r;
+
+	if (commit_join() == -1)
+		return -1;
+	r = store_outbox_receipt(store, h->bearer, h->msgid, h->state,
+	    h->stat, h->err, (int64_t)clock_now_ms(), &id, &case_id);
+	if (r == 0 && h->alt[0] != '\0')
+		r = store_outbox_receipt(store, h->bearer, h->alt, h->state,
+		    h->stat, h->err, (int64_t)clock_now_ms(), &id, &case_id);
+	if (r == 1) {
+		nreceipts++;
+		log_info("outbox receipt id=%lld bearer=%s msgid=%s stat=%s "
+		    "err=%s", (long long)id, h->bearer, h->msgid, h->stat,
+		    h->err);
+		commit_after(h->done, h->arg);
+	}
+	return r;
+}
+
+void
+outbox_receipt(const char *bearer, const char *msgid, const char *alt,
+    enum store_receipt st,
+    const char *stat, const char *err, commit_fn done, void *arg)
+{
+	struct held_receipt	h;
+	int			r;
+
+	memset(&h, 0, sizeof(h));
+	strlcpy(h.bearer, bearer, sizeof(h.bearer));
+	strlcpy(h.msgid, msgid, sizeof(h.msgid));
+	if (alt != NULL && strcmp(alt, msgid) != 0)
+		strlcpy(h.alt, alt, sizeof(h.alt));
+	strlcpy(h.stat, stat ? stat : "", sizeof(h.stat));
+	strlcpy(h.err, err ? err : "", sizeof(h.err));
+	h.state = st;
+	h.done = done;
+	h.arg = arg;
+	if ((r = outbox_receipt_try(&h)) == 1)
+		return;
+	if (r == -1) {
+		done(arg, 0);	/* the SMSC sends it again */
+		return;
+	}
+	if (nheld == OUTBOX_HOLD_MAX) {
+		log_warnx("outbox receipt for unknown msgid=%s bearer=%s, "
+		    "too many held: acknowledged", msgid, bearer);
+		done(arg, 1);
+		return;
+	}
+	h.deadline = clock_mono_ms() + OUTBOX_HOLD_MS;
+	held[nheld++] = h;
+	log_debug("outbox receipt early msgid=%s bearer=%s, held", msgid,
+	    bearer);
+}
+
+static void
+outbox_tick(evutil_socket_t fd, short ev, void *arg)
+{
+	uint64_t	now = clock_mono_ms();
+	size_t		i = 0;
+	int		r;
+
+	while (i < nheld) {
+		r = outbox_receipt_try(&held[i]);
+		if (r == 0 && now < held[i].deadline) {
+			i++;
+			continue;
+		}
+		if (r == 0)
+			log_warnx("outbox receipt for unknown msgid=%s "
+			    "bearer=%s after %ds: acknowledged",
+			    held[i].msgid, held[i].bearer, OUTBOX_HOLD_MS / 1000);
+		if (r != 1)
+			held[i].done(held[i].arg, r == 0);
+		held[i] = held[--nheld];
+	}
+	if (commit_join() == 0 &&
+	    store_outbox_expire(store, (int64_t)clock_now_ms()) > 0)
+		log_info("outbox expired rows past their expiry");
+	outbox_kick();
+}
+
+void
+outbox_stats(uint64_t *s, uint64_t *f, uint64_t *r, uint64_t *rc)
+{
+	*s = nsent;
+	*f = nfailed;
+	*r = nretried;
+	*rc = nreceipts;
+}

@@ -1,0 +1,68 @@
+/*
+ * outbox: durable rows of the store -> bearers.  The store holds the truth
+ * (state, attempts, next attempt); outbox.c only pumps due rows to a bearer
+ * that has room, and writes back what the bearer reports.
+ *
+ * Resend policy: a row in flight when the daemon dies goes out again at the
+ * next start (a duplicate SMS beats a lost one).  Temporary errors
+ * (throttling, queue full, SMSC busy, timeouts, a dropped link) retry with
+ * exponential backoff; permanent ones mark the row failed.  The store never
+ * hands out a row while an older one to the same number is pending, so each
+ * citizen receives messages in order, whatever the retries.
+ */
+#ifndef HOTLINED_OUTBOX_H
+#define HOTLINED_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "commit.h"
+
+struct event_base;
+struct store;
+enum store_receipt;
+
+/* One SMS to send, borrowed for the duration of bearer_ops.send(). */
+struct outbox_job {
+	int64_t		 id;
+	const char	*to;		/* plaintext recipient */
+	const char	*from;		/* 12345, or 12345 + extension code */
+	const char	*text;		/* UTF-8, whole: the bearer splits it */
+	int		 attempt;	/* 1 for the first */
+};
+
+/* What a way out (an SMPP bind, Kannel's sendsms) offers the outbox. */
+struct bearer_ops {
+	/* How many SMS it can take now (0: not bound, window full). */
+	int	(*room)(void *ctx);
+	/* Start sending; 0 accepted (the outcome comes later), -1 not now. */
+	int	(*send)(void *ctx, const struct outbox_job *);
+};
+
+void	 outbox_init(struct event_base *, struct store *, int max_attempts);
+/* Offer a way out; name is recorded with receipts. */
+void	 outbox_add_bearer(const char *name, const struct bearer_ops *,
+	    void *ctx);
+/* Something was queued or a bearer gained room: pump soon. */
+void	 outbox_kick(void);
+
+/* Every part of job id was accepted; msgids[i] is part i+1's SMSC id. */
+void	 outbox_sent(int64_t id, const char *bearer, const char **msgids,
+	    int nparts);
+/* The job failed: temporary (retry with backoff) or permanent. */
+void	 outbox_failed(int64_t id, int temporary, const char *error);
+/*
+ * A delivery receipt for (bearer, msgid), the id already normalised by the
+ * bearer; alt, when not NULL, is a second reading of an ambiguous id (hex or
+ * decimal).  done(arg, ok) runs once it is durable; a receipt for an id not
+ * known yet (it raced submit_sm_resp) is held a few seconds and matched
+ * again before it is acknowledged anyway.
+ */
+void	 outbox_receipt(const char *bearer, const char *msgid, const char *alt,
+	    enum store_receipt, const char *stat, const char *err,
+	    commit_fn done, void *arg);
+void	 outbox_stats(uint64_t *sent, uint64_t *failed, uint64_t *retried,
+	    uint64_t *receipts);
+void	 outbox_shutdown(void);
+
+#endif /* HOTLINED_OUTBOX_H */
