@@ -461,6 +461,7 @@ admin_start(struct event_base *base, const struct conf_admin *c,
 	struct conf_errors	 errs;
 	struct stat		 st;
 
+	admin_stop();			/* a second start replaces the first */
 	admin.store = store;
 	admin.started = clock_now_ms();
 	if (stat(c->tokens_file, &st) == -1 && errno == ENOENT) {
@@ -508,7 +509,7 @@ admin_start(struct event_base *base, const struct conf_admin *c,
 	    admin.tokens->n);
 	return 0;
 fail:
-	admin_exit_hook(NULL);
+	admin_stop();
 	return -1;
 }
 
@@ -521,11 +522,17 @@ admin_set_store(struct store *store)
 void
 admin_stop(void)
 {
-	if (admin.http == NULL)
-		return;
-	evhttp_free(admin.http);
-	admin.http = NULL;
-	log_info("admin stopped");
+	if (admin.http != NULL) {
+		evhttp_free(admin.http);
+		admin.http = NULL;
+		log_info("admin stopped");
+	}
+	tokens_free(admin.tokens);
+	admin.tokens = NULL;
+	free(admin.tokens_path);
+	admin.tokens_path = NULL;
+	SSL_CTX_free(admin.ctx);
+	admin.ctx = NULL;
 }
 
 int
@@ -570,12 +577,6 @@ static void
 admin_exit_hook(void *arg)
 {
 	admin_stop();
-	tokens_free(admin.tokens);
-	admin.tokens = NULL;
-	free(admin.tokens_path);
-	admin.tokens_path = NULL;
-	SSL_CTX_free(admin.ctx);
-	admin.ctx = NULL;
 	admin.store = NULL;
 }
 

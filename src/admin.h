@@ -89,7 +89,7 @@ int	 admin_start(struct event_base *, const struct conf_admin *,
 	    struct store *, char *err, size_t errlen);
 /* Hand over the store once it is open (NULL: case routes answer 503). */
 void	 admin_set_store(struct store *);
-/* Stop listening and free the server; safe to call twice. */
+/* Stop listening, free the server and the tokens; safe to call twice. */
 void	 admin_stop(void);
 /* Replace the tokens with the file's; 0, or -1 keeping the old ones. */
 int	 admin_reload_tokens(void);
