@@ -71,10 +71,45 @@ enum store_stmt {
 	STMT_OPTOUT_SET,
 	STMT_OPTOUT_CLEAR,
 	STMT_OPTOUT_HAS,
-	STMT_V2_FIRST,			/* statements from here need schema v2 */
-	STMT_AUDIT_LAST = STMT_V2_FIRST,
+	STMT_AUDIT_LAST,		/* v2 (store_sql_min[]) */
 	STMT_AUDIT_INSERT,
 	STMT_AUDIT_ALL,
+	STMT_AUDIT_TIP_SET,		/* v3 from here */
+	STMT_AUDIT_TIP_GET,
+	STMT_UNIT_INSERT,
+	STMT_UNIT_GET,
+	STMT_UNIT_LIST,
+	STMT_KB_INSERT,
+	STMT_KB_UPDATE,
+	STMT_KB_GET,
+	STMT_KB_LIST,
+	STMT_CASE_CHANGE,
+	STMT_CASE_RESULT_CUT,
+	STMT_CASE_FLAGS,
+	STMT_CASE_OPTOUT,
+	STMT_CASE_UNASSIGN,
+	STMT_CASE_ASSIGN,
+	STMT_CASE_UNIT_ROLE,
+	STMT_CASE_COUNITS,
+	STMT_CASE_SEARCH,
+	STMT_CASE_BY_MSISDN,
+	STMT_CASE_BY_CATEGORY,
+	STMT_HIST_AUDIT,
+	STMT_HIST_IN,
+	STMT_HIST_OUT,
+	STMT_COUNTER_GET,
+	STMT_COUNTER_SET,
+	STMT_SURVEY_EXT_USED,
+	STMT_SURVEY_INSERT,
+	STMT_SURVEY_BY_ID,
+	STMT_SURVEY_BY_EXT,
+	STMT_SURVEY_OPEN,
+	STMT_SURVEY_REPLY,
+	STMT_SURVEY_CASE,
+	STMT_SURVEY_REMINDED,
+	STMT_SURVEY_EXPIRE,
+	STMT_SURVEY_DUE,
+	STMT_SURVEY_NEXT,
 	STMT_MAX
 };
 
@@ -92,6 +127,30 @@ struct store {
 
 static int	 store_upgrade_v1(sqlite3 *);
 static int	 store_upgrade_v2(sqlite3 *);
+static int	 store_upgrade_v3(sqlite3 *);
+static int	 store_audit_seal_tip(struct store *);
+static int	 store_audit_tip_set(struct store *, int64_t,
+		    const uint8_t[CRYPTO_HASH_LEN]);
+static int	 store_audit_verify_tip(struct store *, int64_t,
+		    const uint8_t *, int64_t *);
+static int	 store_case_rows(struct store *, sqlite3_stmt *, const char *,
+		    struct store_case *, size_t);
+static void	 store_survey_row(struct store *, sqlite3_stmt *,
+		    struct store_survey *);
+static int	 store_survey_case(struct store *, int64_t, int, int,
+		    const char *, const char *, int64_t, const char *,
+		    int64_t, int64_t);
+static int	 store_survey_ext_used(struct store *, const char *);
+static int	 store_counter(struct store *, const char *, int64_t *, int);
+static int	 store_case_set_int(struct store *, enum store_stmt, int64_t,
+		    int, const char *);
+static void	 store_utf8cpy(char *, const char *, size_t);
+static void	 store_events_free(struct store_event *, size_t);
+static void	 store_unit_row(sqlite3_stmt *, struct store_unit *);
+static void	 store_kb_row(sqlite3_stmt *, struct store_kb *);
+static int	 store_unit_code_ok(const char *);
+static int	 store_events(struct store *, enum store_stmt, int64_t,
+		    struct store_event **, size_t *);
 static int	 store_upgrade(struct store *, int, char *, size_t);
 static sqlite3_stmt *store_stmt(struct store *, enum store_stmt);
 static int	 store_step(struct store *, sqlite3_stmt *, const char *);
@@ -113,13 +172,23 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	NULL,
 	store_upgrade_v1,
 	store_upgrade_v2,
+	store_upgrade_v3,
 };
 
 /* The columns store_case_row() reads, in order. */
 #define CASE_COLS \
 	"id, number, category, state, confidential, text, received_at, " \
 	"due, rule, flags, result, closed_at, " \
-	"(SELECT COUNT(*) FROM supplements s WHERE s.case_id = cases.id)"
+	"(SELECT COUNT(*) FROM supplements s WHERE s.case_id = cases.id), " \
+	"unit, dispatched_at, due_original, extensions, late_returns, " \
+	"supervised, supervision, rehandled, result_cut, updated_at, " \
+	"survey_score, survey_state"
+
+/* The columns store_survey_row() reads (surveys s JOIN cases c). */
+#define SURVEY_COLS \
+	"s.id, s.case_id, c.number, c.msisdn_enc, s.round, s.ext, s.state, " \
+	"s.sent_at, s.remind_at, s.reminded_at, s.expire_at, s.score, " \
+	"s.unclear, s.answered_at, s.raw, s.comment"
 
 static const char *const store_sql[STMT_MAX] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -275,6 +344,169 @@ static const char *const store_sql[STMT_MAX] = {
 	[STMT_AUDIT_ALL] =
 	    "SELECT id, at, COALESCE(case_id, 0), actor, action, detail, "
 	    "prev_hmac, hmac FROM audit ORDER BY id",
+	[STMT_AUDIT_TIP_SET] =
+	    "INSERT INTO audit_tip (id, last_id, last_hmac, tip_mac) "
+	    "VALUES (1, ?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET "
+	    "last_id = excluded.last_id, last_hmac = excluded.last_hmac, "
+	    "tip_mac = excluded.tip_mac",
+	[STMT_AUDIT_TIP_GET] =
+	    "SELECT last_id, last_hmac, tip_mac FROM audit_tip WHERE id = 1",
+
+	[STMT_UNIT_INSERT] =
+	    "INSERT INTO units (code, name, contact, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code) DO NOTHING",
+	[STMT_UNIT_GET] =
+	    "SELECT code, name, contact, created_at FROM units WHERE code = ?1",
+	[STMT_UNIT_LIST] =
+	    "SELECT code, name, contact, created_at FROM units "
+	    "ORDER BY code LIMIT ?1 OFFSET ?2",
+	[STMT_KB_INSERT] =
+	    "INSERT INTO kb (keywords, answer, unit, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[STMT_KB_UPDATE] =
+	    "UPDATE kb SET keywords = COALESCE(?2, keywords), "
+	    "answer = COALESCE(?3, answer), unit = CASE WHEN ?4 IS NULL "
+	    "THEN unit ELSE NULLIF(?4, '') END, updated_at = ?5 WHERE id = ?1",
+	[STMT_KB_GET] =
+	    "SELECT id, keywords, answer, COALESCE(unit, ''), updated_at "
+	    "FROM kb WHERE id = ?1",
+	[STMT_KB_LIST] =
+	    "SELECT id, keywords, answer, COALESCE(unit, ''), updated_at "
+	    "FROM kb WHERE ?1 = 0 OR updated_at < ?1 "
+	    "ORDER BY id LIMIT ?2 OFFSET ?3",
+
+	/* SET expressions see the old row: due_original keeps the first due */
+	[STMT_CASE_CHANGE] =
+	    "UPDATE cases SET state = ?3, "
+	    "unit = CASE WHEN ?4 IS NULL THEN unit ELSE NULLIF(?4, '') END, "
+	    "dispatched_at = CASE WHEN ?5 = 0 THEN dispatched_at ELSE ?5 END, "
+	    "due_original = CASE WHEN ?6 IS NOT NULL AND due_original IS NULL "
+	    "THEN due ELSE due_original END, due = COALESCE(?6, due), "
+	    "extensions = extensions + ?7, late_returns = late_returns + ?8, "
+	    "supervised = CASE WHEN ?9 < 0 THEN supervised ELSE ?9 END, "
+	    "supervision = COALESCE(?10, supervision), "
+	    "result = COALESCE(?11, result), closed_at = CASE WHEN ?12 < 0 "
+	    "THEN closed_at WHEN ?12 = 0 THEN NULL ELSE ?12 END, "
+	    "rehandled = CASE WHEN ?13 < 0 THEN rehandled ELSE ?13 END, "
+	    "updated_at = ?14 WHERE id = ?1 AND state = ?2",
+	[STMT_CASE_RESULT_CUT] = "UPDATE cases SET result_cut = ?2 WHERE id = ?1",
+	[STMT_CASE_FLAGS] = "UPDATE cases SET flags = flags | ?2 WHERE id = ?1",
+	[STMT_CASE_OPTOUT] =
+	    "SELECT EXISTS (SELECT 1 FROM optout o JOIN cases c "
+	    "ON o.msisdn_hash = c.msisdn_hash WHERE c.id = ?1)",
+	[STMT_CASE_UNASSIGN] =
+	    "UPDATE case_units SET active = 0 WHERE case_id = ?1 AND active = 1",
+	[STMT_CASE_ASSIGN] =
+	    "INSERT INTO case_units (case_id, unit, role, assigned_at, active) "
+	    "VALUES (?1, ?2, ?3, ?4, 1)",
+	[STMT_CASE_UNIT_ROLE] =
+	    "SELECT MIN(role) FROM case_units "
+	    "WHERE case_id = ?1 AND unit = ?2 AND active = 1",
+	[STMT_CASE_COUNITS] =
+	    "SELECT unit FROM case_units WHERE case_id = ?1 AND active = 1 "
+	    "AND role = 2 ORDER BY id LIMIT ?2",
+	[STMT_CASE_SEARCH] =
+	    "SELECT " CASE_COLS " FROM cases WHERE "
+	    "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR category = ?2) "
+	    "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM case_units u "
+	    "WHERE u.case_id = cases.id AND u.unit = ?3 AND u.active = 1)) "
+	    "AND (?4 IS NULL OR (closed_at IS NULL AND due < ?4)) "
+	    "AND (?5 < 0 OR (?5 = 1) = (closed_at IS NULL)) "
+	    "AND (?6 < 0 OR supervised = ?6) "
+	    "AND (?7 < 0 OR confidential = ?7) "
+	    "AND (?8 = 0 OR received_at >= ?8) "
+	    "AND (?9 = 0 OR received_at < ?9) "
+	    "AND (?10 = 0 OR id < ?10) ORDER BY id DESC LIMIT ?11 OFFSET ?12",
+	[STMT_CASE_BY_MSISDN] =
+	    "SELECT " CASE_COLS " FROM cases WHERE msisdn_hash = ?1 "
+	    "AND received_at >= ?2 AND (?3 IS NULL OR category = ?3) "
+	    "AND (?4 IS NULL OR state = ?4) ORDER BY id DESC LIMIT ?5",
+	[STMT_CASE_BY_CATEGORY] =
+	    "SELECT " CASE_COLS " FROM cases WHERE category = ?1 "
+	    "AND received_at >= ?2 ORDER BY id DESC LIMIT ?3",
+	[STMT_HIST_AUDIT] =
+	    "SELECT id, at, action, actor, detail, 0, NULL, 0, 0 FROM audit "
+	    "WHERE case_id = ?1 ORDER BY id",
+	[STMT_HIST_IN] =
+	    "SELECT g, MIN(at), 'in', NULL, group_concat(text, ''), 0, NULL, "
+	    "0, 0 FROM (SELECT COALESCE(group_id, id) AS g, received_at AS at, "
+	    "text FROM inbound WHERE case_id = ?1 ORDER BY g, concat_seq) "
+	    "WHERE g NOT IN (SELECT inbound_id FROM supplements "
+	    "WHERE case_id = ?1 AND inbound_id IS NOT NULL) GROUP BY g "
+	    "UNION ALL SELECT id, received_at, 'supplement', NULL, text, 0, "
+	    "NULL, 0, 0 FROM supplements WHERE case_id = ?1 ORDER BY 2, 1",
+	[STMT_HIST_OUT] =
+	    "SELECT id, created_at, kind, NULL, text, state, receipt_stat, "
+	    "COALESCE(receipt_at, 0), attempts FROM outbox "
+	    "WHERE case_id = ?1 ORDER BY id",
+
+	[STMT_COUNTER_GET] = "SELECT value FROM counters WHERE name = ?1",
+	[STMT_COUNTER_SET] =
+	    "INSERT INTO counters (name, value) VALUES (?1, ?2) "
+	    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+	[STMT_SURVEY_EXT_USED] =
+	    "SELECT 1 FROM surveys WHERE ext = ?1 AND state <= 2",
+	[STMT_SURVEY_INSERT] =
+	    "INSERT INTO surveys (case_id, round, ext, state, created_at, "
+	    "sent_at, remind_at, expire_at) VALUES (?1, ?2, ?3, 0, ?4, ?5, "
+	    "NULLIF(?6, 0), ?7) ON CONFLICT (case_id, round) DO NOTHING",
+	[STMT_SURVEY_BY_ID] =
+	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
+	    "ON c.id = s.case_id WHERE s.id = ?1",
+	[STMT_SURVEY_BY_EXT] =
+	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
+	    "ON c.id = s.case_id WHERE s.ext = ?1 AND s.state <= 2 "
+	    "AND c.msisdn_hash = ?2",
+	[STMT_SURVEY_OPEN] =
+	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
+	    "ON c.id = s.case_id WHERE c.msisdn_hash = ?1 AND s.state <= 2 "
+	    "ORDER BY s.id DESC LIMIT ?2",
+	[STMT_SURVEY_REPLY] =
+	    "UPDATE surveys SET state = CASE WHEN ?2 > 0 THEN 3 ELSE 2 END, "
+	    "score = NULLIF(?2, 0), raw = ?3, comment = ?4, "
+	    "unclear = unclear + (?2 = 0), "
+	    "answered_at = CASE WHEN ?2 > 0 THEN ?5 ELSE answered_at END "
+	    "WHERE id = ?1 AND state <= 2",
+	[STMT_SURVEY_CASE] =
+	    "UPDATE cases SET survey_state = ?2, "
+	    "survey_score = COALESCE(?3, survey_score), "
+	    "survey_raw = COALESCE(?4, survey_raw), "
+	    "survey_comment = COALESCE(?5, survey_comment), "
+	    "survey_answered_at = COALESCE(?6, survey_answered_at), "
+	    "survey_ext = COALESCE(?7, survey_ext), "
+	    "survey_sent_at = COALESCE(?8, survey_sent_at), "
+	    "survey_reminded_at = COALESCE(?9, survey_reminded_at) "
+	    "WHERE id = (SELECT case_id FROM surveys WHERE id = ?1)",
+	[STMT_SURVEY_REMINDED] =
+	    "UPDATE surveys SET state = 1, reminded_at = ?2 "
+	    "WHERE id = ?1 AND state = 0",
+	[STMT_SURVEY_EXPIRE] =
+	    "UPDATE surveys SET state = 4, expired_at = ?2 "
+	    "WHERE id = ?1 AND state <= 2",
+	[STMT_SURVEY_DUE] =
+	    "SELECT id FROM surveys WHERE state <= 2 AND (expire_at <= ?1 "
+	    "OR (state = 0 AND remind_at IS NOT NULL AND remind_at <= ?1)) "
+	    "ORDER BY MIN(expire_at, COALESCE(remind_at, expire_at)), id "
+	    "LIMIT ?2",
+	[STMT_SURVEY_NEXT] =
+	    "SELECT MIN(CASE WHEN state = 0 AND remind_at IS NOT NULL "
+	    "THEN MIN(remind_at, expire_at) ELSE expire_at END) "
+	    "FROM surveys WHERE state <= 2",
+};
+
+/* The schema version a statement needs; 0 means v1. */
+static const int store_sql_min[STMT_MAX] = {
+	[STMT_CASE_BY_NUMBER] = 3,	/* CASE_COLS reads v3 columns */
+	[STMT_CASE_BY_ID] = 3,
+	[STMT_CASE_OPEN] = 3,
+	[STMT_AUDIT_LAST] = 2,
+	[STMT_AUDIT_INSERT] = 2,
+	[STMT_AUDIT_ALL] = 2,
+	/* and every statement from STMT_AUDIT_TIP_SET on: see store_open() */
+};
+
+static const char *const store_survey_states[] = {
+	"pending", "reminded", "unclear", "answered", "expired"
 };
 
 static const char *const store_outbox_states[] = {
@@ -452,6 +684,85 @@ store_upgrade_v2(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v3: the lifecycle and the survey (issue 5).  Units and the knowledge
+ * base; case_units, a case's assignments (role 1 lead, 2 co-unit; active 0
+ * once replaced or returned, kept as history); lifecycle columns on cases;
+ * surveys, one row per (case, round), whose extension code is unique among
+ * open surveys (state <= 2); counters (the last extension code handed
+ * out); audit_tip, the sealed end of the audit chain (store.h).  The tip
+ * of an existing chain is sealed by store_open() right after the upgrade,
+ * since SQL has no key.
+ */
+static int
+store_upgrade_v3(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE units ("
+	    " code TEXT PRIMARY KEY,"
+	    " name TEXT NOT NULL,"
+	    " contact TEXT,"
+	    " created_at INTEGER NOT NULL) WITHOUT ROWID;"
+	    "CREATE TABLE kb ("
+	    " id INTEGER PRIMARY KEY,"
+	    " keywords TEXT NOT NULL,"
+	    " answer TEXT NOT NULL,"
+	    " unit TEXT REFERENCES units (code),"
+	    " updated_at INTEGER NOT NULL);"
+	    "CREATE TABLE case_units ("
+	    " id INTEGER PRIMARY KEY,"
+	    " case_id INTEGER NOT NULL REFERENCES cases (id),"
+	    " unit TEXT NOT NULL REFERENCES units (code),"
+	    " role INTEGER NOT NULL,"
+	    " assigned_at INTEGER NOT NULL,"
+	    " active INTEGER NOT NULL DEFAULT 1);"
+	    "CREATE INDEX case_units_case ON case_units (case_id, unit);"
+	    "CREATE INDEX case_units_unit ON case_units (unit) WHERE active = 1;"
+	    "ALTER TABLE cases ADD COLUMN dispatched_at INTEGER;"
+	    "ALTER TABLE cases ADD COLUMN due_original TEXT;"
+	    "ALTER TABLE cases ADD COLUMN extensions INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE cases ADD COLUMN late_returns INTEGER NOT NULL"
+	    " DEFAULT 0;"
+	    "ALTER TABLE cases ADD COLUMN supervised INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE cases ADD COLUMN supervision TEXT;"
+	    "ALTER TABLE cases ADD COLUMN result_cut INTEGER NOT NULL DEFAULT 0;"
+	    "CREATE INDEX cases_open_due ON cases (due) WHERE closed_at IS NULL;"
+	    "CREATE INDEX cases_category ON cases (category, received_at);"
+	    "CREATE TABLE surveys ("
+	    " id INTEGER PRIMARY KEY,"
+	    " case_id INTEGER NOT NULL REFERENCES cases (id),"
+	    " round INTEGER NOT NULL,"
+	    " ext TEXT,"				/* NULL: no code */
+	    " state INTEGER NOT NULL DEFAULT 0,"	/* store_survey_state */
+	    " created_at INTEGER NOT NULL,"
+	    " sent_at INTEGER NOT NULL,"
+	    " remind_at INTEGER,"
+	    " reminded_at INTEGER,"
+	    " expire_at INTEGER NOT NULL,"
+	    " expired_at INTEGER,"
+	    " score INTEGER,"
+	    " unclear INTEGER NOT NULL DEFAULT 0,"
+	    " raw TEXT,"
+	    " comment TEXT,"
+	    " answered_at INTEGER,"
+	    " UNIQUE (case_id, round));"
+	    "CREATE UNIQUE INDEX surveys_open_ext ON surveys (ext)"
+	    " WHERE state <= 2 AND ext IS NOT NULL;"
+	    "CREATE INDEX surveys_open ON surveys (state) WHERE state <= 2;"
+	    "CREATE TABLE counters ("
+	    " name TEXT PRIMARY KEY,"
+	    " value INTEGER NOT NULL) WITHOUT ROWID;"
+	    "CREATE TABLE audit_tip ("
+	    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+	    " last_id INTEGER NOT NULL,"
+	    " last_hmac BLOB,"
+	    " tip_mac BLOB);"			/* NULL: sealed at open */
+	    "INSERT INTO audit_tip (id, last_id, last_hmac)"
+	    " SELECT 1, id, hmac FROM audit ORDER BY id DESC LIMIT 1;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 /* Run each missing upgrade in its own transaction with its version. */
 static int
 store_upgrade(struct store *st, int target, char *err, size_t errlen)
@@ -502,7 +813,7 @@ store_open(const char *path, struct crypto *crypto,
 	struct stat	 sb;
 	sqlite3_stmt	*s;
 	const char	*mode;
-	int		 fd, i, target, appid;
+	int		 fd, i, target, appid, from;
 
 	st = xcalloc(1, sizeof(*st));
 	st->crypto = crypto;
@@ -583,11 +894,13 @@ store_open(const char *path, struct crypto *crypto,
 		goto fail;
 	}
 
+	from = st->version;
 	if (store_upgrade(st, target, err, errlen) == -1)
 		goto fail;
 
 	for (i = 0; i < STMT_MAX; i++) {
-		if (i >= STMT_V2_FIRST && st->version < 2)
+		if (st->version < (i >= STMT_AUDIT_TIP_SET ? 3 :
+		    store_sql_min[i]))
 			continue;
 		if (sqlite3_prepare_v3(st->db, store_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
@@ -596,6 +909,12 @@ store_open(const char *path, struct crypto *crypto,
 			    path, i, sqlite3_errmsg(st->db));
 			goto fail;
 		}
+	}
+	/* only the upgrade that made it may seal an unsealed tip */
+	if (from < 3 && st->version >= 3 && store_audit_seal_tip(st) == -1) {
+		snprintf(err, errlen, "database %s: cannot seal the audit tip",
+		    path);
+		goto fail;
 	}
 	return st;
 fail:
@@ -1194,6 +1513,18 @@ store_case_row(sqlite3_stmt *s, struct store_case *c)
 	c->result = store_colstr(s, 10);
 	c->closed_at = sqlite3_column_int64(s, 11);
 	c->nsupplements = sqlite3_column_int(s, 12);
+	c->unit = store_colstr(s, 13);
+	c->dispatched_at = sqlite3_column_int64(s, 14);
+	c->due_original = store_colstr(s, 15);
+	c->extensions = sqlite3_column_int(s, 16);
+	c->late_returns = sqlite3_column_int(s, 17);
+	c->supervised = sqlite3_column_int(s, 18);
+	c->supervision = store_colstr(s, 19);
+	c->rehandled = sqlite3_column_int(s, 20);
+	c->result_cut = sqlite3_column_int(s, 21);
+	c->updated_at = sqlite3_column_int64(s, 22);
+	c->survey_score = sqlite3_column_int(s, 23);
+	c->survey_state = store_colstr(s, 24);
 }
 
 int
@@ -1242,7 +1573,6 @@ store_case_list_open(struct store *st, const char *msisdn,
 {
 	sqlite3_stmt	*s;
 	uint8_t		 hash[CRYPTO_HASH_LEN];
-	int		 rc, n = 0;
 
 	if (store_hash(st, msisdn, hash) == -1)
 		return -1;
@@ -1250,15 +1580,7 @@ store_case_list_open(struct store *st, const char *msisdn,
 		return -1;
 	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-	while ((rc = store_step(st, s, "case list")) == SQLITE_ROW)
-		store_case_row(s, &out[n++]);
-	sqlite3_reset(s);
-	if (rc == -1) {
-		while (n > 0)
-			store_case_clear(&out[--n]);
-		return -1;
-	}
-	return n;
+	return store_case_rows(st, s, "case list", out, max);
 }
 
 void
@@ -1270,6 +1592,10 @@ store_case_clear(struct store_case *c)
 	free(c->due);
 	free(c->rule);
 	free(c->result);
+	free(c->unit);
+	free(c->due_original);
+	free(c->supervision);
+	free(c->survey_state);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -1782,7 +2108,77 @@ store_audit(struct store *st, int64_t case_id, const char *actor,
 	sqlite3_bind_blob(s, 8, mac, sizeof(mac), SQLITE_TRANSIENT);
 	rc = store_step(st, s, "audit insert");
 	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (st->version < 3)
+		return 0;
+	return store_audit_tip_set(st, id, mac);
+}
+
+/* The MAC that seals the tip: the last event's id and hmac. */
+static int
+store_audit_tip_mac(struct store *st, int64_t last_id, const void *hmac,
+    size_t hmaclen, uint8_t out[CRYPTO_HASH_LEN])
+{
+	char	buf[32];
+	int	len;
+
+	len = snprintf(buf, sizeof(buf), "%lld", (long long)last_id);
+	return crypto_hmac(st->crypto, "audit-tip", hmac, hmaclen, buf,
+	    (size_t)len, out);
+}
+
+/* Move the sealed tip to event id with hmac; 0 or -1. */
+static int
+store_audit_tip_set(struct store *st, int64_t id,
+    const uint8_t hmac[CRYPTO_HASH_LEN])
+{
+	sqlite3_stmt	*s;
+	uint8_t		 tip[CRYPTO_HASH_LEN];
+	int		 rc;
+
+	if (store_audit_tip_mac(st, id, hmac, CRYPTO_HASH_LEN, tip) == -1) {
+		log_warnx("store audit: tip HMAC failed");
+		return -1;
+	}
+	if ((s = store_stmt(st, STMT_AUDIT_TIP_SET)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, hmac, CRYPTO_HASH_LEN, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 3, tip, sizeof(tip), SQLITE_TRANSIENT);
+	rc = store_step(st, s, "audit tip");
+	sqlite3_reset(s);
 	return rc == -1 ? -1 : 0;
+}
+
+/*
+ * Seal the tip left unsealed by the v3 upgrade (the chain's end as it was
+ * when the upgrade ran).  Called by store_open() only in the run that
+ * upgraded, so an unsealed tip found later is a broken one.
+ */
+static int
+store_audit_seal_tip(struct store *st)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hmac[CRYPTO_HASH_LEN];
+	int64_t		 id = 0;
+	int		 rc, unsealed = 0;
+
+	if ((s = store_stmt(st, STMT_AUDIT_TIP_GET)) == NULL)
+		return -1;
+	if ((rc = store_step(st, s, "audit tip")) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 2) == SQLITE_NULL &&
+	    sqlite3_column_bytes(s, 1) == (int)sizeof(hmac)) {
+		id = sqlite3_column_int64(s, 0);
+		memcpy(hmac, sqlite3_column_blob(s, 1), sizeof(hmac));
+		unsealed = 1;
+	}
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (!unsealed)
+		return 0;
+	return store_audit_tip_set(st, id, hmac);
 }
 
 int
@@ -1821,5 +2217,926 @@ store_audit_verify(struct store *st, int64_t *badp)
 	sqlite3_reset(s);
 	if (rc == -1)
 		return -1;
-	return broken;
+	if (broken || st->version < 3)
+		return broken;
+	return store_audit_verify_tip(st, expect - 1, prevlen ? prev : NULL,
+	    badp);
+}
+
+/*
+ * The chain ended at event last (0: empty) with hmac last_mac: does the
+ * sealed tip agree?  0, or 1 with *badp: one past the last event present
+ * (events were deleted at the end, or the tip was), -1 on error.
+ */
+static int
+store_audit_verify_tip(struct store *st, int64_t last,
+    const uint8_t *last_mac, int64_t *badp)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 tip[CRYPTO_HASH_LEN];
+	int64_t		 tip_id;
+	int		 rc, ok = 0;
+
+	if ((s = store_stmt(st, STMT_AUDIT_TIP_GET)) == NULL)
+		return -1;
+	if ((rc = store_step(st, s, "audit tip")) == SQLITE_ROW) {
+		tip_id = sqlite3_column_int64(s, 0);
+		ok = last_mac != NULL && tip_id == last &&
+		    sqlite3_column_bytes(s, 1) == CRYPTO_HASH_LEN &&
+		    memcmp(sqlite3_column_blob(s, 1), last_mac,
+		    CRYPTO_HASH_LEN) == 0 &&
+		    sqlite3_column_bytes(s, 2) == CRYPTO_HASH_LEN &&
+		    store_audit_tip_mac(st, tip_id, last_mac, CRYPTO_HASH_LEN,
+		    tip) == 0 && memcmp(sqlite3_column_blob(s, 2), tip,
+		    sizeof(tip)) == 0;
+	} else if (rc == SQLITE_DONE)
+		ok = last == 0;		/* no event, no tip */
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (ok)
+		return 0;
+	*badp = last + 1;
+	return 1;
+}
+
+/* --- units and the knowledge base -------------------------------------- */
+
+/* Unit codes go into URLs and log lines: [A-Za-z0-9_.-]{1,32}. */
+static int
+store_unit_code_ok(const char *code)
+{
+	size_t	i, n;
+
+	if (code == NULL || (n = strlen(code)) == 0 ||
+	    n >= STORE_UNIT_CODE_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((code[i] >= 'a' && code[i] <= 'z') ||
+		    (code[i] >= 'A' && code[i] <= 'Z') ||
+		    (code[i] >= '0' && code[i] <= '9') || code[i] == '_' ||
+		    code[i] == '.' || code[i] == '-'))
+			return 0;
+	return 1;
+}
+
+int
+store_unit_add(struct store *st, const char *code, const char *name,
+    const char *contact, int64_t at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (!store_unit_code_ok(code) || name == NULL || *name == '\0') {
+		log_warnx("store unit: bad code or no name");
+		return -1;
+	}
+	if ((s = store_stmt(st, STMT_UNIT_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, contact, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, at);
+	rc = store_step(st, s, "unit insert");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	return sqlite3_changes(st->db) == 0 ? 1 : 0;
+}
+
+static void
+store_unit_row(sqlite3_stmt *s, struct store_unit *u)
+{
+	memset(u, 0, sizeof(*u));
+	strlcpy(u->code, (const char *)sqlite3_column_text(s, 0),
+	    sizeof(u->code));
+	u->name = store_colstr(s, 1);
+	u->contact = store_colstr(s, 2);
+	u->created_at = sqlite3_column_int64(s, 3);
+}
+
+int
+store_unit_get(struct store *st, const char *code, struct store_unit *u)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	memset(u, 0, sizeof(*u));
+	if (code == NULL || (s = store_stmt(st, STMT_UNIT_GET)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	if ((rc = store_step(st, s, "unit get")) == SQLITE_ROW)
+		store_unit_row(s, u);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}
+
+int
+store_unit_list(struct store *st, struct store_unit *out, size_t max,
+    size_t offset)
+{
+	sqlite3_stmt	*s;
+	int		 rc, n = 0;
+
+	if ((s = store_stmt(st, STMT_UNIT_LIST)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
+	while ((rc = store_step(st, s, "unit list")) == SQLITE_ROW)
+		store_unit_row(s, &out[n++]);
+	sqlite3_reset(s);
+	if (rc == -1) {
+		while (n > 0)
+			store_unit_clear(&out[--n]);
+		return -1;
+	}
+	return n;
+}
+
+void
+store_unit_clear(struct store_unit *u)
+{
+	free(u->name);
+	free(u->contact);
+	memset(u, 0, sizeof(*u));
+}
+
+int
+store_kb_add(struct store *st, const char *keywords, const char *answer,
+    const char *unit, int64_t at, int64_t *idp)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (keywords == NULL || answer == NULL || *keywords == '\0' ||
+	    *answer == '\0') {
+		log_warnx("store kb: no keywords or answer");
+		return -1;
+	}
+	if ((s = store_stmt(st, STMT_KB_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, keywords, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, answer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, unit != NULL && *unit != '\0' ? unit : NULL,
+	    -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, at);
+	rc = store_step(st, s, "kb insert");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (idp != NULL)
+		*idp = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_kb_update(struct store *st, int64_t id, const char *keywords,
+    const char *answer, const char *unit, int64_t at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((keywords != NULL && *keywords == '\0') ||
+	    (answer != NULL && *answer == '\0')) {
+		log_warnx("store kb: empty keywords or answer");
+		return -1;
+	}
+	if ((s = store_stmt(st, STMT_KB_UPDATE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, keywords, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, answer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, unit, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, at);
+	rc = store_step(st, s, "kb update");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : sqlite3_changes(st->db) > 0;
+}
+
+static void
+store_kb_row(sqlite3_stmt *s, struct store_kb *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->id = sqlite3_column_int64(s, 0);
+	k->keywords = store_colstr(s, 1);
+	k->answer = store_colstr(s, 2);
+	strlcpy(k->unit, (const char *)sqlite3_column_text(s, 3),
+	    sizeof(k->unit));
+	k->updated_at = sqlite3_column_int64(s, 4);
+}
+
+int
+store_kb_get(struct store *st, int64_t id, struct store_kb *k)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	memset(k, 0, sizeof(*k));
+	if ((s = store_stmt(st, STMT_KB_GET)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = store_step(st, s, "kb get")) == SQLITE_ROW)
+		store_kb_row(s, k);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}
+
+int
+store_kb_list(struct store *st, int64_t updated_before, struct store_kb *out,
+    size_t max, size_t offset)
+{
+	sqlite3_stmt	*s;
+	int		 rc, n = 0;
+
+	if ((s = store_stmt(st, STMT_KB_LIST)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, updated_before > 0 ? updated_before : 0);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
+	while ((rc = store_step(st, s, "kb list")) == SQLITE_ROW)
+		store_kb_row(s, &out[n++]);
+	sqlite3_reset(s);
+	if (rc == -1) {
+		store_kb_clear(out, (size_t)n);
+		return -1;
+	}
+	return n;
+}
+
+void
+store_kb_clear(struct store_kb *k, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(k[i].keywords);
+		free(k[i].answer);
+		memset(&k[i], 0, sizeof(k[i]));
+	}
+}
+
+/* --- the case lifecycle ------------------------------------------------- */
+
+int
+store_case_change(struct store *st, int64_t case_id,
+    const struct store_case_change *c)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (c->from == NULL || c->to == NULL) {
+		log_warnx("store case change: no state (caller's bug)");
+		return -1;
+	}
+	if ((s = store_stmt(st, STMT_CASE_CHANGE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_text(s, 2, c->from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, c->to, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, c->unit, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, c->dispatched_at);
+	sqlite3_bind_text(s, 6, c->due, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 7, c->add_extension ? 1 : 0);
+	sqlite3_bind_int(s, 8, c->add_late_return ? 1 : 0);
+	sqlite3_bind_int(s, 9, c->supervised);
+	sqlite3_bind_text(s, 10, c->supervision, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 11, c->result, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 12, c->closed_at);
+	sqlite3_bind_int(s, 13, c->rehandled);
+	sqlite3_bind_int64(s, 14, c->at);
+	rc = store_step(st, s, "case change");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : sqlite3_changes(st->db) > 0;
+}
+
+/* Run "UPDATE cases SET x = ?2 WHERE id = ?1"; 0 or -1. */
+static int
+store_case_set_int(struct store *st, enum store_stmt i, int64_t case_id,
+    int v, const char *what)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, i)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int(s, 2, v);
+	rc = store_step(st, s, what);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_case_set_result_cut(struct store *st, int64_t case_id, int chars)
+{
+	return store_case_set_int(st, STMT_CASE_RESULT_CUT, case_id,
+	    chars < 0 ? 0 : chars, "case result cut");
+}
+
+int
+store_case_add_flags(struct store *st, int64_t case_id, int flags)
+{
+	return store_case_set_int(st, STMT_CASE_FLAGS, case_id, flags,
+	    "case flags");
+}
+
+int
+store_case_optout(struct store *st, int64_t case_id)
+{
+	sqlite3_stmt	*s;
+	int		 rc, v = 0;
+
+	if ((s = store_stmt(st, STMT_CASE_OPTOUT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	if ((rc = store_step(st, s, "case optout")) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : v != 0;
+}
+
+int
+store_case_unassign(struct store *st, int64_t case_id)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_CASE_UNASSIGN)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	rc = store_step(st, s, "case unassign");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_case_assign(struct store *st, int64_t case_id, const char *lead,
+    const char *const *co, size_t nco, int64_t at)
+{
+	sqlite3_stmt	*s;
+	const char	*unit;
+	size_t		 i;
+	int		 rc;
+
+	if (store_case_unassign(st, case_id) == -1)
+		return -1;
+	for (i = 0; i <= nco; i++) {
+		unit = i == 0 ? lead : co[i - 1];
+		if ((s = store_stmt(st, STMT_CASE_ASSIGN)) == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, case_id);
+		sqlite3_bind_text(s, 2, unit, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(s, 3, i == 0 ? STORE_UNIT_LEAD : STORE_UNIT_CO);
+		sqlite3_bind_int64(s, 4, at);
+		rc = store_step(st, s, "case assign");	/* FK: known unit */
+		sqlite3_reset(s);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_case_unit_role(struct store *st, int64_t case_id, const char *unit)
+{
+	sqlite3_stmt	*s;
+	int		 rc, role = STORE_UNIT_NONE;
+
+	if (unit == NULL || (s = store_stmt(st, STMT_CASE_UNIT_ROLE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_text(s, 2, unit, -1, SQLITE_TRANSIENT);
+	if ((rc = store_step(st, s, "case unit role")) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		role = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : role;
+}
+
+int
+store_case_counits(struct store *st, int64_t case_id,
+    char out[][STORE_UNIT_CODE_MAX], size_t max)
+{
+	sqlite3_stmt	*s;
+	int		 rc, n = 0;
+
+	if ((s = store_stmt(st, STMT_CASE_COUNITS)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while ((rc = store_step(st, s, "case co-units")) == SQLITE_ROW)
+		strlcpy(out[n++], (const char *)sqlite3_column_text(s, 0),
+		    STORE_UNIT_CODE_MAX);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : n;
+}
+
+void
+store_case_filter_init(struct store_case_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->open = f->supervised = f->confidential = -1;
+}
+
+/* Read every row of a case statement into out; the count or -1. */
+static int
+store_case_rows(struct store *st, sqlite3_stmt *s, const char *what,
+    struct store_case *out, size_t max)
+{
+	size_t	n = 0;
+	int	rc;
+
+	while (n < max && (rc = store_step(st, s, what)) == SQLITE_ROW)
+		store_case_row(s, &out[n++]);
+	sqlite3_reset(s);
+	if (n < max && rc == -1) {
+		while (n > 0)
+			store_case_clear(&out[--n]);
+		return -1;
+	}
+	return (int)n;
+}
+
+int
+store_case_search(struct store *st, const struct store_case_filter *f,
+    struct store_case *out, size_t max)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, STMT_CASE_SEARCH)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, f->state, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, f->category, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, f->unit, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, f->overdue_on, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 5, f->open < 0 ? -1 : f->open != 0);
+	sqlite3_bind_int(s, 6, f->supervised < 0 ? -1 : f->supervised != 0);
+	sqlite3_bind_int(s, 7, f->confidential < 0 ? -1 :
+	    f->confidential != 0);
+	sqlite3_bind_int64(s, 8, f->received_from);
+	sqlite3_bind_int64(s, 9, f->received_to);
+	sqlite3_bind_int64(s, 10, f->before_id);
+	sqlite3_bind_int64(s, 11, (sqlite3_int64)max);
+	sqlite3_bind_int64(s, 12, (sqlite3_int64)f->offset);
+	return store_case_rows(st, s, "case search", out, max);
+}
+
+int
+store_case_list_msisdn(struct store *st, const char *msisdn,
+    const char *category, const char *state, int64_t since,
+    struct store_case *out, size_t max)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN];
+
+	if (store_hash(st, msisdn, hash) == -1)
+		return -1;
+	if ((s = store_stmt(st, STMT_CASE_BY_MSISDN)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_text(s, 3, category, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, state, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)max);
+	return store_case_rows(st, s, "case list by number", out, max);
+}
+
+int
+store_case_list_category(struct store *st, const char *category,
+    int64_t since, struct store_case *out, size_t max)
+{
+	sqlite3_stmt	*s;
+
+	if (category == NULL ||
+	    (s = store_stmt(st, STMT_CASE_BY_CATEGORY)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, category, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
+	return store_case_rows(st, s, "case list by category", out, max);
+}
+
+/* Read a history statement (id, at, kind, actor, text, state, receipt,
+ * receipt_at, attempts) into a growing array; 0 or -1. */
+static int
+store_events(struct store *st, enum store_stmt i, int64_t case_id,
+    struct store_event **evp, size_t *np)
+{
+	sqlite3_stmt		*s;
+	struct store_event	*e;
+	size_t			 cap = 0;
+	int			 rc;
+
+	*evp = NULL;
+	*np = 0;
+	if ((s = store_stmt(st, i)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	while ((rc = store_step(st, s, "case history")) == SQLITE_ROW) {
+		if (*np == cap) {
+			cap = cap ? cap * 2 : 8;
+			*evp = xreallocarray(*evp, cap, sizeof(**evp));
+		}
+		e = &(*evp)[(*np)++];
+		memset(e, 0, sizeof(*e));
+		e->id = sqlite3_column_int64(s, 0);
+		e->at = sqlite3_column_int64(s, 1);
+		e->kind = store_colstr(s, 2);
+		e->actor = store_colstr(s, 3);
+		e->text = store_colstr(s, 4);
+		e->state = sqlite3_column_int(s, 5);
+		e->receipt = store_colstr(s, 6);
+		e->receipt_at = sqlite3_column_int64(s, 7);
+		e->attempts = sqlite3_column_int(s, 8);
+	}
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_case_history(struct store *st, int64_t case_id,
+    struct store_history *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (store_events(st, STMT_HIST_AUDIT, case_id, &h->audit,
+	    &h->naudit) == -1 ||
+	    store_events(st, STMT_HIST_IN, case_id, &h->in, &h->nin) == -1 ||
+	    store_events(st, STMT_HIST_OUT, case_id, &h->out, &h->nout) ==
+	    -1) {
+		store_history_clear(h);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+store_events_free(struct store_event *e, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(e[i].kind);
+		free(e[i].actor);
+		free(e[i].text);
+		free(e[i].receipt);
+	}
+	free(e);
+}
+
+void
+store_history_clear(struct store_history *h)
+{
+	store_events_free(h->audit, h->naudit);
+	store_events_free(h->in, h->nin);
+	store_events_free(h->out, h->nout);
+	memset(h, 0, sizeof(*h));
+}
+
+/* --- surveys ------------------------------------------------------------ */
+
+const char *
+store_survey_strstate(int state)
+{
+	if (state < 0 || (size_t)state >= nitems(store_survey_states))
+		return "unknown";
+	return store_survey_states[state];
+}
+
+/* Is an extension code in use by an open survey?  1, 0, -1. */
+static int
+store_survey_ext_used(struct store *st, const char *ext)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_SURVEY_EXT_USED)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, ext, -1, SQLITE_TRANSIENT);
+	rc = store_step(st, s, "survey ext");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}
+
+/* Read (0 when absent) or write a named counter; 0 or -1. */
+static int
+store_counter(struct store *st, const char *name, int64_t *v, int set)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, set ? STMT_COUNTER_SET :
+	    STMT_COUNTER_GET)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
+	if (set)
+		sqlite3_bind_int64(s, 2, *v);
+	rc = store_step(st, s, "counter");
+	if (!set)
+		*v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_survey_add(struct store *st, const struct store_survey_new *n,
+    int64_t *idp, char ext[STORE_SURVEY_EXT_MAX])
+{
+	sqlite3_stmt	*s;
+	int64_t		 last, mod = 1, i, code = 0;
+	int		 d, rc, used = 1;
+
+	ext[0] = '\0';
+	if (n->ext_digits < 0 || n->ext_digits >= STORE_SURVEY_EXT_MAX ||
+	    n->round < 1 || n->round > 2) {
+		log_warnx("store survey: bad round or digits (caller's bug)");
+		return -1;
+	}
+	if (n->ext_digits > 0) {
+		for (d = 0; d < n->ext_digits; d++)
+			mod *= 10;
+		if (store_counter(st, "survey_ext", &last, 0) == -1)
+			return -1;
+		for (i = 1; i <= mod && used; i++) {
+			code = (last + i) % mod;
+			snprintf(ext, STORE_SURVEY_EXT_MAX, "%0*lld",
+			    n->ext_digits, (long long)code);
+			if ((used = store_survey_ext_used(st, ext)) == -1)
+				return -1;
+		}
+		if (used) {
+			log_warnx("store survey: all %lld extension codes in "
+			    "use", (long long)mod);
+			ext[0] = '\0';
+			return -1;
+		}
+	}
+	if ((s = store_stmt(st, STMT_SURVEY_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, n->case_id);
+	sqlite3_bind_int(s, 2, n->round);
+	sqlite3_bind_text(s, 3, ext[0] ? ext : NULL, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, (int64_t)clock_now_ms());
+	sqlite3_bind_int64(s, 5, n->sent_at);
+	sqlite3_bind_int64(s, 6, n->remind_at);
+	sqlite3_bind_int64(s, 7, n->expire_at);
+	rc = store_step(st, s, "survey insert");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 0) {
+		ext[0] = '\0';
+		return 1;
+	}
+	*idp = sqlite3_last_insert_rowid(st->db);
+	if (n->ext_digits > 0 && store_counter(st, "survey_ext", &code,
+	    1) == -1)
+		return -1;
+	if (store_survey_case(st, *idp, STORE_SURVEY_PENDING, 0, NULL, NULL,
+	    0, ext[0] ? ext : NULL, n->sent_at, 0) == -1)
+		return -1;
+	return 0;
+}
+
+/* Mirror a survey's state (and what is non-zero) into its case. */
+static int
+store_survey_case(struct store *st, int64_t id, int state, int score,
+    const char *raw, const char *comment, int64_t answered_at,
+    const char *ext, int64_t sent_at, int64_t reminded_at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_SURVEY_CASE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, store_survey_strstate(state), -1,
+	    SQLITE_STATIC);
+	if (score > 0)
+		sqlite3_bind_int(s, 3, score);
+	sqlite3_bind_text(s, 4, raw, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, comment, -1, SQLITE_TRANSIENT);
+	if (answered_at > 0)
+		sqlite3_bind_int64(s, 6, answered_at);
+	sqlite3_bind_text(s, 7, ext, -1, SQLITE_TRANSIENT);
+	if (sent_at > 0)
+		sqlite3_bind_int64(s, 8, sent_at);
+	if (reminded_at > 0)
+		sqlite3_bind_int64(s, 9, reminded_at);
+	rc = store_step(st, s, "survey case");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+/* Copy at most len - 1 bytes of UTF-8 text, cut at a character. */
+static void
+store_utf8cpy(char *dst, const char *src, size_t len)
+{
+	size_t	n;
+
+	if (src == NULL) {
+		dst[0] = '\0';
+		return;
+	}
+	n = strlen(src);
+	if (n >= len) {
+		n = len - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void
+store_survey_row(struct store *st, sqlite3_stmt *s, struct store_survey *v)
+{
+	const char	*t;
+
+	memset(v, 0, sizeof(*v));
+	v->id = sqlite3_column_int64(s, 0);
+	v->case_id = sqlite3_column_int64(s, 1);
+	strlcpy(v->number, (const char *)sqlite3_column_text(s, 2),
+	    sizeof(v->number));
+	store_decrypt(st, s, 3, v->msisdn, sizeof(v->msisdn));
+	v->round = sqlite3_column_int(s, 4);
+	if ((t = (const char *)sqlite3_column_text(s, 5)) != NULL)
+		strlcpy(v->ext, t, sizeof(v->ext));
+	v->state = sqlite3_column_int(s, 6);
+	v->sent_at = sqlite3_column_int64(s, 7);
+	v->remind_at = sqlite3_column_int64(s, 8);
+	v->reminded_at = sqlite3_column_int64(s, 9);
+	v->expire_at = sqlite3_column_int64(s, 10);
+	v->score = sqlite3_column_int(s, 11);
+	v->unclear = sqlite3_column_int(s, 12);
+	v->answered_at = sqlite3_column_int64(s, 13);
+	store_utf8cpy(v->raw, (const char *)sqlite3_column_text(s, 14),
+	    sizeof(v->raw));
+	store_utf8cpy(v->comment, (const char *)sqlite3_column_text(s, 15),
+	    sizeof(v->comment));
+}
+
+int
+store_survey_get(struct store *st, int64_t id, struct store_survey *v)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	memset(v, 0, sizeof(*v));
+	if ((s = store_stmt(st, STMT_SURVEY_BY_ID)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = store_step(st, s, "survey get")) == SQLITE_ROW)
+		store_survey_row(st, s, v);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}
+
+int
+store_survey_find_ext(struct store *st, const char *msisdn, const char *ext,
+    struct store_survey *v)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN];
+	int		 rc;
+
+	memset(v, 0, sizeof(*v));
+	if (ext == NULL || store_hash(st, msisdn, hash) == -1)
+		return -1;
+	if ((s = store_stmt(st, STMT_SURVEY_BY_EXT)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, ext, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 2, hash, sizeof(hash), SQLITE_TRANSIENT);
+	if ((rc = store_step(st, s, "survey by ext")) == SQLITE_ROW)
+		store_survey_row(st, s, v);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}
+
+int
+store_survey_open(struct store *st, const char *msisdn,
+    struct store_survey *out, size_t max)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN];
+	size_t		 n = 0;
+	int		 rc;
+
+	if (store_hash(st, msisdn, hash) == -1)
+		return -1;
+	if ((s = store_stmt(st, STMT_SURVEY_OPEN)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while (n < max && (rc = store_step(st, s, "survey open")) ==
+	    SQLITE_ROW)
+		store_survey_row(st, s, &out[n++]);
+	sqlite3_reset(s);
+	return n < max && rc == -1 ? -1 : (int)n;
+}
+
+int
+store_survey_reply(struct store *st, int64_t id, int score, const char *raw,
+    const char *comment, int64_t at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (score < 0 || score > 3 || raw == NULL) {
+		log_warnx("store survey reply: bad score (caller's bug)");
+		return -1;
+	}
+	if ((s = store_stmt(st, STMT_SURVEY_REPLY)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, score);
+	sqlite3_bind_text(s, 3, raw, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, comment != NULL && *comment != '\0' ?
+	    comment : NULL, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, at);
+	rc = store_step(st, s, "survey reply");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 0)
+		return 0;
+	if (store_survey_case(st, id, score > 0 ? STORE_SURVEY_ANSWERED :
+	    STORE_SURVEY_UNCLEAR, score, raw, comment, score > 0 ? at : 0,
+	    NULL, 0, 0) == -1)
+		return -1;
+	return 1;
+}
+
+int
+store_survey_reminded(struct store *st, int64_t id, int64_t at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_SURVEY_REMINDED)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	rc = store_step(st, s, "survey reminded");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 0)
+		return 0;
+	return store_survey_case(st, id, STORE_SURVEY_REMINDED, 0, NULL,
+	    NULL, 0, NULL, 0, at) == -1 ? -1 : 1;
+}
+
+int
+store_survey_expire(struct store *st, int64_t id, int64_t at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_SURVEY_EXPIRE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	rc = store_step(st, s, "survey expire");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 0)
+		return 0;
+	return store_survey_case(st, id, STORE_SURVEY_EXPIRED, 0, NULL, NULL,
+	    0, NULL, 0, 0) == -1 ? -1 : 1;
+}
+
+int
+store_survey_due(struct store *st, int64_t now, int64_t *ids, size_t max)
+{
+	sqlite3_stmt	*s;
+	size_t		 n = 0;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_SURVEY_DUE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while (n < max && (rc = store_step(st, s, "survey due")) ==
+	    SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return n < max && rc == -1 ? -1 : (int)n;
+}
+
+int
+store_survey_next_time(struct store *st, int64_t *when)
+{
+	sqlite3_stmt	*s;
+	int		 rc, found = 0;
+
+	if ((s = store_stmt(st, STMT_SURVEY_NEXT)) == NULL)
+		return -1;
+	if ((rc = store_step(st, s, "survey next")) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*when = sqlite3_column_int64(s, 0);
+		found = 1;
+	}
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : found;
 }

@@ -30,7 +30,7 @@
 struct crypto;
 struct store;
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
 #define STORE_DEDUPE_WINDOW	(3600 * 1000)	/* default, ms */
@@ -191,6 +191,19 @@ struct store_case {
 	char		*result;	/* NULL until closed */
 	int64_t		 closed_at;	/* 0: open */
 	int		 nsupplements;
+	/* v3: the lifecycle (lifecycle.h); zero/NULL on older schemas */
+	char		*unit;		/* lead unit code, NULL: none */
+	int64_t		 dispatched_at;	/* latest dispatch, 0: never */
+	char		*due_original;	/* due before the first extension */
+	int		 extensions;	/* Art. 18 extensions granted */
+	int		 late_returns;	/* Art. 17 returns after 1 workday */
+	int		 supervised;	/* 1: under supervision (Art. 13) */
+	char		*supervision;	/* latest supervision reason */
+	int		 rehandled;	/* 1: reopened for re-handling */
+	int		 result_cut;	/* characters of result not sent */
+	int64_t		 updated_at;
+	int		 survey_score;	/* latest answered score, 0: none */
+	char		*survey_state;	/* latest survey's state, NULL: none */
 };
 
 /*
@@ -347,10 +360,264 @@ int	 store_optout_has(struct store *, const char *msisdn);
  * Append an event: hmac = HMAC("audit", prev_hmac || id, at, case, actor,
  * action, detail).  Triggers refuse UPDATE and DELETE.  detail is free text
  * or JSON and must hold no phone number.  0 or -1.
+ *
+ * The chain alone cannot tell that its newest events were deleted: what
+ * remains is a valid shorter chain.  So every append also rewrites the one
+ * row of audit_tip (last id, last hmac, and tip_mac = HMAC("audit-tip",
+ * last hmac || last id)) in the same transaction; store_audit_verify()
+ * checks that the chain ends exactly where the tip says.  Deleting the
+ * tip row, or truncating the chain, is detected; only replaying a tip
+ * copied earlier together with truncating back to it is not, which is why
+ * operators should export the tip (id and hmac) off the machine now and
+ * then.
  */
 int	 store_audit(struct store *, int64_t case_id, const char *actor,
 	    const char *action, const char *detail, int64_t at);
-/* Check the chain: 0 intact, 1 broken at *badp, -1 error. */
+/*
+ * Check the chain and its tip: 0 intact, 1 broken at *badp, -1 error.
+ * *badp is the first event whose link does not hold: an edited or
+ * reordered event, the event after a deleted one, or (the tip) one past
+ * the last event present when the newest events were deleted.
+ */
 int	 store_audit_verify(struct store *, int64_t *badp);
+
+/* --- v3: units, knowledge base, the case lifecycle --------------------- */
+
+#define STORE_UNIT_CODE_MAX	33	/* [A-Za-z0-9_.-]{1,32} + NUL */
+
+/* A handling unit (承办单位); owns its strings. */
+struct store_unit {
+	char		 code[STORE_UNIT_CODE_MAX];
+	char		*name;
+	char		*contact;	/* NULL: none */
+	int64_t		 created_at;
+};
+
+/* Add a unit; 0, 1 when the code exists already, -1 (bad code) on error. */
+int	 store_unit_add(struct store *, const char *code, const char *name,
+	    const char *contact, int64_t at);
+/* Read a unit; 1, 0 when unknown, -1. */
+int	 store_unit_get(struct store *, const char *code, struct store_unit *);
+/* Units by code, up to max from offset; the count or -1. */
+int	 store_unit_list(struct store *, struct store_unit *out, size_t max,
+	    size_t offset);
+/* Free what a unit owns and zero it. */
+void	 store_unit_clear(struct store_unit *);
+
+/* A knowledge-base entry (Art. 6, 9, 23(9)); owns its strings. */
+struct store_kb {
+	int64_t		 id;
+	char		*keywords;	/* separated by space , ， 、 ; ； | */
+	char		*answer;
+	char		 unit[STORE_UNIT_CODE_MAX];	/* owner, "": none */
+	int64_t		 updated_at;
+};
+
+/* Add an entry; unit NULL or a known unit.  0 with *idp, or -1. */
+int	 store_kb_add(struct store *, const char *keywords, const char *answer,
+	    const char *unit, int64_t at, int64_t *idp);
+/* Replace an entry's text (NULL fields kept); 1, 0 unknown id, -1. */
+int	 store_kb_update(struct store *, int64_t id, const char *keywords,
+	    const char *answer, const char *unit, int64_t at);
+/* Read an entry; 1, 0, -1. */
+int	 store_kb_get(struct store *, int64_t id, struct store_kb *);
+/*
+ * Entries by id from offset, up to max; with updated_before > 0 only those
+ * not updated since then (stale, Art. 23(9)).  The count or -1.
+ */
+int	 store_kb_list(struct store *, int64_t updated_before,
+	    struct store_kb *out, size_t max, size_t offset);
+/* Free what n entries own and zero them. */
+void	 store_kb_clear(struct store_kb *, size_t n);
+
+/*
+ * A change to a case by lifecycle.c, applied only while the case is still
+ * in state from (compare and set).  Fields left at their "keep" value are
+ * not touched.
+ */
+struct store_case_change {
+	const char	*from;		/* the state read before deciding */
+	const char	*to;		/* the new state */
+	const char	*unit;		/* NULL keep, "": clear */
+	int64_t		 dispatched_at;	/* 0 keep */
+	const char	*due;		/* NULL keep; due_original kept once */
+	int		 add_extension;	/* 1: extensions + 1 */
+	int		 add_late_return; /* 1: late_returns + 1 */
+	int		 supervised;	/* -1 keep, 0 clear, 1 set */
+	const char	*supervision;	/* NULL keep */
+	const char	*result;	/* NULL keep */
+	int64_t		 closed_at;	/* -1 keep, 0 clear (reopen), >0 set */
+	int		 rehandled;	/* -1 keep, else set */
+	int64_t		 at;		/* updated_at */
+};
+
+/* Apply a change; 1 done, 0 the case is not (any more) in from, -1. */
+int	 store_case_change(struct store *, int64_t case_id,
+	    const struct store_case_change *);
+/* Record what was cut of a long result SMS (characters); 0 or -1. */
+int	 store_case_set_result_cut(struct store *, int64_t case_id, int chars);
+/* Has the case's citizen opted out of surveys?  1, 0, -1. */
+int	 store_case_optout(struct store *, int64_t case_id);
+/* Set flags (STORE_CF_*) on a case; 0 or -1. */
+int	 store_case_add_flags(struct store *, int64_t case_id, int flags);
+
+#define STORE_UNIT_NONE	0
+#define STORE_UNIT_LEAD	1		/* 主办 */
+#define STORE_UNIT_CO	2		/* 协办 */
+
+/*
+ * Dispatch a case to lead and co-units: earlier assignments end, these
+ * begin.  Every code must be a known unit.  0, or -1 (unknown unit).
+ */
+int	 store_case_assign(struct store *, int64_t case_id, const char *lead,
+	    const char *const *co, size_t nco, int64_t at);
+/* End all current assignments of a case (returned); 0 or -1. */
+int	 store_case_unassign(struct store *, int64_t case_id);
+/* A unit's current role on a case: STORE_UNIT_LEAD, _CO, _NONE; -1. */
+int	 store_case_unit_role(struct store *, int64_t case_id,
+	    const char *unit);
+/* Current co-units of a case (codes into out), up to max; count or -1. */
+int	 store_case_counits(struct store *, int64_t case_id,
+	    char out[][STORE_UNIT_CODE_MAX], size_t max);
+
+/* Filters of store_case_search(); zero (and -1 for the flags) is "any". */
+struct store_case_filter {
+	const char	*state;		/* NULL: any */
+	const char	*category;	/* NULL: any */
+	const char	*unit;		/* currently assigned (lead or co) */
+	const char	*overdue_on;	/* YYYY-MM-DD: open, due before it */
+	int		 open;		/* -1 any, 1 open, 0 closed */
+	int		 supervised;	/* -1 any, 0, 1 */
+	int		 confidential;	/* -1 any, 0, 1 */
+	int64_t		 received_from;	/* ms, inclusive; 0: unbounded */
+	int64_t		 received_to;	/* ms, exclusive; 0: unbounded */
+	int64_t		 before_id;	/* keyset page: ids below; 0: from top */
+	size_t		 offset;
+};
+/* Set a filter to "any". */
+void	 store_case_filter_init(struct store_case_filter *);
+/* Cases matching f, newest (highest id) first, up to max; count or -1. */
+int	 store_case_search(struct store *, const struct store_case_filter *,
+	    struct store_case *out, size_t max);
+
+/*
+ * Recent cases of msisdn in a category (NULL: any) received since a time,
+ * newest first, up to max; with state non-NULL only that state.  For the
+ * same-matter checks of Art. 14 and 23(8).  Count or -1.
+ */
+int	 store_case_list_msisdn(struct store *, const char *msisdn,
+	    const char *category, const char *state, int64_t since,
+	    struct store_case *out, size_t max);
+/* Cases of any number in a category since a time, newest first. */
+int	 store_case_list_category(struct store *, const char *category,
+	    int64_t since, struct store_case *out, size_t max);
+
+/* One event, message or survey in a case's history; owns its strings. */
+struct store_event {
+	int64_t		 id;
+	int64_t		 at;
+	char		*kind;		/* audit: action; out: kind; "in" */
+	char		*actor;		/* audit only */
+	char		*text;		/* detail, message text */
+	int		 state;		/* out: enum store_out_state; else 0 */
+	char		*receipt;	/* out: receipt stat, NULL: none */
+	int64_t		 receipt_at;
+	int		 attempts;	/* out */
+};
+
+/* A case's whole story, for "show one case"; owns everything. */
+struct store_history {
+	struct store_event	*audit;		/* in id order */
+	size_t			 naudit;
+	struct store_event	*in;		/* messages in, with supplements */
+	size_t			 nin;
+	struct store_event	*out;		/* messages out */
+	size_t			 nout;
+};
+/* Read a case's audit events, messages in and out; 0 or -1. */
+int	 store_case_history(struct store *, int64_t case_id,
+	    struct store_history *);
+/* Free a history and zero it. */
+void	 store_history_clear(struct store_history *);
+
+/* --- v3: satisfaction surveys (Art. 15) -------------------------------- */
+
+enum store_survey_state {
+	STORE_SURVEY_PENDING = 0,	/* sent (or due at sent_at) */
+	STORE_SURVEY_REMINDED,		/* the one reminder went out */
+	STORE_SURVEY_UNCLEAR,		/* a reply not understood; waiting */
+	STORE_SURVEY_ANSWERED,		/* score recorded */
+	STORE_SURVEY_EXPIRED		/* no (understood) response */
+};
+/* Open surveys wait for a reply: pending, reminded, unclear. */
+#define STORE_SURVEY_OPEN(s)	((s) <= STORE_SURVEY_UNCLEAR)
+#define STORE_SURVEY_EXT_MAX	8	/* digits + NUL */
+
+/* A new survey; the extension code is allocated by the store. */
+struct store_survey_new {
+	int64_t		 case_id;
+	int		 round;		/* 1, or 2 after re-handling (final) */
+	int		 ext_digits;	/* 0: no extension code */
+	int64_t		 sent_at;	/* when the SMS goes (not_before) */
+	int64_t		 remind_at;	/* 0: no reminder */
+	int64_t		 expire_at;
+};
+
+struct store_survey {
+	int64_t		 id;
+	int64_t		 case_id;
+	char		 number[STORE_CASE_NUMBER_MAX];	/* the case's */
+	char		 msisdn[STORE_ADDR_MAX];	/* decrypted */
+	int		 round;
+	char		 ext[STORE_SURVEY_EXT_MAX];	/* "": none */
+	int		 state;		/* enum store_survey_state */
+	int64_t		 sent_at;
+	int64_t		 remind_at;	/* 0: none */
+	int64_t		 reminded_at;
+	int64_t		 expire_at;
+	int		 score;		/* 1..3, 0: none */
+	int		 unclear;	/* replies not understood */
+	int64_t		 answered_at;
+	char		 raw[256];	/* latest reply, cut at a character */
+	char		 comment[256];
+};
+
+/*
+ * Add a survey for a case, allocating its extension code: the next code
+ * after the last one handed out (so a code comes back as late as possible)
+ * that no open survey uses.  0 with *idp and ext, 1 when the case already
+ * has a survey of that round, -1 (also: every code in use).
+ */
+int	 store_survey_add(struct store *, const struct store_survey_new *,
+	    int64_t *idp, char ext[STORE_SURVEY_EXT_MAX]);
+/* Read a survey; 1, 0, -1. */
+int	 store_survey_get(struct store *, int64_t id, struct store_survey *);
+/* The open survey of msisdn with extension ext; 1, 0, -1. */
+int	 store_survey_find_ext(struct store *, const char *msisdn,
+	    const char *ext, struct store_survey *);
+/* Open surveys of msisdn, newest first, up to max; count or -1. */
+int	 store_survey_open(struct store *, const char *msisdn,
+	    struct store_survey *out, size_t max);
+/*
+ * Record a reply: score 1..3 (answered) or 0 (unclear: raw kept, unclear
+ * count + 1, still open).  The case's survey fields follow.  1 done, 0
+ * when the survey is not open any more, -1.
+ */
+int	 store_survey_reply(struct store *, int64_t id, int score,
+	    const char *raw, const char *comment, int64_t at);
+/* The reminder went out: reminded; 1, 0 not pending, -1. */
+int	 store_survey_reminded(struct store *, int64_t id, int64_t at);
+/* No response: expired (the case says so too); 1, 0 not open, -1. */
+int	 store_survey_expire(struct store *, int64_t id, int64_t at);
+/*
+ * Open surveys whose reminder (pending, remind_at <= now) or expiry
+ * (expire_at <= now) is due, by time, up to max ids; count or -1.
+ */
+int	 store_survey_due(struct store *, int64_t now, int64_t *ids,
+	    size_t max);
+/* Earliest reminder or expiry of an open survey: 1 with *when, 0, -1. */
+int	 store_survey_next_time(struct store *, int64_t *when);
+/* "pending", "reminded", ... */
+const char *store_survey_strstate(int);
 
 #endif /* HOTLINED_STORE_H */

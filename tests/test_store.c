@@ -243,7 +243,7 @@ test_upgrade_from_v1(void **state)
 	assert_int_equal(store_audit(f->st, 0, "test", "x", NULL, T0), -1);
 
 	assert_non_null(reopen(f, NULL));
-	assert_int_equal(store_version(f->st), 2);
+	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
 	assert_int_equal(store_case_find(f->st, number, NUM, &c), 1);
 	assert_string_equal(c.category, "complaint");
 	store_case_clear(&c);
