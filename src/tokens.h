@@ -2,7 +2,7 @@
  * Bearer tokens of the admin API: the tokens file (mode 0600), one token a
  * line, "NAME ROLE SECRET [UNIT]", parsed whole or not at all.  Only the
  * SHA-256 of each secret is kept in memory; lookups compare in constant
- * time.  The format is documented in hotlinectl(8), FILES.
+ * time.  The format is documented in hotlinectl(8), TOKENS FILE.
  */
 #ifndef HOTLINED_TOKENS_H
 #define HOTLINED_TOKENS_H

@@ -5,7 +5,7 @@
 # hotlinectl's argument checks and exit codes (0 ok, 1 server, 2 usage,
 # 3 connection).  Raw requests go through tests/data/admin/req.py.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
-plan 88
+plan 93
 
 OFFICE=office-secret-0123456789
 UNIT=unit-secret-0123456789ab
@@ -233,6 +233,38 @@ check "hotlinectl audit verify without a store: exit 1" rc_is ctl_audit 1 'HTTP 
 check "no token secret in the log" sh -c "
 	! grep -Eq '$OFFICE|$UNIT|$AUDIT|wrong-secret' '$log'"
 check "no phone number in the log" sh -c "! grep -q 13800138000 '$log'"
+
+# --- TLS: a second daemon with tls yes, a self-signed certificate
+if command -v openssl >/dev/null 2>&1 &&
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -keyout "$d/admin.key" -out "$d/admin.pem" >/dev/null 2>&1; then
+	chmod 600 "$d/admin.key"
+	tport=$(free_port)
+	sed -e "s|^pid-file .*|pid-file $d/tls.pid|" \
+	    -e "s|^log-file .*|log-file $d/tls.log|" \
+	    -e "s|^database .*|database $d/db/tls.db|" \
+	    -e "s|^	port $port\$|	port $tport\\
+	tls yes\\
+	tls-cert admin.pem\\
+	tls-key admin.key|" "$d/hotlined.conf" >"$d/tls.conf"
+	start_bg tls "$HOTLINED" -f -c "$d/tls.conf"
+	check "TLS: the API listens with tls=yes" \
+	    wait_log "$d/tls.log" "admin +listening addr=127.0.0.1 port=$tport tls=yes" 5
+	mport=$port
+	port=$tport
+	req tls_health GET /v1/health -k "$d/admin.pem"
+	check "TLS: GET /v1/health over HTTPS" status_is tls_health 200
+	req tls_status GET /v1/status -t "$OFFICE" -k "$d/admin.pem"
+	check "TLS: a token works over HTTPS" status_is tls_status 200
+	req tls_plain GET /v1/health
+	check "TLS: plain HTTP gets no HTTP answer" sh -c "
+		head -n 1 '$T_DIR/tls_plain.out' | grep -q '^ERR'"
+	port=$mport
+	kill -TERM "$PID_tls"
+	check "TLS: the daemon stops" wait_gone "$PID_tls" 5
+else
+	for _i in 1 2 3 4 5; do ok "# SKIP TLS: no openssl command"; done
+fi
 
 # --- tokens reload on SIGHUP
 NEW=new-token-secret-99999999

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 # One raw HTTP request to the admin API for run-admin.sh (stdlib only).
 # usage: req.py PORT METHOD PATH [-t TOKEN] [-b BODY | -g KIND] [-H NAME:VALUE]
+#     [-k CERT] (HTTPS, trusting only CERT)
 # Prints the status, then the body; "ERR reason" when no HTTP answer came.
 # KIND makes hostile bodies: big:N (N bytes), nest:N (N nested arrays in
 # an object), nul, latin1, bytes (invalid UTF-8).
 import http.client
 import socket
+import ssl
 import sys
 
 
@@ -29,7 +31,7 @@ def body_of(kind):
 def main():
     port, method, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     args = sys.argv[4:]
-    headers, body = {}, None
+    headers, body, cert = {}, None, None
     while args:
         opt, val = args[0], args[1]
         args = args[2:]
@@ -39,6 +41,8 @@ def main():
             body = val.encode()
         elif opt == "-g":
             body = body_of(val)
+        elif opt == "-k":
+            cert = val
         elif opt == "-H":
             k, _, v = val.partition(":")
             if v.startswith("big:"):
@@ -47,13 +51,20 @@ def main():
     if body is not None:
         headers.setdefault("Content-Type", "application/json")
     try:
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        if cert is not None:
+            ctx = ssl.create_default_context(cafile=cert)
+            ctx.check_hostname = False
+            c = http.client.HTTPSConnection("127.0.0.1", port, timeout=10,
+                                            context=ctx)
+        else:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         c.request(method, path, body=body, headers=headers)
         r = c.getresponse()
         data = r.read()
         print(r.status)
         sys.stdout.write(data.decode("utf-8", "replace"))
-    except (OSError, http.client.HTTPException, socket.timeout) as e:
+    except (OSError, http.client.HTTPException, socket.timeout,
+            ssl.SSLError) as e:
         print("ERR", type(e).__name__)
 
 
