@@ -18,10 +18,16 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <arpa/inet.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <jansson.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include "daemon.h"
 #include "log.h"
@@ -44,6 +50,8 @@ struct ctl {
 	int		 port;
 	char		*token;
 	int		 json;
+	int		 tls;		/* -s https://... */
+	const char	*ca;		/* --ca; NULL: the system's */
 };
 
 struct ctl_reply {
@@ -72,6 +80,8 @@ static int	 ctl_check_arg(const char *, const char *);
 static const char *ctl_safe(const char *, char *, size_t);
 static void	 ctl_probe(struct ctl *, const char *);
 static void	 ctl_cb(struct evhttp_request *, void *);
+static struct evhttp_connection *ctl_tls_connection(struct ctl *,
+		    struct event_base *);
 static void	 ctl_errcb(enum evhttp_request_error, void *);
 static json_t	*ctl_request(struct ctl *, int, const char *, json_t *);
 static void	 ctl_table(json_t *);
@@ -97,8 +107,9 @@ usage(void)
 {
 	size_t	i;
 
-	fprintf(stderr, "usage: hotlinectl [--json] [-s host:port] "
-	    "[-t token | -T file] command [arg ...]\ncommands:\n");
+	fprintf(stderr, "usage: hotlinectl [--json] [--ca file] "
+	    "[-s [https://]host:port] [-t token | -T file]\n"
+	    "                  command [arg ...]\ncommands:\n");
 	for (i = 0; i < nitems(cmds); i++)
 		fprintf(stderr, "\t%s\n", cmds[i].usage);
 	exit(CTL_USAGE);
@@ -151,7 +162,7 @@ ctl_safe(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-/* "host:port", "[v6]:port" or "host"; 0 or -1. */
+/* "[https://]host:port", "[v6]:port" or "host"; 0 or -1. */
 static int
 ctl_parse_server(struct ctl *c, const char *s)
 {
@@ -160,6 +171,11 @@ ctl_parse_server(struct ctl *c, const char *s)
 
 	if (strlen(s) >= CTL_HOST_MAX)
 		return -1;
+	if (strncmp(s, "https://", 8) == 0) {
+		c->tls = 1;
+		s += 8;
+	} else if (strncmp(s, "http://", 7) == 0)
+		s += 7;
 	if (*s == '[') {
 		host = s + 1;
 		if ((colon = strchr(host, ']')) == NULL)
@@ -230,6 +246,44 @@ ctl_probe(struct ctl *c, const char *hostport)
 	    strerror(saved));
 }
 
+/* An HTTPS connection that verifies the server against --ca or the system. */
+static struct evhttp_connection *
+ctl_tls_connection(struct ctl *c, struct event_base *base)
+{
+	SSL_CTX			*ctx;
+	struct bufferevent	*bev;
+	unsigned char		 ip[16];
+	SSL			*ssl;
+
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		ctl_die(CTL_CONNECT, "cannot set up TLS");
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	if ((c->ca != NULL ? SSL_CTX_load_verify_locations(ctx, c->ca, NULL) :
+	    SSL_CTX_set_default_verify_paths(ctx)) != 1)
+		ctl_die(CTL_USAGE, "--ca %s: cannot load it",
+		    c->ca != NULL ? c->ca : "(system)");
+	if ((ssl = SSL_new(ctx)) == NULL)
+		ctl_die(CTL_CONNECT, "cannot set up TLS");
+	if (inet_pton(AF_INET, c->host, ip) == 1 ||
+	    inet_pton(AF_INET6, c->host, ip) == 1) {
+		if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
+		    c->host) != 1)
+			ctl_die(CTL_CONNECT, "cannot set up TLS");
+	} else if (SSL_set_tlsext_host_name(ssl, c->host) != 1 ||
+	    SSL_set1_host(ssl, c->host) != 1)
+		ctl_die(CTL_CONNECT, "cannot set up TLS");
+	bev = bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE |
+	    BEV_OPT_DEFER_CALLBACKS);
+	if (bev == NULL)
+		ctl_die(CTL_CONNECT, "cannot set up TLS");
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	SSL_CTX_free(ctx);		/* ssl holds a reference */
+	return evhttp_connection_base_bufferevent_new(base, NULL, bev,
+	    c->host, (ev_uint16_t)c->port);
+}
+
 static void
 ctl_errcb(enum evhttp_request_error e, void *arg)
 {
@@ -282,8 +336,12 @@ ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 	ctl_probe(c, hostport);
 	if ((base = event_base_new()) == NULL)
 		ctl_die(CTL_CONNECT, "event_base_new failed");
-	if ((evcon = evhttp_connection_base_new(base, NULL, c->host,
-	    (ev_uint16_t)c->port)) == NULL)
+	if (c->tls)
+		evcon = ctl_tls_connection(c, base);
+	else
+		evcon = evhttp_connection_base_new(base, NULL, c->host,
+		    (ev_uint16_t)c->port);
+	if (evcon == NULL)
 		ctl_die(CTL_CONNECT, "cannot connect to %s port %d", c->host,
 		    c->port);
 	evhttp_connection_set_timeout_tv(evcon, &tv);
@@ -320,7 +378,8 @@ ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 
 	if (r.status == 0)
 		ctl_die(CTL_CONNECT, "no answer from %s: %s", hostport,
-		    r.error == EVREQ_HTTP_TIMEOUT ? "timed out" :
+		    r.error == EVREQ_HTTP_TIMEOUT ? "timed out" : c->tls ?
+		    "TLS failed (certificate not trusted? see --ca)" :
 		    r.sock_errno != 0 ? strerror(r.sock_errno) :
 		    "connection failed");
 	reply = json_loadb(r.body, r.len, 0, &jerr);
@@ -531,6 +590,7 @@ main(int argc, char *argv[])
 		{ "server",	required_argument,	NULL, 's' },
 		{ "token",	required_argument,	NULL, 't' },
 		{ "token-file",	required_argument,	NULL, 'T' },
+		{ "ca",		required_argument,	NULL, 'C' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
@@ -544,9 +604,13 @@ main(int argc, char *argv[])
 
 	memset(&c, 0, sizeof(c));
 	server = getenv("HOTLINECTL_SERVER");
-	while ((ch = getopt_long(argc, argv, "+hjs:t:T:V", longopts,
+	c.ca = getenv("HOTLINECTL_CA");
+	while ((ch = getopt_long(argc, argv, "+C:hjs:t:T:V", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'C':
+			c.ca = optarg;
+			break;
 		case 'j':
 			c.json = 1;
 			break;

@@ -5,7 +5,7 @@
 # hotlinectl's argument checks and exit codes (0 ok, 1 server, 2 usage,
 # 3 connection).  Raw requests go through tests/data/admin/req.py.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
-plan 93
+plan 95
 
 OFFICE=office-secret-0123456789
 UNIT=unit-secret-0123456789ab
@@ -237,6 +237,7 @@ check "no phone number in the log" sh -c "! grep -q 13800138000 '$log'"
 # --- TLS: a second daemon with tls yes, a self-signed certificate
 if command -v openssl >/dev/null 2>&1 &&
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 \
     -keyout "$d/admin.key" -out "$d/admin.pem" >/dev/null 2>&1; then
 	chmod 600 "$d/admin.key"
 	tport=$(free_port)
@@ -256,6 +257,12 @@ if command -v openssl >/dev/null 2>&1 &&
 	check "TLS: GET /v1/health over HTTPS" status_is tls_health 200
 	req tls_status GET /v1/status -t "$OFFICE" -k "$d/admin.pem"
 	check "TLS: a token works over HTTPS" status_is tls_status 200
+	run tls_ctl "$HOTLINECTL" -s "https://127.0.0.1:$tport" --ca "$d/admin.pem" \
+	    -t "$OFFICE" status
+	check "TLS: hotlinectl over https:// with --ca" rc_is tls_ctl 0 '^version'
+	run tls_noca env -u HOTLINECTL_CA "$HOTLINECTL" -s "https://127.0.0.1:$tport" \
+	    -t "$OFFICE" status
+	check "TLS: an untrusted certificate: exit 3" rc_is tls_noca 3 'TLS failed'
 	req tls_plain GET /v1/health
 	check "TLS: plain HTTP gets no HTTP answer" sh -c "
 		head -n 1 '$T_DIR/tls_plain.out' | grep -q '^ERR'"
@@ -263,7 +270,7 @@ if command -v openssl >/dev/null 2>&1 &&
 	kill -TERM "$PID_tls"
 	check "TLS: the daemon stops" wait_gone "$PID_tls" 5
 else
-	for _i in 1 2 3 4 5; do ok "# SKIP TLS: no openssl command"; done
+	for _i in 1 2 3 4 5 6 7; do ok "# SKIP TLS: no openssl command"; done
 fi
 
 # --- tokens reload on SIGHUP
