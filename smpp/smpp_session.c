@@ -1,0 +1,888 @@
+/*
+ * smpp_session: one ESME connection to an SMSC, driven by libevent.  A state
+ * machine (smpp_enter()) over a bufferevent (TCP, or TLS through
+ * bufferevent_openssl); framing takes whole PDUs off the input and never
+ * trusts command_length; the window of submits lives in a small array.
+ */
+#include "compat.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "smpp_log.h"
+#include "smpp_pdu.h"
+#include "smpp_session.h"
+
+#define SF_CLOSING	0x01	/* smpp_session_close() called */
+#define SF_INLOOP	0x02	/* inside the read callback */
+#define SF_FREE		0x04	/* free when the read callback returns */
+
+#define THROTTLE_MIN_MS	1000	/* first pause after ESME_RTHROTTLED */
+#define THROTTLE_MAX_MS	30000
+
+struct inflight {
+	uint32_t	 seq;		/* 0: free slot */
+	uint32_t	 command_id;	/* the request */
+	void		*cookie;
+	int64_t		 deadline;	/* monotonic ms */
+};
+
+struct smpp_session {
+	struct smpp_session_conf conf;	/* strings owned (copied) */
+	struct smpp_session_cb	 cb;
+	void			*arg;
+	struct event_base	*base;	/* borrowed */
+	struct bufferevent	*bev;
+	SSL_CTX			*ssl_ctx;
+	struct event		*ev_timer;	/* bind / reconnect / tick */
+	enum smpp_state		 state;
+	int			 flags;
+	uint32_t		 next_seq;
+	int			 attempt;	/* reconnects since last bind */
+	struct inflight		*win;
+	int			 nwin;		/* slots in use */
+	uint32_t		 enquire_seq;	/* outstanding enquire_link */
+	int64_t			 enquire_deadline;
+	int64_t			 last_rx;	/* monotonic ms */
+	int64_t			 phase_deadline;	/* bind or unbind */
+	double			 tokens;	/* throttle bucket */
+	int64_t			 tokens_at;
+	int64_t			 paused_until;	/* after THROTTLED */
+	int64_t			 pause_ms;
+	void			(*closed)(struct smpp_session *, void *);
+	void			*closed_arg;
+	struct smpp_session_stats stats;
+	uint8_t			*rxbuf;
+};
+
+static int64_t	now_ms(void);
+static void	smpp_enter(struct smpp_session *, enum smpp_state);
+static void	smpp_connect(struct smpp_session *);
+static void	smpp_drop(struct smpp_session *, const char *);
+static void	smpp_schedule_reconnect(struct smpp_session *);
+static int	smpp_send(struct smpp_session *, struct smpp_pdu *);
+static void	smpp_send_simple(struct smpp_session *, uint32_t, uint32_t,
+		    uint32_t);
+static void	smpp_dispatch(struct smpp_session *, const uint8_t *, size_t);
+static void	smpp_resp(struct smpp_session *, const struct smpp_pdu *);
+static void	smpp_fail_window(struct smpp_session *, uint32_t);
+static void	smpp_readcb(struct bufferevent *, void *);
+static void	smpp_eventcb(struct bufferevent *, short, void *);
+static void	smpp_timercb(evutil_socket_t, short, void *);
+static void	smpp_arm(struct smpp_session *, int64_t);
+static void	smpp_tick(struct smpp_session *);
+static int	smpp_tls_setup(struct smpp_session *);
+static char	*xdup(const char *);
+
+static const char *smpp_states[] = {
+	"idle", "connecting", "binding", "bound", "unbinding", "closed"
+};
+
+const char *
+smpp_strstate(int st)
+{
+	if (st < 0 || st >= (int)(sizeof(smpp_states) / sizeof(smpp_states[0])))
+		return "?";
+	return smpp_states[st];
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static char *
+xdup(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+struct smpp_session *
+smpp_session_new(struct event_base *base, const struct smpp_session_conf *c,
+    const struct smpp_session_cb *cb, void *arg)
+{
+	struct smpp_session	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->conf = *c;
+	s->conf.name = xdup(c->name ? c->name : "smsc");
+	s->conf.host = xdup(c->host ? c->host : "127.0.0.1");
+	s->conf.tls_ca = xdup(c->tls_ca);
+	s->conf.tls_cert = xdup(c->tls_cert);
+	s->conf.tls_key = xdup(c->tls_key);
+	s->conf.tls_verify_name = xdup(c->tls_verify_name);
+	s->conf.system_id = xdup(c->system_id ? c->system_id : "");
+	s->conf.password = xdup(c->password ? c->password : "");
+	s->conf.system_type = xdup(c->system_type ? c->system_type : "");
+	s->conf.address_range = xdup(c->address_range ? c->address_range : "");
+	if (s->conf.window <= 0)
+		s->conf.window = 10;
+	if (s->conf.enquire_ms <= 0)
+		s->conf.enquire_ms = 30000;
+	if (s->conf.response_ms <= 0)
+		s->conf.response_ms = 10000;
+	if (s->conf.bind_ms <= 0)
+		s->conf.bind_ms = 10000;
+	if (s->conf.reconnect_min_ms <= 0)
+		s->conf.reconnect_min_ms = 1000;
+	if (s->conf.reconnect_max_ms < s->conf.reconnect_min_ms)
+		s->conf.reconnect_max_ms = s->conf.reconnect_min_ms > 60000 ?
+		    s->conf.reconnect_min_ms : 60000;
+	if (s->conf.max_pdu < 64)
+		s->conf.max_pdu = SMPP_PDU_MAX_DEFAULT;
+	s->cb = *cb;
+	s->arg = arg;
+	s->base = base;
+	s->next_seq = 1;
+	s->win = calloc((size_t)s->conf.window, sizeof(*s->win));
+	s->rxbuf = malloc(s->conf.max_pdu);
+	s->ev_timer = evtimer_new(base, smpp_timercb, s);
+	if (s->conf.name == NULL || s->conf.host == NULL || s->win == NULL ||
+	    s->rxbuf == NULL || s->ev_timer == NULL ||
+	    (s->conf.tls && smpp_tls_setup(s) == -1)) {
+		smpp_session_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+smpp_session_free(struct smpp_session *s)
+{
+	if (s == NULL)
+		return;
+	if (s->flags & SF_INLOOP) {
+		s->flags |= SF_FREE;	/* the read callback frees it */
+		return;
+	}
+	if (s->bev != NULL)
+		bufferevent_free(s->bev);
+	if (s->ev_timer != NULL)
+		event_free(s->ev_timer);
+	if (s->ssl_ctx != NULL)
+		SSL_CTX_free(s->ssl_ctx);
+	free((char *)s->conf.name);
+	free((char *)s->conf.host);
+	free((char *)s->conf.tls_ca);
+	free((char *)s->conf.tls_cert);
+	free((char *)s->conf.tls_key);
+	free((char *)s->conf.tls_verify_name);
+	free((char *)s->conf.system_id);
+	free((char *)s->conf.password);
+	free((char *)s->conf.system_type);
+	free((char *)s->conf.address_range);
+	free(s->win);
+	free(s->rxbuf);
+	free(s);
+}
+
+int
+smpp_session_state(const struct smpp_session *s)
+{
+	return s->state;
+}
+
+const char *
+smpp_session_name(const struct smpp_session *s)
+{
+	return s->conf.name;
+}
+
+void
+smpp_session_stats(const struct smpp_session *s, struct smpp_session_stats *st)
+{
+	*st = s->stats;
+}
+
+/* TLS 1.2 or later, the CA file or the system store, the peer's name. */
+static int
+smpp_tls_setup(struct smpp_session *s)
+{
+	if ((s->ssl_ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		return -1;
+	SSL_CTX_set_min_proto_version(s->ssl_ctx, TLS1_2_VERSION);
+	SSL_CTX_set_verify(s->ssl_ctx, SSL_VERIFY_PEER, NULL);
+	if ((s->conf.tls_ca != NULL ?
+	    SSL_CTX_load_verify_locations(s->ssl_ctx, s->conf.tls_ca, NULL) :
+	    SSL_CTX_set_default_verify_paths(s->ssl_ctx)) != 1) {
+		smpp_log(SMPP_LOG_WARN, "smpp tls smsc=%s cannot load CA "
+		    "certificates", s->conf.name);
+		return -1;
+	}
+	if (s->conf.tls_cert != NULL &&
+	    (SSL_CTX_use_certificate_chain_file(s->ssl_ctx,
+	    s->conf.tls_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(s->ssl_ctx, s->conf.tls_key ?
+	    s->conf.tls_key : s->conf.tls_cert, SSL_FILETYPE_PEM) != 1)) {
+		smpp_log(SMPP_LOG_WARN, "smpp tls smsc=%s cannot load the "
+		    "client certificate", s->conf.name);
+		return -1;
+	}
+	return 0;
+}
+
+void
+smpp_session_start(struct smpp_session *s)
+{
+	smpp_connect(s);
+}
+
+/* Arm the one timer to fire in ms (the tick re-arms it). */
+static void
+smpp_arm(struct smpp_session *s, int64_t ms)
+{
+	struct timeval	tv;
+
+	if (ms < 0)
+		ms = 0;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(s->ev_timer, &tv);
+}
+
+/* Enter a state and do what it asks (OpenSMTPD's mta_enter_state()). */
+static void
+smpp_enter(struct smpp_session *s, enum smpp_state st)
+{
+	struct smpp_pdu	 pdu;
+	uint32_t	 id;
+	int		 old = s->state;
+
+	s->state = st;
+	smpp_log(SMPP_LOG_DEBUG, "smpp state smsc=%s %s -> %s", s->conf.name,
+	    smpp_strstate(old), smpp_strstate(st));
+	switch (st) {
+	case SMPP_S_BINDING:
+		id = s->conf.bind_type == SMPP_BIND_TX ? SMPP_bind_transmitter :
+		    s->conf.bind_type == SMPP_BIND_RX ? SMPP_bind_receiver :
+		    SMPP_bind_transceiver;
+		smpp_pdu_init(&pdu, id, 0);
+		/* the three binds share one layout (SMPP 3.4, 4.1) */
+		snprintf(pdu.u.bind_transceiver.system_id,
+		    sizeof(pdu.u.bind_transceiver.system_id), "%s",
+		    s->conf.system_id);
+		snprintf(pdu.u.bind_transceiver.password,
+		    sizeof(pdu.u.bind_transceiver.password), "%s",
+		    s->conf.password);
+		snprintf(pdu.u.bind_transceiver.system_type,
+		    sizeof(pdu.u.bind_transceiver.system_type), "%s",
+		    s->conf.system_type);
+		pdu.u.bind_transceiver.interface_version = 0x34;
+		pdu.u.bind_transceiver.addr_ton = s->conf.addr_ton;
+		pdu.u.bind_transceiver.addr_npi = s->conf.addr_npi;
+		snprintf(pdu.u.bind_transceiver.address_range,
+		    sizeof(pdu.u.bind_transceiver.address_range), "%s",
+		    s->conf.address_range);
+		smpp_send(s, &pdu);
+		break;
+	case SMPP_S_BOUND:
+		s->attempt = 0;
+		s->stats.binds++;
+		s->last_rx = now_ms();
+		s->tokens = s->conf.throughput > 0 ? s->conf.throughput : 0;
+		s->tokens_at = now_ms();
+		s->paused_until = 0;
+		s->pause_ms = 0;
+		smpp_log(SMPP_LOG_INFO, "smpp bound smsc=%s mode=%s",
+		    s->conf.name, s->conf.bind_type == SMPP_BIND_TX ? "tx" :
+		    s->conf.bind_type == SMPP_BIND_RX ? "rx" : "trx");
+		smpp_arm(s, 100);
+		if (s->cb.bound != NULL)
+			s->cb.bound(s, s->arg);
+		if (s->cb.writable != NULL && s->state == SMPP_S_BOUND)
+			s->cb.writable(s, s->arg);
+		break;
+	case SMPP_S_UNBINDING:
+		smpp_send_simple(s, SMPP_unbind, 0, ESME_ROK);
+		s->phase_deadline = now_ms() + 2000;
+		smpp_arm(s, 100);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+smpp_connect(struct smpp_session *s)
+{
+	struct sockaddr_storage	 ss;
+	struct bufferevent	*bev;
+	SSL			*ssl;
+	int			 sslen = sizeof(ss), one = 1;
+
+	s->stats.connects++;
+	if (evutil_parse_sockaddr_port(s->conf.host, (struct sockaddr *)&ss,
+	    &sslen) == -1) {
+		/* a name, not an address: resolve with the port appended */
+		char	hp[300];
+
+		snprintf(hp, sizeof(hp), "%s:%d", s->conf.host, s->conf.port);
+		sslen = sizeof(ss);
+		if (evutil_parse_sockaddr_port(hp, (struct sockaddr *)&ss,
+		    &sslen) == -1) {
+			smpp_log(SMPP_LOG_WARN, "smpp smsc=%s host=%s is not a "
+			    "numeric address", s->conf.name, s->conf.host);
+			smpp_schedule_reconnect(s);
+			return;
+		}
+	}
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port =
+		    htons((uint16_t)s->conf.port);
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port =
+		    htons((uint16_t)s->conf.port);
+
+	if (s->conf.tls) {
+		if ((ssl = SSL_new(s->ssl_ctx)) == NULL) {
+			smpp_schedule_reconnect(s);
+			return;
+		}
+		SSL_set_tlsext_host_name(ssl, (char *)(s->conf.tls_verify_name ?
+		    s->conf.tls_verify_name : s->conf.host));
+		SSL_set1_host(ssl, s->conf.tls_verify_name ?
+		    s->conf.tls_verify_name : s->conf.host);
+		bev = bufferevent_openssl_socket_new(s->base, -1, ssl,
+		    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+	} else
+		bev = bufferevent_socket_new(s->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		smpp_schedule_reconnect(s);
+		return;
+	}
+	s->bev = bev;
+	bufferevent_setcb(bev, smpp_readcb, NULL, smpp_eventcb, s);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	smpp_enter(s, SMPP_S_CONNECTING);
+	s->phase_deadline = now_ms() + s->conf.bind_ms;
+	smpp_arm(s, 100);
+	if (bufferevent_socket_connect(bev, (struct sockaddr *)&ss, sslen) == -1) {
+		smpp_drop(s, "connect-failed");
+		return;
+	}
+	if (bufferevent_getfd(bev) != -1)
+		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY,
+		    &one, sizeof(one));
+}
+
+/*
+ * Wait before the next connect: exponential from reconnect-min, capped at
+ * reconnect-max, with full jitter so a fleet of clients does not storm the
+ * SMSC together (FIELD-NOTES 7).
+ */
+static void
+smpp_schedule_reconnect(struct smpp_session *s)
+{
+	int64_t	ceil = s->conf.reconnect_min_ms, delay;
+	int	i;
+
+	for (i = 0; i < s->attempt && ceil < s->conf.reconnect_max_ms; i++)
+		ceil *= 2;
+	if (ceil > s->conf.reconnect_max_ms)
+		ceil = s->conf.reconnect_max_ms;
+	delay = s->conf.reconnect_min_ms / 2 +
+	    (int64_t)(arc4random_uniform((uint32_t)(ceil -
+	    s->conf.reconnect_min_ms / 2) + 1));
+	s->attempt++;
+	s->state = SMPP_S_IDLE;
+	smpp_log(SMPP_LOG_INFO, "smpp reconnect smsc=%s in=%lldms attempt=%d",
+	    s->conf.name, (long long)delay, s->attempt);
+	s->phase_deadline = now_ms() + delay;
+	smpp_arm(s, delay);
+}
+
+/* Every outstanding request ends with status (the link is gone). */
+static void
+smpp_fail_window(struct smpp_session *s, uint32_t status)
+{
+	struct inflight	w;
+	int		i;
+
+	for (i = 0; i < s->conf.window; i++) {
+		if (s->win[i].seq == 0)
+			continue;
+		w = s->win[i];
+		memset(&s->win[i], 0, sizeof(s->win[i]));
+		s->nwin--;
+		if (s->cb.submit_done != NULL)
+			s->cb.submit_done(s, w.cookie, status, NULL, s->arg);
+	}
+	s->nwin = 0;
+}
+
+/* Lose the connection: fail what was in flight, then close or reconnect. */
+static void
+smpp_drop(struct smpp_session *s, const char *reason)
+{
+	int	was_bound = s->state == SMPP_S_BOUND ||
+		    s->state == SMPP_S_UNBINDING;
+
+	if (s->bev != NULL) {
+		bufferevent_free(s->bev);
+		s->bev = NULL;
+	}
+	s->enquire_seq = 0;
+	evtimer_del(s->ev_timer);
+	smpp_log(was_bound && !(s->flags & SF_CLOSING) ? SMPP_LOG_WARN :
+	    SMPP_LOG_INFO, "smpp disconnected smsc=%s reason=%s", s->conf.name,
+	    reason);
+	smpp_fail_window(s, SMPP_SESSION_DOWN);
+	if (s->cb.down != NULL)
+		s->cb.down(s, reason, s->arg);
+	if (s->flags & SF_CLOSING) {
+		s->state = SMPP_S_CLOSED;
+		if (s->closed != NULL)
+			s->closed(s, s->closed_arg);
+		return;
+	}
+	smpp_schedule_reconnect(s);
+}
+
+/* Encode and queue one PDU; assigns sequence_number if 0.  0 or -1. */
+static int
+smpp_send(struct smpp_session *s, struct smpp_pdu *pdu)
+{
+	uint8_t	buf[SMPP_HDR_LEN + 4096];
+	uint8_t	*big = NULL, *p = buf;
+	size_t	len;
+	int	r;
+
+	if (s->bev == NULL)
+		return -1;
+	if (pdu->sequence_number == 0) {
+		pdu->sequence_number = s->next_seq;
+		s->next_seq = s->next_seq >= 0x7FFFFFFF ? 1 : s->next_seq + 1;
+	}
+	if (smpp_pdu_encode(pdu, buf, sizeof(buf), &len) == -1) {
+		/* a message_payload beyond 4 KiB: encode into the heap */
+		if ((big = malloc(s->conf.max_pdu)) == NULL)
+			return -1;
+		if (smpp_pdu_encode(pdu, big, s->conf.max_pdu, &len) == -1) {
+			free(big);
+			return -1;
+		}
+		p = big;
+	}
+	smpp_log(SMPP_LOG_TRACE, "smpp send smsc=%s cmd=%s seq=%u len=%zu",
+	    s->conf.name, smpp_strcmd(pdu->command_id), pdu->sequence_number,
+	    len);
+	r = bufferevent_write(s->bev, p, len);
+	free(big);
+	return r;
+}
+
+/* A PDU with an empty body (resps with errors, enquire_link, unbind). */
+static void
+smpp_send_simple(struct smpp_session *s, uint32_t id, uint32_t seq,
+    uint32_t status)
+{
+	struct smpp_pdu	pdu;
+
+	smpp_pdu_init(&pdu, id, seq);
+	pdu.command_status = status;
+	smpp_send(s, &pdu);
+}
+
+int
+smpp_session_room(struct smpp_session *s)
+{
+	int64_t	now;
+	int	room;
+
+	if (s->state != SMPP_S_BOUND || (s->flags & SF_CLOSING) ||
+	    s->conf.bind_type == SMPP_BIND_RX)
+		return 0;
+	now = now_ms();
+	if (now < s->paused_until)
+		return 0;
+	room = s->conf.window - s->nwin;
+	if (s->conf.throughput > 0) {
+		s->tokens += (double)(now - s->tokens_at) *
+		    s->conf.throughput / 1000.0;
+		if (s->tokens > s->conf.throughput)
+			s->tokens = s->conf.throughput;
+		s->tokens_at = now;
+		if ((int)s->tokens < room)
+			room = (int)s->tokens;
+	}
+	return room > 0 ? room : 0;
+}
+
+int
+smpp_session_submit(struct smpp_session *s, struct smpp_pdu *pdu,
+    void *cookie)
+{
+	int	i;
+
+	if (smpp_session_room(s) <= 0)
+		return -1;
+	for (i = 0; i < s->conf.window; i++)
+		if (s->win[i].seq == 0)
+			break;
+	if (i == s->conf.window)
+		return -1;
+	pdu->sequence_number = 0;
+	if (smpp_send(s, pdu) == -1)
+		return -1;
+	s->win[i].seq = pdu->sequence_number;
+	s->win[i].command_id = pdu->command_id;
+	s->win[i].cookie = cookie;
+	s->win[i].deadline = now_ms() + s->conf.response_ms;
+	s->nwin++;
+	s->stats.submits++;
+	if (s->conf.throughput > 0)
+		s->tokens -= 1.0;
+	return 0;
+}
+
+void
+smpp_session_respond(struct smpp_session *s, uint32_t command_id,
+    uint32_t seq, uint32_t status)
+{
+	struct smpp_pdu	pdu;
+
+	if (s->bev == NULL || s->state == SMPP_S_CLOSED)
+		return;		/* the SMSC will deliver it again */
+	smpp_pdu_init(&pdu, smpp_cmd_resp(command_id), seq);
+	pdu.command_status = status;
+	smpp_send(s, &pdu);
+}
+
+void
+smpp_session_close(struct smpp_session *s,
+    void (*done)(struct smpp_session *, void *), void *arg)
+{
+	s->flags |= SF_CLOSING;
+	s->closed = done;
+	s->closed_arg = arg;
+	switch (s->state) {
+	case SMPP_S_BOUND:
+		smpp_enter(s, SMPP_S_UNBINDING);
+		break;
+	case SMPP_S_UNBINDING:
+		break;
+	case SMPP_S_CLOSED:
+		if (done != NULL)
+			done(s, arg);
+		break;
+	default:
+		smpp_drop(s, "closing");
+		break;
+	}
+}
+
+/* A response: bind, enquire_link, unbind or one of the window's. */
+static void
+smpp_resp(struct smpp_session *s, const struct smpp_pdu *pdu)
+{
+	struct inflight	 w;
+	const char	*msgid = NULL;
+	int		 i;
+
+	switch (pdu->command_id) {
+	case SMPP_bind_transceiver_resp:
+	case SMPP_bind_transmitter_resp:
+	case SMPP_bind_receiver_resp:
+		if (s->state != SMPP_S_BINDING)
+			return;
+		if (pdu->command_status != ESME_ROK) {
+			smpp_log(SMPP_LOG_WARN, "smpp bind refused smsc=%s "
+			    "status=%s (%s)", s->conf.name,
+			    smpp_strstatus(pdu->command_status),
+			    smpp_status_text(pdu->command_status));
+			smpp_drop(s, "bind-refused");
+			return;
+		}
+		smpp_enter(s, SMPP_S_BOUND);
+		return;
+	case SMPP_enquire_link_resp:
+		if (pdu->sequence_number == s->enquire_seq)
+			s->enquire_seq = 0;
+		return;
+	case SMPP_unbind_resp:
+		if (s->state == SMPP_S_UNBINDING && s->nwin == 0)
+			smpp_drop(s, "unbound");
+		return;
+	default:
+		break;
+	}
+	for (i = 0; i < s->conf.window; i++)
+		if (s->win[i].seq != 0 &&
+		    s->win[i].seq == pdu->sequence_number)
+			break;
+	if (i == s->conf.window) {
+		smpp_log(SMPP_LOG_DEBUG, "smpp smsc=%s unexpected %s seq=%u",
+		    s->conf.name, smpp_strcmd(pdu->command_id),
+		    pdu->sequence_number);
+		return;
+	}
+	w = s->win[i];
+	memset(&s->win[i], 0, sizeof(s->win[i]));
+	s->nwin--;
+	if (pdu->command_id == SMPP_submit_sm_resp)
+		msgid = pdu->u.submit_sm_resp.message_id;
+	else if (pdu->command_id == SMPP_data_sm_resp)
+		msgid = pdu->u.data_sm_resp.message_id;
+	if (pdu->command_status == ESME_RTHROTTLED ||
+	    pdu->command_status == ESME_RMSGQFUL) {
+		s->stats.throttled++;
+		s->pause_ms = s->pause_ms == 0 ? THROTTLE_MIN_MS :
+		    s->pause_ms * 2;
+		if (s->pause_ms > THROTTLE_MAX_MS)
+			s->pause_ms = THROTTLE_MAX_MS;
+		s->paused_until = now_ms() + s->pause_ms;
+		smpp_log(SMPP_LOG_INFO, "smpp throttled smsc=%s status=%s "
+		    "pause=%lldms", s->conf.name,
+		    smpp_strstatus(pdu->command_status),
+		    (long long)s->pause_ms);
+	} else if (pdu->command_status == ESME_ROK)
+		s->pause_ms = 0;
+	if (s->cb.submit_done != NULL)
+		s->cb.submit_done(s, w.cookie, pdu->command_status,
+		    pdu->command_status == ESME_ROK ? msgid : NULL, s->arg);
+	if (s->state == SMPP_S_UNBINDING)
+		return;
+	if (s->cb.writable != NULL && s->state == SMPP_S_BOUND &&
+	    now_ms() >= s->paused_until)
+		s->cb.writable(s, s->arg);
+}
+
+/* One whole PDU off the wire. */
+static void
+smpp_dispatch(struct smpp_session *s, const uint8_t *buf, size_t len)
+{
+	struct smpp_pdu	pdu;
+	uint32_t	status, reply;
+
+	status = smpp_pdu_decode(&pdu, buf, len, s->conf.max_pdu);
+	s->last_rx = now_ms();
+	smpp_log(SMPP_LOG_TRACE, "smpp recv smsc=%s cmd=%s seq=%u status=%s",
+	    s->conf.name, smpp_strcmd(pdu.command_id), pdu.sequence_number,
+	    smpp_strstatus(status));
+	if (status != ESME_ROK) {
+		s->stats.bad_pdus++;
+		reply = smpp_pdu_reply_id(&pdu, status);
+		smpp_log(SMPP_LOG_WARN, "smpp bad pdu smsc=%s cmd=0x%08x "
+		    "seq=%u status=%s", s->conf.name, pdu.command_id,
+		    pdu.sequence_number, smpp_strstatus(status));
+		if (reply != 0)
+			smpp_send_simple(s, reply, pdu.sequence_number, status);
+		else if (smpp_cmd_is_resp(pdu.command_id))
+			smpp_resp(s, &pdu);	/* still ends its request */
+		return;
+	}
+	if (smpp_cmd_is_resp(pdu.command_id)) {
+		smpp_resp(s, &pdu);
+		return;
+	}
+	switch (pdu.command_id) {
+	case SMPP_enquire_link:
+		smpp_send_simple(s, SMPP_enquire_link_resp,
+		    pdu.sequence_number, ESME_ROK);
+		break;
+	case SMPP_unbind:
+		smpp_send_simple(s, SMPP_unbind_resp, pdu.sequence_number,
+		    ESME_ROK);
+		bufferevent_flush(s->bev, EV_WRITE, BEV_FLUSH);
+		smpp_drop(s, "smsc-unbind");
+		break;
+	case SMPP_deliver_sm:
+	case SMPP_data_sm:
+		if (s->state != SMPP_S_BOUND) {
+			smpp_send_simple(s, smpp_cmd_resp(pdu.command_id),
+			    pdu.sequence_number, ESME_RINVBNDSTS);
+			break;
+		}
+		s->stats.delivers++;
+		if (s->cb.deliver != NULL)
+			s->cb.deliver(s, &pdu, s->arg);
+		else
+			smpp_session_respond(s, pdu.command_id,
+			    pdu.sequence_number, ESME_RX_T_APPN);
+		break;
+	case SMPP_alert_notification:
+		smpp_log(SMPP_LOG_INFO, "smpp alert_notification smsc=%s",
+		    s->conf.name);
+		break;
+	case SMPP_generic_nack:
+		smpp_resp(s, &pdu);
+		break;
+	default:
+		/* an SMSC-side request an ESME does not serve */
+		smpp_send_simple(s, smpp_cmd_resp(pdu.command_id),
+		    pdu.sequence_number, ESME_RINVCMDID);
+		break;
+	}
+}
+
+static void
+smpp_readcb(struct bufferevent *bev, void *arg)
+{
+	struct smpp_session	*s = arg;
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	uint8_t			 hdr[4];
+	uint32_t		 len;
+
+	s->flags |= SF_INLOOP;
+	while (s->bev == bev && evbuffer_get_length(in) >= 4) {
+		evbuffer_copyout(in, hdr, 4);
+		len = smpp_get32(hdr);
+		if (len < SMPP_HDR_LEN || len > s->conf.max_pdu) {
+			/* framing is lost: nothing after this can be trusted */
+			smpp_send_simple(s, SMPP_generic_nack, 0,
+			    ESME_RINVCMDLEN);
+			smpp_drop(s, "bad-length");
+			break;
+		}
+		if (evbuffer_get_length(in) < len)
+			break;			/* wait for the rest */
+		evbuffer_remove(in, s->rxbuf, len);
+		smpp_dispatch(s, s->rxbuf, len);
+		if (s->flags & SF_FREE)
+			break;
+	}
+	s->flags &= ~SF_INLOOP;
+	if (s->flags & SF_FREE)
+		smpp_session_free(s);
+}
+
+static void
+smpp_eventcb(struct bufferevent *bev, short what, void *arg)
+{
+	struct smpp_session	*s = arg;
+	char			 reason[64];
+	int			 one = 1;
+	unsigned long		 e;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		if (bufferevent_getfd(bev) != -1)
+			setsockopt(bufferevent_getfd(bev), IPPROTO_TCP,
+			    TCP_NODELAY, &one, sizeof(one));
+		smpp_log(SMPP_LOG_DEBUG, "smpp connected smsc=%s host=%s "
+		    "port=%d%s", s->conf.name, s->conf.host, s->conf.port,
+		    s->conf.tls ? " tls" : "");
+		smpp_enter(s, SMPP_S_BINDING);
+		s->phase_deadline = now_ms() + s->conf.bind_ms;
+		return;
+	}
+	if (what & BEV_EVENT_EOF)
+		snprintf(reason, sizeof(reason), "closed-by-peer");
+	else if (s->conf.tls && (e = bufferevent_get_openssl_error(bev)) != 0)
+		snprintf(reason, sizeof(reason), "tls:%.50s",
+		    ERR_reason_error_string(e));
+	else
+		snprintf(reason, sizeof(reason), "%s",
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	smpp_drop(s, reason);
+}
+
+/*
+ * The one timer: connect and bind deadlines, the reconnect delay, and for a
+ * bound session the tick (enquire_link, response timeouts, the throttle).
+ */
+static void
+smpp_timercb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct smpp_session	*s = arg;
+	int64_t			 now = now_ms();
+
+	switch (s->state) {
+	case SMPP_S_IDLE:
+		if (now >= s->phase_deadline)
+			smpp_connect(s);
+		else
+			smpp_arm(s, s->phase_deadline - now);
+		break;
+	case SMPP_S_CONNECTING:
+	case SMPP_S_BINDING:
+		if (now >= s->phase_deadline)
+			smpp_drop(s, s->state == SMPP_S_CONNECTING ?
+			    "connect-timeout" : "bind-timeout");
+		else
+			smpp_arm(s, 100);
+		break;
+	case SMPP_S_UNBINDING:
+		if (now >= s->phase_deadline ||
+		    (s->nwin == 0 && now >= s->phase_deadline - 1000))
+			smpp_drop(s, "unbind-timeout");
+		else {
+			smpp_tick(s);
+			if (s->state == SMPP_S_UNBINDING)
+				smpp_arm(s, 100);
+		}
+		break;
+	case SMPP_S_BOUND:
+		smpp_tick(s);
+		if (s->state == SMPP_S_BOUND)
+			smpp_arm(s, 100);
+		break;
+	case SMPP_S_CLOSED:
+		break;
+	}
+}
+
+/* Keepalive, request deadlines and the end of a throttle pause. */
+static void
+smpp_tick(struct smpp_session *s)
+{
+	struct smpp_pdu	 pdu;
+	struct inflight	 w;
+	int64_t		 now = now_ms();
+	int		 i, expired = 0;
+
+	if (s->enquire_seq != 0 && now >= s->enquire_deadline) {
+		smpp_drop(s, "enquire-link-timeout");
+		return;
+	}
+	if (s->enquire_seq == 0 && s->state == SMPP_S_BOUND &&
+	    now - s->last_rx >= s->conf.enquire_ms) {
+		smpp_pdu_init(&pdu, SMPP_enquire_link, 0);
+		if (smpp_send(s, &pdu) == 0) {
+			s->enquire_seq = pdu.sequence_number;
+			s->enquire_deadline = now + s->conf.response_ms;
+		}
+	}
+	for (i = 0; i < s->conf.window; i++) {
+		if (s->win[i].seq == 0 || now < s->win[i].deadline)
+			continue;
+		w = s->win[i];
+		memset(&s->win[i], 0, sizeof(s->win[i]));
+		s->nwin--;
+		s->stats.timeouts++;
+		expired++;
+		smpp_log(SMPP_LOG_WARN, "smpp response timeout smsc=%s cmd=%s "
+		    "seq=%u", s->conf.name, smpp_strcmd(w.command_id), w.seq);
+		if (s->cb.submit_done != NULL)
+			s->cb.submit_done(s, w.cookie, SMPP_SESSION_TIMEOUT,
+			    NULL, s->arg);
+		if (s->state != SMPP_S_BOUND && s->state != SMPP_S_UNBINDING)
+			return;
+	}
+	if (s->state == SMPP_S_BOUND && s->cb.writable != NULL &&
+	    (expired || (s->paused_until != 0 && now >= s->paused_until) ||
+	    s->conf.throughput > 0) && smpp_session_room(s) > 0) {
+		if (now >= s->paused_until)
+			s->paused_until = 0;
+		s->cb.writable(s, s->arg);
+	}
+}
