@@ -1,8 +1,9 @@
 /*
  * Unit tests for store.c: schema creation and upgrade, inbound dedupe and
  * concat groups, batches with per-message savepoints, case numbers, the
- * outbox state machine, receipts, opt-out, rate counts, the audit chain,
- * and no plaintext number in the database file.  sqlite3 is used here only
+ * outbox state machine, receipts, opt-out, rate counts, the audit chain
+ * and its sealed tip (edit, delete in the middle and at the end, reorder),
+ * units, and no plaintext number in the database file.  sqlite3 is used here only
  * to inspect and to tamper, as an attacker or an operator would.
  */
 #include "compat.h"
@@ -872,6 +873,161 @@ test_no_plaintext_number(void **state)
 	assert_non_null(reopen(f, NULL));
 }
 
+/* Start again from an empty database file. */
+static struct store *
+fresh(struct fixture *f, const struct store_opts *opts)
+{
+	char	p[160];
+
+	store_close(f->st);
+	f->st = NULL;
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	return reopen(f, opts);
+}
+
+/* A chain of n events on a fresh case; the tamper tests start here. */
+static void
+audit_events(struct fixture *f, int n)
+{
+	int64_t	case_id, bad;
+	int	i;
+
+	case_id = add_case(f->st, NUM, T0, (char[STORE_CASE_NUMBER_MAX]){0});
+	for (i = 0; i < n; i++)
+		assert_int_equal(store_audit(f->st, case_id, "op:wang",
+		    "case.note", "{\"n\":1}", T0 + i), 0);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+}
+
+/* Run SQL as an attacker with write access and no key. */
+static void
+tamper(struct fixture *f, const char *sql)
+{
+	sqlite3	*db;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER IF EXISTS "
+	    "audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete", NULL,
+	    NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/*
+ * Edit, delete at the end (the chain alone would still verify: the tip
+ * catches it), delete in the middle, reorder (contents of 2 and 3 swapped):
+ * each on a fresh chain of five, with the first broken link expected.
+ */
+static void
+test_audit_tamper(void **state)
+{
+	struct fixture		*f = *state;
+	static const struct {
+		const char	*sql;
+		int64_t		 bad;
+	} t[] = {
+		{ "UPDATE audit SET at = at + 1 WHERE id = 5", 5 },
+		{ "DELETE FROM audit WHERE id >= 4", 4 },
+		{ "DELETE FROM audit WHERE id = 3", 4 },
+		{ "UPDATE audit SET id = -2 WHERE id = 2;"
+		    "UPDATE audit SET id = 2 WHERE id = 3;"
+		    "UPDATE audit SET id = 3 WHERE id = -2", 2 },
+	};
+	int64_t			 bad;
+	size_t			 i;
+
+	for (i = 0; i < nitems(t); i++) {
+		assert_non_null(fresh(f, NULL));
+		audit_events(f, 5);
+		tamper(f, t[i].sql);
+		bad = 0;
+		assert_int_equal(store_audit_verify(f->st, &bad), 1);
+		assert_int_equal(bad, t[i].bad);
+	}
+}
+
+static void
+test_audit_tip(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 bad = 0;
+
+	/* empty: intact, with or without a tip */
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	audit_events(f, 3);
+	/* tip removed */
+	tamper(f, "DELETE FROM audit_tip");
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	assert_int_equal(bad, 4);
+	/* a forged tip (no key): last event deleted, tip moved back */
+	assert_non_null(reopen(f, NULL));
+	tamper(f, "DELETE FROM audit WHERE id = 3;"
+	    "INSERT INTO audit_tip (id, last_id, last_hmac, tip_mac) "
+	    "SELECT 1, id, hmac, hmac FROM audit WHERE id = 2");
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	assert_int_equal(bad, 3);
+	/* unsealed (NULL) tips are only accepted by the upgrade */
+	tamper(f, "UPDATE audit_tip SET tip_mac = NULL");
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	/* everything deleted, tip left: broken at 1 */
+	tamper(f, "DELETE FROM audit");
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	assert_int_equal(bad, 1);
+}
+
+static void
+test_upgrade_v2_seals_tip(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { .max_version = 2 };
+	int64_t			 bad;
+
+	assert_non_null(fresh(f, &o));
+	assert_int_equal(store_version(f->st), 2);
+	assert_int_equal(store_audit(f->st, 0, "test", "a", NULL, T0), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "b", NULL, T0), 0);
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip "
+	    "WHERE tip_mac IS NOT NULL"), 2);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "c", NULL, T0), 0);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	tamper(f, "DELETE FROM audit WHERE id = 3");
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	assert_int_equal(bad, 3);
+}
+
+static void
+test_units(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_unit	 u, list[4];
+	int			 n;
+
+	assert_int_equal(store_unit_add(f->st, "cgj", "城管局", "0762-1", T0),
+	    0);
+	assert_int_equal(store_unit_add(f->st, "cgj", "别的", NULL, T0), 1);
+	assert_int_equal(store_unit_add(f->st, "a b", "x", NULL, T0), -1);
+	assert_int_equal(store_unit_add(f->st, "", "x", NULL, T0), -1);
+	assert_int_equal(store_unit_add(f->st, "hbj", "", NULL, T0), -1);
+	assert_int_equal(store_unit_add(f->st, "hbj", "环保局", NULL, T0), 0);
+	assert_int_equal(store_unit_get(f->st, "cgj", &u), 1);
+	assert_string_equal(u.name, "城管局");
+	assert_string_equal(u.contact, "0762-1");
+	store_unit_clear(&u);
+	assert_int_equal(store_unit_get(f->st, "nope", &u), 0);
+	assert_int_equal(n = store_unit_list(f->st, list, 4, 0), 2);
+	assert_string_equal(list[0].code, "cgj");
+	assert_null(list[1].contact);
+	while (n > 0)
+		store_unit_clear(&list[--n]);
+	assert_int_equal(store_unit_list(f->st, list, 4, 2), 0);
+}
+
 int
 main(void)
 {
@@ -900,6 +1056,13 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_plaintext_number,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tip, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_v2_seals_tip,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
 	};
 
 	log_init(LOG_TO_STDERR, LOG_L_WARN, "test_store");
