@@ -7,13 +7,21 @@
 #ifndef HOTLINED_MO_H
 #define HOTLINED_MO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
 struct hotlined_conf;
 
-/* Set up with the store and the configuration (both borrowed). */
-void	 mo_init(struct store *, const struct hotlined_conf *);
+/*
+ * Set up with the store and the configuration (both borrowed): load the
+ * rules, the calendar and the templates, and register their SIGHUP
+ * reloads.  0, or -1 with a reason in err.
+ */
+int	 mo_init(struct store *, const struct hotlined_conf *, char *err,
+	    size_t errlen);
+/* Free what mo_init() loaded. */
+void	 mo_free(void);
 /*
  * Process inbound group (a whole text, or what arrived of it when
  * timed_out) inside the caller's message savepoint.  0, or -1 when a write

@@ -148,60 +148,57 @@ smsc_receipt_state(enum dlr_state st)
 }
 
 int
-smsc_submit_build(struct smsc_submit *sub, const char *from, const char *to,
-    const char *text, enum udh_mode mode, uint16_t ref, size_t max_parts,
-    int want_receipt, uint8_t *buf, size_t bufsz)
+smsc_split(const char *text, enum udh_mode mode, uint16_t ref,
+    size_t max_parts, uint8_t *buf, size_t bufsz, struct udh_split *split)
 {
-	struct udh_opts		 opts;
-	struct smpp_submit_sm	*s;
-	struct udh_part		*p;
-	size_t			 i;
+	struct udh_opts	opts;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.mode = mode;
 	opts.ref = ref;
 	opts.max_parts = max_parts;
-	if (udh_split(text, strlen(text), &opts, buf, bufsz, &sub->split) != 0)
+	return udh_split(text, strlen(text), &opts, buf, bufsz, split) == 0 &&
+	    split->nparts > 0 ? 0 : -1;
+}
+
+int
+smsc_part_pdu(const struct udh_split *split, const uint8_t *buf, size_t i,
+    const char *from, const char *to, enum udh_mode mode, int want_receipt,
+    struct smpp_pdu *pdu)
+{
+	const struct udh_part	*p = &split->part[i];
+	struct smpp_submit_sm	*s;
+
+	if (i >= split->nparts)
 		return -1;
-	sub->nparts = sub->split.nparts;
-	for (i = 0; i < sub->nparts; i++) {
-		p = &sub->split.part[i];
-		smpp_pdu_init(&sub->pdu[i], SMPP_submit_sm, 0);
-		s = &sub->pdu[i].u.submit_sm;
-		s->source_addr_ton = 0;
-		s->source_addr_npi = 0;
-		if (strlcpy(s->source_addr, from, sizeof(s->source_addr)) >=
-		    sizeof(s->source_addr))
+	smpp_pdu_init(pdu, SMPP_submit_sm, 0);
+	s = &pdu->u.submit_sm;
+	if (strlcpy(s->source_addr, from, sizeof(s->source_addr)) >=
+	    sizeof(s->source_addr) ||
+	    strlcpy(s->destination_addr, to, sizeof(s->destination_addr)) >=
+	    sizeof(s->destination_addr))
+		return -1;
+	/* TON/NPI 0 (unknown): the SMSC decides, as Kannel's default */
+	s->esm_class = split->udhi ? UDH_ESM_UDHI : 0;
+	s->registered_delivery = want_receipt ? 1 : 0;
+	s->data_coding = (uint8_t)split->data_coding;
+	if (mode == UDH_MODE_PAYLOAD) {
+		if (smpp_tlv_add(pdu, SMPP_TLV_message_payload, buf + p->off,
+		    (uint16_t)p->len) == -1)
 			return -1;
-		/* TON/NPI 0 (unknown): the SMSC decides, as Kannel's default */
-		s->dest_addr_ton = 0;
-		s->dest_addr_npi = 0;
-		if (strlcpy(s->destination_addr, to,
-		    sizeof(s->destination_addr)) >= sizeof(s->destination_addr))
+	} else {
+		if (p->len > SMPP_SM_MAX)
 			return -1;
-		s->esm_class = sub->split.udhi ? UDH_ESM_UDHI : 0;
-		s->registered_delivery = want_receipt ? 1 : 0;
-		s->data_coding = (uint8_t)sub->split.data_coding;
-		if (mode == UDH_MODE_PAYLOAD) {
-			s->sm_length = 0;
-			s->short_message = NULL;
-			if (smpp_tlv_add(&sub->pdu[i], SMPP_TLV_message_payload,
-			    buf + p->off, (uint16_t)p->len) == -1)
-				return -1;
-		} else {
-			if (p->len > SMPP_SM_MAX)
-				return -1;
-			s->sm_length = (uint8_t)p->len;
-			s->short_message = buf + p->off;
-		}
-		if (sub->split.sar &&
-		    (smpp_tlv_add_int(&sub->pdu[i], SMPP_TLV_sar_msg_ref_num,
-		    sub->split.sar_msg_ref_num) == -1 ||
-		    smpp_tlv_add_int(&sub->pdu[i], SMPP_TLV_sar_total_segments,
-		    sub->split.sar_total_segments) == -1 ||
-		    smpp_tlv_add_int(&sub->pdu[i], SMPP_TLV_sar_segment_seqnum,
-		    p->sar_segment_seqnum) == -1))
-			return -1;
+		s->sm_length = (uint8_t)p->len;
+		s->short_message = buf + p->off;
 	}
+	if (split->sar &&
+	    (smpp_tlv_add_int(pdu, SMPP_TLV_sar_msg_ref_num,
+	    split->sar_msg_ref_num) == -1 ||
+	    smpp_tlv_add_int(pdu, SMPP_TLV_sar_total_segments,
+	    split->sar_total_segments) == -1 ||
+	    smpp_tlv_add_int(pdu, SMPP_TLV_sar_segment_seqnum,
+	    p->sar_segment_seqnum) == -1))
+		return -1;
 	return 0;
 }

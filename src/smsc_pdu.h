@@ -44,20 +44,16 @@ void	 smsc_mo_read(const struct smpp_pdu *, const char *bearer,
 /* Map a receipt's state onto the outbox's (store.h enum store_receipt). */
 int	 smsc_receipt_state(enum dlr_state);
 
-/* The submit_sm PDUs of one SMS; short_message points into buf. */
-struct smsc_submit {
-	struct udh_split	 split;
-	size_t			 nparts;
-	struct smpp_pdu		 pdu[UDH_MAX_PARTS];
-};
-
 /*
- * Write text from -> to as submit_sm PDUs into sub (buf holds the encoded
- * parts: at least UDH_MAX_PARTS * 160 bytes); mode and ref as udh.h says,
- * max_parts 0 for no limit.  0, or -1 when the text cannot be encoded.
+ * Split text for sending (udh.h modes; ref varies per recipient; max_parts
+ * 0 for no limit) into buf, which needs bufsz >= 160 octets a part.
+ * 0, or -1 when the text cannot be encoded.
  */
-int	 smsc_submit_build(struct smsc_submit *, const char *from,
-	    const char *to, const char *text, enum udh_mode, uint16_t ref,
-	    size_t max_parts, int want_receipt, uint8_t *buf, size_t bufsz);
+int	 smsc_split(const char *text, enum udh_mode, uint16_t ref,
+	    size_t max_parts, uint8_t *buf, size_t bufsz, struct udh_split *);
+/* Part i (0-based) of a split as a submit_sm from -> to; 0 or -1. */
+int	 smsc_part_pdu(const struct udh_split *, const uint8_t *buf, size_t i,
+	    const char *from, const char *to, enum udh_mode, int want_receipt,
+	    struct smpp_pdu *);
 
 #endif /* HOTLINED_SMSC_PDU_H */

@@ -91,3 +91,39 @@ t_done() {
 	[ "$T_FAILED" -eq 0 ]
 	exit $?
 }
+
+# hotlined_conf DIR SMPP_PORT [EXTRA]: a configuration for tests in DIR
+# (database, keys, pid and log inside it), bound to smscsim on SMPP_PORT;
+# EXTRA lines are appended (e.g. "max-new-cases-per-hour 0").
+hotlined_conf() {
+	mkdir -p "$1"
+	cat >"$1/hotlined.conf" <<CONF
+database $1/hotlined.db
+key-file $1/hotlined.key
+pid-file $1/hotlined.pid
+log-file $1/hotlined.log
+templates $top_srcdir/templates
+rules $top_srcdir/etc/hotlined.rules
+calendar $top_srcdir/etc/hotlined.calendar
+group-commit-delay 2ms
+${3:-}
+smsc sim {
+	host 127.0.0.1
+	port $2
+	system-id hotline
+	password secret
+	enquire-interval 5s
+	response-timeout 3s
+	reconnect-min 100ms
+	reconnect-max 1s
+	window 50
+	throughput 0
+}
+CONF
+}
+
+# sql DB QUERY: one query against a test database (sqlite3 CLI).
+sql() { sqlite3 -batch -noheader "$1" "$2" 2>/dev/null; }
+
+# records_with FILE REGEX: how many smscsim JSON records match.
+records_with() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }

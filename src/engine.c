@@ -1,0 +1,121 @@
+/*
+ * engine: the daemon's rooms, started in dependency order with their hooks.
+ * The store opens first and closes last; SMSC sessions start last, once
+ * everything a received text needs is in place, and unbind first.
+ */
+#include "hotlined.h"
+
+#include <event2/event.h>
+
+#include "commit.h"
+#include "crypto.h"
+#include "engine.h"
+#include "inbound.h"
+#include "mo.h"
+#include "outbox.h"
+#include "smsc.h"
+#include "store.h"
+
+#define ENGINE_BATCH_MAX	512	/* messages per group commit at most */
+#define ENGINE_DEDUPE_MS	(10 * 60 * 1000)
+
+static void	engine_exit(void *);
+static int	engine_shutdown(void *);
+static void	engine_smsc_closed(void *);
+
+static struct crypto	*crypto;
+static struct store	*store;
+static int		 smsc_stopped;
+
+struct store *
+engine_store(void)
+{
+	return store;
+}
+
+int
+engine_start(struct event_base *base, const struct hotlined_conf *conf,
+    char *err, size_t errlen)
+{
+	struct store_opts	opts;
+	char			why[512];
+	int			n;
+
+	if ((crypto = crypto_open(conf->key_file, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "key file %s: %s", conf->key_file, why);
+		return -1;
+	}
+	memset(&opts, 0, sizeof(opts));
+	opts.case_prefix = conf->case_prefix;
+	/*
+	 * An SMSC resends within seconds to minutes; a citizen who sends the
+	 * very same text again after ten minutes means it again.
+	 */
+	opts.dedupe_window = ENGINE_DEDUPE_MS;
+	if ((store = store_open(conf->database, crypto, &opts, why,
+	    sizeof(why))) == NULL) {
+		snprintf(err, errlen, "database %s: %s", conf->database, why);
+		return -1;
+	}
+	hotlined_on_exit("store", engine_exit, NULL);
+	if (mo_init(store, conf, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	commit_init(base, store, conf->group_commit_delay, ENGINE_BATCH_MAX);
+	inbound_init(base, store, conf->concat_timeout);
+	outbox_init(base, store, 0);
+	if ((n = store_outbox_reset_inflight(store)) > 0)
+		log_info("outbox %d messages in flight at the last stop go out "
+		    "again", n);
+	if (smsc_start(base, conf) == -1) {
+		snprintf(err, errlen, "cannot set up the SMSC sessions");
+		return -1;
+	}
+	hotlined_on_shutdown("smsc", engine_shutdown, NULL);
+	inbound_sweep();	/* texts a crash left between store and intake */
+	outbox_kick();
+	return 0;
+}
+
+static void
+engine_smsc_closed(void *arg)
+{
+	smsc_stopped = 1;
+	hotlined_shutdown_done("smsc");
+}
+
+/*
+ * Answer what is committed-to-be first (deliver_sm_resp after the last
+ * commit), then unbind every session; the loop ends once they are closed.
+ */
+static int
+engine_shutdown(void *arg)
+{
+	commit_flush();
+	smsc_stopped = 0;
+	smsc_stop(engine_smsc_closed, NULL);
+	return smsc_stopped ? 0 : 1;
+}
+
+/* After the loop: commit what is pending, then close the store. */
+static void
+engine_exit(void *arg)
+{
+	uint64_t	committed, failed;
+	size_t		largest;
+
+	commit_stats(&committed, &failed, &largest);
+	commit_shutdown();
+	outbox_shutdown();
+	inbound_shutdown();
+	smsc_free();
+	mo_free();
+	store_close(store);
+	crypto_free(crypto);
+	store = NULL;
+	crypto = NULL;
+	log_info("engine stopped batches=%llu failed=%llu largest=%zu",
+	    (unsigned long long)committed, (unsigned long long)failed,
+	    largest);
+}

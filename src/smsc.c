@@ -1,0 +1,481 @@
+/*
+ * smsc: direct SMPP bearers.  A deliver_sm becomes an inbound part (answered
+ * only after its commit) or a delivery receipt; an outbox job becomes one
+ * submit_sm per part, sent as the session's window and throttle allow, and
+ * reported back to the outbox once every part has an answer.
+ */
+#include "hotlined.h"
+
+#include <event2/event.h>
+
+#include "dlr.h"
+#include "gsm7.h"
+#include "inbound.h"
+#include "outbox.h"
+#include "smpp_log.h"
+#include "smpp_session.h"
+#include "smsc.h"
+#include "smsc_pdu.h"
+#include "store.h"
+#include "udh.h"
+
+#define SMSC_MAX_PARTS	16		/* parts of one outgoing SMS */
+
+struct smsc;
+
+/* One outbox row on its way out. */
+struct smsc_job {
+	struct smsc		*sc;
+	int64_t			 id;
+	char			 from[24];
+	char			 to[24];
+	struct udh_split	 split;
+	uint8_t			 buf[SMSC_MAX_PARTS * 160];
+	size_t			 next;		/* next part to submit */
+	size_t			 answered;
+	int			 failed;	/* 0, or 1 temporary, 2 permanent */
+	char			 error[64];
+	char			 msgid[SMSC_MAX_PARTS][DLR_KEY_MAX];
+	struct smsc_job		*fifo_next;	/* parts still to send */
+};
+
+/* A received PDU waiting for its commit before it is answered. */
+struct smsc_pending {
+	struct smsc		*sc;
+	struct smpp_session	*s;
+	uint64_t		 gen;		/* the bind it came on */
+	uint32_t		 command_id;
+	uint32_t		 seq;
+};
+
+struct smsc {
+	const struct conf_smsc	*conf;		/* borrowed */
+	struct smpp_session	*tx;		/* sends (the transceiver) */
+	struct smpp_session	*rx;		/* receives (== tx for trx) */
+	int			 nsessions;
+	int			 closing;
+	enum dlr_idtype		 idtype;
+	enum udh_mode		 mode;
+	uint32_t		 refcount;	/* concat reference counter */
+	struct smsc_job		*fifo, *fifo_tail;
+};
+
+static void	smsc_log(int, const char *);
+static void	smsc_bound_cb(struct smpp_session *, void *);
+static void	smsc_down_cb(struct smpp_session *, const char *, void *);
+static void	smsc_deliver_cb(struct smpp_session *, const struct smpp_pdu *,
+		    void *);
+static void	smsc_submit_cb(struct smpp_session *, void *, uint32_t,
+		    const char *, void *);
+static void	smsc_writable_cb(struct smpp_session *, void *);
+static void	smsc_answer(void *, int);
+static int	smsc_room(void *);
+static int	smsc_send(void *, const struct outbox_job *);
+static void	smsc_push(struct smsc *);
+static void	smsc_job_end(struct smsc_job *);
+static uint64_t	smsc_gen(struct smpp_session *);
+
+static const struct smpp_session_cb smsc_cb = {
+	smsc_bound_cb, smsc_down_cb, smsc_deliver_cb, smsc_submit_cb,
+	smsc_writable_cb
+};
+static const struct bearer_ops smsc_ops = { smsc_room, smsc_send };
+
+static struct smsc	*smscs;
+static size_t		 nsmscs;
+static void		(*stop_done)(void *);
+static void		*stop_arg;
+static int		 open_sessions;
+
+/* The smpp library's log lines, into ours. */
+static void
+smsc_log(int level, const char *msg)
+{
+	switch (level) {
+	case SMPP_LOG_WARN:
+		log_warnx("%s", msg);
+		break;
+	case SMPP_LOG_INFO:
+		log_info("%s", msg);
+		break;
+	case SMPP_LOG_DEBUG:
+		log_debug("%s", msg);
+		break;
+	default:
+		log_trace("%s", msg);
+		break;
+	}
+}
+
+static uint64_t
+smsc_gen(struct smpp_session *s)
+{
+	struct smpp_session_stats	st;
+
+	smpp_session_stats(s, &st);
+	return st.binds;
+}
+
+int
+smsc_start(struct event_base *base, const struct hotlined_conf *conf)
+{
+	struct smpp_session_conf	 sc;
+	const struct conf_smsc		*c;
+	struct smsc			*m;
+	size_t				 i;
+	static const enum dlr_idtype	 idtypes[] = {
+		[CONF_MSGID_AUTO] = DLR_ID_AUTO,
+		[CONF_MSGID_STRING] = DLR_ID_STRING,
+		[CONF_MSGID_DEC_DEC] = DLR_ID_DEC,
+		[CONF_MSGID_HEX_DEC] = DLR_ID_HEX_DEC,
+		[CONF_MSGID_DEC_HEX] = DLR_ID_DEC_HEX,
+		[CONF_MSGID_HEX_HEX] = DLR_ID_HEX,
+	};
+	static const enum udh_mode	 modes[] = {
+		[CONF_CONCAT_UDH8] = UDH_MODE_UDH8,
+		[CONF_CONCAT_UDH16] = UDH_MODE_UDH16,
+		[CONF_CONCAT_SAR] = UDH_MODE_SAR,
+		[CONF_CONCAT_PAYLOAD] = UDH_MODE_PAYLOAD,
+	};
+
+	smpp_set_log(smsc_log);
+	if (conf->nsmsc == 0)
+		return 0;
+	smscs = xcalloc(conf->nsmsc, sizeof(*smscs));
+	nsmscs = conf->nsmsc;
+	for (i = 0; i < conf->nsmsc; i++) {
+		c = &conf->smsc[i];
+		m = &smscs[i];
+		m->conf = c;
+		m->idtype = idtypes[c->msg_id_type];
+		m->mode = modes[c->concat_mode];
+		m->refcount = arc4random();
+		memset(&sc, 0, sizeof(sc));
+		sc.name = c->name;
+		sc.host = c->host;
+		sc.port = c->port;
+		sc.tls = c->tls;
+		sc.tls_ca = c->tls_ca;
+		sc.tls_cert = c->tls_cert;
+		sc.tls_key = c->tls_key;
+		sc.tls_verify_name = c->tls_verify_name;
+		sc.system_id = c->system_id;
+		sc.password = c->password;
+		sc.system_type = c->system_type;
+		sc.addr_ton = (uint8_t)c->addr_ton;
+		sc.addr_npi = (uint8_t)c->addr_npi;
+		sc.address_range = c->address_range;
+		sc.window = c->window;
+		sc.throughput = c->throughput;
+		sc.enquire_ms = c->enquire_interval;
+		sc.response_ms = c->response_timeout;
+		sc.bind_ms = c->bind_timeout;
+		sc.reconnect_min_ms = c->reconnect_min;
+		sc.reconnect_max_ms = c->reconnect_max;
+		sc.max_pdu = c->max_pdu_size;
+		sc.bind_type = c->bind_mode == CONF_BIND_TX_RX ? SMPP_BIND_TX :
+		    SMPP_BIND_TRX;
+		if ((m->tx = smpp_session_new(base, &sc, &smsc_cb, m)) == NULL) {
+			log_warnx("smsc %s cannot be set up (TLS files?)",
+			    c->name);
+			return -1;
+		}
+		m->rx = m->tx;
+		m->nsessions = 1;
+		if (c->bind_mode == CONF_BIND_TX_RX) {
+			sc.bind_type = SMPP_BIND_RX;
+			if ((m->rx = smpp_session_new(base, &sc, &smsc_cb,
+			    m)) == NULL)
+				return -1;
+			m->nsessions = 2;
+		}
+		outbox_add_bearer(c->name, &smsc_ops, m);
+		smpp_session_start(m->tx);
+		if (m->rx != m->tx)
+			smpp_session_start(m->rx);
+		log_info("smsc %s connecting host=%s port=%d%s mode=%s window=%d "
+		    "throughput=%d", c->name, c->host, c->port,
+		    c->tls ? " tls" : "", m->nsessions == 2 ? "tx+rx" : "trx",
+		    c->window, c->throughput);
+	}
+	return 0;
+}
+
+int
+smsc_bound(void)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < nsmscs; i++)
+		if (smscs[i].tx != NULL &&
+		    smpp_session_state(smscs[i].tx) == SMPP_S_BOUND)
+			n++;
+	return n;
+}
+
+static void
+smsc_closed(struct smpp_session *s, void *arg)
+{
+	if (--open_sessions == 0 && stop_done != NULL)
+		stop_done(stop_arg);
+}
+
+void
+smsc_stop(void (*done)(void *), void *arg)
+{
+	size_t	i;
+
+	stop_done = done;
+	stop_arg = arg;
+	open_sessions = 0;
+	for (i = 0; i < nsmscs; i++)
+		open_sessions += smscs[i].nsessions;
+	if (open_sessions == 0) {
+		if (done != NULL)
+			done(arg);
+		return;
+	}
+	for (i = 0; i < nsmscs; i++) {
+		smscs[i].closing = 1;
+		smpp_session_close(smscs[i].tx, smsc_closed, NULL);
+		if (smscs[i].rx != smscs[i].tx)
+			smpp_session_close(smscs[i].rx, smsc_closed, NULL);
+	}
+}
+
+void
+smsc_free(void)
+{
+	struct smsc_job	*j;
+	size_t		 i;
+
+	for (i = 0; i < nsmscs; i++) {
+		while ((j = smscs[i].fifo) != NULL) {
+			smscs[i].fifo = j->fifo_next;
+			free(j);
+		}
+		if (smscs[i].rx != smscs[i].tx)
+			smpp_session_free(smscs[i].rx);
+		smpp_session_free(smscs[i].tx);
+	}
+	free(smscs);
+	smscs = NULL;
+	nsmscs = 0;
+}
+
+static void
+smsc_bound_cb(struct smpp_session *s, void *arg)
+{
+	outbox_kick();
+}
+
+static void
+smsc_down_cb(struct smpp_session *s, const char *reason, void *arg)
+{
+}
+
+static void
+smsc_writable_cb(struct smpp_session *s, void *arg)
+{
+	struct smsc	*m = arg;
+
+	smsc_push(m);
+	if (m->fifo == NULL)
+		outbox_kick();
+}
+
+/* Answer a received PDU once the batch holding it has ended. */
+static void
+smsc_answer(void *arg, int ok)
+{
+	struct smsc_pending	*p = arg;
+
+	/* on a new bind the old sequence numbers mean nothing: it resends */
+	if (smpp_session_state(p->s) == SMPP_S_BOUND && smsc_gen(p->s) == p->gen)
+		smpp_session_respond(p->s, p->command_id, p->seq,
+		    ok ? ESME_ROK : ESME_RX_T_APPN);
+	free(p);
+}
+
+static void
+smsc_deliver_cb(struct smpp_session *s, const struct smpp_pdu *pdu, void *arg)
+{
+	struct smsc		*m = arg;
+	struct smsc_pending	*p;
+	struct smsc_mo		 mo;
+	char			 keys[2][DLR_KEY_MAX];
+	char			 err[16];
+	int			 nkeys;
+	static char		 text[SMSC_TEXT_MAX];
+
+	p = xcalloc(1, sizeof(*p));
+	p->sc = m;
+	p->s = s;
+	p->gen = smsc_gen(s);
+	p->command_id = pdu->command_id;
+	p->seq = pdu->sequence_number;
+
+	smsc_mo_read(pdu, m->conf->name, &mo, text, sizeof(text));
+	switch (mo.kind) {
+	case SMSC_MO_TEXT:
+		inbound_receive(&mo.msg, smsc_answer, p);
+		return;
+	case SMSC_MO_RECEIPT:
+		nkeys = dlr_key_receipt(mo.dlr.id, m->idtype, keys);
+		if (nkeys <= 0) {
+			log_warnx("smsc %s receipt with unusable id, ignored",
+			    m->conf->name);
+			smsc_answer(p, 1);
+			return;
+		}
+		if (mo.dlr.err >= 0)
+			snprintf(err, sizeof(err), "%03d", mo.dlr.err);
+		else
+			err[0] = '\0';
+		outbox_receipt(m->conf->name, keys[0], nkeys > 1 ? keys[1] :
+		    NULL, smsc_receipt_state(mo.dlr.state),
+		    mo.dlr.stat[0] ? mo.dlr.stat : dlr_strstate(mo.dlr.state),
+		    err, smsc_answer, p);
+		return;
+	case SMSC_MO_BAD:
+		log_warnx("smsc %s unusable deliver_sm status=%s",
+		    m->conf->name, smpp_strstatus(mo.status));
+		smpp_session_respond(s, pdu->command_id, pdu->sequence_number,
+		    mo.status);
+		free(p);
+		return;
+	}
+}
+
+/* Room for new jobs: none while an earlier job still has parts to send. */
+static int
+smsc_room(void *ctx)
+{
+	struct smsc	*m = ctx;
+
+	if (m->fifo != NULL || m->closing)
+		return 0;
+	return smpp_session_room(m->tx);
+}
+
+static int
+smsc_send(void *ctx, const struct outbox_job *oj)
+{
+	struct smsc	*m = ctx;
+	struct smsc_job	*j;
+	uint16_t	 ref;
+
+	j = xcalloc(1, sizeof(*j));
+	j->sc = m;
+	j->id = oj->id;
+	if (strlcpy(j->from, oj->from, sizeof(j->from)) >= sizeof(j->from) ||
+	    strlcpy(j->to, oj->to, sizeof(j->to)) >= sizeof(j->to)) {
+		free(j);
+		outbox_failed(oj->id, 0, "address too long");
+		return 0;
+	}
+	/* a new reference for every long message to a recipient */
+	ref = udh_ref(oj->to, m->refcount++, m->mode);
+	if (smsc_split(oj->text, m->mode, ref, SMSC_MAX_PARTS, j->buf,
+	    sizeof(j->buf), &j->split) == -1) {
+		free(j);
+		outbox_failed(oj->id, 0, "text cannot be encoded");
+		return 0;
+	}
+	if (j->split.cut > 0)
+		log_warnx("smsc %s outbox id=%lld cut=%zu characters beyond %d "
+		    "parts", m->conf->name, (long long)oj->id, j->split.cut,
+		    SMSC_MAX_PARTS);
+	if (m->fifo_tail != NULL)
+		m->fifo_tail->fifo_next = j;
+	else
+		m->fifo = j;
+	m->fifo_tail = j;
+	smsc_push(m);
+	return 0;
+}
+
+/* Submit the waiting parts, oldest job first, while the session has room. */
+static void
+smsc_push(struct smsc *m)
+{
+	struct smsc_job	*j;
+	struct smpp_pdu	 pdu;
+
+	while ((j = m->fifo) != NULL) {
+		while (j->next < j->split.nparts) {
+			if (smpp_session_room(m->tx) <= 0)
+				return;
+			if (smsc_part_pdu(&j->split, j->buf, j->next, j->from,
+			    j->to, m->mode, 1, &pdu) == -1 ||
+			    smpp_session_submit(m->tx, &pdu, j) == -1) {
+				/* cannot build it, or lost room: end here */
+				if (j->failed == 0) {
+					j->failed = 1;
+					strlcpy(j->error, "submit failed",
+					    sizeof(j->error));
+				}
+				j->answered += j->split.nparts - j->next;
+				j->next = j->split.nparts;
+				break;
+			}
+			j->next++;
+		}
+		m->fifo = j->fifo_next;
+		if (m->fifo == NULL)
+			m->fifo_tail = NULL;
+		j->fifo_next = NULL;
+		if (j->answered == j->split.nparts)
+			smsc_job_end(j);
+	}
+}
+
+/* Every part has answered: tell the outbox, free the job. */
+static void
+smsc_job_end(struct smsc_job *j)
+{
+	const char	*ids[SMSC_MAX_PARTS];
+	size_t		 i;
+
+	if (j->failed)
+		outbox_failed(j->id, j->failed == 1, j->error);
+	else {
+		for (i = 0; i < j->split.nparts; i++)
+			ids[i] = j->msgid[i];
+		outbox_sent(j->id, j->sc->conf->name, ids,
+		    (int)j->split.nparts);
+	}
+	free(j);
+}
+
+static void
+smsc_submit_cb(struct smpp_session *s, void *cookie, uint32_t status,
+    const char *message_id, void *arg)
+{
+	struct smsc_job	*j = cookie;
+	size_t		 part;
+
+	part = j->answered++;
+	if (status == ESME_ROK && message_id != NULL && part < SMSC_MAX_PARTS) {
+		/* parts answer in any order; ids are kept in answer order */
+		if (dlr_key_submit(message_id, j->sc->idtype, j->msgid[part],
+		    sizeof(j->msgid[part])) == -1)
+			strlcpy(j->msgid[part], message_id,
+			    sizeof(j->msgid[part]));
+	} else if (status != ESME_ROK && j->failed != 2) {
+		int	temporary = status == SMPP_SESSION_TIMEOUT ||
+		    status == SMPP_SESSION_DOWN ||
+		    smpp_status_is_temporary(status);
+
+		j->failed = temporary ? 1 : 2;
+		snprintf(j->error, sizeof(j->error), "%s",
+		    status == SMPP_SESSION_TIMEOUT ? "timeout" :
+		    status == SMPP_SESSION_DOWN ? "link down" :
+		    smpp_strstatus(status));
+	}
+	/* a job still in the fifo ends when smsc_push() has sent it all */
+	if (j->answered == j->split.nparts && j->next == j->split.nparts &&
+	    j->sc->fifo != j)
+		smsc_job_end(j);
+}
