@@ -216,7 +216,7 @@ cal_date_add(int date, int n)
 int
 cal_has_year(const struct calendar *cal, int year)
 {
-	if (cal == NULL)
+	if (cal == NULL || cal->nyears == 0)
 		return 0;
 	return bsearch(&year, cal->years, cal->nyears, sizeof(int),
 	    cal_int_cmp) != NULL;
@@ -647,8 +647,12 @@ cal_finish(struct cal_parse *p)
 	size_t		 i, j;
 	char		 buf[CAL_DATE_LEN];
 
-	qsort(cal->years, cal->nyears, sizeof(int), cal_int_cmp);
-	qsort(cal->days, cal->ndays, sizeof(*cal->days), cal_day_cmp);
+	/* qsort() and bsearch() take no NULL array, even of 0 elements */
+	if (cal->nyears > 0)
+		qsort(cal->years, cal->nyears, sizeof(int), cal_int_cmp);
+	if (cal->ndays > 0)
+		qsort(cal->days, cal->ndays, sizeof(*cal->days),
+		    cal_day_cmp);
 	for (i = 0, j = 0; i < cal->ndays; i++) {
 		d = &cal->days[i];
 		if (!cal_has_year(cal, d->date / 10000)) {
