@@ -43,6 +43,7 @@ smsc demo {
 	reconnect-max 2s
 }
 CONF
+chmod 600 "$tmp/hotlined.conf"	# it holds the SMSC password
 
 if [ "$mode" = "-i" ]; then
 	mkfifo "$tmp/mo"

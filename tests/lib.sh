@@ -117,9 +117,10 @@ smsc sim {
 	reconnect-min 100ms
 	reconnect-max 1s
 	window 50
-	throughput 0
+	throughput 10000
 }
 CONF
+	chmod 600 "$1/hotlined.conf"	# it holds the SMSC password
 }
 
 # sql DB QUERY: one query against a test database (sqlite3 CLI).
