@@ -32,8 +32,11 @@
 #define SF_INLOOP	0x02	/* inside the read callback */
 #define SF_FREE		0x04	/* free when the read callback returns */
 
+#define SF_UNBOUND	0x08	/* unbind_resp came while submits were out */
+
 #define THROTTLE_MIN_MS	1000	/* first pause after ESME_RTHROTTLED */
 #define THROTTLE_MAX_MS	30000
+#define DPEND_MAX	65536	/* unanswered deliver_sm kept per link */
 
 struct inflight {
 	uint32_t	 seq;		/* 0: free slot */
@@ -64,6 +67,9 @@ struct smpp_session {
 	int64_t			 tokens_at;
 	int64_t			 paused_until;	/* after THROTTLED */
 	int64_t			 pause_ms;
+	int64_t			 bound_at;	/* monotonic ms */
+	uint32_t		*dpend;		/* unanswered deliver_sm seqs */
+	size_t			 ndpend, dpendcap;
 	void			(*closed)(struct smpp_session *, void *);
 	void			*closed_arg;
 	struct smpp_session_stats stats;
@@ -81,6 +87,10 @@ static void	smpp_send_simple(struct smpp_session *, uint32_t, uint32_t,
 static void	smpp_dispatch(struct smpp_session *, const uint8_t *, size_t);
 static void	smpp_resp(struct smpp_session *, const struct smpp_pdu *);
 static void	smpp_fail_window(struct smpp_session *, uint32_t);
+static int	smpp_dpend_add(struct smpp_session *, uint32_t);
+static int	smpp_dpend_del(struct smpp_session *, uint32_t);
+static void	smpp_flush(struct smpp_session *);
+static double	smpp_bucket(const struct smpp_session *);
 static void	smpp_readcb(struct bufferevent *, void *);
 static void	smpp_eventcb(struct bufferevent *, short, void *);
 static void	smpp_timercb(evutil_socket_t, short, void *);
@@ -193,6 +203,7 @@ smpp_session_free(struct smpp_session *s)
 	free((char *)s->conf.address_range);
 	free(s->win);
 	free(s->rxbuf);
+	free(s->dpend);
 	free(s);
 }
 
@@ -296,10 +307,9 @@ smpp_enter(struct smpp_session *s, enum smpp_state st)
 		smpp_send(s, &pdu);
 		break;
 	case SMPP_S_BOUND:
-		s->attempt = 0;
 		s->stats.binds++;
-		s->last_rx = now_ms();
-		s->tokens = s->conf.throughput > 0 ? s->conf.throughput : 0;
+		s->last_rx = s->bound_at = now_ms();
+		s->tokens = s->conf.throughput > 0 ? 1.0 : 0;
 		s->tokens_at = now_ms();
 		s->paused_until = 0;
 		s->pause_ms = 0;
@@ -313,8 +323,9 @@ smpp_enter(struct smpp_session *s, enum smpp_state st)
 			s->cb.writable(s, s->arg);
 		break;
 	case SMPP_S_UNBINDING:
+		s->flags &= ~SF_UNBOUND;
 		smpp_send_simple(s, SMPP_unbind, 0, ESME_ROK);
-		s->phase_deadline = now_ms() + 2000;
+		s->phase_deadline = now_ms() + s->conf.response_ms;
 		smpp_arm(s, 100);
 		break;
 	default:
@@ -436,18 +447,26 @@ smpp_drop(struct smpp_session *s, const char *reason)
 {
 	int	was_bound = s->state == SMPP_S_BOUND ||
 		    s->state == SMPP_S_UNBINDING;
+	int	was_up = s->bev != NULL;
 
 	if (s->bev != NULL) {
+		smpp_flush(s);	/* an unbind_resp or generic_nack */
 		bufferevent_free(s->bev);
 		s->bev = NULL;
 	}
 	s->enquire_seq = 0;
+	s->ndpend = 0;
+	s->flags &= ~SF_UNBOUND;
 	evtimer_del(s->ev_timer);
+	/* a link that fell soon after its bind keeps backing off */
+	if (was_bound && now_ms() - s->bound_at >= s->conf.reconnect_max_ms)
+		s->attempt = 0;
+	s->state = SMPP_S_IDLE;		/* no room during the callbacks */
 	smpp_log(was_bound && !(s->flags & SF_CLOSING) ? SMPP_LOG_WARN :
 	    SMPP_LOG_INFO, "smpp disconnected smsc=%s reason=%s", s->conf.name,
 	    reason);
 	smpp_fail_window(s, SMPP_SESSION_DOWN);
-	if (s->cb.down != NULL)
+	if (s->cb.down != NULL && was_up)
 		s->cb.down(s, reason, s->arg);
 	if (s->flags & SF_CLOSING) {
 		s->state = SMPP_S_CLOSED;
@@ -503,6 +522,75 @@ smpp_send_simple(struct smpp_session *s, uint32_t id, uint32_t seq,
 	smpp_send(s, &pdu);
 }
 
+/*
+ * Best effort to put queued output on the wire before the bufferevent is
+ * freed (bufferevent_flush() does nothing for sockets): an unbind_resp or
+ * the generic_nack of a framing error would otherwise never leave.
+ */
+static void
+smpp_flush(struct smpp_session *s)
+{
+	struct evbuffer	*out = bufferevent_get_output(s->bev);
+	evutil_socket_t	 fd = bufferevent_getfd(s->bev);
+
+	if (s->conf.tls || fd == -1 || s->state == SMPP_S_CONNECTING)
+		return;
+	/* the bufferevent keeps its output's front frozen between writes */
+	evbuffer_unfreeze(out, 1);
+	while (evbuffer_get_length(out) > 0)
+		if (evbuffer_write(out, fd) <= 0)
+			break;
+	evbuffer_freeze(out, 1);
+}
+
+/*
+ * Token bucket depth: one submit plus a tenth of a second of sending, so
+ * that no one-second window sees much more than throughput submits (a full
+ * second's burst would double it) and a late tick loses no tokens.  A new
+ * bind starts with one token.
+ */
+static double
+smpp_bucket(const struct smpp_session *s)
+{
+	if (s->conf.throughput <= 0)
+		return 0;
+	return 1.0 + s->conf.throughput / 10.0;
+}
+
+/* Remember an unanswered deliver_sm of this link; 0, or -1 if too many. */
+static int
+smpp_dpend_add(struct smpp_session *s, uint32_t seq)
+{
+	uint32_t	*p;
+	size_t		 n;
+
+	if (s->ndpend == s->dpendcap) {
+		if (s->dpendcap >= DPEND_MAX)
+			return -1;
+		n = s->dpendcap ? s->dpendcap * 2 : 16;
+		if ((p = realloc(s->dpend, n * sizeof(*p))) == NULL)
+			return -1;
+		s->dpend = p;
+		s->dpendcap = n;
+	}
+	s->dpend[s->ndpend++] = seq;
+	return 0;
+}
+
+/* Forget an answered deliver_sm; 0, or -1 if this link never had it. */
+static int
+smpp_dpend_del(struct smpp_session *s, uint32_t seq)
+{
+	size_t	i;
+
+	for (i = 0; i < s->ndpend; i++)
+		if (s->dpend[i] == seq) {
+			s->dpend[i] = s->dpend[--s->ndpend];
+			return 0;
+		}
+	return -1;
+}
+
 int
 smpp_session_room(struct smpp_session *s)
 {
@@ -519,8 +607,8 @@ smpp_session_room(struct smpp_session *s)
 	if (s->conf.throughput > 0) {
 		s->tokens += (double)(now - s->tokens_at) *
 		    s->conf.throughput / 1000.0;
-		if (s->tokens > s->conf.throughput)
-			s->tokens = s->conf.throughput;
+		if (s->tokens > smpp_bucket(s))
+			s->tokens = smpp_bucket(s);
 		s->tokens_at = now;
 		if ((int)s->tokens < room)
 			room = (int)s->tokens;
@@ -563,6 +651,16 @@ smpp_session_respond(struct smpp_session *s, uint32_t command_id,
 
 	if (s->bev == NULL || s->state == SMPP_S_CLOSED)
 		return;		/* the SMSC will deliver it again */
+	/*
+	 * Only a deliver_sm of this link: after a reconnect the same
+	 * sequence_number names another message, which must not be acked.
+	 */
+	if (smpp_dpend_del(s, seq) == -1) {
+		smpp_log(SMPP_LOG_DEBUG, "smpp smsc=%s stale %s seq=%u not "
+		    "sent", s->conf.name, smpp_strcmd(smpp_cmd_resp(command_id)),
+		    seq);
+		return;
+	}
 	smpp_pdu_init(&pdu, smpp_cmd_resp(command_id), seq);
 	pdu.command_status = status;
 	smpp_send(s, &pdu);
@@ -620,8 +718,12 @@ smpp_resp(struct smpp_session *s, const struct smpp_pdu *pdu)
 			s->enquire_seq = 0;
 		return;
 	case SMPP_unbind_resp:
-		if (s->state == SMPP_S_UNBINDING && s->nwin == 0)
+		if (s->state != SMPP_S_UNBINDING)
+			return;
+		if (s->nwin == 0)
 			smpp_drop(s, "unbound");
+		else
+			s->flags |= SF_UNBOUND;	/* when the window drains */
 		return;
 	default:
 		break;
@@ -660,8 +762,11 @@ smpp_resp(struct smpp_session *s, const struct smpp_pdu *pdu)
 	if (s->cb.submit_done != NULL)
 		s->cb.submit_done(s, w.cookie, pdu->command_status,
 		    pdu->command_status == ESME_ROK ? msgid : NULL, s->arg);
-	if (s->state == SMPP_S_UNBINDING)
+	if (s->state == SMPP_S_UNBINDING) {
+		if ((s->flags & SF_UNBOUND) && s->nwin == 0)
+			smpp_drop(s, "unbound");
 		return;
+	}
 	if (s->cb.writable != NULL && s->state == SMPP_S_BOUND &&
 	    now_ms() >= s->paused_until)
 		s->cb.writable(s, s->arg);
@@ -714,7 +819,10 @@ smpp_dispatch(struct smpp_session *s, const uint8_t *buf, size_t len)
 			break;
 		}
 		s->stats.delivers++;
-		if (s->cb.deliver != NULL)
+		if (smpp_dpend_add(s, pdu.sequence_number) == -1)
+			smpp_send_simple(s, smpp_cmd_resp(pdu.command_id),
+			    pdu.sequence_number, ESME_RX_T_APPN);
+		else if (s->cb.deliver != NULL)
 			s->cb.deliver(s, &pdu, s->arg);
 		else
 			smpp_session_respond(s, pdu.command_id,
@@ -822,8 +930,9 @@ smpp_timercb(evutil_socket_t fd, short ev, void *arg)
 			smpp_arm(s, 100);
 		break;
 	case SMPP_S_UNBINDING:
-		if (now >= s->phase_deadline ||
-		    (s->nwin == 0 && now >= s->phase_deadline - 1000))
+		if ((s->flags & SF_UNBOUND) && s->nwin == 0)
+			smpp_drop(s, "unbound");
+		else if (now >= s->phase_deadline)
 			smpp_drop(s, "unbind-timeout");
 		else {
 			smpp_tick(s);
@@ -833,8 +942,11 @@ smpp_timercb(evutil_socket_t fd, short ev, void *arg)
 		break;
 	case SMPP_S_BOUND:
 		smpp_tick(s);
+		/* with a throughput, tick as often as tokens come (10-100 ms) */
 		if (s->state == SMPP_S_BOUND)
-			smpp_arm(s, 100);
+			smpp_arm(s, s->conf.throughput <= 10 ? 100 :
+			    s->conf.throughput >= 100 ? 10 :
+			    1000 / s->conf.throughput);
 		break;
 	case SMPP_S_CLOSED:
 		break;

@@ -1,0 +1,1157 @@
+/*
+ * Unit tests for smpp_session.c against an in-process SMSC: an
+ * evconnlistener on 127.0.0.1 (port 0) in the same event_base, which the
+ * test drives PDU by PDU (or byte by byte) to check bind, backoff,
+ * enquire_link, the window, timeouts, throttling, late deliver_sm answers,
+ * unbind from both sides, malformed input, framing loss and the throttle.
+ * Every wait is bounded (RUN_UNTIL); nothing sleeps for the clock.
+ */
+#include "compat.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "smpp_log.h"
+#include "smpp_pdu.h"
+#include "smpp_session.h"
+
+#define MAXREC		512
+#define MAXCONN		64
+
+/* One PDU the SMSC received. */
+struct rec {
+	uint32_t	id, status, seq;
+	int		conn;		/* which connection (1-based) */
+	char		system_id[16], password[9];
+	uint8_t		interface_version;
+	int64_t		at;		/* monotonic ms */
+};
+
+/* The SMSC side: one connection at a time, answers per the switches. */
+struct smsc {
+	struct evconnlistener	*lis;
+	struct bufferevent	*bev;
+	int			 port;
+	int			 conns;		/* accepted connections */
+	int64_t			 conn_at[MAXCONN];
+	uint32_t		 bind_status;	/* answer to binds */
+	int			 answer_enquire;
+	int			 answer_submit;
+	uint32_t		 submit_status;
+	int			 answer_unbind;
+	uint32_t		 msgid;		/* next message_id */
+	uint32_t		 next_seq;
+	struct rec		 rx[MAXREC];
+	int			 nrx;
+	uint32_t		 held[64];	/* submits not answered */
+	int			 nheld;
+};
+
+/* What the session's callbacks saw. */
+struct ctx {
+	struct event_base	*base;
+	struct smsc		 sm;
+	struct smpp_session	*s;
+	int			 bound, down, writable, closed;
+	char			 down_reason[64];
+	int			 delivers;
+	uint32_t		 deliver_seq[16];
+	char			 deliver_text[256];
+	int			 dones;
+	void			*done_cookie;
+	uint32_t		 done_status;
+	char			 done_msgid[66];
+	int64_t			 done_at;
+	int			 room_in_done;	/* room inside submit_done */
+	int			 state_in_down;
+	int			 fill;		/* writable: submit all room */
+	int			 filled;
+	int64_t			 bound_at;
+	int64_t			 fill_at[256];
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Run the loop for about ms milliseconds. */
+static void
+loop_for(struct ctx *c, int ms)
+{
+	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	event_base_loopexit(c->base, &tv);
+	event_base_dispatch(c->base);
+}
+
+/* Run the loop until cond holds or ms have passed; cond is re-checked. */
+#define RUN_UNTIL(c, cond, ms) do {					\
+	int64_t _end = now_ms() + (ms);					\
+	while (!(cond) && now_ms() < _end)				\
+		loop_for((c), 5);					\
+} while (0)
+
+static void
+quiet(int level, const char *msg)
+{
+	/* TEST_SESSION_LOG=1 shows the session's log as TAP comments */
+	if (getenv("TEST_SESSION_LOG") != NULL)
+		fprintf(stderr, "# %d %s\n", level, msg);
+}
+
+/* ---- the SMSC ---- */
+
+static void
+smsc_write(struct smsc *sm, const struct smpp_pdu *pdu)
+{
+	uint8_t	buf[4096];
+	size_t	len;
+
+	if (sm->bev == NULL)
+		return;
+	assert_int_equal(smpp_pdu_encode(pdu, buf, sizeof(buf), &len), 0);
+	bufferevent_write(sm->bev, buf, len);
+}
+
+static void
+smsc_simple(struct smsc *sm, uint32_t id, uint32_t seq, uint32_t status)
+{
+	struct smpp_pdu	pdu;
+
+	smpp_pdu_init(&pdu, id, seq);
+	pdu.command_status = status;
+	smsc_write(sm, &pdu);
+}
+
+static void
+smsc_raw(struct smsc *sm, const uint8_t *p, size_t len)
+{
+	if (sm->bev != NULL)
+		bufferevent_write(sm->bev, p, len);
+}
+
+static void
+smsc_submit_resp(struct smsc *sm, uint32_t seq, uint32_t status)
+{
+	struct smpp_pdu	pdu;
+
+	smpp_pdu_init(&pdu, SMPP_submit_sm_resp, seq);
+	pdu.command_status = status;
+	if (status == ESME_ROK)
+		snprintf(pdu.u.submit_sm_resp.message_id,
+		    sizeof(pdu.u.submit_sm_resp.message_id), "%u",
+		    sm->msgid++);
+	smsc_write(sm, &pdu);
+}
+
+static void
+smsc_drop(struct smsc *sm)
+{
+	if (sm->bev != NULL)
+		bufferevent_free(sm->bev);
+	sm->bev = NULL;
+}
+
+/* A deliver_sm with a short GSM text. */
+static void
+smsc_deliver(struct smsc *sm, uint32_t seq, const char *text)
+{
+	struct smpp_pdu		 pdu;
+	struct smpp_deliver_sm	*d = &pdu.u.deliver_sm;
+
+	smpp_pdu_init(&pdu, SMPP_deliver_sm, seq);
+	strlcpy(d->source_addr, "13800138000", sizeof(d->source_addr));
+	strlcpy(d->destination_addr, "12345", sizeof(d->destination_addr));
+	d->short_message = (const uint8_t *)text;
+	d->sm_length = (uint8_t)strlen(text);
+	smsc_write(sm, &pdu);
+}
+
+static int
+smsc_count(const struct smsc *sm, uint32_t id)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < sm->nrx; i++)
+		if (sm->rx[i].id == id)
+			n++;
+	return n;
+}
+
+/* The last received PDU with this command_id, or NULL. */
+static const struct rec *
+smsc_last(const struct smsc *sm, uint32_t id)
+{
+	int	i;
+
+	for (i = sm->nrx - 1; i >= 0; i--)
+		if (sm->rx[i].id == id)
+			return &sm->rx[i];
+	return NULL;
+}
+
+static void
+smsc_pdu(struct smsc *sm, const uint8_t *buf, size_t len)
+{
+	struct smpp_pdu	 pdu, r;
+	struct rec	*rc;
+	uint32_t	 st;
+
+	st = smpp_pdu_decode(&pdu, buf, len, SMPP_PDU_MAX_DEFAULT);
+	assert_int_equal(st, ESME_ROK);
+	if (sm->nrx < MAXREC) {
+		rc = &sm->rx[sm->nrx++];
+		memset(rc, 0, sizeof(*rc));
+		rc->id = pdu.command_id;
+		rc->status = pdu.command_status;
+		rc->seq = pdu.sequence_number;
+		rc->conn = sm->conns;
+		rc->at = now_ms();
+		if (pdu.command_id == SMPP_bind_transceiver ||
+		    pdu.command_id == SMPP_bind_transmitter ||
+		    pdu.command_id == SMPP_bind_receiver) {
+			strlcpy(rc->system_id, pdu.u.bind_transceiver.system_id,
+			    sizeof(rc->system_id));
+			strlcpy(rc->password, pdu.u.bind_transceiver.password,
+			    sizeof(rc->password));
+			rc->interface_version =
+			    pdu.u.bind_transceiver.interface_version;
+		}
+	}
+	switch (pdu.command_id) {
+	case SMPP_bind_transceiver:
+	case SMPP_bind_transmitter:
+	case SMPP_bind_receiver:
+		smpp_pdu_init(&r, smpp_cmd_resp(pdu.command_id),
+		    pdu.sequence_number);
+		r.command_status = sm->bind_status;
+		if (sm->bind_status == ESME_ROK)
+			strlcpy(r.u.bind_transceiver_resp.system_id, "smsc",
+			    sizeof(r.u.bind_transceiver_resp.system_id));
+		smsc_write(sm, &r);
+		break;
+	case SMPP_enquire_link:
+		if (sm->answer_enquire)
+			smsc_simple(sm, SMPP_enquire_link_resp,
+			    pdu.sequence_number, ESME_ROK);
+		break;
+	case SMPP_unbind:
+		if (sm->answer_unbind)
+			smsc_simple(sm, SMPP_unbind_resp, pdu.sequence_number,
+			    ESME_ROK);
+		break;
+	case SMPP_submit_sm:
+		if (sm->answer_submit)
+			smsc_submit_resp(sm, pdu.sequence_number,
+			    sm->submit_status);
+		else if (sm->nheld < 64)
+			sm->held[sm->nheld++] = pdu.sequence_number;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+smsc_readcb(struct bufferevent *bev, void *arg)
+{
+	struct smsc	*sm = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	uint8_t		 buf[8192], hdr[4];
+	uint32_t	 len;
+
+	if (getenv("TEST_SESSION_LOG") != NULL)
+		fprintf(stderr, "# smsc read len=%zu\n",
+		    evbuffer_get_length(in));
+	while (evbuffer_get_length(in) >= 4) {
+		evbuffer_copyout(in, hdr, 4);
+		len = smpp_get32(hdr);
+		assert_true(len >= SMPP_HDR_LEN && len <= sizeof(buf));
+		if (evbuffer_get_length(in) < len)
+			return;
+		evbuffer_remove(in, buf, len);
+		smsc_pdu(sm, buf, len);
+		if (sm->bev != bev)
+			return;
+	}
+}
+
+static void
+smsc_eventcb(struct bufferevent *bev, short what, void *arg)
+{
+	struct smsc	*sm = arg;
+
+	(void)what;
+	if (getenv("TEST_SESSION_LOG") != NULL)
+		fprintf(stderr, "# smsc event 0x%x len=%zu\n", what,
+		    evbuffer_get_length(bufferevent_get_input(bev)));
+	if (sm->bev == bev)
+		smsc_drop(sm);
+}
+
+static void
+smsc_accept(struct evconnlistener *lis, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct smsc	*sm = arg;
+
+	(void)sa;
+	(void)salen;
+	smsc_drop(sm);		/* one link at a time */
+	if (sm->conns < MAXCONN)
+		sm->conn_at[sm->conns] = now_ms();
+	sm->conns++;
+	sm->bev = bufferevent_socket_new(evconnlistener_get_base(lis), fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(sm->bev, smsc_readcb, NULL, smsc_eventcb, sm);
+	bufferevent_enable(sm->bev, EV_READ | EV_WRITE);
+}
+
+/* ---- the session's callbacks ---- */
+
+static void
+cb_bound(struct smpp_session *s, void *arg)
+{
+	struct ctx	*c = arg;
+
+	(void)s;
+	c->bound++;
+	c->bound_at = now_ms();
+}
+
+static void
+cb_down(struct smpp_session *s, const char *reason, void *arg)
+{
+	struct ctx	*c = arg;
+
+	c->down++;
+	c->state_in_down = smpp_session_state(s);
+	strlcpy(c->down_reason, reason, sizeof(c->down_reason));
+}
+
+static void
+cb_deliver(struct smpp_session *s, const struct smpp_pdu *pdu, void *arg)
+{
+	struct ctx			*c = arg;
+	const struct smpp_deliver_sm	*d = &pdu->u.deliver_sm;
+
+	(void)s;
+	if (c->delivers < 16)
+		c->deliver_seq[c->delivers] = pdu->sequence_number;
+	c->delivers++;
+	snprintf(c->deliver_text, sizeof(c->deliver_text), "%.*s",
+	    (int)d->sm_length, (const char *)d->short_message);
+}
+
+static void
+cb_done(struct smpp_session *s, void *cookie, uint32_t status,
+    const char *msgid, void *arg)
+{
+	struct ctx	*c = arg;
+
+	c->dones++;
+	c->done_cookie = cookie;
+	c->done_status = status;
+	c->done_at = now_ms();
+	c->room_in_done = smpp_session_room(s);
+	strlcpy(c->done_msgid, msgid != NULL ? msgid : "",
+	    sizeof(c->done_msgid));
+}
+
+/* A submit_sm to a test number. */
+static int
+submit(struct ctx *c, void *cookie)
+{
+	struct smpp_pdu		 pdu;
+	struct smpp_submit_sm	*m = &pdu.u.submit_sm;
+	static const uint8_t	 text[] = "test";
+
+	smpp_pdu_init(&pdu, SMPP_submit_sm, 0);
+	strlcpy(m->source_addr, "12345", sizeof(m->source_addr));
+	strlcpy(m->destination_addr, "13800138000",
+	    sizeof(m->destination_addr));
+	m->short_message = text;
+	m->sm_length = 4;
+	return smpp_session_submit(c->s, &pdu, cookie);
+}
+
+static void
+cb_writable(struct smpp_session *s, void *arg)
+{
+	struct ctx	*c = arg;
+
+	c->writable++;
+	while (c->fill && smpp_session_room(s) > 0) {
+		if (submit(c, NULL) != 0)
+			break;
+		if (c->filled < 256)
+			c->fill_at[c->filled] = now_ms();
+		c->filled++;
+	}
+}
+
+static void
+cb_closed(struct smpp_session *s, void *arg)
+{
+	struct ctx	*c = arg;
+
+	(void)s;
+	c->closed++;
+}
+
+static const struct smpp_session_cb callbacks = {
+	cb_bound, cb_down, cb_deliver, cb_done, cb_writable
+};
+
+/* ---- fixture ---- */
+
+static struct smpp_session_conf
+test_conf(struct ctx *c)
+{
+	struct smpp_session_conf	conf;
+
+	memset(&conf, 0, sizeof(conf));
+	conf.name = "test";
+	conf.host = "127.0.0.1";
+	conf.port = c->sm.port;
+	conf.system_id = "hotline";
+	conf.password = "secret";
+	conf.window = 3;
+	conf.enquire_ms = 5000;
+	conf.response_ms = 300;
+	conf.bind_ms = 1000;
+	conf.reconnect_min_ms = 100;
+	conf.reconnect_max_ms = 400;
+	return conf;
+}
+
+static int
+setup(void **state)
+{
+	struct ctx		*c;
+	struct sockaddr_in	 sin;
+	socklen_t		 slen = sizeof(sin);
+
+	smpp_set_log(quiet);
+	c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	c->base = event_base_new();
+	assert_non_null(c->base);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	c->sm.lis = evconnlistener_new_bind(c->base, smsc_accept, &c->sm,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
+	    (struct sockaddr *)&sin, sizeof(sin));
+	assert_non_null(c->sm.lis);
+	assert_int_equal(getsockname(evconnlistener_get_fd(c->sm.lis),
+	    (struct sockaddr *)&sin, &slen), 0);
+	c->sm.port = ntohs(sin.sin_port);
+	c->sm.answer_enquire = 1;
+	c->sm.answer_submit = 1;
+	c->sm.answer_unbind = 1;
+	c->sm.msgid = 1000000;
+	c->sm.next_seq = 1;
+	*state = c;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx	*c = *state;
+
+	smpp_session_free(c->s);
+	smsc_drop(&c->sm);
+	if (c->sm.lis != NULL)
+		evconnlistener_free(c->sm.lis);
+	event_base_free(c->base);
+	free(c);
+	return 0;
+}
+
+/* Start a session with conf and wait for its first bind. */
+static void
+start(struct ctx *c, const struct smpp_session_conf *conf, int want_bound)
+{
+	c->s = smpp_session_new(c->base, conf, &callbacks, c);
+	assert_non_null(c->s);
+	smpp_session_start(c->s);
+	if (want_bound) {
+		RUN_UNTIL(c, c->bound == 1, 3000);
+		assert_int_equal(c->bound, 1);
+		assert_int_equal(smpp_session_state(c->s), SMPP_S_BOUND);
+	}
+}
+
+/* ---- tests ---- */
+
+static void
+test_bind_ok(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	struct smpp_session_stats	 st;
+	const struct rec		*b;
+
+	start(c, &conf, 1);
+	b = smsc_last(&c->sm, SMPP_bind_transceiver);
+	assert_non_null(b);
+	assert_string_equal(b->system_id, "hotline");
+	assert_string_equal(b->password, "secret");
+	assert_int_equal(b->interface_version, 0x34);
+	assert_int_equal(smpp_session_room(c->s), 3);
+	assert_true(c->writable >= 1);	/* told to submit once bound */
+	smpp_session_stats(c->s, &st);
+	assert_int_equal(st.binds, 1);
+	assert_int_equal(st.connects, 1);
+	assert_string_equal(smpp_session_name(c->s), "test");
+	assert_string_equal(smpp_strstate(SMPP_S_BOUND), "bound");
+	assert_string_equal(smpp_strstate(99), "?");
+}
+
+static void
+test_bind_tx_rx(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+
+	conf.bind_type = SMPP_BIND_RX;
+	start(c, &conf, 1);
+	assert_non_null(smsc_last(&c->sm, SMPP_bind_receiver));
+	assert_int_equal(smpp_session_room(c->s), 0);	/* a receiver */
+	assert_int_equal(submit(c, NULL), -1);
+	smpp_session_free(c->s);
+	c->s = NULL;
+	c->bound = 0;
+	conf.bind_type = SMPP_BIND_TX;
+	start(c, &conf, 1);
+	assert_non_null(smsc_last(&c->sm, SMPP_bind_transmitter));
+	assert_int_equal(smpp_session_room(c->s), 3);
+}
+
+static void
+test_bind_refused_backoff(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	int64_t				 t0, gap, maxgap = 0;
+	int				 i;
+
+	c->sm.bind_status = ESME_RINVPASWD;
+	conf.reconnect_min_ms = 100;
+	conf.reconnect_max_ms = 800;
+	t0 = now_ms();
+	start(c, &conf, 0);
+	loop_for(c, 2000);
+	assert_int_equal(c->bound, 0);
+	assert_true(c->down >= 2);
+	assert_string_equal(c->down_reason, "bind-refused");
+	/* retries, but no storm: every gap at least reconnect_min / 2 */
+	assert_true(c->sm.conns >= 3);
+	assert_true(c->sm.conns <= 2000 / 50 + 1);
+	for (i = 1; i < c->sm.conns && i < MAXCONN; i++) {
+		gap = c->sm.conn_at[i] - c->sm.conn_at[i - 1];
+		assert_true(gap >= 45);
+		if (gap > maxgap)
+			maxgap = gap;
+	}
+	/* and the ceiling grows: some wait is longer than reconnect_min */
+	assert_true(maxgap > 100);
+	assert_true(c->sm.conn_at[0] - t0 < 200);
+	/* the password is fixed: the next attempt binds */
+	c->sm.bind_status = ESME_ROK;
+	RUN_UNTIL(c, c->bound == 1, 2000);
+	assert_int_equal(c->bound, 1);
+}
+
+static void
+test_connect_refused_backoff(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	struct smpp_session_stats	 st;
+
+	/* nothing listens there any more */
+	evconnlistener_free(c->sm.lis);
+	c->sm.lis = NULL;
+	conf.reconnect_min_ms = 100;
+	conf.reconnect_max_ms = 800;
+	start(c, &conf, 0);
+	loop_for(c, 1500);
+	smpp_session_stats(c->s, &st);
+	assert_int_equal(c->bound, 0);
+	assert_true(st.connects >= 2);
+	assert_true(st.connects <= 1500 / 50 + 1);
+	assert_int_not_equal(smpp_session_state(c->s), SMPP_S_BOUND);
+}
+
+static void
+test_enquire_idle(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+
+	conf.enquire_ms = 200;
+	start(c, &conf, 1);
+	RUN_UNTIL(c, smsc_count(&c->sm, SMPP_enquire_link) >= 3, 2000);
+	assert_true(smsc_count(&c->sm, SMPP_enquire_link) >= 3);
+	assert_int_equal(c->down, 0);
+	assert_int_equal(c->sm.conns, 1);
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_BOUND);
+}
+
+static void
+test_enquire_timeout(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+
+	c->sm.answer_enquire = 0;
+	conf.enquire_ms = 200;
+	conf.response_ms = 300;
+	start(c, &conf, 1);
+	RUN_UNTIL(c, c->down >= 1, 2000);
+	assert_int_equal(c->down, 1);
+	assert_string_equal(c->down_reason, "enquire-link-timeout");
+	assert_int_equal(c->state_in_down, SMPP_S_IDLE);
+	c->sm.answer_enquire = 1;
+	RUN_UNTIL(c, c->bound == 2, 2000);
+	assert_int_equal(c->bound, 2);
+	assert_int_equal(c->sm.conns, 2);
+}
+
+static void
+test_smsc_enquire(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	const struct rec		*r;
+
+	start(c, &conf, 1);
+	smsc_simple(&c->sm, SMPP_enquire_link, 77, ESME_ROK);
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_enquire_link_resp) != NULL, 1000);
+	r = smsc_last(&c->sm, SMPP_enquire_link_resp);
+	assert_non_null(r);
+	assert_int_equal(r->seq, 77);
+	assert_int_equal(r->status, ESME_ROK);
+}
+
+static void
+test_window_full(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	int				 w;
+
+	c->sm.answer_submit = 0;
+	conf.response_ms = 5000;
+	start(c, &conf, 1);
+	assert_int_equal(submit(c, (void *)1), 0);
+	assert_int_equal(submit(c, (void *)2), 0);
+	assert_int_equal(submit(c, (void *)3), 0);
+	assert_int_equal(smpp_session_room(c->s), 0);
+	assert_int_equal(submit(c, (void *)4), -1);
+	RUN_UNTIL(c, c->sm.nheld == 3, 1000);
+	assert_int_equal(c->sm.nheld, 3);
+	/* sequence numbers are distinct */
+	assert_int_not_equal(c->sm.held[0], c->sm.held[1]);
+	assert_int_not_equal(c->sm.held[1], c->sm.held[2]);
+	w = c->writable;
+	smsc_submit_resp(&c->sm, c->sm.held[1], ESME_ROK);
+	RUN_UNTIL(c, c->dones == 1, 1000);
+	assert_int_equal(c->dones, 1);
+	assert_ptr_equal(c->done_cookie, (void *)2);
+	assert_int_equal(c->done_status, ESME_ROK);
+	assert_string_equal(c->done_msgid, "1000000");
+	assert_int_equal(smpp_session_room(c->s), 1);
+	assert_true(c->writable > w);
+	/* a permanent error ends its submit with that status */
+	smsc_submit_resp(&c->sm, c->sm.held[0], ESME_RINVDSTADR);
+	RUN_UNTIL(c, c->dones == 2, 1000);
+	assert_ptr_equal(c->done_cookie, (void *)1);
+	assert_int_equal(c->done_status, ESME_RINVDSTADR);
+	assert_string_equal(c->done_msgid, "");
+	/* a generic_nack ends it too */
+	smsc_simple(&c->sm, SMPP_generic_nack, c->sm.held[2], ESME_RSYSERR);
+	RUN_UNTIL(c, c->dones == 3, 1000);
+	assert_ptr_equal(c->done_cookie, (void *)3);
+	assert_int_equal(c->done_status, ESME_RSYSERR);
+	assert_int_equal(smpp_session_room(c->s), 3);
+}
+
+static void
+test_response_timeout(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	struct smpp_session_stats	 st;
+	int64_t				 t0;
+
+	c->sm.answer_submit = 0;
+	conf.response_ms = 300;
+	start(c, &conf, 1);
+	t0 = now_ms();
+	assert_int_equal(submit(c, (void *)7), 0);
+	RUN_UNTIL(c, c->dones == 1, 2000);
+	assert_int_equal(c->dones, 1);
+	assert_ptr_equal(c->done_cookie, (void *)7);
+	assert_int_equal(c->done_status, SMPP_SESSION_TIMEOUT);
+	assert_true(c->done_at - t0 >= 290);
+	smpp_session_stats(c->s, &st);
+	assert_int_equal(st.timeouts, 1);
+	assert_int_equal(smpp_session_room(c->s), 3);
+	/* the late answer is ignored, the session stays */
+	smsc_submit_resp(&c->sm, c->sm.held[0], ESME_ROK);
+	loop_for(c, 100);
+	assert_int_equal(c->dones, 1);
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_BOUND);
+}
+
+static void
+test_down_fails_window(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+
+	c->sm.answer_submit = 0;
+	conf.response_ms = 5000;
+	start(c, &conf, 1);
+	assert_int_equal(submit(c, (void *)9), 0);
+	RUN_UNTIL(c, c->sm.nheld == 1, 1000);
+	smsc_drop(&c->sm);
+	RUN_UNTIL(c, c->dones == 1, 1000);
+	assert_int_equal(c->done_status, SMPP_SESSION_DOWN);
+	assert_ptr_equal(c->done_cookie, (void *)9);
+	assert_int_equal(c->room_in_done, 0);
+	assert_int_equal(c->down, 1);
+	assert_string_equal(c->down_reason, "closed-by-peer");
+	RUN_UNTIL(c, c->bound == 2, 2000);
+	assert_int_equal(c->bound, 2);
+}
+
+static void
+test_throttled(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	struct smpp_session_stats	 st;
+	int64_t				 t0;
+	int				 w;
+
+	c->sm.submit_status = ESME_RTHROTTLED;
+	start(c, &conf, 1);
+	assert_int_equal(submit(c, (void *)5), 0);
+	RUN_UNTIL(c, c->dones == 1, 1000);
+	assert_int_equal(c->done_status, ESME_RTHROTTLED);
+	assert_string_equal(c->done_msgid, "");
+	assert_int_equal(c->room_in_done, 0);
+	t0 = c->done_at;
+	w = c->writable;
+	assert_int_equal(smpp_session_room(c->s), 0);
+	assert_int_equal(submit(c, (void *)6), -1);
+	loop_for(c, 500);
+	assert_int_equal(smpp_session_room(c->s), 0);	/* still paused */
+	RUN_UNTIL(c, smpp_session_room(c->s) > 0, 2000);
+	assert_true(now_ms() - t0 >= 900);
+	RUN_UNTIL(c, c->writable > w, 500);
+	assert_true(c->writable > w);		/* told when it ends */
+	smpp_session_stats(c->s, &st);
+	assert_int_equal(st.throttled, 1);
+	/* a second one in a row pauses longer (2 s) */
+	assert_int_equal(submit(c, (void *)6), 0);
+	RUN_UNTIL(c, c->dones == 2, 1000);
+	t0 = c->done_at;
+	loop_for(c, 1300);
+	assert_int_equal(smpp_session_room(c->s), 0);
+	/* and a success ends the backoff */
+	c->sm.submit_status = ESME_ROK;
+	RUN_UNTIL(c, smpp_session_room(c->s) > 0, 2000);
+	assert_true(now_ms() - t0 >= 1900);
+	assert_int_equal(submit(c, (void *)8), 0);
+	RUN_UNTIL(c, c->dones == 3, 1000);
+	assert_int_equal(c->done_status, ESME_ROK);
+	assert_int_equal(c->room_in_done, 3);
+}
+
+static void
+test_deliver_late_respond(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	const struct rec		*r;
+
+	start(c, &conf, 1);
+	smsc_deliver(&c->sm, 500, "hello");
+	smsc_deliver(&c->sm, 501, "again");
+	RUN_UNTIL(c, c->delivers == 2, 1000);
+	assert_int_equal(c->delivers, 2);
+	assert_int_equal(c->deliver_seq[0], 500);
+	assert_string_equal(c->deliver_text, "again");
+	loop_for(c, 200);
+	/* nothing is answered until the caller says so */
+	assert_int_equal(smsc_count(&c->sm, SMPP_deliver_sm_resp), 0);
+	smpp_session_respond(c->s, SMPP_deliver_sm, 501, ESME_RX_T_APPN);
+	smpp_session_respond(c->s, SMPP_deliver_sm, 500, ESME_ROK);
+	RUN_UNTIL(c, smsc_count(&c->sm, SMPP_deliver_sm_resp) == 2, 1000);
+	assert_int_equal(smsc_count(&c->sm, SMPP_deliver_sm_resp), 2);
+	r = smsc_last(&c->sm, SMPP_deliver_sm_resp);
+	assert_int_equal(r->seq, 500);
+	assert_int_equal(r->status, ESME_ROK);
+	assert_int_equal(c->sm.rx[c->sm.nrx - 2].seq, 501);
+	assert_int_equal(c->sm.rx[c->sm.nrx - 2].status, ESME_RX_T_APPN);
+	/* answering twice sends once */
+	smpp_session_respond(c->s, SMPP_deliver_sm, 500, ESME_ROK);
+	loop_for(c, 100);
+	assert_int_equal(smsc_count(&c->sm, SMPP_deliver_sm_resp), 2);
+}
+
+static void
+test_deliver_stale_after_reconnect(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+
+	start(c, &conf, 1);
+	smsc_deliver(&c->sm, 7, "first link");
+	RUN_UNTIL(c, c->delivers == 1, 1000);
+	smsc_drop(&c->sm);
+	RUN_UNTIL(c, c->bound == 2, 2000);
+	assert_int_equal(c->bound, 2);
+	/* the new link's seq 7 is another message */
+	smsc_deliver(&c->sm, 7, "second link");
+	RUN_UNTIL(c, c->delivers == 2, 1000);
+	/* the answer meant for the first link's 7 must not ack it */
+	smpp_session_respond(c->s, SMPP_deliver_sm, 7, ESME_ROK);
+	loop_for(c, 100);
+	assert_int_equal(smsc_count(&c->sm, SMPP_deliver_sm_resp), 1);
+	smpp_session_respond(c->s, SMPP_deliver_sm, 7, ESME_ROK);
+	loop_for(c, 100);
+	assert_int_equal(smsc_count(&c->sm, SMPP_deliver_sm_resp), 1);
+}
+
+static void
+test_smsc_unbind(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	const struct rec		*r;
+
+	start(c, &conf, 1);
+	smsc_simple(&c->sm, SMPP_unbind, 9, ESME_ROK);
+	RUN_UNTIL(c, c->down == 1, 1000);
+	assert_string_equal(c->down_reason, "smsc-unbind");
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_unbind_resp) != NULL, 1000);
+	r = smsc_last(&c->sm, SMPP_unbind_resp);
+	assert_non_null(r);			/* sent before the close */
+	assert_int_equal(r->seq, 9);
+	assert_int_equal(r->conn, 1);
+	RUN_UNTIL(c, c->bound == 2, 2000);
+	assert_int_equal(c->bound, 2);
+	assert_int_equal(c->sm.conns, 2);
+}
+
+static void
+test_malformed_deliver(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	struct smpp_session_stats	 st;
+	struct smpp_pdu			 pdu;
+	const struct rec		*r;
+	uint8_t				 buf[256];
+	size_t				 len;
+	uint32_t			 want;
+
+	start(c, &conf, 1);
+	/* a deliver_sm whose sm_length runs past the PDU */
+	smpp_pdu_init(&pdu, SMPP_deliver_sm, 31);
+	strlcpy(pdu.u.deliver_sm.source_addr, "13800138000",
+	    sizeof(pdu.u.deliver_sm.source_addr));
+	pdu.u.deliver_sm.short_message = (const uint8_t *)"abc";
+	pdu.u.deliver_sm.sm_length = 3;
+	assert_int_equal(smpp_pdu_encode(&pdu, buf, sizeof(buf), &len), 0);
+	buf[len - 4] = 200;		/* sm_length */
+	want = smpp_pdu_decode(&pdu, buf, len, SMPP_PDU_MAX_DEFAULT);
+	assert_int_equal(want, ESME_RINVMSGLEN);
+	smsc_raw(&c->sm, buf, len);
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_deliver_sm_resp) != NULL, 1000);
+	r = smsc_last(&c->sm, SMPP_deliver_sm_resp);
+	assert_non_null(r);
+	assert_int_equal(r->seq, 31);
+	assert_int_equal(r->status, want);
+	assert_int_equal(c->delivers, 0);	/* not given to the caller */
+	/* the session survives: a good PDU after it is served */
+	smsc_simple(&c->sm, SMPP_enquire_link, 32, ESME_ROK);
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_enquire_link_resp) != NULL, 1000);
+	assert_non_null(smsc_last(&c->sm, SMPP_enquire_link_resp));
+	smsc_deliver(&c->sm, 33, "ok");
+	RUN_UNTIL(c, c->delivers == 1, 1000);
+	assert_int_equal(c->delivers, 1);
+	assert_int_equal(c->down, 0);
+	smpp_session_stats(c->s, &st);
+	assert_int_equal(st.bad_pdus, 1);
+}
+
+static void
+test_unknown_command(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	const struct rec		*r;
+	static const uint8_t		 bad[] = {
+		0, 0, 0, 16, 0, 0, 0, 0xAA, 0, 0, 0, 0, 0, 0, 0, 41
+	};
+
+	start(c, &conf, 1);
+	smsc_raw(&c->sm, bad, sizeof(bad));
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_generic_nack) != NULL, 1000);
+	r = smsc_last(&c->sm, SMPP_generic_nack);
+	assert_non_null(r);
+	assert_int_equal(r->seq, 41);
+	assert_int_equal(r->status, ESME_RINVCMDID);
+	/* an SMSC-side request an ESME does not serve: its _resp, RINVCMDID */
+	smsc_simple(&c->sm, SMPP_query_sm, 42, ESME_ROK);
+	smsc_simple(&c->sm, SMPP_enquire_link, 43, ESME_ROK);
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_enquire_link_resp) != NULL, 1000);
+	r = smsc_last(&c->sm, SMPP_query_sm_resp);
+	assert_non_null(r);
+	assert_int_equal(r->seq, 42);
+	assert_int_equal(r->status, ESME_RINVCMDID);
+	assert_int_equal(c->down, 0);
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_BOUND);
+}
+
+static void
+test_bad_length(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	static const uint8_t		 shortlen[] = {
+		0, 0, 0, 8, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 5
+	};
+	static const uint8_t		 huge[] = {
+		0x7F, 0xFF, 0xFF, 0xF0, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 6
+	};
+
+	start(c, &conf, 1);
+	smsc_raw(&c->sm, shortlen, sizeof(shortlen));
+	RUN_UNTIL(c, c->down == 1, 1000);
+	assert_int_equal(c->down, 1);
+	assert_string_equal(c->down_reason, "bad-length");
+	/* the generic_nack went out before the close */
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_generic_nack) != NULL, 500);
+	assert_non_null(smsc_last(&c->sm, SMPP_generic_nack));
+	assert_int_equal(smsc_last(&c->sm, SMPP_generic_nack)->status,
+	    ESME_RINVCMDLEN);
+	RUN_UNTIL(c, c->bound == 2, 2000);
+	assert_int_equal(c->bound, 2);
+	/* a length beyond max_pdu: dropped at once, no waiting for 2 GB */
+	smsc_raw(&c->sm, huge, sizeof(huge));
+	RUN_UNTIL(c, c->down == 2, 1000);
+	assert_int_equal(c->down, 2);
+	assert_string_equal(c->down_reason, "bad-length");
+	RUN_UNTIL(c, c->bound == 3, 2000);
+	assert_int_equal(c->bound, 3);
+}
+
+static void
+test_split_pdu(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	static const uint8_t		 el[] = {
+		0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 61
+	};
+	size_t				 i;
+
+	start(c, &conf, 1);
+	/* one octet at a time: framing waits for the whole PDU */
+	for (i = 0; i < sizeof(el); i++) {
+		smsc_raw(&c->sm, el + i, 1);
+		loop_for(c, 5);
+	}
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_enquire_link_resp) != NULL, 1000);
+	assert_non_null(smsc_last(&c->sm, SMPP_enquire_link_resp));
+	assert_int_equal(smsc_last(&c->sm, SMPP_enquire_link_resp)->seq, 61);
+	assert_int_equal(c->down, 0);
+}
+
+static void
+test_close_graceful(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	struct smpp_session_stats	 st;
+	uint32_t			 seq;
+
+	c->sm.answer_submit = 0;
+	c->sm.answer_unbind = 0;
+	conf.response_ms = 2000;
+	start(c, &conf, 1);
+	assert_int_equal(submit(c, (void *)1), 0);
+	RUN_UNTIL(c, c->sm.nheld == 1, 1000);
+	seq = c->sm.held[0];
+	smpp_session_close(c->s, cb_closed, c);
+	assert_int_equal(smpp_session_room(c->s), 0);
+	assert_int_equal(submit(c, (void *)2), -1);
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_unbind) != NULL, 1000);
+	assert_non_null(smsc_last(&c->sm, SMPP_unbind));
+	/* unbind_resp first; the outstanding submit still gets its answer */
+	smsc_simple(&c->sm, SMPP_unbind_resp, smsc_last(&c->sm,
+	    SMPP_unbind)->seq, ESME_ROK);
+	loop_for(c, 100);
+	assert_int_equal(c->closed, 0);
+	smsc_submit_resp(&c->sm, seq, ESME_ROK);
+	RUN_UNTIL(c, c->closed == 1, 1000);
+	assert_int_equal(c->closed, 1);
+	assert_int_equal(c->dones, 1);
+	assert_int_equal(c->done_status, ESME_ROK);
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_CLOSED);
+	/* closed for good: no reconnect */
+	loop_for(c, 400);
+	assert_int_equal(c->sm.conns, 1);
+	smpp_session_stats(c->s, &st);
+	assert_int_equal(st.connects, 1);
+	/* closing again just calls done */
+	smpp_session_close(c->s, cb_closed, c);
+	assert_int_equal(c->closed, 2);
+}
+
+static void
+test_close_unanswered(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	int64_t				 t0;
+
+	c->sm.answer_unbind = 0;
+	conf.response_ms = 300;
+	start(c, &conf, 1);
+	t0 = now_ms();
+	smpp_session_close(c->s, cb_closed, c);
+	RUN_UNTIL(c, c->closed == 1, 2000);
+	assert_int_equal(c->closed, 1);
+	assert_string_equal(c->down_reason, "unbind-timeout");
+	assert_true(now_ms() - t0 < 1000);
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_CLOSED);
+}
+
+static void
+test_close_while_idle(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+
+	c->sm.bind_status = ESME_RBINDFAIL;
+	start(c, &conf, 0);
+	RUN_UNTIL(c, c->down == 1, 1000);
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_IDLE);
+	smpp_session_close(c->s, cb_closed, c);
+	assert_int_equal(c->closed, 1);
+	assert_int_equal(c->down, 1);		/* not down twice */
+	loop_for(c, 300);
+	assert_int_equal(c->sm.conns, 1);
+}
+
+static void
+test_throughput(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	int				 i, first = 0, second = 0;
+
+	conf.window = 100;
+	conf.throughput = 20;
+	c->fill = 1;
+	start(c, &conf, 1);
+	RUN_UNTIL(c, now_ms() - c->bound_at >= 2000, 3000);
+	for (i = 0; i < c->filled && i < 256; i++) {
+		if (c->fill_at[i] - c->bound_at < 1000)
+			first++;
+		else if (c->fill_at[i] - c->bound_at < 2000)
+			second++;
+	}
+	print_message("# throughput 20: %d in the first second, %d in the "
+	    "second\n", first, second);
+	/* no burst of a whole second's worth on top of the rate */
+	assert_true(first <= 20 + 2);
+	assert_true(second <= 20 + 3);
+	/* but it does send at about the rate */
+	assert_true(first >= 17);
+	assert_true(second >= 18);
+	assert_true(smsc_count(&c->sm, SMPP_submit_sm) >= first);
+}
+
+int
+main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_bind_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_tx_rx, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bind_refused_backoff,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connect_refused_backoff,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enquire_idle, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enquire_timeout, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_smsc_enquire, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_window_full, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_response_timeout, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_down_fails_window, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_throttled, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_deliver_late_respond,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_deliver_stale_after_reconnect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_smsc_unbind, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_deliver, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_command, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_length, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_split_pdu, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_close_graceful, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_close_unanswered, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_close_while_idle, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_throughput, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests_name("test_session", tests, NULL, NULL);
+}
