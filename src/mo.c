@@ -1,0 +1,590 @@
+/*
+ * mo: carries out what intake.c decided about a citizen's whole text: a new
+ * case (Art. 9) with its working-day deadline (Art. 18), a refusal with the
+ * right channel (Art. 8), a status query, a supplement, an opt-out, help,
+ * or a survey reply (Art. 15) -- and queues the answer from templates/.
+ * Everything happens inside the caller's message savepoint.
+ */
+#include "hotlined.h"
+
+#include <ctype.h>
+#include <time.h>
+
+#include "calendar.h"
+#include "category.h"
+#include "deadline.h"
+#include "intake.h"
+#include "lifecycle.h"
+#include "mo.h"
+#include "outbox.h"
+#include "store.h"
+#include "survey.h"
+#include "template.h"
+
+#define MO_REPLY_MAX	2048		/* rendered reply, bytes */
+#define MO_LIST_MAX	5		/* open cases listed in a status reply */
+#define MO_HOUR_MS	(3600 * 1000)
+
+/* intake's verdict, as mo.c acts on it (filled by mo_decide()). */
+enum mo_kind {
+	MO_NEW_CASE,
+	MO_REFUSE,
+	MO_QUERY,
+	MO_SUPPLEMENT,
+	MO_HELP,
+	MO_OPTOUT,
+	MO_SURVEY
+};
+
+struct mo_verdict {
+	enum mo_kind	 kind;
+	int		 category;	/* enum category */
+	int		 confidential;
+	char		 rule[64];	/* the rule that decided, "" none */
+	char		 number[STORE_CASE_NUMBER_MAX];	/* query, supplement */
+	char		 reason[32];	/* refusal: emergency, military, ... */
+	char		 channel[8];	/* refusal: 110, 119, 120, 122 */
+	char		 template[40];	/* refusal template */
+	const char	*body;		/* supplement text */
+};
+
+/* What the rest of the file needs to know about one text. */
+struct mo_ctx {
+	struct store_group	 g;
+	const char		*msisdn;	/* g.source */
+	const char		*text;		/* normalised, whole */
+	int64_t			 now;
+	int			 timed_out;
+	char			 mask[LOG_MSISDN_MAX];
+	int64_t			 case_id;	/* the case the text led to */
+};
+
+static int	mo_reply(struct mo_ctx *, const char *kind, const char *tmpl,
+		    const struct template_var *, size_t, int64_t case_id,
+		    const char *source);
+static int	mo_is_machine(const struct mo_ctx *);
+
+static struct store			*store;		/* borrowed */
+static const struct hotlined_conf	*conf;		/* borrowed */
+
+
+/*
+ * Never answer machines: alphanumeric senders (banks, operators' own
+ * notices) and the service number itself, or two auto-responders would
+ * text each other forever (FIELD-NOTES 10).
+ */
+static int
+mo_is_machine(const struct mo_ctx *m)
+{
+	const char	*p = m->msisdn;
+
+	if (*p == '+')
+		p++;
+	if (*p == '\0')
+		return 1;
+	for (; *p != '\0'; p++)
+		if (!isdigit((unsigned char)*p))
+			return 1;
+	return strncmp(m->msisdn, conf->service_number,
+	    strlen(conf->service_number)) == 0;
+}
+
+/* Render template tmpl and queue it to the sender; 0 or -1. */
+static int
+mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
+    const struct template_var *vars, size_t nvars, int64_t case_id,
+    const char *source)
+{
+	struct store_outbox_new	 o;
+	char			 text[MO_REPLY_MAX];
+	int64_t			 id;
+	int			 n;
+
+	if (mo_is_machine(m)) {
+		log_info("mo no reply to machine sender msisdn=%s kind=%s",
+		    m->mask, kind);
+		return 0;
+	}
+	if (conf->max_replies_per_hour > 0) {
+		n = store_count_replies(store, m->msisdn, m->now - MO_HOUR_MS);
+		if (n == -1)
+			return -1;
+		if (n >= conf->max_replies_per_hour) {
+			log_warnx("mo reply limit msisdn=%s kind=%s replies=%d, "
+			    "not answered", m->mask, kind, n);
+			return 0;
+		}
+	}
+	if (template_render(template_current(), tmpl, vars, nvars, text,
+	    sizeof(text)) == -1) {
+		log_warnx("mo template %s failed to render, no reply", tmpl);
+		return 0;
+	}
+	memset(&o, 0, sizeof(o));
+	o.case_id = case_id;
+	o.inbound = m->g.group;
+	o.kind = kind;
+	o.msisdn = m->msisdn;
+	o.source = source != NULL ? source : conf->service_number;
+	o.text = text;
+	o.priority = strcmp(kind, "refusal") == 0 ? 10 : 0;
+	if (store_outbox_add(store, &o, &id) == -1)
+		return -1;
+	outbox_kick();
+	return 0;
+}
+
+/* --- the rooms mo.c consults: rules, calendar, templates -------------- */
+
+static struct rules	*rules;
+static char		 norm[INTAKE_NORM_MAX];	/* the text being processed */
+
+/* (Re)load the rules file, keeping the old rules on failure. */
+static int
+mo_load(char *err, size_t errlen)
+{
+	struct rules	*nr;
+
+	if ((nr = rules_load(conf->rules, err, errlen)) == NULL)
+		return -1;
+	rules_free(rules);
+	rules = nr;
+	return 0;
+}
+
+/* SIGHUP: the rules (calendar and templates reload on their own). */
+static int
+mo_reload(void *arg)
+{
+	char	err[1024];
+
+	if (mo_load(err, sizeof(err)) == -1) {
+		log_warnx("mo reload failed, old rules kept: %s", err);
+		return -1;
+	}
+	log_info("mo reloaded rules=%s", conf->rules);
+	return 0;
+}
+
+int
+mo_init(struct store *st, const struct hotlined_conf *c, char *err,
+    size_t errlen)
+{
+	struct conf_errors	errs;
+
+	store = st;
+	conf = c;
+	if (mo_load(err, errlen) == -1)
+		return -1;
+	memset(&errs, 0, sizeof(errs));
+	if (calendar_start(conf, &errs) == -1 ||
+	    template_start(conf, &errs) == -1) {
+		snprintf(err, errlen, "%s", errs.buf ? errs.buf : "start-up");
+		conf_errors_free(&errs);
+		return -1;
+	}
+	conf_errors_free(&errs);
+	hotlined_on_reload("rules", mo_reload, NULL);
+	hotlined_on_reload("calendar", calendar_reload, (void *)conf);
+	hotlined_on_reload("templates", template_reload, (void *)conf);
+	lifecycle_set_workdays(calendar_lc_workdays, NULL);
+	if (conf->deadline_profile == CONF_PROFILE_GUANGDONG_2022)
+		lifecycle_set_help_limit("help", 0);
+	return 0;
+}
+
+void
+mo_free(void)
+{
+	rules_free(rules);
+	rules = NULL;
+	template_stop(NULL);
+	calendar_stop(NULL);
+}
+
+/* The working-day deadline of a case of cat received at ms (Art. 18). */
+static int
+mo_due(int cat, int64_t ms, char *due, size_t len)
+{
+	char	buf[11];
+
+	if (deadline_due(calendar_current(), conf->deadline_profile, cat,
+	    conf->efficiency_days, (time_t)(ms / 1000), buf) == -1)
+		return -1;
+	strlcpy(due, buf, len);
+	return 0;
+}
+
+/* The Chinese label of a stored category name. */
+static const char *
+mo_category_zh(const char *name)
+{
+	int	c = category_from_name(name);
+
+	return c == -1 ? name : category_label_zh(c);
+}
+
+/* How a citizen reads a case's state. */
+static const char *
+mo_state_zh(const char *state)
+{
+	static const struct {
+		const char	*state, *zh;
+	} names[] = {
+		{ "registered", "已受理" },
+		{ "pending_approval", "待审批" },
+		{ "dispatched", "办理中" },
+		{ "returned", "重新派单中" },
+		{ "replied", "已答复待审核" },
+		{ "answered", "已办结" },
+		{ "closed", "已办结" },
+		{ "rehandling", "重新办理中" },
+		{ "final", "已办结" },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(names); i++)
+		if (strcmp(names[i].state, state) == 0)
+			return names[i].zh;
+	return "办理中";
+}
+
+/* intake.c's verdict on the whole text, in mo's terms. */
+static int
+mo_decide(struct mo_ctx *m, struct mo_verdict *v)
+{
+	struct intake_ctx	ctx;
+	struct intake_verdict	iv;
+	struct store_survey	open;
+	size_t			svc = strlen(conf->service_number);
+
+	memset(&ctx, 0, sizeof(ctx));
+	memset(v, 0, sizeof(*v));
+	ctx.case_prefix = conf->case_prefix;
+	ctx.to_extension = strncmp(m->g.dest, conf->service_number, svc) == 0 &&
+	    strlen(m->g.dest) > svc;
+	ctx.survey_pending = store_survey_open(store, m->msisdn, &open, 1) > 0;
+	/* one text at a time: the normalised text lives until the next */
+	if (intake_classify(rules, m->g.text ? m->g.text : "", &ctx, &iv,
+	    norm, sizeof(norm)) == -1)
+		return -1;
+	m->text = norm;
+	v->category = iv.category;
+	v->confidential = iv.confidential;
+	strlcpy(v->rule, iv.rule, sizeof(v->rule));
+	strlcpy(v->number, iv.number, sizeof(v->number));
+	strlcpy(v->reason, iv.reason, sizeof(v->reason));
+	strlcpy(v->channel, iv.channel, sizeof(v->channel));
+	strlcpy(v->template, iv.template, sizeof(v->template));
+	v->body = iv.body ? iv.body : "";
+	switch (iv.kind) {
+	case INTAKE_NEW_CASE:
+		v->kind = MO_NEW_CASE;
+		break;
+	case INTAKE_REFUSE:
+		v->kind = MO_REFUSE;
+		break;
+	case INTAKE_QUERY:
+		v->kind = MO_QUERY;
+		break;
+	case INTAKE_SUPPLEMENT:
+		v->kind = MO_SUPPLEMENT;
+		break;
+	case INTAKE_OPTOUT:
+		v->kind = MO_OPTOUT;
+		break;
+	case INTAKE_SURVEY:
+		v->kind = MO_SURVEY;
+		break;
+	case INTAKE_HELP:
+	case INTAKE_EMPTY:
+		v->kind = MO_HELP;
+		break;
+	}
+	return 0;
+}
+
+/* A new matter: register a case, or refuse a repeat (Art. 14). */
+static int
+mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
+{
+	struct store_case_new	 c;
+	struct store_case	 old;
+	struct template_var	 vars[4];
+	char			 number[STORE_CASE_NUMBER_MAX], due[16];
+	const char		*cat = category_name(v->category);
+	int64_t			 old_id;
+	int			 n, flags = 0;
+
+	if (conf->max_new_cases_per_hour > 0) {
+		n = store_count_cases(store, m->msisdn, m->now - MO_HOUR_MS);
+		if (n == -1)
+			return -1;
+		if (n >= conf->max_new_cases_per_hour) {
+			log_warnx("mo case limit msisdn=%s cases=%d in the last "
+			    "hour, not registered", m->mask, n);
+			return mo_reply(m, "limit", "rate_limited", NULL, 0, 0,
+			    NULL);
+		}
+	}
+	/* Art. 14: the same matter, re-handled and confirmed, is not re-taken */
+	n = lifecycle_same_matter(store, m->msisdn, cat, m->text, m->now,
+	    &old_id);
+	if (n == -1)
+		return -1;
+	if (n == 1) {
+		memset(&old, 0, sizeof(old));
+		if (store_case_get(store, old_id, &old) != 1)
+			return -1;
+		log_info("mo repeat case=%s msisdn=%s, not accepted again "
+		    "(Art. 14)", old.number, m->mask);
+		vars[0] = (struct template_var){ "case", old.number };
+		n = store_audit(store, old_id, "citizen", "intake.repeat",
+		    "same matter after re-handling", m->now);
+		store_case_clear(&old);
+		if (n == -1)
+			return -1;
+		return mo_reply(m, "refusal", "refuse_repeat", vars, 1, old_id,
+		    NULL);
+	}
+	/* Art. 23(8): a third complaint on the same unresolved matter */
+	if ((n = lifecycle_repeat_count(store, m->msisdn, cat, m->text,
+	    m->now)) == -1)
+		return -1;
+	if (n >= LC_REPEAT_FLAG - 1)
+		flags |= STORE_CF_REPEATED;
+	if (m->timed_out)
+		flags |= STORE_CF_INCOMPLETE;
+
+	if (mo_due(v->category, m->g.first_at, due, sizeof(due)) == -1)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	c.msisdn = m->msisdn;
+	c.category = cat;
+	c.text = m->text;
+	c.confidential = v->confidential;
+	c.received_at = m->g.first_at;
+	c.due = due;
+	c.rule = v->rule[0] != '\0' ? v->rule : NULL;
+	c.flags = flags;
+	c.inbound = m->g.group;
+	if (store_case_add(store, &c, &m->case_id, number) == -1)
+		return -1;
+	if (store_audit(store, m->case_id, "citizen", "case.registered",
+	    cat, m->now) == -1)
+		return -1;
+	log_info("intake case=%s msisdn=%s cat=%s due=%s%s%s%s rule=%s",
+	    number, m->mask, cat, due, v->confidential ? " confidential" : "",
+	    flags & STORE_CF_REPEATED ? " repeated" : "",
+	    m->timed_out ? " incomplete" : "", c.rule ? c.rule : "-");
+	vars[0] = (struct template_var){ "case", number };
+	vars[1] = (struct template_var){ "category",
+	    category_label_zh(v->category) };
+	vars[2] = (struct template_var){ "due", due };
+	vars[3] = (struct template_var){ "service", conf->service_number };
+	return mo_reply(m, "ack", v->confidential ? "ack_confidential" : "ack",
+	    vars, 4, m->case_id, NULL);
+}
+
+/* Art. 8: not for the hotline; say where to turn, record it, no case. */
+static int
+mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
+{
+	struct store_refusal	r;
+	int64_t			id;
+
+	memset(&r, 0, sizeof(r));
+	r.msisdn = m->msisdn;
+	r.inbound = m->g.group;
+	r.reason = v->reason;
+	r.rule = v->rule[0] != '\0' ? v->rule : NULL;
+	r.channel = v->channel[0] != '\0' ? v->channel : NULL;
+	r.text = m->text;
+	r.at = m->now;
+	if (store_refusal_add(store, &r, &id) == -1)
+		return -1;
+	if (store_audit(store, 0, "citizen", "intake.refused", v->reason,
+	    m->now) == -1)
+		return -1;
+	log_info("intake refused msisdn=%s reason=%s channel=%s rule=%s",
+	    m->mask, v->reason, r.channel ? r.channel : "-",
+	    r.rule ? r.rule : "-");
+	return mo_reply(m, "refusal", v->template, NULL, 0, 0, NULL);
+}
+
+/* 查询/CX: one of the sender's own cases, or all open ones. */
+static int
+mo_query(struct mo_ctx *m, const struct mo_verdict *v)
+{
+	struct store_case	 c[MO_LIST_MAX];
+	struct template_var	 vars[4];
+	char			 list[512], count[16];
+	int			 n, i;
+
+	memset(c, 0, sizeof(c));
+	if (v->number[0] != '\0') {
+		/* another's case reads as not found, never as "not yours" */
+		n = store_case_find(store, v->number, m->msisdn, &c[0]);
+		if (n == -1)
+			return -1;
+		vars[0] = (struct template_var){ "case", v->number };
+		if (n == 0) {
+			log_info("mo query case=%s msisdn=%s not found",
+			    v->number, m->mask);
+			return mo_reply(m, "status", "supplement_notfound",
+			    vars, 1, 0, NULL);
+		}
+		vars[1] = (struct template_var){ "category",
+		    mo_category_zh(c[0].category) };
+		vars[2] = (struct template_var){ "state",
+		    mo_state_zh(c[0].state) };
+		vars[3] = (struct template_var){ "due", c[0].due };
+		log_info("mo query case=%s msisdn=%s state=%s", c[0].number,
+		    m->mask, c[0].state);
+		n = mo_reply(m, "status", "status", vars, 4, c[0].id, NULL);
+		store_case_clear(&c[0]);
+		return n;
+	}
+	n = store_case_list_open(store, m->msisdn, c, MO_LIST_MAX);
+	if (n == -1)
+		return -1;
+	log_info("mo query msisdn=%s open=%d", m->mask, n);
+	if (n == 0)
+		return mo_reply(m, "status", "status_none", NULL, 0, 0, NULL);
+	list[0] = '\0';
+	for (i = 0; i < n; i++) {
+		char	line[128];
+
+		snprintf(line, sizeof(line), "%s%s %s %s", i ? "；" : "",
+		    c[i].number, mo_state_zh(c[i].state), c[i].due);
+		strlcat(list, line, sizeof(list));
+		store_case_clear(&c[i]);
+	}
+	snprintf(count, sizeof(count), "%d", n);
+	vars[0] = (struct template_var){ "count", count };
+	vars[1] = (struct template_var){ "cases", list };
+	return mo_reply(m, "status", "status_list", vars, 2, 0, NULL);
+}
+
+/* 补充/BC: more text for the sender's own case. */
+static int
+mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
+{
+	struct store_case	c;
+	struct template_var	vars[1];
+	int			n;
+
+	vars[0] = (struct template_var){ "case", v->number };
+	memset(&c, 0, sizeof(c));
+	if ((n = store_case_find(store, v->number, m->msisdn, &c)) == -1)
+		return -1;
+	if (n == 0 || v->body[0] == '\0') {
+		log_info("mo supplement case=%s msisdn=%s not found",
+		    v->number, m->mask);
+		return mo_reply(m, "status", "supplement_notfound", vars, 1, 0,
+		    NULL);
+	}
+	m->case_id = c.id;
+	store_case_clear(&c);
+	if (store_case_supplement(store, m->case_id, m->g.group, v->body,
+	    m->now) == -1 ||
+	    store_audit(store, m->case_id, "citizen", "case.supplement", NULL,
+	    m->now) == -1)
+		return -1;
+	log_info("mo supplement case=%s msisdn=%s", v->number, m->mask);
+	return mo_reply(m, "status", "supplement_ok", vars, 1, m->case_id,
+	    NULL);
+}
+
+/* A reply to a survey (Art. 15): matched by extension code or alone. */
+static int
+mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
+{
+	struct survey_conf	sc;
+	struct store_survey	sv;
+	struct survey_outcome	out;
+	int			r;
+
+	survey_conf_init(&sc, conf);
+	memset(&sv, 0, sizeof(sv));
+	r = survey_match(store, &sc, m->msisdn, m->g.dest, &sv);
+	if (r == SURVEY_M_ERROR)
+		return -1;
+	if (r == SURVEY_M_WHICH)
+		return mo_reply(m, "survey", "survey_which_case", NULL, 0, 0,
+		    NULL);
+	if (r == SURVEY_M_NONE)
+		return -2;		/* not a survey reply after all */
+	m->case_id = sv.case_id;
+	memset(&out, 0, sizeof(out));
+	if ((r = survey_reply(store, sv.id, m->text, m->now, &out)) == -1)
+		return -1;
+	if (r == 1)
+		return mo_reply(m, "survey", "survey_thanks", NULL, 0,
+		    sv.case_id, NULL);
+	log_info("survey reply case_id=%lld msisdn=%s score=%d%s%s",
+	    (long long)sv.case_id, m->mask, out.score,
+	    out.reopened ? " reopened" : "", out.final ? " final" : "");
+	if (out.score == 0)
+		return out.send_options ? mo_reply(m, "survey",
+		    "survey_unclear", NULL, 0, sv.case_id, NULL) : 0;
+	return mo_reply(m, "survey", "survey_thanks", NULL, 0, sv.case_id,
+	    NULL);
+}
+
+int
+mo_process(int64_t group, int timed_out)
+{
+	struct mo_ctx		 m;
+	struct mo_verdict	 v;
+	int			 r;
+
+	memset(&m, 0, sizeof(m));
+	if ((r = store_inbound_group(store, group, &m.g)) != 1)
+		return r == 0 ? 0 : -1;		/* unknown group: nothing to do */
+	m.msisdn = m.g.source;
+	m.now = (int64_t)clock_now_ms();
+	m.timed_out = timed_out;
+	log_msisdn(m.msisdn, m.mask, sizeof(m.mask));
+
+	if (mo_decide(&m, &v) == -1) {
+		r = -1;
+		goto done;
+	}
+	switch (v.kind) {
+	case MO_SURVEY:
+		if ((r = mo_survey(&m, &v)) != -2)
+			break;
+		/* no open survey after all: read it as a new matter */
+		v.kind = MO_NEW_CASE;
+		/* FALLTHROUGH */
+	case MO_NEW_CASE:
+		r = mo_new_case(&m, &v);
+		break;
+	case MO_REFUSE:
+		r = mo_refuse(&m, &v);
+		break;
+	case MO_QUERY:
+		r = mo_query(&m, &v);
+		break;
+	case MO_SUPPLEMENT:
+		r = mo_supplement(&m, &v);
+		break;
+	case MO_OPTOUT:
+		if ((r = store_optout_set(store, m.msisdn, 1, m.now)) == 0) {
+			log_info("mo optout msisdn=%s", m.mask);
+			r = mo_reply(&m, "optout", "optout_ok", NULL, 0, 0,
+			    NULL);
+		}
+		break;
+	case MO_HELP:
+		log_info("mo help msisdn=%s", m.mask);
+		r = mo_reply(&m, "help", "help", NULL, 0, 0, NULL);
+		break;
+	}
+	if (r == 0)
+		r = store_inbound_done(store, group, timed_out, m.case_id);
+ done:
+	store_group_clear(&m.g);
+	return r == 0 ? 0 : -1;
+}
