@@ -940,6 +940,8 @@ conn_fill(struct sim_conn *c)
 			sim.st.mo_resent++;
 		if (sim.st.first_mo_ms == 0)
 			sim.st.first_mo_ms = sim_now_ms();
+		if (q.part == 0 && !q.resend && !(q.mo->flags & MO_F_RECEIPT))
+			rec_mo_sent(q.mo->src);
 		if (sim.verbose > 0 && !(q.mo->flags & MO_F_RECEIPT))
 			sim_log(SMPP_LOG_DEBUG, "session %d deliver_sm seq=%u "
 			    "part=%d/%d ref=%u%s text=\"%s\"", c->id, seq,

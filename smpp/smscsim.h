@@ -179,6 +179,8 @@ uint32_t	 rec_submit(const char *system_id, const uint8_t *pdu,
 		    uint32_t len, char *msgid, size_t idlen, uint32_t status,
 		    int withheld);
 void		 rec_flush_incomplete(void);
+/* A citizen's MO went out now (for the latency of the answer). */
+void		 rec_mo_sent(const char *src);
 void		 rec_receipts_init(void);
 void		 rec_free(void);
 /* Mask a phone number: 13800138000 -> 138****8000. */

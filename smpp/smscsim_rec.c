@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include <event2/event.h>
@@ -68,6 +69,9 @@ static void	 rec_json(FILE *, const char *, size_t);
 static void	 rec_receipt(struct rec_sm *, uint64_t);
 static void	 rec_receipt_timer(evutil_socket_t, short, void *);
 static void	 rec_timestamp(char *, size_t);
+static void	 rec_latency(const char *);
+static void	 rec_latency_free(void);
+static uint32_t	 rec_addr_hash(const char *);
 static char	*rec_hex(const uint8_t *, size_t);
 
 static TAILQ_HEAD(, rec_msg) msgs = TAILQ_HEAD_INITIALIZER(msgs);
@@ -297,6 +301,7 @@ rec_write(const char *system_id, struct rec_sm *sm, int n,
 		fputs(",\"withheld\":true", sim.out);
 	if (incomplete)
 		fputs(",\"incomplete\":true", sim.out);
+	rec_latency(sm->dst);
 	fputs(",\"text\":\"", sim.out);
 	for (i = 0; i < n; i++)
 		if (part[i].text != NULL)
@@ -497,6 +502,7 @@ rec_free(void)
 	}
 	if (ev_receipt != NULL)
 		event_free(ev_receipt);
+	rec_latency_free();
 }
 
 /* Mask a phone number: 13800138000 -> 138****8000; service numbers stay. */
@@ -548,4 +554,73 @@ rec_hex(const uint8_t *p, size_t n)
 	}
 	s[2 * n] = '\0';
 	return s;
+}
+
+/*
+ * When each sender's latest MO went out, so that a submit back to it can
+ * carry the round trip (deliver_sm -> the answer's submit_sm) for
+ * benchmarks: "mo_sent_at" (epoch seconds) and "mo_latency_ms".  A small
+ * open-addressed table; a collision simply forgets the older sender.
+ */
+#define REC_LAT_SLOTS	(1 << 16)
+struct rec_lat {
+	char		addr[SIM_ADDR];
+	int64_t		at_us;		/* 0: free */
+};
+static struct rec_lat	*rec_lat;
+
+static uint32_t
+rec_addr_hash(const char *a)
+{
+	uint32_t	h = 2166136261U;
+
+	for (; *a != '\0'; a++)
+		h = (h ^ (uint8_t)*a) * 16777619U;
+	return h;
+}
+
+static int64_t
+rec_now_us(void)
+{
+	struct timeval	tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+void
+rec_mo_sent(const char *src)
+{
+	struct rec_lat	*l;
+
+	if (rec_lat == NULL &&
+	    (rec_lat = calloc(REC_LAT_SLOTS, sizeof(*rec_lat))) == NULL)
+		return;
+	l = &rec_lat[rec_addr_hash(src) & (REC_LAT_SLOTS - 1)];
+	strlcpy(l->addr, src, sizeof(l->addr));
+	l->at_us = rec_now_us();
+}
+
+/* Print the latency fields for a submit to dst, if its MO is known. */
+static void
+rec_latency(const char *dst)
+{
+	struct rec_lat	*l;
+	int64_t		 now;
+
+	if (rec_lat == NULL)
+		return;
+	l = &rec_lat[rec_addr_hash(dst) & (REC_LAT_SLOTS - 1)];
+	if (l->at_us == 0 || strcmp(l->addr, dst) != 0)
+		return;
+	now = rec_now_us();
+	fprintf(sim.out, ",\"mo_sent_at\":%.3f,\"mo_latency_ms\":%.3f",
+	    l->at_us / 1e6, (now - l->at_us) / 1e3);
+}
+
+static void
+rec_latency_free(void)
+{
+	free(rec_lat);
+	rec_lat = NULL;
 }
