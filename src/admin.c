@@ -27,8 +27,12 @@
 #include <openssl/ssl.h>
 
 #include "admin.h"
+#include "calendar.h"
+#include "category.h"
+#include "commit.h"
 #include "config.h"
 #include "daemon.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "store.h"
 #include "tokens.h"
@@ -44,6 +48,8 @@ static int	 admin_route(struct admin_req *, int, const char *);
 static int	 admin_auth(struct admin_req *);
 static int	 admin_body(struct admin_req *);
 static void	 admin_send(struct admin_req *, int, uint64_t);
+static void	 admin_committed(void *, int);
+static char	*admin_decode(const char *, size_t);
 static const char *admin_strmethod(int);
 static struct bufferevent *admin_bevcb(struct event_base *, void *);
 static SSL_CTX	*admin_tls_ctx(const struct conf_admin *, char *, size_t);
@@ -57,6 +63,13 @@ static int	 admin_status(struct admin_req *);
 static int	 admin_loglevel_get(struct admin_req *);
 static int	 admin_loglevel_put(struct admin_req *);
 static int	 admin_case_show(struct admin_req *);
+static int	 admin_case_list(struct admin_req *);
+static int	 admin_case_transition(struct admin_req *);
+static int	 admin_unit_add(struct admin_req *);
+static int	 admin_unit_list(struct admin_req *);
+static int	 admin_kb_add(struct admin_req *);
+static int	 admin_kb_update(struct admin_req *);
+static int	 admin_kb_list(struct admin_req *);
 static int	 admin_audit_verify(struct admin_req *);
 
 /*
@@ -71,8 +84,38 @@ static const struct admin_route routes[] = {
 	    admin_loglevel_get },
 	{ EVHTTP_REQ_PUT, "/v1/log-level", TOKEN_OFFICE, ADMIN_F_BODY,
 	    admin_loglevel_put },
+	{ EVHTTP_REQ_GET, "/v1/cases", TOKEN_ANY, ADMIN_F_QUERY,
+	    admin_case_list },
 	{ EVHTTP_REQ_GET, "/v1/cases/:number", TOKEN_ANY, 0,
 	    admin_case_show },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/answer", TOKEN_OFFICE,
+	    ADMIN_F_BODY, admin_case_transition },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/approval", TOKEN_OFFICE,
+	    ADMIN_F_BODY, admin_case_transition },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/dispatch", TOKEN_OFFICE,
+	    ADMIN_F_BODY, admin_case_transition },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/return", TOKEN_OFFICE |
+	    TOKEN_UNIT, ADMIN_F_BODY, admin_case_transition },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/extend", TOKEN_OFFICE |
+	    TOKEN_UNIT, ADMIN_F_BODY, admin_case_transition },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/supervise", TOKEN_OFFICE,
+	    ADMIN_F_BODY, admin_case_transition },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/close", TOKEN_OFFICE,
+	    ADMIN_F_BODY, admin_case_transition },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/reopen", TOKEN_OFFICE,
+	    ADMIN_F_BODY, admin_case_transition },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/reply", TOKEN_OFFICE |
+	    TOKEN_UNIT, ADMIN_F_BODY, admin_case_transition },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/note", TOKEN_OFFICE |
+	    TOKEN_UNIT, ADMIN_F_BODY, admin_case_transition },
+	{ EVHTTP_REQ_POST, "/v1/units", TOKEN_OFFICE, ADMIN_F_BODY,
+	    admin_unit_add },
+	{ EVHTTP_REQ_GET, "/v1/units", TOKEN_ANY, 0, admin_unit_list },
+	{ EVHTTP_REQ_POST, "/v1/kb", TOKEN_OFFICE, ADMIN_F_BODY,
+	    admin_kb_add },
+	{ EVHTTP_REQ_PUT, "/v1/kb/:id", TOKEN_OFFICE, ADMIN_F_BODY,
+	    admin_kb_update },
+	{ EVHTTP_REQ_GET, "/v1/kb", TOKEN_ANY, ADMIN_F_QUERY, admin_kb_list },
 	{ EVHTTP_REQ_GET, "/v1/audit/verify", TOKEN_OFFICE | TOKEN_AUDITOR, 0,
 	    admin_audit_verify },
 };
@@ -86,6 +129,7 @@ static struct {
 	size_t			 max_body;
 	uint64_t		 started;	/* clock_now_ms() */
 	int			 hooked;
+	size_t			 deferred;	/* replies waiting on a commit */
 } admin;
 
 static struct {
@@ -208,12 +252,134 @@ admin_case_visible(const struct admin_req *r, const struct store_case *c)
 		return 0;
 	if (r->token->role & (TOKEN_OFFICE | TOKEN_AUDITOR))
 		return 1;
-	/*
-	 * TODO(dispatch): a unit sees the cases dispatched to it (lead or
-	 * co-unit, Art. 10, 11): compare r->token->unit with the case's
-	 * units once the store records them.  Until then, none.
-	 */
-	return 0;
+	/* a unit sees the cases dispatched to it now (Art. 10, 11) */
+	if (r->token->role != TOKEN_UNIT || r->store == NULL)
+		return 0;
+	return lifecycle_can_see(r->store, c->id, r->token->unit) == 1;
+}
+
+int
+admin_defer(struct admin_req *r, int status)
+{
+	struct admin_req	*d;
+
+	d = xmalloc(sizeof(*d));
+	*d = *r;
+	d->param[0][0] = '\0';
+	d->nparam = (size_t)status;	/* the status, kept until the commit */
+	d->query = NULL;
+	r->reply = NULL;
+	r->body = NULL;
+	admin.deferred++;
+	commit_after(admin_committed, d);
+	return ADMIN_DEFERRED;
+}
+
+/* The batch holding a deferred request's writes has ended. */
+static void
+admin_committed(void *arg, int ok)
+{
+	struct admin_req	*d = arg;
+	int			 status = (int)d->nparam;
+
+	admin.deferred--;
+	if (!ok)
+		status = admin_error(d, 503, "unavailable", "the change was "
+		    "not stored (database error); nothing happened, retry");
+	admin_send(d, status, d->t0);
+	free(d);
+}
+
+/* Percent-decode len bytes of p (+ as space); NULL for a NUL inside. */
+static char *
+admin_decode(const char *p, size_t len)
+{
+	char	*t, *d;
+	size_t	 n = 0;
+
+	t = xstrndup(p, len);
+	d = evhttp_uridecode(t, 1, &n);
+	free(t);
+	if (d != NULL && strlen(d) != n) {
+		free(d);
+		d = NULL;
+	}
+	return d;
+}
+
+int
+admin_query(struct admin_req *r, const char *const *allowed,
+    struct admin_qparam *out, size_t max)
+{
+	const char	*p, *amp, *eq;
+	char		*k, *v;
+	size_t		 n = 0, i, klen;
+
+	if (r->query == NULL || *r->query == '\0')
+		return 0;
+	for (p = r->query; *p != '\0'; p = *amp ? amp + 1 : amp) {
+		amp = p + strcspn(p, "&");
+		if (amp == p)
+			continue;
+		eq = memchr(p, '=', (size_t)(amp - p));
+		klen = eq != NULL ? (size_t)(eq - p) : (size_t)(amp - p);
+		k = admin_decode(p, klen);
+		v = admin_decode(eq != NULL ? eq + 1 : amp, eq != NULL ?
+		    (size_t)(amp - eq - 1) : 0);
+		if (k == NULL || v == NULL)
+			goto bad;
+		for (i = 0; allowed[i] != NULL; i++)
+			if (strcmp(k, allowed[i]) == 0)
+				break;
+		if (allowed[i] == NULL) {
+			admin_error(r, 400, "bad_request", "unknown query "
+			    "parameter (%s takes: see hotlinectl(8))",
+			    r->route->pattern);
+			goto fail;
+		}
+		for (i = 0; i < n; i++)
+			if (strcmp(out[i].key, k) == 0) {
+				admin_error(r, 400, "bad_request", "query "
+				    "parameter %s given twice", k);
+				goto fail;
+			}
+		if (n >= max) {
+			admin_error(r, 400, "bad_request", "too many query "
+			    "parameters");
+			goto fail;
+		}
+		if (strlen(v) > 256 || strcspn(v, "\x01\x02\x03\x04\x05\x06"
+		    "\x07\x08\t\n\v\f\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
+		    "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f") != strlen(v)) {
+			admin_error(r, 400, "bad_request", "query parameter "
+			    "%s: too long or control characters", k);
+			goto fail;
+		}
+		out[n].key = k;
+		out[n].value = v;
+		n++;
+		continue;
+bad:
+		admin_error(r, 400, "bad_request", "malformed query string");
+fail:
+		free(k);
+		free(v);
+		admin_query_free(out, n);
+		return -1;
+	}
+	return (int)n;
+}
+
+void
+admin_query_free(struct admin_qparam *q, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(q[i].key);
+		free(q[i].value);
+		q[i].key = q[i].value = NULL;
+	}
 }
 
 void
@@ -391,6 +557,7 @@ admin_dispatch(struct evhttp_request *req, void *arg)
 	memset(&r, 0, sizeof(r));
 	r.req = req;
 	r.store = admin.store;
+	r.t0 = t0;
 	uri = evhttp_request_get_evhttp_uri(req);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL || *path == '\0')
@@ -400,7 +567,8 @@ admin_dispatch(struct evhttp_request *req, void *arg)
 		;
 	else if ((status = admin_auth(&r)) != 0)
 		;
-	else if (evhttp_uri_get_query(uri) != NULL)
+	else if (evhttp_uri_get_query(uri) != NULL &&
+	    !(r.route->flags & ADMIN_F_QUERY))
 		status = admin_error(&r, 400, "bad_request", "%s takes no "
 		    "query parameters", r.route->pattern);
 	else if ((status = admin_body(&r)) != 0)
@@ -409,7 +577,10 @@ admin_dispatch(struct evhttp_request *req, void *arg)
 		log_debug("admin dispatch route=%s token=%s role=%s",
 		    r.route->pattern, r.token != NULL ? r.token->name : "-",
 		    r.token != NULL ? tokens_strrole(r.token->role) : "-");
+		r.query = evhttp_uri_get_query(uri);
 		status = r.route->handler(&r);
+		if (status == ADMIN_DEFERRED)
+			return;		/* admin_committed() answers */
 	}
 	admin_send(&r, status, t0);
 }
@@ -522,6 +693,9 @@ admin_set_store(struct store *store)
 void
 admin_stop(void)
 {
+	/* answer the requests that wait on a commit before freeing them */
+	if (admin.deferred > 0)
+		commit_flush();
 	if (admin.http != NULL) {
 		evhttp_free(admin.http);
 		admin.http = NULL;
@@ -671,61 +845,916 @@ admin_loglevel_put(struct admin_req *r)
 	return 200;
 }
 
-static int
-admin_case_show(struct admin_req *r)
-{
-	struct store_case	 c;
-	char			 num[STORE_CASE_NUMBER_MAX], t1[64], t2[64];
-	json_t			*flags;
-	size_t			 i, len = strlen(r->param[0]);
-	int			 rv;
+/* --- cases -------------------------------------------------------------- */
 
-	for (i = 0; i < len && i < sizeof(num) - 1; i++) {
-		if (!((r->param[0][i] >= 'A' && r->param[0][i] <= 'Z') ||
-		    (r->param[0][i] >= 'a' && r->param[0][i] <= 'z') ||
-		    (r->param[0][i] >= '0' && r->param[0][i] <= '9')))
+#define ADMIN_LIST_DEFAULT	50	/* cases in a list page */
+#define ADMIN_LIST_MAX		200
+#define ADMIN_UNITS_MAX		10000	/* units or entries in one answer */
+#define ADMIN_PAGE		100
+#define ADMIN_EXTEND_MAX	60	/* working days of one extension */
+#define ADMIN_KB_STALE_DAYS	180	/* default age of a stale entry */
+#define ADMIN_DAY_MS		(86400LL * 1000)
+
+/* One field of a JSON body. */
+struct admin_field {
+	const char	*name;
+	int		 type;
+	int		 required;
+};
+#define AF_STR		1	/* 1..LC_TEXT_MAX bytes, no control chars */
+#define AF_INT		2	/* 1..ADMIN_EXTEND_MAX */
+#define AF_CODES	3	/* array of unit codes */
+#define AF_CODE		4	/* one unit code */
+
+/* 1 when s is a unit code: [A-Za-z0-9_.-]{1,32}. */
+static int
+admin_code_ok(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return n > 0 && n < STORE_UNIT_CODE_MAX && strspn(s,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	    "_.-") == n;
+}
+
+/* 1 when s is text a person wrote: no control characters but \t\r\n. */
+static int
+admin_text_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\r' &&
+		    *s != '\n') || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Check r->body against n fields: names, types, presence; 0 or a status. */
+static int
+admin_fields(struct admin_req *r, const struct admin_field *f, size_t n)
+{
+	const char	*key, *s;
+	json_t		*v, *e;
+	size_t		 i, j;
+
+	json_object_foreach(r->body, key, v) {
+		for (i = 0; i < n; i++)
+			if (strcmp(key, f[i].name) == 0)
+				break;
+		if (i == n)
+			return admin_error(r, 400, "bad_request", "unknown "
+			    "field \"%.32s\"", key);
+		switch (f[i].type) {
+		case AF_STR:
+			if (!json_is_string(v) || (s = json_string_value(v),
+			    strlen(s) == 0) || strlen(s) > LC_TEXT_MAX ||
+			    !admin_text_ok(s))
+				return admin_error(r, 400, "bad_request",
+				    "\"%s\" must be a text of 1 to %d bytes "
+				    "without control characters", f[i].name,
+				    LC_TEXT_MAX);
 			break;
-		num[i] = (char)toupper((unsigned char)r->param[0][i]);
+		case AF_INT:
+			if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+			    json_integer_value(v) > ADMIN_EXTEND_MAX)
+				return admin_error(r, 400, "bad_request",
+				    "\"%s\" must be an integer from 1 to %d",
+				    f[i].name, ADMIN_EXTEND_MAX);
+			break;
+		case AF_CODE:
+			if (!json_is_string(v) ||
+			    !admin_code_ok(json_string_value(v)))
+				return admin_error(r, 400, "bad_request",
+				    "\"%s\" must be a unit code "
+				    "([A-Za-z0-9_.-], 1 to 32)", f[i].name);
+			break;
+		case AF_CODES:
+			if (!json_is_array(v) || json_array_size(v) > LC_CO_MAX)
+				return admin_error(r, 400, "bad_request",
+				    "\"%s\" must be an array of at most %d unit "
+				    "codes", f[i].name, LC_CO_MAX);
+			json_array_foreach(v, j, e)
+				if (!json_is_string(e) ||
+				    !admin_code_ok(json_string_value(e)))
+					return admin_error(r, 400,
+					    "bad_request", "\"%s\"[%zu] is not "
+					    "a unit code", f[i].name, j);
+			break;
+		}
 	}
-	if (i != len)
+	for (i = 0; i < n; i++)
+		if (f[i].required && json_object_get(r->body, f[i].name) ==
+		    NULL)
+			return admin_error(r, 400, "bad_request", "missing "
+			    "field \"%s\"", f[i].name);
+	return 0;
+}
+
+/* A string field of the body, or NULL. */
+static const char *
+admin_str(struct admin_req *r, const char *name)
+{
+	return json_string_value(json_object_get(r->body, name));
+}
+
+/* Set key to a string, or to null for NULL. */
+static void
+admin_jstr(json_t *o, const char *key, const char *v)
+{
+	json_object_set_new(o, key, v != NULL ? json_string(v) : json_null());
+}
+
+/* Set key to a time, or to null for 0. */
+static void
+admin_jtime(json_t *o, const char *key, int64_t ms)
+{
+	char	t[64];
+
+	json_object_set_new(o, key, ms > 0 ? json_string(admin_iso(ms, t,
+	    sizeof(t))) : json_null());
+}
+
+/* Today's local date (the daemon's clock), YYYY-MM-DD. */
+static void
+admin_today(char buf[CAL_DATE_LEN])
+{
+	int	date, min;
+
+	if (cal_date_local(clock_now(), &date, &min) == -1)
+		strlcpy(buf, "1970-01-01", CAL_DATE_LEN);
+	else
+		cal_date_format(date, buf, CAL_DATE_LEN);
+}
+
+/* A case as JSON, never with a phone number; full adds the detail. */
+static json_t *
+admin_case_json(struct store *st, const struct store_case *c, int full)
+{
+	char	 co[LC_CO_MAX][STORE_UNIT_CODE_MAX], today[CAL_DATE_LEN];
+	json_t	*o, *a;
+	int	 n, i;
+
+	admin_today(today);
+	o = json_object();
+	json_object_set_new(o, "number", json_string(c->number));
+	admin_jstr(o, "category", c->category);
+	admin_jstr(o, "state", c->state);
+	json_object_set_new(o, "confidential", json_boolean(c->confidential));
+	admin_jtime(o, "received_at", c->received_at);
+	admin_jstr(o, "due", c->due);
+	admin_jstr(o, "unit", c->unit);
+	json_object_set_new(o, "supervised", json_boolean(c->supervised));
+	json_object_set_new(o, "overdue", json_boolean(c->closed_at == 0 &&
+	    c->due != NULL && strcmp(c->due, today) < 0));
+	if (!full)
+		return o;
+	admin_jstr(o, "text", c->text);
+	admin_jstr(o, "rule", c->rule);
+	a = json_array();
+	if (c->flags & STORE_CF_INCOMPLETE)
+		json_array_append_new(a, json_string("incomplete"));
+	if (c->flags & STORE_CF_REPEATED)
+		json_array_append_new(a, json_string("repeated"));
+	json_object_set_new(o, "flags", a);
+	admin_jstr(o, "result", c->result);
+	admin_jtime(o, "closed_at", c->closed_at);
+	json_object_set_new(o, "supplements", json_integer(c->nsupplements));
+	a = json_array();
+	if (st != NULL && (n = store_case_counits(st, c->id, co,
+	    LC_CO_MAX)) > 0)
+		for (i = 0; i < n; i++)
+			json_array_append_new(a, json_string(co[i]));
+	json_object_set_new(o, "co_units", a);
+	admin_jtime(o, "dispatched_at", c->dispatched_at);
+	admin_jstr(o, "due_original", c->due_original);
+	json_object_set_new(o, "extensions", json_integer(c->extensions));
+	json_object_set_new(o, "late_returns", json_integer(c->late_returns));
+	admin_jstr(o, "supervision", c->supervision);
+	json_object_set_new(o, "rehandled", json_boolean(c->rehandled));
+	json_object_set_new(o, "result_cut", json_integer(c->result_cut));
+	admin_jtime(o, "updated_at", c->updated_at);
+	json_object_set_new(o, "survey_score", c->survey_score > 0 ?
+	    json_integer(c->survey_score) : json_null());
+	admin_jstr(o, "survey_state", c->survey_state);
+	return o;
+}
+
+/* A case's history as JSON: audit events, messages in and out. */
+static json_t *
+admin_history_json(const struct store_history *h)
+{
+	const struct store_event	*e;
+	json_t				*o, *a, *ev, *d;
+	size_t				 i;
+
+	o = json_object();
+	a = json_array();
+	for (i = 0; i < h->naudit; i++) {
+		e = &h->audit[i];
+		ev = json_object();
+		json_object_set_new(ev, "id", json_integer(e->id));
+		admin_jtime(ev, "at", e->at);
+		admin_jstr(ev, "action", e->kind);
+		admin_jstr(ev, "actor", e->actor);
+		d = e->text != NULL ? json_loads(e->text, 0, NULL) : NULL;
+		json_object_set_new(ev, "detail", d != NULL ? d : e->text ?
+		    json_string(e->text) : json_null());
+		json_array_append_new(a, ev);
+	}
+	json_object_set_new(o, "events", a);
+	a = json_array();
+	for (i = 0; i < h->nin; i++) {
+		e = &h->in[i];
+		ev = json_object();
+		admin_jtime(ev, "at", e->at);
+		admin_jstr(ev, "kind", e->kind);
+		admin_jstr(ev, "text", e->text);
+		json_array_append_new(a, ev);
+	}
+	json_object_set_new(o, "in", a);
+	a = json_array();
+	for (i = 0; i < h->nout; i++) {
+		e = &h->out[i];
+		ev = json_object();
+		json_object_set_new(ev, "id", json_integer(e->id));
+		admin_jtime(ev, "at", e->at);
+		admin_jstr(ev, "kind", e->kind);
+		admin_jstr(ev, "text", e->text);
+		admin_jstr(ev, "state", store_outbox_strstate(e->state));
+		json_object_set_new(ev, "attempts", json_integer(e->attempts));
+		admin_jstr(ev, "receipt", e->receipt);
+		admin_jtime(ev, "receipt_at", e->receipt_at);
+		json_array_append_new(a, ev);
+	}
+	json_object_set_new(o, "out", a);
+	return o;
+}
+
+/* A case number (letters and digits) from s, upper-cased; 0 or -1. */
+static int
+admin_number(const char *s, char num[STORE_CASE_NUMBER_MAX])
+{
+	size_t	i, len = strlen(s);
+
+	if (len == 0 || len >= STORE_CASE_NUMBER_MAX)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)
+			return -1;
+		num[i] = (char)toupper((unsigned char)s[i]);
+	}
+	num[i] = '\0';
+	return 0;
+}
+
+/* The case r->param[0] names, if r's token may see it; 0 or a status. */
+static int
+admin_case_load(struct admin_req *r, struct store_case *c)
+{
+	char	num[STORE_CASE_NUMBER_MAX];
+	int	rv;
+
+	memset(c, 0, sizeof(*c));
+	if (admin_number(r->param[0], num) == -1)
 		return admin_error(r, 400, "bad_request", "not a case number "
 		    "(letters and digits, at most %d)", STORE_CASE_NUMBER_MAX -
 		    1);
-	num[i] = '\0';
 	admin_log_case(r, num);
 	if (r->store == NULL)
 		return admin_error(r, 503, "unavailable", "the case store is "
 		    "not open");
-	memset(&c, 0, sizeof(c));
-	if ((rv = store_case_find(r->store, num, NULL, &c)) == -1)
+	if ((rv = store_case_find(r->store, num, NULL, c)) == -1)
 		return admin_error(r, 500, "internal", "cannot read the case");
-	if (rv == 0 || !admin_case_visible(r, &c)) {
-		store_case_clear(&c);
+	if (rv == 0 || !admin_case_visible(r, c)) {
+		store_case_clear(c);
 		return admin_error(r, 404, "not_found", "no case %s", num);
 	}
-	flags = json_array();
-	if (c.flags & STORE_CF_INCOMPLETE)
-		json_array_append_new(flags, json_string("incomplete"));
-	if (c.flags & STORE_CF_REPEATED)
-		json_array_append_new(flags, json_string("repeated"));
-	r->reply = json_pack("{s:s,s:s?,s:s?,s:b,s:s?,s:s,s:s?,s:s?,s:o,"
-	    "s:s?,s:s?,s:i}",
-	    "number", c.number,
-	    "category", c.category,
-	    "state", c.state,
-	    "confidential", c.confidential,
-	    "text", c.text,
-	    "received_at", admin_iso(c.received_at, t1, sizeof(t1)),
-	    "due", c.due,
-	    "rule", c.rule,
-	    "flags", flags,
-	    "result", c.result,
-	    "closed_at", c.closed_at ? admin_iso(c.closed_at, t2, sizeof(t2)) :
-	    NULL,
-	    "supplements", c.nsupplements);
+	return 0;
+}
+
+static int
+admin_case_show(struct admin_req *r)
+{
+	struct store_case	c;
+	struct store_history	h;
+	int			st;
+
+	if ((st = admin_case_load(r, &c)) != 0)
+		return st;
+	memset(&h, 0, sizeof(h));
+	if (store_case_history(r->store, c.id, &h) == -1) {
+		store_case_clear(&c);
+		return admin_error(r, 500, "internal", "cannot read the "
+		    "case's history");
+	}
+	r->reply = admin_case_json(r->store, &c, 1);
+	json_object_set_new(r->reply, "history", admin_history_json(&h));
+	store_history_clear(&h);
 	store_case_clear(&c);
-	if (r->reply == NULL)
-		return admin_error(r, 500, "internal", "cannot encode the case");
+	return 200;
+}
+
+/* A lifecycle result as the API's status and code. */
+static int
+admin_lc_error(struct admin_req *r, enum lc_result res, const char *err)
+{
+	switch (res) {
+	case LC_BAD_STATE:
+		return admin_error(r, 409, "conflict", "%s", err);
+	case LC_FORBIDDEN:
+		return admin_error(r, 403, "forbidden", "%s", err);
+	case LC_INVALID:
+		return admin_error(r, 400, "bad_request", "%s", err);
+	case LC_NOT_FOUND:
+		return admin_error(r, 404, "not_found", "no case %s",
+		    r->case_number);
+	default:
+		return admin_error(r, 500, "internal", "%s", err[0] != '\0' ?
+		    err : "store error");
+	}
+}
+
+/*
+ * POST /v1/cases/:number/<op>: validate the body, apply the operation in
+ * the open group-commit batch, answer once that batch is durable.
+ */
+static int
+admin_case_op(struct admin_req *r, enum lc_op op)
+{
+	static const struct admin_field f_result[] = {
+		{ "result", AF_STR, 1 } };
+	static const struct admin_field f_close[] = {
+		{ "result", AF_STR, 0 } };
+	static const struct admin_field f_approval[] = {
+		{ "proposal", AF_STR, 1 } };
+	static const struct admin_field f_dispatch[] = {
+		{ "lead", AF_CODE, 1 }, { "co", AF_CODES, 0 },
+		{ "due", AF_STR, 0 }, { "approval", AF_STR, 0 } };
+	static const struct admin_field f_reason[] = {
+		{ "reason", AF_STR, 1 } };
+	static const struct admin_field f_extend[] = {
+		{ "days", AF_INT, 0 }, { "due", AF_STR, 0 },
+		{ "reason", AF_STR, 1 } };
+	static const struct admin_field f_supervise[] = {
+		{ "reason", AF_STR, 1 }, { "note", AF_STR, 0 } };
+	static const struct admin_field f_note[] = {
+		{ "text", AF_STR, 1 } };
+	const struct admin_field	*f;
+	struct store_case		 c;
+	struct lc_args			 a;
+	struct lc_actor			 actor;
+	const char			*co[LC_CO_MAX];
+	char				 err[256], due[CAL_DATE_LEN];
+	json_t				*v;
+	size_t				 nf, i;
+	int				 st, date, sup;
+	enum lc_result			 res;
+
+	switch (op) {
+	case LC_OP_ANSWER:
+	case LC_OP_REPLY:
+		f = f_result, nf = nitems(f_result);
+		break;
+	case LC_OP_CLOSE:
+		f = f_close, nf = nitems(f_close);
+		break;
+	case LC_OP_APPROVAL:
+		f = f_approval, nf = nitems(f_approval);
+		break;
+	case LC_OP_DISPATCH:
+		f = f_dispatch, nf = nitems(f_dispatch);
+		break;
+	case LC_OP_RETURN:
+	case LC_OP_REOPEN:
+		f = f_reason, nf = nitems(f_reason);
+		break;
+	case LC_OP_EXTEND:
+		f = f_extend, nf = nitems(f_extend);
+		break;
+	case LC_OP_SUPERVISE:
+		f = f_supervise, nf = nitems(f_supervise);
+		break;
+	case LC_OP_NOTE:
+		f = f_note, nf = nitems(f_note);
+		break;
+	default:
+		fatalx("admin case op %d", op);
+	}
+	if ((st = admin_fields(r, f, nf)) != 0)
+		return st;
+
+	memset(&a, 0, sizeof(a));
+	switch (op) {
+	case LC_OP_ANSWER:
+	case LC_OP_REPLY:
+	case LC_OP_CLOSE:
+		a.text = admin_str(r, "result");
+		break;
+	case LC_OP_APPROVAL:
+		a.text = admin_str(r, "proposal");
+		break;
+	case LC_OP_DISPATCH:
+		a.unit = admin_str(r, "lead");
+		a.approval = admin_str(r, "approval");
+		a.due = admin_str(r, "due");
+		if (a.due != NULL && cal_date_parse(a.due, &date) == -1)
+			return admin_error(r, 400, "bad_request", "\"due\" "
+			    "must be a date, YYYY-MM-DD");
+		json_array_foreach(json_object_get(r->body, "co"), i, v)
+			co[i] = json_string_value(v);
+		a.co = co;
+		a.nco = json_array_size(json_object_get(r->body, "co"));
+		break;
+	case LC_OP_SUPERVISE:
+		sup = lifecycle_sup_parse(admin_str(r, "reason"));
+		if (sup <= LC_SUP_NONE)
+			return admin_error(r, 400, "bad_request", "\"reason\" "
+			    "must be disputed-result, leader-instruction, "
+			    "overdue or other");
+		a.supervision = (enum lc_supervision)sup;
+		a.text = admin_str(r, "note");
+		break;
+	case LC_OP_EXTEND:
+		if ((json_object_get(r->body, "days") == NULL) ==
+		    (json_object_get(r->body, "due") == NULL))
+			return admin_error(r, 400, "bad_request", "extend "
+			    "takes \"days\" (working days) or \"due\" "
+			    "(YYYY-MM-DD), one of them");
+		/* FALLTHROUGH */
+	default:
+		a.text = admin_str(r, op == LC_OP_NOTE ? "text" : "reason");
+		break;
+	}
+
+	if ((st = admin_case_load(r, &c)) != 0)
+		return st;
+	if (op == LC_OP_EXTEND) {
+		if (admin_str(r, "due") != NULL) {
+			if (cal_date_parse(admin_str(r, "due"), &date) == -1) {
+				store_case_clear(&c);
+				return admin_error(r, 400, "bad_request",
+				    "\"due\" must be a date, YYYY-MM-DD");
+			}
+			strlcpy(due, admin_str(r, "due"), sizeof(due));
+		} else if (c.due == NULL || cal_date_parse(c.due, &date) ==
+		    -1 || (date = cal_add_workdays(calendar_current(), date,
+		    (int)json_integer_value(json_object_get(r->body,
+		    "days")))) == -1) {
+			store_case_clear(&c);
+			return admin_error(r, 409, "conflict", "case %s has no "
+			    "due date to extend", c.number);
+		} else
+			cal_date_format(date, due, sizeof(due));
+		a.due = due;
+	}
+	memset(&actor, 0, sizeof(actor));
+	actor.name = r->token->name;
+	if (r->token->role == TOKEN_UNIT) {
+		actor.role = LC_ROLE_UNIT;
+		actor.unit = r->token->unit;
+	} else
+		actor.role = LC_ROLE_OFFICE;
+	if (commit_join() == -1) {
+		store_case_clear(&c);
+		return admin_error(r, 503, "unavailable", "the database is "
+		    "busy; retry");
+	}
+	err[0] = '\0';
+	res = lifecycle_apply(r->store, c.id, op, &a, &actor,
+	    (int64_t)clock_now_ms(), err, sizeof(err));
+	if (res != LC_OK) {
+		store_case_clear(&c);
+		return admin_lc_error(r, res, err);
+	}
+	st = store_case_get(r->store, c.id, &c);
+	if (st == 1) {
+		r->reply = admin_case_json(r->store, &c, 1);
+		json_object_set_new(r->reply, "operation",
+		    json_string(lifecycle_strop(op)));
+	}
+	store_case_clear(&c);
+	return admin_defer(r, 200);
+}
+
+/* The operation is the route's last word: /v1/cases/:number/<op>. */
+static int
+admin_case_transition(struct admin_req *r)
+{
+	int	op;
+
+	op = lifecycle_op_parse(strrchr(r->route->pattern, '/') + 1);
+	if (op == -1)
+		fatalx("admin route %s names no operation", r->route->pattern);
+	return admin_case_op(r, (enum lc_op)op);
+}
+
+/* "0" or "1" into *v; 0 or -1. */
+static int
+admin_bool(const char *s, int *v)
+{
+	if (strcmp(s, "0") == 0 || strcmp(s, "false") == 0)
+		*v = 0;
+	else if (strcmp(s, "1") == 0 || strcmp(s, "true") == 0)
+		*v = 1;
+	else
+		return -1;
+	return 0;
+}
+
+/* Local midnight of a YYYY-MM-DD date plus days, in ms; -1 if bad. */
+static int64_t
+admin_day_ms(const char *s, int days)
+{
+	struct tm	tm;
+	time_t		t;
+	int		date;
+
+	if (cal_date_parse(s, &date) == -1 ||
+	    (date = cal_date_add(date, days)) == -1)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = date / 10000 - 1900;
+	tm.tm_mon = date / 100 % 100 - 1;
+	tm.tm_mday = date % 100;
+	tm.tm_isdst = -1;
+	if ((t = mktime(&tm)) == (time_t)-1)
+		return -1;
+	return (int64_t)t * 1000;
+}
+
+/* GET /v1/cases?filters: newest first, keyset pages by case number. */
+static int
+admin_case_list(struct admin_req *r)
+{
+	static const char *const allowed[] = { "state", "category", "unit",
+	    "overdue", "supervised", "confidential", "from", "to", "limit",
+	    "before", NULL };
+	struct admin_qparam		 q[ADMIN_QUERY_MAX];
+	struct store_case_filter	 f;
+	struct store_case		*cs = NULL, bc;
+	const char			*k, *v, *errstr;
+	char				 today[CAL_DATE_LEN];
+	json_t				*a;
+	int				 n, i, st = 0, rv, b;
+	size_t				 limit = ADMIN_LIST_DEFAULT;
+
+	if (r->store == NULL)
+		return admin_error(r, 503, "unavailable", "the case store is "
+		    "not open");
+	if ((n = admin_query(r, allowed, q, nitems(q))) == -1)
+		return 400;
+	store_case_filter_init(&f);
+	for (i = 0; i < n && st == 0; i++) {
+		k = q[i].key;
+		v = q[i].value;
+		if (strcmp(k, "state") == 0) {
+			if (lifecycle_state_parse(v) == -1)
+				st = admin_error(r, 400, "bad_request", "state: "
+				    "not a case state (registered, dispatched, "
+				    "...)");
+			f.state = v;
+		} else if (strcmp(k, "category") == 0) {
+			if (category_from_name(v) == -1)
+				st = admin_error(r, 400, "bad_request",
+				    "category: unknown category");
+			f.category = v;
+		} else if (strcmp(k, "unit") == 0) {
+			if (!admin_code_ok(v))
+				st = admin_error(r, 400, "bad_request", "unit: "
+				    "not a unit code");
+			f.unit = v;
+		} else if (strcmp(k, "overdue") == 0) {
+			if (admin_bool(v, &b) == -1)
+				st = admin_error(r, 400, "bad_request",
+				    "overdue: 0 or 1");
+			else if (b) {
+				admin_today(today);
+				f.overdue_on = today;
+			}
+		} else if (strcmp(k, "supervised") == 0 ||
+		    strcmp(k, "confidential") == 0) {
+			if (admin_bool(v, k[0] == 's' ? &f.supervised :
+			    &f.confidential) == -1)
+				st = admin_error(r, 400, "bad_request",
+				    "%s: 0 or 1", k);
+		} else if (strcmp(k, "from") == 0 || strcmp(k, "to") == 0) {
+			/* from inclusive, to inclusive: up to its midnight */
+			if (k[0] == 'f')
+				f.received_from = admin_day_ms(v, 0);
+			else
+				f.received_to = admin_day_ms(v, 1);
+			if (f.received_from == -1 || f.received_to == -1)
+				st = admin_error(r, 400, "bad_request", "%s: a "
+				    "date, YYYY-MM-DD", k);
+		} else if (strcmp(k, "limit") == 0) {
+			limit = (size_t)strtonum(v, 1, ADMIN_LIST_MAX, &errstr);
+			if (errstr != NULL)
+				st = admin_error(r, 400, "bad_request", "limit: "
+				    "1 to %d", ADMIN_LIST_MAX);
+		} else if (strcmp(k, "before") == 0) {
+			char	num[STORE_CASE_NUMBER_MAX];
+
+			memset(&bc, 0, sizeof(bc));
+			if (admin_number(v, num) == -1 || (rv =
+			    store_case_find(r->store, num, NULL, &bc)) == 0)
+				st = admin_error(r, 400, "bad_request",
+				    "before: not a case number");
+			else if (rv == -1)
+				st = admin_error(r, 500, "internal", "cannot "
+				    "read the case");
+			else
+				f.before_id = bc.id;
+			store_case_clear(&bc);
+		}
+	}
+	if (st == 0 && f.received_from > 0 && f.received_to > 0 &&
+	    f.received_to <= f.received_from)
+		st = admin_error(r, 400, "bad_request", "to is before from");
+	if (st != 0)
+		goto out;
+	/* a unit lists only the cases dispatched to it */
+	if (r->token->role == TOKEN_UNIT) {
+		if (f.unit != NULL && strcmp(f.unit, r->token->unit) != 0) {
+			admin_query_free(q, (size_t)n);
+			n = 0;
+			goto reply;
+		}
+		f.unit = r->token->unit;
+	}
+	cs = xcalloc(limit, sizeof(*cs));
+	if ((rv = store_case_search(r->store, &f, cs, limit)) == -1) {
+		st = admin_error(r, 500, "internal", "cannot search the "
+		    "cases");
+		goto out;
+	}
+	admin_query_free(q, (size_t)n);
+	n = rv;
+reply:
+	a = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, admin_case_json(r->store, &cs[i], 0));
+	r->reply = json_pack("{s:o,s:i,s:s?}", "cases", a, "count", n, "next",
+	    (size_t)n == limit && n > 0 ? cs[n - 1].number : NULL);
+	for (i = 0; i < n; i++)
+		store_case_clear(&cs[i]);
+	free(cs);
+	return 200;
+out:
+	admin_query_free(q, (size_t)n);
+	free(cs);
+	return st;
+}
+
+/* --- units and the knowledge base (Art. 6, 9, 23(9)) -------------------- */
+
+/* Audit an API change that is no case transition (detail taken); 0, -1. */
+static int
+admin_audit_change(struct admin_req *r, const char *action, json_t *detail)
+{
+	char	*d;
+	int	 rv;
+
+	d = detail != NULL ? json_dumps(detail, JSON_COMPACT) : NULL;
+	json_decref(detail);
+	if (d == NULL)
+		return -1;
+	rv = store_audit(r->store, 0, r->token->name, action, d,
+	    (int64_t)clock_now_ms());
+	free(d);
+	return rv;
+}
+
+static json_t *
+admin_unit_json(const struct store_unit *u)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "code", json_string(u->code));
+	admin_jstr(o, "name", u->name);
+	admin_jstr(o, "contact", u->contact);
+	admin_jtime(o, "created_at", u->created_at);
+	return o;
+}
+
+static int
+admin_unit_add(struct admin_req *r)
+{
+	static const struct admin_field f[] = { { "code", AF_CODE, 1 },
+	    { "name", AF_STR, 1 }, { "contact", AF_STR, 0 } };
+	struct store_unit	 u;
+	const char		*code;
+	int			 st, rv;
+
+	if ((st = admin_fields(r, f, nitems(f))) != 0)
+		return st;
+	if (r->store == NULL)
+		return admin_error(r, 503, "unavailable", "the store is not "
+		    "open");
+	code = admin_str(r, "code");
+	if (commit_join() == -1)
+		return admin_error(r, 503, "unavailable", "the database is "
+		    "busy; retry");
+	if ((rv = store_unit_add(r->store, code, admin_str(r, "name"),
+	    admin_str(r, "contact"), (int64_t)clock_now_ms())) == 1)
+		return admin_error(r, 409, "conflict", "unit %s exists "
+		    "already", code);
+	if (rv == -1 || admin_audit_change(r, "unit.add",
+	    json_pack("{s:s}", "code", code)) == -1)
+		return admin_error(r, 500, "internal", "cannot add the unit");
+	memset(&u, 0, sizeof(u));
+	if (store_unit_get(r->store, code, &u) == 1)
+		r->reply = admin_unit_json(&u);
+	store_unit_clear(&u);
+	return admin_defer(r, 201);
+}
+
+static int
+admin_unit_list(struct admin_req *r)
+{
+	struct store_unit	 u[ADMIN_PAGE];
+	json_t			*a;
+	size_t			 off = 0;
+	int			 n, i;
+
+	if (r->store == NULL)
+		return admin_error(r, 503, "unavailable", "the store is not "
+		    "open");
+	a = json_array();
+	do {
+		memset(u, 0, sizeof(u));
+		if ((n = store_unit_list(r->store, u, nitems(u), off)) == -1) {
+			json_decref(a);
+			return admin_error(r, 500, "internal", "cannot list "
+			    "the units");
+		}
+		for (i = 0; i < n; i++) {
+			json_array_append_new(a, admin_unit_json(&u[i]));
+			store_unit_clear(&u[i]);
+		}
+		off += (size_t)n;
+	} while (n == (int)nitems(u) && off < ADMIN_UNITS_MAX);
+	r->reply = json_pack("{s:o,s:i}", "units", a, "count", (int)off);
+	return 200;
+}
+
+static json_t *
+admin_kb_json(const struct store_kb *k, int64_t stale_before)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "id", json_integer(k->id));
+	admin_jstr(o, "keywords", k->keywords);
+	admin_jstr(o, "answer", k->answer);
+	admin_jstr(o, "unit", k->unit[0] != '\0' ? k->unit : NULL);
+	admin_jtime(o, "updated_at", k->updated_at);
+	json_object_set_new(o, "stale", json_boolean(k->updated_at <
+	    stale_before));
+	return o;
+}
+
+/* A unit code of the body that must exist: 0 or a status. */
+static int
+admin_unit_known(struct admin_req *r, const char *code)
+{
+	struct store_unit	u;
+	int			rv;
+
+	if (code == NULL)
+		return 0;
+	memset(&u, 0, sizeof(u));
+	rv = store_unit_get(r->store, code, &u);
+	store_unit_clear(&u);
+	if (rv == -1)
+		return admin_error(r, 500, "internal", "cannot read units");
+	return rv == 1 ? 0 : admin_error(r, 400, "bad_request", "unknown unit "
+	    "%s", code);
+}
+
+static int
+admin_kb_add(struct admin_req *r)
+{
+	static const struct admin_field f[] = { { "keywords", AF_STR, 1 },
+	    { "answer", AF_STR, 1 }, { "unit", AF_CODE, 0 } };
+	struct store_kb	 k;
+	int64_t		 id;
+	int		 st;
+
+	if ((st = admin_fields(r, f, nitems(f))) != 0)
+		return st;
+	if (r->store == NULL)
+		return admin_error(r, 503, "unavailable", "the store is not "
+		    "open");
+	if ((st = admin_unit_known(r, admin_str(r, "unit"))) != 0)
+		return st;
+	if (commit_join() == -1)
+		return admin_error(r, 503, "unavailable", "the database is "
+		    "busy; retry");
+	if (store_kb_add(r->store, admin_str(r, "keywords"), admin_str(r,
+	    "answer"), admin_str(r, "unit"), (int64_t)clock_now_ms(), &id) ==
+	    -1 || admin_audit_change(r, "kb.add", json_pack("{s:I}", "id",
+	    (json_int_t)id)) == -1)
+		return admin_error(r, 500, "internal", "cannot add the entry");
+	memset(&k, 0, sizeof(k));
+	if (store_kb_get(r->store, id, &k) == 1)
+		r->reply = admin_kb_json(&k, 0);
+	store_kb_clear(&k, 1);
+	return admin_defer(r, 201);
+}
+
+static int
+admin_kb_update(struct admin_req *r)
+{
+	static const struct admin_field f[] = { { "keywords", AF_STR, 0 },
+	    { "answer", AF_STR, 0 }, { "unit", AF_CODE, 0 } };
+	struct store_kb	 k;
+	const char	*errstr;
+	int64_t		 id;
+	int		 st, rv;
+
+	id = strtonum(r->param[0], 1, INT64_MAX, &errstr);
+	if (errstr != NULL)
+		return admin_error(r, 400, "bad_request", "not an entry id");
+	if ((st = admin_fields(r, f, nitems(f))) != 0)
+		return st;
+	if (json_object_size(r->body) == 0)
+		return admin_error(r, 400, "bad_request", "nothing to change "
+		    "(keywords, answer, unit)");
+	if (r->store == NULL)
+		return admin_error(r, 503, "unavailable", "the store is not "
+		    "open");
+	if ((st = admin_unit_known(r, admin_str(r, "unit"))) != 0)
+		return st;
+	if (commit_join() == -1)
+		return admin_error(r, 503, "unavailable", "the database is "
+		    "busy; retry");
+	rv = store_kb_update(r->store, id, admin_str(r, "keywords"),
+	    admin_str(r, "answer"), admin_str(r, "unit"),
+	    (int64_t)clock_now_ms());
+	if (rv == 0)
+		return admin_error(r, 404, "not_found", "no entry %lld",
+		    (long long)id);
+	if (rv == -1 || admin_audit_change(r, "kb.update", json_pack("{s:I}",
+	    "id", (json_int_t)id)) == -1)
+		return admin_error(r, 500, "internal", "cannot update the "
+		    "entry");
+	memset(&k, 0, sizeof(k));
+	if (store_kb_get(r->store, id, &k) == 1)
+		r->reply = admin_kb_json(&k, 0);
+	store_kb_clear(&k, 1);
+	return admin_defer(r, 200);
+}
+
+/* GET /v1/kb[?stale=1[&days=N]]: stale: not updated for N days (Art. 23(9)). */
+static int
+admin_kb_list(struct admin_req *r)
+{
+	static const char *const allowed[] = { "stale", "days", NULL };
+	struct admin_qparam	 q[ADMIN_QUERY_MAX];
+	struct store_kb		 k[ADMIN_PAGE];
+	const char		*errstr;
+	json_t			*a;
+	int64_t			 before;
+	size_t			 off = 0;
+	int			 n, i, stale = 0, days = ADMIN_KB_STALE_DAYS;
+
+	if (r->store == NULL)
+		return admin_error(r, 503, "unavailable", "the store is not "
+		    "open");
+	if ((n = admin_query(r, allowed, q, nitems(q))) == -1)
+		return 400;
+	for (i = 0; i < n; i++) {
+		if (strcmp(q[i].key, "stale") == 0 &&
+		    admin_bool(q[i].value, &stale) == -1) {
+			admin_query_free(q, (size_t)n);
+			return admin_error(r, 400, "bad_request", "stale: 0 "
+			    "or 1");
+		}
+		if (strcmp(q[i].key, "days") == 0) {
+			days = (int)strtonum(q[i].value, 1, 3650, &errstr);
+			if (errstr != NULL) {
+				admin_query_free(q, (size_t)n);
+				return admin_error(r, 400, "bad_request",
+				    "days: 1 to 3650");
+			}
+		}
+	}
+	admin_query_free(q, (size_t)n);
+	before = (int64_t)clock_now_ms() - days * ADMIN_DAY_MS;
+	a = json_array();
+	do {
+		memset(k, 0, sizeof(k));
+		if ((n = store_kb_list(r->store, stale ? before : 0, k,
+		    nitems(k), off)) == -1) {
+			json_decref(a);
+			return admin_error(r, 500, "internal", "cannot list "
+			    "the knowledge base");
+		}
+		for (i = 0; i < n; i++)
+			json_array_append_new(a, admin_kb_json(&k[i], before));
+		store_kb_clear(k, (size_t)n);
+		off += (size_t)n;
+	} while (n == (int)nitems(k) && off < ADMIN_UNITS_MAX);
+	r->reply = json_pack("{s:o,s:i,s:i}", "entries", a, "count", (int)off,
+	    "stale_days", days);
 	return 200;
 }
 

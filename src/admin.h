@@ -18,8 +18,13 @@
  *    stable code from the list below.
  *  - It calls admin_log_case(r, number) once it knows the case, so the
  *    request's log line carries case=.
- *  - It answers at once (no deferred reply), never blocks the loop beyond a
- *    short SQLite transaction, and never keeps r.
+ *  - It never blocks the loop beyond a short SQLite transaction and never
+ *    keeps r.  A handler that writes joins the group commit (commit_join()),
+ *    writes, sets r->reply and returns admin_defer(r, status): the reply
+ *    goes out only after the batch has committed (a 2xx means durable, as
+ *    deliver_sm_resp does), or as 503 "unavailable" when it failed.
+ *  - ADMIN_F_QUERY routes take a query string, r->query (raw, may be
+ *    NULL); admin_query() parses it.  Other routes refuse one.
  *  - r->store may be NULL (the store is not open yet): return
  *    admin_error(r, 503, "unavailable", ...).
  *  - Case data: ask admin_case_visible() first; a case the token may not
@@ -36,6 +41,7 @@
 #define HOTLINED_ADMIN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct conf_admin;
 struct event_base;
@@ -54,6 +60,9 @@ struct tokens;
 #define ADMIN_TIMEOUT		30	/* seconds of silence on a connection */
 
 #define ADMIN_F_BODY		0x01	/* takes a JSON object body */
+#define ADMIN_F_QUERY		0x02	/* takes a query string */
+#define ADMIN_DEFERRED		0	/* handler status: reply after commit */
+#define ADMIN_QUERY_MAX		16	/* parameters in a query string */
 
 struct admin_req;
 typedef int	(*admin_handler_fn)(struct admin_req *);
@@ -77,6 +86,14 @@ struct admin_req {
 	struct json_t		*reply;		/* set by the handler */
 	struct store		*store;		/* borrowed; NULL: not open */
 	char			 case_number[ADMIN_PARAM_LEN];	/* for log */
+	const char		*query;		/* ADMIN_F_QUERY; borrowed */
+	uint64_t		 t0;		/* clock_mono_ms() at arrival */
+};
+
+/* One parsed query parameter (admin_query()). */
+struct admin_qparam {
+	char		*key;
+	char		*value;
 };
 
 /*
@@ -101,6 +118,20 @@ void	 admin_on_status(const char *name,
 /* Set r->reply to {"error":{"code","message"}}; returns status. */
 int	 admin_error(struct admin_req *, int status, const char *code,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Send r's reply with status once the open group-commit batch ends (a
+ * failed batch answers 503); returns ADMIN_DEFERRED for the handler.
+ */
+int	 admin_defer(struct admin_req *, int status);
+/*
+ * Parse r->query into at most max parameters, refusing keys not in the
+ * NULL-terminated allowed list, duplicates and malformed strings.  The
+ * count, or -1 with r->reply set (400); free with admin_query_free().
+ */
+int	 admin_query(struct admin_req *, const char *const *allowed,
+	    struct admin_qparam *, size_t max);
+/* Free n parsed parameters. */
+void	 admin_query_free(struct admin_qparam *, size_t n);
 /* Name the case a request is about, for its log line. */
 void	 admin_log_case(struct admin_req *, const char *number);
 /* 1 when r's token may see case c, else 0 (a unit: its own cases only). */

@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "inbound.h"
 #include "mo.h"
+#include "notify.h"
 #include "outbox.h"
 #include "smsc.h"
 #include "store.h"
@@ -65,6 +66,7 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 	commit_init(base, store, conf->group_commit_delay, ENGINE_BATCH_MAX);
 	inbound_init(base, store, conf->concat_timeout);
 	outbox_init(base, store, 0);
+	notify_start(base, store, conf);
 	if ((n = store_outbox_reset_inflight(store)) > 0)
 		log_info("outbox %d messages in flight at the last stop go out "
 		    "again", n);

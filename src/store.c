@@ -87,6 +87,7 @@ enum store_stmt {
 	STMT_CASE_RESULT_CUT,
 	STMT_CASE_FLAGS,
 	STMT_CASE_OPTOUT,
+	STMT_CASE_MSISDN,
 	STMT_CASE_UNASSIGN,
 	STMT_CASE_ASSIGN,
 	STMT_CASE_UNIT_ROLE,
@@ -394,6 +395,7 @@ static const char *const store_sql[STMT_MAX] = {
 	[STMT_CASE_OPTOUT] =
 	    "SELECT EXISTS (SELECT 1 FROM optout o JOIN cases c "
 	    "ON o.msisdn_hash = c.msisdn_hash WHERE c.id = ?1)",
+	[STMT_CASE_MSISDN] = "SELECT msisdn_enc FROM cases WHERE id = ?1",
 	[STMT_CASE_UNASSIGN] =
 	    "UPDATE case_units SET active = 0 WHERE case_id = ?1 AND active = 1",
 	[STMT_CASE_ASSIGN] =
@@ -2553,6 +2555,22 @@ store_case_optout(struct store *st, int64_t case_id)
 		v = sqlite3_column_int(s, 0);
 	sqlite3_reset(s);
 	return rc == -1 ? -1 : v != 0;
+}
+
+int
+store_case_msisdn(struct store *st, int64_t case_id, char *out, size_t len)
+{
+	sqlite3_stmt	*s;
+	int		 rc, v = 0;
+
+	strlcpy(out, "", len);
+	if ((s = store_stmt(st, STMT_CASE_MSISDN)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	if ((rc = store_step(st, s, "case msisdn")) == SQLITE_ROW)
+		v = store_decrypt(st, s, 0, out, len) == 0 ? 1 : -1;
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : v;
 }
 
 int

@@ -456,6 +456,12 @@ int	 store_case_change(struct store *, int64_t case_id,
 	    const struct store_case_change *);
 /* Record what was cut of a long result SMS (characters); 0 or -1. */
 int	 store_case_set_result_cut(struct store *, int64_t case_id, int chars);
+/*
+ * The case's phone number, decrypted, for sending it an SMS (not for
+ * showing: an API read must be audited first); 1, 0 unknown case, -1.
+ */
+int	 store_case_msisdn(struct store *, int64_t case_id, char *out,
+	    size_t len);
 /* Has the case's citizen opted out of surveys?  1, 0, -1. */
 int	 store_case_optout(struct store *, int64_t case_id);
 /* Set flags (STORE_CF_*) on a case; 0 or -1. */

@@ -1,0 +1,344 @@
+/*
+ * notify: the lifecycle notify hook (result SMS, extension notice, survey
+ * scheduling) and the survey and overdue timers.  Everything the hook
+ * queues joins the transaction of the transition that caused it, and the
+ * outbox is kicked only after that transaction commits.
+ */
+#include "hotlined.h"
+
+#include <event2/event.h>
+
+#include "commit.h"
+#include "lifecycle.h"
+#include "notify.h"
+#include "outbox.h"
+#include "store.h"
+#include "survey.h"
+#include "template.h"
+
+static int	notify_queue(struct store *, int64_t, const char *,
+		    const char *, const char *, const char *, int64_t,
+		    int64_t);
+static void	notify_kick(void *, int);
+static int	notify_survey(struct store *, const struct store_case *,
+		    int64_t);
+static int	notify_remind(void *, struct store *,
+		    const struct store_survey *, int64_t);
+static void	notify_overdue_each(void *, const struct store_case *);
+static void	notify_timer(evutil_socket_t, short, void *);
+static void	notify_exit(void *);
+static size_t	notify_utf8_len(const char *, size_t);
+
+static struct {
+	struct store			*store;		/* borrowed */
+	const struct hotlined_conf	*conf;		/* borrowed */
+	struct survey_conf		 sc;
+	struct event			*ev_survey;
+	struct event			*ev_overdue;
+	int				 hooked;
+} notify;
+
+/* Characters (UTF-8 lead bytes) in the first n bytes of s. */
+static size_t
+notify_utf8_len(const char *s, size_t n)
+{
+	size_t	i, c = 0;
+
+	for (i = 0; i < n && s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+int
+notify_result_text(const char *number, const char *result,
+    const char *service, int max, char *out, size_t outlen, int *cutp)
+{
+	struct template_var	 v[3];
+	char			*buf;
+	size_t			 len = strlen(result), lo = 0, hi, mid, keep;
+	int			 parts;
+
+	*cutp = 0;
+	v[0] = (struct template_var){ "case", number };
+	v[1] = (struct template_var){ "result", result };
+	v[2] = (struct template_var){ "service", service };
+	if (template_render(template_current(), "result", v, nitems(v), out,
+	    outlen) == 0 && (parts = template_parts(out)) > 0 &&
+	    (max <= 0 || parts <= max))
+		return 0;
+	/* the longest prefix (at a character) that fits: bisect bytes */
+	buf = xmalloc(len + 1);
+	hi = len;
+	keep = 0;
+	while (lo <= hi) {
+		mid = lo + (hi - lo) / 2;
+		while (mid > 0 && ((unsigned char)result[mid] & 0xc0) == 0x80)
+			mid--;		/* back to a character's start */
+		memcpy(buf, result, mid);
+		buf[mid] = '\0';
+		v[1].value = buf;
+		if (template_render(template_current(), "result", v,
+		    nitems(v), out, outlen) == 0 &&
+		    (parts = template_parts(out)) > 0 && parts <= max) {
+			keep = mid;
+			lo = mid + 1;
+		} else if (mid == 0)
+			break;
+		else
+			hi = mid - 1;
+	}
+	memcpy(buf, result, keep);
+	buf[keep] = '\0';
+	v[1].value = buf;
+	if (template_render(template_current(), "result", v, nitems(v), out,
+	    outlen) == -1) {
+		free(buf);
+		return -1;
+	}
+	*cutp = (int)(notify_utf8_len(result, len) -
+	    notify_utf8_len(result, keep));
+	free(buf);
+	return 0;
+}
+
+/* Queue one SMS of a case to msisdn, kicking the outbox after commit. */
+static int
+notify_queue(struct store *st, int64_t case_id, const char *kind,
+    const char *msisdn, const char *source, const char *text,
+    int64_t not_before, int64_t expire_at)
+{
+	struct store_outbox_new	o;
+	int64_t			id;
+
+	memset(&o, 0, sizeof(o));
+	o.case_id = case_id;
+	o.kind = kind;
+	o.msisdn = msisdn;
+	o.source = source;
+	o.text = text;
+	o.not_before = not_before;
+	o.expire_at = expire_at;
+	if (store_outbox_add(st, &o, &id) == -1)
+		return -1;
+	/* joins the open batch (or opens one around the caller's) */
+	if (commit_join() == 0)
+		commit_after(notify_kick, NULL);
+	return 0;
+}
+
+static void
+notify_kick(void *arg, int ok)
+{
+	if (ok)
+		outbox_kick();
+}
+
+/* Schedule and queue the survey of a closed case; 0 or -1. */
+static int
+notify_survey(struct store *st, const struct store_case *c, int64_t at)
+{
+	struct store_survey	 sv;
+	struct template_var	 v[3];
+	char			 text[NOTIFY_TEXT_MAX], src[STORE_ADDR_MAX];
+	char			 mask[LOG_MSISDN_MAX];
+	enum survey_sched	 r;
+
+	switch ((r = survey_schedule(st, c->id, &notify.sc, at, &sv))) {
+	case SURVEY_S_ERROR:
+		return -1;
+	case SURVEY_S_SCHEDULED:
+		break;
+	default:
+		log_debug("notify survey case=%s not scheduled (%d)",
+		    c->number, r);
+		return 0;
+	}
+	v[0] = (struct template_var){ "case", c->number };
+	v[1] = (struct template_var){ "service", notify.sc.service };
+	v[2] = (struct template_var){ "code", sv.ext };
+	if (template_render(template_current(), "survey", v, nitems(v), text,
+	    sizeof(text)) == -1) {
+		log_warnx("notify template survey failed to render, case=%s "
+		    "not surveyed", c->number);
+		return -1;
+	}
+	snprintf(src, sizeof(src), "%s%s", notify.sc.service, sv.ext);
+	if (notify_queue(st, c->id, "survey", sv.msisdn, src, text,
+	    sv.sent_at, sv.expire_at) == -1)
+		return -1;
+	log_info("notify survey case=%s msisdn=%s round=%d ext=%s",
+	    c->number, log_msisdn(sv.msisdn, mask, sizeof(mask)), sv.round,
+	    sv.ext[0] != '\0' ? sv.ext : "-");
+	return 0;
+}
+
+int
+notify_case(void *arg, struct store *st, const struct store_case *c,
+    const struct lc_event *ev)
+{
+	struct template_var	 v[2];
+	char			 msisdn[STORE_ADDR_MAX], text[NOTIFY_TEXT_MAX];
+	char			 mask[LOG_MSISDN_MAX];
+	int			 cut, rv;
+
+	if (ev->op != LC_OP_ANSWER && ev->op != LC_OP_CLOSE &&
+	    ev->op != LC_OP_EXTEND)
+		return 0;
+	if (template_current() == NULL) {
+		log_warnx("notify no templates loaded, case=%s not notified",
+		    c->number);
+		return 0;
+	}
+	if ((rv = store_case_msisdn(st, c->id, msisdn, sizeof(msisdn))) != 1)
+		return rv == 0 ? 0 : -1;
+	if (ev->op == LC_OP_EXTEND) {
+		v[0] = (struct template_var){ "case", c->number };
+		v[1] = (struct template_var){ "due", c->due };
+		if (template_render(template_current(), "extended", v,
+		    nitems(v), text, sizeof(text)) == -1)
+			return 0;	/* logged by template.c */
+		return notify_queue(st, c->id, "extended", msisdn,
+		    notify.sc.service, text, 0, 0);
+	}
+	if (c->result == NULL || notify_result_text(c->number, c->result,
+	    notify.sc.service, notify.conf != NULL ?
+	    notify.conf->max_result_parts : 0, text, sizeof(text), &cut) == -1) {
+		log_warnx("notify case=%s result not rendered", c->number);
+		return -1;
+	}
+	if (notify_queue(st, c->id, "result", msisdn, notify.sc.service,
+	    text, 0, 0) == -1)
+		return -1;
+	if (cut > 0) {
+		if (store_case_set_result_cut(st, c->id, cut) == -1)
+			return -1;
+		log_warnx("notify result case=%s cut=%d characters (more than "
+		    "%d parts)", c->number, cut, notify.conf->max_result_parts);
+	}
+	log_info("notify result case=%s msisdn=%s state=%s", c->number,
+	    log_msisdn(msisdn, mask, sizeof(mask)), c->state);
+	return notify_survey(st, c, ev->at);
+}
+
+/* survey_tick()'s reminder: the survey_remind SMS from service + ext. */
+static int
+notify_remind(void *arg, struct store *st, const struct store_survey *sv,
+    int64_t send_at)
+{
+	struct template_var	 v[3];
+	char			 text[NOTIFY_TEXT_MAX], src[STORE_ADDR_MAX];
+
+	v[0] = (struct template_var){ "case", sv->number };
+	v[1] = (struct template_var){ "service", notify.sc.service };
+	v[2] = (struct template_var){ "code", sv->ext };
+	if (template_render(template_current(), "survey_remind", v,
+	    nitems(v), text, sizeof(text)) == -1)
+		return -1;
+	snprintf(src, sizeof(src), "%s%s", notify.sc.service, sv->ext);
+	log_info("notify survey reminder case=%s", sv->number);
+	return notify_queue(st, sv->case_id, "survey", sv->msisdn, src, text,
+	    send_at, sv->expire_at);
+}
+
+static void
+notify_overdue_each(void *arg, const struct store_case *c)
+{
+	log_info("notify overdue case=%s due=%s", c->number,
+	    c->due != NULL ? c->due : "-");
+}
+
+int
+notify_overdue_now(void)
+{
+	int	n;
+
+	if (notify.store == NULL)
+		return -1;
+	if (commit_join() == -1)	/* one batch, one fsync */
+		return -1;
+	if ((n = lifecycle_overdue_scan(notify.store,
+	    (int64_t)clock_now_ms(), notify_overdue_each, NULL)) == -1)
+		log_warnx("notify overdue scan failed");
+	else if (n > 0)
+		log_info("notify overdue scan count=%d", n);
+	return n;
+}
+
+int
+notify_survey_now(void)
+{
+	int	n;
+
+	if (notify.store == NULL || !notify.sc.enabled)
+		return 0;
+	if (commit_join() == -1)
+		return -1;
+	if ((n = survey_tick(notify.store, &notify.sc,
+	    (int64_t)clock_now_ms(), notify_remind, NULL)) == -1)
+		log_warnx("notify survey tick failed");
+	else if (n > 0)
+		log_info("notify survey tick handled=%d", n);
+	return n;
+}
+
+static void
+notify_timer(evutil_socket_t fd, short ev, void *arg)
+{
+	if (arg == &notify.ev_overdue)
+		notify_overdue_now();
+	else
+		notify_survey_now();
+}
+
+void
+notify_start(struct event_base *base, struct store *st,
+    const struct hotlined_conf *conf)
+{
+	struct timeval	tv_s = { NOTIFY_SURVEY_TICK / 1000, 0 };
+	struct timeval	tv_o = { NOTIFY_OVERDUE_TICK / 1000, 0 };
+	struct timeval	tv_first = { 1, 0 };
+
+	notify.store = st;
+	notify.conf = conf;
+	survey_conf_init(&notify.sc, conf);
+	lifecycle_set_notify(notify_case, NULL);
+	if (base == NULL)
+		return;
+	notify.ev_survey = event_new(base, -1, EV_PERSIST, notify_timer,
+	    &notify.ev_survey);
+	notify.ev_overdue = event_new(base, -1, EV_PERSIST, notify_timer,
+	    &notify.ev_overdue);
+	if (notify.ev_survey == NULL || notify.ev_overdue == NULL)
+		fatalx("notify event_new failed");
+	evtimer_add(notify.ev_survey, &tv_s);
+	evtimer_add(notify.ev_overdue, &tv_o);
+	/* one scan soon after start: a daemon down overnight catches up */
+	event_base_once(base, -1, EV_TIMEOUT, notify_timer,
+	    &notify.ev_overdue, &tv_first);
+	if (!notify.hooked) {
+		hotlined_on_exit("notify", notify_exit, NULL);
+		notify.hooked = 1;
+	}
+	log_info("notify started survey=%s ext-digits=%d max-result-parts=%d",
+	    notify.sc.enabled ? "on" : "off", notify.sc.ext_digits,
+	    conf->max_result_parts);
+}
+
+void
+notify_stop(void)
+{
+	lifecycle_set_notify(NULL, NULL);
+	if (notify.ev_survey != NULL)
+		event_free(notify.ev_survey);
+	if (notify.ev_overdue != NULL)
+		event_free(notify.ev_overdue);
+	notify.ev_survey = notify.ev_overdue = NULL;
+	notify.store = NULL;
+}
+
+static void
+notify_exit(void *arg)
+{
+	notify_stop();
+}
