@@ -45,6 +45,8 @@ struct intake_verdict {
 	int		 truncated;	/* input longer than INTAKE_TEXT_MAX was cut */
 };
 
+struct conf_errors;
+struct hotlined_conf;
 struct rules;
 
 /* Load a rules file; NULL with every "file:line: msg\n" error in err. */
@@ -72,5 +74,8 @@ int		 intake_classify_len(const struct rules *, const char *text,
 const char	*intake_kind_name(enum intake_kind);
 /* Check the rules file at path for hotlined -t; 0, or -1 with errors in err. */
 int		 intake_conf_check(const char *path, char *err, size_t errlen);
+/* The same for conf_add_check("rules", intake_rules_check, NULL). */
+int		 intake_rules_check(const struct hotlined_conf *,
+		    struct conf_errors *, void *);
 
 #endif /* HOTLINED_INTAKE_H */

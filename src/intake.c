@@ -1,0 +1,1114 @@
+/*
+ * Intake: normalisation of a citizen's text, the commands at its start,
+ * survey answers, empty texts, and the rules file (parser with every error
+ * collected as "file:line: message", and the matcher: substring search over
+ * the normalised, ASCII-lowered text, no allocation per message).
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "category.h"
+#include "config.h"
+#include "intake.h"
+#include "util.h"
+
+#define RULES_NAME_MAX	63		/* bytes of a rule name */
+#define RULES_KW_MAX	255		/* bytes of one keyword */
+#define RULES_ERRS_MAX	100		/* errors reported, then "too many" */
+#define CASE_DIGITS_MIN	10
+#define CASE_DIGITS_MAX	11
+
+enum rule_list { RL_ANY, RL_ALL, RL_NONE, RL_MAX };
+
+enum rule_reason {
+	RR_EMERGENCY, RR_MILITARY, RR_LITIGATION, RR_UNLAWFUL, RR_MAX
+};
+
+struct rule_kw {
+	size_t		 off;		/* into rules->pool */
+	size_t		 len;
+};
+
+struct rule {
+	char		 name[RULES_NAME_MAX + 1];
+	int		 line;
+	int		 refuse;	/* 1: refuse reason/channel; 0: category */
+	int		 reason;	/* enum rule_reason */
+	char		 channel[8];
+	int		 category;
+	size_t		 first[RL_MAX];	/* into rules->kw */
+	size_t		 n[RL_MAX];
+};
+
+struct rules {
+	struct rule	*rule;
+	size_t		 nrule;
+	struct rule_kw	*kw;
+	size_t		 nkw;
+	char		*pool;
+	size_t		 poollen;
+};
+
+/* Where parse errors go: a caller's buffer or a struct conf_errors. */
+struct rules_errs {
+	char			*buf;
+	size_t			 len;
+	size_t			 used;
+	struct conf_errors	*conf;
+	const char		*name;
+	int			 n;
+};
+
+/* A rule being read, with its keywords until the rule is complete. */
+struct rule_tmp {
+	struct rule	 r;
+	int		 open;
+	int		 failed;	/* the rule above was dropped */
+	char		*kw[RL_MAX];	/* NUL-separated keywords */
+	size_t		 kwlen[RL_MAX];
+	size_t		 nkw[RL_MAX];
+};
+
+/* builder */
+static struct rules *rules_parse(const char *, const char *, size_t,
+		    struct rules_errs *);
+static void	 rules_error(struct rules_errs *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static void	 rules_line(struct rules *, struct rule_tmp *,
+		    struct rules_errs *, int, char *);
+static void	 rules_close(struct rules *, struct rule_tmp *,
+		    struct rules_errs *);
+static int	 rules_clause(const char *);
+/* text */
+static uint32_t	 utf8_next(const unsigned char *, size_t, size_t *);
+static size_t	 utf8_put(uint32_t, char *);
+static int	 cp_is_space(uint32_t);
+static int	 cp_is_drop(uint32_t);
+static int	 cp_is_punct(uint32_t);
+static size_t	 skip_sep(const char *, size_t, size_t);
+static size_t	 content_chars(const char *, size_t, size_t);
+static int	 kw_find(const char *, size_t, const char *, size_t);
+/* commands */
+static int	 intake_command(const char *, size_t, const char *,
+		    struct intake_verdict *);
+static int	 intake_keyword(const char *, size_t, const char *, size_t *);
+static int	 intake_number(const char *, size_t, size_t, const char *,
+		    char *, size_t, size_t *);
+static int	 intake_survey(const char *, size_t);
+static void	 intake_match(const struct rules *, const char *, size_t,
+		    struct intake_verdict *);
+
+static const char *reason_names[RR_MAX] = {
+	"emergency", "military", "litigation", "unlawful"
+};
+static const char *channels[] = { "110", "119", "120", "122" };
+static const char *list_names[RL_MAX] = { "any", "all", "none" };
+
+/* Satisfaction words that start a survey answer, longest first. */
+static const char *survey_words[] = {
+	"非常不满意", "很不满意", "基本满意", "非常满意", "比较满意",
+	"不太满意", "很满意", "不满意", "满意", "一般", "还行", "还可以"
+};
+
+/* --- UTF-8 and characters --------------------------------------------- */
+
+/*
+ * Decode one code point at s[*i] (len bytes in all) and advance *i; an
+ * invalid or truncated sequence, an overlong form or a surrogate gives
+ * U+FFFD and advances one byte.
+ */
+static uint32_t
+utf8_next(const unsigned char *s, size_t len, size_t *i)
+{
+	uint32_t	c = s[*i], min;
+	size_t		n, k;
+
+	if (c < 0x80) {
+		(*i)++;
+		return c;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 1;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 2;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 3;
+		c &= 0x07;
+		min = 0x10000;
+	} else
+		goto bad;
+	if (len - *i <= n)
+		goto bad;
+	for (k = 1; k <= n; k++) {
+		if ((s[*i + k] & 0xc0) != 0x80)
+			goto bad;
+		c = c << 6 | (s[*i + k] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		goto bad;
+	*i += n + 1;
+	return c;
+bad:
+	(*i)++;
+	return 0xfffd;
+}
+
+/* Encode c into out (4 bytes room); returns the bytes written. */
+static size_t
+utf8_put(uint32_t c, char *out)
+{
+	unsigned char	*o = (unsigned char *)out;
+
+	if (c < 0x80) {
+		o[0] = c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = 0xc0 | c >> 6;
+		o[1] = 0x80 | (c & 0x3f);
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = 0xe0 | c >> 12;
+		o[1] = 0x80 | (c >> 6 & 0x3f);
+		o[2] = 0x80 | (c & 0x3f);
+		return 3;
+	}
+	o[0] = 0xf0 | c >> 18;
+	o[1] = 0x80 | (c >> 12 & 0x3f);
+	o[2] = 0x80 | (c >> 6 & 0x3f);
+	o[3] = 0x80 | (c & 0x3f);
+	return 4;
+}
+
+/* Whitespace of any width (after normalisation: a single ASCII space). */
+static int
+cp_is_space(uint32_t c)
+{
+	return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0x85 ||
+	    c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+	    c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f ||
+	    c == 0x3000;
+}
+
+/* Controls and invisible format characters, dropped by normalisation. */
+static int
+cp_is_drop(uint32_t c)
+{
+	return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
+	    (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2060 && c <= 0x2064) || c == 0xfeff;
+}
+
+/* Punctuation and symbols that carry no content (with U+FFFD). */
+static int
+cp_is_punct(uint32_t c)
+{
+	if (c < 0x80)
+		return (c > 0x20 && c < 0x30) || (c >= 0x3a && c <= 0x40) ||
+		    (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
+	return (c >= 0xa1 && c <= 0xbf) || c == 0xd7 || c == 0xf7 ||
+	    (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205e) ||
+	    (c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) ||
+	    (c >= 0x3014 && c <= 0x301f) || c == 0x30fb ||
+	    (c >= 0xfe10 && c <= 0xfe19) || (c >= 0xfe30 && c <= 0xfe6b) ||
+	    (c >= 0xff01 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20) ||
+	    (c >= 0xff3b && c <= 0xff40) || (c >= 0xff5b && c <= 0xff65) ||
+	    c == 0xfffd;
+}
+
+/* Skip whitespace and punctuation in s[i..len); returns the new index. */
+static size_t
+skip_sep(const char *s, size_t len, size_t i)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 j;
+	uint32_t		 c;
+
+	while (i < len) {
+		j = i;
+		c = utf8_next(u, len, &j);
+		if (!cp_is_space(c) && !cp_is_punct(c))
+			break;
+		i = j;
+	}
+	return i;
+}
+
+/* Count code points of s[i..len) that are neither space nor punctuation. */
+static size_t
+content_chars(const char *s, size_t len, size_t i)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 n = 0;
+	uint32_t		 c;
+
+	while (i < len) {
+		c = utf8_next(u, len, &i);
+		if (!cp_is_space(c) && !cp_is_punct(c))
+			n++;
+	}
+	return n;
+}
+
+/* Whether the keyword k (klen bytes) occurs in s (len bytes). */
+static int
+kw_find(const char *s, size_t len, const char *k, size_t klen)
+{
+	const char	*p, *end;
+
+	if (klen == 0 || klen > len)
+		return klen == 0;
+	end = s + len - klen + 1;
+	for (p = s; p < end; p++) {
+		p = memchr(p, k[0], end - p);
+		if (p == NULL)
+			return 0;
+		if (memcmp(p, k, klen) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+size_t
+intake_normalize(const char *in, size_t len, char *out, size_t outlen)
+{
+	const unsigned char	*u = (const unsigned char *)in;
+	char			 enc[4];
+	size_t			 i = 0, o = 0, n;
+	int			 space = 0;
+	uint32_t		 c;
+
+	if (outlen == 0)
+		return 0;
+	if (in == NULL)
+		len = 0;
+	while (i < len) {
+		c = utf8_next(u, len, &i);
+		if (cp_is_space(c)) {
+			space = o > 0;
+			continue;
+		}
+		if (cp_is_drop(c))
+			continue;
+		if (c >= 0xff01 && c <= 0xff5e)
+			c -= 0xfee0;	/* full-width ASCII to ASCII */
+		n = utf8_put(c, enc);
+		if (o + space + n + 1 > outlen)
+			break;
+		if (space) {
+			out[o++] = ' ';
+			space = 0;
+		}
+		memcpy(out + o, enc, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* --- commands ---------------------------------------------------------- */
+
+/*
+ * Whether s[0..len) starts with the command word kw (ASCII words compare
+ * without case), *end set past it: 1 when followed by the end, whitespace
+ * or punctuation; 2 when followed by an ASCII letter or digit (a case
+ * number may follow: "CXHY2611260001"); 0 otherwise ("查询一下").
+ */
+static int
+intake_keyword(const char *s, size_t len, const char *kw, size_t *end)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 k = strlen(kw), i, j;
+	uint32_t		 c;
+
+	if (k > len)
+		return 0;
+	for (i = 0; i < k; i++) {
+		c = u[i];
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (c != (unsigned char)kw[i])
+			return 0;
+	}
+	*end = k;
+	if (k == len)
+		return 1;
+	j = k;
+	c = utf8_next(u, len, &j);
+	if (cp_is_space(c) || cp_is_punct(c))
+		return 1;
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z'))
+		return 2;	/* maybe a case number: the caller checks */
+	return 0;
+}
+
+/*
+ * A case number at s[i..len): prefix (without case) then digits, or the
+ * digits alone.  Returns 1 with the canonical number in out ("HY" + digits)
+ * and *end past it; -1 for something that looks like a case number but is
+ * not one (wrong digit count); 0 for anything else.
+ */
+static int
+intake_number(const char *s, size_t len, size_t i, const char *prefix,
+    char *out, size_t outlen, size_t *end)
+{
+	size_t	 plen = strlen(prefix), k, d;
+
+	if (plen > 0 && len - i >= plen) {
+		for (k = 0; k < plen; k++) {
+			unsigned char	a = s[i + k], b = prefix[k];
+
+			if (a >= 'a' && a <= 'z')
+				a -= 'a' - 'A';
+			if (b >= 'a' && b <= 'z')
+				b -= 'a' - 'A';
+			if (a != b)
+				break;
+		}
+		if (k == plen && i + plen < len &&
+		    s[i + plen] >= '0' && s[i + plen] <= '9')
+			i += plen;
+		else if (!(s[i] >= '0' && s[i] <= '9'))
+			return 0;
+	} else if (i >= len || !(s[i] >= '0' && s[i] <= '9'))
+		return 0;
+	for (d = 0; i + d < len && s[i + d] >= '0' && s[i + d] <= '9'; d++)
+		;
+	if (d < CASE_DIGITS_MIN || d > CASE_DIGITS_MAX ||
+	    (i + d < len && ((s[i + d] >= 'a' && s[i + d] <= 'z') ||
+	    (s[i + d] >= 'A' && s[i + d] <= 'Z'))))
+		return -1;
+	if (plen + d + 1 > outlen)
+		return -1;
+	for (k = 0; k < plen; k++)
+		out[k] = (prefix[k] >= 'a' && prefix[k] <= 'z') ?
+		    prefix[k] - ('a' - 'A') : prefix[k];
+	memcpy(out + plen, s + i, d);
+	out[plen + d] = '\0';
+	*end = i + d;
+	return 1;
+}
+
+/*
+ * Commands at the start of the normalised text s: 1 with v->kind set
+ * (HELP also for a malformed command), 0 when s is not a command.
+ */
+static int
+intake_command(const char *s, size_t len, const char *prefix,
+    struct intake_verdict *v)
+{
+	static const char *help[] = { "帮助", "help", "?" };
+	static const char *optout[] = { "退订", "td" };
+	static const char *query[] = { "查询", "cx" };
+	static const char *supp[] = { "补充", "bc" };
+	size_t	 i, end, at;
+	int	 r, kw;
+
+	for (i = 0; i < nitems(help); i++)
+		if (intake_keyword(s, len, help[i], &end) == 1 &&
+		    content_chars(s, len, end) == 0) {
+			v->kind = INTAKE_HELP;
+			return 1;
+		}
+	for (i = 0; i < nitems(optout); i++)
+		if (intake_keyword(s, len, optout[i], &end) == 1 &&
+		    content_chars(s, len, end) == 0) {
+			v->kind = INTAKE_OPTOUT;
+			return 1;
+		}
+	for (i = 0; i < nitems(query); i++) {
+		if ((kw = intake_keyword(s, len, query[i], &end)) == 0)
+			continue;
+		at = skip_sep(s, len, end);
+		if (kw == 1 && at == len) {
+			v->kind = INTAKE_QUERY;	/* all my open cases */
+			return 1;
+		}
+		r = intake_number(s, len, at, prefix, v->number,
+		    sizeof(v->number), &end);
+		if (r == 0)
+			return 0;	/* 查询 + other text: a new matter */
+		if (r == -1) {
+			v->number[0] = '\0';
+			v->kind = INTAKE_HELP;
+			return 1;
+		}
+		v->kind = INTAKE_QUERY;
+		return 1;
+	}
+	for (i = 0; i < nitems(supp); i++) {
+		if ((kw = intake_keyword(s, len, supp[i], &end)) == 0)
+			continue;
+		at = skip_sep(s, len, end);
+		r = intake_number(s, len, at, prefix, v->number,
+		    sizeof(v->number), &end);
+		if (r == 0) {
+			if (kw == 1 && at == len) {
+				v->kind = INTAKE_HELP;	/* "补充" alone */
+				return 1;
+			}
+			return 0;	/* 补充 + text without a number */
+		}
+		at = skip_sep(s, len, end);
+		if (r == -1 || at == len) {
+			v->number[0] = '\0';
+			v->kind = INTAKE_HELP;
+			return 1;
+		}
+		v->kind = INTAKE_SUPPLEMENT;
+		v->body = s + at;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether s looks like an answer to a survey: 1-3 or a satisfaction word. */
+static int
+intake_survey(const char *s, size_t len)
+{
+	size_t	 i, k, j;
+	uint32_t c;
+
+	if (len > 0 && s[0] >= '1' && s[0] <= '3') {
+		if (len == 1)
+			return 1;
+		j = 1;
+		c = utf8_next((const unsigned char *)s, len, &j);
+		if (cp_is_space(c) || cp_is_punct(c))
+			return 1;
+		s++;
+		len--;
+	}
+	for (i = 0; i < nitems(survey_words); i++) {
+		k = strlen(survey_words[i]);
+		if (k <= len && memcmp(s, survey_words[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* --- matching ----------------------------------------------------------- */
+
+/* Whether rule r matches the lowered text s. */
+static int
+rule_match(const struct rules *rs, const struct rule *r, const char *s,
+    size_t len)
+{
+	const struct rule_kw	*k;
+	size_t			 i;
+	int			 hit;
+
+	if (r->n[RL_ANY] > 0) {
+		hit = 0;
+		for (i = 0; i < r->n[RL_ANY] && !hit; i++) {
+			k = &rs->kw[r->first[RL_ANY] + i];
+			hit = kw_find(s, len, rs->pool + k->off, k->len);
+		}
+		if (!hit)
+			return 0;
+	}
+	for (i = 0; i < r->n[RL_ALL]; i++) {
+		k = &rs->kw[r->first[RL_ALL] + i];
+		if (!kw_find(s, len, rs->pool + k->off, k->len))
+			return 0;
+	}
+	for (i = 0; i < r->n[RL_NONE]; i++) {
+		k = &rs->kw[r->first[RL_NONE] + i];
+		if (kw_find(s, len, rs->pool + k->off, k->len))
+			return 0;
+	}
+	return 1;
+}
+
+/* A new matter: refusal rules first (Art. 8), then the categories. */
+static void
+intake_match(const struct rules *rs, const char *s, size_t len,
+    struct intake_verdict *v)
+{
+	const struct rule	*r;
+	size_t			 i;
+	int			 pass;
+
+	v->kind = INTAKE_NEW_CASE;
+	v->category = CAT_OTHER;
+	if (rs == NULL)
+		return;
+	for (pass = 1; pass >= 0; pass--) {
+		for (i = 0; i < rs->nrule; i++) {
+			r = &rs->rule[i];
+			if (r->refuse != pass || !rule_match(rs, r, s, len))
+				continue;
+			strlcpy(v->rule, r->name, sizeof(v->rule));
+			if (!r->refuse) {
+				v->category = r->category;
+				return;
+			}
+			v->kind = INTAKE_REFUSE;
+			strlcpy(v->reason, reason_names[r->reason],
+			    sizeof(v->reason));
+			strlcpy(v->channel, r->channel, sizeof(v->channel));
+			if (r->reason == RR_EMERGENCY)
+				snprintf(v->template, sizeof(v->template),
+				    "refuse_emergency_%s", r->channel);
+			else
+				snprintf(v->template, sizeof(v->template),
+				    "refuse_%s", reason_names[r->reason]);
+			return;
+		}
+	}
+}
+
+int
+intake_classify(const struct rules *rs, const char *text,
+    const struct intake_ctx *ctx, struct intake_verdict *v, char *norm,
+    size_t normlen)
+{
+	return intake_classify_len(rs, text, text ? strlen(text) : 0, ctx, v,
+	    norm, normlen);
+}
+
+int
+intake_classify_len(const struct rules *rs, const char *text, size_t len,
+    const struct intake_ctx *ctx, struct intake_verdict *v, char *norm,
+    size_t normlen)
+{
+	char		 low[INTAKE_NORM_MAX];
+	const char	*prefix = "";
+	size_t		 n, i;
+
+	if (v == NULL || norm == NULL || normlen == 0)
+		return -1;
+	memset(v, 0, sizeof(*v));
+	v->category = CAT_OTHER;
+	if (text == NULL)
+		len = 0;
+	if (len > INTAKE_TEXT_MAX) {
+		/* cut on a character boundary */
+		for (n = INTAKE_TEXT_MAX; n > INTAKE_TEXT_MAX - 4 &&
+		    ((unsigned char)text[n] & 0xc0) == 0x80; n--)
+			;
+		len = n;
+		v->truncated = 1;
+	}
+	n = intake_normalize(text, len, norm, MINIMUM(normlen, sizeof(low)));
+	if (ctx != NULL && ctx->case_prefix != NULL)
+		prefix = ctx->case_prefix;
+
+	if (intake_command(norm, n, prefix, v))
+		return 0;
+	if (ctx != NULL && (ctx->to_extension ||
+	    (ctx->survey_pending && intake_survey(norm, n)))) {
+		v->kind = n == 0 ? INTAKE_EMPTY : INTAKE_SURVEY;
+		return 0;
+	}
+	if (content_chars(norm, n, 0) <= 1) {
+		v->kind = INTAKE_EMPTY;
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		low[i] = (norm[i] >= 'A' && norm[i] <= 'Z') ?
+		    norm[i] + ('a' - 'A') : norm[i];
+	low[n] = '\0';
+	intake_match(rs, low, n, v);
+	v->confidential = kw_find(low, n, "保密", strlen("保密"));
+	return 0;
+}
+
+const char *
+intake_kind_name(enum intake_kind k)
+{
+	static const char *names[] = {
+		"new_case", "refuse", "query", "supplement", "help", "empty",
+		"optout", "survey"
+	};
+
+	if ((unsigned)k >= nitems(names))
+		return "?";
+	return names[k];
+}
+
+/* --- the rules file ----------------------------------------------------- */
+
+/* Record one error at line of the file being parsed. */
+static void
+rules_error(struct rules_errs *e, int line, const char *fmt, ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+	int	 w;
+
+	if (e->n++ > RULES_ERRS_MAX)
+		return;
+	if (e->n > RULES_ERRS_MAX)
+		snprintf(msg, sizeof(msg), "too many errors, giving up");
+	else {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+	}
+	if (e->conf != NULL) {
+		conf_error(e->conf, e->name, line, "%s", msg);
+		return;
+	}
+	if (e->buf == NULL || e->used + 1 >= e->len)
+		return;
+	if (line > 0)
+		w = snprintf(e->buf + e->used, e->len - e->used,
+		    "%s:%d: %s\n", e->name, line, msg);
+	else
+		w = snprintf(e->buf + e->used, e->len - e->used, "%s: %s\n",
+		    e->name, msg);
+	if (w < 0)
+		return;
+	e->used += (size_t)w;
+	if (e->used >= e->len)
+		e->used = e->len - 1;
+}
+
+/* The clause word at tok (any, all, none), or -1. */
+static int
+rules_clause(const char *tok)
+{
+	int	 i;
+
+	for (i = 0; i < RL_MAX; i++)
+		if (strcmp(tok, list_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Check the rule being read and, when it is whole, add it to rs. */
+static void
+rules_close(struct rules *rs, struct rule_tmp *t, struct rules_errs *e)
+{
+	struct rule	*r = &t->r;
+	size_t		 l, k, off, klen;
+	int		 ok = 1;
+
+	if (!t->open)
+		return;
+	t->open = 0;
+	if (t->nkw[RL_ANY] + t->nkw[RL_ALL] == 0) {
+		rules_error(e, r->line, "rule %s: no keywords (any or all)",
+		    r->name);
+		ok = 0;
+	}
+	for (l = 0; l < RL_MAX && ok; l++) {
+		r->first[l] = rs->nkw;
+		r->n[l] = t->nkw[l];
+		for (off = 0, k = 0; k < t->nkw[l]; k++) {
+			klen = strlen(t->kw[l] + off);
+			rs->kw = xreallocarray(rs->kw, rs->nkw + 1,
+			    sizeof(*rs->kw));
+			rs->pool = xreallocarray(rs->pool, rs->poollen + klen + 1,
+			    1);
+			memcpy(rs->pool + rs->poollen, t->kw[l] + off, klen + 1);
+			rs->kw[rs->nkw].off = rs->poollen;
+			rs->kw[rs->nkw].len = klen;
+			rs->nkw++;
+			rs->poollen += klen + 1;
+			off += klen + 1;
+		}
+	}
+	if (ok) {
+		rs->rule = xreallocarray(rs->rule, rs->nrule + 1,
+		    sizeof(*rs->rule));
+		rs->rule[rs->nrule++] = *r;
+	}
+	for (l = 0; l < RL_MAX; l++) {
+		free(t->kw[l]);
+		t->kw[l] = NULL;
+		t->kwlen[l] = t->nkw[l] = 0;
+	}
+}
+
+/* Add the keywords of one token (comma-separated) to list l of t. */
+static int
+rules_keywords(struct rule_tmp *t, int l, char *tok, struct rules_errs *e,
+    int line)
+{
+	char	*kw, *next;
+	size_t	 k, i, n = 0;
+
+	for (kw = tok; kw != NULL; kw = next) {
+		if ((next = strchr(kw, ',')) != NULL)
+			*next++ = '\0';
+		if ((k = strlen(kw)) == 0)
+			continue;
+		if (k > RULES_KW_MAX) {
+			rules_error(e, line, "keyword longer than %d bytes",
+			    RULES_KW_MAX);
+			return -1;
+		}
+		for (i = 0; i < k; i++)
+			if (kw[i] >= 'A' && kw[i] <= 'Z')
+				kw[i] += 'a' - 'A';
+		t->kw[l] = xreallocarray(t->kw[l], t->kwlen[l] + k + 1, 1);
+		memcpy(t->kw[l] + t->kwlen[l], kw, k + 1);
+		t->kwlen[l] += k + 1;
+		t->nkw[l]++;
+		n++;
+	}
+	return (int)n;
+}
+
+/*
+ * One line, already normalised (single spaces, no controls): a rule, or
+ * when indented (cont) more clauses for the rule above.
+ */
+static void
+rules_line(struct rules *rs, struct rule_tmp *t, struct rules_errs *e,
+    int line, char *s)
+{
+	char	*tok[RULES_LINE_MAX / 2 + 1], *p, *end;
+	size_t	 ntok = 0, i, j;
+	int	 l, n, cont, c;
+
+	cont = s[0] == ' ';
+	for (p = s; *p != '\0'; p = end) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0' || *p == '#')
+			break;
+		for (end = p; *end != '\0' && *end != ' '; end++)
+			;
+		if (*end == ' ')
+			*end++ = '\0';
+		tok[ntok++] = p;
+	}
+	if (ntok == 0)
+		return;
+	i = 0;
+	if (cont && rules_clause(tok[0]) != -1) {
+		if (!t->open) {
+			if (!t->failed)
+				rules_error(e, line, "%s outside a rule",
+				    tok[0]);
+			return;
+		}
+	} else {
+		rules_close(rs, t, e);
+		t->failed = 1;	/* until the rule line is whole */
+		if (strcmp(tok[0], "rule") != 0) {
+			rules_error(e, line, "unknown directive '%.40s' "
+			    "(expected rule, any, all or none)", tok[0]);
+			return;
+		}
+		memset(&t->r, 0, sizeof(t->r));
+		t->r.line = line;
+		if (ntok < 2) {
+			rules_error(e, line, "rule without a name");
+			return;
+		}
+		if (strlen(tok[1]) > RULES_NAME_MAX ||
+		    strspn(tok[1], "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+		    strlen(tok[1])) {
+			rules_error(e, line, "bad rule name '%.40s' (letters, "
+			    "digits, - _ . up to %d bytes)", tok[1],
+			    RULES_NAME_MAX);
+			return;
+		}
+		for (j = 0; j < rs->nrule; j++)
+			if (strcmp(rs->rule[j].name, tok[1]) == 0) {
+				rules_error(e, line, "duplicate rule name %s "
+				    "(first at line %d)", tok[1],
+				    rs->rule[j].line);
+				return;
+			}
+		strlcpy(t->r.name, tok[1], sizeof(t->r.name));
+		if (ntok < 3) {
+			rules_error(e, line, "rule %s: no action (refuse "
+			    "REASON [CHANNEL] or category NAME)", tok[1]);
+			return;
+		}
+		if (strcmp(tok[2], "category") == 0) {
+			if (ntok < 4 || rules_clause(tok[3]) != -1 ||
+			    (c = category_from_name(tok[3])) == -1) {
+				rules_error(e, line, "rule %s: unknown category "
+				    "'%.40s'", tok[1], ntok < 4 ? "" : tok[3]);
+				return;
+			}
+			t->r.category = c;
+			i = 4;
+		} else if (strcmp(tok[2], "refuse") == 0) {
+			t->r.refuse = 1;
+			t->r.reason = -1;
+			for (j = 0; ntok > 3 && j < RR_MAX; j++)
+				if (strcmp(tok[3], reason_names[j]) == 0)
+					t->r.reason = j;
+			if (t->r.reason == -1) {
+				rules_error(e, line, "rule %s: unknown refusal "
+				    "reason '%.40s' (emergency, military, "
+				    "litigation or unlawful)", tok[1],
+				    ntok < 4 ? "" : tok[3]);
+				return;
+			}
+			i = 4;
+			if (ntok > 4 && rules_clause(tok[4]) == -1) {
+				for (j = 0; j < nitems(channels); j++)
+					if (strcmp(tok[4], channels[j]) == 0)
+						break;
+				if (j == nitems(channels)) {
+					rules_error(e, line, "rule %s: unknown "
+					    "channel '%.40s' (110, 119, 120 or "
+					    "122)", tok[1], tok[4]);
+					return;
+				}
+				strlcpy(t->r.channel, tok[4],
+				    sizeof(t->r.channel));
+				i = 5;
+			}
+			if (t->r.reason == RR_EMERGENCY &&
+			    t->r.channel[0] == '\0') {
+				rules_error(e, line, "rule %s: emergency needs "
+				    "a channel (110, 119, 120 or 122)", tok[1]);
+				return;
+			}
+		} else {
+			rules_error(e, line, "rule %s: unknown action '%.40s' "
+			    "(refuse or category)", tok[1], tok[2]);
+			return;
+		}
+		t->open = 1;
+		t->failed = 0;
+	}
+	while (i < ntok) {
+		if ((l = rules_clause(tok[i])) == -1) {
+			rules_error(e, line, "rule %s: expected any, all or "
+			    "none, not '%.40s'", t->r.name, tok[i]);
+			goto fail;
+		}
+		for (n = 0, i++; i < ntok && rules_clause(tok[i]) == -1; i++) {
+			if ((c = rules_keywords(t, l, tok[i], e, line)) == -1)
+				goto fail;
+			n += c;
+		}
+		if (n == 0) {
+			rules_error(e, line, "rule %s: empty keyword list "
+			    "after %s", t->r.name, list_names[l]);
+			goto fail;
+		}
+	}
+	return;
+fail:
+	/* drop the rule, keep reading for more errors */
+	for (l = 0; l < RL_MAX; l++) {
+		free(t->kw[l]);
+		t->kw[l] = NULL;
+		t->kwlen[l] = t->nkw[l] = 0;
+	}
+	t->open = 0;
+	t->failed = 1;
+}
+
+/* Parse buf; NULL when anything was wrong (errors in e). */
+static struct rules *
+rules_parse(const char *name, const char *buf, size_t len,
+    struct rules_errs *e)
+{
+	struct rules	*rs;
+	struct rule_tmp	 t;
+	char		 norm[RULES_LINE_MAX * 3 + 2];
+	const char	*p, *nl, *end;
+	size_t		 ll, i, j;
+	int		 line = 0, bad, cont;
+
+	e->name = name;
+	rs = xcalloc(1, sizeof(*rs));
+	memset(&t, 0, sizeof(t));
+	if (buf == NULL)
+		len = 0;
+	if (len > RULES_FILE_MAX) {
+		for (i = 0, line = 1; i < RULES_FILE_MAX; i++)
+			line += buf[i] == '\n';
+		rules_error(e, line, "file longer than %d bytes",
+		    RULES_FILE_MAX);
+		rules_free(rs);
+		return NULL;
+	}
+	for (p = buf, end = buf + len; p < end; p = nl + 1) {
+		line++;
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		ll = nl - p;
+		if (ll > 0 && p[ll - 1] == '\r')
+			ll--;
+		if (ll > RULES_LINE_MAX) {
+			rules_error(e, line, "line longer than %d bytes",
+			    RULES_LINE_MAX);
+			continue;
+		}
+		if (memchr(p, '\0', ll) != NULL) {
+			rules_error(e, line, "NUL byte");
+			continue;
+		}
+		for (bad = 0, i = 0; i < ll && !bad; ) {
+			j = i;
+			if (utf8_next((const unsigned char *)p, ll, &i) ==
+			    0xfffd && i - j == 1)
+				bad = 1;
+			else if (i - j == 1 && (unsigned char)p[j] < 0x20 &&
+			    p[j] != '\t')
+				bad = 2;
+		}
+		if (bad) {
+			rules_error(e, line, bad == 1 ? "invalid UTF-8" :
+			    "control character");
+			continue;
+		}
+		cont = ll > 0 && (p[0] == ' ' || p[0] == '\t');
+		norm[0] = ' ';
+		intake_normalize(p, ll, norm + 1, sizeof(norm) - 1);
+		rules_line(rs, &t, e, line, cont ? norm : norm + 1);
+	}
+	rules_close(rs, &t, e);
+	if (e->n == 0 && rs->nrule == 0)
+		rules_error(e, line > 0 ? line : 1, "no rules");
+	if (e->n > 0) {
+		rules_free(rs);
+		return NULL;
+	}
+	return rs;
+}
+
+struct rules *
+rules_load_buf(const char *name, const char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	struct rules_errs	e;
+
+	memset(&e, 0, sizeof(e));
+	e.buf = err;
+	e.len = errlen;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	return rules_parse(name ? name : "rules", buf, len, &e);
+}
+
+/* Read path whole (up to the size limit + 1); NULL with an error in e. */
+static char *
+rules_read(const char *path, size_t *lenp, struct rules_errs *e)
+{
+	struct stat	 st;
+	char		*buf;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	e->name = path;
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		rules_error(e, 0, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		rules_error(e, 0, "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	buf = xmalloc(RULES_FILE_MAX + 2);
+	while (len < RULES_FILE_MAX + 1) {
+		n = read(fd, buf + len, RULES_FILE_MAX + 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			rules_error(e, 0, "%s", strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	*lenp = len;
+	return buf;
+}
+
+struct rules *
+rules_load(const char *path, char *err, size_t errlen)
+{
+	struct rules_errs	 e;
+	struct rules		*rs;
+	char			*buf;
+	size_t			 len;
+
+	memset(&e, 0, sizeof(e));
+	e.buf = err;
+	e.len = errlen;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((buf = rules_read(path, &len, &e)) == NULL)
+		return NULL;
+	rs = rules_parse(path, buf, len, &e);
+	free(buf);
+	return rs;
+}
+
+void
+rules_free(struct rules *rs)
+{
+	if (rs == NULL)
+		return;
+	free(rs->rule);
+	free(rs->kw);
+	free(rs->pool);
+	free(rs);
+}
+
+size_t
+rules_count(const struct rules *rs)
+{
+	return rs == NULL ? 0 : rs->nrule;
+}
+
+int
+intake_conf_check(const char *path, char *err, size_t errlen)
+{
+	struct rules	*rs;
+
+	if ((rs = rules_load(path, err, errlen)) == NULL)
+		return -1;
+	rules_free(rs);
+	return 0;
+}
+
+int
+intake_rules_check(const struct hotlined_conf *conf, struct conf_errors *errs,
+    void *arg)
+{
+	struct rules_errs	 e;
+	struct rules		*rs;
+	char			*buf;
+	size_t			 len;
+
+	(void)arg;
+	memset(&e, 0, sizeof(e));
+	e.conf = errs;
+	if (conf->rules == NULL)
+		return 0;
+	if ((buf = rules_read(conf->rules, &len, &e)) == NULL)
+		return -1;
+	rs = rules_parse(conf->rules, buf, len, &e);
+	free(buf);
+	if (rs == NULL)
+		return -1;
+	rules_free(rs);
+	return 0;
+}
