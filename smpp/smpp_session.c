@@ -29,8 +29,8 @@
 #include "smpp_session.h"
 
 #define SF_CLOSING	0x01	/* smpp_session_close() called */
-#define SF_INLOOP	0x02	/* inside the read callback */
-#define SF_FREE		0x04	/* free when the read callback returns */
+#define SF_ACCEPTED	0x02	/* an SMSC's connection (outbind): no redial */
+#define SF_FREE		0x04	/* free when the I/O callback returns */
 
 #define SF_UNBOUND	0x08	/* unbind_resp came while submits were out */
 
@@ -55,6 +55,10 @@ struct smpp_session {
 	struct event		*ev_timer;	/* bind / reconnect / tick */
 	enum smpp_state		 state;
 	int			 flags;
+	int			 inloop;	/* I/O callbacks running */
+	struct smpp_session	*rx;		/* a pair's receiver link */
+	struct smpp_session	*parent;	/* borrowed: rx's transmitter */
+	smpp_outbind_fn		 outbind;
 	uint32_t		 next_seq;
 	int			 attempt;	/* reconnects since last bind */
 	struct inflight		*win;
@@ -97,10 +101,24 @@ static void	smpp_timercb(evutil_socket_t, short, void *);
 static void	smpp_arm(struct smpp_session *, int64_t);
 static void	smpp_tick(struct smpp_session *);
 static int	smpp_tls_setup(struct smpp_session *);
+static void	smpp_hold(struct smpp_session *);
+static int	smpp_release(struct smpp_session *);
+static void	smpp_closed(struct smpp_session *);
+static void	smpp_link_close(struct smpp_session *);
+static int	smpp_pair_new(struct smpp_session *);
+static void	smpp_pair_bound(struct smpp_session *, void *);
+static void	smpp_pair_deliver(struct smpp_session *,
+		    const struct smpp_pdu *, void *);
+static void	smpp_outbind(struct smpp_session *, const struct smpp_pdu *);
 static char	*xdup(const char *);
 
+/* The receiver of a pair reports through its transmitter. */
+static const struct smpp_session_cb smpp_pair_cb = {
+	smpp_pair_bound, NULL, smpp_pair_deliver, NULL, NULL
+};
+
 static const char *smpp_states[] = {
-	"idle", "connecting", "binding", "bound", "unbinding", "closed"
+	"disconnected", "connecting", "binding", "bound", "unbinding", "closed"
 };
 
 const char *
@@ -169,11 +187,88 @@ smpp_session_new(struct event_base *base, const struct smpp_session_conf *c,
 	s->ev_timer = evtimer_new(base, smpp_timercb, s);
 	if (s->conf.name == NULL || s->conf.host == NULL || s->win == NULL ||
 	    s->rxbuf == NULL || s->ev_timer == NULL ||
-	    (s->conf.tls && smpp_tls_setup(s) == -1)) {
+	    (s->conf.tls && smpp_tls_setup(s) == -1) ||
+	    (s->conf.bind_type == SMPP_BIND_PAIR && smpp_pair_new(s) == -1)) {
 		smpp_session_free(s);
 		return NULL;
 	}
 	return s;
+}
+
+/* The receiver link of a pair: the same conf, bound as receiver. */
+static int
+smpp_pair_new(struct smpp_session *s)
+{
+	struct smpp_session_conf	c = s->conf;
+	char				name[128];
+
+	snprintf(name, sizeof(name), "%s/rx", s->conf.name);
+	c.name = name;
+	c.bind_type = SMPP_BIND_RX;
+	if ((s->rx = smpp_session_new(s->base, &c, &smpp_pair_cb, s)) == NULL)
+		return -1;
+	s->rx->parent = s;
+	return 0;
+}
+
+static void
+smpp_pair_bound(struct smpp_session *rx, void *arg)
+{
+	(void)rx;
+	(void)arg;		/* logged; bound means the transmitter */
+}
+
+static void
+smpp_pair_deliver(struct smpp_session *rx, const struct smpp_pdu *pdu,
+    void *arg)
+{
+	struct smpp_session	*s = arg;
+
+	(void)rx;
+	if (s->flags & SF_FREE)
+		return;
+	if (s->cb.deliver != NULL)
+		s->cb.deliver(s, pdu, s->arg);
+	else
+		smpp_session_respond(s, pdu->command_id, pdu->sequence_number,
+		    ESME_RX_T_APPN);
+}
+
+/* An I/O callback starts: a free asked for meanwhile waits for it. */
+static void
+smpp_hold(struct smpp_session *s)
+{
+	s->inloop++;
+	if (s->parent != NULL)
+		s->parent->inloop++;
+}
+
+/* An I/O callback ends: 1 if the session (or its pair) is now freed. */
+static int
+smpp_release(struct smpp_session *s)
+{
+	struct smpp_session	*p = s->parent;
+
+	s->inloop--;
+	if (p != NULL) {
+		p->inloop--;
+		if ((p->flags & SF_FREE) && p->inloop == 0) {
+			smpp_session_free(p);	/* frees s too */
+			return 1;
+		}
+		return 0;
+	}
+	if ((s->flags & SF_FREE) && s->inloop == 0) {
+		smpp_session_free(s);
+		return 1;
+	}
+	return 0;
+}
+
+void
+smpp_session_set_outbind(struct smpp_session *s, smpp_outbind_fn fn)
+{
+	s->outbind = fn;
 }
 
 void
@@ -181,9 +276,18 @@ smpp_session_free(struct smpp_session *s)
 {
 	if (s == NULL)
 		return;
-	if (s->flags & SF_INLOOP) {
-		s->flags |= SF_FREE;	/* the read callback frees it */
+	if (s->inloop > 0) {
+		/* the I/O callback frees it; until then, no more callbacks */
+		s->flags |= SF_FREE;
+		memset(&s->cb, 0, sizeof(s->cb));
+		s->closed = NULL;
+		s->outbind = NULL;
 		return;
+	}
+	if (s->rx != NULL) {
+		s->rx->parent = NULL;
+		s->rx->inloop = 0;
+		smpp_session_free(s->rx);
 	}
 	if (s->bev != NULL)
 		bufferevent_free(s->bev);
@@ -223,6 +327,12 @@ void
 smpp_session_stats(const struct smpp_session *s, struct smpp_session_stats *st)
 {
 	*st = s->stats;
+	if (s->rx != NULL) {
+		st->binds += s->rx->stats.binds;
+		st->connects += s->rx->stats.connects;
+		st->delivers += s->rx->stats.delivers;
+		st->bad_pdus += s->rx->stats.bad_pdus;
+	}
 }
 
 /* TLS 1.2 or later, the CA file or the system store, the peer's name. */
@@ -256,6 +366,58 @@ void
 smpp_session_start(struct smpp_session *s)
 {
 	smpp_connect(s);
+	if (s->rx != NULL)
+		smpp_connect(s->rx);
+}
+
+int
+smpp_session_accept(struct smpp_session *s, evutil_socket_t fd)
+{
+	int	one = 1;
+
+	/* a TLS server would need a certificate of its own: not offered */
+	if (s->bev != NULL || s->conf.tls || s->rx != NULL ||
+	    (s->flags & SF_CLOSING)) {
+		evutil_closesocket(fd);
+		return -1;
+	}
+	if ((s->bev = bufferevent_socket_new(s->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		evutil_closesocket(fd);
+		return -1;
+	}
+	s->flags |= SF_ACCEPTED;
+	s->stats.connects++;
+	evtimer_del(s->ev_timer);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	bufferevent_setcb(s->bev, smpp_readcb, NULL, smpp_eventcb, s);
+	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	smpp_log(SMPP_LOG_INFO, "smpp accepted smsc=%s waiting for outbind",
+	    s->conf.name);
+	smpp_enter(s, SMPP_S_CONNECTING);
+	s->phase_deadline = now_ms() + s->conf.bind_ms;
+	smpp_arm(s, 100);
+	return 0;
+}
+
+/* The SMSC's outbind: bind on its connection, or refuse it. */
+static void
+smpp_outbind(struct smpp_session *s, const struct smpp_pdu *pdu)
+{
+	if (!(s->flags & SF_ACCEPTED) || s->state != SMPP_S_CONNECTING) {
+		smpp_log(SMPP_LOG_INFO, "smpp outbind ignored smsc=%s "
+		    "state=%s", s->conf.name, smpp_strstate(s->state));
+		return;
+	}
+	if (s->outbind != NULL && s->outbind(s, pdu->u.outbind.system_id,
+	    pdu->u.outbind.password, s->arg) == -1) {
+		smpp_log(SMPP_LOG_WARN, "smpp outbind refused smsc=%s",
+		    s->conf.name);
+		smpp_drop(s, "outbind-refused");
+		return;
+	}
+	smpp_enter(s, SMPP_S_BINDING);
+	s->phase_deadline = now_ms() + s->conf.bind_ms;
 }
 
 /* Arm the one timer to fire in ms (the tick re-arms it). */
@@ -284,7 +446,8 @@ smpp_enter(struct smpp_session *s, enum smpp_state st)
 	    smpp_strstate(old), smpp_strstate(st));
 	switch (st) {
 	case SMPP_S_BINDING:
-		id = s->conf.bind_type == SMPP_BIND_TX ? SMPP_bind_transmitter :
+		id = s->conf.bind_type == SMPP_BIND_TX ||
+		    s->conf.bind_type == SMPP_BIND_PAIR ? SMPP_bind_transmitter :
 		    s->conf.bind_type == SMPP_BIND_RX ? SMPP_bind_receiver :
 		    SMPP_bind_transceiver;
 		smpp_pdu_init(&pdu, id, 0);
@@ -315,6 +478,7 @@ smpp_enter(struct smpp_session *s, enum smpp_state st)
 		s->pause_ms = 0;
 		smpp_log(SMPP_LOG_INFO, "smpp bound smsc=%s mode=%s",
 		    s->conf.name, s->conf.bind_type == SMPP_BIND_TX ? "tx" :
+		    s->conf.bind_type == SMPP_BIND_PAIR ? "tx+rx" :
 		    s->conf.bind_type == SMPP_BIND_RX ? "rx" : "trx");
 		smpp_arm(s, 100);
 		if (s->cb.bound != NULL)
@@ -415,7 +579,7 @@ smpp_schedule_reconnect(struct smpp_session *s)
 	    (int64_t)(arc4random_uniform((uint32_t)(ceil -
 	    s->conf.reconnect_min_ms / 2) + 1));
 	s->attempt++;
-	s->state = SMPP_S_IDLE;
+	s->state = SMPP_S_DISCONNECTED;
 	smpp_log(SMPP_LOG_INFO, "smpp reconnect smsc=%s in=%lldms attempt=%d",
 	    s->conf.name, (long long)delay, s->attempt);
 	s->phase_deadline = now_ms() + delay;
@@ -461,7 +625,11 @@ smpp_drop(struct smpp_session *s, const char *reason)
 	/* a link that fell soon after its bind keeps backing off */
 	if (was_bound && now_ms() - s->bound_at >= s->conf.reconnect_max_ms)
 		s->attempt = 0;
-	s->state = SMPP_S_IDLE;		/* no room during the callbacks */
+	if (s->state != SMPP_S_DISCONNECTED)
+		smpp_log(SMPP_LOG_DEBUG, "smpp state smsc=%s %s -> %s",
+		    s->conf.name, smpp_strstate(s->state),
+		    smpp_strstate(SMPP_S_DISCONNECTED));
+	s->state = SMPP_S_DISCONNECTED;	/* no room during the callbacks */
 	smpp_log(was_bound && !(s->flags & SF_CLOSING) ? SMPP_LOG_WARN :
 	    SMPP_LOG_INFO, "smpp disconnected smsc=%s reason=%s", s->conf.name,
 	    reason);
@@ -469,12 +637,34 @@ smpp_drop(struct smpp_session *s, const char *reason)
 	if (s->cb.down != NULL && was_up)
 		s->cb.down(s, reason, s->arg);
 	if (s->flags & SF_CLOSING) {
+		smpp_log(SMPP_LOG_DEBUG, "smpp state smsc=%s %s -> %s",
+		    s->conf.name, smpp_strstate(s->state),
+		    smpp_strstate(SMPP_S_CLOSED));
 		s->state = SMPP_S_CLOSED;
-		if (s->closed != NULL)
-			s->closed(s, s->closed_arg);
+		smpp_closed(s);
+		return;
+	}
+	if (s->flags & SF_ACCEPTED) {
+		s->flags &= ~SF_ACCEPTED;	/* the SMSC dials again */
 		return;
 	}
 	smpp_schedule_reconnect(s);
+}
+
+/* A link closed for good: done() once the whole session is. */
+static void
+smpp_closed(struct smpp_session *s)
+{
+	struct smpp_session	*top = s->parent != NULL ? s->parent : s;
+	void			(*done)(struct smpp_session *, void *);
+
+	if (!(top->flags & SF_CLOSING) || top->state != SMPP_S_CLOSED ||
+	    (top->rx != NULL && top->rx->state != SMPP_S_CLOSED))
+		return;
+	if ((done = top->closed) != NULL) {
+		top->closed = NULL;
+		done(top, top->closed_arg);
+	}
 }
 
 /* Encode and queue one PDU; assigns sequence_number if 0.  0 or -1. */
@@ -649,13 +839,17 @@ smpp_session_respond(struct smpp_session *s, uint32_t command_id,
 {
 	struct smpp_pdu	pdu;
 
-	if (s->bev == NULL || s->state == SMPP_S_CLOSED)
-		return;		/* the SMSC will deliver it again */
 	/*
 	 * Only a deliver_sm of this link: after a reconnect the same
-	 * sequence_number names another message, which must not be acked.
+	 * sequence_number names another message, which must not be acked
+	 * (the SMSC delivers the unanswered one again).
 	 */
-	if (smpp_dpend_del(s, seq) == -1) {
+	if (s->bev == NULL || s->state == SMPP_S_CLOSED ||
+	    smpp_dpend_del(s, seq) == -1) {
+		if (s->rx != NULL) {
+			smpp_session_respond(s->rx, command_id, seq, status);
+			return;
+		}
 		smpp_log(SMPP_LOG_DEBUG, "smpp smsc=%s stale %s seq=%u not "
 		    "sent", s->conf.name, smpp_strcmd(smpp_cmd_resp(command_id)),
 		    seq);
@@ -670,9 +864,21 @@ void
 smpp_session_close(struct smpp_session *s,
     void (*done)(struct smpp_session *, void *), void *arg)
 {
-	s->flags |= SF_CLOSING;
 	s->closed = done;
 	s->closed_arg = arg;
+	smpp_hold(s);		/* done() may free s */
+	if (s->rx != NULL)
+		smpp_link_close(s->rx);
+	if (!(s->flags & SF_FREE))
+		smpp_link_close(s);
+	smpp_release(s);
+}
+
+/* Unbind one link (or stop its redialling) for good. */
+static void
+smpp_link_close(struct smpp_session *s)
+{
+	s->flags |= SF_CLOSING;
 	switch (s->state) {
 	case SMPP_S_BOUND:
 		smpp_enter(s, SMPP_S_UNBINDING);
@@ -680,8 +886,7 @@ smpp_session_close(struct smpp_session *s,
 	case SMPP_S_UNBINDING:
 		break;
 	case SMPP_S_CLOSED:
-		if (done != NULL)
-			done(s, arg);
+		smpp_closed(s);
 		break;
 	default:
 		smpp_drop(s, "closing");
@@ -832,6 +1037,9 @@ smpp_dispatch(struct smpp_session *s, const uint8_t *buf, size_t len)
 		smpp_log(SMPP_LOG_INFO, "smpp alert_notification smsc=%s",
 		    s->conf.name);
 		break;
+	case SMPP_outbind:
+		smpp_outbind(s, &pdu);
+		break;
 	case SMPP_generic_nack:
 		smpp_resp(s, &pdu);
 		break;
@@ -851,7 +1059,7 @@ smpp_readcb(struct bufferevent *bev, void *arg)
 	uint8_t			 hdr[4];
 	uint32_t		 len;
 
-	s->flags |= SF_INLOOP;
+	smpp_hold(s);
 	while (s->bev == bev && evbuffer_get_length(in) >= 4) {
 		evbuffer_copyout(in, hdr, 4);
 		len = smpp_get32(hdr);
@@ -866,12 +1074,11 @@ smpp_readcb(struct bufferevent *bev, void *arg)
 			break;			/* wait for the rest */
 		evbuffer_remove(in, s->rxbuf, len);
 		smpp_dispatch(s, s->rxbuf, len);
-		if (s->flags & SF_FREE)
+		if ((s->flags & SF_FREE) ||
+		    (s->parent != NULL && (s->parent->flags & SF_FREE)))
 			break;
 	}
-	s->flags &= ~SF_INLOOP;
-	if (s->flags & SF_FREE)
-		smpp_session_free(s);
+	smpp_release(s);
 }
 
 static void
@@ -889,8 +1096,8 @@ smpp_eventcb(struct bufferevent *bev, short what, void *arg)
 		smpp_log(SMPP_LOG_DEBUG, "smpp connected smsc=%s host=%s "
 		    "port=%d%s", s->conf.name, s->conf.host, s->conf.port,
 		    s->conf.tls ? " tls" : "");
-		smpp_enter(s, SMPP_S_BINDING);
 		s->phase_deadline = now_ms() + s->conf.bind_ms;
+		smpp_enter(s, SMPP_S_BINDING);
 		return;
 	}
 	if (what & BEV_EVENT_EOF)
@@ -901,7 +1108,9 @@ smpp_eventcb(struct bufferevent *bev, short what, void *arg)
 	else
 		snprintf(reason, sizeof(reason), "%s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	smpp_hold(s);		/* the callbacks may free s */
 	smpp_drop(s, reason);
+	smpp_release(s);
 }
 
 /*
@@ -914,8 +1123,11 @@ smpp_timercb(evutil_socket_t fd, short ev, void *arg)
 	struct smpp_session	*s = arg;
 	int64_t			 now = now_ms();
 
+	(void)fd;
+	(void)ev;
+	smpp_hold(s);		/* the callbacks may free s */
 	switch (s->state) {
-	case SMPP_S_IDLE:
+	case SMPP_S_DISCONNECTED:
 		if (now >= s->phase_deadline)
 			smpp_connect(s);
 		else
@@ -924,8 +1136,9 @@ smpp_timercb(evutil_socket_t fd, short ev, void *arg)
 	case SMPP_S_CONNECTING:
 	case SMPP_S_BINDING:
 		if (now >= s->phase_deadline)
-			smpp_drop(s, s->state == SMPP_S_CONNECTING ?
-			    "connect-timeout" : "bind-timeout");
+			smpp_drop(s, s->state == SMPP_S_BINDING ?
+			    "bind-timeout" : (s->flags & SF_ACCEPTED) ?
+			    "outbind-timeout" : "connect-timeout");
 		else
 			smpp_arm(s, 100);
 		break;
@@ -951,6 +1164,7 @@ smpp_timercb(evutil_socket_t fd, short ev, void *arg)
 	case SMPP_S_CLOSED:
 		break;
 	}
+	smpp_release(s);
 }
 
 /* Keepalive, request deadlines and the end of a throttle pause. */

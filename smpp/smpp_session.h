@@ -14,13 +14,34 @@
  * which keeps per-recipient order in one place.  ESME_RTHROTTLED and
  * ESME_RMSGQFUL also pause this session's sending for a growing interval.
  *
- * For a transmitter + receiver pair, run two sessions (bind_type TX, RX).
+ * Full window: smpp_session_submit() returns -1 and queues nothing; the
+ * writable callback says when to try again.  Resend and order policy: a
+ * submit ended by a temporary status (smpp_status_is_temporary(), or
+ * SMPP_SESSION_TIMEOUT / SMPP_SESSION_DOWN) is the caller's to send again,
+ * and the caller must not send a later message to the same recipient
+ * before it: the library keeps no retry queue, so nothing is reordered
+ * behind the caller's back.  A timed-out submit may still have reached
+ * the SMSC; a resend may duplicate it.
+ *
+ * SMPP_BIND_PAIR runs a transmitter and a receiver as one session: a
+ * second connection binds as receiver; submits go on the transmitter,
+ * deliver_sm from either reach the deliver callback with this session,
+ * bound/down report the transmitter, close and free take both.
+ *
+ * Outbind (SMPP 3.4, 2.2.1): hand a connection the SMSC opened to
+ * smpp_session_accept(); the session waits for outbind, asks the outbind
+ * function (if set), binds on that connection and never redials it.
+ *
+ * Callbacks may call smpp_session_free() or smpp_session_close() on their
+ * own session: freeing is deferred until the I/O callback returns.
  */
 #ifndef SMPP_SESSION_H
 #define SMPP_SESSION_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <event2/util.h>
 
 #include "smpp_pdu.h"
 
@@ -34,11 +55,12 @@ struct smpp_session;
 enum smpp_bind_type {
 	SMPP_BIND_TRX = 0,	/* bind_transceiver */
 	SMPP_BIND_TX,		/* bind_transmitter */
-	SMPP_BIND_RX		/* bind_receiver */
+	SMPP_BIND_RX,		/* bind_receiver */
+	SMPP_BIND_PAIR		/* bind_transmitter + bind_receiver */
 };
 
 enum smpp_state {
-	SMPP_S_IDLE = 0,	/* waiting to (re)connect */
+	SMPP_S_DISCONNECTED = 0,	/* waiting to (re)connect */
 	SMPP_S_CONNECTING,
 	SMPP_S_BINDING,
 	SMPP_S_BOUND,
@@ -58,7 +80,7 @@ struct smpp_session_conf {
 	const char	*system_id;
 	const char	*password;
 	const char	*system_type;
-	int		 bind_type;	/* enum smpp_bind_type */
+	int		 bind_type;	/* enum smpp_bind_type (TRX) */
 	uint8_t		 addr_ton;
 	uint8_t		 addr_npi;
 	const char	*address_range;
@@ -87,12 +109,20 @@ struct smpp_session_cb {
 	void	(*writable)(struct smpp_session *, void *arg);
 };
 
+/* An SMSC's outbind: return 0 to bind on its connection, -1 to close it. */
+typedef int (*smpp_outbind_fn)(struct smpp_session *, const char *system_id,
+	    const char *password, void *arg);
+
 /* A session (copying conf's strings); start it with smpp_session_start(). */
 struct smpp_session *smpp_session_new(struct event_base *,
 	    const struct smpp_session_conf *, const struct smpp_session_cb *,
 	    void *arg);
 /* Connect and bind now, and keep doing so until closed. */
 void	 smpp_session_start(struct smpp_session *);
+/* Serve the SMSC's connection fd (outbind); 0, or -1 (fd is then closed). */
+int	 smpp_session_accept(struct smpp_session *, evutil_socket_t);
+/* Check an SMSC's outbind with fn (NULL: bind on any outbind). */
+void	 smpp_session_set_outbind(struct smpp_session *, smpp_outbind_fn);
 /* How many submits it takes now: 0 unless bound, window and bucket allow. */
 int	 smpp_session_room(struct smpp_session *);
 /*
@@ -101,7 +131,7 @@ int	 smpp_session_room(struct smpp_session *);
  */
 int	 smpp_session_submit(struct smpp_session *, struct smpp_pdu *,
 	    void *cookie);
-/* Answer the deliver_sm or data_sm with this sequence_number. */
+/* Answer this link's deliver_sm or data_sm (a dropped link's: nothing). */
 void	 smpp_session_respond(struct smpp_session *, uint32_t command_id,
 	    uint32_t sequence_number, uint32_t status);
 /*
@@ -112,8 +142,11 @@ void	 smpp_session_close(struct smpp_session *,
 	    void (*done)(struct smpp_session *, void *), void *arg);
 /* Free the session now (no unbind); NULL is fine. */
 void	 smpp_session_free(struct smpp_session *);
+/* The state (a pair's transmitter's); smpp_strstate() names it. */
 int	 smpp_session_state(const struct smpp_session *);
+/* The name given in conf. */
 const char *smpp_session_name(const struct smpp_session *);
+/* A state's name for logs and status lines: "bound", ... */
 const char *smpp_strstate(int);
 
 /* Counters for status lines and tests. */
@@ -126,6 +159,7 @@ struct smpp_session_stats {
 	uint64_t	timeouts;
 	uint64_t	bad_pdus;	/* answered with an error status */
 };
+/* The counters (both links of a pair, added). */
 void	 smpp_session_stats(const struct smpp_session *,
 	    struct smpp_session_stats *);
 

@@ -3,7 +3,8 @@
  * evconnlistener on 127.0.0.1 (port 0) in the same event_base, which the
  * test drives PDU by PDU (or byte by byte) to check bind, backoff,
  * enquire_link, the window, timeouts, throttling, late deliver_sm answers,
- * unbind from both sides, malformed input, framing loss and the throttle.
+ * unbind from both sides, malformed input, framing loss and the throttle,
+ * a transmitter + receiver pair, outbind, and freeing from callbacks.
  * Every wait is bounded (RUN_UNTIL); nothing sleeps for the clock.
  */
 #include "compat.h"
@@ -41,6 +42,7 @@ struct rec {
 	char		system_id[16], password[9];
 	uint8_t		interface_version;
 	int64_t		at;		/* monotonic ms */
+	void		*link;		/* the bufferevent it came on */
 };
 
 /* The SMSC side: one connection at a time, answers per the switches. */
@@ -61,6 +63,10 @@ struct smsc {
 	int			 nrx;
 	uint32_t		 held[64];	/* submits not answered */
 	int			 nheld;
+	int			 multi;		/* keep links side by side */
+	struct bufferevent	*links[8];
+	struct bufferevent	*cur;		/* write here, not to bev */
+	struct bufferevent	*txbev, *rxbev;	/* by their binds */
 };
 
 /* What the session's callbacks saw. */
@@ -80,6 +86,14 @@ struct ctx {
 	int64_t			 done_at;
 	int			 room_in_done;	/* room inside submit_done */
 	int			 state_in_down;
+	int			 free_in;	/* free the session in: */
+#define FREE_IN_DOWN	1
+#define FREE_IN_DONE	2
+#define FREE_IN_CLOSED	3
+	struct smpp_session	*deliver_s;	/* as given to deliver */
+	int			 outbinds;
+	int			 outbind_ok;
+	char			 outbind_id[16];
 	int			 fill;		/* writable: submit all room */
 	int			 filled;
 	int64_t			 bound_at;
@@ -128,10 +142,11 @@ smsc_write(struct smsc *sm, const struct smpp_pdu *pdu)
 	uint8_t	buf[4096];
 	size_t	len;
 
-	if (sm->bev == NULL)
-		return;
 	assert_int_equal(smpp_pdu_encode(pdu, buf, sizeof(buf), &len), 0);
-	bufferevent_write(sm->bev, buf, len);
+	if (sm->cur != NULL)
+		bufferevent_write(sm->cur, buf, len);
+	else if (sm->bev != NULL)
+		bufferevent_write(sm->bev, buf, len);
 }
 
 static void
@@ -168,9 +183,29 @@ smsc_submit_resp(struct smsc *sm, uint32_t seq, uint32_t status)
 static void
 smsc_drop(struct smsc *sm)
 {
-	if (sm->bev != NULL)
+	if (sm->bev != NULL && !sm->multi)
 		bufferevent_free(sm->bev);
 	sm->bev = NULL;
+}
+
+/* Close one link of several (multi); NULL is fine. */
+static void
+smsc_drop_link(struct smsc *sm, struct bufferevent *bev)
+{
+	int	i;
+
+	if (bev == NULL)
+		return;
+	for (i = 0; i < 8; i++)
+		if (sm->links[i] == bev)
+			sm->links[i] = NULL;
+	bufferevent_free(bev);
+	if (sm->bev == bev)
+		sm->bev = NULL;
+	if (sm->txbev == bev)
+		sm->txbev = NULL;
+	if (sm->rxbev == bev)
+		sm->rxbev = NULL;
 }
 
 /* A deliver_sm with a short GSM text. */
@@ -228,6 +263,7 @@ smsc_pdu(struct smsc *sm, const uint8_t *buf, size_t len)
 		rc->seq = pdu.sequence_number;
 		rc->conn = sm->conns;
 		rc->at = now_ms();
+		rc->link = sm->cur;
 		if (pdu.command_id == SMPP_bind_transceiver ||
 		    pdu.command_id == SMPP_bind_transmitter ||
 		    pdu.command_id == SMPP_bind_receiver) {
@@ -239,6 +275,10 @@ smsc_pdu(struct smsc *sm, const uint8_t *buf, size_t len)
 			    pdu.u.bind_transceiver.interface_version;
 		}
 	}
+	if (pdu.command_id == SMPP_bind_transmitter)
+		sm->txbev = sm->cur;
+	if (pdu.command_id == SMPP_bind_receiver)
+		sm->rxbev = sm->cur;
 	switch (pdu.command_id) {
 	case SMPP_bind_transceiver:
 	case SMPP_bind_transmitter:
@@ -291,8 +331,10 @@ smsc_readcb(struct bufferevent *bev, void *arg)
 		if (evbuffer_get_length(in) < len)
 			return;
 		evbuffer_remove(in, buf, len);
+		sm->cur = bev;		/* answers go back on this link */
 		smsc_pdu(sm, buf, len);
-		if (sm->bev != bev)
+		sm->cur = NULL;
+		if (sm->bev != bev && !sm->multi)
 			return;
 	}
 }
@@ -306,7 +348,9 @@ smsc_eventcb(struct bufferevent *bev, short what, void *arg)
 	if (getenv("TEST_SESSION_LOG") != NULL)
 		fprintf(stderr, "# smsc event 0x%x len=%zu\n", what,
 		    evbuffer_get_length(bufferevent_get_input(bev)));
-	if (sm->bev == bev)
+	if (sm->multi)
+		smsc_drop_link(sm, bev);
+	else if (sm->bev == bev)
 		smsc_drop(sm);
 }
 
@@ -315,15 +359,21 @@ smsc_accept(struct evconnlistener *lis, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct smsc	*sm = arg;
+	int		 i;
 
 	(void)sa;
 	(void)salen;
-	smsc_drop(sm);		/* one link at a time */
+	smsc_drop(sm);		/* one link at a time, unless multi */
 	if (sm->conns < MAXCONN)
 		sm->conn_at[sm->conns] = now_ms();
 	sm->conns++;
 	sm->bev = bufferevent_socket_new(evconnlistener_get_base(lis), fd,
 	    BEV_OPT_CLOSE_ON_FREE);
+	for (i = 0; sm->multi && i < 8; i++)
+		if (sm->links[i] == NULL) {
+			sm->links[i] = sm->bev;
+			break;
+		}
 	bufferevent_setcb(sm->bev, smsc_readcb, NULL, smsc_eventcb, sm);
 	bufferevent_enable(sm->bev, EV_READ | EV_WRITE);
 }
@@ -348,6 +398,10 @@ cb_down(struct smpp_session *s, const char *reason, void *arg)
 	c->down++;
 	c->state_in_down = smpp_session_state(s);
 	strlcpy(c->down_reason, reason, sizeof(c->down_reason));
+	if (c->free_in == FREE_IN_DOWN) {
+		smpp_session_free(s);
+		c->s = NULL;
+	}
 }
 
 static void
@@ -356,7 +410,7 @@ cb_deliver(struct smpp_session *s, const struct smpp_pdu *pdu, void *arg)
 	struct ctx			*c = arg;
 	const struct smpp_deliver_sm	*d = &pdu->u.deliver_sm;
 
-	(void)s;
+	c->deliver_s = s;
 	if (c->delivers < 16)
 		c->deliver_seq[c->delivers] = pdu->sequence_number;
 	c->delivers++;
@@ -377,6 +431,10 @@ cb_done(struct smpp_session *s, void *cookie, uint32_t status,
 	c->room_in_done = smpp_session_room(s);
 	strlcpy(c->done_msgid, msgid != NULL ? msgid : "",
 	    sizeof(c->done_msgid));
+	if (c->free_in == FREE_IN_DONE) {
+		smpp_session_free(s);
+		c->s = NULL;
+	}
 }
 
 /* A submit_sm to a test number. */
@@ -416,8 +474,23 @@ cb_closed(struct smpp_session *s, void *arg)
 {
 	struct ctx	*c = arg;
 
-	(void)s;
 	c->closed++;
+	if (c->free_in == FREE_IN_CLOSED) {
+		smpp_session_free(s);
+		c->s = NULL;
+	}
+}
+
+static int
+cb_outbind(struct smpp_session *s, const char *system_id,
+    const char *password, void *arg)
+{
+	struct ctx	*c = arg;
+
+	(void)s;
+	c->outbinds++;
+	strlcpy(c->outbind_id, system_id, sizeof(c->outbind_id));
+	return c->outbind_ok && strcmp(password, "pw") == 0 ? 0 : -1;
 }
 
 static const struct smpp_session_cb callbacks = {
@@ -481,9 +554,12 @@ static int
 teardown(void **state)
 {
 	struct ctx	*c = *state;
+	int		 i;
 
 	smpp_session_free(c->s);
 	smsc_drop(&c->sm);
+	for (i = 0; i < 8; i++)
+		smsc_drop_link(&c->sm, c->sm.links[i]);
 	if (c->sm.lis != NULL)
 		evconnlistener_free(c->sm.lis);
 	event_base_free(c->base);
@@ -635,7 +711,7 @@ test_enquire_timeout(void **state)
 	RUN_UNTIL(c, c->down >= 1, 2000);
 	assert_int_equal(c->down, 1);
 	assert_string_equal(c->down_reason, "enquire-link-timeout");
-	assert_int_equal(c->state_in_down, SMPP_S_IDLE);
+	assert_int_equal(c->state_in_down, SMPP_S_DISCONNECTED);
 	c->sm.answer_enquire = 1;
 	RUN_UNTIL(c, c->bound == 2, 2000);
 	assert_int_equal(c->bound, 2);
@@ -1067,7 +1143,7 @@ test_close_while_idle(void **state)
 	c->sm.bind_status = ESME_RBINDFAIL;
 	start(c, &conf, 0);
 	RUN_UNTIL(c, c->down == 1, 1000);
-	assert_int_equal(smpp_session_state(c->s), SMPP_S_IDLE);
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_DISCONNECTED);
 	smpp_session_close(c->s, cb_closed, c);
 	assert_int_equal(c->closed, 1);
 	assert_int_equal(c->down, 1);		/* not down twice */
@@ -1102,6 +1178,244 @@ test_throughput(void **state)
 	assert_true(first >= 17);
 	assert_true(second >= 18);
 	assert_true(smsc_count(&c->sm, SMPP_submit_sm) >= first);
+}
+
+static void
+test_pair(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	struct smpp_session_stats	 st;
+	const struct rec		*r;
+
+	c->sm.multi = 1;
+	conf.bind_type = SMPP_BIND_PAIR;
+	start(c, &conf, 1);
+	RUN_UNTIL(c, c->sm.rxbev != NULL && c->sm.txbev != NULL, 2000);
+	assert_non_null(c->sm.txbev);
+	assert_non_null(c->sm.rxbev);
+	assert_ptr_not_equal(c->sm.txbev, c->sm.rxbev);
+	assert_int_equal(smsc_count(&c->sm, SMPP_bind_transceiver), 0);
+	loop_for(c, 50);
+	assert_int_equal(c->bound, 1);		/* one logical session */
+	smpp_session_stats(c->s, &st);
+	assert_int_equal(st.binds, 2);
+	assert_int_equal(st.connects, 2);
+	/* submits go on the transmitter */
+	assert_int_equal(smpp_session_room(c->s), 3);
+	assert_int_equal(submit(c, (void *)1), 0);
+	RUN_UNTIL(c, c->dones == 1, 1000);
+	assert_int_equal(c->done_status, ESME_ROK);
+	r = smsc_last(&c->sm, SMPP_submit_sm);
+	assert_non_null(r);
+	assert_ptr_equal(r->link, c->sm.txbev);
+	/* MOs come on the receiver, to this session; answered there */
+	c->sm.cur = c->sm.rxbev;
+	smsc_deliver(&c->sm, 900, "via rx");
+	c->sm.cur = NULL;
+	RUN_UNTIL(c, c->delivers == 1, 1000);
+	assert_int_equal(c->delivers, 1);
+	assert_ptr_equal(c->deliver_s, c->s);
+	assert_string_equal(c->deliver_text, "via rx");
+	smpp_session_respond(c->s, SMPP_deliver_sm, 900, ESME_ROK);
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_deliver_sm_resp) != NULL, 1000);
+	r = smsc_last(&c->sm, SMPP_deliver_sm_resp);
+	assert_non_null(r);
+	assert_int_equal(r->seq, 900);
+	assert_ptr_equal(r->link, c->sm.rxbev);
+	/* the receiver drops and binds again; the transmitter stays up */
+	smsc_drop_link(&c->sm, c->sm.rxbev);
+	RUN_UNTIL(c, smsc_count(&c->sm, SMPP_bind_receiver) == 2, 2000);
+	assert_int_equal(smsc_count(&c->sm, SMPP_bind_receiver), 2);
+	assert_int_equal(smsc_count(&c->sm, SMPP_bind_transmitter), 1);
+	assert_int_equal(c->down, 0);
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_BOUND);
+	/* close unbinds both links, done once */
+	RUN_UNTIL(c, c->sm.rxbev != NULL, 1000);
+	smpp_session_close(c->s, cb_closed, c);
+	RUN_UNTIL(c, c->closed == 1, 2000);
+	assert_int_equal(c->closed, 1);
+	assert_int_equal(smsc_count(&c->sm, SMPP_unbind), 2);
+	loop_for(c, 300);
+	assert_int_equal(c->closed, 1);
+	assert_int_equal(smsc_count(&c->sm, SMPP_bind_receiver), 2);
+}
+
+/* A connected socket pair: fd[0] for the session, fd[1] the SMSC's. */
+static void
+smsc_dial(struct ctx *c, evutil_socket_t fd[2])
+{
+	assert_int_equal(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, fd), 0);
+	evutil_make_socket_nonblocking(fd[0]);
+	evutil_make_socket_nonblocking(fd[1]);
+	c->sm.bev = bufferevent_socket_new(c->base, fd[1],
+	    BEV_OPT_CLOSE_ON_FREE);
+	assert_non_null(c->sm.bev);
+	bufferevent_setcb(c->sm.bev, smsc_readcb, NULL, smsc_eventcb, &c->sm);
+	bufferevent_enable(c->sm.bev, EV_READ | EV_WRITE);
+}
+
+static void
+smsc_outbind(struct smsc *sm, const char *password)
+{
+	struct smpp_pdu	pdu;
+
+	smpp_pdu_init(&pdu, SMPP_outbind, 1);
+	strlcpy(pdu.u.outbind.system_id, "hotline",
+	    sizeof(pdu.u.outbind.system_id));
+	strlcpy(pdu.u.outbind.password, password,
+	    sizeof(pdu.u.outbind.password));
+	smsc_write(sm, &pdu);
+}
+
+static void
+test_outbind(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	struct smpp_session_stats	 st;
+	evutil_socket_t			 fd[2];
+
+	conf.bind_type = SMPP_BIND_RX;
+	c->s = smpp_session_new(c->base, &conf, &callbacks, c);
+	assert_non_null(c->s);
+	smpp_session_set_outbind(c->s, cb_outbind);
+	c->outbind_ok = 1;
+	smsc_dial(c, fd);
+	assert_int_equal(smpp_session_accept(c->s, fd[0]), 0);
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_CONNECTING);
+	loop_for(c, 50);
+	assert_int_equal(c->sm.nrx, 0);		/* nothing before outbind */
+	smsc_outbind(&c->sm, "pw");
+	RUN_UNTIL(c, c->bound == 1, 1000);
+	assert_int_equal(c->bound, 1);
+	assert_int_equal(c->outbinds, 1);
+	assert_string_equal(c->outbind_id, "hotline");
+	assert_non_null(smsc_last(&c->sm, SMPP_bind_receiver));
+	smsc_deliver(&c->sm, 5, "outbound mo");
+	RUN_UNTIL(c, c->delivers == 1, 1000);
+	smpp_session_respond(c->s, SMPP_deliver_sm, 5, ESME_ROK);
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_deliver_sm_resp) != NULL, 1000);
+	assert_non_null(smsc_last(&c->sm, SMPP_deliver_sm_resp));
+	/* the SMSC hangs up: no redial, it dials again when it wants */
+	smsc_drop(&c->sm);
+	RUN_UNTIL(c, c->down == 1, 1000);
+	assert_int_equal(c->down, 1);
+	loop_for(c, 400);
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_DISCONNECTED);
+	smpp_session_stats(c->s, &st);
+	assert_int_equal(st.connects, 1);
+	assert_int_equal(c->sm.conns, 0);
+	/* a second outbind with the wrong password is refused */
+	smsc_dial(c, fd);
+	assert_int_equal(smpp_session_accept(c->s, fd[0]), 0);
+	smsc_outbind(&c->sm, "bad");
+	RUN_UNTIL(c, c->down == 2, 1000);
+	assert_string_equal(c->down_reason, "outbind-refused");
+	assert_int_equal(c->outbinds, 2);
+	assert_int_equal(c->bound, 1);
+	/* and one that never sends outbind times out */
+	smsc_drop(&c->sm);
+	smsc_dial(c, fd);
+	assert_int_equal(smpp_session_accept(c->s, fd[0]), 0);
+	RUN_UNTIL(c, c->down == 3, 2000);
+	assert_string_equal(c->down_reason, "outbind-timeout");
+}
+
+static void
+test_outbind_on_own_link(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	evutil_socket_t			 fd[2];
+
+	start(c, &conf, 1);
+	/* outbind on a link we dialled: no answer exists, nothing changes */
+	smsc_outbind(&c->sm, "pw");
+	smsc_simple(&c->sm, SMPP_enquire_link, 44, ESME_ROK);
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_enquire_link_resp) != NULL, 1000);
+	assert_non_null(smsc_last(&c->sm, SMPP_enquire_link_resp));
+	assert_int_equal(c->sm.nrx, 2);		/* bind, enquire_link_resp */
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_BOUND);
+	assert_int_equal(c->down, 0);
+	/* a session with a link of its own accepts no other */
+	assert_int_equal(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, fd), 0);
+	assert_int_equal(smpp_session_accept(c->s, fd[0]), -1);
+	evutil_closesocket(fd[1]);
+}
+
+/* Free the session from callbacks that timers and socket events call. */
+static void
+test_free_in_callbacks(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+
+	/* down, from the enquire_link timer */
+	c->sm.answer_enquire = 0;
+	conf.enquire_ms = 100;
+	conf.response_ms = 200;
+	c->free_in = FREE_IN_DOWN;
+	start(c, &conf, 1);
+	RUN_UNTIL(c, c->s == NULL, 2000);
+	assert_null(c->s);
+	assert_string_equal(c->down_reason, "enquire-link-timeout");
+	loop_for(c, 300);
+	assert_int_equal(c->sm.conns, 1);
+	/* down, from the socket's event callback */
+	c->bound = 0;
+	start(c, &conf, 1);
+	smsc_drop(&c->sm);
+	RUN_UNTIL(c, c->s == NULL, 2000);
+	assert_null(c->s);
+	assert_string_equal(c->down_reason, "closed-by-peer");
+	/* submit_done, from the response timer */
+	c->sm.answer_enquire = 1;
+	c->sm.answer_submit = 0;
+	conf.enquire_ms = 5000;
+	c->free_in = FREE_IN_DONE;
+	c->bound = 0;
+	start(c, &conf, 1);
+	assert_int_equal(submit(c, (void *)1), 0);
+	assert_int_equal(submit(c, (void *)2), 0);
+	RUN_UNTIL(c, c->s == NULL, 2000);
+	assert_null(c->s);
+	assert_int_equal(c->dones, 1);		/* none after the free */
+	assert_int_equal(c->done_status, SMPP_SESSION_TIMEOUT);
+	/* close's done, from the unbind timer and from unbind_resp */
+	c->free_in = FREE_IN_CLOSED;
+	c->sm.answer_unbind = 0;
+	c->bound = 0;
+	start(c, &conf, 1);
+	smpp_session_close(c->s, cb_closed, c);
+	RUN_UNTIL(c, c->s == NULL, 2000);
+	assert_null(c->s);
+	assert_string_equal(c->down_reason, "unbind-timeout");
+	c->sm.answer_unbind = 1;
+	c->bound = 0;
+	conf.bind_type = SMPP_BIND_PAIR;
+	c->sm.multi = 1;
+	start(c, &conf, 1);
+	RUN_UNTIL(c, c->sm.rxbev != NULL, 2000);
+	loop_for(c, 50);
+	smpp_session_close(c->s, cb_closed, c);
+	RUN_UNTIL(c, c->s == NULL, 2000);
+	assert_null(c->s);
+	loop_for(c, 300);
+	assert_int_equal(c->closed, 2);
+}
+
+static void
+test_strstate(void **state)
+{
+	(void)state;
+	assert_string_equal(smpp_strstate(SMPP_S_DISCONNECTED),
+	    "disconnected");
+	assert_string_equal(smpp_strstate(SMPP_S_CONNECTING), "connecting");
+	assert_string_equal(smpp_strstate(SMPP_S_BINDING), "binding");
+	assert_string_equal(smpp_strstate(SMPP_S_UNBINDING), "unbinding");
+	assert_string_equal(smpp_strstate(SMPP_S_CLOSED), "closed");
+	assert_string_equal(smpp_strstate(-1), "?");
 }
 
 int
@@ -1151,6 +1465,13 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_throughput, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_pair, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbind_on_own_link,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_free_in_callbacks, setup,
+		    teardown),
+		cmocka_unit_test(test_strstate),
 	};
 
 	return cmocka_run_group_tests_name("test_session", tests, NULL, NULL);
