@@ -57,8 +57,9 @@ main(int argc, char *argv[])
 	}
 	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	n = 16;
-	memcpy(bind + n, "hotline\0secret\0\0\x34\0\0\0", 19);
-	n += 19;
+	/* system_id, password, system_type, 0x34, ton, npi, address_range */
+	memcpy(bind + n, "hotline\0secret\0\0\x34\0\0\0", 20);
+	n += 20;
 	put32(bind, n);
 	put32(bind + 4, 0x00000001);		/* bind_receiver */
 	put32(bind + 8, 0);

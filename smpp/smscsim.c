@@ -3,6 +3,7 @@
  * session frames whole PDUs, answers binds, enquire_link, unbind and
  * submit_sm (through the faults), and keeps a window of deliver_sm (MOs and
  * receipts) taken from one shared queue; unacknowledged ones go back to it.
+ * Every PDU is read and written with the shared codec (smpp_pdu.h).
  */
 #include "compat.h"
 
@@ -27,7 +28,7 @@
 #include <event2/listener.h>
 
 #include "smpp_log.h"
-#include "smscsim_pdu.h"
+#include "smpp_pdu.h"
 #include "smscsim.h"
 
 enum sim_state {
@@ -49,6 +50,7 @@ struct sim_delayed {
 struct sim_fl {
 	uint32_t	 seq;
 	uint32_t	 used;
+	uint64_t	 due;		/* monotonic ms; 0: no timeout */
 	struct sim_qent	 q;
 };
 
@@ -67,10 +69,12 @@ struct sim_conn {
 	uint64_t	 npdu;
 	struct event	*ev_enquire;
 	struct event	*ev_delay;
+	struct event	*ev_deliver;	/* deliver_sm_resp timeout */
 	TAILQ_HEAD(, sim_delayed) delayq;
 	struct sim_fl	*fl;
 	uint32_t	 flmask;
 	uint32_t	 nfl;
+	uint32_t	 nfldisp;	/* entries not in their home slot */
 };
 
 static const char *sim_strstate(enum sim_state);
@@ -83,23 +87,28 @@ static void	 conn_read(struct bufferevent *, void *);
 static void	 conn_write(struct bufferevent *, void *);
 static void	 conn_event(struct bufferevent *, short, void *);
 static void	 conn_enter(struct sim_conn *, enum sim_state);
-static void	 conn_dispatch(struct sim_conn *, uint8_t *, uint32_t);
-static void	 conn_bind(struct sim_conn *, uint32_t, uint32_t, uint8_t *,
-		    uint32_t);
-static void	 conn_submit(struct sim_conn *, uint32_t, uint8_t *, uint32_t);
+static void	 conn_dispatch(struct sim_conn *, const uint8_t *, uint32_t);
+static int	 conn_bad(struct sim_conn *, const struct smpp_pdu *, uint32_t);
+static void	 conn_bind(struct sim_conn *, const struct smpp_pdu *);
+static void	 conn_submit(struct sim_conn *, const struct smpp_pdu *);
 static void	 conn_deliver_resp(struct sim_conn *, uint32_t, uint32_t);
-static void	 conn_send(struct sim_conn *, uint32_t, uint32_t, uint32_t,
-		    const void *, uint32_t);
-static void	 conn_respond(struct sim_conn *, uint32_t, uint32_t, uint32_t,
-		    const void *, uint32_t);
+static int	 conn_encode(const struct smpp_pdu *, uint8_t *, size_t,
+		    size_t *);
+static void	 conn_send(struct sim_conn *, const struct smpp_pdu *);
+static void	 conn_simple(struct sim_conn *, uint32_t, uint32_t, uint32_t);
+static void	 conn_respond(struct sim_conn *, const struct smpp_pdu *);
 static void	 conn_fill(struct sim_conn *);
 static void	 conn_enquire(evutil_socket_t, short, void *);
 static void	 conn_delayed(evutil_socket_t, short, void *);
+static void	 conn_deliver_timeout(evutil_socket_t, short, void *);
+static void	 conn_deliver_arm(struct sim_conn *, uint64_t);
 static void	 conn_free(struct sim_conn *, const char *);
 static int	 conn_malformed(struct sim_conn *, const char *);
 static struct sim_fl *fl_find(struct sim_conn *, uint32_t);
-static void	 fl_insert(struct sim_conn *, uint32_t, struct sim_qent *);
+static void	 fl_insert(struct sim_conn *, uint32_t, struct sim_qent *,
+		    uint64_t);
 static void	 fl_delete(struct sim_conn *, struct sim_fl *);
+static int	 requeue(struct sim_qent *, int);
 static void	 sim_signal(evutil_socket_t, short, void *);
 static void	 sim_tick(evutil_socket_t, short, void *);
 
@@ -133,7 +142,8 @@ usage(void)
 	    "usage: smscsim -p port [-v] [-l addr] [-u system_id] [-P password]\n"
 	    "\t[-s scenario | -i] [-o submits.jsonl] [-d receipt-delay-ms]\n"
 	    "\t[-r stat[/N]] [-m idstyle[:start]] [-c concat] [-w window]\n"
-	    "\t[-e enquire-s] [-S seed] [-F fault] ...\n");
+	    "\t[-e enquire-s] [-T deliver-timeout-ms] [-S seed] "
+	    "[-F fault] ...\n");
 	exit(2);
 }
 
@@ -250,6 +260,7 @@ main(int argc, char *argv[])
 	sim.password = "secret";
 	sim.window = 100;
 	sim.enquire_s = 30;
+	sim.deliver_ms = 10000;
 	sim.next_id = 1000000;
 	sim.start_ms = -1;
 	sim.fault.close_at_ms = -1;
@@ -257,7 +268,7 @@ main(int argc, char *argv[])
 	strlcpy(sim.receipt.stat, "DELIVRD", sizeof(sim.receipt.stat));
 	sim.rng = 0x9E3779B97F4A7C15ULL;
 
-	while ((ch = getopt(argc, argv, "c:d:e:F:hil:m:o:P:p:r:S:s:u:vw:")) !=
+	while ((ch = getopt(argc, argv, "c:d:e:F:hil:m:o:P:p:r:S:s:T:u:vw:")) !=
 	    -1) {
 		switch (ch) {
 		case 'c':
@@ -344,6 +355,12 @@ main(int argc, char *argv[])
 			break;
 		case 's':
 			scenario = optarg;
+			break;
+		case 'T':
+			sim.deliver_ms = strtonum(optarg, 0, 86400000,
+			    &errstr);
+			if (errstr != NULL)
+				usage();
 			break;
 		case 'u':
 			sim.system_id = optarg;
@@ -488,7 +505,8 @@ sim_stats_print(const char *what)
 	    "unbind_tx=%llu submit_sm=%llu submits=%llu throttled=%llu "
 	    "withheld=%llu nacked=%llu delayed=%llu enquire_rx=%llu "
 	    "enquire_tx=%llu mo=%llu deliver_sm=%llu acked=%llu "
-	    "deliver_nack=%llu resent=%llu dropped=%llu receipts=%llu "
+	    "deliver_nack=%llu resent=%llu dropped=%llu timeouts=%llu "
+	    "receipts=%llu "
 	    "malformed=%llu closes=%llu bad_rx=%llu generic_nack=%llu "
 	    "queued=%zu mo_per_s=%.0f", what,
 	    (unsigned long long)s->binds, (unsigned long long)s->bind_fail,
@@ -503,6 +521,7 @@ sim_stats_print(const char *what)
 	    (unsigned long long)s->mo_acked, (unsigned long long)s->mo_nacked,
 	    (unsigned long long)s->mo_resent,
 	    (unsigned long long)s->mo_dropped,
+	    (unsigned long long)s->mo_timeout,
 	    (unsigned long long)s->receipts,
 	    (unsigned long long)s->malformed_tx,
 	    (unsigned long long)s->closes, (unsigned long long)s->bad_rx,
@@ -540,6 +559,7 @@ sim_accept(struct evconnlistener *lst, evutil_socket_t fd,
 	c->bev = bufferevent_socket_new(sim.base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->ev_enquire = evtimer_new(sim.base, conn_enquire, c);
 	c->ev_delay = evtimer_new(sim.base, conn_delayed, c);
+	c->ev_deliver = evtimer_new(sim.base, conn_deliver_timeout, c);
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
 	bufferevent_setwatermark(c->bev, EV_WRITE, 16384, 0);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
@@ -591,7 +611,7 @@ conn_enter(struct sim_conn *c, enum sim_state st)
 		break;
 	case SIM_S_UNBINDING:
 		sim.st.unbinds_tx++;
-		conn_send(c, SIM_CMD_UNBIND, 0, c->seq++, NULL, 0);
+		conn_simple(c, SMPP_unbind, ESME_ROK, c->seq++);
 		break;
 	case SIM_S_CLOSING:
 		evtimer_del(c->ev_enquire);
@@ -614,14 +634,13 @@ conn_read(struct bufferevent *bev, void *arg)
 		evbuffer_copyout(in, hdr, 4);
 		len = (uint32_t)hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 |
 		    hdr[3];
-		if (len < SIM_HDR_LEN || len > sizeof(rxbuf)) {
+		if (len < SMPP_HDR_LEN || len > sizeof(rxbuf)) {
 			/* Framing is lost: say so and close (SMPP 3.4, 5.1.3). */
 			sim.st.bad_rx++;
 			sim_log(SMPP_LOG_WARN, "session %d bad command_length=%u",
 			    c->id, len);
 			sim.st.generic_nack_tx++;
-			conn_send(c, SIM_CMD_GENERIC_NACK,
-			    SIM_ESME_RINVCMDLEN, 0, NULL, 0);
+			conn_simple(c, SMPP_generic_nack, ESME_RINVCMDLEN, 0);
 			conn_enter(c, SIM_S_CLOSING);
 			break;
 		}
@@ -666,15 +685,15 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 		    EVUTIL_SOCKET_ERROR()));
 }
 
-/* One whole PDU: answer it, or hand it to its handler. */
+/* One whole PDU: decode it, then answer it or hand it to its handler. */
 static void
-conn_dispatch(struct sim_conn *c, uint8_t *buf, uint32_t len)
+conn_dispatch(struct sim_conn *c, const uint8_t *buf, uint32_t len)
 {
-	uint32_t	cmd, status, seq;
+	struct smpp_pdu	pdu;
+	uint32_t	status, seq;
 
-	cmd = sim_get32(buf + 4);
-	status = sim_get32(buf + 8);
-	seq = sim_get32(buf + 12);
+	status = smpp_pdu_decode(&pdu, buf, len, sizeof(rxbuf));
+	seq = pdu.sequence_number;
 	c->npdu++;
 	if (sim.fault.close_after && c->npdu >= sim.fault.close_after) {
 		sim.st.closes++;
@@ -685,75 +704,141 @@ conn_dispatch(struct sim_conn *c, uint8_t *buf, uint32_t len)
 	}
 	if (sim.verbose > 1)
 		sim_log(SMPP_LOG_DEBUG, "session %d rx %s seq=%u status=0x%08x "
-		    "len=%u", c->id, sim_strcmd(cmd), seq, status, len);
+		    "len=%u", c->id, smpp_strcmd(pdu.command_id), seq,
+		    pdu.command_status, len);
+	if (status != ESME_ROK && conn_bad(c, &pdu, status) == -1)
+		return;
 
-	switch (cmd) {
-	case SIM_CMD_BIND_TRANSMITTER:
-	case SIM_CMD_BIND_RECEIVER:
-	case SIM_CMD_BIND_TRANSCEIVER:
-		conn_bind(c, cmd, seq, buf, len);
+	switch (pdu.command_id) {
+	case SMPP_bind_transmitter:
+	case SMPP_bind_receiver:
+	case SMPP_bind_transceiver:
+		conn_bind(c, &pdu);
 		break;
-	case SIM_CMD_ENQUIRE_LINK:
+	case SMPP_enquire_link:
 		sim.st.enquire_rx++;
-		conn_send(c, SIM_CMD_ENQUIRE_LINK_RESP, 0, seq, NULL, 0);
+		conn_simple(c, SMPP_enquire_link_resp, ESME_ROK, seq);
 		break;
-	case SIM_CMD_ENQUIRE_LINK_RESP:
+	case SMPP_enquire_link_resp:
 		break;
-	case SIM_CMD_UNBIND:
+	case SMPP_unbind:
 		sim.st.unbinds_rx++;
 		sim_log(SMPP_LOG_INFO, "session %d unbind", c->id);
-		conn_send(c, SIM_CMD_UNBIND_RESP, 0, seq, NULL, 0);
+		conn_simple(c, SMPP_unbind_resp, ESME_ROK, seq);
 		conn_enter(c, SIM_S_CLOSING);
 		break;
-	case SIM_CMD_UNBIND_RESP:
+	case SMPP_unbind_resp:
 		if (c->state == SIM_S_UNBINDING)
 			conn_enter(c, SIM_S_CLOSING);
 		break;
-	case SIM_CMD_SUBMIT_SM:
-		conn_submit(c, seq, buf, len);
+	case SMPP_submit_sm:
+		conn_submit(c, &pdu);
 		break;
-	case SIM_CMD_DELIVER_SM_RESP:
-		conn_deliver_resp(c, seq, status);
+	case SMPP_deliver_sm_resp:
+		conn_deliver_resp(c, seq, pdu.command_status);
 		break;
-	case SIM_CMD_GENERIC_NACK:
+	case SMPP_generic_nack:
 		sim_log(SMPP_LOG_INFO, "session %d generic_nack seq=%u "
-		    "status=0x%08x", c->id, seq, status);
-		conn_deliver_resp(c, seq, status ? status : SIM_ESME_RSYSERR);
+		    "status=0x%08x", c->id, seq, pdu.command_status);
+		conn_deliver_resp(c, seq, pdu.command_status ?
+		    pdu.command_status : ESME_RSYSERR);
 		break;
 	default:
+		/* Known to the codec, not served here: query_sm, data_sm... */
 		sim.st.bad_rx++;
 		sim.st.generic_nack_tx++;
 		sim_log(SMPP_LOG_INFO, "session %d unsupported command_id="
-		    "0x%08x", c->id, cmd);
-		conn_send(c, SIM_CMD_GENERIC_NACK, SIM_ESME_RINVCMDID, seq,
-		    NULL, 0);
+		    "0x%08x", c->id, pdu.command_id);
+		conn_simple(c, SMPP_generic_nack, ESME_RINVCMDID, seq);
 		break;
 	}
 }
 
-static void
-conn_bind(struct sim_conn *c, uint32_t cmd, uint32_t seq, uint8_t *buf,
-    uint32_t len)
+/*
+ * A PDU the codec refused with status: answer as smpp_pdu_reply_id()
+ * says, generic_nack for a bad header or command_id, else the request's
+ * _resp (SMPP 3.4, 5.1.3).  A malformed response still ends its request,
+ * as in smpp_session.c: 0, dispatch it; -1, done with it.
+ */
+static int
+conn_bad(struct sim_conn *c, const struct smpp_pdu *pdu, uint32_t status)
 {
-	const char	*kind;
-	char		 sysid[SIM_SYSID + 1], pass[SIM_PASS + 1];
-	uint32_t	 status;
-	uint8_t		 body[32];
-	size_t		 n;
+	uint32_t	reply;
 
-	kind = cmd == SIM_CMD_BIND_RECEIVER ? "receiver" :
-	    cmd == SIM_CMD_BIND_TRANSMITTER ? "transmitter" : "transceiver";
-	status = sim_bind_decode(buf, len, sysid, sizeof(sysid), pass,
-	    sizeof(pass));
-	if (status == 0 && c->state != SIM_S_OPEN)
-		status = SIM_ESME_RALYBND;
-	else if (status == 0 && strcmp(sysid, sim.system_id) != 0)
-		status = SIM_ESME_RINVSYSID;
-	else if (status == 0 && strcmp(pass, sim.password) != 0)
-		status = SIM_ESME_RINVPASWD;
-	n = strlcpy((char *)body, "smscsim", sizeof(body)) + 1;
-	conn_send(c, cmd | 0x80000000U, status, seq, body, status ? 0 : n);
-	if (status != 0) {
+	sim.st.bad_rx++;
+	reply = smpp_pdu_reply_id(pdu, status);
+	sim_log(SMPP_LOG_INFO, "session %d bad pdu command_id=0x%08x (%s) "
+	    "seq=%u status=%s answer=%s", c->id, pdu->command_id,
+	    smpp_strcmd(pdu->command_id), pdu->sequence_number,
+	    smpp_strstatus(status), reply ? smpp_strcmd(reply) : "none");
+	switch (reply) {
+	case 0:
+		return smpp_cmd_is_resp(pdu->command_id) ? 0 : -1;
+	case SMPP_generic_nack:
+		sim.st.generic_nack_tx++;
+		break;
+	case SMPP_bind_transmitter_resp:
+	case SMPP_bind_receiver_resp:
+	case SMPP_bind_transceiver_resp:
+		sim.st.bind_fail++;
+		break;
+	case SMPP_submit_sm_resp:
+		/* counted, and delayed by the delay fault, as any submit */
+		sim.st.submits++;
+		sim.st.nacked++;
+		break;
+	}
+	if (reply == SMPP_submit_sm_resp) {
+		struct smpp_pdu	r;
+
+		smpp_pdu_init(&r, reply, pdu->sequence_number);
+		r.command_status = status;
+		conn_respond(c, &r);
+	} else
+		conn_simple(c, reply, status, pdu->sequence_number);
+	return -1;
+}
+
+static void
+conn_bind(struct sim_conn *c, const struct smpp_pdu *pdu)
+{
+	struct smpp_pdu	 r;
+	const char	*kind, *sysid, *pass;
+	char		*rsid;
+	uint32_t	 cmd = pdu->command_id, status = ESME_ROK;
+
+	smpp_pdu_init(&r, smpp_cmd_resp(cmd), pdu->sequence_number);
+	switch (cmd) {
+	case SMPP_bind_receiver:
+		kind = "receiver";
+		sysid = pdu->u.bind_receiver.system_id;
+		pass = pdu->u.bind_receiver.password;
+		rsid = r.u.bind_receiver_resp.system_id;
+		break;
+	case SMPP_bind_transmitter:
+		kind = "transmitter";
+		sysid = pdu->u.bind_transmitter.system_id;
+		pass = pdu->u.bind_transmitter.password;
+		rsid = r.u.bind_transmitter_resp.system_id;
+		break;
+	default:
+		kind = "transceiver";
+		sysid = pdu->u.bind_transceiver.system_id;
+		pass = pdu->u.bind_transceiver.password;
+		rsid = r.u.bind_transceiver_resp.system_id;
+		break;
+	}
+	if (c->state != SIM_S_OPEN)
+		status = ESME_RALYBND;
+	else if (strcmp(sysid, sim.system_id) != 0)
+		status = ESME_RINVSYSID;
+	else if (strcmp(pass, sim.password) != 0)
+		status = ESME_RINVPASWD;
+	r.command_status = status;
+	if (status == ESME_ROK)
+		strlcpy(rsid, "smscsim", SIM_SYSID);
+	conn_send(c, &r);
+	if (status != ESME_ROK) {
 		sim.st.bind_fail++;
 		sim_log(SMPP_LOG_INFO, "session %d bind %s refused status=0x%08x",
 		    c->id, kind, status);
@@ -761,8 +846,8 @@ conn_bind(struct sim_conn *c, uint32_t cmd, uint32_t seq, uint8_t *buf,
 	}
 	sim.st.binds++;
 	strlcpy(c->system_id, sysid, sizeof(c->system_id));
-	c->can_tx = cmd != SIM_CMD_BIND_RECEIVER;
-	c->can_rx = cmd != SIM_CMD_BIND_TRANSMITTER;
+	c->can_tx = cmd != SMPP_bind_receiver;
+	c->can_rx = cmd != SMPP_bind_transmitter;
 	sim_log(SMPP_LOG_INFO, "session %d bound %s system_id=%s queued=%zu",
 	    c->id, kind, c->system_id, sim.q.len);
 	conn_enter(c, SIM_S_BOUND);
@@ -770,17 +855,17 @@ conn_bind(struct sim_conn *c, uint32_t cmd, uint32_t seq, uint8_t *buf,
 
 /* submit_sm through the faults: withhold, throttle, nack, delay. */
 static void
-conn_submit(struct sim_conn *c, uint32_t seq, uint8_t *buf, uint32_t len)
+conn_submit(struct sim_conn *c, const struct smpp_pdu *pdu)
 {
 	struct sim_fault *f = &sim.fault;
+	struct smpp_pdu	 r;
 	char		 msgid[SIM_MSGID];
-	uint32_t	 status = 0;
+	uint32_t	 status = ESME_ROK, seq = pdu->sequence_number;
 	int		 withhold = 0;
 
 	sim.st.submits++;
 	if (c->state != SIM_S_BOUND || !c->can_tx) {
-		conn_send(c, SIM_CMD_SUBMIT_SM_RESP, SIM_ESME_RINVBNDSTS, seq,
-		    NULL, 0);
+		conn_simple(c, SMPP_submit_sm_resp, ESME_RINVBNDSTS, seq);
 		return;
 	}
 	if (f->withhold)
@@ -790,21 +875,25 @@ conn_submit(struct sim_conn *c, uint32_t seq, uint8_t *buf, uint32_t len)
 	    (f->throttle_frac > 0 && sim_random() < f->throttle_frac) ||
 	    (f->throttle_until_ms && (int64_t)sim_now_ms() <
 	    f->throttle_until_ms))
-		status = SIM_ESME_RTHROTTLED;
+		status = ESME_RTHROTTLED;
 	else if (f->nack_every && sim.st.submits % f->nack_every == 0)
-		status = SIM_ESME_RSYSERR;
-	status = rec_submit(c->system_id, buf, len, msgid, sizeof(msgid),
-	    status, withhold);
+		status = ESME_RSYSERR;
+	status = rec_submit(c->system_id, pdu, msgid, sizeof(msgid), status,
+	    withhold);
 	if (withhold) {
 		sim.st.withheld++;
 		return;
 	}
-	if (status == SIM_ESME_RTHROTTLED)
+	if (status == ESME_RTHROTTLED)
 		sim.st.throttled++;
-	else if (status != 0)
+	else if (status != ESME_ROK)
 		sim.st.nacked++;
-	conn_respond(c, SIM_CMD_SUBMIT_SM_RESP, status, seq, msgid,
-	    status ? 0 : strlen(msgid) + 1);
+	smpp_pdu_init(&r, SMPP_submit_sm_resp, seq);
+	r.command_status = status;
+	if (status == ESME_ROK)
+		strlcpy(r.u.submit_sm_resp.message_id, msgid,
+		    sizeof(r.u.submit_sm_resp.message_id));
+	conn_respond(c, &r);
 	scen_poke();
 }
 
@@ -834,54 +923,84 @@ conn_deliver_resp(struct sim_conn *c, uint32_t seq, uint32_t status)
 	sim.st.mo_nacked++;
 	sim_log(SMPP_LOG_INFO, "session %d deliver_sm_resp seq=%u "
 	    "status=0x%08x: will resend", c->id, seq, status);
-	if (sim.fault.noresend) {
-		sim.st.mo_dropped++;
-		mo_unref(q.mo);
-		return;
-	}
-	q.resend = 1;
-	ring_push(&sim.q, &q);
+	requeue(&q, 0);
 }
 
-/* Send one PDU now: header plus body. */
-static void
-conn_send(struct sim_conn *c, uint32_t cmd, uint32_t status, uint32_t seq,
-    const void *body, uint32_t len)
+/*
+ * An unacknowledged deliver_sm goes back to the queue, at the front or
+ * the back, to be sent again; with the noresend fault it is dropped.
+ * 1 if queued, 0 if dropped.
+ */
+static int
+requeue(struct sim_qent *q, int front)
 {
-	uint8_t	hdr[SIM_HDR_LEN];
+	if (sim.fault.noresend) {
+		sim.st.mo_dropped++;
+		mo_unref(q->mo);
+		return 0;
+	}
+	q->resend = 1;
+	if (front)
+		ring_push_front(&sim.q, q);
+	else
+		ring_push(&sim.q, q);
+	return 1;
+}
 
-	sim_put32(hdr, SIM_HDR_LEN + len);
-	sim_put32(hdr + 4, cmd);
-	sim_put32(hdr + 8, status);
-	sim_put32(hdr + 12, seq);
-	bufferevent_write(c->bev, hdr, sizeof(hdr));
-	if (len > 0)
-		bufferevent_write(c->bev, body, len);
+/* Encode a PDU of ours; 0, or -1 (logged: an impossible state). */
+static int
+conn_encode(const struct smpp_pdu *pdu, uint8_t *buf, size_t size,
+    size_t *len)
+{
+	if (smpp_pdu_encode(pdu, buf, size, len) == 0)
+		return 0;
+	sim_log(SMPP_LOG_WARN, "cannot encode %s seq=%u",
+	    smpp_strcmd(pdu->command_id), pdu->sequence_number);
+	return -1;
+}
+
+/* Send one PDU now. */
+static void
+conn_send(struct sim_conn *c, const struct smpp_pdu *pdu)
+{
+	uint8_t	buf[SMPP_HDR_LEN + 256];
+	size_t	len;
+
+	if (conn_encode(pdu, buf, sizeof(buf), &len) == 0)
+		bufferevent_write(c->bev, buf, len);
+}
+
+/* Send a PDU without a body (or a response without one) now. */
+static void
+conn_simple(struct sim_conn *c, uint32_t cmd, uint32_t status, uint32_t seq)
+{
+	struct smpp_pdu	pdu;
+
+	smpp_pdu_init(&pdu, cmd, seq);
+	pdu.command_status = status;
+	conn_send(c, &pdu);
 }
 
 /* Send a response, or hold it back for the delay fault. */
 static void
-conn_respond(struct sim_conn *c, uint32_t cmd, uint32_t status, uint32_t seq,
-    const void *body, uint32_t len)
+conn_respond(struct sim_conn *c, const struct smpp_pdu *pdu)
 {
 	struct sim_delayed	*d;
 	struct timeval		 tv;
+	uint8_t			 buf[SMPP_HDR_LEN + 256];
+	size_t			 len;
 
 	if (sim.fault.delay_ms == 0 && TAILQ_EMPTY(&c->delayq)) {
-		conn_send(c, cmd, status, seq, body, len);
+		conn_send(c, pdu);
 		return;
 	}
-	if ((d = malloc(sizeof(*d) + SIM_HDR_LEN + len)) == NULL)
+	if (conn_encode(pdu, buf, sizeof(buf), &len) == -1 ||
+	    (d = malloc(sizeof(*d) + len)) == NULL)
 		return;
 	sim.st.delayed++;
 	d->due = sim_now_ms() + sim.fault.delay_ms;
-	d->len = SIM_HDR_LEN + len;
-	sim_put32(d->buf, d->len);
-	sim_put32(d->buf + 4, cmd);
-	sim_put32(d->buf + 8, status);
-	sim_put32(d->buf + 12, seq);
-	if (len > 0)
-		memcpy(d->buf + SIM_HDR_LEN, body, len);
+	d->len = len;
+	memcpy(d->buf, buf, len);
 	TAILQ_INSERT_TAIL(&c->delayq, d, entry);
 	if (!evtimer_pending(c->ev_delay, NULL)) {
 		tv.tv_sec = sim.fault.delay_ms / 1000;
@@ -918,10 +1037,12 @@ conn_fill(struct sim_conn *c)
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
 	struct sim_qent	 q;
 	const uint8_t	*p;
-	uint32_t	 len, seq;
+	uint64_t	 due;
+	uint32_t	 len, seq, sent = 0;
 
-	if (sim.quitting)
+	if (sim.quitting || c->nfl >= sim.window)
 		return;
+	due = sim.deliver_ms ? sim_now_ms() + sim.deliver_ms : 0;
 	while (c->nfl < sim.window) {
 		if (evbuffer_get_length(out) > 256 * 1024)
 			break;
@@ -934,7 +1055,8 @@ conn_fill(struct sim_conn *c)
 			c->seq = 1;
 		p = mo_part(&q, seq, buf, &len);
 		evbuffer_add(out, p, len);
-		fl_insert(c, seq, &q);
+		fl_insert(c, seq, &q, due);
+		sent++;
 		sim.st.mo_sent++;
 		if (q.resend)
 			sim.st.mo_resent++;
@@ -948,6 +1070,70 @@ conn_fill(struct sim_conn *c)
 			    q.part + 1, q.mo->nparts, q.ref,
 			    q.resend ? " resend" : "", q.mo->snippet);
 	}
+	if (sent > 0 && due != 0 && !evtimer_pending(c->ev_deliver, NULL))
+		conn_deliver_arm(c, sim.deliver_ms);
+}
+
+/*
+ * deliver_sm the ESME has left unanswered for -T ms leave the window and
+ * go back to the front of the queue, to be sent again at once (on this
+ * session or another), as a closed session's do.  One scan of the window
+ * per firing; the timer is re-armed for the oldest one still waiting.
+ */
+static void
+conn_deliver_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct sim_conn	*c = arg;
+	struct sim_fl	*f;
+	struct sim_qent	 q;
+	uint64_t	 now = sim_now_ms(), next = 0;
+	uint32_t	 i, back = 0, first = 0;
+
+	/*
+	 * fl_delete() shifts later entries of the cluster into slot i, so
+	 * look at i again after a delete; entries only move towards slots
+	 * already looked at, or to i itself.
+	 */
+	for (i = 0; i <= c->flmask; ) {
+		f = &c->fl[i];
+		if (!f->used || f->due == 0 || f->due > now) {
+			if (f->used && f->due != 0 && (next == 0 ||
+			    f->due < next))
+				next = f->due;
+			i++;
+			continue;
+		}
+		if (back++ == 0)
+			first = f->seq;
+		q = f->q;
+		fl_delete(c, f);
+		sim.st.mo_timeout++;
+		requeue(&q, 1);
+	}
+	if (back > 0) {
+		sim_log(SMPP_LOG_INFO, "session %d deliver_sm timeout seq=%u "
+		    "n=%u after_ms=%u: %s", c->id, first, back,
+		    sim.deliver_ms, sim.fault.noresend ? "dropped" :
+		    "will resend");
+		sim_kick();	/* may refill the window and arm for -T */
+	}
+	if (next != 0)		/* older ones are due sooner: re-arm */
+		conn_deliver_arm(c, next - now);
+}
+
+/* Arm the deliver_sm timeout in ms, but no sooner than -T/10 from now. */
+static void
+conn_deliver_arm(struct sim_conn *c, uint64_t ms)
+{
+	struct timeval	tv;
+
+	if (ms < sim.deliver_ms / 10)
+		ms = sim.deliver_ms / 10;
+	if (ms == 0)
+		ms = 1;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = ms % 1000 * 1000;
+	evtimer_add(c->ev_deliver, &tv);
 }
 
 static void
@@ -959,7 +1145,7 @@ conn_enquire(evutil_socket_t fd, short what, void *arg)
 	if (c->state != SIM_S_BOUND)
 		return;
 	sim.st.enquire_tx++;
-	conn_send(c, SIM_CMD_ENQUIRE_LINK, 0, c->seq++, NULL, 0);
+	conn_simple(c, SMPP_enquire_link, ESME_ROK, c->seq++);
 	tv.tv_sec = sim.enquire_s;
 	tv.tv_usec = 0;
 	evtimer_add(c->ev_enquire, &tv);
@@ -975,16 +1161,8 @@ conn_free(struct sim_conn *c, const char *why)
 	if (c == NULL)
 		return;
 	for (i = 0; i <= c->flmask; i++) {
-		if (!c->fl[i].used)
-			continue;
-		if (sim.fault.noresend) {
-			sim.st.mo_dropped++;
-			mo_unref(c->fl[i].q.mo);
-			continue;
-		}
-		c->fl[i].q.resend = 1;
-		ring_push_front(&sim.q, &c->fl[i].q);
-		back++;
+		if (c->fl[i].used)
+			back += requeue(&c->fl[i].q, 1);
 	}
 	sim_log(SMPP_LOG_INFO, "session %d closed reason=%s unacked=%u",
 	    c->id, why, back);
@@ -995,6 +1173,7 @@ conn_free(struct sim_conn *c, const char *why)
 	TAILQ_REMOVE(&conns, c, entry);
 	event_free(c->ev_enquire);
 	event_free(c->ev_delay);
+	event_free(c->ev_deliver);
 	bufferevent_free(c->bev);
 	free(c->fl);
 	free(c);
@@ -1014,32 +1193,45 @@ fl_find(struct sim_conn *c, uint32_t seq)
 }
 
 static void
-fl_insert(struct sim_conn *c, uint32_t seq, struct sim_qent *q)
+fl_insert(struct sim_conn *c, uint32_t seq, struct sim_qent *q, uint64_t due)
 {
 	uint32_t	i;
 
 	for (i = seq & c->flmask; c->fl[i].used; i = (i + 1) & c->flmask)
 		;
+	if (i != (seq & c->flmask))
+		c->nfldisp++;
 	c->fl[i].used = 1;
 	c->fl[i].seq = seq;
+	c->fl[i].due = due;
 	c->fl[i].q = *q;
 	c->nfl++;
 }
 
-/* Linear-probing delete: shift later entries of the cluster back. */
+/*
+ * Linear-probing delete: shift later entries of the cluster back.
+ * sequence_numbers are consecutive, so the window is one long cluster of
+ * entries in their home slots; with none displaced nothing can move, and
+ * the walk (the simulator's hottest loop) is skipped.
+ */
 static void
 fl_delete(struct sim_conn *c, struct sim_fl *f)
 {
 	uint32_t	i, j, k;
 
 	i = (uint32_t)(f - c->fl);
+	if (i != (f->seq & c->flmask))
+		c->nfldisp--;
 	c->fl[i].used = 0;
 	c->nfl--;
-	for (j = (i + 1) & c->flmask; c->fl[j].used; j = (j + 1) & c->flmask) {
+	for (j = (i + 1) & c->flmask; c->nfldisp > 0 && c->fl[j].used;
+	    j = (j + 1) & c->flmask) {
 		k = c->fl[j].seq & c->flmask;
 		/* Move j to i unless its home k lies cyclically in (i, j]. */
 		if ((j > i && (k <= i || k > j)) ||
 		    (j < i && (k <= i && k > j))) {
+			if (k == i)
+				c->nfldisp--;	/* home again */
 			c->fl[i] = c->fl[j];
 			c->fl[j].used = 0;
 			i = j;
@@ -1117,55 +1309,46 @@ sim_malformed_all(const char *kind)
  * Defects a peer must survive (SMPP 3.4, 5.1.3 and 3.3): an unknown
  * command_id wants generic_nack, a deliver_sm with a TLV or sm_length
  * running past the PDU wants a deliver_sm_resp with an error; a
- * command_length below 16 or absurdly large loses the framing.
+ * command_length below 16 or absurdly large loses the framing.  The
+ * deliver_sm ones are encoded good by the codec, then broken.
  */
 static int
 conn_malformed(struct sim_conn *c, const char *kind)
 {
-	uint8_t		buf[96];
-	uint32_t	seq = c->seq++, n;
+	struct smpp_pdu		 pdu;
+	struct smpp_deliver_sm	*sm = &pdu.u.deliver_sm;
+	uint8_t			 buf[96];
+	uint32_t		 seq = c->seq++;
+	size_t			 n = SMPP_HDR_LEN;
+	int			 tlv = strcmp(kind, "badtlv") == 0;
 
 	memset(buf, 0, sizeof(buf));
 	if (strcmp(kind, "badcmd") == 0) {
-		sim_put32(buf, 16);
+		sim_put32(buf, SMPP_HDR_LEN);
 		sim_put32(buf + 4, 0x000000AA);
-		n = 16;
 	} else if (strcmp(kind, "badlen") == 0) {
 		sim_put32(buf, 8);
-		sim_put32(buf + 4, SIM_CMD_ENQUIRE_LINK);
-		n = 16;
+		sim_put32(buf + 4, SMPP_enquire_link);
 	} else if (strcmp(kind, "huge") == 0) {
 		sim_put32(buf, 0x7FFFFFF0);
-		sim_put32(buf + 4, SIM_CMD_DELIVER_SM);
-		n = 16;
-	} else if (strcmp(kind, "badtlv") == 0 || strcmp(kind, "badsm") == 0) {
-		/* deliver_sm: "" 1 1 "13800138000" 0 0 "12345" ... */
-		n = 16;
-		buf[n++] = 0;				/* service_type */
-		buf[n++] = 1;
-		buf[n++] = 1;
-		memcpy(buf + n, "13800138000", 12);
-		n += 12;
-		buf[n++] = 0;
-		buf[n++] = 0;
-		memcpy(buf + n, "12345", 6);
-		n += 6;
-		n += 8;		/* esm .. sm_default_msg_id, all zero */
-		if (strcmp(kind, "badsm") == 0) {
-			buf[n++] = 40;			/* sm_length past end */
-			memcpy(buf + n, "hi", 2);
-			n += 2;
-		} else {
-			buf[n++] = 2;
-			memcpy(buf + n, "hi", 2);
-			n += 2;
-			sim_put16(buf + n, 0x0424);	/* message_payload */
-			sim_put16(buf + n + 2, 200);	/* past the end */
-			buf[n + 4] = 'x';
-			n += 5;
-		}
-		sim_put32(buf, n);
-		sim_put32(buf + 4, SIM_CMD_DELIVER_SM);
+		sim_put32(buf + 4, SMPP_deliver_sm);
+	} else if (tlv || strcmp(kind, "badsm") == 0) {
+		smpp_pdu_init(&pdu, SMPP_deliver_sm, seq);
+		sm->source_addr_ton = sm->source_addr_npi = 1;
+		strlcpy(sm->source_addr, "13800138000",
+		    sizeof(sm->source_addr));
+		strlcpy(sm->destination_addr, "12345",
+		    sizeof(sm->destination_addr));
+		sm->short_message = (const uint8_t *)"hi";
+		sm->sm_length = 2;
+		if (tlv)
+			smpp_tlv_add(&pdu, SMPP_TLV_message_payload, "x", 1);
+		if (conn_encode(&pdu, buf, sizeof(buf), &n) == -1)
+			return -1;
+		if (tlv)
+			buf[n - 2] = 200;	/* TLV length past the end */
+		else
+			buf[n - 3] = 40;	/* sm_length past the end */
 	} else
 		return -1;
 	sim_put32(buf + 12, seq);

@@ -13,6 +13,8 @@
 
 #include <event2/event.h>
 
+#include "smpp_pdu.h"
+
 #define SIM_MAXPDU	70000	/* message_payload may hold 64 KB */
 #define SIM_ADDR	21	/* source_addr / destination_addr, with NUL */
 #define SIM_SYSID	16
@@ -87,6 +89,7 @@ struct sim_stats {
 	uint64_t	 submits, submit_msgs, throttled, withheld, nacked;
 	uint64_t	 delayed, enquire_rx, enquire_tx;
 	uint64_t	 mo_msgs, mo_sent, mo_acked, mo_nacked, mo_resent, mo_dropped;
+	uint64_t	 mo_timeout;
 	uint64_t	 receipts, receipts_acked;
 	uint64_t	 malformed_tx, closes, bad_rx, generic_nack_tx;
 	uint64_t	 first_mo_ms, last_ack_ms;
@@ -115,6 +118,7 @@ struct sim {
 	int		 verbose;
 	uint32_t	 window;
 	uint32_t	 enquire_s;	/* our enquire_link interval */
+	uint32_t	 deliver_ms;	/* wait for a deliver_sm_resp; 0 forever */
 	enum sim_idstyle idstyle;
 	uint64_t	 next_id;
 	enum sim_concat	 concat;
@@ -174,10 +178,9 @@ const uint8_t	*mo_part(struct sim_qent *, uint32_t seq, uint8_t *buf,
 void		 scen_free(void);
 
 /* smscsim_rec.c */
-/* Handle one submit_sm body; fills the message id; returns the status. */
-uint32_t	 rec_submit(const char *system_id, const uint8_t *pdu,
-		    uint32_t len, char *msgid, size_t idlen, uint32_t status,
-		    int withheld);
+/* Handle one decoded submit_sm; fills the message id; returns the status. */
+uint32_t	 rec_submit(const char *system_id, const struct smpp_pdu *,
+		    char *msgid, size_t idlen, uint32_t status, int withheld);
 void		 rec_flush_incomplete(void);
 /* A citizen's MO went out now (for the latency of the answer). */
 void		 rec_mo_sent(const char *src);
@@ -185,5 +188,15 @@ void		 rec_receipts_init(void);
 void		 rec_free(void);
 /* Mask a phone number: 13800138000 -> 138****8000. */
 const char	*sim_mask(const char *, char *, size_t);
+
+/* Big-endian 32-bit write, for patching pre-encoded PDUs. */
+static inline void
+sim_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
 
 #endif /* SMSCSIM_H */

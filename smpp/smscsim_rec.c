@@ -15,7 +15,7 @@
 #include <event2/event.h>
 
 #include "smpp_log.h"
-#include "smscsim_pdu.h"
+#include "smpp_pdu.h"
 #include "dlr.h"
 #include "gsm7.h"
 #include "udh.h"
@@ -60,7 +60,7 @@ struct rec_receipt {
 	struct sim_mo	*mo;
 };
 
-static int	 rec_decode(const uint8_t *, uint32_t, struct rec_sm *,
+static int	 rec_decode(const struct smpp_pdu *, struct rec_sm *,
 		    uint32_t *);
 static void	 rec_msgid(int, uint64_t, char *, size_t);
 static void	 rec_write(const char *, struct rec_sm *, int,
@@ -87,12 +87,12 @@ rec_receipts_init(void)
 }
 
 /*
- * Decode, answer and record one submit_sm.  status is what the faults
- * decided (0: accept); a decoding error overrides it.
+ * Record one submit_sm that smpp_pdu_decode() accepted.  status is what
+ * the faults decided (0: accept); a bad concatenation overrides it.
  */
 uint32_t
-rec_submit(const char *system_id, const uint8_t *pdu, uint32_t len,
-    char *msgid, size_t idlen, uint32_t status, int withheld)
+rec_submit(const char *system_id, const struct smpp_pdu *pdu, char *msgid,
+    size_t idlen, uint32_t status, int withheld)
 {
 	struct rec_sm	 sm;
 	struct rec_msg	*m;
@@ -102,7 +102,7 @@ rec_submit(const char *system_id, const uint8_t *pdu, uint32_t len,
 	int		 i;
 
 	msgid[0] = '\0';
-	if (rec_decode(pdu, len, &sm, &err) == -1) {
+	if (rec_decode(pdu, &sm, &err) == -1) {
 		sim_log(SMPP_LOG_INFO, "submit_sm refused status=0x%08x", err);
 		return err;
 	}
@@ -139,7 +139,7 @@ rec_submit(const char *system_id, const uint8_t *pdu, uint32_t len,
 		if ((m = calloc(1, sizeof(*m))) == NULL) {
 			free(one.text);
 			free(one.raw);
-			return SIM_ESME_RSYSERR;
+			return ESME_RSYSERR;
 		}
 		strlcpy(m->system_id, system_id, sizeof(m->system_id));
 		m->sm = sm;
@@ -165,36 +165,40 @@ rec_submit(const char *system_id, const uint8_t *pdu, uint32_t len,
 	return 0;
 }
 
-/* Decode, and find the concatenation in a UDH, SAR TLVs or payload. */
+/*
+ * Take what the record needs from a decoded submit_sm, and find the
+ * concatenation in a UDH, SAR TLVs or the payload.  The codec has
+ * checked the fields, the TLV lengths and that the SAR trio is whole.
+ */
 static int
-rec_decode(const uint8_t *pdu, uint32_t len, struct rec_sm *sm, uint32_t *err)
+rec_decode(const struct smpp_pdu *pdu, struct rec_sm *sm, uint32_t *err)
 {
-	struct sim_sm		 s;
-	struct udh_info		 ui;
-	struct udh_concat	 uc;
-	const uint8_t		*v, *tot, *seq;
-	size_t			 vl, totl, seql;
+	const struct smpp_submit_sm	*s = &pdu->u.submit_sm;
+	const struct smpp_tlv		*t;
+	struct udh_info			 ui;
+	struct udh_concat		 uc;
+	uint32_t			 ref, tot, seq;
 
 	memset(sm, 0, sizeof(*sm));
-	if ((*err = sim_sm_decode(pdu, len, &s)) != 0)
-		return -1;
-	strlcpy(sm->service_type, s.service_type, sizeof(sm->service_type));
-	strlcpy(sm->src, s.source_addr, sizeof(sm->src));
-	strlcpy(sm->dst, s.destination_addr, sizeof(sm->dst));
-	sm->esm_class = s.esm_class;
-	sm->registered_delivery = s.registered_delivery;
-	sm->data_coding = s.data_coding;
-	sm->sm = s.short_message;
-	sm->smlen = s.sm_length;
+	strlcpy(sm->service_type, s->service_type, sizeof(sm->service_type));
+	strlcpy(sm->src, s->source_addr, sizeof(sm->src));
+	strlcpy(sm->dst, s->destination_addr, sizeof(sm->dst));
+	sm->esm_class = s->esm_class;
+	sm->registered_delivery = s->registered_delivery;
+	sm->data_coding = s->data_coding;
+	sm->sm = s->short_message;
+	sm->smlen = s->sm_length;
 	sm->ref = -1;
-	if (sm->smlen == 0 && (v = sim_tlv_find(&s, SIM_TLV_MESSAGE_PAYLOAD,
-	    &vl)) != NULL) {
-		sm->sm = v;
-		sm->smlen = vl;
+	if (sm->smlen == 0 && (t = smpp_tlv_find(pdu,
+	    SMPP_TLV_message_payload)) != NULL) {
+		sm->sm = t->val;
+		sm->smlen = t->len;
 	}
+	if (sm->sm == NULL)
+		sm->sm = (const uint8_t *)"";	/* no text: never NULL + 0 */
 	if (sm->esm_class & UDH_ESM_UDHI) {
 		if (udh_parse(sm->sm, sm->smlen, &ui) < 0) {
-			*err = SIM_ESME_RINVESMCLASS;
+			*err = ESME_RINVESMCLASS;
 			return -1;
 		}
 		sm->udhlen = ui.len;
@@ -203,14 +207,12 @@ rec_decode(const uint8_t *pdu, uint32_t len, struct rec_sm *sm, uint32_t *err)
 			sm->total = ui.concat.total;
 			sm->seqnum = ui.concat.seq;
 		}
-	} else if ((v = sim_tlv_find(&s, SIM_TLV_SAR_MSG_REF_NUM, &vl)) !=
-	    NULL) {
-		tot = sim_tlv_find(&s, SIM_TLV_SAR_TOTAL_SEGMENTS, &totl);
-		seq = sim_tlv_find(&s, SIM_TLV_SAR_SEGMENT_SEQNUM, &seql);
-		if (vl != 2 || tot == NULL || totl != 1 || seq == NULL ||
-		    seql != 1 || udh_sar(v[0] << 8 | v[1], tot[0], seq[0],
-		    &uc) < 0) {
-			*err = SIM_ESME_RINVOPTPARAMVAL;
+	} else if (smpp_tlv_get_int(pdu, SMPP_TLV_sar_msg_ref_num, &ref) == 0) {
+		if (smpp_tlv_get_int(pdu, SMPP_TLV_sar_total_segments,
+		    &tot) == -1 || smpp_tlv_get_int(pdu,
+		    SMPP_TLV_sar_segment_seqnum, &seq) == -1 ||
+		    udh_sar(ref, tot, seq, &uc) < 0) {
+			*err = ESME_RINVOPTPARAMVAL;
 			return -1;
 		}
 		if (uc.total > 1) {
@@ -220,7 +222,7 @@ rec_decode(const uint8_t *pdu, uint32_t len, struct rec_sm *sm, uint32_t *err)
 		}
 	}
 	if (sm->ref >= 0 && (sm->seqnum < 1 || sm->seqnum > sm->total)) {
-		*err = SIM_ESME_RINVOPTPARAMVAL;
+		*err = ESME_RINVOPTPARAMVAL;
 		return -1;
 	}
 	return 0;

@@ -17,7 +17,7 @@
 #include <event2/event.h>
 
 #include "smpp_log.h"
-#include "smscsim_pdu.h"
+#include "smpp_pdu.h"
 #include "gsm7.h"
 #include "udh.h"
 #include "smscsim.h"
@@ -82,9 +82,8 @@ static void	 scen_queue(struct sim_mo *, int, int);
 static void	 scen_stdin_read(evutil_socket_t, short, void *);
 static int	 scen_receipt(const char *, char *, size_t);
 static struct sim_mo *mo_build(struct mo_opts *, char *, size_t);
-static int	 mo_add_part(struct sim_mo *, struct sim_sm *, const uint8_t *,
-		    size_t, int);
-static int	 mo_payload(struct sim_mo *, struct sim_sm *, const uint8_t *,
+static int	 mo_add_part(struct sim_mo *, struct smpp_pdu *, int);
+static int	 mo_payload(struct sim_mo *, struct smpp_pdu *, const uint8_t *,
 		    size_t);
 static void	 mo_snippet(const char *, size_t, char *, size_t);
 static struct sim_sender *sender_get(const char *);
@@ -819,7 +818,7 @@ mo_part(struct sim_qent *q, uint32_t seq, uint8_t *buf, uint32_t *len)
 
 	*len = mo->len[q->part];
 	memcpy(buf, mo->pdu[q->part], *len);
-	sim_put32(buf + 12, seq);
+	sim_put32(buf + 12, seq);	/* sequence_number */
 	if (off != 0) {
 		if (mo->ref16) {
 			buf[off] = q->ref >> 8;
@@ -843,9 +842,10 @@ mo_build(struct mo_opts *o, char *err, size_t errlen)
 	struct udh_opts		 uo;
 	struct gsm7_count	 gc;
 	struct sim_mo		*mo;
-	struct sim_sm		 sm;
-	uint8_t			 tlv[16];
-	size_t			 i, n, tlvlen;
+	struct smpp_pdu		 pdu;
+	struct smpp_deliver_sm	*sm = &pdu.u.deliver_sm;
+	uint8_t			 op, info[2];
+	size_t			 i, n;
 	int			 rc;
 
 	if ((mo = calloc(1, sizeof(*mo))) == NULL) {
@@ -857,13 +857,13 @@ mo_build(struct mo_opts *o, char *err, size_t errlen)
 	strlcpy(mo->src, o->from, sizeof(mo->src));
 	strlcpy(mo->dst, o->to, sizeof(mo->dst));
 	mo_snippet(o->text, o->textlen, mo->snippet, sizeof(mo->snippet));
-	memset(&sm, 0, sizeof(sm));
-	sm.source_addr_ton = o->from[0] == '+' ? 1 : 0;
-	sm.source_addr_npi = 1;
-	strlcpy(sm.source_addr, o->from + (o->from[0] == '+'),
-	    sizeof(sm.source_addr));
-	sm.dest_addr_npi = 1;
-	strlcpy(sm.destination_addr, o->to, sizeof(sm.destination_addr));
+	smpp_pdu_init(&pdu, SMPP_deliver_sm, 0);
+	sm->source_addr_ton = o->from[0] == '+' ? 1 : 0;
+	sm->source_addr_npi = 1;
+	strlcpy(sm->source_addr, o->from + (o->from[0] == '+'),
+	    sizeof(sm->source_addr));
+	sm->dest_addr_npi = 1;
+	strlcpy(sm->destination_addr, o->to, sizeof(sm->destination_addr));
 	if ((rc = gsm7_count(o->text, o->textlen, &gc)) < 0) {
 		snprintf(err, errlen, "text: %s", gsm7_strerror(rc));
 		goto fail;
@@ -873,8 +873,8 @@ mo_build(struct mo_opts *o, char *err, size_t errlen)
 		/* USSD and Latin-1 go in one PDU (payload when long). */
 		if (o->ussd_op >= 0) {
 			mo->flags |= MO_F_USSD;
-			strlcpy(sm.service_type, "USSD",
-			    sizeof(sm.service_type));
+			strlcpy(sm->service_type, "USSD",
+			    sizeof(sm->service_type));
 			if (gc.chars > 182) {
 				snprintf(err, errlen, "USSD text is at most "
 				    "182 characters");
@@ -894,27 +894,24 @@ mo_build(struct mo_opts *o, char *err, size_t errlen)
 			snprintf(err, errlen, "text: %s", gsm7_strerror(rc));
 			goto fail;
 		}
-		sm.data_coding = o->coding == 3 ? 3 : (o->coding == 8 ||
+		sm->data_coding = o->coding == 3 ? 3 : (o->coding == 8 ||
 		    (o->coding == -1 && !gc.gsm)) ? GSM7_DC_UCS2 :
 		    GSM7_DC_DEFAULT;
-		tlvlen = 0;
 		if (o->ussd_op >= 0) {
-			sim_put16(tlv, SIM_TLV_USSD_SERVICE_OP);
-			sim_put16(tlv + 2, 1);
-			tlv[4] = o->ussd_op;
-			sim_put16(tlv + 5, SIM_TLV_ITS_SESSION_INFO);
-			sim_put16(tlv + 7, 2);
-			tlv[9] = o->session;
-			tlv[10] = o->end;
-			tlvlen = 11;
+			/* its_session_info: session number, end bit (5.3.2.43) */
+			op = o->ussd_op;
+			info[0] = o->session;
+			info[1] = o->end;
+			smpp_tlv_add(&pdu, SMPP_TLV_ussd_service_op, &op, 1);
+			smpp_tlv_add(&pdu, SMPP_TLV_its_session_info, info, 2);
 		}
 		if (n > 254) {
 			snprintf(err, errlen, "text longer than 254 octets");
 			goto fail;
 		}
-		sm.short_message = buf;
-		sm.sm_length = n;
-		if (mo_add_part(mo, &sm, tlv, tlvlen, 0) == -1)
+		sm->short_message = buf;
+		sm->sm_length = n;
+		if (mo_add_part(mo, &pdu, 0) == -1)
 			goto fail;
 		return mo;
 	}
@@ -939,34 +936,30 @@ mo_build(struct mo_opts *o, char *err, size_t errlen)
 		    "GSM 7-bit");
 		goto fail;
 	}
-	sm.data_coding = split.data_coding;
-	sm.esm_class = split.udhi ? UDH_ESM_UDHI : 0;
+	sm->data_coding = split.data_coding;
+	sm->esm_class = split.udhi ? UDH_ESM_UDHI : 0;
 	mo->ref16 = uo.mode == UDH_MODE_UDH16 || uo.mode == UDH_MODE_SAR;
 	for (i = 0; i < split.nparts; i++) {
 		struct udh_part *pt = &split.part[i];
 
-		tlvlen = 0;
-		if (split.sar) {
-			sim_put16(tlv, SIM_TLV_SAR_MSG_REF_NUM);
-			sim_put16(tlv + 2, 2);
-			sim_put16(tlv + 4, 0);
-			sim_put16(tlv + 6, SIM_TLV_SAR_TOTAL_SEGMENTS);
-			sim_put16(tlv + 8, 1);
-			tlv[10] = split.sar_total_segments;
-			sim_put16(tlv + 11, SIM_TLV_SAR_SEGMENT_SEQNUM);
-			sim_put16(tlv + 13, 1);
-			tlv[15] = pt->sar_segment_seqnum;
-			tlvlen = 16;
-		}
+		pdu.ntlv = 0;
 		if (uo.mode == UDH_MODE_PAYLOAD || pt->len > 254) {
 			/* message_payload: the text as a TLV, no sm. */
-			if (mo_payload(mo, &sm, buf + pt->off, pt->len) == -1)
+			if (mo_payload(mo, &pdu, buf + pt->off, pt->len) == -1)
 				goto fail;
 			continue;
 		}
-		sm.short_message = buf + pt->off;
-		sm.sm_length = pt->len;
-		if (mo_add_part(mo, &sm, tlv, tlvlen, split.nparts > 1 ?
+		if (split.sar) {
+			/* the reference (first TLV) is patched at send time */
+			smpp_tlv_add_int(&pdu, SMPP_TLV_sar_msg_ref_num, 0);
+			smpp_tlv_add_int(&pdu, SMPP_TLV_sar_total_segments,
+			    split.sar_total_segments);
+			smpp_tlv_add_int(&pdu, SMPP_TLV_sar_segment_seqnum,
+			    pt->sar_segment_seqnum);
+		}
+		sm->short_message = buf + pt->off;
+		sm->sm_length = pt->len;
+		if (mo_add_part(mo, &pdu, split.nparts > 1 ?
 		    (split.sar ? -1 : 3) : 0) == -1)
 			goto fail;
 	}
@@ -982,49 +975,47 @@ fail:
 }
 
 /*
- * Append one encoded deliver_sm.  refat: 0 nothing to patch, > 0 the
- * reference sits refat octets into short_message (UDH), -1 it is the
- * first TLV's value (SAR).
+ * Encode one deliver_sm (sequence_number 0, patched at send time) and
+ * append it.  refat: 0 nothing to patch, > 0 the reference sits refat
+ * octets into short_message (UDH), -1 it is the first TLV's value (SAR).
  */
 static int
-mo_add_part(struct sim_mo *mo, struct sim_sm *sm, const uint8_t *tlv,
-    size_t tlvlen, int refat)
+mo_add_part(struct sim_mo *mo, struct smpp_pdu *pdu, int refat)
 {
-	static uint8_t	pdu[SIM_MAXPDU];
-	size_t		len, smoff;
+	static uint8_t	buf[SIM_MAXPDU];
+	size_t		len, tlvlen, i;
 
 	if (mo->nparts >= SIM_MAXPARTS)
 		return -1;
-	if ((len = sim_deliver_encode(pdu, sizeof(pdu), sm, tlv, tlvlen,
-	    &smoff)) == 0)
+	if (smpp_pdu_encode(pdu, buf, sizeof(buf), &len) == -1)
 		return -1;
+	/* The TLVs close the PDU; short_message comes just before them. */
+	for (tlvlen = 0, i = 0; i < pdu->ntlv; i++)
+		tlvlen += 4 + pdu->tlv[i].len;
 	if ((mo->pdu[mo->nparts] = malloc(len)) == NULL)
 		return -1;
-	memcpy(mo->pdu[mo->nparts], pdu, len);
+	memcpy(mo->pdu[mo->nparts], buf, len);
 	mo->len[mo->nparts] = len;
-	mo->refoff[mo->nparts] = refat > 0 ? smoff + refat : refat < 0 ?
+	mo->refoff[mo->nparts] = refat > 0 ? len - tlvlen -
+	    pdu->u.deliver_sm.sm_length + refat : refat < 0 ?
 	    len - tlvlen + 4 : 0;
 	mo->nparts++;
 	return 0;
 }
 
-/* One deliver_sm whose text travels in message_payload. */
+/* One deliver_sm whose text travels in message_payload, no sm. */
 static int
-mo_payload(struct sim_mo *mo, struct sim_sm *sm, const uint8_t *p, size_t n)
+mo_payload(struct sim_mo *mo, struct smpp_pdu *pdu, const uint8_t *p,
+    size_t n)
 {
-	uint8_t	*tlv;
-	int	 rv;
-
-	if ((tlv = malloc(n + 4)) == NULL)
+	if (n > UINT16_MAX)
 		return -1;
-	sim_put16(tlv, SIM_TLV_MESSAGE_PAYLOAD);
-	sim_put16(tlv + 2, n);
-	memcpy(tlv + 4, p, n);
-	sm->short_message = NULL;
-	sm->sm_length = 0;
-	rv = mo_add_part(mo, sm, tlv, n + 4, 0);
-	free(tlv);
-	return rv;
+	pdu->u.deliver_sm.short_message = NULL;
+	pdu->u.deliver_sm.sm_length = 0;
+	pdu->ntlv = 0;
+	if (smpp_tlv_add(pdu, SMPP_TLV_message_payload, p, n) == -1)
+		return -1;
+	return mo_add_part(mo, pdu, 0);
 }
 
 /* A delivery receipt: from the phone, to the service number. */
@@ -1032,39 +1023,32 @@ struct sim_mo *
 mo_receipt(const char *src, const char *dst, const char *text,
     const char *msgid, int state, int err)
 {
-	struct sim_mo	*mo;
-	struct sim_sm	 sm;
-	uint8_t		 tlv[4 + SIM_MSGID + 5 + 7];
-	size_t		 n, il = strlen(msgid) + 1;
+	struct sim_mo		*mo;
+	struct smpp_pdu		 pdu;
+	struct smpp_deliver_sm	*sm = &pdu.u.deliver_sm;
+	uint8_t			 nec[3];
 
 	if ((mo = calloc(1, sizeof(*mo))) == NULL)
 		return NULL;
 	mo->refcnt = 1;
 	mo->flags = MO_F_RECEIPT;
 	mo->fixed_ref = -1;
-	memset(&sm, 0, sizeof(sm));
-	sm.source_addr_npi = sm.dest_addr_npi = 1;
-	strlcpy(sm.source_addr, src, sizeof(sm.source_addr));
-	strlcpy(sm.destination_addr, dst, sizeof(sm.destination_addr));
-	sm.esm_class = 0x04;		/* SMSC delivery receipt, 5.2.12 */
-	sm.short_message = (const uint8_t *)text;
-	sm.sm_length = MINIMUM(strlen(text), 254);
-	sim_put16(tlv, SIM_TLV_RECEIPTED_MESSAGE_ID);
-	sim_put16(tlv + 2, il);
-	memcpy(tlv + 4, msgid, il);
-	n = 4 + il;
-	sim_put16(tlv + n, SIM_TLV_MESSAGE_STATE);
-	sim_put16(tlv + n + 2, 1);
-	tlv[n + 4] = state;
-	n += 5;
+	smpp_pdu_init(&pdu, SMPP_deliver_sm, 0);
+	sm->source_addr_npi = sm->dest_addr_npi = 1;
+	strlcpy(sm->source_addr, src, sizeof(sm->source_addr));
+	strlcpy(sm->destination_addr, dst, sizeof(sm->destination_addr));
+	sm->esm_class = 0x04;		/* SMSC delivery receipt, 5.2.12 */
+	sm->short_message = (const uint8_t *)text;
+	sm->sm_length = MINIMUM(strlen(text), 254);
+	smpp_tlv_add_cstr(&pdu, SMPP_TLV_receipted_message_id, msgid);
+	smpp_tlv_add_int(&pdu, SMPP_TLV_message_state, state);
 	if (err) {
-		sim_put16(tlv + n, 0x0423);	/* network_error_code */
-		sim_put16(tlv + n + 2, 3);
-		tlv[n + 4] = 3;			/* GSM */
-		sim_put16(tlv + n + 5, err);
-		n += 7;
+		nec[0] = 3;			/* GSM (5.3.2.31) */
+		nec[1] = err >> 8;
+		nec[2] = err;
+		smpp_tlv_add(&pdu, SMPP_TLV_network_error_code, nec, 3);
 	}
-	if (mo_add_part(mo, &sm, tlv, n, 0) == -1) {
+	if (mo_add_part(mo, &pdu, 0) == -1) {
 		free(mo);
 		return NULL;
 	}

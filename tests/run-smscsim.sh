@@ -1,11 +1,12 @@
 #!/bin/sh
 # smscsim against a stdlib-only test ESME (tests/smscsim-peer.py): binds,
 # enquire_link, submit records and receipts, MO encoding, faults, resend
-# after reconnect, malformed PDUs, unbind, counters at exit.
+# after reconnect or a deliver_sm timeout, malformed PDUs both ways (the
+# ESME's get the shared codec's status), unbind, counters at exit.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not found"
 [ -x "$SMSCSIM" ] || skip_all "smscsim not built"
-plan 22
+plan 26
 
 PEER="python3 $top_srcdir/tests/smscsim-peer.py"
 SCN="$top_srcdir/tests/data/scenarios"
@@ -74,6 +75,18 @@ sim mf -s "$SCN/malformed.scn"
 check "malformed PDUs sent, then a good MO" peer malformed mf
 check "the ESME's error answer to the bad deliver_sm is logged" \
     wait_log "$T_DIR/mf.out" 'malformed seq=[0-9]+ status=0x000000c2' 2
+
+check "malformed PDUs from the ESME get the codec's status" peer bad-esme mf
+
+sim to -T 300 -s "$SCN/gsmext.scn"
+check "deliver_sm unanswered for -T 300 ms sent again on the session" \
+    peer timeout to 300
+check "the timeout is logged" wait_log "$T_DIR/to.out" \
+    'deliver_sm timeout seq=[0-9]+ n=1 after_ms=300: will resend' 2
+kill -TERM "$PID_to"
+wait_gone "$PID_to" 5
+check "counted: one timeout, one resend, both acknowledged" \
+    grep -Eq 'exit .* acked=1 .* resent=1 .* timeouts=1 ' "$T_DIR/to.out"
 
 sim us -s "$SCN/ussd.scn"
 check "USSD: service_type, ussd_service_op, its_session_info" peer ussd us

@@ -364,6 +364,96 @@ def case_delay(port):
         raise Fail("answered after %.3f s" % (time.time() - t0))
 
 
+def case_timeout(port, ms):
+    """An unanswered deliver_sm comes again after -T ms, on this session."""
+    ms = int(ms)
+    e = Esme(port)
+    e.bind(BIND_RX)
+    first = e.expect(0x00000005)
+    t0 = time.time()
+    again = e.expect(0x00000005)  # not answered: sent again
+    dt = time.time() - t0
+    if again[3] != first[3] or again[2] == first[2]:
+        raise Fail("resent %r, first %r" % (again, first))
+    if dt < ms / 1000.0 * 0.9 or dt > ms / 1000.0 * 1.2 + 0.5:
+        raise Fail("resent after %.3f s, timeout %d ms" % (dt, ms))
+    e.send(DELIVER_RESP, b"\0", seq=first[2])   # too late: ignored
+    # a deliver_sm_resp without its message_id is malformed (the codec
+    # says ESME_RINVCMDLEN) but still ends its deliver_sm
+    e.send(DELIVER_RESP, seq=again[2])
+    e.s.settimeout(ms / 1000.0 * 1.2 + 0.3)
+    try:
+        p = e.recv()
+        raise Fail("after the answer: %r" % (p,))
+    except socket.timeout:
+        pass
+    e.s.settimeout(5)
+    seq = e.send(ENQUIRE)
+    p = e.expect(0x80000015)
+    if p[2] != seq:
+        raise Fail("enquire_link_resp %r" % (p,))
+
+
+def sm_body(dst="13800138000", esm=0, sm=b"hi", sml=None, tlv=b""):
+    """A submit_sm body; sml overrides sm_length."""
+    return (cstr("") + bytes([0, 0]) + cstr("12345") + bytes([1, 1]) +
+            dst.encode() + b"\0" + bytes([esm, 0, 0]) + cstr("") +
+            cstr("") + bytes([0, 0, 0, 0,
+                              len(sm) if sml is None else sml]) + sm + tlv)
+
+
+def case_bad_esme(port):
+    """Malformed PDUs get the status smpp_pdu_decode() gives them."""
+    want = [
+        # (what, cmd, body, answer cmd, answer status)
+        ("destination_addr without NUL in 21", SUBMIT,
+         sm_body(dst="1" * 25), 0x80000004, 0x0B),
+        ("esm_class type 0x04 in a submit_sm", SUBMIT, sm_body(esm=0x04),
+         0x80000004, 0x43),
+        ("sm_length past the end", SUBMIT, sm_body(sml=40), 0x80000004,
+         0x01),
+        ("TLV running past the end", SUBMIT,
+         sm_body(tlv=struct.pack(">HH", 0x0424, 200) + b"x"), 0x80000004,
+         0xC0),
+        ("sar_msg_ref_num alone", SUBMIT,
+         sm_body(tlv=struct.pack(">HHH", 0x020C, 2, 7)), 0x80000004, 0xC3),
+        ("sar_total_segments of 2 octets", SUBMIT,
+         sm_body(tlv=struct.pack(">HHH", 0x020E, 2, 2)), 0x80000004, 0xC2),
+        ("enquire_link with 2 stray octets", ENQUIRE, b"\0\0", 0x80000015,
+         0xC0),
+        ("unknown command_id 0x99", 0x99, b"", GENERIC_NACK, 0x03),
+        ("query_sm message_id without NUL in 65", 0x03, b"7" * 70,
+         0x80000003, 0x0C),
+        ("query_sm, good but not served", 0x03,
+         cstr("1000000") + bytes([1, 1]) + cstr("12345"), GENERIC_NACK,
+         0x03),
+    ]
+    e = Esme(port)
+    e.bind()
+    for what, cmd, body, rcmd, rst in want:
+        seq = e.send(cmd, body)
+        p = e.expect(rcmd)
+        if p[1] != rst or p[2] != seq or p[3] != b"":
+            raise Fail("%s: got status 0x%x seq %d body %r, wanted 0x%x"
+                       % (what, p[1], p[2], p[3], rst))
+    e.submit("13800138010", b"ok", dc=0)    # and the session still works
+    p = e.expect(0x80000004)
+    if p[1] != 0:
+        raise Fail("good submit_sm after the bad ones: 0x%x" % p[1])
+    e = Esme(port)
+    e.send(BIND_TRX, b"s" * 20 + cstr("secret") + cstr("") +
+           bytes([0x34, 0, 0]) + cstr(""))
+    p = e.expect(0x80000009)
+    if p[1] != 0x0F or p[3] != b"":
+        raise Fail("bind with a 20-octet system_id: 0x%x %r" % (p[1], p[3]))
+    e = Esme(port)
+    e.send(BIND_TRX, cstr("hotline") + cstr("secret") + cstr("") +
+           bytes([0x34, 0, 0]))            # no address_range
+    p = e.expect(0x80000009)
+    if p[1] != 0x02:
+        raise Fail("bind without address_range: 0x%x" % p[1])
+
+
 def case_server_enquire(port):
     e = Esme(port)
     e.bind(BIND_TRX)
