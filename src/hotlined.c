@@ -4,6 +4,10 @@
  * lives in libhotline.a; this file only wires it together.
  */
 #include "hotlined.h"
+#include "calendar.h"
+#include "engine.h"
+#include "intake.h"
+#include "template.h"
 #include "admin.h"
 #include "tokens.h"
 
@@ -49,12 +53,9 @@ hotlined_check(struct hotlined_conf *c)
 	struct conf_errors	errs;
 
 	memset(&errs, 0, sizeof(errs));
-	/*
-	 * TODO(rooms): register deeper checks before this point, e.g.
-	 * conf_add_check("templates", template_conf_check, NULL);
-	 * conf_add_check("rules", intake_conf_check, NULL);
-	 * conf_add_check("calendar", calendar_conf_check, NULL);
-	 */
+	conf_add_check("templates", template_conf_check, NULL);
+	conf_add_check("calendar", calendar_conf_check, NULL);
+	conf_add_check("rules", intake_rules_check, NULL);
 	conf_add_check("tokens", tokens_conf_check, NULL);
 	conf_check_files(c, &errs);
 	daemon_preflight(c, &errs);
@@ -220,14 +221,14 @@ main(int argc, char *argv[])
 			fatalx("hotlined cannot handle signal %d", sigs[i]);
 	}
 
-	/*
-	 * TODO(rooms): start each room here, in dependency order, each
-	 * registering its hooks: store (hotlined_on_exit: close last),
-	 * crypto (key-file), templates/rules/calendar (hotlined_on_reload),
-	 * outbox, smpp sessions and admin (hotlined_on_shutdown).
-	 */
-	/* the store is handed over with admin_set_store() once it is open */
-	if (admin_start(base, &conf.admin, NULL, err, sizeof(err)) == -1) {
+	if (engine_start(base, &conf, err, sizeof(err)) == -1) {
+		hotlined_exit();
+		daemon_pidfile_remove();
+		hotlined_refuse(err);
+	}
+	if (admin_start(base, &conf.admin, engine_store(), err,
+	    sizeof(err)) == -1) {
+		hotlined_exit();
 		daemon_pidfile_remove();
 		hotlined_refuse(err);
 	}

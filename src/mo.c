@@ -269,6 +269,9 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	    norm, sizeof(norm)) == -1)
 		return -1;
 	m->text = norm;
+	if (iv.truncated)
+		log_info("mo text longer than %d bytes, the rest was cut "
+		    "msisdn=%s", INTAKE_TEXT_MAX, m->mask);
 	v->category = iv.category;
 	v->confidential = iv.confidential;
 	strlcpy(v->rule, iv.rule, sizeof(v->rule));

@@ -10,8 +10,9 @@ plan 31
 mkconf() {
 	_d="$T_DIR/$1"
 	mkdir -p "$_d/db" "$_d/templates"
-	: >"$_d/rules"
-	: >"$_d/calendar"
+	cp "$top_srcdir"/templates/*.txt "$_d/templates/"
+	cp "$top_srcdir/etc/hotlined.rules" "$_d/rules"
+	cp "$top_srcdir/etc/hotlined.calendar" "$_d/calendar"
 	printf 'secret\n' >"$_d/smsc.pass"
 	chmod 600 "$_d/smsc.pass"
 	cat >"$_d/hotlined.conf" <<EOF
@@ -83,6 +84,7 @@ run t_files "$HOTLINED" -t -c "$good"
 check "-t checks the files the config references" sh -c "
 	test $rc -eq 1 && grep -q 'hotlined.conf:6: templates .*No such file' '$T_DIR/t_files.out'"
 mkdir "$T_DIR/good/templates"
+cp "$top_srcdir"/templates/*.txt "$T_DIR/good/templates/"
 run t_missing "$HOTLINED" -t -c "$T_DIR/nonexistent.conf"
 check "-t on a missing file exits 1" sh -c "
 	test $rc -eq 1 && grep -q 'nonexistent.conf: No such file' '$T_DIR/t_missing.out'"
@@ -99,7 +101,7 @@ run r_key "$HOTLINED" -f -c "$good"
 check "refuses a world-readable key file" sh -c "
 	test $rc -eq 1 && test \$(wc -l <'$T_DIR/r_key.out') -eq 1 &&
 	grep -q 'refusing to start: .*hotlined.conf:3: key-file .* is accessible' '$T_DIR/r_key.out'"
-chmod 600 "$T_DIR/good/db/hotlined.key"
+rm -f "$T_DIR/good/db/hotlined.key"	# a real one is made at start
 nodb=$(mkconf nodb "$T_DIR/nodb/missing/hotlined.db")
 run r_db "$HOTLINED" -f -c "$nodb"
 check "refuses a missing database directory" sh -c "

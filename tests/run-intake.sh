@@ -65,7 +65,7 @@ check "full-width CX answered with the sender's case" \
 # 5: the SMSC's retransmission makes no second case
 check "resent MO makes one case" \
     test "$(sql "$db" "SELECT count(*) FROM cases WHERE text LIKE '%路灯坏了%'")" = 1
-check "resend logged as duplicate" grep -q 'inbound +duplicate' "$T_DIR/hl.out"
+check "resend logged as duplicate" grep -Eq 'inbound +duplicate' "$T_DIR/hl.out"
 check "one reply to the resent MO" \
     test "$(records_with "$T_DIR/sent.jsonl" '138\*\*\*\*8003')" = 1
 
