@@ -51,6 +51,7 @@ struct smpp_session {
 	void			*arg;
 	struct event_base	*base;	/* borrowed */
 	struct bufferevent	*bev;
+	struct bufferevent	*linger;	/* a closed TLS link draining */
 	SSL_CTX			*ssl_ctx;
 	struct event		*ev_timer;	/* bind / reconnect / tick */
 	enum smpp_state		 state;
@@ -94,6 +95,9 @@ static void	smpp_fail_window(struct smpp_session *, uint32_t);
 static int	smpp_dpend_add(struct smpp_session *, uint32_t);
 static int	smpp_dpend_del(struct smpp_session *, uint32_t);
 static void	smpp_flush(struct smpp_session *);
+static void	smpp_linger(struct smpp_session *);
+static void	smpp_linger_writecb(struct bufferevent *, void *);
+static void	smpp_linger_eventcb(struct bufferevent *, short, void *);
 static double	smpp_bucket(const struct smpp_session *);
 static void	smpp_readcb(struct bufferevent *, void *);
 static void	smpp_eventcb(struct bufferevent *, short, void *);
@@ -291,6 +295,8 @@ smpp_session_free(struct smpp_session *s)
 	}
 	if (s->bev != NULL)
 		bufferevent_free(s->bev);
+	if (s->linger != NULL)
+		bufferevent_free(s->linger);
 	if (s->ev_timer != NULL)
 		event_free(s->ev_timer);
 	if (s->ssl_ctx != NULL)
@@ -615,7 +621,11 @@ smpp_drop(struct smpp_session *s, const char *reason)
 
 	if (s->bev != NULL) {
 		smpp_flush(s);	/* an unbind_resp or generic_nack */
-		bufferevent_free(s->bev);
+		if (s->conf.tls && s->state != SMPP_S_CONNECTING &&
+		    evbuffer_get_length(bufferevent_get_output(s->bev)) > 0)
+			smpp_linger(s);
+		else
+			bufferevent_free(s->bev);
 		s->bev = NULL;
 	}
 	s->enquire_seq = 0;
@@ -731,6 +741,48 @@ smpp_flush(struct smpp_session *s)
 		if (evbuffer_write(out, fd) <= 0)
 			break;
 	evbuffer_freeze(out, 1);
+}
+
+/*
+ * TLS output cannot be written around the bufferevent: leave the closed
+ * link to drain on its own for at most a second, reading nothing.
+ */
+static void
+smpp_linger(struct smpp_session *s)
+{
+	struct timeval	tv = { 1, 0 };
+
+	if (s->linger != NULL)
+		bufferevent_free(s->linger);
+	s->linger = s->bev;
+	bufferevent_disable(s->linger, EV_READ);
+	bufferevent_setwatermark(s->linger, EV_WRITE, 0, 0);
+	bufferevent_setcb(s->linger, NULL, smpp_linger_writecb,
+	    smpp_linger_eventcb, s);
+	bufferevent_set_timeouts(s->linger, NULL, &tv);
+}
+
+static void
+smpp_linger_writecb(struct bufferevent *bev, void *arg)
+{
+	struct smpp_session	*s = arg;
+
+	if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+		return;
+	bufferevent_free(bev);
+	if (s->linger == bev)
+		s->linger = NULL;
+}
+
+static void
+smpp_linger_eventcb(struct bufferevent *bev, short what, void *arg)
+{
+	struct smpp_session	*s = arg;
+
+	(void)what;
+	bufferevent_free(bev);
+	if (s->linger == bev)
+		s->linger = NULL;
 }
 
 /*
@@ -1104,7 +1156,8 @@ smpp_eventcb(struct bufferevent *bev, short what, void *arg)
 		snprintf(reason, sizeof(reason), "closed-by-peer");
 	else if (s->conf.tls && (e = bufferevent_get_openssl_error(bev)) != 0)
 		snprintf(reason, sizeof(reason), "tls:%.50s",
-		    ERR_reason_error_string(e));
+		    ERR_reason_error_string(e) != NULL ?
+		    ERR_reason_error_string(e) : "error");
 	else
 		snprintf(reason, sizeof(reason), "%s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));

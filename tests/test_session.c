@@ -4,7 +4,8 @@
  * test drives PDU by PDU (or byte by byte) to check bind, backoff,
  * enquire_link, the window, timeouts, throttling, late deliver_sm answers,
  * unbind from both sides, malformed input, framing loss and the throttle,
- * a transmitter + receiver pair, outbind, and freeing from callbacks.
+ * a transmitter + receiver pair, outbind, freeing from callbacks, and TLS
+ * (a certificate made here, checked by name).
  * Every wait is bounded (RUN_UNTIL); nothing sleeps for the clock.
  */
 #include "compat.h"
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <sys/socket.h>
@@ -25,8 +27,13 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include "smpp_log.h"
 #include "smpp_pdu.h"
@@ -67,6 +74,8 @@ struct smsc {
 	struct bufferevent	*links[8];
 	struct bufferevent	*cur;		/* write here, not to bev */
 	struct bufferevent	*txbev, *rxbev;	/* by their binds */
+	SSL_CTX			*tls;		/* serve TLS with this */
+	char			 ca[64];	/* its certificate, PEM */
 };
 
 /* What the session's callbacks saw. */
@@ -348,6 +357,8 @@ smsc_eventcb(struct bufferevent *bev, short what, void *arg)
 	if (getenv("TEST_SESSION_LOG") != NULL)
 		fprintf(stderr, "# smsc event 0x%x len=%zu\n", what,
 		    evbuffer_get_length(bufferevent_get_input(bev)));
+	if (what == BEV_EVENT_CONNECTED)
+		return;			/* a TLS handshake done */
 	if (sm->multi)
 		smsc_drop_link(sm, bev);
 	else if (sm->bev == bev)
@@ -367,8 +378,13 @@ smsc_accept(struct evconnlistener *lis, evutil_socket_t fd,
 	if (sm->conns < MAXCONN)
 		sm->conn_at[sm->conns] = now_ms();
 	sm->conns++;
-	sm->bev = bufferevent_socket_new(evconnlistener_get_base(lis), fd,
-	    BEV_OPT_CLOSE_ON_FREE);
+	if (sm->tls != NULL)
+		sm->bev = bufferevent_openssl_socket_new(
+		    evconnlistener_get_base(lis), fd, SSL_new(sm->tls),
+		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	else
+		sm->bev = bufferevent_socket_new(evconnlistener_get_base(lis),
+		    fd, BEV_OPT_CLOSE_ON_FREE);
 	for (i = 0; sm->multi && i < 8; i++)
 		if (sm->links[i] == NULL) {
 			sm->links[i] = sm->bev;
@@ -562,6 +578,10 @@ teardown(void **state)
 		smsc_drop_link(&c->sm, c->sm.links[i]);
 	if (c->sm.lis != NULL)
 		evconnlistener_free(c->sm.lis);
+	if (c->sm.tls != NULL) {
+		SSL_CTX_free(c->sm.tls);
+		unlink(c->sm.ca);
+	}
 	event_base_free(c->base);
 	free(c);
 	return 0;
@@ -1405,6 +1425,118 @@ test_free_in_callbacks(void **state)
 	assert_int_equal(c->closed, 2);
 }
 
+/*
+ * Serve TLS with a self-signed certificate for smsc.test and 127.0.0.1,
+ * made now; its PEM goes to a file the session uses as its CA.
+ */
+static void
+smsc_tls(struct smsc *sm)
+{
+	EVP_PKEY	*pk;
+	X509		*x;
+	X509_NAME	*n;
+	X509_EXTENSION	*e;
+	X509V3_CTX	 v3;
+	FILE		*f;
+	int		 fd;
+
+	assert_non_null(pk = EVP_EC_gen("P-256"));
+	assert_non_null(x = X509_new());
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), -60);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_set_pubkey(x, pk);
+	n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"smsc.test", -1, -1, 0);
+	X509_set_issuer_name(x, n);
+	X509V3_set_ctx_nodb(&v3);
+	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+	assert_non_null(e = X509V3_EXT_conf_nid(NULL, &v3,
+	    NID_subject_alt_name, "DNS:smsc.test,IP:127.0.0.1"));
+	X509_add_ext(x, e, -1);
+	X509_EXTENSION_free(e);
+	assert_non_null(e = X509V3_EXT_conf_nid(NULL, &v3,
+	    NID_basic_constraints, "critical,CA:TRUE"));
+	X509_add_ext(x, e, -1);
+	X509_EXTENSION_free(e);
+	assert_true(X509_sign(x, pk, EVP_sha256()) > 0);
+	strlcpy(sm->ca, "/tmp/test_session.XXXXXX", sizeof(sm->ca));
+	assert_true((fd = mkstemp(sm->ca)) != -1);
+	assert_non_null(f = fdopen(fd, "w"));
+	assert_int_equal(PEM_write_X509(f, x), 1);
+	fclose(f);
+	assert_non_null(sm->tls = SSL_CTX_new(TLS_server_method()));
+	assert_int_equal(SSL_CTX_use_certificate(sm->tls, x), 1);
+	assert_int_equal(SSL_CTX_use_PrivateKey(sm->tls, pk), 1);
+	X509_free(x);
+	EVP_PKEY_free(pk);
+}
+
+static void
+test_tls(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	const struct rec		*r;
+
+	smsc_tls(&c->sm);
+	conf.tls = 1;
+	conf.tls_ca = c->sm.ca;
+	conf.tls_verify_name = "smsc.test";
+	start(c, &conf, 1);
+	assert_string_equal(smsc_last(&c->sm, SMPP_bind_transceiver)->system_id,
+	    "hotline");
+	assert_int_equal(submit(c, (void *)1), 0);
+	RUN_UNTIL(c, c->dones == 1, 1000);
+	assert_int_equal(c->done_status, ESME_ROK);
+	smsc_deliver(&c->sm, 70, "over tls");
+	RUN_UNTIL(c, c->delivers == 1, 1000);
+	smpp_session_respond(c->s, SMPP_deliver_sm, 70, ESME_ROK);
+	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_deliver_sm_resp) != NULL, 1000);
+	assert_non_null(smsc_last(&c->sm, SMPP_deliver_sm_resp));
+	/* the SMSC unbinds: the unbind_resp still leaves through TLS */
+	smsc_simple(&c->sm, SMPP_unbind, 71, ESME_ROK);
+	RUN_UNTIL(c, c->down == 1 &&
+	    smsc_last(&c->sm, SMPP_unbind_resp) != NULL, 1000);
+	r = smsc_last(&c->sm, SMPP_unbind_resp);
+	assert_non_null(r);
+	assert_int_equal(r->seq, 71);
+	assert_string_equal(c->down_reason, "smsc-unbind");
+	RUN_UNTIL(c, c->bound == 2, 2000);
+	assert_int_equal(c->bound, 2);
+	/* the host name checks too: 127.0.0.1 is in the certificate */
+	smpp_session_free(c->s);
+	conf.tls_verify_name = NULL;
+	c->bound = 0;
+	start(c, &conf, 1);
+}
+
+static void
+test_tls_wrong_name(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+
+	smsc_tls(&c->sm);
+	conf.tls = 1;
+	conf.tls_ca = c->sm.ca;
+	conf.tls_verify_name = "other.test";
+	conf.reconnect_min_ms = 100;
+	conf.reconnect_max_ms = 800;
+	start(c, &conf, 0);
+	loop_for(c, 1000);
+	assert_int_equal(c->bound, 0);
+	assert_true(c->down >= 1);
+	assert_memory_equal(c->down_reason, "tls:", 4);
+	assert_int_equal(smsc_count(&c->sm, SMPP_bind_transceiver), 0);
+	assert_true(c->sm.conns >= 2 && c->sm.conns <= 1000 / 50 + 1);
+	/* a CA file that cannot be read: no session at all */
+	conf.tls_ca = "/nonexistent/ca.pem";
+	assert_null(smpp_session_new(c->base, &conf, &callbacks, c));
+}
+
 static void
 test_strstate(void **state)
 {
@@ -1470,6 +1602,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_outbind_on_own_link,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_in_callbacks, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tls_wrong_name, setup,
 		    teardown),
 		cmocka_unit_test(test_strstate),
 	};
