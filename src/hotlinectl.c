@@ -7,6 +7,7 @@
 #include "compat.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -42,6 +43,7 @@
 #define CTL_SERVER_DEFAULT	"127.0.0.1:8345"
 #define CTL_HOST_MAX		256
 #define CTL_ARG_MAX		64	/* longest command word or argument */
+#define CTL_TEXT_MAX		4000	/* longest text (result, reason) */
 #define CTL_REPLY_MAX		(4 * 1024 * 1024)
 #define CTL_TIMEOUT		15	/* seconds */
 
@@ -70,6 +72,8 @@ struct ctl_cmd {
 	int		 needs_token;
 	int		(*fn)(struct ctl *, char **);
 	const char	*usage;
+	const char	*op;		/* case OP NUMBER TEXT: the route */
+	const char	*field;		/* and the body's text field */
 };
 
 static void	 usage(void) __attribute__((noreturn));
@@ -91,16 +95,63 @@ static int	 cmd_loglevel(struct ctl *, char **);
 static int	 cmd_case_show(struct ctl *, char **);
 static int	 cmd_audit_verify(struct ctl *, char **);
 static int	 cmd_hash_token(struct ctl *, char **);
+static int	 ctl_output(struct ctl *, json_t *, void (*)(json_t *));
+static void	 ctl_case_table(json_t *);
+static int	 cmd_case_list(struct ctl *, char **);
+static int	 cmd_case_text(struct ctl *, char **);
+static int	 cmd_case_dispatch(struct ctl *, char **);
+static int	 cmd_case_extend(struct ctl *, char **);
+static int	 cmd_case_supervise(struct ctl *, char **);
+static int	 cmd_unit_add(struct ctl *, char **);
+static int	 cmd_unit_list(struct ctl *, char **);
+static int	 cmd_kb_add(struct ctl *, char **);
+static int	 cmd_kb_update(struct ctl *, char **);
+static int	 cmd_kb_list(struct ctl *, char **);
 
 static const struct ctl_cmd cmds[] = {
-	{ "status", NULL, 0, 0, 1, cmd_status, "status" },
-	{ "log-level", NULL, 0, 1, 1, cmd_loglevel, "log-level [LEVEL]" },
-	{ "case", "show", 1, 1, 1, cmd_case_show, "case show NUMBER" },
-	{ "audit", "verify", 0, 0, 1, cmd_audit_verify, "audit verify" },
-	{ "hash-token", NULL, 0, 0, 0, cmd_hash_token, "hash-token" },
+	{ "status", NULL, 0, 0, 1, cmd_status, "status", NULL, NULL },
+	{ "log-level", NULL, 0, 1, 1, cmd_loglevel, "log-level [LEVEL]", NULL, NULL },
+	{ "case", "show", 1, 1, 1, cmd_case_show, "case show NUMBER", NULL, NULL },
+	{ "case", "list", 0, 20, 1, cmd_case_list, "case list [--state S] "
+	    "[--category C] [--unit U] [--overdue] [--supervised]\n\t    "
+	    "[--confidential] [--from DATE] [--to DATE] [--limit N] "
+	    "[--before NUMBER]", NULL, NULL },
+	{ "case", "answer", 2, 2, 1, cmd_case_text,
+	    "case answer NUMBER RESULT", "answer", "result" },
+	{ "case", "dispatch", 2, 2 + 16 + 4, 1, cmd_case_dispatch,
+	    "case dispatch NUMBER LEAD [CO ...] [--due DATE] "
+	    "[--approval TEXT]", NULL, NULL },
+	{ "case", "approve", 2, 2, 1, cmd_case_text,
+	    "case approve NUMBER PROPOSAL", "approval", "proposal" },
+	{ "case", "return", 2, 2, 1, cmd_case_text,
+	    "case return NUMBER REASON", "return", "reason" },
+	{ "case", "extend", 3, 3, 1, cmd_case_extend,
+	    "case extend NUMBER DAYS|DATE REASON", NULL, NULL },
+	{ "case", "supervise", 2, 3, 1, cmd_case_supervise,
+	    "case supervise NUMBER REASON [NOTE]", NULL, NULL },
+	{ "case", "close", 1, 2, 1, cmd_case_text,
+	    "case close NUMBER [RESULT]", "close", "result" },
+	{ "case", "reopen", 2, 2, 1, cmd_case_text,
+	    "case reopen NUMBER REASON", "reopen", "reason" },
+	{ "case", "reply", 2, 2, 1, cmd_case_text,
+	    "case reply NUMBER RESULT", "reply", "result" },
+	{ "case", "note", 2, 2, 1, cmd_case_text, "case note NUMBER TEXT",
+	    "note", "text" },
+	{ "unit", "add", 2, 3, 1, cmd_unit_add,
+	    "unit add CODE NAME [CONTACT]", NULL, NULL },
+	{ "unit", "list", 0, 0, 1, cmd_unit_list, "unit list", NULL, NULL },
+	{ "kb", "add", 2, 3, 1, cmd_kb_add,
+	    "kb add KEYWORDS ANSWER [UNIT]", NULL, NULL },
+	{ "kb", "update", 3, 7, 1, cmd_kb_update, "kb update ID [--keywords K] "
+	    "[--answer A] [--unit U]", NULL, NULL },
+	{ "kb", "list", 0, 3, 1, cmd_kb_list,
+	    "kb list [--stale] [--days N]", NULL, NULL },
+	{ "audit", "verify", 0, 0, 1, cmd_audit_verify, "audit verify", NULL, NULL },
+	{ "hash-token", NULL, 0, 0, 0, cmd_hash_token, "hash-token", NULL, NULL },
 };
 
 static const char	*progname = "hotlinectl";
+static const struct ctl_cmd *ctl_cur;	/* the command running */
 
 static void
 usage(void)
@@ -525,7 +576,7 @@ cmd_case_show(struct ctl *c, char **argv)
 		    "digits, at most 31 (e.g. HY2611260001)");
 	snprintf(path, sizeof(path), "/v1/cases/%s", argv[0]);
 	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
-	    ctl_table);
+	    ctl_case_table);
 }
 
 static int
@@ -548,6 +599,445 @@ cmd_audit_verify(struct ctl *c, char **argv)
 		json_decref(reply);
 	}
 	return intact ? CTL_OK : CTL_SERVER;
+}
+
+/* --- the case lifecycle, units, knowledge base --------------------------- */
+
+/* Usage error unless s is text for the server: 1..CTL_TEXT_MAX, no controls. */
+static const char *
+ctl_text(const char *what, const char *s)
+{
+	size_t	i;
+
+	if (s[0] == '\0')
+		ctl_die(CTL_USAGE, "%s: empty", what);
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i >= CTL_TEXT_MAX)
+			ctl_die(CTL_USAGE, "%s: longer than %d bytes", what,
+			    CTL_TEXT_MAX);
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\n' &&
+		    s[i] != '\t') || s[i] == 0x7f)
+			ctl_die(CTL_USAGE, "%s: control characters", what);
+	}
+	return s;
+}
+
+/* Usage error unless s is a case number; the path /v1/cases/NUMBER[/op]. */
+static void
+ctl_case_path(char *buf, size_t len, const char *number, const char *op)
+{
+	ctl_check_arg("NUMBER", number);
+	if (strspn(number, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(number) ||
+	    strlen(number) > 31)
+		ctl_die(CTL_USAGE, "NUMBER: a case number is letters and "
+		    "digits, at most 31 (e.g. HY2611260001)");
+	snprintf(buf, len, "/v1/cases/%s%s%s", number, op != NULL ? "/" : "",
+	    op != NULL ? op : "");
+}
+
+/* A JSON string from UTF-8 text, or a usage error. */
+static json_t *
+ctl_jstr(const char *what, const char *s)
+{
+	json_t	*v;
+
+	if ((v = json_string(ctl_text(what, s))) == NULL)
+		ctl_die(CTL_USAGE, "%s: not valid UTF-8", what);
+	return v;
+}
+
+/* One line about a case after an operation. */
+static void
+ctl_case_line(json_t *o)
+{
+	json_t	*v;
+
+	printf("%s: %s", json_string_value(json_object_get(o, "number")),
+	    json_string_value(json_object_get(o, "state")));
+	if (json_is_string(v = json_object_get(o, "unit"))) {
+		printf(", unit ");
+		ctl_print_value(v);
+	}
+	if (json_is_string(v = json_object_get(o, "due"))) {
+		printf(", due ");
+		ctl_print_value(v);
+	}
+	if (json_is_true(json_object_get(o, "supervised"))) {
+		printf(", supervised (");
+		ctl_print_value(json_object_get(o, "supervision"));
+		putchar(')');
+	}
+	if (json_integer_value(json_object_get(o, "result_cut")) > 0)
+		printf(", result cut by %" JSON_INTEGER_FORMAT " characters",
+		    json_integer_value(json_object_get(o, "result_cut")));
+	putchar('\n');
+}
+
+/* Print a list of objects as aligned columns (keys), '-' for null. */
+static void
+ctl_columns(json_t *list, const char *const *keys, const char *const *heads,
+    size_t n)
+{
+	size_t	 w[16], i, j, len;
+	json_t	*row, *v;
+	char	*s;
+
+	for (j = 0; j < n; j++)
+		w[j] = strlen(heads[j]);
+	json_array_foreach(list, i, row)
+		for (j = 0; j + 1 < n; j++) {
+			v = json_object_get(row, keys[j]);
+			len = json_is_string(v) ? strlen(json_string_value(v)) :
+			    4;
+			if (len > w[j])
+				w[j] = len;
+		}
+	for (j = 0; j < n; j++)
+		printf("%-*s%s", j + 1 < n ? (int)w[j] : 0, heads[j],
+		    j + 1 < n ? "  " : "\n");
+	json_array_foreach(list, i, row)
+		for (j = 0; j < n; j++) {
+			v = json_object_get(row, keys[j]);
+			if (json_is_boolean(v))
+				s = xstrdup(json_is_true(v) ? "yes" : "no");
+			else if (json_is_string(v))
+				s = xstrdup(json_string_value(v));
+			else if (json_is_integer(v))
+				xasprintf(&s, "%" JSON_INTEGER_FORMAT,
+				    json_integer_value(v));
+			else
+				s = xstrdup("-");
+			for (len = 0; s[len] != '\0'; len++)
+				if ((unsigned char)s[len] < 0x20)
+					s[len] = '?';
+			printf("%-*s%s", j + 1 < n ? (int)w[j] : 0, s,
+			    j + 1 < n ? "  " : "\n");
+			free(s);
+		}
+}
+
+/* A case operation with body; prints the case's new state. */
+static int
+ctl_case_op(struct ctl *c, const char *number, const char *op, json_t *body)
+{
+	char	 path[96];
+	json_t	*reply;
+
+	ctl_case_path(path, sizeof(path), number, op);
+	reply = ctl_request(c, EVHTTP_REQ_POST, path, body);
+	json_decref(body);
+	if (c->json)
+		return ctl_output(c, reply, ctl_table);
+	ctl_case_line(reply);
+	json_decref(reply);
+	return fflush(stdout) == 0 ? CTL_OK : CTL_SERVER;
+}
+
+/* "case OP NUMBER TEXT": the ops whose body is one text field. */
+static int
+cmd_case_text(struct ctl *c, char **argv)
+{
+	json_t	*body = json_object();
+
+	if (argv[1] != NULL)
+		json_object_set_new(body, ctl_cur->field,
+		    ctl_jstr(ctl_cur->field, argv[1]));
+	return ctl_case_op(c, argv[0], ctl_cur->op, body);
+}
+
+/* case dispatch NUMBER LEAD [CO ...] [--due DATE] [--approval TEXT] */
+static int
+cmd_case_dispatch(struct ctl *c, char **argv)
+{
+	json_t	*body = json_object(), *co = json_array();
+	int	 i;
+
+	for (i = 1; argv[i] != NULL; i++) {
+		if (strcmp(argv[i], "--due") == 0 && argv[i + 1] != NULL) {
+			ctl_check_arg("--due", argv[++i]);
+			json_object_set_new(body, "due", json_string(argv[i]));
+		} else if (strcmp(argv[i], "--approval") == 0 &&
+		    argv[i + 1] != NULL) {
+			i++;
+			json_object_set_new(body, "approval",
+			    ctl_jstr("--approval", argv[i]));
+		} else if (argv[i][0] == '-')
+			ctl_die(CTL_USAGE, "case dispatch: unknown option");
+		else {
+			ctl_check_arg("UNIT", argv[i]);
+			if (json_object_get(body, "lead") == NULL)
+				json_object_set_new(body, "lead",
+				    json_string(argv[i]));
+			else
+				json_array_append_new(co, json_string(argv[i]));
+		}
+	}
+	if (json_object_get(body, "lead") == NULL)
+		ctl_die(CTL_USAGE, "case dispatch: missing LEAD unit");
+	if (json_array_size(co) > 0)
+		json_object_set(body, "co", co);
+	json_decref(co);
+	return ctl_case_op(c, argv[0], "dispatch", body);
+}
+
+/* case extend NUMBER DAYS|YYYY-MM-DD REASON */
+static int
+cmd_case_extend(struct ctl *c, char **argv)
+{
+	json_t		*body = json_object();
+	const char	*errstr;
+	long long	 days;
+
+	ctl_check_arg("DAYS", argv[1]);
+	if (strchr(argv[1], '-') != NULL)
+		json_object_set_new(body, "due", json_string(argv[1]));
+	else {
+		days = strtonum(argv[1], 1, 60, &errstr);
+		if (errstr != NULL)
+			ctl_die(CTL_USAGE, "DAYS: working days, 1 to 60, or a "
+			    "date YYYY-MM-DD");
+		json_object_set_new(body, "days", json_integer(days));
+	}
+	json_object_set_new(body, "reason", ctl_jstr("REASON", argv[2]));
+	return ctl_case_op(c, argv[0], "extend", body);
+}
+
+/* case supervise NUMBER REASON [NOTE] */
+static int
+cmd_case_supervise(struct ctl *c, char **argv)
+{
+	json_t	*body = json_object();
+
+	ctl_check_arg("REASON", argv[1]);
+	if (strcmp(argv[1], "disputed-result") != 0 && strcmp(argv[1],
+	    "leader-instruction") != 0 && strcmp(argv[1], "overdue") != 0 &&
+	    strcmp(argv[1], "other") != 0)
+		ctl_die(CTL_USAGE, "REASON: disputed-result, "
+		    "leader-instruction, overdue or other");
+	json_object_set_new(body, "reason", json_string(argv[1]));
+	if (argv[2] != NULL)
+		json_object_set_new(body, "note", ctl_jstr("NOTE", argv[2]));
+	return ctl_case_op(c, argv[0], "supervise", body);
+}
+
+static void
+ctl_case_list_table(json_t *o)
+{
+	static const char *const keys[] = { "number", "state", "category",
+	    "unit", "due", "overdue", "supervised" };
+	static const char *const heads[] = { "NUMBER", "STATE", "CATEGORY",
+	    "UNIT", "DUE", "OVERDUE", "SUPERVISED" };
+
+	ctl_columns(json_object_get(o, "cases"), keys, heads, nitems(keys));
+	if (json_is_string(json_object_get(o, "next")))
+		printf("(more: --before %s)\n", json_string_value(
+		    json_object_get(o, "next")));
+}
+
+/* Append &key=value (URI-encoded) to a query being built in *q. */
+static void
+ctl_query_add(char **q, const char *key, const char *value)
+{
+	char	*enc, *n;
+
+	if ((enc = evhttp_uriencode(value, -1, 1)) == NULL)
+		ctl_die(CTL_USAGE, "cannot encode %s", key);
+	xasprintf(&n, "%s%s%s=%s", *q, **q == '\0' ? "?" : "&", key, enc);
+	free(enc);
+	free(*q);
+	*q = n;
+}
+
+/* case list [--state S] [--category C] [--unit U] [--overdue] ... */
+static int
+cmd_case_list(struct ctl *c, char **argv)
+{
+	static const char *const valued[] = { "state", "category", "unit",
+	    "from", "to", "limit", "before", NULL };
+	static const char *const flags[] = { "overdue", "supervised",
+	    "confidential", NULL };
+	char	*q = xstrdup(""), *path;
+	size_t	 j;
+	int	 i, done;
+
+	for (i = 0; argv[i] != NULL; i++) {
+		if (strncmp(argv[i], "--", 2) != 0)
+			ctl_die(CTL_USAGE, "case list: filters are --NAME "
+			    "[VALUE] (see hotlinectl(8))");
+		done = 0;
+		for (j = 0; valued[j] != NULL && !done; j++)
+			if (strcmp(argv[i] + 2, valued[j]) == 0) {
+				if (argv[i + 1] == NULL)
+					ctl_die(CTL_USAGE, "%s: missing value",
+					    argv[i]);
+				ctl_check_arg(argv[i], argv[i + 1]);
+				ctl_query_add(&q, valued[j], argv[++i]);
+				done = 1;
+			}
+		for (j = 0; flags[j] != NULL && !done; j++)
+			if (strcmp(argv[i] + 2, flags[j]) == 0) {
+				ctl_query_add(&q, flags[j], "1");
+				done = 1;
+			}
+		if (!done)
+			ctl_die(CTL_USAGE, "case list: unknown filter");
+	}
+	xasprintf(&path, "/v1/cases%s", q);
+	free(q);
+	i = ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
+	    ctl_case_list_table);
+	free(path);
+	return i;
+}
+
+/* unit add CODE NAME [CONTACT] */
+static int
+cmd_unit_add(struct ctl *c, char **argv)
+{
+	json_t	*body = json_object();
+
+	ctl_check_arg("CODE", argv[0]);
+	json_object_set_new(body, "code", json_string(argv[0]));
+	json_object_set_new(body, "name", ctl_jstr("NAME", argv[1]));
+	if (argv[2] != NULL)
+		json_object_set_new(body, "contact", ctl_jstr("CONTACT",
+		    argv[2]));
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, "/v1/units",
+	    body), ctl_table);
+}
+
+static void
+ctl_unit_table(json_t *o)
+{
+	static const char *const keys[] = { "code", "contact", "name" };
+	static const char *const heads[] = { "CODE", "CONTACT", "NAME" };
+
+	ctl_columns(json_object_get(o, "units"), keys, heads, nitems(keys));
+}
+
+static int
+cmd_unit_list(struct ctl *c, char **argv)
+{
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, "/v1/units",
+	    NULL), ctl_unit_table);
+}
+
+/* kb add KEYWORDS ANSWER [UNIT] */
+static int
+cmd_kb_add(struct ctl *c, char **argv)
+{
+	json_t	*body = json_object();
+
+	json_object_set_new(body, "keywords", ctl_jstr("KEYWORDS", argv[0]));
+	json_object_set_new(body, "answer", ctl_jstr("ANSWER", argv[1]));
+	if (argv[2] != NULL) {
+		ctl_check_arg("UNIT", argv[2]);
+		json_object_set_new(body, "unit", json_string(argv[2]));
+	}
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, "/v1/kb", body),
+	    ctl_table);
+}
+
+/* kb update ID [--keywords K] [--answer A] [--unit U] */
+static int
+cmd_kb_update(struct ctl *c, char **argv)
+{
+	json_t		*body = json_object();
+	const char	*errstr;
+	char		 path[64];
+	long long	 id;
+	int		 i;
+
+	id = strtonum(argv[0], 1, LLONG_MAX, &errstr);
+	if (errstr != NULL)
+		ctl_die(CTL_USAGE, "ID: an entry number");
+	for (i = 1; argv[i] != NULL; i += 2) {
+		if (argv[i + 1] == NULL)
+			ctl_die(CTL_USAGE, "%s: missing value",
+			    ctl_text("option", argv[i]));
+		if (strcmp(argv[i], "--keywords") == 0)
+			json_object_set_new(body, "keywords",
+			    ctl_jstr("KEYWORDS", argv[i + 1]));
+		else if (strcmp(argv[i], "--answer") == 0)
+			json_object_set_new(body, "answer", ctl_jstr("ANSWER",
+			    argv[i + 1]));
+		else if (strcmp(argv[i], "--unit") == 0) {
+			ctl_check_arg("UNIT", argv[i + 1]);
+			json_object_set_new(body, "unit",
+			    json_string(argv[i + 1]));
+		} else
+			ctl_die(CTL_USAGE, "kb update: unknown option");
+	}
+	if (json_object_size(body) == 0)
+		ctl_die(CTL_USAGE, "kb update: nothing to change (--keywords, "
+		    "--answer, --unit)");
+	snprintf(path, sizeof(path), "/v1/kb/%lld", id);
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_PUT, path, body),
+	    ctl_table);
+}
+
+static void
+ctl_kb_table(json_t *o)
+{
+	static const char *const keys[] = { "id", "unit", "updated_at",
+	    "stale", "keywords" };
+	static const char *const heads[] = { "ID", "UNIT", "UPDATED",
+	    "STALE", "KEYWORDS" };
+
+	ctl_columns(json_object_get(o, "entries"), keys, heads, nitems(keys));
+}
+
+/* kb list [--stale] [--days N] */
+static int
+cmd_kb_list(struct ctl *c, char **argv)
+{
+	char	*q = xstrdup(""), *path;
+	int	 i;
+
+	for (i = 0; argv[i] != NULL; i++) {
+		if (strcmp(argv[i], "--stale") == 0)
+			ctl_query_add(&q, "stale", "1");
+		else if (strcmp(argv[i], "--days") == 0 && argv[i + 1] != NULL) {
+			ctl_check_arg("--days", argv[++i]);
+			ctl_query_add(&q, "days", argv[i]);
+		} else
+			ctl_die(CTL_USAGE, "kb list: [--stale] [--days N]");
+	}
+	xasprintf(&path, "/v1/kb%s", q);
+	free(q);
+	i = ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
+	    ctl_kb_table);
+	free(path);
+	return i;
+}
+
+/* case show: the case's fields, then its history as lines. */
+static void
+ctl_case_table(json_t *o)
+{
+	static const char *const ek[] = { "id", "at", "actor", "action" };
+	static const char *const eh[] = { "EVENT", "AT", "ACTOR", "ACTION" };
+	static const char *const ik[] = { "at", "kind", "text" };
+	static const char *const ih[] = { "AT", "KIND", "TEXT" };
+	static const char *const ok[] = { "id", "at", "kind", "state",
+	    "receipt", "text" };
+	static const char *const oh[] = { "SMS", "AT", "KIND", "STATE",
+	    "RECEIPT", "TEXT" };
+	json_t	*h;
+
+	h = json_incref(json_object_get(o, "history"));
+	json_object_del(o, "history");
+	ctl_table(o);
+	if (h != NULL) {
+		printf("\nhistory:\n");
+		ctl_columns(json_object_get(h, "events"), ek, eh, nitems(ek));
+		printf("\nmessages in:\n");
+		ctl_columns(json_object_get(h, "in"), ik, ih, nitems(ik));
+		printf("\nmessages out:\n");
+		ctl_columns(json_object_get(h, "out"), ok, oh, nitems(ok));
+	}
+	json_decref(h);
 }
 
 /* Read a token on stdin, print the "sha256:" form for the tokens file. */
@@ -638,9 +1128,9 @@ main(int argc, char *argv[])
 	if (argc == 0)
 		usage();
 	for (i = 0; i < (size_t)argc; i++)
-		if (strlen(argv[i]) > CTL_HOST_MAX)
+		if (strlen(argv[i]) > CTL_TEXT_MAX)
 			ctl_die(CTL_USAGE, "argument %zu: longer than %d "
-			    "bytes", i + 1, CTL_HOST_MAX);
+			    "bytes", i + 1, CTL_TEXT_MAX);
 	for (i = 0; i < nitems(cmds) && cmd == NULL; i++) {
 		if (strcmp(argv[0], cmds[i].word1) != 0)
 			continue;
@@ -654,9 +1144,15 @@ main(int argc, char *argv[])
 		else
 			sub = &cmds[i];
 	}
-	if (cmd == NULL && sub != NULL)
-		ctl_die(CTL_USAGE, "unknown subcommand '%s' (%s)",
-		    ctl_safe(argv[1], safe, sizeof(safe)), sub->usage);
+	if (cmd == NULL && sub != NULL) {
+		fprintf(stderr, "%s: unknown subcommand '%s'; %s takes:\n",
+		    progname, ctl_safe(argv[1], safe, sizeof(safe)),
+		    sub->word1);
+		for (i = 0; i < nitems(cmds); i++)
+			if (strcmp(cmds[i].word1, sub->word1) == 0)
+				fprintf(stderr, "\t%s\n", cmds[i].usage);
+		exit(CTL_USAGE);
+	}
 	if (cmd == NULL)
 		ctl_die(CTL_USAGE, "unknown command '%s' (try --help)",
 		    ctl_safe(argv[0], safe, sizeof(safe)));
@@ -696,6 +1192,7 @@ main(int argc, char *argv[])
 			ctl_die(CTL_USAGE, "token: empty");
 	}
 	signal(SIGPIPE, SIG_IGN);
+	ctl_cur = cmd;
 	ch = cmd->fn(&c, argv);
 	if (c.token != NULL) {
 		explicit_bzero(c.token, strlen(c.token));

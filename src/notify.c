@@ -28,6 +28,7 @@ static void	notify_overdue_each(void *, const struct store_case *);
 static void	notify_timer(evutil_socket_t, short, void *);
 static void	notify_exit(void *);
 static size_t	notify_utf8_len(const char *, size_t);
+static size_t	notify_utf8_prefix(const char *, size_t);
 
 static struct {
 	struct store			*store;		/* borrowed */
@@ -50,13 +51,26 @@ notify_utf8_len(const char *s, size_t n)
 	return c;
 }
 
+/* Bytes of the first n characters of s. */
+static size_t
+notify_utf8_prefix(const char *s, size_t n)
+{
+	size_t	i, c = 0;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && c++ == n)
+			break;
+	return i;
+}
+
 int
 notify_result_text(const char *number, const char *result,
     const char *service, int max, char *out, size_t outlen, int *cutp)
 {
 	struct template_var	 v[3];
 	char			*buf;
-	size_t			 len = strlen(result), lo = 0, hi, mid, keep;
+	size_t			 len = strlen(result), lo, hi, mid, keep;
+	size_t			 nch, bytes;
 	int			 parts;
 
 	*cutp = 0;
@@ -67,21 +81,22 @@ notify_result_text(const char *number, const char *result,
 	    outlen) == 0 && (parts = template_parts(out)) > 0 &&
 	    (max <= 0 || parts <= max))
 		return 0;
-	/* the longest prefix (at a character) that fits: bisect bytes */
+	/* the longest prefix that fits, bisecting over characters */
 	buf = xmalloc(len + 1);
-	hi = len;
+	nch = notify_utf8_len(result, len);
+	lo = 0;
+	hi = nch;
 	keep = 0;
 	while (lo <= hi) {
 		mid = lo + (hi - lo) / 2;
-		while (mid > 0 && ((unsigned char)result[mid] & 0xc0) == 0x80)
-			mid--;		/* back to a character's start */
-		memcpy(buf, result, mid);
-		buf[mid] = '\0';
+		bytes = notify_utf8_prefix(result, mid);
+		memcpy(buf, result, bytes);
+		buf[bytes] = '\0';
 		v[1].value = buf;
 		if (template_render(template_current(), "result", v,
 		    nitems(v), out, outlen) == 0 &&
 		    (parts = template_parts(out)) > 0 && parts <= max) {
-			keep = mid;
+			keep = bytes;
 			lo = mid + 1;
 		} else if (mid == 0)
 			break;

@@ -300,7 +300,7 @@ run u_ctrl ctl -t "$OFFICE" "$(printf 'x\033[2Jy')"
 check "control characters in an argument are not echoed" sh -c "
 	test $rc -eq 2 && grep -q \"unknown command 'x?\[2Jy'\" '$T_DIR/u_ctrl.out'"
 run u_sub ctl -t "$OFFICE" case delete HY1
-check "unknown subcommand: exit 2" rc_is u_sub 2 "unknown subcommand 'delete' \(case show NUMBER\)"
+check "unknown subcommand: exit 2" rc_is u_sub 2 "unknown subcommand 'delete'; case takes:"
 run u_nosub ctl -t "$OFFICE" audit
 check "missing subcommand: exit 2" rc_is u_nosub 2 'missing subcommand'
 run u_missing ctl -t "$OFFICE" case show
@@ -308,7 +308,7 @@ check "missing argument: exit 2" rc_is u_missing 2 'missing argument: case show 
 run u_many ctl -t "$OFFICE" status now
 check "too many arguments: exit 2" rc_is u_many 2 'too many arguments: status'
 run u_long ctl -t "$OFFICE" case show "$(printf '%0300d' 1)"
-check "an oversized argument: exit 2" rc_is u_long 2 'longer than 256 bytes'
+check "an oversized argument: exit 2" rc_is u_long 2 'longer than [0-9]+ bytes'
 run u_num ctl -t "$OFFICE" case show '../../v1/health'
 check "a case number with slashes: exit 2" rc_is u_num 2 'a case number is letters and digits'
 run u_level ctl -t "$OFFICE" log-level LOUD

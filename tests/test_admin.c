@@ -1,7 +1,10 @@
 /*
  * Unit tests for tokens.c (the tokens file: good, malformed, duplicate,
  * bad modes) and admin.c: route matching, the nesting guard, the bearer
- * header, and the case and audit routes served in-process over a store.
+ * header, and the routes served in-process over a store: cases and their
+ * lifecycle (every operation, wrong states, unit visibility, malformed and
+ * oversized bodies, bad query parameters), units, the knowledge base, and
+ * the notify hook (result SMS cut to size, survey scheduled).
  */
 #include "../src/config.h"	/* not the autoconf config.h; brings compat.h */
 
@@ -24,10 +27,13 @@
 #include <jansson.h>
 
 #include "admin.h"
+#include "commit.h"
 #include "crypto.h"
 #include "daemon.h"
 #include "log.h"
+#include "notify.h"
 #include "store.h"
+#include "template.h"
 #include "tokens.h"
 #include "util.h"
 
@@ -357,6 +363,7 @@ setup(void **state)
 	ca.port = f->port;
 	ca.tokens_file = tokpath;
 	ca.max_body = 1024;
+	commit_init(f->base, f->st, 0, 64);
 	if (admin_start(f->base, &ca, f->st, err, sizeof(err)) == -1)
 		fail_msg("admin_start: %s", err);
 	*state = f;
@@ -370,6 +377,7 @@ teardown(void **state)
 	char		 cmd[128];
 
 	admin_stop();
+	commit_shutdown();
 	store_close(f->st);
 	crypto_free(f->crypto);
 	event_base_free(f->base);
@@ -562,6 +570,459 @@ test_routes_status(void **state)
 	json_decref(o);
 }
 
+/* --- the lifecycle routes, units, knowledge base ----------------------- */
+
+/* POST/PUT body to path as token; the status, the body in *o (or freed). */
+static int
+post(struct fix *f, const char *path, const char *token, const char *body,
+    json_t **o)
+{
+	return request(f, EVHTTP_REQ_POST, path, token, body, o);
+}
+
+/* A new registered case; its number into number. */
+static int64_t
+new_case(struct fix *f, const char *category, char number[])
+{
+	struct store_case_new	c;
+	int64_t			id;
+
+	memset(&c, 0, sizeof(c));
+	c.msisdn = "13800138001";
+	c.category = category;
+	c.text = "water pipe burst on Renmin Road";
+	c.received_at = (int64_t)clock_now_ms();
+	c.due = "2099-12-10";
+	assert_int_equal(store_case_add(f->st, &c, &id, number), 0);
+	return id;
+}
+
+/* The string at key of o. */
+static const char *
+str(json_t *o, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "(none)";
+}
+
+/* op on case number: the status, with *o. */
+static int
+op(struct fix *f, const char *number, const char *what, const char *token,
+    const char *body, json_t **o)
+{
+	char	path[96];
+
+	snprintf(path, sizeof(path), "/v1/cases/%s/%s", number, what);
+	return post(f, path, token, body, o);
+}
+
+#define EXPECT(f_, call, status, code_) do {				\
+	json_t	*o_ = NULL;						\
+	int	 s_ = (call);						\
+	(void)f_;							\
+	if (s_ != (status) || ((code_) != NULL &&			\
+	    strcmp(code(o_), (code_) != NULL ? (code_) : "") != 0))	\
+		fail_msg("%s:%d: want %d %s, got %d %s", __FILE__,	\
+		    __LINE__, (status), (code_) != NULL ? (code_) : "",	\
+		    s_, code(o_));					\
+	json_decref(o_);						\
+} while (0)
+#define ST(f_, call, status)	EXPECT(f_, call, status, NULL)
+
+static void
+units(struct fix *f)
+{
+	ST(f, post(f, "/v1/units", OFFICE, "{\"code\":\"HB-WATER\","
+	    "\"name\":\"Water bureau\",\"contact\":\"0762-1\"}", &o_), 201);
+	ST(f, post(f, "/v1/units", OFFICE, "{\"code\":\"HB-ROAD\","
+	    "\"name\":\"Roads\"}", &o_), 201);
+	ST(f, post(f, "/v1/units", OFFICE, "{\"code\":\"HB-GAS\","
+	    "\"name\":\"Gas\"}", &o_), 201);
+}
+
+static void
+test_routes_lifecycle(void **state)
+{
+	struct fix	*f = *state;
+	char		 n1[STORE_CASE_NUMBER_MAX], n2[STORE_CASE_NUMBER_MAX];
+	char		 path[96], *s;
+	json_t		*o, *h;
+	size_t		 i;
+	int		 found;
+
+	units(f);
+	EXPECT(f, post(f, "/v1/units", OFFICE, "{\"code\":\"HB-WATER\","
+	    "\"name\":\"again\"}", &o_), 409, "conflict");
+	EXPECT(f, post(f, "/v1/units", OFFICE, "{\"code\":\"HB/1\","
+	    "\"name\":\"x\"}", &o_), 400, "bad_request");
+	EXPECT(f, post(f, "/v1/units", UNIT, "{\"code\":\"HB-X\","
+	    "\"name\":\"x\"}", &o_), 403, "forbidden");
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/units", AUDIT, NULL,
+	    &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 3);
+	json_decref(o);
+
+	new_case(f, "complaint", n1);
+	new_case(f, "complaint", n2);
+	snprintf(path, sizeof(path), "/v1/cases/%s", n1);
+
+	/* dispatch: validation, then to HB-WATER with HB-ROAD */
+	EXPECT(f, op(f, n1, "dispatch", OFFICE, "{\"lead\":\"NOPE\"}", &o_),
+	    400, "bad_request");
+	EXPECT(f, op(f, n1, "dispatch", OFFICE, "{\"lead\":\"HB-WATER\","
+	    "\"co\":[\"HB-WATER\"]}", &o_), 400, "bad_request");
+	EXPECT(f, op(f, n1, "dispatch", OFFICE, "{\"lead\":\"HB-WATER\","
+	    "\"co\":\"HB-ROAD\"}", &o_), 400, "bad_request");
+	EXPECT(f, op(f, n1, "dispatch", UNIT, "{\"lead\":\"HB-WATER\"}",
+	    &o_), 403, "forbidden");
+	EXPECT(f, op(f, n1, "dispatch", AUDIT, "{\"lead\":\"HB-WATER\"}",
+	    &o_), 403, "forbidden");
+	/* a unit sees nothing before dispatch */
+	EXPECT(f, request(f, EVHTTP_REQ_GET, path, UNIT, NULL, &o_), 404,
+	    "not_found");
+	assert_int_equal(op(f, n1, "dispatch", OFFICE, "{\"lead\":\"HB-WATER\","
+	    "\"co\":[\"HB-ROAD\"]}", &o), 200);
+	assert_string_equal(str(o, "state"), "dispatched");
+	assert_string_equal(str(o, "unit"), "HB-WATER");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(o,
+	    "co_units"), 0)), "HB-ROAD");
+	json_decref(o);
+	/* now the unit sees it, but not the other case */
+	ST(f, request(f, EVHTTP_REQ_GET, path, UNIT, NULL, &o_), 200);
+	EXPECT(f, op(f, n2, "return", UNIT, "{\"reason\":\"not ours\"}",
+	    &o_), 404, "not_found");
+	/* wrong state: a dispatched case cannot be answered directly */
+	EXPECT(f, op(f, n1, "answer", OFFICE, "{\"result\":\"done\"}", &o_),
+	    409, "conflict");
+	/* the unit returns it; then it is gone for the unit */
+	assert_int_equal(op(f, n1, "return", UNIT, "{\"reason\":\"outside "
+	    "our remit\"}", &o), 200);
+	assert_string_equal(str(o, "state"), "returned");
+	json_decref(o);
+	EXPECT(f, request(f, EVHTTP_REQ_GET, path, UNIT, NULL, &o_), 404,
+	    "not_found");
+	ST(f, op(f, n1, "dispatch", OFFICE, "{\"lead\":\"HB-WATER\"}", &o_),
+	    200);
+	/* extension: days or due, one of them */
+	EXPECT(f, op(f, n1, "extend", UNIT, "{\"reason\":\"x\"}", &o_), 400,
+	    "bad_request");
+	EXPECT(f, op(f, n1, "extend", UNIT, "{\"days\":0,\"reason\":\"x\"}",
+	    &o_), 400, "bad_request");
+	EXPECT(f, op(f, n1, "extend", UNIT, "{\"days\":2,\"due\":"
+	    "\"2099-12-20\",\"reason\":\"x\"}", &o_), 400, "bad_request");
+	assert_int_equal(op(f, n1, "extend", UNIT, "{\"days\":3,\"reason\":"
+	    "\"needs a contractor\"}", &o), 200);
+	assert_string_equal(str(o, "due"), "2099-12-15");	/* Thu -> Tue */
+	assert_string_equal(str(o, "due_original"), "2099-12-10");
+	assert_int_equal(json_integer_value(json_object_get(o, "extensions")),
+	    1);
+	json_decref(o);
+	/* a co-unit may note, not reply */
+	ST(f, op(f, n1, "note", UNIT, "{\"text\":\"crew sent\"}", &o_), 200);
+	EXPECT(f, op(f, n1, "reply", OFFICE, "{\"result\":\"x\"}", &o_), 403,
+	    "forbidden");
+	ST(f, op(f, n1, "reply", UNIT, "{\"result\":\"pipe repaired\"}", &o_),
+	    200);
+	/* close with the unit's reply as the result */
+	assert_int_equal(op(f, n1, "close", OFFICE, "{}", &o), 200);
+	assert_string_equal(str(o, "state"), "closed");
+	assert_string_equal(str(o, "result"), "pipe repaired");
+	json_decref(o);
+	EXPECT(f, op(f, n1, "close", OFFICE, "{}", &o_), 409, "conflict");
+	/* supervision and re-handling */
+	EXPECT(f, op(f, n1, "supervise", OFFICE, "{\"reason\":\"because\"}",
+	    &o_), 400, "bad_request");
+	assert_int_equal(op(f, n1, "supervise", OFFICE, "{\"reason\":"
+	    "\"leader-instruction\",\"note\":\"mayor asked\"}", &o), 200);
+	assert_true(json_is_true(json_object_get(o, "supervised")));
+	json_decref(o);
+	EXPECT(f, op(f, n1, "reopen", OFFICE, "{}", &o_), 400, "bad_request");
+	assert_int_equal(op(f, n1, "reopen", OFFICE, "{\"reason\":\"citizen "
+	    "disputes\"}", &o), 200);
+	assert_string_equal(str(o, "state"), "rehandling");
+	json_decref(o);
+	assert_int_equal(op(f, n1, "answer", OFFICE, "{\"result\":\"pipe "
+	    "replaced\"}", &o), 200);
+	assert_string_equal(str(o, "state"), "final");
+	json_decref(o);
+
+	/* approval (Art. 12) before dispatch */
+	ST(f, op(f, n2, "approval", OFFICE, "{\"proposal\":\"to the gas "
+	    "company\"}", &o_), 200);
+	EXPECT(f, op(f, n2, "dispatch", OFFICE, "{\"lead\":\"HB-GAS\"}", &o_),
+	    400, "bad_request");
+	ST(f, op(f, n2, "dispatch", OFFICE, "{\"lead\":\"HB-GAS\","
+	    "\"approval\":\"approved by Li\"}", &o_), 200);
+
+	/* the history: every transition, no phone number */
+	assert_int_equal(request(f, EVHTTP_REQ_GET, path, OFFICE, NULL, &o),
+	    200);
+	h = json_object_get(json_object_get(o, "history"), "events");
+	assert_true(json_array_size(h) >= 10);
+	for (i = 0, found = 0; i < json_array_size(h); i++)
+		if (strcmp(str(json_array_get(h, i), "action"),
+		    "case.return") == 0)
+			found = 1;
+	assert_true(found);
+	s = json_dumps(o, 0);
+	assert_null(strstr(s, "13800138001"));
+	free(s);
+	json_decref(o);
+	/* unknown case, bad number */
+	EXPECT(f, op(f, "HY0000000009", "note", OFFICE, "{\"text\":\"x\"}",
+	    &o_), 404, "not_found");
+	EXPECT(f, op(f, "HY-1", "note", OFFICE, "{\"text\":\"x\"}", &o_), 400,
+	    "bad_request");
+}
+
+static void
+test_routes_bodies(void **state)
+{
+	struct fix	*f = *state;
+	char		 n[STORE_CASE_NUMBER_MAX], big[1500];
+
+	new_case(f, "consultation", n);
+	EXPECT(f, op(f, n, "answer", OFFICE, "not json", &o_), 400,
+	    "bad_request");
+	EXPECT(f, op(f, n, "answer", OFFICE, "[1]", &o_), 400, "bad_request");
+	EXPECT(f, op(f, n, "answer", OFFICE, NULL, &o_), 400, "bad_request");
+	EXPECT(f, op(f, n, "answer", OFFICE, "{\"result\":\"a\",\"result\":"
+	    "\"b\"}", &o_), 400, "bad_request");
+	EXPECT(f, op(f, n, "answer", OFFICE, "{\"result\":\"ok\",\"x\":1}",
+	    &o_), 400, "bad_request");
+	EXPECT(f, op(f, n, "answer", OFFICE, "{\"result\":\"\"}", &o_), 400,
+	    "bad_request");
+	EXPECT(f, op(f, n, "answer", OFFICE, "{\"result\":17}", &o_), 400,
+	    "bad_request");
+	EXPECT(f, op(f, n, "answer", OFFICE, "{\"result\":\"a\\u0007b\"}",
+	    &o_), 400, "bad_request");
+	EXPECT(f, op(f, n, "answer", OFFICE, "{\"result\":\"\\u0000\"}",
+	    &o_), 400, "bad_request");
+	EXPECT(f, op(f, n, "answer", OFFICE, "{\"result\":[[[[[[[[[[[[[[[["
+	    "[[1]]]]]]]]]]]]]]]]]}", &o_), 400, "bad_request");
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "{\"result\":\"", 11);
+	memcpy(big + sizeof(big) - 3, "\"}", 3);
+	EXPECT(f, op(f, n, "answer", OFFICE, big, &o_), 413, "too_large");
+	EXPECT(f, op(f, n, "answer", NULL, "{\"result\":\"x\"}", &o_), 401,
+	    "unauthorized");
+	EXPECT(f, request(f, EVHTTP_REQ_GET, "/v1/cases/x/answer", OFFICE,
+	    NULL, &o_), 405, "method_not_allowed");
+	/* a transition still takes no query string */
+	EXPECT(f, op(f, n, "answer?x=1", OFFICE, "{\"result\":\"x\"}", &o_),
+	    400, "bad_request");
+	ST(f, op(f, n, "answer", OFFICE, "{\"result\":\"bring the birth "
+	    "certificate\"}", &o_), 200);
+	EXPECT(f, op(f, n, "answer", OFFICE, "{\"result\":\"again\"}", &o_),
+	    409, "conflict");
+}
+
+static void
+test_routes_list(void **state)
+{
+	struct fix	*f = *state;
+	char		 n1[STORE_CASE_NUMBER_MAX], n2[STORE_CASE_NUMBER_MAX];
+	char		 n3[STORE_CASE_NUMBER_MAX], path[128];
+	json_t		*o;
+	static const char *bad[] = {
+		"/v1/cases?state=open", "/v1/cases?category=noise",
+		"/v1/cases?unit=a/b", "/v1/cases?overdue=yes",
+		"/v1/cases?supervised=2", "/v1/cases?confidential=",
+		"/v1/cases?from=2026-13-01", "/v1/cases?to=20261201",
+		"/v1/cases?from=2026-12-02&to=2026-12-01",
+		"/v1/cases?limit=0", "/v1/cases?limit=201",
+		"/v1/cases?limit=1e3", "/v1/cases?before=HY0000000001",
+		"/v1/cases?color=red", "/v1/cases?state=closed&state=final",
+		"/v1/cases?state=%00", "/v1/cases?unit=%0a",
+	};
+	size_t		 i;
+
+	units(f);
+	new_case(f, "complaint", n1);
+	new_case(f, "help", n2);
+	new_case(f, "complaint", n3);
+	ST(f, op(f, n1, "dispatch", OFFICE, "{\"lead\":\"HB-WATER\"}", &o_),
+	    200);
+	ST(f, op(f, n2, "dispatch", OFFICE, "{\"lead\":\"HB-ROAD\"}", &o_),
+	    200);
+	ST(f, op(f, n2, "supervise", OFFICE, "{\"reason\":\"other\"}", &o_),
+	    200);
+
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/cases", OFFICE, NULL,
+	    &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 3);
+	/* newest first */
+	assert_string_equal(str(json_array_get(json_object_get(o, "cases"), 0),
+	    "number"), n3);
+	json_decref(o);
+	assert_int_equal(request(f, EVHTTP_REQ_GET,
+	    "/v1/cases?state=dispatched&category=complaint", OFFICE, NULL, &o),
+	    200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 1);
+	json_decref(o);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/cases?supervised=1",
+	    AUDIT, NULL, &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 1);
+	assert_string_equal(str(json_array_get(json_object_get(o, "cases"), 0),
+	    "number"), n2);
+	json_decref(o);
+	assert_int_equal(request(f, EVHTTP_REQ_GET,
+	    "/v1/cases?limit=2&from=2020-01-01&to=2099-01-01&confidential=0",
+	    OFFICE, NULL, &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 2);
+	snprintf(path, sizeof(path), "/v1/cases?before=%s",
+	    str(o, "next"));
+	json_decref(o);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, path, OFFICE, NULL, &o),
+	    200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 1);
+	assert_string_equal(str(json_array_get(json_object_get(o, "cases"), 0),
+	    "number"), n1);
+	assert_true(json_is_null(json_object_get(o, "next")));
+	json_decref(o);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/cases?overdue=1",
+	    OFFICE, NULL, &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 0);
+	json_decref(o);
+	/* a unit lists its own cases only, whatever it asks */
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/cases", UNIT, NULL,
+	    &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 1);
+	assert_string_equal(str(json_array_get(json_object_get(o, "cases"), 0),
+	    "number"), n1);
+	json_decref(o);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/cases?unit=HB-ROAD",
+	    UNIT, NULL, &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 0);
+	json_decref(o);
+	for (i = 0; i < nitems(bad); i++)
+		EXPECT(f, request(f, EVHTTP_REQ_GET, bad[i], OFFICE, NULL,
+		    &o_), 400, "bad_request");
+}
+
+static void
+test_routes_kb(void **state)
+{
+	struct fix	*f = *state;
+	json_t		*o;
+	int64_t		 id;
+
+	units(f);
+	assert_int_equal(post(f, "/v1/kb", OFFICE, "{\"keywords\":\"医保 "
+	    "新生儿\",\"answer\":\"带出生证明到社保局办理\",\"unit\":"
+	    "\"HB-WATER\"}", &o), 201);
+	id = json_integer_value(json_object_get(o, "id"));
+	assert_true(id > 0);
+	json_decref(o);
+	EXPECT(f, post(f, "/v1/kb", OFFICE, "{\"keywords\":\"x\","
+	    "\"answer\":\"y\",\"unit\":\"NOPE\"}", &o_), 400, "bad_request");
+	EXPECT(f, post(f, "/v1/kb", OFFICE, "{\"keywords\":\"x\"}", &o_), 400,
+	    "bad_request");
+	EXPECT(f, post(f, "/v1/kb", UNIT, "{\"keywords\":\"x\","
+	    "\"answer\":\"y\"}", &o_), 403, "forbidden");
+	assert_int_equal(request(f, EVHTTP_REQ_PUT, "/v1/kb/1", OFFICE,
+	    "{\"answer\":\"带出生证明和户口本\"}", &o), 200);
+	assert_string_equal(str(o, "answer"), "带出生证明和户口本");
+	assert_string_equal(str(o, "keywords"), "医保 新生儿");
+	json_decref(o);
+	EXPECT(f, request(f, EVHTTP_REQ_PUT, "/v1/kb/99", OFFICE,
+	    "{\"answer\":\"x\"}", &o_), 404, "not_found");
+	EXPECT(f, request(f, EVHTTP_REQ_PUT, "/v1/kb/abc", OFFICE,
+	    "{\"answer\":\"x\"}", &o_), 400, "bad_request");
+	EXPECT(f, request(f, EVHTTP_REQ_PUT, "/v1/kb/1", OFFICE, "{}", &o_),
+	    400, "bad_request");
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/kb", UNIT, NULL, &o),
+	    200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 1);
+	json_decref(o);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/kb?stale=1", AUDIT,
+	    NULL, &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 0);
+	json_decref(o);
+	/* a year later it is stale */
+	clock_set_offset(366 * 86400);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/kb?stale=1&days=365",
+	    AUDIT, NULL, &o), 200);
+	clock_set_offset(0);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 1);
+	assert_true(json_is_true(json_object_get(json_array_get(
+	    json_object_get(o, "entries"), 0), "stale")));
+	json_decref(o);
+	EXPECT(f, request(f, EVHTTP_REQ_GET, "/v1/kb?stale=2", OFFICE, NULL,
+	    &o_), 400, "bad_request");
+	EXPECT(f, request(f, EVHTTP_REQ_GET, "/v1/kb?days=0", OFFICE, NULL,
+	    &o_), 400, "bad_request");
+	/* every change is in the audit trail, and the chain holds */
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/audit/verify", AUDIT,
+	    NULL, &o), 200);
+	assert_true(json_is_true(json_object_get(o, "intact")));
+	json_decref(o);
+}
+
+/* The notify hook: result SMS (cut to max parts) and the survey. */
+static void
+test_notify(void **state)
+{
+	struct fix		*f = *state;
+	struct hotlined_conf	 conf;
+	struct conf_errors	 e;
+	char			 n[STORE_CASE_NUMBER_MAX], path[64], *body;
+	char			 text[NOTIFY_TEXT_MAX], *top;
+	json_t			*o, *out;
+	size_t			 i;
+	int			 cut, kinds = 0;
+
+	conf_defaults(&conf);
+	top = getenv("top_srcdir");
+	free(conf.templates);
+	xasprintf(&conf.templates, "%s/templates", top != NULL ? top : "..");
+	memset(&e, 0, sizeof(e));
+	if (template_start(&conf, &e) == -1)
+		fail_msg("templates: %s", e.buf);
+	conf.max_result_parts = 2;
+	notify_start(NULL, f->st, &conf);
+
+	/* a short result fits; a long one is cut at a character */
+	assert_int_equal(notify_result_text("HY2611260001", "已修复", "12345",
+	    2, text, sizeof(text), &cut), 0);
+	assert_int_equal(cut, 0);
+	assert_non_null(strstr(text, "已修复"));
+	body = xmalloc(3 * 300 + 1);
+	for (i = 0; i < 300; i++)
+		memcpy(body + 3 * i, "修", 3);
+	body[900] = '\0';
+	assert_int_equal(notify_result_text("HY2611260001", body, "12345", 2,
+	    text, sizeof(text), &cut), 0);
+	assert_true(cut > 0 && cut < 300);
+	assert_int_equal(template_parts(text), 2);
+
+	new_case(f, "consultation", n);
+	xasprintf(&top, "{\"result\":\"%s\"}", body);
+	assert_int_equal(op(f, n, "answer", OFFICE, top, &o), 200);
+	free(top);
+	assert_int_equal(json_integer_value(json_object_get(o, "result_cut")),
+	    cut);
+	json_decref(o);
+	snprintf(path, sizeof(path), "/v1/cases/%s", n);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, path, OFFICE, NULL, &o),
+	    200);
+	out = json_object_get(json_object_get(o, "history"), "out");
+	for (i = 0; i < json_array_size(out); i++) {
+		if (strcmp(str(json_array_get(out, i), "kind"), "result") == 0)
+			kinds |= 1;
+		if (strcmp(str(json_array_get(out, i), "kind"), "survey") == 0)
+			kinds |= 2;
+	}
+	assert_int_equal(kinds, 3);
+	assert_string_equal(str(o, "survey_state"), "pending");
+	json_decref(o);
+	free(body);
+	notify_stop();
+	template_stop(NULL);
+	conf_free(&conf);
+}
+
 int
 main(void)
 {
@@ -581,6 +1042,15 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_routes_status, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_routes_lifecycle, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_routes_bodies, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_routes_list, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_routes_kb, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
 	};
 	int	rv;
 
