@@ -9,6 +9,8 @@ set -u
 build=${1:?usage: hotlined-demo.sh BUILDDIR [-i]}
 mode=${2:-script}
 top=$(cd "$(dirname "$0")/.." && pwd)
+# the hotline keeps local (Beijing) time unless told otherwise
+export TZ=${TZ:-Asia/Shanghai}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hotlined-demo.XXXXXX")
 pids=""
 cleanup() {

@@ -129,6 +129,7 @@ struct store {
 static int	 store_upgrade_v1(sqlite3 *);
 static int	 store_upgrade_v2(sqlite3 *);
 static int	 store_upgrade_v3(sqlite3 *);
+static int	 store_upgrade_v4(sqlite3 *);
 static int	 store_audit_seal_tip(struct store *);
 static int	 store_audit_tip_set(struct store *, int64_t,
 		    const uint8_t[CRYPTO_HASH_LEN]);
@@ -174,6 +175,7 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v1,
 	store_upgrade_v2,
 	store_upgrade_v3,
+	store_upgrade_v4,
 };
 
 /* The columns store_case_row() reads, in order. */
@@ -761,6 +763,23 @@ store_upgrade_v3(sqlite3 *db)
 	    " tip_mac BLOB);"			/* NULL: sealed at open */
 	    "INSERT INTO audit_tip (id, last_id, last_hmac)"
 	    " SELECT 1, id, hmac FROM audit ORDER BY id DESC LIMIT 1;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/*
+ * v4: the outbox pump asks for queued rows many times a second; without
+ * indexes of their own it scanned every row ever sent and sorted every
+ * queued one (quadratic under load).  These walk the queue in send order.
+ */
+static int
+store_upgrade_v4(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE INDEX outbox_queued ON outbox"
+	    " (priority DESC, next_attempt_at, id) WHERE state = 0;"
+	    "CREATE INDEX outbox_queued_due ON outbox (next_attempt_at)"
+	    " WHERE state = 0;";
 
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
