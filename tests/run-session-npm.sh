@@ -4,7 +4,9 @@
 # in tests/package.json, installed by `npm ci`).  Bind with system_id and
 # password checked, a Chinese MO in UCS-2 parts with a UDH, a Chinese MT
 # decoded by the peer from the raw bytes, receipts, enquire_link both ways,
-# unbind from the SMSC, a dropped socket, reconnection, and throttling.
+# unbind from the SMSC, a dropped socket, reconnection, throttling, a
+# transmitter + receiver pair, and all of it again over TLS (Node's TLS, a
+# certificate made with openssl(1), checked by name).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 CLIENT="$top_builddir/tests/smpp_client"
 PEER="$top_srcdir/tests/peers/smsc.js"
@@ -12,7 +14,7 @@ command -v node >/dev/null 2>&1 || skip_all "node not found"
 [ -d "$top_srcdir/tests/node_modules/smpp" ] ||
     skip_all "tests/node_modules missing (run npm ci in tests/)"
 [ -x "$CLIENT" ] || skip_all "smpp_client not built"
-plan 20
+plan 30
 
 MO='我要投诉小区噪音扰民，晚上十一点以后还在施工，已经持续一个星期了，严重影响休息，请相关部门尽快处理。地址：河源市源城区某某路十八号幸福花园小区三栋。联系人王先生，谢谢！😀'
 MT='市民您好，您反映的小区噪音问题已转交住建部门处理，工单号HY2611260001，处理结果将在五个工作日内短信告知，感谢您对12345热线的支持！'
@@ -95,4 +97,49 @@ check "ESME_RTHROTTLED answered and the session paused" sh -c \
 check "both MTs complete at the peer, in order" sh -c \
     "grep -F 'mt parts=' '$T_DIR/peert.out' | sed 's/.*text=//' >'$T_DIR/t.txt' &&
     printf '%s\n%s\n' '$MT' '$MT2' | cmp -s - '$T_DIR/t.txt'"
+peer p pair
+check "pair: MO on the receiver, MT on the transmitter, receipts on the receiver" \
+    client c4 p -b pair -T 30 -x mo=1 -x receipts=2 "$MT"
+check "pair: bind_transmitter and bind_receiver, one bound callback" sh -c \
+    "grep -Eq 'session [0-9]+ bind_transmitter system_id=hotline .*accepted' '$T_DIR/peerp.out' &&
+    grep -Eq 'session [0-9]+ bind_receiver system_id=hotline .*accepted' '$T_DIR/peerp.out' &&
+    [ \$(grep -c 'bound n=' '$T_DIR/c4.out') -eq 1 ]"
+check "pair: the MO came on the receiver and was reassembled" sh -c \
+    "grep -q 'mo parts=2 bind=rx' '$T_DIR/peerp.out' &&
+    grep -Fq 'mo from=138****8000 to=12345 parts=2 text=$MO' '$T_DIR/c4.out'"
+check "pair: both MT parts on the transmitter, receipts answered on the receiver" sh -c \
+    "[ \$(grep -c 'submit_sm .* bind=tx' '$T_DIR/peerp.out') -eq 2 ] &&
+    [ \$(grep -c 'receipt A000000[01] resp status=0 bind=rx' '$T_DIR/peerp.out') -eq 2 ]"
+check "pair: closing unbinds both links" \
+    test "$(grep -c 'unbind from the ESME' "$T_DIR/peerp.out")" -eq 2
+
+if command -v openssl >/dev/null 2>&1 &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -days 1 -subj /CN=smsc.test \
+    -addext 'subjectAltName=DNS:smsc.test,IP:127.0.0.1' \
+    -keyout "$T_DIR/key.pem" -out "$T_DIR/cert.pem" >/dev/null 2>&1; then
+	SMSC_TLS_KEY="$T_DIR/key.pem" SMSC_TLS_CERT="$T_DIR/cert.pem"
+	export SMSC_TLS_KEY SMSC_TLS_CERT
+	peer s main
+	check "TLS: bind, MO, MT, receipts, SMSC unbind, dropped socket, 3 binds" \
+	    client c5 s -s "$T_DIR/cert.pem" -N smsc.test -T 30 -e 200 \
+	    -x mo=1 -x receipts=2 -x binds=3 "$MT"
+	check "TLS: MO reassembled, MT decoded by the peer" sh -c \
+	    "grep -Fq 'mo from=138****8000 to=12345 parts=2 text=$MO' '$T_DIR/c5.out' &&
+	    grep -Fq 'session 1 mt parts=2 text=$MT' '$T_DIR/peers.out'"
+	check "TLS: the SMSC's unbind answered through TLS before the close" \
+	    grep -q 'session 1 unbind_resp status=0' "$T_DIR/peers.out"
+	check "TLS: the client unbinds before closing" \
+	    in_peer s 'session 3 unbind from the ESME'
+	peer v main
+	timeout 10 "$CLIENT" -p "$PORT_v" -s "$T_DIR/cert.pem" -N other.test \
+	    -T 2 -m 200 -x binds=1 >"$T_DIR/c6.out" 2>&1
+	check "TLS: a certificate for another name is refused, never bound" sh -c \
+	    "grep -q 'reason=tls:' '$T_DIR/c6.out' && ! grep -q 'bound n=' '$T_DIR/c6.out'"
+	unset SMSC_TLS_KEY SMSC_TLS_CERT
+else
+	for _t in 1 2 3 4 5; do
+		ok "TLS check $_t # SKIP openssl(1) cannot make a certificate"
+	done
+fi
 t_done

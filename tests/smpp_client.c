@@ -74,7 +74,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: smpp_client -p port [-h host] [-u system_id] "
 	    "[-P password]\n"
-	    "\t[-b trx|tx|rx] [-w window] [-t throughput] [-e enquire_ms]\n"
+	    "\t[-b trx|tx|rx|pair] [-s ca.pem [-N name]] [-w window] [-t throughput] [-e enquire_ms]\n"
 	    "\t[-r response_ms] [-m reconnect_ms] [-T seconds] [-f from] "
 	    "[-d to]\n"
 	    "\t[-c udh8|udh16|sar|payload] [-R 0|1] [-A status] [-B bind]\n"
@@ -480,7 +480,7 @@ main(int argc, char *argv[])
 	conf.reconnect_min_ms = 100;
 	conf.reconnect_max_ms = 1000;
 	conf.response_ms = 3000;
-	while ((ch = getopt(argc, argv, "A:b:B:c:d:e:f:h:im:p:P:r:R:t:T:u:w:x:"))
+	while ((ch = getopt(argc, argv, "A:b:B:c:d:e:f:h:im:N:p:P:r:R:s:t:T:u:w:x:"))
 	    != -1) {
 		switch (ch) {
 		case 'A':
@@ -489,7 +489,8 @@ main(int argc, char *argv[])
 		case 'b':
 			conf.bind_type = strcmp(optarg, "tx") == 0 ?
 			    SMPP_BIND_TX : strcmp(optarg, "rx") == 0 ?
-			    SMPP_BIND_RX : SMPP_BIND_TRX;
+			    SMPP_BIND_RX : strcmp(optarg, "pair") == 0 ?
+			    SMPP_BIND_PAIR : SMPP_BIND_TRX;
 			break;
 		case 'B':
 			opt_submit_at_bind = atoi(optarg);
@@ -519,6 +520,9 @@ main(int argc, char *argv[])
 			conf.reconnect_min_ms = atoi(optarg);
 			conf.reconnect_max_ms = 4 * conf.reconnect_min_ms;
 			break;
+		case 'N':
+			conf.tls_verify_name = optarg;
+			break;
 		case 'p':
 			conf.port = atoi(optarg);
 			break;
@@ -530,6 +534,10 @@ main(int argc, char *argv[])
 			break;
 		case 'R':
 			opt_receipt = atoi(optarg);
+			break;
+		case 's':
+			conf.tls = 1;
+			conf.tls_ca = optarg;
 			break;
 		case 't':
 			conf.throughput = atoi(optarg);

@@ -4,8 +4,12 @@
 //             UDH, MT reassembled from raw short_message bytes, receipts,
 //             then unbind (session 1) and a dropped socket (session 2)
 //   throttle  answer every submit_sm with ESME_RTHROTTLED (0x58) for 1.5 s
+//   pair      bind_transmitter + bind_receiver: the MO and the receipts go
+//             on the receiver, submits come on the transmitter
+// With SMSC_TLS_KEY and SMSC_TLS_CERT (PEM files) it serves TLS instead.
 // One line per event on stdout; numbers are masked.  Exits after 60 s.
 'use strict';
+const fs = require('fs');
 const smpp = require('smpp');
 const defs = require('smpp/lib/defs');
 
@@ -52,12 +56,17 @@ function ucs2Decode(buf) {
 }
 
 let sessions = 0;
+let rxReceipt = null;	// pair: the receiver's sendReceipt
 let msgid = 0xA0000000;
 let throttleUntil = 0;
 let throttled = 0;
 const mt = new Map();	// ref -> {total, parts[]}
 
-const server = smpp.createServer((session) => {
+const tlsOpts = process.env.SMSC_TLS_KEY && process.env.SMSC_TLS_CERT ? {
+	key: fs.readFileSync(process.env.SMSC_TLS_KEY),
+	cert: fs.readFileSync(process.env.SMSC_TLS_CERT),
+} : {};
+const server = smpp.createServer(tlsOpts, (session) => {
 	const n = ++sessions;
 	let mtDone = 0, receiptsAcked = 0, moAcked = 0, unbindSent = false;
 	say(`session ${n} connected`);
@@ -79,10 +88,10 @@ const server = smpp.createServer((session) => {
 		}, 300);
 	}
 
-	function sendMO() {
+	function sendMO(kind) {
 		const parts = ucs2Parts(moText);
 		const ref = 0x2A;
-		say(`session ${n} mo parts=${parts.length}`);
+		say(`session ${n} mo parts=${parts.length} bind=${kind}`);
 		parts.forEach((p, i) => {
 			const udh = Buffer.from([5, 0, 3, ref, parts.length, i + 1]);
 			session.send(new smpp.PDU('deliver_sm', {
@@ -112,36 +121,46 @@ const server = smpp.createServer((session) => {
 			receipted_message_id: id,
 			message_state: 2,
 		}), (r) => {
-			say(`session ${n} receipt ${id} resp status=${r.command_status}`);
+			say(`session ${n} receipt ${id} resp status=${r.command_status} bind=${kindOf}`);
 			if (r.command_status === 0)
 				receiptsAcked++;
 			maybeUnbind();
 		});
 	}
 
-	session.on('bind_transceiver', (pdu) => {
-		const ok = pdu.system_id === 'hotline' && pdu.password === 'secret';
-		say(`session ${n} bind_transceiver system_id=${pdu.system_id} ` +
+	let kindOf = 'none';
+	const onBind = (kind) => (pdu) => {
+		const ok = pdu.system_id === 'hotline' && pdu.password === 'secret' &&
+		    (kind === 'trx') === (mode !== 'pair');
+		say(`session ${n} ${pdu.command} system_id=${pdu.system_id} ` +
 		    `interface_version=0x${pdu.interface_version.toString(16)} ` +
 		    (ok ? 'accepted' : 'refused'));
 		if (!ok) {
 			session.send(pdu.response({ command_status: 0x0E }));
 			return;
 		}
+		kindOf = kind;
 		session.send(pdu.response({ system_id: 'npmsmsc' }));
+		if (mode === 'pair' && kind === 'rx') {
+			rxReceipt = sendReceipt;
+			setTimeout(() => sendMO(kind), 100);
+		}
 		if (mode !== 'main')
 			return;
 		if (n === 1) {
 			session.send(new smpp.PDU('enquire_link', {}), (r) =>
 			    say(`session ${n} enquire_link_resp status=${r.command_status}`));
-			setTimeout(sendMO, 100);
+			setTimeout(() => sendMO(kind), 100);
 		} else if (n === 2) {
 			setTimeout(() => {
 				say(`session ${n} dropping the socket`);
 				session.socket.destroy();
 			}, 300);
 		}
-	});
+	};
+	session.on('bind_transceiver', onBind('trx'));
+	session.on('bind_transmitter', onBind('tx'));
+	session.on('bind_receiver', onBind('rx'));
 	session.on('enquire_link', (pdu) => {
 		say(`session ${n} enquire_link from the ESME`);
 		session.send(pdu.response());
@@ -182,7 +201,7 @@ const server = smpp.createServer((session) => {
 		const id = (msgid++).toString(16).toUpperCase();
 		say(`session ${n} submit_sm to=${mask(pdu.destination_addr)} ` +
 		    `data_coding=${pdu.data_coding} esm_class=0x${pdu.esm_class.toString(16)} ` +
-		    `ref=${ref} part=${seq}/${total} octets=${text.length} id=${id}`);
+		    `ref=${ref} part=${seq}/${total} octets=${text.length} id=${id} bind=${kindOf}`);
 		session.send(pdu.response({ message_id: id }));
 		const key = `${pdu.destination_addr}/${ref}/${total}`;
 		if (!mt.has(key))
@@ -198,9 +217,18 @@ const server = smpp.createServer((session) => {
 				mtDone++;
 			}
 		}
+		// pair: receipts wait for the receiver's bind (the exit bounds it)
+		const receipt = () => {
+			const r = mode === 'pair' ? rxReceipt : sendReceipt;
+			if (r)
+				r(id, pdu.destination_addr);
+			else
+				setTimeout(receipt, 100);
+		};
 		if (pdu.registered_delivery & 1)
-			setTimeout(() => sendReceipt(id, pdu.destination_addr), 100);
+			setTimeout(receipt, 100);
 	});
 });
 server.on('error', (e) => { say(`server error ${e.message}`); process.exit(1); });
-server.listen(port, '127.0.0.1', () => say(`listening port=${port} mode=${mode}`));
+server.listen(port, '127.0.0.1', () =>
+    say(`listening port=${port} mode=${mode}${tlsOpts.key ? ' tls' : ''}`));
