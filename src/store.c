@@ -908,8 +908,13 @@ store_open(const char *path, struct crypto *crypto,
 		goto fail;
 	}
 	sqlite3_finalize(s);
+	/*
+	 * A group commit writes a few MiB at most; a page cache that holds it
+	 * keeps SQLite from spilling pages to the WAL in mid-transaction.
+	 */
 	if (sqlite3_exec(st->db, "PRAGMA synchronous = FULL; "
-	    "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
+	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192; "
+	    "PRAGMA temp_store = MEMORY", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "database %s: %s", path,
 		    sqlite3_errmsg(st->db));
 		goto fail;
