@@ -20,6 +20,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <event2/dns.h>
 #include <event2/event.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -53,6 +54,7 @@ struct smpp_session {
 	struct bufferevent	*bev;
 	struct bufferevent	*linger;	/* a closed TLS link draining */
 	SSL_CTX			*ssl_ctx;
+	struct evdns_base	*dns;		/* for a host name, not numeric */
 	struct event		*ev_timer;	/* bind / reconnect / tick */
 	enum smpp_state		 state;
 	int			 flags;
@@ -301,6 +303,8 @@ smpp_session_free(struct smpp_session *s)
 		event_free(s->ev_timer);
 	if (s->ssl_ctx != NULL)
 		SSL_CTX_free(s->ssl_ctx);
+	if (s->dns != NULL)
+		evdns_base_free(s->dns, 1);	/* after the bev's request */
 	free((char *)s->conf.name);
 	free((char *)s->conf.host);
 	free((char *)s->conf.tls_ca);
@@ -509,25 +513,23 @@ smpp_connect(struct smpp_session *s)
 	struct sockaddr_storage	 ss;
 	struct bufferevent	*bev;
 	SSL			*ssl;
-	int			 sslen = sizeof(ss), one = 1;
+	const char		*vname;
+	int			 sslen = sizeof(ss), one = 1, numeric = 1;
 
 	s->stats.connects++;
 	if (evutil_parse_sockaddr_port(s->conf.host, (struct sockaddr *)&ss,
 	    &sslen) == -1) {
-		/* a name, not an address: resolve with the port appended */
-		char	hp[300];
-
-		snprintf(hp, sizeof(hp), "%s:%d", s->conf.host, s->conf.port);
-		sslen = sizeof(ss);
-		if (evutil_parse_sockaddr_port(hp, (struct sockaddr *)&ss,
-		    &sslen) == -1) {
-			smpp_log(SMPP_LOG_WARN, "smpp smsc=%s host=%s is not a "
-			    "numeric address", s->conf.name, s->conf.host);
+		/* a name: resolved without blocking, within bind_ms */
+		numeric = 0;
+		if (s->dns == NULL && (s->dns = evdns_base_new(s->base,
+		    EVDNS_BASE_INITIALIZE_NAMESERVERS |
+		    EVDNS_BASE_DISABLE_WHEN_INACTIVE)) == NULL) {
+			smpp_log(SMPP_LOG_WARN, "smpp smsc=%s host=%s cannot "
+			    "start the resolver", s->conf.name, s->conf.host);
 			smpp_schedule_reconnect(s);
 			return;
 		}
-	}
-	if (ss.ss_family == AF_INET)
+	} else if (ss.ss_family == AF_INET)
 		((struct sockaddr_in *)&ss)->sin_port =
 		    htons((uint16_t)s->conf.port);
 	else
@@ -539,10 +541,12 @@ smpp_connect(struct smpp_session *s)
 			smpp_schedule_reconnect(s);
 			return;
 		}
-		SSL_set_tlsext_host_name(ssl, (char *)(s->conf.tls_verify_name ?
-		    s->conf.tls_verify_name : s->conf.host));
-		SSL_set1_host(ssl, s->conf.tls_verify_name ?
-		    s->conf.tls_verify_name : s->conf.host);
+		vname = s->conf.tls_verify_name != NULL ?
+		    s->conf.tls_verify_name : s->conf.host;
+		/* SNI takes names only (RFC 6066, 3); the check takes both */
+		if (s->conf.tls_verify_name != NULL || !numeric)
+			SSL_set_tlsext_host_name(ssl, (char *)vname);
+		SSL_set1_host(ssl, vname);
 		bev = bufferevent_openssl_socket_new(s->base, -1, ssl,
 		    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
 	} else
@@ -557,7 +561,9 @@ smpp_connect(struct smpp_session *s)
 	smpp_enter(s, SMPP_S_CONNECTING);
 	s->phase_deadline = now_ms() + s->conf.bind_ms;
 	smpp_arm(s, 100);
-	if (bufferevent_socket_connect(bev, (struct sockaddr *)&ss, sslen) == -1) {
+	if ((numeric ? bufferevent_socket_connect(bev, (struct sockaddr *)&ss,
+	    sslen) : bufferevent_socket_connect_hostname(bev, s->dns,
+	    AF_UNSPEC, s->conf.host, s->conf.port)) == -1) {
 		smpp_drop(s, "connect-failed");
 		return;
 	}
@@ -1154,6 +1160,9 @@ smpp_eventcb(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & BEV_EVENT_EOF)
 		snprintf(reason, sizeof(reason), "closed-by-peer");
+	else if ((e = (unsigned long)bufferevent_socket_get_dns_error(bev)) != 0)
+		snprintf(reason, sizeof(reason), "dns:%.50s",
+		    evutil_gai_strerror((int)e));
 	else if (s->conf.tls && (e = bufferevent_get_openssl_error(bev)) != 0)
 		snprintf(reason, sizeof(reason), "tls:%.50s",
 		    ERR_reason_error_string(e) != NULL ?

@@ -70,7 +70,7 @@ enum smpp_state {
 
 struct smpp_session_conf {
 	const char	*name;		/* for the log: smsc=name */
-	const char	*host;		/* numeric or a name */
+	const char	*host;		/* numeric, or a name (evdns, in bind_ms) */
 	int		 port;
 	int		 tls;
 	const char	*tls_ca;	/* NULL: system store */

@@ -1511,6 +1511,12 @@ test_tls(void **state)
 	conf.tls_verify_name = NULL;
 	c->bound = 0;
 	start(c, &conf, 1);
+	/* a host name resolved, then the certificate checked for another */
+	smpp_session_free(c->s);
+	conf.host = "localhost";
+	conf.tls_verify_name = "smsc.test";
+	c->bound = 0;
+	start(c, &conf, 1);
 }
 
 static void
@@ -1535,6 +1541,30 @@ test_tls_wrong_name(void **state)
 	/* a CA file that cannot be read: no session at all */
 	conf.tls_ca = "/nonexistent/ca.pem";
 	assert_null(smpp_session_new(c->base, &conf, &callbacks, c));
+}
+
+static void
+test_hostname(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+
+	/* a name (from /etc/hosts) is resolved, without blocking */
+	conf.host = "localhost";
+	start(c, &conf, 1);
+	assert_int_equal(c->sm.conns, 1);
+	smpp_session_free(c->s);
+	/* a name that does not resolve: no bind, backoff, no storm */
+	conf.host = "no-such-smsc.invalid";
+	conf.bind_ms = 500;
+	c->bound = 0;
+	start(c, &conf, 0);
+	RUN_UNTIL(c, c->down >= 1, 3000);
+	assert_int_equal(c->bound, 0);
+	assert_true(c->down >= 1);
+	assert_true(strncmp(c->down_reason, "dns:", 4) == 0 ||
+	    strcmp(c->down_reason, "connect-timeout") == 0);
+	assert_int_equal(c->sm.conns, 1);
 }
 
 static void
@@ -1605,6 +1635,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_wrong_name, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_hostname, setup,
 		    teardown),
 		cmocka_unit_test(test_strstate),
 	};
