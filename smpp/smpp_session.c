@@ -375,9 +375,11 @@ smpp_tls_setup(struct smpp_session *s)
 void
 smpp_session_start(struct smpp_session *s)
 {
+	smpp_hold(s);		/* a failed connect's down() may free s */
 	smpp_connect(s);
-	if (s->rx != NULL)
+	if (s->rx != NULL && !(s->flags & SF_FREE))
 		smpp_connect(s->rx);
+	smpp_release(s);
 }
 
 int
@@ -457,9 +459,9 @@ smpp_enter(struct smpp_session *s, enum smpp_state st)
 	switch (st) {
 	case SMPP_S_BINDING:
 		id = s->conf.bind_type == SMPP_BIND_TX ||
-		    s->conf.bind_type == SMPP_BIND_PAIR ? SMPP_bind_transmitter :
-		    s->conf.bind_type == SMPP_BIND_RX ? SMPP_bind_receiver :
-		    SMPP_bind_transceiver;
+		    s->conf.bind_type == SMPP_BIND_PAIR ?
+		    SMPP_bind_transmitter : s->conf.bind_type == SMPP_BIND_RX ?
+		    SMPP_bind_receiver : SMPP_bind_transceiver;
 		smpp_pdu_init(&pdu, id, 0);
 		/* the three binds share one layout (SMPP 3.4, 4.1) */
 		snprintf(pdu.u.bind_transceiver.system_id,
@@ -1160,7 +1162,8 @@ smpp_eventcb(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & BEV_EVENT_EOF)
 		snprintf(reason, sizeof(reason), "closed-by-peer");
-	else if ((e = (unsigned long)bufferevent_socket_get_dns_error(bev)) != 0)
+	else if ((e = (unsigned long)bufferevent_socket_get_dns_error(bev)) !=
+	    0)
 		snprintf(reason, sizeof(reason), "dns:%.50s",
 		    evutil_gai_strerror((int)e));
 	else if (s->conf.tls && (e = bufferevent_get_openssl_error(bev)) != 0)

@@ -33,7 +33,8 @@
  * function (if set), binds on that connection and never redials it.
  *
  * Callbacks may call smpp_session_free() or smpp_session_close() on their
- * own session: freeing is deferred until the I/O callback returns.
+ * own session: the free is deferred (SF_FREE) until the library's frame
+ * returns, and no callback follows it.
  */
 #ifndef SMPP_SESSION_H
 #define SMPP_SESSION_H
@@ -70,7 +71,7 @@ enum smpp_state {
 
 struct smpp_session_conf {
 	const char	*name;		/* for the log: smsc=name */
-	const char	*host;		/* numeric, or a name (evdns, in bind_ms) */
+	const char	*host;		/* numeric, or a name (evdns) */
 	int		 port;
 	int		 tls;
 	const char	*tls_ca;	/* NULL: system store */

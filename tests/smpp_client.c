@@ -480,8 +480,8 @@ main(int argc, char *argv[])
 	conf.reconnect_min_ms = 100;
 	conf.reconnect_max_ms = 1000;
 	conf.response_ms = 3000;
-	while ((ch = getopt(argc, argv, "A:b:B:c:d:e:f:h:im:N:p:P:r:R:s:t:T:u:w:x:"))
-	    != -1) {
+	while ((ch = getopt(argc, argv,
+	    "A:b:B:c:d:e:f:h:im:N:p:P:r:R:s:t:T:u:w:x:")) != -1) {
 		switch (ch) {
 		case 'A':
 			opt_answer = (uint32_t)strtoul(optarg, NULL, 0);

@@ -1305,7 +1305,7 @@ test_outbind(void **state)
 	assert_int_equal(smpp_session_accept(c->s, fd[0]), 0);
 	assert_int_equal(smpp_session_state(c->s), SMPP_S_CONNECTING);
 	loop_for(c, 50);
-	assert_int_equal(c->sm.nrx, 0);		/* nothing before outbind */
+	assert_int_equal(c->sm.nrx, 0);	/* nothing before outbind */
 	smsc_outbind(&c->sm, "pw");
 	RUN_UNTIL(c, c->bound == 1, 1000);
 	assert_int_equal(c->bound, 1);
@@ -1355,7 +1355,7 @@ test_outbind_on_own_link(void **state)
 	smsc_simple(&c->sm, SMPP_enquire_link, 44, ESME_ROK);
 	RUN_UNTIL(c, smsc_last(&c->sm, SMPP_enquire_link_resp) != NULL, 1000);
 	assert_non_null(smsc_last(&c->sm, SMPP_enquire_link_resp));
-	assert_int_equal(c->sm.nrx, 2);		/* bind, enquire_link_resp */
+	assert_int_equal(c->sm.nrx, 2);	/* bind, enquire_link_resp */
 	assert_int_equal(smpp_session_state(c->s), SMPP_S_BOUND);
 	assert_int_equal(c->down, 0);
 	/* a session with a link of its own accepts no other */
