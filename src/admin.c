@@ -1206,6 +1206,7 @@ admin_case_op(struct admin_req *r, enum lc_op op)
 	char				 err[256], due[CAL_DATE_LEN];
 	json_t				*v;
 	size_t				 nf, i;
+	int64_t				 id;
 	int				 st, date, sup;
 	enum lc_result			 res;
 
@@ -1325,7 +1326,9 @@ admin_case_op(struct admin_req *r, enum lc_op op)
 		store_case_clear(&c);
 		return admin_lc_error(r, res, err);
 	}
-	st = store_case_get(r->store, c.id, &c);
+	id = c.id;
+	store_case_clear(&c);		/* read it again, as changed */
+	st = store_case_get(r->store, id, &c);
 	if (st == 1) {
 		r->reply = admin_case_json(r->store, &c, 1);
 		json_object_set_new(r->reply, "operation",

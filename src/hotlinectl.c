@@ -364,8 +364,9 @@ ctl_cb(struct evhttp_request *req, void *arg)
 }
 
 /*
- * One request; returns the reply object of a 2xx answer, else exits with
- * the right code after saying why (--json: the server's error on stdout).
+ * One request, taking body (freed here); returns the reply object of a 2xx
+ * answer, else exits with the right code after saying why (--json: the
+ * server's error on stdout).
  */
 static json_t *
 ctl_request(struct ctl *c, int method, const char *path, json_t *body)
@@ -419,6 +420,7 @@ ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 		evbuffer_add(evhttp_request_get_output_buffer(req), s,
 		    strlen(s));
 		free(s);
+		json_decref(body);
 	}
 	if (evhttp_make_request(evcon, req, method, path) == -1)
 		ctl_die(CTL_CONNECT, "cannot send the request to %s",
@@ -559,7 +561,6 @@ cmd_loglevel(struct ctl *c, char **argv)
 		ctl_die(CTL_USAGE, "LEVEL must be warn, info, debug or trace");
 	body = json_pack("{s:s}", "level", argv[0]);
 	reply = ctl_request(c, EVHTTP_REQ_PUT, "/v1/log-level", body);
-	json_decref(body);
 	return ctl_output(c, reply, ctl_table);
 }
 
@@ -726,7 +727,6 @@ ctl_case_op(struct ctl *c, const char *number, const char *op, json_t *body)
 
 	ctl_case_path(path, sizeof(path), number, op);
 	reply = ctl_request(c, EVHTTP_REQ_POST, path, body);
-	json_decref(body);
 	if (c->json)
 		return ctl_output(c, reply, ctl_table);
 	ctl_case_line(reply);

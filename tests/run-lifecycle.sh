@@ -165,6 +165,8 @@ lifecycle_conf 21:00 08:30
 off=$(python3 -c 'import time, datetime
 n = datetime.datetime.now()
 t = n.replace(hour=23, minute=0, second=0, microsecond=0)
+if t <= n:
+    t += datetime.timedelta(days=1)	# the clock only moves forward
 print(int((t - n).total_seconds()))')
 if start_daemon "HOTLINED_CLOCK_OFFSET=$off"; then
 	ok "restarted inside quiet hours"
