@@ -50,9 +50,7 @@ struct smsc_pending {
 
 struct smsc {
 	const struct conf_smsc	*conf;		/* borrowed */
-	struct smpp_session	*tx;		/* sends (the transceiver) */
-	struct smpp_session	*rx;		/* receives (== tx for trx) */
-	int			 nsessions;
+	struct smpp_session	*tx;		/* one bind, or a tx + rx pair */
 	int			 closing;
 	enum dlr_idtype		 idtype;
 	enum udh_mode		 mode;
@@ -173,29 +171,20 @@ smsc_start(struct event_base *base, const struct hotlined_conf *conf)
 		sc.reconnect_min_ms = c->reconnect_min;
 		sc.reconnect_max_ms = c->reconnect_max;
 		sc.max_pdu = c->max_pdu_size;
-		sc.bind_type = c->bind_mode == CONF_BIND_TX_RX ? SMPP_BIND_TX :
-		    SMPP_BIND_TRX;
+		/* a transmitter + receiver pair is one session to us */
+		sc.bind_type = c->bind_mode == CONF_BIND_TX_RX ?
+		    SMPP_BIND_PAIR : SMPP_BIND_TRX;
 		if ((m->tx = smpp_session_new(base, &sc, &smsc_cb, m)) == NULL) {
 			log_warnx("smsc %s cannot be set up (TLS files?)",
 			    c->name);
 			return -1;
 		}
-		m->rx = m->tx;
-		m->nsessions = 1;
-		if (c->bind_mode == CONF_BIND_TX_RX) {
-			sc.bind_type = SMPP_BIND_RX;
-			if ((m->rx = smpp_session_new(base, &sc, &smsc_cb,
-			    m)) == NULL)
-				return -1;
-			m->nsessions = 2;
-		}
 		outbox_add_bearer(c->name, &smsc_ops, m);
 		smpp_session_start(m->tx);
-		if (m->rx != m->tx)
-			smpp_session_start(m->rx);
 		log_info("smsc %s connecting host=%s port=%d%s mode=%s window=%d "
 		    "throughput=%d", c->name, c->host, c->port,
-		    c->tls ? " tls" : "", m->nsessions == 2 ? "tx+rx" : "trx",
+		    c->tls ? " tls" : "", c->bind_mode == CONF_BIND_TX_RX ?
+		    "tx+rx" : "trx",
 		    c->window, c->throughput);
 	}
 	return 0;
@@ -229,8 +218,7 @@ smsc_stop(void (*done)(void *), void *arg)
 	stop_done = done;
 	stop_arg = arg;
 	open_sessions = 0;
-	for (i = 0; i < nsmscs; i++)
-		open_sessions += smscs[i].nsessions;
+	open_sessions = (int)nsmscs;
 	if (open_sessions == 0) {
 		if (done != NULL)
 			done(arg);
@@ -239,8 +227,6 @@ smsc_stop(void (*done)(void *), void *arg)
 	for (i = 0; i < nsmscs; i++) {
 		smscs[i].closing = 1;
 		smpp_session_close(smscs[i].tx, smsc_closed, NULL);
-		if (smscs[i].rx != smscs[i].tx)
-			smpp_session_close(smscs[i].rx, smsc_closed, NULL);
 	}
 }
 
@@ -255,8 +241,6 @@ smsc_free(void)
 			smscs[i].fifo = j->fifo_next;
 			free(j);
 		}
-		if (smscs[i].rx != smscs[i].tx)
-			smpp_session_free(smscs[i].rx);
 		smpp_session_free(smscs[i].tx);
 	}
 	free(smscs);
