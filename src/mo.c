@@ -24,6 +24,8 @@
 #define MO_REPLY_MAX	2048		/* rendered reply, bytes */
 #define MO_LIST_MAX	5		/* open cases listed in a status reply */
 #define MO_HOUR_MS	(3600 * 1000)
+/* Art. 23(9): an answer not reviewed for this long is not sent by itself */
+#define MO_KB_STALE_MS	(180LL * 86400 * 1000)
 
 /* intake's verdict, as mo.c acts on it (filled by mo_decide()). */
 enum mo_kind {
@@ -307,6 +309,47 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	return 0;
 }
 
+/*
+ * Art. 6, 9: a consultation the knowledge base answers confidently is
+ * answered at once and the case closed as answered; the notify hook sends
+ * the answer as the result SMS.  1 answered, 0 not, -1 store failure.
+ */
+static int
+mo_kb_answer(struct mo_ctx *m, const char *number)
+{
+	struct store_kb	 kb;
+	struct lc_args	 a;
+	struct lc_actor	 actor;
+	double		 score;
+	char		 err[256];
+	int		 r;
+
+	memset(&kb, 0, sizeof(kb));
+	r = lifecycle_kb_match(store, m->text, m->now - MO_KB_STALE_MS, &kb,
+	    &score);
+	if (r != 1)
+		return r;
+	if (score < LC_KB_CONFIDENT) {
+		store_kb_clear(&kb, 1);
+		return 0;
+	}
+	memset(&a, 0, sizeof(a));
+	a.text = kb.answer;
+	memset(&actor, 0, sizeof(actor));
+	actor.role = LC_ROLE_SYSTEM;
+	actor.name = "kb";
+	r = lifecycle_apply(store, m->case_id, LC_OP_ANSWER, &a, &actor,
+	    m->now, err, sizeof(err));
+	if (r == LC_OK)
+		log_info("mo answered case=%s from kb=%lld score=%.2f", number,
+		    (long long)kb.id, score);
+	else
+		log_warnx("mo case=%s kb=%lld not answered: %s", number,
+		    (long long)kb.id, err);
+	store_kb_clear(&kb, 1);
+	return r == LC_OK ? 1 : r == LC_ERROR ? -1 : 0;
+}
+
 /* A new matter: register a case, or refuse a repeat (Art. 14). */
 static int
 mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
@@ -380,6 +423,9 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	    number, m->mask, cat, due, v->confidential ? " confidential" : "",
 	    flags & STORE_CF_REPEATED ? " repeated" : "",
 	    m->timed_out ? " incomplete" : "", c.rule ? c.rule : "-");
+	if (v->category == CAT_CONSULTATION &&
+	    (n = mo_kb_answer(m, number)) != 0)
+		return n == 1 ? 0 : -1;	/* the answer is the reply */
 	vars[0] = (struct template_var){ "case", number };
 	vars[1] = (struct template_var){ "category",
 	    category_label_zh(v->category) };

@@ -9,7 +9,7 @@
 # intact, then tampered with in sqlite3 (triggers dropped first).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 40
+plan 42
 
 OFFICE=office-secret-0123456789
 UNIT=unit-secret-0123456789ab
@@ -158,6 +158,13 @@ ea=$(grep '"dest_last4":"8011"' "$sent" | grep "请对案件$a" | python3 -c 'im
 mo 13800138011 "$ea" "好的收到"
 check "answered with the options" wait_sms 8011 '未能识别' 1
 check "kept raw, not counted as satisfied" is_eventually "2|0|好的收到" "$db" "SELECT s.state || '|' || coalesce(s.score, 0) || '|' || s.raw FROM surveys s JOIN cases c ON c.id = s.case_id WHERE c.number = '$a'"
+
+# --- a consultation the knowledge base answers (Art. 6, 9)
+ctl kb add "社保费,缴费" "社保费可通过粤税通小程序或银行代扣缴纳。" >/dev/null
+mo 13800138013 12345 "请问社保费怎么缴费？"
+check "the knowledge base answers the consultation by SMS" wait_sms 8013 '粤税通' 1
+check "and the case is closed as answered" is_eventually answered "$db" \
+    "SELECT state FROM cases WHERE text LIKE '%社保费怎么缴费%'"
 
 # --- quiet hours: restart at 23:00 local time, nothing goes out
 stop_daemon
