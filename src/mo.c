@@ -407,7 +407,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	memset(&c, 0, sizeof(c));
 	c.msisdn = m->msisdn;
 	c.category = cat;
-	c.text = m->text;
+	c.text = m->g.text ? m->g.text : m->text;	/* as written */
 	c.confidential = v->confidential;
 	c.received_at = m->g.first_at;
 	c.due = due;
@@ -448,7 +448,7 @@ mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
 	r.reason = v->reason;
 	r.rule = v->rule[0] != '\0' ? v->rule : NULL;
 	r.channel = v->channel[0] != '\0' ? v->channel : NULL;
-	r.text = m->text;
+	r.text = m->g.text ? m->g.text : m->text;
 	r.at = m->now;
 	if (store_refusal_add(store, &r, &id) == -1)
 		return -1;
