@@ -1014,6 +1014,8 @@ admin_case_json(struct store *st, const struct store_case *c, int full)
 		json_array_append_new(a, json_string("incomplete"));
 	if (c->flags & STORE_CF_REPEATED)
 		json_array_append_new(a, json_string("repeated"));
+	if (c->flags & STORE_CF_NOTIFY_FAILED)
+		json_array_append_new(a, json_string("notify-failed"));
 	json_object_set_new(o, "flags", a);
 	admin_jstr(o, "result", c->result);
 	admin_jtime(o, "closed_at", c->closed_at);

@@ -43,6 +43,7 @@ static void	outbox_pump(evutil_socket_t, short, void *);
 static void	outbox_tick(evutil_socket_t, short, void *);
 static int	outbox_receipt_try(struct held_receipt *);
 static void	outbox_schedule(void);
+static void	outbox_flag(int64_t, const char *);
 static int	outbox_room(int *);
 
 static struct store		*store;		/* borrowed */
@@ -234,9 +235,31 @@ outbox_failed(int64_t id, int temporary, const char *error)
 		return;
 	}
 	store_outbox_fail(store, id, error);
+	outbox_flag(id, error);
 	nfailed++;
 	log_warnx("outbox failed id=%lld error=\"%s\"%s", (long long)id, error,
 	    temporary ? " attempts exhausted" : "");
+}
+
+/*
+ * Art. 23(4): failing to give a citizen the result is an accountability
+ * matter, so an undeliverable result SMS flags its case and is audited.
+ */
+static void
+outbox_flag(int64_t id, const char *why)
+{
+	char	kind[16];
+	int64_t	case_id;
+
+	if (store_outbox_row(store, id, &case_id, kind, sizeof(kind)) == -1 ||
+	    case_id == 0 || strcmp(kind, "result") != 0)
+		return;
+	if (store_case_add_flags(store, case_id, STORE_CF_NOTIFY_FAILED) == 0 &&
+	    store_audit(store, case_id, "system", "notify.failed", why,
+	    (int64_t)clock_now_ms()) == 0)
+		log_warnx("outbox result undeliverable case_id=%lld id=%lld "
+		    "error=\"%s\", case flagged", (long long)case_id,
+		    (long long)id, why);
 }
 
 /* Match a receipt to its row; 1 done, 0 not yet known, -1 error. */
@@ -255,6 +278,8 @@ outbox_receipt_try(struct held_receipt *h)
 		    h->stat, h->err, (int64_t)clock_now_ms(), &id, &case_id);
 	if (r == 1) {
 		nreceipts++;
+		if (h->state == STORE_RCPT_FAILED || h->state == STORE_RCPT_EXPIRED)
+			outbox_flag(id, h->stat);
 		log_info("outbox receipt id=%lld bearer=%s msgid=%s stat=%s "
 		    "err=%s", (long long)id, h->bearer, h->msgid, h->stat,
 		    h->err);

@@ -67,6 +67,7 @@ enum store_stmt {
 	STMT_OUT_RESET,
 	STMT_OUT_EXPIRE,
 	STMT_OUT_STATE,
+	STMT_OUT_ROW,
 	STMT_OUT_COUNT,
 	STMT_OPTOUT_SET,
 	STMT_OPTOUT_CLEAR,
@@ -329,6 +330,8 @@ static const char *const store_sql[STMT_MAX] = {
 	    "WHERE state = 0 AND expire_at IS NOT NULL AND expire_at <= ?2 "
 	    "AND ?1 IS NULL",
 	[STMT_OUT_STATE] = "SELECT state, attempts FROM outbox WHERE id = ?1",
+	[STMT_OUT_ROW] =
+	    "SELECT COALESCE(case_id, 0), kind FROM outbox WHERE id = ?1",
 	[STMT_OUT_COUNT] =
 	    "SELECT COUNT(*) FROM outbox "
 	    "WHERE msisdn_hash = ?1 AND created_at >= ?2",
@@ -2019,6 +2022,24 @@ store_outbox_state(struct store *st, int64_t id, int *statep,
 		*statep = sqlite3_column_int(s, 0);
 		if (attemptsp != NULL)
 			*attemptsp = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_outbox_row(struct store *st, int64_t id, int64_t *casep, char *kind,
+    size_t kindlen)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_OUT_ROW)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = store_step(st, s, "outbox row")) == SQLITE_ROW) {
+		*casep = sqlite3_column_int64(s, 0);
+		strlcpy(kind, (const char *)sqlite3_column_text(s, 1), kindlen);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 0 : -1;

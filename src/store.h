@@ -175,6 +175,7 @@ struct store_case_new {
 };
 #define STORE_CF_INCOMPLETE	0x01	/* text lacks concat parts */
 #define STORE_CF_REPEATED	0x02	/* Art. 23(8): third complaint */
+#define STORE_CF_NOTIFY_FAILED	0x04	/* Art. 23(4): result SMS undeliverable */
 
 /* A case as read back; owns its strings. */
 struct store_case {
@@ -341,6 +342,9 @@ int	 store_outbox_expire(struct store *, int64_t now);
 /* Read one row's state; 0 or -1. */
 int	 store_outbox_state(struct store *, int64_t id, int *statep,
 	    int *attemptsp);
+/* The case (0: none) and kind ("ack", "result"...) of a row; 0 or -1. */
+int	 store_outbox_row(struct store *, int64_t id, int64_t *casep,
+	    char *kind, size_t kindlen);
 /* SMS queued for msisdn since a time (reply rate limit); count or -1. */
 int	 store_count_replies(struct store *, const char *msisdn, int64_t since);
 /* "queued", "inflight", ... */
