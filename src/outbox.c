@@ -44,6 +44,7 @@ static void	outbox_tick(evutil_socket_t, short, void *);
 static int	outbox_receipt_try(struct held_receipt *);
 static void	outbox_schedule(void);
 static void	outbox_flag(int64_t, const char *);
+static void	outbox_after_commit(void *, int);
 static int	outbox_room(int *);
 
 static struct store		*store;		/* borrowed */
@@ -54,6 +55,7 @@ static int			 max_attempts = 10;
 static struct held_receipt	*held;
 static size_t			 nheld;
 static uint64_t			 nsent, nfailed, nretried, nreceipts;
+static int			 pump_waits;	/* on the open batch */
 
 void
 outbox_init(struct event_base *base, struct store *st, int attempts)
@@ -154,6 +156,18 @@ outbox_pump(evutil_socket_t fd, short ev, void *arg)
 	int64_t			 now;
 	int			 round, room, i, n, want, bi;
 
+	/*
+	 * Rows written in the open batch are not durable yet: an
+	 * acknowledgement must never reach a citizen for a case a failed
+	 * commit then undoes.  Pump once that batch has ended.
+	 */
+	if (store_in_batch(store)) {
+		if (!pump_waits) {
+			pump_waits = 1;
+			commit_after(outbox_after_commit, NULL);
+		}
+		return;
+	}
 	for (round = 0; round < OUTBOX_PUMP_ROUNDS; round++) {
 		if ((room = outbox_room(&bi)) <= 0)
 			return;		/* a bearer kicks us when it has room */
@@ -191,6 +205,13 @@ outbox_pump(evutil_socket_t fd, short ev, void *arg)
 			break;
 	}
 	outbox_kick();		/* more may be due: yield, then go on */
+}
+
+static void
+outbox_after_commit(void *arg, int ok)
+{
+	pump_waits = 0;
+	outbox_kick();
 }
 
 void
