@@ -207,11 +207,12 @@ outbox_pump(evutil_socket_t fd, short ev, void *arg)
 	outbox_kick();		/* more may be due: yield, then go on */
 }
 
+/* The batch has ended: pump now, before the next message opens another. */
 static void
 outbox_after_commit(void *arg, int ok)
 {
 	pump_waits = 0;
-	outbox_kick();
+	outbox_pump(-1, 0, NULL);
 }
 
 void
