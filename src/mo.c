@@ -72,21 +72,24 @@ static const struct hotlined_conf	*conf;		/* borrowed */
 
 /*
  * Never answer machines: alphanumeric senders (banks, operators' own
- * notices) and the service number itself, or two auto-responders would
- * text each other forever (FIELD-NOTES 10).
+ * notices), short service codes (10086, 95588: shorter than any phone
+ * number, MO_PHONE_MIN digits) and the service number itself, or two
+ * auto-responders would text each other forever (FIELD-NOTES 10).
  */
+#define MO_PHONE_MIN	7
 static int
 mo_is_machine(const struct mo_ctx *m)
 {
 	const char	*p = m->msisdn;
+	size_t		 n;
 
 	if (*p == '+')
 		p++;
-	if (*p == '\0')
-		return 1;
-	for (; *p != '\0'; p++)
-		if (!isdigit((unsigned char)*p))
+	for (n = 0; p[n] != '\0'; n++)
+		if (!isdigit((unsigned char)p[n]))
 			return 1;
+	if (n < MO_PHONE_MIN)
+		return 1;
 	return strncmp(m->msisdn, conf->service_number,
 	    strlen(conf->service_number)) == 0;
 }
@@ -102,11 +105,6 @@ mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
 	int64_t			 id;
 	int			 n;
 
-	if (mo_is_machine(m)) {
-		log_info("mo no reply to machine sender msisdn=%s kind=%s",
-		    m->mask, kind);
-		return 0;
-	}
 	if (conf->max_replies_per_hour > 0) {
 		n = store_count_replies(store, m->msisdn, m->now - MO_HOUR_MS);
 		if (n == -1)
@@ -596,6 +594,12 @@ mo_process(int64_t group, int timed_out)
 	m.timed_out = timed_out;
 	log_msisdn(m.msisdn, m.mask, sizeof(m.mask));
 
+	if (mo_is_machine(&m)) {
+		/* not a citizen: nothing to register and nobody to answer */
+		log_info("mo ignored machine sender msisdn=%s", m.mask);
+		r = store_inbound_done(store, group, timed_out, 0);
+		goto done;
+	}
 	if (mo_decide(&m, &v) == -1) {
 		r = -1;
 		goto done;

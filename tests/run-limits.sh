@@ -4,7 +4,7 @@
 # the service number itself), so two auto-responders never text each other.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 7
+plan 9
 
 d="$T_DIR/h"
 port=$(free_port)
@@ -21,6 +21,8 @@ from=13800138020 to=12345 text=ＣＸ
 from=13800138020 to=12345 text=帮助
 after=1s from=BANK to=12345 text=您的账户支出100元
 from=12345 to=12345 text=投诉：回环测试
+from=10086 to=12345 text=尊敬的客户，您本月话费账单已出
+from=95588 to=12345 text=您尾号1234的账户入账100元
 after=1s from=13800138021 to=12345 text=投诉：路边垃圾没人清理
 wait-for=submit
 after=1s
@@ -38,8 +40,13 @@ check "replies stop at four an hour for that number" \
     test "$(records_with "$T_DIR/sent.jsonl" '138\*\*\*\*8020')" = 4
 check "the limit is logged" grep -Eq 'mo +reply limit msisdn=138\*\*\*\*8020' "$T_DIR/hl.out"
 check "no reply to an alphanumeric sender" sh -c "
-    grep -Eq 'no reply to machine sender msisdn=\\S+ ' '$T_DIR/hl.out' &&
+    grep -Eq 'ignored machine sender msisdn=' '$T_DIR/hl.out' &&
     ! grep -q '\"dest_addr\":\"BANK\\|\"dest_last4\":\"BANK' '$T_DIR/sent.jsonl'"
 check "no reply to the service number itself" \
     test "$(records_with "$T_DIR/sent.jsonl" '"dest_last4":"2345"')" = 0
+check "machines make no case" \
+    test "$(sql "$db" "SELECT count(*) FROM cases WHERE text LIKE '%账%' OR text LIKE '%回环%'")" = 0
+check "no reply to short service codes (10086, 95588)" sh -c "
+    ! grep -Eq '\"dest_last4\":\"(0086|5588)\"' '$T_DIR/sent.jsonl' &&
+    test \$(grep -Ec 'mo +ignored machine sender' '$T_DIR/hl.out') -ge 4"
 t_done
