@@ -24,7 +24,13 @@ start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
 db="$d/hotlined.db"
 check "the case is registered" \
     wait_log "$T_DIR/hl.out" 'intake +case=HY[0-9]+ msisdn=138\*\*\*\*8030' 10
-n=$(sql "$db" "SELECT number FROM cases LIMIT 1")
+# the log line is written inside the transaction: wait for the commit
+n=""
+for _ in $(seq 1 100); do
+	n=$(sql "$db" "SELECT number FROM cases LIMIT 1")
+	[ -n "$n" ] && break
+	sleep 0.1
+done
 check "the office answers it" sh -c "'$HOTLINECTL' -s 127.0.0.1:$aport -t $OFFICE case answer '$n' 已安排环卫工人清理。 >/dev/null"
 check "the undeliverable result flags the case" sh -c "for i in \$(seq 1 100); do
     test \"\$(sqlite3 '$db' \"SELECT flags & 4 FROM cases WHERE number = '$n'\")\" = 4 && exit 0; sleep 0.1; done; exit 1"
