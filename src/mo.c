@@ -569,8 +569,8 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 	if (r == 1)
 		return mo_reply(m, "survey", "survey_thanks", NULL, 0,
 		    sv.case_id, NULL);
-	log_info("survey reply case_id=%lld msisdn=%s score=%d%s%s",
-	    (long long)sv.case_id, m->mask, out.score,
+	log_info("survey reply case=%s msisdn=%s score=%d%s%s",
+	    sv.number, m->mask, out.score,
 	    out.reopened ? " reopened" : "", out.final ? " final" : "");
 	if (out.score == 0)
 		return out.send_options ? mo_reply(m, "survey",

@@ -367,8 +367,8 @@ outbox_tick(evutil_socket_t fd, short ev, void *arg)
 			held[i].done(held[i].arg, r == 0);
 		held[i] = held[--nheld];
 	}
-	if (commit_join() == 0 &&
-	    store_outbox_expire(store, (int64_t)clock_now_ms()) > 0)
+	/* joins an open batch, else commits alone (and only if it changed) */
+	if (store_outbox_expire(store, (int64_t)clock_now_ms()) > 0)
 		log_info("outbox expired rows past their expiry");
 	outbox_kick();
 }

@@ -9,7 +9,6 @@
 #include <event2/event.h>
 
 #include "dlr.h"
-#include "gsm7.h"
 #include "inbound.h"
 #include "outbox.h"
 #include "smpp_log.h"
@@ -41,7 +40,6 @@ struct smsc_job {
 
 /* A received PDU waiting for its commit before it is answered. */
 struct smsc_pending {
-	struct smsc		*sc;
 	struct smpp_session	*s;
 	uint64_t		 gen;		/* the bind it came on */
 	uint32_t		 command_id;
@@ -294,7 +292,6 @@ smsc_deliver_cb(struct smpp_session *s, const struct smpp_pdu *pdu, void *arg)
 	static char		 text[SMSC_TEXT_MAX];
 
 	p = xcalloc(1, sizeof(*p));
-	p->sc = m;
 	p->s = s;
 	p->gen = smsc_gen(s);
 	p->command_id = pdu->command_id;

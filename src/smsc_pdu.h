@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "dlr.h"
+#include "gsm7.h"
 #include "inbound.h"
 #include "smpp_pdu.h"
 #include "udh.h"
@@ -31,8 +32,6 @@ struct smsc_mo {
 	char			 src[66];
 	char			 dst[66];
 };
-
-#include "gsm7.h"
 
 /*
  * Read deliver_sm or data_sm pdu of bearer into mo; the text is decoded into
