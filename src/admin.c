@@ -65,6 +65,7 @@ static int	 admin_loglevel_put(struct admin_req *);
 static int	 admin_case_show(struct admin_req *);
 static int	 admin_case_list(struct admin_req *);
 static int	 admin_case_transition(struct admin_req *);
+static int	 admin_case_citizen(struct admin_req *);
 static int	 admin_unit_add(struct admin_req *);
 static int	 admin_unit_list(struct admin_req *);
 static int	 admin_kb_add(struct admin_req *);
@@ -88,6 +89,8 @@ static const struct admin_route routes[] = {
 	    admin_case_list },
 	{ EVHTTP_REQ_GET, "/v1/cases/:number", TOKEN_ANY, 0,
 	    admin_case_show },
+	{ EVHTTP_REQ_GET, "/v1/cases/:number/citizen", TOKEN_OFFICE |
+	    TOKEN_UNIT, ADMIN_F_QUERY, admin_case_citizen },
 	{ EVHTTP_REQ_POST, "/v1/cases/:number/answer", TOKEN_OFFICE,
 	    ADMIN_F_BODY, admin_case_transition },
 	{ EVHTTP_REQ_POST, "/v1/cases/:number/approval", TOKEN_OFFICE,
@@ -1153,6 +1156,114 @@ admin_case_show(struct admin_req *r)
 	store_history_clear(&h);
 	store_case_clear(&c);
 	return 200;
+}
+
+/* 1 when text holds the last 8 digits of msisdn, whatever lies between. */
+static int
+admin_holds_msisdn(const char *text, const char *msisdn)
+{
+	char	 d[LC_TEXT_MAX + 1], tail[16];
+	size_t	 n = 0, m = 0, i;
+
+	for (i = 0; msisdn[i] != '\0'; i++)
+		if (isdigit((unsigned char)msisdn[i]) && m < sizeof(tail) - 1)
+			tail[m++] = msisdn[i];
+	if (m < 5)
+		return 0;		/* too short to tell from other digits */
+	tail[m] = '\0';
+	for (i = 0; text[i] != '\0' && n < sizeof(d) - 1; i++)
+		if (isdigit((unsigned char)text[i]))
+			d[n++] = text[i];
+	d[n] = '\0';
+	return strstr(d, tail + (m > 8 ? m - 8 : 0)) != NULL;
+}
+
+/*
+ * GET /v1/cases/:number/citizen?reason=TEXT: the citizen's phone number,
+ * for calling them back.  Who: the office; the lead unit (主办, Art. 11)
+ * of a case dispatched to it now, unless the citizen asked for
+ * confidentiality (Art. 19): then the office only.  Co-units and auditors
+ * never.  The read is an audit event (Art. 22, 23(10)) with the reason,
+ * and the number leaves only once that event has committed.
+ */
+static int
+admin_case_citizen(struct admin_req *r)
+{
+	static const char *const allowed[] = { "reason", NULL };
+	struct admin_qparam	 q[ADMIN_QUERY_MAX];
+	struct store_case	 c;
+	char			 msisdn[STORE_ADDR_MAX], mask[LOG_MSISDN_MAX];
+	char			*detail = NULL;
+	const char		*reason = NULL;
+	json_t			*d;
+	int			 n, st, rv;
+
+	memset(q, 0, sizeof(q));
+	msisdn[0] = '\0';
+	if ((n = admin_query(r, allowed, q, nitems(q))) == -1)
+		return 400;
+	if (n == 1)
+		reason = q[0].value;
+	if (reason == NULL || *reason == '\0') {
+		st = admin_error(r, 400, "bad_request", "a reason is required: "
+		    "?reason=why the citizen must be called (it is audited)");
+		goto out;
+	}
+	if ((st = admin_case_load(r, &c)) != 0)
+		goto out;
+	if (r->token->role == TOKEN_UNIT) {
+		if (c.confidential)
+			st = admin_error(r, 403, "forbidden", "case %s is "
+			    "confidential (Art. 19): only the hotline office "
+			    "may read the citizen's number", c.number);
+		else if (c.unit == NULL || strcmp(c.unit, r->token->unit) != 0)
+			st = admin_error(r, 403, "forbidden", "only the lead "
+			    "unit of case %s may read the citizen's number",
+			    c.number);
+	}
+	if (st == 0 && (rv = store_case_msisdn(r->store, c.id, msisdn,
+	    sizeof(msisdn))) != 1)
+		st = rv == 0 ? admin_error(r, 404, "not_found", "no number "
+		    "stored for case %s", c.number) : admin_error(r, 500,
+		    "internal", "cannot read the number");
+	if (st == 0 && admin_holds_msisdn(reason, msisdn))
+		st = admin_error(r, 400, "bad_request", "the reason must not "
+		    "hold the phone number (the audit trail keeps it forever)");
+	d = st == 0 ? json_pack("{s:s,s:s,s:s?}", "reason", reason, "role",
+	    tokens_strrole(r->token->role), "unit", r->token->unit[0] != '\0'
+	    ? r->token->unit : NULL) : NULL;
+	if (st == 0 && (d == NULL ||
+	    (detail = json_dumps(d, JSON_COMPACT)) == NULL))
+		st = admin_error(r, 400, "bad_request", "reason: not valid "
+		    "UTF-8");
+	json_decref(d);
+	if (st == 0 && commit_join() == -1)
+		st = admin_error(r, 503, "unavailable", "the database is busy; "
+		    "retry");
+	/* audited first: the number goes out only if this event commits */
+	if (st == 0 && store_audit(r->store, c.id, r->token->name,
+	    "msisdn-read", detail, (int64_t)clock_now_ms()) == -1)
+		st = admin_error(r, 500, "internal", "cannot audit the read; "
+		    "the number is not given");
+	if (st == 0) {
+		log_info("admin msisdn-read case=%s token=%s msisdn=%s",
+		    c.number, r->token->name, log_msisdn(msisdn, mask,
+		    sizeof(mask)));
+		r->reply = json_pack("{s:s,s:s,s:b}", "case", c.number,
+		    "msisdn", msisdn, "confidential", c.confidential);
+	}
+	store_case_clear(&c);
+	explicit_bzero(msisdn, sizeof(msisdn));
+	free(detail);
+	admin_query_free(q, (size_t)n);
+	if (st != 0)
+		return st;
+	if (r->reply == NULL)
+		return admin_error(r, 500, "internal", "cannot build the reply");
+	return admin_defer(r, 200);
+out:
+	admin_query_free(q, (size_t)n);
+	return st;
 }
 
 /* A lifecycle result as the API's status and code. */

@@ -3,8 +3,10 @@
  * bad modes) and admin.c: route matching, the nesting guard, the bearer
  * header, and the routes served in-process over a store: cases and their
  * lifecycle (every operation, wrong states, unit visibility, malformed and
- * oversized bodies, bad query parameters), units, the knowledge base, and
- * the notify hook (result SMS cut to size, survey scheduled).
+ * oversized bodies, bad query parameters), units, the knowledge base, the
+ * audited read of a citizen's number, and the notify hook (result SMS cut
+ * to size, survey scheduled).  sqlite3 is used only to look at the file
+ * from a second connection: what has committed.
  */
 #include "../src/config.h"	/* not the autoconf config.h; brings compat.h */
 
@@ -25,6 +27,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "admin.h"
 #include "commit.h"
@@ -960,6 +963,192 @@ test_routes_kb(void **state)
 	json_decref(o);
 }
 
+/* msisdn-read events of case number, from the case's history. */
+static size_t
+reads(struct fix *f, const char *number, json_t **last)
+{
+	char	 path[64];
+	json_t	*o, *h, *e;
+	size_t	 i, n = 0;
+
+	snprintf(path, sizeof(path), "/v1/cases/%s", number);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, path, OFFICE, NULL, &o),
+	    200);
+	h = json_object_get(json_object_get(o, "history"), "events");
+	json_array_foreach(h, i, e)
+		if (strcmp(str(e, "action"), "msisdn-read") == 0) {
+			n++;
+			if (last != NULL) {
+				json_decref(*last);
+				*last = json_incref(e);
+			}
+		}
+	json_decref(o);
+	return n;
+}
+
+/* msisdn-read rows committed to the file, seen from another connection. */
+static int
+committed_reads(struct fix *f)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	int		 n = -1;
+
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit "
+	    "WHERE action = 'msisdn-read'", -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+/* A case of msisdn in the test range; its number into number. */
+static void
+citizen_case(struct fix *f, const char *msisdn, int confidential,
+    char number[])
+{
+	struct store_case_new	c;
+	int64_t			id;
+
+	memset(&c, 0, sizeof(c));
+	c.msisdn = msisdn;
+	c.category = "complaint";
+	c.text = "street lamp out on Xingyuan Road";
+	c.confidential = confidential;
+	c.received_at = (int64_t)clock_now_ms();
+	c.due = "2099-12-10";
+	assert_int_equal(store_case_add(f->st, &c, &id, number), 0);
+}
+
+/* citizen of number with query q ("" none) as token: status, *o. */
+static int
+citizen(struct fix *f, const char *number, const char *q, const char *token,
+    json_t **o)
+{
+	char	path[256];
+
+	snprintf(path, sizeof(path), "/v1/cases/%s/citizen%s", number, q);
+	return request(f, EVHTTP_REQ_GET, path, token, NULL, o);
+}
+
+/*
+ * GET /v1/cases/:number/citizen: the office reads, audited first; the lead
+ * unit of a non-confidential case reads; co-units, other units, auditors
+ * and confidential cases (for units) do not; a refused read leaves no
+ * event; the reason is required and may not hold the number.
+ */
+static void
+test_routes_citizen(void **state)
+{
+	struct fix	*f = *state;
+	char		 n1[STORE_CASE_NUMBER_MAX], n2[STORE_CASE_NUMBER_MAX];
+	char		 n3[STORE_CASE_NUMBER_MAX], *s;
+	json_t		*o, *ev = NULL;
+	int64_t		 bad;
+
+	units(f);
+	citizen_case(f, "13800138031", 0, n1);
+	citizen_case(f, "13800138032", 1, n2);	/* confidential (Art. 19) */
+	citizen_case(f, "13800138033", 0, n3);
+
+	/*
+	 * A group commit that waits 300 ms: were the number sent before
+	 * the audit event committed, the reply would arrive first and a
+	 * second connection would not see the event yet.
+	 */
+	commit_shutdown();
+	commit_init(f->base, f->st, 300, 64);
+	assert_int_equal(committed_reads(f), 0);
+	assert_int_equal(citizen(f, n1, "?reason=call%20back%20about%20the%20"
+	    "lamp", OFFICE, &o), 200);
+	assert_int_equal(committed_reads(f), 1);
+	assert_string_equal(str(o, "case"), n1);
+	assert_string_equal(str(o, "msisdn"), "13800138031");
+	assert_true(json_is_false(json_object_get(o, "confidential")));
+	json_decref(o);
+	commit_shutdown();
+	commit_init(f->base, f->st, 0, 64);
+	/* the event: who, what, why; no number in it */
+	assert_int_equal(reads(f, n1, &ev), 1);
+	assert_string_equal(str(ev, "actor"), "ops");
+	assert_string_equal(str(json_object_get(ev, "detail"), "reason"),
+	    "call back about the lamp");
+	assert_string_equal(str(json_object_get(ev, "detail"), "role"),
+	    "office");
+	s = json_dumps(ev, 0);
+	assert_null(strstr(s, "0138031"));
+	free(s);
+	json_decref(ev);
+	ev = NULL;
+
+	/* the reason: required, non-empty, no other parameter, no number */
+	EXPECT(f, citizen(f, n1, "", OFFICE, &o_), 400, "bad_request");
+	EXPECT(f, citizen(f, n1, "?reason=", OFFICE, &o_), 400,
+	    "bad_request");
+	EXPECT(f, citizen(f, n1, "?why=x", OFFICE, &o_), 400, "bad_request");
+	EXPECT(f, citizen(f, n1, "?reason=a&reason=b", OFFICE, &o_), 400,
+	    "bad_request");
+	EXPECT(f, citizen(f, n1, "?reason=a%0Ab", OFFICE, &o_), 400,
+	    "bad_request");
+	EXPECT(f, citizen(f, n1, "?reason=%FF%FE", OFFICE, &o_), 400,
+	    "bad_request");
+	EXPECT(f, citizen(f, n1, "?reason=confirm%20%2B86%20138-0013-8031",
+	    OFFICE, &o_), 400, "bad_request");
+	/* a case number in the reason is fine */
+	ST(f, citizen(f, n1, "?reason=same%20matter%20as%20HY2611260001",
+	    OFFICE, &o_), 200);
+	assert_int_equal(reads(f, n1, NULL), 2);
+
+	/* auditors never; units only as lead, never when confidential */
+	EXPECT(f, citizen(f, n1, "?reason=x", AUDIT, &o_), 403, "forbidden");
+	EXPECT(f, citizen(f, n1, "?reason=x", UNIT, &o_), 404, "not_found");
+	ST(f, op(f, n1, "dispatch", OFFICE, "{\"lead\":\"HB-WATER\"}", &o_),
+	    200);
+	ST(f, op(f, n2, "dispatch", OFFICE, "{\"lead\":\"HB-WATER\"}", &o_),
+	    200);
+	ST(f, op(f, n3, "dispatch", OFFICE, "{\"lead\":\"HB-ROAD\","
+	    "\"co\":[\"HB-WATER\"]}", &o_), 200);
+	assert_int_equal(citizen(f, n1, "?reason=site%20visit", UNIT, &o),
+	    200);
+	assert_string_equal(str(o, "msisdn"), "13800138031");
+	json_decref(o);
+	assert_int_equal(reads(f, n1, &ev), 3);
+	assert_string_equal(str(ev, "actor"), "hb");
+	assert_string_equal(str(json_object_get(ev, "detail"), "unit"),
+	    "HB-WATER");
+	json_decref(ev);
+	EXPECT(f, citizen(f, n2, "?reason=x", UNIT, &o_), 403, "forbidden");
+	EXPECT(f, citizen(f, n3, "?reason=x", UNIT, &o_), 403, "forbidden");
+	assert_int_equal(citizen(f, n2, "?reason=x", OFFICE, &o), 200);
+	assert_string_equal(str(o, "msisdn"), "13800138032");
+	assert_true(json_is_true(json_object_get(o, "confidential")));
+	json_decref(o);
+	/* refused reads leave no event */
+	assert_int_equal(reads(f, n2, NULL), 1);
+	assert_int_equal(reads(f, n3, NULL), 0);
+	assert_int_equal(committed_reads(f), 4);
+
+	/* unknown, malformed, other methods, the store not open */
+	EXPECT(f, citizen(f, "HY0000000009", "?reason=x", OFFICE, &o_), 404,
+	    "not_found");
+	EXPECT(f, citizen(f, "HY-1", "?reason=x", OFFICE, &o_), 400,
+	    "bad_request");
+	EXPECT(f, post(f, "/v1/cases/HY0000000009/citizen", OFFICE, "{}",
+	    &o_), 405, "method_not_allowed");
+	EXPECT(f, citizen(f, n1, "?reason=x", NULL, &o_), 401, "unauthorized");
+	admin_set_store(NULL);
+	EXPECT(f, citizen(f, n1, "?reason=x", OFFICE, &o_), 503,
+	    "unavailable");
+	admin_set_store(f->st);
+	assert_int_equal(committed_reads(f), 4);
+	/* the chain holds every read */
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+}
+
 /* The notify hook: result SMS (cut to max parts) and the survey. */
 static void
 test_notify(void **state)
@@ -1049,6 +1238,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_routes_list, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_routes_kb, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_routes_citizen, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
 	};
