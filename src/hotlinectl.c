@@ -98,6 +98,7 @@ static int	 cmd_hash_token(struct ctl *, char **);
 static int	 ctl_output(struct ctl *, json_t *, void (*)(json_t *));
 static void	 ctl_case_table(json_t *);
 static int	 cmd_case_list(struct ctl *, char **);
+static int	 cmd_case_citizen(struct ctl *, char **);
 static int	 cmd_case_text(struct ctl *, char **);
 static int	 cmd_case_dispatch(struct ctl *, char **);
 static int	 cmd_case_extend(struct ctl *, char **);
@@ -137,6 +138,8 @@ static const struct ctl_cmd cmds[] = {
 	    "case reply NUMBER RESULT", "reply", "result" },
 	{ "case", "note", 2, 2, 1, cmd_case_text, "case note NUMBER TEXT",
 	    "note", "text" },
+	{ "case", "citizen", 2, 3, 1, cmd_case_citizen,
+	    "case citizen NUMBER [--reason] REASON", NULL, NULL },
 	{ "unit", "add", 2, 3, 1, cmd_unit_add,
 	    "unit add CODE NAME [CONTACT]", NULL, NULL },
 	{ "unit", "list", 0, 0, 1, cmd_unit_list, "unit list", NULL, NULL },
@@ -889,6 +892,37 @@ cmd_case_list(struct ctl *c, char **argv)
 	    ctl_case_list_table);
 	free(path);
 	return i;
+}
+
+/*
+ * case citizen NUMBER [--reason] REASON: the citizen's phone number; the
+ * server records the read and the reason in the audit trail first.
+ */
+static int
+cmd_case_citizen(struct ctl *c, char **argv)
+{
+	const char	*reason = argv[1];
+	char		 path[96];
+	char		*q = xstrdup(""), *p;
+	int		 rv;
+
+	if (strcmp(argv[1], "--reason") == 0) {
+		if ((reason = argv[2]) == NULL)
+			ctl_die(CTL_USAGE, "--reason: missing value");
+	} else if (argv[2] != NULL)
+		ctl_die(CTL_USAGE, "too many arguments: %s", ctl_cur->usage);
+	if (strlen(ctl_text("REASON", reason)) > 256)
+		ctl_die(CTL_USAGE, "REASON: longer than 256 bytes");
+	if (strchr(reason, '\n') != NULL || strchr(reason, '\t') != NULL)
+		ctl_die(CTL_USAGE, "REASON: one line, no tabs");
+	ctl_case_path(path, sizeof(path), argv[0], "citizen");
+	ctl_query_add(&q, "reason", reason);
+	xasprintf(&p, "%s%s", path, q);
+	free(q);
+	rv = ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, p, NULL),
+	    ctl_table);
+	free(p);
+	return rv;
 }
 
 /* unit add CODE NAME [CONTACT] */
