@@ -29,9 +29,11 @@
  *    admin_error(r, 503, "unavailable", ...).
  *  - Case data: ask admin_case_visible() first; a case the token may not
  *    see is "not_found", never "forbidden".
- *  - Phone numbers: no route returns one yet.  A handler that does must
- *    first record the read with store_audit(..., "msisdn-read", ...) and
- *    fail if that fails (Art. 22, 23(10)); never log one unmasked.
+ *  - Phone numbers: only GET /v1/cases/:number/citizen returns one.  A
+ *    handler that does must first record the read with store_audit(...,
+ *    "msisdn-read", ...) in the batch, fail if that fails, and answer with
+ *    admin_defer() so the number leaves after the event has committed
+ *    (Art. 22, 23(10)); never log one unmasked.
  *
  * Error codes (stable): unauthorized 401, forbidden 403, not_found 404,
  * method_not_allowed 405, bad_request 400, too_large 413, conflict 409,

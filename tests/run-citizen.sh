@@ -8,7 +8,7 @@
 # No full number is printed: outputs go to files and are grepped.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 32
+plan 33
 
 OFFICE=office-secret-0123456789
 WATER=water-secret-0123456789a
@@ -187,5 +187,7 @@ check "the daemon's log never holds either number whole" sh -c "
 
 kill -TERM "$PID_hl"
 check "the daemon stops" wait_gone "$PID_hl" 10
+check "no sanitizer report from the daemon (--enable-sanitizers builds)" \
+    sh -c "! grep -Eq 'Sanitizer|runtime error' '$T_DIR/hl.out'"
 exec 3>&-
 t_done
