@@ -243,6 +243,9 @@ static const struct conf_option kannel_opts[] = {
 	O("sendsms-password-file", CT_PATH, 1, PATH_MAX, NULL, NULL,
 	    sendsms_password_file, 0),
 	O("dlr-url", CT_STRING, 8, 1024, NULL, NULL, dlr_url, CF_URL),
+	O("allow-from", CT_STRING, 2, 64, "127.0.0.1", NULL, allow_from, 0),
+	O("window", CT_INT, 1, 256, "10", NULL, window, 0),
+	O("sendsms-smsc", CT_STRING, 1, 64, NULL, NULL, sendsms_smsc, 0),
 };
 #undef O
 
@@ -1022,6 +1025,16 @@ conf_parse(struct conf_parser *p, const char *data, size_t len)
 }
 
 /* Checks that span options, after the whole file is read. */
+/* 1 when s is a numeric IPv4 or IPv6 address. */
+static int
+conf_is_addr(const char *s)
+{
+	unsigned char	addr[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, s, addr) == 1 ||
+	    inet_pton(AF_INET6, s, addr) == 1;
+}
+
 static void
 conf_validate(struct conf_parser *p)
 {
@@ -1054,6 +1067,21 @@ conf_validate(struct conf_parser *p)
 	if ((c->admin.tls_cert == NULL) != (c->admin.tls_key == NULL))
 		conf_error(p->errs, f, line, "admin: tls-cert and tls-key go "
 		    "together");
+	line = p->once_line[BLK_KANNEL - 1];
+	if (c->kannel.enabled && c->kannel.sendsms_user == NULL)
+		conf_error(p->errs, f, line, "kannel: sendsms-user is needed "
+		    "(the sendsms-user group of kannel.conf)");
+	if (c->kannel.enabled && strcmp(c->kannel.allow_from, "any") == 0 &&
+	    c->kannel.secret_file == NULL)
+		conf_error(p->errs, f, line, "kannel: allow-from any needs a "
+		    "secret-file");
+	if (strcmp(c->kannel.allow_from, "any") != 0 &&
+	    !conf_is_addr(c->kannel.allow_from))
+		conf_error(p->errs, f, line, "kannel: allow-from must be a "
+		    "numeric address or 'any'");
+	if (strncasecmp(c->kannel.sendsms_url, "http://", 7) != 0)
+		conf_error(p->errs, f, line, "kannel: sendsms-url must be "
+		    "http:// (keep smsbox's sendsms port on loopback)");
 	if (c->kannel.enabled && c->kannel.port == c->admin.port &&
 	    strcmp(c->kannel.listen, c->admin.listen) == 0)
 		conf_error(p->errs, f, p->once_line[BLK_KANNEL - 1],

@@ -110,6 +110,9 @@ struct conf_kannel {
 	char		*sendsms_user;
 	char		*sendsms_password_file;
 	char		*dlr_url;		/* NULL: built from listen/port */
+	char		*allow_from;		/* caller address, or "any" */
+	int		 window;		/* sendsms requests at once */
+	char		*sendsms_smsc;		/* smsc= for sendsms, or NULL */
 };
 
 struct hotlined_conf {

@@ -1,7 +1,8 @@
 /*
  * engine: the daemon's rooms, started in dependency order with their hooks.
- * The store opens first and closes last; SMSC sessions start last, once
- * everything a received text needs is in place, and unbind first.
+ * The store opens first and closes last; the bearers (SMSC sessions,
+ * Kannel's listener) start last, once everything a received text needs is
+ * in place, and stop first.
  */
 #include "hotlined.h"
 
@@ -11,6 +12,7 @@
 #include "crypto.h"
 #include "engine.h"
 #include "inbound.h"
+#include "kannel.h"
 #include "mo.h"
 #include "notify.h"
 #include "outbox.h"
@@ -75,6 +77,9 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 		return -1;
 	}
 	hotlined_on_shutdown("smsc", engine_shutdown, NULL);
+	/* after the SMSC hooks: it stops taking texts before they unbind */
+	if (kannel_start(base, conf, err, errlen) == -1)
+		return -1;
 	inbound_sweep();	/* texts a crash left between store and intake */
 	outbox_kick();
 	return 0;

@@ -1,0 +1,728 @@
+/*
+ * kannel: the listener smsbox and bearerbox call (see kannel.h).
+ *
+ *   GET|POST /kannel/mo    a citizen's text (sms-service get-url/post-url)
+ *   GET|POST /kannel/dlr   a delivery report (the dlr-url of our sendsms)
+ *
+ * Every request must come from allow-from (unless "any") and, with a
+ * secret-file, carry secret=... in its query string.  A text or report is
+ * answered 200 once it is committed, 503 when the commit failed: any status
+ * other than 200/202 makes smsbox retry after http-queue-delay.  Malformed
+ * requests get 400 and a log line; nothing malformed reaches the store.
+ */
+#include "hotlined.h"
+
+#include <errno.h>
+#include <iconv.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <openssl/crypto.h>
+
+#include "commit.h"
+#include "inbound.h"
+#include "kannel.h"
+#include "outbox.h"
+#include "store.h"
+#include "udh.h"
+
+#define KANNEL_TIMEOUT		30	/* seconds of silence on a connection */
+
+struct kannel_pending {
+	struct evhttp_request	*req;
+	uint64_t		 t0;
+	int			 report;	/* 1: a dlr, 0: a text */
+};
+
+static void	kannel_dispatch(struct evhttp_request *, void *);
+static int	kannel_shutdown_hook(void *);
+static void	kannel_exit_hook(void *);
+
+static struct {
+	struct evhttp	*http;
+	struct evhttp_bound_socket *sock;
+	int		 closing;		/* shutting down: 503 to all */
+	char		*secret;		/* NULL: none required */
+	char		*allow;			/* NULL: any address */
+	int		 hooked;
+	unsigned	 waiting;		/* requests waiting on a commit */
+	uint64_t	 texts, reports, refused;
+} kn;
+
+/* --- pure parsing --------------------------------------------------------- */
+
+static int
+kannel_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+kannel_urldecode(const char *in, size_t len, uint8_t *out, size_t outsz,
+    size_t *outlen)
+{
+	size_t	i, n = 0;
+	int	hi, lo;
+
+	if (outsz == 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (n + 1 >= outsz)
+			return -1;
+		if (in[i] == '+')
+			out[n++] = ' ';
+		else if (in[i] != '%')
+			out[n++] = (uint8_t)in[i];
+		else {
+			if (len - i < 3 || (hi = kannel_hex(in[i + 1])) < 0 ||
+			    (lo = kannel_hex(in[i + 2])) < 0)
+				return -1;
+			out[n++] = (uint8_t)(hi << 4 | lo);
+			i += 2;
+		}
+	}
+	out[n] = '\0';
+	if (outlen != NULL)
+		*outlen = n;
+	return 0;
+}
+
+/* A text field: no NUL inside, fits. */
+static int
+kannel_field(const char *v, size_t vlen, char *dst, size_t dstsz)
+{
+	size_t	n;
+
+	if (kannel_urldecode(v, vlen, (uint8_t *)dst, dstsz, &n) == -1)
+		return -1;
+	return memchr(dst, '\0', n) != NULL ? -1 : 0;
+}
+
+static int
+kannel_int(const char *s, long long lo, long long hi, long long *out)
+{
+	const char	*e;
+
+	*out = strtonum(s, lo, hi, &e);
+	return e == NULL ? 0 : -1;
+}
+
+int
+kannel_query_parse(const char *query, struct kannel_fields *f, char *why,
+    size_t whylen)
+{
+	static const char *const keys[] = { "from", "to", "text", "coding",
+	    "charset", "id", "smsc", "meta", "udh", "secret", "dlr", "type",
+	    "reply" };
+	char		 num[32];
+	const char	*p, *amp, *eq;
+	size_t		 klen, vlen, k, n;
+	unsigned	 seen = 0;
+	long long	 v;
+	int		 rc;
+
+	memset(f, 0, sizeof(*f));
+	f->coding = -1;
+	f->dlr_type = -1;
+	f->dlr_id = -1;
+	for (p = query != NULL ? query : ""; *p != '\0'; p = amp + (*amp != '\0')) {
+		amp = p + strcspn(p, "&");
+		if (amp == p)
+			continue;
+		eq = memchr(p, '=', (size_t)(amp - p));
+		klen = eq != NULL ? (size_t)(eq - p) : (size_t)(amp - p);
+		vlen = eq != NULL ? (size_t)(amp - eq - 1) : 0;
+		eq = eq != NULL ? eq + 1 : amp;
+		for (k = 0; k < nitems(keys); k++)
+			if (strlen(keys[k]) == klen && memcmp(keys[k], p, klen) == 0)
+				break;
+		if (k == nitems(keys))
+			continue;		/* the operator's own fields */
+		if (seen & (1u << k)) {
+			snprintf(why, whylen, "'%s' given twice", keys[k]);
+			return -1;
+		}
+		seen |= 1u << k;
+		rc = 0;
+		switch (k) {
+		case 0: rc = kannel_field(eq, vlen, f->from, sizeof(f->from)); break;
+		case 1: rc = kannel_field(eq, vlen, f->to, sizeof(f->to)); break;
+		case 2:
+			rc = kannel_urldecode(eq, vlen, f->text, sizeof(f->text),
+			    &f->textlen);
+			f->has_text = 1;
+			break;
+		case 4: rc = kannel_field(eq, vlen, f->charset,
+		    sizeof(f->charset)); break;
+		case 5: rc = kannel_field(eq, vlen, f->id, sizeof(f->id)); break;
+		case 6: rc = kannel_field(eq, vlen, f->smsc, sizeof(f->smsc)); break;
+		case 7: rc = kannel_field(eq, vlen, f->meta, sizeof(f->meta)); break;
+		case 8:
+			rc = kannel_urldecode(eq, vlen, f->udh, sizeof(f->udh),
+			    &f->udhlen);
+			break;
+		case 9: rc = kannel_field(eq, vlen, f->secret,
+		    sizeof(f->secret)); break;
+		case 12: rc = kannel_field(eq, vlen, f->reply,
+		    sizeof(f->reply)); break;
+		case 3: case 10: case 11:
+			if (kannel_field(eq, vlen, num, sizeof(num)) == -1) {
+				rc = -1;
+				break;
+			}
+			if (k == 3 && num[0] == '\0')
+				break;		/* %c of a report: empty */
+			if (kannel_int(num, k == 10 ? 1 : 0, k == 3 ? 2 :
+			    k == 10 ? INT64_MAX : 255, &v) == -1) {
+				snprintf(why, whylen, "'%s' is not a number "
+				    "in range", keys[k]);
+				return -1;
+			}
+			if (k == 3)
+				f->coding = (int)v;
+			else if (k == 10)
+				f->dlr_id = v;
+			else
+				f->dlr_type = (int)v;
+			break;
+		}
+		if (rc == -1) {
+			n = strlen(keys[k]);
+			snprintf(why, whylen, "'%.*s' is malformed or too long",
+			    (int)n, keys[k]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The iconv name for what Kannel said the text is in. */
+static const char *
+kannel_charset(const struct kannel_fields *f)
+{
+	if (f->charset[0] != '\0' && strcasecmp(f->charset, "8-BIT") != 0)
+		return f->charset;
+	switch (f->coding) {
+	case 2:
+		return "UTF-16BE";
+	case 1:
+		return "ISO-8859-1";	/* binary: kept readable, never lost */
+	default:
+		return "UTF-8";
+	}
+}
+
+int
+kannel_text_utf8(const struct kannel_fields *f, char *out, size_t outsz,
+    char *why, size_t whylen)
+{
+	static const char	repl[] = "\xef\xbf\xbd";	/* U+FFFD */
+	const char		*cs = kannel_charset(f);
+	iconv_t			 cd;
+	char			*in = (char *)(uintptr_t)f->text, *o = out;
+	size_t			 inleft = f->textlen, oleft, r;
+	size_t			 unit;
+
+	if (outsz == 0)
+		return -1;
+	oleft = outsz - 1;
+	if ((cd = iconv_open("UTF-8", cs)) == (iconv_t)-1) {
+		snprintf(why, whylen, "unknown charset '%.32s'", cs);
+		return -1;
+	}
+	unit = strncasecmp(cs, "UTF-16", 6) == 0 ||
+	    strncasecmp(cs, "UCS-2", 5) == 0 ? 2 : 1;
+	while (inleft > 0) {
+		r = iconv(cd, &in, &inleft, &o, &oleft);
+		if (r != (size_t)-1)
+			break;
+		if (errno == E2BIG) {
+			snprintf(why, whylen, "text longer than %zu bytes",
+			    outsz - 1);
+			iconv_close(cd);
+			return -1;
+		}
+		/* EILSEQ or EINVAL (truncated): one replacement, skip a unit */
+		if (oleft < sizeof(repl) - 1) {
+			snprintf(why, whylen, "text longer than %zu bytes",
+			    outsz - 1);
+			iconv_close(cd);
+			return -1;
+		}
+		memcpy(o, repl, sizeof(repl) - 1);
+		o += sizeof(repl) - 1;
+		oleft -= sizeof(repl) - 1;
+		r = inleft < unit ? inleft : unit;
+		in += r;
+		inleft -= r;
+		iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	iconv_close(cd);
+	*o = '\0';
+	/* a NUL inside would cut the text short downstream */
+	for (r = 0; r < (size_t)(o - out); r++)
+		if (out[r] == '\0')
+			out[r] = ' ';
+	return (int)(o - out);
+}
+
+/* An address as Kannel passes it: +, digits, letters (alphanumeric). */
+static int
+kannel_addr_ok(const char *a)
+{
+	size_t	i;
+
+	if (a[0] == '\0' || strlen(a) > 20)
+		return 0;
+	for (i = 0; a[i] != '\0'; i++)
+		if (!(a[i] >= '0' && a[i] <= '9') && !(i == 0 && a[i] == '+') &&
+		    !((a[i] | 0x20) >= 'a' && (a[i] | 0x20) <= 'z'))
+			return 0;
+	return 1;
+}
+
+int
+kannel_mo_read(const struct kannel_fields *f, const char *text,
+    size_t textlen, struct inbound_msg *m, char *why, size_t whylen)
+{
+	struct udh_info	u;
+
+	memset(m, 0, sizeof(*m));
+	if (!kannel_addr_ok(f->from)) {
+		snprintf(why, whylen, "'from' (%%p) missing or not a number");
+		return -1;
+	}
+	if (!kannel_addr_ok(f->to)) {
+		snprintf(why, whylen, "'to' (%%P) missing or not a number");
+		return -1;
+	}
+	if (!f->has_text) {
+		snprintf(why, whylen, "'text' (%%b) missing");
+		return -1;
+	}
+	m->bearer = KANNEL_BEARER;
+	m->msgid = f->id[0] != '\0' ? f->id : NULL;
+	/* as Kannel gives them: a reply to "+86..." goes out the same way */
+	m->source = f->from;
+	m->dest = f->to;
+	m->data_coding = f->coding == 2 ? 8 : f->coding == 1 ? 4 : 0;
+	m->raw = f->text;
+	m->rawlen = f->textlen;
+	m->text = text;
+	m->concat_total = 1;
+	m->concat_seq = 1;
+	/* bearerbox joins parts itself; when told not to, the UDH says */
+	if (f->udhlen > 0 && udh_parse(f->udh, f->udhlen, &u) == 0 &&
+	    u.has_concat && u.concat.total > 1) {
+		m->esm_class = 0x40;
+		m->concat_ref = (int)u.concat.ref;
+		m->concat_total = (int)u.concat.total;
+		m->concat_seq = (int)u.concat.seq;
+	}
+	/* USSD arrives with its TLV in the meta-data (smpp-tlv group) */
+	m->ussd = strstr(f->meta, "ussd_service_op") != NULL;
+	(void)textlen;
+	return 0;
+}
+
+int
+kannel_dlr_state(int type)
+{
+	switch (type) {
+	case 1:
+		return STORE_RCPT_DELIVERED;	/* delivered to the phone */
+	case 2:
+	case 16:
+		return STORE_RCPT_FAILED;	/* not delivered; SMSC refused */
+	case 4:
+	case 8:
+		return STORE_RCPT_INTERIM;	/* queued at, accepted by SMSC */
+	default:
+		return -1;
+	}
+}
+
+void
+kannel_dlr_stat(const struct kannel_fields *f, char *stat, size_t statlen,
+    char *err, size_t errlen)
+{
+	const char	*p;
+	size_t		 n;
+
+	err[0] = '\0';
+	if ((p = strstr(f->reply, "stat:")) != NULL) {
+		p += 5;
+		n = strcspn(p, " ");
+		snprintf(stat, statlen, "%.*s", (int)n, p);
+	} else
+		snprintf(stat, statlen, "%s", f->dlr_type == 1 ? "DELIVRD" :
+		    f->dlr_type == 2 ? "UNDELIV" : f->dlr_type == 16 ?
+		    "REJECTD" : f->dlr_type == 4 ? "BUFFERED" : "ACCEPTD");
+	if ((p = strstr(f->reply, "err:")) != NULL) {
+		p += 4;
+		n = strcspn(p, " ");
+		snprintf(err, errlen, "%.*s", (int)n, p);
+	}
+}
+
+/* --- the listener --------------------------------------------------------- */
+
+static void
+kannel_reply(struct evhttp_request *req, int status, const char *msg)
+{
+	struct evbuffer	*out;
+
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain; charset=UTF-8");
+	if (status == 503)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", "5");
+	if ((out = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, 500, NULL);
+		return;
+	}
+	/* a 2xx body stays empty: smsbox would send any text as a reply */
+	if (status != 200)
+		evbuffer_add_printf(out, "%s\n", msg);
+	evhttp_send_reply(req, status, status == 200 ? "OK" : NULL, out);
+	evbuffer_free(out);
+}
+
+static void
+kannel_refuse(struct evhttp_request *req, int status, const char *route,
+    const char *why)
+{
+	kn.refused++;
+	log_warnx("kannel refused route=%s status=%d reason=\"%s\"", route,
+	    status, why);
+	kannel_reply(req, status, why);
+}
+
+/* The batch holding a text or a report has ended. */
+static void
+kannel_committed(void *arg, int ok)
+{
+	struct kannel_pending	*p = arg;
+
+	kn.waiting--;
+	if (ok)
+		kannel_reply(p->req, 200, "");
+	else {
+		log_warnx("kannel %s not stored, answered 503: smsbox retries",
+		    p->report ? "report" : "text");
+		kannel_reply(p->req, 503, "not stored, try again");
+	}
+	free(p);
+}
+
+static int
+kannel_peer_ok(struct evhttp_request *req)
+{
+	struct evhttp_connection	*c;
+	const char			*addr = NULL;
+	ev_uint16_t			 port;
+
+	if (kn.allow == NULL)
+		return 1;
+	if ((c = evhttp_request_get_connection(req)) == NULL)
+		return 0;
+	evhttp_connection_get_peer(c, (char **)(uintptr_t)&addr, &port);
+	if (addr == NULL)
+		return 0;
+	if (strncmp(addr, "::ffff:", 7) == 0)
+		addr += 7;
+	return strcmp(addr, kn.allow) == 0;
+}
+
+static int
+kannel_secret_ok(const struct kannel_fields *f)
+{
+	size_t	n;
+
+	if (kn.secret == NULL)
+		return 1;
+	n = strlen(kn.secret);
+	return strlen(f->secret) == n &&
+	    CRYPTO_memcmp(f->secret, kn.secret, n) == 0;
+}
+
+/* post-url: the text is the body, the rest comes as X-Kannel headers. */
+static int
+kannel_post_fields(struct evhttp_request *req, struct kannel_fields *f,
+    char *why, size_t whylen)
+{
+	struct evkeyvalq	*h = evhttp_request_get_input_headers(req);
+	struct evbuffer		*b = evhttp_request_get_input_buffer(req);
+	const char		*v, *cs;
+	size_t			 len = evbuffer_get_length(b), n;
+
+	if (len > sizeof(f->text) - 1) {
+		snprintf(why, whylen, "body longer than %zu bytes",
+		    sizeof(f->text) - 1);
+		return -1;
+	}
+	evbuffer_copyout(b, f->text, len);
+	f->textlen = len;
+	f->has_text = 1;
+	if (f->from[0] == '\0' && (v = evhttp_find_header(h,
+	    "X-Kannel-From")) != NULL)
+		strlcpy(f->from, v, sizeof(f->from));
+	if (f->to[0] == '\0' && (v = evhttp_find_header(h,
+	    "X-Kannel-To")) != NULL)
+		strlcpy(f->to, v, sizeof(f->to));
+	if (f->smsc[0] == '\0' && (v = evhttp_find_header(h,
+	    "X-Kannel-SMSC")) != NULL)
+		strlcpy(f->smsc, v, sizeof(f->smsc));
+	if (f->meta[0] == '\0' && (v = evhttp_find_header(h,
+	    "X-Kannel-Meta-Data")) != NULL)
+		strlcpy(f->meta, v, sizeof(f->meta));
+	if (f->coding == -1 && (v = evhttp_find_header(h,
+	    "X-Kannel-Coding")) != NULL)
+		f->coding = atoi(v) == 2 ? 2 : atoi(v) == 1 ? 1 : 0;
+	if (f->udhlen == 0 && (v = evhttp_find_header(h,
+	    "X-Kannel-UDH")) != NULL && kannel_urldecode(v, strlen(v),
+	    f->udh, sizeof(f->udh), &f->udhlen) == -1) {
+		snprintf(why, whylen, "X-Kannel-UDH malformed");
+		return -1;
+	}
+	v = evhttp_find_header(h, "Content-Type");
+	if (f->charset[0] == '\0' && v != NULL && (cs = strcasestr(v,
+	    "charset=")) != NULL) {
+		cs += 8;
+		cs += *cs == '"';
+		n = strcspn(cs, "\"; ");
+		if (n >= sizeof(f->charset)) {
+			snprintf(why, whylen, "charset too long");
+			return -1;
+		}
+		memcpy(f->charset, cs, n);
+		f->charset[n] = '\0';
+	} else if (f->coding == -1 && v != NULL &&
+	    strncasecmp(v, "application/octet-stream", 24) == 0)
+		f->coding = 1;
+	return 0;
+}
+
+static void
+kannel_mo(struct evhttp_request *req, struct kannel_fields *f)
+{
+	struct kannel_pending	*p;
+	struct inbound_msg	 m;
+	char			 why[160], mask[LOG_MSISDN_MAX];
+	static char		 text[KANNEL_TEXT_MAX * 3 + 1];
+	int			 n;
+
+	if ((n = kannel_text_utf8(f, text, sizeof(text), why,
+	    sizeof(why))) == -1 || kannel_mo_read(f, text, (size_t)n, &m,
+	    why, sizeof(why)) == -1) {
+		kannel_refuse(req, 400, "mo", why);
+		return;
+	}
+	kn.texts++;
+	log_debug("kannel text msisdn=%s to=%s smsc=%s id=%s coding=%d "
+	    "charset=%s bytes=%zu", log_msisdn(m.source, mask, sizeof(mask)),
+	    m.dest, f->smsc[0] ? f->smsc : "-", f->id[0] ? f->id : "-",
+	    f->coding, f->charset[0] ? f->charset : "-", f->textlen);
+	p = xcalloc(1, sizeof(*p));
+	p->req = req;
+	p->t0 = clock_mono_ms();
+	kn.waiting++;
+	inbound_receive(&m, kannel_committed, p);
+}
+
+static void
+kannel_dlr(struct evhttp_request *req, struct kannel_fields *f)
+{
+	struct kannel_pending	*p;
+	char			 id[32], stat[16], err[16];
+	int			 st;
+
+	if (f->dlr_id < 1) {
+		kannel_refuse(req, 400, "dlr", "'dlr' (our message id) missing");
+		return;
+	}
+	if ((st = kannel_dlr_state(f->dlr_type)) == -1) {
+		kannel_refuse(req, 400, "dlr", "'type' (%d) missing or unknown");
+		return;
+	}
+	kn.reports++;
+	kannel_dlr_stat(f, stat, sizeof(stat), err, sizeof(err));
+	snprintf(id, sizeof(id), "%lld", (long long)f->dlr_id);
+	p = xcalloc(1, sizeof(*p));
+	p->req = req;
+	p->t0 = clock_mono_ms();
+	p->report = 1;
+	kn.waiting++;
+	outbox_receipt(KANNEL_BEARER, id, NULL, (enum store_receipt)st, stat,
+	    err, kannel_committed, p);
+}
+
+static void
+kannel_dispatch(struct evhttp_request *req, void *arg)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	struct kannel_fields	*f;
+	const char		*path, *route;
+	char			 why[160];
+	int			 method = evhttp_request_get_command(req), dlr;
+
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	if (path == NULL || (strcmp(path, "/kannel/mo") != 0 &&
+	    strcmp(path, "/kannel/dlr") != 0)) {
+		kannel_refuse(req, 404, "-", "no such path (/kannel/mo, "
+		    "/kannel/dlr)");
+		return;
+	}
+	dlr = strcmp(path, "/kannel/dlr") == 0;
+	route = dlr ? "dlr" : "mo";
+	if (kn.closing) {
+		kannel_reply(req, 503, "shutting down, try again");
+		return;
+	}
+	if (method != EVHTTP_REQ_GET && method != EVHTTP_REQ_POST) {
+		kannel_refuse(req, 405, route, "GET or POST only");
+		return;
+	}
+	if (!kannel_peer_ok(req)) {
+		kannel_refuse(req, 403, route, "caller not in allow-from");
+		return;
+	}
+	f = xmalloc(sizeof(*f));
+	if (kannel_query_parse(evhttp_uri_get_query(uri), f, why,
+	    sizeof(why)) == -1 || (method == EVHTTP_REQ_POST && !dlr &&
+	    kannel_post_fields(req, f, why, sizeof(why)) == -1))
+		kannel_refuse(req, 400, route, why);
+	else if (!kannel_secret_ok(f))
+		kannel_refuse(req, 403, route, "wrong or missing secret");
+	else if (dlr)
+		kannel_dlr(req, f);
+	else
+		kannel_mo(req, f);
+	free(f);
+}
+
+/* --- life ----------------------------------------------------------------- */
+
+static int
+kannel_listen(struct event_base *base, const struct conf_kannel *c,
+    char *err, size_t errlen)
+{
+	if ((kn.http = evhttp_new(base)) == NULL) {
+		snprintf(err, errlen, "kannel evhttp_new failed");
+		return -1;
+	}
+	evhttp_set_allowed_methods(kn.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
+	evhttp_set_max_headers_size(kn.http, KANNEL_HEADERS_MAX);
+	evhttp_set_max_body_size(kn.http, KANNEL_REQ_MAX);
+	evhttp_set_timeout(kn.http, KANNEL_TIMEOUT);
+	evhttp_set_gencb(kn.http, kannel_dispatch, NULL);
+	if ((kn.sock = evhttp_bind_socket_with_handle(kn.http, c->listen,
+	    (ev_uint16_t)c->port)) == NULL) {
+		snprintf(err, errlen, "kannel cannot listen on %s port %d: %s",
+		    c->listen, c->port, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+kannel_start(struct event_base *base, const struct hotlined_conf *conf,
+    char *err, size_t errlen)
+{
+	const struct conf_kannel	*c = &conf->kannel;
+	char				 why[256];
+
+	if (!c->enabled)
+		return 0;
+	if (c->secret_file != NULL && daemon_read_secret(c->secret_file,
+	    &kn.secret, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "kannel secret-file: %s", why);
+		return -1;
+	}
+	if (strcmp(c->allow_from, "any") != 0)
+		kn.allow = xstrdup(c->allow_from);
+	if (kannel_listen(base, c, err, errlen) == -1 ||
+	    kannel_send_start(base, conf, kn.secret, err, errlen) == -1) {
+		kannel_stop();
+		return -1;
+	}
+	if (!kn.hooked) {
+		hotlined_on_shutdown("kannel", kannel_shutdown_hook, NULL);
+		hotlined_on_exit("kannel", kannel_exit_hook, NULL);
+		kn.hooked = 1;
+	}
+	log_info("kannel listening addr=%s port=%d allow-from=%s secret=%s "
+	    "sendsms=%s", c->listen, c->port, c->allow_from,
+	    kn.secret != NULL ? "yes" : "no", c->sendsms_url);
+	return 0;
+}
+
+void
+kannel_stop(void)
+{
+	/* answer what waits on a commit before the requests go away */
+	if (kn.waiting > 0)
+		commit_flush();
+	if (kn.http != NULL) {
+		evhttp_free(kn.http);
+		kn.http = NULL;
+		kn.sock = NULL;
+		log_info("kannel stopped texts=%llu reports=%llu refused=%llu",
+		    (unsigned long long)kn.texts,
+		    (unsigned long long)kn.reports,
+		    (unsigned long long)kn.refused);
+	}
+	kannel_send_stop();
+	if (kn.secret != NULL) {
+		explicit_bzero(kn.secret, strlen(kn.secret));
+		free(kn.secret);
+	}
+	kn.secret = NULL;
+	free(kn.allow);
+	kn.allow = NULL;
+}
+
+/*
+ * Shutdown: stop listening, answer 503 to what still comes on open
+ * connections (smsbox retries later), and answer what waits on a commit;
+ * the replies go out while the other rooms wind down.
+ */
+static int
+kannel_shutdown_hook(void *arg)
+{
+	kn.closing = 1;
+	if (kn.sock != NULL)
+		evhttp_del_accept_socket(kn.http, kn.sock);
+	kn.sock = NULL;
+	if (kn.waiting > 0)
+		commit_flush();
+	return 0;
+}
+
+static void
+kannel_exit_hook(void *arg)
+{
+	kannel_stop();
+}
+
+void
+kannel_stats(uint64_t *texts, uint64_t *reports, uint64_t *sent,
+    uint64_t *refused)
+{
+	uint64_t	s, r;
+
+	kannel_send_stats(&s, &r);
+	*texts = kn.texts;
+	*reports = kn.reports;
+	*sent = s;
+	*refused = r;
+}

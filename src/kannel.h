@@ -1,0 +1,117 @@
+/*
+ * kannel: Kannel's smsbox as a bearer, beside or instead of direct SMPP.
+ *
+ * Inbound (kannel.c): an evhttp listener that smsbox's sms-service calls
+ * (get-url or post-url) with each text a citizen sent, and that bearerbox
+ * calls through the dlr-url of our sendsms requests with delivery reports.
+ * A text goes to inbound.c like a deliver_sm; the answer is 200 only after
+ * the commit that holds it, 503 when that failed (smsbox then retries,
+ * http-request-retry), and never carries a reply: replies go through the
+ * outbox, durable and throttled.
+ *
+ * Outbound (kannel_send.c): an outbox bearer that speaks smsbox's sendsms
+ * interface over a small pool of HTTP connections, one request each.
+ *
+ * The request parsing below is pure, exported for the tests and the fuzz
+ * target; it never trusts a length or an encoding it was given.
+ */
+#ifndef HOTLINED_KANNEL_H
+#define HOTLINED_KANNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+struct hotlined_conf;
+struct inbound_msg;
+
+#define KANNEL_BEARER		"kannel"
+#define KANNEL_REQ_MAX		(64 * 1024)	/* request body, bytes */
+#define KANNEL_HEADERS_MAX	8192
+#define KANNEL_TEXT_MAX		(16 * 1024)	/* decoded text, bytes */
+#define KANNEL_FIELD_MAX	256	/* any field but the text */
+#define KANNEL_DLR_MASK		31	/* every report Kannel knows */
+
+/* What one smsbox request said, decoded from a query string or headers. */
+struct kannel_fields {
+	char		 from[KANNEL_FIELD_MAX];	/* %p: the citizen */
+	char		 to[KANNEL_FIELD_MAX];		/* %P: 12345[+ext] */
+	char		 id[KANNEL_FIELD_MAX];		/* %I: Kannel's id */
+	char		 smsc[KANNEL_FIELD_MAX];	/* %i */
+	char		 charset[KANNEL_FIELD_MAX];	/* %C */
+	char		 meta[KANNEL_FIELD_MAX];	/* %D */
+	char		 secret[KANNEL_FIELD_MAX];
+	int		 coding;			/* %c: 0, 1, 2; -1 unset */
+	uint8_t		 udh[KANNEL_FIELD_MAX];		/* %u, with UDHL */
+	size_t		 udhlen;
+	uint8_t		 text[KANNEL_TEXT_MAX];		/* %b, raw */
+	size_t		 textlen;
+	int		 has_text;
+	/* delivery reports (dlr-url) */
+	int64_t		 dlr_id;			/* our outbox id */
+	int		 dlr_type;			/* %d; -1 unset */
+	char		 reply[KANNEL_FIELD_MAX];	/* %A: the SMSC's */
+};
+
+/*
+ * Percent-decode in/len ('+' is a space) into out (outsz bytes, NUL added
+ * after *outlen bytes, which may contain NULs).  0, or -1 on a malformed
+ * escape or when it does not fit.
+ */
+int	 kannel_urldecode(const char *in, size_t len, uint8_t *out,
+	    size_t outsz, size_t *outlen);
+/*
+ * Parse a query string into f (zeroed first).  Known keys: from, to,
+ * text, coding, charset, id, smsc, meta, udh, secret, dlr, type, reply;
+ * unknown keys are ignored (Kannel adds what the operator wrote), repeated
+ * ones refused.  0, or -1 with a one-line reason.
+ */
+int	 kannel_query_parse(const char *query, struct kannel_fields *f,
+	    char *why, size_t whylen);
+/*
+ * Decode f's raw text to UTF-8 in out by its charset (or, without one, by
+ * its coding: 2 UCS-2, 1 Latin-1, else UTF-8).  Malformed sequences become
+ * U+FFFD: a complaint with one bad byte is still a complaint.  The byte
+ * count, or -1 with a reason (unknown charset).
+ */
+int	 kannel_text_utf8(const struct kannel_fields *f, char *out,
+	    size_t outsz, char *why, size_t whylen);
+/*
+ * Fill m (borrowing f and text) for inbound_receive(); 0, or -1 with a
+ * reason when a mandatory field is missing or unusable.
+ */
+int	 kannel_mo_read(const struct kannel_fields *f, const char *text,
+	    size_t textlen, struct inbound_msg *m, char *why, size_t whylen);
+/* A dlr-url report type (%d) as store.h's enum store_receipt, or -1. */
+int	 kannel_dlr_state(int type);
+/* The receipt stat word for a report: "stat:" from %A, else by type. */
+void	 kannel_dlr_stat(const struct kannel_fields *f, char *stat,
+	    size_t statlen, char *err, size_t errlen);
+
+/* What smsbox answered a sendsms request. */
+enum kannel_answer {
+	KANNEL_ACCEPTED,	/* 202 "0: Accepted for delivery" */
+	KANNEL_QUEUED,		/* 202 "3: Queued for later delivery" */
+	KANNEL_TEMPORARY,	/* 5xx, no answer, refused login: try again */
+	KANNEL_PERMANENT	/* 4xx: this SMS will never be taken */
+};
+/* Classify an HTTP answer (status -1: none) and its body. */
+enum kannel_answer kannel_sendsms_answer(int status, const char *body,
+	    size_t len);
+
+/* Start the listener and the sendsms bearer when enabled; 0 or -1. */
+int	 kannel_start(struct event_base *, const struct hotlined_conf *,
+	    char *err, size_t errlen);
+/* Stop listening and sending; in-flight answers are dropped. */
+void	 kannel_stop(void);
+/* Requests taken, texts, reports; sendsms requests and failures. */
+void	 kannel_stats(uint64_t *texts, uint64_t *reports, uint64_t *sent,
+	    uint64_t *refused);
+
+/* kannel_send.c: the outbox bearer. */
+int	 kannel_send_start(struct event_base *, const struct hotlined_conf *,
+	    const char *secret, char *err, size_t errlen);
+void	 kannel_send_stop(void);
+void	 kannel_send_stats(uint64_t *sent, uint64_t *refused);
+
+#endif /* HOTLINED_KANNEL_H */
