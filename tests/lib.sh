@@ -93,8 +93,9 @@ t_done() {
 }
 
 # hotlined_conf DIR SMPP_PORT [EXTRA]: a configuration for tests in DIR
-# (database, keys, pid and log inside it), bound to smscsim on SMPP_PORT;
-# EXTRA lines are appended (e.g. "max-new-cases-per-hour 0").
+# (database, keys, pid and log inside it), bound to smscsim on SMPP_PORT
+# ("-": no smsc block, e.g. Kannel only); EXTRA lines are appended (e.g.
+# "max-new-cases-per-hour 0").
 hotlined_conf() {
 	mkdir -p "$1"
 	cat >"$1/hotlined.conf" <<CONF
@@ -107,6 +108,8 @@ rules $top_srcdir/etc/hotlined.rules
 calendar $top_srcdir/etc/hotlined.calendar
 group-commit-delay 2ms
 ${3:-}
+CONF
+	[ "$2" = - ] || cat >>"$1/hotlined.conf" <<CONF
 smsc sim {
 	host 127.0.0.1
 	port $2

@@ -1,0 +1,171 @@
+#!/bin/sh
+# hotlined behind the real Kannel from Debian: smscsim is the SMSC that
+# bearerbox binds to, smsbox calls hotlined's get-url for every text and
+# takes hotlined's SMS on sendsms, bearerbox brings the delivery reports
+# back through the dlr-url.  Kannel runs the shipped etc/kannel/kannel.conf
+# (tests/kannel-conf.sh only changes ports and paths).
+#
+# Through the whole chain: a Chinese multipart complaint registers a case
+# and its acknowledgement reaches the SMSC intact in UCS-2; a status query;
+# delivery reports update the outbox; a survey reply to the extension code
+# matches its case; hotlined down while Kannel retries loses nothing;
+# smsbox restarted mid-stream loses nothing.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
+BEARERBOX=${BEARERBOX:-/usr/sbin/bearerbox}
+SMSBOX=${SMSBOX:-/usr/sbin/smsbox}
+[ -x "$BEARERBOX" ] && [ -x "$SMSBOX" ] ||
+    skip_all "Kannel not installed (apt-get install kannel)"
+N_DOWN=${KANNEL_N_DOWN:-8}
+N_STREAM=${KANNEL_N_STREAM:-60}
+plan 25
+
+d="$T_DIR/h"
+k="$T_DIR/k"
+sport=$(free_port) hport=$(free_port) aport=$(free_port)
+kadmin=$(free_port) kbox=$(free_port) ksend=$(free_port)
+sh "$top_srcdir/tests/kannel-conf.sh" "$k" "$sport" "$hport" "$kadmin" \
+    "$kbox" "$ksend" || bail "cannot write kannel.conf"
+OFFICE=office-token-0123456789abcdef
+printf 'ops\toffice\t%s\n' "$OFFICE" >"$d.tokens"
+chmod 600 "$d.tokens"
+hotlined_conf "$d" - "service-number 12345
+extension-digits 4
+max-new-cases-per-hour 0
+max-replies-per-hour 0
+admin {
+	port $aport
+	tokens-file $d.tokens
+}
+survey {
+	delay 0
+	quiet-start 00:00
+	quiet-end 00:00
+}
+$(cat "$k/hotlined-kannel.conf")"
+db="$d/hotlined.db"
+sent="$T_DIR/sent.jsonl"
+ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
+mo() { printf 'from=%s to=%s text=%s\n' "$1" "$2" "$3" >&3; }
+sms_to() { grep "\"dest_last4\":\"$1\"" "$sent" 2>/dev/null | grep -Ec -- "$2" || true; }
+wait_sms() {
+	for _i in $(seq 1 300); do
+		[ "$(sms_to "$1" "$2")" -ge "$3" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+is_eventually() {
+	for _i in $(seq 1 ${4:-200}); do
+		[ "$(sql "$2" "$3")" = "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+start_hotlined() {
+	start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
+	wait_log "$T_DIR/hl.out" 'kannel +listening' 10
+}
+start_smsbox() {
+	: >"$T_DIR/smsbox.out"
+	start_bg smsbox "$SMSBOX" -v 1 "$k/kannel.conf"
+	wait_log "$T_DIR/smsbox.out" 'Connected to bearerbox' 15
+}
+
+mkfifo "$T_DIR/mo"
+start_bg sim sh -c "exec '$SMSCSIM' -p $sport -i -o '$sent' -d 100 <'$T_DIR/mo'"
+exec 3>"$T_DIR/mo"
+start_bg bearerbox "$BEARERBOX" -v 1 "$k/kannel.conf"
+check "bearerbox binds to the SMSC" wait_log "$T_DIR/sim.out" \
+    'bound transceiver' 20
+if start_smsbox; then ok "smsbox connects to bearerbox"
+else fail "smsbox connects to bearerbox"; fi
+if start_hotlined; then ok "hotlined listens for smsbox"
+else fail "hotlined listens for smsbox"; fi
+
+# --- a long Chinese complaint in several UCS-2 parts -> one case
+long='我要投诉：幸福花园小区旁边的工地每天晚上十一点以后还在施工，电钻和渣土车的噪音扰民非常严重，已经持续一个多星期了，家里老人和孩子都休息不好，之前打过电话也没有人管，请有关部门尽快处理并答复。'
+mo 13800138020 12345 "$long"
+check "the acknowledgement reaches the SMSC" wait_sms 8020 'HY' 1
+n=$(sql "$db" "SELECT number FROM cases WHERE text LIKE '%幸福花园%'")
+check "the multipart complaint is one complaint case" \
+    test "$(sql "$db" "SELECT count(*) || category FROM cases WHERE text LIKE '%幸福花园%'")" = 1complaint
+check "the case holds the text exactly as the citizen wrote it" \
+    test "$(sql "$db" "SELECT text FROM cases WHERE number = '$n'")" = "$long"
+check "the text came in through kannel (recorded)" \
+    test "$(sql "$db" "SELECT smsc FROM inbound ORDER BY id LIMIT 1")" = kannel
+ack=$(sql "$db" "SELECT text FROM outbox WHERE case_id = (SELECT id FROM cases WHERE number = '$n') AND kind = 'ack'")
+check "the acknowledgement arrives in UCS-2, intact" python3 -c '
+import json, sys
+want = sys.argv[2]
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("dest_last4") == "8020" and r.get("text") == want and \
+       r.get("data_coding") == 8:
+        sys.exit(0)
+sys.exit(1)' "$sent" "$ack"
+check "the acknowledgement names the case" sh -c "echo '$ack' | grep -q '$n'"
+
+# --- a status query through the chain
+mo 13800138020 12345 "查询"
+check "the status query is answered with the case" wait_sms 8020 "$n" 2
+
+# --- delivery reports reach the outbox rows
+check "the acknowledgement's report is in its outbox row" is_eventually \
+    DELIVRD "$db" "SELECT receipt_stat FROM outbox WHERE case_id = (SELECT id FROM cases WHERE number = '$n') AND kind = 'ack'"
+check "every SMS sent through kannel is delivered" is_eventually 0 "$db" \
+    "SELECT count(*) FROM outbox WHERE smsc = 'kannel' AND coalesce(receipt_stat, '') <> 'DELIVRD'"
+
+# --- the survey: from 12345 + extension code, the reply comes back to it
+ctl case answer "$n" 工地已责令整改，夜间停止施工。 >"$T_DIR/close.out" 2>&1
+check "the office answers and closes the case (Art. 9)" grep -Eq "$n.*(answered|closed)" "$T_DIR/close.out" ||
+    show "$T_DIR/close.out"
+check "the result SMS goes out through kannel" wait_sms 8020 '已办结' 1
+check "the survey SMS goes out through kannel" wait_sms 8020 '请对案件' 1
+src=$(grep '"dest_last4":"8020"' "$sent" | grep '请对案件' | head -n 1 |
+    python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["source_addr"])')
+check "sent from 12345 plus the extension code" \
+    sh -c "echo '$src' | grep -Eq '^12345[0-9]{4}\$'"
+mo 13800138020 "$src" "３ 太慢了"
+check "the reply to the extension code is recorded on its case" \
+    is_eventually "3 太慢了" "$db" "SELECT score || ' ' || comment FROM surveys WHERE case_id = (SELECT id FROM cases WHERE number = '$n')"
+
+# --- hotlined down: smsbox retries (http-request-retry), nothing is lost
+kill -TERM "$PID_hl"
+check "hotlined stops" wait_gone "$PID_hl" 15
+i=0
+while [ $i -lt "$N_DOWN" ]; do
+	mo "1380013$(printf %04d $((9100 + i)))" 12345 "投诉：光明路$i号路灯不亮，请维修。"
+	i=$((i + 1))
+done
+check "smsbox meets the closed door and keeps retrying" \
+    wait_log "$T_DIR/smsbox.out" 'retry|Couldn|failed|refused' 20
+start_hotlined >/dev/null
+check "every text sent while hotlined was down becomes a case" \
+    is_eventually "$N_DOWN" "$db" "SELECT count(*) FROM cases WHERE text LIKE '投诉：光明路%'" 400
+check "and each of those citizens is acknowledged" sh -c "
+    for i in \$(seq 1 300); do
+        [ \$(grep -c '\"dest_last4\":\"91' '$sent') -ge $N_DOWN ] && exit 0
+        sleep 0.05; done; exit 1"
+
+# --- smsbox restarted mid-stream: every text the SMSC saw acknowledged
+i=0
+while [ $i -lt "$N_STREAM" ]; do
+	printf 'after=40ms from=1380013%04d to=12345 text=投诉：和平街%d号门口垃圾堆积，请清运。\n' \
+	    $((9300 + i)) "$i" >&3
+	i=$((i + 1))
+done
+sleep 1
+kill -TERM "$PID_smsbox"
+wait_gone "$PID_smsbox" 15
+if start_smsbox; then ok "smsbox restarts mid-stream"
+else fail "smsbox restarts mid-stream"; fi
+check "every text of the stream is a case, none twice" is_eventually \
+    "$N_STREAM $N_STREAM" "$db" "SELECT count(*) || ' ' || count(DISTINCT text) FROM cases WHERE text LIKE '投诉：和平街%'" 600
+echo "# stream cases: $(sql "$db" "SELECT count(*) FROM cases WHERE text LIKE '投诉：和平街%'") of $N_STREAM"
+check "no phone number in hotlined's log" sh -c \
+    "! grep -Eq '1380013[0-9]{4}' '$d/hotlined.log' '$T_DIR/hl.out'"
+kill -TERM "$PID_hl"
+check "hotlined stops cleanly" wait_gone "$PID_hl" 15
+[ "$T_FAILED" -eq 0 ] || { show "$T_DIR/hl.out" 30; show "$T_DIR/smsbox.out" 20; }
+t_done
