@@ -131,3 +131,30 @@ sql() { sqlite3 -batch -noheader "$1" "$2" 2>/dev/null; }
 
 # records_with FILE REGEX: how many smscsim JSON records match.
 records_with() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }
+
+# Conversations through smscsim: $sent is its JSON record of what was sent.
+# sms_to LAST4 REGEX: how many SMS to the number ending LAST4 match REGEX
+sms_to() { grep "\"dest_last4\":\"$1\"" "$sent" 2>/dev/null | grep -Ec -- "$2" || true; }
+# wait_sms LAST4 REGEX COUNT [TRIES]: until that many were sent (TRIES x 50 ms)
+wait_sms() {
+	for _i in $(seq 1 "${4:-200}"); do
+		[ "$(sms_to "$1" "$2")" -ge "$3" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# survey_src LAST4 N: the source address of the Nth survey SMS to LAST4
+survey_src() {
+	grep "\"dest_last4\":\"$1\"" "$sent" | grep '请对案件' | sed -n "${2}p" |
+	    python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["source_addr"])'
+}
+# is_eventually WANT DB QUERY [TRIES]: the query answers WANT within TRIES
+# x 50 ms (default 5 s; the sqlite3 CLI may meet the daemon's write lock:
+# retry, never sleep long)
+is_eventually() {
+	for _i in $(seq 1 "${4:-100}"); do
+		[ "$(sql "$2" "$3")" = "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}

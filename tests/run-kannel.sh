@@ -47,21 +47,6 @@ db="$d/hotlined.db"
 sent="$T_DIR/sent.jsonl"
 ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 mo() { printf 'from=%s to=%s text=%s\n' "$1" "$2" "$3" >&3; }
-sms_to() { grep "\"dest_last4\":\"$1\"" "$sent" 2>/dev/null | grep -Ec -- "$2" || true; }
-wait_sms() {
-	for _i in $(seq 1 300); do
-		[ "$(sms_to "$1" "$2")" -ge "$3" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-is_eventually() {
-	for _i in $(seq 1 ${4:-200}); do
-		[ "$(sql "$2" "$3")" = "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 start_hotlined() {
 	start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
 	wait_log "$T_DIR/hl.out" 'kannel +listening' 10
@@ -86,7 +71,7 @@ else fail "hotlined listens for smsbox"; fi
 # --- a long Chinese complaint in several UCS-2 parts -> one case
 long='我要投诉：幸福花园小区旁边的工地每天晚上十一点以后还在施工，电钻和渣土车的噪音扰民非常严重，已经持续一个多星期了，家里老人和孩子都休息不好，之前打过电话也没有人管，请有关部门尽快处理并答复。'
 mo 13800138020 12345 "$long"
-check "the acknowledgement reaches the SMSC" wait_sms 8020 'HY' 1
+check "the acknowledgement reaches the SMSC" wait_sms 8020 'HY' 1 300
 n=$(sql "$db" "SELECT number FROM cases WHERE text LIKE '%幸福花园%'")
 check "the multipart complaint is one complaint case" \
     test "$(sql "$db" "SELECT count(*) || category FROM cases WHERE text LIKE '%幸福花园%'")" = 1complaint
@@ -112,9 +97,9 @@ check "the status query is answered with the case" wait_sms 8020 "$n" 2
 
 # --- delivery reports reach the outbox rows
 check "the acknowledgement's report is in its outbox row" is_eventually \
-    DELIVRD "$db" "SELECT receipt_stat FROM outbox WHERE case_id = (SELECT id FROM cases WHERE number = '$n') AND kind = 'ack'"
+    DELIVRD "$db" "SELECT receipt_stat FROM outbox WHERE case_id = (SELECT id FROM cases WHERE number = '$n') AND kind = 'ack'" 200
 check "every SMS sent through kannel is delivered" is_eventually 0 "$db" \
-    "SELECT count(*) FROM outbox WHERE smsc = 'kannel' AND coalesce(receipt_stat, '') <> 'DELIVRD'"
+    "SELECT count(*) FROM outbox WHERE smsc = 'kannel' AND coalesce(receipt_stat, '') <> 'DELIVRD'" 200
 
 # --- the survey: from 12345 + extension code, the reply comes back to it
 ctl case answer "$n" 工地已责令整改，夜间停止施工。 >"$T_DIR/close.out" 2>&1
@@ -122,13 +107,12 @@ check "the office answers and closes the case (Art. 9)" grep -Eq "$n.*(answered|
     show "$T_DIR/close.out"
 check "the result SMS goes out through kannel" wait_sms 8020 '已办结' 1
 check "the survey SMS goes out through kannel" wait_sms 8020 '请对案件' 1
-src=$(grep '"dest_last4":"8020"' "$sent" | grep '请对案件' | head -n 1 |
-    python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["source_addr"])')
+src=$(survey_src 8020 1)
 check "sent from 12345 plus the extension code" \
     sh -c "echo '$src' | grep -Eq '^12345[0-9]{4}\$'"
 mo 13800138020 "$src" "３ 太慢了"
 check "the reply to the extension code is recorded on its case" \
-    is_eventually "3 太慢了" "$db" "SELECT score || ' ' || comment FROM surveys WHERE case_id = (SELECT id FROM cases WHERE number = '$n')"
+    is_eventually "3 太慢了" "$db" "SELECT score || ' ' || comment FROM surveys WHERE case_id = (SELECT id FROM cases WHERE number = '$n')" 200
 
 # --- hotlined down: smsbox retries (http-request-retry), nothing is lost
 kill -TERM "$PID_hl"

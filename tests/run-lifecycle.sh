@@ -49,30 +49,6 @@ field() {
 v = json.load(sys.stdin).get(sys.argv[1])
 print("" if v is None else str(v).lower() if isinstance(v, bool) else v)' "$2"
 }
-# sms_to LAST4 REGEX: how many SMS to the number ending LAST4 match REGEX
-sms_to() { grep "\"dest_last4\":\"$1\"" "$sent" 2>/dev/null | grep -Ec -- "$2" || true; }
-# wait_sms LAST4 REGEX COUNT: until that many have been sent (10 s)
-wait_sms() {
-	for _i in $(seq 1 200); do
-		[ "$(sms_to "$1" "$2")" -ge "$3" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-# survey_src LAST4 N: the source address of the Nth survey SMS to LAST4
-survey_src() {
-	grep "\"dest_last4\":\"$1\"" "$sent" | grep '请对案件' | sed -n "${2}p" |
-	    python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["source_addr"])'
-}
-# is_eventually WANT DB QUERY: the query answers WANT within 5 s (the
-# sqlite3 CLI may meet the daemon's write lock: retry, never sleep long)
-is_eventually() {
-	for _i in $(seq 1 100); do
-		[ "$(sql "$2" "$3")" = "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 mo() { printf 'from=%s to=%s text=%s\n' "$1" "$2" "$3" >&3; }
 start_daemon() {
 	start_bg hl env ${1:-} "$HOTLINED" -f -c "$d/hotlined.conf"
