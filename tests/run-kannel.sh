@@ -151,5 +151,5 @@ check "no phone number in hotlined's log" sh -c \
     "! grep -Eq '1380013[0-9]{4}' '$d/hotlined.log' '$T_DIR/hl.out'"
 kill -TERM "$PID_hl"
 check "hotlined stops cleanly" wait_gone "$PID_hl" 15
-[ "$T_FAILED" -eq 0 ] || { show "$T_DIR/hl.out" 30; show "$T_DIR/smsbox.out" 20; }
+[ "$T_FAILED" -eq 0 ] || show "$T_DIR/hl.out" 30	# masked; Kannel logs numbers
 t_done

@@ -292,14 +292,30 @@ test_quoting_and_comments(void **state)
 static void
 test_kannel_instead_of_smsc(void **state)
 {
-	assert_ok("kannel {\n enabled yes\n}\n");
+#define KN "kannel {\n enabled yes\n sendsms-user hotlined\n"
+	assert_ok(KN "}\n");
 	assert_int_equal(conf.nsmsc, 0);
+	assert_int_equal(conf.kannel.window, 10);
+	assert_string_equal(conf.kannel.allow_from, "127.0.0.1");
+	assert_ok(KN " allow-from ::1\n window 256\n sendsms-smsc carrier\n}\n");
+	assert_string_equal(conf.kannel.sendsms_smsc, "carrier");
 	assert_err("kannel {\n enabled no\n}\n",
 	    "t.conf: no smsc block and kannel is not enabled");
-	assert_err("kannel {\n enabled yes\n sendsms-url ftp://x/\n}\n",
-	    "t.conf:3: sendsms-url: 'ftp://x/' is not an http:// or https://");
-	assert_err("kannel {\n enabled yes\n port 8345\n}\n",
+	assert_err("kannel {\n enabled yes\n}\n",
+	    "t.conf:1: kannel: sendsms-user is needed");
+	assert_err(KN " sendsms-url ftp://x/\n}\n",
+	    "t.conf:4: sendsms-url: 'ftp://x/' is not an http:// or https://");
+	assert_err(KN " sendsms-url https://x/cgi-bin/sendsms\n}\n",
+	    "t.conf:1: kannel: sendsms-url must be http://");
+	assert_err(KN " port 8345\n}\n",
 	    "t.conf:1: kannel: port 8345 is the admin port");
+	assert_err(KN " allow-from any\n}\n",
+	    "t.conf:1: kannel: allow-from any needs a secret-file");
+	assert_err(KN " allow-from smsbox.local\n}\n",
+	    "t.conf:1: kannel: allow-from must be a numeric address");
+	assert_err(KN " window 0\n}\n", "t.conf:4: window:");
+	assert_err(KN " window 257\n}\n", "t.conf:4: window:");
+#undef KN
 }
 
 static void
