@@ -19,8 +19,10 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "admin.h"
 #include "commit.h"
 #include "inbound.h"
 #include "kannel.h"
@@ -38,6 +40,7 @@ struct kannel_pending {
 
 static void	kannel_dispatch(struct evhttp_request *, void *);
 static int	kannel_shutdown_hook(void *);
+static void	kannel_status(json_t *, void *);
 static void	kannel_exit_hook(void *);
 
 static struct {
@@ -220,6 +223,48 @@ kannel_charset(const struct kannel_fields *f)
 	}
 }
 
+/*
+ * glibc's iconv passes code points past U+10FFFF through as 4-6 byte
+ * "UTF-8" (from UTF-8 and UCS-4 alike), which json_string() and SQLite's
+ * text functions refuse.  Replace every ill-formed sequence in place: one
+ * of 3 bytes or more by U+FFFD, a shorter one (never seen from iconv) by
+ * '?', so the text never grows.  The new length.
+ */
+static size_t
+kannel_utf8_scrub(char *s, size_t len)
+{
+	uint8_t	*u = (uint8_t *)s;
+	size_t	 r = 0, w = 0, n, k;
+	uint8_t	 lo, hi;
+
+	while (r < len) {
+		n = u[r] < 0x80 ? 1 : u[r] >= 0xc2 && u[r] <= 0xdf ? 2 :
+		    u[r] >= 0xe0 && u[r] <= 0xef ? 3 :
+		    u[r] >= 0xf0 && u[r] <= 0xf4 ? 4 : 0;
+		lo = u[r] == 0xe0 ? 0xa0 : u[r] == 0xf0 ? 0x90 : 0x80;
+		hi = u[r] == 0xed ? 0x9f : u[r] == 0xf4 ? 0x8f : 0xbf;
+		for (k = 1; n > 1 && k < n && r + k < len; k++)
+			if (u[r + k] < (k == 1 ? lo : 0x80) ||
+			    u[r + k] > (k == 1 ? hi : 0xbf))
+				break;
+		if (n > 0 && k >= n) {
+			memmove(u + w, u + r, n);
+			w += n;
+			r += n;
+			continue;
+		}
+		for (k = 1; r + k < len && k < 6 && (u[r + k] & 0xc0) == 0x80;)
+			k++;
+		if (k >= 3) {
+			memcpy(u + w, "\xef\xbf\xbd", 3);
+			w += 3;
+		} else
+			u[w++] = '?';
+		r += k;
+	}
+	return w;
+}
+
 int
 kannel_text_utf8(const struct kannel_fields *f, char *out, size_t outsz,
     char *why, size_t whylen)
@@ -266,6 +311,7 @@ kannel_text_utf8(const struct kannel_fields *f, char *out, size_t outsz,
 		iconv(cd, NULL, NULL, NULL, NULL);
 	}
 	iconv_close(cd);
+	o = out + kannel_utf8_scrub(out, (size_t)(o - out));
 	*o = '\0';
 	/* a NUL inside would cut the text short downstream */
 	for (r = 0; r < (size_t)(o - out); r++)
@@ -280,7 +326,7 @@ kannel_addr_ok(const char *a)
 {
 	size_t	i;
 
-	if (a[0] == '\0' || strlen(a) > 20)
+	if (a[0] == '\0' || strcmp(a, "+") == 0 || strlen(a) > 20)
 		return 0;
 	for (i = 0; a[i] != '\0'; i++)
 		if (!(a[i] >= '0' && a[i] <= '9') && !(i == 0 && a[i] == '+') &&
@@ -658,6 +704,7 @@ kannel_start(struct event_base *base, const struct hotlined_conf *conf,
 	if (!kn.hooked) {
 		hotlined_on_shutdown("kannel", kannel_shutdown_hook, NULL);
 		hotlined_on_exit("kannel", kannel_exit_hook, NULL);
+		admin_on_status("kannel", kannel_status, NULL);
 		kn.hooked = 1;
 	}
 	log_info("kannel listening addr=%s port=%d allow-from=%s secret=%s "
@@ -712,6 +759,20 @@ static void
 kannel_exit_hook(void *arg)
 {
 	kannel_stop();
+}
+
+/* GET /v1/status: {"kannel": {texts, reports, refused, sent, failed}} */
+static void
+kannel_status(json_t *st, void *arg)
+{
+	uint64_t	sent, failed;
+
+	kannel_send_stats(&sent, &failed);
+	json_object_set_new(st, "kannel", json_pack("{s:b,s:I,s:I,s:I,s:I,"
+	    "s:I}", "listening", kn.http != NULL && !kn.closing,
+	    "texts", (json_int_t)kn.texts, "reports", (json_int_t)kn.reports,
+	    "refused", (json_int_t)kn.refused, "sendsms_accepted",
+	    (json_int_t)sent, "sendsms_failed", (json_int_t)failed));
 }
 
 void
