@@ -7,7 +7,9 @@
 #include "hotlined.h"
 
 #include <event2/event.h>
+#include <jansson.h>
 
+#include "admin.h"
 #include "commit.h"
 #include "crypto.h"
 #include "engine.h"
@@ -25,6 +27,7 @@
 static void	engine_exit(void *);
 static int	engine_shutdown(void *);
 static void	engine_smsc_closed(void *);
+static void	engine_status(json_t *, void *);
 
 static struct crypto	*crypto;
 static struct store	*store;
@@ -77,12 +80,36 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 		return -1;
 	}
 	hotlined_on_shutdown("smsc", engine_shutdown, NULL);
+	admin_on_status("engine", engine_status, NULL);
 	/* after the SMSC hooks: it stops taking texts before they unbind */
 	if (kannel_start(base, conf, err, errlen) == -1)
 		return -1;
 	inbound_sweep();	/* texts a crash left between store and intake */
 	outbox_kick();
 	return 0;
+}
+
+/* GET /v1/status: what the bearers, the commits and the outbox have done. */
+static void
+engine_status(json_t *st, void *arg)
+{
+	uint64_t	parts, dups, texts, sent, failed, retried, receipts;
+	uint64_t	batches, bfailed;
+	size_t		largest;
+
+	inbound_stats(&parts, &dups, &texts);
+	outbox_stats(&sent, &failed, &retried, &receipts);
+	commit_stats(&batches, &bfailed, &largest);
+	json_object_set_new(st, "smsc_bound", json_integer(smsc_bound()));
+	json_object_set_new(st, "inbound", json_pack("{s:I,s:I,s:I}",
+	    "parts", (json_int_t)parts, "duplicates", (json_int_t)dups,
+	    "texts", (json_int_t)texts));
+	json_object_set_new(st, "outbox", json_pack("{s:I,s:I,s:I,s:I}",
+	    "sent", (json_int_t)sent, "failed", (json_int_t)failed,
+	    "retried", (json_int_t)retried, "receipts", (json_int_t)receipts));
+	json_object_set_new(st, "commits", json_pack("{s:I,s:I,s:I}",
+	    "batches", (json_int_t)batches, "failed", (json_int_t)bfailed,
+	    "largest", (json_int_t)largest));
 }
 
 static void
