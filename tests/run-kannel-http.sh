@@ -7,7 +7,7 @@
 # it reaches the database.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 33
+plan 34
 
 d="$T_DIR/h"
 hport=$(free_port) dead=$(free_port)
@@ -110,4 +110,6 @@ check "a caller not in allow-from: 403" test "$(status GET \
     "/kannel/mo?$S&from=13800138038&to=12345&text=x")" = 403
 kill -TERM "$PID_hl"
 check "hotlined stops cleanly" wait_gone "$PID_hl" 10
+check "no sanitizer report from the daemon (--enable-sanitizers builds)" \
+    sh -c "! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' '$T_DIR/hl.out'"
 t_done

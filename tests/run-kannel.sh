@@ -18,7 +18,7 @@ SMSBOX=${SMSBOX:-/usr/sbin/smsbox}
     skip_all "Kannel not installed (apt-get install kannel)"
 N_DOWN=${KANNEL_N_DOWN:-8}
 N_STREAM=${KANNEL_N_STREAM:-60}
-plan 27
+plan 28
 
 d="$T_DIR/h"
 k="$T_DIR/k"
@@ -162,4 +162,6 @@ check "no phone number in hotlined's log" sh -c \
 kill -TERM "$PID_hl"
 check "hotlined stops cleanly" wait_gone "$PID_hl" 15
 [ "$T_FAILED" -eq 0 ] || show "$T_DIR/hl.out" 30	# masked; Kannel logs numbers
+check "no sanitizer report from the daemon (--enable-sanitizers builds)" \
+    sh -c "! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' '$T_DIR/hl.out'"
 t_done
