@@ -57,11 +57,12 @@ static struct {
 enum kannel_answer
 kannel_sendsms_answer(int status, const char *body, size_t len)
 {
-	if (status <= 0 || status >= 500)
-		return KANNEL_TEMPORARY;
 	if (status >= 200 && status < 300)
 		return len >= 2 && memcmp(body, "3:", 2) == 0 ?
 		    KANNEL_QUEUED : KANNEL_ACCEPTED;
+	/* none, 5xx, and what smsbox never says (3xx from a proxy): retry */
+	if (status < 400 || status >= 500)
+		return KANNEL_TEMPORARY;
 	/* a login refused is ours to fix; the SMS is fine */
 	if (status == 401 || (status == 403 && memmem(body, len,
 	    "Authorization", 13) != NULL))

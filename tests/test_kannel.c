@@ -862,6 +862,12 @@ test_sendsms_answer(void **state)
 	assert_int_equal(answer(500, ""), KANNEL_TEMPORARY);
 	assert_int_equal(answer(503, "4: Temporal failure, try again later."),
 	    KANNEL_TEMPORARY);
+	/* not an answer smsbox gives (a proxy, a redirect): not the SMS's fault */
+	assert_int_equal(answer(302, "Found"), KANNEL_TEMPORARY);
+	assert_int_equal(answer(100, ""), KANNEL_TEMPORARY);
+	assert_int_equal(answer(24, ""), KANNEL_TEMPORARY);
+	assert_int_equal(answer(600, ""), KANNEL_TEMPORARY);
+	assert_int_equal(answer(499, ""), KANNEL_PERMANENT);
 	assert_int_equal(answer(-1, ""), KANNEL_TEMPORARY);
 	assert_int_equal(answer(0, ""), KANNEL_TEMPORARY);
 	assert_int_equal(kannel_sendsms_answer(-1, NULL, 0), KANNEL_TEMPORARY);
