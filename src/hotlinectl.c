@@ -544,11 +544,35 @@ ctl_output(struct ctl *c, json_t *reply, void (*table)(json_t *))
 	return fflush(stdout) == 0 ? CTL_OK : CTL_SERVER;
 }
 
+/* Status: nested counters ("outbox": {"sent": 3}) as "outbox-sent  3". */
+static void
+ctl_status_table(json_t *o)
+{
+	json_t		*flat, *v, *sv;
+	const char	*k, *sk;
+	char		 name[128];
+
+	if ((flat = json_object()) == NULL)
+		ctl_die(CTL_SERVER, "out of memory");
+	json_object_foreach(o, k, v) {
+		if (!json_is_object(v)) {
+			json_object_set(flat, k, v);
+			continue;
+		}
+		json_object_foreach(v, sk, sv) {
+			snprintf(name, sizeof(name), "%s_%s", k, sk);
+			json_object_set(flat, name, sv);
+		}
+	}
+	ctl_table(flat);
+	json_decref(flat);
+}
+
 static int
 cmd_status(struct ctl *c, char **argv)
 {
 	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, "/v1/status",
-	    NULL), ctl_table);
+	    NULL), ctl_status_table);
 }
 
 static int
