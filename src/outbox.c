@@ -288,16 +288,16 @@ outbox_flag(int64_t id, const char *why)
 static int
 outbox_receipt_try(struct held_receipt *h)
 {
-	int64_t	id, case_id;
+	int64_t	id;
 	int	r;
 
 	if (commit_join() == -1)
 		return -1;
 	r = store_outbox_receipt(store, h->bearer, h->msgid, h->state,
-	    h->stat, h->err, (int64_t)clock_now_ms(), &id, &case_id);
+	    h->stat, h->err, (int64_t)clock_now_ms(), &id, NULL);
 	if (r == 0 && h->alt[0] != '\0')
 		r = store_outbox_receipt(store, h->bearer, h->alt, h->state,
-		    h->stat, h->err, (int64_t)clock_now_ms(), &id, &case_id);
+		    h->stat, h->err, (int64_t)clock_now_ms(), &id, NULL);
 	if (r == 1) {
 		nreceipts++;
 		if (h->state == STORE_RCPT_FAILED || h->state == STORE_RCPT_EXPIRED)
