@@ -42,6 +42,7 @@ enum store_stmt {
 	STMT_IN_COMPLETE,
 	STMT_IN_GROUP,
 	STMT_IN_DONE,
+	STMT_IN_DONE_PARTS,
 	STMT_IN_DUE,
 	STMT_SEQ_NEXT,
 	STMT_CASE_INSERT,
@@ -59,7 +60,6 @@ enum store_stmt {
 	STMT_OUT_SENT,
 	STMT_OUT_RETRY,
 	STMT_OUT_FAIL,
-	STMT_OUT_PART_FIND,
 	STMT_OUT_PART_RECEIPT,
 	STMT_OUT_RCPT_NOTE,
 	STMT_OUT_RCPT_DELIVERED,
@@ -115,6 +115,20 @@ enum store_stmt {
 	STMT_MAX
 };
 
+/*
+ * The end of the audit chain as the open batch sees it, so that an event
+ * needs no query for its predecessor, and audit_tip is sealed once per
+ * batch (just before COMMIT) instead of once per event.  Valid only inside
+ * a batch: outside one, another connection may have written.
+ */
+struct store_tip {
+	int		 known;		/* last, mac, maclen read or written */
+	int		 dirty;		/* events appended, tip not yet sealed */
+	int64_t		 last;		/* 0: no event yet */
+	uint8_t		 mac[CRYPTO_HASH_LEN];
+	size_t		 maclen;	/* 0 or CRYPTO_HASH_LEN */
+};
+
 struct store {
 	sqlite3		*db;
 	struct crypto	*crypto;		/* borrowed */
@@ -125,13 +139,21 @@ struct store {
 	int		 msg;			/* inside a message savepoint */
 	char		 prefix[9];
 	int64_t		 dedupe_window;
+	struct store_tip audit, audit_saved;	/* saved: at store_msg_begin */
+	/* the last number hashed and encrypted: a message's rows share it */
+	char		 last_msisdn[CRYPTO_MSISDN_MAX];
+	uint8_t		 last_hash[CRYPTO_HASH_LEN];
+	uint8_t		 last_blob[CRYPTO_BLOB_MAX];
+	size_t		 last_bloblen;	/* 0: no blob for last_msisdn yet */
 };
 
 static int	 store_upgrade_v1(sqlite3 *);
 static int	 store_upgrade_v2(sqlite3 *);
 static int	 store_upgrade_v3(sqlite3 *);
 static int	 store_upgrade_v4(sqlite3 *);
+static int	 store_upgrade_v5(sqlite3 *);
 static int	 store_audit_seal_tip(struct store *);
+static int	 store_audit_tip_flush(struct store *);
 static int	 store_audit_tip_set(struct store *, int64_t,
 		    const uint8_t[CRYPTO_HASH_LEN]);
 static int	 store_audit_verify_tip(struct store *, int64_t,
@@ -177,6 +199,7 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v2,
 	store_upgrade_v3,
 	store_upgrade_v4,
+	store_upgrade_v5,
 };
 
 /* The columns store_case_row() reads, in order. */
@@ -230,9 +253,13 @@ static const char *const store_sql[STMT_MAX] = {
 	    "SELECT id, smsc, source_enc, dest, data_coding, esm_class, raw, "
 	    "text, concat_total, concat_seq, received_at, state FROM inbound "
 	    "WHERE id = ?1 OR group_id = ?1 ORDER BY concat_seq, id",
+	/* the first part says whether there are others (an OR costs more) */
 	[STMT_IN_DONE] =
 	    "UPDATE inbound SET state = ?2, case_id = NULLIF(?3, 0) "
-	    "WHERE (id = ?1 OR group_id = ?1) AND state < 2",
+	    "WHERE id = ?1 AND state < 2 RETURNING concat_total",
+	[STMT_IN_DONE_PARTS] =
+	    "UPDATE inbound SET state = ?2, case_id = NULLIF(?3, 0) "
+	    "WHERE group_id = ?1 AND state < 2",
 	[STMT_IN_DUE] =
 	    "SELECT COALESCE(group_id, id) AS g FROM inbound WHERE state < 2 "
 	    "GROUP BY g HAVING MAX(state) = 1 OR MIN(received_at) < ?1 "
@@ -303,27 +330,26 @@ static const char *const store_sql[STMT_MAX] = {
 	[STMT_OUT_FAIL] =
 	    "UPDATE outbox SET state = 4, last_error = ?3 "
 	    "WHERE id = ?1 AND state IN (0, 1, 2) AND ?2 IS NULL",
-	[STMT_OUT_PART_FIND] =
-	    "SELECT p.id, p.outbox_id, COALESCE(o.case_id, 0), p.attempt "
-	    "FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id "
-	    "WHERE p.msgid = ?1 AND p.smsc = ?2 ORDER BY p.id DESC LIMIT 1",
 	[STMT_OUT_PART_RECEIPT] =
-	    "UPDATE outbox_parts SET receipt = ?2, stat = ?3, err = ?4, "
-	    "receipt_at = ?5 WHERE id = ?1",
+	    "UPDATE outbox_parts SET receipt = ?3, stat = ?4, err = ?5, "
+	    "receipt_at = ?6 WHERE id = (SELECT id FROM outbox_parts "
+	    "WHERE msgid = ?1 AND smsc = ?2 ORDER BY id DESC LIMIT 1) "
+	    "RETURNING outbox_id, attempt",
 	[STMT_OUT_RCPT_NOTE] =
 	    "UPDATE outbox SET receipt_stat = ?2, receipt_err = ?3, "
 	    "receipt_at = ?4 WHERE id = ?1 AND state IN (1, 2) "
-	    "AND attempts = ?5",
+	    "AND attempts = ?5 RETURNING COALESCE(case_id, 0)",
 	[STMT_OUT_RCPT_DELIVERED] =
 	    "UPDATE outbox SET state = 3, receipt_stat = ?2, receipt_err = ?3, "
 	    "receipt_at = ?4 WHERE id = ?1 AND state = 2 AND attempts = ?5 "
 	    "AND NOT EXISTS (SELECT 1 FROM outbox_parts p "
 	    "WHERE p.outbox_id = ?1 AND p.attempt = ?5 "
-	    "AND (p.receipt IS NULL OR p.receipt <> 1))",
+	    "AND (p.receipt IS NULL OR p.receipt <> 1)) "
+	    "RETURNING COALESCE(case_id, 0)",
 	[STMT_OUT_RCPT_FINAL] =
 	    "UPDATE outbox SET state = ?6, receipt_stat = ?2, receipt_err = ?3, "
 	    "receipt_at = ?4 WHERE id = ?1 AND state IN (1, 2) "
-	    "AND attempts = ?5",
+	    "AND attempts = ?5 RETURNING COALESCE(case_id, 0)",
 	[STMT_OUT_RESET] = "UPDATE outbox SET state = 0 WHERE state = 1",
 	[STMT_OUT_EXPIRE] =
 	    "UPDATE outbox SET state = 5, last_error = ?3 "
@@ -787,6 +813,20 @@ store_upgrade_v4(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v5: every index entry is a b-tree page written at the next commit, so
+ * the hot path keeps only indexes a query needs.  outbox_queued_due was
+ * outbox_due a second time.
+ */
+static int
+store_upgrade_v5(sqlite3 *db)
+{
+	static const char sql[] =
+	    "DROP INDEX outbox_queued_due;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 /* Run each missing upgrade in its own transaction with its version. */
 static int
 store_upgrade(struct store *st, int target, char *err, size_t errlen)
@@ -917,7 +957,7 @@ store_open(const char *path, struct crypto *crypto,
 	 */
 	if (sqlite3_exec(st->db, "PRAGMA synchronous = FULL; "
 	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192; "
-	    "PRAGMA temp_store = MEMORY", NULL, NULL, NULL) != SQLITE_OK) {
+	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "database %s: %s", path,
 		    sqlite3_errmsg(st->db));
 		goto fail;
@@ -966,6 +1006,7 @@ store_close(struct store *st)
 		sqlite3_finalize(st->stmt[i]);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store close: %s", sqlite3_errmsg(st->db));
+	explicit_bzero(st, sizeof(*st));
 	free(st);
 }
 
@@ -1064,15 +1105,31 @@ store_colstr(sqlite3_stmt *s, int col)
 	return xstrdup((const char *)t);
 }
 
+/*
+ * One message hashes its sender's number five or six times (dedupe, survey,
+ * same-matter checks, case, outbox) and encrypts it three times: the last
+ * number's hash and blob are kept.  Rows of one number may share a blob:
+ * equal plaintexts under one nonce reveal no more than the hash does.
+ */
 static int
 store_hash(struct store *st, const char *msisdn, uint8_t *hash)
 {
+	if (msisdn != NULL && st->last_msisdn[0] != '\0' &&
+	    strcmp(msisdn, st->last_msisdn) == 0) {
+		memcpy(hash, st->last_hash, CRYPTO_HASH_LEN);
+		return 0;
+	}
 	if (msisdn == NULL || crypto_hash_msisdn(st->crypto, msisdn, hash) ==
 	    -1) {
 		log_warnx("store cannot hash a phone number (empty or too "
 		    "long)");
 		return -1;
 	}
+	if (strlcpy(st->last_msisdn, msisdn, sizeof(st->last_msisdn)) >=
+	    sizeof(st->last_msisdn))
+		st->last_msisdn[0] = '\0';
+	memcpy(st->last_hash, hash, CRYPTO_HASH_LEN);
+	st->last_bloblen = 0;
 	return 0;
 }
 
@@ -1082,10 +1139,19 @@ store_encrypt(struct store *st, const char *msisdn, uint8_t *blob,
 {
 	if (store_hash(st, msisdn, hash) == -1)
 		return -1;
+	if (st->last_bloblen > 0 && strcmp(msisdn, st->last_msisdn) == 0) {
+		memcpy(blob, st->last_blob, st->last_bloblen);
+		*bloblen = st->last_bloblen;
+		return 0;
+	}
 	if (crypto_encrypt_msisdn(st->crypto, msisdn, blob, CRYPTO_BLOB_MAX,
 	    bloblen) == -1) {
 		log_warnx("store cannot encrypt a phone number");
 		return -1;
+	}
+	if (strcmp(msisdn, st->last_msisdn) == 0) {
+		memcpy(st->last_blob, blob, *bloblen);
+		st->last_bloblen = *bloblen;
 	}
 	return 0;
 }
@@ -1118,6 +1184,7 @@ store_begin(struct store *st)
 		return st->doomed ? -1 : 0;
 	st->doomed = 0;
 	st->msg = 0;
+	memset(&st->audit, 0, sizeof(st->audit));
 	if (store_exec(st, STMT_BEGIN, "begin") == -1) {
 		st->depth = 0;
 		return -1;
@@ -1134,6 +1201,10 @@ store_commit(struct store *st)
 	}
 	if (--st->depth > 0)
 		return st->doomed ? -1 : 0;
+	/* the batch's audit events are sealed before it commits */
+	if (!st->doomed && st->audit.dirty && store_audit_tip_flush(st) == -1)
+		st->doomed = 1;
+	memset(&st->audit, 0, sizeof(st->audit));
 	if (st->doomed) {
 		st->doomed = 0;
 		if (!sqlite3_get_autocommit(st->db))
@@ -1159,6 +1230,7 @@ store_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->doomed = 1;
 	st->msg = 0;
+	memset(&st->audit, 0, sizeof(st->audit));
 }
 
 int
@@ -1178,6 +1250,7 @@ store_msg_begin(struct store *st)
 	if (store_exec(st, STMT_SAVEPOINT, "savepoint") == -1)
 		return -1;
 	st->msg = 1;
+	st->audit_saved = st->audit;
 	return 0;
 }
 
@@ -1191,6 +1264,7 @@ store_msg_end(struct store *st, int ok)
 		return -1;
 	if (ok && store_exec(st, STMT_RELEASE, "release") == 0)
 		return 0;
+	st->audit = st->audit_saved;	/* its events are undone too */
 	if (store_exec(st, STMT_ROLLBACK_TO, "rollback to savepoint") == 0)
 		store_exec(st, STMT_RELEASE, "release");
 	return -1;
@@ -1429,17 +1503,26 @@ store_inbound_done(struct store *st, int64_t group, int incomplete,
     int64_t case_id)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
+	enum store_stmt	 i;
+	int		 rc, total = 0;
 
-	if ((s = store_stmt(st, STMT_IN_DONE)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, group);
-	sqlite3_bind_int(s, 2, incomplete ? STORE_IN_S_INCOMPLETE :
-	    STORE_IN_S_PROCESSED);
-	sqlite3_bind_int64(s, 3, case_id);
-	rc = store_step(st, s, "inbound done");
-	sqlite3_reset(s);
-	return rc == -1 ? -1 : 0;
+	for (i = STMT_IN_DONE; i <= STMT_IN_DONE_PARTS; i++) {
+		if ((s = store_stmt(st, i)) == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, group);
+		sqlite3_bind_int(s, 2, incomplete ? STORE_IN_S_INCOMPLETE :
+		    STORE_IN_S_PROCESSED);
+		sqlite3_bind_int64(s, 3, case_id);
+		rc = store_step(st, s, "inbound done");
+		if (rc == SQLITE_ROW)
+			total = sqlite3_column_int(s, 0);
+		sqlite3_reset(s);
+		if (rc == -1)
+			return -1;
+		if (rc == SQLITE_ROW && total <= 1)
+			break;		/* a single SMS */
+	}
+	return 0;
 }
 
 int
@@ -1899,6 +1982,8 @@ store_outbox_submitted(struct store *st, int64_t id, int part, int nparts,
 		log_warnx("store outbox id=%lld not in flight", (long long)id);
 		return -1;
 	}
+	if (part < nparts)
+		return 0;	/* parts come in order: the last one decides */
 	if ((s = store_stmt(st, STMT_OUT_SENT)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
@@ -1930,35 +2015,28 @@ store_outbox_receipt(struct store *st, const char *smsc, const char *msgid,
     int64_t *idp, int64_t *casep)
 {
 	sqlite3_stmt	*s;
-	int64_t		 part, id, case_id;
+	int64_t		 id, case_id = 0;
 	int		 rc, attempt;
+	char		 kind[16];
 
-	if ((s = store_stmt(st, STMT_OUT_PART_FIND)) == NULL)
+	/* the part's receipt, found by the id the SMSC gave it */
+	if ((s = store_stmt(st, STMT_OUT_PART_RECEIPT)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, smsc, -1, SQLITE_TRANSIENT);
-	if ((rc = store_step(st, s, "outbox receipt find")) != SQLITE_ROW) {
+	sqlite3_bind_int(s, 3, rcpt);
+	sqlite3_bind_text(s, 4, stat, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, err, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 6, at);
+	if ((rc = store_step(st, s, "outbox receipt part")) != SQLITE_ROW) {
 		sqlite3_reset(s);
 		return rc == -1 ? -1 : 0;
 	}
-	part = sqlite3_column_int64(s, 0);
-	id = sqlite3_column_int64(s, 1);
-	case_id = sqlite3_column_int64(s, 2);
-	attempt = sqlite3_column_int(s, 3);
+	id = sqlite3_column_int64(s, 0);
+	attempt = sqlite3_column_int(s, 1);
 	sqlite3_reset(s);
 
-	if ((s = store_stmt(st, STMT_OUT_PART_RECEIPT)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, part);
-	sqlite3_bind_int(s, 2, rcpt);
-	sqlite3_bind_text(s, 3, stat, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, err, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 5, at);
-	rc = store_step(st, s, "outbox receipt part");
-	sqlite3_reset(s);
-	if (rc == -1)
-		return -1;
-
+	/* then the row's: it changes only when the receipt settles it */
 	switch (rcpt) {
 	case STORE_RCPT_INTERIM:
 		s = store_stmt(st, STMT_OUT_RCPT_NOTE);
@@ -1983,8 +2061,13 @@ store_outbox_receipt(struct store *st, const char *smsc, const char *msgid,
 	sqlite3_bind_int64(s, 4, at);
 	sqlite3_bind_int(s, 5, attempt);
 	rc = store_step(st, s, "outbox receipt");
+	if (rc == SQLITE_ROW)
+		case_id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	if (rc == -1)
+		return -1;
+	if (rc != SQLITE_ROW && casep != NULL &&
+	    store_outbox_row(st, id, &case_id, kind, sizeof(kind)) == -1)
 		return -1;
 	if (idp != NULL)
 		*idp = id;
@@ -2122,19 +2205,26 @@ store_audit(struct store *st, int64_t case_id, const char *actor,
 		log_warnx("store audit: no actor or action (caller's bug)");
 		return -1;
 	}
-	if ((s = store_stmt(st, STMT_AUDIT_LAST)) == NULL)
-		return -1;
-	if ((rc = store_step(st, s, "audit last")) == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0) + 1;
-		prevlen = (size_t)sqlite3_column_bytes(s, 1);
-		if (prevlen != sizeof(prev))
-			prevlen = 0;
-		else
-			memcpy(prev, sqlite3_column_blob(s, 1), prevlen);
+	if (st->depth == 0 || !st->audit.known) {
+		if ((s = store_stmt(st, STMT_AUDIT_LAST)) == NULL)
+			return -1;
+		memset(&st->audit, 0, sizeof(st->audit));
+		if ((rc = store_step(st, s, "audit last")) == SQLITE_ROW) {
+			st->audit.last = sqlite3_column_int64(s, 0);
+			if (sqlite3_column_bytes(s, 1) == (int)sizeof(prev)) {
+				st->audit.maclen = sizeof(prev);
+				memcpy(st->audit.mac, sqlite3_column_blob(s, 1),
+				    sizeof(prev));
+			}
+		}
+		sqlite3_reset(s);
+		if (rc == -1)
+			return -1;
+		st->audit.known = st->depth > 0;
 	}
-	sqlite3_reset(s);
-	if (rc == -1)
-		return -1;
+	id = st->audit.last + 1;
+	prevlen = st->audit.maclen;
+	memcpy(prev, st->audit.mac, sizeof(prev));
 	if (store_audit_mac(st, prev, prevlen, id, at, case_id, actor, action,
 	    detail, mac) == -1) {
 		log_warnx("store audit: HMAC failed");
@@ -2157,9 +2247,28 @@ store_audit(struct store *st, int64_t case_id, const char *actor,
 	sqlite3_reset(s);
 	if (rc == -1)
 		return -1;
+	st->audit.last = id;
+	memcpy(st->audit.mac, mac, sizeof(mac));
+	st->audit.maclen = sizeof(mac);
 	if (st->version < 3)
 		return 0;
+	if (st->depth > 0) {
+		st->audit.dirty = 1;	/* sealed by store_commit() */
+		return 0;
+	}
 	return store_audit_tip_set(st, id, mac);
+}
+
+/* Seal the batch's audit events in audit_tip now; 0 or -1. */
+static int
+store_audit_tip_flush(struct store *st)
+{
+	if (!st->audit.dirty)
+		return 0;
+	if (store_audit_tip_set(st, st->audit.last, st->audit.mac) == -1)
+		return -1;
+	st->audit.dirty = 0;
+	return 0;
 }
 
 /* The MAC that seals the tip: the last event's id and hmac. */
@@ -2238,6 +2347,9 @@ store_audit_verify(struct store *st, int64_t *badp)
 	int64_t		 id, expect = 1;
 	int		 rc, broken = 0;
 
+	/* inside a batch, its events are not sealed yet: seal them first */
+	if (st->depth > 0 && store_audit_tip_flush(st) == -1)
+		return -1;
 	if ((s = store_stmt(st, STMT_AUDIT_ALL)) == NULL)
 		return -1;
 	while ((rc = store_step(st, s, "audit verify")) == SQLITE_ROW) {

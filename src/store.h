@@ -30,7 +30,7 @@
 struct crypto;
 struct store;
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
 #define STORE_DEDUPE_WINDOW	(3600 * 1000)	/* default, ms */
@@ -313,8 +313,9 @@ int	 store_outbox_next_time(struct store *, int64_t *when);
 int	 store_outbox_inflight(struct store *, int64_t id, int64_t now);
 /*
  * submit_sm_resp OK for part (1..nparts) of the current attempt, with the
- * SMSC's message id normalised by the caller (outbox.c, msg-id-type); the
- * row becomes sent when all parts have one.  0 or -1.
+ * SMSC's message id normalised by the caller (outbox.c, msg-id-type).
+ * Parts are recorded in order, 1 to nparts: the call for the last one makes
+ * the row sent when all parts have an id.  0 or -1.
  */
 int	 store_outbox_submitted(struct store *, int64_t id, int part,
 	    int nparts, const char *smsc, const char *msgid, int64_t now);
@@ -366,9 +367,11 @@ int	 store_optout_has(struct store *, const char *msisdn);
  * or JSON and must hold no phone number.  0 or -1.
  *
  * The chain alone cannot tell that its newest events were deleted: what
- * remains is a valid shorter chain.  So every append also rewrites the one
- * row of audit_tip (last id, last hmac, and tip_mac = HMAC("audit-tip",
- * last hmac || last id)) in the same transaction; store_audit_verify()
+ * remains is a valid shorter chain.  So the transaction that appends also
+ * rewrites the one row of audit_tip (last id, last hmac, and tip_mac =
+ * HMAC("audit-tip", last hmac || last id)): inside a batch once, just
+ * before COMMIT, for all its events; outside a batch at once.
+ * store_audit_verify()
  * checks that the chain ends exactly where the tip says.  Deleting the
  * tip row, or truncating the chain, is detected; only replaying a tip
  * copied earlier together with truncating back to it is not, which is why
