@@ -60,6 +60,7 @@ enum store_stmt {
 	STMT_OUT_SENT,
 	STMT_OUT_RETRY,
 	STMT_OUT_FAIL,
+	STMT_OUT_PART_FIND,
 	STMT_OUT_PART_RECEIPT,
 	STMT_OUT_RCPT_NOTE,
 	STMT_OUT_RCPT_DELIVERED,
@@ -145,6 +146,8 @@ struct store {
 	uint8_t		 last_hash[CRYPTO_HASH_LEN];
 	uint8_t		 last_blob[CRYPTO_BLOB_MAX];
 	size_t		 last_bloblen;	/* 0: no blob for last_msisdn yet */
+	int64_t		 read_group;	/* store_inbound_group()'s last read */
+	int		 read_rows;	/* and how many rows it had */
 };
 
 static int	 store_upgrade_v1(sqlite3 *);
@@ -253,10 +256,10 @@ static const char *const store_sql[STMT_MAX] = {
 	    "SELECT id, smsc, source_enc, dest, data_coding, esm_class, raw, "
 	    "text, concat_total, concat_seq, received_at, state FROM inbound "
 	    "WHERE id = ?1 OR group_id = ?1 ORDER BY concat_seq, id",
-	/* the first part says whether there are others (an OR costs more) */
+	/* a group's first part, then the others (an OR costs more) */
 	[STMT_IN_DONE] =
 	    "UPDATE inbound SET state = ?2, case_id = NULLIF(?3, 0) "
-	    "WHERE id = ?1 AND state < 2 RETURNING concat_total",
+	    "WHERE id = ?1 AND state < 2",
 	[STMT_IN_DONE_PARTS] =
 	    "UPDATE inbound SET state = ?2, case_id = NULLIF(?3, 0) "
 	    "WHERE group_id = ?1 AND state < 2",
@@ -330,26 +333,27 @@ static const char *const store_sql[STMT_MAX] = {
 	[STMT_OUT_FAIL] =
 	    "UPDATE outbox SET state = 4, last_error = ?3 "
 	    "WHERE id = ?1 AND state IN (0, 1, 2) AND ?2 IS NULL",
+	[STMT_OUT_PART_FIND] =
+	    "SELECT p.id, p.outbox_id, COALESCE(o.case_id, 0), p.attempt "
+	    "FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id "
+	    "WHERE p.msgid = ?1 AND p.smsc = ?2 ORDER BY p.id DESC LIMIT 1",
 	[STMT_OUT_PART_RECEIPT] =
-	    "UPDATE outbox_parts SET receipt = ?3, stat = ?4, err = ?5, "
-	    "receipt_at = ?6 WHERE id = (SELECT id FROM outbox_parts "
-	    "WHERE msgid = ?1 AND smsc = ?2 ORDER BY id DESC LIMIT 1) "
-	    "RETURNING outbox_id, attempt",
+	    "UPDATE outbox_parts SET receipt = ?2, stat = ?3, err = ?4, "
+	    "receipt_at = ?5 WHERE id = ?1",
 	[STMT_OUT_RCPT_NOTE] =
 	    "UPDATE outbox SET receipt_stat = ?2, receipt_err = ?3, "
 	    "receipt_at = ?4 WHERE id = ?1 AND state IN (1, 2) "
-	    "AND attempts = ?5 RETURNING COALESCE(case_id, 0)",
+	    "AND attempts = ?5",
 	[STMT_OUT_RCPT_DELIVERED] =
 	    "UPDATE outbox SET state = 3, receipt_stat = ?2, receipt_err = ?3, "
 	    "receipt_at = ?4 WHERE id = ?1 AND state = 2 AND attempts = ?5 "
 	    "AND NOT EXISTS (SELECT 1 FROM outbox_parts p "
 	    "WHERE p.outbox_id = ?1 AND p.attempt = ?5 "
-	    "AND (p.receipt IS NULL OR p.receipt <> 1)) "
-	    "RETURNING COALESCE(case_id, 0)",
+	    "AND (p.receipt IS NULL OR p.receipt <> 1))",
 	[STMT_OUT_RCPT_FINAL] =
 	    "UPDATE outbox SET state = ?6, receipt_stat = ?2, receipt_err = ?3, "
 	    "receipt_at = ?4 WHERE id = ?1 AND state IN (1, 2) "
-	    "AND attempts = ?5 RETURNING COALESCE(case_id, 0)",
+	    "AND attempts = ?5",
 	[STMT_OUT_RESET] = "UPDATE outbox SET state = 0 WHERE state = 1",
 	[STMT_OUT_EXPIRE] =
 	    "UPDATE outbox SET state = 5, last_error = ?3 "
@@ -1427,10 +1431,13 @@ store_inbound_group(struct store *st, int64_t group, struct store_group *g)
 	int			 rc, seq;
 
 	memset(g, 0, sizeof(*g));
+	st->read_group = group;
+	st->read_rows = 0;
 	if ((s = store_stmt(st, STMT_IN_GROUP)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, group);
 	while ((rc = store_step(st, s, "inbound read group")) == SQLITE_ROW) {
+		st->read_rows++;
 		seq = sqlite3_column_int(s, 9);
 		if (g->nparts == 0) {
 			g->group = group;
@@ -1504,9 +1511,13 @@ store_inbound_done(struct store *st, int64_t group, int incomplete,
 {
 	sqlite3_stmt	*s;
 	enum store_stmt	 i;
-	int		 rc, total = 0;
+	int		 rc;
 
 	for (i = STMT_IN_DONE; i <= STMT_IN_DONE_PARTS; i++) {
+		/* a group just read as one row has no other parts */
+		if (i == STMT_IN_DONE_PARTS && group == st->read_group &&
+		    st->read_rows == 1)
+			break;
 		if ((s = store_stmt(st, i)) == NULL)
 			return -1;
 		sqlite3_bind_int64(s, 1, group);
@@ -1514,13 +1525,9 @@ store_inbound_done(struct store *st, int64_t group, int incomplete,
 		    STORE_IN_S_PROCESSED);
 		sqlite3_bind_int64(s, 3, case_id);
 		rc = store_step(st, s, "inbound done");
-		if (rc == SQLITE_ROW)
-			total = sqlite3_column_int(s, 0);
 		sqlite3_reset(s);
 		if (rc == -1)
 			return -1;
-		if (rc == SQLITE_ROW && total <= 1)
-			break;		/* a single SMS */
 	}
 	return 0;
 }
@@ -2015,28 +2022,35 @@ store_outbox_receipt(struct store *st, const char *smsc, const char *msgid,
     int64_t *idp, int64_t *casep)
 {
 	sqlite3_stmt	*s;
-	int64_t		 id, case_id = 0;
+	int64_t		 part, id, case_id;
 	int		 rc, attempt;
-	char		 kind[16];
 
-	/* the part's receipt, found by the id the SMSC gave it */
-	if ((s = store_stmt(st, STMT_OUT_PART_RECEIPT)) == NULL)
+	if ((s = store_stmt(st, STMT_OUT_PART_FIND)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, smsc, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 3, rcpt);
-	sqlite3_bind_text(s, 4, stat, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, err, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 6, at);
-	if ((rc = store_step(st, s, "outbox receipt part")) != SQLITE_ROW) {
+	if ((rc = store_step(st, s, "outbox receipt find")) != SQLITE_ROW) {
 		sqlite3_reset(s);
 		return rc == -1 ? -1 : 0;
 	}
-	id = sqlite3_column_int64(s, 0);
-	attempt = sqlite3_column_int(s, 1);
+	part = sqlite3_column_int64(s, 0);
+	id = sqlite3_column_int64(s, 1);
+	case_id = sqlite3_column_int64(s, 2);
+	attempt = sqlite3_column_int(s, 3);
 	sqlite3_reset(s);
 
-	/* then the row's: it changes only when the receipt settles it */
+	if ((s = store_stmt(st, STMT_OUT_PART_RECEIPT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, part);
+	sqlite3_bind_int(s, 2, rcpt);
+	sqlite3_bind_text(s, 3, stat, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, err, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, at);
+	rc = store_step(st, s, "outbox receipt part");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+
 	switch (rcpt) {
 	case STORE_RCPT_INTERIM:
 		s = store_stmt(st, STMT_OUT_RCPT_NOTE);
@@ -2061,13 +2075,8 @@ store_outbox_receipt(struct store *st, const char *smsc, const char *msgid,
 	sqlite3_bind_int64(s, 4, at);
 	sqlite3_bind_int(s, 5, attempt);
 	rc = store_step(st, s, "outbox receipt");
-	if (rc == SQLITE_ROW)
-		case_id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	if (rc == -1)
-		return -1;
-	if (rc != SQLITE_ROW && casep != NULL &&
-	    store_outbox_row(st, id, &case_id, kind, sizeof(kind)) == -1)
 		return -1;
 	if (idp != NULL)
 		*idp = id;
