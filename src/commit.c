@@ -1,8 +1,11 @@
 /*
  * Group commit.  A durable single-row commit costs ~150 us of fsync here, so
- * every write of one loop turn (and of the next few ms) joins one batch; the
- * callbacks of commit_after() (deliver_sm_resp, HTTP answers) run once the
- * batch has committed, never before: nothing is acknowledged unless durable.
+ * every write made while input keeps coming joins one batch; the batch
+ * commits as soon as the event loop has nothing else to do (an event of the
+ * lowest priority), or when it is full, or group-commit-delay after it
+ * opened at the latest.  The callbacks of commit_after() (deliver_sm_resp,
+ * HTTP answers) run once the batch has committed, never before: nothing is
+ * acknowledged unless durable.
  */
 #include "hotlined.h"
 
@@ -16,11 +19,14 @@ struct commit_wait {
 	void		*arg;
 };
 
+/* 0: events made before commit_init(), 1: every later one, 2: the commit */
+#define COMMIT_PRIORITIES	3
+
 static void	commit_timer(evutil_socket_t, short, void *);
 static void	commit_run(int);
 
 static struct store		*store;		/* borrowed */
-static struct event		*ev_commit;
+static struct event		*ev_commit, *ev_idle;
 static struct timeval		 commit_tv;
 static size_t			 commit_max = 256;
 static struct commit_wait	*waits;
@@ -38,8 +44,18 @@ commit_init(struct event_base *base, struct store *st, int64_t delay_ms,
 		commit_max = max_batch;
 	commit_tv.tv_sec = delay_ms / 1000;
 	commit_tv.tv_usec = (delay_ms % 1000) * 1000;
-	if ((ev_commit = evtimer_new(base, commit_timer, NULL)) == NULL)
-		fatalx("commit evtimer_new failed");
+	if ((ev_commit = evtimer_new(base, commit_timer, NULL)) == NULL ||
+	    (ev_idle = event_new(base, -1, 0, commit_timer, NULL)) == NULL)
+		fatalx("commit event_new failed");
+	/*
+	 * Under load the SMSC's window fills with messages waiting for this
+	 * commit, and no more come until it is done: waiting out a delay
+	 * then only adds latency.  So the batch ends once the loop is idle.
+	 */
+	if ((event_base_get_npriorities(base) < COMMIT_PRIORITIES &&
+	    event_base_priority_init(base, COMMIT_PRIORITIES) == -1) ||
+	    event_priority_set(ev_idle, COMMIT_PRIORITIES - 1) == -1)
+		fatalx("commit cannot set event priorities");
 }
 
 int
@@ -51,6 +67,7 @@ commit_join(void)
 		return -1;
 	open_batch = 1;
 	evtimer_add(ev_commit, &commit_tv);
+	event_active(ev_idle, EV_TIMEOUT, 0);
 	return 0;
 }
 
@@ -80,6 +97,7 @@ commit_run(int ok)
 	if (!open_batch)
 		return;
 	evtimer_del(ev_commit);
+	event_del(ev_idle);
 	open_batch = 0;
 	if (ok)
 		ok = store_commit(store) == 0;
@@ -122,7 +140,9 @@ commit_shutdown(void)
 	commit_flush();
 	if (ev_commit != NULL)
 		event_free(ev_commit);
-	ev_commit = NULL;
+	if (ev_idle != NULL)
+		event_free(ev_idle);
+	ev_commit = ev_idle = NULL;
 }
 
 void

@@ -1,7 +1,8 @@
 /*
- * Group commit: everything the event loop writes within group-commit-delay
- * (or until a batch is full) shares one SQLite transaction, and whatever
- * waits on durability (deliver_sm_resp, an HTTP 2xx) runs after it.
+ * Group commit: everything the event loop writes while input keeps coming
+ * (at most group-commit-delay, or until a batch is full) shares one SQLite
+ * transaction, and whatever waits on durability (deliver_sm_resp, an HTTP
+ * 2xx) runs after it.
  */
 #ifndef HOTLINED_COMMIT_H
 #define HOTLINED_COMMIT_H
@@ -15,7 +16,11 @@ struct store;
 /* Called once the batch holding the caller's writes ends: ok 1 committed. */
 typedef void (*commit_fn)(void *arg, int ok);
 
-/* Set up; delay_ms 0 commits at the end of the current loop turn. */
+/*
+ * Set up.  A batch commits as soon as the loop has nothing else to do,
+ * when max_batch callers wait on it, or delay_ms after it opened at the
+ * latest (0: at the end of the loop turn).
+ */
 void	 commit_init(struct event_base *, struct store *, int64_t delay_ms,
 	    size_t max_batch);
 /* Open a batch (or join the open one) and arm the commit; 0 or -1. */
