@@ -1401,6 +1401,7 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	id = sqlite3_last_insert_rowid(st->db);
 	*idp = id;
 	*groupp = group != 0 ? group : id;
+	st->read_group = 0;	/* a group read before may have grown */
 	if (single)
 		return STORE_IN_COMPLETE;
 

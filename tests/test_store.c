@@ -978,6 +978,52 @@ test_audit_tip(void **state)
 	assert_int_equal(bad, 1);
 }
 
+/*
+ * Inside a batch the tip is sealed once, before COMMIT (and at once when
+ * verified inside the batch); a message undone takes its events along and
+ * the chain goes on without a gap; a batch rolled back leaves the tip where
+ * it was.
+ */
+static void
+test_audit_batch(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 bad = 0;
+
+	assert_int_equal(store_audit(f->st, 0, "test", "before", NULL, T0), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "a", NULL, T0), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "b", NULL, T0), 0);
+	assert_int_equal(store_msg_end(f->st, 1), 0);
+	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "undone", NULL, T0), 0);
+	assert_int_equal(store_msg_end(f->st, 0), -1);
+	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "c", NULL, T0), 0);
+	assert_int_equal(store_msg_end(f->st, 1), 0);
+	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 1);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "d", NULL, T0), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit"), 5);
+	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 5);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "gone", NULL, T0), 0);
+	store_rollback(f->st);
+	assert_int_equal(store_commit(f->st), -1);
+	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 5);
+	assert_int_equal(store_audit(f->st, 0, "test", "e", NULL, T0), 0);
+	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 6);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	/* the newest event deleted: the tip still catches it */
+	tamper(f, "DELETE FROM audit WHERE id = 6");
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	assert_int_equal(bad, 6);
+}
+
 static void
 test_upgrade_v2_seals_tip(void **state)
 {
@@ -1059,6 +1105,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_audit_tamper, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_audit_tip, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_audit_batch, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v2_seals_tip,
 		    setup, teardown),
