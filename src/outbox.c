@@ -20,6 +20,7 @@
 #define OUTBOX_HOLD_MAX		4096
 #define OUTBOX_BACKOFF_MIN	5000	/* first retry after a temporary error */
 #define OUTBOX_BACKOFF_MAX	(10 * 60 * 1000)
+#define OUTBOX_VIA_GRACE_MS	30000	/* then any bearer will do */
 
 struct bearer {
 	char			 name[32];
@@ -46,6 +47,7 @@ static void	outbox_schedule(void);
 static void	outbox_flag(int64_t, const char *);
 static void	outbox_after_commit(void *, int);
 static int	outbox_room(int *);
+static int	outbox_pick(const struct store_outmsg *, int64_t);
 
 static struct store		*store;		/* borrowed */
 static struct event		*ev_pump, *ev_tick;
@@ -129,6 +131,28 @@ outbox_room(int *first)
 	return total;
 }
 
+/*
+ * The bearer for a row: the one its citizen wrote through (a carrier's own
+ * link, or Kannel), while it is offered; -1 when that one has no room now,
+ * so the row waits for it.  A retry (the first try failed), a row left
+ * waiting OUTBOX_VIA_GRACE_MS past due (that link down or congested), or
+ * one whose bearer is gone from the configuration takes any bearer with
+ * room: late through another carrier beats not at all.
+ */
+static int
+outbox_pick(const struct store_outmsg *m, int64_t now)
+{
+	int	i, any;
+
+	if (m->via[0] != '\0' && m->attempts == 0 &&
+	    now - m->due_at < OUTBOX_VIA_GRACE_MS)
+		for (i = 0; i < nbearers; i++)
+			if (strcmp(bearers[i].name, m->via) == 0)
+				return bearers[i].ops->room(bearers[i].ctx) >
+				    0 ? i : -1;
+	return outbox_room(&any) > 0 ? any : -1;
+}
+
 /* Arm the pump for the earliest queued row in the future. */
 static void
 outbox_schedule(void)
@@ -154,7 +178,7 @@ outbox_pump(evutil_socket_t fd, short ev, void *arg)
 	struct bearer		*b;
 	char			 mask[LOG_MSISDN_MAX];
 	int64_t			 now;
-	int			 round, room, i, n, want, bi;
+	int			 round, room, i, n, want, bi, sent, waiting;
 
 	/*
 	 * Rows written in the open batch are not durable yet: an
@@ -179,11 +203,16 @@ outbox_pump(evutil_socket_t fd, short ev, void *arg)
 			outbox_schedule();
 			return;
 		}
-		for (i = 0; i < n; i++) {
+		for (i = sent = waiting = 0; i < n; i++) {
 			if (outbox_room(&bi) <= 0)
 				break;
+			if ((bi = outbox_pick(&rows[i], now)) == -1) {
+				waiting++;	/* its own bearer is full */
+				continue;
+			}
 			b = &bearers[bi];
 			rr = (bi + 1) % nbearers;
+			sent++;
 			job.id = rows[i].id;
 			job.to = rows[i].to;
 			job.from = rows[i].from;
@@ -201,6 +230,9 @@ outbox_pump(evutil_socket_t fd, short ev, void *arg)
 			    log_msisdn(job.to, mask, sizeof(mask)), job.attempt);
 		}
 		store_outmsg_clear(rows, (size_t)n);
+		/* only rows for full bearers: they kick us when they have room */
+		if (sent == 0 && waiting > 0)
+			return;
 		if (i < n || n < want)
 			break;
 	}

@@ -9,6 +9,10 @@
  * exponential backoff; permanent ones mark the row failed.  The store never
  * hands out a row while an older one to the same number is pending, so each
  * citizen receives messages in order, whatever the retries.
+ *
+ * Routing: a row goes out through the bearer its citizen wrote through
+ * (store_outmsg.via), waiting while that one is full; a retry, a row
+ * waiting over 30 s, or one whose bearer is gone takes any bearer.
  */
 #ifndef HOTLINED_OUTBOX_H
 #define HOTLINED_OUTBOX_H

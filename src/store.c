@@ -302,7 +302,12 @@ static const char *const store_sql[STMT_MAX] = {
 	    "NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, 0))",
 	[STMT_OUT_NEXT] =
 	    "SELECT o.id, COALESCE(o.case_id, 0), o.msisdn_enc, o.source, "
-	    "o.text, o.attempts, o.priority FROM outbox o "
+	    "o.text, o.attempts, o.priority, o.next_attempt_at, "
+	    /* the bearer the citizen wrote through: of the text answered,
+	     * else of the text that opened the case (rowid lookups) */
+	    "COALESCE((SELECT i.smsc FROM inbound i WHERE i.id = o.inbound_id), "
+	    "(SELECT i.smsc FROM cases c JOIN inbound i ON i.id = c.inbound_id "
+	    "WHERE c.id = o.case_id), '') FROM outbox o "
 	    "WHERE o.state = 0 AND o.next_attempt_at <= ?1 "
 	    "AND NOT EXISTS (SELECT 1 FROM outbox p "
 	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (0, 1) "
@@ -1885,6 +1890,9 @@ store_outbox_next(struct store *st, int64_t now, struct store_outmsg *out,
 		m->text = store_colstr(s, 4);
 		m->attempts = sqlite3_column_int(s, 5);
 		m->priority = sqlite3_column_int(s, 6);
+		m->due_at = sqlite3_column_int64(s, 7);
+		strlcpy(m->via, (const char *)sqlite3_column_text(s, 8),
+		    sizeof(m->via));
 		n++;
 	}
 	sqlite3_reset(s);

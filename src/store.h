@@ -286,6 +286,8 @@ struct store_outmsg {
 	char		*text;
 	int		 attempts;	/* submissions so far */
 	int		 priority;
+	int64_t		 due_at;	/* ms: when it became due */
+	char		 via[32];	/* bearer the citizen wrote through, "" */
 };
 
 enum store_receipt {
