@@ -124,7 +124,7 @@ kannel_query_parse(const char *query, struct kannel_fields *f, char *why,
 {
 	static const char *const keys[] = { "from", "to", "text", "coding",
 	    "charset", "id", "smsc", "meta", "udh", "secret", "dlr", "type",
-	    "reply" };
+	    "reply", "time" };
 	char		 num[32];
 	const char	*p, *amp, *eq;
 	size_t		 klen, vlen, k, n;
@@ -176,15 +176,15 @@ kannel_query_parse(const char *query, struct kannel_fields *f, char *why,
 		    sizeof(f->secret)); break;
 		case 12: rc = kannel_field(eq, vlen, f->reply,
 		    sizeof(f->reply)); break;
-		case 3: case 10: case 11:
+		case 3: case 10: case 11: case 13:
 			if (kannel_field(eq, vlen, num, sizeof(num)) == -1) {
 				rc = -1;
 				break;
 			}
-			if (k == 3 && num[0] == '\0')
-				break;		/* %c of a report: empty */
+			if ((k == 3 || k == 13) && num[0] == '\0')
+				break;		/* %c of a report, no %T: empty */
 			if (kannel_int(num, k == 10 ? 1 : 0, k == 3 ? 2 :
-			    k == 10 ? INT64_MAX : 255, &v) == -1) {
+			    k == 11 ? 255 : INT64_MAX, &v) == -1) {
 				snprintf(why, whylen, "'%s' is not a number "
 				    "in range", keys[k]);
 				return -1;
@@ -193,6 +193,8 @@ kannel_query_parse(const char *query, struct kannel_fields *f, char *why,
 				f->coding = (int)v;
 			else if (k == 10)
 				f->dlr_id = v;
+			else if (k == 13)
+				f->time = v;
 			else
 				f->dlr_type = (int)v;
 			break;
@@ -500,6 +502,23 @@ kannel_secret_ok(const struct kannel_fields *f)
 	    CRYPTO_memcmp(f->secret, kn.secret, n) == 0;
 }
 
+/* Header name into dst unless the query string set it; -1 if too long. */
+static int
+kannel_header(struct evkeyvalq *h, const char *name, char *dst,
+    size_t dstsz, char *why, size_t whylen)
+{
+	const char	*v;
+
+	if (dst[0] != '\0' || (v = evhttp_find_header(h, name)) == NULL)
+		return 0;
+	if (strlcpy(dst, v, dstsz) >= dstsz) {
+		snprintf(why, whylen, "%s longer than %zu bytes", name,
+		    dstsz - 1);
+		return -1;
+	}
+	return 0;
+}
+
 /* post-url: the text is the body, the rest comes as X-Kannel headers. */
 static int
 kannel_post_fields(struct evhttp_request *req, struct kannel_fields *f,
@@ -518,21 +537,23 @@ kannel_post_fields(struct evhttp_request *req, struct kannel_fields *f,
 	evbuffer_copyout(b, f->text, len);
 	f->textlen = len;
 	f->has_text = 1;
-	if (f->from[0] == '\0' && (v = evhttp_find_header(h,
-	    "X-Kannel-From")) != NULL)
-		strlcpy(f->from, v, sizeof(f->from));
-	if (f->to[0] == '\0' && (v = evhttp_find_header(h,
-	    "X-Kannel-To")) != NULL)
-		strlcpy(f->to, v, sizeof(f->to));
-	if (f->smsc[0] == '\0' && (v = evhttp_find_header(h,
-	    "X-Kannel-SMSC")) != NULL)
-		strlcpy(f->smsc, v, sizeof(f->smsc));
-	if (f->meta[0] == '\0' && (v = evhttp_find_header(h,
-	    "X-Kannel-Meta-Data")) != NULL)
-		strlcpy(f->meta, v, sizeof(f->meta));
+	if (kannel_header(h, "X-Kannel-From", f->from, sizeof(f->from),
+	    why, whylen) == -1 || kannel_header(h, "X-Kannel-To", f->to,
+	    sizeof(f->to), why, whylen) == -1 || kannel_header(h,
+	    "X-Kannel-SMSC", f->smsc, sizeof(f->smsc), why, whylen) == -1 ||
+	    kannel_header(h, "X-Kannel-Meta-Data", f->meta, sizeof(f->meta),
+	    why, whylen) == -1)
+		return -1;
 	if (f->coding == -1 && (v = evhttp_find_header(h,
-	    "X-Kannel-Coding")) != NULL)
-		f->coding = atoi(v) == 2 ? 2 : atoi(v) == 1 ? 1 : 0;
+	    "X-Kannel-Coding")) != NULL) {
+		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0 &&
+		    strcmp(v, "2") != 0) {
+			snprintf(why, whylen, "X-Kannel-Coding is not 0, 1 "
+			    "or 2");
+			return -1;
+		}
+		f->coding = v[0] - '0';
+	}
 	if (f->udhlen == 0 && (v = evhttp_find_header(h,
 	    "X-Kannel-UDH")) != NULL && kannel_urldecode(v, strlen(v),
 	    f->udh, sizeof(f->udh), &f->udhlen) == -1) {
@@ -573,6 +594,12 @@ kannel_mo(struct evhttp_request *req, struct kannel_fields *f)
 		return;
 	}
 	kn.texts++;
+	/* %T: when Kannel took it; long waits mean we were down or slow */
+	if (f->time > 0 && clock_now_ms() / 1000 > (uint64_t)f->time +
+	    KANNEL_LATE_S)
+		log_info("kannel late text msisdn=%s waited=%llds in Kannel",
+		    log_msisdn(m.source, mask, sizeof(mask)),
+		    (long long)(clock_now_ms() / 1000 - (uint64_t)f->time));
 	log_debug("kannel text msisdn=%s to=%s smsc=%s id=%s coding=%d "
 	    "charset=%s bytes=%zu", log_msisdn(m.source, mask, sizeof(mask)),
 	    m.dest, f->smsc[0] ? f->smsc : "-", f->id[0] ? f->id : "-",
@@ -588,7 +615,7 @@ static void
 kannel_dlr(struct evhttp_request *req, struct kannel_fields *f)
 {
 	struct kannel_pending	*p;
-	char			 id[32], stat[16], err[16];
+	char			 id[32], stat[16], err[16], why[96];
 	int			 st;
 
 	if (f->dlr_id < 1) {
@@ -596,7 +623,10 @@ kannel_dlr(struct evhttp_request *req, struct kannel_fields *f)
 		return;
 	}
 	if ((st = kannel_dlr_state(f->dlr_type)) == -1) {
-		kannel_refuse(req, 400, "dlr", "'type' (%d) missing or unknown");
+		snprintf(why, sizeof(why), "'type' (%%d) %d is not a report "
+		    "type (1, 2, 4, 8, 16)", f->dlr_type);
+		kannel_refuse(req, 400, "dlr", f->dlr_type == -1 ?
+		    "'type' (%d) missing" : why);
 		return;
 	}
 	kn.reports++;

@@ -31,6 +31,7 @@ struct inbound_msg;
 #define KANNEL_TEXT_MAX		(16 * 1024)	/* decoded text, bytes */
 #define KANNEL_FIELD_MAX	256	/* any field but the text */
 #define KANNEL_DLR_MASK		31	/* every report Kannel knows */
+#define KANNEL_LATE_S		60	/* a text older than this is logged */
 
 /* What one smsbox request said, decoded from a query string or headers. */
 struct kannel_fields {
@@ -51,6 +52,7 @@ struct kannel_fields {
 	int64_t		 dlr_id;			/* our outbox id */
 	int		 dlr_type;			/* %d; -1 unset */
 	char		 reply[KANNEL_FIELD_MAX];	/* %A: the SMSC's */
+	int64_t		 time;				/* %T; 0 unset */
 };
 
 /*
@@ -62,7 +64,8 @@ int	 kannel_urldecode(const char *in, size_t len, uint8_t *out,
 	    size_t outsz, size_t *outlen);
 /*
  * Parse a query string into f (zeroed first).  Known keys: from, to,
- * text, coding, charset, id, smsc, meta, udh, secret, dlr, type, reply;
+ * text, coding, charset, id, smsc, meta, udh, secret, dlr, type, reply,
+ * time;
  * unknown keys are ignored (Kannel adds what the operator wrote), repeated
  * ones refused.  0, or -1 with a one-line reason.
  */

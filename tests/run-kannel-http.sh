@@ -7,7 +7,7 @@
 # it reaches the database.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 34
+plan 39
 
 d="$T_DIR/h"
 hport=$(free_port) dead=$(free_port)
@@ -58,6 +58,10 @@ check "invalid UTF-8 is kept with U+FFFD, not refused" test "$(status GET \
     "/kannel/mo?$S&from=13800138034&to=12345&text=%E6%8A%95%E8%AF%89%FF%FE%E5%99%AA%E9%9F%B3%E6%89%B0%E6%B0%91&charset=UTF-8&id=6f1c0e0a-0004")" = 200
 check "its case keeps the readable part" test \
     "$(sql "$db" "SELECT count(*) FROM cases WHERE text LIKE '投诉%噪音扰民'")" = 1
+check "a text Kannel held for an hour is taken and logged as late" test "$(status GET \
+    "/kannel/mo?$S&from=13800138039&to=12345&text=%E5%B8%AE%E5%8A%A9&time=$(( $(date +%s) - 3600 ))")" = 200
+check "the late text's log line says how long it waited" \
+    wait_log "$d/hotlined.log" 'kannel +late text msisdn=138\*\*\*\*8039 waited=36[0-9][0-9]s' 5
 n=$(cases)
 
 # --- delivery reports
@@ -87,13 +91,21 @@ check "coding out of range: 400" test "$(status GET \
     "/kannel/mo?$S&from=13800138035&to=12345&text=x&coding=7")" = 400
 check "a sender longer than any address: 400" test "$(status GET \
     "/kannel/mo?$S&from=1380013803512345678901&to=12345&text=x")" = 400
+check "post-url with an X-Kannel-Coding that is no coding: 400" test \
+    "$(status POST "/kannel/mo?$S" -b x -H X-Kannel-From:13800138035 \
+    -H X-Kannel-To:12345 -H X-Kannel-Coding:2x)" = 400
+check "post-url with an X-Kannel-From over 255 bytes: 400" test "$(status POST \
+    "/kannel/mo?$S" -b x -H X-Kannel-From:big:300 -H X-Kannel-To:12345)" = 400
+check "a report type that is none: 400, and says which" sh -c \
+    "test \"\$($REQ $hport GET '/kannel/dlr?$S&dlr=1&type=3' | head -n 1)\" = 400 &&
+    grep -q \"3 is not a report type\" '$d/hotlined.log'"
 check "a body over 64 KiB: 413" test "$(status POST "/kannel/mo?$S" \
     -g big:70000 -H X-Kannel-From:13800138035 -H X-Kannel-To:12345)" = 413
 check "an unknown path: 404" test "$(status GET "/kannel/admin?$S")" = 404
 check "PUT: 405" test "$(status PUT "/kannel/mo?$S" -b x)" = 405
 check "nothing refused reached the database" test "$(cases)" = "$n"
 check "every refusal is logged with its reason" \
-    test "$(grep -Ec 'kannel +refused' "$d/hotlined.log")" -ge 14
+    test "$(grep -Ec 'kannel +refused' "$d/hotlined.log")" -ge 17
 check "hotlined still answers after all that" test "$(status GET \
     "/kannel/mo?$S&from=13800138037&to=12345&text=%E5%B8%AE%E5%8A%A9")" = 200
 check "no phone number in the log" sh -c \

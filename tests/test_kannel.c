@@ -215,7 +215,8 @@ test_query_known_keys(void **state)
 	assert_int_equal(parse("from=%2B8613800138001&to=12345&text=hi+there"
 	    "&coding=2&charset=UTF-16BE&id=k-42&smsc=cmcc&meta=%3Fsmpp%3Fx%3D1"
 	    "&udh=%05%00%03%2A%02%01&secret=s3cr3t&dlr=77&type=8"
-	    "&reply=ACK%2F"), 0);
+	    "&reply=ACK%2F&time=1795738235"), 0);
+	assert_int_equal(f.time, 1795738235);
 	assert_string_equal(f.from, "+8613800138001");
 	assert_string_equal(f.to, "12345");
 	assert_int_equal(f.has_text, 1);
@@ -347,6 +348,15 @@ test_query_dlr(void **state)
 		assert_true(strstr(why, "'dlr'") != NULL ||
 		    strstr(why, "'type'") != NULL);
 	}
+	/* %T: unix seconds, empty when Kannel has none */
+	assert_int_equal(parse("time="), 0);
+	assert_int_equal(f.time, 0);
+	assert_int_equal(parse("time=0"), 0);
+	assert_int_equal(f.time, 0);
+	assert_int_equal(parse("time=-5"), -1);
+	assert_non_null(strstr(why, "'time'"));
+	assert_int_equal(parse("time=12x"), -1);
+	assert_int_equal(parse("time=1&time=2"), -1);
 	/* longer than any number: refused, not cut to a valid one */
 	memset(q, 0, sizeof(q));
 	strlcpy(q, "dlr=", sizeof(q));
