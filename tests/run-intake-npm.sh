@@ -12,7 +12,9 @@ plan 7
 TEXT="我要投诉：幸福花园小区旁边的工地每天晚上十一点以后还在施工，电钻和渣土车的噪音扰民非常严重，已经持续一个多星期了，家里老人和孩子都休息不好，请有关部门尽快处理并答复。😡"
 d="$T_DIR/h"
 port=$(free_port)
-hotlined_conf "$d" "$port"
+# a long case prefix makes the acknowledgement two UCS-2 parts (one with
+# the default HY): the multipart way out is what this test is about
+hotlined_conf "$d" "$port" "case-prefix HEYUANHY"
 start_bg peer env NODE_PATH="$top_srcdir/tests/node_modules" node \
     "$top_srcdir/tests/peers/citizen.js" "$port" "$TEXT"
 wait_log "$T_DIR/peer.out" '^listening' 10 || bail "the npm peer did not start"
