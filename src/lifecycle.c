@@ -1017,6 +1017,40 @@ lifecycle_kb_match(struct store *st, const char *text, int64_t stale_before,
 
 #define DAY_MS	(INT64_C(86400) * 1000)
 #define LC_SAME_SCAN	200
+#define LC_LIST_FIRST	16	/* most citizens have few cases: try small */
+
+/*
+ * Cases of msisdn (NULL: anyone) in category since a time, up to max, into
+ * a new array *out (caller clears each and frees it).  A first small read
+ * serves the common case without zeroing room for max cases on every text;
+ * only a full first read is repeated with room for max.  Count or -1.
+ */
+static int
+lc_list(struct store *st, const char *msisdn, const char *category,
+    const char *state, int64_t since, size_t max, struct store_case **out)
+{
+	struct store_case	*c;
+	size_t			 cap = max < LC_LIST_FIRST ? max : LC_LIST_FIRST;
+	int			 n, i;
+
+	for (;;) {
+		c = xcalloc(cap, sizeof(*c));
+		if (msisdn != NULL)
+			n = store_case_list_msisdn(st, msisdn, category, state,
+			    since, c, cap);
+		else
+			n = store_case_list_category(st, category, since, c,
+			    cap);
+		if (n != (int)cap || cap == max)
+			break;
+		for (i = 0; i < n; i++)
+			store_case_clear(&c[i]);
+		free(c);
+		cap = max;
+	}
+	*out = c;
+	return n;
+}
 
 int
 lifecycle_same_matter(struct store *st, const char *msisdn,
@@ -1027,10 +1061,8 @@ lifecycle_same_matter(struct store *st, const char *msisdn,
 
 	if (msisdn == NULL || category == NULL || text == NULL)
 		return -1;
-	c = xcalloc(LC_SAME_SCAN, sizeof(*c));
-	n = store_case_list_msisdn(st, msisdn, category,
-	    lc_states[LC_S_FINAL], now - LC_SAME_DAYS * DAY_MS, c,
-	    LC_SAME_SCAN);
+	n = lc_list(st, msisdn, category, lc_states[LC_S_FINAL],
+	    now - LC_SAME_DAYS * DAY_MS, LC_SAME_SCAN, &c);
 	for (i = 0; i < n; i++) {
 		if (!found && lc_similarity(text, c[i].text) >=
 		    LC_SAME_THRESHOLD) {
@@ -1052,13 +1084,8 @@ lifecycle_repeat_count(struct store *st, const char *msisdn,
 
 	if (category == NULL || text == NULL)
 		return -1;
-	c = xcalloc(LC_REPEAT_SCAN, sizeof(*c));
-	if (msisdn != NULL)
-		n = store_case_list_msisdn(st, msisdn, category, NULL,
-		    now - LC_REPEAT_DAYS * DAY_MS, c, LC_REPEAT_SCAN);
-	else
-		n = store_case_list_category(st, category,
-		    now - LC_REPEAT_DAYS * DAY_MS, c, LC_REPEAT_SCAN);
+	n = lc_list(st, msisdn, category, NULL, now - LC_REPEAT_DAYS * DAY_MS,
+	    LC_REPEAT_SCAN, &c);
 	for (i = 0; i < n; i++) {
 		if ((c[i].closed_at == 0 || c[i].survey_score == 3) &&
 		    lc_similarity(text, c[i].text) >= LC_SAME_THRESHOLD)
