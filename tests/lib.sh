@@ -158,3 +158,24 @@ is_eventually() {
 	done
 	return 1
 }
+
+# office_survey_conf PORT TOKENS: write TOKENS (one office token, $OFFICE)
+# and print an admin block on PORT with it and a survey block that sends
+# at once, without quiet hours: for tests that close cases and answer
+# surveys through the admin API.
+OFFICE=office-token-0123456789abcdef
+office_survey_conf() {
+	printf 'ops\toffice\t%s\n' "$OFFICE" >"$2"
+	chmod 600 "$2"
+	cat <<CONF
+admin {
+	port $1
+	tokens-file $2
+}
+survey {
+	delay 0
+	quiet-start 00:00
+	quiet-end 00:00
+}
+CONF
+}

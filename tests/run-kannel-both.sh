@@ -17,20 +17,9 @@ k="$T_DIR/k"
 aport=$(free_port) bport=$(free_port) hport=$(free_port) apiport=$(free_port)
 sh "$top_srcdir/tests/kannel-conf.sh" "$k" "$bport" "$hport" "$(free_port)" \
     "$(free_port)" "$(free_port)" || bail "cannot write kannel.conf"
-OFFICE=office-token-0123456789abcdef
-printf 'ops\toffice\t%s\n' "$OFFICE" >"$d.tokens"
-chmod 600 "$d.tokens"
 hotlined_conf "$d" "$aport" "max-new-cases-per-hour 0
 max-replies-per-hour 0
-admin {
-	port $apiport
-	tokens-file $d.tokens
-}
-survey {
-	delay 0
-	quiet-start 00:00
-	quiet-end 00:00
-}
+$(office_survey_conf "$apiport" "$d.tokens")
 $(cat "$k/hotlined-kannel.conf")"
 db="$d/hotlined.db"
 sa="$T_DIR/a.jsonl" sb="$T_DIR/b.jsonl"

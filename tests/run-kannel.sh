@@ -26,22 +26,11 @@ sport=$(free_port) hport=$(free_port) aport=$(free_port)
 kadmin=$(free_port) kbox=$(free_port) ksend=$(free_port)
 sh "$top_srcdir/tests/kannel-conf.sh" "$k" "$sport" "$hport" "$kadmin" \
     "$kbox" "$ksend" || bail "cannot write kannel.conf"
-OFFICE=office-token-0123456789abcdef
-printf 'ops\toffice\t%s\n' "$OFFICE" >"$d.tokens"
-chmod 600 "$d.tokens"
 hotlined_conf "$d" - "service-number 12345
 extension-digits 4
 max-new-cases-per-hour 0
 max-replies-per-hour 0
-admin {
-	port $aport
-	tokens-file $d.tokens
-}
-survey {
-	delay 0
-	quiet-start 00:00
-	quiet-end 00:00
-}
+$(office_survey_conf "$aport" "$d.tokens")
 $(cat "$k/hotlined-kannel.conf")"
 db="$d/hotlined.db"
 sent="$T_DIR/sent.jsonl"
