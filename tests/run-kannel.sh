@@ -18,7 +18,7 @@ SMSBOX=${SMSBOX:-/usr/sbin/smsbox}
     skip_all "Kannel not installed (apt-get install kannel)"
 N_DOWN=${KANNEL_N_DOWN:-8}
 N_STREAM=${KANNEL_N_STREAM:-60}
-plan 28
+plan 33
 
 d="$T_DIR/h"
 k="$T_DIR/k"
@@ -26,6 +26,9 @@ sport=$(free_port) hport=$(free_port) aport=$(free_port)
 kadmin=$(free_port) kbox=$(free_port) ksend=$(free_port)
 sh "$top_srcdir/tests/kannel-conf.sh" "$k" "$sport" "$hport" "$kadmin" \
     "$kbox" "$ksend" || bail "cannot write kannel.conf"
+# Kannel refuses to send to one prefix (its answer: 400, "denied"); the
+# sendsms-user group is the last of the file
+echo "black-list-regex = ^1380013877" >>"$k/kannel.conf"
 hotlined_conf "$d" - "service-number 12345
 extension-digits 4
 max-new-cases-per-hour 0
@@ -102,6 +105,25 @@ check "sent from 12345 plus the extension code" \
 mo 13800138020 "$src" "３ 太慢了"
 check "the reply to the extension code is recorded on its case" \
     is_eventually "3 太慢了" "$db" "SELECT score || ' ' || comment FROM surveys WHERE case_id = (SELECT id FROM cases WHERE number = '$n')" 200
+
+# --- Kannel's answers to sendsms: refused for good, queued for later
+mo 13800138770 12345 "求助：前进路下水道堵塞，污水漫到人行道上。"
+check "an SMS Kannel refuses for good fails its outbox row (no retry)" \
+    is_eventually 4 "$db" "SELECT state FROM outbox WHERE kind = 'ack' AND last_error LIKE 'kannel: 400%'" 200
+mo 13800138760 12345 "求助：胜利路公交站牌被撞倒了，请尽快修复。"
+check "another citizen's case is acknowledged" wait_sms 8760 '已受理' 1 300
+# the SMSC drops every session right after its bind: bearerbox keeps
+# reconnecting, and takes SMS for later
+printf 'fault close-after=1\n' >&3
+check "bearerbox loses its SMSC link" wait_log "$T_DIR/bearerbox.out" \
+    'SMPP\[carrier\].*(closed|Couldn|error|shutdown|disconnect)' 10
+nq=$(sql "$db" "SELECT number FROM cases WHERE text LIKE '%胜利路%'")
+ctl case answer "$nq" 已安排疏通下水道。 >/dev/null 2>&1
+check "without an SMSC link Kannel queues the result (3: Queued), the row is sent" \
+    wait_log "$d/hotlined.log" 'kannel +queued id=' 10
+printf 'fault clear\n' >&3
+check "once the link is back it is delivered and reported" is_eventually \
+    DELIVRD "$db" "SELECT receipt_stat FROM outbox WHERE kind = 'result' AND case_id = (SELECT id FROM cases WHERE number = '$nq')" 400
 
 # --- hotlined down: smsbox retries (http-request-retry), nothing is lost
 kill -TERM "$PID_hl"
