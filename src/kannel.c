@@ -281,7 +281,14 @@ kannel_text_utf8(const struct kannel_fields *f, char *out, size_t outsz,
 	if (outsz == 0)
 		return -1;
 	oleft = outsz - 1;
-	if ((cd = iconv_open("UTF-8", cs)) == (iconv_t)-1) {
+	/*
+	 * A charset name is letters, digits and - _ . : only; anything else
+	 * (an empty or blank name means the locale's charset to iconv, and
+	 * "//" suffixes change its behaviour) is refused.
+	 */
+	if (cs[0] == '\0' || cs[strspn(cs, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_.:")] != '\0' ||
+	    (cd = iconv_open("UTF-8", cs)) == (iconv_t)-1) {
 		snprintf(why, whylen, "unknown charset '%.32s'", cs);
 		return -1;
 	}

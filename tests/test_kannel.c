@@ -552,6 +552,12 @@ test_utf8_charsets(void **state)
 	assert_string_equal(why, "unknown charset 'X-NO-SUCH-CHARSET'");
 	assert_int_equal(utf8_of("text=x&charset=UTF-8,ASCII"), -1);
 	assert_non_null(strstr(why, "unknown charset"));
+	/* iconv reads a blank name as the locale's, "//" as options: refused */
+	assert_int_equal(utf8_of("text=x&charset=%20"), -1);
+	assert_non_null(strstr(why, "unknown charset"));
+	assert_int_equal(utf8_of("text=x&charset=UTF-8//IGNORE"), -1);
+	assert_int_equal(utf8_of("text=x&charset=UTF-8//TRANSLIT"), -1);
+	assert_int_equal(utf8_of("text=x&charset=UTF 8"), -1);
 	/* a hostile name is refused, quoted short in the reason */
 	memset(q, 0, sizeof(q));
 	strlcpy(q, "text=x&charset=", sizeof(q));
