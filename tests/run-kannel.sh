@@ -18,7 +18,7 @@ SMSBOX=${SMSBOX:-/usr/sbin/smsbox}
     skip_all "Kannel not installed (apt-get install kannel)"
 N_DOWN=${KANNEL_N_DOWN:-8}
 N_STREAM=${KANNEL_N_STREAM:-60}
-plan 33
+plan 36
 
 d="$T_DIR/h"
 k="$T_DIR/k"
@@ -158,6 +158,20 @@ else fail "smsbox restarts mid-stream"; fi
 check "every text of the stream is a case, none twice" is_eventually \
     "$N_STREAM $N_STREAM" "$db" "SELECT count(*) || ' ' || count(DISTINCT text) FROM cases WHERE text LIKE '投诉：和平街%'" 600
 echo "# stream cases: $(sql "$db" "SELECT count(*) FROM cases WHERE text LIKE '投诉：和平街%'") of $N_STREAM"
+# acknowledgements that met smsbox's sendsms port closed were retried
+check "and every one of those citizens is acknowledged, retries included" \
+    is_eventually "$N_STREAM" "$db" "SELECT count(*) FROM outbox o JOIN cases c ON c.id = o.case_id WHERE o.kind = 'ack' AND o.state IN (2, 3) AND c.text LIKE '投诉：和平街%'" 600
+
+# sendsms with smsbox down: a temporary failure, retried with backoff
+kill -TERM "$PID_smsbox"
+wait_gone "$PID_smsbox" 15
+nr=$(sql "$db" "SELECT number FROM cases WHERE text LIKE '投诉：和平街0号%'")
+ctl case answer "$nr" 垃圾已清运。 >/dev/null 2>&1
+check "a result that meets smsbox down is retried, not failed" \
+    wait_log "$d/hotlined.log" 'outbox +retry id=[0-9]+ error="kannel: no answer' 10
+start_smsbox >/dev/null
+check "and delivered once smsbox is back" is_eventually DELIVRD "$db" \
+    "SELECT receipt_stat FROM outbox WHERE kind = 'result' AND case_id = (SELECT id FROM cases WHERE number = '$nr')" 600
 # status_ok N: the daemon's counters show N texts in and N SMS out by kannel
 status_ok() {
 	ctl --json status >"$T_DIR/status.json" 2>&1 && python3 -c '
