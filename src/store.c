@@ -113,6 +113,15 @@ enum store_stmt {
 	STMT_SURVEY_EXPIRE,
 	STMT_SURVEY_DUE,
 	STMT_SURVEY_NEXT,
+	STMT_MSG_IN,			/* message digests (v6) */
+	STMT_MSG_OUT,
+	STMT_MSG_SENT,
+	STMT_MSG_FINAL,
+	STMT_MSG_IN_MAX,
+	STMT_MSG_OUT_MAX,
+	STMT_MSG_OUT_STATES,
+	STMT_COVER_GET,
+	STMT_COVER_SET,
 	STMT_MAX
 };
 
@@ -130,6 +139,34 @@ struct store_tip {
 	size_t		 maclen;	/* 0 or CRYPTO_HASH_LEN */
 };
 
+/*
+ * The message rows the open batch wrote or moved to an outcome, digested
+ * into one audit event just before COMMIT (store_msgs_seal()).  Inserted
+ * ids are contiguous within a batch: one writer, rowid = max + 1, and an
+ * undone savepoint gives its ids back.
+ */
+struct store_msgs {
+	int64_t		 in_first, in_last;	/* 0: none */
+	int64_t		 out_first, out_last;
+	int64_t		*outcome;	/* id * 2 + (1: final, 0: sent) */
+	size_t		 noutcome, outcomesz;
+};
+
+/* What store_msg_begin() saves of struct store_msgs. */
+struct store_msgs_mark {
+	int64_t		 in_first, in_last, out_first, out_last;
+	size_t		 noutcome;
+};
+
+/* What verification learns from the chain about message rows. */
+struct store_msgs_check {
+	int		 covered;	/* "messages.covered" seen */
+	int64_t		 in_next, out_next, out_first;
+	uint8_t		*flags;		/* [id - out_first]: 1 sent, 2 final */
+	int64_t		*ins;		/* pairs: last outbox id, its event */
+	size_t		 nins, insz;
+};
+
 struct store {
 	sqlite3		*db;
 	struct crypto	*crypto;		/* borrowed */
@@ -141,6 +178,8 @@ struct store {
 	char		 prefix[9];
 	int64_t		 dedupe_window;
 	struct store_tip audit, audit_saved;	/* saved: at store_msg_begin */
+	struct store_msgs msgs;
+	struct store_msgs_mark msgs_saved;
 	/* the last number hashed and encrypted: a message's rows share it */
 	char		 last_msisdn[CRYPTO_MSISDN_MAX];
 	uint8_t		 last_hash[CRYPTO_HASH_LEN];
@@ -155,6 +194,20 @@ static int	 store_upgrade_v2(sqlite3 *);
 static int	 store_upgrade_v3(sqlite3 *);
 static int	 store_upgrade_v4(sqlite3 *);
 static int	 store_upgrade_v5(sqlite3 *);
+static int	 store_upgrade_v6(sqlite3 *);
+static int	 store_msgs_track(struct store *, int, int64_t);
+static void	 store_msgs_mark(struct store *, struct store_msgs_mark *);
+static void	 store_msgs_undo(struct store *,
+		    const struct store_msgs_mark *);
+static int	 store_msgs_seal(struct store *);
+static int	 store_msgs_digest(struct store *, const char *,
+		    uint8_t[CRYPTO_HASH_LEN]);
+static int	 store_msgs_cover(struct store *);
+static int	 store_msgs_check_event(struct store *,
+		    struct store_msgs_check *, int64_t, const char *,
+		    const char *, const char *);
+static int	 store_msgs_check_end(struct store *,
+		    struct store_msgs_check *, int64_t, int64_t *);
 static int	 store_audit_seal_tip(struct store *);
 static int	 store_audit_tip_flush(struct store *);
 static int	 store_audit_tip_set(struct store *, int64_t,
@@ -203,6 +256,7 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v3,
 	store_upgrade_v4,
 	store_upgrade_v5,
+	store_upgrade_v6,
 };
 
 /* The columns store_case_row() reads, in order. */
@@ -361,9 +415,9 @@ static const char *const store_sql[STMT_MAX] = {
 	    "AND attempts = ?5",
 	[STMT_OUT_RESET] = "UPDATE outbox SET state = 0 WHERE state = 1",
 	[STMT_OUT_EXPIRE] =
-	    "UPDATE outbox SET state = 5, last_error = ?3 "
-	    "WHERE state = 0 AND expire_at IS NOT NULL AND expire_at <= ?2 "
-	    "AND ?1 IS NULL",
+	    "UPDATE outbox SET state = 5, last_error = ?2 "
+	    "WHERE state = 0 AND expire_at IS NOT NULL AND expire_at <= ?1 "
+	    "RETURNING id",
 	[STMT_OUT_STATE] = "SELECT state, attempts FROM outbox WHERE id = ?1",
 	[STMT_OUT_ROW] =
 	    "SELECT COALESCE(case_id, 0), kind FROM outbox WHERE id = ?1",
@@ -534,6 +588,35 @@ static const char *const store_sql[STMT_MAX] = {
 	    "SELECT MIN(CASE WHEN state = 0 AND remind_at IS NOT NULL "
 	    "THEN MIN(remind_at, expire_at) ELSE expire_at END) "
 	    "FROM surveys WHERE state <= 2",
+
+	/*
+	 * What the "messages" audit events digest (store.h): the columns a
+	 * row never changes after its insert, after it was sent, or after
+	 * its final outcome.  Numbers only as blob and keyed hash.
+	 */
+	[STMT_MSG_IN] =
+	    "SELECT id, group_id, smsc, smsc_msgid, source_enc, source_hash, "
+	    "dest, data_coding, esm_class, raw, text, concat_ref, "
+	    "concat_total, concat_seq, received_at FROM inbound "
+	    "WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+	[STMT_MSG_OUT] =
+	    "SELECT id, case_id, inbound_id, kind, msisdn_enc, msisdn_hash, "
+	    "source, text, priority, created_at, expire_at FROM outbox "
+	    "WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+	[STMT_MSG_SENT] =
+	    "SELECT id, state >= 2, attempts, submitted_at, smsc, smsc_msgid "
+	    "FROM outbox WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+	[STMT_MSG_FINAL] =
+	    "SELECT id, state, receipt_stat, receipt_err, receipt_at, "
+	    "last_error FROM outbox WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+	[STMT_MSG_IN_MAX] = "SELECT COALESCE(MAX(id), 0) FROM inbound",
+	[STMT_MSG_OUT_MAX] = "SELECT COALESCE(MAX(id), 0) FROM outbox",
+	[STMT_MSG_OUT_STATES] =
+	    "SELECT id, state FROM outbox WHERE id >= ?1 AND state >= 2 "
+	    "ORDER BY id",
+	[STMT_COVER_GET] =
+	    "SELECT in_first, out_first, event FROM audit_cover WHERE id = 1",
+	[STMT_COVER_SET] = "UPDATE audit_cover SET event = ?1 WHERE id = 1",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -545,6 +628,8 @@ static const int store_sql_min[STMT_MAX] = {
 	[STMT_AUDIT_INSERT] = 2,
 	[STMT_AUDIT_ALL] = 2,
 	/* and every statement from STMT_AUDIT_TIP_SET on: see store_open() */
+	[STMT_COVER_GET] = 6,
+	[STMT_COVER_SET] = 6,
 };
 
 static const char *const store_survey_states[] = {
@@ -836,6 +921,28 @@ store_upgrade_v5(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v6: messages in and out join the audit chain (store.h).  audit_cover
+ * says from which ids on: rows written before this upgrade are not
+ * covered.  Its event, the chained "messages.covered" that verification
+ * trusts, is appended by store_open() (SQL has no key).
+ */
+static int
+store_upgrade_v6(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE audit_cover ("
+	    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+	    " in_first INTEGER NOT NULL,"
+	    " out_first INTEGER NOT NULL,"
+	    " event INTEGER);"			/* NULL: not chained yet */
+	    "INSERT INTO audit_cover (id, in_first, out_first) SELECT 1,"
+	    " (SELECT COALESCE(MAX(id), 0) + 1 FROM inbound),"
+	    " (SELECT COALESCE(MAX(id), 0) + 1 FROM outbox);";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 /* Run each missing upgrade in its own transaction with its version. */
 static int
 store_upgrade(struct store *st, int target, char *err, size_t errlen)
@@ -977,8 +1084,8 @@ store_open(const char *path, struct crypto *crypto,
 		goto fail;
 
 	for (i = 0; i < STMT_MAX; i++) {
-		if (st->version < (i >= STMT_AUDIT_TIP_SET ? 3 :
-		    store_sql_min[i]))
+		if (st->version < (i >= STMT_AUDIT_TIP_SET ?
+		    MAXIMUM(3, store_sql_min[i]) : store_sql_min[i]))
 			continue;
 		if (sqlite3_prepare_v3(st->db, store_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
@@ -992,6 +1099,11 @@ store_open(const char *path, struct crypto *crypto,
 	if (from < 3 && st->version >= 3 && store_audit_seal_tip(st) == -1) {
 		snprintf(err, errlen, "database %s: cannot seal the audit tip",
 		    path);
+		goto fail;
+	}
+	if (st->version >= 6 && store_msgs_cover(st) == -1) {
+		snprintf(err, errlen, "database %s: cannot chain the message "
+		    "coverage", path);
 		goto fail;
 	}
 	return st;
@@ -1013,6 +1125,7 @@ store_close(struct store *st)
 	}
 	for (i = 0; i < STMT_MAX; i++)
 		sqlite3_finalize(st->stmt[i]);
+	free(st->msgs.outcome);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store close: %s", sqlite3_errmsg(st->db));
 	explicit_bzero(st, sizeof(*st));
@@ -1194,6 +1307,7 @@ store_begin(struct store *st)
 	st->doomed = 0;
 	st->msg = 0;
 	memset(&st->audit, 0, sizeof(st->audit));
+	store_msgs_undo(st, NULL);
 	if (store_exec(st, STMT_BEGIN, "begin") == -1) {
 		st->depth = 0;
 		return -1;
@@ -1210,10 +1324,12 @@ store_commit(struct store *st)
 	}
 	if (--st->depth > 0)
 		return st->doomed ? -1 : 0;
-	/* the batch's audit events are sealed before it commits */
-	if (!st->doomed && st->audit.dirty && store_audit_tip_flush(st) == -1)
+	/* the batch's message rows, then its audit events, are sealed */
+	if (!st->doomed && (store_msgs_seal(st) == -1 || (st->audit.dirty &&
+	    store_audit_tip_flush(st) == -1)))
 		st->doomed = 1;
 	memset(&st->audit, 0, sizeof(st->audit));
+	store_msgs_undo(st, NULL);
 	if (st->doomed) {
 		st->doomed = 0;
 		if (!sqlite3_get_autocommit(st->db))
@@ -1240,6 +1356,7 @@ store_rollback(struct store *st)
 	st->doomed = 1;
 	st->msg = 0;
 	memset(&st->audit, 0, sizeof(st->audit));
+	store_msgs_undo(st, NULL);
 }
 
 int
@@ -1260,6 +1377,7 @@ store_msg_begin(struct store *st)
 		return -1;
 	st->msg = 1;
 	st->audit_saved = st->audit;
+	store_msgs_mark(st, &st->msgs_saved);
 	return 0;
 }
 
@@ -1274,6 +1392,7 @@ store_msg_end(struct store *st, int ok)
 	if (ok && store_exec(st, STMT_RELEASE, "release") == 0)
 		return 0;
 	st->audit = st->audit_saved;	/* its events are undone too */
+	store_msgs_undo(st, &st->msgs_saved);
 	if (store_exec(st, STMT_ROLLBACK_TO, "rollback to savepoint") == 0)
 		store_exec(st, STMT_RELEASE, "release");
 	return -1;
@@ -1404,6 +1523,8 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	if (rc == -1)
 		return STORE_IN_ERROR;
 	id = sqlite3_last_insert_rowid(st->db);
+	if (store_msgs_track(st, 'i', id) == -1)
+		return STORE_IN_ERROR;
 	*idp = id;
 	*groupp = group != 0 ? group : id;
 	st->read_group = 0;	/* a group read before may have grown */
@@ -1828,7 +1949,7 @@ store_outbox_add(struct store *st, const struct store_outbox_new *o,
 	sqlite3_stmt	*s;
 	uint8_t		 hash[CRYPTO_HASH_LEN], blob[CRYPTO_BLOB_MAX];
 	size_t		 bloblen;
-	int64_t		 now;
+	int64_t		 now, id;
 	int		 rc;
 
 	if (o->source == NULL || o->text == NULL || o->kind == NULL ||
@@ -1857,8 +1978,11 @@ store_outbox_add(struct store *st, const struct store_outbox_new *o,
 	sqlite3_reset(s);
 	if (rc == -1)
 		return -1;
+	id = sqlite3_last_insert_rowid(st->db);
+	if (store_msgs_track(st, 'o', id) == -1)
+		return -1;
 	if (idp != NULL)
-		*idp = sqlite3_last_insert_rowid(st->db);
+		*idp = id;
 	return 0;
 }
 
@@ -2007,7 +2131,10 @@ store_outbox_submitted(struct store *st, int64_t id, int part, int nparts,
 	sqlite3_bind_int(s, 3, nparts);
 	rc = store_step(st, s, "outbox sent");
 	sqlite3_reset(s);
-	return rc == -1 ? -1 : 0;
+	if (rc == -1 || (sqlite3_changes(st->db) == 1 &&
+	    store_msgs_track(st, 's', id) == -1))
+		return -1;
+	return 0;
 }
 
 int
@@ -2021,8 +2148,12 @@ store_outbox_retry(struct store *st, int64_t id, int64_t next_at,
 int
 store_outbox_fail(struct store *st, int64_t id, const char *error)
 {
-	return store_outbox_update(st, STMT_OUT_FAIL, id, 0, error,
-	    "outbox fail") == -1 ? -1 : 0;
+	int	n;
+
+	if ((n = store_outbox_update(st, STMT_OUT_FAIL, id, 0, error,
+	    "outbox fail")) == -1)
+		return -1;
+	return n == 1 ? store_msgs_track(st, 'f', id) : 0;
 }
 
 int
@@ -2085,7 +2216,9 @@ store_outbox_receipt(struct store *st, const char *smsc, const char *msgid,
 	sqlite3_bind_int(s, 5, attempt);
 	rc = store_step(st, s, "outbox receipt");
 	sqlite3_reset(s);
-	if (rc == -1)
+	if (rc == -1 || (rcpt != STORE_RCPT_INTERIM &&
+	    sqlite3_changes(st->db) == 1 && store_msgs_track(st, 'f', id) ==
+	    -1))
 		return -1;
 	if (idp != NULL)
 		*idp = id;
@@ -2105,8 +2238,30 @@ store_outbox_reset_inflight(struct store *st)
 int
 store_outbox_expire(struct store *st, int64_t now)
 {
-	return store_outbox_update(st, STMT_OUT_EXPIRE, 0, now, "expired",
-	    "outbox expire");
+	sqlite3_stmt	*s;
+	int		 rc, n = 0, alone;
+
+	/* alone: its own batch, so the rows and their event commit as one */
+	if ((alone = st->depth == 0) && store_begin(st) == -1)
+		return -1;
+	if ((s = store_stmt(st, STMT_OUT_EXPIRE)) == NULL)
+		rc = -1;
+	else {
+		sqlite3_bind_int64(s, 1, now);
+		sqlite3_bind_text(s, 2, "expired", -1, SQLITE_STATIC);
+		while ((rc = store_step(st, s, "outbox expire")) ==
+		    SQLITE_ROW && store_msgs_track(st, 'f',
+		    sqlite3_column_int64(s, 0)) == 0)
+			n++;
+		sqlite3_reset(s);
+	}
+	if (rc != SQLITE_DONE && !alone)
+		return -1;
+	if (rc != SQLITE_DONE)
+		store_rollback(st);
+	if (alone && store_commit(st) == -1)
+		return -1;
+	return n;
 }
 
 int
@@ -2363,11 +2518,14 @@ store_audit_verify(struct store *st, int64_t *badp)
 	const void	*stored, *sprev;
 	size_t		 prevlen = 0;
 	int64_t		 id, expect = 1;
-	int		 rc, broken = 0;
+	int		 rc, broken = 0, msgs;
+	struct store_msgs_check k;
 
 	/* inside a batch, its events are not sealed yet: seal them first */
-	if (st->depth > 0 && store_audit_tip_flush(st) == -1)
+	if (st->depth > 0 && ((!st->msg && store_msgs_seal(st) == -1) ||
+	    store_audit_tip_flush(st) == -1))
 		return -1;
+	memset(&k, 0, sizeof(k));
 	if ((s = store_stmt(st, STMT_AUDIT_ALL)) == NULL)
 		return -1;
 	while ((rc = store_step(st, s, "audit verify")) == SQLITE_ROW) {
@@ -2387,17 +2545,33 @@ store_audit_verify(struct store *st, int64_t *badp)
 			broken = 1;
 			break;
 		}
+		if (st->version >= 6 && (msgs = store_msgs_check_event(st, &k,
+		    id, (const char *)sqlite3_column_text(s, 3),
+		    (const char *)sqlite3_column_text(s, 4),
+		    (const char *)sqlite3_column_text(s, 5))) != 0) {
+			if (msgs == 1)
+				log_warnx("store audit broken event=%lld "
+				    "reason=message-rows-changed",
+				    (long long)id);
+			*badp = id;
+			broken = msgs;
+			break;
+		}
 		memcpy(prev, mac, sizeof(mac));
 		prevlen = sizeof(prev);
 		expect = id + 1;
 	}
 	sqlite3_reset(s);
-	if (rc == -1)
-		return -1;
-	if (broken || st->version < 3)
-		return broken;
-	return store_audit_verify_tip(st, expect - 1, prevlen ? prev : NULL,
-	    badp);
+	if (rc == -1 || broken == -1)
+		broken = -1;
+	else if (!broken && st->version >= 3)
+		broken = store_audit_verify_tip(st, expect - 1, prevlen ?
+		    prev : NULL, badp);
+	if (!broken && st->version >= 6)
+		broken = store_msgs_check_end(st, &k, expect - 1, badp);
+	free(k.flags);
+	free(k.ins);
+	return broken;
 }
 
 /*
@@ -2435,6 +2609,482 @@ store_audit_verify_tip(struct store *st, int64_t last,
 		return 0;
 	*badp = last + 1;
 	return 1;
+}
+
+/* --- messages in and out on the audit chain (v6) ------------------------ */
+
+/* A growable byte buffer: a digest's input, an event's detail. */
+struct store_buf {
+	uint8_t		*p;
+	size_t		 len, cap;
+};
+
+static void
+store_buf_add(struct store_buf *b, const void *p, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		while (b->len + len + 1 > b->cap)
+			b->cap = b->cap ? b->cap * 2 : 1024;
+		b->p = xreallocarray(b->p, b->cap, 1);
+	}
+	if (len > 0)
+		memcpy(b->p + b->len, p, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+}
+
+static void
+store_buf_printf(struct store_buf *b, const char *fmt, long long a,
+    long long c)
+{
+	char	tmp[64];
+	int	n;
+
+	n = snprintf(tmp, sizeof(tmp), fmt, a, c);
+	store_buf_add(b, tmp, (size_t)n);
+}
+
+/* Record a message row written ('i', 'o') or moved ('s', 'f'); 0 or -1. */
+static int
+store_msgs_track(struct store *st, int kind, int64_t id)
+{
+	struct store_msgs	*m = &st->msgs;
+	int64_t			*first, *last;
+
+	if (st->version < 6)
+		return 0;
+	switch (kind) {
+	case 'i':
+	case 'o':
+		first = kind == 'i' ? &m->in_first : &m->out_first;
+		last = kind == 'i' ? &m->in_last : &m->out_last;
+		if (*last != 0 && id != *last + 1) {
+			log_warnx("store audit %s id=%lld after %lld: ids not "
+			    "contiguous in a batch", kind == 'i' ? "inbound" :
+			    "outbox", (long long)id, (long long)*last);
+			return -1;
+		}
+		if (*first == 0)
+			*first = id;
+		*last = id;
+		break;
+	case 's':
+	case 'f':
+		if (m->noutcome == m->outcomesz) {
+			m->outcomesz = m->outcomesz ? m->outcomesz * 2 : 64;
+			m->outcome = xreallocarray(m->outcome, m->outcomesz,
+			    sizeof(*m->outcome));
+		}
+		m->outcome[m->noutcome++] = id * 2 + (kind == 'f');
+		break;
+	default:
+		fatalx("store_msgs_track: kind %d", kind);
+	}
+	/* outside a batch the row committed alone: so does its event */
+	return st->depth == 0 ? store_msgs_seal(st) : 0;
+}
+
+static void
+store_msgs_mark(struct store *st, struct store_msgs_mark *k)
+{
+	k->in_first = st->msgs.in_first;
+	k->in_last = st->msgs.in_last;
+	k->out_first = st->msgs.out_first;
+	k->out_last = st->msgs.out_last;
+	k->noutcome = st->msgs.noutcome;
+}
+
+/* Forget what was tracked since k (NULL: everything). */
+static void
+store_msgs_undo(struct store *st, const struct store_msgs_mark *k)
+{
+	struct store_msgs_mark	zero;
+
+	if (k == NULL) {
+		memset(&zero, 0, sizeof(zero));
+		k = &zero;
+	}
+	st->msgs.in_first = k->in_first;
+	st->msgs.in_last = k->in_last;
+	st->msgs.out_first = k->out_first;
+	st->msgs.out_last = k->out_last;
+	st->msgs.noutcome = k->noutcome;
+}
+
+static int
+store_cmp64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Append " key=a-b,c" for the ids of outcome kind (sorted). */
+static void
+store_msgs_list(struct store_buf *b, const char *key, const int64_t *v,
+    size_t n, int kind)
+{
+	size_t	i;
+	int64_t	a = 0, z = 0, id;
+	int	first = 1;
+
+	for (i = 0; i <= n; i++) {
+		if (i < n && (v[i] & 1) != kind)
+			continue;
+		id = i < n ? v[i] / 2 : 0;
+		if (i < n && a != 0 && (id == z || id == z + 1)) {
+			z = id;
+			continue;
+		}
+		if (a != 0) {
+			store_buf_add(b, first ? key : ",", first ?
+			    strlen(key) : 1);
+			first = 0;
+			store_buf_printf(b, a == z ? "%lld" : "%lld-%lld",
+			    (long long)a, (long long)z);
+		}
+		a = z = id;
+	}
+}
+
+/*
+ * Append the digest of one event's message rows: the ids it names and
+ * their covered columns, as it sees them now.  Before COMMIT that is what
+ * the batch wrote; at verification, what the rows still hold.
+ */
+static int
+store_msgs_digest(struct store *st, const char *detail,
+    uint8_t mac[CRYPTO_HASH_LEN])
+{
+	static const struct {
+		const char	*key;
+		enum store_stmt	 stmt;
+	} sect[] = {
+		{ "in=", STMT_MSG_IN }, { "out=", STMT_MSG_OUT },
+		{ "sent=", STMT_MSG_SENT }, { "final=", STMT_MSG_FINAL },
+	};
+	struct store_buf	 b;
+	sqlite3_stmt		*s;
+	const char		*p, *end;
+	char			*ep;
+	long long		 lo, hi;
+	uint8_t			 hdr[9];
+	size_t			 i, len;
+	int			 c, k, ncol, rc = 0, type, ret = -1;
+	int64_t			 v;
+
+	memset(&b, 0, sizeof(b));
+	store_buf_add(&b, "", 0);
+	end = strstr(detail, " mac=");
+	len = end != NULL ? (size_t)(end - detail) : strlen(detail);
+	for (p = detail; p < detail + len; ) {
+		for (i = 0; i < nitems(sect); i++)
+			if (strncmp(p, sect[i].key, strlen(sect[i].key)) == 0)
+				break;
+		if (i == nitems(sect))
+			goto done;
+		p += strlen(sect[i].key);
+		store_buf_add(&b, sect[i].key, 1);
+		for (;;) {
+			lo = strtoll(p, &ep, 10);
+			hi = *ep == '-' ? strtoll(ep + 1, &ep, 10) : lo;
+			if (ep == p || lo < 1 || hi < lo)
+				goto done;
+			p = ep;
+			if ((s = store_stmt(st, sect[i].stmt)) == NULL)
+				goto done;
+			sqlite3_bind_int64(s, 1, lo);
+			sqlite3_bind_int64(s, 2, hi);
+			while ((rc = store_step(st, s, "audit messages")) ==
+			    SQLITE_ROW) {
+				ncol = sqlite3_column_count(s);
+				for (c = 0; c < ncol; c++) {
+					/* type, then 8 bytes: value or length */
+					type = sqlite3_column_type(s, c);
+					v = type == SQLITE_INTEGER ?
+					    sqlite3_column_int64(s, c) :
+					    sqlite3_column_bytes(s, c);
+					hdr[0] = (uint8_t)type;
+					for (k = 0; k < 8; k++)
+						hdr[1 + k] = (uint8_t)((uint64_t)v >>
+						    (56 - 8 * k));
+					store_buf_add(&b, hdr, sizeof(hdr));
+					if (type == SQLITE_TEXT)
+						store_buf_add(&b,
+						    sqlite3_column_text(s, c),
+						    (size_t)v);
+					else if (type == SQLITE_BLOB)
+						store_buf_add(&b,
+						    sqlite3_column_blob(s, c),
+						    (size_t)v);
+				}
+			}
+			sqlite3_reset(s);
+			if (rc == -1)
+				goto done;
+			if (*p != ',')
+				break;
+			p++;
+		}
+		if (*p == ' ')
+			p++;
+	}
+	if (crypto_hmac(st->crypto, "messages", detail, len, b.p, b.len,
+	    mac) == 0)
+		ret = 0;
+done:
+	if (ret == -1 && rc != -1)
+		log_warnx("store audit messages: bad detail");
+	free(b.p);
+	return ret;
+}
+
+/*
+ * Digest the batch's message rows into one "messages" event (store.h):
+ * called just before COMMIT, or at once outside a batch.  0 or -1.
+ */
+static int
+store_msgs_seal(struct store *st)
+{
+	struct store_msgs	*m = &st->msgs;
+	struct store_buf	 b;
+	uint8_t			 mac[CRYPTO_HASH_LEN];
+	char			 hex[3];
+	size_t			 i;
+	int			 rv = -1;
+
+	if (st->version < 6 || (m->in_first == 0 && m->out_first == 0 &&
+	    m->noutcome == 0))
+		return 0;
+	memset(&b, 0, sizeof(b));
+	store_buf_add(&b, "", 0);
+	if (m->in_first != 0)
+		store_buf_printf(&b, "in=%lld-%lld", m->in_first, m->in_last);
+	if (m->out_first != 0)
+		store_buf_printf(&b, b.len ? " out=%lld-%lld" :
+		    "out=%lld-%lld", m->out_first, m->out_last);
+	qsort(m->outcome, m->noutcome, sizeof(*m->outcome), store_cmp64);
+	store_msgs_list(&b, b.len ? " sent=" : "sent=", m->outcome,
+	    m->noutcome, 0);
+	store_msgs_list(&b, b.len ? " final=" : "final=", m->outcome,
+	    m->noutcome, 1);
+	if (store_msgs_digest(st, (const char *)b.p, mac) == -1)
+		goto done;
+	store_buf_add(&b, " mac=", 5);
+	for (i = 0; i < sizeof(mac); i++) {
+		snprintf(hex, sizeof(hex), "%02x", mac[i]);
+		store_buf_add(&b, hex, 2);
+	}
+	store_msgs_undo(st, NULL);
+	rv = store_audit(st, 0, "store", "messages", (const char *)b.p,
+	    (int64_t)clock_now_ms());
+done:
+	free(b.p);
+	return rv;
+}
+
+/*
+ * Chain where message coverage starts, once, after the v6 upgrade (or
+ * after a crash right after it): the event names the first inbound and
+ * outbox ids covered; older rows are not.  0 or -1.
+ */
+static int
+store_msgs_cover(struct store *st)
+{
+	sqlite3_stmt	*s;
+	char		 d[64];
+	long long	 in = 0, out = 0;
+	int		 rc, need = 0;
+
+	if ((s = store_stmt(st, STMT_COVER_GET)) == NULL)
+		return -1;
+	if ((rc = store_step(st, s, "audit cover")) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 2) == SQLITE_NULL) {
+		in = sqlite3_column_int64(s, 0);
+		out = sqlite3_column_int64(s, 1);
+		need = 1;
+	}
+	sqlite3_reset(s);
+	if (rc == -1 || !need)
+		return rc == -1 ? -1 : 0;
+	snprintf(d, sizeof(d), "in>=%lld out>=%lld", in, out);
+	if (store_begin(st) == -1)
+		return -1;
+	if (store_audit(st, 0, "store", "messages.covered", d,
+	    (int64_t)clock_now_ms()) == -1 ||
+	    (s = store_stmt(st, STMT_COVER_SET)) == NULL) {
+		store_rollback(st);
+		store_commit(st);
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, st->audit.last);
+	rc = store_step(st, s, "audit cover");
+	sqlite3_reset(s);
+	if (rc == -1)
+		store_rollback(st);
+	if (store_commit(st) == -1)
+		return -1;
+	log_info("store audit messages covered from inbound=%lld "
+	    "outbox=%lld", in, out);
+	return 0;
+}
+
+/* Check one "messages" event's ranges and digest: 0, 1 broken, -1. */
+static int
+store_msgs_check_event(struct store *st, struct store_msgs_check *k,
+    int64_t ev, const char *actor, const char *action, const char *detail)
+{
+	uint8_t		 mac[CRYPTO_HASH_LEN];
+	char		 hex[2 * CRYPTO_HASH_LEN + 1], *ep;
+	const char	*p, *m;
+	long long	 a, b;
+	int64_t		 id;
+	size_t		 i;
+	int		 key;
+
+	if (actor == NULL || action == NULL || strcmp(actor, "store") != 0)
+		return 0;
+	if (strcmp(action, "messages.covered") == 0) {
+		if (k->covered || detail == NULL || sscanf(detail,
+		    "in>=%lld out>=%lld", &a, &b) != 2 || a < 1 || b < 1)
+			return 1;
+		k->covered = 1;
+		k->in_next = a;
+		k->out_next = k->out_first = b;
+		return 0;
+	}
+	if (strcmp(action, "messages") != 0)
+		return 0;
+	if (!k->covered || detail == NULL ||
+	    (m = strstr(detail, " mac=")) == NULL)
+		return 1;
+	for (p = detail; p < m; ) {
+		key = *p;
+		if ((p = strchr(p, '=')) == NULL || p > m)
+			return 1;
+		p++;
+		do {
+			a = strtoll(p, &ep, 10);
+			b = *ep == '-' ? strtoll(ep + 1, &ep, 10) : a;
+			if (ep == p || a < 1 || b < a)
+				return 1;
+			p = ep;
+			switch (key) {
+			case 'i':	/* inserts follow on: none left out */
+				if (a != k->in_next)
+					return 1;
+				k->in_next = b + 1;
+				break;
+			case 'o':
+				if (a != k->out_next)
+					return 1;
+				k->out_next = b + 1;
+				k->flags = xreallocarray(k->flags,
+				    (size_t)(b + 1 - k->out_first), 1);
+				memset(k->flags + (a - k->out_first), 0,
+				    (size_t)(b + 1 - a));
+				if (k->nins == k->insz) {
+					k->insz = k->insz ? k->insz * 2 : 64;
+					k->ins = xreallocarray(k->ins,
+					    k->insz, 2 * sizeof(*k->ins));
+				}
+				k->ins[2 * k->nins] = b;
+				k->ins[2 * k->nins++ + 1] = ev;
+				break;
+			case 's':
+			case 'f':
+				if (b >= k->out_next)
+					return 1;
+				for (id = MAXIMUM(a, k->out_first); id <= b;
+				    id++)
+					k->flags[id - k->out_first] |=
+					    key == 's' ? 1 : 2;
+				break;
+			default:
+				return 1;
+			}
+		} while (*p == ',' && p++);
+		if (*p == ' ')
+			p++;
+	}
+	if (store_msgs_digest(st, detail, mac) == -1)
+		return 1;
+	for (i = 0; i < sizeof(mac); i++)
+		snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+	return strcmp(m + 5, hex) == 0 ? 0 : 1;
+}
+
+/* The event that covered outbox row id's insert, else 0. */
+static int64_t
+store_msgs_event_of(const struct store_msgs_check *k, int64_t id)
+{
+	size_t	lo = 0, hi = k->nins, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (k->ins[2 * mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < k->nins ? k->ins[2 * lo + 1] : 0;
+}
+
+/*
+ * After the chain: no covered row may lie outside every event, and an
+ * outbox row sent or at an outcome must have had it chained.  0, or 1
+ * with *badp (the event that covered the row's insert, or one past the
+ * last event), -1 on error.
+ */
+static int
+store_msgs_check_end(struct store *st, struct store_msgs_check *k,
+    int64_t last, int64_t *badp)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id, max;
+	int		 rc, state, f;
+
+	if (!k->covered) {
+		log_warnx("store audit broken: message coverage not chained");
+		*badp = last + 1;
+		return 1;
+	}
+	for (f = 0; f < 2; f++) {
+		if ((s = store_stmt(st, f ? STMT_MSG_OUT_MAX :
+		    STMT_MSG_IN_MAX)) == NULL)
+			return -1;
+		rc = store_step(st, s, "audit messages");
+		max = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (rc == -1)
+			return -1;
+		if (max >= (f ? k->out_next : k->in_next)) {
+			log_warnx("store audit broken event=%lld table=%s "
+			    "row=%lld reason=not-chained", (long long)last + 1,
+			    f ? "outbox" : "inbound", (long long)max);
+			*badp = last + 1;
+			return 1;
+		}
+	}
+	if ((s = store_stmt(st, STMT_MSG_OUT_STATES)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, k->out_first);
+	while ((rc = store_step(st, s, "audit messages")) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		state = sqlite3_column_int(s, 1);
+		f = k->flags[id - k->out_first];
+		if ((state == STORE_OUT_SENT && !(f & 1)) ||
+		    (state > STORE_OUT_SENT && !(f & 2))) {
+			*badp = store_msgs_event_of(k, id);
+			log_warnx("store audit broken event=%lld table=outbox "
+			    "row=%lld reason=outcome-not-chained",
+			    (long long)*badp, (long long)id);
+			sqlite3_reset(s);
+			return 1;
+		}
+	}
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
 }
 
 /* --- units and the knowledge base -------------------------------------- */

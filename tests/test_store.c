@@ -425,7 +425,13 @@ test_group_commit(void **state)
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM inbound "
 	    "WHERE state = 2 AND case_id IS NOT NULL"), 200);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM outbox"), 200);
-	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit"), 200);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit "
+	    "WHERE actor <> 'store'"), 200);
+	/* the batch's 400 message rows: one chained digest */
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit "
+	    "WHERE action = 'messages'"), 1);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE action = "
+	    "'messages' AND detail LIKE 'in=1-200 out=1-200 mac=%'"), 1);
 	assert_int_equal(store_commit(f->st), -1);	/* no batch */
 	assert_int_equal(store_msg_begin(f->st), -1);	/* no batch */
 }
@@ -954,20 +960,20 @@ test_audit_tip(void **state)
 	struct fixture	*f = *state;
 	int64_t		 bad = 0;
 
-	/* empty: intact, with or without a tip */
+	/* empty (event 1: messages.covered): intact */
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 	audit_events(f, 3);
 	/* tip removed */
 	tamper(f, "DELETE FROM audit_tip");
 	assert_int_equal(store_audit_verify(f->st, &bad), 1);
-	assert_int_equal(bad, 4);
+	assert_int_equal(bad, 5);
 	/* a forged tip (no key): last event deleted, tip moved back */
 	assert_non_null(reopen(f, NULL));
-	tamper(f, "DELETE FROM audit WHERE id = 3;"
+	tamper(f, "DELETE FROM audit WHERE id = 4;"
 	    "INSERT INTO audit_tip (id, last_id, last_hmac, tip_mac) "
-	    "SELECT 1, id, hmac, hmac FROM audit WHERE id = 2");
+	    "SELECT 1, id, hmac, hmac FROM audit WHERE id = 3");
 	assert_int_equal(store_audit_verify(f->st, &bad), 1);
-	assert_int_equal(bad, 3);
+	assert_int_equal(bad, 4);
 	/* unsealed (NULL) tips are only accepted by the upgrade */
 	tamper(f, "UPDATE audit_tip SET tip_mac = NULL");
 	assert_non_null(reopen(f, NULL));
@@ -1002,26 +1008,26 @@ test_audit_batch(void **state)
 	assert_int_equal(store_msg_begin(f->st), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "c", NULL, T0), 0);
 	assert_int_equal(store_msg_end(f->st, 1), 0);
-	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 1);
+	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 2);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "d", NULL, T0), 0);
 	assert_int_equal(store_commit(f->st), 0);
-	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit"), 5);
-	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 5);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit"), 6);
+	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 6);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "gone", NULL, T0), 0);
 	store_rollback(f->st);
 	assert_int_equal(store_commit(f->st), -1);
-	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 5);
-	assert_int_equal(store_audit(f->st, 0, "test", "e", NULL, T0), 0);
 	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 6);
+	assert_int_equal(store_audit(f->st, 0, "test", "e", NULL, T0), 0);
+	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 7);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 	/* the newest event deleted: the tip still catches it */
-	tamper(f, "DELETE FROM audit WHERE id = 6");
+	tamper(f, "DELETE FROM audit WHERE id = 7");
 	assert_int_equal(store_audit_verify(f->st, &bad), 1);
-	assert_int_equal(bad, 6);
+	assert_int_equal(bad, 7);
 }
 
 static void
@@ -1037,14 +1043,17 @@ test_upgrade_v2_seals_tip(void **state)
 	assert_int_equal(store_audit(f->st, 0, "test", "b", NULL, T0), 0);
 	assert_non_null(reopen(f, NULL));
 	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
+	/* sealed at 2 by the v3 upgrade, then v6 chains messages.covered */
 	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip "
-	    "WHERE tip_mac IS NOT NULL"), 2);
+	    "WHERE tip_mac IS NOT NULL"), 3);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE id = 3 "
+	    "AND action = 'messages.covered'"), 1);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "c", NULL, T0), 0);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
-	tamper(f, "DELETE FROM audit WHERE id = 3");
+	tamper(f, "DELETE FROM audit WHERE id = 4");
 	assert_int_equal(store_audit_verify(f->st, &bad), 1);
-	assert_int_equal(bad, 3);
+	assert_int_equal(bad, 4);
 }
 
 static void
