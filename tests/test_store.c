@@ -1056,6 +1056,145 @@ test_upgrade_v2_seals_tip(void **state)
 	assert_int_equal(bad, 4);
 }
 
+/*
+ * Messages in and out (v6): three MOs with their acknowledgements in one
+ * batch (event ev[0]), two acknowledgements sent in the next (ev[1]), the
+ * first delivered in a third (ev[2]).  Then one tampering each on a fresh
+ * copy, with the first broken link expected.
+ */
+static void
+messages_chain(struct fixture *f, int64_t ev[3])
+{
+	int64_t	now = (int64_t)clock_now_ms(), id;
+	int	i;
+
+	assert_int_equal(store_begin(f->st), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(store_msg_begin(f->st), 0);
+		assert_int_equal(store_msg_end(f->st,
+		    one_message(f->st, i, T0) == 0), 0);
+	}
+	/* a message undone gives its ids back: no gap in the range */
+	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(one_message(f->st, 9, T0), 0);
+	assert_int_equal(store_msg_end(f->st, 0), -1);
+	assert_int_equal(store_commit(f->st), 0);
+	ev[0] = peek(f, "SELECT MAX(id) FROM audit WHERE action = 'messages'");
+
+	assert_int_equal(store_begin(f->st), 0);
+	for (id = 1; id <= 2; id++) {
+		assert_int_equal(store_outbox_inflight(f->st, id, now), 0);
+		assert_int_equal(store_outbox_submitted(f->st, id, 1, 1,
+		    "smsc1", id == 1 ? "m1" : "m2", now), 0);
+	}
+	assert_int_equal(store_commit(f->st), 0);
+	ev[1] = peek(f, "SELECT MAX(id) FROM audit WHERE action = 'messages'");
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_outbox_receipt(f->st, "smsc1", "m1",
+	    STORE_RCPT_DELIVERED, "DELIVRD", "000", now + 1, NULL, NULL), 1);
+	assert_int_equal(store_commit(f->st), 0);
+	ev[2] = peek(f, "SELECT MAX(id) FROM audit WHERE action = 'messages'");
+}
+
+static void
+test_audit_messages(void **state)
+{
+	struct fixture		*f = *state;
+	static const struct {
+		const char	*sql;
+		int		 bad;	/* ev[bad], 3: one past the last event */
+	} t[] = {
+		/* an inbound text edited */
+		{ "UPDATE inbound SET text = '表扬' WHERE id = 2", 0 },
+		/* an outbox row deleted */
+		{ "DELETE FROM outbox WHERE id = 3", 0 },
+		/* the newest inbound row deleted */
+		{ "DELETE FROM inbound WHERE id = 3", 0 },
+		/* two inbound rows reordered */
+		{ "UPDATE inbound SET id = -1 WHERE id = 1;"
+		    "UPDATE inbound SET id = 1 WHERE id = 2;"
+		    "UPDATE inbound SET id = 2 WHERE id = -1", 0 },
+		/* an outbox text edited */
+		{ "UPDATE outbox SET text = '已办结' WHERE id = 1", 0 },
+		/* a sent SMS put back in the queue (it would go out again) */
+		{ "UPDATE outbox SET state = 0 WHERE id = 2", 1 },
+		/* another message id for the SMSC */
+		{ "UPDATE outbox SET smsc_msgid = 'm9' WHERE id = 2", 1 },
+		/* a receipt edited */
+		{ "UPDATE outbox SET receipt_stat = 'UNDELIV' WHERE id = 1", 2 },
+		/* a delivered SMS made failed */
+		{ "UPDATE outbox SET state = 4 WHERE id = 1", 2 },
+		/* a sent SMS claimed delivered: no outcome chained for it */
+		{ "UPDATE outbox SET state = 3, receipt_stat = 'DELIVRD' "
+		    "WHERE id = 2", 0 },
+		/* a queued SMS claimed sent */
+		{ "UPDATE outbox SET state = 2 WHERE id = 3", 0 },
+		/* an MO slipped in without its event */
+		{ "INSERT INTO inbound (smsc, source_enc, source_hash, dest, "
+		    "data_coding, esm_class, raw, text, concat_ref, "
+		    "concat_total, concat_seq, received_at, state) SELECT smsc, "
+		    "source_enc, source_hash, dest, data_coding, esm_class, raw, "
+		    "'伪造', 0, 1, 1, received_at, 2 FROM inbound WHERE id = 1",
+		    3 },
+	};
+	int64_t			 ev[3], bad, last;
+	size_t			 i;
+
+	for (i = 0; i < nitems(t); i++) {
+		assert_non_null(fresh(f, NULL));
+		messages_chain(f, ev);
+		assert_true(ev[0] < ev[1] && ev[1] < ev[2]);
+		assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE "
+		    "action = 'messages' AND detail LIKE 'in=1-3 out=1-3 %'"),
+		    1);
+		assert_int_equal(store_audit_verify(f->st, &bad), 0);
+		last = peek(f, "SELECT MAX(id) FROM audit");
+		tamper(f, t[i].sql);
+		bad = 0;
+		assert_int_equal(store_audit_verify(f->st, &bad), 1);
+		if (bad != (t[i].bad == 3 ? last + 1 : ev[t[i].bad]))
+			fail_msg("case %zu (%s): first bad %lld", i, t[i].sql,
+			    (long long)bad);
+	}
+	/* no number and no citizen text in the events */
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE "
+	    "detail LIKE '%13800%' OR detail LIKE '%投诉%'"), 0);
+}
+
+/*
+ * An existing database upgraded to v6: rows written before are declared
+ * not covered (messages.covered names the first ids covered) and may be
+ * edited unnoticed; rows written after are covered.
+ */
+static void
+test_audit_messages_upgrade(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { .max_version = 5 };
+	int64_t			 bad;
+
+	assert_non_null(fresh(f, &o));
+	assert_int_equal(one_message(f->st, 1, T0), 0);
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE action = "
+	    "'messages.covered' AND detail = 'in>=2 out>=2'"), 1);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	/* a second open chains nothing more */
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE action = "
+	    "'messages.covered'"), 1);
+	assert_int_equal(one_message(f->st, 2, T0), 0);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	tamper(f, "UPDATE inbound SET text = '旧的' WHERE id = 1");
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	tamper(f, "UPDATE inbound SET text = '新的' WHERE id = 2");
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	assert_int_equal(bad, peek(f, "SELECT id FROM audit WHERE action = "
+	    "'messages' AND detail LIKE 'in=2-2 %'"));
+}
+
 static void
 test_units(void **state)
 {
@@ -1118,6 +1257,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_audit_batch, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v2_seals_tip,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_messages, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_audit_messages_upgrade,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
 	};
