@@ -9,7 +9,7 @@
 # intact, then tampered with in sqlite3 (triggers dropped first).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 42
+plan 45
 
 OFFICE=office-secret-0123456789
 UNIT=unit-secret-0123456789ab
@@ -165,6 +165,36 @@ check "it is deferred to 08:30, not dropped" is_eventually 08:30 "$db" "SELECT s
 
 # --- the audit trail (Art. 22): intact, then tampered with
 check "audit verify: intact" sh -c "'$HOTLINECTL' -s 127.0.0.1:$aport -t $OFFICE audit verify | grep -q intact"
+check "messages in and out are chained" test "$(sql "$db" "SELECT COUNT(*) FROM audit WHERE action = 'messages' AND detail LIKE '%sent=%'")" -gt 0
+# a citizen's text edited: named at the event that chained its insert
+stop_daemon
+in_id=$(sql "$db" "SELECT MAX(id) FROM inbound")
+in_ev=$(sql "$db" "SELECT MAX(id) FROM audit WHERE action = 'messages' AND detail LIKE 'in=%'")
+in_text=$(sql "$db" "SELECT hex(text) FROM inbound WHERE id = $in_id")
+sqlite3 "$db" "UPDATE inbound SET text = '改过的短信' WHERE id = $in_id"
+start_daemon "HOTLINED_CLOCK_OFFSET=$off" >/dev/null
+ctl audit verify >"$T_DIR/verify.out" 2>&1
+check "an edited inbound text is detected at its event" sh -c "test $? -eq 1 && grep -q 'first bad event $in_ev\$' '$T_DIR/verify.out'"
+# a delivered result SMS made failed: named at the event of its outcome
+stop_daemon
+sqlite3 "$db" "UPDATE inbound SET text = CAST(X'$in_text' AS TEXT) WHERE id = $in_id"
+out_id=$(sql "$db" "SELECT MIN(id) FROM outbox WHERE kind = 'result' AND state = 3")
+out_ev=$(python3 - "$db" "$out_id" <<'PY'
+import re, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for ev, d in db.execute("SELECT id, detail FROM audit WHERE action = 'messages' ORDER BY id"):
+    m = re.search(r'final=([0-9,-]+)', d)
+    for r in (m.group(1).split(',') if m else []):
+        a, _, b = r.partition('-')
+        if int(a) <= int(sys.argv[2]) <= int(b or a):
+            print(ev)
+            sys.exit(0)
+PY
+)
+sqlite3 "$db" "UPDATE outbox SET state = 4, receipt_stat = 'UNDELIV' WHERE id = $out_id"
+start_daemon "HOTLINED_CLOCK_OFFSET=$off" >/dev/null
+ctl audit verify >"$T_DIR/verify.out" 2>&1
+check "a delivered result changed to failed is detected at its outcome's event" sh -c "test $? -eq 1 && test -n '$out_ev' && grep -q 'first bad event $out_ev\$' '$T_DIR/verify.out'"
 stop_daemon
 sqlite3 "$db" "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;
     UPDATE audit SET detail = '{\"forged\":true}' WHERE id = 5;"
