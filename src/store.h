@@ -383,10 +383,34 @@ int	 store_optout_has(struct store *, const char *msisdn);
 int	 store_audit(struct store *, int64_t case_id, const char *actor,
 	    const char *action, const char *detail, int64_t at);
 /*
+ * Messages in and out (v6).  A batch that wrote message rows appends one
+ * event, actor "store", action "messages", just before COMMIT, with detail
+ * "in=A-B out=C-D sent=IDS final=IDS mac=HEX" (parts present only when
+ * not empty; IDS like "4-9,12"): the inbound and outbox rows it inserted,
+ * the outbox rows it marked sent, and those it brought to their final
+ * outcome (delivered, failed, expired).  mac is HMAC("messages", the
+ * detail before " mac=" || the rows' covered columns in id order), so the
+ * event holds ids and a MAC, never a number or a text.  Covered: of an
+ * inbound row every column but state, case_id and dedupe (processing
+ * state); of an outbox row its id, case, inbound, kind, number (blob and
+ * hash), source, text, priority, created_at, expire_at; once sent,
+ * attempts, submitted_at, smsc, smsc_msgid and that it left the queue;
+ * once final, state, receipt_stat, receipt_err, receipt_at, last_error.
+ * Not covered: outbox_parts, interim receipts, retry times, and rows
+ * older than the v6 upgrade (the chained "messages.covered" event,
+ * detail "in>=N out>=M", names the first ids covered).  A row written
+ * outside a batch gets its event at once, in a transaction of its own.
+ *
  * Check the chain and its tip: 0 intact, 1 broken at *badp, -1 error.
  * *badp is the first event whose link does not hold: an edited or
  * reordered event, the event after a deleted one, or (the tip) one past
- * the last event present when the newest events were deleted.
+ * the last event present when the newest events were deleted.  For
+ * messages, every "messages" event's MAC is recomputed from the rows as
+ * they are: a covered row edited, deleted or moved to another id breaks
+ * the event that chained it (its insert, its sending, or its outcome); an
+ * inbound or outbox row beyond the last chained id gives one past the last
+ * event; an outbox row sent or final with no such outcome chained gives
+ * the event of its insert.  Details go to the log (store audit broken).
  */
 int	 store_audit_verify(struct store *, int64_t *badp);
 
