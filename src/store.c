@@ -2871,7 +2871,9 @@ store_msgs_seal(struct store *st)
 	if (m->out_first != 0)
 		store_buf_printf(&b, b.len ? " out=%lld-%lld" :
 		    "out=%lld-%lld", m->out_first, m->out_last);
-	qsort(m->outcome, m->noutcome, sizeof(*m->outcome), store_cmp64);
+	if (m->noutcome > 0)
+		qsort(m->outcome, m->noutcome, sizeof(*m->outcome),
+		    store_cmp64);
 	store_msgs_list(&b, b.len ? " sent=" : "sent=", m->outcome,
 	    m->noutcome, 0);
 	store_msgs_list(&b, b.len ? " final=" : "final=", m->outcome,
