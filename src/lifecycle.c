@@ -1016,7 +1016,6 @@ lifecycle_kb_match(struct store *st, const char *text, int64_t stale_before,
 }
 
 #define DAY_MS	(INT64_C(86400) * 1000)
-#define LC_SAME_SCAN	200
 #define LC_LIST_FIRST	16	/* most citizens have few cases: try small */
 
 /*
@@ -1053,26 +1052,51 @@ lc_list(struct store *st, const char *msisdn, const char *category,
 }
 
 int
-lifecycle_same_matter(struct store *st, const char *msisdn,
-    const char *category, const char *text, int64_t now, int64_t *case_idp)
+lifecycle_matter_history(struct store *st, const char *msisdn,
+    const char *category, const char *text, int64_t now, int64_t *same_idp,
+    int *repeatsp)
 {
 	struct store_case	*c;
-	int			 n, i, found = 0;
+	int			 n, i, same, repeat;
 
+	*same_idp = 0;
+	*repeatsp = 0;
 	if (msisdn == NULL || category == NULL || text == NULL)
 		return -1;
-	n = lc_list(st, msisdn, category, lc_states[LC_S_FINAL],
-	    now - LC_SAME_DAYS * DAY_MS, LC_SAME_SCAN, &c);
+	/* one read serves both: the longer window, newest first */
+	n = lc_list(st, msisdn, category, NULL, now - LC_SAME_DAYS * DAY_MS,
+	    LC_REPEAT_SCAN, &c);
 	for (i = 0; i < n; i++) {
-		if (!found && lc_similarity(text, c[i].text) >=
+		same = *same_idp == 0 && c[i].state != NULL &&
+		    strcmp(c[i].state, lc_states[LC_S_FINAL]) == 0;
+		repeat = c[i].received_at >= now - LC_REPEAT_DAYS * DAY_MS &&
+		    (c[i].closed_at == 0 || c[i].survey_score == 3);
+		if ((same || repeat) && lc_similarity(text, c[i].text) >=
 		    LC_SAME_THRESHOLD) {
-			*case_idp = c[i].id;
-			found = 1;
+			if (same)
+				*same_idp = c[i].id;
+			if (repeat)
+				(*repeatsp)++;
 		}
 		store_case_clear(&c[i]);
 	}
 	free(c);
-	return n == -1 ? -1 : found;
+	return n == -1 ? -1 : 0;
+}
+
+int
+lifecycle_same_matter(struct store *st, const char *msisdn,
+    const char *category, const char *text, int64_t now, int64_t *case_idp)
+{
+	int64_t	id;
+	int	repeats;
+
+	if (lifecycle_matter_history(st, msisdn, category, text, now, &id,
+	    &repeats) == -1)
+		return -1;
+	if (id != 0)
+		*case_idp = id;
+	return id != 0;
 }
 
 int
@@ -1080,11 +1104,15 @@ lifecycle_repeat_count(struct store *st, const char *msisdn,
     const char *category, const char *text, int64_t now)
 {
 	struct store_case	*c;
+	int64_t			 id;
 	int			 n, i, count = 0;
 
 	if (category == NULL || text == NULL)
 		return -1;
-	n = lc_list(st, msisdn, category, NULL, now - LC_REPEAT_DAYS * DAY_MS,
+	if (msisdn != NULL)
+		return lifecycle_matter_history(st, msisdn, category, text,
+		    now, &id, &count) == -1 ? -1 : count;
+	n = lc_list(st, NULL, category, NULL, now - LC_REPEAT_DAYS * DAY_MS,
 	    LC_REPEAT_SCAN, &c);
 	for (i = 0; i < n; i++) {
 		if ((c[i].closed_at == 0 || c[i].survey_score == 3) &&

@@ -253,5 +253,14 @@ int	 lifecycle_same_matter(struct store *, const char *msisdn,
 #define LC_REPEAT_FLAG		3
 int	 lifecycle_repeat_count(struct store *, const char *msisdn,
 	    const char *category, const char *text, int64_t now);
+/*
+ * Both checks above for one new text of msisdn from a single read of its
+ * cases (up to LC_REPEAT_SCAN, newest first, within LC_SAME_DAYS): the
+ * Art. 14 case in *same_idp (0: none) and the Art. 23(8) count in
+ * *repeatsp.  0 or -1.
+ */
+int	 lifecycle_matter_history(struct store *, const char *msisdn,
+	    const char *category, const char *text, int64_t now,
+	    int64_t *same_idp, int *repeatsp);
 
 #endif /* HOTLINED_LIFECYCLE_H */

@@ -358,7 +358,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	char			 number[STORE_CASE_NUMBER_MAX], due[16];
 	const char		*cat = category_name(v->category);
 	int64_t			 old_id;
-	int			 n, flags = 0;
+	int			 n, repeats, flags = 0;
 
 	if (conf->max_new_cases_per_hour > 0) {
 		n = store_count_cases(store, m->msisdn, m->now - MO_HOUR_MS);
@@ -371,12 +371,15 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 			    NULL);
 		}
 	}
-	/* Art. 14: the same matter, re-handled and confirmed, is not re-taken */
-	n = lifecycle_same_matter(store, m->msisdn, cat, m->text, m->now,
-	    &old_id);
-	if (n == -1)
+	/*
+	 * Art. 14: the same matter, re-handled and confirmed, is not
+	 * re-taken; Art. 23(8): a third complaint on the same unresolved
+	 * matter is flagged.  One read of the citizen's cases serves both.
+	 */
+	if (lifecycle_matter_history(store, m->msisdn, cat, m->text, m->now,
+	    &old_id, &repeats) == -1)
 		return -1;
-	if (n == 1) {
+	if (old_id != 0) {
 		memset(&old, 0, sizeof(old));
 		if (store_case_get(store, old_id, &old) != 1)
 			return -1;
@@ -391,11 +394,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 		return mo_reply(m, "refusal", "refuse_repeat", vars, 1, old_id,
 		    NULL);
 	}
-	/* Art. 23(8): a third complaint on the same unresolved matter */
-	if ((n = lifecycle_repeat_count(store, m->msisdn, cat, m->text,
-	    m->now)) == -1)
-		return -1;
-	if (n >= LC_REPEAT_FLAG - 1)
+	if (repeats >= LC_REPEAT_FLAG - 1)
 		flags |= STORE_CF_REPEATED;
 	if (m->timed_out)
 		flags |= STORE_CF_INCOMPLETE;
