@@ -20,6 +20,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <sys/queue.h>
 #include <openssl/crypto.h>
 
 #include "admin.h"
@@ -32,8 +33,15 @@
 
 #define KANNEL_TIMEOUT		30	/* seconds of silence on a connection */
 
+/*
+ * A request waiting on a commit (or on a report's held match in outbox.c).
+ * Kept in a list so that stopping can detach them from their requests:
+ * the callback still comes (outbox_shutdown answers held reports late) and
+ * then frees only the struct.
+ */
 struct kannel_pending {
-	struct evhttp_request	*req;
+	TAILQ_ENTRY(kannel_pending) entry;
+	struct evhttp_request	*req;		/* NULL: detached */
 	uint64_t		 t0;
 	int			 report;	/* 1: a dlr, 0: a text */
 };
@@ -42,6 +50,8 @@ static void	kannel_dispatch(struct evhttp_request *, void *);
 static int	kannel_shutdown_hook(void *);
 static void	kannel_status(json_t *, void *);
 static void	kannel_exit_hook(void *);
+static struct kannel_pending *kannel_wait(struct evhttp_request *, int);
+static void	kannel_written(struct evhttp_request *, void *);
 
 static struct {
 	struct evhttp	*http;
@@ -51,6 +61,8 @@ static struct {
 	char		*allow;			/* NULL: any address */
 	int		 hooked;
 	unsigned	 waiting;		/* requests waiting on a commit */
+	unsigned	 replying;		/* closing: replies being written */
+	TAILQ_HEAD(, kannel_pending) pending;
 	uint64_t	 texts, reports, refused;
 } kn;
 
@@ -118,6 +130,29 @@ kannel_int(const char *s, long long lo, long long hi, long long *out)
 	return e == NULL ? 0 : -1;
 }
 
+/*
+ * %A, the SMSC's own report text: whatever it holds (raw UCS-2 with NULs,
+ * a message_payload past our field, a bad escape) it never refuses the
+ * report; the start is kept printable, enough for its stat: and err:.
+ */
+static void
+kannel_reply_field(const char *v, size_t vlen, char *dst, size_t dstsz)
+{
+	static uint8_t	buf[KANNEL_TEXT_MAX];
+	size_t		n, i;
+
+	dst[0] = '\0';
+	if (kannel_urldecode(v, vlen < sizeof(buf) ? vlen : sizeof(buf) - 1,
+	    buf, sizeof(buf), &n) == -1 &&
+	    kannel_urldecode(v, 0, buf, sizeof(buf), &n) == -1)
+		return;
+	if (n > dstsz - 1)
+		n = dstsz - 1;
+	for (i = 0; i < n; i++)
+		dst[i] = buf[i] < 0x20 || buf[i] > 0x7e ? ' ' : (char)buf[i];
+	dst[n] = '\0';
+}
+
 int
 kannel_query_parse(const char *query, struct kannel_fields *f, char *why,
     size_t whylen)
@@ -174,8 +209,10 @@ kannel_query_parse(const char *query, struct kannel_fields *f, char *why,
 			break;
 		case 9: rc = kannel_field(eq, vlen, f->secret,
 		    sizeof(f->secret)); break;
-		case 12: rc = kannel_field(eq, vlen, f->reply,
-		    sizeof(f->reply)); break;
+		case 12:
+			kannel_reply_field(eq, vlen, f->reply,
+			    sizeof(f->reply));
+			break;
 		case 3: case 10: case 11: case 13:
 			if (kannel_field(eq, vlen, num, sizeof(num)) == -1) {
 				rc = -1;
@@ -183,14 +220,15 @@ kannel_query_parse(const char *query, struct kannel_fields *f, char *why,
 			}
 			if ((k == 3 || k == 13) && num[0] == '\0')
 				break;		/* %c of a report, no %T: empty */
-			if (kannel_int(num, k == 10 ? 1 : 0, k == 3 ? 2 :
-			    k == 11 ? 255 : INT64_MAX, &v) == -1) {
+			if (kannel_int(num, k == 10 ? 1 : k == 3 ? -1000 : 0,
+			    k == 3 ? 1000 : k == 11 ? 255 : INT64_MAX,
+			    &v) == -1) {
 				snprintf(why, whylen, "'%s' is not a number "
 				    "in range", keys[k]);
 				return -1;
 			}
-			if (k == 3)
-				f->coding = (int)v;
+			if (k == 3)	/* DC_UNDEF (-1), or unknown: unset */
+				f->coding = v >= 0 && v <= 2 ? (int)v : -1;
 			else if (k == 10)
 				f->dlr_id = v;
 			else if (k == 13)
@@ -329,17 +367,23 @@ kannel_text_utf8(const struct kannel_fields *f, char *out, size_t outsz,
 	return (int)(o - out);
 }
 
-/* An address as Kannel passes it: +, digits, letters (alphanumeric). */
+/*
+ * An address as Kannel passes it: 1 to 20 printable ASCII characters, not
+ * starting with a space, not a '+' alone.  Odd ones (punctuation, spaces
+ * of an alphanumeric sender) are taken and stored: a refusal only makes
+ * smsbox retry for a day and then drop the text.  mo.c answers no sender
+ * that is not a phone number.
+ */
 static int
 kannel_addr_ok(const char *a)
 {
 	size_t	i;
 
-	if (a[0] == '\0' || strcmp(a, "+") == 0 || strlen(a) > 20)
+	if (a[0] == '\0' || a[0] == ' ' || strcmp(a, "+") == 0 ||
+	    strlen(a) > 20)
 		return 0;
 	for (i = 0; a[i] != '\0'; i++)
-		if (!(a[i] >= '0' && a[i] <= '9') && !(i == 0 && a[i] == '+') &&
-		    !((a[i] | 0x20) >= 'a' && (a[i] | 0x20) <= 'z'))
+		if ((unsigned char)a[i] < 0x20 || (unsigned char)a[i] > 0x7e)
 			return 0;
 	return 1;
 }
@@ -455,9 +499,12 @@ static void
 kannel_refuse(struct evhttp_request *req, int status, const char *route,
     const char *why)
 {
+	char	esc[200];
+
 	kn.refused++;
+	/* a reason may quote what the caller sent: escaped for the log */
 	log_warnx("kannel refused route=%s status=%d reason=\"%s\"", route,
-	    status, why);
+	    status, log_snippet(why, strlen(why), esc, sizeof(esc)));
 	kannel_reply(req, status, why);
 }
 
@@ -468,7 +515,16 @@ kannel_committed(void *arg, int ok)
 	struct kannel_pending	*p = arg;
 
 	kn.waiting--;
-	if (ok)
+	TAILQ_REMOVE(&kn.pending, p, entry);
+	if (p->req != NULL && kn.closing) {
+		/* shutting down: done only once this reply is written */
+		kn.replying++;
+		evhttp_request_set_on_complete_cb(p->req, kannel_written,
+		    NULL);
+	}
+	if (p->req == NULL)
+		;			/* stopped meanwhile: smsbox resends */
+	else if (ok)
 		kannel_reply(p->req, 200, "");
 	else {
 		log_warnx("kannel %s not stored, answered 503: smsbox retries",
@@ -476,6 +532,41 @@ kannel_committed(void *arg, int ok)
 		kannel_reply(p->req, 503, "not stored, try again");
 	}
 	free(p);
+	kannel_drained();
+}
+
+/* A reply sent while shutting down is out. */
+static void
+kannel_written(struct evhttp_request *req, void *arg)
+{
+	kn.replying--;
+	kannel_drained();
+}
+
+/* Remember req as waiting on a commit. */
+static struct kannel_pending *
+kannel_wait(struct evhttp_request *req, int report)
+{
+	struct kannel_pending	*p;
+
+	p = xcalloc(1, sizeof(*p));
+	p->req = req;
+	p->t0 = clock_mono_ms();
+	p->report = report;
+	kn.waiting++;
+	TAILQ_INSERT_TAIL(&kn.pending, p, entry);
+	return p;
+}
+
+/* While shutting down: done once nothing waits and no sendsms is out. */
+void
+kannel_drained(void)
+{
+	if (kn.closing == 1 && kn.waiting == 0 && kn.replying == 0 &&
+	    kannel_send_busy() == 0) {
+		kn.closing = 2;
+		hotlined_shutdown_done("kannel");
+	}
 }
 
 static int
@@ -592,11 +683,26 @@ kannel_mo(struct evhttp_request *req, struct kannel_fields *f)
 	struct inbound_msg	 m;
 	char			 why[160], mask[LOG_MSISDN_MAX];
 	static char		 text[KANNEL_TEXT_MAX * 3 + 1];
+	char			 cs[80];
 	int			 n;
 
+
+	/*
+	 * A charset iconv does not know: read the text by its coding rather
+	 * than refuse it (smsbox would retry a day, then drop it).
+	 */
 	if ((n = kannel_text_utf8(f, text, sizeof(text), why,
-	    sizeof(why))) == -1 || kannel_mo_read(f, text, (size_t)n, &m,
-	    why, sizeof(why)) == -1) {
+	    sizeof(why))) == -1 && f->charset[0] != '\0' &&
+	    strncmp(why, "unknown charset", 15) == 0) {
+		log_warnx("kannel unknown charset \"%s\", text read by its "
+		    "coding %d", log_snippet(f->charset, strlen(f->charset), cs,
+		    sizeof(cs)),
+		    f->coding);
+		f->charset[0] = '\0';
+		n = kannel_text_utf8(f, text, sizeof(text), why, sizeof(why));
+	}
+	if (n == -1 || kannel_mo_read(f, text, (size_t)n, &m, why,
+	    sizeof(why)) == -1) {
 		kannel_refuse(req, 400, "mo", why);
 		return;
 	}
@@ -611,10 +717,7 @@ kannel_mo(struct evhttp_request *req, struct kannel_fields *f)
 	    "charset=%s bytes=%zu", log_msisdn(m.source, mask, sizeof(mask)),
 	    m.dest, f->smsc[0] ? f->smsc : "-", f->id[0] ? f->id : "-",
 	    f->coding, f->charset[0] ? f->charset : "-", f->textlen);
-	p = xcalloc(1, sizeof(*p));
-	p->req = req;
-	p->t0 = clock_mono_ms();
-	kn.waiting++;
+	p = kannel_wait(req, 0);
 	inbound_receive(&m, kannel_committed, p);
 }
 
@@ -639,11 +742,7 @@ kannel_dlr(struct evhttp_request *req, struct kannel_fields *f)
 	kn.reports++;
 	kannel_dlr_stat(f, stat, sizeof(stat), err, sizeof(err));
 	snprintf(id, sizeof(id), "%lld", (long long)f->dlr_id);
-	p = xcalloc(1, sizeof(*p));
-	p->req = req;
-	p->t0 = clock_mono_ms();
-	p->report = 1;
-	kn.waiting++;
+	p = kannel_wait(req, 1);
 	outbox_receipt(KANNEL_BEARER, id, NULL, (enum store_receipt)st, stat,
 	    err, kannel_committed, p);
 }
@@ -726,6 +825,7 @@ kannel_start(struct event_base *base, const struct hotlined_conf *conf,
 
 	if (!c->enabled)
 		return 0;
+	TAILQ_INIT(&kn.pending);
 	if (c->secret_file != NULL && daemon_read_secret(c->secret_file,
 	    &kn.secret, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "kannel secret-file: %s", why);
@@ -753,9 +853,14 @@ kannel_start(struct event_base *base, const struct hotlined_conf *conf,
 void
 kannel_stop(void)
 {
+	struct kannel_pending	*p;
+
 	/* answer what waits on a commit before the requests go away */
 	if (kn.waiting > 0)
 		commit_flush();
+	/* what still waits (held reports) is answered after evhttp_free */
+	TAILQ_FOREACH(p, &kn.pending, entry)
+		p->req = NULL;
 	if (kn.http != NULL) {
 		evhttp_free(kn.http);
 		kn.http = NULL;
@@ -777,19 +882,29 @@ kannel_stop(void)
 
 /*
  * Shutdown: stop listening, answer 503 to what still comes on open
- * connections (smsbox retries later), and answer what waits on a commit;
- * the replies go out while the other rooms wind down.
+ * connections (smsbox retries later), hand the outbox no more SMS, and
+ * stay pending until what waits on a commit (or a held report) is answered
+ * and every sendsms request in flight has its answer, so no SMS smsbox
+ * already took is sent again at the next start.  shutdown-timeout bounds
+ * the wait.
  */
 static int
 kannel_shutdown_hook(void *arg)
 {
+	if (kn.http == NULL)
+		return 0;
 	kn.closing = 1;
 	if (kn.sock != NULL)
 		evhttp_del_accept_socket(kn.http, kn.sock);
 	kn.sock = NULL;
+	kannel_send_drain();
 	if (kn.waiting > 0)
 		commit_flush();
-	return 0;
+	if (kn.waiting == 0 && kn.replying == 0 && kannel_send_busy() == 0) {
+		kn.closing = 2;
+		return 0;
+	}
+	return 1;
 }
 
 static void

@@ -111,9 +111,16 @@ void	 kannel_stop(void);
 void	 kannel_stats(uint64_t *texts, uint64_t *reports, uint64_t *sent,
 	    uint64_t *refused);
 
+/* While shutting down: tell the daemon once nothing is left in flight. */
+void	 kannel_drained(void);
+
 /* kannel_send.c: the outbox bearer. */
 int	 kannel_send_start(struct event_base *, const struct hotlined_conf *,
 	    const char *secret, char *err, size_t errlen);
+/* Take no more SMS (room 0); requests in flight still get their answer. */
+void	 kannel_send_drain(void);
+/* sendsms requests waiting for smsbox's answer. */
+int	 kannel_send_busy(void);
 void	 kannel_send_stop(void);
 void	 kannel_send_stats(uint64_t *sent, uint64_t *refused);
 

@@ -63,9 +63,12 @@ kannel_sendsms_answer(int status, const char *body, size_t len)
 	/* none, 5xx, and what smsbox never says (3xx from a proxy): retry */
 	if (status < 400 || status >= 500)
 		return KANNEL_TEMPORARY;
-	/* a login refused is ours to fix; the SMS is fine */
-	if (status == 401 || (status == 403 && memmem(body, len,
-	    "Authorization", 13) != NULL))
+	/*
+	 * A login refused, or a path smsbox does not know (404 "Unknown
+	 * request.", 405): our configuration to fix; the SMS is fine.
+	 */
+	if (status == 401 || status == 404 || status == 405 ||
+	    (status == 403 && memmem(body, len, "Authorization", 13) != NULL))
 		return KANNEL_TEMPORARY;
 	return KANNEL_PERMANENT;
 }
@@ -140,6 +143,9 @@ kannel_send_done(struct evhttp_request *req, void *arg)
 		if (status == 401 || status == 403)
 			log_warnx("kannel sendsms refused our login: check "
 			    "sendsms-user and its password (%s)", body);
+		else if (status == 404 || status == 405)
+			log_warnx("kannel sendsms-url names no sendsms "
+			    "service (%d %s): check its path", status, body);
 		outbox_failed(c->id, 1, why);
 		break;
 	case KANNEL_PERMANENT:
@@ -149,6 +155,7 @@ kannel_send_done(struct evhttp_request *req, void *arg)
 		break;
 	}
 	outbox_kick();
+	kannel_drained();
 }
 
 static int
@@ -313,6 +320,22 @@ kannel_send_start(struct event_base *base, const struct hotlined_conf *conf,
 	ks.stopping = 0;
 	outbox_add_bearer(KANNEL_BEARER, &kannel_ops, NULL);
 	return 0;
+}
+
+void
+kannel_send_drain(void)
+{
+	ks.stopping = 1;
+}
+
+int
+kannel_send_busy(void)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < ks.nconns; i++)
+		n += ks.conns[i].busy;
+	return n;
 }
 
 void

@@ -306,10 +306,17 @@ test_query_no_equals(void **state)
 static void
 test_query_coding(void **state)
 {
-	static const char *const bad[] = { "coding=3", "coding=-1",
-	    "coding=x", "coding=1x", "coding=2.0", "coding=99999999999999999999",
-	    "coding=0x1" };
+	static const char *const bad[] = { "coding=x", "coding=1x",
+	    "coding=2.0", "coding=99999999999999999999", "coding=0x1" };
+	static const char *const unset[] = { "coding=-1", "coding=3",
+	    "coding=8", "coding=-100" };
 	size_t	i;
+
+	/* Kannel's DC_UNDEF is -1; a number out of range reads as unset */
+	for (i = 0; i < nitems(unset); i++) {
+		assert_int_equal(parse(unset[i]), 0);
+		assert_int_equal(f.coding, -1);
+	}
 
 	assert_int_equal(parse("coding=0"), 0);
 	assert_int_equal(f.coding, 0);
@@ -370,7 +377,7 @@ static void
 test_query_field_too_long(void **state)
 {
 	static const char *const keys[] = { "from", "to", "id", "smsc",
-	    "charset", "meta", "secret", "reply", "udh" };
+	    "charset", "meta", "secret", "udh" };
 	size_t	i, k, n;
 
 	for (k = 0; k < nitems(keys); k++) {
@@ -404,6 +411,23 @@ test_query_field_too_long(void **state)
 	assert_non_null(strstr(why, "'text'"));
 	assert_int_equal(parse("to=%zz"), -1);
 	assert_non_null(strstr(why, "'to'"));
+	/*
+	 * %A (reply) is the SMSC's report text: raw UCS-2 with NULs, a long
+	 * message_payload, a bad escape never refuse the report; its start
+	 * is kept printable for stat: and err:
+	 */
+	n = (size_t)snprintf(q, sizeof(q), "dlr=1&type=1&reply=");
+	for (i = 0; i < 600; i++)
+		q[n++] = 'x';
+	q[n] = '\0';
+	assert_int_equal(parse(q), 0);
+	assert_int_equal(strlen(f.reply), KANNEL_FIELD_MAX - 1);
+	assert_int_equal(parse("dlr=1&type=1&reply=id%3A7+stat%3ADELIVRD+err"
+	    "%3A000+text%3A%4E%00%2D"), 0);
+	assert_non_null(strstr(f.reply, "stat:DELIVRD err:000 text:N"));
+	assert_int_equal(parse("dlr=1&type=2&reply=stat%3AUNDELIV%zz"), 0);
+	assert_string_equal(f.reply, "");
+	assert_int_equal(f.dlr_type, 2);
 }
 
 static void
@@ -432,7 +456,7 @@ test_query_why_bounded(void **state)
 	char	small[8];
 
 	memset(small, 'Z', sizeof(small));
-	assert_int_equal(kannel_query_parse("coding=9", &f, small,
+	assert_int_equal(kannel_query_parse("coding=9x", &f, small,
 	    sizeof(small)), -1);
 	assert_int_equal(strlen(small), sizeof(small) - 1);
 	assert_memory_equal(small, "'coding", 7);
@@ -686,23 +710,42 @@ test_mo_missing(void **state)
 static void
 test_mo_addresses(void **state)
 {
-	static const char *const bad[] = {
+	/*
+	 * Odd but printable: taken (smsbox would retry a refusal for a day
+	 * and then drop the text); mo.c answers no sender that is not digits
+	 */
+	static const char *const odd[] = {
 	    "from=138+00138005",		/* '+' is a space */
-	    "from=138%2000138005",
 	    "from=%2213800138005%22",
 	    "from=13800138005%27",
-	    "from=1380013800512345678901",	/* 22 > 20 */
 	    "from=%2B%2B8613800138005",
 	    "from=86%2B13800138005",
-	    "from=%2B",				/* a '+' alone is no number */
 	    "from=138-0013-8005",
-	    "from=138%0A00138005",
-	    "from=%E4%B8%AD",
-	    "from=%FF13800138005",
+	    "from=China+Mobile",
 	    "from=a;b",
 	    "from=13800138005&to=12345%3Bx",
 	};
+	static const char *const bad[] = {
+	    "from=1380013800512345678901",	/* 22 > 20 */
+	    "from=%2B",				/* a '+' alone is no number */
+	    "from=%20138",			/* leading space */
+	    "from=138%0A00138005",
+	    "from=138%0900138005",
+	    "from=%E4%B8%AD",
+	    "from=%FF13800138005",
+	    "from=13800138005&to=12345%7F",
+	};
 	size_t	i;
+
+	for (i = 0; i < nitems(odd); i++) {
+		assert_int_equal(parse(odd[i]), 0);
+		f.has_text = 1;
+		if (f.to[0] == '\0')
+			strlcpy(f.to, "12345", sizeof(f.to));
+		assert_int_equal(kannel_mo_read(&f, "x", 1, &m, why,
+		    sizeof(why)), 0);
+		assert_string_equal(m.source, f.from);
+	}
 
 	/* alphanumeric senders, and exactly 20 characters */
 	assert_int_equal(mo_of("from=CMCC10086&to=12345&text=x"), 0);
@@ -874,7 +917,10 @@ test_sendsms_answer(void **state)
 	assert_int_equal(answer(403, ""), KANNEL_PERMANENT);
 	assert_int_equal(answer(400, "Missing receiver number, rejected"),
 	    KANNEL_PERMANENT);
-	assert_int_equal(answer(404, ""), KANNEL_PERMANENT);
+	/* a sendsms-url with the wrong path: ours to fix, not the SMS's */
+	assert_int_equal(answer(404, "Unknown request."), KANNEL_TEMPORARY);
+	assert_int_equal(answer(405, ""), KANNEL_TEMPORARY);
+	assert_int_equal(answer(410, ""), KANNEL_PERMANENT);
 	assert_int_equal(answer(500, ""), KANNEL_TEMPORARY);
 	assert_int_equal(answer(503, "4: Temporal failure, try again later."),
 	    KANNEL_TEMPORARY);
