@@ -159,7 +159,7 @@ kannel_query_parse(const char *query, struct kannel_fields *f, char *why,
 {
 	static const char *const keys[] = { "from", "to", "text", "coding",
 	    "charset", "id", "smsc", "meta", "udh", "secret", "dlr", "type",
-	    "reply", "time" };
+	    "reply", "time", "try" };
 	char		 num[32];
 	const char	*p, *amp, *eq;
 	size_t		 klen, vlen, k, n;
@@ -213,16 +213,16 @@ kannel_query_parse(const char *query, struct kannel_fields *f, char *why,
 			kannel_reply_field(eq, vlen, f->reply,
 			    sizeof(f->reply));
 			break;
-		case 3: case 10: case 11: case 13:
+		case 3: case 10: case 11: case 13: case 14:
 			if (kannel_field(eq, vlen, num, sizeof(num)) == -1) {
 				rc = -1;
 				break;
 			}
 			if ((k == 3 || k == 13) && num[0] == '\0')
 				break;		/* %c of a report, no %T: empty */
-			if (kannel_int(num, k == 10 ? 1 : k == 3 ? -1000 : 0,
-			    k == 3 ? 1000 : k == 11 ? 255 : INT64_MAX,
-			    &v) == -1) {
+			if (kannel_int(num, k == 10 || k == 14 ? 1 :
+			    k == 3 ? -1000 : 0, k == 3 ? 1000 : k == 11 ? 255 :
+			    k == 14 ? INT_MAX : INT64_MAX, &v) == -1) {
 				snprintf(why, whylen, "'%s' is not a number "
 				    "in range", keys[k]);
 				return -1;
@@ -233,6 +233,8 @@ kannel_query_parse(const char *query, struct kannel_fields *f, char *why,
 				f->dlr_id = v;
 			else if (k == 13)
 				f->time = v;
+			else if (k == 14)
+				f->dlr_try = (int)v;
 			else
 				f->dlr_type = (int)v;
 			break;
@@ -741,7 +743,12 @@ kannel_dlr(struct evhttp_request *req, struct kannel_fields *f)
 	}
 	kn.reports++;
 	kannel_dlr_stat(f, stat, sizeof(stat), err, sizeof(err));
-	snprintf(id, sizeof(id), "%lld", (long long)f->dlr_id);
+	/* the id outbox_sent() recorded: the row and its try */
+	if (f->dlr_try > 0)
+		snprintf(id, sizeof(id), "%lld.%d", (long long)f->dlr_id,
+		    f->dlr_try);
+	else
+		snprintf(id, sizeof(id), "%lld", (long long)f->dlr_id);
 	p = kannel_wait(req, 1);
 	outbox_receipt(KANNEL_BEARER, id, NULL, (enum store_receipt)st, stat,
 	    err, kannel_committed, p);
@@ -829,6 +836,18 @@ kannel_start(struct event_base *base, const struct hotlined_conf *conf,
 	if (c->secret_file != NULL && daemon_read_secret(c->secret_file,
 	    &kn.secret, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "kannel secret-file: %s", why);
+		return -1;
+	}
+	/*
+	 * It travels in URLs Kannel rewrites: a '%' or a byte it would
+	 * escape could become one of its %-codes.  Letters, digits, -._~
+	 */
+	if (kn.secret != NULL && (kn.secret[0] == '\0' ||
+	    kn.secret[strspn(kn.secret, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-._~")] != '\0')) {
+		snprintf(err, errlen, "kannel secret-file: the secret must be "
+		    "letters, digits and -._~ only");
+		kannel_stop();
 		return -1;
 	}
 	if (strcmp(c->allow_from, "any") != 0)

@@ -53,6 +53,7 @@ struct kannel_fields {
 	int		 dlr_type;			/* %d; -1 unset */
 	char		 reply[KANNEL_FIELD_MAX];	/* %A: the SMSC's */
 	int64_t		 time;				/* %T; 0 unset */
+	int		 dlr_try;			/* our try; 0 unset */
 };
 
 /*
@@ -65,7 +66,7 @@ int	 kannel_urldecode(const char *in, size_t len, uint8_t *out,
 /*
  * Parse a query string into f (zeroed first).  Known keys: from, to,
  * text, coding, charset, id, smsc, meta, udh, secret, dlr, type, reply,
- * time;
+ * time, try;
  * unknown keys are ignored (Kannel adds what the operator wrote), repeated
  * ones refused.  0, or -1 with a one-line reason.
  */

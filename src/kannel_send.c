@@ -16,6 +16,8 @@
  */
 #include "hotlined.h"
 
+#include <arpa/inet.h>
+
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
@@ -32,6 +34,7 @@ struct kconn {
 	struct evhttp_connection *evcon;
 	int			  busy;
 	int64_t			  id;		/* the outbox row in flight */
+	int			  attempt;	/* its try, in the dlr-url */
 	uint64_t		  t0;
 };
 
@@ -128,7 +131,10 @@ kannel_send_done(struct evhttp_request *req, void *arg)
 		/* FALLTHROUGH */
 	case KANNEL_ACCEPTED:
 		ks.sent++;
-		snprintf(msgid, sizeof(msgid), "%lld", (long long)c->id);
+		/* one id per try: a late report of an earlier try is not
+		 * taken for this one's */
+		snprintf(msgid, sizeof(msgid), "%lld.%d", (long long)c->id,
+		    c->attempt);
 		ids[0] = msgid;
 		outbox_sent(c->id, KANNEL_BEARER, ids, 1);
 		break;
@@ -190,8 +196,8 @@ kannel_send_job(void *ctx, const struct outbox_job *j)
 	kannel_send_param(q, "charset", "UTF-8");
 	snprintf(dlr, sizeof(dlr), "%d", KANNEL_DLR_MASK);
 	kannel_send_param(q, "dlr-mask", dlr);
-	xasprintf(&uri, "%s%lld%s", ks.dlr_head, (long long)j->id,
-	    ks.dlr_tail);
+	xasprintf(&uri, "%s%lld&try=%d%s", ks.dlr_head, (long long)j->id,
+	    j->attempt, ks.dlr_tail);
 	kannel_send_param(q, "dlr-url", uri);
 	free(uri);
 	if (ks.smsc != NULL)
@@ -211,6 +217,7 @@ kannel_send_job(void *ctx, const struct outbox_job *j)
 	    ks.host);
 	c->busy = 1;
 	c->id = j->id;
+	c->attempt = j->attempt;
 	c->t0 = clock_mono_ms();
 	if (evhttp_make_request(c->evcon, req, EVHTTP_REQ_GET, uri) == -1) {
 		c->busy = 0;
@@ -227,6 +234,8 @@ kannel_send_url(const char *url, char *err, size_t errlen)
 {
 	struct evhttp_uri	*u;
 	const char		*scheme, *host, *path, *query;
+	unsigned char		 addr[sizeof(struct in6_addr)];
+	char			 v6[INET6_ADDRSTRLEN];
 
 	if ((u = evhttp_uri_parse(url)) == NULL) {
 		snprintf(err, errlen, "kannel sendsms-url is not a URL");
@@ -239,6 +248,17 @@ kannel_send_url(const char *url, char *err, size_t errlen)
 		snprintf(err, errlen, "kannel sendsms-url must be http://HOST"
 		    "[:PORT]/PATH (https is not supported: keep smsbox on "
 		    "loopback)");
+		evhttp_uri_free(u);
+		return -1;
+	}
+	/* a name would be resolved, blocking, inside the event loop */
+	if (inet_pton(AF_INET, host, addr) != 1 && (host[0] != '[' ||
+	    strlen(host) < 3 || strlen(host) - 2 >= sizeof(v6) ||
+	    (memcpy(v6, host + 1, strlen(host) - 2), v6[strlen(host) - 2] =
+	    '\0', inet_pton(AF_INET6, v6, addr)) != 1)) {
+		snprintf(err, errlen, "kannel sendsms-url host must be a "
+		    "numeric address (%s): no name lookups in the daemon",
+		    host);
 		evhttp_uri_free(u);
 		return -1;
 	}

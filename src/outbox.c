@@ -195,7 +195,13 @@ outbox_pump(evutil_socket_t fd, short ev, void *arg)
 	for (round = 0; round < OUTBOX_PUMP_ROUNDS; round++) {
 		if ((room = outbox_room(&bi)) <= 0)
 			return;		/* a bearer kicks us when it has room */
-		want = room < OUTBOX_FETCH_MAX ? room : OUTBOX_FETCH_MAX;
+		/*
+		 * One bearer: read as many rows as it has room for.  Several:
+		 * read a full page, so rows for a bearer with room are found
+		 * behind rows that wait for a full one.
+		 */
+		want = room < OUTBOX_FETCH_MAX && nbearers == 1 ? room :
+		    OUTBOX_FETCH_MAX;
 		now = (int64_t)clock_now_ms();
 		if (commit_join() == -1)
 			return;

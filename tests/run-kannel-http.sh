@@ -7,12 +7,12 @@
 # it reaches the database.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 45
+plan 47
 
 d="$T_DIR/h"
 hport=$(free_port) dead=$(free_port)
 mkdir -p "$d"
-printf 's3cret%%2Bpart\n' >"$d/secret"
+printf 's3cret.part~1\n' >"$d/secret"
 printf 'pw\n' >"$d/pass"
 chmod 600 "$d/secret" "$d/pass"
 hotlined_conf "$d" - "max-new-cases-per-hour 0
@@ -26,8 +26,8 @@ kannel {
 }"
 db="$d/hotlined.db"
 REQ="python3 $top_srcdir/tests/data/admin/req.py"
-# the secret as it appears in a URL: "%" itself encoded
-S='secret=s3cret%252Bpart'
+# the secret as a URL may carry it: percent-encoded, decoded before compared
+S='secret=s3cret%2Epart%7E1'
 # status METHOD PATH [req.py options]: the HTTP status only
 status() { $REQ "$hport" "$@" | head -n 1; }
 cases() { sql "$db" "SELECT count(*) FROM cases"; }
@@ -87,7 +87,7 @@ check "a report without our id is refused: 400" \
 check "no secret: 403" test "$(status GET \
     "/kannel/mo?from=13800138035&to=12345&text=x")" = 403
 check "a wrong secret: 403" test "$(status GET \
-    "/kannel/mo?secret=s3cret%2Bpart&from=13800138035&to=12345&text=hello")" = 403
+    "/kannel/mo?secret=s3cret.part%7E2&from=13800138035&to=12345&text=hello")" = 403
 check "no sender: 400" test "$(status GET "/kannel/mo?$S&to=12345&text=x")" = 400
 check "no text: 400" test "$(status GET "/kannel/mo?$S&from=13800138035&to=12345")" = 400
 check "a sender with a control character: 400" test "$(status GET \
@@ -131,6 +131,19 @@ wait "$held"
 check "stopping with a held report exits cleanly" test "$rc" = 0
 check "the held report was answered 200 first" test "$(head -n 1 "$T_DIR/held.out")" = 200
 check "no libevent assertion at exit" sh -c "! grep -q Assertion '$T_DIR/hl.out'"
+
+# --- start-up refusals: a secret Kannel could rewrite, a host name
+cp "$d/hotlined.conf" "$d/good.conf"
+printf 'half%%41way\n' >"$d/secret"
+"$HOTLINED" -f -c "$d/hotlined.conf" >"$T_DIR/refused.out" 2>&1
+check "a secret with a '%' is refused at start" sh -c \
+    "grep -q 'letters, digits and -._~ only' '$T_DIR/refused.out'"
+printf 's3cret.part~1\n' >"$d/secret"
+sed -i "s|sendsms-url http://127.0.0.1:|sendsms-url http://localhost:|" "$d/hotlined.conf"
+"$HOTLINED" -f -c "$d/hotlined.conf" >"$T_DIR/refused.out" 2>&1
+check "a sendsms-url naming a host is refused at start" sh -c \
+    "grep -q 'must be a numeric address' '$T_DIR/refused.out'"
+cp "$d/good.conf" "$d/hotlined.conf"
 
 # --- allow-from: only the configured caller
 sed -i "s|^	enabled yes|	enabled yes\\

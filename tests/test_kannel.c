@@ -355,6 +355,14 @@ test_query_dlr(void **state)
 		assert_true(strstr(why, "'dlr'") != NULL ||
 		    strstr(why, "'type'") != NULL);
 	}
+	/* our try number in the dlr-url: 1 and up */
+	assert_int_equal(parse("dlr=5&try=3&type=1"), 0);
+	assert_int_equal(f.dlr_try, 3);
+	assert_int_equal(parse("dlr=5&type=1"), 0);
+	assert_int_equal(f.dlr_try, 0);
+	assert_int_equal(parse("dlr=5&try=0"), -1);
+	assert_int_equal(parse("dlr=5&try=2147483648"), -1);
+	assert_int_equal(parse("try=1&try=1"), -1);
 	/* %T: unix seconds, empty when Kannel has none */
 	assert_int_equal(parse("time="), 0);
 	assert_int_equal(f.time, 0);
