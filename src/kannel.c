@@ -42,7 +42,6 @@
 struct kannel_pending {
 	TAILQ_ENTRY(kannel_pending) entry;
 	struct evhttp_request	*req;		/* NULL: detached */
-	uint64_t		 t0;
 	int			 report;	/* 1: a dlr, 0: a text */
 };
 
@@ -553,7 +552,6 @@ kannel_wait(struct evhttp_request *req, int report)
 
 	p = xcalloc(1, sizeof(*p));
 	p->req = req;
-	p->t0 = clock_mono_ms();
 	p->report = report;
 	kn.waiting++;
 	TAILQ_INSERT_TAIL(&kn.pending, p, entry);
@@ -715,10 +713,18 @@ kannel_mo(struct evhttp_request *req, struct kannel_fields *f)
 		log_info("kannel late text msisdn=%s waited=%llds in Kannel",
 		    log_msisdn(m.source, mask, sizeof(mask)),
 		    (long long)(clock_now_ms() / 1000 - (uint64_t)f->time));
-	log_debug("kannel text msisdn=%s to=%s smsc=%s id=%s coding=%d "
-	    "charset=%s bytes=%zu", log_msisdn(m.source, mask, sizeof(mask)),
-	    m.dest, f->smsc[0] ? f->smsc : "-", f->id[0] ? f->id : "-",
-	    f->coding, f->charset[0] ? f->charset : "-", f->textlen);
+	if (log_getlevel() >= LOG_L_DEBUG) {
+		/* what the caller wrote is escaped: it cannot forge a line */
+		char	esc[3][80];
+
+		log_debug("kannel text msisdn=%s to=%s smsc=%s id=%s "
+		    "coding=%d charset=%s bytes=%zu", log_msisdn(m.source, mask,
+		    sizeof(mask)), log_snippet(m.dest, strlen(m.dest), esc[0],
+		    sizeof(esc[0])), log_snippet(f->smsc, strlen(f->smsc),
+		    esc[1], sizeof(esc[1])), log_snippet(f->id, strlen(f->id),
+		    esc[2], sizeof(esc[2])), f->coding, log_snippet(f->charset,
+		    strlen(f->charset), cs, sizeof(cs)), f->textlen);
+	}
 	p = kannel_wait(req, 0);
 	inbound_receive(&m, kannel_committed, p);
 }
@@ -944,17 +950,4 @@ kannel_status(json_t *st, void *arg)
 	    "texts", (json_int_t)kn.texts, "reports", (json_int_t)kn.reports,
 	    "refused", (json_int_t)kn.refused, "sendsms_accepted",
 	    (json_int_t)sent, "sendsms_failed", (json_int_t)failed));
-}
-
-void
-kannel_stats(uint64_t *texts, uint64_t *reports, uint64_t *sent,
-    uint64_t *refused)
-{
-	uint64_t	s, r;
-
-	kannel_send_stats(&s, &r);
-	*texts = kn.texts;
-	*reports = kn.reports;
-	*sent = s;
-	*refused = r;
 }

@@ -108,9 +108,6 @@ int	 kannel_start(struct event_base *, const struct hotlined_conf *,
 	    char *err, size_t errlen);
 /* Stop listening and sending; in-flight answers are dropped. */
 void	 kannel_stop(void);
-/* Requests taken, texts, reports; sendsms requests and failures. */
-void	 kannel_stats(uint64_t *texts, uint64_t *reports, uint64_t *sent,
-	    uint64_t *refused);
 
 /* While shutting down: tell the daemon once nothing is left in flight. */
 void	 kannel_drained(void);

@@ -35,7 +35,6 @@ struct kconn {
 	int			  busy;
 	int64_t			  id;		/* the outbox row in flight */
 	int			  attempt;	/* its try, in the dlr-url */
-	uint64_t		  t0;
 };
 
 static int	kannel_send_room(void *);
@@ -108,6 +107,7 @@ kannel_send_done(struct evhttp_request *req, void *arg)
 	struct kconn	*c = arg;
 	struct evbuffer	*in;
 	char		 body[KANNEL_ANSWER_MAX + 1], why[KANNEL_ANSWER_MAX + 32];
+	char		 esc[KANNEL_ANSWER_MAX / 2];
 	char		 msgid[32];
 	const char	*ids[1];
 	size_t		 len = 0;
@@ -123,6 +123,8 @@ kannel_send_done(struct evhttp_request *req, void *arg)
 	body[len] = '\0';
 	len = strcspn(body, "\r\n");
 	body[len] = '\0';
+	/* the answer goes to the log and the row: escaped, whoever wrote it */
+	log_snippet(body, len, esc, sizeof(esc));
 	c->busy = 0;
 	switch (kannel_sendsms_answer(status, body, len)) {
 	case KANNEL_QUEUED:
@@ -145,18 +147,18 @@ kannel_send_done(struct evhttp_request *req, void *arg)
 			    "sendsms");
 		else
 			snprintf(why, sizeof(why), "kannel: %d %s", status,
-			    body);
+			    esc);
 		if (status == 401 || status == 403)
 			log_warnx("kannel sendsms refused our login: check "
-			    "sendsms-user and its password (%s)", body);
+			    "sendsms-user and its password (%s)", esc);
 		else if (status == 404 || status == 405)
 			log_warnx("kannel sendsms-url names no sendsms "
-			    "service (%d %s): check its path", status, body);
+			    "service (%d %s): check its path", status, esc);
 		outbox_failed(c->id, 1, why);
 		break;
 	case KANNEL_PERMANENT:
 		ks.refused++;
-		snprintf(why, sizeof(why), "kannel: %d %s", status, body);
+		snprintf(why, sizeof(why), "kannel: %d %s", status, esc);
 		outbox_failed(c->id, 0, why);
 		break;
 	}
@@ -218,7 +220,6 @@ kannel_send_job(void *ctx, const struct outbox_job *j)
 	c->busy = 1;
 	c->id = j->id;
 	c->attempt = j->attempt;
-	c->t0 = clock_mono_ms();
 	if (evhttp_make_request(c->evcon, req, EVHTTP_REQ_GET, uri) == -1) {
 		c->busy = 0;
 		free(uri);
