@@ -22,6 +22,7 @@
 #include "crypto.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "testdb.h"
 #include "store.h"
 #include "util.h"
 
@@ -56,10 +57,9 @@ setup(void **state)
 	setenv("TZ", "Asia/Shanghai", 1);
 	tzset();
 	f = calloc(1, sizeof(*f));
-	strlcpy(f->dir, "/tmp/test_lifecycle.XXXXXX", sizeof(f->dir));
-	if (mkdtemp(f->dir) == NULL)
+	if (testdb_make("test_lifecycle", f->dir, sizeof(f->dir), f->path,
+	    sizeof(f->path)) == -1)
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/hotlined.db", f->dir);
 	memset(key, 0x3c, sizeof(key));
 	f->crypto = crypto_new(key);
 	if ((f->st = store_open(f->path, f->crypto, NULL, err,
@@ -81,16 +81,10 @@ static int
 teardown(void **state)
 {
 	struct fixture	*f = *state;
-	char		 p[160];
 
 	store_close(f->st);
 	crypto_free(f->crypto);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	testdb_remove(f->dir, f->path);
 	free(f);
 	clock_set_offset(0);
 	return 0;

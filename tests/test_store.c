@@ -28,6 +28,7 @@
 
 #include "crypto.h"
 #include "log.h"
+#include "testdb.h"
 #include "store.h"
 #include "util.h"
 
@@ -65,10 +66,9 @@ setup(void **state)
 	setenv("TZ", "Asia/Shanghai", 1);
 	tzset();
 	f = calloc(1, sizeof(*f));
-	strlcpy(f->dir, "/tmp/test_store.XXXXXX", sizeof(f->dir));
-	if (mkdtemp(f->dir) == NULL)
+	if (testdb_make("test_store", f->dir, sizeof(f->dir), f->path,
+	    sizeof(f->path)) == -1)
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/hotlined.db", f->dir);
 	memset(key, 0x5a, sizeof(key));
 	f->crypto = crypto_new(key);
 	if (reopen(f, NULL) == NULL)
@@ -81,16 +81,10 @@ static int
 teardown(void **state)
 {
 	struct fixture	*f = *state;
-	char		 p[160];
 
 	store_close(f->st);
 	crypto_free(f->crypto);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	testdb_remove(f->dir, f->path);
 	free(f);
 	return 0;
 }

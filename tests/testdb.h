@@ -1,0 +1,17 @@
+/*
+ * testdb: the throwaway database directory the store-backed unit tests
+ * (test_store, test_lifecycle, test_survey) open their store in.
+ */
+#ifndef HOTLINED_TESTDB_H
+#define HOTLINED_TESTDB_H
+
+#include <stddef.h>
+
+/* Make a fresh directory /tmp/NAME.XXXXXX into dir and name its database
+ * in path; 0 or -1. */
+int	testdb_make(const char *name, char *dir, size_t dirlen, char *path,
+	    size_t pathlen);
+/* Remove the database at path, its WAL and shared-memory files, and dir. */
+void	testdb_remove(const char *dir, const char *path);
+
+#endif /* HOTLINED_TESTDB_H */
