@@ -17,8 +17,16 @@ enum smpp_log_level {
 
 typedef void (*smpp_log_fn)(int level, const char *msg);
 
+/*
+ * Whether the application wants messages of a level at all; asked before
+ * a message is formatted (a trace line per PDU costs more than the PDU).
+ */
+typedef int (*smpp_log_wants_fn)(int level);
+
 /* Install the application's log function (NULL silences the library). */
 void	smpp_set_log(smpp_log_fn);
+/* Install the level filter (NULL: every level is formatted). */
+void	smpp_set_log_filter(smpp_log_wants_fn);
 /* Report one event; printf-style. */
 void	smpp_log(int level, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -31,7 +31,13 @@
 struct crypto {
 	uint8_t		 aes_key[AES_KEY_LEN];
 	EVP_CIPHER	*cipher;		/* AES-256-GCM, fetched once */
-	EVP_MAC_CTX	*mac;			/* keyed template, dup'd per use */
+	/*
+	 * Keyed once; each MAC re-initialises it without a key, which
+	 * restarts from the key's precomputed inner and outer states (no
+	 * copy of the whole context per MAC: a third of a small MAC's cost).
+	 * Not for two threads at once.
+	 */
+	EVP_MAC_CTX	*mac;
 };
 
 static int	 crypto_create_keyfile(const char *, char *, size_t);
@@ -288,11 +294,11 @@ int
 crypto_hmac(const struct crypto *c, const char *label, const void *a,
     size_t alen, const void *b, size_t blen, uint8_t out[CRYPTO_HASH_LEN])
 {
-	EVP_MAC_CTX	*ctx;
+	EVP_MAC_CTX	*ctx = c->mac;
 	size_t		 olen;
 	int		 ok;
 
-	if ((ctx = EVP_MAC_CTX_dup(c->mac)) == NULL)
+	if (!EVP_MAC_init(ctx, NULL, 0, NULL))
 		return -1;
 	ok = EVP_MAC_update(ctx, (const unsigned char *)label,
 	    strlen(label) + 1) &&
@@ -300,7 +306,6 @@ crypto_hmac(const struct crypto *c, const char *label, const void *a,
 	    (b == NULL || blen == 0 || EVP_MAC_update(ctx, b, blen)) &&
 	    EVP_MAC_final(ctx, out, &olen, CRYPTO_HASH_LEN) &&
 	    olen == CRYPTO_HASH_LEN;
-	EVP_MAC_CTX_free(ctx);
 	return ok ? 0 : -1;
 }
 

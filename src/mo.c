@@ -263,11 +263,23 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	ctx.case_prefix = conf->case_prefix;
 	ctx.to_extension = strncmp(m->g.dest, conf->service_number, svc) == 0 &&
 	    strlen(m->g.dest) > svc;
-	ctx.survey_pending = store_survey_open(store, m->msisdn, &open, 1) > 0;
+	/*
+	 * Whether the citizen has a survey open is asked only of a text that
+	 * reads as an answer to one: classified as if one were open, a text
+	 * that is not a survey reply gets the verdict it would get anyway.
+	 */
+	ctx.survey_pending = 1;
 	/* one text at a time: the normalised text lives until the next */
 	if (intake_classify(rules, m->g.text ? m->g.text : "", &ctx, &iv,
 	    norm, sizeof(norm)) == -1)
 		return -1;
+	if (iv.kind == INTAKE_SURVEY && !ctx.to_extension &&
+	    store_survey_open(store, m->msisdn, &open, 1) <= 0) {
+		ctx.survey_pending = 0;
+		if (intake_classify(rules, m->g.text ? m->g.text : "", &ctx,
+		    &iv, norm, sizeof(norm)) == -1)
+			return -1;
+	}
 	m->text = norm;
 	if (iv.truncated)
 		log_info("mo text longer than %d bytes, the rest was cut "

@@ -28,14 +28,18 @@ struct smsc_job {
 	int64_t			 id;
 	char			 from[24];
 	char			 to[24];
-	struct udh_split	 split;
-	uint8_t			 buf[SMSC_MAX_PARTS * 160];
 	size_t			 next;		/* next part to submit */
 	size_t			 answered;
 	int			 failed;	/* 0, or 1 temporary, 2 permanent */
 	char			 error[64];
-	char			 msgid[SMSC_MAX_PARTS][DLR_KEY_MAX];
 	struct smsc_job		*fifo_next;	/* parts still to send */
+	/*
+	 * From here on ~14 KiB that smsc_split() fills as far as it needs:
+	 * zeroing them for every SMS cost more than the split itself.
+	 */
+	struct udh_split	 split;
+	uint8_t			 buf[SMSC_MAX_PARTS * 160];
+	char			 msgid[SMSC_MAX_PARTS][DLR_KEY_MAX];
 };
 
 /* A received PDU waiting for its commit before it is answered. */
@@ -57,6 +61,7 @@ struct smsc {
 };
 
 static void	smsc_log(int, const char *);
+static int	smsc_log_wants(int);
 static void	smsc_bound_cb(struct smpp_session *, void *);
 static void	smsc_down_cb(struct smpp_session *, const char *, void *);
 static void	smsc_deliver_cb(struct smpp_session *, const struct smpp_pdu *,
@@ -103,6 +108,18 @@ smsc_log(int level, const char *msg)
 	}
 }
 
+/* The smpp library's levels are ours, in the same order. */
+_Static_assert((int)SMPP_LOG_WARN == (int)LOG_L_WARN &&
+    (int)SMPP_LOG_INFO == (int)LOG_L_INFO &&
+    (int)SMPP_LOG_DEBUG == (int)LOG_L_DEBUG &&
+    (int)SMPP_LOG_TRACE == (int)LOG_L_TRACE,
+    "smpp and hotlined log levels differ");
+static int
+smsc_log_wants(int level)
+{
+	return level <= log_getlevel();
+}
+
 static uint64_t
 smsc_gen(struct smpp_session *s)
 {
@@ -135,6 +152,7 @@ smsc_start(struct event_base *base, const struct hotlined_conf *conf)
 	};
 
 	smpp_set_log(smsc_log);
+	smpp_set_log_filter(smsc_log_wants);
 	if (conf->nsmsc == 0)
 		return 0;
 	smscs = xcalloc(conf->nsmsc, sizeof(*smscs));
@@ -345,9 +363,11 @@ smsc_send(void *ctx, const struct outbox_job *oj)
 {
 	struct smsc	*m = ctx;
 	struct smsc_job	*j;
+	size_t		 i;
 	uint16_t	 ref;
 
-	j = xcalloc(1, sizeof(*j));
+	j = xmalloc(sizeof(*j));
+	memset(j, 0, offsetof(struct smsc_job, split));
 	j->sc = m;
 	j->id = oj->id;
 	if (strlcpy(j->from, oj->from, sizeof(j->from)) >= sizeof(j->from) ||
@@ -364,6 +384,8 @@ smsc_send(void *ctx, const struct outbox_job *oj)
 		outbox_failed(oj->id, 0, "text cannot be encoded");
 		return 0;
 	}
+	for (i = 0; i < j->split.nparts && i < SMSC_MAX_PARTS; i++)
+		j->msgid[i][0] = '\0';		/* a part answered without an id */
 	if (j->split.cut > 0)
 		log_warnx("smsc %s outbox id=%lld cut=%zu characters beyond %d "
 		    "parts", m->conf->name, (long long)oj->id, j->split.cut,

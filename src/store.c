@@ -44,7 +44,8 @@ enum store_stmt {
 	STMT_IN_DONE,
 	STMT_IN_DONE_PARTS,
 	STMT_IN_DUE,
-	STMT_SEQ_NEXT,
+	STMT_SEQ_GET,
+	STMT_SEQ_SET,
 	STMT_CASE_INSERT,
 	STMT_CASE_BY_NUMBER,
 	STMT_CASE_BY_ID,
@@ -58,6 +59,7 @@ enum store_stmt {
 	STMT_OUT_INFLIGHT,
 	STMT_OUT_PART,
 	STMT_OUT_SENT,
+	STMT_OUT_SENT1,
 	STMT_OUT_RETRY,
 	STMT_OUT_FAIL,
 	STMT_OUT_PART_FIND,
@@ -140,6 +142,18 @@ struct store_tip {
 };
 
 /*
+ * The day's last case number as the open batch sees it: read at the
+ * batch's first case, counted in memory, written once just before COMMIT
+ * (or when a case of another day comes).  Valid only inside a batch.
+ */
+struct store_seq {
+	int		 known;
+	int		 dirty;		/* last not yet written */
+	int		 day;		/* YYMMDD, local time */
+	int64_t		 last;
+};
+
+/*
  * The message rows the open batch wrote or moved to an outcome, digested
  * into one audit event just before COMMIT (store_msgs_seal()).  Inserted
  * ids are contiguous within a batch: one writer, rowid = max + 1, and an
@@ -178,6 +192,7 @@ struct store {
 	char		 prefix[9];
 	int64_t		 dedupe_window;
 	struct store_tip audit, audit_saved;	/* saved: at store_msg_begin */
+	struct store_seq seq, seq_saved;
 	struct store_msgs msgs;
 	struct store_msgs_mark msgs_saved;
 	/* the last number hashed and encrypted: a message's rows share it */
@@ -187,6 +202,12 @@ struct store {
 	size_t		 last_bloblen;	/* 0: no blob for last_msisdn yet */
 	int64_t		 read_group;	/* store_inbound_group()'s last read */
 	int		 read_rows;	/* and how many rows it had */
+	/*
+	 * A single-part text as store_inbound_add() just wrote it, handed to
+	 * the store_inbound_group() that reads it back in the same savepoint
+	 * instead of a query and a decryption; group 0: none.
+	 */
+	struct store_group fresh;
 };
 
 static int	 store_upgrade_v1(sqlite3 *);
@@ -209,6 +230,8 @@ static int	 store_msgs_check_event(struct store *,
 static int	 store_msgs_check_end(struct store *,
 		    struct store_msgs_check *, int64_t, int64_t *);
 static int	 store_audit_seal_tip(struct store *);
+static int	 store_seq_next(struct store *, int, int64_t *);
+static int	 store_seq_flush(struct store *);
 static int	 store_audit_tip_flush(struct store *);
 static int	 store_audit_tip_set(struct store *, int64_t,
 		    const uint8_t[CRYPTO_HASH_LEN]);
@@ -227,6 +250,8 @@ static int	 store_case_set_int(struct store *, enum store_stmt, int64_t,
 		    int, const char *);
 static void	 store_utf8cpy(char *, const char *, size_t);
 static void	 store_events_free(struct store_event *, size_t);
+static void	 store_fresh_keep(struct store *, int64_t,
+		    const struct store_inbound *);
 static void	 store_unit_row(sqlite3_stmt *, struct store_unit *);
 static void	 store_kb_row(sqlite3_stmt *, struct store_kb *);
 static int	 store_unit_code_ok(const char *);
@@ -322,9 +347,10 @@ static const char *const store_sql[STMT_MAX] = {
 	    "GROUP BY g HAVING MAX(state) = 1 OR MIN(received_at) < ?1 "
 	    "ORDER BY g LIMIT ?2",
 
-	[STMT_SEQ_NEXT] =
-	    "INSERT INTO case_seq (day, last) VALUES (?1, 1) "
-	    "ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+	[STMT_SEQ_GET] = "SELECT last FROM case_seq WHERE day = ?1",
+	[STMT_SEQ_SET] =
+	    "INSERT INTO case_seq (day, last) VALUES (?1, ?2) "
+	    "ON CONFLICT (day) DO UPDATE SET last = excluded.last",
 	[STMT_CASE_INSERT] =
 	    "INSERT INTO cases (number, category, confidential, msisdn_enc, "
 	    "msisdn_hash, text, received_at, due, rule, flags, inbound_id, "
@@ -386,6 +412,10 @@ static const char *const store_sql[STMT_MAX] = {
 	    "WHERE id = ?1 AND state = 1 AND (SELECT COUNT(*) FROM "
 	    "outbox_parts p WHERE p.outbox_id = ?1 "
 	    "AND p.attempt = outbox.attempts) >= ?3",
+	/* one part, just recorded: it is the first and the count */
+	[STMT_OUT_SENT1] =
+	    "UPDATE outbox SET state = 2, smsc = ?2, smsc_msgid = ?4 "
+	    "WHERE id = ?1 AND state = 1",
 	[STMT_OUT_RETRY] =
 	    "UPDATE outbox SET state = 0, next_attempt_at = ?2, "
 	    "last_error = ?3 WHERE id = ?1 AND state IN (0, 1)",
@@ -985,6 +1015,26 @@ store_pragma_int(sqlite3 *db, const char *sql, int *out)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * Once per process, before SQLite's first use: every connection of this
+ * process lives in the one thread of its event loop, so SQLite's mutexes
+ * and its memory statistics are work for nothing (a few percent of the
+ * time per message).  A thread that opens connections of its own would
+ * have to change this to SQLITE_CONFIG_MULTITHREAD.  Too late (SQLite
+ * already initialised by the caller) is harmless: the defaults stay.
+ */
+static void
+store_sqlite_init(void)
+{
+	static int	done;
+
+	if (done)
+		return;
+	done = 1;
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct store *
 store_open(const char *path, struct crypto *crypto,
     const struct store_opts *opts, char *err, size_t errlen)
@@ -995,6 +1045,7 @@ store_open(const char *path, struct crypto *crypto,
 	const char	*mode;
 	int		 fd, i, target, appid, from;
 
+	store_sqlite_init();
 	st = xcalloc(1, sizeof(*st));
 	st->crypto = crypto;
 	st->dedupe_window = STORE_DEDUPE_WINDOW;
@@ -1126,6 +1177,7 @@ store_close(struct store *st)
 	for (i = 0; i < STMT_MAX; i++)
 		sqlite3_finalize(st->stmt[i]);
 	free(st->msgs.outcome);
+	store_group_clear(&st->fresh);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store close: %s", sqlite3_errmsg(st->db));
 	explicit_bzero(st, sizeof(*st));
@@ -1170,6 +1222,7 @@ store_stmt(struct store *st, enum store_stmt i)
 		return NULL;
 	}
 	sqlite3_reset(st->stmt[i]);
+	sqlite3_clear_bindings(st->stmt[i]);
 	return st->stmt[i];
 }
 
@@ -1307,6 +1360,7 @@ store_begin(struct store *st)
 	st->doomed = 0;
 	st->msg = 0;
 	memset(&st->audit, 0, sizeof(st->audit));
+	memset(&st->seq, 0, sizeof(st->seq));
 	store_msgs_undo(st, NULL);
 	if (store_exec(st, STMT_BEGIN, "begin") == -1) {
 		st->depth = 0;
@@ -1324,11 +1378,14 @@ store_commit(struct store *st)
 	}
 	if (--st->depth > 0)
 		return st->doomed ? -1 : 0;
+	store_group_clear(&st->fresh);
 	/* the batch's message rows, then its audit events, are sealed */
-	if (!st->doomed && (store_msgs_seal(st) == -1 || (st->audit.dirty &&
+	if (!st->doomed && (store_seq_flush(st) == -1 ||
+	    store_msgs_seal(st) == -1 || (st->audit.dirty &&
 	    store_audit_tip_flush(st) == -1)))
 		st->doomed = 1;
 	memset(&st->audit, 0, sizeof(st->audit));
+	memset(&st->seq, 0, sizeof(st->seq));
 	store_msgs_undo(st, NULL);
 	if (st->doomed) {
 		st->doomed = 0;
@@ -1355,7 +1412,9 @@ store_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->doomed = 1;
 	st->msg = 0;
+	store_group_clear(&st->fresh);
 	memset(&st->audit, 0, sizeof(st->audit));
+	memset(&st->seq, 0, sizeof(st->seq));
 	store_msgs_undo(st, NULL);
 }
 
@@ -1377,6 +1436,7 @@ store_msg_begin(struct store *st)
 		return -1;
 	st->msg = 1;
 	st->audit_saved = st->audit;
+	st->seq_saved = st->seq;
 	store_msgs_mark(st, &st->msgs_saved);
 	return 0;
 }
@@ -1387,11 +1447,13 @@ store_msg_end(struct store *st, int ok)
 	if (!st->msg)
 		return -1;
 	st->msg = 0;
+	store_group_clear(&st->fresh);
 	if (st->doomed)
 		return -1;
 	if (ok && store_exec(st, STMT_RELEASE, "release") == 0)
 		return 0;
 	st->audit = st->audit_saved;	/* its events are undone too */
+	st->seq = st->seq_saved;	/* and its case numbers */
 	store_msgs_undo(st, &st->msgs_saved);
 	if (store_exec(st, STMT_ROLLBACK_TO, "rollback to savepoint") == 0)
 		store_exec(st, STMT_RELEASE, "release");
@@ -1412,6 +1474,7 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	int		 rc, retire = 0, n, single;
 
 	*idp = *groupp = 0;
+	store_group_clear(&st->fresh);
 	single = in->concat_total <= 1;
 	if (in->smsc == NULL || in->dest == NULL || in->text == NULL ||
 	    (in->raw == NULL && in->rawlen > 0) || strlen(in->dest) >=
@@ -1437,7 +1500,7 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 
 	if ((s = store_stmt(st, STMT_IN_DUP_KEY)) == NULL)
 		return STORE_IN_ERROR;
-	sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_STATIC);
 	if ((rc = store_step(st, s, "inbound dedupe")) == -1)
 		return STORE_IN_ERROR;
 	if (rc == SQLITE_ROW) {
@@ -1455,8 +1518,8 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	if (in->smsc_msgid != NULL && *in->smsc_msgid != '\0') {
 		if ((s = store_stmt(st, STMT_IN_DUP_MSGID)) == NULL)
 			return STORE_IN_ERROR;
-		sqlite3_bind_text(s, 1, in->smsc, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 2, in->smsc_msgid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 1, in->smsc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, in->smsc_msgid, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 3, in->received_at - st->dedupe_window);
 		if ((rc = store_step(st, s, "inbound dedupe id")) == -1)
 			return STORE_IN_ERROR;
@@ -1472,7 +1535,7 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	if (retire) {
 		if ((s = store_stmt(st, STMT_IN_RETIRE)) == NULL)
 			return STORE_IN_ERROR;
-		sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_TRANSIENT);
+		sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_STATIC);
 		rc = store_step(st, s, "inbound retire dedupe key");
 		sqlite3_reset(s);
 		if (rc == -1)
@@ -1482,8 +1545,8 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	if (!single) {
 		if ((s = store_stmt(st, STMT_IN_OPEN_GROUP)) == NULL)
 			return STORE_IN_ERROR;
-		sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 2, in->dest, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, in->dest, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 3, in->concat_ref);
 		sqlite3_bind_int(s, 4, in->concat_total);
 		if ((rc = store_step(st, s, "inbound group")) == -1)
@@ -1499,25 +1562,25 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 		sqlite3_bind_int64(s, 1, group);
 	else
 		sqlite3_bind_null(s, 1);
-	sqlite3_bind_text(s, 2, in->smsc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, in->smsc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, in->smsc_msgid != NULL &&
 	    *in->smsc_msgid != '\0' ? in->smsc_msgid : NULL, -1,
-	    SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 4, blob, (int)bloblen, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 5, hash, sizeof(hash), SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, in->dest, -1, SQLITE_TRANSIENT);
+	    SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, blob, (int)bloblen, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, hash, sizeof(hash), SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, in->dest, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 7, in->data_coding);
 	sqlite3_bind_int(s, 8, in->esm_class);
 	sqlite3_bind_blob(s, 9, in->rawlen ? in->raw : "", (int)in->rawlen,
-	    SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 10, in->text, -1, SQLITE_TRANSIENT);
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, in->text, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 11, single ? 0 : in->concat_ref);
 	sqlite3_bind_int(s, 12, single ? 1 : in->concat_total);
 	sqlite3_bind_int(s, 13, single ? 1 : in->concat_seq);
 	sqlite3_bind_int64(s, 14, in->received_at);
 	sqlite3_bind_int(s, 15, single ? STORE_IN_S_COMPLETE :
 	    STORE_IN_S_PARTIAL);
-	sqlite3_bind_blob(s, 16, key, sizeof(key), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 16, key, sizeof(key), SQLITE_STATIC);
 	rc = store_step(st, s, "inbound insert");
 	sqlite3_reset(s);
 	if (rc == -1)
@@ -1528,8 +1591,10 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	*idp = id;
 	*groupp = group != 0 ? group : id;
 	st->read_group = 0;	/* a group read before may have grown */
-	if (single)
+	if (single) {
+		store_fresh_keep(st, id, in);
 		return STORE_IN_COMPLETE;
+	}
 
 	if ((s = store_stmt(st, STMT_IN_COUNT_PARTS)) == NULL)
 		return STORE_IN_ERROR;
@@ -1560,6 +1625,12 @@ store_inbound_group(struct store *st, int64_t group, struct store_group *g)
 	memset(g, 0, sizeof(*g));
 	st->read_group = group;
 	st->read_rows = 0;
+	if (st->fresh.group == group && group != 0) {
+		*g = st->fresh;		/* ownership moves to the caller */
+		memset(&st->fresh, 0, sizeof(st->fresh));
+		st->read_rows = 1;
+		return 1;
+	}
 	if ((s = store_stmt(st, STMT_IN_GROUP)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, group);
@@ -1616,6 +1687,34 @@ store_inbound_group(struct store *st, int64_t group, struct store_group *g)
 		len += strlen(g->parts[seq].text);
 	}
 	return 1;
+}
+
+/* Keep single-part text id, just inserted, as store_inbound_group() reads it. */
+static void
+store_fresh_keep(struct store *st, int64_t id, const struct store_inbound *in)
+{
+	struct store_group	*g = &st->fresh;
+	struct store_part	*p;
+
+	g->group = id;
+	g->state = STORE_IN_S_COMPLETE;
+	strlcpy(g->smsc, in->smsc, sizeof(g->smsc));
+	strlcpy(g->source, in->source, sizeof(g->source));
+	strlcpy(g->dest, in->dest, sizeof(g->dest));
+	g->total = g->nparts = 1;
+	g->first_at = in->received_at;
+	p = g->parts = xcalloc(1, sizeof(*p));
+	p->id = id;
+	p->seq = 1;
+	p->data_coding = in->data_coding;
+	p->esm_class = in->esm_class;
+	p->rawlen = in->rawlen;
+	p->raw = xmalloc(in->rawlen + 1);
+	if (in->rawlen > 0)
+		memcpy(p->raw, in->raw, in->rawlen);
+	p->text = xstrdup(in->text);
+	p->received_at = in->received_at;
+	g->text = xstrdup(in->text);
 }
 
 void
@@ -1704,33 +1803,29 @@ store_case_add(struct store *st, const struct store_case_new *c,
 	}
 	day = (tm.tm_year % 100) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 
-	if ((s = store_stmt(st, STMT_SEQ_NEXT)) == NULL)
+	if (store_seq_next(st, day, &seq) == -1)
 		return -1;
-	sqlite3_bind_int(s, 1, day);
-	if ((rc = store_step(st, s, "case sequence")) != SQLITE_ROW) {
-		sqlite3_reset(s);
+	/* %04lld: 0001..9999, then 10000.. (see store.h) */
+	if (snprintf(number, STORE_CASE_NUMBER_MAX, "%s%06d%04lld",
+	    st->prefix, day, (long long)seq) >= STORE_CASE_NUMBER_MAX) {
+		log_warnx("store case number of %06d too long", day);
 		return -1;
 	}
-	seq = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	/* %04lld: 0001..9999, then 10000.. (see store.h) */
-	snprintf(number, STORE_CASE_NUMBER_MAX, "%s%06d%04lld", st->prefix,
-	    day, (long long)seq);
 	if (seq > 9999 && seq % 1000 == 0)
 		log_warnx("store case numbers of %06d beyond 9999: %lld",
 		    day, (long long)seq);
 
 	if ((s = store_stmt(st, STMT_CASE_INSERT)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, number, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, c->category, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, c->category, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, c->confidential ? 1 : 0);
-	sqlite3_bind_blob(s, 4, blob, (int)bloblen, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 5, hash, sizeof(hash), SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, c->text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 4, blob, (int)bloblen, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, hash, sizeof(hash), SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, c->text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 7, c->received_at);
-	sqlite3_bind_text(s, 8, c->due, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 9, c->rule, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 8, c->due, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, c->rule, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 10, c->flags);
 	sqlite3_bind_int64(s, 11, c->inbound);
 	rc = store_step(st, s, "case insert");
@@ -1738,6 +1833,57 @@ store_case_add(struct store *st, const struct store_case_new *c,
 	if (rc == -1)
 		return -1;
 	*idp = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+/* The next case number of day (YYMMDD) in the open batch; 0 or -1. */
+static int
+store_seq_next(struct store *st, int day, int64_t *seqp)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (!st->seq.known || st->seq.day != day || st->depth == 0) {
+		if (store_seq_flush(st) == -1 ||
+		    (s = store_stmt(st, STMT_SEQ_GET)) == NULL)
+			return -1;
+		sqlite3_bind_int(s, 1, day);
+		rc = store_step(st, s, "case sequence");
+		st->seq.last = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_reset(s);
+		if (rc == -1)
+			return -1;
+		st->seq.day = day;
+		st->seq.known = 1;
+	}
+	*seqp = ++st->seq.last;
+	st->seq.dirty = 1;
+	if (st->depth > 0)
+		return 0;
+	/* outside a batch (tools, tests): written at once */
+	rc = store_seq_flush(st);
+	st->seq.known = 0;
+	return rc;
+}
+
+/* Write the open batch's last case number, if it took one. */
+static int
+store_seq_flush(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (!st->seq.dirty)
+		return 0;
+	if ((s = store_stmt(st, STMT_SEQ_SET)) == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, st->seq.day);
+	sqlite3_bind_int64(s, 2, st->seq.last);
+	rc = store_step(st, s, "case sequence");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	st->seq.dirty = 0;
 	return 0;
 }
 
@@ -1786,9 +1932,9 @@ store_case_find(struct store *st, const char *number, const char *msisdn,
 		return -1;
 	if ((s = store_stmt(st, STMT_CASE_BY_NUMBER)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, number, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
 	if (msisdn != NULL)
-		sqlite3_bind_blob(s, 2, hash, sizeof(hash), SQLITE_TRANSIENT);
+		sqlite3_bind_blob(s, 2, hash, sizeof(hash), SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, 2);
 	if ((rc = store_step(st, s, "case find")) == SQLITE_ROW)
@@ -1824,7 +1970,7 @@ store_case_list_open(struct store *st, const char *msisdn,
 		return -1;
 	if ((s = store_stmt(st, STMT_CASE_OPEN)) == NULL)
 		return -1;
-	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
 	return store_case_rows(st, s, "case list", out, max);
 }
@@ -1856,7 +2002,7 @@ store_case_supplement(struct store *st, int64_t case_id, int64_t inbound,
 		return -1;
 	sqlite3_bind_int64(s, 1, case_id);
 	sqlite3_bind_int64(s, 2, inbound);
-	sqlite3_bind_text(s, 3, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, at);
 	rc = store_step(st, s, "case supplement");
 	sqlite3_reset(s);
@@ -1876,7 +2022,7 @@ store_count(struct store *st, enum store_stmt i, const char *msisdn,
 		return -1;
 	if ((s = store_stmt(st, i)) == NULL)
 		return -1;
-	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, since);
 	rc = store_step(st, s, what);
 	n = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
@@ -1915,13 +2061,13 @@ store_refusal_add(struct store *st, const struct store_refusal *r,
 		return -1;
 	if ((s = store_stmt(st, STMT_REFUSAL_INSERT)) == NULL)
 		return -1;
-	sqlite3_bind_blob(s, 1, blob, (int)bloblen, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 2, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 1, blob, (int)bloblen, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, hash, sizeof(hash), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, r->inbound);
-	sqlite3_bind_text(s, 4, r->reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, r->rule, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, r->channel, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 7, r->text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, r->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, r->rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, r->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, r->text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, r->at);
 	rc = store_step(st, s, "refusal insert");
 	sqlite3_reset(s);
@@ -1965,11 +2111,11 @@ store_outbox_add(struct store *st, const struct store_outbox_new *o,
 		return -1;
 	sqlite3_bind_int64(s, 1, o->case_id);
 	sqlite3_bind_int64(s, 2, o->inbound);
-	sqlite3_bind_text(s, 3, o->kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 4, blob, (int)bloblen, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 5, hash, sizeof(hash), SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, o->source, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 7, o->text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, o->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, blob, (int)bloblen, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, hash, sizeof(hash), SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, o->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, o->text, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 8, o->priority);
 	sqlite3_bind_int64(s, 9, now);
 	sqlite3_bind_int64(s, 10, o->not_before > 0 ? o->not_before : now);
@@ -2078,7 +2224,7 @@ store_outbox_update(struct store *st, enum store_stmt i, int64_t id,
 	else
 		sqlite3_bind_null(s, 2);
 	if (sqlite3_bind_parameter_count(s) >= 3)
-		sqlite3_bind_text(s, 3, b, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 3, b, -1, SQLITE_STATIC);
 	rc = store_step(st, s, what);
 	sqlite3_reset(s);
 	return rc == -1 ? -1 : sqlite3_changes(st->db);
@@ -2111,8 +2257,8 @@ store_outbox_submitted(struct store *st, int64_t id, int part, int nparts,
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int(s, 2, part);
 	sqlite3_bind_int(s, 3, nparts);
-	sqlite3_bind_text(s, 4, smsc, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, msgid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, smsc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, msgid, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, now);
 	rc = store_step(st, s, "outbox part");
 	sqlite3_reset(s);
@@ -2124,11 +2270,15 @@ store_outbox_submitted(struct store *st, int64_t id, int part, int nparts,
 	}
 	if (part < nparts)
 		return 0;	/* parts come in order: the last one decides */
-	if ((s = store_stmt(st, STMT_OUT_SENT)) == NULL)
+	if ((s = store_stmt(st, nparts == 1 ? STMT_OUT_SENT1 :
+	    STMT_OUT_SENT)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, smsc, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 3, nparts);
+	sqlite3_bind_text(s, 2, smsc, -1, SQLITE_STATIC);
+	if (nparts == 1)
+		sqlite3_bind_text(s, 4, msgid, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int(s, 3, nparts);
 	rc = store_step(st, s, "outbox sent");
 	sqlite3_reset(s);
 	if (rc == -1 || (sqlite3_changes(st->db) == 1 &&
@@ -2167,8 +2317,8 @@ store_outbox_receipt(struct store *st, const char *smsc, const char *msgid,
 
 	if ((s = store_stmt(st, STMT_OUT_PART_FIND)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, smsc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, smsc, -1, SQLITE_STATIC);
 	if ((rc = store_step(st, s, "outbox receipt find")) != SQLITE_ROW) {
 		sqlite3_reset(s);
 		return rc == -1 ? -1 : 0;
@@ -2183,8 +2333,8 @@ store_outbox_receipt(struct store *st, const char *smsc, const char *msgid,
 		return -1;
 	sqlite3_bind_int64(s, 1, part);
 	sqlite3_bind_int(s, 2, rcpt);
-	sqlite3_bind_text(s, 3, stat, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, err, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, stat, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, err, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, at);
 	rc = store_step(st, s, "outbox receipt part");
 	sqlite3_reset(s);
@@ -2210,8 +2360,8 @@ store_outbox_receipt(struct store *st, const char *smsc, const char *msgid,
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, stat, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, err, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, stat, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, err, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, at);
 	sqlite3_bind_int(s, 5, attempt);
 	rc = store_step(st, s, "outbox receipt");
@@ -2315,7 +2465,7 @@ store_optout_set(struct store *st, const char *msisdn, int on, int64_t at)
 	if ((s = store_stmt(st, on ? STMT_OPTOUT_SET : STMT_OPTOUT_CLEAR)) ==
 	    NULL)
 		return -1;
-	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_STATIC);
 	if (on)
 		sqlite3_bind_int64(s, 2, at);
 	rc = store_step(st, s, "optout");
@@ -2334,7 +2484,7 @@ store_optout_has(struct store *st, const char *msisdn)
 		return -1;
 	if ((s = store_stmt(st, STMT_OPTOUT_HAS)) == NULL)
 		return -1;
-	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_STATIC);
 	rc = store_step(st, s, "optout check");
 	sqlite3_reset(s);
 	return rc == -1 ? -1 : rc == SQLITE_ROW;
@@ -2408,14 +2558,14 @@ store_audit(struct store *st, int64_t case_id, const char *actor,
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, at);
 	sqlite3_bind_int64(s, 3, case_id);
-	sqlite3_bind_text(s, 4, actor, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, action, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, detail, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, detail, -1, SQLITE_STATIC);
 	if (prevlen)
-		sqlite3_bind_blob(s, 7, prev, (int)prevlen, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(s, 7, prev, (int)prevlen, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, 7);
-	sqlite3_bind_blob(s, 8, mac, sizeof(mac), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 8, mac, sizeof(mac), SQLITE_STATIC);
 	rc = store_step(st, s, "audit insert");
 	sqlite3_reset(s);
 	if (rc == -1)
@@ -2473,8 +2623,8 @@ store_audit_tip_set(struct store *st, int64_t id,
 	if ((s = store_stmt(st, STMT_AUDIT_TIP_SET)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_blob(s, 2, hmac, CRYPTO_HASH_LEN, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 3, tip, sizeof(tip), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 2, hmac, CRYPTO_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, tip, sizeof(tip), SQLITE_STATIC);
 	rc = store_step(st, s, "audit tip");
 	sqlite3_reset(s);
 	return rc == -1 ? -1 : 0;
@@ -3130,9 +3280,9 @@ store_unit_add(struct store *st, const char *code, const char *name,
 	}
 	if ((s = store_stmt(st, STMT_UNIT_INSERT)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, contact, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, contact, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, at);
 	rc = store_step(st, s, "unit insert");
 	sqlite3_reset(s);
@@ -3161,7 +3311,7 @@ store_unit_get(struct store *st, const char *code, struct store_unit *u)
 	memset(u, 0, sizeof(*u));
 	if (code == NULL || (s = store_stmt(st, STMT_UNIT_GET)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 	if ((rc = store_step(st, s, "unit get")) == SQLITE_ROW)
 		store_unit_row(s, u);
 	sqlite3_reset(s);
@@ -3212,10 +3362,10 @@ store_kb_add(struct store *st, const char *keywords, const char *answer,
 	}
 	if ((s = store_stmt(st, STMT_KB_INSERT)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, keywords, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, answer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 1, keywords, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, answer, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, unit != NULL && *unit != '\0' ? unit : NULL,
-	    -1, SQLITE_TRANSIENT);
+	    -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, at);
 	rc = store_step(st, s, "kb insert");
 	sqlite3_reset(s);
@@ -3241,9 +3391,9 @@ store_kb_update(struct store *st, int64_t id, const char *keywords,
 	if ((s = store_stmt(st, STMT_KB_UPDATE)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, keywords, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, answer, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, unit, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, keywords, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, answer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, unit, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, at);
 	rc = store_step(st, s, "kb update");
 	sqlite3_reset(s);
@@ -3328,16 +3478,16 @@ store_case_change(struct store *st, int64_t case_id,
 	if ((s = store_stmt(st, STMT_CASE_CHANGE)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_text(s, 2, c->from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, c->to, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, c->unit, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, c->from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, c->to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, c->unit, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, c->dispatched_at);
-	sqlite3_bind_text(s, 6, c->due, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, c->due, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 7, c->add_extension ? 1 : 0);
 	sqlite3_bind_int(s, 8, c->add_late_return ? 1 : 0);
 	sqlite3_bind_int(s, 9, c->supervised);
-	sqlite3_bind_text(s, 10, c->supervision, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 11, c->result, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 10, c->supervision, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, c->result, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 12, c->closed_at);
 	sqlite3_bind_int(s, 13, c->rehandled);
 	sqlite3_bind_int64(s, 14, c->at);
@@ -3438,7 +3588,7 @@ store_case_assign(struct store *st, int64_t case_id, const char *lead,
 		if ((s = store_stmt(st, STMT_CASE_ASSIGN)) == NULL)
 			return -1;
 		sqlite3_bind_int64(s, 1, case_id);
-		sqlite3_bind_text(s, 2, unit, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, unit, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 3, i == 0 ? STORE_UNIT_LEAD : STORE_UNIT_CO);
 		sqlite3_bind_int64(s, 4, at);
 		rc = store_step(st, s, "case assign");	/* FK: known unit */
@@ -3458,7 +3608,7 @@ store_case_unit_role(struct store *st, int64_t case_id, const char *unit)
 	if (unit == NULL || (s = store_stmt(st, STMT_CASE_UNIT_ROLE)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_text(s, 2, unit, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, unit, -1, SQLITE_STATIC);
 	if ((rc = store_step(st, s, "case unit role")) == SQLITE_ROW &&
 	    sqlite3_column_type(s, 0) != SQLITE_NULL)
 		role = sqlite3_column_int(s, 0);
@@ -3518,10 +3668,10 @@ store_case_search(struct store *st, const struct store_case_filter *f,
 
 	if ((s = store_stmt(st, STMT_CASE_SEARCH)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, f->state, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, f->category, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, f->unit, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, f->overdue_on, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 1, f->state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, f->category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, f->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, f->overdue_on, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 5, f->open < 0 ? -1 : f->open != 0);
 	sqlite3_bind_int(s, 6, f->supervised < 0 ? -1 : f->supervised != 0);
 	sqlite3_bind_int(s, 7, f->confidential < 0 ? -1 :
@@ -3546,10 +3696,10 @@ store_case_list_msisdn(struct store *st, const char *msisdn,
 		return -1;
 	if ((s = store_stmt(st, STMT_CASE_BY_MSISDN)) == NULL)
 		return -1;
-	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, since);
-	sqlite3_bind_text(s, 3, category, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, state, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, state, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)max);
 	return store_case_rows(st, s, "case list by number", out, max);
 }
@@ -3563,7 +3713,7 @@ store_case_list_category(struct store *st, const char *category,
 	if (category == NULL ||
 	    (s = store_stmt(st, STMT_CASE_BY_CATEGORY)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, category, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 1, category, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, since);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
 	return store_case_rows(st, s, "case list by category", out, max);
@@ -3664,7 +3814,7 @@ store_survey_ext_used(struct store *st, const char *ext)
 
 	if ((s = store_stmt(st, STMT_SURVEY_EXT_USED)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, ext, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 1, ext, -1, SQLITE_STATIC);
 	rc = store_step(st, s, "survey ext");
 	sqlite3_reset(s);
 	return rc == -1 ? -1 : rc == SQLITE_ROW;
@@ -3680,7 +3830,7 @@ store_counter(struct store *st, const char *name, int64_t *v, int set)
 	if ((s = store_stmt(st, set ? STMT_COUNTER_SET :
 	    STMT_COUNTER_GET)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	if (set)
 		sqlite3_bind_int64(s, 2, *v);
 	rc = store_step(st, s, "counter");
@@ -3727,7 +3877,7 @@ store_survey_add(struct store *st, const struct store_survey_new *n,
 		return -1;
 	sqlite3_bind_int64(s, 1, n->case_id);
 	sqlite3_bind_int(s, 2, n->round);
-	sqlite3_bind_text(s, 3, ext[0] ? ext : NULL, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, ext[0] ? ext : NULL, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, (int64_t)clock_now_ms());
 	sqlite3_bind_int64(s, 5, n->sent_at);
 	sqlite3_bind_int64(s, 6, n->remind_at);
@@ -3766,11 +3916,11 @@ store_survey_case(struct store *st, int64_t id, int state, int score,
 	    SQLITE_STATIC);
 	if (score > 0)
 		sqlite3_bind_int(s, 3, score);
-	sqlite3_bind_text(s, 4, raw, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, comment, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, raw, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, comment, -1, SQLITE_STATIC);
 	if (answered_at > 0)
 		sqlite3_bind_int64(s, 6, answered_at);
-	sqlite3_bind_text(s, 7, ext, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 7, ext, -1, SQLITE_STATIC);
 	if (sent_at > 0)
 		sqlite3_bind_int64(s, 8, sent_at);
 	if (reminded_at > 0)
@@ -3857,8 +4007,8 @@ store_survey_find_ext(struct store *st, const char *msisdn, const char *ext,
 		return -1;
 	if ((s = store_stmt(st, STMT_SURVEY_BY_EXT)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, ext, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 2, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 1, ext, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, hash, sizeof(hash), SQLITE_STATIC);
 	if ((rc = store_step(st, s, "survey by ext")) == SQLITE_ROW)
 		store_survey_row(st, s, v);
 	sqlite3_reset(s);
@@ -3878,7 +4028,7 @@ store_survey_open(struct store *st, const char *msisdn,
 		return -1;
 	if ((s = store_stmt(st, STMT_SURVEY_OPEN)) == NULL)
 		return -1;
-	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
 	while (n < max && (rc = store_step(st, s, "survey open")) ==
 	    SQLITE_ROW)
@@ -3902,9 +4052,9 @@ store_survey_reply(struct store *st, int64_t id, int score, const char *raw,
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int(s, 2, score);
-	sqlite3_bind_text(s, 3, raw, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, raw, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, comment != NULL && *comment != '\0' ?
-	    comment : NULL, -1, SQLITE_TRANSIENT);
+	    comment : NULL, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, at);
 	rc = store_step(st, s, "survey reply");
 	sqlite3_reset(s);

@@ -4,7 +4,7 @@
 # SMSC's record of what was sent, the operator log and the database.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 20
+plan 22
 
 d="$T_DIR/h"
 port=$(free_port)
@@ -27,12 +27,14 @@ from=13800138006 to=12345 text=保密 举报某饭店使用过期食材，后厨
 wait-for=submit
 from=13800138004 to=12345 text=我和公司的劳动纠纷法院已经受理了，能不能帮我催一下判决？
 wait-for=submit
+from=13800138007 to=12345 text=满意的话我也不会再发了，2 号楼电梯又坏了，物业不管。
+wait-for=submit
 SCN
 start_bg sim "$SMSCSIM" -p "$port" -s "$T_DIR/citizens.scn" -o "$T_DIR/sent.jsonl" -d 200
 start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
 check "hotlined binds to the SMSC" wait_log "$T_DIR/hl.out" 'smpp +bound smsc=sim' 10
-check "all eight texts answered" sh -c "for i in \$(seq 1 200); do
-    [ \$(wc -l <'$T_DIR/sent.jsonl' 2>/dev/null || echo 0) -ge 8 ] && exit 0; sleep 0.1; done; exit 1"
+check "all nine texts answered" sh -c "for i in \$(seq 1 200); do
+    [ \$(wc -l <'$T_DIR/sent.jsonl' 2>/dev/null || echo 0) -ge 9 ] && exit 0; sleep 0.1; done; exit 1"
 db="$d/hotlined.db"
 sleep 0.5
 
@@ -81,6 +83,12 @@ check "保密 marks the case confidential" \
 # 8: litigation refused
 check "a matter in court is refused" \
     test "$(sql "$db" "SELECT count(*) FROM refusals WHERE text LIKE '%法院%' OR reason LIKE '%litig%'")" -ge 1
+
+# 9: reads like a survey answer (starts with 满意) but no survey is open:
+# a new matter, acknowledged
+check "a survey-like text without an open survey is a case" \
+    test "$(sql "$db" "SELECT count(*) FROM cases WHERE text LIKE '%电梯又坏了%'")" = 1
+check "and acknowledged with its number" sh -c "grep '138\\*\\*\\*\\*8007' '$T_DIR/sent.jsonl' | grep -q HY"
 
 # privacy
 check "no full phone number in the log" sh -c "! grep -q 1380013800 '$T_DIR/hl.out' '$d/hotlined.log'"

@@ -1567,6 +1567,44 @@ test_hostname(void **state)
 	assert_int_equal(c->sm.conns, 1);
 }
 
+static int	log_calls, log_last;
+
+static void
+log_count(int level, const char *msg)
+{
+	log_calls++;
+	log_last = level;
+}
+
+static int
+log_warn_only(int level)
+{
+	return level == SMPP_LOG_WARN;
+}
+
+/* The filter is asked before a message is formatted or handed over. */
+static void
+test_log_filter(void **state)
+{
+	log_calls = 0;
+	smpp_set_log(log_count);
+	smpp_set_log_filter(log_warn_only);
+	smpp_log(SMPP_LOG_TRACE, "smpp recv seq=%u", 1u);
+	smpp_log(SMPP_LOG_INFO, "smpp bound");
+	assert_int_equal(log_calls, 0);
+	smpp_log(SMPP_LOG_WARN, "smpp bad pdu");
+	assert_int_equal(log_calls, 1);
+	assert_int_equal(log_last, SMPP_LOG_WARN);
+	smpp_set_log_filter(NULL);
+	smpp_log(SMPP_LOG_TRACE, "smpp recv seq=%u", 2u);
+	assert_int_equal(log_calls, 2);
+	assert_int_equal(log_last, SMPP_LOG_TRACE);
+	smpp_set_log(NULL);
+	smpp_log(SMPP_LOG_WARN, "smpp bad pdu");
+	assert_int_equal(log_calls, 2);
+	smpp_set_log(quiet);
+}
+
 static void
 test_strstate(void **state)
 {
@@ -1639,6 +1677,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_hostname, setup,
 		    teardown),
 		cmocka_unit_test(test_strstate),
+		cmocka_unit_test(test_log_filter),
 	};
 
 	return cmocka_run_group_tests_name("test_session", tests, NULL, NULL);

@@ -532,6 +532,114 @@ test_case_numbers(void **state)
 	assert_string_equal(number, "HY2611290001");
 }
 
+/*
+ * Inside a batch the day's last number is counted in memory and written
+ * once before COMMIT: a message undone gives its number back, a case of
+ * another day in the same batch has its own count, an undone batch gives
+ * back all of its numbers, and the count survives a reopen.
+ */
+static void
+test_case_numbers_batch(void **state)
+{
+	struct fixture	*f = *state;
+	char		 number[STORE_CASE_NUMBER_MAX];
+
+	add_case(f->st, NUM, T0, number);		/* outside: 0001 */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_msg_begin(f->st), 0);
+	add_case(f->st, NUM, T0, number);
+	assert_string_equal(number, "HY2611260002");
+	assert_int_equal(store_msg_end(f->st, 1), 0);
+	assert_int_equal(store_msg_begin(f->st), 0);
+	add_case(f->st, NUM, T0, number);
+	assert_string_equal(number, "HY2611260003");
+	assert_int_equal(store_msg_end(f->st, 0), -1);	/* undone */
+	assert_int_equal(store_msg_begin(f->st), 0);
+	add_case(f->st, NUM, T0, number);
+	assert_string_equal(number, "HY2611260003");
+	add_case(f->st, NUM, T0 + DAY, number);		/* the next day */
+	assert_string_equal(number, "HY2611270001");
+	add_case(f->st, NUM, T0, number);		/* and back */
+	assert_string_equal(number, "HY2611260004");
+	assert_int_equal(store_msg_end(f->st, 1), 0);
+	/* not written before the commit */
+	assert_int_equal(peek(f, "SELECT last FROM case_seq "
+	    "WHERE day = 261126"), 1);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(peek(f, "SELECT last FROM case_seq "
+	    "WHERE day = 261126"), 4);
+	assert_int_equal(peek(f, "SELECT last FROM case_seq "
+	    "WHERE day = 261127"), 1);
+
+	/* a batch undone as a whole */
+	assert_int_equal(store_begin(f->st), 0);
+	add_case(f->st, NUM, T0, number);
+	assert_string_equal(number, "HY2611260005");
+	store_rollback(f->st);
+	assert_int_equal(store_commit(f->st), -1);
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_begin(f->st), 0);
+	add_case(f->st, NUM, T0, number);
+	assert_string_equal(number, "HY2611260005");
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(peek(f, "SELECT COUNT(DISTINCT number) FROM cases"),
+	    6);
+}
+
+/*
+ * A single-part text is handed from store_inbound_add() to the
+ * store_inbound_group() that follows without a query: what it reads must
+ * be what a query reads from the row.
+ */
+static void
+test_inbound_fresh(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_inbound	 in = mo(NUM, "路灯坏了三天", T0);
+	struct store_group	 a, b;
+	int64_t			 id, g;
+
+	in.smsc_msgid = "abc";
+	in.esm_class = 0x40;
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
+	    STORE_IN_COMPLETE);
+	assert_int_equal(store_inbound_group(f->st, g, &a), 1);
+	/* the second read is a query */
+	assert_int_equal(store_inbound_group(f->st, g, &b), 1);
+	assert_int_equal(a.group, b.group);
+	assert_int_equal(a.state, b.state);
+	assert_string_equal(a.smsc, b.smsc);
+	assert_string_equal(a.source, NUM);
+	assert_string_equal(a.source, b.source);
+	assert_string_equal(a.dest, b.dest);
+	assert_int_equal(a.total, b.total);
+	assert_int_equal(a.nparts, 1);
+	assert_int_equal(b.nparts, 1);
+	assert_int_equal(a.parts[0].id, b.parts[0].id);
+	assert_int_equal(a.parts[0].seq, b.parts[0].seq);
+	assert_int_equal(a.parts[0].data_coding, b.parts[0].data_coding);
+	assert_int_equal(a.parts[0].esm_class, b.parts[0].esm_class);
+	assert_int_equal(a.parts[0].rawlen, b.parts[0].rawlen);
+	assert_memory_equal(a.parts[0].raw, b.parts[0].raw, a.parts[0].rawlen);
+	assert_string_equal(a.parts[0].text, b.parts[0].text);
+	assert_int_equal(a.parts[0].received_at, b.parts[0].received_at);
+	assert_string_equal(a.text, b.text);
+	assert_int_equal(a.first_at, b.first_at);
+	store_group_clear(&a);
+	store_group_clear(&b);
+	/* an undone message leaves nothing to hand over */
+	assert_int_equal(store_msg_end(f->st, 1), 0);
+	assert_int_equal(store_msg_begin(f->st), 0);
+	in = mo(NUM2, "井盖丢了", T0);
+	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
+	    STORE_IN_COMPLETE);
+	assert_int_equal(store_msg_end(f->st, 0), -1);
+	assert_int_equal(store_inbound_group(f->st, g, &a), 0);
+	assert_int_equal(store_commit(f->st), 0);
+}
+
 static void
 test_case_lookup(void **state)
 {
@@ -1233,6 +1341,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_case_numbers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_case_numbers_batch, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_inbound_fresh, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_case_lookup, setup,
 		    teardown),
