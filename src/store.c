@@ -141,6 +141,8 @@ struct store_tip {
 	size_t		 maclen;	/* 0 or CRYPTO_HASH_LEN */
 };
 
+#define STORE_PAGE_SIZE	"2048"	/* of a new database, bytes */
+
 /*
  * The day's last case number as the open batch sees it: read at the
  * batch's first case, counted in memory, written once just before COMMIT
@@ -1102,6 +1104,20 @@ store_open(const char *path, struct crypto *crypto,
 		goto fail;
 	}
 
+	/*
+	 * A new database gets 2 KiB pages.  Each message adds a key at a
+	 * random place to a few indexes keyed by hashes (dedupe, numbers,
+	 * message ids), and each such key dirties a whole page that the
+	 * commit writes to the WAL: 2 KiB pages write ~30% fewer bytes and
+	 * spend ~5% less CPU per message than SQLite's 4 KiB (bench/ingest).
+	 * An existing database keeps its page size (VACUUM would change it).
+	 */
+	if (st->version == 0 && sqlite3_exec(st->db, "PRAGMA page_size = "
+	    STORE_PAGE_SIZE, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "database %s: %s", path,
+		    sqlite3_errmsg(st->db));
+		goto fail;
+	}
 	/* WAL: readers never block the writer; FULL: fsync at each commit */
 	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &s,
 	    NULL) != SQLITE_OK) {

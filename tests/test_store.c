@@ -188,6 +188,8 @@ test_open_create(void **state)
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	assert_int_equal(peek(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	/* a new database has 2 KiB pages */
+	assert_int_equal(peek(f, "PRAGMA page_size"), 2048);
 	/* opening again changes nothing */
 	assert_non_null(reopen(f, NULL));
 	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
@@ -214,6 +216,32 @@ test_open_create(void **state)
 		assert_null(store_open(other, f->crypto, &o, err,
 		    sizeof(err)));
 		unlink(other);
+	}
+	/* a database that has pages already keeps their size */
+	{
+		struct store	*st2;
+		char		 wal[200];
+
+		assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "PRAGMA page_size = 4096; "
+		    "PRAGMA journal_mode = WAL; CREATE TABLE x (y);", NULL,
+		    NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+		st2 = store_open(other, f->crypto, NULL, err, sizeof(err));
+		assert_non_null(st2);
+		store_close(st2);
+		assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA page_size", -1,
+		    &s, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(s, 0), 4096);
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+		unlink(other);
+		snprintf(wal, sizeof(wal), "%s-wal", other);
+		unlink(wal);
+		snprintf(wal, sizeof(wal), "%s-shm", other);
+		unlink(wal);
 	}
 }
 
