@@ -548,7 +548,9 @@ static const char *const store_sql[STMT_MAX] = {
 	[STMT_CASE_BY_MSISDN] =
 	    "SELECT " CASE_COLS " FROM cases WHERE msisdn_hash = ?1 "
 	    "AND received_at >= ?2 AND (?3 IS NULL OR category = ?3) "
-	    "AND (?4 IS NULL OR state = ?4) ORDER BY id DESC LIMIT ?5",
+	    /* newest first in the index's own order: no sort per text */
+	    "AND (?4 IS NULL OR state = ?4) "
+	    "ORDER BY received_at DESC, id DESC LIMIT ?5",
 	[STMT_CASE_BY_CATEGORY] =
 	    "SELECT " CASE_COLS " FROM cases WHERE category = ?1 "
 	    "AND received_at >= ?2 ORDER BY id DESC LIMIT ?3",
