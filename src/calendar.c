@@ -72,6 +72,7 @@ static int	 cal_finish(struct cal_parse *);
 static void	 cal_warn_missing(const struct calendar *, const char *);
 
 static struct calendar	*cal_cur;	/* the daemon's; NULL: weekends */
+static unsigned		 cal_gen;	/* bumped by calendar_set_current() */
 static char		*cal_path;	/* what calendar_reload() reads */
 
 /* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
@@ -858,11 +859,18 @@ calendar_current(void)
 	return cal_cur;
 }
 
+unsigned
+calendar_generation(void)
+{
+	return cal_gen;
+}
+
 void
 calendar_set_current(struct calendar *cal)
 {
 	cal_free(cal_cur);
 	cal_cur = cal;
+	cal_gen++;
 }
 
 void

@@ -93,6 +93,8 @@ int		 calendar_reload(void *arg);
 const struct calendar *calendar_current(void);
 /* Replace the current calendar (taking ownership), freeing the old one. */
 void		 calendar_set_current(struct calendar *);
+/* Changes whenever the current calendar is replaced (memo keys). */
+unsigned	 calendar_generation(void);
 /* Free the current calendar (an exit hook). */
 void		 calendar_stop(void *arg);
 /* "hotlined -t" check (conf_add_check): parses; warns of missing years. */

@@ -38,6 +38,8 @@ struct crypto {
 	 * Not for two threads at once.
 	 */
 	EVP_MAC_CTX	*mac;
+	/* AES-GCM keyed once (key schedule, GHASH tables); a nonce per use */
+	EVP_CIPHER_CTX	*enc, *dec;
 };
 
 static int	 crypto_create_keyfile(const char *, char *, size_t);
@@ -55,6 +57,11 @@ crypto_new(const uint8_t key[CRYPTO_KEYFILE_LEN])
 	c = xcalloc(1, sizeof(*c));
 	memcpy(c->aes_key, key, AES_KEY_LEN);
 	if ((c->cipher = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL)) == NULL)
+		goto fail;
+	if ((c->enc = EVP_CIPHER_CTX_new()) == NULL ||
+	    (c->dec = EVP_CIPHER_CTX_new()) == NULL ||
+	    !EVP_EncryptInit_ex2(c->enc, c->cipher, c->aes_key, NULL, NULL) ||
+	    !EVP_DecryptInit_ex2(c->dec, c->cipher, c->aes_key, NULL, NULL))
 		goto fail;
 	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
 		goto fail;
@@ -80,6 +87,8 @@ crypto_free(struct crypto *c)
 		return;
 	OPENSSL_cleanse(c->aes_key, sizeof(c->aes_key));
 	EVP_MAC_CTX_free(c->mac);	/* cleanses the HMAC key */
+	EVP_CIPHER_CTX_free(c->enc);	/* and these the AES key */
+	EVP_CIPHER_CTX_free(c->dec);
 	EVP_CIPHER_free(c->cipher);
 	free(c);
 }
@@ -332,7 +341,7 @@ int
 crypto_encrypt_msisdn(const struct crypto *c, const char *msisdn,
     uint8_t *out, size_t outlen, size_t *outlenp)
 {
-	EVP_CIPHER_CTX	*ctx;
+	EVP_CIPHER_CTX	*ctx = c->enc;
 	size_t		 len;
 	uint8_t		 ver = CRYPTO_BLOB_VERSION;
 	uint8_t		*nonce, *ct;
@@ -347,16 +356,13 @@ crypto_encrypt_msisdn(const struct crypto *c, const char *msisdn,
 	ct = nonce + CRYPTO_NONCE_LEN;
 	if (RAND_bytes(nonce, CRYPTO_NONCE_LEN) != 1)
 		return -1;
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
-		return -1;
-	ok = EVP_EncryptInit_ex2(ctx, c->cipher, c->aes_key, nonce, NULL) &&
+	ok = EVP_EncryptInit_ex2(ctx, NULL, NULL, nonce, NULL) &&
 	    EVP_EncryptUpdate(ctx, NULL, &n, &ver, 1) &&
 	    EVP_EncryptUpdate(ctx, ct, &n, (const uint8_t *)msisdn,
 	    (int)len) && (size_t)n == len &&
 	    EVP_EncryptFinal_ex(ctx, ct + n, &fin) && fin == 0 &&
 	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, CRYPTO_TAG_LEN,
 	    ct + len);
-	EVP_CIPHER_CTX_free(ctx);
 	if (!ok)
 		return -1;
 	*outlenp = len + CRYPTO_BLOB_OVERHEAD;
@@ -367,7 +373,7 @@ int
 crypto_decrypt_msisdn(const struct crypto *c, const uint8_t *blob,
     size_t bloblen, char *out, size_t outlen)
 {
-	EVP_CIPHER_CTX	*ctx;
+	EVP_CIPHER_CTX	*ctx = c->dec;
 	uint8_t		 tag[CRYPTO_TAG_LEN];
 	const uint8_t	*nonce, *ct;
 	size_t		 len;
@@ -381,16 +387,13 @@ crypto_decrypt_msisdn(const struct crypto *c, const uint8_t *blob,
 	nonce = blob + 1;
 	ct = nonce + CRYPTO_NONCE_LEN;
 	memcpy(tag, ct + len, sizeof(tag));
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
-		return -1;
-	ok = EVP_DecryptInit_ex2(ctx, c->cipher, c->aes_key, nonce, NULL) &&
+	ok = EVP_DecryptInit_ex2(ctx, NULL, NULL, nonce, NULL) &&
 	    EVP_DecryptUpdate(ctx, NULL, &n, blob, 1) &&
 	    EVP_DecryptUpdate(ctx, (uint8_t *)out, &n, ct, (int)len) &&
 	    (size_t)n == len &&
 	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, CRYPTO_TAG_LEN,
 	    tag) &&
 	    EVP_DecryptFinal_ex(ctx, (uint8_t *)out + n, &fin) > 0;
-	EVP_CIPHER_CTX_free(ctx);
 	if (!ok) {
 		OPENSSL_cleanse(out, outlen);
 		return -1;

@@ -202,16 +202,43 @@ mo_free(void)
 	calendar_stop(NULL);
 }
 
-/* The working-day deadline of a case of cat received at ms (Art. 18). */
+/*
+ * The working-day deadline of a case of cat received at ms (Art. 18).
+ * Texts of one minute share their deadlines (the counting rule looks at
+ * the date and the minute of the day): a memo per category, until the
+ * calendar or the profile changes.
+ */
 static int
 mo_due(int cat, int64_t ms, char *due, size_t len)
 {
-	char	buf[11];
+	static struct {
+		int		 valid;
+		unsigned	 gen;
+		int64_t		 minute;
+		int		 profile, eff;
+		char		 due[11];
+	}		 memo[CAT_MAX];
+	unsigned	 gen = calendar_generation();
+	int64_t		 minute = ms / 60000;
 
-	if (deadline_due(calendar_current(), conf->deadline_profile, cat,
-	    conf->efficiency_days, (time_t)(ms / 1000), buf) == -1)
+	if (cat < 0 || cat >= CAT_MAX)
 		return -1;
-	strlcpy(due, buf, len);
+	if (!memo[cat].valid || memo[cat].gen != gen ||
+	    memo[cat].minute != minute ||
+	    memo[cat].profile != (int)conf->deadline_profile ||
+	    memo[cat].eff != conf->efficiency_days) {
+		memo[cat].valid = 0;
+		if (deadline_due(calendar_current(), conf->deadline_profile,
+		    cat, conf->efficiency_days, (time_t)(ms / 1000),
+		    memo[cat].due) == -1)
+			return -1;
+		memo[cat].gen = gen;
+		memo[cat].minute = minute;
+		memo[cat].profile = (int)conf->deadline_profile;
+		memo[cat].eff = conf->efficiency_days;
+		memo[cat].valid = 1;
+	}
+	strlcpy(due, memo[cat].due, len);
 	return 0;
 }
 
