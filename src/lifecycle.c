@@ -1016,7 +1016,7 @@ lifecycle_kb_match(struct store *st, const char *text, int64_t stale_before,
 }
 
 #define DAY_MS	(INT64_C(86400) * 1000)
-#define LC_LIST_FIRST	16	/* most citizens have few cases: try small */
+#define LC_LIST_FIRST	4	/* most citizens have few cases: try small */
 
 /*
  * Cases of msisdn (NULL: anyone) in category since a time, up to max, into

@@ -891,6 +891,29 @@ test_same_matter(void **state)
 	}
 }
 
+/*
+ * A citizen with more recent cases than the first small read holds: the
+ * re-handled matter is the oldest of them and is still found.
+ */
+static void
+test_same_matter_many(void **state)
+{
+	struct fixture	*f = *state;
+	char		 text[64];
+	int64_t		 id, found = 0;
+	int		 i;
+
+	id = final_case(f->st, NUM, "楼下烧烤店噪音扰民，晚上睡不着");
+	for (i = 0; i < 7; i++) {
+		snprintf(text, sizeof(text), "第%d件：小区路灯不亮", i + 1);
+		add_case_cat(f->st, NUM, "complaint", text, T0 + DAY + i,
+		    "2026-12-10");
+	}
+	assert_int_equal(lifecycle_same_matter(f->st, NUM, "complaint",
+	    "楼下烧烤店还是噪音扰民！", T0 + 10 * DAY, &found), 1);
+	assert_int_equal(found, id);
+}
+
 static void
 test_repeat_count(void **state)
 {
@@ -925,6 +948,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_every_transition, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_same_matter_many, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_audit_per_transition,
 		    setup, teardown),
