@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for intake: normalisation and classification of any
- * bytes (NULs included) with the shipped rules, and the rules parser fed
- * the same bytes as a rules file.  Neither may crash, hang or leak.
+ * bytes (NULs included) with a few rules, and the rules parser fed the
+ * same bytes as a rules file; when they load, the keyword matcher built
+ * from them classifies the bytes too.  None may crash, hang or leak.
  */
 #include "compat.h"
 
@@ -50,7 +51,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	intake_classify_len(rules, (const char *)data, len, &ctx, &v, norm,
 	    sizeof(norm));
 	if ((r = rules_load_buf("input", (const char *)data, len, err,
-	    sizeof(err))) != NULL)
+	    sizeof(err))) != NULL) {
+		intake_classify_len(r, (const char *)data, len, &ctx, &v, norm,
+		    sizeof(norm));
 		rules_free(r);
+	}
 	return 0;
 }

@@ -1,8 +1,9 @@
 /*
  * Intake: normalisation of a citizen's text, the commands at its start,
  * survey answers, empty texts, and the rules file (parser with every error
- * collected as "file:line: message", and the matcher: substring search over
- * the normalised, ASCII-lowered text, no allocation per message).
+ * collected as "file:line: message", and the matcher: one Aho-Corasick
+ * pass over the normalised, ASCII-lowered text marks the keywords found in
+ * a bitmap, then the rules are read off it; no allocation per message).
  */
 #include "compat.h"
 
@@ -19,11 +20,17 @@
 #include "category.h"
 #include "config.h"
 #include "intake.h"
+#include "log.h"
 #include "util.h"
 
 #define RULES_NAME_MAX	63		/* bytes of a rule name */
 #define RULES_KW_MAX	255		/* bytes of one keyword */
 #define RULES_ERRS_MAX	100		/* errors reported, then "too many" */
+#define RULES_IDS_MAX	65536		/* distinct keywords (scan bitmap) */
+#define RULES_AC_CELLS	(4 * 1024 * 1024) /* transitions of the matcher */
+#define AC_ROW		0x7fffffffU	/* of a transition: the row offset,
+					   below RULES_AC_CELLS */
+#define AC_OUT		0x80000000U	/* of a transition: a keyword ends */
 #define CASE_DIGITS_MIN	10
 #define CASE_DIGITS_MAX	11
 
@@ -36,6 +43,7 @@ enum rule_reason {
 struct rule_kw {
 	size_t		 off;		/* into rules->pool */
 	size_t		 len;
+	uint32_t	 id;		/* distinct keyword: its bit in seen */
 };
 
 struct rule {
@@ -49,13 +57,40 @@ struct rule {
 	size_t		 n[RL_MAX];
 };
 
+/* A state of the matcher; state 0 is the root (the empty prefix). */
+struct ac_state {
+	uint32_t	 fail;		/* longest proper suffix, a state */
+	uint32_t	 out;		/* this state or the nearest down the
+					   fail chain that ends a keyword, 0 */
+	uint32_t	 kw;		/* 1 + id of a keyword ending here */
+};
+
+/*
+ * The matcher is a full DFA over bytes, the fail links folded in: from the
+ * state whose row starts at r, delta[r + cls[byte]] is the next state's
+ * row offset (state * ncls), with AC_OUT when a keyword ends there.  Bytes
+ * in no keyword share class 0, which always leads back to the root.
+ */
 struct rules {
 	struct rule	*rule;
-	size_t		 nrule;
+	size_t		 nrule, rulecap;
 	struct rule_kw	*kw;
-	size_t		 nkw;
+	size_t		 nkw, kwcap;
 	char		*pool;
-	size_t		 poollen;
+	size_t		 poollen, poolcap;
+	size_t		 nid;		/* distinct keywords */
+	uint8_t		 cls[256];
+	size_t		 ncls;
+	uint32_t	*delta;		/* nstate * ncls transitions */
+	struct ac_state	*st;
+	size_t		 nstate;
+};
+
+/* A keyword while the matcher is built: its bytes and its rules->kw index. */
+struct kw_ref {
+	const char	*s;
+	size_t		 len;
+	size_t		 kw;
 };
 
 /* Where parse errors go: a caller's buffer or a struct conf_errors. */
@@ -75,6 +110,7 @@ struct rule_tmp {
 	int		 failed;	/* the rule above was dropped */
 	char		*kw[RL_MAX];	/* NUL-separated keywords */
 	size_t		 kwlen[RL_MAX];
+	size_t		 kwcap[RL_MAX];
 	size_t		 nkw[RL_MAX];
 };
 
@@ -88,6 +124,13 @@ static void	 rules_line(struct rules *, struct rule_tmp *,
 static void	 rules_close(struct rules *, struct rule_tmp *,
 		    struct rules_errs *);
 static int	 rules_clause(const char *);
+static void	*rules_grow(void *, size_t *, size_t, size_t);
+static int	 rules_build(struct rules *, struct rules_errs *);
+static int	 kw_ref_cmp(const void *, const void *);
+static size_t	 rules_number(struct rules *, struct kw_ref *);
+static void	 rules_trie(struct rules *, const struct kw_ref *, size_t);
+static void	 rules_links(struct rules *);
+static void	 rules_rows(struct rules *);
 /* text */
 static uint32_t	 utf8_next(const unsigned char *, size_t, size_t *);
 static size_t	 utf8_put(uint32_t, char *);
@@ -104,8 +147,14 @@ static int	 intake_keyword(const char *, size_t, const char *, size_t *);
 static int	 intake_number(const char *, size_t, size_t, const char *,
 		    char *, size_t, size_t *);
 static int	 intake_survey(const char *, size_t);
+/* matching */
 static void	 intake_match(const struct rules *, const char *, size_t,
 		    struct intake_verdict *);
+static void	 rules_scan(const struct rules *, const char *, size_t,
+		    uint64_t *);
+static void	 rules_mark(const struct rules *, uint32_t, uint64_t *);
+static int	 rule_match(const struct rules *, const struct rule *,
+		    const uint64_t *);
 
 static const char *reason_names[RR_MAX] = {
 	"emergency", "military", "litigation", "unlawful"
@@ -504,34 +553,64 @@ intake_survey(const char *s, size_t len)
 
 /* --- matching ----------------------------------------------------------- */
 
-/* Whether rule r matches the lowered text s. */
-static int
-rule_match(const struct rules *rs, const struct rule *r, const char *s,
-    size_t len)
+#define KW_SEEN(seen, id)	((seen)[(id) / 64] >> ((id) % 64) & 1)
+
+/*
+ * Mark the keywords ending at state q: down its fail chain until one
+ * already seen (when that one was marked, so was every shorter keyword
+ * ending with it).
+ */
+static void
+rules_mark(const struct rules *rs, uint32_t q, uint64_t *seen)
 {
-	const struct rule_kw	*k;
+	const struct ac_state	*st = rs->st;
+	uint32_t		 t, id;
+
+	for (t = st[q].out; t != 0; t = st[st[t].fail].out) {
+		id = st[t].kw - 1;
+		if (KW_SEEN(seen, id))
+			break;
+		seen[id / 64] |= (uint64_t)1 << (id % 64);
+	}
+}
+
+/* One pass over the lowered text s: mark in seen every keyword in it. */
+static void
+rules_scan(const struct rules *rs, const char *s, size_t len, uint64_t *seen)
+{
+	const unsigned char	*u = (const unsigned char *)s;
 	size_t			 i;
-	int			 hit;
+	uint32_t		 tr = 0;	/* the root */
+
+	memset(seen, 0, (rs->nid + 63) / 64 * sizeof(*seen));
+	for (i = 0; i < len; i++) {
+		tr = rs->delta[(tr & AC_ROW) + rs->cls[u[i]]];
+		if (tr & AC_OUT)
+			rules_mark(rs, (tr & AC_ROW) / rs->ncls, seen);
+	}
+}
+
+/* Whether rule r matches a text whose keywords are marked in seen. */
+static int
+rule_match(const struct rules *rs, const struct rule *r,
+    const uint64_t *seen)
+{
+	size_t	 i;
+	int	 hit;
 
 	if (r->n[RL_ANY] > 0) {
 		hit = 0;
-		for (i = 0; i < r->n[RL_ANY] && !hit; i++) {
-			k = &rs->kw[r->first[RL_ANY] + i];
-			hit = kw_find(s, len, rs->pool + k->off, k->len);
-		}
+		for (i = 0; i < r->n[RL_ANY] && !hit; i++)
+			hit = KW_SEEN(seen, rs->kw[r->first[RL_ANY] + i].id);
 		if (!hit)
 			return 0;
 	}
-	for (i = 0; i < r->n[RL_ALL]; i++) {
-		k = &rs->kw[r->first[RL_ALL] + i];
-		if (!kw_find(s, len, rs->pool + k->off, k->len))
+	for (i = 0; i < r->n[RL_ALL]; i++)
+		if (!KW_SEEN(seen, rs->kw[r->first[RL_ALL] + i].id))
 			return 0;
-	}
-	for (i = 0; i < r->n[RL_NONE]; i++) {
-		k = &rs->kw[r->first[RL_NONE] + i];
-		if (kw_find(s, len, rs->pool + k->off, k->len))
+	for (i = 0; i < r->n[RL_NONE]; i++)
+		if (KW_SEEN(seen, rs->kw[r->first[RL_NONE] + i].id))
 			return 0;
-	}
 	return 1;
 }
 
@@ -540,6 +619,7 @@ static void
 intake_match(const struct rules *rs, const char *s, size_t len,
     struct intake_verdict *v)
 {
+	uint64_t		 seen[RULES_IDS_MAX / 64];	/* 8 KiB */
 	const struct rule	*r;
 	size_t			 i;
 	int			 pass;
@@ -548,10 +628,11 @@ intake_match(const struct rules *rs, const char *s, size_t len,
 	v->category = CAT_OTHER;
 	if (rs == NULL)
 		return;
+	rules_scan(rs, s, len, seen);
 	for (pass = 1; pass >= 0; pass--) {
 		for (i = 0; i < rs->nrule; i++) {
 			r = &rs->rule[i];
-			if (r->refuse != pass || !rule_match(rs, r, s, len))
+			if (r->refuse != pass || !rule_match(rs, r, seen))
 				continue;
 			strlcpy(v->rule, r->name, sizeof(v->rule));
 			if (!r->refuse) {
@@ -692,6 +773,16 @@ rules_clause(const char *tok)
 	return -1;
 }
 
+/* Room for n elements of size in p, which has room for *cap; doubles. */
+static void *
+rules_grow(void *p, size_t *cap, size_t n, size_t size)
+{
+	if (n <= *cap)
+		return p;
+	*cap = MAXIMUM(n, *cap * 2);
+	return xreallocarray(p, *cap, size);
+}
+
 /* Check the rule being read and, when it is whole, add it to rs. */
 static void
 rules_close(struct rules *rs, struct rule_tmp *t, struct rules_errs *e)
@@ -713,10 +804,10 @@ rules_close(struct rules *rs, struct rule_tmp *t, struct rules_errs *e)
 		r->n[l] = t->nkw[l];
 		for (off = 0, k = 0; k < t->nkw[l]; k++) {
 			klen = strlen(t->kw[l] + off);
-			rs->kw = xreallocarray(rs->kw, rs->nkw + 1,
+			rs->kw = rules_grow(rs->kw, &rs->kwcap, rs->nkw + 1,
 			    sizeof(*rs->kw));
-			rs->pool = xreallocarray(rs->pool, rs->poollen + klen + 1,
-			    1);
+			rs->pool = rules_grow(rs->pool, &rs->poolcap,
+			    rs->poollen + klen + 1, 1);
 			memcpy(rs->pool + rs->poollen, t->kw[l] + off, klen + 1);
 			rs->kw[rs->nkw].off = rs->poollen;
 			rs->kw[rs->nkw].len = klen;
@@ -726,14 +817,14 @@ rules_close(struct rules *rs, struct rule_tmp *t, struct rules_errs *e)
 		}
 	}
 	if (ok) {
-		rs->rule = xreallocarray(rs->rule, rs->nrule + 1,
+		rs->rule = rules_grow(rs->rule, &rs->rulecap, rs->nrule + 1,
 		    sizeof(*rs->rule));
 		rs->rule[rs->nrule++] = *r;
 	}
 	for (l = 0; l < RL_MAX; l++) {
 		free(t->kw[l]);
 		t->kw[l] = NULL;
-		t->kwlen[l] = t->nkw[l] = 0;
+		t->kwlen[l] = t->nkw[l] = t->kwcap[l] = 0;
 	}
 }
 
@@ -758,7 +849,8 @@ rules_keywords(struct rule_tmp *t, int l, char *tok, struct rules_errs *e,
 		for (i = 0; i < k; i++)
 			if (kw[i] >= 'A' && kw[i] <= 'Z')
 				kw[i] += 'a' - 'A';
-		t->kw[l] = xreallocarray(t->kw[l], t->kwlen[l] + k + 1, 1);
+		t->kw[l] = rules_grow(t->kw[l], &t->kwcap[l],
+		    t->kwlen[l] + k + 1, 1);
 		memcpy(t->kw[l] + t->kwlen[l], kw, k + 1);
 		t->kwlen[l] += k + 1;
 		t->nkw[l]++;
@@ -911,10 +1003,167 @@ fail:
 	for (l = 0; l < RL_MAX; l++) {
 		free(t->kw[l]);
 		t->kw[l] = NULL;
-		t->kwlen[l] = t->nkw[l] = 0;
+		t->kwlen[l] = t->nkw[l] = t->kwcap[l] = 0;
 	}
 	t->open = 0;
 	t->failed = 1;
+}
+
+/* Order keywords by their bytes, a prefix before what it starts. */
+static int
+kw_ref_cmp(const void *a, const void *b)
+{
+	const struct kw_ref	*x = a, *y = b;
+	int			 c;
+
+	if ((c = memcmp(x->s, y->s, MINIMUM(x->len, y->len))) != 0)
+		return c;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+/*
+ * Sort the keywords into ref, give each distinct one an id (rules->kw[].id)
+ * and each byte they use a class.  Returns how many states the trie needs,
+ * one for each distinct prefix: the root, then for each keyword the bytes
+ * past what it shares with the one sorted before it.
+ */
+static size_t
+rules_number(struct rules *rs, struct kw_ref *ref)
+{
+	const struct kw_ref	*prev = NULL;
+	size_t			 i, j, nstate = 1;
+	int			 b;
+
+	for (i = 0; i < rs->nkw; i++) {
+		ref[i].s = rs->pool + rs->kw[i].off;
+		ref[i].len = rs->kw[i].len;
+		ref[i].kw = i;
+	}
+	qsort(ref, rs->nkw, sizeof(*ref), kw_ref_cmp);
+	memset(rs->cls, 0, sizeof(rs->cls));
+	rs->nid = 0;
+	for (i = 0; i < rs->nkw; prev = &ref[i++]) {
+		for (j = 0; prev != NULL && j < prev->len && j < ref[i].len &&
+		    prev->s[j] == ref[i].s[j]; j++)
+			;
+		if (prev == NULL || j < prev->len || j < ref[i].len)
+			rs->nid++;
+		rs->kw[ref[i].kw].id = rs->nid - 1;
+		nstate += ref[i].len - j;
+		for (; j < ref[i].len; j++)
+			rs->cls[(unsigned char)ref[i].s[j]] = 1;
+	}
+	/* no keyword holds a NUL: byte 0 stays in class 0, classes fit */
+	rs->ncls = 1;
+	for (b = 1; b < 256; b++)
+		if (rs->cls[b])
+			rs->cls[b] = rs->ncls++;
+	return nstate;
+}
+
+/* Add every keyword to the trie in rs->delta (0: no edge yet). */
+static void
+rules_trie(struct rules *rs, const struct kw_ref *ref, size_t nstate)
+{
+	uint32_t	*cell, q;
+	size_t		 i, j;
+
+	rs->nstate = 1;
+	for (i = 0; i < rs->nkw; i++) {
+		for (q = 0, j = 0; j < ref[i].len; j++) {
+			cell = &rs->delta[q * rs->ncls +
+			    rs->cls[(unsigned char)ref[i].s[j]]];
+			if (*cell == 0 && rs->nstate == nstate)
+				fatalx("%s: more than %zu states", __func__,
+				    nstate);
+			if (*cell == 0)
+				*cell = rs->nstate++;
+			q = *cell;
+		}
+		rs->st[q].kw = rs->kw[ref[i].kw].id + 1;
+	}
+}
+
+/*
+ * Breadth first, so that a state's fail state (shallower) is complete
+ * before it: set fail and out, and fill each missing transition with the
+ * fail state's.  The root's missing transitions stay 0, to itself.
+ */
+static void
+rules_links(struct rules *rs)
+{
+	struct ac_state	*st = rs->st;
+	uint32_t	*queue, *row, *frow, q, t;
+	size_t		 head = 0, tail = 0, c;
+
+	queue = xreallocarray(NULL, rs->nstate, sizeof(*queue));
+	for (c = 0; c < rs->ncls; c++)
+		if ((t = rs->delta[c]) != 0)
+			queue[tail++] = t;
+	while (head < tail) {
+		q = queue[head++];
+		st[q].out = st[q].kw != 0 ? q : st[st[q].fail].out;
+		row = rs->delta + (size_t)q * rs->ncls;
+		frow = rs->delta + (size_t)st[q].fail * rs->ncls;
+		for (c = 0; c < rs->ncls; c++) {
+			if ((t = row[c]) == 0) {
+				row[c] = frow[c];
+				continue;
+			}
+			st[t].fail = frow[c];
+			queue[tail++] = t;
+		}
+	}
+	free(queue);
+}
+
+/* Turn the states in rs->delta into row offsets, flagged by AC_OUT. */
+static void
+rules_rows(struct rules *rs)
+{
+	size_t		 i;
+	uint32_t	 t;
+
+	for (i = 0; i < rs->nstate * rs->ncls; i++) {
+		t = rs->delta[i];
+		rs->delta[i] = t * rs->ncls | (rs->st[t].out != 0 ? AC_OUT : 0);
+	}
+}
+
+/*
+ * Build the matcher of rs, an Aho-Corasick automaton over the bytes of
+ * every distinct keyword; -1 when the keywords need more than the scan's
+ * bitmap or RULES_AC_CELLS transitions.
+ */
+static int
+rules_build(struct rules *rs, struct rules_errs *e)
+{
+	struct kw_ref	*ref;
+	size_t		 nstate;
+
+	ref = xreallocarray(NULL, rs->nkw, sizeof(*ref));
+	nstate = rules_number(rs, ref);
+	if (rs->nid > RULES_IDS_MAX) {
+		rules_error(e, 0, "%zu different keywords (at most %d)",
+		    rs->nid, RULES_IDS_MAX);
+		free(ref);
+		return -1;
+	}
+	if (nstate > RULES_AC_CELLS / rs->ncls) {
+		rules_error(e, 0, "keywords too many or too long: the matcher "
+		    "would take %zu KiB (at most %zu KiB)",
+		    nstate * rs->ncls * sizeof(*rs->delta) / 1024,
+		    RULES_AC_CELLS * sizeof(*rs->delta) / 1024);
+		free(ref);
+		return -1;
+	}
+	rs->delta = xcalloc(nstate * rs->ncls, sizeof(*rs->delta));
+	rs->st = xcalloc(nstate, sizeof(*rs->st));
+	rules_trie(rs, ref, nstate);
+	free(ref);
+	rules_links(rs);
+	rules_rows(rs);
+	return 0;
 }
 
 /* Parse buf; NULL when anything was wrong (errors in e). */
@@ -980,7 +1229,7 @@ rules_parse(const char *name, const char *buf, size_t len,
 	rules_close(rs, &t, e);
 	if (e->n == 0 && rs->nrule == 0)
 		rules_error(e, line > 0 ? line : 1, "no rules");
-	if (e->n > 0) {
+	if (e->n > 0 || rules_build(rs, e) == -1) {
 		rules_free(rs);
 		return NULL;
 	}
@@ -1069,6 +1318,8 @@ rules_free(struct rules *rs)
 	free(rs->rule);
 	free(rs->kw);
 	free(rs->pool);
+	free(rs->delta);
+	free(rs->st);
 	free(rs);
 }
 
