@@ -22,6 +22,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "store.h"
+#include "store_vfs.h"
 #include "util.h"
 
 #define STORE_APPLICATION_ID	0x484c4e44	/* "HLND" */
@@ -1078,8 +1079,13 @@ store_open(const char *path, struct crypto *crypto,
 		    "(mode %04o)", path, (unsigned)(sb.st_mode & 07777));
 	close(fd);
 
+	/*
+	 * The VFS that gathers a commit's WAL writes (store_vfs.c): safe
+	 * because this connection always runs synchronous=FULL (below).
+	 */
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, store_vfs_name()) !=
+	    SQLITE_OK) {
 		snprintf(err, errlen, "database %s: %s", path,
 		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
@@ -1140,6 +1146,7 @@ store_open(const char *path, struct crypto *crypto,
 	 * A group commit writes a few MiB at most; a page cache that holds it
 	 * keeps SQLite from spilling pages to the WAL in mid-transaction.
 	 */
+	/* FULL, always: store_vfs.c's WAL buffer depends on it */
 	if (sqlite3_exec(st->db, "PRAGMA synchronous = FULL; "
 	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192; "
 	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000", NULL, NULL, NULL) != SQLITE_OK) {

@@ -1,0 +1,324 @@
+/*
+ * store_vfs: SQLite's unix VFS with the write-ahead log's writes gathered.
+ *
+ * A commit writes each page of the batch to the WAL as two pwrite(2)s (a
+ * 24-byte frame header, then the page): ten or more system calls per
+ * citizen's message, a quarter of the daemon's CPU in the kernel.  This VFS
+ * passes every file through to the default VFS, except that writes to a WAL
+ * file that follow one another are kept in a buffer and written with one
+ * pwrite(2) before anything else touches that file: before a sync, read,
+ * truncate, size, file control or close, and before a write elsewhere.
+ *
+ * Why this is safe: SQLite publishes a commit to readers (the wal-index
+ * header) only after the commit's frames are written and, with
+ * synchronous=FULL, after xSync on the WAL, which writes the buffer out
+ * first.  So with FULL nothing another connection can see, and nothing
+ * that was acknowledged, is ever only in this buffer; a crash loses at
+ * most the frames of a commit that had not returned, exactly as a crash
+ * in the middle of its writes would.  With synchronous=NORMAL a commit is
+ * published without xSync and readers could find frames still here, so
+ * store_open() uses this VFS only together with synchronous=FULL.
+ */
+#include "hotlined.h"
+
+#include <sqlite3.h>
+
+#include "store_vfs.h"
+
+/*
+ * Bytes gathered at most: the unix VFS writes at most 128 KiB - 1 in one
+ * call (it expects a page at a time) and answers a longer write with
+ * SQLITE_FULL; 64 KiB is ~30 frames of 2 KiB pages, a write per few
+ * messages instead of two per page.
+ */
+#define WAL_BUF_SIZE	(64 * 1024)
+
+struct vfs_file {
+	sqlite3_file	 base;
+	sqlite3_file	*real;		/* the default VFS's, right after us */
+	int		 wal;
+	uint8_t		*buf;		/* WAL only: writes not yet made */
+	size_t		 len;
+	sqlite3_int64	 off;		/* file offset of buf[0] */
+};
+
+static sqlite3_vfs	 vfs;
+static sqlite3_vfs	*vfs_real;
+static int		 vfs_ready;
+
+#define REAL(f)	(((struct vfs_file *)(f))->real)
+#define RM(f)	(REAL(f)->pMethods)
+
+/* Write out what is gathered; the first error is SQLite's to see. */
+static int
+vfs_flush(struct vfs_file *f)
+{
+	int	rc;
+
+	if (f->len == 0)
+		return SQLITE_OK;
+	rc = f->real->pMethods->xWrite(f->real, f->buf, (int)f->len, f->off);
+	f->len = 0;
+	return rc;
+}
+
+static int
+vfs_close(sqlite3_file *file)
+{
+	struct vfs_file	*f = (struct vfs_file *)file;
+	int		 rc, rc2;
+
+	rc = vfs_flush(f);
+	rc2 = RM(f)->xClose(f->real);
+	free(f->buf);
+	f->buf = NULL;
+	return rc != SQLITE_OK ? rc : rc2;
+}
+
+static int
+vfs_read(sqlite3_file *file, void *p, int n, sqlite3_int64 off)
+{
+	int	rc;
+
+	if ((rc = vfs_flush((struct vfs_file *)file)) != SQLITE_OK)
+		return rc;
+	return RM(file)->xRead(REAL(file), p, n, off);
+}
+
+static int
+vfs_write(sqlite3_file *file, const void *p, int n, sqlite3_int64 off)
+{
+	struct vfs_file	*f = (struct vfs_file *)file;
+	int		 rc;
+
+	if (!f->wal || n <= 0)
+		return RM(f)->xWrite(f->real, p, n, off);
+	if (f->len > 0 && off == f->off + (sqlite3_int64)f->len &&
+	    f->len + (size_t)n <= WAL_BUF_SIZE) {
+		memcpy(f->buf + f->len, p, (size_t)n);
+		f->len += (size_t)n;
+		return SQLITE_OK;
+	}
+	if ((rc = vfs_flush(f)) != SQLITE_OK)
+		return rc;
+	if ((size_t)n > WAL_BUF_SIZE / 2 ||
+	    (f->buf == NULL && (f->buf = malloc(WAL_BUF_SIZE)) == NULL))
+		return RM(f)->xWrite(f->real, p, n, off);
+	memcpy(f->buf, p, (size_t)n);
+	f->off = off;
+	f->len = (size_t)n;
+	return SQLITE_OK;
+}
+
+static int
+vfs_truncate(sqlite3_file *file, sqlite3_int64 size)
+{
+	int	rc;
+
+	if ((rc = vfs_flush((struct vfs_file *)file)) != SQLITE_OK)
+		return rc;
+	return RM(file)->xTruncate(REAL(file), size);
+}
+
+static int
+vfs_sync(sqlite3_file *file, int flags)
+{
+	int	rc;
+
+	if ((rc = vfs_flush((struct vfs_file *)file)) != SQLITE_OK)
+		return rc;
+	return RM(file)->xSync(REAL(file), flags);
+}
+
+static int
+vfs_file_size(sqlite3_file *file, sqlite3_int64 *size)
+{
+	int	rc;
+
+	if ((rc = vfs_flush((struct vfs_file *)file)) != SQLITE_OK)
+		return rc;
+	return RM(file)->xFileSize(REAL(file), size);
+}
+
+static int
+vfs_lock(sqlite3_file *file, int lock)
+{
+	return RM(file)->xLock(REAL(file), lock);
+}
+
+static int
+vfs_unlock(sqlite3_file *file, int lock)
+{
+	return RM(file)->xUnlock(REAL(file), lock);
+}
+
+static int
+vfs_check_reserved(sqlite3_file *file, int *out)
+{
+	return RM(file)->xCheckReservedLock(REAL(file), out);
+}
+
+static int
+vfs_file_control(sqlite3_file *file, int op, void *arg)
+{
+	int	rc;
+
+	if ((rc = vfs_flush((struct vfs_file *)file)) != SQLITE_OK)
+		return rc;
+	return RM(file)->xFileControl(REAL(file), op, arg);
+}
+
+static int
+vfs_sector_size(sqlite3_file *file)
+{
+	return RM(file)->xSectorSize(REAL(file));
+}
+
+static int
+vfs_device(sqlite3_file *file)
+{
+	return RM(file)->xDeviceCharacteristics(REAL(file));
+}
+
+static int
+vfs_shm_map(sqlite3_file *file, int pg, int pgsz, int extend,
+    void volatile **pp)
+{
+	return RM(file)->xShmMap(REAL(file), pg, pgsz, extend, pp);
+}
+
+static int
+vfs_shm_lock(sqlite3_file *file, int off, int n, int flags)
+{
+	return RM(file)->xShmLock(REAL(file), off, n, flags);
+}
+
+static void
+vfs_shm_barrier(sqlite3_file *file)
+{
+	RM(file)->xShmBarrier(REAL(file));
+}
+
+static int
+vfs_shm_unmap(sqlite3_file *file, int del)
+{
+	return RM(file)->xShmUnmap(REAL(file), del);
+}
+
+static int
+vfs_fetch(sqlite3_file *file, sqlite3_int64 off, int n, void **pp)
+{
+	int	rc;
+
+	if ((rc = vfs_flush((struct vfs_file *)file)) != SQLITE_OK)
+		return rc;
+	return RM(file)->xFetch(REAL(file), off, n, pp);
+}
+
+static int
+vfs_unfetch(sqlite3_file *file, sqlite3_int64 off, void *p)
+{
+	return RM(file)->xUnfetch(REAL(file), off, p);
+}
+
+static const sqlite3_io_methods vfs_methods = {
+	3,
+	vfs_close, vfs_read, vfs_write, vfs_truncate, vfs_sync,
+	vfs_file_size, vfs_lock, vfs_unlock, vfs_check_reserved,
+	vfs_file_control, vfs_sector_size, vfs_device,
+	vfs_shm_map, vfs_shm_lock, vfs_shm_barrier, vfs_shm_unmap,
+	vfs_fetch, vfs_unfetch
+};
+
+static int
+vfs_open(sqlite3_vfs *v, sqlite3_filename name, sqlite3_file *file,
+    int flags, int *outflags)
+{
+	struct vfs_file	*f = (struct vfs_file *)file;
+	int		 rc;
+
+	memset(f, 0, sizeof(*f));
+	f->real = (sqlite3_file *)(f + 1);
+	f->wal = (flags & SQLITE_OPEN_WAL) != 0;
+	rc = vfs_real->xOpen(vfs_real, name, f->real, flags, outflags);
+	/* without methods SQLite does not call xClose: nothing to undo */
+	f->base.pMethods = f->real->pMethods != NULL &&
+	    f->real->pMethods->iVersion >= 3 ? &vfs_methods : NULL;
+	if (rc == SQLITE_OK && f->base.pMethods == NULL) {
+		if (f->real->pMethods != NULL)
+			f->real->pMethods->xClose(f->real);
+		rc = SQLITE_CANTOPEN;
+	}
+	return rc;
+}
+
+/* The rest of the VFS is the default one's. */
+#define PASS(name, args, call) \
+static int name args { return vfs_real->call; }
+PASS(vfs_delete, (sqlite3_vfs *v, const char *n, int d), xDelete(vfs_real, n, d))
+PASS(vfs_access, (sqlite3_vfs *v, const char *n, int fl, int *o),
+    xAccess(vfs_real, n, fl, o))
+PASS(vfs_fullpath, (sqlite3_vfs *v, const char *n, int len, char *o),
+    xFullPathname(vfs_real, n, len, o))
+PASS(vfs_random, (sqlite3_vfs *v, int n, char *o), xRandomness(vfs_real, n, o))
+PASS(vfs_sleep, (sqlite3_vfs *v, int us), xSleep(vfs_real, us))
+PASS(vfs_time, (sqlite3_vfs *v, double *o), xCurrentTime(vfs_real, o))
+PASS(vfs_error, (sqlite3_vfs *v, int n, char *o), xGetLastError(vfs_real, n, o))
+PASS(vfs_time64, (sqlite3_vfs *v, sqlite3_int64 *o),
+    xCurrentTimeInt64(vfs_real, o))
+#undef PASS
+
+static void *
+vfs_dlopen(sqlite3_vfs *v, const char *path)
+{
+	return vfs_real->xDlOpen(vfs_real, path);
+}
+
+static void
+vfs_dlerror(sqlite3_vfs *v, int n, char *msg)
+{
+	vfs_real->xDlError(vfs_real, n, msg);
+}
+
+static void
+(*vfs_dlsym(sqlite3_vfs *v, void *h, const char *sym))(void)
+{
+	return vfs_real->xDlSym(vfs_real, h, sym);
+}
+
+static void
+vfs_dlclose(sqlite3_vfs *v, void *h)
+{
+	vfs_real->xDlClose(vfs_real, h);
+}
+
+const char *
+store_vfs_name(void)
+{
+	if (vfs_ready)
+		return vfs.zName;
+	if ((vfs_real = sqlite3_vfs_find(NULL)) == NULL ||
+	    vfs_real->iVersion < 2 || vfs_real->xCurrentTimeInt64 == NULL)
+		return NULL;
+	vfs.iVersion = 2;
+	vfs.szOsFile = (int)sizeof(struct vfs_file) + vfs_real->szOsFile;
+	vfs.mxPathname = vfs_real->mxPathname;
+	vfs.zName = "hotlined-wal";
+	vfs.xOpen = vfs_open;
+	vfs.xDelete = vfs_delete;
+	vfs.xAccess = vfs_access;
+	vfs.xFullPathname = vfs_fullpath;
+	vfs.xDlOpen = vfs_dlopen;
+	vfs.xDlError = vfs_dlerror;
+	vfs.xDlSym = vfs_dlsym;
+	vfs.xDlClose = vfs_dlclose;
+	vfs.xRandomness = vfs_random;
+	vfs.xSleep = vfs_sleep;
+	vfs.xCurrentTime = vfs_time;
+	vfs.xGetLastError = vfs_error;
+	vfs.xCurrentTimeInt64 = vfs_time64;
+	if (sqlite3_vfs_register(&vfs, 0) != SQLITE_OK)
+		return NULL;
+	vfs_ready = 1;
+	return vfs.zName;
+}

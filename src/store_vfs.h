@@ -1,0 +1,12 @@
+/*
+ * store_vfs: the default SQLite VFS with the WAL's consecutive writes
+ * gathered into one pwrite(2) per commit (see store_vfs.c for why this is
+ * safe only with synchronous=FULL).
+ */
+#ifndef STORE_VFS_H
+#define STORE_VFS_H
+
+/* Register the VFS once; its name for sqlite3_open_v2(), or NULL. */
+const char	*store_vfs_name(void);
+
+#endif /* STORE_VFS_H */
