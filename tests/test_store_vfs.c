@@ -42,21 +42,10 @@ exec_ok(sqlite3 *db, const char *sql)
 		fail_msg("%s: %s", sql, err ? err : "?");
 }
 
-/* One integer from a fresh connection on the default VFS. */
 static long long
 peek(struct fixture *f, const char *sql)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*s;
-	long long	 v = -1;
-
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
+	return testdb_peek(f->path, sql);
 }
 
 static int

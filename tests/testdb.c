@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "testdb.h"
 
 int
@@ -31,4 +33,22 @@ testdb_remove(const char *dir, const char *path)
 	snprintf(p, sizeof(p), "%s-shm", path);
 	unlink(p);
 	rmdir(dir);
+}
+
+long long
+testdb_peek(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s = NULL;
+	long long	 v = -1;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		fprintf(stderr, "# testdb_peek: %s: %s\n", sql,
+		    sqlite3_errmsg(db));
+	else if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
 }
