@@ -1079,10 +1079,7 @@ store_open(const char *path, struct crypto *crypto,
 		    "(mode %04o)", path, (unsigned)(sb.st_mode & 07777));
 	close(fd);
 
-	/*
-	 * The VFS that gathers a commit's WAL writes (store_vfs.c): safe
-	 * because this connection always runs synchronous=FULL (below).
-	 */
+	/* the VFS that gathers the WAL's writes (store_vfs.c) */
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, store_vfs_name()) !=
 	    SQLITE_OK) {
@@ -1146,7 +1143,6 @@ store_open(const char *path, struct crypto *crypto,
 	 * A group commit writes a few MiB at most; a page cache that holds it
 	 * keeps SQLite from spilling pages to the WAL in mid-transaction.
 	 */
-	/* FULL, always: store_vfs.c's WAL buffer depends on it */
 	if (sqlite3_exec(st->db, "PRAGMA synchronous = FULL; "
 	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192; "
 	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000", NULL, NULL, NULL) != SQLITE_OK) {
@@ -1650,7 +1646,7 @@ store_inbound_group(struct store *st, int64_t group, struct store_group *g)
 	memset(g, 0, sizeof(*g));
 	st->read_group = group;
 	st->read_rows = 0;
-	if (st->fresh.group == group && group != 0) {
+	if (st->fresh.group == group && group != 0 && !st->doomed) {
 		*g = st->fresh;		/* ownership moves to the caller */
 		memset(&st->fresh, 0, sizeof(st->fresh));
 		st->read_rows = 1;
@@ -1866,6 +1862,7 @@ static int
 store_seq_next(struct store *st, int day, int64_t *seqp)
 {
 	sqlite3_stmt	*s;
+	int64_t		 last;
 	int		 rc;
 
 	if (!st->seq.known || st->seq.day != day || st->depth == 0) {
@@ -1874,10 +1871,13 @@ store_seq_next(struct store *st, int day, int64_t *seqp)
 			return -1;
 		sqlite3_bind_int(s, 1, day);
 		rc = store_step(st, s, "case sequence");
-		st->seq.last = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		last = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 		sqlite3_reset(s);
-		if (rc == -1)
+		if (rc == -1) {
+			st->seq.known = 0;
 			return -1;
+		}
+		st->seq.last = last;
 		st->seq.day = day;
 		st->seq.known = 1;
 	}

@@ -541,7 +541,8 @@ int	 store_case_search(struct store *, const struct store_case_filter *,
 
 /*
  * Recent cases of msisdn in a category (NULL: any) received since a time,
- * newest first, up to max; with state non-NULL only that state.  For the
+ * newest first by reception (received_at, then id: a text completed late
+ * sorts by its first part), up to max; with state non-NULL only that state.  For the
  * same-matter checks of Art. 14 and 23(8).  Count or -1.
  */
 int	 store_case_list_msisdn(struct store *, const char *msisdn,

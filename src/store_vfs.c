@@ -9,15 +9,21 @@
  * pwrite(2) before anything else touches that file: before a sync, read,
  * truncate, size, file control or close, and before a write elsewhere.
  *
- * Why this is safe: SQLite publishes a commit to readers (the wal-index
- * header) only after the commit's frames are written and, with
- * synchronous=FULL, after xSync on the WAL, which writes the buffer out
- * first.  So with FULL nothing another connection can see, and nothing
- * that was acknowledged, is ever only in this buffer; a crash loses at
- * most the frames of a commit that had not returned, exactly as a crash
- * in the middle of its writes would.  With synchronous=NORMAL a commit is
- * published without xSync and readers could find frames still here, so
- * store_open() uses this VFS only together with synchronous=FULL.
+ * Why this is safe: the buffer never outlives a change of the WAL's
+ * locks or the publication of a commit.  Every wal-index lock or unlock
+ * and every memory barrier (SQLite's xShmLock and xShmBarrier, called on
+ * the database file) writes out the gathered frames of every WAL file
+ * first: a commit's header becomes valid for readers only after a
+ * barrier, and the write lock is released only after an unlock, so no
+ * other connection can see, or write over, frames still here (frames of a
+ * rolled-back transaction are written before the lock goes, as they would
+ * have been without the buffer, beyond the end readers trust).  With
+ * synchronous=FULL, what hotlined runs, the commit's xSync writes them
+ * even earlier; a crash loses at most the frames of a commit that had not
+ * returned, exactly as a crash in the middle of its writes would.  A
+ * write that fails keeps the buffer and fails every later call until it
+ * succeeds, so SQLite never goes on believing frames are in the file.
+ * One thread only (SQLite is configured single-threaded: store.c).
  */
 #include "hotlined.h"
 
@@ -40,16 +46,22 @@ struct vfs_file {
 	uint8_t		*buf;		/* WAL only: writes not yet made */
 	size_t		 len;
 	sqlite3_int64	 off;		/* file offset of buf[0] */
+	struct vfs_file	*next;		/* WAL only: every open one */
 };
 
 static sqlite3_vfs	 vfs;
 static sqlite3_vfs	*vfs_real;
 static int		 vfs_ready;
+static struct vfs_file	*vfs_wals;	/* open WAL files */
 
 #define REAL(f)	(((struct vfs_file *)(f))->real)
 #define RM(f)	(REAL(f)->pMethods)
 
-/* Write out what is gathered; the first error is SQLite's to see. */
+/*
+ * Write out what is gathered.  On failure the bytes stay (writing them
+ * again at the same offset is harmless) and the error is returned to
+ * every call until a write succeeds.
+ */
 static int
 vfs_flush(struct vfs_file *f)
 {
@@ -58,20 +70,40 @@ vfs_flush(struct vfs_file *f)
 	if (f->len == 0)
 		return SQLITE_OK;
 	rc = f->real->pMethods->xWrite(f->real, f->buf, (int)f->len, f->off);
-	f->len = 0;
+	if (rc == SQLITE_OK)
+		f->len = 0;
+	return rc;
+}
+
+/* Before any wal-index lock change or barrier: every WAL's frames out. */
+static int
+vfs_flush_wals(void)
+{
+	struct vfs_file	*w;
+	int		 rc = SQLITE_OK, r;
+
+	for (w = vfs_wals; w != NULL; w = w->next)
+		if ((r = vfs_flush(w)) != SQLITE_OK && rc == SQLITE_OK)
+			rc = r;
 	return rc;
 }
 
 static int
 vfs_close(sqlite3_file *file)
 {
-	struct vfs_file	*f = (struct vfs_file *)file;
+	struct vfs_file	*f = (struct vfs_file *)file, **pp;
 	int		 rc, rc2;
 
 	rc = vfs_flush(f);
 	rc2 = RM(f)->xClose(f->real);
+	for (pp = &vfs_wals; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
 	free(f->buf);
 	f->buf = NULL;
+	f->len = 0;
 	return rc != SQLITE_OK ? rc : rc2;
 }
 
@@ -190,12 +222,21 @@ vfs_shm_map(sqlite3_file *file, int pg, int pgsz, int extend,
 static int
 vfs_shm_lock(sqlite3_file *file, int off, int n, int flags)
 {
+	int	rc;
+
+	if ((rc = vfs_flush_wals()) != SQLITE_OK)
+		return rc;
 	return RM(file)->xShmLock(REAL(file), off, n, flags);
 }
 
+/*
+ * SQLite cannot hear of a failure here; a write that fails stays in the
+ * buffer and fails the commit's xSync or the next lock change.
+ */
 static void
 vfs_shm_barrier(sqlite3_file *file)
 {
+	vfs_flush_wals();
 	RM(file)->xShmBarrier(REAL(file));
 }
 
@@ -248,6 +289,10 @@ vfs_open(sqlite3_vfs *v, sqlite3_filename name, sqlite3_file *file,
 		if (f->real->pMethods != NULL)
 			f->real->pMethods->xClose(f->real);
 		rc = SQLITE_CANTOPEN;
+	}
+	if (rc == SQLITE_OK && f->wal) {
+		f->next = vfs_wals;
+		vfs_wals = f;
 	}
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * store_vfs: the default SQLite VFS with the WAL's consecutive writes
- * gathered into one pwrite(2) per commit (see store_vfs.c for why this is
- * safe only with synchronous=FULL).
+ * gathered into one pwrite(2) per 64 KiB, written out before any sync,
+ * read or wal-index lock change (see store_vfs.c for why this is safe).
  */
 #ifndef STORE_VFS_H
 #define STORE_VFS_H

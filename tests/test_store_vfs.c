@@ -162,6 +162,50 @@ test_spill_and_rollback(void **state)
 }
 
 /*
+ * Frames spilled by a transaction that is rolled back must not outlive
+ * the write lock: another connection commits next, and the first one's
+ * next read must not write the stale frames over the other's.
+ */
+static void
+test_rollback_then_other_writer(void **state)
+{
+	struct fixture	*f = *state;
+	sqlite3		*b;
+
+	exec_ok(f->db, "CREATE TABLE u (w TEXT)");
+	exec_ok(f->db, "BEGIN IMMEDIATE");
+	rows(f->db, 10, 100);
+	exec_ok(f->db, "COMMIT");
+	/* a restarted WAL: the spilled frames go right after its header */
+	exec_ok(f->db, "PRAGMA wal_checkpoint; PRAGMA cache_size = 5");
+	exec_ok(f->db, "BEGIN");
+	rows(f->db, 10, 1500);
+	exec_ok(f->db, "ROLLBACK; PRAGMA cache_size = -8192");
+	assert_int_equal(sqlite3_open(f->path, &b), SQLITE_OK);
+	exec_ok(b, "PRAGMA synchronous = FULL; "
+	    "INSERT INTO u (w) VALUES ('B'); INSERT INTO t (v) VALUES (x'4f4b')");
+	sqlite3_close(b);
+	/* the first connection reads, then writes on */
+	{
+		sqlite3_stmt	*s;
+
+		assert_int_equal(sqlite3_prepare_v2(f->db, "SELECT COUNT(*), "
+		    "(SELECT w FROM u) FROM t", -1, &s, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(s, 0), 11);
+		assert_string_equal(sqlite3_column_text(s, 1), "B");
+		sqlite3_finalize(s);
+	}
+	exec_ok(f->db, "INSERT INTO t (v) VALUES (x'00')");
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM t"), 12);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM t WHERE v = x'4f4b'"),
+	    1);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM u WHERE w = 'B'"), 1);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM pragma_integrity_check "
+	    "WHERE integrity_check = 'ok'"), 1);
+}
+
+/*
  * A child commits, then dies in the middle of a big transaction with
  * frames gathered and unwritten: the committed rows are all there, the
  * dead transaction's none, and the database is intact.
@@ -207,6 +251,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_spill_and_rollback, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_rollback_then_other_writer,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_death_mid_transaction,
 		    setup, teardown),
 	};
