@@ -19,6 +19,10 @@
 #define CRYPTO_MSISDN_MAX	64	/* longest number accepted, with NUL */
 #define CRYPTO_BLOB_MAX		(CRYPTO_BLOB_OVERHEAD + CRYPTO_MSISDN_MAX)
 
+/*
+ * The keys, and the keyed OpenSSL contexts every call re-uses: a struct
+ * crypto, even one passed as const, is for one thread at a time.
+ */
 struct crypto;
 
 /*
