@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -147,6 +148,8 @@ static int	 intake_keyword(const char *, size_t, const char *, size_t *);
 static int	 intake_number(const char *, size_t, size_t, const char *,
 		    char *, size_t, size_t *);
 static int	 intake_survey(const char *, size_t);
+static int	 intake_survey_for(const char *, size_t, const char *,
+		    struct intake_verdict *);
 /* matching */
 static void	 intake_match(const struct rules *, const char *, size_t,
 		    struct intake_verdict *);
@@ -526,6 +529,41 @@ intake_command(const char *s, size_t len, const char *prefix,
 	return 0;
 }
 
+/*
+ * "HY2611260001 1", "案件HY2611260001满意": an answer naming the case, as
+ * survey_which_case asks for when several surveys are open.  1 with
+ * v->kind INTAKE_SURVEY and v->number set; 0 when s is not that.
+ */
+static int
+intake_survey_for(const char *s, size_t len, const char *prefix,
+    struct intake_verdict *v)
+{
+	static const char *leads[] = { "案件号", "案件", "编号" };
+	size_t	 i, at = 0, end, k;
+
+	for (i = 0; i < nitems(leads); i++) {
+		k = strlen(leads[i]);
+		if (k <= len && memcmp(s, leads[i], k) == 0) {
+			at = skip_sep(s, len, k);
+			break;
+		}
+	}
+	if (prefix == NULL || *prefix == '\0' ||
+	    intake_number(s, len, at, prefix, v->number, sizeof(v->number),
+	    &end) != 1 || strncasecmp(s + at, prefix, strlen(prefix)) != 0) {
+		v->number[0] = '\0';
+		return 0;	/* only a number with its prefix names a case */
+	}
+	at = skip_sep(s, len, end);
+	if (at == len || !intake_survey(s + at, len - at)) {
+		v->number[0] = '\0';
+		return 0;
+	}
+	v->kind = INTAKE_SURVEY;
+	v->body = s + at;
+	return 1;
+}
+
 /* Whether s looks like an answer to a survey: 1-3 or a satisfaction word. */
 static int
 intake_survey(const char *s, size_t len)
@@ -697,6 +735,9 @@ intake_classify_len(const struct rules *rs, const char *text, size_t len,
 		v->kind = n == 0 ? INTAKE_EMPTY : INTAKE_SURVEY;
 		return 0;
 	}
+	if (ctx != NULL && ctx->survey_pending &&
+	    intake_survey_for(norm, n, prefix, v))
+		return 0;
 	if (content_chars(norm, n, 0) <= 1) {
 		v->kind = INTAKE_EMPTY;
 		return 0;

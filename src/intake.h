@@ -37,11 +37,13 @@ struct intake_verdict {
 	int		 category;	/* enum category, NEW_CASE */
 	int		 confidential;	/* 保密 anywhere in a new matter (Art. 19) */
 	char		 rule[64];	/* name of the rule that decided, "" none */
-	char		 number[32];	/* QUERY (may be "": all open), SUPPLEMENT */
+	char		 number[32];	/* QUERY (may be "": all open), SUPPLEMENT,
+					   SURVEY naming its case (else "") */
 	char		 reason[32];	/* REFUSE: emergency military litigation unlawful */
 	char		 channel[8];	/* REFUSE: "110" "119" "120" "122" or "" */
 	char		 template[40];	/* REFUSE: "refuse_emergency_119"... */
-	const char	*body;		/* SUPPLEMENT: the added text, into norm */
+	const char	*body;		/* SUPPLEMENT: the added text; SURVEY with
+					   a number: the answer; into norm */
 	int		 truncated;	/* input longer than INTAKE_TEXT_MAX was cut */
 };
 

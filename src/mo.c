@@ -8,6 +8,7 @@
 #include "hotlined.h"
 
 #include <ctype.h>
+#include <strings.h>
 #include <time.h>
 
 #include "calendar.h"
@@ -117,7 +118,8 @@ mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
 	}
 	if (template_render(template_current(), tmpl, vars, nvars, text,
 	    sizeof(text)) == -1) {
-		log_warnx("mo template %s failed to render, no reply", tmpl);
+		log_warnx("mo reply not sent template=%s msisdn=%s kind=%s: "
+		    "template failed to render", tmpl, m->mask, kind);
 		return 0;
 	}
 	memset(&o, 0, sizeof(o));
@@ -427,11 +429,11 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 		vars[0] = (struct template_var){ "case", old.number };
 		n = store_audit(store, old_id, "citizen", "intake.repeat",
 		    "same matter after re-handling", m->now);
-		store_case_clear(&old);
-		if (n == -1)
-			return -1;
-		return mo_reply(m, "refusal", "refuse_repeat", vars, 1, old_id,
-		    NULL);
+		if (n != -1)
+			n = mo_reply(m, "refusal", "refuse_repeat", vars, 1,
+			    old_id, NULL);
+		store_case_clear(&old);	/* after the reply: vars borrow it */
+		return n;
 	}
 	if (repeats >= LC_REPEAT_FLAG - 1)
 		flags |= STORE_CF_REPEATED;
@@ -516,7 +518,7 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 		if (n == 0) {
 			log_info("mo query case=%s msisdn=%s not found",
 			    v->number, m->mask);
-			return mo_reply(m, "status", "supplement_notfound",
+			return mo_reply(m, "status", "status_notfound",
 			    vars, 1, 0, NULL);
 		}
 		vars[1] = (struct template_var){ "category",
@@ -581,39 +583,131 @@ mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 	    NULL);
 }
 
-/* A reply to a survey (Art. 15): matched by extension code or alone. */
+/*
+ * The citizen's text as written after the case number that opens it
+ * ("ＨＹ２６１１２６０００１，满意" -> "满意"): the first run of digits,
+ * full- or half-width, then separators.  The whole text when none.
+ */
+static const char *
+mo_after_number(const char *raw)
+{
+	const char	*p = raw, *q;
+	char		 one[8], f[8];
+	size_t		 k;
+	int		 n, digits = 0, after = 0;
+
+	while (*p != '\0') {
+		n = (unsigned char)*p;
+		k = n < 0x80 ? 1 : (n & 0xe0) == 0xc0 ? 2 :
+		    (n & 0xf0) == 0xe0 ? 3 : (n & 0xf8) == 0xf0 ? 4 : 0;
+		if (k == 0 || strnlen(p, k) < k || k >= sizeof(one))
+			return raw;
+		memcpy(one, p, k);
+		one[k] = '\0';
+		if ((n = lc_fold(one, f, sizeof(f), 0)) <= 0)
+			return raw;
+		q = p + k;
+		if (!after && n == 1 && f[0] >= '0' && f[0] <= '9')
+			digits++;
+		else if (digits > 0) {
+			if (n == 1 && (f[0] == ' ' || ispunct((unsigned char)
+			    f[0]) || f[0] == '\t')) {
+				after = 1;	/* separators after the number */
+				p = q;
+				continue;
+			}
+			return p;
+		}
+		p = q;
+	}
+	return digits > 0 ? p : raw;
+}
+
+/* The citizen's open survey for case number, or SURVEY_M_NONE. */
+static enum survey_match
+mo_survey_for(struct mo_ctx *m, const char *number, struct store_survey *sv)
+{
+	struct store_survey	open[MO_LIST_MAX];
+	int			n, i;
+
+	if ((n = store_survey_open(store, m->msisdn, open, nitems(open))) ==
+	    -1)
+		return SURVEY_M_ERROR;
+	for (i = 0; i < n; i++)
+		if (strcasecmp(open[i].number, number) == 0) {
+			*sv = open[i];
+			return SURVEY_M_FOUND;
+		}
+	return SURVEY_M_NONE;
+}
+
+/* survey_which_case: which of several open surveys?  List their cases. */
+static int
+mo_survey_which(struct mo_ctx *m)
+{
+	struct store_survey	open[MO_LIST_MAX];
+	struct template_var	vars[1];
+	char			list[256];
+	int			n, i;
+
+	if ((n = store_survey_open(store, m->msisdn, open, nitems(open))) ==
+	    -1)
+		return -1;
+	list[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strlcat(list, "、", sizeof(list));
+		strlcat(list, open[i].number, sizeof(list));
+	}
+	log_info("survey reply msisdn=%s open=%d, asked which case", m->mask,
+	    n);
+	vars[0] = (struct template_var){ "cases", list };
+	return mo_reply(m, "survey", "survey_which_case", vars, 1, 0, NULL);
+}
+
+/*
+ * A reply to a survey (Art. 15): matched by extension code, by the case
+ * number it names, or alone.  The reply is stored as written (m->g.text,
+ * not the normalised text): survey_parse() folds it itself.
+ */
 static int
 mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 {
 	struct survey_conf	sc;
 	struct store_survey	sv;
 	struct survey_outcome	out;
+	struct template_var	vars[1];
+	const char		*raw = m->g.text != NULL ? m->g.text : "";
 	int			r;
 
 	survey_conf_init(&sc, conf);
 	memset(&sv, 0, sizeof(sv));
-	r = survey_match(store, &sc, m->msisdn, m->g.dest, &sv);
+	if (v->number[0] != '\0') {
+		r = mo_survey_for(m, v->number, &sv);
+		raw = mo_after_number(raw);
+	} else
+		r = survey_match(store, &sc, m->msisdn, m->g.dest, &sv);
 	if (r == SURVEY_M_ERROR)
 		return -1;
 	if (r == SURVEY_M_WHICH)
-		return mo_reply(m, "survey", "survey_which_case", NULL, 0, 0,
-		    NULL);
+		return mo_survey_which(m);
 	if (r == SURVEY_M_NONE)
 		return -2;		/* not a survey reply after all */
 	m->case_id = sv.case_id;
 	memset(&out, 0, sizeof(out));
-	if ((r = survey_reply(store, sv.id, m->text, m->now, &out)) == -1)
+	if ((r = survey_reply(store, sv.id, raw, m->now, &out)) == -1)
 		return -1;
+	vars[0] = (struct template_var){ "case", sv.number };
 	if (r == 1)
-		return mo_reply(m, "survey", "survey_thanks", NULL, 0,
+		return mo_reply(m, "survey", "survey_thanks", vars, 1,
 		    sv.case_id, NULL);
 	log_info("survey reply case=%s msisdn=%s score=%d%s%s",
 	    sv.number, m->mask, out.score,
 	    out.reopened ? " reopened" : "", out.final ? " final" : "");
 	if (out.score == 0)
 		return out.send_options ? mo_reply(m, "survey",
-		    "survey_unclear", NULL, 0, sv.case_id, NULL) : 0;
-	return mo_reply(m, "survey", "survey_thanks", NULL, 0, sv.case_id,
+		    "survey_unclear", vars, 1, sv.case_id, NULL) : 0;
+	return mo_reply(m, "survey", "survey_thanks", vars, 1, sv.case_id,
 	    NULL);
 }
 

@@ -50,6 +50,7 @@ static const struct tpl_def {
 	{ "status",		 1, "case category state due service" },
 	{ "status_list",	 1, "count cases service" },
 	{ "status_none",	 1, "service" },
+	{ "status_notfound",	 1, "case service" },
 	{ "supplement_ok",	 1, "case service" },
 	{ "supplement_notfound", 1, "case service" },
 	{ "optout_ok",		 1, "service" },
@@ -85,6 +86,7 @@ static const char *tpl_value(const struct template_var *, size_t,
 
 static struct template_set	*tpl_cur;
 static char			*tpl_dir;	/* what template_reload() reads */
+static char			*tpl_service;	/* {service}, unless a caller gives it */
 
 /* Index of a template in tpl_defs, or -1. */
 static int
@@ -336,7 +338,8 @@ template_load(const char *dir, struct conf_errors *errs)
 		nlen = strlen(de->d_name);
 		if (nlen <= strlen(TPL_SUFFIX) || strcmp(de->d_name + nlen -
 		    strlen(TPL_SUFFIX), TPL_SUFFIX) != 0) {
-			if (strncmp(de->d_name, "Makefile", 8) != 0)
+			if (strncmp(de->d_name, "Makefile", 8) != 0 &&
+			    strncmp(de->d_name, "README", 6) != 0)
 				log_warnx("template ignoring %s/%s: not a "
 				    "template (NAME.txt)", dir, de->d_name);
 			continue;
@@ -423,6 +426,9 @@ tpl_value(const struct template_var *vars, size_t nvars, const char *name,
 		if (vars[i].name != NULL && strlen(vars[i].name) == len &&
 		    memcmp(vars[i].name, name, len) == 0)
 			return vars[i].value != NULL ? vars[i].value : "";
+	/* every template may say {service}: the configured service number */
+	if (len == strlen("service") && memcmp(name, "service", len) == 0)
+		return tpl_service;
 	return NULL;
 }
 
@@ -456,10 +462,17 @@ template_render(const struct template_set *set, const char *name,
 			}
 			n = (size_t)(e - s) + 1;
 			if ((v = tpl_value(vars, nvars, s + 1, n - 2)) ==
-			    NULL) {
+			    NULL || *v == '\0') {
+				/*
+				 * A citizen never gets a half-filled SMS
+				 * ("案件" and no number): the caller sends
+				 * nothing and logs the failure.
+				 */
+				out[0] = '\0';
 				log_warnx("template name=%s placeholder=%.*s "
-				    "has no value", name, (int)(n - 2), s + 1);
-				v = "";
+				    "has no value, not rendered", name,
+				    (int)(n - 2), s + 1);
+				return -1;
 			}
 			e = v + strlen(v);
 		} else {
@@ -507,6 +520,9 @@ template_start(const struct hotlined_conf *conf, struct conf_errors *errs)
 
 	free(tpl_dir);
 	tpl_dir = xstrdup(conf->templates);
+	free(tpl_service);
+	tpl_service = conf->service_number != NULL ?
+	    xstrdup(conf->service_number) : NULL;
 	if ((set = template_load(tpl_dir, errs)) == NULL)
 		return -1;
 	template_set_current(set);
@@ -558,6 +574,8 @@ template_stop(void *arg)
 	template_set_current(NULL);
 	free(tpl_dir);
 	tpl_dir = NULL;
+	free(tpl_service);
+	tpl_service = NULL;
 }
 
 int

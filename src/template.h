@@ -39,9 +39,11 @@ int		 template_allows(const char *name, const char *var);
 /* The table's idx-th template name, or NULL past the end. */
 const char	*template_name(size_t idx);
 /*
- * Render template name with vars into out (NUL-terminated); a placeholder
- * without a value renders empty (and is logged).  0, or -1 when the
- * template is unknown or absent or out is too small (out is then "").
+ * Render template name with vars into out (NUL-terminated); {service} is
+ * the configured service number unless vars give it.  0, or -1 (out is
+ * then "") when the template is unknown or absent, out is too small, or a
+ * placeholder has no value or an empty one: a citizen never receives a
+ * half-filled SMS (logged; the caller sends nothing).
  */
 int		 template_render(const struct template_set *, const char *name,
 		    const struct template_var *vars, size_t nvars, char *out,

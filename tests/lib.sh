@@ -148,6 +148,20 @@ survey_src() {
 	grep "\"dest_last4\":\"$1\"" "$sent" | grep '请对案件' | sed -n "${2}p" |
 	    python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["source_addr"])'
 }
+# sms_text LAST4 N: the whole text of the Nth SMS sent to LAST4
+sms_text() {
+	grep "\"dest_last4\":\"$1\"" "$sent" | sed -n "${2}p" |
+	    python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["text"])'
+}
+# says LAST4 N WANT: the Nth SMS to LAST4 arrives and reads exactly WANT
+# (whole text: a substring cannot see an empty case number); a diff else
+says() {
+	wait_sms "$1" . "$2" || { echo "# no SMS $2 to $1"; return 1; }
+	_got=$(sms_text "$1" "$2")
+	[ "$_got" = "$3" ] && return 0
+	printf '# want: %s\n# got:  %s\n' "$3" "$_got"
+	return 1
+}
 # is_eventually WANT DB QUERY [TRIES]: the query answers WANT within TRIES
 # x 50 ms (default 5 s; the sqlite3 CLI may meet the daemon's write lock:
 # retry, never sleep long)

@@ -326,6 +326,54 @@ test_survey(void **state)
 	assert_int_equal(v.kind, INTAKE_EMPTY);
 }
 
+/* "HY2611260001 1": an answer naming its case (survey_which_case asks so) */
+static void
+test_survey_naming_case(void **state)
+{
+	static const struct {
+		const char	*text, *number;
+	} yes[] = {
+		{ "HY2611260001 1", "HY2611260001" },
+		{ "hy2611260001，满意", "HY2611260001" },
+		{ "ＨＹ２６１１２６０００１　３ 太慢了", "HY2611260001" },
+		{ "案件号HY2611260001 基本满意", "HY2611260001" },
+		{ "案件 HY2611260002:2", "HY2611260002" },
+	};
+	static const char *no[] = {
+		"HY2611260001",			/* no answer: not a survey */
+		"HY2611260001 路灯又坏了",	/* a new matter naming a case */
+		"2611260001 1",			/* no prefix: could be anything */
+		"HY12 1",			/* too short for a case number */
+		"HY26112600011234567890123 1",	/* too long */
+		"HYX2611260001 1", "HY 1", "HY", "案件号", "",
+	};
+	struct intake_verdict	v;
+	struct intake_ctx	ctx = { "HY", 1, 0 };
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < nitems(yes); i++) {
+		assert_int_equal(intake_classify(shipped, yes[i].text, &ctx,
+		    &v, norm, sizeof(norm)), 0);
+		assert_int_equal(v.kind, INTAKE_SURVEY);
+		assert_string_equal(v.number, yes[i].number);
+		assert_non_null(v.body);
+	}
+	for (i = 0; i < nitems(no); i++) {
+		assert_int_equal(intake_classify(shipped, no[i], &ctx, &v,
+		    norm, sizeof(norm)), 0);
+		if (v.kind == INTAKE_SURVEY)
+			fail_msg("\"%s\" read as a survey answer", no[i]);
+		if (v.kind != INTAKE_QUERY && v.kind != INTAKE_SUPPLEMENT)
+			assert_string_equal(v.number, "");
+	}
+	/* without a survey open it is not an answer at all */
+	ctx.survey_pending = 0;
+	intake_classify(shipped, "HY2611260001 1", &ctx, &v, norm,
+	    sizeof(norm));
+	assert_int_not_equal(v.kind, INTAKE_SURVEY);
+}
+
 static void
 test_empty(void **state)
 {
@@ -689,6 +737,7 @@ main(void)
 		cmocka_unit_test(test_help_and_optout),
 		cmocka_unit_test(test_custom_prefix),
 		cmocka_unit_test(test_survey),
+		cmocka_unit_test(test_survey_naming_case),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_rule_order_and_exclusions),
 		cmocka_unit_test(test_refusals),

@@ -147,7 +147,7 @@ test_shipped_all(void **state)
 		assert_null(strstr(template_text(set, template_name(i)),
 		    "占位符"));
 	}
-	assert_int_equal(i, 27);
+	assert_int_equal(i, 28);
 }
 
 static void
@@ -197,10 +197,24 @@ test_render(void **state)
 	    sizeof(out)), 0);
 	assert_non_null(strstr(out, "{due}{{x}}"));
 	assert_non_null(strstr(out, "50%s %n \\0"));
-	/* a placeholder without a value renders empty */
+	/*
+	 * A placeholder without a value, or with an empty one, is an error:
+	 * a citizen never gets "案件的补充" with the number missing.
+	 */
 	assert_int_equal(template_render(set, "supplement_ok", NULL, 0, out,
-	    sizeof(out)), 0);
-	assert_non_null(strstr(out, "案件的补充"));
+	    sizeof(out)), -1);
+	assert_string_equal(out, "");
+	{
+		struct template_var	e[1] = { { "case", "" } };
+		struct template_var	z[1] = { { "case", NULL } };
+
+		assert_int_equal(template_render(set, "supplement_ok", e, 1,
+		    out, sizeof(out)), -1);
+		assert_string_equal(out, "");
+		assert_int_equal(template_render(set, "supplement_ok", z, 1,
+		    out, sizeof(out)), -1);
+		assert_string_equal(out, "");
+	}
 	/* unknown or absent template, no room */
 	assert_int_equal(template_render(set, "nosuch", sample, NSAMPLE, out,
 	    sizeof(out)), -1);
@@ -231,6 +245,22 @@ test_render(void **state)
 	    sizeof(out)), 0);
 	assert_string_equal(out, "{a} 12345 }");
 	template_free(s);
+	/* {service} without a value from the caller: the configured number */
+	{
+		struct hotlined_conf	conf;
+
+		conf_defaults(&conf);
+		free(conf.templates);
+		conf.templates = strdup(dir);
+		free(conf.service_number);
+		conf.service_number = strdup("12345");
+		assert_int_equal(template_start(&conf, &errs), 0);
+		assert_int_equal(template_render(template_current(), "help",
+		    NULL, 0, out, sizeof(out)), 0);
+		assert_string_equal(out, "{a} 12345 }");
+		template_set_current(NULL);
+		conf_free(&conf);
+	}
 	/* CRLF, blank lines around, several lines kept */
 	SPEW(dir, "help.txt", "# x\r\n\r\n第一行\r\n第二行 {service}\r\n\r\n");
 	s = template_load(dir, &errs);

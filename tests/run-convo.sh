@@ -1,0 +1,117 @@
+#!/bin/sh
+# What a citizen reads, whole: the replies of the survey and status
+# conversations compared word for word over real SMPP (smscsim).  A case
+# number that went missing ("感谢您对案件的评价") fails here, where a
+# substring check could not see it.  Covers survey_thanks, survey_unclear,
+# survey_which_case (listing the cases) and an answer that names its case
+# ("HY… 1"), the raw reply kept as written, status_notfound, and the
+# Art. 14 refusal refuse_repeat.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
+plan 14
+
+OFFICE=office-secret-0123456789
+d="$T_DIR/c"
+port=$(free_port)
+aport=$(free_port)
+mkdir -p "$d"
+printf 'ops\toffice\t%s\n' "$OFFICE" >"$d/tokens"
+chmod 600 "$d/tokens"
+hotlined_conf "$d" "$port" "service-number 12345
+extension-digits 4
+admin {
+	port $aport
+	tokens-file $d/tokens
+}
+survey {
+	delay 0
+	quiet-start 00:00
+	quiet-end 00:00
+}"
+db="$d/hotlined.db"
+sent="$T_DIR/sent.jsonl"
+ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
+mo() { printf 'from=%s to=%s text=%s\n' "$1" "$2" "$3" >&3; }
+casenum() { sql "$db" "SELECT number FROM cases WHERE text LIKE '%$1%' ORDER BY id LIMIT 1"; }
+
+mkfifo "$T_DIR/mo"
+start_bg sim sh -c "exec '$SMSCSIM' -p $port -i -o '$sent' -d 100 <'$T_DIR/mo'"
+exec 3>"$T_DIR/mo"
+start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
+if wait_log "$T_DIR/hl.out" 'smpp +bound smsc=sim' 10 &&
+    wait_log "$T_DIR/hl.out" 'admin +listening' 5; then
+	ok "hotlined binds and serves the admin API"
+else fail "hotlined binds and serves the admin API"; fi
+
+# --- one survey: answered with a comment in full-width punctuation
+mo 13800138020 12345 "咨询：办理居住证需要带哪些材料？"
+wait_sms 8020 'HY' 1
+a=$(casenum 居住证)
+ctl case answer "$a" 带身份证和租房合同到派出所办理。 >/dev/null
+wait_sms 8020 '请对案件' 1
+src=$(survey_src 8020 1)
+mo 13800138020 "$src" "２，基本解决了，希望更快一点！"
+check "survey_thanks names the case" says 8020 4 \
+    "【12345热线】感谢您对案件${a}的评价，我们将持续改进服务。"
+check "the reply is kept exactly as written" is_eventually \
+    "2|２，基本解决了，希望更快一点！|基本解决了，希望更快一点！" "$db" \
+    "SELECT s.score || '|' || s.raw || '|' || s.comment FROM surveys s JOIN cases c ON c.id = s.case_id WHERE c.number = '$a'"
+
+# --- two surveys open, a bare answer: which case?  Then one naming it.
+mo 13800138021 12345 "咨询：新生儿医保在哪里办理？"
+wait_sms 8021 'HY' 1
+mo 13800138021 12345 "咨询：图书馆周末几点开门？"
+wait_sms 8021 'HY' 2
+b1=$(casenum 新生儿)
+b2=$(casenum 图书馆)
+ctl case answer "$b1" 到社保局窗口办理，带出生证明。 >/dev/null
+wait_sms 8021 '请对案件' 1
+ctl case answer "$b2" 周末9:00至17:00开放。 >/dev/null
+wait_sms 8021 '请对案件' 2
+mo 13800138021 12345 "1"
+check "survey_which_case lists the open cases, newest first" says 8021 7 \
+    "【12345热线】您有多件待评价的诉求：${b2}、${b1}。请回复\"案件号 数字\"评价，满意1，基本满意2，不满意3。"
+mo 13800138021 12345 "${b1} 1 谢谢"
+check "an answer naming its case is thanked for that case" says 8021 8 \
+    "【12345热线】感谢您对案件${b1}的评价，我们将持续改进服务。"
+check "and recorded on that case only" is_eventually "1|谢谢|0" "$db" \
+    "SELECT (SELECT s.score || '|' || s.comment FROM surveys s JOIN cases c ON c.id = s.case_id WHERE c.number = '$b1') || '|' || (SELECT s.state FROM surveys s JOIN cases c ON c.id = s.case_id WHERE c.number = '$b2')"
+check "no case was registered for it" test "$(sql "$db" "SELECT COUNT(*) FROM cases WHERE text LIKE '%${b1}%'")" = 0
+src=$(survey_src 8021 2)
+mo 13800138021 "$src" "嗯嗯"
+check "survey_unclear names the case" says 8021 9 \
+    "【12345热线】未能识别您对案件${b2}的评价，请回复数字：满意1，基本满意2，不满意3。"
+
+# --- a status query for a case that is not the citizen's
+mo 13800138020 12345 "CX ${b1}"
+check "status_notfound, not the supplement wording" says 8020 5 \
+    "【12345热线】未找到您名下的案件${b1}，请核对案件号后按\"CX 案件号\"格式重新查询，发送\"CX\"可查看您正在办理的全部诉求。"
+
+# --- Art. 14: the same matter after re-handling and confirmation
+mo 13800138022 12345 "投诉：河源大道路灯整条街不亮已经一个月了，晚上走路很危险。"
+wait_sms 8022 'HY' 1
+r=$(casenum 路灯整条街)
+ctl unit add HB-ROAD 公路局 >/dev/null
+ctl case dispatch "$r" HB-ROAD >/dev/null
+ctl case close "$r" 已联系供电部门修复路灯。 >/dev/null
+wait_sms 8022 '请对案件' 1
+mo 13800138022 "$(survey_src 8022 1)" "3 还是不亮"
+wait_sms 8022 '感谢您' 1
+is_eventually rehandling "$db" "SELECT state FROM cases WHERE number = '$r'"
+ctl case dispatch "$r" HB-ROAD >/dev/null
+ctl case close "$r" 已更换线路，路灯恢复。 >/dev/null
+wait_sms 8022 '请对案件' 2
+mo 13800138022 "$(survey_src 8022 2)" "1"
+check "the re-handled case is final" is_eventually final "$db" \
+    "SELECT state FROM cases WHERE number = '$r'"
+wait_sms 8022 '感谢您' 2
+mo 13800138022 12345 "再次投诉：河源大道路灯整条街不亮已经一个月了，晚上走路很危险。"
+n=$(grep -c '"dest_last4":"8022"' "$sent")
+check "refuse_repeat names the confirmed case" says 8022 $((n + 1)) \
+    "【12345热线】您反映的事项已按案件${r}办结并经督办重办确认，同一事实和理由不再受理，感谢理解。"
+check "not registered again" test "$(sql "$db" "SELECT COUNT(*) FROM cases WHERE text LIKE '%路灯整条街%'")" = 1
+
+check "no template rendered with a missing value" sh -c "! grep -q 'has no value' '$T_DIR/hl.out'"
+check "no full phone number in the log" sh -c "! grep -Eq '1380013802[0-9]' '$T_DIR/hl.out' '$d/hotlined.log'"
+exec 3>&-
+t_done
