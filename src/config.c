@@ -151,6 +151,8 @@ static const struct conf_option top_opts[] = {
 	    group_commit_delay),
 	O("concat-timeout", CT_DURATION, MS_S, MS_D, "30m", NULL,
 	    concat_timeout),
+	O("retransmit-window", CT_DURATION, MS_S, MS_H, "2m", NULL,
+	    retransmit_window),
 	O("max-new-cases-per-hour", CT_INT, 0, 10000, "5", NULL,
 	    max_new_cases_per_hour),
 	O("max-replies-per-hour", CT_INT, 0, 10000, "20", NULL,

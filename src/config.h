@@ -133,6 +133,7 @@ struct hotlined_conf {
 	int		 extension_digits;	/* survey extension code */
 	int64_t		 group_commit_delay;	/* ms */
 	int64_t		 concat_timeout;	/* ms */
+	int64_t		 retransmit_window;	/* ms: same text = SMSC resend */
 	int		 max_new_cases_per_hour;	/* per number */
 	int		 max_replies_per_hour;		/* per number */
 	int		 max_result_parts;	/* SMS parts of a result */

@@ -22,7 +22,6 @@
 #include "store.h"
 
 #define ENGINE_BATCH_MAX	512	/* messages per group commit at most */
-#define ENGINE_DEDUPE_MS	(10 * 60 * 1000)
 
 static void	engine_exit(void *);
 static int	engine_shutdown(void *);
@@ -54,10 +53,11 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 	memset(&opts, 0, sizeof(opts));
 	opts.case_prefix = conf->case_prefix;
 	/*
-	 * An SMSC resends within seconds to minutes; a citizen who sends the
-	 * very same text again after ten minutes means it again.
+	 * An SMSC resends a text whose deliver_sm_resp it missed within
+	 * seconds to a minute or two; the same text from the same number
+	 * later is the citizen asking again, and is answered (mo.c).
 	 */
-	opts.dedupe_window = ENGINE_DEDUPE_MS;
+	opts.dedupe_window = conf->retransmit_window;
 	if ((store = store_open(conf->database, crypto, &opts, why,
 	    sizeof(why))) == NULL) {
 		snprintf(err, errlen, "database %s: %s", conf->database, why);

@@ -1054,13 +1054,16 @@ lc_list(struct store *st, const char *msisdn, const char *category,
 int
 lifecycle_matter_history(struct store *st, const char *msisdn,
     const char *category, const char *text, int64_t now, int64_t *same_idp,
-    int *repeatsp)
+    int *repeatsp, int64_t *resent_idp)
 {
 	struct store_case	*c;
-	int			 n, i, same, repeat;
+	double			 sim;
+	int			 n, i, same, repeat, resent;
 
 	*same_idp = 0;
 	*repeatsp = 0;
+	if (resent_idp != NULL)
+		*resent_idp = 0;
 	if (msisdn == NULL || category == NULL || text == NULL)
 		return -1;
 	/* one read serves both: the longer window, newest first */
@@ -1071,8 +1074,13 @@ lifecycle_matter_history(struct store *st, const char *msisdn,
 		    strcmp(c[i].state, lc_states[LC_S_FINAL]) == 0;
 		repeat = c[i].received_at >= now - LC_REPEAT_DAYS * DAY_MS &&
 		    (c[i].closed_at == 0 || c[i].survey_score == 3);
-		if ((same || repeat) && lc_similarity(text, c[i].text) >=
-		    LC_SAME_THRESHOLD) {
+		resent = resent_idp != NULL && *resent_idp == 0 &&
+		    c[i].received_at >= now - LC_RESENT_MS;
+		sim = same || repeat || resent ?
+		    lc_similarity(text, c[i].text) : 0;
+		if (resent && sim >= 1.0)
+			*resent_idp = c[i].id;
+		if ((same || repeat) && sim >= LC_SAME_THRESHOLD) {
 			if (same)
 				*same_idp = c[i].id;
 			if (repeat)
@@ -1092,7 +1100,7 @@ lifecycle_same_matter(struct store *st, const char *msisdn,
 	int	repeats;
 
 	if (lifecycle_matter_history(st, msisdn, category, text, now, &id,
-	    &repeats) == -1)
+	    &repeats, NULL) == -1)
 		return -1;
 	if (id != 0)
 		*case_idp = id;
@@ -1111,7 +1119,7 @@ lifecycle_repeat_count(struct store *st, const char *msisdn,
 		return -1;
 	if (msisdn != NULL)
 		return lifecycle_matter_history(st, msisdn, category, text,
-		    now, &id, &count) == -1 ? -1 : count;
+		    now, &id, &count, NULL) == -1 ? -1 : count;
 	n = lc_list(st, NULL, category, NULL, now - LC_REPEAT_DAYS * DAY_MS,
 	    LC_REPEAT_SCAN, &c);
 	for (i = 0; i < n; i++) {

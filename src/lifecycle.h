@@ -257,10 +257,14 @@ int	 lifecycle_repeat_count(struct store *, const char *msisdn,
  * Both checks above for one new text of msisdn from a single read of its
  * cases (up to LC_REPEAT_SCAN, newest first, within LC_SAME_DAYS): the
  * Art. 14 case in *same_idp (0: none) and the Art. 23(8) count in
- * *repeatsp.  0 or -1.
+ * *repeatsp; and, when resent_idp is not NULL, the newest case with the
+ * same text (folded: punctuation, spaces and width aside) received within
+ * LC_RESENT_MS, open or not, in *resent_idp (0: none): the citizen sent the
+ * matter again.  0 or -1.
  */
 int	 lifecycle_matter_history(struct store *, const char *msisdn,
 	    const char *category, const char *text, int64_t now,
-	    int64_t *same_idp, int *repeatsp);
+	    int64_t *same_idp, int *repeatsp, int64_t *resent_idp);
+#define LC_RESENT_MS		(3600 * 1000)
 
 #endif /* HOTLINED_LIFECYCLE_H */

@@ -389,6 +389,35 @@ mo_kb_answer(struct mo_ctx *m, const char *number)
 	return r == LC_OK ? 1 : r == LC_ERROR ? -1 : 0;
 }
 
+/*
+ * The same text again within the hour, after the retransmit window (an
+ * SMSC's resend never gets this far): the citizen sends it again because
+ * no answer came or to be sure.  One matter, one case: answer with the
+ * case's acknowledgement again, register nothing.
+ */
+static int
+mo_resent(struct mo_ctx *m, int64_t case_id)
+{
+	struct store_case	c;
+	struct template_var	vars[3];
+	int			r;
+
+	memset(&c, 0, sizeof(c));
+	if (store_case_get(store, case_id, &c) != 1)
+		return -1;
+	log_info("mo resent case=%s msisdn=%s, same text within the hour: "
+	    "acknowledged again", c.number, m->mask);
+	m->case_id = case_id;
+	vars[0] = (struct template_var){ "case", c.number };
+	vars[1] = (struct template_var){ "category",
+	    mo_category_zh(c.category) };
+	vars[2] = (struct template_var){ "due", c.due };
+	r = mo_reply(m, "ack", c.confidential ? "ack_confidential" : "ack",
+	    vars, 3, case_id, NULL);
+	store_case_clear(&c);
+	return r;
+}
+
 /* A new matter: register a case, or refuse a repeat (Art. 14). */
 static int
 mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
@@ -398,7 +427,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	struct template_var	 vars[4];
 	char			 number[STORE_CASE_NUMBER_MAX], due[16];
 	const char		*cat = category_name(v->category);
-	int64_t			 old_id;
+	int64_t			 old_id, resent_id;
 	int			 n, repeats, flags = 0;
 
 	if (conf->max_new_cases_per_hour > 0) {
@@ -418,8 +447,10 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	 * matter is flagged.  One read of the citizen's cases serves both.
 	 */
 	if (lifecycle_matter_history(store, m->msisdn, cat, m->text, m->now,
-	    &old_id, &repeats) == -1)
+	    &old_id, &repeats, &resent_id) == -1)
 		return -1;
+	if (resent_id != 0)
+		return mo_resent(m, resent_id);
 	if (old_id != 0) {
 		memset(&old, 0, sizeof(old));
 		if (store_case_get(store, old_id, &old) != 1)

@@ -1526,7 +1526,7 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 		return STORE_IN_ERROR;
 	if (rc == SQLITE_ROW) {
 		if (in->received_at - sqlite3_column_int64(s, 1) <=
-		    st->dedupe_window) {
+		    (single ? st->dedupe_window : STORE_DEDUPE_WINDOW)) {
 			*idp = sqlite3_column_int64(s, 0);
 			*groupp = sqlite3_column_int64(s, 2);
 			sqlite3_reset(s);
@@ -1541,7 +1541,7 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 			return STORE_IN_ERROR;
 		sqlite3_bind_text(s, 1, in->smsc, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, in->smsc_msgid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, in->received_at - st->dedupe_window);
+		sqlite3_bind_int64(s, 3, in->received_at - STORE_DEDUPE_WINDOW);
 		if ((rc = store_step(st, s, "inbound dedupe id")) == -1)
 			return STORE_IN_ERROR;
 		if (rc == SQLITE_ROW) {

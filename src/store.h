@@ -38,7 +38,7 @@ struct store;
 
 struct store_opts {
 	const char	*case_prefix;	/* "HY"; NULL: "HY" */
-	int64_t		 dedupe_window;	/* ms; 0: STORE_DEDUPE_WINDOW */
+	int64_t		 dedupe_window;	/* ms, one-part texts; 0: 1 h */
 	int		 busy_timeout;	/* ms; 0: STORE_BUSY_TIMEOUT */
 	int		 max_version;	/* tests: stop upgrading here; 0: all */
 };
@@ -104,13 +104,16 @@ enum store_in_result {
 
 /*
  * Store a part unless it is a resend.  Dedupe rule: a part is a resend when
- * an earlier part within the dedupe window (default 1 h) has the same
- * keyed digest of (sender hash, destination, data_coding, concat ref,
- * total, seq, raw bytes), or the same (smsc, smsc_msgid) when the SMSC gave
- * an id.  An SMSC resend after a lost deliver_sm_resp or a reconnect
- * carries the same content under a new sequence_number and perhaps a new
- * id, so content decides; the window lets a citizen send the same text
- * again later (an identical new matter within the hour is one case).
+ * an earlier part has the same keyed digest of (sender hash, destination,
+ * data_coding, concat ref, total, seq, raw bytes) within the window: the
+ * store's dedupe_window (retransmit-window) for a one-part text,
+ * STORE_DEDUPE_WINDOW (1 h) for a part of a long one (a phone gives each
+ * new long SMS a new reference, so only the SMSC repeats one); or the same
+ * (smsc, smsc_msgid) within 1 h when the SMSC gave an id.  An SMSC resend
+ * after a lost deliver_sm_resp or a reconnect carries the same content
+ * under a new sequence_number and perhaps a new id, so content decides;
+ * the short window lets a citizen send the same short text again ("CX")
+ * and be answered.
  * *idp gets the new row (or the original one for a duplicate), *groupp the
  * group: the id of the group's first part.
  */

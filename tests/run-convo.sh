@@ -5,10 +5,13 @@
 # substring check could not see it.  Covers survey_thanks, survey_unclear,
 # survey_which_case (listing the cases) and an answer that names its case
 # ("HY… 1"), the raw reply kept as written, status_notfound, and the
-# Art. 14 refusal refuse_repeat.
+# Art. 14 refusal refuse_repeat; a citizen who sends the same text again
+# after the retransmit window is answered again (CX freshly, a new matter
+# with its case's acknowledgement, no second case), while the SMSC's
+# immediate resend is not.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 14
+plan 20
 
 OFFICE=office-secret-0123456789
 d="$T_DIR/c"
@@ -37,11 +40,16 @@ casenum() { sql "$db" "SELECT number FROM cases WHERE text LIKE '%$1%' ORDER BY 
 mkfifo "$T_DIR/mo"
 start_bg sim sh -c "exec '$SMSCSIM' -p $port -i -o '$sent' -d 100 <'$T_DIR/mo'"
 exec 3>"$T_DIR/mo"
-start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
-if wait_log "$T_DIR/hl.out" 'smpp +bound smsc=sim' 10 &&
-    wait_log "$T_DIR/hl.out" 'admin +listening' 5; then
-	ok "hotlined binds and serves the admin API"
-else fail "hotlined binds and serves the admin API"; fi
+start_daemon() {
+	start_bg hl env ${1:-} "$HOTLINED" -f -c "$d/hotlined.conf"
+	wait_log "$T_DIR/hl.out" 'smpp +bound smsc=sim' 10 &&
+	    wait_log "$T_DIR/hl.out" 'admin +listening' 5
+}
+stop_daemon() {
+	kill -TERM "$PID_hl" 2>/dev/null
+	wait_gone "$PID_hl" 10
+}
+check "hotlined binds and serves the admin API" start_daemon
 
 # --- one survey: answered with a comment in full-width punctuation
 mo 13800138020 12345 "咨询：办理居住证需要带哪些材料？"
@@ -105,11 +113,33 @@ mo 13800138022 "$(survey_src 8022 2)" "1"
 check "the re-handled case is final" is_eventually final "$db" \
     "SELECT state FROM cases WHERE number = '$r'"
 wait_sms 8022 '感谢您' 2
-mo 13800138022 12345 "再次投诉：河源大道路灯整条街不亮已经一个月了，晚上走路很危险。"
 n=$(grep -c '"dest_last4":"8022"' "$sent")
+mo 13800138022 12345 "再次投诉：河源大道路灯整条街不亮已经一个月了，晚上走路很危险。"
 check "refuse_repeat names the confirmed case" says 8022 $((n + 1)) \
     "【12345热线】您反映的事项已按案件${r}办结并经督办重办确认，同一事实和理由不再受理，感谢理解。"
 check "not registered again" test "$(sql "$db" "SELECT COUNT(*) FROM cases WHERE text LIKE '%路灯整条街%'")" = 1
+
+# --- the same text again: the SMSC's resend vs the citizen asking again
+mo 13800138023 12345 "投诉：东环路夜市烧烤油烟太大，窗户都不敢开。"
+check "a new matter is acknowledged" wait_sms 8023 'HY' 1
+k=$(casenum 东环路夜市)
+ack=$(sms_text 8023 1)
+mo 13800138023 12345 "CX"
+mo 13800138023 12345 "CX"
+mo 13800138023 12345 "投诉：东环路夜市烧烤油烟太大，窗户都不敢开。"
+wait_log "$T_DIR/hl.out" 'inbound duplicate .*acknowledged again' 5
+check "an immediate resend is the SMSC's: CX answered once" sh -c \
+    "sleep 1; test \$(grep -c '\"dest_last4\":\"8023\"' '$sent') = 2"
+stop_daemon
+start_daemon "HOTLINED_CLOCK_OFFSET=180" >/dev/null
+mo 13800138023 12345 "CX"
+check "CX again three minutes later is answered again, whole" says 8023 3 \
+    "$(sms_text 8023 2)"
+mo 13800138023 12345 "投诉：东环路夜市烧烤油烟太大，窗户都不敢开。"
+check "the same matter again gets its case's acknowledgement again" \
+    says 8023 4 "$ack"
+check "one matter, one case" test "$(sql "$db" "SELECT COUNT(*) FROM cases WHERE text LIKE '%东环路夜市%'")" = 1
+check "the log says why" grep -Eq "mo +resent case=$k msisdn=138[*]{4}8023" "$T_DIR/hl.out"
 
 check "no template rendered with a missing value" sh -c "! grep -q 'has no value' '$T_DIR/hl.out'"
 check "no full phone number in the log" sh -c "! grep -Eq '1380013802[0-9]' '$T_DIR/hl.out' '$d/hotlined.log'"

@@ -324,6 +324,51 @@ test_inbound_dedupe(void **state)
 	    STORE_IN_ERROR);
 }
 
+/*
+ * retransmit-window: a one-part text is the SMSC's resend only within the
+ * store's dedupe_window; a part of a long text and a text with the same
+ * SMSC id stay resends for STORE_DEDUPE_WINDOW.
+ */
+static void
+test_inbound_retransmit_window(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o;
+	struct store_inbound	 in = mo(NUM, "CX", T0), p, idd;
+	int64_t			 id, g, id2, g2;
+
+	memset(&o, 0, sizeof(o));
+	o.dedupe_window = 120 * 1000;
+	assert_non_null(reopen(f, &o));
+	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
+	    STORE_IN_COMPLETE);
+	in.received_at = T0 + 120 * 1000;	/* at the window's end */
+	assert_int_equal(store_inbound_add(f->st, &in, &id2, &g2),
+	    STORE_IN_DUPLICATE);
+	in.received_at = T0 + 121 * 1000;	/* the citizen again */
+	assert_int_equal(store_inbound_add(f->st, &in, &id2, &g2),
+	    STORE_IN_COMPLETE);
+	assert_true(id2 > id);
+
+	p = part("第一部分", 9, 2, 1, T0);
+	assert_int_equal(store_inbound_add(f->st, &p, &id, &g),
+	    STORE_IN_PARTIAL);
+	p.received_at = T0 + 30 * 60 * 1000;
+	assert_int_equal(store_inbound_add(f->st, &p, &id2, &g2),
+	    STORE_IN_DUPLICATE);
+	assert_int_equal(id2, id);
+
+	idd = mo(NUM2, "你好", T0);
+	idd.smsc_msgid = "77";
+	assert_int_equal(store_inbound_add(f->st, &idd, &id, &g),
+	    STORE_IN_COMPLETE);
+	idd.text = idd.raw = "你好 ";
+	idd.rawlen = strlen(idd.raw);
+	idd.received_at = T0 + 30 * 60 * 1000;
+	assert_int_equal(store_inbound_add(f->st, &idd, &id2, &g2),
+	    STORE_IN_DUPLICATE);
+}
+
 static void
 test_concat_group(void **state)
 {
@@ -1352,6 +1397,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_inbound_dedupe, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_inbound_retransmit_window,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concat_group, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit, setup,
