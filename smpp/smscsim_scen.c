@@ -67,6 +67,7 @@ struct mo_opts {
 	int		 ussd_op;	/* -1: not USSD */
 	int		 session;
 	int		 end;
+	int		 drop;		/* part never sent (a lost part), 0: none */
 };
 
 static int	 scen_line(char *, int, const char *);
@@ -372,6 +373,8 @@ scen_words(struct scen_step *s, struct mo_opts *o, char *p, char *err,
 				o->concat = CONCAT_PAYLOAD;
 			else
 				errstr = "want udh8, udh16, sar or payload";
+		} else if (strcmp(w, "drop") == 0) {
+			o->drop = strtonum(v, 1, SIM_MAXPARTS, &errstr);
 		} else if (strcmp(w, "ref") == 0) {
 			o->ref = strtonum(v, 0, 65535, &errstr);
 		} else if (strcmp(w, "op") == 0 && s->verb == V_USSD) {
@@ -942,6 +945,8 @@ mo_build(struct mo_opts *o, char *err, size_t errlen)
 	for (i = 0; i < split.nparts; i++) {
 		struct udh_part *pt = &split.part[i];
 
+		if (o->drop == (int)i + 1 && split.nparts > 1)
+			continue;	/* lost on the way: never delivered */
 		pdu.ntlv = 0;
 		if (uo.mode == UDH_MODE_PAYLOAD || pt->len > 254) {
 			/* message_payload: the text as a TLV, no sm. */
@@ -963,7 +968,7 @@ mo_build(struct mo_opts *o, char *err, size_t errlen)
 		    (split.sar ? -1 : 3) : 0) == -1)
 			goto fail;
 	}
-	if (mo->nparts > 1)
+	if (split.nparts > 1)
 		mo->sender = sender_get(mo->src);
 	return mo;
 fail:

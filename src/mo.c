@@ -492,16 +492,24 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	    number, m->mask, cat, due, v->confidential ? " confidential" : "",
 	    flags & STORE_CF_REPEATED ? " repeated" : "",
 	    m->timed_out ? " incomplete" : "", c.rule ? c.rule : "-");
-	if (v->category == CAT_CONSULTATION &&
-	    (n = mo_kb_answer(m, number)) != 0)
-		return n == 1 ? 0 : -1;	/* the answer is the reply */
 	vars[0] = (struct template_var){ "case", number };
-	vars[1] = (struct template_var){ "category",
-	    category_label_zh(v->category) };
-	vars[2] = (struct template_var){ "due", due };
-	vars[3] = (struct template_var){ "service", conf->service_number };
-	return mo_reply(m, "ack", v->confidential ? "ack_confidential" : "ack",
-	    vars, 4, m->case_id, NULL);
+	if (v->category == CAT_CONSULTATION &&
+	    (n = mo_kb_answer(m, number)) != 0) {
+		if (n == -1)
+			return -1;	/* the answer is the reply */
+	} else {
+		vars[1] = (struct template_var){ "category",
+		    category_label_zh(v->category) };
+		vars[2] = (struct template_var){ "due", due };
+		if (mo_reply(m, "ack", v->confidential ? "ack_confidential" :
+		    "ack", vars, 3, m->case_id, NULL) == -1)
+			return -1;
+	}
+	/* a long SMS given up with parts missing: say so, and how to add */
+	if (m->timed_out)
+		return mo_reply(m, "ack", "incomplete_note", vars, 1,
+		    m->case_id, NULL);
+	return 0;
 }
 
 /* Art. 8: not for the hotline; say where to turn, record it, no case. */

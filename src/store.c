@@ -253,6 +253,7 @@ static int	 store_case_set_int(struct store *, enum store_stmt, int64_t,
 		    int, const char *);
 static void	 store_utf8cpy(char *, const char *, size_t);
 static void	 store_events_free(struct store_event *, size_t);
+static void	 store_group_join(struct store_group *, size_t);
 static void	 store_fresh_keep(struct store *, int64_t,
 		    const struct store_inbound *);
 static void	 store_unit_row(sqlite3_stmt *, struct store_unit *);
@@ -1634,13 +1635,45 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	return rc == -1 ? STORE_IN_ERROR : STORE_IN_COMPLETE;
 }
 
+/*
+ * The group's text: its parts in seq order, and where parts never came
+ * (a group given up after concat-timeout) a marker that says which, so
+ * nobody reads two halves as one sentence: "…[第2/3段未收到]…".
+ */
+static void
+store_group_join(struct store_group *g, size_t tlen)
+{
+	char	mark[48];
+	size_t	len = 0, n, cap;
+	int	i, want = 1, seq;
+
+	cap = tlen + 1 + (size_t)(g->total > 1 ? g->total : 1) * sizeof(mark);
+	g->text = xmalloc(cap);
+	g->text[0] = '\0';
+	for (i = 0; i <= g->nparts; i++) {
+		seq = i < g->nparts ? g->parts[i].seq : g->total + 1;
+		for (; g->total > 1 && want < seq && want <= g->total; want++) {
+			n = (size_t)snprintf(mark, sizeof(mark),
+			    STORE_GAP_MARK, want, g->total);
+			memcpy(g->text + len, mark, n + 1);
+			len += n;
+		}
+		if (i == g->nparts)
+			break;
+		n = strlen(g->parts[i].text);
+		memcpy(g->text + len, g->parts[i].text, n + 1);
+		len += n;
+		want = seq + 1;
+	}
+}
+
 int
 store_inbound_group(struct store *st, int64_t group, struct store_group *g)
 {
 	sqlite3_stmt		*s;
 	struct store_part	*p;
 	const void		*raw;
-	size_t			 cap = 0, tlen = 0, len;
+	size_t			 cap = 0, tlen = 0;
 	int			 rc, seq;
 
 	memset(g, 0, sizeof(*g));
@@ -1700,13 +1733,7 @@ store_inbound_group(struct store *st, int64_t group, struct store_group *g)
 	}
 	if (g->nparts == 0)
 		return 0;
-	g->text = xmalloc(tlen + 1);
-	g->text[0] = '\0';
-	for (seq = 0, len = 0; seq < g->nparts; seq++) {
-		memcpy(g->text + len, g->parts[seq].text,
-		    strlen(g->parts[seq].text) + 1);
-		len += strlen(g->parts[seq].text);
-	}
+	store_group_join(g, tlen);
 	return 1;
 }
 

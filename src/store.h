@@ -142,9 +142,12 @@ struct store_group {
 	int		 total;		/* parts announced */
 	int		 nparts;	/* distinct parts present, seq order */
 	struct store_part *parts;
-	char		*text;		/* the parts' text joined in seq order */
+	char		*text;		/* the parts' text joined in seq order,
+					   STORE_GAP_MARK for each missing one */
 	int64_t		 first_at;	/* earliest received_at */
 };
+
+#define STORE_GAP_MARK	"[第%d/%d段未收到]"	/* seq, total */
 
 /* Load group (resends of one seq skipped); 1, 0 when unknown, -1. */
 int	 store_inbound_group(struct store *, int64_t group, struct store_group *);

@@ -8,10 +8,11 @@
 # Art. 14 refusal refuse_repeat; a citizen who sends the same text again
 # after the retransmit window is answered again (CX freshly, a new matter
 # with its case's acknowledgement, no second case), while the SMSC's
-# immediate resend is not.
+# immediate resend is not.  A long SMS whose second part never came is
+# registered with a gap marker, and the citizen is told (incomplete_note).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 20
+plan 23
 
 OFFICE=office-secret-0123456789
 d="$T_DIR/c"
@@ -26,6 +27,7 @@ admin {
 	port $aport
 	tokens-file $d/tokens
 }
+concat-timeout 1s
 survey {
 	delay 0
 	quiet-start 00:00
@@ -140,6 +142,17 @@ check "the same matter again gets its case's acknowledgement again" \
     says 8023 4 "$ack"
 check "one matter, one case" test "$(sql "$db" "SELECT COUNT(*) FROM cases WHERE text LIKE '%东环路夜市%'")" = 1
 check "the log says why" grep -Eq "mo +resent case=$k msisdn=138[*]{4}8023" "$T_DIR/hl.out"
+
+# --- a long SMS with a part lost on the way (smscsim drop=2)
+P1="投诉：新江二路金源小区门口的排水沟堵塞已经快两个月了，每次下雨污水就漫到人行道上，老人小孩出入都要蹚水，臭味很大，"
+P2="物业说归市政管，市政说归物业管，一直没人处理，请尽快协调解决。"
+printf 'from=13800138024 to=12345 drop=2 text=%s%s\n' "$P1" "$P2" >&3
+check "the part that came is registered when the rest times out" \
+    is_eventually 1 "$db" "SELECT COUNT(*) FROM cases WHERE text LIKE '%金源小区%'" 100
+g=$(casenum 金源小区)
+check "the case text marks the gap" test "$(sql "$db" "SELECT text FROM cases WHERE number = '$g'")" = "$(printf '%s' "$P1$P2" | python3 -c 'import sys; t = sys.stdin.read(); print(t[:67] + "[第2/2段未收到]")')"
+check "incomplete_note follows the acknowledgement" says 8024 2 \
+    "【12345热线】您的短信有部分内容未能收到，案件${g}已按收到的内容登记。如需补充，请回复\"BC ${g} 内容\"。"
 
 check "no template rendered with a missing value" sh -c "! grep -q 'has no value' '$T_DIR/hl.out'"
 check "no full phone number in the log" sh -c "! grep -Eq '1380013802[0-9]' '$T_DIR/hl.out' '$d/hotlined.log'"
