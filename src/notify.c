@@ -29,6 +29,9 @@ static void	notify_timer(evutil_socket_t, short, void *);
 static void	notify_exit(void *);
 static size_t	notify_utf8_len(const char *, size_t);
 static size_t	notify_utf8_prefix(const char *, size_t);
+static void	notify_join(char *, const char *, size_t, const char *,
+		    size_t);
+static size_t	notify_sentence_end(const char *, size_t);
 
 static struct {
 	struct store			*store;		/* borrowed */
@@ -68,9 +71,9 @@ notify_result_text(const char *number, const char *result,
     const char *service, int max, char *out, size_t outlen, int *cutp)
 {
 	struct template_var	 v[3];
-	char			*buf;
+	char			*buf, more[TEMPLATE_OUT_MAX];
 	size_t			 len = strlen(result), lo, hi, mid, keep;
-	size_t			 nch, bytes;
+	size_t			 nch, bytes, mlen;
 	int			 parts;
 
 	*cutp = 0;
@@ -81,40 +84,77 @@ notify_result_text(const char *number, const char *result,
 	    outlen) == 0 && (parts = template_parts(out)) > 0 &&
 	    (max <= 0 || parts <= max))
 		return 0;
-	/* the longest prefix that fits, bisecting over characters */
-	buf = xmalloc(len + 1);
+	/*
+	 * Too long: the longest prefix that fits with result_more after it
+	 * (bisecting over characters), then back to the end of a sentence
+	 * when one ends in the second half, so the citizen reads whole
+	 * sentences and is told that more exists and where to get it.
+	 */
+	if (template_render(template_current(), "result_more", v, nitems(v),
+	    more, sizeof(more)) == -1)
+		return -1;
+	mlen = strlen(more);
+	buf = xmalloc(len + mlen + 1);
 	nch = notify_utf8_len(result, len);
-	lo = 0;
+	lo = 1;
 	hi = nch;
 	keep = 0;
 	while (lo <= hi) {
 		mid = lo + (hi - lo) / 2;
 		bytes = notify_utf8_prefix(result, mid);
-		memcpy(buf, result, bytes);
-		buf[bytes] = '\0';
+		notify_join(buf, result, bytes, more, mlen);
 		v[1].value = buf;
 		if (template_render(template_current(), "result", v,
 		    nitems(v), out, outlen) == 0 &&
 		    (parts = template_parts(out)) > 0 && parts <= max) {
 			keep = bytes;
 			lo = mid + 1;
-		} else if (mid == 0)
-			break;
-		else
+		} else
 			hi = mid - 1;
 	}
-	memcpy(buf, result, keep);
-	buf[keep] = '\0';
+	keep = notify_sentence_end(result, keep);
+	notify_join(buf, result, keep, more, mlen);
 	v[1].value = buf;
-	if (template_render(template_current(), "result", v, nitems(v), out,
-	    outlen) == -1) {
+	if (keep == 0 || template_render(template_current(), "result", v,
+	    nitems(v), out, outlen) == -1) {
 		free(buf);
 		return -1;
 	}
-	*cutp = (int)(notify_utf8_len(result, len) -
-	    notify_utf8_len(result, keep));
+	*cutp = (int)(nch - notify_utf8_len(result, keep));
 	free(buf);
 	return 0;
+}
+
+/* buf = the first n bytes of s, then more (mlen bytes), NUL-terminated. */
+static void
+notify_join(char *buf, const char *s, size_t n, const char *more,
+    size_t mlen)
+{
+	memcpy(buf, s, n);
+	memcpy(buf + n, more, mlen);
+	buf[n + mlen] = '\0';
+}
+
+/*
+ * The byte length of s[0..n) shortened to just after its last sentence
+ * end (。！？；!?; or a newline) when that lies in the second half; n when
+ * none does (a cut at a character is better than half the text lost).
+ */
+static size_t
+notify_sentence_end(const char *s, size_t n)
+{
+	static const char *ends[] = { "。", "！", "？", "；", "!", "?", ";",
+	    "\n" };
+	size_t	i, k, e, best = 0;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < nitems(ends); k++) {
+			e = strlen(ends[k]);
+			if (i + e <= n && memcmp(s + i, ends[k], e) == 0 &&
+			    i + e > best)
+				best = i + e;
+		}
+	return best * 2 >= n ? best : n;
 }
 
 /* Queue one SMS of a case to msisdn, kicking the outbox after commit. */

@@ -33,8 +33,9 @@ int	 notify_case(void *arg, struct store *, const struct store_case *,
 	    const struct lc_event *);
 /*
  * Render the result template for case number with as much of result as
- * fits in max SMS parts (cut at a character); *cutp gets the characters
- * left out.  0, or -1 when not even an empty result renders.
+ * fits in max SMS parts, then result_more ("……完整答复请致电…"): cut at
+ * the end of a sentence in the second half, else at a character; *cutp
+ * gets the characters left out.  0, or -1 when nothing renders.
  */
 int	 notify_result_text(const char *number, const char *result,
 	    const char *service, int max, char *out, size_t outlen,

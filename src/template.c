@@ -56,6 +56,7 @@ static const struct tpl_def {
 	{ "optout_ok",		 1, "service" },
 	{ "rate_limited",	 0, "service" },
 	{ "result",		 1, "case result service" },
+	{ "result_more",	 1, "case service" },
 	{ "survey",		 1, "case service code" },
 	{ "survey_remind",	 0, "case service code" },
 	{ "survey_thanks",	 1, "case service" },

@@ -1172,11 +1172,13 @@ test_notify(void **state)
 	conf.max_result_parts = 2;
 	notify_start(NULL, f->st, &conf);
 
-	/* a short result fits; a long one is cut at a character */
+	/* a short result fits, whole */
 	assert_int_equal(notify_result_text("HY2611260001", "已修复", "12345",
 	    2, text, sizeof(text), &cut), 0);
 	assert_int_equal(cut, 0);
-	assert_non_null(strstr(text, "已修复"));
+	assert_string_equal(text,
+	    "【12345热线】您的诉求HY2611260001已办结，办理结果：已修复");
+	/* no sentence end: cut at a character, and the citizen is told */
 	body = xmalloc(3 * 300 + 1);
 	for (i = 0; i < 300; i++)
 		memcpy(body + 3 * i, "修", 3);
@@ -1185,6 +1187,39 @@ test_notify(void **state)
 	    text, sizeof(text), &cut), 0);
 	assert_true(cut > 0 && cut < 300);
 	assert_int_equal(template_parts(text), 2);
+	{
+		char	want[TEMPLATE_OUT_MAX];
+		int	k;
+
+		/* 134 characters in two UCS-2 parts; the frame takes 80 */
+		k = 300 - cut;
+		snprintf(want, sizeof(want), "【12345热线】您的诉求HY2611260001"
+		    "已办结，办理结果：%.*s……（结果较长，短信未能全部发送，"
+		    "完整答复请致电12345查询案件HY2611260001）", 3 * k, body);
+		assert_string_equal(text, want);
+		assert_int_equal(k, 134 - 80);
+	}
+	{
+		/* a sentence ends in the second half: cut after it */
+		char	*s, want[TEMPLATE_OUT_MAX];
+		int	 c2;
+
+		xasprintf(&s, "%.*s。%s", 3 * 40, body, body);
+		assert_int_equal(notify_result_text("HY2611260001", s, "12345",
+		    2, text, sizeof(text), &c2), 0);
+		snprintf(want, sizeof(want), "【12345热线】您的诉求HY2611260001"
+		    "已办结，办理结果：%.*s。……（结果较长，短信未能全部发送，"
+		    "完整答复请致电12345查询案件HY2611260001）", 3 * 40, body);
+		assert_string_equal(text, want);
+		assert_int_equal(c2, 300);
+		free(s);
+		/* one in the first half only: cut at a character */
+		xasprintf(&s, "已更换水管。%s", body);
+		assert_int_equal(notify_result_text("HY2611260001", s, "12345",
+		    2, text, sizeof(text), &c2), 0);
+		assert_int_equal(c2, 306 - 54);
+		free(s);
+	}
 
 	new_case(f, "consultation", n);
 	xasprintf(&top, "{\"result\":\"%s\"}", body);
