@@ -503,6 +503,23 @@ intake_command(const char *s, size_t len, const char *prefix,
 		v->kind = INTAKE_QUERY;
 		return 1;
 	}
+	/*
+	 * 保密 HY2611260001 [more]: make that case confidential (Art. 19), the
+	 * rest added to it.  Only a number with its prefix: "保密，我举报…"
+	 * and "保密 138…" are new matters that ask for confidentiality.
+	 */
+	if (intake_keyword(s, len, "保密", &end) != 0 && prefix != NULL &&
+	    *prefix != '\0') {
+		at = skip_sep(s, len, end);
+		if (strncasecmp(s + at, prefix, strlen(prefix)) == 0 &&
+		    intake_number(s, len, at, prefix, v->number,
+		    sizeof(v->number), &end) == 1) {
+			v->kind = INTAKE_CONFIDENTIAL;
+			v->body = s + skip_sep(s, len, end);
+			return 1;
+		}
+		v->number[0] = '\0';
+	}
 	for (i = 0; i < nitems(supp); i++) {
 		if ((kw = intake_keyword(s, len, supp[i], &end)) == 0)
 			continue;
@@ -756,7 +773,7 @@ intake_kind_name(enum intake_kind k)
 {
 	static const char *names[] = {
 		"new_case", "refuse", "query", "supplement", "help", "empty",
-		"optout", "survey"
+		"optout", "survey", "confidential"
 	};
 
 	if ((unsigned)k >= nitems(names))

@@ -23,7 +23,8 @@ enum intake_kind {
 	INTAKE_HELP,		/* send the help text */
 	INTAKE_EMPTY,		/* no content: send the help text */
 	INTAKE_OPTOUT,		/* no more surveys */
-	INTAKE_SURVEY		/* an answer for the survey room */
+	INTAKE_SURVEY,		/* an answer for the survey room */
+	INTAKE_CONFIDENTIAL	/* 保密 + number: make that case confidential */
 };
 
 struct intake_ctx {
@@ -38,12 +39,14 @@ struct intake_verdict {
 	int		 confidential;	/* 保密 anywhere in a new matter (Art. 19) */
 	char		 rule[64];	/* name of the rule that decided, "" none */
 	char		 number[32];	/* QUERY (may be "": all open), SUPPLEMENT,
-					   SURVEY naming its case (else "") */
+					   CONFIDENTIAL, SURVEY naming its case
+					   (else "") */
 	char		 reason[32];	/* REFUSE: emergency military litigation unlawful */
 	char		 channel[8];	/* REFUSE: "110" "119" "120" "122" or "" */
 	char		 template[40];	/* REFUSE: "refuse_emergency_119"... */
-	const char	*body;		/* SUPPLEMENT: the added text; SURVEY with
-					   a number: the answer; into norm */
+	const char	*body;		/* SUPPLEMENT, CONFIDENTIAL: the added text
+					   ("" none); SURVEY with a number: the
+					   answer; into norm */
 	int		 truncated;	/* input longer than INTAKE_TEXT_MAX was cut */
 };
 

@@ -36,7 +36,8 @@ enum mo_kind {
 	MO_SUPPLEMENT,
 	MO_HELP,
 	MO_OPTOUT,
-	MO_SURVEY
+	MO_SURVEY,
+	MO_CONFIDENTIAL
 };
 
 struct mo_verdict {
@@ -340,6 +341,9 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	case INTAKE_SURVEY:
 		v->kind = MO_SURVEY;
 		break;
+	case INTAKE_CONFIDENTIAL:
+		v->kind = MO_CONFIDENTIAL;
+		break;
 	case INTAKE_HELP:
 	case INTAKE_EMPTY:
 		v->kind = MO_HELP;
@@ -623,6 +627,45 @@ mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 }
 
 /*
+ * 保密 HY…: the citizen's own case made confidential (Art. 19), from now
+ * on and for good; more text after the number is added to the case as a
+ * supplement.  Another's case reads as not found.
+ */
+static int
+mo_confidential(struct mo_ctx *m, const struct mo_verdict *v)
+{
+	struct store_case	c;
+	struct template_var	vars[1];
+	int			n;
+
+	vars[0] = (struct template_var){ "case", v->number };
+	memset(&c, 0, sizeof(c));
+	if ((n = store_case_find(store, v->number, m->msisdn, &c)) == -1)
+		return -1;
+	if (n == 0) {
+		log_info("mo confidential case=%s msisdn=%s not found",
+		    v->number, m->mask);
+		return mo_reply(m, "status", "confidential_notfound", vars, 1,
+		    0, NULL);
+	}
+	m->case_id = c.id;
+	n = c.confidential;
+	store_case_clear(&c);
+	if (!n && (store_case_set_confidential(store, m->case_id) == -1 ||
+	    store_audit(store, m->case_id, "citizen", "case.confidential",
+	    NULL, m->now) == -1))
+		return -1;
+	if (v->body[0] != '\0' && (store_case_supplement(store, m->case_id,
+	    m->g.group, v->body, m->now) == -1 || store_audit(store,
+	    m->case_id, "citizen", "case.supplement", NULL, m->now) == -1))
+		return -1;
+	log_info("mo confidential case=%s msisdn=%s%s%s", v->number, m->mask,
+	    n ? " already" : "", v->body[0] != '\0' ? " supplement" : "");
+	return mo_reply(m, "status", "confidential_ok", vars, 1, m->case_id,
+	    NULL);
+}
+
+/*
  * The citizen's text as written after the case number that opens it
  * ("ＨＹ２６１１２６０００１，满意" -> "满意"): the first run of digits,
  * full- or half-width, then separators.  The whole text when none.
@@ -793,6 +836,9 @@ mo_process(int64_t group, int timed_out)
 		break;
 	case MO_SUPPLEMENT:
 		r = mo_supplement(&m, &v);
+		break;
+	case MO_CONFIDENTIAL:
+		r = mo_confidential(&m, &v);
 		break;
 	case MO_OPTOUT:
 		if ((r = store_optout_set(store, m.msisdn, 1, m.now)) == 0) {

@@ -91,6 +91,7 @@ enum store_stmt {
 	STMT_CASE_CHANGE,
 	STMT_CASE_RESULT_CUT,
 	STMT_CASE_FLAGS,
+	STMT_CASE_CONFIDENTIAL,
 	STMT_CASE_OPTOUT,
 	STMT_CASE_MSISDN,
 	STMT_CASE_UNASSIGN,
@@ -520,6 +521,8 @@ static const char *const store_sql[STMT_MAX] = {
 	    "updated_at = ?14 WHERE id = ?1 AND state = ?2",
 	[STMT_CASE_RESULT_CUT] = "UPDATE cases SET result_cut = ?2 WHERE id = ?1",
 	[STMT_CASE_FLAGS] = "UPDATE cases SET flags = flags | ?2 WHERE id = ?1",
+	[STMT_CASE_CONFIDENTIAL] =
+	    "UPDATE cases SET confidential = ?2 WHERE id = ?1",
 	[STMT_CASE_OPTOUT] =
 	    "SELECT EXISTS (SELECT 1 FROM optout o JOIN cases c "
 	    "ON o.msisdn_hash = c.msisdn_hash WHERE c.id = ?1)",
@@ -3570,6 +3573,13 @@ store_case_set_result_cut(struct store *st, int64_t case_id, int chars)
 {
 	return store_case_set_int(st, STMT_CASE_RESULT_CUT, case_id,
 	    chars < 0 ? 0 : chars, "case result cut");
+}
+
+int
+store_case_set_confidential(struct store *st, int64_t case_id)
+{
+	return store_case_set_int(st, STMT_CASE_CONFIDENTIAL, case_id, 1,
+	    "case confidential");
 }
 
 int

@@ -503,6 +503,8 @@ int	 store_case_msisdn(struct store *, int64_t case_id, char *out,
 	    size_t len);
 /* Has the case's citizen opted out of surveys?  1, 0, -1. */
 int	 store_case_optout(struct store *, int64_t case_id);
+/* Make a case confidential (Art. 19: never undone); 0 or -1. */
+int	 store_case_set_confidential(struct store *, int64_t case_id);
 /* Set flags (STORE_CF_*) on a case; 0 or -1. */
 int	 store_case_add_flags(struct store *, int64_t case_id, int flags);
 

@@ -51,6 +51,8 @@ static const struct tpl_def {
 	{ "status_list",	 1, "count cases service" },
 	{ "status_none",	 1, "service" },
 	{ "status_notfound",	 1, "case service" },
+	{ "confidential_ok",	 1, "case service" },
+	{ "confidential_notfound", 1, "case service" },
 	{ "supplement_ok",	 1, "case service" },
 	{ "supplement_notfound", 1, "case service" },
 	{ "optout_ok",		 1, "service" },

@@ -10,9 +10,10 @@
 # with its case's acknowledgement, no second case), while the SMSC's
 # immediate resend is not.  A long SMS whose second part never came is
 # registered with a gap marker, and the citizen is told (incomplete_note).
+# "保密 HY…" makes that case confidential (Art. 19), not a new case.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 23
+plan 29
 
 OFFICE=office-secret-0123456789
 d="$T_DIR/c"
@@ -153,6 +154,27 @@ g=$(casenum 金源小区)
 check "the case text marks the gap" test "$(sql "$db" "SELECT text FROM cases WHERE number = '$g'")" = "$(printf '%s' "$P1$P2" | python3 -c 'import sys; t = sys.stdin.read(); print(t[:67] + "[第2/2段未收到]")')"
 check "incomplete_note follows the acknowledgement" says 8024 2 \
     "【12345热线】您的短信有部分内容未能收到，案件${g}已按收到的内容登记。如需补充，请回复\"BC ${g} 内容\"。"
+
+# --- 保密 HY…: the citizen's own case made confidential after the fact
+mo 13800138025 12345 "投诉：槎城路有家餐馆把污水直接排进雨水井，味道很大。"
+wait_sms 8025 'HY' 1
+h=$(casenum 槎城路有家餐馆)
+mo 13800138025 12345 "保密 ${h} 我是隔壁住户 请不要透露我的信息"
+check "confidential_ok names the case" says 8025 2 \
+    "【12345热线】案件${h}已按您的要求保密处理，您的个人信息和诉求内容不会公开。"
+check "the case is confidential, the rest added, no new case" is_eventually \
+    "1|1|1" "$db" "SELECT (SELECT confidential FROM cases WHERE number = '$h') || '|' || (SELECT COUNT(*) FROM supplements WHERE text = '我是隔壁住户 请不要透露我的信息') || '|' || (SELECT COUNT(*) FROM cases WHERE text LIKE '%槎城路%' OR text LIKE '%隔壁住户%')"
+check "the audit trail records it" is_eventually 1 "$db" \
+    "SELECT COUNT(*) FROM audit WHERE action = 'case.confidential' AND case_id = (SELECT id FROM cases WHERE number = '$h')"
+mo 13800138024 12345 "保密 ${h}"
+check "another's case reads as not found" says 8024 3 \
+    "【12345热线】未找到您名下的案件${h}，请核对案件号后按\"保密 案件号\"格式重新发送。"
+check "and stays as it was for its owner" is_eventually 1 "$db" \
+    "SELECT COUNT(*) FROM audit WHERE action = 'case.confidential'"
+
+mo 13800138026 12345 "帮助"
+check "help lists every command" says 8026 1 \
+    "【12345热线】直接发送诉求即可登记，含\"保密\"将保密办理，已登记的案件发\"保密 案件号\"。查询：CX或查询 [案件号]；补充：BC或补充 案件号 内容；帮助：HELP或帮助；退订回访：TD或退订。"
 
 check "no template rendered with a missing value" sh -c "! grep -q 'has no value' '$T_DIR/hl.out'"
 check "no full phone number in the log" sh -c "! grep -Eq '1380013802[0-9]' '$T_DIR/hl.out' '$d/hotlined.log'"

@@ -484,6 +484,29 @@ test_confidential(void **state)
 	assert_int_equal(v->kind, INTAKE_NEW_CASE);
 	assert_int_equal(v->category, CAT_OTHER);
 	assert_true(v->confidential);
+
+	/* 保密 + a case number: that case, the rest added to it */
+	v = classify(shipped, "保密 HY2611260001");
+	assert_int_equal(v->kind, INTAKE_CONFIDENTIAL);
+	assert_string_equal(v->number, "HY2611260001");
+	assert_string_equal(v->body, "");
+	v = classify(shipped, "ＢＭ保密ｈｙ２６１１２６０００１");
+	assert_int_not_equal(v->kind, INTAKE_CONFIDENTIAL);
+	v = classify(shipped, "保密：ｈｙ２６１１２６０００１，不要公开我的电话");
+	assert_int_equal(v->kind, INTAKE_CONFIDENTIAL);
+	assert_string_equal(v->number, "HY2611260001");
+	assert_string_equal(v->body, "不要公开我的电话");
+	v = classify(shipped, "保密HY2611260001");
+	assert_int_equal(v->kind, INTAKE_CONFIDENTIAL);
+	/* no prefix, a phone number, a bad number: a confidential matter */
+	v = classify(shipped, "保密 13800138000 举报有人在小区卖假烟");
+	assert_int_equal(v->kind, INTAKE_NEW_CASE);
+	assert_true(v->confidential);
+	assert_string_equal(v->number, "");
+	v = classify(shipped, "保密 HY12 举报");
+	assert_int_equal(v->kind, INTAKE_NEW_CASE);
+	v = classify(shipped, "保密 HY");
+	assert_int_equal(v->kind, INTAKE_NEW_CASE);
 }
 
 /* --- hostile input ------------------------------------------------------ */
