@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "category.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "store.h"
@@ -58,6 +59,7 @@ static const struct lc_transition lc_table[] = {
 	    S(LC_S_REHANDLING), TO_CLOSED, R_OFFICE },
 	{ LC_OP_REOPEN, S(LC_S_ANSWERED) | S(LC_S_CLOSED), LC_S_REHANDLING,
 	    R_OFFICE | R_SYSTEM },
+	{ LC_OP_CLASSIFY, S_OPEN, TO_SAME, R_OFFICE },
 };
 
 static const char *const lc_states[LC_S_MAX] = {
@@ -66,7 +68,7 @@ static const char *const lc_states[LC_S_MAX] = {
 };
 static const char *const lc_ops[LC_OP_MAX] = {
 	"answer", "approval", "dispatch", "return", "extend", "reply", "note",
-	"supervise", "close", "reopen"
+	"supervise", "close", "reopen", "classify"
 };
 static const char *const lc_sups[] = {
 	"none", "disputed-result", "leader-instruction", "overdue", "other"
@@ -79,6 +81,8 @@ static lc_notify_fn	 lc_notify;
 static void		*lc_notify_arg;
 static lc_workdays_fn	 lc_workdays = lifecycle_weekdays;
 static void		*lc_workdays_arg;
+static lc_due_fn	 lc_due;
+static void		*lc_due_arg;
 static char		 lc_help_category[64] = LC_HELP_CATEGORY;
 static int		 lc_help_days = LC_HELP_MAX_DAYS;
 
@@ -93,9 +97,14 @@ static enum lc_result lc_check(struct store *, const struct store_case *,
 		    enum lc_op, const struct lc_args *, const struct lc_actor *,
 		    int64_t, struct store_case_change *, int *, char *,
 		    size_t);
+static enum lc_result lc_classify(const struct store_case *,
+		    const struct lc_args *, const char *,
+		    struct store_case_change *, char *, size_t);
+static int	 lc_text_ok(const char *);
 static void	 lc_json_str(char **, size_t *, size_t *, const char *,
 		    const char *);
 static void	 lc_cat(char **, size_t *, size_t *, const char *);
+static void	 lc_who(const struct lc_actor *, char *, size_t);
 static int	 lc_utf8_next(const unsigned char **, const unsigned char *,
 		    uint32_t *);
 static int	 lc_is_punct(uint32_t);
@@ -185,6 +194,13 @@ lifecycle_set_workdays(lc_workdays_fn fn, void *arg)
 {
 	lc_workdays = fn != NULL ? fn : lifecycle_weekdays;
 	lc_workdays_arg = fn != NULL ? arg : NULL;
+}
+
+void
+lifecycle_set_due(lc_due_fn fn, void *arg)
+{
+	lc_due = fn;
+	lc_due_arg = arg;
 }
 
 void
@@ -344,6 +360,13 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 
 	if (lc_date(now, today, sizeof(today)) == -1)
 		return lc_fail(err, errlen, LC_INVALID, "bad time");
+	/* the category decides the deadline a unit is given: a person first */
+	if ((op == LC_OP_ANSWER || op == LC_OP_APPROVAL ||
+	    op == LC_OP_DISPATCH) && c->category != NULL &&
+	    category_from_name(c->category) == CAT_UNCLASSIFIED)
+		return lc_fail(err, errlen, LC_BAD_STATE, "case %s is "
+		    "unclassified: classify it first (hotlinectl case "
+		    "classify)", c->number);
 	switch (op) {
 	case LC_OP_ANSWER:
 	case LC_OP_CLOSE:
@@ -449,6 +472,8 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 		ch->supervised = 1;
 		ch->supervision = lc_sups[a->supervision];
 		break;
+	case LC_OP_CLASSIFY:
+		return lc_classify(c, a, today, ch, err, errlen);
 	default:
 		return lc_fail(err, errlen, LC_INVALID, "unknown operation");
 	}
@@ -477,6 +502,57 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 		break;
 	}
 	(void)actor;
+	return LC_OK;
+}
+
+/*
+ * classify: the category an operator chose, and its due date counted from
+ * the time of receipt, not of classification (Art. 18).  An extension
+ * granted stays granted: an extended case keeps the later of its due date
+ * and the new category's.  An "overdue" supervision that only the
+ * classification deadline caused ends when the new due date is not past.
+ */
+static enum lc_result
+lc_classify(const struct store_case *c, const struct lc_args *a,
+    const char *today, struct store_case_change *ch, char *err, size_t errlen)
+{
+	static char	due[16];	/* ch->due until the change is written */
+	int		cat;
+
+	if (a->category == NULL || (cat = category_from_name(a->category)) ==
+	    -1)
+		return lc_fail(err, errlen, LC_INVALID, "unknown category "
+		    "'%.40s' (consultation, help, complaint, suggestion, "
+		    "efficiency or other)", a->category ? a->category : "");
+	if (cat == CAT_UNCLASSIFIED)
+		return lc_fail(err, errlen, LC_INVALID, "classify names the "
+		    "category a person chose, not unclassified (consultation, "
+		    "help, complaint, suggestion, efficiency or other)");
+	if (c->category != NULL && strcmp(c->category, a->category) == 0)
+		return lc_fail(err, errlen, LC_BAD_STATE, "case %s is already "
+		    "%s", c->number, a->category);
+	if (a->text != NULL && (strlen(a->text) > LC_TEXT_MAX ||
+	    !lc_text_ok(a->text)))
+		return lc_fail(err, errlen, LC_INVALID, "the reason must be a "
+		    "text of at most %d bytes", LC_TEXT_MAX);
+	if (lc_due == NULL || lc_due(lc_due_arg, a->category, c->received_at,
+	    due, sizeof(due)) == -1 || !lc_date_ok(due))
+		return lc_fail(err, errlen, LC_INVALID, "no due date for %s "
+		    "from the time of receipt (outside the calendar?)",
+		    a->category);
+	ch->category = a->category;
+	if (c->extensions > 0) {
+		ch->due_original = due;
+		ch->due = c->due != NULL && strcmp(c->due, due) > 0 ? c->due :
+		    due;
+	} else {
+		ch->due_original = "";
+		ch->due = due;
+	}
+	if (c->supervised && c->supervision != NULL &&
+	    strcmp(c->supervision, lc_sups[LC_SUP_OVERDUE]) == 0 &&
+	    strcmp(ch->due, today) >= 0)
+		ch->supervised = 0;
 	return LC_OK;
 }
 
@@ -526,6 +602,21 @@ lc_json_str(char **buf, size_t *len, size_t *cap, const char *key,
 }
 
 /* --- apply ------------------------------------------------------------- */
+
+/* Who acts, as the audit trail names them: "office:ops", "unit:X/name". */
+static void
+lc_who(const struct lc_actor *actor, char *who, size_t len)
+{
+	snprintf(who, len, "%s:%s", actor->role == LC_ROLE_OFFICE ?
+	    "office" : actor->role == LC_ROLE_UNIT ? "unit" :
+	    actor->role == LC_ROLE_SYSTEM ? "system" : "auditor",
+	    actor->role == LC_ROLE_UNIT ? actor->unit :
+	    actor->name != NULL ? actor->name : "-");
+	if (actor->role == LC_ROLE_UNIT && actor->name != NULL) {
+		strlcat(who, "/", len);
+		strlcat(who, actor->name, len);
+	}
+}
 
 enum lc_result
 lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
@@ -616,6 +707,11 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 		goto undo;
 	if (op == LC_OP_RETURN && store_case_unassign(st, case_id) == -1)
 		goto undo;
+	lc_who(actor, who, sizeof(who));
+	/* every category an operator sets is a labelled example */
+	if (op == LC_OP_CLASSIFY && store_label_add(st, case_id, ch.category,
+	    c.category != NULL ? c.category : "", who, args->text, now) == -1)
+		goto undo;
 
 	lc_cat(&detail, &dlen, &dcap, "{");
 	lc_json_str(&detail, &dlen, &dcap, "from", c.state);
@@ -634,6 +730,11 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 		lc_json_str(&detail, &dlen, &dcap, "due", ch.due);
 	if (op == LC_OP_SUPERVISE)
 		lc_json_str(&detail, &dlen, &dcap, "reason", ch.supervision);
+	if (op == LC_OP_CLASSIFY) {
+		lc_json_str(&detail, &dlen, &dcap, "category", ch.category);
+		lc_json_str(&detail, &dlen, &dcap, "previous", c.category ?
+		    c.category : "");
+	}
 	if (args->text != NULL)
 		lc_json_str(&detail, &dlen, &dcap, "text", args->text);
 	if (late)
@@ -644,15 +745,6 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 		lc_cat(&detail, &dlen, &dcap, num);
 	lc_cat(&detail, &dlen, &dcap, "}");
 
-	snprintf(who, sizeof(who), "%s:%s", actor->role == LC_ROLE_OFFICE ?
-	    "office" : actor->role == LC_ROLE_UNIT ? "unit" :
-	    actor->role == LC_ROLE_SYSTEM ? "system" : "auditor",
-	    actor->role == LC_ROLE_UNIT ? actor->unit :
-	    actor->name != NULL ? actor->name : "-");
-	if (actor->role == LC_ROLE_UNIT && actor->name != NULL) {
-		strlcat(who, "/", sizeof(who));
-		strlcat(who, actor->name, sizeof(who));
-	}
 	snprintf(action, sizeof(action), "case.%s", lc_ops[op]);
 	if (store_audit(st, case_id, who, action, detail, now) == -1)
 		goto undo;

@@ -32,7 +32,16 @@
  *   supervise   every state but final                 (same)      office system
  *   close       dispatched replied rehandling         closed*     office
  *   reopen      answered closed                       rehandling  office system
+ *   classify    every open state                      (same)      office
  * (*) final instead when the case was re-handled.
+ *
+ * An unclassified case (category "unclassified": the classifier was
+ * unsure) waits at the office for a person: it can be classified, noted,
+ * supervised, but not answered, sent for approval or dispatched until it
+ * has a category.  Classifying sets the category and the due date of that
+ * category counted from the time of receipt (the due hook), records the
+ * operator's label (store_label_add()) and tells the citizen (notify).
+ * Reclassifying a classified open case is the same operation.
  *
  * A unit acts only on cases currently dispatched to it; to any other unit
  * a case does not exist (LC_NOT_FOUND, never "not yours").
@@ -71,6 +80,7 @@ enum lc_op {
 	LC_OP_SUPERVISE,	/* supervision, text? */
 	LC_OP_CLOSE,		/* text (result; NULL: the unit's reply) */
 	LC_OP_REOPEN,		/* text (reason) */
+	LC_OP_CLASSIFY,		/* category, text? (reason) */
 	LC_OP_MAX
 };
 
@@ -114,6 +124,7 @@ struct lc_args {
 	const char		*approval;	/* dispatch after approval */
 	const char		*due;		/* YYYY-MM-DD */
 	enum lc_supervision	 supervision;
+	const char		*category;	/* classify: a category name */
 };
 
 /* What happened, for the notify hook. */
@@ -146,11 +157,19 @@ typedef int	(*lc_notify_fn)(void *arg, struct store *,
  * Friday to Monday; -1 when a date is outside the calendar.
  */
 typedef int	(*lc_workdays_fn)(void *arg, const char *from, const char *to);
+/*
+ * The due date (YYYY-MM-DD into due) of a case of category received at
+ * received_at (ms): the deadline rule of Art. 18 on the calendar; 0, -1.
+ */
+typedef int	(*lc_due_fn)(void *arg, const char *category,
+		    int64_t received_at, char *due, size_t len);
 
 /* Install the notify hook (NULL: none). */
 void	 lifecycle_set_notify(lc_notify_fn, void *arg);
 /* Install the working-day count (NULL: Monday to Friday, no holidays). */
 void	 lifecycle_set_workdays(lc_workdays_fn, void *arg);
+/* Install the deadline rule classify uses (NULL: classify is refused). */
+void	 lifecycle_set_due(lc_due_fn, void *arg);
 /* Art. 18 cap: category's cases at most days working days (0: none). */
 void	 lifecycle_set_help_limit(const char *category, int days);
 /* The built-in count: Monday to Friday in (from, to]; -1 on bad dates. */
