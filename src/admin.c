@@ -1940,7 +1940,6 @@ admin_audit_verify(struct admin_req *r)
 /* --- the office classifies: the queue, the labelled examples ----------- */
 
 #define ADMIN_QUEUE_DEFAULT	50
-#define ADMIN_MASK_RUN		7	/* digits in a row masked on export */
 
 /*
  * A page's query: limit (1..ADMIN_LIST_MAX) into *limit and name (0..hi)
@@ -2027,44 +2026,6 @@ admin_queue(struct admin_req *r)
 }
 
 /*
- * A text for export with every run of ADMIN_MASK_RUN or more digits
- * (ASCII or full-width) masked as '*': a citizen may write a phone or ID
- * number into a text, and a training set needs neither.
- */
-static char *
-admin_mask_digits(const char *in)
-{
-	const unsigned char	*p = (const unsigned char *)in, *run;
-	char			*out, *o;
-	size_t			 n, k;
-
-	out = o = xmalloc(strlen(in) + 1);
-	while (*p != '\0') {
-		for (run = p, n = 0;; n++) {
-			if (*run >= '0' && *run <= '9')
-				run += 1;
-			else if (run[0] == 0xef && run[1] == 0xbc &&
-			    run[2] >= 0x90 && run[2] <= 0x99)
-				run += 3;	/* U+FF10..FF19 */
-			else
-				break;
-		}
-		if (n >= ADMIN_MASK_RUN) {
-			for (k = 0; k < n; k++)
-				*o++ = '*';
-			p = run;
-		} else if (n > 0) {
-			memcpy(o, p, (size_t)(run - p));
-			o += run - p;
-			p = run;
-		} else
-			*o++ = (char)*p++;
-	}
-	*o = '\0';
-	return out;
-}
-
-/*
  * GET /v1/labels?after=ID&limit=N: the operators' labelled examples, each
  * case's latest label, oldest first; "next" is the after= of the next
  * page.  Texts of confidential cases are not exported (Art. 19), numbers
@@ -2094,7 +2055,7 @@ admin_labels(struct admin_req *r)
 		o = json_object();
 		json_object_set_new(o, "id", json_integer(l[i].id));
 		json_object_set_new(o, "case", json_string(l[i].number));
-		text = admin_mask_digits(l[i].text != NULL ? l[i].text : "");
+		text = lc_mask_digits(l[i].text != NULL ? l[i].text : "");
 		admin_jstr(o, "text", text);
 		free(text);
 		admin_jstr(o, "label", l[i].category);

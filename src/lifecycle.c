@@ -108,6 +108,7 @@ static void	 lc_who(const struct lc_actor *, char *, size_t);
 static int	 lc_utf8_next(const unsigned char **, const unsigned char *,
 		    uint32_t *);
 static int	 lc_is_punct(uint32_t);
+static size_t	 lc_digit(const unsigned char *);
 static int	 lc_cmp64(const void *, const void *);
 static size_t	 lc_bigrams(const char *, uint64_t **);
 
@@ -847,6 +848,42 @@ lifecycle_overdue_scan(struct store *st, int64_t now,
 }
 
 /* --- text matching ----------------------------------------------------- */
+
+/* Bytes of the digit at p (1 ASCII, 3 full-width), 0 when none. */
+static size_t
+lc_digit(const unsigned char *p)
+{
+	if (*p >= '0' && *p <= '9')
+		return 1;
+	if (p[0] == 0xef && p[1] == 0xbc && p[2] >= 0x90 && p[2] <= 0x99)
+		return 3;
+	return 0;
+}
+
+char *
+lc_mask_digits(const char *text)
+{
+	const unsigned char	*p = (const unsigned char *)text, *run;
+	char			*out, *o;
+	size_t			 n, k, len;
+
+	out = o = xmalloc(strlen(text) + 1);
+	while (*p != '\0') {
+		for (run = p, n = 0; (len = lc_digit(run)) > 0; n++)
+			run += len;
+		if (n >= LC_MASK_RUN) {
+			for (k = 0; k < n; k++)
+				*o++ = '*';
+		} else if (n > 0) {
+			memcpy(o, p, (size_t)(run - p));
+			o += run - p;
+		} else
+			*o++ = (char)*run++;
+		p = run;
+	}
+	*o = '\0';
+	return out;
+}
 
 /* Decode one UTF-8 character (shortest form, no surrogates); 0 or -1. */
 static int

@@ -233,6 +233,14 @@ int	 lifecycle_is_closed(enum lc_state);
 int	 lc_fold(const char *text, char *out, size_t outlen, int strip);
 /* Dice coefficient of two texts' character bigrams, after lc_fold(strip). */
 double	 lc_similarity(const char *a, const char *b);
+/*
+ * A new copy of text with every run of LC_MASK_RUN or more digits (ASCII
+ * or full-width, U+FF10..FF19) replaced by as many '*': a phone or ID
+ * number a citizen wrote, masked before a text leaves as a training
+ * example.  Any bytes in; never longer than text.
+ */
+#define LC_MASK_RUN		7
+char	*lc_mask_digits(const char *text);
 
 #define LC_KB_CONFIDENT		0.75	/* answer directly at or above */
 /*

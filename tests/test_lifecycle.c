@@ -537,6 +537,38 @@ test_classify_extended_overdue(void **state)
 	store_label_clear(l, 2);
 }
 
+/* Masking digit runs for export: exact, and safe on hostile bytes. */
+static void
+test_mask_digits(void **state)
+{
+	static const struct {
+		const char	*in, *want;
+	} t[] = {
+		{ "", "" },
+		{ "电话13800138000", "电话***********" },
+		{ "123456 1234567", "123456 *******" },	/* 6 kept, 7 masked */
+		{ "１３８００１３８０００呀", "***********呀" },
+		{ "13８001３8000", "***********" },	/* mixed widths */
+		{ "2026年12月10日 110 12345", "2026年12月10日 110 12345" },
+		{ "1234567\xef\xbc", "*******\xef\xbc" },	/* cut sequence */
+		{ "\xef\xbc\x99\xef\xbc", "\xef\xbc\x99\xef\xbc" },
+		{ "\xff\xfe" "123456789", "\xff\xfe*********" },
+		{ "\xef\xbc\x8f" "1234567", "\xef\xbc\x8f*******" }, /* ／ */
+	};
+	char	*m;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < nitems(t); i++) {
+		m = lc_mask_digits(t[i].in);
+		if (strcmp(m, t[i].want) != 0)
+			fail_msg("%zu: \"%s\" -> \"%s\", want \"%s\"", i,
+			    t[i].in, m, t[i].want);
+		assert_true(strlen(m) <= strlen(t[i].in));
+		free(m);
+	}
+}
+
 static void
 test_audit_per_transition(void **state)
 {
@@ -1230,6 +1262,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_classify, setup,
 		    teardown),
+		cmocka_unit_test(test_mask_digits),
 		cmocka_unit_test_setup_teardown(test_classify_errors, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_classify_extended_overdue,
