@@ -101,6 +101,8 @@ static enum lc_result lc_classify(const struct store_case *,
 		    const struct lc_args *, const char *,
 		    struct store_case_change *, char *, size_t);
 static int	 lc_text_ok(const char *);
+static int	 lc_repeat_flag(struct store *, const struct store_case *,
+		    const char *, int64_t);
 static void	 lc_json_str(char **, size_t *, size_t *, const char *,
 		    const char *);
 static void	 lc_cat(char **, size_t *, size_t *, const char *);
@@ -557,6 +559,32 @@ lc_classify(const struct store_case *c, const struct lc_args *a,
 	return LC_OK;
 }
 
+/*
+ * Art. 23(8) for a case whose category a person has just set: intake
+ * could only compare an unclassified text with the citizen's other
+ * unclassified ones, so the count of unresolved cases on the same matter
+ * is made again in the new category (the case itself is one of them).
+ */
+static int
+lc_repeat_flag(struct store *st, const struct store_case *c,
+    const char *category, int64_t now)
+{
+	char	msisdn[STORE_ADDR_MAX];
+	int	n;
+
+	if ((n = store_case_msisdn(st, c->id, msisdn, sizeof(msisdn))) != 1)
+		return n == 0 ? 0 : -1;
+	n = lifecycle_repeat_count(st, msisdn, category, c->text, now);
+	explicit_bzero(msisdn, sizeof(msisdn));
+	if (n == -1)
+		return -1;
+	if (n - 1 < LC_REPEAT_FLAG - 1)
+		return 0;
+	log_info("lifecycle case=%s repeated: %d unresolved on the same matter "
+	    "(Art. 23(8))", c->number, n - 1);
+	return store_case_add_flags(st, c->id, STORE_CF_REPEATED);
+}
+
 /* --- audit detail (JSON) ----------------------------------------------- */
 
 static void
@@ -712,6 +740,9 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	/* every category an operator sets is a labelled example */
 	if (op == LC_OP_CLASSIFY && store_label_add(st, case_id, ch.category,
 	    c.category != NULL ? c.category : "", who, args->text, now) == -1)
+		goto undo;
+	if (op == LC_OP_CLASSIFY && !(c.flags & STORE_CF_REPEATED) &&
+	    lc_repeat_flag(st, &c, ch.category, now) == -1)
 		goto undo;
 
 	lc_cat(&detail, &dlen, &dcap, "{");

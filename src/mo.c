@@ -441,6 +441,9 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	 * Art. 14: the same matter, re-handled and confirmed, is not
 	 * re-taken; Art. 23(8): a third complaint on the same unresolved
 	 * matter is flagged.  One read of the citizen's cases serves both.
+	 * Both compare within the category: an unclassified text only with
+	 * the citizen's other unclassified cases; the count of Art. 23(8) is
+	 * made again when a person classifies it (lifecycle classify).
 	 */
 	if (lifecycle_matter_history(store, m->msisdn, cat, m->text, m->now,
 	    &old_id, &repeats) == -1)

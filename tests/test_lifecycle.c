@@ -537,6 +537,46 @@ test_classify_extended_overdue(void **state)
 	store_label_clear(l, 2);
 }
 
+/* Art. 23(8) counted again once a person has set the category. */
+static void
+test_classify_repeated(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_case	 c;
+	struct lc_args		 a;
+	int64_t			 id, id2;
+
+	add_case_cat(f->st, NUM, "complaint", "楼下烧烤店噪音扰民，晚上吵",
+	    T0 - 2 * DAY, "2026-12-08");
+	add_case_cat(f->st, NUM, "complaint", "楼下烧烤店噪音扰民，还在吵",
+	    T0 - DAY, "2026-12-09");
+	id = add_case_cat(f->st, NUM, "unclassified", "楼下烧烤店噪音扰民，又吵",
+	    T0, "2026-11-27");
+	id2 = add_case_cat(f->st, NUM2, "unclassified", "楼下烧烤店噪音扰民",
+	    T0, "2026-11-27");
+	memset(&a, 0, sizeof(a));
+	/* another category: nothing to count */
+	a.category = "suggestion";
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office,
+	    T0 + HOUR), LC_OK);
+	assert_int_equal(store_case_get(f->st, id, &c), 1);
+	assert_int_equal(c.flags & STORE_CF_REPEATED, 0);
+	store_case_clear(&c);
+	/* the third complaint on the same unresolved matter */
+	a.category = "complaint";
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office,
+	    T0 + 2 * HOUR), LC_OK);
+	assert_int_equal(store_case_get(f->st, id, &c), 1);
+	assert_int_equal(c.flags & STORE_CF_REPEATED, STORE_CF_REPEATED);
+	store_case_clear(&c);
+	/* another citizen's first one is no repeat */
+	assert_int_equal(apply(f->st, id2, LC_OP_CLASSIFY, &a, &office,
+	    T0 + 2 * HOUR), LC_OK);
+	assert_int_equal(store_case_get(f->st, id2, &c), 1);
+	assert_int_equal(c.flags & STORE_CF_REPEATED, 0);
+	store_case_clear(&c);
+}
+
 /* Masking digit runs for export: exact, and safe on hostile bytes. */
 static void
 test_mask_digits(void **state)
@@ -1263,6 +1303,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_classify, setup,
 		    teardown),
 		cmocka_unit_test(test_mask_digits),
+		cmocka_unit_test_setup_teardown(test_classify_repeated, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_classify_errors, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_classify_extended_overdue,
