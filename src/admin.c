@@ -1350,6 +1350,7 @@ admin_case_op(struct admin_req *r, enum lc_op op)
 	struct lc_actor			 actor;
 	const char			*co[LC_CO_MAX];
 	char				 err[256], due[CAL_DATE_LEN];
+	char				 prev[32];
 	json_t				*v;
 	size_t				 nf, i;
 	int64_t				 id;
@@ -1473,6 +1474,7 @@ admin_case_op(struct admin_req *r, enum lc_op op)
 		    "busy; retry");
 	}
 	err[0] = '\0';
+	strlcpy(prev, c.category != NULL ? c.category : "", sizeof(prev));
 	res = lifecycle_apply(r->store, c.id, op, &a, &actor,
 	    (int64_t)clock_now_ms(), err, sizeof(err));
 	if (res != LC_OK) {
@@ -1486,6 +1488,9 @@ admin_case_op(struct admin_req *r, enum lc_op op)
 		r->reply = admin_case_json(r->store, &c, 1);
 		json_object_set_new(r->reply, "operation",
 		    json_string(lifecycle_strop(op)));
+		if (op == LC_OP_CLASSIFY)
+			json_object_set_new(r->reply, "confirmed",
+			    json_boolean(strcmp(prev, c.category) == 0));
 	}
 	store_case_clear(&c);
 	return admin_defer(r, 200);

@@ -1302,7 +1302,8 @@ cmd_case_classify(struct ctl *c, char **argv)
 	    "number")), json_string_value(json_object_get(reply,
 	    "category")));
 	ctl_print_value(json_object_get(reply, "due"));
-	putchar('\n');
+	printf("%s\n", json_is_true(json_object_get(reply, "confirmed")) ?
+	    " (confirmed)" : "");
 	json_decref(reply);
 	return fflush(stdout) == 0 ? CTL_OK : CTL_SERVER;
 }

@@ -510,7 +510,8 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 
 /*
  * classify: the category an operator chose, and its due date counted from
- * the time of receipt, not of classification (Art. 18).  An extension
+ * the time of receipt, not of classification (Art. 18); the category the
+ * case has already is a confirmation (ch->due stays NULL).  An extension
  * granted stays granted: an extended case keeps the later of its due date
  * and the new category's.  An "overdue" supervision that only the
  * classification deadline caused ends when the new due date is not past.
@@ -531,19 +532,19 @@ lc_classify(const struct store_case *c, const struct lc_args *a,
 		return lc_fail(err, errlen, LC_INVALID, "classify names the "
 		    "category a person chose, not unclassified (consultation, "
 		    "help, complaint, suggestion, efficiency or other)");
-	if (c->category != NULL && strcmp(c->category, a->category) == 0)
-		return lc_fail(err, errlen, LC_BAD_STATE, "case %s is already "
-		    "%s", c->number, a->category);
 	if (a->text != NULL && (strlen(a->text) > LC_TEXT_MAX ||
 	    !lc_text_ok(a->text)))
 		return lc_fail(err, errlen, LC_INVALID, "the reason must be a "
 		    "text of at most %d bytes", LC_TEXT_MAX);
+	ch->category = a->category;
+	/* the same category: an operator confirms it (a label), no change */
+	if (c->category != NULL && strcmp(c->category, a->category) == 0)
+		return LC_OK;
 	if (lc_due == NULL || lc_due(lc_due_arg, a->category, c->received_at,
 	    due, sizeof(due)) == -1 || !lc_date_ok(due))
 		return lc_fail(err, errlen, LC_INVALID, "no due date for %s "
 		    "from the time of receipt (outside the calendar?)",
 		    a->category);
-	ch->category = a->category;
 	if (c->extensions > 0) {
 		ch->due_original = due;
 		ch->due = c->due != NULL && strcmp(c->due, due) > 0 ? c->due :
@@ -741,7 +742,8 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	if (op == LC_OP_CLASSIFY && store_label_add(st, case_id, ch.category,
 	    c.category != NULL ? c.category : "", who, args->text, now) == -1)
 		goto undo;
-	if (op == LC_OP_CLASSIFY && !(c.flags & STORE_CF_REPEATED) &&
+	if (op == LC_OP_CLASSIFY && ch.due != NULL &&
+	    !(c.flags & STORE_CF_REPEATED) &&
 	    lc_repeat_flag(st, &c, ch.category, now) == -1)
 		goto undo;
 
@@ -766,6 +768,8 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 		lc_json_str(&detail, &dlen, &dcap, "category", ch.category);
 		lc_json_str(&detail, &dlen, &dcap, "previous", c.category ?
 		    c.category : "");
+		if (ch.due == NULL)
+			lc_cat(&detail, &dlen, &dcap, ",\"confirmed\":true");
 	}
 	if (args->text != NULL)
 		lc_json_str(&detail, &dlen, &dcap, "text", args->text);
@@ -793,6 +797,7 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 		ev.args = args;
 		ev.at = now;
 		ev.late = late;
+		ev.confirmed = op == LC_OP_CLASSIFY && ch.due == NULL;
 		if (lc_notify(lc_notify_arg, st, &c, &ev) != 0) {
 			lc_fail(err, errlen, LC_ERROR, "notification of case "
 			    "%s failed", c.number);

@@ -41,7 +41,8 @@
  * has a category.  Classifying sets the category and the due date of that
  * category counted from the time of receipt (the due hook), records the
  * operator's label (store_label_add()) and tells the citizen (notify).
- * Reclassifying a classified open case is the same operation.
+ * Reclassifying a classified open case is the same operation; naming the
+ * category it has confirms it: a label and an audit event, nothing else.
  *
  * A unit acts only on cases currently dispatched to it; to any other unit
  * a case does not exist (LC_NOT_FOUND, never "not yours").
@@ -136,6 +137,7 @@ struct lc_event {
 	const struct lc_args	*args;
 	int64_t			 at;
 	int			 late;		/* return: after 1 working day */
+	int			 confirmed;	/* classify: category unchanged */
 };
 
 #define LC_CO_MAX		16	/* co-units of one dispatch */

@@ -219,8 +219,8 @@ notify_case(void *arg, struct store *st, const struct store_case *c,
 		return notify_queue(st, c->id, "extended", msisdn,
 		    notify.sc.service, text, 0, 0);
 	}
-	if (ev->op == LC_OP_CLASSIFY)
-		return notify_classified(st, c, msisdn);
+	if (ev->op == LC_OP_CLASSIFY)	/* a confirmation changes nothing */
+		return ev->confirmed ? 0 : notify_classified(st, c, msisdn);
 	if (c->result == NULL || notify_result_text(c->number, c->result,
 	    notify.sc.service, notify.conf != NULL ?
 	    notify.conf->max_result_parts : 0, text, sizeof(text), &cut) == -1) {

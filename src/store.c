@@ -674,7 +674,7 @@ static const char *const store_sql[STMT_MAX] = {
 	    "WHERE l.id > ?1 AND c.confidential = 0 AND l.id = "
 	    "(SELECT MAX(m.id) FROM case_labels m WHERE m.case_id = l.case_id) "
 	    "ORDER BY l.id LIMIT ?2",
-	/* the partial index cases_unclassified gives this order */
+	/* cases_category (category, received_at, id) gives this order */
 	[STMT_QUEUE] =
 	    "SELECT " CASE_COLS " FROM cases "
 	    "WHERE category = 'unclassified' AND closed_at IS NULL "
@@ -1017,9 +1017,9 @@ store_upgrade_v6(sqlite3 *db)
  * every category an operator set or changed (hotlinectl case classify),
  * append-only as the audit trail is: the operators' labelled examples a
  * model is trained on.  A label names its case; the text stays in cases
- * (not copied) and the number is never near it.  cases_unclassified
- * keeps the queue of cases waiting for a person in waiting order; only
- * unclassified open cases have an entry, so the hot path pays nothing.
+ * (not copied) and the number is never near it.  The queue of cases
+ * waiting for a person needs no index of its own: cases_category
+ * (category, received_at) walks it in waiting order without a sort.
  */
 static int
 store_upgrade_v10(sqlite3 *db)
@@ -1037,9 +1037,7 @@ store_upgrade_v10(sqlite3 *db)
 	    "CREATE TRIGGER case_labels_no_update BEFORE UPDATE ON case_labels"
 	    " BEGIN SELECT RAISE (ABORT, 'case_labels is append-only'); END;"
 	    "CREATE TRIGGER case_labels_no_delete BEFORE DELETE ON case_labels"
-	    " BEGIN SELECT RAISE (ABORT, 'case_labels is append-only'); END;"
-	    "CREATE INDEX cases_unclassified ON cases (received_at, id)"
-	    " WHERE category = 'unclassified' AND closed_at IS NULL;";
+	    " BEGIN SELECT RAISE (ABORT, 'case_labels is append-only'); END;";
 
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }

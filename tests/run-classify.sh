@@ -13,7 +13,7 @@
 # Every text the citizen receives is compared whole.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 35
+plan 37
 
 UNIT=unit-secret-0123456789ab
 d="$T_DIR/u"
@@ -210,6 +210,12 @@ check "two labels kept, the latest exported" sh -c "
     test \"\$(sqlite3 '$db' 'SELECT COUNT(*) FROM case_labels')\" = 2 &&
     test \$(wc -l <'$T_DIR/labels2.out') = 1 &&
     grep -q '\"label\":\"suggestion\"' '$T_DIR/labels2.out'"
+run cf ctl case classify "$n" suggestion 复核无误
+check "the same category again is a confirmation: a label, no SMS" sh -c "
+    grep -qx '$n: suggestion, due $DUE_SUGGESTION (confirmed)' '$T_DIR/cf.out' &&
+    test \"\$(sqlite3 '$db' 'SELECT COUNT(*) FROM case_labels')\" = 3"
+sleep 0.5
+check "still two classification SMS" test "$(texts 8090 | grep -c 已确定为)" = 2
 run dis ctl case dispatch "$n" HB-WATER
 check "now it can be dispatched" test "$rc" = 0
 

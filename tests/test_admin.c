@@ -914,9 +914,12 @@ test_routes_classify(void **state)
 	assert_string_equal(str(o, "category"), "help");
 	assert_string_equal(str(o, "due"), "2099-12-03");
 	assert_string_equal(str(o, "operation"), "classify");
+	assert_true(json_is_false(json_object_get(o, "confirmed")));
 	json_decref(o);
-	EXPECT(f, op(f, n, "classify", OFFICE, "{\"category\":\"help\"}",
-	    &o_), 409, "conflict");
+	assert_int_equal(op(f, n, "classify", OFFICE, "{\"category\":"
+	    "\"help\"}", &o), 200);
+	assert_true(json_is_true(json_object_get(o, "confirmed")));
+	json_decref(o);
 	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/status", OFFICE, NULL,
 	    &o), 200);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(o,
@@ -934,7 +937,7 @@ test_routes_classify(void **state)
 	c = json_array_get(json_object_get(o, "labels"), 0);
 	assert_string_equal(str(c, "case"), n);
 	assert_string_equal(str(c, "label"), "help");
-	assert_string_equal(str(c, "previous"), "unclassified");
+	assert_string_equal(str(c, "previous"), "help");	/* confirmed */
 	assert_string_equal(str(c, "text"), "电话***********，身份证号码"
 	    "******************，2026年的事");
 	json_decref(o);

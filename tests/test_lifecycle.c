@@ -448,12 +448,15 @@ test_classify_errors(void **state)
 	/* an unknown case */
 	assert_int_equal(apply(f->st, id + 100, LC_OP_CLASSIFY, &a, &office,
 	    T0), LC_NOT_FOUND);
-	/* the same category again */
+	/* classified, then the same category again: a confirmation */
 	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office, T0),
 	    LC_OK);
-	assert_int_equal(lifecycle_apply(f->st, id, LC_OP_CLASSIFY, &a,
-	    &office, T0, err, sizeof(err)), LC_BAD_STATE);
-	assert_non_null(strstr(err, "already help"));
+	expect_case(f->st, id, "help", "2026-12-01", 0);
+	lifecycle_set_due(NULL, NULL);	/* nothing to count: no rule needed */
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office,
+	    T0 + DAY), LC_OK);
+	lifecycle_set_due(due_weekdays, NULL);
+	expect_case(f->st, id, "help", "2026-12-01", 0);
 	/* a closed case */
 	closed = add_case(f->st);
 	dispatch(f->st, closed, T0);
@@ -464,12 +467,19 @@ test_classify_errors(void **state)
 	assert_int_equal(lifecycle_apply(f->st, closed, LC_OP_CLASSIFY, &a,
 	    &office, T0, err, sizeof(err)), LC_BAD_STATE);
 	assert_non_null(strstr(err, "it is closed"));
-	/* nothing of the refused ones left a label */
+	/* nothing of the refused ones left a label; the confirmation did */
 	{
 		struct store_label	l[4];
+		struct store_history	h;
 
 		assert_int_equal(store_label_export(f->st, 0, l, 4), 1);
+		assert_string_equal(l[0].previous, "help");
 		store_label_clear(l, 1);
+		assert_int_equal(store_case_history(f->st, id, &h), 0);
+		assert_int_equal(h.naudit, 2);
+		assert_non_null(strstr(h.audit[1].text, "\"confirmed\":true"));
+		assert_null(strstr(h.audit[0].text, "confirmed"));
+		store_history_clear(&h);
 	}
 }
 
