@@ -520,7 +520,7 @@ static enum lc_result
 lc_classify(const struct store_case *c, const struct lc_args *a,
     const char *today, struct store_case_change *ch, char *err, size_t errlen)
 {
-	static char	due[16];	/* ch->due until the change is written */
+	static char	due[16];	/* ch->due until it is written */
 	int		cat;
 
 	if (a->category == NULL || (cat = category_from_name(a->category)) ==

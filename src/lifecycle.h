@@ -125,7 +125,7 @@ struct lc_args {
 	const char		*approval;	/* dispatch after approval */
 	const char		*due;		/* YYYY-MM-DD */
 	enum lc_supervision	 supervision;
-	const char		*category;	/* classify: a category name */
+	const char		*category;	/* classify: a name */
 };
 
 /* What happened, for the notify hook. */
@@ -137,7 +137,7 @@ struct lc_event {
 	const struct lc_args	*args;
 	int64_t			 at;
 	int			 late;		/* return: after 1 working day */
-	int			 confirmed;	/* classify: category unchanged */
+	int			 confirmed;	/* classify: same category */
 };
 
 #define LC_CO_MAX		16	/* co-units of one dispatch */

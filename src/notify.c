@@ -219,7 +219,7 @@ notify_case(void *arg, struct store *st, const struct store_case *c,
 		return notify_queue(st, c->id, "extended", msisdn,
 		    notify.sc.service, text, 0, 0);
 	}
-	if (ev->op == LC_OP_CLASSIFY)	/* a confirmation changes nothing */
+	if (ev->op == LC_OP_CLASSIFY)	/* a confirmation: nothing */
 		return ev->confirmed ? 0 : notify_classified(st, c, msisdn);
 	if (c->result == NULL || notify_result_text(c->number, c->result,
 	    notify.sc.service, notify.conf != NULL ?
@@ -251,7 +251,8 @@ notify_classified(struct store *st, const struct store_case *c,
     const char *msisdn)
 {
 	struct template_var	 v[4];
-	char			 text[NOTIFY_TEXT_MAX], mask[LOG_MSISDN_MAX];
+	char			 text[NOTIFY_TEXT_MAX];
+	char			 mask[LOG_MSISDN_MAX];
 	int			 cat = category_from_name(c->category);
 
 	v[0] = (struct template_var){ "case", c->number };

@@ -667,7 +667,7 @@ static const char *const store_sql[STMT_MAX] = {
 	[STMT_LABEL_INSERT] =
 	    "INSERT INTO case_labels (case_id, category, previous, actor, "
 	    "reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	/* each case's latest label; never a number, never a confidential text */
+	/* each case's latest label; no number, no confidential text */
 	[STMT_LABEL_EXPORT] =
 	    "SELECT l.id, c.number, l.category, l.previous, l.actor, l.at, "
 	    "c.text FROM case_labels l JOIN cases c ON c.id = l.case_id "

@@ -474,7 +474,7 @@ struct store_case_change {
 	const char	*unit;		/* NULL keep, "": clear */
 	int64_t		 dispatched_at;	/* 0 keep */
 	const char	*due;		/* NULL keep; due_original kept once */
-	const char	*due_original;	/* NULL: as due says; "" clear; set */
+	const char	*due_original;	/* NULL: per due; "" clear; set */
 	const char	*category;	/* NULL keep (v10: classify) */
 	int		 add_extension;	/* 1: extensions + 1 */
 	int		 add_late_return; /* 1: late_returns + 1 */
@@ -672,16 +672,16 @@ struct store_label {
 	char		*previous;	/* the case's category before */
 	char		*actor;
 	int64_t		 at;
-	char		*text;		/* the case's text as written */
+	char		*text;		/* the case's text, as written */
 };
 
 /*
  * Record that actor set a case's category (previous: what it was), in
  * the caller's transaction, beside the audit event; 0 or -1.
  */
-int	 store_label_add(struct store *, int64_t case_id, const char *category,
-	    const char *previous, const char *actor, const char *reason,
-	    int64_t at);
+int	 store_label_add(struct store *, int64_t case_id,
+	    const char *category, const char *previous, const char *actor,
+	    const char *reason, int64_t at);
 /*
  * Labels with id above after, oldest first, up to max: only each case's
  * latest, and never of a confidential case (Art. 19).  Count or -1.

@@ -850,8 +850,8 @@ test_routes_classify(void **state)
 	    "limit=abc", "limit=1&limit=2", "offset=-1", "offset=1x",
 	    "x=1", "limit", "limit=%zz", "offset=99999999999999999999" };
 	struct fix	*f = *state;
-	char		 n[STORE_CASE_NUMBER_MAX], n2[STORE_CASE_NUMBER_MAX];
-	char		 path[128];
+	char		 n[STORE_CASE_NUMBER_MAX];
+	char		 n2[STORE_CASE_NUMBER_MAX], path[128];
 	json_t		*o, *c;
 	size_t		 i;
 

@@ -259,7 +259,7 @@ test_every_transition(void **state)
 		a.approval = "副市长同意";
 		a.due = "2026-12-11";
 		a.supervision = LC_SUP_OTHER;
-		a.category = "help";		/* the case is a complaint */
+		a.category = "help";	/* the case is a complaint */
 
 		allowed = 0;
 		want = NULL;
@@ -452,7 +452,7 @@ test_classify_errors(void **state)
 	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office, T0),
 	    LC_OK);
 	expect_case(f->st, id, "help", "2026-12-01", 0);
-	lifecycle_set_due(NULL, NULL);	/* nothing to count: no rule needed */
+	lifecycle_set_due(NULL, NULL);	/* no count: no rule needed */
 	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office,
 	    T0 + DAY), LC_OK);
 	lifecycle_set_due(due_weekdays, NULL);
@@ -512,7 +512,8 @@ test_classify_extended_overdue(void **state)
 
 	/* unclassified past its day: supervised as overdue by the scan */
 	real = (int64_t)clock_now_ms();
-	clock_set_offset((T0 + 4 * DAY - real) / 1000);	/* Monday 11-30 */
+	/* Monday 11-30 */
+	clock_set_offset((T0 + 4 * DAY - real) / 1000);
 	id2 = add_case_cat(f->st, NUM2, "unclassified", "有个事", T0,
 	    "2026-11-27");
 	assert_int_equal(lifecycle_overdue_scan(f->st,
@@ -600,7 +601,8 @@ test_mask_digits(void **state)
 		{ "１３８００１３８０００呀", "***********呀" },
 		{ "13８001３8000", "***********" },	/* mixed widths */
 		{ "2026年12月10日 110 12345", "2026年12月10日 110 12345" },
-		{ "1234567\xef\xbc", "*******\xef\xbc" },	/* cut sequence */
+		/* a cut full-width sequence */
+		{ "1234567\xef\xbc", "*******\xef\xbc" },
 		{ "\xef\xbc\x99\xef\xbc", "\xef\xbc\x99\xef\xbc" },
 		{ "\xff\xfe" "123456789", "\xff\xfe*********" },
 		{ "\xef\xbc\x8f" "1234567", "\xef\xbc\x8f*******" }, /* ／ */
