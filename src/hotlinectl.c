@@ -482,6 +482,10 @@ ctl_print_value(json_t *v)
 	char		*d;
 	size_t		 i;
 
+	if (v == NULL) {		/* a field the server left out */
+		fputs("-", stdout);
+		return;
+	}
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		s = json_string_value(v);
@@ -1298,9 +1302,10 @@ cmd_case_classify(struct ctl *c, char **argv)
 	reply = ctl_request(c, EVHTTP_REQ_POST, path, body);
 	if (c->json)
 		return ctl_output(c, reply, ctl_table);
-	printf("%s: %s, due ", json_string_value(json_object_get(reply,
-	    "number")), json_string_value(json_object_get(reply,
-	    "category")));
+	ctl_print_value(json_object_get(reply, "number"));
+	printf(": ");
+	ctl_print_value(json_object_get(reply, "category"));
+	printf(", due ");
 	ctl_print_value(json_object_get(reply, "due"));
 	printf("%s\n", json_is_true(json_object_get(reply, "confirmed")) ?
 	    " (confirmed)" : "");
