@@ -13,7 +13,7 @@
 # Every text the citizen receives is compared whole.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 37
+plan 40
 
 UNIT=unit-secret-0123456789ab
 d="$T_DIR/u"
@@ -182,6 +182,13 @@ check "a closed case cannot be classified (409)" \
 check "no refused classification told anyone" test "$(texts 8090 | grep -c 已确定为)" = 0
 run e6 ctl case classify "$n"
 check "CATEGORY is required (usage)" test "$rc" = 2
+run e7 ctl case queue --limit
+check "case queue --limit needs a value (usage)" test "$rc" = 2
+run e8 ctl case labels --after -1
+check "case labels --after takes an id (usage)" test "$rc" = 2
+run e9 ctl case queue --limit 0
+check "a limit of 0 is the server's bad request" \
+    sh -c "test $rc = 1 && grep -q 'limit: a number from 1 to 200' '$T_DIR/e9.out'"
 
 # --- the office classifies: due from receipt, one SMS
 run cl ctl case classify "$n" complaint 经核实属投诉
