@@ -1371,7 +1371,7 @@ cmd_case_queue(struct ctl *c, char **argv)
  * {"text","label"} for the training tool, page after page; --json prints
  * the server's pages whole (with case, previous, actor, at, id).
  */
-#define CTL_LABEL_PAGES	100000		/* pages of 200 at most */
+#define CTL_LABEL_PAGES	400000		/* pages of 50 (long texts: < 4 MiB) */
 static int
 cmd_case_labels(struct ctl *c, char **argv)
 {
@@ -1391,7 +1391,7 @@ cmd_case_labels(struct ctl *c, char **argv)
 			ctl_die(CTL_USAGE, "--after: a label id, 0 or more");
 	}
 	for (page = 0; page < CTL_LABEL_PAGES; page++) {
-		xasprintf(&path, "/v1/labels?limit=200&after=%"
+		xasprintf(&path, "/v1/labels?limit=50&after=%"
 		    JSON_INTEGER_FORMAT, after);
 		reply = ctl_request(c, EVHTTP_REQ_GET, path, NULL);
 		free(path);
