@@ -2,7 +2,8 @@
  * libFuzzer target for the survey reply parser and the text folding it
  * shares with the lifecycle matchers: any bytes as a reply.  Beyond the
  * sanitizers: a score is 0..3, 0 exactly when unclear, and a comment is
- * valid UTF-8 that fits its buffer and is a piece of the input.
+ * valid UTF-8 that fits its buffer and is a piece of the input; a text
+ * masked for export keeps no long digit run and never grows.
  */
 #include "compat.h"
 
@@ -53,6 +54,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (lc_fold(text, fold, sizeof(fold), size & 1) > (int)size)
 		abort();
+	/* masked: never longer, no run of LC_MASK_RUN ASCII digits left */
+	half = lc_mask_digits(text);
+	for (i = 0, n = 0; half[i] != '\0'; i++) {
+		n = half[i] >= '0' && half[i] <= '9' ? n + 1 : 0;
+		if (n >= LC_MASK_RUN)
+			abort();
+	}
+	if (i > strlen(text))
+		abort();
+	free(half);
 	half = text + size / 2;
 	sim = lc_similarity(text, half);
 	if (sim < 0.0 || sim > 1.0)

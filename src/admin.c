@@ -57,6 +57,8 @@ static int	 admin_shutdown_hook(void *);
 static int	 admin_reload_hook(void *);
 static void	 admin_exit_hook(void *);
 static const char *admin_iso(int64_t, char *, size_t);
+static void	 admin_jtime(json_t *, const char *, int64_t);
+static void	 admin_status_queue(struct admin_req *);
 
 static int	 admin_health(struct admin_req *);
 static int	 admin_status(struct admin_req *);
@@ -72,6 +74,8 @@ static int	 admin_kb_add(struct admin_req *);
 static int	 admin_kb_update(struct admin_req *);
 static int	 admin_kb_list(struct admin_req *);
 static int	 admin_audit_verify(struct admin_req *);
+static int	 admin_queue(struct admin_req *);
+static int	 admin_labels(struct admin_req *);
 
 /*
  * The API.  GET /v1/health needs no token so that monitoring can probe
@@ -111,6 +115,12 @@ static const struct admin_route routes[] = {
 	    TOKEN_UNIT, ADMIN_F_BODY, admin_case_transition },
 	{ EVHTTP_REQ_POST, "/v1/cases/:number/note", TOKEN_OFFICE |
 	    TOKEN_UNIT, ADMIN_F_BODY, admin_case_transition },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/classify", TOKEN_OFFICE,
+	    ADMIN_F_BODY, admin_case_transition },
+	{ EVHTTP_REQ_GET, "/v1/queue", TOKEN_OFFICE | TOKEN_AUDITOR,
+	    ADMIN_F_QUERY, admin_queue },
+	{ EVHTTP_REQ_GET, "/v1/labels", TOKEN_OFFICE | TOKEN_AUDITOR,
+	    ADMIN_F_QUERY, admin_labels },
 	{ EVHTTP_REQ_POST, "/v1/units", TOKEN_OFFICE, ADMIN_F_BODY,
 	    admin_unit_add },
 	{ EVHTTP_REQ_GET, "/v1/units", TOKEN_ANY, 0, admin_unit_list },
@@ -785,6 +795,26 @@ admin_health(struct admin_req *r)
 	return 200;
 }
 
+/* "unclassified": how many cases wait for a person, the oldest since. */
+static void
+admin_status_queue(struct admin_req *r)
+{
+	int64_t	 oldest;
+	int	 n;
+	json_t	*o;
+
+	if (r->store == NULL || store_queue_stats(r->store, &n, &oldest) ==
+	    -1)
+		return;
+	o = json_object();
+	json_object_set_new(o, "waiting", json_integer(n));
+	admin_jtime(o, "oldest_received_at", oldest);
+	json_object_set_new(o, "oldest_waited_minutes", json_integer(oldest >
+	    0 ? cal_work_minutes(calendar_current(), (time_t)(oldest / 1000),
+	    clock_now()) : 0));
+	json_object_set_new(r->reply, "unclassified", o);
+}
+
 static int
 admin_status(struct admin_req *r)
 {
@@ -800,6 +830,7 @@ admin_status(struct admin_req *r)
 	    "smsc_bound");		/* filled by the smpp room's hook */
 	if (r->reply == NULL)
 		return admin_error(r, 500, "internal", "cannot build status");
+	admin_status_queue(r);
 	for (i = 0; i < admin_nhooks; i++)
 		admin_hooks[i].fn(r->reply, admin_hooks[i].arg);
 	return 200;
@@ -1311,12 +1342,15 @@ admin_case_op(struct admin_req *r, enum lc_op op)
 		{ "reason", AF_STR, 1 }, { "note", AF_STR, 0 } };
 	static const struct admin_field f_note[] = {
 		{ "text", AF_STR, 1 } };
+	static const struct admin_field f_classify[] = {
+		{ "category", AF_STR, 1 }, { "reason", AF_STR, 0 } };
 	const struct admin_field	*f;
 	struct store_case		 c;
 	struct lc_args			 a;
 	struct lc_actor			 actor;
 	const char			*co[LC_CO_MAX];
 	char				 err[256], due[CAL_DATE_LEN];
+	char				 prev[32];
 	json_t				*v;
 	size_t				 nf, i;
 	int64_t				 id;
@@ -1349,6 +1383,9 @@ admin_case_op(struct admin_req *r, enum lc_op op)
 		break;
 	case LC_OP_NOTE:
 		f = f_note, nf = nitems(f_note);
+		break;
+	case LC_OP_CLASSIFY:
+		f = f_classify, nf = nitems(f_classify);
 		break;
 	default:
 		fatalx("admin case op %d", op);
@@ -1386,6 +1423,10 @@ admin_case_op(struct admin_req *r, enum lc_op op)
 			    "overdue or other");
 		a.supervision = (enum lc_supervision)sup;
 		a.text = admin_str(r, "note");
+		break;
+	case LC_OP_CLASSIFY:
+		a.category = admin_str(r, "category");
+		a.text = admin_str(r, "reason");
 		break;
 	case LC_OP_EXTEND:
 		if ((json_object_get(r->body, "days") == NULL) ==
@@ -1433,6 +1474,7 @@ admin_case_op(struct admin_req *r, enum lc_op op)
 		    "busy; retry");
 	}
 	err[0] = '\0';
+	strlcpy(prev, c.category != NULL ? c.category : "", sizeof(prev));
 	res = lifecycle_apply(r->store, c.id, op, &a, &actor,
 	    (int64_t)clock_now_ms(), err, sizeof(err));
 	if (res != LC_OK) {
@@ -1446,6 +1488,9 @@ admin_case_op(struct admin_req *r, enum lc_op op)
 		r->reply = admin_case_json(r->store, &c, 1);
 		json_object_set_new(r->reply, "operation",
 		    json_string(lifecycle_strop(op)));
+		if (op == LC_OP_CLASSIFY)
+			json_object_set_new(r->reply, "confirmed",
+			    json_boolean(strcmp(prev, c.category) == 0));
 	}
 	store_case_clear(&c);
 	return admin_defer(r, 200);
@@ -1895,4 +1940,141 @@ admin_audit_verify(struct admin_req *r)
 		    (json_int_t)bad);
 	}
 	return 200;
+}
+
+/* --- the office classifies: the queue, the labelled examples ----------- */
+
+#define ADMIN_QUEUE_DEFAULT	50
+
+/*
+ * A page's query: limit (1..ADMIN_LIST_MAX) into *limit and name (0..hi)
+ * into *v, both optional; 0, or a status (also when the store is not
+ * open).
+ */
+static int
+admin_page_query(struct admin_req *r, const char *name, long long hi,
+    long long *limit, long long *v)
+{
+	const char *const	 allowed[] = { "limit", name, NULL };
+	struct admin_qparam	 q[ADMIN_QUERY_MAX];
+	const char		*errstr = NULL;
+	int			 n, i, lim;
+
+	if (r->store == NULL)
+		return admin_error(r, 503, "unavailable", "the case store is "
+		    "not open");
+	if ((n = admin_query(r, allowed, q, nitems(q))) == -1)
+		return 400;
+	for (i = 0; i < n && errstr == NULL; i++) {
+		lim = strcmp(q[i].key, "limit") == 0;
+		*(lim ? limit : v) = strtonum(q[i].value, lim, lim ?
+		    ADMIN_LIST_MAX : hi, &errstr);
+		if (errstr != NULL)
+			admin_error(r, 400, "bad_request", "%s: a number from "
+			    "%d to %lld", q[i].key, lim, lim ? ADMIN_LIST_MAX :
+			    hi);
+	}
+	admin_query_free(q, (size_t)n);
+	return errstr != NULL ? 400 : 0;
+}
+
+/*
+ * GET /v1/queue?limit=N&offset=N: the unclassified cases waiting for a
+ * person, longest waiting first, with the working time waited (minutes
+ * on working days since receipt) and working days since the day of
+ * receipt.  The text is given: an operator classifies by reading it.
+ */
+static int
+admin_queue(struct admin_req *r)
+{
+	struct store_case	*cs;
+	long long		 limit = ADMIN_QUEUE_DEFAULT, offset = 0, w;
+	int64_t			 oldest;
+	int			 n, i, st, total, d0, d1, min;
+	time_t			 now = clock_now();
+	json_t			*a, *o;
+
+	if ((st = admin_page_query(r, "offset", 1000000, &limit, &offset)) !=
+	    0)
+		return st;
+	if (store_queue_stats(r->store, &total, &oldest) == -1)
+		return admin_error(r, 500, "internal", "cannot read the queue");
+	cs = xcalloc((size_t)limit, sizeof(*cs));
+	if ((n = store_queue(r->store, (size_t)offset, cs, (size_t)limit)) ==
+	    -1) {
+		free(cs);
+		return admin_error(r, 500, "internal", "cannot read the queue");
+	}
+	if (cal_date_local(now, &d1, &min) == -1)
+		d1 = 0;
+	a = json_array();
+	for (i = 0; i < n; i++) {
+		o = admin_case_json(r->store, &cs[i], 0);
+		admin_jstr(o, "text", cs[i].text);
+		admin_jstr(o, "rule", cs[i].rule);
+		w = cal_work_minutes(calendar_current(),
+		    (time_t)(cs[i].received_at / 1000), now);
+		json_object_set_new(o, "waited_minutes", json_integer(w < 0 ?
+		    0 : w));
+		json_object_set_new(o, "waited_workdays", json_integer(
+		    cal_date_local((time_t)(cs[i].received_at / 1000), &d0,
+		    &min) == 0 && d1 != 0 ? MAXIMUM(0, cal_workdays_between(
+		    calendar_current(), d0, d1)) : 0));
+		json_array_append_new(a, o);
+		store_case_clear(&cs[i]);
+	}
+	free(cs);
+	r->reply = json_pack("{s:o,s:i,s:i}", "cases", a, "count", n,
+	    "waiting", total);
+	return r->reply != NULL ? 200 : admin_error(r, 500, "internal",
+	    "cannot build the queue");
+}
+
+/*
+ * GET /v1/labels?after=ID&limit=N: the operators' labelled examples, each
+ * case's latest label, oldest first; "next" is the after= of the next
+ * page.  Texts of confidential cases are not exported (Art. 19), numbers
+ * never, long digit runs in texts are masked.
+ */
+static int
+admin_labels(struct admin_req *r)
+{
+	struct store_label	*l;
+	long long		 limit = ADMIN_LIST_MAX, after = 0;
+	int			 n, i, st;
+	char			*text;
+	json_t			*a, *o;
+
+	if ((st = admin_page_query(r, "after", LLONG_MAX, &limit, &after)) !=
+	    0)
+		return st;
+	l = xcalloc((size_t)limit, sizeof(*l));
+	if ((n = store_label_export(r->store, after, l, (size_t)limit)) ==
+	    -1) {
+		free(l);
+		return admin_error(r, 500, "internal", "cannot read the "
+		    "labels");
+	}
+	a = json_array();
+	for (i = 0; i < n; i++) {
+		o = json_object();
+		json_object_set_new(o, "id", json_integer(l[i].id));
+		json_object_set_new(o, "case", json_string(l[i].number));
+		text = lc_mask_digits(l[i].text != NULL ? l[i].text : "");
+		admin_jstr(o, "text", text);
+		free(text);
+		admin_jstr(o, "label", l[i].category);
+		admin_jstr(o, "previous", l[i].previous);
+		admin_jstr(o, "actor", l[i].actor);
+		admin_jtime(o, "at", l[i].at);
+		json_array_append_new(a, o);
+	}
+	r->reply = json_pack("{s:o,s:i}", "labels", a, "count", n);
+	if (r->reply != NULL)
+		json_object_set_new(r->reply, "next", n == limit ?
+		    json_integer(l[n - 1].id) : json_null());
+	store_label_clear(l, (size_t)n);
+	free(l);
+	return r->reply != NULL ? 200 : admin_error(r, 500, "internal",
+	    "cannot build the labels");
 }

@@ -372,6 +372,35 @@ cal_workdays_between(const struct calendar *cal, int a, int b)
 	return da <= db ? n : -n;
 }
 
+/*
+ * Working time between two instants: the seconds of [from, to) that fall
+ * on working days (whole local days, as deadlines count them), in
+ * minutes.  How long a case has waited for the office, weekends and
+ * holidays not counted.  -1 for bad times or a span over CAL_SPAN_MAX.
+ */
+long long
+cal_work_minutes(const struct calendar *cal, time_t from, time_t to)
+{
+	long long	 secs = 0;
+	time_t		 t = from, next, end;
+	int		 date, min, guard = 0;
+
+	while (t < to) {
+		if (guard++ > CAL_SPAN_MAX || cal_date_local(t, &date, &min) ==
+		    -1)
+			return -1;
+		/* local midnight after t (zone offsets are whole minutes) */
+		next = t + (time_t)(1440 - min) * 60 - (t % 60);
+		if (next <= t)
+			next = t + 60;
+		end = next < to ? next : to;
+		if (cal_is_workday(cal, date) == 1)
+			secs += (long long)(end - t);
+		t = next;
+	}
+	return secs / 60;
+}
+
 /* The parser. */
 
 static void

@@ -79,6 +79,12 @@ int		 cal_add_workdays(const struct calendar *, int date, int n);
  * next Monday; negative when b is before a; INT_MIN for bad dates.
  */
 int		 cal_workdays_between(const struct calendar *, int a, int b);
+/*
+ * Minutes of [from, to) that fall on working days (whole local days): how
+ * long something waited in working time; -1 for bad times.
+ */
+long long	 cal_work_minutes(const struct calendar *, time_t from,
+		    time_t to);
 
 /*
  * The daemon's calendar: loaded at start from conf->calendar, replaced on

@@ -17,6 +17,7 @@ static const struct {
 	[CAT_SUGGESTION] =	{ "suggestion",		"意见建议" },
 	[CAT_EFFICIENCY] =	{ "efficiency",		"效能投诉" },
 	[CAT_OTHER] =		{ "other",		"其他" },
+	[CAT_UNCLASSIFIED] =	{ "unclassified",	"待分类" },
 };
 
 /* The ASCII name of a category, "?" when out of range. */
@@ -49,4 +50,13 @@ category_from_name(const char *name)
 		if (strcmp(categories[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+/* 1 when name is a category of Art. 7 (known and not unclassified). */
+int
+category_is_art7(const char *name)
+{
+	int	c = category_from_name(name);
+
+	return c != -1 && c != CAT_UNCLASSIFIED;
 }

@@ -2,7 +2,9 @@
  * The categories of Art. 7 of the Heyuan 12345 hotline measures: what a
  * citizen's text is.  The name is the stable identifier stored with a case
  * and used in configuration and templates; the label is what a citizen
- * reads in an SMS.
+ * reads in an SMS.  CAT_UNCLASSIFIED is no category of Art. 7: the
+ * classifier was unsure (or a rule said so), and a person decides
+ * (hotlinectl case classify); it promises no category-specific deadline.
  */
 #ifndef HOTLINED_CATEGORY_H
 #define HOTLINED_CATEGORY_H
@@ -14,6 +16,7 @@ enum category {
 	CAT_SUGGESTION,		/* 意见建议 */
 	CAT_EFFICIENCY,		/* 效能投诉: about the handling units */
 	CAT_OTHER,		/* 其他 */
+	CAT_UNCLASSIFIED,	/* 待分类: the office decides */
 	CAT_MAX
 };
 
@@ -23,5 +26,7 @@ const char	*category_name(enum category);
 const char	*category_label_zh(enum category);
 /* The category named name (exact, case-sensitive), or -1. */
 int		 category_from_name(const char *);
+/* 1 when name is a category of Art. 7 (known and not unclassified). */
+int		 category_is_art7(const char *);
 
 #endif /* HOTLINED_CATEGORY_H */

@@ -142,6 +142,7 @@ static const struct conf_option top_opts[] = {
 	O("deadline-profile", CT_ENUM, 0, 0, "heyuan", profile_names,
 	    deadline_profile),
 	O("efficiency-days", CT_INT, 1, 60, "10", NULL, efficiency_days),
+	O("classify-days", CT_INT, 0, 10, "1", NULL, classify_days),
 	{ "case-prefix", CT_STRING, 1, 8, "HY",
 	    offsetof(struct hotlined_conf, case_prefix), NULL, CF_UPPER },
 	{ "service-number", CT_STRING, 3, 20, "12345",

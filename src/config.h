@@ -128,6 +128,7 @@ struct hotlined_conf {
 	char		*calendar;
 	int		 deadline_profile;	/* enum conf_profile */
 	int		 efficiency_days;	/* working days */
+	int		 classify_days;		/* to classify, working days */
 	char		*case_prefix;		/* A-Z0-9, 1-8 characters */
 	char		*service_number;	/* digits */
 	int		 extension_digits;	/* survey extension code */

@@ -34,12 +34,16 @@ static const struct {
 #define DL_NPROFILES	(sizeof(deadline_profiles) / \
 			    sizeof(deadline_profiles[0]))
 
-/* 1 when profile and category index the table. */
+/*
+ * 1 when profile and category index the table.  An unclassified case has
+ * no category limit: it carries the classify-days deadline until the
+ * office classifies it (mo.c, hotlined.conf(5)).
+ */
 static int
 deadline_ok(enum conf_profile p, enum category c)
 {
 	return (int)p >= 0 && (size_t)p < DL_NPROFILES && (int)c >= 0 &&
-	    c < CAT_MAX;
+	    c < CAT_MAX && c != CAT_UNCLASSIFIED;
 }
 
 const char *
@@ -94,15 +98,25 @@ deadline_day0(const struct calendar *cal, time_t received)
 }
 
 int
-deadline_due(const struct calendar *cal, enum conf_profile p,
-    enum category c, int efficiency_days, time_t received, char due[11])
+deadline_due_days(const struct calendar *cal, int days, time_t received,
+    char due[11])
 {
-	int	n, day0, date;
+	int	day0, date;
 
-	if ((n = deadline_limit(p, c, efficiency_days)) == -1 ||
-	    (day0 = deadline_day0(cal, received)) == -1 ||
-	    (date = cal_add_workdays(cal, day0, n)) == -1)
+	if (days < 0 || (day0 = deadline_day0(cal, received)) == -1 ||
+	    (date = cal_add_workdays(cal, day0, days)) == -1)
 		return -1;
 	cal_date_format(date, due, CAL_DATE_LEN);
 	return 0;
+}
+
+int
+deadline_due(const struct calendar *cal, enum conf_profile p,
+    enum category c, int efficiency_days, time_t received, char due[11])
+{
+	int	n;
+
+	if ((n = deadline_limit(p, c, efficiency_days)) == -1)
+		return -1;
+	return deadline_due_days(cal, n, received, due);
 }

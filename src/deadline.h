@@ -21,7 +21,10 @@ struct calendar;
 
 /* The profile's configuration name ("heyuan"...), "?" when unknown. */
 const char	*deadline_profile_name(enum conf_profile);
-/* Working days a category's cases take; -1 for a bad profile or category. */
+/*
+ * Working days a category's cases take; -1 for a bad profile or category
+ * and for CAT_UNCLASSIFIED, which has no category limit.
+ */
 int		 deadline_limit(enum conf_profile, enum category,
 		    int efficiency_days);
 /* Most working days in total, extensions included (0: no cap). */
@@ -36,5 +39,8 @@ int		 deadline_day0(const struct calendar *, time_t received);
 int		 deadline_due(const struct calendar *, enum conf_profile,
 		    enum category, int efficiency_days, time_t received,
 		    char due[11]);
+/* The same count for days working days (a limit not from a profile). */
+int		 deadline_due_days(const struct calendar *, int days,
+		    time_t received, char due[11]);
 
 #endif /* HOTLINED_DEADLINE_H */

@@ -98,6 +98,8 @@ static int	 cmd_hash_token(struct ctl *, char **);
 static int	 ctl_output(struct ctl *, json_t *, void (*)(json_t *));
 static void	 ctl_case_table(json_t *);
 static int	 cmd_case_list(struct ctl *, char **);
+static int	 ctl_get(struct ctl *, const char *, char *,
+		    void (*)(json_t *));
 static int	 cmd_case_citizen(struct ctl *, char **);
 static int	 cmd_case_text(struct ctl *, char **);
 static int	 cmd_case_dispatch(struct ctl *, char **);
@@ -108,6 +110,9 @@ static int	 cmd_unit_list(struct ctl *, char **);
 static int	 cmd_kb_add(struct ctl *, char **);
 static int	 cmd_kb_update(struct ctl *, char **);
 static int	 cmd_kb_list(struct ctl *, char **);
+static int	 cmd_case_classify(struct ctl *, char **);
+static int	 cmd_case_queue(struct ctl *, char **);
+static int	 cmd_case_labels(struct ctl *, char **);
 
 static const struct ctl_cmd cmds[] = {
 	{ "status", NULL, 0, 0, 1, cmd_status, "status", NULL, NULL },
@@ -140,6 +145,12 @@ static const struct ctl_cmd cmds[] = {
 	    "note", "text" },
 	{ "case", "citizen", 2, 3, 1, cmd_case_citizen,
 	    "case citizen NUMBER [--reason] REASON", NULL, NULL },
+	{ "case", "classify", 2, 3, 1, cmd_case_classify,
+	    "case classify NUMBER CATEGORY [REASON]", NULL, NULL },
+	{ "case", "queue", 0, 4, 1, cmd_case_queue,
+	    "case queue [--limit N] [--offset N]", NULL, NULL },
+	{ "case", "labels", 0, 2, 1, cmd_case_labels,
+	    "case labels [--after ID]", NULL, NULL },
 	{ "unit", "add", 2, 3, 1, cmd_unit_add,
 	    "unit add CODE NAME [CONTACT]", NULL, NULL },
 	{ "unit", "list", 0, 0, 1, cmd_unit_list, "unit list", NULL, NULL },
@@ -471,6 +482,10 @@ ctl_print_value(json_t *v)
 	char		*d;
 	size_t		 i;
 
+	if (v == NULL) {		/* a field the server left out */
+		fputs("-", stdout);
+		return;
+	}
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		s = json_string_value(v);
@@ -884,7 +899,7 @@ cmd_case_list(struct ctl *c, char **argv)
 	    "from", "to", "limit", "before", NULL };
 	static const char *const flags[] = { "overdue", "supervised",
 	    "confidential", NULL };
-	char	*q = xstrdup(""), *path;
+	char	*q = xstrdup("");
 	size_t	 j;
 	int	 i, done;
 
@@ -910,12 +925,22 @@ cmd_case_list(struct ctl *c, char **argv)
 		if (!done)
 			ctl_die(CTL_USAGE, "case list: unknown filter");
 	}
-	xasprintf(&path, "/v1/cases%s", q);
-	free(q);
-	i = ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
-	    ctl_case_list_table);
+	return ctl_get(c, "/v1/cases", q, ctl_case_list_table);
+}
+
+/* GET base + query (freed here) and print the answer with table. */
+static int
+ctl_get(struct ctl *c, const char *base, char *query,
+    void (*table)(json_t *))
+{
+	char	*path;
+	int	 rv;
+
+	xasprintf(&path, "%s%s", base, query);
+	free(query);
+	rv = ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL), table);
 	free(path);
-	return i;
+	return rv;
 }
 
 /*
@@ -1257,4 +1282,141 @@ main(int argc, char *argv[])
 		free(c.token);
 	}
 	return ch;
+}
+
+/* --- the office classifies ---------------------------------------------- */
+
+/* case classify NUMBER CATEGORY [REASON]: prints the category and due. */
+static int
+cmd_case_classify(struct ctl *c, char **argv)
+{
+	json_t	*body = json_object(), *reply;
+	char	 path[96];
+
+	ctl_check_arg("CATEGORY", argv[1]);
+	json_object_set_new(body, "category", json_string(argv[1]));
+	if (argv[2] != NULL)
+		json_object_set_new(body, "reason", ctl_jstr("REASON",
+		    argv[2]));
+	ctl_case_path(path, sizeof(path), argv[0], "classify");
+	reply = ctl_request(c, EVHTTP_REQ_POST, path, body);
+	if (c->json)
+		return ctl_output(c, reply, ctl_table);
+	ctl_print_value(json_object_get(reply, "number"));
+	printf(": ");
+	ctl_print_value(json_object_get(reply, "category"));
+	printf(", due ");
+	ctl_print_value(json_object_get(reply, "due"));
+	printf("%s\n", json_is_true(json_object_get(reply, "confirmed")) ?
+	    " (confirmed)" : "");
+	json_decref(reply);
+	return fflush(stdout) == 0 ? CTL_OK : CTL_SERVER;
+}
+
+/* The queue: waited as working hours and minutes, the text cut short. */
+static void
+ctl_queue_table(json_t *o)
+{
+	static const char *const keys[] = { "number", "received_at",
+	    "waited", "due", "overdue", "text" };
+	static const char *const heads[] = { "NUMBER", "RECEIVED", "WAITED",
+	    "DUE", "OVERDUE", "TEXT" };
+	json_t		*row, *list = json_object_get(o, "cases");
+	const char	*t;
+	json_int_t	 m;
+	size_t		 i, n, chars;
+	char		 w[32], *cut;
+
+	json_array_foreach(list, i, row) {
+		m = json_integer_value(json_object_get(row, "waited_minutes"));
+		snprintf(w, sizeof(w), "%" JSON_INTEGER_FORMAT "h%02d", m / 60,
+		    (int)(m % 60));
+		json_object_set_new(row, "waited", json_string(w));
+		/* 24 characters of the text, cut at a character */
+		t = json_string_value(json_object_get(row, "text"));
+		for (n = 0, chars = 0; t != NULL && t[n] != '\0'; n++)
+			if (((unsigned char)t[n] & 0xc0) != 0x80 &&
+			    chars++ == 24)
+				break;
+		if (t != NULL && t[n] != '\0') {
+			xasprintf(&cut, "%.*s...", (int)n, t);
+			json_object_set_new(row, "text", json_string(cut));
+			free(cut);
+		}
+	}
+	ctl_columns(list, keys, heads, nitems(keys));
+	printf("(%" JSON_INTEGER_FORMAT " waiting)\n", json_integer_value(
+	    json_object_get(o, "waiting")));
+}
+
+/* case queue [--limit N] [--offset N]: unclassified, oldest first. */
+static int
+cmd_case_queue(struct ctl *c, char **argv)
+{
+	char	*q = xstrdup("");
+	int	 i;
+
+	for (i = 0; argv[i] != NULL; i += 2) {
+		if ((strcmp(argv[i], "--limit") != 0 &&
+		    strcmp(argv[i], "--offset") != 0) || argv[i + 1] == NULL)
+			ctl_die(CTL_USAGE, "usage: %s", ctl_cur->usage);
+		ctl_check_arg(argv[i], argv[i + 1]);
+		ctl_query_add(&q, argv[i] + 2, argv[i + 1]);
+	}
+	return ctl_get(c, "/v1/queue", q, ctl_queue_table);
+}
+
+/*
+ * case labels [--after ID]: every operator-labelled example as JSON lines
+ * {"text","label"} for the training tool, page after page; --json prints
+ * the server's pages whole (with case, previous, actor, at, id).
+ */
+#define CTL_LABEL_PAGES	400000		/* pages of 50 (long texts: < 4 MiB) */
+static int
+cmd_case_labels(struct ctl *c, char **argv)
+{
+	json_t		*reply, *row, *out, *next;
+	json_int_t	 after = 0;
+	const char	*errstr;
+	char		*path, *line;
+	size_t		 i;
+	int		 page;
+
+	if (argv[0] != NULL) {
+		if (strcmp(argv[0], "--after") != 0 || argv[1] == NULL)
+			ctl_die(CTL_USAGE, "usage: %s", ctl_cur->usage);
+		ctl_check_arg("--after", argv[1]);
+		after = strtonum(argv[1], 0, LLONG_MAX, &errstr);
+		if (errstr != NULL)
+			ctl_die(CTL_USAGE, "--after: a label id, 0 or more");
+	}
+	for (page = 0; page < CTL_LABEL_PAGES; page++) {
+		xasprintf(&path, "/v1/labels?limit=50&after=%"
+		    JSON_INTEGER_FORMAT, after);
+		reply = ctl_request(c, EVHTTP_REQ_GET, path, NULL);
+		free(path);
+		if (c->json) {
+			json_dumpf(reply, stdout, JSON_INDENT(2));
+			putchar('\n');
+		} else
+			json_array_foreach(json_object_get(reply, "labels"),
+			    i, row) {
+				out = json_pack("{s:O,s:O}", "text",
+				    json_object_get(row, "text"), "label",
+				    json_object_get(row, "label"));
+				if (out == NULL || (line = json_dumps(out,
+				    JSON_COMPACT)) ==
+				    NULL)
+					ctl_die(CTL_SERVER, "malformed label");
+				puts(line);
+				free(line);
+				json_decref(out);
+			}
+		next = json_object_get(reply, "next");
+		after = json_integer_value(next);
+		json_decref(reply);
+		if (!json_is_integer(next))
+			break;
+	}
+	return fflush(stdout) == 0 ? CTL_OK : CTL_SERVER;
 }

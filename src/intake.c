@@ -991,7 +991,10 @@ rules_line(struct rules *rs, struct rule_tmp *t, struct rules_errs *e,
 			if (ntok < 4 || rules_clause(tok[3]) != -1 ||
 			    (c = category_from_name(tok[3])) == -1) {
 				rules_error(e, line, "rule %s: unknown category "
-				    "'%.40s'", tok[1], ntok < 4 ? "" : tok[3]);
+				    "'%.40s' (consultation, help, complaint, "
+				    "suggestion, efficiency, other or "
+				    "unclassified)", tok[1],
+				    ntok < 4 ? "" : tok[3]);
 				return;
 			}
 			t->r.category = c;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "category.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "store.h"
@@ -58,6 +59,7 @@ static const struct lc_transition lc_table[] = {
 	    S(LC_S_REHANDLING), TO_CLOSED, R_OFFICE },
 	{ LC_OP_REOPEN, S(LC_S_ANSWERED) | S(LC_S_CLOSED), LC_S_REHANDLING,
 	    R_OFFICE | R_SYSTEM },
+	{ LC_OP_CLASSIFY, S_OPEN, TO_SAME, R_OFFICE },
 };
 
 static const char *const lc_states[LC_S_MAX] = {
@@ -66,7 +68,7 @@ static const char *const lc_states[LC_S_MAX] = {
 };
 static const char *const lc_ops[LC_OP_MAX] = {
 	"answer", "approval", "dispatch", "return", "extend", "reply", "note",
-	"supervise", "close", "reopen"
+	"supervise", "close", "reopen", "classify"
 };
 static const char *const lc_sups[] = {
 	"none", "disputed-result", "leader-instruction", "overdue", "other"
@@ -79,6 +81,8 @@ static lc_notify_fn	 lc_notify;
 static void		*lc_notify_arg;
 static lc_workdays_fn	 lc_workdays = lifecycle_weekdays;
 static void		*lc_workdays_arg;
+static lc_due_fn	 lc_due;
+static void		*lc_due_arg;
 static char		 lc_help_category[64] = LC_HELP_CATEGORY;
 static int		 lc_help_days = LC_HELP_MAX_DAYS;
 
@@ -93,12 +97,20 @@ static enum lc_result lc_check(struct store *, const struct store_case *,
 		    enum lc_op, const struct lc_args *, const struct lc_actor *,
 		    int64_t, struct store_case_change *, int *, char *,
 		    size_t);
+static enum lc_result lc_classify(const struct store_case *,
+		    const struct lc_args *, const char *,
+		    struct store_case_change *, char *, size_t);
+static int	 lc_text_ok(const char *);
+static int	 lc_repeat_flag(struct store *, const struct store_case *,
+		    const char *, int64_t);
 static void	 lc_json_str(char **, size_t *, size_t *, const char *,
 		    const char *);
 static void	 lc_cat(char **, size_t *, size_t *, const char *);
+static void	 lc_who(const struct lc_actor *, char *, size_t);
 static int	 lc_utf8_next(const unsigned char **, const unsigned char *,
 		    uint32_t *);
 static int	 lc_is_punct(uint32_t);
+static size_t	 lc_digit(const unsigned char *);
 static int	 lc_cmp64(const void *, const void *);
 static size_t	 lc_bigrams(const char *, uint64_t **);
 
@@ -185,6 +197,13 @@ lifecycle_set_workdays(lc_workdays_fn fn, void *arg)
 {
 	lc_workdays = fn != NULL ? fn : lifecycle_weekdays;
 	lc_workdays_arg = fn != NULL ? arg : NULL;
+}
+
+void
+lifecycle_set_due(lc_due_fn fn, void *arg)
+{
+	lc_due = fn;
+	lc_due_arg = arg;
 }
 
 void
@@ -344,6 +363,13 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 
 	if (lc_date(now, today, sizeof(today)) == -1)
 		return lc_fail(err, errlen, LC_INVALID, "bad time");
+	/* the category decides the deadline a unit is given: a person first */
+	if ((op == LC_OP_ANSWER || op == LC_OP_APPROVAL ||
+	    op == LC_OP_DISPATCH) && c->category != NULL &&
+	    category_from_name(c->category) == CAT_UNCLASSIFIED)
+		return lc_fail(err, errlen, LC_BAD_STATE, "case %s is "
+		    "unclassified: classify it first (hotlinectl case "
+		    "classify)", c->number);
 	switch (op) {
 	case LC_OP_ANSWER:
 	case LC_OP_CLOSE:
@@ -449,6 +475,8 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 		ch->supervised = 1;
 		ch->supervision = lc_sups[a->supervision];
 		break;
+	case LC_OP_CLASSIFY:
+		return lc_classify(c, a, today, ch, err, errlen);
 	default:
 		return lc_fail(err, errlen, LC_INVALID, "unknown operation");
 	}
@@ -478,6 +506,84 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 	}
 	(void)actor;
 	return LC_OK;
+}
+
+/*
+ * classify: the category an operator chose, and its due date counted from
+ * the time of receipt, not of classification (Art. 18); the category the
+ * case has already is a confirmation (ch->due stays NULL).  An extension
+ * granted stays granted: an extended case keeps the later of its due date
+ * and the new category's.  An "overdue" supervision that only the
+ * classification deadline caused ends when the new due date is not past.
+ */
+static enum lc_result
+lc_classify(const struct store_case *c, const struct lc_args *a,
+    const char *today, struct store_case_change *ch, char *err, size_t errlen)
+{
+	static char	due[16];	/* ch->due until it is written */
+	int		cat;
+
+	if (a->category == NULL || (cat = category_from_name(a->category)) ==
+	    -1)
+		return lc_fail(err, errlen, LC_INVALID, "unknown category "
+		    "'%.40s' (consultation, help, complaint, suggestion, "
+		    "efficiency or other)", a->category ? a->category : "");
+	if (cat == CAT_UNCLASSIFIED)
+		return lc_fail(err, errlen, LC_INVALID, "classify names the "
+		    "category a person chose, not unclassified (consultation, "
+		    "help, complaint, suggestion, efficiency or other)");
+	if (a->text != NULL && (strlen(a->text) > LC_TEXT_MAX ||
+	    !lc_text_ok(a->text)))
+		return lc_fail(err, errlen, LC_INVALID, "the reason must be a "
+		    "text of at most %d bytes", LC_TEXT_MAX);
+	ch->category = a->category;
+	/* the same category: an operator confirms it (a label), no change */
+	if (c->category != NULL && strcmp(c->category, a->category) == 0)
+		return LC_OK;
+	if (lc_due == NULL || lc_due(lc_due_arg, a->category, c->received_at,
+	    due, sizeof(due)) == -1 || !lc_date_ok(due))
+		return lc_fail(err, errlen, LC_INVALID, "no due date for %s "
+		    "from the time of receipt (outside the calendar?)",
+		    a->category);
+	if (c->extensions > 0) {
+		ch->due_original = due;
+		ch->due = c->due != NULL && strcmp(c->due, due) > 0 ? c->due :
+		    due;
+	} else {
+		ch->due_original = "";
+		ch->due = due;
+	}
+	if (c->supervised && c->supervision != NULL &&
+	    strcmp(c->supervision, lc_sups[LC_SUP_OVERDUE]) == 0 &&
+	    strcmp(ch->due, today) >= 0)
+		ch->supervised = 0;
+	return LC_OK;
+}
+
+/*
+ * Art. 23(8) for a case whose category a person has just set: intake
+ * could only compare an unclassified text with the citizen's other
+ * unclassified ones, so the count of unresolved cases on the same matter
+ * is made again in the new category (the case itself is one of them).
+ */
+static int
+lc_repeat_flag(struct store *st, const struct store_case *c,
+    const char *category, int64_t now)
+{
+	char	msisdn[STORE_ADDR_MAX];
+	int	n;
+
+	if ((n = store_case_msisdn(st, c->id, msisdn, sizeof(msisdn))) != 1)
+		return n == 0 ? 0 : -1;
+	n = lifecycle_repeat_count(st, msisdn, category, c->text, now);
+	explicit_bzero(msisdn, sizeof(msisdn));
+	if (n == -1)
+		return -1;
+	if (n - 1 < LC_REPEAT_FLAG - 1)
+		return 0;
+	log_info("lifecycle case=%s repeated: %d unresolved on the same matter "
+	    "(Art. 23(8))", c->number, n - 1);
+	return store_case_add_flags(st, c->id, STORE_CF_REPEATED);
 }
 
 /* --- audit detail (JSON) ----------------------------------------------- */
@@ -526,6 +632,21 @@ lc_json_str(char **buf, size_t *len, size_t *cap, const char *key,
 }
 
 /* --- apply ------------------------------------------------------------- */
+
+/* Who acts, as the audit trail names them: "office:ops", "unit:X/name". */
+static void
+lc_who(const struct lc_actor *actor, char *who, size_t len)
+{
+	snprintf(who, len, "%s:%s", actor->role == LC_ROLE_OFFICE ?
+	    "office" : actor->role == LC_ROLE_UNIT ? "unit" :
+	    actor->role == LC_ROLE_SYSTEM ? "system" : "auditor",
+	    actor->role == LC_ROLE_UNIT ? actor->unit :
+	    actor->name != NULL ? actor->name : "-");
+	if (actor->role == LC_ROLE_UNIT && actor->name != NULL) {
+		strlcat(who, "/", len);
+		strlcat(who, actor->name, len);
+	}
+}
 
 enum lc_result
 lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
@@ -616,6 +737,15 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 		goto undo;
 	if (op == LC_OP_RETURN && store_case_unassign(st, case_id) == -1)
 		goto undo;
+	lc_who(actor, who, sizeof(who));
+	/* every category an operator sets is a labelled example */
+	if (op == LC_OP_CLASSIFY && store_label_add(st, case_id, ch.category,
+	    c.category != NULL ? c.category : "", who, args->text, now) == -1)
+		goto undo;
+	if (op == LC_OP_CLASSIFY && ch.due != NULL &&
+	    !(c.flags & STORE_CF_REPEATED) &&
+	    lc_repeat_flag(st, &c, ch.category, now) == -1)
+		goto undo;
 
 	lc_cat(&detail, &dlen, &dcap, "{");
 	lc_json_str(&detail, &dlen, &dcap, "from", c.state);
@@ -634,6 +764,13 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 		lc_json_str(&detail, &dlen, &dcap, "due", ch.due);
 	if (op == LC_OP_SUPERVISE)
 		lc_json_str(&detail, &dlen, &dcap, "reason", ch.supervision);
+	if (op == LC_OP_CLASSIFY) {
+		lc_json_str(&detail, &dlen, &dcap, "category", ch.category);
+		lc_json_str(&detail, &dlen, &dcap, "previous", c.category ?
+		    c.category : "");
+		if (ch.due == NULL)
+			lc_cat(&detail, &dlen, &dcap, ",\"confirmed\":true");
+	}
 	if (args->text != NULL)
 		lc_json_str(&detail, &dlen, &dcap, "text", args->text);
 	if (late)
@@ -644,15 +781,6 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 		lc_cat(&detail, &dlen, &dcap, num);
 	lc_cat(&detail, &dlen, &dcap, "}");
 
-	snprintf(who, sizeof(who), "%s:%s", actor->role == LC_ROLE_OFFICE ?
-	    "office" : actor->role == LC_ROLE_UNIT ? "unit" :
-	    actor->role == LC_ROLE_SYSTEM ? "system" : "auditor",
-	    actor->role == LC_ROLE_UNIT ? actor->unit :
-	    actor->name != NULL ? actor->name : "-");
-	if (actor->role == LC_ROLE_UNIT && actor->name != NULL) {
-		strlcat(who, "/", sizeof(who));
-		strlcat(who, actor->name, sizeof(who));
-	}
 	snprintf(action, sizeof(action), "case.%s", lc_ops[op]);
 	if (store_audit(st, case_id, who, action, detail, now) == -1)
 		goto undo;
@@ -669,6 +797,7 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 		ev.args = args;
 		ev.at = now;
 		ev.late = late;
+		ev.confirmed = op == LC_OP_CLASSIFY && ch.due == NULL;
 		if (lc_notify(lc_notify_arg, st, &c, &ev) != 0) {
 			lc_fail(err, errlen, LC_ERROR, "notification of case "
 			    "%s failed", c.number);
@@ -755,6 +884,42 @@ lifecycle_overdue_scan(struct store *st, int64_t now,
 }
 
 /* --- text matching ----------------------------------------------------- */
+
+/* Bytes of the digit at p (1 ASCII, 3 full-width), 0 when none. */
+static size_t
+lc_digit(const unsigned char *p)
+{
+	if (*p >= '0' && *p <= '9')
+		return 1;
+	if (p[0] == 0xef && p[1] == 0xbc && p[2] >= 0x90 && p[2] <= 0x99)
+		return 3;
+	return 0;
+}
+
+char *
+lc_mask_digits(const char *text)
+{
+	const unsigned char	*p = (const unsigned char *)text, *run;
+	char			*out, *o;
+	size_t			 n, k, len;
+
+	out = o = xmalloc(strlen(text) + 1);
+	while (*p != '\0') {
+		for (run = p, n = 0; (len = lc_digit(run)) > 0; n++)
+			run += len;
+		if (n >= LC_MASK_RUN) {
+			for (k = 0; k < n; k++)
+				*o++ = '*';
+		} else if (n > 0) {
+			memcpy(o, p, (size_t)(run - p));
+			o += run - p;
+		} else
+			*o++ = (char)*run++;
+		p = run;
+	}
+	*o = '\0';
+	return out;
+}
 
 /* Decode one UTF-8 character (shortest form, no surrogates); 0 or -1. */
 static int

@@ -32,7 +32,17 @@
  *   supervise   every state but final                 (same)      office system
  *   close       dispatched replied rehandling         closed*     office
  *   reopen      answered closed                       rehandling  office system
+ *   classify    every open state                      (same)      office
  * (*) final instead when the case was re-handled.
+ *
+ * An unclassified case (category "unclassified": the classifier was
+ * unsure) waits at the office for a person: it can be classified, noted,
+ * supervised, but not answered, sent for approval or dispatched until it
+ * has a category.  Classifying sets the category and the due date of that
+ * category counted from the time of receipt (the due hook), records the
+ * operator's label (store_label_add()) and tells the citizen (notify).
+ * Reclassifying a classified open case is the same operation; naming the
+ * category it has confirms it: a label and an audit event, nothing else.
  *
  * A unit acts only on cases currently dispatched to it; to any other unit
  * a case does not exist (LC_NOT_FOUND, never "not yours").
@@ -71,6 +81,7 @@ enum lc_op {
 	LC_OP_SUPERVISE,	/* supervision, text? */
 	LC_OP_CLOSE,		/* text (result; NULL: the unit's reply) */
 	LC_OP_REOPEN,		/* text (reason) */
+	LC_OP_CLASSIFY,		/* category, text? (reason) */
 	LC_OP_MAX
 };
 
@@ -114,6 +125,7 @@ struct lc_args {
 	const char		*approval;	/* dispatch after approval */
 	const char		*due;		/* YYYY-MM-DD */
 	enum lc_supervision	 supervision;
+	const char		*category;	/* classify: a name */
 };
 
 /* What happened, for the notify hook. */
@@ -125,6 +137,7 @@ struct lc_event {
 	const struct lc_args	*args;
 	int64_t			 at;
 	int			 late;		/* return: after 1 working day */
+	int			 confirmed;	/* classify: same category */
 };
 
 #define LC_CO_MAX		16	/* co-units of one dispatch */
@@ -146,11 +159,19 @@ typedef int	(*lc_notify_fn)(void *arg, struct store *,
  * Friday to Monday; -1 when a date is outside the calendar.
  */
 typedef int	(*lc_workdays_fn)(void *arg, const char *from, const char *to);
+/*
+ * The due date (YYYY-MM-DD into due) of a case of category received at
+ * received_at (ms): the deadline rule of Art. 18 on the calendar; 0, -1.
+ */
+typedef int	(*lc_due_fn)(void *arg, const char *category,
+		    int64_t received_at, char *due, size_t len);
 
 /* Install the notify hook (NULL: none). */
 void	 lifecycle_set_notify(lc_notify_fn, void *arg);
 /* Install the working-day count (NULL: Monday to Friday, no holidays). */
 void	 lifecycle_set_workdays(lc_workdays_fn, void *arg);
+/* Install the deadline rule classify uses (NULL: classify is refused). */
+void	 lifecycle_set_due(lc_due_fn, void *arg);
 /* Art. 18 cap: category's cases at most days working days (0: none). */
 void	 lifecycle_set_help_limit(const char *category, int days);
 /* The built-in count: Monday to Friday in (from, to]; -1 on bad dates. */
@@ -214,6 +235,14 @@ int	 lifecycle_is_closed(enum lc_state);
 int	 lc_fold(const char *text, char *out, size_t outlen, int strip);
 /* Dice coefficient of two texts' character bigrams, after lc_fold(strip). */
 double	 lc_similarity(const char *a, const char *b);
+/*
+ * A new copy of text with every run of LC_MASK_RUN or more digits (ASCII
+ * or full-width, U+FF10..FF19) replaced by as many '*': a phone or ID
+ * number a citizen wrote, masked before a text leaves as a training
+ * example.  Any bytes in; never longer than text.
+ */
+#define LC_MASK_RUN		7
+char	*lc_mask_digits(const char *text);
 
 #define LC_KB_CONFIDENT		0.75	/* answer directly at or above */
 /*

@@ -67,6 +67,8 @@ static int	mo_reply(struct mo_ctx *, const char *kind, const char *tmpl,
 		    const struct template_var *, size_t, int64_t case_id,
 		    const char *source);
 static int	mo_is_machine(const struct mo_ctx *);
+static int	mo_due_hook(void *, const char *, int64_t, char *, size_t);
+static int	mo_unclassified(const struct store_case *);
 
 static struct store			*store;		/* borrowed */
 static const struct hotlined_conf	*conf;		/* borrowed */
@@ -191,6 +193,7 @@ mo_init(struct store *st, const struct hotlined_conf *c, char *err,
 	hotlined_on_reload("calendar", calendar_reload, (void *)conf);
 	hotlined_on_reload("templates", template_reload, (void *)conf);
 	lifecycle_set_workdays(calendar_lc_workdays, NULL);
+	lifecycle_set_due(mo_due_hook, NULL);
 	if (conf->deadline_profile == CONF_PROFILE_GUANGDONG_2022)
 		lifecycle_set_help_limit("help", 0);
 	return 0;
@@ -206,10 +209,15 @@ mo_free(void)
 }
 
 /*
- * The working-day deadline of a case of cat received at ms (Art. 18).
- * Texts of one minute share their deadlines (the counting rule looks at
- * the date and the minute of the day): a memo per category, until the
- * calendar or the profile changes.
+ * The working-day deadline of a case of cat received at ms (Art. 18).  An
+ * unclassified case has no category limit: it is due classify-days
+ * working days after receipt (day 0 as for every deadline), the date the
+ * acknowledgement promises the office will have classified it by; the
+ * overdue scan supervises it when that passes.  Classifying it replaces
+ * that date by the category's, counted from the same receipt (lifecycle
+ * classify, mo_due_hook()).  Texts of one minute share their deadlines
+ * (the counting rule looks at the date and the minute of the day): a memo
+ * per category, until the calendar or the limit changes.
  */
 static int
 mo_due(int cat, int64_t ms, char *due, size_t len)
@@ -218,31 +226,42 @@ mo_due(int cat, int64_t ms, char *due, size_t len)
 		int		 valid;
 		unsigned	 gen;
 		int64_t		 minute;
-		int		 profile, eff;
+		int		 days;
 		char		 due[11];
 	}		 memo[CAT_MAX];
 	unsigned	 gen = calendar_generation();
 	int64_t		 minute = ms / 60000;
+	int		 days;
 
 	if (cat < 0 || cat >= CAT_MAX)
 		return -1;
+	days = cat == CAT_UNCLASSIFIED ? conf->classify_days :
+	    deadline_limit(conf->deadline_profile, cat, conf->efficiency_days);
+	if (days < 0)
+		return -1;
 	if (!memo[cat].valid || memo[cat].gen != gen ||
-	    memo[cat].minute != minute ||
-	    memo[cat].profile != (int)conf->deadline_profile ||
-	    memo[cat].eff != conf->efficiency_days) {
+	    memo[cat].minute != minute || memo[cat].days != days) {
 		memo[cat].valid = 0;
-		if (deadline_due(calendar_current(), conf->deadline_profile,
-		    cat, conf->efficiency_days, (time_t)(ms / 1000),
-		    memo[cat].due) == -1)
+		if (deadline_due_days(calendar_current(), days,
+		    (time_t)(ms / 1000), memo[cat].due) == -1)
 			return -1;
 		memo[cat].gen = gen;
 		memo[cat].minute = minute;
-		memo[cat].profile = (int)conf->deadline_profile;
-		memo[cat].eff = conf->efficiency_days;
+		memo[cat].days = days;
 		memo[cat].valid = 1;
 	}
 	strlcpy(due, memo[cat].due, len);
 	return 0;
+}
+
+/* lifecycle_set_due(): the deadline of a category for a case received at. */
+static int
+mo_due_hook(void *arg, const char *category, int64_t received_at, char *due,
+    size_t len)
+{
+	int	c = category_from_name(category);
+
+	return c == -1 ? -1 : mo_due(c, received_at, due, len);
 }
 
 /* The Chinese label of a stored category name. */
@@ -252,6 +271,14 @@ mo_category_zh(const char *name)
 	int	c = category_from_name(name);
 
 	return c == -1 ? name : category_label_zh(c);
+}
+
+/* 1 when the office has yet to classify the case. */
+static int
+mo_unclassified(const struct store_case *c)
+{
+	return c->category != NULL && category_from_name(c->category) ==
+	    CAT_UNCLASSIFIED;
 }
 
 /* How a citizen reads a case's state. */
@@ -449,6 +476,9 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	 * Art. 14: the same matter, re-handled and confirmed, is not
 	 * re-taken; Art. 23(8): a third complaint on the same unresolved
 	 * matter is flagged.  One read of the citizen's cases serves both.
+	 * Both compare within the category: an unclassified text only with
+	 * the citizen's other unclassified cases; the count of Art. 23(8) is
+	 * made again when a person classifies it (lifecycle classify).
 	 */
 	if (lifecycle_matter_history(store, m->msisdn, cat, m->text, m->now,
 	    &old_id, &repeats, &resent_id) == -1)
@@ -497,18 +527,22 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	    flags & STORE_CF_REPEATED ? " repeated" : "",
 	    m->timed_out ? " incomplete" : "", c.rule ? c.rule : "-");
 	vars[0] = (struct template_var){ "case", number };
+	vars[1] = (struct template_var){ "due", due };
+	vars[2] = (struct template_var){ "category",
+	    category_label_zh(v->category) };
 	if (v->category == CAT_CONSULTATION &&
 	    (n = mo_kb_answer(m, number)) != 0) {
 		if (n == -1)
 			return -1;	/* the answer is the reply */
-	} else {
-		vars[1] = (struct template_var){ "category",
-		    category_label_zh(v->category) };
-		vars[2] = (struct template_var){ "due", due };
-		if (mo_reply(m, "ack", v->confidential ? "ack_confidential" :
-		    "ack", vars, 3, m->case_id, NULL) == -1)
+	} else if (v->category == CAT_UNCLASSIFIED) {
+		/* unsure: no category and no category deadline is promised */
+		if (mo_reply(m, "ack", v->confidential ?
+		    "ack_unclassified_confidential" : "ack_unclassified",
+		    vars, 2, m->case_id, NULL) == -1)
 			return -1;
-	}
+	} else if (mo_reply(m, "ack", v->confidential ? "ack_confidential" :
+	    "ack", vars, 3, m->case_id, NULL) == -1)
+		return -1;
 	/* a long SMS given up with parts missing: say so, and how to add */
 	if (m->timed_out)
 		return mo_reply(m, "ack", "incomplete_note", vars, 1,
@@ -564,14 +598,16 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 			return mo_reply(m, "status", "status_notfound",
 			    vars, 1, 0, NULL);
 		}
-		vars[1] = (struct template_var){ "category",
-		    mo_category_zh(c[0].category) };
-		vars[2] = (struct template_var){ "state",
+		vars[1] = (struct template_var){ "state",
 		    mo_state_zh(c[0].state) };
-		vars[3] = (struct template_var){ "due", c[0].due };
+		vars[2] = (struct template_var){ "due", c[0].due };
+		vars[3] = (struct template_var){ "category",
+		    mo_category_zh(c[0].category) };
 		log_info("mo query case=%s msisdn=%s state=%s", c[0].number,
 		    m->mask, c[0].state);
-		n = mo_reply(m, "status", "status", vars, 4, c[0].id, NULL);
+		n = mo_reply(m, "status", mo_unclassified(&c[0]) ?
+		    "status_unclassified" : "status", vars,
+		    mo_unclassified(&c[0]) ? 3 : 4, c[0].id, NULL);
 		store_case_clear(&c[0]);
 		return n;
 	}
@@ -585,8 +621,11 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 	for (i = 0; i < n; i++) {
 		char	line[128];
 
+		/* an unclassified case has no deadline to show yet */
 		snprintf(line, sizeof(line), "%s%s %s %s", i ? "；" : "",
-		    c[i].number, mo_state_zh(c[i].state), c[i].due);
+		    c[i].number, mo_state_zh(c[i].state),
+		    mo_unclassified(&c[i]) ? category_label_zh(
+		    CAT_UNCLASSIFIED) : c[i].due);
 		strlcat(list, line, sizeof(list));
 		store_case_clear(&c[i]);
 	}

@@ -8,6 +8,7 @@
 
 #include <event2/event.h>
 
+#include "category.h"
 #include "commit.h"
 #include "lifecycle.h"
 #include "notify.h"
@@ -25,6 +26,8 @@ static int	notify_survey(struct store *, const struct store_case *,
 static int	notify_remind(void *, struct store *,
 		    const struct store_survey *, int64_t);
 static void	notify_overdue_each(void *, const struct store_case *);
+static int	notify_classified(struct store *, const struct store_case *,
+		    const char *);
 static void	notify_timer(evutil_socket_t, short, void *);
 static void	notify_exit(void *);
 static size_t	notify_utf8_len(const char *, size_t);
@@ -238,7 +241,7 @@ notify_case(void *arg, struct store *st, const struct store_case *c,
 	int			 cut, rv;
 
 	if (ev->op != LC_OP_ANSWER && ev->op != LC_OP_CLOSE &&
-	    ev->op != LC_OP_EXTEND)
+	    ev->op != LC_OP_EXTEND && ev->op != LC_OP_CLASSIFY)
 		return 0;
 	if (template_current() == NULL) {
 		log_warnx("notify no templates loaded, case=%s not notified",
@@ -256,6 +259,8 @@ notify_case(void *arg, struct store *st, const struct store_case *c,
 		return notify_queue(st, c->id, "extended", msisdn,
 		    notify.sc.service, text, 0, 0);
 	}
+	if (ev->op == LC_OP_CLASSIFY)	/* a confirmation: nothing */
+		return ev->confirmed ? 0 : notify_classified(st, c, msisdn);
 	if (c->result == NULL || notify_result_text(c->number, c->result,
 	    notify.sc.service, notify.conf != NULL ?
 	    notify.conf->max_result_parts : 0, text, sizeof(text), &cut) == -1) {
@@ -274,6 +279,37 @@ notify_case(void *arg, struct store *st, const struct store_case *c,
 	log_info("notify result case=%s msisdn=%s state=%s", c->number,
 	    log_msisdn(msisdn, mask, sizeof(mask)), c->state);
 	return notify_survey(st, c, ev->at);
+}
+
+/*
+ * classify: the category a person chose and its due date, counted from
+ * receipt -- one SMS each time the office sets or corrects the category,
+ * since the citizen was promised another (or none) before.
+ */
+static int
+notify_classified(struct store *st, const struct store_case *c,
+    const char *msisdn)
+{
+	struct template_var	 v[4];
+	char			 text[NOTIFY_TEXT_MAX];
+	char			 mask[LOG_MSISDN_MAX];
+	int			 cat = category_from_name(c->category);
+
+	v[0] = (struct template_var){ "case", c->number };
+	v[1] = (struct template_var){ "category", category_label_zh(cat) };
+	v[2] = (struct template_var){ "due", c->due };
+	v[3] = (struct template_var){ "service", notify.sc.service };
+	if (template_render(template_current(), "classified", v, nitems(v),
+	    text, sizeof(text)) == -1) {
+		log_warnx("notify case=%s classification not rendered, the "
+		    "citizen is not told", c->number);
+		return -1;
+	}
+	log_info("notify classified case=%s msisdn=%s cat=%s due=%s",
+	    c->number, log_msisdn(msisdn, mask, sizeof(mask)), c->category,
+	    c->due);
+	return notify_queue(st, c->id, "classified", msisdn,
+	    notify.sc.service, text, 0, 0);
 }
 
 /* survey_tick()'s reminder: the survey_remind SMS from service + ext. */

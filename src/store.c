@@ -126,6 +126,10 @@ enum store_stmt {
 	STMT_MSG_OUT_STATES,
 	STMT_COVER_GET,
 	STMT_COVER_SET,
+	STMT_LABEL_INSERT,		/* v10: classification */
+	STMT_LABEL_EXPORT,
+	STMT_QUEUE,
+	STMT_QUEUE_STATS,
 	STMT_MAX
 };
 
@@ -220,6 +224,7 @@ static int	 store_upgrade_v3(sqlite3 *);
 static int	 store_upgrade_v4(sqlite3 *);
 static int	 store_upgrade_v5(sqlite3 *);
 static int	 store_upgrade_v6(sqlite3 *);
+static int	 store_upgrade_v10(sqlite3 *);
 static int	 store_msgs_track(struct store *, int, int64_t);
 static void	 store_msgs_mark(struct store *, struct store_msgs_mark *);
 static void	 store_msgs_undo(struct store *,
@@ -287,7 +292,11 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v4,
 	store_upgrade_v5,
 	store_upgrade_v6,
+	/* NULL: a version this branch does not define (another's) */
+	[10] = store_upgrade_v10,
 };
+_Static_assert(nitems(store_upgrades) == STORE_SCHEMA_VERSION + 1,
+    "one upgrade per schema version");
 
 /* The columns store_case_row() reads, in order. */
 #define CASE_COLS \
@@ -510,8 +519,10 @@ static const char *const store_sql[STMT_MAX] = {
 	    "UPDATE cases SET state = ?3, "
 	    "unit = CASE WHEN ?4 IS NULL THEN unit ELSE NULLIF(?4, '') END, "
 	    "dispatched_at = CASE WHEN ?5 = 0 THEN dispatched_at ELSE ?5 END, "
-	    "due_original = CASE WHEN ?6 IS NOT NULL AND due_original IS NULL "
+	    "due_original = CASE WHEN ?16 IS NOT NULL THEN NULLIF(?16, '') "
+	    "WHEN ?6 IS NOT NULL AND due_original IS NULL "
 	    "THEN due ELSE due_original END, due = COALESCE(?6, due), "
+	    "category = COALESCE(?15, category), "
 	    "extensions = extensions + ?7, late_returns = late_returns + ?8, "
 	    "supervised = CASE WHEN ?9 < 0 THEN supervised ELSE ?9 END, "
 	    "supervision = COALESCE(?10, supervision), "
@@ -656,6 +667,25 @@ static const char *const store_sql[STMT_MAX] = {
 	[STMT_COVER_GET] =
 	    "SELECT in_first, out_first, event FROM audit_cover WHERE id = 1",
 	[STMT_COVER_SET] = "UPDATE audit_cover SET event = ?1 WHERE id = 1",
+
+	[STMT_LABEL_INSERT] =
+	    "INSERT INTO case_labels (case_id, category, previous, actor, "
+	    "reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* each case's latest label; no number, no confidential text */
+	[STMT_LABEL_EXPORT] =
+	    "SELECT l.id, c.number, l.category, l.previous, l.actor, l.at, "
+	    "c.text FROM case_labels l JOIN cases c ON c.id = l.case_id "
+	    "WHERE l.id > ?1 AND c.confidential = 0 AND l.id = "
+	    "(SELECT MAX(m.id) FROM case_labels m WHERE m.case_id = l.case_id) "
+	    "ORDER BY l.id LIMIT ?2",
+	/* cases_category (category, received_at, id) gives this order */
+	[STMT_QUEUE] =
+	    "SELECT " CASE_COLS " FROM cases "
+	    "WHERE category = 'unclassified' AND closed_at IS NULL "
+	    "ORDER BY received_at, id LIMIT ?1 OFFSET ?2",
+	[STMT_QUEUE_STATS] =
+	    "SELECT COUNT(*), COALESCE(MIN(received_at), 0) FROM cases "
+	    "WHERE category = 'unclassified' AND closed_at IS NULL",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -669,6 +699,10 @@ static const int store_sql_min[STMT_MAX] = {
 	/* and every statement from STMT_AUDIT_TIP_SET on: see store_open() */
 	[STMT_COVER_GET] = 6,
 	[STMT_COVER_SET] = 6,
+	[STMT_LABEL_INSERT] = 10,
+	[STMT_LABEL_EXPORT] = 10,
+	[STMT_QUEUE] = 10,
+	[STMT_QUEUE_STATS] = 10,
 };
 
 static const char *const store_survey_states[] = {
@@ -982,6 +1016,36 @@ store_upgrade_v6(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v10: "unsure means a person decides" (issue 11).  case_labels holds
+ * every category an operator set or changed (hotlinectl case classify),
+ * append-only as the audit trail is: the operators' labelled examples a
+ * model is trained on.  A label names its case; the text stays in cases
+ * (not copied) and the number is never near it.  The queue of cases
+ * waiting for a person needs no index of its own: cases_category
+ * (category, received_at) walks it in waiting order without a sort.
+ */
+static int
+store_upgrade_v10(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE case_labels ("
+	    " id INTEGER PRIMARY KEY,"
+	    " case_id INTEGER NOT NULL REFERENCES cases (id),"
+	    " category TEXT NOT NULL,"		/* the operator's */
+	    " previous TEXT NOT NULL,"		/* the case's before */
+	    " actor TEXT NOT NULL,"
+	    " reason TEXT,"
+	    " at INTEGER NOT NULL);"
+	    "CREATE INDEX case_labels_case ON case_labels (case_id);"
+	    "CREATE TRIGGER case_labels_no_update BEFORE UPDATE ON case_labels"
+	    " BEGIN SELECT RAISE (ABORT, 'case_labels is append-only'); END;"
+	    "CREATE TRIGGER case_labels_no_delete BEFORE DELETE ON case_labels"
+	    " BEGIN SELECT RAISE (ABORT, 'case_labels is append-only'); END;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 /* Run each missing upgrade in its own transaction with its version. */
 static int
 store_upgrade(struct store *st, int target, char *err, size_t errlen)
@@ -993,7 +1057,8 @@ store_upgrade(struct store *st, int target, char *err, size_t errlen)
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
 		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL,
 		    NULL) != SQLITE_OK ||
-		    store_upgrades[v](st->db) != SQLITE_OK ||
+		    (store_upgrades[v] != NULL &&
+		    store_upgrades[v](st->db) != SQLITE_OK) ||
 		    sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) !=
 		    SQLITE_OK) {
@@ -3546,6 +3611,8 @@ store_case_change(struct store *st, int64_t case_id,
 	sqlite3_bind_int64(s, 12, c->closed_at);
 	sqlite3_bind_int(s, 13, c->rehandled);
 	sqlite3_bind_int64(s, 14, c->at);
+	sqlite3_bind_text(s, 15, c->category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 16, c->due_original, -1, SQLITE_STATIC);
 	rc = store_step(st, s, "case change");
 	sqlite3_reset(s);
 	return rc == -1 ? -1 : sqlite3_changes(st->db) > 0;
@@ -4204,4 +4271,106 @@ store_survey_next_time(struct store *st, int64_t *when)
 	}
 	sqlite3_reset(s);
 	return rc == -1 ? -1 : found;
+}
+
+/* --- v10: the office classifies (labels, the queue) -------------------- */
+
+int
+store_label_add(struct store *st, int64_t case_id, const char *category,
+    const char *previous, const char *actor, const char *reason, int64_t at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (category == NULL || previous == NULL || actor == NULL) {
+		log_warnx("store label: missing field (caller's bug)");
+		return -1;
+	}
+	if ((s = store_stmt(st, STMT_LABEL_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_text(s, 2, category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, previous, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, at);
+	rc = store_step(st, s, "label insert");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_label_export(struct store *st, int64_t after, struct store_label *out,
+    size_t max)
+{
+	sqlite3_stmt	*s;
+	size_t		 n = 0;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_LABEL_EXPORT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while (n < max && (rc = store_step(st, s, "label export")) ==
+	    SQLITE_ROW) {
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].id = sqlite3_column_int64(s, 0);
+		strlcpy(out[n].number, (const char *)sqlite3_column_text(s, 1),
+		    sizeof(out[n].number));
+		out[n].category = store_colstr(s, 2);
+		out[n].previous = store_colstr(s, 3);
+		out[n].actor = store_colstr(s, 4);
+		out[n].at = sqlite3_column_int64(s, 5);
+		out[n].text = store_colstr(s, 6);
+		n++;
+	}
+	sqlite3_reset(s);
+	if (n < max && rc == -1) {
+		store_label_clear(out, n);
+		return -1;
+	}
+	return (int)n;
+}
+
+void
+store_label_clear(struct store_label *l, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(l[i].category);
+		free(l[i].previous);
+		free(l[i].actor);
+		free(l[i].text);
+		memset(&l[i], 0, sizeof(l[i]));
+	}
+}
+
+int
+store_queue(struct store *st, size_t offset, struct store_case *out,
+    size_t max)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, STMT_QUEUE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
+	return store_case_rows(st, s, "queue", out, max);
+}
+
+int
+store_queue_stats(struct store *st, int *countp, int64_t *oldestp)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_QUEUE_STATS)) == NULL)
+		return -1;
+	if ((rc = store_step(st, s, "queue stats")) == SQLITE_ROW) {
+		*countp = sqlite3_column_int(s, 0);
+		*oldestp = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
 }

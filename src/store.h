@@ -30,7 +30,7 @@
 struct crypto;
 struct store;
 
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	10
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
 #define STORE_DEDUPE_WINDOW	(3600 * 1000)	/* default, ms */
@@ -480,6 +480,8 @@ struct store_case_change {
 	const char	*unit;		/* NULL keep, "": clear */
 	int64_t		 dispatched_at;	/* 0 keep */
 	const char	*due;		/* NULL keep; due_original kept once */
+	const char	*due_original;	/* NULL: per due; "" clear; set */
+	const char	*category;	/* NULL keep (v10: classify) */
 	int		 add_extension;	/* 1: extensions + 1 */
 	int		 add_late_return; /* 1: late_returns + 1 */
 	int		 supervised;	/* -1 keep, 0 clear, 1 set */
@@ -667,5 +669,39 @@ int	 store_survey_due(struct store *, int64_t now, int64_t *ids,
 int	 store_survey_next_time(struct store *, int64_t *when);
 /* "pending", "reminded", ... */
 const char *store_survey_strstate(int);
+
+/* --- v10: the office classifies: labelled examples, the queue ---------- */
+
+/* An operator's label as exported for training; owns its strings. */
+struct store_label {
+	int64_t		 id;
+	char		 number[STORE_CASE_NUMBER_MAX];
+	char		*category;	/* the operator's */
+	char		*previous;	/* the case's category before */
+	char		*actor;
+	int64_t		 at;
+	char		*text;		/* the case's text, as written */
+};
+
+/*
+ * Record that actor set a case's category (previous: what it was), in
+ * the caller's transaction, beside the audit event; 0 or -1.
+ */
+int	 store_label_add(struct store *, int64_t case_id,
+	    const char *category, const char *previous, const char *actor,
+	    const char *reason, int64_t at);
+/*
+ * Labels with id above after, oldest first, up to max: only each case's
+ * latest, and never of a confidential case (Art. 19).  Count or -1.
+ */
+int	 store_label_export(struct store *, int64_t after,
+	    struct store_label *out, size_t max);
+/* Free what n labels own and zero them. */
+void	 store_label_clear(struct store_label *, size_t n);
+/* Open unclassified cases, longest waiting first, from offset; count, -1. */
+int	 store_queue(struct store *, size_t offset, struct store_case *out,
+	    size_t max);
+/* How many wait to be classified and since when (0: none); 0 or -1. */
+int	 store_queue_stats(struct store *, int *countp, int64_t *oldestp);
 
 #endif /* HOTLINED_STORE_H */

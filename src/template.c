@@ -37,6 +37,9 @@ static const struct tpl_def {
 } tpl_defs[] = {
 	{ "ack",		 1, "case category due service" },
 	{ "ack_confidential",	 1, "case category due service" },
+	{ "ack_unclassified",	 1, "case due service" },
+	{ "ack_unclassified_confidential", 1, "case due service" },
+	{ "classified",		 1, "case category due service" },
 	{ "incomplete_note",	 0, "case service" },
 	{ "refuse_emergency_110", 1, "service channel" },
 	{ "refuse_emergency_119", 1, "service channel" },
@@ -48,6 +51,7 @@ static const struct tpl_def {
 	{ "refuse_repeat",	 1, "case service" },
 	{ "help",		 1, "service" },
 	{ "status",		 1, "case category state due service" },
+	{ "status_unclassified", 1, "case state due service" },
 	{ "status_list",	 1, "count cases service" },
 	{ "status_none",	 1, "service" },
 	{ "status_notfound",	 1, "case service" },

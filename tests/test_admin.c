@@ -33,6 +33,7 @@
 #include "commit.h"
 #include "crypto.h"
 #include "daemon.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "notify.h"
 #include "store.h"
@@ -583,9 +584,10 @@ post(struct fix *f, const char *path, const char *token, const char *body,
 	return request(f, EVHTTP_REQ_POST, path, token, body, o);
 }
 
-/* A new registered case; its number into number. */
+/* A new case of category with text; its number into number. */
 static int64_t
-new_case(struct fix *f, const char *category, char number[])
+new_case_text(struct fix *f, const char *category, const char *text,
+    char number[])
 {
 	struct store_case_new	c;
 	int64_t			id;
@@ -593,11 +595,19 @@ new_case(struct fix *f, const char *category, char number[])
 	memset(&c, 0, sizeof(c));
 	c.msisdn = "13800138001";
 	c.category = category;
-	c.text = "water pipe burst on Renmin Road";
+	c.text = text;
 	c.received_at = (int64_t)clock_now_ms();
 	c.due = "2099-12-10";
 	assert_int_equal(store_case_add(f->st, &c, &id, number), 0);
 	return id;
+}
+
+/* A new registered case; its number into number. */
+static int64_t
+new_case(struct fix *f, const char *category, char number[])
+{
+	return new_case_text(f, category, "water pipe burst on Renmin Road",
+	    number);
 }
 
 /* The string at key of o. */
@@ -819,6 +829,136 @@ test_routes_bodies(void **state)
 	    "certificate\"}", &o_), 200);
 	EXPECT(f, op(f, n, "answer", OFFICE, "{\"result\":\"again\"}", &o_),
 	    409, "conflict");
+}
+
+/* A deadline rule for the tests: 10 days for every category. */
+static int
+due_fixed(void *arg, const char *category, int64_t received_at, char *due,
+    size_t len)
+{
+	(void)arg;
+	(void)received_at;
+	strlcpy(due, strcmp(category, "help") == 0 ? "2099-12-03" :
+	    "2099-12-10", len);
+	return 0;
+}
+
+static void
+test_routes_classify(void **state)
+{
+	static const char *const bad_pages[] = { "limit=0", "limit=201",
+	    "limit=abc", "limit=1&limit=2", "offset=-1", "offset=1x",
+	    "x=1", "limit", "limit=%zz", "offset=99999999999999999999" };
+	struct fix	*f = *state;
+	char		 n[STORE_CASE_NUMBER_MAX];
+	char		 n2[STORE_CASE_NUMBER_MAX], path[128];
+	json_t		*o, *c;
+	size_t		 i;
+
+	lifecycle_set_due(due_fixed, NULL);
+	new_case_text(f, "unclassified", "电话13800138002，身份证号码"
+	    "４４１６０２１９９００１０１１２３４，2026年的事", n);
+	new_case(f, "complaint", n2);
+
+	/* the queue: office and auditor, never a unit */
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/queue", OFFICE, NULL,
+	    &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "waiting")), 1);
+	c = json_array_get(json_object_get(o, "cases"), 0);
+	assert_string_equal(str(c, "number"), n);
+	assert_string_equal(str(c, "category"), "unclassified");
+	assert_non_null(json_object_get(c, "waited_minutes"));
+	assert_non_null(json_object_get(c, "text"));
+	assert_null(json_object_get(c, "msisdn"));
+	json_decref(o);
+	ST(f, request(f, EVHTTP_REQ_GET, "/v1/queue?limit=1&offset=1", AUDIT,
+	    NULL, &o_), 200);
+	EXPECT(f, request(f, EVHTTP_REQ_GET, "/v1/queue", UNIT, NULL, &o_),
+	    403, "forbidden");
+	for (i = 0; i < nitems(bad_pages); i++) {
+		snprintf(path, sizeof(path), "/v1/queue?%s", bad_pages[i]);
+		EXPECT(f, request(f, EVHTTP_REQ_GET, path, OFFICE, NULL, &o_),
+		    400, "bad_request");
+	}
+
+	/* classify: hostile and wrong bodies, wrong tokens */
+	EXPECT(f, op(f, n, "classify", OFFICE, NULL, &o_), 400,
+	    "bad_request");
+	EXPECT(f, op(f, n, "classify", OFFICE, "{}", &o_), 400,
+	    "bad_request");
+	EXPECT(f, op(f, n, "classify", OFFICE, "{\"category\":17}", &o_), 400,
+	    "bad_request");
+	EXPECT(f, op(f, n, "classify", OFFICE, "{\"category\":\"\"}", &o_),
+	    400, "bad_request");
+	EXPECT(f, op(f, n, "classify", OFFICE, "{\"category\":\"complaint\","
+	    "\"unit\":\"x\"}", &o_), 400, "bad_request");
+	EXPECT(f, op(f, n, "classify", OFFICE, "{\"category\":\"complaint\","
+	    "\"reason\":\"a\\u0001b\"}", &o_), 400, "bad_request");
+	EXPECT(f, op(f, n, "classify", OFFICE, "{\"category\":\"complain\"}",
+	    &o_), 400, "bad_request");
+	EXPECT(f, op(f, n, "classify", OFFICE,
+	    "{\"category\":\"unclassified\"}", &o_), 400, "bad_request");
+	EXPECT(f, op(f, n, "classify", OFFICE, "{\"category\":\"complaint"
+	    "\\u0000\"}", &o_), 400, "bad_request");
+	EXPECT(f, op(f, "HY9901010001", "classify", OFFICE,
+	    "{\"category\":\"complaint\"}", &o_), 404, "not_found");
+	EXPECT(f, op(f, n, "classify", UNIT, "{\"category\":\"complaint\"}",
+	    &o_), 403, "forbidden");
+	EXPECT(f, op(f, n, "classify", AUDIT, "{\"category\":\"complaint\"}",
+	    &o_), 403, "forbidden");
+	EXPECT(f, op(f, n, "dispatch", OFFICE, "{\"lead\":\"HB-WATER\"}",
+	    &o_), 409, "conflict");
+	/* done: the due date is the category's */
+	assert_int_equal(op(f, n, "classify", OFFICE, "{\"category\":\"help\","
+	    "\"reason\":\"求助\"}", &o), 200);
+	assert_string_equal(str(o, "category"), "help");
+	assert_string_equal(str(o, "due"), "2099-12-03");
+	assert_string_equal(str(o, "operation"), "classify");
+	assert_true(json_is_false(json_object_get(o, "confirmed")));
+	json_decref(o);
+	assert_int_equal(op(f, n, "classify", OFFICE, "{\"category\":"
+	    "\"help\"}", &o), 200);
+	assert_true(json_is_true(json_object_get(o, "confirmed")));
+	json_decref(o);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/status", OFFICE, NULL,
+	    &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(o,
+	    "unclassified"), "waiting")), 0);
+	json_decref(o);
+
+	/* the labelled examples: numbers masked, paged by id */
+	assert_int_equal(op(f, n2, "classify", OFFICE,
+	    "{\"category\":\"suggestion\"}", &o), 200);
+	json_decref(o);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/labels", AUDIT, NULL,
+	    &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 2);
+	assert_true(json_is_null(json_object_get(o, "next")));
+	c = json_array_get(json_object_get(o, "labels"), 0);
+	assert_string_equal(str(c, "case"), n);
+	assert_string_equal(str(c, "label"), "help");
+	assert_string_equal(str(c, "previous"), "help");	/* confirmed */
+	assert_string_equal(str(c, "text"), "电话***********，身份证号码"
+	    "******************，2026年的事");
+	json_decref(o);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/labels?limit=1",
+	    OFFICE, NULL, &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 1);
+	snprintf(path, sizeof(path), "/v1/labels?after=%lld", (long long)
+	    json_integer_value(json_object_get(o, "next")));
+	json_decref(o);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, path, OFFICE, NULL, &o),
+	    200);
+	c = json_array_get(json_object_get(o, "labels"), 0);
+	assert_string_equal(str(c, "case"), n2);
+	json_decref(o);
+	EXPECT(f, request(f, EVHTTP_REQ_GET, "/v1/labels", UNIT, NULL, &o_),
+	    403, "forbidden");
+	EXPECT(f, request(f, EVHTTP_REQ_GET, "/v1/labels?after=-1", OFFICE,
+	    NULL, &o_), 400, "bad_request");
+	EXPECT(f, request(f, EVHTTP_REQ_GET, "/v1/labels?offset=1", OFFICE,
+	    NULL, &o_), 400, "bad_request");
+	lifecycle_set_due(NULL, NULL);
 }
 
 static void
@@ -1269,6 +1409,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_routes_lifecycle, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_routes_bodies, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_routes_classify, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_routes_list, setup,
 		    teardown),

@@ -70,6 +70,7 @@ test_defaults(void **state)
 	assert_string_equal(c.calendar, SYSCONFDIR "/hotlined.calendar");
 	assert_int_equal(c.deadline_profile, CONF_PROFILE_HEYUAN);
 	assert_int_equal(c.efficiency_days, 10);
+	assert_int_equal(c.classify_days, 1);
 	assert_string_equal(c.case_prefix, "HY");
 	assert_string_equal(c.service_number, "12345");
 	assert_int_equal(c.extension_digits, 4);
@@ -345,6 +346,11 @@ test_bad_unit(void **state)
 	    "t.conf:2: listen: 'localhost' is not a numeric");
 	assert_err(SMSC "efficiency-days ten\n",
 	    "t.conf:4: efficiency-days: 'ten' is not a number");
+	assert_err(SMSC "classify-days 11\n",
+	    "t.conf:4: classify-days: 11 is too large (range 0-10)");
+	assert_err(SMSC "classify-days -1\n",
+	    "t.conf:4: classify-days: -1 is too small (range 0-10)");
+	assert_ok(SMSC "classify-days 0\n");
 }
 
 static void

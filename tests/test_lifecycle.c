@@ -3,7 +3,8 @@
  * operation x role) allowed or refused, unit visibility, the notify hook
  * inside the transaction, late returns (Art. 17), extension limits (Art.
  * 18), the overdue scan with the movable clock, the knowledge-base
- * matcher, and the same-matter checks of Art. 14 and 23(8).
+ * matcher, and the same-matter checks of Art. 14 and 23(8); the office
+ * classifying an unclassified case (due from receipt, labels, errors).
  */
 #include "compat.h"
 
@@ -19,7 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "category.h"
 #include "crypto.h"
+#include "deadline.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "testdb.h"
@@ -32,6 +35,7 @@
 #define T0	(INT64_C(1795658400) * 1000)
 #define HOUR	(INT64_C(3600) * 1000)
 #define DAY	(INT64_C(86400) * 1000)
+#define CAL_DATE_LEN_T	11
 
 struct fixture {
 	char		 dir[64];
@@ -46,6 +50,22 @@ static const struct lc_actor lead = { LC_ROLE_UNIT, "li", "cgj" };
 static const struct lc_actor co = { LC_ROLE_UNIT, "zhao", "hbj" };
 static const struct lc_actor other = { LC_ROLE_UNIT, "qian", "jtj" };
 static const struct lc_actor auditor = { LC_ROLE_AUDITOR, "audit", NULL };
+
+/* The daemon's deadline rule on a calendar of weekdays only (heyuan). */
+static int
+due_weekdays(void *arg, const char *category, int64_t received_at,
+    char *due, size_t len)
+{
+	char	d[CAL_DATE_LEN_T];
+	int	c = category_from_name(category);
+
+	(void)arg;
+	if (c == -1 || len < sizeof(d) || deadline_due(NULL,
+	    CONF_PROFILE_HEYUAN, c, 10, (time_t)(received_at / 1000), d) == -1)
+		return -1;
+	strlcpy(due, d, len);
+	return 0;
+}
 
 static int
 setup(void **state)
@@ -72,6 +92,7 @@ setup(void **state)
 	lifecycle_set_notify(NULL, NULL);
 	lifecycle_set_workdays(NULL, NULL);
 	lifecycle_set_help_limit(LC_HELP_CATEGORY, LC_HELP_MAX_DAYS);
+	lifecycle_set_due(due_weekdays, NULL);
 	clock_set_offset(0);
 	*state = f;
 	return 0;
@@ -177,6 +198,8 @@ static const struct {
 	    "replied rehandling answered closed", "os", "=" },
 	{ LC_OP_CLOSE, "dispatched replied rehandling", "o", "*" },
 	{ LC_OP_REOPEN, "answered closed", "os", "rehandling" },
+	{ LC_OP_CLASSIFY, "registered pending_approval dispatched returned "
+	    "replied rehandling", "o", "=" },
 };
 
 /* 1 when word is one of the space-separated words of list. */
@@ -236,6 +259,7 @@ test_every_transition(void **state)
 		a.approval = "副市长同意";
 		a.due = "2026-12-11";
 		a.supervision = LC_SUP_OTHER;
+		a.category = "help";	/* the case is a complaint */
 
 		allowed = 0;
 		want = NULL;
@@ -281,6 +305,320 @@ test_every_transition(void **state)
 	}
 	assert_int_equal(ok + refused, LC_S_MAX * LC_OP_MAX * 5);
 	assert_true(ok > 40);
+}
+
+/* The category, due date and supervision of a case. */
+static void
+expect_case(struct store *st, int64_t id, const char *cat, const char *due,
+    int supervised)
+{
+	struct store_case	c;
+
+	assert_int_equal(store_case_get(st, id, &c), 1);
+	assert_string_equal(c.category, cat);
+	assert_string_equal(c.due, due);
+	assert_int_equal(c.supervised, supervised);
+	store_case_clear(&c);
+}
+
+static int	classified_seen;
+
+static int
+count_classify(void *arg, struct store *st, const struct store_case *c,
+    const struct lc_event *ev)
+{
+	(void)arg;
+	(void)st;
+	if (ev->op == LC_OP_CLASSIFY) {
+		classified_seen++;
+		/* the hook sees the case as classified, due from receipt */
+		assert_string_equal(c->category, "complaint");
+		assert_string_equal(c->due, "2026-12-10");
+	}
+	return 0;
+}
+
+static void
+test_classify(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_history	 h;
+	struct store_label	 l[4];
+	struct store_case	 c;
+	struct lc_args		 a;
+	int64_t			 id, bad;
+	int			 n;
+
+	/* received Thursday 2026-11-26 10:00, to be classified by Friday */
+	id = add_case_cat(f->st, NUM, "unclassified", "我想反映一下情况",
+	    T0, "2026-11-27");
+	memset(&a, 0, sizeof(a));
+	lifecycle_set_notify(count_classify, NULL);
+	classified_seen = 0;
+	/* a person decides first: no dispatch, approval or answer before */
+	a.unit = "cgj";
+	assert_int_equal(apply(f->st, id, LC_OP_DISPATCH, &a, &office, T0),
+	    LC_BAD_STATE);
+	a.text = "已答复";
+	assert_int_equal(apply(f->st, id, LC_OP_ANSWER, &a, &office, T0),
+	    LC_BAD_STATE);
+	assert_int_equal(apply(f->st, id, LC_OP_APPROVAL, &a, &office, T0),
+	    LC_BAD_STATE);
+	/* classified four days later (Monday): due counted from receipt */
+	memset(&a, 0, sizeof(a));
+	a.category = "complaint";
+	a.text = "反映噪音扰民，属投诉";
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office,
+	    T0 + 4 * DAY), LC_OK);
+	assert_int_equal(classified_seen, 1);
+	lifecycle_set_notify(NULL, NULL);
+	expect_case(f->st, id, "complaint", "2026-12-10", 0);
+	assert_int_equal(store_case_get(f->st, id, &c), 1);
+	assert_null(c.due_original);		/* no extension: none */
+	assert_string_equal(c.state, "registered");
+	store_case_clear(&c);
+	/* audited, with the label's before and after */
+	assert_int_equal(store_case_history(f->st, id, &h), 0);
+	assert_int_equal(h.naudit, 1);
+	assert_string_equal(h.audit[0].kind, "case.classify");
+	assert_string_equal(h.audit[0].actor, "office:wang");
+	assert_non_null(strstr(h.audit[0].text, "\"category\":\"complaint\""));
+	assert_non_null(strstr(h.audit[0].text,
+	    "\"previous\":\"unclassified\""));
+	assert_non_null(strstr(h.audit[0].text, "\"due\":\"2026-12-10\""));
+	store_history_clear(&h);
+	/* a labelled example */
+	assert_int_equal(store_label_export(f->st, 0, l, 4), 1);
+	assert_string_equal(l[0].category, "complaint");
+	assert_string_equal(l[0].previous, "unclassified");
+	assert_string_equal(l[0].actor, "office:wang");
+	assert_string_equal(l[0].text, "我想反映一下情况");
+	store_label_clear(l, 1);
+
+	/* reclassified: due again from receipt; one label per case out */
+	a.category = "consultation";
+	a.text = NULL;
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office,
+	    T0 + 5 * DAY), LC_OK);
+	expect_case(f->st, id, "consultation", "2026-11-30", 0);
+	assert_int_equal((n = store_label_export(f->st, 0, l, 4)), 1);
+	assert_string_equal(l[0].category, "consultation");
+	assert_string_equal(l[0].previous, "complaint");
+	store_label_clear(l, 1);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+}
+
+static void
+test_classify_errors(void **state)
+{
+	struct fixture	*f = *state;
+	struct lc_args	 a;
+	char		 err[256];
+	int64_t		 id, closed;
+
+	id = add_case_cat(f->st, NUM, "unclassified", "说不清", T0,
+	    "2026-11-27");
+	memset(&a, 0, sizeof(a));
+	/* no category, an unknown one, unclassified itself */
+	assert_int_equal(lifecycle_apply(f->st, id, LC_OP_CLASSIFY, &a,
+	    &office, T0, err, sizeof(err)), LC_INVALID);
+	assert_non_null(strstr(err, "unknown category"));
+	a.category = "Complaint";
+	assert_int_equal(lifecycle_apply(f->st, id, LC_OP_CLASSIFY, &a,
+	    &office, T0, err, sizeof(err)), LC_INVALID);
+	assert_non_null(strstr(err, "unknown category 'Complaint'"));
+	a.category = "unclassified";
+	assert_int_equal(lifecycle_apply(f->st, id, LC_OP_CLASSIFY, &a,
+	    &office, T0, err, sizeof(err)), LC_INVALID);
+	assert_non_null(strstr(err, "not unclassified"));
+	/* a blank reason */
+	a.category = "help";
+	a.text = "   ";
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office, T0),
+	    LC_INVALID);
+	a.text = NULL;
+	/* units and the system do not classify */
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &sys, T0),
+	    LC_FORBIDDEN);
+	/* without a deadline rule nothing is promised */
+	lifecycle_set_due(NULL, NULL);
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office, T0),
+	    LC_INVALID);
+	lifecycle_set_due(due_weekdays, NULL);
+	/* an unknown case */
+	assert_int_equal(apply(f->st, id + 100, LC_OP_CLASSIFY, &a, &office,
+	    T0), LC_NOT_FOUND);
+	/* classified, then the same category again: a confirmation */
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office, T0),
+	    LC_OK);
+	expect_case(f->st, id, "help", "2026-12-01", 0);
+	lifecycle_set_due(NULL, NULL);	/* no count: no rule needed */
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office,
+	    T0 + DAY), LC_OK);
+	lifecycle_set_due(due_weekdays, NULL);
+	expect_case(f->st, id, "help", "2026-12-01", 0);
+	/* a closed case */
+	closed = add_case(f->st);
+	dispatch(f->st, closed, T0);
+	a.text = "结果";
+	assert_int_equal(apply(f->st, closed, LC_OP_CLOSE, &a, &office, T0),
+	    LC_OK);
+	a.text = NULL;
+	assert_int_equal(lifecycle_apply(f->st, closed, LC_OP_CLASSIFY, &a,
+	    &office, T0, err, sizeof(err)), LC_BAD_STATE);
+	assert_non_null(strstr(err, "it is closed"));
+	/* nothing of the refused ones left a label; the confirmation did */
+	{
+		struct store_label	l[4];
+		struct store_history	h;
+
+		assert_int_equal(store_label_export(f->st, 0, l, 4), 1);
+		assert_string_equal(l[0].previous, "help");
+		store_label_clear(l, 1);
+		assert_int_equal(store_case_history(f->st, id, &h), 0);
+		assert_int_equal(h.naudit, 2);
+		assert_non_null(strstr(h.audit[1].text, "\"confirmed\":true"));
+		assert_null(strstr(h.audit[0].text, "confirmed"));
+		store_history_clear(&h);
+	}
+}
+
+static void
+test_classify_extended_overdue(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_label	 l[4];
+	struct store_case	 c;
+	struct lc_args		 a;
+	int64_t			 id, id2, real;
+
+	/* an extended complaint reclassified as help: the extension stays */
+	id = add_case_cat(f->st, NUM, "complaint", "路灯不亮", T0,
+	    "2026-12-10");
+	dispatch(f->st, id, T0);
+	memset(&a, 0, sizeof(a));
+	a.due = "2026-12-17";
+	a.text = "需协调供电部门";
+	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &lead, T0 + DAY),
+	    LC_OK);
+	memset(&a, 0, sizeof(a));
+	a.category = "help";
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office,
+	    T0 + 2 * DAY), LC_OK);
+	assert_int_equal(store_case_get(f->st, id, &c), 1);
+	assert_string_equal(c.due, "2026-12-17");
+	assert_string_equal(c.due_original, "2026-12-01");
+	store_case_clear(&c);
+
+	/* unclassified past its day: supervised as overdue by the scan */
+	real = (int64_t)clock_now_ms();
+	/* Monday 11-30 */
+	clock_set_offset((T0 + 4 * DAY - real) / 1000);
+	id2 = add_case_cat(f->st, NUM2, "unclassified", "有个事", T0,
+	    "2026-11-27");
+	assert_int_equal(lifecycle_overdue_scan(f->st,
+	    (int64_t)clock_now_ms(), NULL, NULL), 1);
+	expect_case(f->st, id2, "unclassified", "2026-11-27", 1);
+	/* classified: its new due is ahead, the overdue supervision ends */
+	a.category = "suggestion";
+	assert_int_equal(apply(f->st, id2, LC_OP_CLASSIFY, &a, &office,
+	    (int64_t)clock_now_ms()), LC_OK);
+	expect_case(f->st, id2, "suggestion", "2026-12-10", 0);
+	/* a confidential case's text is no exported example (Art. 19) */
+	{
+		struct store_case_new	cn;
+		char			num[STORE_CASE_NUMBER_MAX];
+		int64_t			id3;
+
+		memset(&cn, 0, sizeof(cn));
+		cn.msisdn = NUM2;
+		cn.category = "unclassified";
+		cn.text = "保密 举报某单位";
+		cn.confidential = 1;
+		cn.received_at = T0;
+		cn.due = "2026-11-27";
+		assert_int_equal(store_case_add(f->st, &cn, &id3, num), 0);
+		a.category = "complaint";
+		assert_int_equal(apply(f->st, id3, LC_OP_CLASSIFY, &a,
+		    &office, (int64_t)clock_now_ms()), LC_OK);
+	}
+	assert_int_equal(store_label_export(f->st, 0, l, 4), 2);
+	assert_string_equal(l[0].text, "路灯不亮");
+	assert_string_equal(l[1].text, "有个事");
+	store_label_clear(l, 2);
+}
+
+/* Art. 23(8) counted again once a person has set the category. */
+static void
+test_classify_repeated(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_case	 c;
+	struct lc_args		 a;
+	int64_t			 id, id2;
+
+	add_case_cat(f->st, NUM, "complaint", "楼下烧烤店噪音扰民，晚上吵",
+	    T0 - 2 * DAY, "2026-12-08");
+	add_case_cat(f->st, NUM, "complaint", "楼下烧烤店噪音扰民，还在吵",
+	    T0 - DAY, "2026-12-09");
+	id = add_case_cat(f->st, NUM, "unclassified", "楼下烧烤店噪音扰民，又吵",
+	    T0, "2026-11-27");
+	id2 = add_case_cat(f->st, NUM2, "unclassified", "楼下烧烤店噪音扰民",
+	    T0, "2026-11-27");
+	memset(&a, 0, sizeof(a));
+	/* another category: nothing to count */
+	a.category = "suggestion";
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office,
+	    T0 + HOUR), LC_OK);
+	assert_int_equal(store_case_get(f->st, id, &c), 1);
+	assert_int_equal(c.flags & STORE_CF_REPEATED, 0);
+	store_case_clear(&c);
+	/* the third complaint on the same unresolved matter */
+	a.category = "complaint";
+	assert_int_equal(apply(f->st, id, LC_OP_CLASSIFY, &a, &office,
+	    T0 + 2 * HOUR), LC_OK);
+	assert_int_equal(store_case_get(f->st, id, &c), 1);
+	assert_int_equal(c.flags & STORE_CF_REPEATED, STORE_CF_REPEATED);
+	store_case_clear(&c);
+	/* another citizen's first one is no repeat */
+	assert_int_equal(apply(f->st, id2, LC_OP_CLASSIFY, &a, &office,
+	    T0 + 2 * HOUR), LC_OK);
+	assert_int_equal(store_case_get(f->st, id2, &c), 1);
+	assert_int_equal(c.flags & STORE_CF_REPEATED, 0);
+	store_case_clear(&c);
+}
+
+/* Masking digit runs for export: exact, and safe on hostile bytes. */
+static void
+test_mask_digits(void **state)
+{
+	static const struct {
+		const char	*in, *want;
+	} t[] = {
+		{ "", "" },
+		{ "电话13800138000", "电话***********" },
+		{ "123456 1234567", "123456 *******" },	/* 6 kept, 7 masked */
+		{ "１３８００１３８０００呀", "***********呀" },
+		{ "13８001３8000", "***********" },	/* mixed widths */
+		{ "2026年12月10日 110 12345", "2026年12月10日 110 12345" },
+		/* a cut full-width sequence */
+		{ "1234567\xef\xbc", "*******\xef\xbc" },
+		{ "\xef\xbc\x99\xef\xbc", "\xef\xbc\x99\xef\xbc" },
+		{ "\xff\xfe" "123456789", "\xff\xfe*********" },
+		{ "\xef\xbc\x8f" "1234567", "\xef\xbc\x8f*******" }, /* ／ */
+	};
+	char	*m;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < nitems(t); i++) {
+		m = lc_mask_digits(t[i].in);
+		if (strcmp(m, t[i].want) != 0)
+			fail_msg("%zu: \"%s\" -> \"%s\", want \"%s\"", i,
+			    t[i].in, m, t[i].want);
+		assert_true(strlen(m) <= strlen(t[i].in));
+		free(m);
+	}
 }
 
 static void
@@ -974,6 +1312,15 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_repeat_count, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_classify, setup,
+		    teardown),
+		cmocka_unit_test(test_mask_digits),
+		cmocka_unit_test_setup_teardown(test_classify_repeated, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_classify_errors, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_classify_extended_overdue,
+		    setup, teardown),
 	};
 
 	log_init(LOG_TO_STDERR, LOG_L_WARN, "test_lifecycle");

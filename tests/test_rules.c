@@ -121,6 +121,34 @@ test_good_file(void **state)
 	rules_free(rs);
 }
 
+/* "category unclassified": an operator sends a kind of text to a person. */
+static void
+test_force_unclassified(void **state)
+{
+	struct rules			*rs;
+	const struct intake_verdict	*v;
+
+	(void)state;
+	rs = load_str("rule fire refuse emergency 119 any 着火\n"
+	    "rule unsure category unclassified any 情况说明\n"
+	    "rule noise category complaint any 噪音\n");
+	if (rs == NULL)
+		fail_msg("%s", err);
+	v = classify(rs, "噪音的情况说明");
+	assert_int_equal(v->kind, INTAKE_NEW_CASE);
+	assert_int_equal(v->category, CAT_UNCLASSIFIED);
+	assert_string_equal(v->rule, "unsure");
+	/* refusals still come first */
+	assert_int_equal(classify(rs, "着火了，附情况说明")->kind, INTAKE_REFUSE);
+	assert_int_equal(classify(rs, "噪音扰民")->category, CAT_COMPLAINT);
+	rules_free(rs);
+	/* names are exact */
+	assert_null(load_str("rule a category Unclassified any x\n"));
+	assert_true(has_error(1, "unknown category 'Unclassified'"));
+	assert_null(load_str("rule a category 待分类 any x\n"));
+	assert_true(has_error(1, "unknown category"));
+}
+
 static void
 test_bad_file_every_error(void **state)
 {
@@ -931,6 +959,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_file),
+		cmocka_unit_test(test_force_unclassified),
 		cmocka_unit_test(test_bad_file_every_error),
 		cmocka_unit_test(test_small_errors),
 		cmocka_unit_test(test_long_keyword_and_name),

@@ -37,6 +37,7 @@
 /* 2026-11-26 10:00:00 +08:00 in ms */
 #define T0	(INT64_C(1795658400) * 1000)
 #define DAY	(INT64_C(86400) * 1000)
+#define HOUR	(INT64_C(3600) * 1000)
 
 struct fixture {
 	char		 dir[64];
@@ -264,6 +265,155 @@ test_upgrade_from_v1(void **state)
 	assert_int_equal(store_audit(f->st, 1, "test", "case.upgraded", NULL,
 	    T0), 0);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+}
+
+/*
+ * v10 on an existing database (v6, as the previous release left it):
+ * unclassified cases written before are in the queue at once, the labels
+ * table is new, empty and append-only, and the case_change statement
+ * sets a category; a second open changes nothing.
+ */
+static void
+test_upgrade_v10(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { .max_version = 6 };
+	struct store_case_change ch;
+	struct store_case_new	 cn;
+	struct store_case	 q[4];
+	struct store_label	 l[2];
+	char			 number[STORE_CASE_NUMBER_MAX], p[160];
+	int64_t			 id, un, oldest, bad;
+	int			 n;
+	sqlite3			*db;
+
+	store_close(f->st);
+	f->st = NULL;
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	assert_non_null(reopen(f, &o));
+	assert_int_equal(store_version(f->st), 6);
+	id = add_case(f->st, NUM, T0, number);
+	memset(&cn, 0, sizeof(cn));
+	cn.msisdn = NUM2;
+	cn.category = "unclassified";	/* a rule said so, before v10 */
+	cn.text = "有件事想问问";
+	cn.received_at = T0 + 1000;
+	cn.due = "2026-11-27";
+	assert_int_equal(store_case_add(f->st, &cn, &un, number), 0);
+	/* v10's statements are not there yet */
+	assert_int_equal(store_queue_stats(f->st, &n, &oldest), -1);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM sqlite_master "
+	    "WHERE name = 'case_labels'"), 0);
+
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(peek(f, "PRAGMA user_version"), 10);
+	assert_int_equal(store_queue_stats(f->st, &n, &oldest), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(oldest, T0 + 1000);
+	assert_int_equal(store_queue(f->st, 0, q, 4), 1);
+	assert_int_equal(q[0].id, un);
+	store_case_clear(&q[0]);
+	assert_int_equal(store_label_export(f->st, 0, l, 2), 0);
+	/* classified as the lifecycle does it: the queue empties */
+	memset(&ch, 0, sizeof(ch));
+	ch.from = ch.to = "registered";
+	ch.category = "consultation";
+	ch.due = "2026-11-30";
+	ch.due_original = "";
+	ch.supervised = ch.rehandled = -1;
+	ch.closed_at = -1;
+	ch.at = T0 + DAY;
+	assert_int_equal(store_case_change(f->st, un, &ch), 1);
+	assert_int_equal(store_label_add(f->st, un, "consultation",
+	    "unclassified", "office:wang", NULL, T0 + DAY), 0);
+	assert_int_equal(store_queue_stats(f->st, &n, &oldest), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(oldest, 0);
+	assert_int_equal(store_label_export(f->st, 0, l, 2), 1);
+	assert_string_equal(l[0].category, "consultation");
+	assert_string_equal(l[0].text, "有件事想问问");
+	store_label_clear(l, 1);
+	/* due_original untouched by the category's first due date */
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases WHERE "
+	    "due = '2026-11-30' AND due_original IS NULL AND "
+	    "category = 'consultation'"), 1);
+	/* append-only, as the audit trail */
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE case_labels SET "
+	    "category = 'help'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM case_labels",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM case_labels"), 1);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	(void)id;
+}
+
+/* The queue is oldest first, pages by offset, and holds only open ones. */
+static void
+test_queue_order(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_case_new	 cn;
+	struct store_case	 q[8];
+	char			 number[STORE_CASE_NUMBER_MAX];
+	int64_t			 ids[4], oldest;
+	int			 i, n;
+
+	memset(&cn, 0, sizeof(cn));
+	cn.msisdn = NUM;
+	cn.category = "unclassified";
+	cn.text = "说不清是什么事";
+	cn.due = "2026-11-27";
+	/* written out of order: a late concatenated text sorts by receipt */
+	for (i = 0; i < 4; i++) {
+		cn.received_at = T0 + (i == 3 ? -HOUR : i * HOUR);
+		assert_int_equal(store_case_add(f->st, &cn, &ids[i], number),
+		    0);
+	}
+	add_case(f->st, NUM, T0 - DAY, number);		/* classified */
+	assert_int_equal(store_queue_stats(f->st, &n, &oldest), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(oldest, T0 - HOUR);
+	assert_int_equal((n = store_queue(f->st, 0, q, 8)), 4);
+	assert_int_equal(q[0].id, ids[3]);
+	assert_int_equal(q[1].id, ids[0]);
+	assert_int_equal(q[3].id, ids[2]);
+	for (i = 0; i < n; i++)
+		store_case_clear(&q[i]);
+	assert_int_equal(store_queue(f->st, 2, q, 1), 1);
+	assert_int_equal(q[0].id, ids[1]);
+	store_case_clear(&q[0]);
+	assert_int_equal(store_queue(f->st, 4, q, 8), 0);
+	/* the query walks an index in this order: no sort per call */
+	{
+		sqlite3		*db;
+		sqlite3_stmt	*st;
+		const char	*d;
+		int		 idx = 0, sort = 0;
+
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN "
+		    "SELECT id FROM cases WHERE category = 'unclassified' AND "
+		    "closed_at IS NULL ORDER BY received_at, id LIMIT 5",
+		    -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			d = (const char *)sqlite3_column_text(st, 3);
+			idx += strstr(d, "INDEX cases_category") != NULL;
+			sort += strstr(d, "TEMP B-TREE") != NULL;
+		}
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		assert_int_equal(idx, 1);
+		assert_int_equal(sort, 0);
+	}
 }
 
 static void
@@ -1392,6 +1542,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_create, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_v10, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_queue_order, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_from_v1, setup,
 		    teardown),

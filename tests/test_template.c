@@ -147,7 +147,7 @@ test_shipped_all(void **state)
 		assert_null(strstr(template_text(set, template_name(i)),
 		    "占位符"));
 	}
-	assert_int_equal(i, 31);
+	assert_int_equal(i, 35);
 }
 
 static void
@@ -178,6 +178,39 @@ test_golden_ack(void **state)
 	assert_int_equal(template_render(set, "refuse_emergency_119", sample,
 	    NSAMPLE, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "119"));
+}
+
+/* The texts of the unsure flow, whole, with realistic values. */
+static void
+test_golden_unclassified(void **state)
+{
+	static const struct {
+		const char	*name;
+		int		 parts;
+		const char	*want;
+	} g[] = {
+		{ "ack_unclassified", 1, "【12345热线】已受理，案件号"
+		    "HY2611260001。我们将于2026-12-10前确定诉求类别和办理时限，"
+		    "并短信告知您。" },
+		{ "ack_unclassified_confidential", 2, "【12345热线】您的诉求已按"
+		    "保密方式受理，案件号HY2611260001。我们将于2026-12-10前确定"
+		    "诉求类别和办理时限并短信告知您，您的信息将严格保密。" },
+		{ "classified", 1, "【12345热线】案件HY2611260001已确定为投诉举报"
+		    "类，将于2026-12-10前答复。查询回复CX HY2611260001" },
+		{ "status_unclassified", 1, "【12345热线】案件HY2611260001当前"
+		    "状态：办理中，类别待定，将于2026-12-10前确定类别和办理时限并"
+		    "短信告知您。" },
+	};
+	char	out[TEMPLATE_OUT_MAX];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < nitems(g); i++) {
+		assert_int_equal(template_render(set, g[i].name, sample,
+		    NSAMPLE, out, sizeof(out)), 0);
+		assert_string_equal(out, g[i].want);
+		assert_int_equal(template_parts(out), g[i].parts);
+	}
 }
 
 static void
@@ -442,6 +475,7 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_shipped_all),
 		cmocka_unit_test(test_golden_ack),
+		cmocka_unit_test(test_golden_unclassified),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_parts),
