@@ -126,6 +126,9 @@ struct hotlined_conf {
 	char		*templates;		/* directory */
 	char		*rules;
 	char		*calendar;
+	char		*screen;		/* the safety screen's lexicon */
+	int64_t		 alert_repeat;		/* ms: log an unacknowledged
+						   alert again after this */
 	int		 deadline_profile;	/* enum conf_profile */
 	int		 efficiency_days;	/* working days */
 	char		*case_prefix;		/* A-Z0-9, 1-8 characters */
@@ -193,6 +196,14 @@ typedef int	(*conf_check_fn)(const struct hotlined_conf *,
 void	 conf_add_check(const char *name, conf_check_fn fn, void *arg);
 /* Run the built-in and registered checks; 0, or -1 with errors in errs. */
 int	 conf_check_files(const struct hotlined_conf *, struct conf_errors *);
+
+/*
+ * Read a regular file whole, up to max + 1 bytes (a length over max means
+ * the file is too long: the caller says so), NUL-terminated; NULL with the
+ * error in errs.  Free the result.
+ */
+char	*conf_read_file(const char *path, size_t max, size_t *lenp,
+	    struct conf_errors *errs);
 
 /* Parse "30s", "10m", "2h", "1d", "250ms" (bare: seconds) into ms; 0 or -1. */
 int	 conf_parse_duration(const char *, int64_t *ms);

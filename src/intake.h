@@ -39,10 +39,14 @@ struct intake_verdict {
 	char		 rule[64];	/* name of the rule that decided, "" none */
 	char		 number[32];	/* QUERY (may be "": all open), SUPPLEMENT */
 	char		 reason[32];	/* REFUSE: emergency military litigation unlawful */
-	char		 channel[8];	/* REFUSE: "110" "119" "120" "122" or "" */
+	char		 channel[16];	/* REFUSE: "110" "119" "120" "122"
+					   "selfharm" or "" */
 	char		 template[40];	/* REFUSE: "refuse_emergency_119"... */
 	const char	*body;		/* SUPPLEMENT: the added text, into norm */
 	int		 truncated;	/* input longer than INTAKE_TEXT_MAX was cut */
+	int		 screen;	/* enum screen_verdict of a new matter */
+	const char	*screen_channel; /* screen != NONE: "119"... static */
+	char		 screen_word[100]; /* the danger word that decided */
 };
 
 struct conf_errors;
