@@ -35,6 +35,7 @@ static struct event	*ev_tick;
 static struct timeval	 tick_tv;
 static int64_t		 repeat_ms;
 static uint64_t		 nraised, nrepeated, nacked;
+static int		 started;	/* the first check has run */
 
 void
 alert_init(struct event_base *base, struct store *st, int64_t repeat)
@@ -64,6 +65,7 @@ alert_shutdown(void)
 		event_free(ev_tick);
 	ev_tick = NULL;
 	store = NULL;
+	started = 0;
 }
 
 /* One crit line: what, who (masked), where the text went, what to do. */
@@ -132,7 +134,14 @@ alert_tick(evutil_socket_t fd, short ev, void *arg)
 	if (store == NULL || commit_join() == -1)
 		return;
 	now = (int64_t)clock_now_ms();
-	if ((n = store_alert_due(store, now - repeat_ms, ids, nitems(ids))) <= 0)
+	n = store_alert_due(store, now - repeat_ms, ids, nitems(ids));
+	if (!started) {
+		/* the first check after a start says what is waiting */
+		started = 1;
+		log_info("alert started open=%d due=%d repeat=%llds",
+		    store_alert_open(store), n, (long long)(repeat_ms / 1000));
+	}
+	if (n <= 0)
 		return;
 	for (i = 0; i < n; i++) {
 		if (store_alert_get(store, ids[i], &a) != 1)

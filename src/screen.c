@@ -358,9 +358,10 @@ screen_count(const struct screen *sc)
 
 /*
  * The verdict of one danger word d, given the ordinary words (masks) and
- * the denials found.  A word inside an ordinary word does not count at
- * all (大火锅 is not 大火, 救命钱 is not 救命, 跳楼价 is not 跳楼): the
- * operator wrote that mask on purpose.  A denial just before it (没有着火,
+ * the denials found.  A word that overlaps an ordinary word does not count
+ * at all (大火锅 is not 大火, 救命钱 is not 救命, 跳楼价 is not 跳楼): the
+ * operator wrote that mask on purpose -- unless the danger word holds the
+ * whole mask, being the more precise of the two (呼吸困难 holds 困难).  A denial just before it (没有着火,
  * 并未受伤) takes a fire, crime, medical or traffic word back to none --
  * but never a self-harm word: "我不想自杀了" or "没想过自杀" is still a
  * person to call back, so it stays possible (registered and advised).
@@ -374,7 +375,8 @@ screen_one(const struct screen *sc, const struct screen_hit *d,
 	size_t				 i;
 
 	for (i = 0; i < nmask; i++)
-		if (mask[i].start < d->end && d->start < mask[i].end) {
+		if (mask[i].start < d->end && d->start < mask[i].end &&
+		    !(d->start <= mask[i].start && mask[i].end <= d->end)) {
 			*why |= SCREEN_W_MASKED;
 			return SCREEN_NONE;
 		}

@@ -116,7 +116,8 @@ static const char lex[] =
     "possible 110 被偷\n"
     "clear 120 晕倒\n"
     "clear 122 撞人了\n"
-    "mask 火锅,跳楼价,火灾隐患\n"
+    "mask 火锅,跳楼价,火灾隐患,困难\n"
+    "clear 120 呼吸困难\n"
     "negation 没有,不是\n"
     "past 去年\n"
     "after 收费\n"
@@ -131,7 +132,9 @@ test_decision(void **state)
 
 	memset(&errs, 0, sizeof(errs));
 	assert_non_null(sc = load_str(lex, &errs));
-	assert_int_equal(screen_count(sc), 18);
+	assert_int_equal(screen_count(sc), 20);
+	assert_int_equal(check(sc, "呼吸困难", NULL, 0), SCREEN_CLEAR);
+	assert_int_equal(check(sc, "家庭困难", NULL, 0), SCREEN_NONE);
 
 	assert_int_equal(check(sc, "我想自杀", ch, sizeof(ch)), SCREEN_CLEAR);
 	assert_string_equal(ch, "selfharm");
@@ -143,7 +146,10 @@ test_decision(void **state)
 	assert_int_equal(check(sc, "大火锅店的油烟", NULL, 0), SCREEN_NONE);
 	assert_int_equal(check(sc, "跳楼价甩卖", NULL, 0), SCREEN_NONE);
 	assert_int_equal(check(sc, "举报火灾隐患", NULL, 0), SCREEN_NONE);
-	/* ...but only the occurrence it overlaps */
+	/* a danger word that holds the whole mask is the more precise */
+	assert_int_equal(check(sc, "火锅店大火锅炉着火", NULL, 0),
+	    SCREEN_CLEAR);
+	/* ...and a mask cancels only the occurrence it overlaps */
 	assert_int_equal(check(sc, "火锅店着火了", NULL, 0), SCREEN_CLEAR);
 	/* a denial just before: none; self-harm stays possible */
 	assert_int_equal(check(sc, "没有着火", NULL, 0), SCREEN_NONE);
