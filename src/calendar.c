@@ -797,7 +797,6 @@ calendar_reload(void *arg)
 {
 	struct conf_errors	 errs;
 	struct calendar		*cal;
-	char			*line, *nl;
 
 	(void)arg;
 	if (cal_path == NULL)
@@ -809,12 +808,7 @@ calendar_reload(void *arg)
 		return -1;
 	}
 	if ((cal = cal_load(cal_path, &errs)) == NULL) {
-		for (line = errs.buf; line != NULL && *line != '\0';
-		    line = nl + 1) {
-			if ((nl = strchr(line, '\n')) == NULL)
-				break;
-			log_warnx("calendar %.*s", (int)(nl - line), line);
-		}
+		conf_errors_log(&errs, "calendar");
 		log_warnx("calendar reload failed: keeping the old calendar");
 		conf_errors_free(&errs);
 		return -1;

@@ -1218,6 +1218,16 @@ conf_read_file(const char *path, size_t max, size_t *lenp,
 }
 
 void
+conf_errors_log(const struct conf_errors *errs, const char *module)
+{
+	const char	*line, *nl;
+
+	for (line = errs->buf; line != NULL &&
+	    (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+		log_warnx("%s %.*s", module, (int)(nl - line), line);
+}
+
+void
 conf_add_check(const char *name, conf_check_fn fn, void *arg)
 {
 	if (conf_nchecks >= nitems(conf_checks))

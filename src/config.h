@@ -180,6 +180,8 @@ const struct conf_smsc *conf_smsc_find(const struct hotlined_conf *,
 /* Append one error; line 0 means the whole file. */
 void	 conf_error(struct conf_errors *, const char *file, int line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Log every collected error as a warning of module ("calendar ..."). */
+void	 conf_errors_log(const struct conf_errors *errs, const char *module);
 /* Free the error text and zero errs. */
 void	 conf_errors_free(struct conf_errors *errs);
 

@@ -533,16 +533,13 @@ screen_reload(void *arg)
 {
 	struct conf_errors	 errs;
 	struct screen		*sc;
-	char			*line, *nl;
 
 	(void)arg;
 	if (screen_path == NULL)
 		return 0;
 	memset(&errs, 0, sizeof(errs));
 	if ((sc = screen_load(screen_path, &errs)) == NULL) {
-		for (line = errs.buf; line != NULL &&
-		    (nl = strchr(line, '\n')) != NULL; line = nl + 1)
-			log_warnx("screen %.*s", (int)(nl - line), line);
+		conf_errors_log(&errs, "screen");
 		log_warnx("screen reload failed: keeping the old lexicon");
 		conf_errors_free(&errs);
 		return -1;

@@ -525,16 +525,13 @@ template_reload(void *arg)
 {
 	struct conf_errors	 errs;
 	struct template_set	*set;
-	char			*line, *nl;
 
 	(void)arg;
 	if (tpl_dir == NULL)
 		return 0;
 	memset(&errs, 0, sizeof(errs));
 	if ((set = template_load(tpl_dir, &errs)) == NULL) {
-		for (line = errs.buf; line != NULL &&
-		    (nl = strchr(line, '\n')) != NULL; line = nl + 1)
-			log_warnx("template %.*s", (int)(nl - line), line);
+		conf_errors_log(&errs, "template");
 		log_warnx("template reload failed: keeping the old templates");
 		conf_errors_free(&errs);
 		return -1;
