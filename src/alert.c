@@ -131,9 +131,10 @@ alert_tick(evutil_socket_t fd, short ev, void *arg)
 	int			 n, i;
 
 	evtimer_add(ev_tick, &tick_tv);
-	if (store == NULL || commit_join() == -1)
+	if (store == NULL)
 		return;
 	now = (int64_t)clock_now_ms();
+	/* a read; a batch only when there is something to write */
 	n = store_alert_due(store, now - repeat_ms, ids, nitems(ids));
 	if (!started) {
 		/* the first check after a start says what is waiting */
@@ -141,7 +142,7 @@ alert_tick(evutil_socket_t fd, short ev, void *arg)
 		log_info("alert started open=%d due=%d repeat=%llds",
 		    store_alert_open(store), n, (long long)(repeat_ms / 1000));
 	}
-	if (n <= 0)
+	if (n <= 0 || commit_join() == -1)
 		return;
 	for (i = 0; i < n; i++) {
 		if (store_alert_get(store, ids[i], &a) != 1)

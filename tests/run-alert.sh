@@ -11,7 +11,7 @@
 # that interval; an acknowledged one never.  Texts compared whole.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 33
+plan 36
 
 AUDIT=audit-token-0123456789abcdef
 d="$T_DIR/a"
@@ -21,6 +21,7 @@ mkdir -p "$d"
 office_survey_conf "$aport" "$d/tokens" >"$d/admin.conf"
 printf 'aud\tauditor\t%s\n' "$AUDIT" >>"$d/tokens"
 hotlined_conf "$d" "$port" "alert-repeat 1m
+max-replies-per-hour 2
 $(cat "$d/admin.conf")"
 db="$d/hotlined.db"
 log="$d/hotlined.log"
@@ -141,5 +142,15 @@ kill -TERM "$PID_hl"
 wait_gone "$PID_hl" 10
 start_daemon "HOTLINED_CLOCK_OFFSET=160" >/dev/null
 check "again once it has" wait_log "$T_DIR/hl.out" 'unacknowledged id=2 .* logs=3' 10
+
+# --- the reply limit never silences an emergency
+mo 13800138054 12345 "小区东门的路灯坏了"
+mo 13800138054 12345 "小区西门的井盖松了"
+check "two replies within the limit" wait_sms 8054 'HY' 2
+mo 13800138054 12345 "小区南门的垃圾没人清"
+check "a third ordinary text is not answered (max-replies-per-hour 2)" \
+    wait_log "$T_DIR/hl.out" 'mo +reply limit msisdn=138\*\*\*\*8054 kind=ack replies=2' 10
+mo 13800138054 12345 "家里厨房着火了"
+check "an emergency is answered whatever the limit" wait_sms 8054 '119' 1
 check "no full phone number in the log" sh -c "! grep -q 1380013805 '$T_DIR/hl.out' '$log'"
 t_done
