@@ -230,7 +230,8 @@ screen_build(struct screen *sc, const char *name, struct conf_errors *errs)
 	uint32_t			 h;
 	int				 bad = 0;
 
-	qsort(sc->w, sc->nw, sizeof(*sc->w), word_cmp);
+	if (sc->nw > 0)
+		qsort(sc->w, sc->nw, sizeof(*sc->w), word_cmp);
 	for (i = 0; i < sc->nw; i++) {
 		a = &sc->w[i];
 		danger += a->kind == SK_CLEAR || a->kind == SK_POSSIBLE;

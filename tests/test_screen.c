@@ -367,6 +367,7 @@ test_garbage(void **state)
 		sc = screen_load_buf("g", (char *)buf, sizeof(buf), &errs);
 		screen_free(sc);
 		conf_errors_free(&errs);
+		buf[sizeof(buf) - 1] = '\0';	/* check() takes a string */
 		check(screen_current(), (char *)buf, NULL, 0);
 	}
 }
