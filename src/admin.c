@@ -76,6 +76,7 @@ static int	 admin_audit_verify(struct admin_req *);
 static int	 admin_alert_list(struct admin_req *);
 static int	 admin_alert_show(struct admin_req *);
 static int	 admin_alert_ack(struct admin_req *);
+static int	 admin_alert_citizen(struct admin_req *);
 
 /*
  * The API.  GET /v1/health needs no token so that monitoring can probe
@@ -131,6 +132,8 @@ static const struct admin_route routes[] = {
 	    admin_alert_show },
 	{ EVHTTP_REQ_POST, "/v1/alerts/:id/ack", TOKEN_OFFICE, ADMIN_F_BODY,
 	    admin_alert_ack },
+	{ EVHTTP_REQ_GET, "/v1/alerts/:id/citizen", TOKEN_OFFICE,
+	    ADMIN_F_QUERY, admin_alert_citizen },
 };
 
 static struct {
@@ -2053,5 +2056,88 @@ admin_alert_ack(struct admin_req *r)
 	alert_acked();
 	log_info("admin alert acknowledged id=%lld by=%s", (long long)id,
 	    r->token->name);
+	return admin_defer(r, 200);
+}
+
+/* The audit detail of a number read for alert id: JSON, or NULL. */
+static char *
+admin_alert_detail(int64_t id, const char *reason)
+{
+	json_t	*d;
+	char	*s;
+
+	if ((d = json_pack("{s:I,s:s}", "alert", (json_int_t)id, "reason",
+	    reason)) == NULL)
+		return NULL;
+	s = json_dumps(d, JSON_COMPACT);
+	json_decref(d);
+	return s;
+}
+
+/*
+ * GET /v1/alerts/:id/citizen?reason=...: the number to call back, for the
+ * office only.  A refused emergency has no case, so this is the way to the
+ * number; as with a case's, the read and its reason are committed to the
+ * audit trail before the number goes out.
+ */
+static int
+admin_alert_citizen(struct admin_req *r)
+{
+	static const char *const allowed[] = { "reason", NULL };
+	struct admin_qparam	 q[ADMIN_QUERY_MAX];
+	struct store_alert	 a;
+	char			 msisdn[STORE_ADDR_MAX], mask[LOG_MSISDN_MAX];
+	char			*detail = NULL;
+	const char		*reason = NULL;
+	int64_t			 id;
+	int			 n, st;
+
+	msisdn[0] = '\0';
+	if ((n = admin_query(r, allowed, q, nitems(q))) == -1)
+		return 400;
+	if (n == 1)
+		reason = q[0].value;
+	if (reason == NULL || *reason == '\0') {
+		admin_query_free(q, (size_t)n);
+		return admin_error(r, 400, "bad_request", "a reason is "
+		    "required: ?reason=why the citizen must be called (it is "
+		    "audited)");
+	}
+	if ((st = admin_alert_load(r, &a, &id)) != 0) {
+		admin_query_free(q, (size_t)n);
+		return st;
+	}
+	if (store_alert_msisdn(r->store, id, msisdn, sizeof(msisdn)) != 1)
+		st = admin_error(r, 500, "internal", "cannot read the number");
+	else if (admin_holds_msisdn(reason, msisdn))
+		st = admin_error(r, 400, "bad_request", "the reason must not "
+		    "hold the phone number (the audit trail keeps it forever)");
+	else if ((detail = admin_alert_detail(id, reason)) == NULL)
+		st = admin_error(r, 400, "bad_request", "reason: not valid "
+		    "UTF-8");
+	else if (commit_join() == -1)
+		st = admin_error(r, 503, "unavailable", "the database is busy; "
+		    "retry");
+	/* audited first: the number goes out only if this event commits */
+	else if (store_audit(r->store, 0, r->token->name, "msisdn-read",
+	    detail, (int64_t)clock_now_ms()) == -1)
+		st = admin_error(r, 500, "internal", "cannot audit the read; "
+		    "the number is not given");
+	else {
+		log_info("admin msisdn-read alert=%lld token=%s msisdn=%s",
+		    (long long)id, r->token->name, log_msisdn(msisdn, mask,
+		    sizeof(mask)));
+		r->reply = json_pack("{s:I,s:s,s:s?}", "alert", (json_int_t)id,
+		    "msisdn", msisdn, "case", a.case_number[0] != '\0' ?
+		    a.case_number : NULL);
+	}
+	store_alert_clear(&a);
+	explicit_bzero(msisdn, sizeof(msisdn));
+	free(detail);
+	admin_query_free(q, (size_t)n);
+	if (st != 0)
+		return st;
+	if (r->reply == NULL)
+		return admin_error(r, 500, "internal", "cannot build the reply");
 	return admin_defer(r, 200);
 }

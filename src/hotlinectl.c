@@ -111,6 +111,7 @@ static int	 cmd_kb_list(struct ctl *, char **);
 static int	 cmd_alert_list(struct ctl *, char **);
 static int	 cmd_alert_show(struct ctl *, char **);
 static int	 cmd_alert_ack(struct ctl *, char **);
+static int	 cmd_alert_citizen(struct ctl *, char **);
 
 static const struct ctl_cmd cmds[] = {
 	{ "status", NULL, 0, 0, 1, cmd_status, "status", NULL, NULL },
@@ -158,6 +159,8 @@ static const struct ctl_cmd cmds[] = {
 	    NULL },
 	{ "alert", "ack", 2, 2, 1, cmd_alert_ack, "alert ack ID NOTE", NULL,
 	    NULL },
+	{ "alert", "citizen", 2, 2, 1, cmd_alert_citizen,
+	    "alert citizen ID REASON", NULL, NULL },
 	{ "audit", "verify", 0, 0, 1, cmd_audit_verify, "audit verify", NULL, NULL },
 	{ "hash-token", NULL, 0, 0, 0, cmd_hash_token, "hash-token", NULL, NULL },
 };
@@ -1331,4 +1334,26 @@ cmd_alert_ack(struct ctl *c, char **argv)
 	json_object_set_new(body, "note", ctl_jstr("NOTE", argv[1]));
 	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, path, body),
 	    ctl_table);
+}
+
+/* alert citizen ID REASON: the number to call back (audited) */
+static int
+cmd_alert_citizen(struct ctl *c, char **argv)
+{
+	char	 path[64];
+	char	*q = xstrdup(""), *p;
+	int	 rv;
+
+	if (strlen(ctl_text("REASON", argv[1])) > 256)
+		ctl_die(CTL_USAGE, "REASON: longer than 256 bytes");
+	if (strchr(argv[1], '\n') != NULL || strchr(argv[1], '\t') != NULL)
+		ctl_die(CTL_USAGE, "REASON: one line, no tabs");
+	ctl_alert_path(path, sizeof(path), argv[0], "/citizen");
+	ctl_query_add(&q, "reason", argv[1]);
+	xasprintf(&p, "%s%s", path, q);
+	free(q);
+	rv = ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, p, NULL),
+	    ctl_table);
+	free(p);
+	return rv;
 }

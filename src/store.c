@@ -132,6 +132,7 @@ enum store_stmt {
 	STMT_ALERT_DUE,
 	STMT_ALERT_RELOGGED,
 	STMT_ALERT_OPEN,
+	STMT_ALERT_MSISDN,
 	STMT_MAX
 };
 
@@ -687,6 +688,7 @@ static const char *const store_sql[STMT_MAX] = {
 	[STMT_ALERT_RELOGGED] =
 	    "UPDATE alerts SET logged_at = ?2, logs = logs + 1 WHERE id = ?1",
 	[STMT_ALERT_OPEN] = "SELECT COUNT(*) FROM alerts WHERE acked_at IS NULL",
+	[STMT_ALERT_MSISDN] = "SELECT msisdn_enc FROM alerts WHERE id = ?1",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -707,6 +709,7 @@ static const int store_sql_min[STMT_MAX] = {
 	[STMT_ALERT_DUE] = 9,
 	[STMT_ALERT_RELOGGED] = 9,
 	[STMT_ALERT_OPEN] = 9,
+	[STMT_ALERT_MSISDN] = 9,
 };
 
 static const char *const store_survey_states[] = {
@@ -2355,6 +2358,22 @@ store_alert_open(struct store *st)
 		n = sqlite3_column_int(s, 0);
 	sqlite3_reset(s);
 	return rc == -1 ? -1 : n;
+}
+
+int
+store_alert_msisdn(struct store *st, int64_t id, char *out, size_t len)
+{
+	sqlite3_stmt	*s;
+	int		 rc, v = 0;
+
+	strlcpy(out, "", len);
+	if ((s = store_stmt(st, STMT_ALERT_MSISDN)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = store_step(st, s, "alert msisdn")) == SQLITE_ROW)
+		v = store_decrypt(st, s, 0, out, len) == 0 ? 1 : -1;
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : v;
 }
 
 void

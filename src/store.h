@@ -303,6 +303,8 @@ int	 store_alert_due(struct store *, int64_t before, int64_t *ids,
 int	 store_alert_relogged(struct store *, int64_t id, int64_t at);
 /* Alerts not acknowledged, or -1. */
 int	 store_alert_open(struct store *);
+/* The alert's phone number, decrypted: 1, 0 no such alert, -1 error. */
+int	 store_alert_msisdn(struct store *, int64_t id, char *out, size_t len);
 /* Free what an alert row owns. */
 void	 store_alert_clear(struct store_alert *);
 

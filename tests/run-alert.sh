@@ -5,13 +5,14 @@
 # threat to jump) is registered and its acknowledgement begins with the
 # advice; an ordinary text raises nothing.  Each emergency leaves an alert
 # row and a crit line after the commit; hotlinectl alert list / show / ack
-# (audited: who, when, what was done; once only; roles); an alert left
+# (audited: who, when, what was done; once only; roles), alert citizen
+# (the number to call back, audited first); an alert left
 # unacknowledged is logged again after alert-repeat (the clock moved with
 # HOTLINED_CLOCK_OFFSET across a restart, never slept for), and again at
 # that interval; an acknowledged one never.  Texts compared whole.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 36
+plan 40
 
 AUDIT=audit-token-0123456789abcdef
 d="$T_DIR/a"
@@ -121,6 +122,17 @@ run all ctl --json alert list --all
 check "one open, two in all" sh -c "test '$(jget open count)' = 1 && test '$(jget all count)' = 2"
 run show ctl --json alert show 2
 check "alert show gives the citizen's text" test "$(jget show text)" = "投诉老板拖欠工资三个月，再不给钱我就跳楼"
+
+run cit ctl alert citizen 1 "回电确认本人安全"
+check "alert citizen: the number to call back (refused: no case to read it from)" \
+    sh -c "test $rc -eq 0 && grep -Eq '^msisdn +13800138051\$' '$T_DIR/cit.out'"
+check "the read is audited first: who and why, never the number" test "$(sql "$db" \
+    "SELECT actor || ' ' || detail FROM audit WHERE action = 'msisdn-read'")" = \
+    'ops {"alert":1,"reason":"回电确认本人安全"}'
+run citaud "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$AUDIT" alert citizen 1 x
+check "an auditor never reads a number (403)" sh -c "test $rc -eq 1 && grep -q forbidden '$T_DIR/citaud.out'"
+run citnum ctl alert citizen 1 "call 13800138051"
+check "a reason holding the number is refused" sh -c "test $rc -eq 1 && grep -q 'must not hold the phone number' '$T_DIR/citnum.out'"
 
 # --- left unacknowledged: logged again, and again at that interval
 kill -TERM "$PID_hl"
