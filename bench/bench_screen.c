@@ -1,9 +1,9 @@
 /*
  * bench_screen: the safety screen's table and speed.
  *   bench_screen [-q] [FILE...]
- * FILEs are the screen's test set format (tests/data/screen/, EXPECTED TAB TEXT) or JSON
- * lines ({"text", "label"[, "screen"]}, *.jsonl); without FILEs, the
- * shipped test set.  Prints recall and false alarms per file and overall
+ * FILEs are in the screen's test set format (tests/data/screen/:
+ * EXPECTED TAB TEXT) or JSON lines ({"text", "label"[, "screen"]},
+ * *.jsonl); without FILEs, the test set and the unseen set.  Prints recall and false alarms per file and overall
  * (misses and false alarms listed unless -q), then texts screened per
  * second alone and through intake_classify() (speed is measured here,
  * never asserted in tests).
@@ -70,7 +70,8 @@ main(int argc, char *argv[])
 	struct screen		*sc;
 	const char		*top = getenv("top_srcdir");
 	const char		*defaults[] = { "tests/data/screen/emergency.txt",
-				    "tests/data/screen/ordinary.txt" };
+				    "tests/data/screen/ordinary.txt",
+				    "tests/data/screen/unseen.txt" };
 	char			 path[4096], lex[4096];
 	int			 i, quiet = 0, nfiles;
 	char			**files;
@@ -93,7 +94,7 @@ main(int argc, char *argv[])
 	memset(&all, 0, sizeof(all));
 	nfiles = argc - 1;
 	files = argv + 1;
-	for (i = 0; i < (nfiles > 0 ? nfiles : 2); i++) {
+	for (i = 0; i < (nfiles > 0 ? nfiles : (int)nitems(defaults)); i++) {
 		if (nfiles > 0)
 			strlcpy(path, files[i], sizeof(path));
 		else
