@@ -12,7 +12,7 @@
 # that interval; an acknowledged one never.  Texts compared whole.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 40
+plan 48
 
 AUDIT=audit-token-0123456789abcdef
 d="$T_DIR/a"
@@ -44,6 +44,14 @@ print("" if v is None else str(v).lower() if isinstance(v, bool) else v)' \
 	    "$T_DIR/$1.out" "$2"
 }
 run() { _n=$1; shift; "$@" >"$T_DIR/$_n.out" 2>&1; rc=$?; }
+REQPY="$top_srcdir/tests/data/admin/req.py"
+# req NAME METHOD PATH [req.py options]: a raw request; status line first.
+req() { _n=$1; shift; python3 "$REQPY" "$aport" "$@" >"$T_DIR/$_n.out" 2>&1; }
+# st_code NAME STATUS CODE: the raw request got STATUS with error CODE.
+st_code() {
+	test "$(head -n 1 "$T_DIR/$1.out")" = "$2" &&
+	    grep -q "\"code\":\"$3\"" "$T_DIR/$1.out"
+}
 start_daemon() {
 	start_bg hl env ${1:-} "$HOTLINED" -f -c "$d/hotlined.conf"
 	wait_log "$T_DIR/hl.out" 'smpp +bound smsc=sim' 10 &&
@@ -133,6 +141,24 @@ run citaud "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$AUDIT" alert citizen 1 x
 check "an auditor never reads a number (403)" sh -c "test $rc -eq 1 && grep -q forbidden '$T_DIR/citaud.out'"
 run citnum ctl alert citizen 1 "call 13800138051"
 check "a reason holding the number is refused" sh -c "test $rc -eq 1 && grep -q 'must not hold the phone number' '$T_DIR/citnum.out'"
+
+# --- hostile requests
+req h1 GET /v1/alerts/abc -t "$OFFICE"
+check "a malformed alert id (400)" st_code h1 400 bad_request
+req h2 GET '/v1/alerts?all=2' -t "$OFFICE"
+check "all must be 0 or 1 (400)" st_code h2 400 bad_request
+req h3 GET '/v1/alerts?open=1' -t "$OFFICE"
+check "an unknown query parameter (400)" st_code h3 400 bad_request
+req h4 POST /v1/alerts/2/ack -t "$OFFICE" -b '{"note":"x","who":"me"}'
+check "an unknown field (400)" st_code h4 400 bad_request
+req h5 POST /v1/alerts/2/ack -t "$OFFICE" -b '{"note":""}'
+check "an empty note (400)" st_code h5 400 bad_request
+req h6 POST /v1/alerts/2/ack -t "$OFFICE" -b '{"note":"a\u0001b"}'
+check "a note with a control character (400)" st_code h6 400 bad_request
+req h7 POST /v1/alerts/2/ack -t "$OFFICE" -g bytes
+check "a body that is not UTF-8 (400)" sh -c "head -n 1 '$T_DIR/h7.out' | grep -q '^400'"
+check "alert 2 is still open after all that" is_eventually "" "$db" \
+    "SELECT acked_at FROM alerts WHERE id = 2"
 
 # --- left unacknowledged: logged again, and again at that interval
 kill -TERM "$PID_hl"
