@@ -751,44 +751,17 @@ struct calendar *
 cal_load(const char *path, struct conf_errors *errs)
 {
 	struct calendar	*cal;
-	struct stat	 st;
 	char		*buf;
 	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
-		conf_error(errs, path, 0, "%s", strerror(errno));
+	if ((buf = conf_read_file(path, CAL_FILE_MAX, &len, errs)) == NULL)
 		return NULL;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		conf_error(errs, path, 0, "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	if (st.st_size > CAL_FILE_MAX) {
+	if (len > CAL_FILE_MAX) {
 		conf_error(errs, path, 0, "file larger than %d bytes",
 		    CAL_FILE_MAX);
-		close(fd);
+		free(buf);
 		return NULL;
 	}
-	/* One byte more than allowed, to see a file that grew meanwhile. */
-	buf = xmalloc(CAL_FILE_MAX + 1);
-	while (len < CAL_FILE_MAX + 1) {
-		n = read(fd, buf + len, CAL_FILE_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			conf_error(errs, path, 0, "read: %s", strerror(errno));
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
 	cal = cal_load_buf(path, buf, len, errs);
 	free(buf);
 	return cal;
@@ -853,7 +826,6 @@ calendar_reload(void *arg)
 {
 	struct conf_errors	 errs;
 	struct calendar		*cal;
-	char			*line, *nl;
 
 	(void)arg;
 	if (cal_path == NULL)
@@ -865,12 +837,7 @@ calendar_reload(void *arg)
 		return -1;
 	}
 	if ((cal = cal_load(cal_path, &errs)) == NULL) {
-		for (line = errs.buf; line != NULL && *line != '\0';
-		    line = nl + 1) {
-			if ((nl = strchr(line, '\n')) == NULL)
-				break;
-			log_warnx("calendar %.*s", (int)(nl - line), line);
-		}
+		conf_errors_log(&errs, "calendar");
 		log_warnx("calendar reload failed: keeping the old calendar");
 		conf_errors_free(&errs);
 		return -1;

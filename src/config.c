@@ -139,6 +139,9 @@ static const struct conf_option top_opts[] = {
 	    rules),
 	O("calendar", CT_PATH, 1, PATH_MAX, SYSCONFDIR "/hotlined.calendar",
 	    NULL, calendar),
+	O("screen", CT_PATH, 1, PATH_MAX, SYSCONFDIR "/hotlined.screen", NULL,
+	    screen),
+	O("alert-repeat", CT_DURATION, MS_M, MS_D, "10m", NULL, alert_repeat),
 	O("deadline-profile", CT_ENUM, 0, 0, "heyuan", profile_names,
 	    deadline_profile),
 	O("efficiency-days", CT_INT, 1, 60, "10", NULL, efficiency_days),
@@ -1157,48 +1160,74 @@ int
 conf_load(const char *path, struct hotlined_conf *conf,
     struct conf_errors *errs)
 {
-	struct stat	 st;
 	char		*buf = NULL;
 	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd, rv;
+	int		 rv;
 
 	memset(conf, 0, sizeof(*conf));
+	if ((buf = conf_read_file(path, CONF_FILE_MAX, &len, errs)) == NULL)
+		return -1;
+	if (len > CONF_FILE_MAX) {
+		conf_error(errs, path, 0, "file too large (more than %d bytes)",
+		    CONF_FILE_MAX);
+		free(buf);
+		return -1;
+	}
+	rv = conf_load_buf(path, buf, len, conf, errs);
+	free(buf);
+	return rv;
+}
+
+char *
+conf_read_file(const char *path, size_t max, size_t *lenp,
+    struct conf_errors *errs)
+{
+	struct stat	 st;
+	char		*buf;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd;
+
 	/* O_NONBLOCK: a FIFO must not hang us before fstat() rejects it */
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		conf_error(errs, path, 0, "%s", strerror(errno));
-		return -1;
+		return NULL;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		conf_error(errs, path, 0, "not a regular file");
 		close(fd);
-		return -1;
+		return NULL;
 	}
-	if (st.st_size > CONF_FILE_MAX) {
-		conf_error(errs, path, 0, "file too large (%lld bytes, at "
-		    "most %d)", (long long)st.st_size, CONF_FILE_MAX);
-		close(fd);
-		return -1;
-	}
-	buf = xmalloc(CONF_FILE_MAX + 1);
-	while (len <= CONF_FILE_MAX) {
-		n = read(fd, buf + len, CONF_FILE_MAX + 1 - len);
+	/* one byte more than allowed: a file that is too long shows */
+	buf = xmalloc(max + 2);
+	while (len < max + 1) {
+		n = read(fd, buf + len, max + 1 - len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			conf_error(errs, path, 0, "%s", strerror(errno));
+			conf_error(errs, path, 0, "read: %s", strerror(errno));
 			free(buf);
 			close(fd);
-			return -1;
+			return NULL;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
 	close(fd);
-	rv = conf_load_buf(path, buf, len, conf, errs);
-	free(buf);
-	return rv;
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+void
+conf_errors_log(const struct conf_errors *errs, const char *module)
+{
+	const char	*line, *nl;
+
+	for (line = errs->buf; line != NULL &&
+	    (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+		log_warnx("%s %.*s", module, (int)(nl - line), line);
 }
 
 void
@@ -1266,6 +1295,8 @@ conf_check_files(const struct hotlined_conf *conf, struct conf_errors *errs)
 	if (conf_check_readable(conf, errs, "rules", conf->rules, 0))
 		rv = -1;
 	if (conf_check_readable(conf, errs, "calendar", conf->calendar, 0))
+		rv = -1;
+	if (conf_check_readable(conf, errs, "screen", conf->screen, 0))
 		rv = -1;
 	for (i = 0; i < conf_nchecks; i++)
 		if (conf_checks[i].fn(conf, errs, conf_checks[i].arg) == -1)

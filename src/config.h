@@ -126,6 +126,9 @@ struct hotlined_conf {
 	char		*templates;		/* directory */
 	char		*rules;
 	char		*calendar;
+	char		*screen;		/* the safety screen's lexicon */
+	int64_t		 alert_repeat;		/* ms: log an unacknowledged
+						   alert again after this */
 	int		 deadline_profile;	/* enum conf_profile */
 	int		 efficiency_days;	/* working days */
 	int		 classify_days;		/* to classify, working days */
@@ -179,6 +182,8 @@ const struct conf_smsc *conf_smsc_find(const struct hotlined_conf *,
 /* Append one error; line 0 means the whole file. */
 void	 conf_error(struct conf_errors *, const char *file, int line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Log every collected error as a warning of module ("calendar ..."). */
+void	 conf_errors_log(const struct conf_errors *errs, const char *module);
 /* Free the error text and zero errs. */
 void	 conf_errors_free(struct conf_errors *errs);
 
@@ -195,6 +200,14 @@ typedef int	(*conf_check_fn)(const struct hotlined_conf *,
 void	 conf_add_check(const char *name, conf_check_fn fn, void *arg);
 /* Run the built-in and registered checks; 0, or -1 with errors in errs. */
 int	 conf_check_files(const struct hotlined_conf *, struct conf_errors *);
+
+/*
+ * Read a regular file whole, up to max + 1 bytes (a length over max means
+ * the file is too long: the caller says so), NUL-terminated; NULL with the
+ * error in errs.  Free the result.
+ */
+char	*conf_read_file(const char *path, size_t max, size_t *lenp,
+	    struct conf_errors *errs);
 
 /* Parse "30s", "10m", "2h", "1d", "250ms" (bare: seconds) into ms; 0 or -1. */
 int	 conf_parse_duration(const char *, int64_t *ms);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "admin.h"
+#include "alert.h"
 #include "commit.h"
 #include "crypto.h"
 #include "engine.h"
@@ -72,6 +73,7 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 	inbound_init(base, store, conf->concat_timeout);
 	outbox_init(base, store, 0);
 	notify_start(base, store, conf);
+	alert_init(base, store, conf->alert_repeat);
 	if ((n = store_outbox_reset_inflight(store)) > 0)
 		log_info("outbox %d messages in flight at the last stop go out "
 		    "again", n);
@@ -141,6 +143,7 @@ engine_exit(void *arg)
 
 	commit_stats(&committed, &failed, &largest);
 	commit_shutdown();
+	alert_shutdown();
 	outbox_shutdown();
 	inbound_shutdown();
 	smsc_free();

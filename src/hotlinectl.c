@@ -113,6 +113,10 @@ static int	 cmd_kb_list(struct ctl *, char **);
 static int	 cmd_case_classify(struct ctl *, char **);
 static int	 cmd_case_queue(struct ctl *, char **);
 static int	 cmd_case_labels(struct ctl *, char **);
+static int	 cmd_alert_list(struct ctl *, char **);
+static int	 cmd_alert_show(struct ctl *, char **);
+static int	 cmd_alert_ack(struct ctl *, char **);
+static int	 cmd_alert_citizen(struct ctl *, char **);
 
 static const struct ctl_cmd cmds[] = {
 	{ "status", NULL, 0, 0, 1, cmd_status, "status", NULL, NULL },
@@ -160,6 +164,14 @@ static const struct ctl_cmd cmds[] = {
 	    "[--answer A] [--unit U]", NULL, NULL },
 	{ "kb", "list", 0, 3, 1, cmd_kb_list,
 	    "kb list [--stale] [--days N]", NULL, NULL },
+	{ "alert", "list", 0, 1, 1, cmd_alert_list, "alert list [--all]", NULL,
+	    NULL },
+	{ "alert", "show", 1, 1, 1, cmd_alert_show, "alert show ID", NULL,
+	    NULL },
+	{ "alert", "ack", 2, 2, 1, cmd_alert_ack, "alert ack ID NOTE", NULL,
+	    NULL },
+	{ "alert", "citizen", 2, 2, 1, cmd_alert_citizen,
+	    "alert citizen ID REASON", NULL, NULL },
 	{ "audit", "verify", 0, 0, 1, cmd_audit_verify, "audit verify", NULL, NULL },
 	{ "hash-token", NULL, 0, 0, 0, cmd_hash_token, "hash-token", NULL, NULL },
 };
@@ -1419,4 +1431,91 @@ cmd_case_labels(struct ctl *c, char **argv)
 			break;
 	}
 	return fflush(stdout) == 0 ? CTL_OK : CTL_SERVER;
+}
+
+/* --- the safety screen's alerts ---------------------------------------- */
+
+static void
+ctl_alert_table(json_t *o)
+{
+	static const char *const keys[] = { "id", "raised_at", "verdict",
+	    "channel", "msisdn", "case", "refusal", "logs", "open", "word" };
+	static const char *const heads[] = { "ID", "RAISED", "VERDICT",
+	    "CHANNEL", "NUMBER", "CASE", "REFUSAL", "LOGGED", "OPEN", "WORD" };
+
+	ctl_columns(json_object_get(o, "alerts"), keys, heads, nitems(keys));
+}
+
+/* alert list [--all]: open alerts (--all: acknowledged ones too) */
+static int
+cmd_alert_list(struct ctl *c, char **argv)
+{
+	const char	*path = "/v1/alerts";
+
+	if (argv[0] != NULL) {
+		if (strcmp(argv[0], "--all") != 0)
+			ctl_die(CTL_USAGE, "alert list: unknown option");
+		path = "/v1/alerts?all=1";
+	}
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
+	    ctl_alert_table);
+}
+
+/* The path of alert ID (digits only) with tail. */
+static void
+ctl_alert_path(char *buf, size_t len, const char *id, const char *tail)
+{
+	const char	*errstr;
+	long long	 n;
+
+	n = strtonum(id, 1, LLONG_MAX, &errstr);
+	if (errstr != NULL)
+		ctl_die(CTL_USAGE, "ID: an alert number");
+	snprintf(buf, len, "/v1/alerts/%lld%s", n, tail);
+}
+
+/* alert show ID */
+static int
+cmd_alert_show(struct ctl *c, char **argv)
+{
+	char	path[64];
+
+	ctl_alert_path(path, sizeof(path), argv[0], "");
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
+	    ctl_table);
+}
+
+/* alert ack ID NOTE: who called back and what was done */
+static int
+cmd_alert_ack(struct ctl *c, char **argv)
+{
+	json_t	*body = json_object();
+	char	 path[64];
+
+	ctl_alert_path(path, sizeof(path), argv[0], "/ack");
+	json_object_set_new(body, "note", ctl_jstr("NOTE", argv[1]));
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, path, body),
+	    ctl_table);
+}
+
+/* alert citizen ID REASON: the number to call back (audited) */
+static int
+cmd_alert_citizen(struct ctl *c, char **argv)
+{
+	char	 path[64];
+	char	*q = xstrdup(""), *p;
+	int	 rv;
+
+	if (strlen(ctl_text("REASON", argv[1])) > 256)
+		ctl_die(CTL_USAGE, "REASON: longer than 256 bytes");
+	if (strchr(argv[1], '\n') != NULL || strchr(argv[1], '\t') != NULL)
+		ctl_die(CTL_USAGE, "REASON: one line, no tabs");
+	ctl_alert_path(path, sizeof(path), argv[0], "/citizen");
+	ctl_query_add(&q, "reason", argv[1]);
+	xasprintf(&p, "%s%s", path, q);
+	free(q);
+	rv = ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, p, NULL),
+	    ctl_table);
+	free(p);
+	return rv;
 }

@@ -34,6 +34,7 @@ pid-file $tmp/hotlined.pid
 log-file $tmp/hotlined.log
 templates $top/templates
 rules $top/etc/hotlined.rules
+screen $top/etc/hotlined.screen
 calendar $top/etc/hotlined.calendar
 smsc demo {
 	host 127.0.0.1
@@ -100,6 +101,12 @@ echo
 echo "== refusals (recorded, not cases) =="
 sqlite3 -header -column "$tmp/hotlined.db" \
     "SELECT reason, channel, rule FROM refusals ORDER BY id" 2>/dev/null
+echo
+echo "== alerts of the safety screen (an operator calls back, then: hotlinectl alert ack ID NOTE) =="
+sqlite3 -header -column "$tmp/hotlined.db" \
+    "SELECT a.id, a.verdict, a.channel, a.msisdn_mask AS number, \
+    COALESCE(c.number, 'refusal ' || a.refusal_id) AS outcome \
+    FROM alerts a LEFT JOIN cases c ON c.id = a.case_id ORDER BY a.id" 2>/dev/null
 echo
 echo "== outbox =="
 sqlite3 -header -column "$tmp/hotlined.db" \

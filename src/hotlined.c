@@ -7,6 +7,7 @@
 #include "calendar.h"
 #include "engine.h"
 #include "intake.h"
+#include "screen.h"
 #include "template.h"
 #include "admin.h"
 #include "tokens.h"
@@ -56,6 +57,7 @@ hotlined_check(struct hotlined_conf *c)
 	conf_add_check("templates", template_conf_check, NULL);
 	conf_add_check("calendar", calendar_conf_check, NULL);
 	conf_add_check("rules", intake_rules_check, NULL);
+	conf_add_check("screen", screen_conf_check, NULL);
 	conf_add_check("tokens", tokens_conf_check, NULL);
 	conf_check_files(c, &errs);
 	daemon_preflight(c, &errs);

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "intake.h"
 #include "log.h"
+#include "screen.h"
 #include "util.h"
 
 #define RULES_NAME_MAX	63		/* bytes of a rule name */
@@ -151,6 +152,8 @@ static int	 intake_survey(const char *, size_t);
 static int	 intake_survey_for(const char *, size_t, const char *,
 		    struct intake_verdict *);
 /* matching */
+static int	 intake_screen(const struct intake_ctx *, const char *, size_t,
+		    struct intake_verdict *, int);
 static void	 intake_match(const struct rules *, const char *, size_t,
 		    struct intake_verdict *);
 static void	 rules_scan(const struct rules *, const char *, size_t,
@@ -709,6 +712,40 @@ intake_match(const struct rules *rs, const char *s, size_t len,
 	}
 }
 
+/*
+ * The safety screen (screen.c's current lexicon; none loaded: nothing is
+ * screened), before every rule (Art. 8(1)): 1 when the text is a
+ * clear emergency and refused here (only when refuse); 0 otherwise, with
+ * the verdict kept for the caller to advise and alert (a clear one that is
+ * not refused is advised and alerted as a possible one).
+ */
+static int
+intake_screen(const struct intake_ctx *ctx, const char *s, size_t len,
+    struct intake_verdict *v, int refuse)
+{
+	struct screen_result	r;
+
+	screen_check(screen_current(), s, len, &r);
+	v->screen = r.verdict;
+	if (r.verdict == SCREEN_NONE)
+		return 0;
+	v->screen_channel = screen_channel_name(r.channel);
+	strlcpy(v->screen_word, r.word, sizeof(v->screen_word));
+	if (r.verdict != SCREEN_CLEAR)
+		return 0;
+	if (!refuse) {
+		v->screen = SCREEN_POSSIBLE;
+		return 0;
+	}
+	v->kind = INTAKE_REFUSE;
+	strlcpy(v->rule, "screen", sizeof(v->rule));
+	strlcpy(v->reason, "emergency", sizeof(v->reason));
+	strlcpy(v->channel, v->screen_channel, sizeof(v->channel));
+	snprintf(v->template, sizeof(v->template), "refuse_emergency_%s",
+	    v->screen_channel);
+	return 1;
+}
+
 int
 intake_classify(const struct rules *rs, const char *text,
     const struct intake_ctx *ctx, struct intake_verdict *v, char *norm,
@@ -745,11 +782,23 @@ intake_classify_len(const struct rules *rs, const char *text, size_t len,
 	if (ctx != NULL && ctx->case_prefix != NULL)
 		prefix = ctx->case_prefix;
 
-	if (intake_command(norm, n, prefix, v))
+	for (i = 0; i < n; i++)
+		low[i] = (norm[i] >= 'A' && norm[i] <= 'Z') ?
+		    norm[i] + ('a' - 'A') : norm[i];
+	low[n] = '\0';
+	/*
+	 * A command (a supplement to a case) or a survey answer is carried
+	 * out as usual, but screened too: a danger written there is advised
+	 * and alerted, never refused.
+	 */
+	if (intake_command(norm, n, prefix, v)) {
+		intake_screen(ctx, low, n, v, 0);
 		return 0;
+	}
 	if (ctx != NULL && (ctx->to_extension ||
 	    (ctx->survey_pending && intake_survey(norm, n)))) {
 		v->kind = n == 0 ? INTAKE_EMPTY : INTAKE_SURVEY;
+		intake_screen(ctx, low, n, v, 0);
 		return 0;
 	}
 	if (ctx != NULL && ctx->survey_pending &&
@@ -759,11 +808,8 @@ intake_classify_len(const struct rules *rs, const char *text, size_t len,
 		v->kind = INTAKE_EMPTY;
 		return 0;
 	}
-	for (i = 0; i < n; i++)
-		low[i] = (norm[i] >= 'A' && norm[i] <= 'Z') ?
-		    norm[i] + ('a' - 'A') : norm[i];
-	low[n] = '\0';
-	intake_match(rs, low, n, v);
+	if (!intake_screen(ctx, low, n, v, 1))
+		intake_match(rs, low, n, v);
 	v->confidential = kw_find(low, n, "保密", strlen("保密"));
 	return 0;
 }

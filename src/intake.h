@@ -2,8 +2,9 @@
  * Intake: what a citizen's text is.  The text is normalised (full-width to
  * half-width, whitespace collapsed), then read as a command (查询/CX,
  * 补充/BC, 帮助/HELP, 退订/TD), a survey answer, an empty text, or a new
- * matter that the operator's rules file refuses (Art. 8) or classifies
- * into an Art. 7 category.  Pure: no I/O except loading the rules file.
+ * matter that the safety screen (screen.h) refuses as a clear emergency or
+ * the operator's rules file refuses (Art. 8) or classifies into an Art. 7
+ * category.  Pure: no I/O except loading the rules file.
  */
 #ifndef HOTLINED_INTAKE_H
 #define HOTLINED_INTAKE_H
@@ -42,12 +43,17 @@ struct intake_verdict {
 					   CONFIDENTIAL, SURVEY naming its case
 					   (else "") */
 	char		 reason[32];	/* REFUSE: emergency military litigation unlawful */
-	char		 channel[8];	/* REFUSE: "110" "119" "120" "122" or "" */
+	char		 channel[16];	/* REFUSE: "110" "119" "120" "122"
+					   "selfharm" or "" */
 	char		 template[40];	/* REFUSE: "refuse_emergency_119"... */
 	const char	*body;		/* SUPPLEMENT, CONFIDENTIAL: the added text
 					   ("" none); SURVEY with a number: the
 					   answer; into norm */
 	int		 truncated;	/* input longer than INTAKE_TEXT_MAX was cut */
+	int		 screen;	/* enum screen_verdict: new matters,
+					   commands and survey answers */
+	const char	*screen_channel; /* screen != NONE: "119"... static */
+	char		 screen_word[100]; /* the danger word that decided */
 };
 
 struct conf_errors;

@@ -116,6 +116,7 @@ static void
 log_emit(int level, const char *what, const char *msg)
 {
 	static const int prio[] = { LOG_WARNING, LOG_INFO, LOG_DEBUG, LOG_DEBUG };
+	int		 pri = strcmp(what, "crit") == 0 ? LOG_CRIT : prio[level];
 	char		 line[8192], ts[40], module[16];
 	const char	*sp, *rest;
 	size_t		 mlen;
@@ -130,7 +131,7 @@ log_emit(int level, const char *what, const char *msg)
 	rest = msg + mlen + (sp && mlen ? 1 : 0);
 
 	if (log_dests & LOG_TO_SYSLOG)
-		syslog(prio[level], "%s %s", what, msg);
+		syslog(pri, "%s %s", what, msg);
 	if (!(log_dests & (LOG_TO_STDERR | LOG_TO_FILE)))
 		return;
 	log_timestamp(ts, sizeof(ts));
@@ -196,6 +197,20 @@ log_info(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_L_INFO, fmt, ap);
 	va_end(ap);
+}
+
+void
+log_crit(const char *fmt, ...)
+{
+	char	msg[4096];
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_emit(LOG_L_WARN, "crit", msg);
+	errno = saved;
 }
 
 void

@@ -35,6 +35,8 @@ int	 log_parselevel(const char *);
 void	 log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* A life may be in danger: level "crit", always logged (syslog LOG_CRIT). */
+void	 log_crit(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_trace(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 vlog(int, const char *, va_list) __attribute__((format(printf, 2, 0)));

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "alert.h"
 #include "calendar.h"
 #include "category.h"
 #include "deadline.h"
@@ -18,6 +19,7 @@
 #include "lifecycle.h"
 #include "mo.h"
 #include "outbox.h"
+#include "screen.h"
 #include "store.h"
 #include "survey.h"
 #include "template.h"
@@ -47,9 +49,12 @@ struct mo_verdict {
 	char		 rule[64];	/* the rule that decided, "" none */
 	char		 number[STORE_CASE_NUMBER_MAX];	/* query, supplement */
 	char		 reason[32];	/* refusal: emergency, military, ... */
-	char		 channel[8];	/* refusal: 110, 119, 120, 122 */
+	char		 channel[16];	/* refusal: 110 119 120 122 selfharm */
 	char		 template[40];	/* refusal template */
 	const char	*body;		/* supplement text */
+	int		 screen;	/* enum screen_verdict */
+	const char	*screen_channel; /* screen: "119"..., static */
+	char		 screen_word[100];
 };
 
 /* What the rest of the file needs to know about one text. */
@@ -61,11 +66,16 @@ struct mo_ctx {
 	int			 timed_out;
 	char			 mask[LOG_MSISDN_MAX];
 	int64_t			 case_id;	/* the case the text led to */
+	char			 number[STORE_CASE_NUMBER_MAX]; /* its number */
+	int64_t			 refusal_id;	/* or the refusal */
+	char			 advice[40];	/* template that begins every
+						   reply (possible emergency) */
 };
 
 static int	mo_reply(struct mo_ctx *, const char *kind, const char *tmpl,
 		    const struct template_var *, size_t, int64_t case_id,
 		    const char *source);
+static int	mo_alert(struct mo_ctx *, const struct mo_verdict *);
 static int	mo_is_machine(const struct mo_ctx *);
 static int	mo_due_hook(void *, const char *, int64_t, char *, size_t);
 static int	mo_unclassified(const struct store_case *);
@@ -107,9 +117,12 @@ mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
 	struct store_outbox_new	 o;
 	char			 text[MO_REPLY_MAX];
 	int64_t			 id;
+	size_t			 pre = 0;
 	int			 n;
 
-	if (conf->max_replies_per_hour > 0) {
+	/* a person possibly in danger is answered whatever the limit says */
+	if (conf->max_replies_per_hour > 0 && m->advice[0] == '\0' &&
+	    strncmp(tmpl, "refuse_emergency_", 17) != 0) {
 		n = store_count_replies(store, m->msisdn, m->now - MO_HOUR_MS);
 		if (n == -1)
 			return -1;
@@ -119,8 +132,17 @@ mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
 			return 0;
 		}
 	}
-	if (template_render(template_current(), tmpl, vars, nvars, text,
-	    sizeof(text)) == -1) {
+	/* the emergency advice first, then the usual answer, in one text */
+	if (m->advice[0] != '\0') {
+		if (template_render(template_current(), m->advice, NULL, 0,
+		    text, sizeof(text)) == -1)
+			log_warnx("mo reply template=%s msisdn=%s failed to "
+			    "render, the reply goes without it", m->advice,
+			    m->mask);
+		pre = strlen(text);
+	}
+	if (template_render(template_current(), tmpl, vars, nvars, text + pre,
+	    sizeof(text) - pre) == -1) {
 		log_warnx("mo reply not sent template=%s msisdn=%s kind=%s: "
 		    "template failed to render", tmpl, m->mask, kind);
 		return 0;
@@ -183,7 +205,8 @@ mo_init(struct store *st, const struct hotlined_conf *c, char *err,
 		return -1;
 	memset(&errs, 0, sizeof(errs));
 	if (calendar_start(conf, &errs) == -1 ||
-	    template_start(conf, &errs) == -1) {
+	    template_start(conf, &errs) == -1 ||
+	    screen_start(conf, &errs) == -1) {
 		snprintf(err, errlen, "%s", errs.buf ? errs.buf : "start-up");
 		conf_errors_free(&errs);
 		return -1;
@@ -192,6 +215,7 @@ mo_init(struct store *st, const struct hotlined_conf *c, char *err,
 	hotlined_on_reload("rules", mo_reload, NULL);
 	hotlined_on_reload("calendar", calendar_reload, (void *)conf);
 	hotlined_on_reload("templates", template_reload, (void *)conf);
+	hotlined_on_reload("screen", screen_reload, NULL);
 	lifecycle_set_workdays(calendar_lc_workdays, NULL);
 	lifecycle_set_due(mo_due_hook, NULL);
 	if (conf->deadline_profile == CONF_PROFILE_GUANGDONG_2022)
@@ -206,6 +230,7 @@ mo_free(void)
 	rules = NULL;
 	template_stop(NULL);
 	calendar_stop(NULL);
+	screen_stop(NULL);
 }
 
 /*
@@ -349,6 +374,13 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	strlcpy(v->channel, iv.channel, sizeof(v->channel));
 	strlcpy(v->template, iv.template, sizeof(v->template));
 	v->body = iv.body ? iv.body : "";
+	v->screen = iv.screen;
+	v->screen_channel = iv.screen_channel;
+	strlcpy(v->screen_word, iv.screen_word, sizeof(v->screen_word));
+	/* possible: every reply to this text begins with the advice */
+	if (iv.screen == SCREEN_POSSIBLE)
+		snprintf(m->advice, sizeof(m->advice), "advice_%s",
+		    iv.screen_channel);
 	switch (iv.kind) {
 	case INTAKE_NEW_CASE:
 		v->kind = MO_NEW_CASE;
@@ -519,6 +551,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	c.inbound = m->g.group;
 	if (store_case_add(store, &c, &m->case_id, number) == -1)
 		return -1;
+	strlcpy(m->number, number, sizeof(m->number));
 	if (store_audit(store, m->case_id, "citizen", "case.registered",
 	    cat, m->now) == -1)
 		return -1;
@@ -530,7 +563,8 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	vars[1] = (struct template_var){ "due", due };
 	vars[2] = (struct template_var){ "category",
 	    category_label_zh(v->category) };
-	if (v->category == CAT_CONSULTATION &&
+	/* a possible emergency is not answered by the knowledge base */
+	if (v->category == CAT_CONSULTATION && v->screen == SCREEN_NONE &&
 	    (n = mo_kb_answer(m, number)) != 0) {
 		if (n == -1)
 			return -1;	/* the answer is the reply */
@@ -567,6 +601,7 @@ mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
 	r.at = m->now;
 	if (store_refusal_add(store, &r, &id) == -1)
 		return -1;
+	m->refusal_id = id;
 	if (store_audit(store, 0, "citizen", "intake.refused", v->reason,
 	    m->now) == -1)
 		return -1;
@@ -574,6 +609,29 @@ mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
 	    m->mask, v->reason, r.channel ? r.channel : "-",
 	    r.rule ? r.rule : "-");
 	return mo_reply(m, "refusal", v->template, NULL, 0, 0, NULL);
+}
+
+/*
+ * The safety screen found a life possibly in danger: an alert row in this
+ * text's savepoint (with its case or refusal), logged once committed.
+ */
+static int
+mo_alert(struct mo_ctx *m, const struct mo_verdict *v)
+{
+	struct store_alert_new	a;
+
+	memset(&a, 0, sizeof(a));
+	a.at = m->now;
+	a.verdict = screen_verdict_name(v->screen);
+	a.channel = v->screen_channel;
+	a.word = v->screen_word[0] != '\0' ? v->screen_word : NULL;
+	a.msisdn = m->msisdn;
+	a.mask = m->mask;
+	a.inbound = m->g.group;
+	a.case_id = m->case_id;
+	a.refusal_id = m->refusal_id;
+	return alert_raise(store, &a, m->number[0] != '\0' ? m->number :
+	    NULL);
 }
 
 /* 查询/CX: one of the sender's own cases, or all open ones. */
@@ -891,6 +949,8 @@ mo_process(int64_t group, int timed_out)
 		r = mo_reply(&m, "help", "help", NULL, 0, 0, NULL);
 		break;
 	}
+	if (r == 0 && v.screen != SCREEN_NONE)
+		r = mo_alert(&m, &v);
 	if (r == 0)
 		r = store_inbound_done(store, group, timed_out, m.case_id);
  done:

@@ -130,6 +130,14 @@ enum store_stmt {
 	STMT_LABEL_EXPORT,
 	STMT_QUEUE,
 	STMT_QUEUE_STATS,
+	STMT_ALERT_INSERT,		/* safety-screen alerts (v9) */
+	STMT_ALERT_GET,
+	STMT_ALERT_LIST,
+	STMT_ALERT_ACK,
+	STMT_ALERT_DUE,
+	STMT_ALERT_RELOGGED,
+	STMT_ALERT_OPEN,
+	STMT_ALERT_MSISDN,
 	STMT_MAX
 };
 
@@ -225,6 +233,7 @@ static int	 store_upgrade_v4(sqlite3 *);
 static int	 store_upgrade_v5(sqlite3 *);
 static int	 store_upgrade_v6(sqlite3 *);
 static int	 store_upgrade_v10(sqlite3 *);
+static int	 store_upgrade_v9(sqlite3 *);
 static int	 store_msgs_track(struct store *, int, int64_t);
 static void	 store_msgs_mark(struct store *, struct store_msgs_mark *);
 static void	 store_msgs_undo(struct store *,
@@ -292,7 +301,8 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v4,
 	store_upgrade_v5,
 	store_upgrade_v6,
-	/* NULL: a version this branch does not define (another's) */
+	/* NULL: a version no branch merged here defines (skipped) */
+	[9] = store_upgrade_v9,
 	[10] = store_upgrade_v10,
 };
 _Static_assert(nitems(store_upgrades) == STORE_SCHEMA_VERSION + 1,
@@ -306,6 +316,14 @@ _Static_assert(nitems(store_upgrades) == STORE_SCHEMA_VERSION + 1,
 	"unit, dispatched_at, due_original, extensions, late_returns, " \
 	"supervised, supervision, rehandled, result_cut, updated_at, " \
 	"survey_score, survey_state"
+
+/* The columns store_alert_row() reads, and where from. */
+#define ALERT_COLS \
+	"a.id, a.at, a.verdict, a.channel, a.word, a.msisdn_mask, " \
+	"a.inbound_id, c.number, a.refusal_id, a.logged_at, a.logs, " \
+	"a.acked_at, a.acked_by, a.ack_note, COALESCE(c.text, r.text) " \
+	"FROM alerts a LEFT JOIN cases c ON c.id = a.case_id " \
+	"LEFT JOIN refusals r ON r.id = a.refusal_id"
 
 /* The columns store_survey_row() reads (surveys s JOIN cases c). */
 #define SURVEY_COLS \
@@ -686,6 +704,23 @@ static const char *const store_sql[STMT_MAX] = {
 	[STMT_QUEUE_STATS] =
 	    "SELECT COUNT(*), COALESCE(MIN(received_at), 0) FROM cases "
 	    "WHERE category = 'unclassified' AND closed_at IS NULL",
+	[STMT_ALERT_INSERT] =
+	    "INSERT INTO alerts (at, verdict, channel, word, msisdn_enc, "
+	    "msisdn_hash, msisdn_mask, inbound_id, case_id, refusal_id, "
+	    "logged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1)",
+	[STMT_ALERT_GET] = "SELECT " ALERT_COLS " WHERE a.id = ?1",
+	[STMT_ALERT_LIST] = "SELECT " ALERT_COLS " WHERE ?1 = 0 OR "
+	    "a.acked_at IS NULL ORDER BY a.id DESC LIMIT ?2 OFFSET ?3",
+	[STMT_ALERT_ACK] =
+	    "UPDATE alerts SET acked_at = ?2, acked_by = ?3, ack_note = ?4 "
+	    "WHERE id = ?1 AND acked_at IS NULL",
+	[STMT_ALERT_DUE] =
+	    "SELECT id FROM alerts WHERE acked_at IS NULL AND logged_at <= ?1 "
+	    "ORDER BY logged_at LIMIT ?2",
+	[STMT_ALERT_RELOGGED] =
+	    "UPDATE alerts SET logged_at = ?2, logs = logs + 1 WHERE id = ?1",
+	[STMT_ALERT_OPEN] = "SELECT COUNT(*) FROM alerts WHERE acked_at IS NULL",
+	[STMT_ALERT_MSISDN] = "SELECT msisdn_enc FROM alerts WHERE id = ?1",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -703,6 +738,14 @@ static const int store_sql_min[STMT_MAX] = {
 	[STMT_LABEL_EXPORT] = 10,
 	[STMT_QUEUE] = 10,
 	[STMT_QUEUE_STATS] = 10,
+	[STMT_ALERT_INSERT] = 9,
+	[STMT_ALERT_GET] = 9,
+	[STMT_ALERT_LIST] = 9,
+	[STMT_ALERT_ACK] = 9,
+	[STMT_ALERT_DUE] = 9,
+	[STMT_ALERT_RELOGGED] = 9,
+	[STMT_ALERT_OPEN] = 9,
+	[STMT_ALERT_MSISDN] = 9,
 };
 
 static const char *const store_survey_states[] = {
@@ -1042,6 +1085,41 @@ store_upgrade_v10(sqlite3 *db)
 	    " BEGIN SELECT RAISE (ABORT, 'case_labels is append-only'); END;"
 	    "CREATE TRIGGER case_labels_no_delete BEFORE DELETE ON case_labels"
 	    " BEGIN SELECT RAISE (ABORT, 'case_labels is append-only'); END;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/*
+ * v9: the safety screen's alerts (issue 11).  A row per text the screen
+ * found a life possibly in danger in, written in the transaction of the
+ * case or refusal it led to; the number encrypted as everywhere (for the
+ * call back) and masked as the log shows it; logged_at is the last time it
+ * was logged, for the repeat of an alert nobody acknowledged; acked_* say
+ * who acknowledged it, when, and what was done.
+ */
+static int
+store_upgrade_v9(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE alerts ("
+	    " id INTEGER PRIMARY KEY,"
+	    " at INTEGER NOT NULL,"
+	    " verdict TEXT NOT NULL,"		/* possible, clear */
+	    " channel TEXT NOT NULL,"		/* selfharm, 119, ... */
+	    " word TEXT,"
+	    " msisdn_enc BLOB NOT NULL,"
+	    " msisdn_hash BLOB NOT NULL,"
+	    " msisdn_mask TEXT NOT NULL,"
+	    " inbound_id INTEGER REFERENCES inbound (id),"
+	    " case_id INTEGER REFERENCES cases (id),"
+	    " refusal_id INTEGER REFERENCES refusals (id),"
+	    " logged_at INTEGER NOT NULL,"
+	    " logs INTEGER NOT NULL DEFAULT 1,"
+	    " acked_at INTEGER,"
+	    " acked_by TEXT,"
+	    " ack_note TEXT);"
+	    "CREATE INDEX alerts_open ON alerts (logged_at)"
+	    " WHERE acked_at IS NULL;";
 
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
@@ -2196,6 +2274,208 @@ store_refusal_add(struct store *st, const struct store_refusal *r,
 	if (idp != NULL)
 		*idp = sqlite3_last_insert_rowid(st->db);
 	return 0;
+}
+
+/* --- alerts of the safety screen (v9) ----------------------------------- */
+
+int
+store_alert_add(struct store *st, const struct store_alert_new *a,
+    int64_t *idp)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN], blob[CRYPTO_BLOB_MAX];
+	size_t		 bloblen;
+	int		 rc;
+
+	if (a->verdict == NULL || a->channel == NULL || a->mask == NULL) {
+		log_warnx("store alert: no verdict, channel or mask (caller's "
+		    "bug)");
+		return -1;
+	}
+	if (store_encrypt(st, a->msisdn, blob, &bloblen, hash) == -1)
+		return -1;
+	if ((s = store_stmt(st, STMT_ALERT_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, a->at);
+	sqlite3_bind_text(s, 2, a->verdict, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, a->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, a->word, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, blob, (int)bloblen, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 6, hash, sizeof(hash), SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, a->mask, -1, SQLITE_STATIC);
+	if (a->inbound > 0)
+		sqlite3_bind_int64(s, 8, a->inbound);
+	if (a->case_id > 0)
+		sqlite3_bind_int64(s, 9, a->case_id);
+	if (a->refusal_id > 0)
+		sqlite3_bind_int64(s, 10, a->refusal_id);
+	rc = store_step(st, s, "alert insert");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	if (idp != NULL)
+		*idp = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static void
+store_alert_str(sqlite3_stmt *s, int col, char *buf, size_t len)
+{
+	const unsigned char	*t = sqlite3_column_text(s, col);
+
+	strlcpy(buf, t != NULL ? (const char *)t : "", len);
+}
+
+static void
+store_alert_row(sqlite3_stmt *s, struct store_alert *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(s, 0);
+	a->at = sqlite3_column_int64(s, 1);
+	store_alert_str(s, 2, a->verdict, sizeof(a->verdict));
+	store_alert_str(s, 3, a->channel, sizeof(a->channel));
+	store_alert_str(s, 4, a->word, sizeof(a->word));
+	store_alert_str(s, 5, a->mask, sizeof(a->mask));
+	a->inbound = sqlite3_column_int64(s, 6);
+	store_alert_str(s, 7, a->case_number, sizeof(a->case_number));
+	a->refusal_id = sqlite3_column_int64(s, 8);
+	a->logged_at = sqlite3_column_int64(s, 9);
+	a->logs = sqlite3_column_int(s, 10);
+	a->acked_at = sqlite3_column_int64(s, 11);
+	store_alert_str(s, 12, a->acked_by, sizeof(a->acked_by));
+	a->note = store_colstr(s, 13);
+	a->text = store_colstr(s, 14);
+}
+
+int
+store_alert_get(struct store *st, int64_t id, struct store_alert *a)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((s = store_stmt(st, STMT_ALERT_GET)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = store_step(st, s, "alert get")) == SQLITE_ROW)
+		store_alert_row(s, a);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}
+
+int
+store_alert_list(struct store *st, int open_only, struct store_alert *out,
+    size_t max, size_t offset)
+{
+	sqlite3_stmt	*s;
+	int		 rc, n = 0;
+
+	if ((s = store_stmt(st, STMT_ALERT_LIST)) == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, open_only != 0);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
+	while ((rc = store_step(st, s, "alert list")) == SQLITE_ROW)
+		store_alert_row(s, &out[n++]);
+	sqlite3_reset(s);
+	if (rc == -1) {
+		while (n > 0)
+			store_alert_clear(&out[--n]);
+		return -1;
+	}
+	return n;
+}
+
+int
+store_alert_ack(struct store *st, int64_t id, const char *by,
+    const char *note, int64_t at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (by == NULL || note == NULL ||
+	    (s = store_stmt(st, STMT_ALERT_ACK)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	sqlite3_bind_text(s, 3, by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, note, -1, SQLITE_STATIC);
+	rc = store_step(st, s, "alert ack");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
+}
+
+int
+store_alert_due(struct store *st, int64_t before, int64_t *ids, size_t max)
+{
+	sqlite3_stmt	*s;
+	int		 rc, n = 0;
+
+	if ((s = store_stmt(st, STMT_ALERT_DUE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, before);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while ((rc = store_step(st, s, "alert due")) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : n;
+}
+
+int
+store_alert_relogged(struct store *st, int64_t id, int64_t at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_ALERT_RELOGGED)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	rc = store_step(st, s, "alert relogged");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_alert_open(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int		 rc, n = 0;
+
+	if ((s = store_stmt(st, STMT_ALERT_OPEN)) == NULL)
+		return -1;
+	if ((rc = store_step(st, s, "alert open")) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : n;
+}
+
+int
+store_alert_msisdn(struct store *st, int64_t id, char *out, size_t len)
+{
+	sqlite3_stmt	*s;
+	int		 rc, v = 0;
+
+	strlcpy(out, "", len);
+	if ((s = store_stmt(st, STMT_ALERT_MSISDN)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = store_step(st, s, "alert msisdn")) == SQLITE_ROW)
+		v = store_decrypt(st, s, 0, out, len) == 0 ? 1 : -1;
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : v;
+}
+
+void
+store_alert_clear(struct store_alert *a)
+{
+	if (a == NULL)
+		return;
+	free(a->note);
+	free(a->text);
+	a->note = a->text = NULL;
 }
 
 /* --- outbox ------------------------------------------------------------- */

@@ -259,6 +259,61 @@ struct store_refusal {
 int	 store_refusal_add(struct store *, const struct store_refusal *,
 	    int64_t *idp);
 
+/* --- alerts of the safety screen (issue 11, v9) ------------------------ */
+
+struct store_alert_new {
+	int64_t		 at;
+	const char	*verdict;	/* "possible", "clear" */
+	const char	*channel;	/* "selfharm", "119", ... */
+	const char	*word;		/* the danger word, NULL: none */
+	const char	*msisdn;	/* encrypted in the row */
+	const char	*mask;		/* as the log shows it */
+	int64_t		 inbound;	/* the text (group), 0: none */
+	int64_t		 case_id;	/* the case it led to, 0: none */
+	int64_t		 refusal_id;	/* or the refusal, 0: none */
+};
+
+struct store_alert {
+	int64_t		 id;
+	int64_t		 at;
+	char		 verdict[16];
+	char		 channel[16];
+	char		 word[100];
+	char		 mask[32];
+	int64_t		 inbound;
+	char		 case_number[STORE_CASE_NUMBER_MAX];	/* "": none */
+	int64_t		 refusal_id;	/* 0: none */
+	int64_t		 logged_at;	/* last logged */
+	int		 logs;		/* times logged */
+	int64_t		 acked_at;	/* 0: open */
+	char		 acked_by[64];
+	char		*note;		/* what was done; NULL: open */
+	char		*text;		/* the citizen's text */
+};
+
+/* Record an alert inside the caller's transaction; 0 or -1. */
+int	 store_alert_add(struct store *, const struct store_alert_new *,
+	    int64_t *idp);
+/* One alert: 1 found, 0 not, -1 error; store_alert_clear() after. */
+int	 store_alert_get(struct store *, int64_t id, struct store_alert *);
+/* Alerts newest first (open_only: not acknowledged); the count or -1. */
+int	 store_alert_list(struct store *, int open_only, struct store_alert *,
+	    size_t max, size_t offset);
+/* Acknowledge: 1 done, 0 unknown or acknowledged already, -1 error. */
+int	 store_alert_ack(struct store *, int64_t id, const char *by,
+	    const char *note, int64_t at);
+/* Open alerts last logged at or before before, oldest first; n or -1. */
+int	 store_alert_due(struct store *, int64_t before, int64_t *ids,
+	    size_t max);
+/* The alert was logged again at at; 0 or -1. */
+int	 store_alert_relogged(struct store *, int64_t id, int64_t at);
+/* Alerts not acknowledged, or -1. */
+int	 store_alert_open(struct store *);
+/* The alert's phone number, decrypted: 1, 0 no such alert, -1 error. */
+int	 store_alert_msisdn(struct store *, int64_t id, char *out, size_t len);
+/* Free what an alert row owns. */
+void	 store_alert_clear(struct store_alert *);
+
 /* --- outbox: the durable queue of outgoing SMS ------------------------- */
 
 enum store_out_state {

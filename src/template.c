@@ -45,6 +45,12 @@ static const struct tpl_def {
 	{ "refuse_emergency_119", 1, "service channel" },
 	{ "refuse_emergency_120", 1, "service channel" },
 	{ "refuse_emergency_122", 1, "service channel" },
+	{ "refuse_emergency_selfharm", 1, "service channel" },
+	{ "advice_110",		 1, "" },
+	{ "advice_119",		 1, "" },
+	{ "advice_120",		 1, "" },
+	{ "advice_122",		 1, "" },
+	{ "advice_selfharm",	 1, "" },
 	{ "refuse_military",	 1, "service channel" },
 	{ "refuse_litigation",	 1, "service channel" },
 	{ "refuse_unlawful",	 1, "service channel" },
@@ -542,16 +548,13 @@ template_reload(void *arg)
 {
 	struct conf_errors	 errs;
 	struct template_set	*set;
-	char			*line, *nl;
 
 	(void)arg;
 	if (tpl_dir == NULL)
 		return 0;
 	memset(&errs, 0, sizeof(errs));
 	if ((set = template_load(tpl_dir, &errs)) == NULL) {
-		for (line = errs.buf; line != NULL &&
-		    (nl = strchr(line, '\n')) != NULL; line = nl + 1)
-			log_warnx("template %.*s", (int)(nl - line), line);
+		conf_errors_log(&errs, "template");
 		log_warnx("template reload failed: keeping the old templates");
 		conf_errors_free(&errs);
 		return -1;

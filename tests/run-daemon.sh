@@ -3,7 +3,7 @@
 # foreground and daemonized start, SIGUSR1/2 log levels, SIGHUP log reopen
 # after a logrotate-style rename, SIGTERM within shutdown-timeout.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
-plan 31
+plan 36
 
 # mkconf NAME [DATABASE]: a config whose files all live in $T_DIR/NAME/
 # (the database too, unless given); prints its path.
@@ -13,6 +13,7 @@ mkconf() {
 	cp "$top_srcdir"/templates/*.txt "$_d/templates/"
 	cp "$top_srcdir/etc/hotlined.rules" "$_d/rules"
 	cp "$top_srcdir/etc/hotlined.calendar" "$_d/calendar"
+	cp "$top_srcdir/etc/hotlined.screen" "$_d/screen"
 	printf 'secret\n' >"$_d/smsc.pass"
 	chmod 600 "$_d/smsc.pass"
 	cat >"$_d/hotlined.conf" <<EOF
@@ -23,6 +24,7 @@ pid-file $_d/hotlined.pid
 log-file $_d/hotlined.log
 templates templates
 rules rules
+screen screen
 calendar $_d/calendar
 shutdown-timeout 3s
 smsc main {
@@ -85,6 +87,15 @@ check "-t checks the files the config references" sh -c "
 	test $rc -eq 1 && grep -q 'hotlined.conf:6: templates .*No such file' '$T_DIR/t_files.out'"
 mkdir "$T_DIR/good/templates"
 cp "$top_srcdir"/templates/*.txt "$T_DIR/good/templates/"
+badscr=$(mkconf badscr)
+printf 'clear 119 着火\nclear 911 x\n' >"$T_DIR/badscr/screen"
+run t_screen "$HOTLINED" -t -c "$badscr"
+check "-t checks the safety screen's lexicon, with file:line" sh -c "
+	test $rc -eq 1 && grep -q 'badscr/screen:2: clear needs a channel' '$T_DIR/t_screen.out'"
+rm "$T_DIR/badscr/screen"
+run t_noscr "$HOTLINED" -t -c "$badscr"
+check "-t refuses a missing lexicon (the screen is required)" sh -c "
+	test $rc -eq 1 && grep -q 'hotlined.conf:8: screen .*No such file' '$T_DIR/t_noscr.out'"
 run t_missing "$HOTLINED" -t -c "$T_DIR/nonexistent.conf"
 check "-t on a missing file exits 1" sh -c "
 	test $rc -eq 1 && grep -q 'nonexistent.conf: No such file' '$T_DIR/t_missing.out'"
@@ -151,6 +162,18 @@ kill -USR1 "$PID_hl"
 check "SIGHUP reopens the log file" wait_log "$log" 'SIGUSR1 log-level=info' 5
 check "the renamed file gets no new lines" sh -c "
 	test \$(grep -c 'SIGUSR1 log-level=info' '$log.1') -eq 1"
+
+# --- SIGHUP with a broken lexicon: the old one stays
+cp "$T_DIR/good/screen" "$T_DIR/good/screen.ok"
+printf 'bogus x\n' >"$T_DIR/good/screen"
+kill -HUP "$PID_hl"
+check "SIGHUP with a bad lexicon says why" \
+    wait_log "$log" 'warn  screen .*screen:1: unknown kind .bogus.' 5
+check "SIGHUP with a bad lexicon keeps the old one" \
+    wait_log "$log" 'screen reload failed: keeping the old lexicon' 5
+mv "$T_DIR/good/screen.ok" "$T_DIR/good/screen"
+kill -HUP "$PID_hl"
+check "SIGHUP with a good lexicon loads it" wait_log "$log" 'info  screen reloaded path=.*words=[0-9]' 5
 
 # --- SIGTERM
 kill -TERM "$PID_hl"

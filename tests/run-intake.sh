@@ -4,7 +4,7 @@
 # SMSC's record of what was sent, the operator log and the database.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 22
+plan 24
 
 d="$T_DIR/h"
 port=$(free_port)
@@ -59,6 +59,9 @@ check "fire refused, not a case" \
 check "refusal recorded" \
     test "$(sql "$db" "SELECT count(*) FROM refusals WHERE channel='119'")" = 1
 check "refusal SMS names 119" sh -c "grep '138\\*\\*\\*\\*8002' '$T_DIR/sent.jsonl' | grep -q 119"
+check "the safety screen refused it and raised an alert" \
+    test "$(sql "$db" "SELECT r.rule || ' ' || a.verdict || ' ' || a.channel FROM alerts a JOIN refusals r ON r.id = a.refusal_id")" = "screen clear 119"
+check "the alert's crit line" grep -Eq 'crit  alert  +raised id=1 verdict=clear channel=119 refusal=[0-9]+ msisdn=138\*\*\*\*8002' "$d/hotlined.log"
 
 # 4: full-width status query lists the sender's own open case
 check "full-width CX answered with the sender's case" \

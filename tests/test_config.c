@@ -68,6 +68,8 @@ test_defaults(void **state)
 	assert_string_equal(c.templates, PKGDATADIR "/templates");
 	assert_string_equal(c.rules, SYSCONFDIR "/hotlined.rules");
 	assert_string_equal(c.calendar, SYSCONFDIR "/hotlined.calendar");
+	assert_string_equal(c.screen, SYSCONFDIR "/hotlined.screen");
+	assert_int_equal(c.alert_repeat, 10 * 60 * 1000);
 	assert_int_equal(c.deadline_profile, CONF_PROFILE_HEYUAN);
 	assert_int_equal(c.efficiency_days, 10);
 	assert_int_equal(c.classify_days, 1);
@@ -146,6 +148,8 @@ test_full_file(void **state)
 	assert_int_equal(conf.log_syslog, 1);
 	assert_int_equal(conf.deadline_profile, CONF_PROFILE_GUANGDONG_2022);
 	assert_string_equal(conf.case_prefix, "GZ");
+	assert_string_equal(conf.screen, "/tmp/hl/hotlined.screen");
+	assert_int_equal(conf.alert_repeat, 30 * 60 * 1000);
 	assert_string_equal(conf.service_number, "12345");
 	assert_int_equal(conf.group_commit_delay, 5);
 	assert_int_equal(conf.concat_timeout, 1800000);
@@ -575,14 +579,18 @@ test_check_files(void **state)
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(text, sizeof(text), "templates %s\nrules %s/rules\n"
-	    "calendar %s/cal\n" SMSC, dir, dir, dir);
+	    "calendar %s/cal\nscreen %s/screen\n" SMSC, dir, dir, dir, dir);
 	assert_ok(text);
 	conf_errors_free(&errs);
 	assert_int_equal(conf_check_files(&conf, &errs), -1);
 	assert_non_null(strstr(errs.buf, "t.conf:2: rules"));
 	assert_non_null(strstr(errs.buf, "t.conf:3: calendar"));
+	assert_non_null(strstr(errs.buf, "t.conf:4: screen"));
 	assert_null(strstr(errs.buf, "templates"));
 	snprintf(text, sizeof(text), "%s/rules", dir);
+	f = fopen(text, "w");
+	fclose(f);
+	snprintf(text, sizeof(text), "%s/screen", dir);
 	f = fopen(text, "w");
 	fclose(f);
 	snprintf(text, sizeof(text), "%s/cal", dir);
@@ -596,6 +604,8 @@ test_check_files(void **state)
 	assert_non_null(strstr(errs.buf, "registered check ran"));
 	unlink(text);
 	snprintf(text, sizeof(text), "%s/rules", dir);
+	unlink(text);
+	snprintf(text, sizeof(text), "%s/screen", dir);
 	unlink(text);
 	rmdir(dir);
 }

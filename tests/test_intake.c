@@ -17,7 +17,9 @@
 #include <cmocka.h>
 
 #include "../src/category.h"
+#include "../src/config.h"
 #include "../src/intake.h"
+#include "../src/screen.h"
 
 static struct rules	*shipped;	/* etc/hotlined.rules */
 static struct rules	*small;		/* a small rule set for order tests */
@@ -429,16 +431,7 @@ test_refusals(void **state)
 	static const struct {
 		const char	*text, *reason, *channel, *template;
 	} t[] = {
-		{ "救命！我家楼下着火了，烟很大！", "emergency", "119",
-		    "refuse_emergency_119" },
-		{ "厨房里闻到煤气味很重，是不是燃气泄漏了", "emergency", "119",
-		    "refuse_emergency_119" },
-		{ "有人持刀在小区门口抢劫", "emergency", "110",
-		    "refuse_emergency_110" },
-		{ "我爸突然晕倒了，叫不醒", "emergency", "120",
-		    "refuse_emergency_120" },
-		{ "河源大道发生车祸，有人受伤", "emergency", "122",
-		    "refuse_emergency_122" },
+		/* emergencies are the safety screen's: tests/test_screen */
 		{ "附近部队晚上训练声音很大", "military", "",
 		    "refuse_military" },
 		{ "武警支队的事情想反映一下", "military", "", "refuse_military" },
@@ -698,7 +691,8 @@ test_shipped_table(void **state)
 		{ "有人打人，在夜市这边", INTAKE_REFUSE, 0, "110" },
 		{ "家里进了小偷正在翻东西", INTAKE_REFUSE, 0, "110" },
 		{ "老人呼吸困难，快叫救护车", INTAKE_REFUSE, 0, "120" },
-		{ "高速路口两车追尾", INTAKE_REFUSE, 0, "122" },
+		/* no word of an injury: registered, advised (screen possible) */
+		{ "高速路口两车追尾", INTAKE_NEW_CASE, CAT_OTHER, NULL },
 		{ "军队的营区扩建占了我家的地", INTAKE_REFUSE, 0, "military" },
 		{ "我要查别人的手机号", INTAKE_REFUSE, 0, "unlawful" },
 		{ "这个案子正在诉讼中", INTAKE_REFUSE, 0, "litigation" },
@@ -708,7 +702,17 @@ test_shipped_table(void **state)
 	const struct intake_verdict	*v;
 	size_t				 i;
 
+	struct conf_errors		 errs;
+	char				 path[4096];
+	const char			*top = getenv("top_srcdir");
+
 	(void)state;
+	/* as the daemon does: the safety screen first, then the rules */
+	snprintf(path, sizeof(path), "%s/etc/hotlined.screen", top ? top : ".");
+	memset(&errs, 0, sizeof(errs));
+	screen_set_current(screen_load(path, &errs));
+	assert_non_null(screen_current());
+	conf_errors_free(&errs);
 	for (i = 0; i < nitems(t); i++) {
 		v = classify(shipped, t[i].text);
 		if ((int)v->kind != t[i].kind)
@@ -723,6 +727,7 @@ test_shipped_table(void **state)
 			fail_msg("%s: %s %s rule %s", t[i].text, v->reason,
 			    v->channel, v->rule);
 	}
+	screen_set_current(NULL);
 }
 
 static void

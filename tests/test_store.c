@@ -1510,6 +1510,90 @@ test_audit_messages_upgrade(void **state)
 	    "'messages' AND detail LIKE 'in=2-2 %'"));
 }
 
+/*
+ * v9: an existing v6 database gains the alerts table in place; an alert is
+ * written with its case, listed, due for a repeat, logged again,
+ * acknowledged once (who, when, what), and then neither open nor due.
+ */
+static void
+test_alerts_upgrade(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { .max_version = 6 };
+	struct store_alert_new	 a;
+	struct store_alert	 got, list[4];
+	char			 number[STORE_CASE_NUMBER_MAX];
+	int64_t			 id, case_id, due[4];
+
+	assert_non_null(fresh(f, &o));
+	assert_int_equal(one_message(f->st, 1, T0), 0);
+	assert_int_equal(store_alert_open(f->st), -1);	/* no table yet */
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 1);
+	assert_int_equal(store_alert_open(f->st), 0);
+
+	assert_int_equal(store_begin(f->st), 0);
+	case_id = add_case(f->st, NUM, T0, number);
+	memset(&a, 0, sizeof(a));
+	a.at = T0;
+	a.verdict = "possible";
+	a.channel = "selfharm";
+	a.word = "跳楼";
+	a.msisdn = NUM;
+	a.mask = "138****0001";
+	a.case_id = case_id;
+	assert_int_equal(store_alert_add(f->st, &a, &id), 0);
+	a.mask = NULL;
+	assert_int_equal(store_alert_add(f->st, &a, NULL), -1);
+	assert_int_equal(store_commit(f->st), 0);
+	/* the number is encrypted in the row, masked beside it */
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM alerts WHERE "
+	    "msisdn_enc LIKE '%" NUM "%'"), 0);
+
+	assert_int_equal(store_alert_get(f->st, id, &got), 1);
+	assert_string_equal(got.verdict, "possible");
+	assert_string_equal(got.channel, "selfharm");
+	assert_string_equal(got.word, "跳楼");
+	assert_string_equal(got.mask, "138****0001");
+	assert_string_equal(got.case_number, number);
+	assert_int_equal(got.refusal_id, 0);
+	assert_int_equal(got.logs, 1);
+	assert_int_equal(got.acked_at, 0);
+	assert_null(got.note);
+	assert_non_null(got.text);
+	store_alert_clear(&got);
+	assert_int_equal(store_alert_get(f->st, id + 1, &got), 0);
+
+	/* due for a repeat only once logged_at is old enough */
+	assert_int_equal(store_alert_due(f->st, T0 - 1, due, 4), 0);
+	assert_int_equal(store_alert_due(f->st, T0, due, 4), 1);
+	assert_int_equal(due[0], id);
+	assert_int_equal(store_alert_relogged(f->st, id, T0 + 600000), 0);
+	assert_int_equal(store_alert_due(f->st, T0 + 1000, due, 4), 0);
+	assert_int_equal(store_alert_get(f->st, id, &got), 1);
+	assert_int_equal(got.logs, 2);
+	store_alert_clear(&got);
+
+	/* acknowledged once: who, when, what */
+	assert_int_equal(store_alert_ack(f->st, id, "ops", "已回电", T0 + 5),
+	    1);
+	assert_int_equal(store_alert_ack(f->st, id, "ops", "again", T0 + 6),
+	    0);
+	assert_int_equal(store_alert_ack(f->st, id + 9, "ops", "x", T0), 0);
+	assert_int_equal(store_alert_get(f->st, id, &got), 1);
+	assert_string_equal(got.acked_by, "ops");
+	assert_string_equal(got.note, "已回电");
+	assert_int_equal(got.acked_at, T0 + 5);
+	store_alert_clear(&got);
+	assert_int_equal(store_alert_open(f->st), 0);
+	assert_int_equal(store_alert_due(f->st, T0 + 9999999, due, 4), 0);
+	assert_int_equal(store_alert_list(f->st, 1, list, 4, 0), 0);
+	assert_int_equal(store_alert_list(f->st, 0, list, 4, 0), 1);
+	store_alert_clear(&list[0]);
+	store_alert_clear(NULL);
+}
+
 static void
 test_units(void **state)
 {
@@ -1587,6 +1671,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_audit_messages_upgrade,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alerts_upgrade, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
 	};
 

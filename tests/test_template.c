@@ -147,7 +147,42 @@ test_shipped_all(void **state)
 		assert_null(strstr(template_text(set, template_name(i)),
 		    "占位符"));
 	}
-	assert_int_equal(i, 35);
+	assert_int_equal(i, 41);
+}
+
+/* The safety screen's texts, whole: the refusal in one SMS, the advice. */
+static void
+test_golden_screen(void **state)
+{
+	static const struct {
+		const char	*name, *text;
+	} t[] = {
+		{ "refuse_emergency_selfharm", "【12345热线】生命最重要。有危险请"
+		    "立即拨打110或120；心理援助热线12356，随时可拨打。12345不受理"
+		    "紧急求助。" },
+		{ "advice_selfharm", "【紧急提示】如您或身边的人有轻生念头，请立即"
+		    "拨打110或120，心理援助热线12356。" },
+		{ "advice_110", "【紧急提示】如正遭遇违法犯罪或人身危险，请立即拨打"
+		    "110。" },
+		{ "advice_119", "【紧急提示】如有火情或燃气泄漏，请立即撤离并拨打"
+		    "119。" },
+		{ "advice_120", "【紧急提示】如有人需要急救，请立即拨打120。" },
+		{ "advice_122", "【紧急提示】如发生交通事故，请拨打122，有人受伤请"
+		    "同时拨打120。" },
+	};
+	char	out[TEMPLATE_OUT_MAX];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < nitems(t); i++) {
+		assert_int_equal(template_render(set, t[i].name, sample,
+		    NSAMPLE, out, sizeof(out)), 0);
+		assert_string_equal(out, t[i].text);
+	}
+	/* a clear emergency's answer is one SMS */
+	assert_int_equal(template_render(set, "refuse_emergency_selfharm",
+	    sample, NSAMPLE, out, sizeof(out)), 0);
+	assert_int_equal(template_parts(out), 1);
 }
 
 static void
@@ -476,6 +511,7 @@ main(void)
 		cmocka_unit_test(test_shipped_all),
 		cmocka_unit_test(test_golden_ack),
 		cmocka_unit_test(test_golden_unclassified),
+		cmocka_unit_test(test_golden_screen),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_parts),
