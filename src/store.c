@@ -211,6 +211,15 @@ struct store {
 	 * instead of a query and a decryption; group 0: none.
 	 */
 	struct store_group fresh;
+	/* v7: who this database is, and the WAL file it writes (store.h) */
+	char		 ident[STORE_IDENT_LEN + 1];
+	int64_t		 created_at;
+	int		 created;	/* the identity was made by this open */
+	char		*wal_path;
+	dev_t		 wal_dev;
+	ino_t		 wal_ino;
+	int		 wal_known;
+	char		 failed[256];	/* "": writable; else why not */
 };
 
 static int	 store_upgrade_v1(sqlite3 *);
@@ -219,6 +228,12 @@ static int	 store_upgrade_v3(sqlite3 *);
 static int	 store_upgrade_v4(sqlite3 *);
 static int	 store_upgrade_v5(sqlite3 *);
 static int	 store_upgrade_v6(sqlite3 *);
+static int	 store_upgrade_v7(sqlite3 *);
+static int	 store_keycheck(struct store *, const char *, char *, size_t);
+static int	 store_quick_check(struct store *, const char *, char *,
+		    size_t);
+static int	 store_wal_ident(struct store *);
+static int	 store_peek_int(sqlite3 *, const char *, int64_t *);
 static int	 store_msgs_track(struct store *, int, int64_t);
 static void	 store_msgs_mark(struct store *, struct store_msgs_mark *);
 static void	 store_msgs_undo(struct store *,
@@ -285,6 +300,7 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v4,
 	store_upgrade_v5,
 	store_upgrade_v6,
+	store_upgrade_v7,
 };
 
 /* The columns store_case_row() reads, in order. */
@@ -978,6 +994,26 @@ store_upgrade_v6(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v7: the database's identity and the check value of the key its numbers
+ * are encrypted with (crypto_check_value()).  The row is written by
+ * store_keycheck() (SQL has no key); a key that does not give the stored
+ * check value is refused at open, so a wrong or new key can never start on
+ * a database it cannot read.
+ */
+static int
+store_upgrade_v7(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE keycheck ("
+	    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+	    " ident TEXT NOT NULL,"		/* 32 hex digits, random */
+	    " kcv TEXT NOT NULL,"		/* 32 hex digits */
+	    " created_at INTEGER NOT NULL);";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 /* Run each missing upgrade in its own transaction with its version. */
 static int
 store_upgrade(struct store *st, int target, char *err, size_t errlen)
@@ -1047,7 +1083,7 @@ store_open(const char *path, struct crypto *crypto,
 	struct store	*st;
 	struct stat	 sb;
 	sqlite3_stmt	*s;
-	const char	*mode;
+	const char	*mode, *wal;
 	int		 fd, i, target, appid, from;
 
 	store_sqlite_init();
@@ -1151,6 +1187,9 @@ store_open(const char *path, struct crypto *crypto,
 		goto fail;
 	}
 
+	/* a damaged file is refused before anything is written to it */
+	if (st->version > 0 && store_quick_check(st, path, err, errlen) == -1)
+		goto fail;
 	from = st->version;
 	if (store_upgrade(st, target, err, errlen) == -1)
 		goto fail;
@@ -1178,6 +1217,12 @@ store_open(const char *path, struct crypto *crypto,
 		    "coverage", path);
 		goto fail;
 	}
+	if (store_keycheck(st, path, err, errlen) == -1)
+		goto fail;
+	if ((wal = sqlite3_filename_wal(sqlite3_db_filename(st->db,
+	    "main"))) != NULL)
+		st->wal_path = xstrdup(wal);
+	store_wal_ident(st);
 	return st;
 fail:
 	store_close(st);
@@ -1198,6 +1243,7 @@ store_close(struct store *st)
 	for (i = 0; i < STMT_MAX; i++)
 		sqlite3_finalize(st->stmt[i]);
 	free(st->msgs.outcome);
+	free(st->wal_path);
 	store_group_clear(&st->fresh);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store close: %s", sqlite3_errmsg(st->db));
@@ -1225,6 +1271,334 @@ store_set_case_prefix(struct store *st, const char *prefix)
 			return -1;
 	strlcpy(st->prefix, prefix, sizeof(st->prefix));
 	return 0;
+}
+
+/* --- identity, key check, integrity and the WAL file (v7) --------------- */
+
+/*
+ * The key check value in the database against the key's; on the first
+ * open at v7 (a new database, or an upgrade) the identity is made, after
+ * checking that the key decrypts the newest stored number if there is one.
+ * The new row is checkpointed at once: the database file itself then says
+ * who it is, whatever becomes of its WAL.
+ */
+static int
+store_keycheck(struct store *st, const char *path, char *err, size_t errlen)
+{
+	char		 kcv[STORE_KCV_LEN + 1], num[CRYPTO_MSISDN_MAX];
+	const char	*dbkcv;
+	sqlite3_stmt	*s = NULL;
+	int		 rc, r = -1;
+
+	if (st->version < 7)
+		return 0;
+	if (crypto_check_value(st->crypto, kcv) == -1) {
+		snprintf(err, errlen, "database %s: cannot compute the key "
+		    "check value", path);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(st->db, "SELECT ident, kcv, created_at FROM "
+	    "keycheck WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+		goto sqlfail;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		strlcpy(st->ident, (const char *)sqlite3_column_text(s, 0) ?
+		    (const char *)sqlite3_column_text(s, 0) : "",
+		    sizeof(st->ident));
+		dbkcv = (const char *)sqlite3_column_text(s, 1);
+		st->created_at = sqlite3_column_int64(s, 2);
+		if (dbkcv == NULL || strcmp(dbkcv, kcv) != 0) {
+			snprintf(err, errlen, "database %s was written with "
+			    "another key (key check value %.8s, the key file "
+			    "gives %.8s): a wrong, new or replaced key file; "
+			    "restore the database's own key (hotlined(8) "
+			    "RECOVERY)", path, dbkcv ? dbkcv : "?", kcv);
+			goto out;
+		}
+		r = 0;
+		goto out;
+	}
+	if (rc != SQLITE_DONE)
+		goto sqlfail;
+	sqlite3_finalize(s);
+	s = NULL;
+	/* an upgraded database: its numbers must decrypt with this key */
+	if (sqlite3_prepare_v2(st->db, "SELECT source_enc FROM inbound "
+	    "ORDER BY id DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		goto sqlfail;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW &&
+	    store_decrypt(st, s, 0, num, sizeof(num)) == -1) {
+		snprintf(err, errlen, "database %s: the key file does not "
+		    "decrypt its stored numbers: a wrong, new or replaced key "
+		    "file; restore the database's own key (hotlined(8) "
+		    "RECOVERY)", path);
+		goto out;
+	}
+	explicit_bzero(num, sizeof(num));
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		goto sqlfail;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO keycheck (id, ident, kcv, "
+	    "created_at) VALUES (1, lower(hex(randomblob(16))), ?1, ?2) "
+	    "RETURNING ident", -1, &s, NULL) != SQLITE_OK)
+		goto sqlfail;
+	st->created_at = (int64_t)clock_now_ms();
+	sqlite3_bind_text(s, 1, kcv, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, st->created_at);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto sqlfail;
+	strlcpy(st->ident, (const char *)sqlite3_column_text(s, 0),
+	    sizeof(st->ident));
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto sqlfail;
+	sqlite3_finalize(s);
+	s = NULL;
+	st->created = 1;
+	if (sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+		goto sqlfail;
+	log_info("store database identity made id=%.8s", st->ident);
+	return 0;
+sqlfail:
+	snprintf(err, errlen, "database %s: key check: %s", path,
+	    sqlite3_errmsg(st->db));
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* PRAGMA quick_check on the open file: 0 intact, else -1 with the news. */
+static int
+store_quick_check(struct store *st, const char *path, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*s;
+	const char	*t;
+	char		 first[256] = "";
+	int		 n = 0, rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(20)", -1, &s,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "database %s: quick_check: %s", path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		t = (const char *)sqlite3_column_text(s, 0);
+		if (t == NULL || strcmp(t, "ok") == 0)
+			continue;
+		if (n++ == 0)
+			strlcpy(first, t, sizeof(first));
+	}
+	if (rc != SQLITE_DONE && n == 0) {
+		n = 1;
+		strlcpy(first, sqlite3_errmsg(st->db), sizeof(first));
+	}
+	sqlite3_finalize(s);
+	if (n == 0)
+		return 0;
+	snprintf(err, errlen, "database %s is damaged (quick_check: %s%s): "
+	    "restore it from a backup (hotlined(8) RECOVERY)", path, first,
+	    n > 1 ? " and more" : "");
+	return -1;
+}
+
+/* Remember which file the WAL is; 0, or -1 when it is not there. */
+static int
+store_wal_ident(struct store *st)
+{
+	struct stat	sb;
+
+	if (st->wal_path == NULL || stat(st->wal_path, &sb) == -1)
+		return -1;
+	st->wal_dev = sb.st_dev;
+	st->wal_ino = sb.st_ino;
+	st->wal_known = 1;
+	return 0;
+}
+
+int
+store_wal_check(struct store *st)
+{
+	struct stat	 sb;
+	int		 log = -1, done = -1, rc;
+	const char	*what;
+
+	if (st->failed[0] != '\0')
+		return -1;
+	if (!st->wal_known) {
+		store_wal_ident(st);	/* none yet: SQLite makes it later */
+		return 0;
+	}
+	if (stat(st->wal_path, &sb) == 0 && sb.st_dev == st->wal_dev &&
+	    sb.st_ino == st->wal_ino)
+		return 0;
+	what = errno == ENOENT ? "deleted" : "replaced";
+	snprintf(st->failed, sizeof(st->failed), "the WAL file %s was %s "
+	    "while in use", st->wal_path, what);
+	log_warnx("store %s: writes refused from now on, every message is "
+	    "answered with a temporary error; restart hotlined (hotlined(8) "
+	    "RECOVERY)", st->failed);
+	/* the frames are still readable through the open descriptor */
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+	if (rc == SQLITE_OK)
+		log_warnx("store committed data saved from the %s WAL into "
+		    "the database file", what);
+	else
+		log_warnx("store cannot save the %s WAL into the database "
+		    "file: %s; do not stop hotlined before copying the "
+		    "database with sqlite3 .backup", what,
+		    sqlite3_errmsg(st->db));
+	sqlite3_exec(st->db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? -1 : -2;
+}
+
+const char *
+store_failed(struct store *st)
+{
+	return st->failed[0] != '\0' ? st->failed : NULL;
+}
+
+const char *
+store_ident(struct store *st, int64_t *created_at)
+{
+	if (created_at != NULL)
+		*created_at = st->created_at;
+	return st->ident;
+}
+
+int
+store_ident_new(struct store *st)
+{
+	return st->created;
+}
+
+/* One integer from a query, 0 when there is no row; 0 or -1. */
+static int
+store_peek_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*out = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_peek(const char *path, struct store_peek *p, char *err, size_t errlen)
+{
+	struct stat	 sb;
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*s;
+	int64_t		 v, appid, n;
+	int		 r = -1;
+
+	memset(p, 0, sizeof(*p));
+	if (stat(path, &sb) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "database %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (sb.st_size == 0 && access(path, R_OK) == 0)
+		return 0;
+	store_sqlite_init();
+	/* read-write without create: a WAL needs its -shm; nothing is written */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    store_vfs_name()) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT);
+	if (store_peek_int(db, "PRAGMA application_id", &appid) == -1 ||
+	    store_peek_int(db, "PRAGMA user_version", &v) == -1)
+		goto fail;
+	if (appid != 0 && appid != STORE_APPLICATION_ID) {
+		snprintf(err, errlen, "database %s: not a hotlined database",
+		    path);
+		goto out;
+	}
+	p->version = (int)v;
+	if (v == 0) {
+		r = 0;
+		goto out;
+	}
+	p->exists = 1;
+	if (store_peek_int(db, "SELECT EXISTS (SELECT 1 FROM inbound) OR "
+	    "EXISTS (SELECT 1 FROM cases) OR EXISTS (SELECT 1 FROM outbox)",
+	    &n) == -1)
+		goto fail;
+	p->has_data = n != 0;
+	if (v >= 7) {
+		if (sqlite3_prepare_v2(db, "SELECT ident, kcv, created_at FROM "
+		    "keycheck WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+			goto fail;
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			if (sqlite3_column_text(s, 0) != NULL)
+				strlcpy(p->ident, (const char *)
+				    sqlite3_column_text(s, 0),
+				    sizeof(p->ident));
+			if (sqlite3_column_text(s, 1) != NULL)
+				strlcpy(p->kcv, (const char *)
+				    sqlite3_column_text(s, 1), sizeof(p->kcv));
+			p->created_at = sqlite3_column_int64(s, 2);
+		}
+		sqlite3_finalize(s);
+	}
+	r = 0;
+	goto out;
+fail:
+	snprintf(err, errlen, "database %s: %s", path, db != NULL ?
+	    sqlite3_errmsg(db) : "out of memory");
+out:
+	sqlite3_close(db);
+	return r;
+}
+
+int
+store_integrity(const char *path, int full, int max,
+    void (*fn)(void *, const char *), void *arg, char *err, size_t errlen)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*s = NULL;
+	const char	*t;
+	char		 sql[64];
+	int		 n = 0, rc;
+
+	store_sqlite_init();
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    store_vfs_name()) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(db, 5000);
+	snprintf(sql, sizeof(sql), "PRAGMA %s(%d)", full ? "integrity_check" :
+	    "quick_check", max > 0 ? max : 100);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		t = (const char *)sqlite3_column_text(s, 0);
+		if (t == NULL || strcmp(t, "ok") == 0)
+			continue;
+		n++;
+		fn(arg, t);
+	}
+	if (rc != SQLITE_DONE) {
+		/* a damaged header or root page stops the check itself */
+		fn(arg, sqlite3_errmsg(db));
+		n++;
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+fail:
+	snprintf(err, errlen, "database %s: %s", path, db != NULL ?
+	    sqlite3_errmsg(db) : "out of memory");
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return -1;
 }
 
 /* --- statements and errors --------------------------------------------- */
@@ -1378,6 +1752,10 @@ store_begin(struct store *st)
 {
 	if (st->depth++ > 0)
 		return st->doomed ? -1 : 0;
+	if (st->failed[0] != '\0') {
+		st->depth = 0;
+		return -1;
+	}
 	st->doomed = 0;
 	st->msg = 0;
 	memset(&st->audit, 0, sizeof(st->audit));
@@ -1421,6 +1799,12 @@ store_commit(struct store *st)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
+	/*
+	 * A WAL deleted under us holds this batch only in an unlinked file:
+	 * acknowledged only if store_wal_check() saved it into the database.
+	 */
+	if (store_wal_check(st) == -2)
+		return -1;
 	return 0;
 }
 
