@@ -116,7 +116,7 @@ engine_open_store(const struct hotlined_conf *conf, char *err, size_t errlen)
 		break;
 	}
 	if ((crypto = crypto_open(conf->key_file, why, sizeof(why))) == NULL) {
-		snprintf(err, errlen, "key file %s: %s", conf->key_file, why);
+		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
 	if (crypto_check_value(crypto, kcv) == -1 ||

@@ -199,9 +199,14 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
+	log_init(LOG_TO_STDERR, LOG_L_INFO, "hotlined");
+	/* -C DATABASE: a file named, no configuration (the admin API's child) */
+	if (dbcheck && optind == argc - 1) {
+		conf.database = argv[optind];
+		return hotlined_dbcheck(&conf, dbcheck == 2);
+	}
 	if (optind != argc)
 		usage();
-	log_init(LOG_TO_STDERR, LOG_L_INFO, "hotlined");
 
 	memset(&errs, 0, sizeof(errs));
 	if (conf_load(conffile, &conf, &errs) == -1) {

@@ -1387,8 +1387,13 @@ store_quick_check(struct store *st, const char *path, char *err,
 		t = (const char *)sqlite3_column_text(s, 0);
 		if (t == NULL || strcmp(t, "ok") == 0)
 			continue;
-		if (n++ == 0)
+		/* the first problem, without SQLite's "*** in database" */
+		if (strncmp(t, "*** in database ", 16) == 0 &&
+		    (t = strchr(t, '\n')) != NULL)
+			t++;
+		if (n++ == 0 && t != NULL)
 			strlcpy(first, t, sizeof(first));
+		first[strcspn(first, "\n")] = '\0';
 	}
 	if (rc != SQLITE_DONE && n == 0) {
 		n = 1;
@@ -1452,6 +1457,12 @@ store_wal_check(struct store *st)
 		    sqlite3_errmsg(st->db));
 	sqlite3_exec(st->db, "PRAGMA query_only = 1", NULL, NULL, NULL);
 	return rc == SQLITE_OK ? -1 : -2;
+}
+
+const char *
+store_path(struct store *st)
+{
+	return sqlite3_db_filename(st->db, "main");
 }
 
 const char *
@@ -1629,8 +1640,12 @@ store_stmt(struct store *st, enum store_stmt i)
 static void
 store_error(struct store *st, const char *what)
 {
-	log_warnx("store %s failed: %s (%d)", what, sqlite3_errmsg(st->db),
-	    sqlite3_extended_errcode(st->db));
+	int	e = store_vfs_errno();
+
+	/* "disk I/O error" alone does not say a disk is full or read-only */
+	log_warnx("store %s failed: %s (%d)%s%s", what, sqlite3_errmsg(st->db),
+	    sqlite3_extended_errcode(st->db), e != 0 ? ": " : "",
+	    e != 0 ? strerror(e) : "");
 	if (st->depth > 0 && !st->doomed && sqlite3_get_autocommit(st->db)) {
 		st->doomed = 1;
 		log_warnx("store batch rolled back by sqlite: every message "
