@@ -270,10 +270,11 @@ dbguard_decide(const struct dbguard_state *s, char *why, size_t whylen)
 		if (s->db.exists) {
 			snprintf(why, whylen, "key-file %s is missing, and "
 			    "database %s was written with a key (check value "
-			    "%.8s): restore that key file from the backup; a "
+			    "%.*s): restore that key file from the backup; a "
 			    "key is created only for a new, empty database "
 			    "(hotlined(8) RECOVERY)", s->key_path, s->db_path,
-			    s->db.kcv[0] ? s->db.kcv : "from before v7");
+			    s->db.kcv[0] ? 8 : 64, s->db.kcv[0] ? s->db.kcv :
+			    "unknown, from before schema v7");
 			return DBGUARD_REFUSE;
 		}
 		if (s->has_record) {

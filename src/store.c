@@ -1435,10 +1435,10 @@ store_wal_check(struct store *st)
 		store_wal_ident(st);	/* none yet: SQLite makes it later */
 		return 0;
 	}
-	if (stat(st->wal_path, &sb) == 0 && sb.st_dev == st->wal_dev &&
+	if ((rc = stat(st->wal_path, &sb)) == 0 && sb.st_dev == st->wal_dev &&
 	    sb.st_ino == st->wal_ino)
 		return 0;
-	what = errno == ENOENT ? "deleted" : "replaced";
+	what = rc == -1 ? "deleted" : "replaced";
 	snprintf(st->failed, sizeof(st->failed), "the WAL file %s was %s "
 	    "while in use", st->wal_path, what);
 	log_warnx("store %s: writes refused from now on, every message is "
