@@ -17,6 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "crypto.h"
+#include "daemon.h"
 #include "dbguard.h"
 #include "log.h"
 #include "util.h"
@@ -324,4 +327,49 @@ dbguard_check_key(const struct dbguard_state *s, const char *kcv, char *why,
 	    "replaced key file; restore the right one (hotlined(8) RECOVERY)",
 	    s->key_path, s->key_path, DBGUARD_SUFFIX, s->record.kcv, kcv);
 	return -1;
+}
+
+int
+dbguard_conf_check(const struct hotlined_conf *conf, struct conf_errors *errs,
+    void *arg)
+{
+	struct dbguard_state	 g;
+	struct crypto		*c;
+	char			 why[1024], kcv[CRYPTO_KCV_LEN + 1];
+	int			 line = conf_line(conf, "key-file");
+
+	if (dbguard_look(&g, conf->key_file, conf->database, why,
+	    sizeof(why)) == -1) {
+		conf_error(errs, conf->path, conf_line(conf, "database"), "%s",
+		    why);
+		return -1;
+	}
+	if (dbguard_decide(&g, why, sizeof(why)) == DBGUARD_REFUSE) {
+		conf_error(errs, conf->path, line, "%s", why);
+		return -1;
+	}
+	/* a key file with a bad mode is daemon_preflight()'s to report */
+	if (!g.key_exists || daemon_check_secret("key-file", conf->key_file,
+	    1, why, sizeof(why)) == -1)
+		return 0;
+	if ((c = crypto_open(conf->key_file, why, sizeof(why))) == NULL) {
+		conf_error(errs, conf->path, line, "%s", why);
+		return -1;
+	}
+	if (crypto_check_value(c, kcv) == -1)
+		kcv[0] = '\0';
+	crypto_free(c);
+	if (dbguard_check_key(&g, kcv, why, sizeof(why)) == -1) {
+		conf_error(errs, conf->path, line, "%s", why);
+		return -1;
+	}
+	if (g.db.kcv[0] != '\0' && strcmp(g.db.kcv, kcv) != 0) {
+		conf_error(errs, conf->path, line, "database %s was written "
+		    "with another key (key check value %.8s, the key file "
+		    "gives %.8s): a wrong, new or replaced key file; restore "
+		    "the database's own key (hotlined(8) RECOVERY)",
+		    conf->database, g.db.kcv, kcv);
+		return -1;
+	}
+	return 0;
 }

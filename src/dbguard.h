@@ -68,4 +68,14 @@ enum dbguard_verdict dbguard_decide(const struct dbguard_state *s, char *why,
 int	dbguard_check_key(const struct dbguard_state *s, const char *kcv,
 	    char *why, size_t whylen);
 
+struct hotlined_conf;
+struct conf_errors;
+/*
+ * "hotlined -t" and the start-up check (conf_add_check): the key file, its
+ * record and the database agree, as far as can be told without creating
+ * or writing anything (the key is read only when it exists).
+ */
+int	dbguard_conf_check(const struct hotlined_conf *, struct conf_errors *,
+	    void *arg);
+
 #endif /* HOTLINED_DBGUARD_H */

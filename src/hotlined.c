@@ -10,6 +10,7 @@
 #include "template.h"
 #include "admin.h"
 #include "tokens.h"
+#include "dbguard.h"
 #include "store.h"
 
 #include <errno.h>
@@ -61,6 +62,7 @@ hotlined_preflight(struct hotlined_conf *c, struct conf_errors *errs)
 	conf_add_check("calendar", calendar_conf_check, NULL);
 	conf_add_check("rules", intake_rules_check, NULL);
 	conf_add_check("tokens", tokens_conf_check, NULL);
+	conf_add_check("database", dbguard_conf_check, NULL);
 	conf_check_files(c, errs);
 	daemon_preflight(c, errs);
 	return errs->n > 0 ? -1 : 0;
@@ -231,7 +233,11 @@ main(int argc, char *argv[])
 	if (base_level > LOG_L_TRACE)
 		base_level = LOG_L_TRACE;
 
-	if (hotlined_preflight(&conf, &errs) == -1) {
+	/* its warnings come again in the log when the rooms load */
+	log_init(0, LOG_L_WARN, "hotlined");
+	ch = hotlined_preflight(&conf, &errs);
+	log_init(LOG_TO_STDERR, LOG_L_INFO, "hotlined");
+	if (ch == -1) {
 		/* one line each: "hotlined: refusing to start: file:line: why" */
 		for (p = errs.buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
 			fprintf(stderr, "hotlined: refusing to start: %.*s\n",

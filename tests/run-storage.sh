@@ -51,7 +51,7 @@ rm -f "$db-wal"
 check "the deleted WAL is noticed and said" \
     wait_log "$log" "store .*WAL file .* was deleted while in use: writes refused" 10
 check "what was committed is saved into the database file" \
-    grep -q "committed data saved from the deleted WAL" "$log"
+    wait_log "$log" "committed data saved from the deleted WAL" 5
 ctl status >"$T_DIR/status.out" 2>&1
 check "hotlinectl status says what is wrong" \
     grep -Eq '^database +the WAL file .* was deleted' "$T_DIR/status.out"
