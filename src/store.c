@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,9 +217,9 @@ struct store {
 	int64_t		 created_at;
 	int		 created;	/* the identity was made by this open */
 	char		*wal_path;
-	dev_t		 wal_dev;
-	ino_t		 wal_ino;
-	int		 wal_known;
+	dev_t		 wal_dev, db_dev;
+	ino_t		 wal_ino, db_ino;
+	int		 wal_known, db_known;
 	char		 failed[256];	/* "": writable; else why not */
 };
 
@@ -233,6 +234,8 @@ static int	 store_keycheck(struct store *, const char *, char *, size_t);
 static int	 store_quick_check(struct store *, const char *, char *,
 		    size_t);
 static int	 store_wal_ident(struct store *);
+static int	 store_file_moved(const char *, dev_t, ino_t);
+static int	 store_db_lost(struct store *, int);
 static int	 store_peek_int(sqlite3 *, const char *, int64_t *);
 static int	 store_msgs_track(struct store *, int, int64_t);
 static void	 store_msgs_mark(struct store *, struct store_msgs_mark *);
@@ -1408,12 +1411,18 @@ store_quick_check(struct store *st, const char *path, char *err,
 	return -1;
 }
 
-/* Remember which file the WAL is; 0, or -1 when it is not there. */
+/* Remember which files the WAL and the database are; -1: no WAL yet. */
 static int
 store_wal_ident(struct store *st)
 {
 	struct stat	sb;
 
+	if (!st->db_known && stat(sqlite3_db_filename(st->db, "main"),
+	    &sb) == 0) {
+		st->db_dev = sb.st_dev;
+		st->db_ino = sb.st_ino;
+		st->db_known = 1;
+	}
 	if (st->wal_path == NULL || stat(st->wal_path, &sb) == -1)
 		return -1;
 	st->wal_dev = sb.st_dev;
@@ -1422,11 +1431,65 @@ store_wal_ident(struct store *st)
 	return 0;
 }
 
+/* 0: path is still the file dev/ino; 1: nothing there; 2: another file. */
+static int
+store_file_moved(const char *path, dev_t dev, ino_t ino)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) == -1)
+		return 1;
+	return sb.st_dev == dev && sb.st_ino == ino ? 0 : 2;
+}
+
+/*
+ * The database file itself went (moved gone 1) or was replaced (2): what
+ * this connection still sees through its open descriptors is written,
+ * WAL first, into a copy with VACUUM INTO: at the old path when nothing
+ * is there (the WAL beside it emptied first, so it cannot be replayed
+ * over the copy), else beside it, never over another file.  This reads
+ * the whole database on the loop, once, in an emergency.
+ */
+static int
+store_db_lost(struct store *st, int moved)
+{
+	const char	*path = sqlite3_db_filename(st->db, "main");
+	char		*sql, copy[PATH_MAX];
+	int		 rc;
+
+	snprintf(st->failed, sizeof(st->failed), "the database file %s was "
+	    "%s while in use", path, moved == 1 ? "deleted" : "replaced");
+	log_warnx("store %s: writes refused from now on, every message is "
+	    "answered with a temporary error; restart hotlined (hotlined(8) "
+	    "RECOVERY)", st->failed);
+	if (moved == 1)
+		strlcpy(copy, path, sizeof(copy));
+	else
+		snprintf(copy, sizeof(copy), "%s.saved-%llu", path,
+		    (unsigned long long)clock_now_ms());
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		sql = sqlite3_mprintf("VACUUM INTO %Q", copy);
+		rc = sql != NULL ? sqlite3_exec(st->db, sql, NULL, NULL, NULL) :
+		    SQLITE_NOMEM;
+		sqlite3_free(sql);
+	}
+	if (rc == SQLITE_OK)
+		log_warnx("store committed data saved into a copy path=%s%s",
+		    copy, moved == 1 ? "" : " (not the file now in its place)");
+	else
+		log_warnx("store cannot save the database into a copy "
+		    "path=%s: %s; do not stop hotlined before copying it with "
+		    "sqlite3 .backup", copy, sqlite3_errmsg(st->db));
+	sqlite3_exec(st->db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? -1 : -2;
+}
+
 int
 store_wal_check(struct store *st)
 {
-	struct stat	 sb;
-	int		 log = -1, done = -1, rc;
+	int		 log = -1, done = -1, rc, moved;
 	const char	*what;
 
 	if (st->failed[0] != '\0')
@@ -1435,10 +1498,13 @@ store_wal_check(struct store *st)
 		store_wal_ident(st);	/* none yet: SQLite makes it later */
 		return 0;
 	}
-	if ((rc = stat(st->wal_path, &sb)) == 0 && sb.st_dev == st->wal_dev &&
-	    sb.st_ino == st->wal_ino)
+	if (st->db_known && (moved = store_file_moved(sqlite3_db_filename(
+	    st->db, "main"), st->db_dev, st->db_ino)) != 0)
+		return store_db_lost(st, moved);
+	if ((moved = store_file_moved(st->wal_path, st->wal_dev,
+	    st->wal_ino)) == 0)
 		return 0;
-	what = rc == -1 ? "deleted" : "replaced";
+	what = moved == 1 ? "deleted" : "replaced";
 	snprintf(st->failed, sizeof(st->failed), "the WAL file %s was %s "
 	    "while in use", st->wal_path, what);
 	log_warnx("store %s: writes refused from now on, every message is "
@@ -1524,6 +1590,8 @@ store_peek(const char *path, struct store_peek *p, char *err, size_t errlen)
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
 	    store_vfs_name()) != SQLITE_OK)
 		goto fail;
+	/* a last connection's close would checkpoint: a write, not a look */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT);
 	if (store_peek_int(db, "PRAGMA application_id", &appid) == -1 ||
 	    store_peek_int(db, "PRAGMA user_version", &v) == -1)
@@ -1584,6 +1652,7 @@ store_integrity(const char *path, int full, int max,
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
 	    store_vfs_name()) != SQLITE_OK)
 		goto fail;
+	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_busy_timeout(db, 5000);
 	snprintf(sql, sizeof(sql), "PRAGMA %s(%d)", full ? "integrity_check" :
 	    "quick_check", max > 0 ? max : 100);

@@ -80,16 +80,20 @@ const char	*store_ident(struct store *, int64_t *created_at);
 /* 1 when this store_open() made the identity (a new or upgraded file). */
 int		 store_ident_new(struct store *);
 /*
- * Is the WAL file on disk still the one the store writes?  0 yes.  -1 when
- * it vanished or was replaced (an operator's rm, a restore over a running
- * daemon): what is committed is checkpointed into the database file from
- * the open descriptor, and the store refuses every write from then on
+ * Are the WAL file and the database file on disk still the ones the store
+ * writes?  0 yes.  -1 when one vanished or was replaced (an operator's rm,
+ * a restore over a running daemon): what is committed is saved from the
+ * open descriptors (a deleted WAL checkpointed into the database file; a
+ * deleted database copied back to its path, a replaced one beside it,
+ * with VACUUM INTO), and the store refuses every write from then on
  * (store_failed()), so nothing more is acknowledged that a crash would
- * lose; -2 when even that checkpoint failed.  Checked after every commit
+ * lose; -2 when even that save failed.  Checked after every commit
  * (a batch is acknowledged only if it is in the database file) and on the
  * caller's timer.
  */
 int		 store_wal_check(struct store *);
+/* The database file's path, as SQLite resolved it. */
+const char	*store_path(struct store *);
 /* NULL while the store takes writes, else why not (one line). */
 const char	*store_failed(struct store *);
 /*

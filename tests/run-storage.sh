@@ -11,7 +11,7 @@
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 command -v timeout >/dev/null || skip_all "timeout(1) not installed"
 N=${STORAGE_N:-40}
-plan 40
+plan 47
 
 d="$T_DIR/h"
 db="$d/hotlined.db"
@@ -63,6 +63,23 @@ check "hotlined stops cleanly" stop "$PID_hl2"
 fault_count WALDEL "$N" "$db"
 check "WAL deleted: no acknowledged MO lost" test "$lost" -eq 0
 check "WAL deleted: no MO became two cases" test "$doubled" -eq 0
+
+# --- the database file deleted under load, then SIGKILL ---------------------
+fault_scenario "$T_DIR/dbdel.scn" "$N" 100ms DBDEL
+start_bg simd "$SMSCSIM" -p "$port" -s "$T_DIR/dbdel.scn" -o "$T_DIR/sentd.jsonl" -d 100 -w 20
+check "hotlined starts again" started hld
+fault_wait_cases "$db" DBDEL 10 || bail "no cases stored"
+rm -f "$db"
+check "the deleted database file is noticed, copied back" \
+    wait_log "$log" "store +committed data saved into a copy path=$db\$" 10
+kill -KILL "$PID_hld"
+wait_gone "$PID_hld" 5
+check "hotlined starts on the copy" started hld2
+check "smscsim saw every MO acknowledged (bounded)" wait_gone "$PID_simd" 60
+check "hotlined stops cleanly" stop "$PID_hld2"
+fault_count DBDEL "$N" "$db"
+check "database deleted: no acknowledged MO lost" test "$lost" -eq 0
+check "database deleted: no MO became two cases" test "$doubled" -eq 0
 
 # --- corrupted pages ------------------------------------------------------
 cp "$db" "$T_DIR/backup.db"

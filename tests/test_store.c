@@ -17,7 +17,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1543,6 +1545,53 @@ test_wal_deleted(void **state)
 	assert_non_null(strstr(store_failed(f->st), "was replaced"));
 }
 
+/* The database file deleted under the store: copied back, then refused. */
+static void
+test_db_deleted(void **state)
+{
+	struct fixture	*f = *state;
+	char		 number[STORE_CASE_NUMBER_MAX], ident[STORE_IDENT_LEN + 1];
+	char		 saved[PATH_MAX];
+	struct dirent	*de;
+	DIR		*d;
+	int		 fd;
+
+	strlcpy(ident, store_ident(f->st, NULL), sizeof(ident));
+	assert_int_equal(store_begin(f->st), 0);
+	add_case(f->st, NUM, T0, number);
+	add_case(f->st, NUM2, T0, number);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(unlink(f->path), 0);
+	assert_int_equal(store_wal_check(f->st), -1);
+	assert_non_null(strstr(store_failed(f->st), "database file"));
+	assert_non_null(strstr(store_failed(f->st), "was deleted"));
+	assert_int_equal(store_begin(f->st), -1);
+	/* the copy at the old path has everything, and is the same database */
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 2);
+	assert_non_null(reopen(f, NULL));
+	assert_string_equal(store_ident(f->st, NULL), ident);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 2);
+
+	/* replaced by another file: that file is left alone */
+	assert_int_equal(unlink(f->path), 0);
+	fd = open(f->path, O_WRONLY | O_CREAT, 0600);
+	assert_int_equal(write(fd, "other", 5), 5);
+	close(fd);
+	assert_int_equal(store_wal_check(f->st), -1);
+	assert_non_null(strstr(store_failed(f->st), "was replaced"));
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), -1);
+	/* the copy went beside it */
+	assert_non_null(d = opendir(f->dir));
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "hotlined.db.saved-", 18) == 0)
+			break;
+	assert_non_null(de);
+	snprintf(saved, sizeof(saved), "%s/%s", f->dir, de->d_name);
+	closedir(d);
+	assert_int_equal(testdb_peek(saved, "SELECT COUNT(*) FROM cases"), 2);
+	unlink(saved);
+}
+
 int
 main(void)
 {
@@ -1595,6 +1644,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_quick_check, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_wal_deleted, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_db_deleted, setup,
 		    teardown),
 	};
 
