@@ -1942,10 +1942,13 @@ admin_db_check(struct admin_req *r)
 	if (admin.checking != NULL || dbcheck_running())
 		return admin_error(r, 409, "busy", "a database check is "
 		    "running already");
+	log_info("admin database check token=%s mode=%s", r->token->name,
+	    full ? "integrity_check" : "quick_check");
 	d = xmalloc(sizeof(*d));
 	*d = *r;
 	d->query = NULL;
 	d->body = NULL;
+	d->token = NULL;	/* a SIGHUP may reload the tokens meanwhile */
 	if (dbcheck_start(hotlined_base(), store_path(r->store), full,
 	    admin_db_checked, d, err, sizeof(err)) == -1) {
 		free(d);

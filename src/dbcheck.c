@@ -24,6 +24,8 @@
 #include "log.h"
 #include "util.h"
 
+#define DBCHECK_FD_MAX	4096	/* the child closes descriptors below */
+
 static void	dbcheck_read(evutil_socket_t, short, void *);
 static int	dbcheck_reap(int);
 static void	dbcheck_clear(void);
@@ -70,6 +72,9 @@ dbcheck_start(struct event_base *base, const char *db, int full,
 			_exit(127);
 		if ((fd = open("/dev/null", O_RDONLY)) != -1)
 			dup2(fd, STDIN_FILENO);
+		/* nothing of the daemon's: not its sockets, not the pid lock */
+		for (fd = STDERR_FILENO + 1; fd < DBCHECK_FD_MAX; fd++)
+			close(fd);
 		execl("/proc/self/exe", "hotlined", full ? "-C" : "-Q", db,
 		    (char *)NULL);
 		dprintf(STDOUT_FILENO, "cannot run hotlined -C: %s\n",
@@ -146,7 +151,8 @@ dbcheck_read(evutil_socket_t fd, short ev, void *arg)
 			    DBCHECK_OUT_MAX - len));
 		return;
 	}
-	status = dbcheck_reap(0);
+	/* end of file: the child is ending; a read error: end it */
+	status = dbcheck_reap(n == -1);
 	len = evbuffer_get_length(chk.out);
 	text = xmalloc(len + 1);
 	evbuffer_remove(chk.out, text, len);

@@ -5,7 +5,7 @@
 # hotlinectl's argument checks and exit codes (0 ok, 1 server, 2 usage,
 # 3 connection).  Raw requests go through tests/data/admin/req.py.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
-plan 95
+plan 100
 
 OFFICE=office-secret-0123456789
 UNIT=unit-secret-0123456789ab
@@ -141,6 +141,18 @@ req unit_verify GET /v1/audit/verify -t "$UNIT"
 check "a unit may not verify the audit trail: 403" status_is unit_verify 403
 check "the 403 is logged with the token name" \
     wait_log "$log" 'admin +request token=hb method=GET route=/v1/audit/verify status=403 ms=[0-9]+' 5
+
+# --- db check (issue 12): roles, the query, and the answer
+req unit_dbcheck GET /v1/db/check -t "$UNIT"
+check "a unit may not check the database: 403" status_is unit_dbcheck 403
+req bad_dbcheck GET '/v1/db/check?quick=2' -t "$OFFICE"
+check "db check?quick=2: 400 bad_request" st_code bad_dbcheck 400 bad_request
+req odd_dbcheck GET '/v1/db/check?full=1' -t "$OFFICE"
+check "db check with an unknown parameter: 400 bad_request" st_code odd_dbcheck 400 bad_request
+run ctl_dbcheck ctl -t "$AUDIT" db check --quick
+check "hotlinectl db check --quick as auditor: intact" rc_is ctl_dbcheck 0 '^database intact$'
+run ctl_dbcheck_bad ctl -t "$AUDIT" db check --full
+check "hotlinectl db check --full: usage, exit 2" rc_is ctl_dbcheck_bad 2
 
 # --- log level at run time (issue 2)
 req dbg_before GET /v1/status -t "$OFFICE"
