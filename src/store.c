@@ -1325,8 +1325,10 @@ store_keycheck(struct store *st, const char *path, char *err, size_t errlen)
 	sqlite3_finalize(s);
 	s = NULL;
 	/* an upgraded database: its numbers must decrypt with this key */
-	if (sqlite3_prepare_v2(st->db, "SELECT source_enc FROM inbound "
-	    "ORDER BY id DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT v FROM (SELECT source_enc AS v "
+	    "FROM (SELECT source_enc FROM inbound ORDER BY id DESC LIMIT 1) "
+	    "UNION ALL SELECT msisdn_enc FROM (SELECT msisdn_enc FROM cases "
+	    "ORDER BY id DESC LIMIT 1)) LIMIT 1", -1, &s, NULL) != SQLITE_OK)
 		goto sqlfail;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW &&
 	    store_decrypt(st, s, 0, num, sizeof(num)) == -1) {

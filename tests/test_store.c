@@ -1390,6 +1390,7 @@ test_keycheck_upgrade(void **state)
 	struct fixture		*f = *state;
 	struct store_opts	 o = { .max_version = 6 };
 	struct store_inbound	 in;
+	char			 number[STORE_CASE_NUMBER_MAX];
 	int64_t			 id, group;
 
 	assert_non_null(fresh(f, &o));
@@ -1414,6 +1415,14 @@ test_keycheck_upgrade(void **state)
 	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
 	assert_int_equal(store_ident_new(f->st), 1);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM keycheck"), 1);
+
+	/* cases without any inbound row (an old import) are checked too */
+	assert_non_null(fresh(f, &o));
+	add_case(f->st, NUM, T0, number);
+	store_close(f->st);
+	f->st = NULL;
+	open_wrong_key(f, 0x33, "does not decrypt its stored numbers");
+	assert_non_null(reopen(f, NULL));
 }
 
 /* store_peek() reads what is there and never creates a file. */
