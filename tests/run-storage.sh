@@ -11,7 +11,7 @@
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 command -v timeout >/dev/null || skip_all "timeout(1) not installed"
 N=${STORAGE_N:-40}
-plan 47
+plan 49
 
 d="$T_DIR/h"
 db="$d/hotlined.db"
@@ -52,6 +52,9 @@ check "the deleted WAL is noticed and said" \
     wait_log "$log" "store .*WAL file .* was deleted while in use: writes refused" 10
 check "what was committed is saved into the database file" \
     wait_log "$log" "committed data saved from the deleted WAL" 5
+python3 "$top_srcdir/tests/data/admin/req.py" "$aport" GET /v1/health >"$T_DIR/health.out" 2>&1
+check "GET /v1/health: 503 failing, for monitoring" sh -c \
+    "head -n 1 '$T_DIR/health.out' | grep -q 503 && grep -q '\"failing\"' '$T_DIR/health.out'"
 ctl status >"$T_DIR/status.out" 2>&1
 check "hotlinectl status says what is wrong" \
     grep -Eq '^database +the WAL file .* was deleted' "$T_DIR/status.out"
@@ -147,6 +150,10 @@ cp "$key" "$T_DIR/key.bak"
 cp "$key.database" "$T_DIR/record.bak"
 sum=$(cksum <"$db")
 rm -f "$key"
+"$HOTLINED" -t -c "$d/hotlined.conf" >"$T_DIR/t_nokey.out" 2>&1
+rc=$?
+check "key missing: hotlined -t says so" sh -c \
+    "test $rc -eq 1 && grep -q 'key-file .* is missing' '$T_DIR/t_nokey.out'"
 check "key missing: refused, told to restore it" refused nokey \
     "key-file .* is missing, and database .* was written with a key .*restore that key file"
 check "key missing: no new key was made" test ! -e "$key"
