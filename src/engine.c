@@ -109,7 +109,7 @@ engine_open_store(const struct hotlined_conf *conf, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", why);
 		return -1;
 	case DBGUARD_CREATE_KEY:
-		log_info("engine new database: creating its key key-file=%s",
+		log_info("engine key created for a new database key-file=%s",
 		    conf->key_file);
 		break;
 	case DBGUARD_START:

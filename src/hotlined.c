@@ -37,7 +37,8 @@ static int			 log_stderr = 1;	/* the log reaches stderr */
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: hotlined [-CdfnQtvV] [-c file]\n");
+	fprintf(stderr, "usage: hotlined [-dfntvV] [-c file]\n"
+	    "       hotlined -C | -Q [-c file | database]\n");
 	exit(1);
 }
 

@@ -1664,6 +1664,10 @@ store_integrity(const char *path, int full, int max,
 		t = (const char *)sqlite3_column_text(s, 0);
 		if (t == NULL || strcmp(t, "ok") == 0)
 			continue;
+		/* SQLite's "*** in database main ***" header says nothing */
+		if (strncmp(t, "*** in database ", 16) == 0 &&
+		    ((t = strchr(t, '\n')) == NULL || *++t == '\0'))
+			continue;
 		n++;
 		fn(arg, t);
 	}
