@@ -75,6 +75,7 @@ static int	 admin_kb_list(struct admin_req *);
 static int	 admin_audit_verify(struct admin_req *);
 static int	 admin_db_check(struct admin_req *);
 static void	 admin_db_checked(void *, int, const char *);
+static void	 admin_db_gone(struct evhttp_connection *, void *);
 
 /*
  * The API.  GET /v1/health needs no token so that monitoring can probe
@@ -706,6 +707,10 @@ admin_stop(void)
 	if (admin.deferred > 0)
 		commit_flush();
 	if (admin.checking != NULL) {
+		if (admin.checking->req != NULL)
+			evhttp_connection_set_closecb(
+			    evhttp_request_get_connection(admin.checking->req),
+			    NULL, NULL);
 		dbcheck_abort();
 		json_decref(admin.checking->reply);
 		free(admin.checking);
@@ -1961,7 +1966,20 @@ admin_db_check(struct admin_req *r)
 	}
 	r->reply = NULL;
 	admin.checking = d;
+	/* a client that hangs up meanwhile takes its request with it */
+	evhttp_connection_set_closecb(evhttp_request_get_connection(d->req),
+	    admin_db_gone, d);
 	return ADMIN_DEFERRED;
+}
+
+/* The connection of a held check closed: its request is gone. */
+static void
+admin_db_gone(struct evhttp_connection *evcon, void *arg)
+{
+	struct admin_req	*d = arg;
+
+	if (admin.checking == d)
+		d->req = NULL;
 }
 
 /* The child's answer: "ok", or one problem a line. */
@@ -1974,6 +1992,14 @@ admin_db_checked(void *arg, int status, const char *out)
 	int			 code;
 
 	admin.checking = NULL;
+	if (d->req == NULL) {
+		log_info("admin database check status=%d: the client had "
+		    "gone", status);
+		free(d);
+		return;
+	}
+	evhttp_connection_set_closecb(evhttp_request_get_connection(d->req),
+	    NULL, NULL);
 	if (status == 0 || status == 1) {
 		a = json_array();
 		for (p = out; *p != '\0'; p = nl + (*nl != '\0')) {

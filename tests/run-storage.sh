@@ -11,7 +11,7 @@
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 command -v timeout >/dev/null || skip_all "timeout(1) not installed"
 N=${STORAGE_N:-40}
-plan 49
+plan 51
 
 d="$T_DIR/h"
 db="$d/hotlined.db"
@@ -115,6 +115,20 @@ ctl db check >"$T_DIR/dbcheck1.out" 2>&1
 rc=$?
 check "hotlinectl db check: intact, exit 0" \
     sh -c "test $rc -eq 0 && grep -qx 'database intact' '$T_DIR/dbcheck1.out'"
+# clients that hang up before the answer: the held request goes with them
+python3 - "$aport" "$OFFICE" <<'PY'
+import socket, sys, time
+for i in range(5):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+    s.sendall(("GET /v1/db/check HTTP/1.1\r\nHost: x\r\n"
+               "Authorization: Bearer %s\r\n\r\n" % sys.argv[2]).encode())
+    s.close()
+    time.sleep(0.05)
+PY
+check "clients that hang up on db check: the daemon lives on" \
+    kill -0 "$PID_hl3"
+ctl db check >"$T_DIR/dbcheck1b.out" 2>&1
+check "and answers the next check" grep -qx 'database intact' "$T_DIR/dbcheck1b.out"
 corrupt "$db"
 ctl db check >"$T_DIR/dbcheck2.out" 2>&1
 rc=$?
