@@ -144,6 +144,7 @@ struct store_tip {
 };
 
 #define STORE_PAGE_SIZE	"2048"	/* of a new database, bytes */
+#define STORE_V_KEYCHECK	7	/* the schema with table keycheck */
 
 /*
  * The day's last case number as the open batch sees it: read at the
@@ -1293,7 +1294,7 @@ store_keycheck(struct store *st, const char *path, char *err, size_t errlen)
 	sqlite3_stmt	*s = NULL;
 	int		 rc, r = -1;
 
-	if (st->version < 7)
+	if (st->version < STORE_V_KEYCHECK)
 		return 0;
 	if (crypto_check_value(st->crypto, kcv) == -1) {
 		snprintf(err, errlen, "database %s: cannot compute the key "
@@ -1614,7 +1615,7 @@ store_peek(const char *path, struct store_peek *p, char *err, size_t errlen)
 	    &n) == -1)
 		goto fail;
 	p->has_data = n != 0;
-	if (v >= 7) {
+	if (v >= STORE_V_KEYCHECK) {
 		if (sqlite3_prepare_v2(db, "SELECT ident, kcv, created_at FROM "
 		    "keycheck WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
 			goto fail;
