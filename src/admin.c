@@ -33,6 +33,7 @@
 #include "commit.h"
 #include "config.h"
 #include "daemon.h"
+#include "dbcheck.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "store.h"
@@ -81,6 +82,9 @@ static int	 admin_alert_list(struct admin_req *);
 static int	 admin_alert_show(struct admin_req *);
 static int	 admin_alert_ack(struct admin_req *);
 static int	 admin_alert_citizen(struct admin_req *);
+static int	 admin_db_check(struct admin_req *);
+static void	 admin_db_checked(void *, int, const char *);
+static void	 admin_db_gone(struct evhttp_connection *, void *);
 
 /*
  * The API.  GET /v1/health needs no token so that monitoring can probe
@@ -144,6 +148,8 @@ static const struct admin_route routes[] = {
 	    admin_alert_ack },
 	{ EVHTTP_REQ_GET, "/v1/alerts/:id/citizen", TOKEN_OFFICE,
 	    ADMIN_F_QUERY, admin_alert_citizen },
+	{ EVHTTP_REQ_GET, "/v1/db/check", TOKEN_OFFICE | TOKEN_AUDITOR,
+	    ADMIN_F_QUERY, admin_db_check },
 };
 
 static struct {
@@ -156,6 +162,7 @@ static struct {
 	uint64_t		 started;	/* clock_now_ms() */
 	int			 hooked;
 	size_t			 deferred;	/* replies waiting on a commit */
+	struct admin_req	*checking;	/* waits on dbcheck */
 } admin;
 
 static struct {
@@ -722,6 +729,16 @@ admin_stop(void)
 	/* answer the requests that wait on a commit before freeing them */
 	if (admin.deferred > 0)
 		commit_flush();
+	if (admin.checking != NULL) {
+		if (admin.checking->req != NULL)
+			evhttp_connection_set_closecb(
+			    evhttp_request_get_connection(admin.checking->req),
+			    NULL, NULL);
+		dbcheck_abort();
+		json_decref(admin.checking->reply);
+		free(admin.checking);
+		admin.checking = NULL;
+	}
 	if (admin.http != NULL) {
 		evhttp_free(admin.http);
 		admin.http = NULL;
@@ -804,6 +821,11 @@ admin_iso(int64_t ms, char *buf, size_t len)
 static int
 admin_health(struct admin_req *r)
 {
+	/* monitoring sees a store that refuses writes; the why needs a token */
+	if (r->store != NULL && store_failed(r->store) != NULL) {
+		r->reply = json_pack("{s:s}", "status", "failing");
+		return 503;
+	}
 	r->reply = json_pack("{s:s}", "status", "ok");
 	return 200;
 }
@@ -2322,4 +2344,107 @@ admin_alert_citizen(struct admin_req *r)
 	if (r->reply == NULL)
 		return admin_error(r, 500, "internal", "cannot build the reply");
 	return admin_defer(r, 200);
+}
+
+/*
+ * GET /v1/db/check[?quick=1]: PRAGMA integrity_check (or quick_check) in a
+ * child process (dbcheck.h): it reads every page, seconds per GiB, and the
+ * loop keeps taking messages meanwhile.  200 with intact and the problems
+ * found; 409 while another check runs.
+ */
+static int
+admin_db_check(struct admin_req *r)
+{
+	static const char *const allowed[] = { "quick", NULL };
+	struct admin_qparam	 q[1];
+	struct admin_req	*d;
+	char			 err[256];
+	int			 n, full = 1;
+
+	if (r->store == NULL)
+		return admin_error(r, 503, "unavailable", "the store is not "
+		    "open");
+	if ((n = admin_query(r, allowed, q, nitems(q))) == -1)
+		return 400;
+	if (n == 1) {
+		full = strcmp(q[0].value, "1") != 0;
+		if (strcmp(q[0].value, "1") != 0 &&
+		    strcmp(q[0].value, "0") != 0) {
+			admin_query_free(q, 1);
+			return admin_error(r, 400, "bad_request", "quick is 0 "
+			    "or 1");
+		}
+	}
+	admin_query_free(q, (size_t)n);
+	if (admin.checking != NULL || dbcheck_running())
+		return admin_error(r, 409, "busy", "a database check is "
+		    "running already");
+	log_info("admin database check token=%s mode=%s", r->token->name,
+	    full ? "integrity_check" : "quick_check");
+	d = xmalloc(sizeof(*d));
+	*d = *r;
+	d->query = NULL;
+	d->body = NULL;
+	d->token = NULL;	/* a SIGHUP may reload the tokens meanwhile */
+	if (dbcheck_start(hotlined_base(), store_path(r->store), full,
+	    admin_db_checked, d, err, sizeof(err)) == -1) {
+		free(d);
+		return admin_error(r, 500, "internal", "%s", err);
+	}
+	r->reply = NULL;
+	admin.checking = d;
+	/* a client that hangs up meanwhile takes its request with it */
+	evhttp_connection_set_closecb(evhttp_request_get_connection(d->req),
+	    admin_db_gone, d);
+	return ADMIN_DEFERRED;
+}
+
+/* The connection of a held check closed: its request is gone. */
+static void
+admin_db_gone(struct evhttp_connection *evcon, void *arg)
+{
+	struct admin_req	*d = arg;
+
+	if (admin.checking == d)
+		d->req = NULL;
+}
+
+/* The child's answer: "ok", or one problem a line. */
+static void
+admin_db_checked(void *arg, int status, const char *out)
+{
+	struct admin_req	*d = arg;
+	json_t			*a;
+	const char		*p, *nl;
+	int			 code;
+
+	admin.checking = NULL;
+	if (d->req == NULL) {
+		log_info("admin database check status=%d: the client had "
+		    "gone", status);
+		free(d);
+		return;
+	}
+	evhttp_connection_set_closecb(evhttp_request_get_connection(d->req),
+	    NULL, NULL);
+	if (status == 0 || status == 1) {
+		a = json_array();
+		for (p = out; *p != '\0'; p = nl + (*nl != '\0')) {
+			nl = p + strcspn(p, "\n");
+			if (nl > p && !(status == 0 && nl - p == 2 &&
+			    strncmp(p, "ok", 2) == 0))
+				json_array_append_new(a, json_stringn(p,
+				    (size_t)(nl - p)));
+		}
+		if (status == 1)
+			log_warnx("admin database check found problems=%zu",
+			    json_array_size(a));
+		d->reply = json_pack("{s:b,s:o}", "intact", status == 0,
+		    "problems", a);
+		code = 200;
+	} else
+		code = admin_error(d, 500, "internal", "the check did not "
+		    "finish (status %d): %.200s", status, out);
+	admin_send(d, code, d->t0);
+	free(d);
 }

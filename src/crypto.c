@@ -405,3 +405,21 @@ crypto_decrypt_msisdn(const struct crypto *c, const uint8_t *blob,
 	}
 	return 0;
 }
+
+int
+crypto_check_value(const struct crypto *c, char out[CRYPTO_KCV_LEN + 1])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	uint8_t			 mac[CRYPTO_HASH_LEN];
+	size_t			 i;
+
+	if (crypto_hmac(c, "key-check", "hotlined", 8, NULL, 0, mac) == -1)
+		return -1;
+	for (i = 0; i < CRYPTO_KCV_LEN / 2; i++) {
+		out[2 * i] = hex[mac[i] >> 4];
+		out[2 * i + 1] = hex[mac[i] & 0x0f];
+	}
+	out[CRYPTO_KCV_LEN] = '\0';
+	OPENSSL_cleanse(mac, sizeof(mac));
+	return 0;
+}

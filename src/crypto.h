@@ -67,4 +67,13 @@ int	 crypto_hmac(const struct crypto *, const char *label, const void *a,
 	    size_t alen, const void *b, size_t blen,
 	    uint8_t out[CRYPTO_HASH_LEN]);
 
+/*
+ * The key's check value, CRYPTO_KCV_LEN hex digits and a NUL: the first
+ * 16 bytes of HMAC "key-check" over a constant.  Stored in the database and
+ * beside the key file (dbguard.h), it says whether a key is the one a
+ * database was written with without revealing anything of the key.
+ */
+#define CRYPTO_KCV_LEN		32
+int	 crypto_check_value(const struct crypto *, char out[CRYPTO_KCV_LEN + 1]);
+
 #endif /* HOTLINED_CRYPTO_H */

@@ -13,6 +13,7 @@
 #include "alert.h"
 #include "commit.h"
 #include "crypto.h"
+#include "dbguard.h"
 #include "engine.h"
 #include "inbound.h"
 #include "kannel.h"
@@ -23,15 +24,20 @@
 #include "store.h"
 
 #define ENGINE_BATCH_MAX	512	/* messages per group commit at most */
+#define ENGINE_WAL_CHECK_MS	1000	/* the WAL file looked at when idle */
 
 static void	engine_exit(void *);
 static int	engine_shutdown(void *);
 static void	engine_smsc_closed(void *);
 static void	engine_status(json_t *, void *);
+static int	engine_open_store(const struct hotlined_conf *, char *,
+		    size_t);
+static void	engine_wal_timer(evutil_socket_t, short, void *);
 
 static struct crypto	*crypto;
 static struct store	*store;
 static int		 smsc_stopped;
+static struct event	*ev_wal;
 
 struct store *
 engine_store(void)
@@ -43,28 +49,17 @@ int
 engine_start(struct event_base *base, const struct hotlined_conf *conf,
     char *err, size_t errlen)
 {
-	struct store_opts	opts;
+	struct timeval		tv = { ENGINE_WAL_CHECK_MS / 1000,
+				    (ENGINE_WAL_CHECK_MS % 1000) * 1000 };
 	char			why[512];
 	int			n;
 
-	if ((crypto = crypto_open(conf->key_file, why, sizeof(why))) == NULL) {
-		snprintf(err, errlen, "key file %s: %s", conf->key_file, why);
+	if (engine_open_store(conf, err, errlen) == -1)
 		return -1;
-	}
-	memset(&opts, 0, sizeof(opts));
-	opts.case_prefix = conf->case_prefix;
-	/*
-	 * An SMSC resends a text whose deliver_sm_resp it missed within
-	 * seconds to a minute or two; the same text from the same number
-	 * later is the citizen asking again, and is answered (mo.c).
-	 */
-	opts.dedupe_window = conf->retransmit_window;
-	if ((store = store_open(conf->database, crypto, &opts, why,
-	    sizeof(why))) == NULL) {
-		snprintf(err, errlen, "database %s: %s", conf->database, why);
-		return -1;
-	}
 	hotlined_on_exit("store", engine_exit, NULL);
+	if ((ev_wal = event_new(base, -1, EV_PERSIST, engine_wal_timer,
+	    NULL)) == NULL || evtimer_add(ev_wal, &tv) == -1)
+		fatalx("engine cannot arm the WAL check");
 	if (mo_init(store, conf, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s", why);
 		return -1;
@@ -91,6 +86,82 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 	return 0;
 }
 
+/*
+ * The key and the database, checked together before either is created or
+ * written (dbguard.h): refuse, create the key of a new database, or open
+ * both; then the record beside the key names the database.
+ */
+static int
+engine_open_store(const struct hotlined_conf *conf, char *err, size_t errlen)
+{
+	struct dbguard_state	g;
+	struct dbguard_record	rec;
+	struct store_opts	opts;
+	char			why[1024], kcv[CRYPTO_KCV_LEN + 1];
+	const char		*ident;
+
+	if (dbguard_look(&g, conf->key_file, conf->database, why,
+	    sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	switch (dbguard_decide(&g, why, sizeof(why))) {
+	case DBGUARD_REFUSE:
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	case DBGUARD_CREATE_KEY:
+		log_info("engine key created for a new database key-file=%s",
+		    conf->key_file);
+		break;
+	case DBGUARD_START:
+		break;
+	}
+	if ((crypto = crypto_open(conf->key_file, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	if (crypto_check_value(crypto, kcv) == -1 ||
+	    dbguard_check_key(&g, kcv, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	memset(&opts, 0, sizeof(opts));
+	opts.case_prefix = conf->case_prefix;
+	/*
+	 * An SMSC resends a text whose deliver_sm_resp it missed within
+	 * seconds to a minute or two; the same text from the same number
+	 * later is the citizen asking again, and is answered (mo.c).
+	 */
+	opts.dedupe_window = conf->retransmit_window;
+	if ((store = store_open(conf->database, crypto, &opts, why,
+	    sizeof(why))) == NULL) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	ident = store_ident(store, &rec.created_at);
+	if (ident[0] != '\0' && (!g.has_record ||
+	    strcmp(g.record.ident, ident) != 0)) {
+		strlcpy(rec.ident, ident, sizeof(rec.ident));
+		strlcpy(rec.kcv, kcv, sizeof(rec.kcv));
+		if (dbguard_write(conf->key_file, &rec, why, sizeof(why)) ==
+		    -1) {
+			snprintf(err, errlen, "key-file record: %s", why);
+			return -1;
+		}
+		log_info("engine key-file record written database=%.8s "
+		    "path=%s%s", ident, conf->key_file, DBGUARD_SUFFIX);
+	}
+	return 0;
+}
+
+/* Idle or busy, a deleted WAL is noticed within a second (store.h). */
+static void
+engine_wal_timer(evutil_socket_t fd, short ev, void *arg)
+{
+	if (store != NULL && !store_in_batch(store))
+		store_wal_check(store);
+}
+
 /* GET /v1/status: what the bearers, the commits and the outbox have done. */
 static void
 engine_status(json_t *st, void *arg)
@@ -102,6 +173,8 @@ engine_status(json_t *st, void *arg)
 	inbound_stats(&parts, &dups, &texts);
 	outbox_stats(&sent, &failed, &retried, &receipts);
 	commit_stats(&batches, &bfailed, &largest);
+	json_object_set_new(st, "database", json_string(store != NULL &&
+	    store_failed(store) != NULL ? store_failed(store) : "ok"));
 	json_object_set_new(st, "smsc_bound", json_integer(smsc_bound()));
 	json_object_set_new(st, "inbound", json_pack("{s:I,s:I,s:I}",
 	    "parts", (json_int_t)parts, "duplicates", (json_int_t)dups,
@@ -142,6 +215,9 @@ engine_exit(void *arg)
 	size_t		largest;
 
 	commit_stats(&committed, &failed, &largest);
+	if (ev_wal != NULL)
+		event_free(ev_wal);
+	ev_wal = NULL;
 	commit_shutdown();
 	alert_shutdown();
 	outbox_shutdown();

@@ -46,6 +46,7 @@
 #define CTL_TEXT_MAX		4000	/* longest text (result, reason) */
 #define CTL_REPLY_MAX		(4 * 1024 * 1024)
 #define CTL_TIMEOUT		15	/* seconds */
+#define CTL_DBCHECK_TIMEOUT	3600	/* db check reads the whole file */
 
 struct ctl {
 	char		 host[CTL_HOST_MAX];
@@ -94,6 +95,7 @@ static int	 cmd_status(struct ctl *, char **);
 static int	 cmd_loglevel(struct ctl *, char **);
 static int	 cmd_case_show(struct ctl *, char **);
 static int	 cmd_audit_verify(struct ctl *, char **);
+static int	 cmd_db_check(struct ctl *, char **);
 static int	 cmd_hash_token(struct ctl *, char **);
 static int	 ctl_output(struct ctl *, json_t *, void (*)(json_t *));
 static void	 ctl_case_table(json_t *);
@@ -117,6 +119,8 @@ static int	 cmd_alert_list(struct ctl *, char **);
 static int	 cmd_alert_show(struct ctl *, char **);
 static int	 cmd_alert_ack(struct ctl *, char **);
 static int	 cmd_alert_citizen(struct ctl *, char **);
+
+static int	ctl_timeout = CTL_TIMEOUT;	/* seconds, per request */
 
 static const struct ctl_cmd cmds[] = {
 	{ "status", NULL, 0, 0, 1, cmd_status, "status", NULL, NULL },
@@ -173,6 +177,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "alert", "citizen", 2, 2, 1, cmd_alert_citizen,
 	    "alert citizen ID REASON", NULL, NULL },
 	{ "audit", "verify", 0, 0, 1, cmd_audit_verify, "audit verify", NULL, NULL },
+	{ "db", "check", 0, 1, 1, cmd_db_check, "db check [--quick]", NULL, NULL },
 	{ "hash-token", NULL, 0, 0, 0, cmd_hash_token, "hash-token", NULL, NULL },
 };
 
@@ -405,7 +410,7 @@ ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 	json_error_t			 jerr;
 	json_t				*reply, *e;
 	char				 hostport[CTL_HOST_MAX + 16], *s;
-	struct timeval			 tv = { CTL_TIMEOUT, 0 };
+	struct timeval			 tv = { ctl_timeout, 0 };
 
 	memset(&r, 0, sizeof(r));
 	r.error = -1;
@@ -651,6 +656,43 @@ cmd_audit_verify(struct ctl *c, char **argv)
 			printf("audit trail broken: first bad event %"
 			    JSON_INTEGER_FORMAT "\n", json_integer_value(
 			    json_object_get(reply, "first_bad")));
+		json_decref(reply);
+	}
+	return intact ? CTL_OK : CTL_SERVER;
+}
+
+/*
+ * The daemon checks in a child process while it keeps working; a full
+ * check reads every page, so the answer may take minutes on a big file.
+ */
+static int
+cmd_db_check(struct ctl *c, char **argv)
+{
+	json_t		*reply, *a;
+	size_t		 i;
+	int		 intact, quick = 0;
+
+	if (argv[0] != NULL) {
+		if (strcmp(argv[0], "--quick") != 0)
+			ctl_die(CTL_USAGE, "usage: db check [--quick]");
+		quick = 1;
+	}
+	ctl_timeout = CTL_DBCHECK_TIMEOUT;
+	reply = ctl_request(c, EVHTTP_REQ_GET, quick ? "/v1/db/check?quick=1" :
+	    "/v1/db/check", NULL);
+	intact = json_is_true(json_object_get(reply, "intact"));
+	if (c->json)
+		ctl_output(c, reply, ctl_table);
+	else {
+		a = json_object_get(reply, "problems");
+		if (intact)
+			printf("database intact\n");
+		else
+			printf("database damaged: %zu problems (hotlined(8) "
+			    "RECOVERY)\n", json_array_size(a));
+		for (i = 0; i < json_array_size(a); i++)
+			printf("%s\n", json_string_value(json_array_get(a,
+			    i)));
 		json_decref(reply);
 	}
 	return intact ? CTL_OK : CTL_SERVER;

@@ -11,6 +11,8 @@
 #include "template.h"
 #include "admin.h"
 #include "tokens.h"
+#include "dbguard.h"
+#include "store.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -25,6 +27,9 @@ static void	usage(void) __attribute__((noreturn));
 static void	hotlined_signal(evutil_socket_t, short, void *);
 static void	hotlined_refuse(const char *) __attribute__((noreturn));
 static int	hotlined_check(struct hotlined_conf *);
+static int	hotlined_preflight(struct hotlined_conf *, struct conf_errors *);
+static int	hotlined_dbcheck(struct hotlined_conf *, int);
+static void	hotlined_dbcheck_line(void *, const char *);
 
 static struct hotlined_conf	 conf;
 static int			 base_level;	/* level after config and -v */
@@ -33,7 +38,8 @@ static int			 log_stderr = 1;	/* the log reaches stderr */
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: hotlined [-dfntvV] [-c file]\n");
+	fprintf(stderr, "usage: hotlined [-dfntvV] [-c file]\n"
+	    "       hotlined -C | -Q [-c file | database]\n");
 	exit(1);
 }
 
@@ -47,27 +53,68 @@ hotlined_refuse(const char *why)
 	exit(1);
 }
 
-/* -t: the file, the files it references, and the start-up refusals. */
+/*
+ * The file, the files it references, and the start-up refusals: all of
+ * them, every error collected, before anything is created or dialled.
+ */
+static int
+hotlined_preflight(struct hotlined_conf *c, struct conf_errors *errs)
+{
+	conf_add_check("templates", template_conf_check, NULL);
+	conf_add_check("calendar", calendar_conf_check, NULL);
+	conf_add_check("rules", intake_rules_check, NULL);
+	conf_add_check("screen", screen_conf_check, NULL);
+	conf_add_check("tokens", tokens_conf_check, NULL);
+	conf_add_check("database", dbguard_conf_check, NULL);
+	conf_check_files(c, errs);
+	daemon_preflight(c, errs);
+	return errs->n > 0 ? -1 : 0;
+}
+
+/* -t: what hotlined_preflight() finds, on stderr. */
 static int
 hotlined_check(struct hotlined_conf *c)
 {
 	struct conf_errors	errs;
 
 	memset(&errs, 0, sizeof(errs));
-	conf_add_check("templates", template_conf_check, NULL);
-	conf_add_check("calendar", calendar_conf_check, NULL);
-	conf_add_check("rules", intake_rules_check, NULL);
-	conf_add_check("screen", screen_conf_check, NULL);
-	conf_add_check("tokens", tokens_conf_check, NULL);
-	conf_check_files(c, &errs);
-	daemon_preflight(c, &errs);
-	if (errs.n > 0) {
+	if (hotlined_preflight(c, &errs) == -1) {
 		fputs(errs.buf, stderr);
 		conf_errors_free(&errs);
 		return 1;
 	}
 	printf("configuration OK\n");
 	return 0;
+}
+
+static void
+hotlined_dbcheck_line(void *arg, const char *line)
+{
+	printf("%s\n", line);
+}
+
+/*
+ * -C (PRAGMA integrity_check) and -Q (quick_check): the database, through a
+ * connection of its own, never created; a running daemon may keep going
+ * (the check reads a snapshot).  Problems on stdout, one a line; exit 0
+ * intact, 1 damaged, 2 unreadable.  The admin API's db check runs this in
+ * a child process, so the daemon's loop never waits for it.
+ */
+static int
+hotlined_dbcheck(struct hotlined_conf *c, int full)
+{
+	char	err[1024];
+	int	n;
+
+	n = store_integrity(c->database, full, 100, hotlined_dbcheck_line,
+	    NULL, err, sizeof(err));
+	if (n == -1) {
+		fprintf(stderr, "hotlined: %s\n", err);
+		return 2;
+	}
+	if (n == 0)
+		printf("ok\n");
+	return n == 0 ? 0 : 1;
 }
 
 static void
@@ -123,10 +170,16 @@ main(int argc, char *argv[])
 	char			 err[1024];
 	size_t			 i;
 	int			 ch, foreground = 0, verbose = 0, check = 0;
-	int			 debug = 0, dests;
+	int			 debug = 0, dests, dbcheck = 0;
 
-	while ((ch = getopt(argc, argv, "c:dfntvV")) != -1) {
+	while ((ch = getopt(argc, argv, "Cc:dfnQtvV")) != -1) {
 		switch (ch) {
+		case 'C':
+			dbcheck = 2;
+			break;
+		case 'Q':
+			dbcheck = 1;
+			break;
 		case 'c':
 			conffile = optarg;
 			break;
@@ -151,9 +204,14 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
+	log_init(LOG_TO_STDERR, LOG_L_INFO, "hotlined");
+	/* -C DATABASE: a file named, no configuration (the admin API's child) */
+	if (dbcheck && optind == argc - 1) {
+		conf.database = argv[optind];
+		return hotlined_dbcheck(&conf, dbcheck == 2);
+	}
 	if (optind != argc)
 		usage();
-	log_init(LOG_TO_STDERR, LOG_L_INFO, "hotlined");
 
 	memset(&errs, 0, sizeof(errs));
 	if (conf_load(conffile, &conf, &errs) == -1) {
@@ -166,6 +224,11 @@ main(int argc, char *argv[])
 		conf_free(&conf);
 		return ch;
 	}
+	if (dbcheck) {
+		ch = hotlined_dbcheck(&conf, dbcheck == 2);
+		conf_free(&conf);
+		return ch;
+	}
 
 	base_level = conf.log_level + verbose;
 	if (debug && base_level < LOG_L_DEBUG)
@@ -173,7 +236,11 @@ main(int argc, char *argv[])
 	if (base_level > LOG_L_TRACE)
 		base_level = LOG_L_TRACE;
 
-	if (daemon_preflight(&conf, &errs) == -1) {
+	/* its warnings come again in the log when the rooms load */
+	log_init(0, LOG_L_WARN, "hotlined");
+	ch = hotlined_preflight(&conf, &errs);
+	log_init(LOG_TO_STDERR, LOG_L_INFO, "hotlined");
+	if (ch == -1) {
 		/* one line each: "hotlined: refusing to start: file:line: why" */
 		for (p = errs.buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
 			fprintf(stderr, "hotlined: refusing to start: %.*s\n",

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,7 @@ struct store_tip {
 };
 
 #define STORE_PAGE_SIZE	"2048"	/* of a new database, bytes */
+#define STORE_V_KEYCHECK	7	/* the schema with table keycheck */
 
 /*
  * The day's last case number as the open batch sees it: read at the
@@ -224,6 +226,15 @@ struct store {
 	 * instead of a query and a decryption; group 0: none.
 	 */
 	struct store_group fresh;
+	/* v7: who this database is, and the WAL file it writes (store.h) */
+	char		 ident[STORE_IDENT_LEN + 1];
+	int64_t		 created_at;
+	int		 created;	/* the identity was made by this open */
+	char		*wal_path;
+	dev_t		 wal_dev, db_dev;
+	ino_t		 wal_ino, db_ino;
+	int		 wal_known, db_known;
+	char		 failed[256];	/* "": writable; else why not */
 };
 
 static int	 store_upgrade_v1(sqlite3 *);
@@ -234,6 +245,14 @@ static int	 store_upgrade_v5(sqlite3 *);
 static int	 store_upgrade_v6(sqlite3 *);
 static int	 store_upgrade_v10(sqlite3 *);
 static int	 store_upgrade_v9(sqlite3 *);
+static int	 store_upgrade_v7(sqlite3 *);
+static int	 store_keycheck(struct store *, const char *, char *, size_t);
+static int	 store_quick_check(struct store *, const char *, char *,
+		    size_t);
+static int	 store_wal_ident(struct store *);
+static int	 store_file_moved(const char *, dev_t, ino_t);
+static int	 store_db_lost(struct store *, int);
+static int	 store_peek_int(sqlite3 *, const char *, int64_t *);
 static int	 store_msgs_track(struct store *, int, int64_t);
 static void	 store_msgs_mark(struct store *, struct store_msgs_mark *);
 static void	 store_msgs_undo(struct store *,
@@ -302,6 +321,7 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v5,
 	store_upgrade_v6,
 	/* NULL: a version no branch merged here defines (skipped) */
+	[7] = store_upgrade_v7,
 	[9] = store_upgrade_v9,
 	[10] = store_upgrade_v10,
 };
@@ -1124,6 +1144,26 @@ store_upgrade_v9(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v7: the database's identity and the check value of the key its numbers
+ * are encrypted with (crypto_check_value()).  The row is written by
+ * store_keycheck() (SQL has no key); a key that does not give the stored
+ * check value is refused at open, so a wrong or new key can never start on
+ * a database it cannot read.
+ */
+static int
+store_upgrade_v7(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE keycheck ("
+	    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+	    " ident TEXT NOT NULL,"		/* 32 hex digits, random */
+	    " kcv TEXT NOT NULL,"		/* 32 hex digits */
+	    " created_at INTEGER NOT NULL);";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 /* Run each missing upgrade in its own transaction with its version. */
 static int
 store_upgrade(struct store *st, int target, char *err, size_t errlen)
@@ -1194,7 +1234,7 @@ store_open(const char *path, struct crypto *crypto,
 	struct store	*st;
 	struct stat	 sb;
 	sqlite3_stmt	*s;
-	const char	*mode;
+	const char	*mode, *wal;
 	int		 fd, i, target, appid, from;
 
 	store_sqlite_init();
@@ -1298,6 +1338,9 @@ store_open(const char *path, struct crypto *crypto,
 		goto fail;
 	}
 
+	/* a damaged file is refused before anything is written to it */
+	if (st->version > 0 && store_quick_check(st, path, err, errlen) == -1)
+		goto fail;
 	from = st->version;
 	if (store_upgrade(st, target, err, errlen) == -1)
 		goto fail;
@@ -1325,6 +1368,12 @@ store_open(const char *path, struct crypto *crypto,
 		    "coverage", path);
 		goto fail;
 	}
+	if (store_keycheck(st, path, err, errlen) == -1)
+		goto fail;
+	if ((wal = sqlite3_filename_wal(sqlite3_db_filename(st->db,
+	    "main"))) != NULL)
+		st->wal_path = xstrdup(wal);
+	store_wal_ident(st);
 	return st;
 fail:
 	store_close(st);
@@ -1345,6 +1394,7 @@ store_close(struct store *st)
 	for (i = 0; i < STMT_MAX; i++)
 		sqlite3_finalize(st->stmt[i]);
 	free(st->msgs.outcome);
+	free(st->wal_path);
 	store_group_clear(&st->fresh);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store close: %s", sqlite3_errmsg(st->db));
@@ -1372,6 +1422,417 @@ store_set_case_prefix(struct store *st, const char *prefix)
 			return -1;
 	strlcpy(st->prefix, prefix, sizeof(st->prefix));
 	return 0;
+}
+
+/* --- identity, key check, integrity and the WAL file (v7) --------------- */
+
+/*
+ * The key check value in the database against the key's; on the first
+ * open at v7 (a new database, or an upgrade) the identity is made, after
+ * checking that the key decrypts the newest stored number if there is one.
+ * The new row is checkpointed at once: the database file itself then says
+ * who it is, whatever becomes of its WAL.
+ */
+static int
+store_keycheck(struct store *st, const char *path, char *err, size_t errlen)
+{
+	char		 kcv[STORE_KCV_LEN + 1], num[CRYPTO_MSISDN_MAX];
+	const char	*dbkcv;
+	sqlite3_stmt	*s = NULL;
+	int		 rc, r = -1;
+
+	if (st->version < STORE_V_KEYCHECK)
+		return 0;
+	if (crypto_check_value(st->crypto, kcv) == -1) {
+		snprintf(err, errlen, "database %s: cannot compute the key "
+		    "check value", path);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(st->db, "SELECT ident, kcv, created_at FROM "
+	    "keycheck WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+		goto sqlfail;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		strlcpy(st->ident, (const char *)sqlite3_column_text(s, 0) ?
+		    (const char *)sqlite3_column_text(s, 0) : "",
+		    sizeof(st->ident));
+		dbkcv = (const char *)sqlite3_column_text(s, 1);
+		st->created_at = sqlite3_column_int64(s, 2);
+		if (dbkcv == NULL || strcmp(dbkcv, kcv) != 0) {
+			snprintf(err, errlen, "database %s was written with "
+			    "another key (key check value %.8s, the key file "
+			    "gives %.8s): a wrong, new or replaced key file; "
+			    "restore the database's own key (hotlined(8) "
+			    "RECOVERY)", path, dbkcv ? dbkcv : "?", kcv);
+			goto out;
+		}
+		r = 0;
+		goto out;
+	}
+	if (rc != SQLITE_DONE)
+		goto sqlfail;
+	sqlite3_finalize(s);
+	s = NULL;
+	/* an upgraded database: its numbers must decrypt with this key */
+	if (sqlite3_prepare_v2(st->db, "SELECT v FROM (SELECT source_enc AS v "
+	    "FROM (SELECT source_enc FROM inbound ORDER BY id DESC LIMIT 1) "
+	    "UNION ALL SELECT msisdn_enc FROM (SELECT msisdn_enc FROM cases "
+	    "ORDER BY id DESC LIMIT 1)) LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		goto sqlfail;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW &&
+	    store_decrypt(st, s, 0, num, sizeof(num)) == -1) {
+		snprintf(err, errlen, "database %s: the key file does not "
+		    "decrypt its stored numbers: a wrong, new or replaced key "
+		    "file; restore the database's own key (hotlined(8) "
+		    "RECOVERY)", path);
+		goto out;
+	}
+	explicit_bzero(num, sizeof(num));
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		goto sqlfail;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO keycheck (id, ident, kcv, "
+	    "created_at) VALUES (1, lower(hex(randomblob(16))), ?1, ?2) "
+	    "RETURNING ident", -1, &s, NULL) != SQLITE_OK)
+		goto sqlfail;
+	st->created_at = (int64_t)clock_now_ms();
+	sqlite3_bind_text(s, 1, kcv, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, st->created_at);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto sqlfail;
+	strlcpy(st->ident, (const char *)sqlite3_column_text(s, 0),
+	    sizeof(st->ident));
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto sqlfail;
+	sqlite3_finalize(s);
+	s = NULL;
+	st->created = 1;
+	if (sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+		goto sqlfail;
+	log_info("store database identity made id=%.8s", st->ident);
+	return 0;
+sqlfail:
+	snprintf(err, errlen, "database %s: key check: %s", path,
+	    sqlite3_errmsg(st->db));
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* PRAGMA quick_check on the open file: 0 intact, else -1 with the news. */
+static int
+store_quick_check(struct store *st, const char *path, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*s;
+	const char	*t;
+	char		 first[256] = "";
+	int		 n = 0, rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(20)", -1, &s,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "database %s: quick_check: %s", path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		t = (const char *)sqlite3_column_text(s, 0);
+		if (t == NULL || strcmp(t, "ok") == 0)
+			continue;
+		/* the first problem, without SQLite's "*** in database" */
+		if (strncmp(t, "*** in database ", 16) == 0 &&
+		    (t = strchr(t, '\n')) != NULL)
+			t++;
+		if (n++ == 0 && t != NULL)
+			strlcpy(first, t, sizeof(first));
+		first[strcspn(first, "\n")] = '\0';
+	}
+	if (rc != SQLITE_DONE && n == 0) {
+		n = 1;
+		strlcpy(first, sqlite3_errmsg(st->db), sizeof(first));
+	}
+	sqlite3_finalize(s);
+	if (n == 0)
+		return 0;
+	snprintf(err, errlen, "database %s is damaged (quick_check: %s%s): "
+	    "restore it from a backup (hotlined(8) RECOVERY)", path, first,
+	    n > 1 ? " and more" : "");
+	return -1;
+}
+
+/* Remember which files the WAL and the database are; -1: no WAL yet. */
+static int
+store_wal_ident(struct store *st)
+{
+	struct stat	sb;
+
+	if (!st->db_known && stat(sqlite3_db_filename(st->db, "main"),
+	    &sb) == 0) {
+		st->db_dev = sb.st_dev;
+		st->db_ino = sb.st_ino;
+		st->db_known = 1;
+	}
+	if (st->wal_path == NULL || stat(st->wal_path, &sb) == -1)
+		return -1;
+	st->wal_dev = sb.st_dev;
+	st->wal_ino = sb.st_ino;
+	st->wal_known = 1;
+	return 0;
+}
+
+/* 0: path is still the file dev/ino; 1: nothing there; 2: another file. */
+static int
+store_file_moved(const char *path, dev_t dev, ino_t ino)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) == -1)
+		return 1;
+	return sb.st_dev == dev && sb.st_ino == ino ? 0 : 2;
+}
+
+/*
+ * The database file itself went (moved gone 1) or was replaced (2): what
+ * this connection still sees through its open descriptors is written,
+ * WAL first, into a copy with VACUUM INTO: at the old path when nothing
+ * is there (the WAL beside it emptied first, so it cannot be replayed
+ * over the copy), else beside it, never over another file.  This reads
+ * the whole database on the loop, once, in an emergency.
+ */
+static int
+store_db_lost(struct store *st, int moved)
+{
+	const char	*path = sqlite3_db_filename(st->db, "main");
+	char		*sql, copy[PATH_MAX];
+	int		 rc;
+
+	snprintf(st->failed, sizeof(st->failed), "the database file %s was "
+	    "%s while in use", path, moved == 1 ? "deleted" : "replaced");
+	log_warnx("store %s: writes refused from now on, every message is "
+	    "answered with a temporary error; restart hotlined (hotlined(8) "
+	    "RECOVERY)", st->failed);
+	if (moved == 1)
+		strlcpy(copy, path, sizeof(copy));
+	else
+		snprintf(copy, sizeof(copy), "%s.saved-%llu", path,
+		    (unsigned long long)clock_now_ms());
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		sql = sqlite3_mprintf("VACUUM INTO %Q", copy);
+		rc = sql != NULL ? sqlite3_exec(st->db, sql, NULL, NULL, NULL) :
+		    SQLITE_NOMEM;
+		sqlite3_free(sql);
+	}
+	if (rc == SQLITE_OK)
+		log_warnx("store committed data saved into a copy path=%s%s",
+		    copy, moved == 1 ? "" : " (not the file now in its place)");
+	else
+		log_warnx("store cannot save the database into a copy "
+		    "path=%s: %s; do not stop hotlined before copying it with "
+		    "sqlite3 .backup", copy, sqlite3_errmsg(st->db));
+	sqlite3_exec(st->db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? -1 : -2;
+}
+
+int
+store_wal_check(struct store *st)
+{
+	int		 log = -1, done = -1, rc, moved;
+	const char	*what;
+
+	if (st->failed[0] != '\0')
+		return -1;
+	if (!st->wal_known) {
+		store_wal_ident(st);	/* none yet: SQLite makes it later */
+		return 0;
+	}
+	if (st->db_known && (moved = store_file_moved(sqlite3_db_filename(
+	    st->db, "main"), st->db_dev, st->db_ino)) != 0)
+		return store_db_lost(st, moved);
+	if ((moved = store_file_moved(st->wal_path, st->wal_dev,
+	    st->wal_ino)) == 0)
+		return 0;
+	what = moved == 1 ? "deleted" : "replaced";
+	snprintf(st->failed, sizeof(st->failed), "the WAL file %s was %s "
+	    "while in use", st->wal_path, what);
+	log_warnx("store %s: writes refused from now on, every message is "
+	    "answered with a temporary error; restart hotlined (hotlined(8) "
+	    "RECOVERY)", st->failed);
+	/* the frames are still readable through the open descriptor */
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+	if (rc == SQLITE_OK)
+		log_warnx("store committed data saved from the %s WAL into "
+		    "the database file", what);
+	else
+		log_warnx("store cannot save the %s WAL into the database "
+		    "file: %s; do not stop hotlined before copying the "
+		    "database with sqlite3 .backup", what,
+		    sqlite3_errmsg(st->db));
+	sqlite3_exec(st->db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? -1 : -2;
+}
+
+const char *
+store_path(struct store *st)
+{
+	return sqlite3_db_filename(st->db, "main");
+}
+
+const char *
+store_failed(struct store *st)
+{
+	return st->failed[0] != '\0' ? st->failed : NULL;
+}
+
+const char *
+store_ident(struct store *st, int64_t *created_at)
+{
+	if (created_at != NULL)
+		*created_at = st->created_at;
+	return st->ident;
+}
+
+int
+store_ident_new(struct store *st)
+{
+	return st->created;
+}
+
+/* One integer from a query, 0 when there is no row; 0 or -1. */
+static int
+store_peek_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*out = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_peek(const char *path, struct store_peek *p, char *err, size_t errlen)
+{
+	struct stat	 sb;
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*s;
+	int64_t		 v, appid, n;
+	int		 r = -1;
+
+	memset(p, 0, sizeof(*p));
+	if (stat(path, &sb) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "database %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (sb.st_size == 0 && access(path, R_OK) == 0)
+		return 0;
+	store_sqlite_init();
+	/* read-write without create: a WAL needs its -shm; nothing is written */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    store_vfs_name()) != SQLITE_OK)
+		goto fail;
+	/* a last connection's close would checkpoint: a write, not a look */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT);
+	if (store_peek_int(db, "PRAGMA application_id", &appid) == -1 ||
+	    store_peek_int(db, "PRAGMA user_version", &v) == -1)
+		goto fail;
+	if (appid != 0 && appid != STORE_APPLICATION_ID) {
+		snprintf(err, errlen, "database %s: not a hotlined database",
+		    path);
+		goto out;
+	}
+	p->version = (int)v;
+	if (v == 0) {
+		r = 0;
+		goto out;
+	}
+	p->exists = 1;
+	if (store_peek_int(db, "SELECT EXISTS (SELECT 1 FROM inbound) OR "
+	    "EXISTS (SELECT 1 FROM cases) OR EXISTS (SELECT 1 FROM outbox)",
+	    &n) == -1)
+		goto fail;
+	p->has_data = n != 0;
+	if (v >= STORE_V_KEYCHECK) {
+		if (sqlite3_prepare_v2(db, "SELECT ident, kcv, created_at FROM "
+		    "keycheck WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+			goto fail;
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			if (sqlite3_column_text(s, 0) != NULL)
+				strlcpy(p->ident, (const char *)
+				    sqlite3_column_text(s, 0),
+				    sizeof(p->ident));
+			if (sqlite3_column_text(s, 1) != NULL)
+				strlcpy(p->kcv, (const char *)
+				    sqlite3_column_text(s, 1), sizeof(p->kcv));
+			p->created_at = sqlite3_column_int64(s, 2);
+		}
+		sqlite3_finalize(s);
+	}
+	r = 0;
+	goto out;
+fail:
+	snprintf(err, errlen, "database %s: %s", path, db != NULL ?
+	    sqlite3_errmsg(db) : "out of memory");
+out:
+	sqlite3_close(db);
+	return r;
+}
+
+int
+store_integrity(const char *path, int full, int max,
+    void (*fn)(void *, const char *), void *arg, char *err, size_t errlen)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*s = NULL;
+	const char	*t;
+	char		 sql[64];
+	int		 n = 0, rc;
+
+	store_sqlite_init();
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    store_vfs_name()) != SQLITE_OK)
+		goto fail;
+	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	sqlite3_busy_timeout(db, 5000);
+	snprintf(sql, sizeof(sql), "PRAGMA %s(%d)", full ? "integrity_check" :
+	    "quick_check", max > 0 ? max : 100);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		t = (const char *)sqlite3_column_text(s, 0);
+		if (t == NULL || strcmp(t, "ok") == 0)
+			continue;
+		/* SQLite's "*** in database main ***" header says nothing */
+		if (strncmp(t, "*** in database ", 16) == 0 &&
+		    ((t = strchr(t, '\n')) == NULL || *++t == '\0'))
+			continue;
+		n++;
+		fn(arg, t);
+	}
+	if (rc != SQLITE_DONE) {
+		/* a damaged header or root page stops the check itself */
+		fn(arg, sqlite3_errmsg(db));
+		n++;
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+fail:
+	snprintf(err, errlen, "database %s: %s", path, db != NULL ?
+	    sqlite3_errmsg(db) : "out of memory");
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return -1;
 }
 
 /* --- statements and errors --------------------------------------------- */
@@ -1402,8 +1863,12 @@ store_stmt(struct store *st, enum store_stmt i)
 static void
 store_error(struct store *st, const char *what)
 {
-	log_warnx("store %s failed: %s (%d)", what, sqlite3_errmsg(st->db),
-	    sqlite3_extended_errcode(st->db));
+	int	e = store_vfs_errno();
+
+	/* "disk I/O error" alone does not say a disk is full or read-only */
+	log_warnx("store %s failed: %s (%d)%s%s", what, sqlite3_errmsg(st->db),
+	    sqlite3_extended_errcode(st->db), e != 0 ? ": " : "",
+	    e != 0 ? strerror(e) : "");
 	if (st->depth > 0 && !st->doomed && sqlite3_get_autocommit(st->db)) {
 		st->doomed = 1;
 		log_warnx("store batch rolled back by sqlite: every message "
@@ -1525,6 +1990,10 @@ store_begin(struct store *st)
 {
 	if (st->depth++ > 0)
 		return st->doomed ? -1 : 0;
+	if (st->failed[0] != '\0') {
+		st->depth = 0;
+		return -1;
+	}
 	st->doomed = 0;
 	st->msg = 0;
 	memset(&st->audit, 0, sizeof(st->audit));
@@ -1568,6 +2037,12 @@ store_commit(struct store *st)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
+	/*
+	 * A WAL deleted under us holds this batch only in an unlinked file:
+	 * acknowledged only if store_wal_check() saved it into the database.
+	 */
+	if (store_wal_check(st) == -2)
+		return -1;
 	return 0;
 }
 

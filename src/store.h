@@ -49,6 +49,62 @@ struct store_opts {
  */
 struct store	*store_open(const char *path, struct crypto *crypto,
 		    const struct store_opts *opts, char *err, size_t errlen);
+/*
+ * From v7 the database knows who it is: a random identity made with it and
+ * the check value of its key (crypto_check_value()).  store_open() refuses
+ * a key whose check value differs, and on the upgrade of an older database
+ * a key that cannot decrypt its newest stored number.  A database with data
+ * is quick-checked (PRAGMA quick_check) before anything is written to it.
+ */
+#define STORE_IDENT_LEN		32	/* hex digits */
+#define STORE_KCV_LEN		32	/* CRYPTO_KCV_LEN */
+
+/* What a database file holds, read without creating or changing it. */
+struct store_peek {
+	int		 exists;	/* a file with a hotlined schema */
+	int		 version;	/* its schema version, 0: none */
+	int		 has_data;	/* a message, case or audit event */
+	char		 ident[STORE_IDENT_LEN + 1];	/* "": before v7 */
+	char		 kcv[STORE_KCV_LEN + 1];	/* "": before v7 */
+	int64_t		 created_at;	/* ms, 0: unknown */
+};
+/*
+ * Look at the database at path without creating it or writing to it: no
+ * file, an empty file or one without a schema reads as !exists.  0, or -1
+ * with a one-line reason (not a database, unreadable).
+ */
+int		 store_peek(const char *path, struct store_peek *, char *err,
+		    size_t errlen);
+/* The open database's identity ("" before v7), its creation time (ms). */
+const char	*store_ident(struct store *, int64_t *created_at);
+/* 1 when this store_open() made the identity (a new or upgraded file). */
+int		 store_ident_new(struct store *);
+/*
+ * Are the WAL file and the database file on disk still the ones the store
+ * writes?  0 yes.  -1 when one vanished or was replaced (an operator's rm,
+ * a restore over a running daemon): what is committed is saved from the
+ * open descriptors (a deleted WAL checkpointed into the database file; a
+ * deleted database copied back to its path, a replaced one beside it,
+ * with VACUUM INTO), and the store refuses every write from then on
+ * (store_failed()), so nothing more is acknowledged that a crash would
+ * lose; -2 when even that save failed.  Checked after every commit
+ * (a batch is acknowledged only if it is in the database file) and on the
+ * caller's timer.
+ */
+int		 store_wal_check(struct store *);
+/* The database file's path, as SQLite resolved it. */
+const char	*store_path(struct store *);
+/* NULL while the store takes writes, else why not (one line). */
+const char	*store_failed(struct store *);
+/*
+ * PRAGMA integrity_check (full) or quick_check on the database at path
+ * through a connection of its own, never creating the file; each problem
+ * line (at most max) goes to fn.  The number of problems (0: intact), or
+ * -1 with a reason in err when the file cannot be opened or read.
+ */
+int		 store_integrity(const char *path, int full, int max,
+		    void (*fn)(void *, const char *), void *arg, char *err,
+		    size_t errlen);
 /* Roll back any open batch, finalise the statements and close. */
 void		 store_close(struct store *);
 /* The schema version of the open file (PRAGMA user_version). */

@@ -27,6 +27,9 @@
  */
 #include "hotlined.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include <sqlite3.h>
 
 #include "store_vfs.h"
@@ -54,6 +57,29 @@ static sqlite3_vfs	*vfs_real;
 static int		 vfs_ready;
 static struct vfs_file	*vfs_wals;	/* open WAL files */
 
+/*
+ * Tests only: with HOTLINED_TEST_EROFS=PATH in the environment, every
+ * write, truncate and sync fails with EROFS while a file exists at PATH,
+ * as on a filesystem remounted read-only (run-storage.sh: Linux refuses
+ * to remount a filesystem read-only while a file on it is open for
+ * writing, so a test cannot do it for real).  Unset: one pointer test.
+ */
+static const char	*vfs_erofs;
+
+#define VFS_FAULT()	(vfs_erofs != NULL && access(vfs_erofs, F_OK) == 0 && \
+	(vfs_errno = EROFS) != 0)
+/* The errno of a failed write, truncate or sync, kept for store_error(). */
+static int		 vfs_errno;
+
+/* Pass rc on; a failure's errno is kept for store_vfs_errno(). */
+static int
+vfs_keep(int rc)
+{
+	if (rc != SQLITE_OK && errno != 0)
+		vfs_errno = errno;
+	return rc;
+}
+
 #define REAL(f)	(((struct vfs_file *)(f))->real)
 #define RM(f)	(REAL(f)->pMethods)
 
@@ -69,7 +95,8 @@ vfs_flush(struct vfs_file *f)
 
 	if (f->len == 0)
 		return SQLITE_OK;
-	rc = f->real->pMethods->xWrite(f->real, f->buf, (int)f->len, f->off);
+	rc = vfs_keep(f->real->pMethods->xWrite(f->real, f->buf, (int)f->len,
+	    f->off));
 	if (rc == SQLITE_OK)
 		f->len = 0;
 	return rc;
@@ -123,8 +150,10 @@ vfs_write(sqlite3_file *file, const void *p, int n, sqlite3_int64 off)
 	struct vfs_file	*f = (struct vfs_file *)file;
 	int		 rc;
 
+	if (VFS_FAULT())
+		return SQLITE_IOERR_WRITE;
 	if (!f->wal || n <= 0)
-		return RM(f)->xWrite(f->real, p, n, off);
+		return vfs_keep(RM(f)->xWrite(f->real, p, n, off));
 	if (f->len > 0 && off == f->off + (sqlite3_int64)f->len &&
 	    f->len + (size_t)n <= WAL_BUF_SIZE) {
 		memcpy(f->buf + f->len, p, (size_t)n);
@@ -135,7 +164,7 @@ vfs_write(sqlite3_file *file, const void *p, int n, sqlite3_int64 off)
 		return rc;
 	if ((size_t)n > WAL_BUF_SIZE / 2 ||
 	    (f->buf == NULL && (f->buf = malloc(WAL_BUF_SIZE)) == NULL))
-		return RM(f)->xWrite(f->real, p, n, off);
+		return vfs_keep(RM(f)->xWrite(f->real, p, n, off));
 	memcpy(f->buf, p, (size_t)n);
 	f->off = off;
 	f->len = (size_t)n;
@@ -147,9 +176,11 @@ vfs_truncate(sqlite3_file *file, sqlite3_int64 size)
 {
 	int	rc;
 
+	if (VFS_FAULT())
+		return SQLITE_IOERR_TRUNCATE;
 	if ((rc = vfs_flush((struct vfs_file *)file)) != SQLITE_OK)
 		return rc;
-	return RM(file)->xTruncate(REAL(file), size);
+	return vfs_keep(RM(file)->xTruncate(REAL(file), size));
 }
 
 static int
@@ -157,9 +188,11 @@ vfs_sync(sqlite3_file *file, int flags)
 {
 	int	rc;
 
+	if (VFS_FAULT())
+		return SQLITE_IOERR_FSYNC;
 	if ((rc = vfs_flush((struct vfs_file *)file)) != SQLITE_OK)
 		return rc;
-	return RM(file)->xSync(REAL(file), flags);
+	return vfs_keep(RM(file)->xSync(REAL(file), flags));
 }
 
 static int
@@ -337,6 +370,15 @@ vfs_dlclose(sqlite3_vfs *v, void *h)
 	vfs_real->xDlClose(vfs_real, h);
 }
 
+int
+store_vfs_errno(void)
+{
+	int	e = vfs_errno;
+
+	vfs_errno = 0;
+	return e;
+}
+
 const char *
 store_vfs_name(void)
 {
@@ -345,6 +387,7 @@ store_vfs_name(void)
 	if ((vfs_real = sqlite3_vfs_find(NULL)) == NULL ||
 	    vfs_real->iVersion < 2 || vfs_real->xCurrentTimeInt64 == NULL)
 		return NULL;
+	vfs_erofs = getenv("HOTLINED_TEST_EROFS");
 	vfs.iVersion = 2;
 	vfs.szOsFile = (int)sizeof(struct vfs_file) + vfs_real->szOsFile;
 	vfs.mxPathname = vfs_real->mxPathname;

@@ -8,5 +8,11 @@
 
 /* Register the VFS once; its name for sqlite3_open_v2(), or NULL. */
 const char	*store_vfs_name(void);
+/*
+ * The errno of the last write, truncate or sync that failed (ENOSPC,
+ * EROFS, EIO), then 0 until the next failure: SQLite's "disk I/O error"
+ * alone does not say which.
+ */
+int		 store_vfs_errno(void);
 
 #endif /* STORE_VFS_H */

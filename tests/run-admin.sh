@@ -5,7 +5,7 @@
 # hotlinectl's argument checks and exit codes (0 ok, 1 server, 2 usage,
 # 3 connection).  Raw requests go through tests/data/admin/req.py.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
-plan 95
+plan 100
 
 OFFICE=office-secret-0123456789
 UNIT=unit-secret-0123456789ab
@@ -88,8 +88,10 @@ check "-t reports each bad tokens line with file:line" sh -c "
 	grep -q 'tokens:2: token ops: duplicate name (first at line 1)' '$T_DIR/t_bad.out' &&
 	grep -q 'tokens:3: token x: unknown role' '$T_DIR/t_bad.out'"
 run r_bad "$HOTLINED" -f -c "$d/hotlined.conf"
-check "refuses to start with a bad tokens file" rc_is r_bad 1 \
-    'refusing to start: admin .*tokens:2: token ops: duplicate name'
+check "refuses to start with a bad tokens file, every error" sh -c "
+	test $rc -eq 1 &&
+	grep -q 'refusing to start: .*tokens:2: token ops: duplicate name' '$T_DIR/r_bad.out' &&
+	grep -q 'refusing to start: .*tokens:3: token x: unknown role' '$T_DIR/r_bad.out'"
 cp "$d/tokens.good" "$d/tokens"
 chmod 644 "$d/tokens"
 run r_mode "$HOTLINED" -f -c "$d/hotlined.conf"
@@ -140,6 +142,18 @@ req unit_verify GET /v1/audit/verify -t "$UNIT"
 check "a unit may not verify the audit trail: 403" status_is unit_verify 403
 check "the 403 is logged with the token name" \
     wait_log "$log" 'admin +request token=hb method=GET route=/v1/audit/verify status=403 ms=[0-9]+' 5
+
+# --- db check (issue 12): roles, the query, and the answer
+req unit_dbcheck GET /v1/db/check -t "$UNIT"
+check "a unit may not check the database: 403" status_is unit_dbcheck 403
+req bad_dbcheck GET '/v1/db/check?quick=2' -t "$OFFICE"
+check "db check?quick=2: 400 bad_request" st_code bad_dbcheck 400 bad_request
+req odd_dbcheck GET '/v1/db/check?full=1' -t "$OFFICE"
+check "db check with an unknown parameter: 400 bad_request" st_code odd_dbcheck 400 bad_request
+run ctl_dbcheck ctl -t "$AUDIT" db check --quick
+check "hotlinectl db check --quick as auditor: intact" rc_is ctl_dbcheck 0 '^database intact$'
+run ctl_dbcheck_bad ctl -t "$AUDIT" db check --full
+check "hotlinectl db check --full: usage, exit 2" rc_is ctl_dbcheck_bad 2
 
 # --- log level at run time (issue 2)
 req dbg_before GET /v1/status -t "$OFFICE"
@@ -245,6 +259,7 @@ if command -v openssl >/dev/null 2>&1 &&
 	sed -e "s|^pid-file .*|pid-file $d/tls.pid|" \
 	    -e "s|^log-file .*|log-file $d/tls.log|" \
 	    -e "s|^database .*|database $d/db/tls.db|" \
+	    -e "s|^key-file .*|key-file $d/db/tls.key|" \
 	    -e "s|^	port $port\$|	port $tport\\
 	tls yes\\
 	tls-cert admin.pem\\

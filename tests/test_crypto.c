@@ -142,6 +142,33 @@ test_wrong_key(void **state)
 	crypto_free(d);
 }
 
+/* The check value: the same for one key, another for another key. */
+static void
+test_check_value(void **state)
+{
+	struct crypto	*c = key_of(3), *c2 = key_of(3), *d = key_of(4);
+	uint8_t		 h[CRYPTO_HASH_LEN];
+	char		 a[CRYPTO_KCV_LEN + 1], b[CRYPTO_KCV_LEN + 1];
+	char		 x[CRYPTO_KCV_LEN + 1], hex[CRYPTO_KCV_LEN + 1];
+	size_t		 i;
+
+	assert_int_equal(crypto_check_value(c, a), 0);
+	assert_int_equal(strlen(a), CRYPTO_KCV_LEN);
+	assert_int_equal(strspn(a, "0123456789abcdef"), CRYPTO_KCV_LEN);
+	assert_int_equal(crypto_check_value(c2, b), 0);
+	assert_string_equal(a, b);
+	assert_int_equal(crypto_check_value(d, x), 0);
+	assert_string_not_equal(a, x);
+	/* not the lookup hash of anything a database also holds */
+	assert_int_equal(crypto_hash_msisdn(c, "hotlined", h), 0);
+	for (i = 0; i < CRYPTO_KCV_LEN / 2; i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	assert_string_not_equal(a, hex);
+	crypto_free(c);
+	crypto_free(c2);
+	crypto_free(d);
+}
+
 static void
 test_normalise(void **state)
 {
@@ -287,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_tamper),
 		cmocka_unit_test(test_wrong_key),
+		cmocka_unit_test(test_check_value),
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_hash),
 		cmocka_unit_test_setup_teardown(test_keyfile_created_0600,

@@ -17,7 +17,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1621,6 +1623,263 @@ test_units(void **state)
 	assert_int_equal(store_unit_list(f->st, list, 4, 2), 0);
 }
 
+/* Opening f's database with another key fails and says why. */
+static void
+open_wrong_key(struct fixture *f, int fill, const char *why)
+{
+	struct crypto	*other;
+	uint8_t		 key[CRYPTO_KEYFILE_LEN];
+	char		 err[512];
+
+	memset(key, fill, sizeof(key));
+	other = crypto_new(key);
+	assert_null(store_open(f->path, other, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, why));
+	crypto_free(other);
+}
+
+/* v7: the identity and key check value are made once and checked after. */
+static void
+test_keycheck(void **state)
+{
+	struct fixture	*f = *state;
+	char		 ident[STORE_IDENT_LEN + 1];
+	int64_t		 created;
+
+	strlcpy(ident, store_ident(f->st, &created), sizeof(ident));
+	assert_int_equal(strlen(ident), STORE_IDENT_LEN);
+	assert_int_equal(strspn(ident, "0123456789abcdef"), STORE_IDENT_LEN);
+	assert_true(created > 0);
+	assert_int_equal(store_ident_new(f->st), 1);
+	assert_non_null(reopen(f, NULL));
+	assert_string_equal(store_ident(f->st, NULL), ident);
+	assert_int_equal(store_ident_new(f->st), 0);
+	/* the new row was checkpointed: the file itself says who it is */
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM keycheck"), 1);
+	open_wrong_key(f, 0x11, "was written with another key");
+	/* and the right key still opens it */
+	assert_non_null(reopen(f, NULL));
+	assert_string_equal(store_ident(f->st, NULL), ident);
+}
+
+/* Upgrading to v7 checks that the key decrypts the numbers stored. */
+static void
+test_keycheck_upgrade(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { .max_version = 6 };
+	struct store_inbound	 in;
+	char			 number[STORE_CASE_NUMBER_MAX];
+	int64_t			 id, group;
+
+	assert_non_null(fresh(f, &o));
+	memset(&in, 0, sizeof(in));
+	in.smsc = "sim";
+	in.source = NUM;
+	in.dest = "12345";
+	in.raw = "hi";
+	in.rawlen = 2;
+	in.text = "hi";
+	in.concat_total = 1;
+	in.concat_seq = 1;
+	in.received_at = T0;
+	assert_int_equal(store_inbound_add(f->st, &in, &id, &group),
+	    STORE_IN_COMPLETE);
+	store_close(f->st);
+	f->st = NULL;
+	open_wrong_key(f, 0x22, "does not decrypt its stored numbers");
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM keycheck"), 0);
+
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_ident_new(f->st), 1);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM keycheck"), 1);
+
+	/* cases without any inbound row (an old import) are checked too */
+	assert_non_null(fresh(f, &o));
+	add_case(f->st, NUM, T0, number);
+	store_close(f->st);
+	f->st = NULL;
+	open_wrong_key(f, 0x33, "does not decrypt its stored numbers");
+	assert_non_null(reopen(f, NULL));
+}
+
+/* store_peek() reads what is there and never creates a file. */
+static void
+test_peek(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_peek	 pk;
+	char			 err[512], p[160], kcv[CRYPTO_KCV_LEN + 1];
+	char			 number[STORE_CASE_NUMBER_MAX];
+	int			 fd;
+
+	snprintf(p, sizeof(p), "%s/none.db", f->dir);
+	assert_int_equal(store_peek(p, &pk, err, sizeof(err)), 0);
+	assert_int_equal(pk.exists, 0);
+	assert_int_equal(access(p, F_OK), -1);
+	fd = open(p, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd != -1);
+	close(fd);
+	assert_int_equal(store_peek(p, &pk, err, sizeof(err)), 0);
+	assert_int_equal(pk.exists, 0);
+	unlink(p);
+	/* not a database at all */
+	fd = open(p, O_WRONLY | O_CREAT, 0600);
+	assert_int_equal(write(fd, "this is no database, just some text that "
+	    "is longer than a header of one hundred bytes, to be sure it "
+	    "is read as one........................", 140), 140);
+	close(fd);
+	assert_int_equal(store_peek(p, &pk, err, sizeof(err)), -1);
+	unlink(p);
+
+	assert_int_equal(store_peek(f->path, &pk, err, sizeof(err)), 0);
+	assert_int_equal(pk.exists, 1);
+	assert_int_equal(pk.version, STORE_SCHEMA_VERSION);
+	assert_int_equal(pk.has_data, 0);
+	assert_string_equal(pk.ident, store_ident(f->st, NULL));
+	assert_int_equal(crypto_check_value(f->crypto, kcv), 0);
+	assert_string_equal(pk.kcv, kcv);
+	add_case(f->st, NUM, T0, number);
+	assert_int_equal(store_peek(f->path, &pk, err, sizeof(err)), 0);
+	assert_int_equal(pk.has_data, 1);
+}
+
+/* Overwrite three pages in the middle of path with a pattern. */
+static void
+damage(const char *path)
+{
+	struct stat	 sb;
+	char		 page[2048];
+	off_t		 n, i;
+	int		 fd;
+
+	assert_int_equal(stat(path, &sb), 0);
+	n = sb.st_size / 2048;
+	assert_true(n >= 8);
+	memset(page, 0x55, sizeof(page));
+	fd = open(path, O_WRONLY);
+	assert_true(fd != -1);
+	for (i = n / 2; i < n / 2 + 3; i++)
+		assert_int_equal(pwrite(fd, page, sizeof(page), i * 2048),
+		    (ssize_t)sizeof(page));
+	close(fd);
+}
+
+static void
+count_line(void *arg, const char *line)
+{
+	(*(int *)arg)++;
+}
+
+/* A damaged file is refused at open; store_integrity() lists problems. */
+static void
+test_quick_check(void **state)
+{
+	struct fixture	*f = *state;
+	char		 number[STORE_CASE_NUMBER_MAX], err[512];
+	int		 i, lines = 0;
+
+	assert_int_equal(store_begin(f->st), 0);
+	for (i = 0; i < 300; i++)
+		add_case(f->st, NUM, T0 + i, number);
+	assert_int_equal(store_commit(f->st), 0);
+	store_close(f->st);		/* checkpointed into the file */
+	f->st = NULL;
+	assert_int_equal(store_integrity(f->path, 1, 10, count_line, &lines,
+	    err, sizeof(err)), 0);
+	assert_int_equal(lines, 0);
+	damage(f->path);
+	assert_true(store_integrity(f->path, 0, 10, count_line, &lines, err,
+	    sizeof(err)) > 0);
+	assert_true(lines > 0);
+	f->st = store_open(f->path, f->crypto, NULL, err, sizeof(err));
+	assert_null(f->st);
+	assert_non_null(strstr(err, "is damaged (quick_check: "));
+	assert_int_equal(store_integrity("/nonexistent/x.db", 1, 10,
+	    count_line, &lines, err, sizeof(err)), -1);
+}
+
+/* A WAL deleted under the store: saved, then every write refused. */
+static void
+test_wal_deleted(void **state)
+{
+	struct fixture	*f = *state;
+	char		 number[STORE_CASE_NUMBER_MAX], p[160];
+
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	assert_int_equal(store_wal_check(f->st), 0);
+	assert_null(store_failed(f->st));
+	assert_int_equal(store_begin(f->st), 0);
+	add_case(f->st, NUM, T0, number);
+	add_case(f->st, NUM2, T0, number);
+	assert_int_equal(unlink(p), 0);
+	/* committed into the unlinked WAL, then saved into the file */
+	assert_int_equal(store_commit(f->st), 0);
+	assert_non_null(store_failed(f->st));
+	assert_non_null(strstr(store_failed(f->st), "was deleted"));
+	assert_int_equal(store_wal_check(f->st), -1);
+	assert_int_equal(store_begin(f->st), -1);
+	assert_int_equal(store_in_batch(f->st), 0);
+	/* the data is in the database file, whatever becomes of the WAL */
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 2);
+
+	/* a replaced WAL (another inode) is noticed as well */
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_wal_check(f->st), 0);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(close(open(p, O_WRONLY | O_CREAT, 0600)), 0);
+	assert_int_equal(store_wal_check(f->st), -1);
+	assert_non_null(strstr(store_failed(f->st), "was replaced"));
+}
+
+/* The database file deleted under the store: copied back, then refused. */
+static void
+test_db_deleted(void **state)
+{
+	struct fixture	*f = *state;
+	char		 number[STORE_CASE_NUMBER_MAX], ident[STORE_IDENT_LEN + 1];
+	char		 saved[PATH_MAX];
+	struct dirent	*de;
+	DIR		*d;
+	int		 fd;
+
+	strlcpy(ident, store_ident(f->st, NULL), sizeof(ident));
+	assert_int_equal(store_begin(f->st), 0);
+	add_case(f->st, NUM, T0, number);
+	add_case(f->st, NUM2, T0, number);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(unlink(f->path), 0);
+	assert_int_equal(store_wal_check(f->st), -1);
+	assert_non_null(strstr(store_failed(f->st), "database file"));
+	assert_non_null(strstr(store_failed(f->st), "was deleted"));
+	assert_int_equal(store_begin(f->st), -1);
+	/* the copy at the old path has everything, and is the same database */
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 2);
+	assert_non_null(reopen(f, NULL));
+	assert_string_equal(store_ident(f->st, NULL), ident);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 2);
+
+	/* replaced by another file: that file is left alone */
+	assert_int_equal(unlink(f->path), 0);
+	fd = open(f->path, O_WRONLY | O_CREAT, 0600);
+	assert_int_equal(write(fd, "other", 5), 5);
+	close(fd);
+	assert_int_equal(store_wal_check(f->st), -1);
+	assert_non_null(strstr(store_failed(f->st), "was replaced"));
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), -1);
+	/* the copy went beside it */
+	assert_non_null(d = opendir(f->dir));
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "hotlined.db.saved-", 18) == 0)
+			break;
+	assert_non_null(de);
+	snprintf(saved, sizeof(saved), "%s/%s", f->dir, de->d_name);
+	closedir(d);
+	assert_int_equal(testdb_peek(saved, "SELECT COUNT(*) FROM cases"), 2);
+	unlink(saved);
+}
+
 int
 main(void)
 {
@@ -1674,6 +1933,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_alerts_upgrade, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keycheck, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keycheck_upgrade, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_peek, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quick_check, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_wal_deleted, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_db_deleted, setup,
+		    teardown),
 	};
 
 	log_init(LOG_TO_STDERR, LOG_L_WARN, "test_store");
