@@ -467,14 +467,14 @@ smsc_submit_cb(struct smpp_session *s, void *cookie, uint32_t status,
 			strlcpy(j->msgid[part], message_id,
 			    sizeof(j->msgid[part]));
 	} else if (status != ESME_ROK && j->failed != 2) {
-		int	temporary = status == SMPP_SESSION_TIMEOUT ||
-		    status == SMPP_SESSION_DOWN ||
+		int	temporary = SMPP_SESSION_IS_PSEUDO(status) ||
 		    smpp_status_is_temporary(status);
 
 		j->failed = temporary ? 1 : 2;
 		snprintf(j->error, sizeof(j->error), "%s",
 		    status == SMPP_SESSION_TIMEOUT ? "timeout" :
 		    status == SMPP_SESSION_DOWN ? "link down" :
+		    status == SMPP_SESSION_NACK ? "generic_nack status 0" :
 		    smpp_strstatus(status));
 	}
 	/* a job still in the fifo ends when smsc_push() has sent it all */
