@@ -12,6 +12,7 @@
 
 #include "calendar.h"
 #include "category.h"
+#include "commit.h"
 #include "deadline.h"
 #include "intake.h"
 #include "lifecycle.h"
@@ -309,7 +310,7 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	}
 	m->text = norm;
 	if (iv.truncated)
-		log_info("mo text longer than %d bytes, the rest was cut "
+		commit_log("mo text longer than %d bytes, the rest was cut "
 		    "msisdn=%s", INTAKE_TEXT_MAX, m->mask);
 	v->category = iv.category;
 	v->confidential = iv.confidential;
@@ -378,8 +379,8 @@ mo_kb_answer(struct mo_ctx *m, const char *number)
 	r = lifecycle_apply(store, m->case_id, LC_OP_ANSWER, &a, &actor,
 	    m->now, err, sizeof(err));
 	if (r == LC_OK)
-		log_info("mo answered case=%s from kb=%lld score=%.2f", number,
-		    (long long)kb.id, score);
+		commit_log("mo answered case=%s from kb=%lld score=%.2f",
+		    number, (long long)kb.id, score);
 	else
 		log_warnx("mo case=%s kb=%lld not answered: %s", number,
 		    (long long)kb.id, err);
@@ -422,7 +423,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 		memset(&old, 0, sizeof(old));
 		if (store_case_get(store, old_id, &old) != 1)
 			return -1;
-		log_info("mo repeat case=%s msisdn=%s, not accepted again "
+		commit_log("mo repeat case=%s msisdn=%s, not accepted again "
 		    "(Art. 14)", old.number, m->mask);
 		vars[0] = (struct template_var){ "case", old.number };
 		n = store_audit(store, old_id, "citizen", "intake.repeat",
@@ -455,7 +456,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	if (store_audit(store, m->case_id, "citizen", "case.registered",
 	    cat, m->now) == -1)
 		return -1;
-	log_info("intake case=%s msisdn=%s cat=%s due=%s%s%s%s rule=%s",
+	commit_log("intake case=%s msisdn=%s cat=%s due=%s%s%s%s rule=%s",
 	    number, m->mask, cat, due, v->confidential ? " confidential" : "",
 	    flags & STORE_CF_REPEATED ? " repeated" : "",
 	    m->timed_out ? " incomplete" : "", c.rule ? c.rule : "-");
@@ -491,7 +492,7 @@ mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
 	if (store_audit(store, 0, "citizen", "intake.refused", v->reason,
 	    m->now) == -1)
 		return -1;
-	log_info("intake refused msisdn=%s reason=%s channel=%s rule=%s",
+	commit_log("intake refused msisdn=%s reason=%s channel=%s rule=%s",
 	    m->mask, v->reason, r.channel ? r.channel : "-",
 	    r.rule ? r.rule : "-");
 	return mo_reply(m, "refusal", v->template, NULL, 0, 0, NULL);
@@ -514,7 +515,7 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 			return -1;
 		vars[0] = (struct template_var){ "case", v->number };
 		if (n == 0) {
-			log_info("mo query case=%s msisdn=%s not found",
+			commit_log("mo query case=%s msisdn=%s not found",
 			    v->number, m->mask);
 			return mo_reply(m, "status", "supplement_notfound",
 			    vars, 1, 0, NULL);
@@ -524,7 +525,7 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 		vars[2] = (struct template_var){ "state",
 		    mo_state_zh(c[0].state) };
 		vars[3] = (struct template_var){ "due", c[0].due };
-		log_info("mo query case=%s msisdn=%s state=%s", c[0].number,
+		commit_log("mo query case=%s msisdn=%s state=%s", c[0].number,
 		    m->mask, c[0].state);
 		n = mo_reply(m, "status", "status", vars, 4, c[0].id, NULL);
 		store_case_clear(&c[0]);
@@ -533,7 +534,7 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 	n = store_case_list_open(store, m->msisdn, c, MO_LIST_MAX);
 	if (n == -1)
 		return -1;
-	log_info("mo query msisdn=%s open=%d", m->mask, n);
+	commit_log("mo query msisdn=%s open=%d", m->mask, n);
 	if (n == 0)
 		return mo_reply(m, "status", "status_none", NULL, 0, 0, NULL);
 	list[0] = '\0';
@@ -564,7 +565,7 @@ mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 	if ((n = store_case_find(store, v->number, m->msisdn, &c)) == -1)
 		return -1;
 	if (n == 0 || v->body[0] == '\0') {
-		log_info("mo supplement case=%s msisdn=%s not found",
+		commit_log("mo supplement case=%s msisdn=%s not found",
 		    v->number, m->mask);
 		return mo_reply(m, "status", "supplement_notfound", vars, 1, 0,
 		    NULL);
@@ -576,7 +577,7 @@ mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 	    store_audit(store, m->case_id, "citizen", "case.supplement", NULL,
 	    m->now) == -1)
 		return -1;
-	log_info("mo supplement case=%s msisdn=%s", v->number, m->mask);
+	commit_log("mo supplement case=%s msisdn=%s", v->number, m->mask);
 	return mo_reply(m, "status", "supplement_ok", vars, 1, m->case_id,
 	    NULL);
 }
@@ -607,7 +608,7 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 	if (r == 1)
 		return mo_reply(m, "survey", "survey_thanks", NULL, 0,
 		    sv.case_id, NULL);
-	log_info("survey reply case=%s msisdn=%s score=%d%s%s",
+	commit_log("survey reply case=%s msisdn=%s score=%d%s%s",
 	    sv.number, m->mask, out.score,
 	    out.reopened ? " reopened" : "", out.final ? " final" : "");
 	if (out.score == 0)
@@ -634,7 +635,7 @@ mo_process(int64_t group, int timed_out)
 
 	if (mo_is_machine(&m)) {
 		/* not a citizen: nothing to register and nobody to answer */
-		log_info("mo ignored machine sender msisdn=%s", m.mask);
+		commit_log("mo ignored machine sender msisdn=%s", m.mask);
 		r = store_inbound_done(store, group, timed_out, 0);
 		goto done;
 	}
@@ -663,13 +664,13 @@ mo_process(int64_t group, int timed_out)
 		break;
 	case MO_OPTOUT:
 		if ((r = store_optout_set(store, m.msisdn, 1, m.now)) == 0) {
-			log_info("mo optout msisdn=%s", m.mask);
+			commit_log("mo optout msisdn=%s", m.mask);
 			r = mo_reply(&m, "optout", "optout_ok", NULL, 0, 0,
 			    NULL);
 		}
 		break;
 	case MO_HELP:
-		log_info("mo help msisdn=%s", m.mask);
+		commit_log("mo help msisdn=%s", m.mask);
 		r = mo_reply(&m, "help", "help", NULL, 0, 0, NULL);
 		break;
 	}

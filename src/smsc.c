@@ -333,7 +333,7 @@ smsc_deliver_cb(struct smpp_session *s, const struct smpp_pdu *pdu, void *arg)
 		else
 			err[0] = '\0';
 		outbox_receipt(m->conf->name, keys[0], nkeys > 1 ? keys[1] :
-		    NULL, smsc_receipt_state(mo.dlr.state),
+		    NULL, mo.dlr.id, smsc_receipt_state(mo.dlr.state),
 		    mo.dlr.stat[0] ? mo.dlr.stat : dlr_strstate(mo.dlr.state),
 		    err, smsc_answer, p);
 		return;

@@ -1446,6 +1446,12 @@ store_in_batch(struct store *st)
 }
 
 int
+store_doomed(const struct store *st)
+{
+	return st->depth > 0 && st->doomed;
+}
+
+int
 store_msg_begin(struct store *st)
 {
 	if (st->depth == 0 || st->msg) {
