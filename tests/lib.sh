@@ -129,6 +129,22 @@ CONF
 # sql DB QUERY: one query against a test database (sqlite3 CLI).
 sql() { sqlite3 -batch -noheader "$1" "$2" 2>/dev/null; }
 
+# acked_citizens FILE: how many numbers smscsim's record FILE shows with an
+# acknowledgement (已受理) the SMSC accepted (status 0).
+acked_citizens() {
+	python3 -c '
+import json, sys
+seen = set()
+for line in open(sys.argv[1]):
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue
+    if r.get("status") == 0 and "已受理" in r.get("text", ""):
+        seen.add(r.get("dest_hash"))
+print(len(seen))' "$1"
+}
+
 # records_with FILE REGEX: how many smscsim JSON records match.
 records_with() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }
 
