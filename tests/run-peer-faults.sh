@@ -63,16 +63,8 @@ settle() {
 	acks=$(acked_citizens "$T_DIR/$1.jsonl")
 	echo "# $1: tried=$2 cases=$distinct duplicates=$((cases - distinct)) acknowledged=$acks lost=$(($2 - distinct)) unacknowledged=$(($2 - acks))"
 }
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 # status_key KEY: one counter of hotlinectl --json status, flattened
-status_key() {
-	ctl --json status 2>/dev/null | python3 -c '
-import json, sys
-o = json.load(sys.stdin)
-a, _, b = sys.argv[1].partition(".")
-v = o.get(a, {}).get(b) if b else o.get(a)
-print(0 if v is None else v)' "$1"
-}
+status_key() { status_counter "$aport" "$1"; }
 stop_hl() {
 	eval "_hp=\$PID_hl$1"
 	kill -TERM "$_hp"
