@@ -4,7 +4,8 @@
 # enquire_link, 32 MiB of them, so every answer hotlined writes piles up.
 # hotlined must stay small (its output is bounded, reading stops) and drop
 # the link although the peer keeps sending; the next session is served as
-# usual, and its MO becomes a case.
+# usual, and its MO becomes a case; its receipt for an id nobody sent is
+# answered at once.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 PEER="$top_srcdir/tests/peers/smsc.js"
 command -v node >/dev/null 2>&1 || skip_all "node not found"
@@ -12,7 +13,7 @@ command -v node >/dev/null 2>&1 || skip_all "node not found"
     skip_all "tests/node_modules missing (run npm ci in tests/)"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 MB=${NOREAD_MB:-64}
-plan 6
+plan 9
 
 port=$(free_port)
 d="$T_DIR/h"
@@ -36,5 +37,13 @@ check "the next session's MO is acknowledged" \
     wait_log "$T_DIR/peer.out" 'session 2 mo resp status=0' 20
 check "and is a case" is_eventually 1 "$d/hotlined.db" \
     "SELECT count(*) FROM cases WHERE text LIKE '投诉：前进路%'" 100
+# a receipt for an unknown id holds no window slot: answered before the
+# 5 s during which it is matched again are over, logged as the SMSC sent it
+check "a receipt for an unknown id is answered at once" \
+    wait_log "$T_DIR/peer.out" 'receipt 00AbC123 resp status=0' 20
+check "before hotlined gives up matching it" \
+    test "$(grep -c 'msgid=00AbC123 bearer=sim after' "$T_DIR/hl.out")" -eq 0
+check "the log names the id as the SMSC sent it" \
+    wait_log "$T_DIR/hl.out" 'receipt for unknown msgid=00AbC123 bearer=sim after 5s: dropped' 20
 echo "# noread: tried=1 MO lost=$((1 - $(sql "$d/hotlined.db" "SELECT count(*) FROM cases")))"
 t_done

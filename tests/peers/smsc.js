@@ -8,7 +8,8 @@
 //             on the receiver, submits come on the transmitter
 //   noread    session 1 stops reading after its bind and floods
 //             enquire_link (NOREAD_MB megabytes, default 32) without
-//             reading a byte; session 2 behaves and sends one MO
+//             reading a byte; session 2 behaves and sends one MO and a
+//             receipt for an id nobody sent (00AbC123)
 // With SMSC_TLS_KEY and SMSC_TLS_CERT (PEM files) it serves TLS instead.
 // One line per event on stdout; numbers are masked.  Exits after 60 s.
 'use strict';
@@ -183,7 +184,11 @@ const server = smpp.createServer(tlsOpts, (session) => {
 			if (n === 1)
 				setTimeout(flood, 200);
 			else
-				setTimeout(() => sendOne(), 100);
+				setTimeout(() => {
+					sendOne();
+					// a receipt for an id hotlined never sent
+					sendReceipt('00AbC123', '13800139001');
+				}, 100);
 			return;
 		}
 		if (mode === 'pair' && kind === 'rx') {
