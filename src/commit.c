@@ -80,6 +80,9 @@ commit_init(struct event_base *base, struct store *st, int64_t delay_ms,
     size_t max_batch)
 {
 	store = st;
+	state = COMMIT_S_OK;
+	ncommitted = nfailed = nrefused = nundone = 0;
+	largest = 0;
 	if (max_batch > 0)
 		commit_max = max_batch;
 	commit_tv.tv_sec = delay_ms / 1000;
