@@ -1252,7 +1252,9 @@ smpp_eventcb(struct bufferevent *bev, short what, void *arg)
 		smpp_enter(s, SMPP_S_BINDING);
 		return;
 	}
-	if (what & BEV_EVENT_TIMEOUT) {
+	if ((what & BEV_EVENT_TIMEOUT) && s->state == SMPP_S_CONNECTING)
+		snprintf(reason, sizeof(reason), "connect-timeout");
+	else if (what & BEV_EVENT_TIMEOUT) {
 		/* the only timeout set: nothing could be written for write_ms */
 		s->stats.stalls++;
 		snprintf(reason, sizeof(reason), "peer-not-reading");
