@@ -250,6 +250,13 @@ commit_release(void)
 	free(w);
 }
 
+/*
+ * Backpressure by answering late, not by reading less: held refusals fill
+ * the SMSC's window, so it offers at most a window of messages per retry;
+ * a session that stopped reading would also stop answering the SMSC's
+ * enquire_link and lose the link (and its receipts and submit responses)
+ * in an outage that lasts minutes, then reconnect into the same outage.
+ */
 void
 commit_refuse(commit_fn fn, void *arg)
 {
