@@ -34,10 +34,12 @@
 #define SF_FREE		0x04	/* free when the I/O callback returns */
 
 #define SF_UNBOUND	0x08	/* unbind_resp came while submits were out */
+#define SF_RDPAUSED	0x10	/* output over max_output: not reading */
 
 #define THROTTLE_MIN_MS	1000	/* first pause after ESME_RTHROTTLED */
 #define THROTTLE_MAX_MS	30000
 #define DPEND_MAX	65536	/* unanswered deliver_sm kept per link */
+#define OUTPUT_MAX	(1024 * 1024)	/* default bound on queued output */
 
 struct inflight {
 	uint32_t	 seq;		/* 0: free slot */
@@ -102,6 +104,9 @@ static void	smpp_linger_writecb(struct bufferevent *, void *);
 static void	smpp_linger_eventcb(struct bufferevent *, short, void *);
 static double	smpp_bucket(const struct smpp_session *);
 static void	smpp_readcb(struct bufferevent *, void *);
+static void	smpp_writecb(struct bufferevent *, void *);
+static void	smpp_watch_output(struct smpp_session *);
+static void	smpp_bev_setup(struct smpp_session *, struct bufferevent *);
 static void	smpp_eventcb(struct bufferevent *, short, void *);
 static void	smpp_timercb(evutil_socket_t, short, void *);
 static void	smpp_arm(struct smpp_session *, int64_t);
@@ -184,6 +189,12 @@ smpp_session_new(struct event_base *base, const struct smpp_session_conf *c,
 		    s->conf.reconnect_min_ms : 60000;
 	if (s->conf.max_pdu < 64)
 		s->conf.max_pdu = SMPP_PDU_MAX_DEFAULT;
+	if (s->conf.max_output == 0)
+		s->conf.max_output = OUTPUT_MAX;
+	if (s->conf.max_output < s->conf.max_pdu)
+		s->conf.max_output = s->conf.max_pdu;	/* one PDU always fits */
+	if (s->conf.write_ms <= 0)
+		s->conf.write_ms = s->conf.response_ms;
 	s->cb = *cb;
 	s->arg = arg;
 	s->base = base;
@@ -342,6 +353,10 @@ smpp_session_stats(const struct smpp_session *s, struct smpp_session_stats *st)
 		st->connects += s->rx->stats.connects;
 		st->delivers += s->rx->stats.delivers;
 		st->bad_pdus += s->rx->stats.bad_pdus;
+		st->read_pauses += s->rx->stats.read_pauses;
+		st->stalls += s->rx->stats.stalls;
+		if (s->rx->stats.out_peak > st->out_peak)
+			st->out_peak = s->rx->stats.out_peak;
 	}
 }
 
@@ -402,8 +417,7 @@ smpp_session_accept(struct smpp_session *s, evutil_socket_t fd)
 	s->stats.connects++;
 	evtimer_del(s->ev_timer);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	bufferevent_setcb(s->bev, smpp_readcb, NULL, smpp_eventcb, s);
-	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	smpp_bev_setup(s, s->bev);
 	smpp_log(SMPP_LOG_INFO, "smpp accepted smsc=%s waiting for outbind",
 	    s->conf.name);
 	smpp_enter(s, SMPP_S_CONNECTING);
@@ -558,8 +572,7 @@ smpp_connect(struct smpp_session *s)
 		return;
 	}
 	s->bev = bev;
-	bufferevent_setcb(bev, smpp_readcb, NULL, smpp_eventcb, s);
-	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	smpp_bev_setup(s, bev);
 	smpp_enter(s, SMPP_S_CONNECTING);
 	s->phase_deadline = now_ms() + s->conf.bind_ms;
 	smpp_arm(s, 100);
@@ -576,8 +589,9 @@ smpp_connect(struct smpp_session *s)
 
 /*
  * Wait before the next connect: exponential from reconnect-min, capped at
- * reconnect-max, with full jitter so a fleet of clients does not storm the
- * SMSC together (FIELD-NOTES 7).
+ * reconnect-max, with jitter between reconnect-min and that ceiling so a
+ * fleet of clients does not storm the SMSC together (FIELD-NOTES 7); never
+ * shorter than reconnect-min, which is what the operator asked for.
  */
 static void
 smpp_schedule_reconnect(struct smpp_session *s)
@@ -589,9 +603,9 @@ smpp_schedule_reconnect(struct smpp_session *s)
 		ceil *= 2;
 	if (ceil > s->conf.reconnect_max_ms)
 		ceil = s->conf.reconnect_max_ms;
-	delay = s->conf.reconnect_min_ms / 2 +
+	delay = s->conf.reconnect_min_ms +
 	    (int64_t)(arc4random_uniform((uint32_t)(ceil -
-	    s->conf.reconnect_min_ms / 2) + 1));
+	    s->conf.reconnect_min_ms) + 1));
 	s->attempt++;
 	s->state = SMPP_S_DISCONNECTED;
 	smpp_log(SMPP_LOG_INFO, "smpp reconnect smsc=%s in=%lldms attempt=%d",
@@ -638,7 +652,7 @@ smpp_drop(struct smpp_session *s, const char *reason)
 	}
 	s->enquire_seq = 0;
 	s->ndpend = 0;
-	s->flags &= ~SF_UNBOUND;
+	s->flags &= ~(SF_UNBOUND | SF_RDPAUSED);
 	evtimer_del(s->ev_timer);
 	/* a link that fell soon after its bind keeps backing off */
 	if (was_bound && now_ms() - s->bound_at >= s->conf.reconnect_max_ms)
@@ -715,6 +729,7 @@ smpp_send(struct smpp_session *s, struct smpp_pdu *pdu)
 	    len);
 	r = bufferevent_write(s->bev, p, len);
 	free(big);
+	smpp_watch_output(s);
 	return r;
 }
 
@@ -847,7 +862,8 @@ smpp_session_room(struct smpp_session *s)
 	int64_t	now;
 	int	room;
 
-	if (s->state != SMPP_S_BOUND || (s->flags & SF_CLOSING) ||
+	if (s->state != SMPP_S_BOUND ||
+	    (s->flags & (SF_CLOSING | SF_RDPAUSED)) ||
 	    s->conf.bind_type == SMPP_BIND_RX)
 		return 0;
 	now = now_ms();
@@ -960,6 +976,7 @@ smpp_resp(struct smpp_session *s, const struct smpp_pdu *pdu)
 {
 	struct inflight	 w;
 	const char	*msgid = NULL;
+	uint32_t	 status;
 	int		 i;
 
 	switch (pdu->command_id) {
@@ -1003,15 +1020,35 @@ smpp_resp(struct smpp_session *s, const struct smpp_pdu *pdu)
 		    pdu->sequence_number);
 		return;
 	}
+	/*
+	 * Only the request's own response (or a generic_nack) ends it: a
+	 * deliver_sm_resp that happens to carry a submit's sequence_number
+	 * says nothing about that submit, which waits on for its answer.
+	 */
+	if (pdu->command_id != SMPP_generic_nack &&
+	    pdu->command_id != smpp_cmd_resp(s->win[i].command_id)) {
+		smpp_log(SMPP_LOG_INFO, "smpp smsc=%s %s seq=%u does not answer "
+		    "its %s, ignored", s->conf.name,
+		    smpp_strcmd(pdu->command_id), pdu->sequence_number,
+		    smpp_strcmd(s->win[i].command_id));
+		return;
+	}
 	w = s->win[i];
 	memset(&s->win[i], 0, sizeof(s->win[i]));
 	s->nwin--;
+	status = pdu->command_status;
 	if (pdu->command_id == SMPP_submit_sm_resp)
 		msgid = pdu->u.submit_sm_resp.message_id;
 	else if (pdu->command_id == SMPP_data_sm_resp)
 		msgid = pdu->u.data_sm_resp.message_id;
-	if (pdu->command_status == ESME_RTHROTTLED ||
-	    pdu->command_status == ESME_RMSGQFUL) {
+	else if (status == ESME_ROK) {
+		/* a generic_nack refuses the request, whatever its status */
+		smpp_log(SMPP_LOG_WARN, "smpp smsc=%s generic_nack with status "
+		    "0 for %s seq=%u, taken as a failure", s->conf.name,
+		    smpp_strcmd(w.command_id), w.seq);
+		status = SMPP_SESSION_NACK;
+	}
+	if (status == ESME_RTHROTTLED || status == ESME_RMSGQFUL) {
 		s->stats.throttled++;
 		s->pause_ms = s->pause_ms == 0 ? THROTTLE_MIN_MS :
 		    s->pause_ms * 2;
@@ -1020,13 +1057,12 @@ smpp_resp(struct smpp_session *s, const struct smpp_pdu *pdu)
 		s->paused_until = now_ms() + s->pause_ms;
 		smpp_log(SMPP_LOG_INFO, "smpp throttled smsc=%s status=%s "
 		    "pause=%lldms", s->conf.name,
-		    smpp_strstatus(pdu->command_status),
-		    (long long)s->pause_ms);
-	} else if (pdu->command_status == ESME_ROK)
+		    smpp_strstatus(status), (long long)s->pause_ms);
+	} else if (status == ESME_ROK)
 		s->pause_ms = 0;
 	if (s->cb.submit_done != NULL)
-		s->cb.submit_done(s, w.cookie, pdu->command_status,
-		    pdu->command_status == ESME_ROK ? msgid : NULL, s->arg);
+		s->cb.submit_done(s, w.cookie, status,
+		    status == ESME_ROK ? msgid : NULL, s->arg);
 	if (s->state == SMPP_S_UNBINDING) {
 		if ((s->flags & SF_UNBOUND) && s->nwin == 0)
 			smpp_drop(s, "unbound");
@@ -1120,7 +1156,8 @@ smpp_readcb(struct bufferevent *bev, void *arg)
 	uint32_t		 len;
 
 	smpp_hold(s);
-	while (s->bev == bev && evbuffer_get_length(in) >= 4) {
+	while (s->bev == bev && !(s->flags & SF_RDPAUSED) &&
+	    evbuffer_get_length(in) >= 4) {
 		evbuffer_copyout(in, hdr, 4);
 		len = smpp_get32(hdr);
 		if (len < SMPP_HDR_LEN || len > s->conf.max_pdu) {
@@ -1138,6 +1175,61 @@ smpp_readcb(struct bufferevent *bev, void *arg)
 		    (s->parent != NULL && (s->parent->flags & SF_FREE)))
 			break;
 	}
+	smpp_release(s);
+}
+
+/*
+ * Callbacks and timeouts of a new link: the write timeout is the "peer
+ * stopped reading" detector (libevent restarts it on every write that makes
+ * progress), and the write callback fires once the output has drained to
+ * half of max_output, to take up reading again.
+ */
+static void
+smpp_bev_setup(struct smpp_session *s, struct bufferevent *bev)
+{
+	struct timeval	wtv;
+
+	wtv.tv_sec = s->conf.write_ms / 1000;
+	wtv.tv_usec = (s->conf.write_ms % 1000) * 1000;
+	bufferevent_setcb(bev, smpp_readcb, smpp_writecb, smpp_eventcb, s);
+	bufferevent_setwatermark(bev, EV_WRITE, s->conf.max_output / 2, 0);
+	bufferevent_set_timeouts(bev, NULL, &wtv);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+}
+
+/* Output over the bound: stop reading (and submitting) until it drains. */
+static void
+smpp_watch_output(struct smpp_session *s)
+{
+	size_t	n = evbuffer_get_length(bufferevent_get_output(s->bev));
+
+	if (n > s->stats.out_peak)
+		s->stats.out_peak = n;
+	if (n <= s->conf.max_output || (s->flags & SF_RDPAUSED))
+		return;
+	s->flags |= SF_RDPAUSED;
+	s->stats.read_pauses++;
+	bufferevent_disable(s->bev, EV_READ);
+	smpp_log(SMPP_LOG_WARN, "smpp smsc=%s output full bytes=%zu, reading "
+	    "paused until the peer reads", s->conf.name, n);
+}
+
+static void
+smpp_writecb(struct bufferevent *bev, void *arg)
+{
+	struct smpp_session	*s = arg;
+
+	if (!(s->flags & SF_RDPAUSED) || s->bev != bev)
+		return;
+	s->flags &= ~SF_RDPAUSED;
+	smpp_log(SMPP_LOG_INFO, "smpp smsc=%s output drained, reading again",
+	    s->conf.name);
+	smpp_hold(s);		/* the callbacks may free s */
+	bufferevent_enable(bev, EV_READ);
+	smpp_readcb(bev, s);		/* what waited in the input buffer */
+	if (s->bev == bev && !(s->flags & SF_FREE) && s->cb.writable != NULL &&
+	    smpp_session_room(s) > 0)
+		s->cb.writable(s, s->arg);
 	smpp_release(s);
 }
 
@@ -1160,7 +1252,13 @@ smpp_eventcb(struct bufferevent *bev, short what, void *arg)
 		smpp_enter(s, SMPP_S_BINDING);
 		return;
 	}
-	if (what & BEV_EVENT_EOF)
+	if ((what & BEV_EVENT_TIMEOUT) && s->state == SMPP_S_CONNECTING)
+		snprintf(reason, sizeof(reason), "connect-timeout");
+	else if (what & BEV_EVENT_TIMEOUT) {
+		/* the only timeout set: nothing could be written for write_ms */
+		s->stats.stalls++;
+		snprintf(reason, sizeof(reason), "peer-not-reading");
+	} else if (what & BEV_EVENT_EOF)
 		snprintf(reason, sizeof(reason), "closed-by-peer");
 	else if ((e = (unsigned long)bufferevent_socket_get_dns_error(bev)) !=
 	    0)

@@ -35,6 +35,13 @@
  * Callbacks may call smpp_session_free() or smpp_session_close() on their
  * own session: the free is deferred (SF_FREE) until the library's frame
  * returns, and no callback follows it.
+ *
+ * A peer that sends but does not read cannot grow memory: once more than
+ * max_output bytes wait to be written, the session stops reading (and
+ * offers no room for submits) until half of them have gone; when nothing
+ * at all could be written for write_ms, the peer has stopped reading and
+ * the link is dropped ("peer-not-reading"), however busy it keeps the
+ * other direction.
  */
 #ifndef SMPP_SESSION_H
 #define SMPP_SESSION_H
@@ -52,6 +59,9 @@ struct smpp_session;
 /* Pseudo statuses for submits that got no answer (never sent on the wire). */
 #define SMPP_SESSION_TIMEOUT	0xFFFF0001U	/* no submit_sm_resp in time */
 #define SMPP_SESSION_DOWN	0xFFFF0002U	/* the link dropped first */
+#define SMPP_SESSION_NACK	0xFFFF0003U	/* generic_nack with status 0 */
+/* 1 for the pseudo statuses above: no real answer, worth sending again. */
+#define SMPP_SESSION_IS_PSEUDO(st)	((st) >= 0xFFFF0000U)
 
 enum smpp_bind_type {
 	SMPP_BIND_TRX = 0,	/* bind_transceiver */
@@ -93,6 +103,8 @@ struct smpp_session_conf {
 	int64_t		 reconnect_min_ms;	/* 0: 1 s */
 	int64_t		 reconnect_max_ms;	/* 0: 60 s */
 	size_t		 max_pdu;	/* 0: SMPP_PDU_MAX_DEFAULT */
+	size_t		 max_output;	/* queued bytes; 0: 1 MiB */
+	int64_t		 write_ms;	/* no write progress; 0: response_ms */
 };
 
 struct smpp_session_cb {
@@ -159,6 +171,9 @@ struct smpp_session_stats {
 	uint64_t	throttled;	/* THROTTLED / MSGQFUL answers */
 	uint64_t	timeouts;
 	uint64_t	bad_pdus;	/* answered with an error status */
+	uint64_t	read_pauses;	/* output over max_output: reading stopped */
+	uint64_t	stalls;		/* links dropped: the peer stopped reading */
+	size_t		out_peak;	/* most output bytes queued at once */
 };
 /* The counters (both links of a pair, added). */
 void	 smpp_session_stats(const struct smpp_session *,

@@ -877,7 +877,9 @@ conn_submit(struct sim_conn *c, const struct smpp_pdu *pdu)
 	    f->throttle_until_ms))
 		status = ESME_RTHROTTLED;
 	else if (f->nack_every && sim.st.submits % f->nack_every == 0)
-		status = ESME_RSYSERR;
+		/* generic_nack status 0 is recorded as 0xffffffff */
+		status = f->nack_generic0 ? 0xffffffffU : f->nack_status ?
+		    f->nack_status : ESME_RSYSERR;
 	status = rec_submit(c->system_id, pdu, msgid, sizeof(msgid), status,
 	    withhold);
 	if (withhold) {
@@ -888,6 +890,12 @@ conn_submit(struct sim_conn *c, const struct smpp_pdu *pdu)
 		sim.st.throttled++;
 	else if (status != ESME_ROK)
 		sim.st.nacked++;
+	if (status == 0xffffffffU) {
+		/* a broken SMSC: refuses, but says status 0 */
+		conn_simple(c, SMPP_generic_nack, ESME_ROK, seq);
+		scen_poke();
+		return;
+	}
 	smpp_pdu_init(&r, SMPP_submit_sm_resp, seq);
 	r.command_status = status;
 	if (status == ESME_ROK)

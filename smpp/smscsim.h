@@ -71,6 +71,8 @@ struct sim_fault {
 	double		 throttle_frac;	/* fraction of submit_sm */
 	int64_t		 throttle_until_ms;	/* monotonic; 0 off */
 	uint32_t	 nack_every;	/* answer every Nth submit with SYSERR */
+	uint32_t	 nack_status;	/* instead of SYSERR; 0: SYSERR */
+	int		 nack_generic0;	/* instead: generic_nack, status 0 */
 	int		 noresend;	/* drop unacknowledged MOs */
 };
 

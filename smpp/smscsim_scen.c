@@ -506,6 +506,21 @@ scen_fault(struct sim_fault *f, const char *word, char *err, size_t errlen)
 		f->throttle_every = strtonum(v, 0, UINT32_MAX, &errstr);
 	else if (strcmp(key, "nack-every") == 0 && v != NULL)
 		f->nack_every = strtonum(v, 0, UINT32_MAX, &errstr);
+	else if (strcmp(key, "nack-status") == 0 && v != NULL) {
+		char		*end;
+		unsigned long	 n;
+
+		f->nack_generic0 = strcmp(v, "generic0") == 0;
+		if (!f->nack_generic0) {
+			errno = 0;
+			n = strtoul(v, &end, 0);
+			if (*end != '\0' || end == v || errno != 0 ||
+			    n == 0 || n > 0xffff)
+				errstr = "want a status 0x1-0xffff or generic0";
+			else
+				f->nack_status = (uint32_t)n;
+		}
+	}
 	else if (strcmp(key, "throttle") == 0 && v != NULL) {
 		char *end;
 

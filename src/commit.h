@@ -33,5 +33,23 @@ void	 commit_flush(void);
 void	 commit_shutdown(void);
 /* Batches committed and failed so far, and the largest batch. */
 void	 commit_stats(uint64_t *committed, uint64_t *failed, size_t *largest);
+/* Commits failing now; inputs refused and messages undone so far. */
+void	 commit_health(int *failing, uint64_t *refused, uint64_t *undone);
+/*
+ * Input that cannot be stored now (commit_join() failed, or its message
+ * was undone): fn(arg, 0) after a pause, at the next retry of a failing
+ * store, so that a peer resending at once does not spin.
+ */
+void	 commit_refuse(commit_fn, void *arg);
+/* Answer every refusal held by commit_refuse() now (shutdown). */
+void	 commit_release(void);
+/*
+ * Log an info line once the open batch has committed (at once outside a
+ * batch); a failed batch's lines are never written.
+ */
+void	 commit_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Where the batch's lines end now, and forget those after mark. */
+size_t	 commit_log_mark(void);
+void	 commit_log_undo(size_t mark);
 
 #endif /* HOTLINED_COMMIT_H */

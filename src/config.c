@@ -32,7 +32,8 @@ enum conf_type {
 	CT_SIZE,		/* size_t bytes */
 	CT_ENUM,		/* one of names[] */
 	CT_TIME,		/* HH:MM, int minutes */
-	CT_ADDR			/* numeric IPv4 or IPv6 address */
+	CT_ADDR,		/* numeric IPv4 or IPv6 address */
+	CT_CODES		/* struct conf_codes: SMPP statuses */
 };
 
 #define CF_DIGITS	0x01	/* string: 0-9 only */
@@ -204,6 +205,12 @@ static const struct conf_option smsc_opts[] = {
 	O("concat-mode", CT_ENUM, 0, 0, "udh8", concat_names, concat_mode),
 	O("max-pdu-size", CT_SIZE, 1024, 1024 * 1024, "64k", NULL,
 	    max_pdu_size),
+	/*
+	 * SYSERR, MSGQFUL, SUBMITFAIL, THROTTLED, X_T_APPN: several SMSCs
+	 * answer 0x45 for trouble of their own that passes (issue 12).
+	 */
+	O("temporary-errors", CT_CODES, 0, 0, "0x08,0x14,0x45,0x58,0x64",
+	    NULL, temporary_errors),
 };
 #undef O
 
@@ -467,6 +474,75 @@ conf_parse_size(const char *s, uint64_t *bytes)
 	return 0;
 }
 
+/* One status: 0x45 or 69, at most 0xffffffff; the rest, or NULL. */
+static const char *
+conf_parse_code(const char *s, uint32_t *v)
+{
+	unsigned long long	n = 0;
+	const char		*start;
+	int			 base = 10, d;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	for (start = s; ; s++) {
+		if (isdigit((unsigned char)*s))
+			d = *s - '0';
+		else if (base == 16 && isxdigit((unsigned char)*s))
+			d = tolower((unsigned char)*s) - 'a' + 10;
+		else
+			break;
+		n = n * (unsigned)base + (unsigned)d;
+		if (n > 0xffffffffULL)
+			return NULL;
+	}
+	if (s == start)
+		return NULL;
+	*v = (uint32_t)n;
+	return s;
+}
+
+int
+conf_parse_codes(const char *s, struct conf_codes *c)
+{
+	struct conf_codes	out;
+
+	memset(&out, 0, sizeof(out));
+	if (strcmp(s, "none") == 0) {
+		*c = out;
+		return 0;
+	}
+	for (;;) {
+		if (out.n == CONF_CODES_MAX ||
+		    (s = conf_parse_code(s, &out.r[out.n].lo)) == NULL)
+			return -1;
+		out.r[out.n].hi = out.r[out.n].lo;
+		if (*s == '-' && ((s = conf_parse_code(s + 1,
+		    &out.r[out.n].hi)) == NULL ||
+		    out.r[out.n].hi < out.r[out.n].lo))
+			return -1;
+		out.n++;
+		if (*s == '\0')
+			break;
+		if (*s++ != ',')
+			return -1;
+	}
+	*c = out;
+	return 0;
+}
+
+int
+conf_codes_has(const struct conf_codes *c, uint32_t code)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n; i++)
+		if (code >= c->r[i].lo && code <= c->r[i].hi)
+			return 1;
+	return 0;
+}
+
 int
 conf_parse_time(const char *s, int *minutes)
 {
@@ -628,6 +704,14 @@ conf_set(struct conf_parser *p, const struct conf_option *o, void *base,
 			len += (size_t)snprintf(err + len, errlen - len, "%s %s",
 			    i ? "," : "", o->names[i]);
 		return -1;
+	case CT_CODES:
+		if (conf_parse_codes(val, (struct conf_codes *)field) == -1) {
+			snprintf(err, errlen, "'%s' is not a list of SMPP "
+			    "statuses (e.g. 0x08,0x45,0x400-0x4ff, at most %d, "
+			    "or none)", shown, CONF_CODES_MAX);
+			return -1;
+		}
+		return 0;
 	case CT_TIME:
 		if (conf_parse_time(val, &minutes) == -1) {
 			snprintf(err, errlen, "'%s' is not a time of day "

@@ -49,6 +49,15 @@ enum conf_concat_mode {
 };
 
 /* One "smsc NAME { ... }" block: an SMPP 3.4 peer. */
+/* A set of SMPP command_status values: ranges lo-hi (a code: lo == hi). */
+#define CONF_CODES_MAX	32
+struct conf_codes {
+	size_t		 n;
+	struct {
+		uint32_t lo, hi;
+	}		 r[CONF_CODES_MAX];
+};
+
 struct conf_smsc {
 	char		*name;
 	int		 line;			/* where the block opens */
@@ -77,6 +86,7 @@ struct conf_smsc {
 	int		 msg_id_type;		/* enum conf_msgid_type */
 	int		 concat_mode;		/* enum conf_concat_mode */
 	size_t		 max_pdu_size;		/* bytes */
+	struct conf_codes temporary_errors;	/* submit statuses to retry */
 };
 
 /* "admin { ... }": the HTTP/JSON admin API (hotlinectl). */
@@ -162,6 +172,11 @@ struct conf_errors {
 	size_t		 cap;
 	int		 n;
 };
+
+/* 1 if code is in the set. */
+int	 conf_codes_has(const struct conf_codes *, uint32_t code);
+/* Parse "0x08,0x45,0x400-0x4ff" (hex or decimal) or "none"; 0 or -1. */
+int	 conf_parse_codes(const char *, struct conf_codes *);
 
 /* Fill conf with every default (no smsc block). */
 void	 conf_defaults(struct hotlined_conf *conf);

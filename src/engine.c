@@ -167,14 +167,16 @@ static void
 engine_status(json_t *st, void *arg)
 {
 	uint64_t	parts, dups, texts, sent, failed, retried, receipts;
-	uint64_t	batches, bfailed;
+	uint64_t	batches, bfailed, refused, undone;
 	size_t		largest;
+	int		failing;
 
 	inbound_stats(&parts, &dups, &texts);
 	outbox_stats(&sent, &failed, &retried, &receipts);
 	commit_stats(&batches, &bfailed, &largest);
 	json_object_set_new(st, "database", json_string(store != NULL &&
 	    store_failed(store) != NULL ? store_failed(store) : "ok"));
+	commit_health(&failing, &refused, &undone);
 	json_object_set_new(st, "smsc_bound", json_integer(smsc_bound()));
 	json_object_set_new(st, "inbound", json_pack("{s:I,s:I,s:I}",
 	    "parts", (json_int_t)parts, "duplicates", (json_int_t)dups,
@@ -182,9 +184,11 @@ engine_status(json_t *st, void *arg)
 	json_object_set_new(st, "outbox", json_pack("{s:I,s:I,s:I,s:I}",
 	    "sent", (json_int_t)sent, "failed", (json_int_t)failed,
 	    "retried", (json_int_t)retried, "receipts", (json_int_t)receipts));
-	json_object_set_new(st, "commits", json_pack("{s:I,s:I,s:I}",
-	    "batches", (json_int_t)batches, "failed", (json_int_t)bfailed,
-	    "largest", (json_int_t)largest));
+	json_object_set_new(st, "commits", json_pack("{s:I,s:I,s:I,s:b,s:I,"
+	    "s:I}", "batches", (json_int_t)batches, "failed",
+	    (json_int_t)bfailed, "largest", (json_int_t)largest, "failing",
+	    failing, "refused", (json_int_t)refused, "undone",
+	    (json_int_t)undone));
 }
 
 static void
@@ -202,6 +206,7 @@ static int
 engine_shutdown(void *arg)
 {
 	commit_flush();
+	commit_release();	/* refusals held for a pause: answer them now */
 	smsc_stopped = 0;
 	smsc_stop(engine_smsc_closed, NULL);
 	return smsc_stopped ? 0 : 1;

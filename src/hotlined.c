@@ -281,6 +281,8 @@ main(int argc, char *argv[])
 		hotlined_refuse("cannot write the pid file");
 
 	signal(SIGPIPE, SIG_IGN);
+	/* a file-size limit is a full disk: the write fails, we go on */
+	signal(SIGXFSZ, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatalx("hotlined event_base_new failed");
 	hotlined_set_base(base, conf.shutdown_timeout);

@@ -60,11 +60,13 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 	struct store_inbound	 in;
 	enum store_in_result	 r;
 	int64_t			 id, group;
+	size_t			 mark;
 	int			 ok;
 	char			 mask[LOG_MSISDN_MAX];
 
+	/* the store takes no writes now: the answer waits (commit.c) */
 	if (commit_join() == -1) {
-		done(arg, 0);
+		commit_refuse(done, arg);
 		return;
 	}
 	memset(&in, 0, sizeof(in));
@@ -82,8 +84,9 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 	in.concat_seq = m->concat_total > 1 ? m->concat_seq : 1;
 	in.received_at = (int64_t)clock_now_ms();
 
+	mark = commit_log_mark();
 	if (store_msg_begin(store) == -1) {
-		done(arg, 0);
+		commit_refuse(done, arg);
 		return;
 	}
 	nparts++;
@@ -109,10 +112,13 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 		break;
 	}
 	if (store_msg_end(store, ok) == -1 || !ok) {
-		log_warnx("inbound not stored bearer=%s msisdn=%s, "
-		    "answered with a temporary error", m->bearer,
-		    log_msisdn(m->source, mask, sizeof(mask)));
-		done(arg, 0);
+		commit_log_undo(mark);
+		/* a batch SQLite undid is the commit's to report, once */
+		if (!store_doomed(store))
+			log_warnx("inbound not stored bearer=%s msisdn=%s, "
+			    "answered with a temporary error", m->bearer,
+			    log_msisdn(m->source, mask, sizeof(mask)));
+		commit_refuse(done, arg);
 		return;
 	}
 	commit_after(done, arg);
@@ -130,6 +136,7 @@ inbound_sweep(void)
 	struct store_group	 g;
 	int64_t			 groups[INBOUND_SWEEP_MAX];
 	int64_t			 now = (int64_t)clock_now_ms();
+	size_t			 mark;
 	int			 i, n, ok, timed_out;
 
 	n = store_inbound_due(store, now - concat_timeout, groups,
@@ -148,10 +155,12 @@ inbound_sweep(void)
 			    "processing what arrived", (long long)groups[i],
 			    g.nparts, g.total);
 		store_group_clear(&g);
+		mark = commit_log_mark();
 		if (store_msg_begin(store) == -1)
 			return;
 		ok = inbound_group(groups[i], timed_out) == 0;
-		store_msg_end(store, ok);
+		if (store_msg_end(store, ok) == -1)
+			commit_log_undo(mark);
 		commit_after(inbound_sweep_done, NULL);
 	}
 }

@@ -756,8 +756,8 @@ kannel_dlr(struct evhttp_request *req, struct kannel_fields *f)
 	else
 		snprintf(id, sizeof(id), "%lld", (long long)f->dlr_id);
 	p = kannel_wait(req, 1);
-	outbox_receipt(KANNEL_BEARER, id, NULL, (enum store_receipt)st, stat,
-	    err, kannel_committed, p);
+	outbox_receipt(KANNEL_BEARER, id, NULL, id, (enum store_receipt)st,
+	    stat, err, kannel_committed, p);
 }
 
 static void

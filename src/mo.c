@@ -14,6 +14,7 @@
 #include "alert.h"
 #include "calendar.h"
 #include "category.h"
+#include "commit.h"
 #include "deadline.h"
 #include "intake.h"
 #include "lifecycle.h"
@@ -364,7 +365,7 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	}
 	m->text = norm;
 	if (iv.truncated)
-		log_info("mo text longer than %d bytes, the rest was cut "
+		commit_log("mo text longer than %d bytes, the rest was cut "
 		    "msisdn=%s", INTAKE_TEXT_MAX, m->mask);
 	v->category = iv.category;
 	v->confidential = iv.confidential;
@@ -443,8 +444,8 @@ mo_kb_answer(struct mo_ctx *m, const char *number)
 	r = lifecycle_apply(store, m->case_id, LC_OP_ANSWER, &a, &actor,
 	    m->now, err, sizeof(err));
 	if (r == LC_OK)
-		log_info("mo answered case=%s from kb=%lld score=%.2f", number,
-		    (long long)kb.id, score);
+		commit_log("mo answered case=%s from kb=%lld score=%.2f",
+		    number, (long long)kb.id, score);
 	else
 		log_warnx("mo case=%s kb=%lld not answered: %s", number,
 		    (long long)kb.id, err);
@@ -468,7 +469,7 @@ mo_resent(struct mo_ctx *m, int64_t case_id)
 	memset(&c, 0, sizeof(c));
 	if (store_case_get(store, case_id, &c) != 1)
 		return -1;
-	log_info("mo resent case=%s msisdn=%s, same text within the hour: "
+	commit_log("mo resent case=%s msisdn=%s, same text within the hour: "
 	    "acknowledged again", c.number, m->mask);
 	m->case_id = case_id;
 	vars[0] = (struct template_var){ "case", c.number };
@@ -521,7 +522,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 		memset(&old, 0, sizeof(old));
 		if (store_case_get(store, old_id, &old) != 1)
 			return -1;
-		log_info("mo repeat case=%s msisdn=%s, not accepted again "
+		commit_log("mo repeat case=%s msisdn=%s, not accepted again "
 		    "(Art. 14)", old.number, m->mask);
 		vars[0] = (struct template_var){ "case", old.number };
 		n = store_audit(store, old_id, "citizen", "intake.repeat",
@@ -555,7 +556,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	if (store_audit(store, m->case_id, "citizen", "case.registered",
 	    cat, m->now) == -1)
 		return -1;
-	log_info("intake case=%s msisdn=%s cat=%s due=%s%s%s%s rule=%s",
+	commit_log("intake case=%s msisdn=%s cat=%s due=%s%s%s%s rule=%s",
 	    number, m->mask, cat, due, v->confidential ? " confidential" : "",
 	    flags & STORE_CF_REPEATED ? " repeated" : "",
 	    m->timed_out ? " incomplete" : "", c.rule ? c.rule : "-");
@@ -605,7 +606,7 @@ mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
 	if (store_audit(store, 0, "citizen", "intake.refused", v->reason,
 	    m->now) == -1)
 		return -1;
-	log_info("intake refused msisdn=%s reason=%s channel=%s rule=%s",
+	commit_log("intake refused msisdn=%s reason=%s channel=%s rule=%s",
 	    m->mask, v->reason, r.channel ? r.channel : "-",
 	    r.rule ? r.rule : "-");
 	return mo_reply(m, "refusal", v->template, NULL, 0, 0, NULL);
@@ -651,7 +652,7 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 			return -1;
 		vars[0] = (struct template_var){ "case", v->number };
 		if (n == 0) {
-			log_info("mo query case=%s msisdn=%s not found",
+			commit_log("mo query case=%s msisdn=%s not found",
 			    v->number, m->mask);
 			return mo_reply(m, "status", "status_notfound",
 			    vars, 1, 0, NULL);
@@ -661,7 +662,7 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 		vars[2] = (struct template_var){ "due", c[0].due };
 		vars[3] = (struct template_var){ "category",
 		    mo_category_zh(c[0].category) };
-		log_info("mo query case=%s msisdn=%s state=%s", c[0].number,
+		commit_log("mo query case=%s msisdn=%s state=%s", c[0].number,
 		    m->mask, c[0].state);
 		n = mo_reply(m, "status", mo_unclassified(&c[0]) ?
 		    "status_unclassified" : "status", vars,
@@ -672,7 +673,7 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 	n = store_case_list_open(store, m->msisdn, c, MO_LIST_MAX);
 	if (n == -1)
 		return -1;
-	log_info("mo query msisdn=%s open=%d", m->mask, n);
+	commit_log("mo query msisdn=%s open=%d", m->mask, n);
 	if (n == 0)
 		return mo_reply(m, "status", "status_none", NULL, 0, 0, NULL);
 	list[0] = '\0';
@@ -706,7 +707,7 @@ mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 	if ((n = store_case_find(store, v->number, m->msisdn, &c)) == -1)
 		return -1;
 	if (n == 0 || v->body[0] == '\0') {
-		log_info("mo supplement case=%s msisdn=%s not found",
+		commit_log("mo supplement case=%s msisdn=%s not found",
 		    v->number, m->mask);
 		return mo_reply(m, "status", "supplement_notfound", vars, 1, 0,
 		    NULL);
@@ -718,7 +719,7 @@ mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 	    store_audit(store, m->case_id, "citizen", "case.supplement", NULL,
 	    m->now) == -1)
 		return -1;
-	log_info("mo supplement case=%s msisdn=%s", v->number, m->mask);
+	commit_log("mo supplement case=%s msisdn=%s", v->number, m->mask);
 	return mo_reply(m, "status", "supplement_ok", vars, 1, m->case_id,
 	    NULL);
 }
@@ -740,7 +741,7 @@ mo_confidential(struct mo_ctx *m, const struct mo_verdict *v)
 	if ((n = store_case_find(store, v->number, m->msisdn, &c)) == -1)
 		return -1;
 	if (n == 0) {
-		log_info("mo confidential case=%s msisdn=%s not found",
+		commit_log("mo confidential case=%s msisdn=%s not found",
 		    v->number, m->mask);
 		return mo_reply(m, "status", "confidential_notfound", vars, 1,
 		    0, NULL);
@@ -756,7 +757,7 @@ mo_confidential(struct mo_ctx *m, const struct mo_verdict *v)
 	    m->g.group, v->body, m->now) == -1 || store_audit(store,
 	    m->case_id, "citizen", "case.supplement", NULL, m->now) == -1))
 		return -1;
-	log_info("mo confidential case=%s msisdn=%s%s%s", v->number, m->mask,
+	commit_log("mo confidential case=%s msisdn=%s%s%s", v->number, m->mask,
 	    n ? " already" : "", v->body[0] != '\0' ? " supplement" : "");
 	return mo_reply(m, "status", "confidential_ok", vars, 1, m->case_id,
 	    NULL);
@@ -838,7 +839,7 @@ mo_survey_which(struct mo_ctx *m)
 			strlcat(list, "、", sizeof(list));
 		strlcat(list, open[i].number, sizeof(list));
 	}
-	log_info("survey reply msisdn=%s open=%d, asked which case", m->mask,
+	commit_log("survey reply msisdn=%s open=%d, asked which case", m->mask,
 	    n);
 	vars[0] = (struct template_var){ "cases", list };
 	return mo_reply(m, "survey", "survey_which_case", vars, 1, 0, NULL);
@@ -880,7 +881,7 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 	if (r == 1)
 		return mo_reply(m, "survey", "survey_thanks", vars, 1,
 		    sv.case_id, NULL);
-	log_info("survey reply case=%s msisdn=%s score=%d%s%s",
+	commit_log("survey reply case=%s msisdn=%s score=%d%s%s",
 	    sv.number, m->mask, out.score,
 	    out.reopened ? " reopened" : "", out.final ? " final" : "");
 	if (out.score == 0)
@@ -907,7 +908,7 @@ mo_process(int64_t group, int timed_out)
 
 	if (mo_is_machine(&m)) {
 		/* not a citizen: nothing to register and nobody to answer */
-		log_info("mo ignored machine sender msisdn=%s", m.mask);
+		commit_log("mo ignored machine sender msisdn=%s", m.mask);
 		r = store_inbound_done(store, group, timed_out, 0);
 		goto done;
 	}
@@ -939,13 +940,13 @@ mo_process(int64_t group, int timed_out)
 		break;
 	case MO_OPTOUT:
 		if ((r = store_optout_set(store, m.msisdn, 1, m.now)) == 0) {
-			log_info("mo optout msisdn=%s", m.mask);
+			commit_log("mo optout msisdn=%s", m.mask);
 			r = mo_reply(&m, "optout", "optout_ok", NULL, 0, 0,
 			    NULL);
 		}
 		break;
 	case MO_HELP:
-		log_info("mo help msisdn=%s", m.mask);
+		commit_log("mo help msisdn=%s", m.mask);
 		r = mo_reply(&m, "help", "help", NULL, 0, 0, NULL);
 		break;
 	}

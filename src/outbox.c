@@ -16,7 +16,7 @@
 #define OUTBOX_FETCH_MAX	64	/* rows read per store query */
 #define OUTBOX_PUMP_ROUNDS	16	/* queries per pump, then yield */
 #define OUTBOX_TICK_MS		1000
-#define OUTBOX_HOLD_MS		5000	/* how long an early receipt waits */
+#define OUTBOX_HOLD_MS		5000	/* how long an early receipt is tried */
 #define OUTBOX_HOLD_MAX		4096
 #define OUTBOX_BACKOFF_MIN	5000	/* first retry after a temporary error */
 #define OUTBOX_BACKOFF_MAX	(10 * 60 * 1000)
@@ -32,10 +32,11 @@ struct held_receipt {
 	char			 bearer[32];
 	char			 msgid[STORE_ADDR_MAX];
 	char			 alt[STORE_ADDR_MAX];	/* "": none */
+	char			 shown[STORE_ADDR_MAX];	/* as the peer sent it */
 	enum store_receipt	 state;
 	char			 stat[16];
 	char			 err[16];
-	commit_fn		 done;
+	commit_fn		 done;		/* NULL once answered */
 	void			*arg;
 	uint64_t		 deadline;	/* monotonic ms */
 };
@@ -78,11 +79,7 @@ outbox_init(struct event_base *base, struct store *st, int attempts)
 void
 outbox_shutdown(void)
 {
-	size_t	i;
-
-	/* held receipts are answered: their outbox rows are unknown anyway */
-	for (i = 0; i < nheld; i++)
-		held[i].done(held[i].arg, 0);
+	/* held receipts were answered when they came: only forgotten */
 	nheld = 0;
 	free(held);
 	held = NULL;
@@ -341,17 +338,18 @@ outbox_receipt_try(struct held_receipt *h)
 		if (h->state == STORE_RCPT_FAILED || h->state == STORE_RCPT_EXPIRED)
 			outbox_flag(id, h->stat);
 		log_info("outbox receipt id=%lld bearer=%s msgid=%s stat=%s "
-		    "err=%s", (long long)id, h->bearer, h->msgid, h->stat,
+		    "err=%s", (long long)id, h->bearer, h->shown, h->stat,
 		    h->err);
-		commit_after(h->done, h->arg);
+		if (h->done != NULL)
+			commit_after(h->done, h->arg);
 	}
 	return r;
 }
 
 void
 outbox_receipt(const char *bearer, const char *msgid, const char *alt,
-    enum store_receipt st,
-    const char *stat, const char *err, commit_fn done, void *arg)
+    const char *shown, enum store_receipt st, const char *stat,
+    const char *err, commit_fn done, void *arg)
 {
 	struct held_receipt	h;
 	int			r;
@@ -361,6 +359,9 @@ outbox_receipt(const char *bearer, const char *msgid, const char *alt,
 	strlcpy(h.msgid, msgid, sizeof(h.msgid));
 	if (alt != NULL && strcmp(alt, msgid) != 0)
 		strlcpy(h.alt, alt, sizeof(h.alt));
+	/* the peer's bytes, escaped: they may be anything */
+	log_snippet(shown != NULL ? shown : msgid, strlen(shown != NULL ?
+	    shown : msgid), h.shown, sizeof(h.shown));
 	strlcpy(h.stat, stat ? stat : "", sizeof(h.stat));
 	strlcpy(h.err, err ? err : "", sizeof(h.err));
 	h.state = st;
@@ -369,18 +370,24 @@ outbox_receipt(const char *bearer, const char *msgid, const char *alt,
 	if ((r = outbox_receipt_try(&h)) == 1)
 		return;
 	if (r == -1) {
-		done(arg, 0);	/* the SMSC sends it again */
+		commit_refuse(done, arg);	/* the SMSC sends it again */
 		return;
 	}
+	/*
+	 * Not known (yet): answered now, not after the hold, which would
+	 * keep a slot of the SMSC's window for seconds.  The price: a crash
+	 * within the hold forgets this receipt (the row stays "sent").
+	 */
+	h.done = NULL;
+	done(arg, 1);
 	if (nheld == OUTBOX_HOLD_MAX) {
 		log_warnx("outbox receipt for unknown msgid=%s bearer=%s, "
-		    "too many held: acknowledged", msgid, bearer);
-		done(arg, 1);
+		    "too many held: dropped", h.shown, bearer);
 		return;
 	}
 	h.deadline = clock_mono_ms() + OUTBOX_HOLD_MS;
 	held[nheld++] = h;
-	log_debug("outbox receipt early msgid=%s bearer=%s, held", msgid,
+	log_debug("outbox receipt early msgid=%s bearer=%s, held", h.shown,
 	    bearer);
 }
 
@@ -393,16 +400,14 @@ outbox_tick(evutil_socket_t fd, short ev, void *arg)
 
 	while (i < nheld) {
 		r = outbox_receipt_try(&held[i]);
-		if (r == 0 && now < held[i].deadline) {
-			i++;
+		if (r != 1 && now < held[i].deadline) {
+			i++;		/* unknown yet, or the store fails */
 			continue;
 		}
-		if (r == 0)
-			log_warnx("outbox receipt for unknown msgid=%s "
-			    "bearer=%s after %ds: acknowledged",
-			    held[i].msgid, held[i].bearer, OUTBOX_HOLD_MS / 1000);
 		if (r != 1)
-			held[i].done(held[i].arg, r == 0);
+			log_warnx("outbox receipt for unknown msgid=%s "
+			    "bearer=%s after %ds: dropped",
+			    held[i].shown, held[i].bearer, OUTBOX_HOLD_MS / 1000);
 		held[i] = held[--nheld];
 	}
 	/* joins an open batch, else commits alone (and only if it changed) */

@@ -58,13 +58,14 @@ void	 outbox_failed(int64_t id, int temporary, const char *error);
 /*
  * A delivery receipt for (bearer, msgid), the id already normalised by the
  * bearer; alt, when not NULL, is a second reading of an ambiguous id (hex or
- * decimal).  done(arg, ok) runs once it is durable; a receipt for an id not
- * known yet (it raced submit_sm_resp) is held a few seconds and matched
- * again before it is acknowledged anyway.
+ * decimal); shown is the id as the peer sent it, for the log.  done(arg, ok)
+ * runs once it is durable.  A receipt for an id not known yet (it raced
+ * submit_sm_resp) is acknowledged at once, so that it holds no slot of the
+ * peer's window, and matched again for a few seconds.
  */
 void	 outbox_receipt(const char *bearer, const char *msgid, const char *alt,
-	    enum store_receipt, const char *stat, const char *err,
-	    commit_fn done, void *arg);
+	    const char *shown, enum store_receipt, const char *stat,
+	    const char *err, commit_fn done, void *arg);
 void	 outbox_stats(uint64_t *sent, uint64_t *failed, uint64_t *retried,
 	    uint64_t *receipts);
 void	 outbox_shutdown(void);

@@ -7,7 +7,9 @@
 #include "hotlined.h"
 
 #include <event2/event.h>
+#include <jansson.h>
 
+#include "admin.h"
 #include "dlr.h"
 #include "inbound.h"
 #include "outbox.h"
@@ -19,6 +21,7 @@
 #include "udh.h"
 
 #define SMSC_MAX_PARTS	16		/* parts of one outgoing SMS */
+#define SMSC_CODES_MAX	32		/* distinct submit statuses counted */
 
 struct smsc;
 
@@ -58,6 +61,13 @@ struct smsc {
 	enum udh_mode		 mode;
 	uint32_t		 refcount;	/* concat reference counter */
 	struct smsc_job		*fifo, *fifo_tail;
+	struct {
+		uint32_t	 code;
+		uint64_t	 n;
+	}			 codes[SMSC_CODES_MAX];	/* submit answers */
+	size_t			 ncodes;
+	uint64_t		 codes_other;	/* beyond SMSC_CODES_MAX */
+	uint64_t		 ntemporary, npermanent;
 };
 
 static void	smsc_log(int, const char *);
@@ -75,6 +85,8 @@ static int	smsc_send(void *, const struct outbox_job *);
 static void	smsc_push(struct smsc *);
 static void	smsc_job_end(struct smsc_job *);
 static uint64_t	smsc_gen(struct smpp_session *);
+static void	smsc_count(struct smsc *, uint32_t);
+static void	smsc_status(json_t *, void *);
 
 static const struct smpp_session_cb smsc_cb = {
 	smsc_bound_cb, smsc_down_cb, smsc_deliver_cb, smsc_submit_cb,
@@ -155,6 +167,7 @@ smsc_start(struct event_base *base, const struct hotlined_conf *conf)
 	smpp_set_log_filter(smsc_log_wants);
 	if (conf->nsmsc == 0)
 		return 0;
+	admin_on_status("smsc", smsc_status, NULL);
 	smscs = xcalloc(conf->nsmsc, sizeof(*smscs));
 	nsmscs = conf->nsmsc;
 	for (i = 0; i < conf->nsmsc; i++) {
@@ -333,7 +346,7 @@ smsc_deliver_cb(struct smpp_session *s, const struct smpp_pdu *pdu, void *arg)
 		else
 			err[0] = '\0';
 		outbox_receipt(m->conf->name, keys[0], nkeys > 1 ? keys[1] :
-		    NULL, smsc_receipt_state(mo.dlr.state),
+		    NULL, mo.dlr.id, smsc_receipt_state(mo.dlr.state),
 		    mo.dlr.stat[0] ? mo.dlr.stat : dlr_strstate(mo.dlr.state),
 		    err, smsc_answer, p);
 		return;
@@ -452,13 +465,77 @@ smsc_job_end(struct smsc_job *j)
 	free(j);
 }
 
+/* One more submit answered with status. */
+static void
+smsc_count(struct smsc *m, uint32_t status)
+{
+	size_t	i;
+
+	for (i = 0; i < m->ncodes; i++)
+		if (m->codes[i].code == status) {
+			m->codes[i].n++;
+			return;
+		}
+	if (m->ncodes == SMSC_CODES_MAX) {
+		m->codes_other++;
+		return;
+	}
+	m->codes[m->ncodes].code = status;
+	m->codes[m->ncodes++].n = 1;
+}
+
+/*
+ * GET /v1/status: "submit_status": {"NAME_0x45": n, "NAME_timeout": n,
+ * "NAME_temporary": n, "NAME_permanent": n, ...} per SMSC, so that an
+ * operator sees which codes an SMSC answers and how they were taken.
+ */
+static void
+smsc_status(json_t *st, void *arg)
+{
+	json_t		*o;
+	char		 key[96];
+	size_t		 i, k;
+	uint32_t	 c;
+
+	if ((o = json_object()) == NULL)
+		return;
+	for (i = 0; i < nsmscs; i++) {
+		for (k = 0; k < smscs[i].ncodes; k++) {
+			c = smscs[i].codes[k].code;
+			if (SMPP_SESSION_IS_PSEUDO(c))
+				snprintf(key, sizeof(key), "%s_%s",
+				    smscs[i].conf->name,
+				    c == SMPP_SESSION_TIMEOUT ? "timeout" :
+				    c == SMPP_SESSION_DOWN ? "down" : "nack0");
+			else
+				snprintf(key, sizeof(key), "%s_0x%02x",
+				    smscs[i].conf->name, c);
+			json_object_set_new(o, key,
+			    json_integer((json_int_t)smscs[i].codes[k].n));
+		}
+		snprintf(key, sizeof(key), "%s_other", smscs[i].conf->name);
+		if (smscs[i].codes_other > 0)
+			json_object_set_new(o, key,
+			    json_integer((json_int_t)smscs[i].codes_other));
+		snprintf(key, sizeof(key), "%s_temporary", smscs[i].conf->name);
+		json_object_set_new(o, key,
+		    json_integer((json_int_t)smscs[i].ntemporary));
+		snprintf(key, sizeof(key), "%s_permanent", smscs[i].conf->name);
+		json_object_set_new(o, key,
+		    json_integer((json_int_t)smscs[i].npermanent));
+	}
+	json_object_set_new(st, "submit_status", o);
+}
+
 static void
 smsc_submit_cb(struct smpp_session *s, void *cookie, uint32_t status,
     const char *message_id, void *arg)
 {
 	struct smsc_job	*j = cookie;
 	size_t		 part;
+	int		 temporary;
 
+	smsc_count(j->sc, status);
 	part = j->answered++;
 	if (status == ESME_ROK && message_id != NULL && part < SMSC_MAX_PARTS) {
 		/* parts answer in any order; ids are kept in answer order */
@@ -466,17 +543,24 @@ smsc_submit_cb(struct smpp_session *s, void *cookie, uint32_t status,
 		    sizeof(j->msgid[part])) == -1)
 			strlcpy(j->msgid[part], message_id,
 			    sizeof(j->msgid[part]));
-	} else if (status != ESME_ROK && j->failed != 2) {
-		int	temporary = status == SMPP_SESSION_TIMEOUT ||
-		    status == SMPP_SESSION_DOWN ||
-		    smpp_status_is_temporary(status);
-
+	} else if (status != ESME_ROK) {
+		/* no answer is worth a retry; an answer as configured */
+		temporary = SMPP_SESSION_IS_PSEUDO(status) ||
+		    conf_codes_has(&j->sc->conf->temporary_errors, status);
+		if (temporary)
+			j->sc->ntemporary++;
+		else
+			j->sc->npermanent++;
+		if (j->failed == 2)
+			goto end;	/* one permanent part fails it all */
 		j->failed = temporary ? 1 : 2;
 		snprintf(j->error, sizeof(j->error), "%s",
 		    status == SMPP_SESSION_TIMEOUT ? "timeout" :
 		    status == SMPP_SESSION_DOWN ? "link down" :
+		    status == SMPP_SESSION_NACK ? "generic_nack status 0" :
 		    smpp_strstatus(status));
 	}
+ end:
 	/* a job still in the fifo ends when smsc_push() has sent it all */
 	if (j->answered == j->split.nparts && j->next == j->split.nparts &&
 	    j->sc->fifo != j)

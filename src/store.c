@@ -1841,8 +1841,11 @@ static sqlite3_stmt *
 store_stmt(struct store *st, enum store_stmt i)
 {
 	if (st->doomed) {
-		log_warnx("store batch already rolled back: statement %d "
-		    "refused", (int)i);
+		/* once per doomed batch: "rolled back" was logged already */
+		if (st->doomed == 1)
+			log_warnx("store batch already rolled back: statement "
+			    "%d refused (and any more until it ends)", (int)i);
+		st->doomed = 2;
 		return NULL;
 	}
 	if (st->stmt[i] == NULL) {
@@ -2065,6 +2068,12 @@ int
 store_in_batch(struct store *st)
 {
 	return st->depth > 0;
+}
+
+int
+store_doomed(const struct store *st)
+{
+	return st->depth > 0 && st->doomed;
 }
 
 int

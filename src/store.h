@@ -120,6 +120,8 @@ int	 store_commit(struct store *);
 void	 store_rollback(struct store *);
 /* 1 inside a batch, else 0. */
 int	 store_in_batch(struct store *);
+/* 1 if the open batch can no longer commit (SQLite rolled it back). */
+int	 store_doomed(const struct store *);
 /* Start one message's writes inside a batch (SAVEPOINT); 0 or -1. */
 int	 store_msg_begin(struct store *);
 /* Keep (ok) or undo (!ok) that message's writes; 0, or -1 when undone. */

@@ -130,6 +130,43 @@ CONF
 # sql DB QUERY: one query against a test database (sqlite3 CLI).
 sql() { sqlite3 -batch -noheader "$1" "$2" 2>/dev/null; }
 
+# acked_citizens FILE: how many numbers smscsim's record FILE shows with an
+# acknowledgement (已受理) the SMSC accepted (status 0).
+acked_citizens() {
+	python3 -c '
+import json, sys
+seen = set()
+for line in open(sys.argv[1]):
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue
+    if r.get("status") == 0 and "已受理" in r.get("text", ""):
+        seen.add(r.get("dest_hash"))
+print(len(seen))' "$1"
+}
+
+# status_counter ADMIN_PORT KEY: one counter of "hotlinectl --json status"
+# with the office token, as "commits.refused" (0 when absent).
+status_counter() {
+	"$HOTLINECTL" -s "127.0.0.1:$1" -t "$OFFICE" --json status 2>/dev/null |
+	    python3 -c '
+import json, sys
+o = json.load(sys.stdin)
+a, _, b = sys.argv[1].partition(".")
+v = o.get(a, {}).get(b) if b else o.get(a)
+print(0 if v is None else int(v))' "$2"
+}
+
+# need_kannel: Debian's bearerbox and smsbox ($BEARERBOX, $SMSBOX), or skip.
+need_kannel() {
+	command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
+	BEARERBOX=${BEARERBOX:-/usr/sbin/bearerbox}
+	SMSBOX=${SMSBOX:-/usr/sbin/smsbox}
+	[ -x "$BEARERBOX" ] && [ -x "$SMSBOX" ] ||
+	    skip_all "Kannel not installed (apt-get install kannel)"
+}
+
 # records_with FILE REGEX: how many smscsim JSON records match.
 records_with() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }
 

@@ -41,7 +41,7 @@ echo "# filled: $(df -k "$mnt" | awk 'NR == 2 { print $4 }') KiB left"
 check "disk full: the daemon says so" \
     wait_log "$log" "store .* failed: .*(full|No space left on device)" 15
 check "disk full: the batch is answered as temporary errors" \
-    wait_log "$log" "commit batch failed" 10
+    wait_log "$log" "commit +failing at=" 10
 rm -f "$mnt/fill"
 check "space again: smscsim saw every MO acknowledged (bounded)" wait_gone "$PID_sim" 60
 kill -TERM "$PID_hl"

@@ -47,17 +47,7 @@ distinct=$(sql "$db" "SELECT count(DISTINCT text) FROM cases")
 echo "# cases=$cases distinct=$distinct of $N, kills=$KILLS"
 check "every acknowledged MO is a case" test "$distinct" -eq "$N"
 check "no MO became two cases" test "$cases" -eq "$distinct"
-acked=$(python3 -c '
-import json, sys
-seen = set()
-for line in open(sys.argv[1]):
-    try:
-        r = json.loads(line)
-    except ValueError:
-        continue
-    if "已受理" in r.get("text", ""):
-        seen.add(r.get("dest_hash"))
-print(len(seen))' "$T_DIR/sent.jsonl")
+acked=$(acked_citizens "$T_DIR/sent.jsonl")
 echo "# citizens acknowledged=$acked"
 check "every citizen received an acknowledgement" test "$acked" -eq "$N"
 check "nothing left queued or in flight" \

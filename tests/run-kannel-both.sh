@@ -5,11 +5,7 @@
 # wrote in (A's citizens through A, B's through Kannel), and so are the
 # later result and survey of their case.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
-command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-BEARERBOX=${BEARERBOX:-/usr/sbin/bearerbox}
-SMSBOX=${SMSBOX:-/usr/sbin/smsbox}
-[ -x "$BEARERBOX" ] && [ -x "$SMSBOX" ] ||
-    skip_all "Kannel not installed (apt-get install kannel)"
+need_kannel
 plan 15
 
 d="$T_DIR/h"

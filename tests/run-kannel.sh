@@ -11,11 +11,7 @@
 # matches its case; hotlined down while Kannel retries loses nothing;
 # smsbox restarted mid-stream loses nothing.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
-command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-BEARERBOX=${BEARERBOX:-/usr/sbin/bearerbox}
-SMSBOX=${SMSBOX:-/usr/sbin/smsbox}
-[ -x "$BEARERBOX" ] && [ -x "$SMSBOX" ] ||
-    skip_all "Kannel not installed (apt-get install kannel)"
+need_kannel
 N_DOWN=${KANNEL_N_DOWN:-8}
 N_STREAM=${KANNEL_N_STREAM:-60}
 plan 36

@@ -6,7 +6,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not found"
 [ -x "$SMSCSIM" ] || skip_all "smscsim not built"
-plan 26
+plan 27
 
 PEER="python3 $top_srcdir/tests/smscsim-peer.py"
 SCN="$top_srcdir/tests/data/scenarios"
@@ -94,6 +94,13 @@ check "USSD: service_type, ussd_service_op, its_session_info" peer ussd us
 sim dl -F delay=300
 check "delay=300 holds the response" peer delay dl
 
+for v in 0 0x10000 -1 abc 0x45x ''; do
+	"$SMSCSIM" -p 1 -F "nack-status=$v" 2>"$T_DIR/ns.err" &&
+	    { echo "# nack-status=$v taken"; break; }
+	grep -q 'want a status 0x1-0xffff or generic0' "$T_DIR/ns.err" || break
+	v=ok
+done
+check "bad nack-status values refused with the reason" test "$v" = ok
 check "bad scenario line refused with file:line" sh -c \
     "printf 'from=1 to=2 bogus=3 text=x\n' >'$T_DIR/bad.scn';
     ! '$SMSCSIM' -p 1 -s '$T_DIR/bad.scn' 2>'$T_DIR/bad.err' &&

@@ -151,7 +151,7 @@ fault_wait_cases "$db" ROFS 10 || bail "no cases stored"
 check "read-only: the daemon says so" \
     wait_log "$log" "store .* failed: .*Read-only file system" 10
 check "read-only: the batch is answered as temporary errors" \
-    wait_log "$log" "commit batch failed" 10
+    wait_log "$log" "commit +failing at=" 10
 rm -f "$T_DIR/readonly"
 check "writable again: smscsim saw every MO acknowledged (bounded)" wait_gone "$PID_sim2" 60
 check "hotlined stops cleanly" stop "$PID_hl4"

@@ -127,6 +127,62 @@ test_smsc_defaults(void **state)
 	assert_int_equal(s->msg_id_type, CONF_MSGID_AUTO);
 	assert_int_equal(s->concat_mode, CONF_CONCAT_UDH8);
 	assert_int_equal(s->max_pdu_size, 65536);
+	/* 0x45 (ESME_RSUBMITFAIL) is temporary by default; 0x0b is not */
+	assert_int_equal(s->temporary_errors.n, 5);
+	assert_true(conf_codes_has(&s->temporary_errors, 0x45));
+	assert_true(conf_codes_has(&s->temporary_errors, 0x58));
+	assert_true(conf_codes_has(&s->temporary_errors, 0x08));
+	assert_false(conf_codes_has(&s->temporary_errors, 0x0b));
+	assert_false(conf_codes_has(&s->temporary_errors, 0));
+}
+
+/* temporary-errors: hex, decimal, ranges, none; every malformed form. */
+static void
+test_codes(void **state)
+{
+	const struct conf_smsc	*s;
+	struct conf_codes	 c;
+	static const char *const bad[] = {
+		"", ",", "0x", "0x45,", ",0x45", "0x45,,0x58", "0xg1", "45x",
+		"0x4ff-0x400", "1-", "-1", "0x100000000", "99999999999",
+		"0x45 0x58", "none,0x45", "0x45;0x58", "+1", "0x-1",
+	};
+	char		 big[512];
+	size_t		 i;
+
+	assert_ok("smsc a {\n temporary-errors 0x45,88,0x400-0x4FF\n}\n");
+	s = conf_smsc_find(&conf, "a");
+	assert_int_equal(s->temporary_errors.n, 3);
+	assert_true(conf_codes_has(&s->temporary_errors, 0x45));
+	assert_true(conf_codes_has(&s->temporary_errors, 0x58));
+	assert_true(conf_codes_has(&s->temporary_errors, 0x400));
+	assert_true(conf_codes_has(&s->temporary_errors, 0x47f));
+	assert_true(conf_codes_has(&s->temporary_errors, 0x4ff));
+	assert_false(conf_codes_has(&s->temporary_errors, 0x500));
+	assert_false(conf_codes_has(&s->temporary_errors, 0x08));
+	assert_ok("smsc a {\n temporary-errors none\n}\n");
+	assert_int_equal(conf_smsc_find(&conf, "a")->temporary_errors.n, 0);
+	assert_ok("smsc a {\n temporary-errors 0xffffffff\n}\n");
+	assert_true(conf_codes_has(&conf_smsc_find(&conf,
+	    "a")->temporary_errors, 0xffffffffU));
+	assert_err("smsc a {\n temporary-errors 0x45;0x58\n}\n",
+	    "t.conf:2: temporary-errors: '0x45;0x58' is not a list of SMPP "
+	    "statuses");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&c, 0, sizeof(c));
+		if (conf_parse_codes(bad[i], &c) != -1)
+			fail_msg("'%s' parsed", bad[i]);
+		assert_int_equal(c.n, 0);	/* untouched on error */
+	}
+	/* at most CONF_CODES_MAX items */
+	big[0] = '\0';
+	for (i = 0; i < CONF_CODES_MAX; i++)
+		snprintf(big + strlen(big), sizeof(big) - strlen(big), "%s%zu",
+		    i ? "," : "", i + 1);
+	assert_int_equal(conf_parse_codes(big, &c), 0);
+	assert_int_equal(c.n, CONF_CODES_MAX);
+	strlcat(big, ",99", sizeof(big));
+	assert_int_equal(conf_parse_codes(big, &c), -1);
 }
 
 /* A file that sets every option once. */
@@ -167,6 +223,9 @@ test_full_file(void **state)
 	assert_int_equal(s->msg_id_type, CONF_MSGID_HEX_DEC);
 	assert_int_equal(s->concat_mode, CONF_CONCAT_SAR);
 	assert_int_equal(s->max_pdu_size, 128 * 1024);
+	assert_int_equal(s->temporary_errors.n, 3);
+	assert_true(conf_codes_has(&s->temporary_errors, 0x4a0));
+	assert_false(conf_codes_has(&s->temporary_errors, 0x08));
 	assert_int_equal(s->enquire_interval, 15000);
 	assert_int_equal(s->reconnect_max, 2 * 60000);
 	assert_string_equal(conf.smsc[0].name, "main");
@@ -616,6 +675,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_defaults, teardown),
 		cmocka_unit_test_teardown(test_smsc_defaults, teardown),
+		cmocka_unit_test_teardown(test_codes, teardown),
 		cmocka_unit_test_teardown(test_full_file, teardown),
 		cmocka_unit_test_teardown(test_sample_file, teardown),
 		cmocka_unit_test_teardown(test_units, teardown),

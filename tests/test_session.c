@@ -4,6 +4,7 @@
  * test drives PDU by PDU (or byte by byte) to check bind, backoff,
  * enquire_link, the window, timeouts, throttling, late deliver_sm answers,
  * unbind from both sides, malformed input, framing loss and the throttle,
+ * responses of the wrong type, a peer that stops reading,
  * a transmitter + receiver pair, outbind, freeing from callbacks, and TLS
  * (a certificate made here, checked by name).
  * Every wait is bounded (RUN_UNTIL); nothing sleeps for the clock.
@@ -664,12 +665,12 @@ test_bind_refused_backoff(void **state)
 	assert_int_equal(c->bound, 0);
 	assert_true(c->down >= 2);
 	assert_string_equal(c->down_reason, "bind-refused");
-	/* retries, but no storm: every gap at least reconnect_min / 2 */
+	/* retries, but no storm: no gap shorter than reconnect_min */
 	assert_true(c->sm.conns >= 3);
-	assert_true(c->sm.conns <= 2000 / 50 + 1);
+	assert_true(c->sm.conns <= 2000 / 100 + 1);
 	for (i = 1; i < c->sm.conns && i < MAXCONN; i++) {
 		gap = c->sm.conn_at[i] - c->sm.conn_at[i - 1];
-		assert_true(gap >= 45);
+		assert_true(gap >= 100);
 		if (gap > maxgap)
 			maxgap = gap;
 	}
@@ -795,6 +796,124 @@ test_window_full(void **state)
 	assert_ptr_equal(c->done_cookie, (void *)3);
 	assert_int_equal(c->done_status, ESME_RSYSERR);
 	assert_int_equal(smpp_session_room(c->s), 3);
+}
+
+/* Only a submit's own response, or a generic_nack, ends it. */
+static void
+test_resp_type(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+
+	c->sm.answer_submit = 0;
+	conf.response_ms = 5000;
+	start(c, &conf, 1);
+	assert_int_equal(submit(c, (void *)1), 0);
+	assert_int_equal(submit(c, (void *)2), 0);
+	RUN_UNTIL(c, c->sm.nheld == 2, 1000);
+	assert_int_equal(c->sm.nheld, 2);
+	/* a deliver_sm_resp (or data_sm_resp) with a submit's number */
+	smsc_simple(&c->sm, SMPP_deliver_sm_resp, c->sm.held[0], ESME_ROK);
+	smsc_simple(&c->sm, SMPP_data_sm_resp, c->sm.held[0], ESME_ROK);
+	loop_for(c, 100);
+	assert_int_equal(c->dones, 0);
+	assert_int_equal(smpp_session_room(c->s), 1);
+	/* a generic_nack with status 0 is no acceptance */
+	smsc_simple(&c->sm, SMPP_generic_nack, c->sm.held[0], ESME_ROK);
+	RUN_UNTIL(c, c->dones == 1, 1000);
+	assert_int_equal(c->dones, 1);
+	assert_ptr_equal(c->done_cookie, (void *)1);
+	assert_int_equal(c->done_status, SMPP_SESSION_NACK);
+	assert_true(SMPP_SESSION_IS_PSEUDO(c->done_status));
+	assert_string_equal(c->done_msgid, "");
+	/* the real answer still ends the other one */
+	smsc_submit_resp(&c->sm, c->sm.held[1], ESME_ROK);
+	RUN_UNTIL(c, c->dones == 2, 1000);
+	assert_ptr_equal(c->done_cookie, (void *)2);
+	assert_int_equal(c->done_status, ESME_ROK);
+	assert_string_equal(c->done_msgid, "1000000");
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_BOUND);
+}
+
+/*
+ * The SMSC stops reading and floods enquire_link: the answers pile up in
+ * the session's output.  Feed at most 8 MiB, a chunk whenever the SMSC's
+ * own output has gone.
+ */
+static void
+flood_enquire(struct ctx *c, int until_down, int64_t ms)
+{
+	struct smpp_session_stats	 st;
+	int64_t				 end = now_ms() + ms;
+	uint32_t			 seq = 1;
+	int				 i;
+
+	while (now_ms() < end && seq < 8 * 1024 * 1024 / 16) {
+		smpp_session_stats(c->s, &st);
+		if (until_down ? c->down > 0 : st.read_pauses > 0)
+			break;
+		if (c->sm.bev != NULL && evbuffer_get_length(
+		    bufferevent_get_output(c->sm.bev)) < 256 * 1024)
+			for (i = 0; i < 4096; i++)
+				smsc_simple(&c->sm, SMPP_enquire_link, seq++,
+				    ESME_ROK);
+		loop_for(c, 5);
+	}
+}
+
+static void
+test_peer_not_reading(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	struct smpp_session_stats	 st;
+
+	conf.max_output = 128 * 1024;	/* above max_pdu */
+	conf.write_ms = 300;
+	conf.enquire_ms = 60000;
+	start(c, &conf, 1);
+	bufferevent_disable(c->sm.bev, EV_READ);
+	flood_enquire(c, 1, 10000);
+	assert_int_equal(c->down, 1);
+	assert_string_equal(c->down_reason, "peer-not-reading");
+	smpp_session_stats(c->s, &st);
+	assert_true(st.read_pauses >= 1);
+	assert_int_equal(st.stalls, 1);
+	/* bounded: never more than the bound and the PDU that crossed it */
+	assert_true(st.out_peak <= 128 * 1024 + 16);
+	assert_true(st.out_peak > 64 * 1024);
+	/* and it reconnects */
+	RUN_UNTIL(c, c->bound == 2, 3000);
+	assert_int_equal(c->bound, 2);
+}
+
+/* A peer that reads again, late: reading resumes, nothing is lost. */
+static void
+test_peer_reads_late(void **state)
+{
+	struct ctx			*c = *state;
+	struct smpp_session_conf	 conf = test_conf(c);
+	struct smpp_session_stats	 st;
+
+	conf.max_output = 128 * 1024;	/* above max_pdu */
+	conf.write_ms = 5000;
+	conf.enquire_ms = 60000;
+	start(c, &conf, 1);
+	bufferevent_disable(c->sm.bev, EV_READ);
+	flood_enquire(c, 0, 5000);
+	smpp_session_stats(c->s, &st);
+	assert_true(st.read_pauses >= 1);
+	assert_int_equal(smpp_session_room(c->s), 0);	/* no submits now */
+	assert_int_equal(c->down, 0);
+	/* the SMSC reads again: every enquire_link is answered */
+	bufferevent_enable(c->sm.bev, EV_READ);
+	RUN_UNTIL(c, c->sm.nrx >= MAXREC && smpp_session_room(c->s) > 0,
+	    5000);
+	assert_int_equal(c->down, 0);
+	assert_int_equal(smpp_session_state(c->s), SMPP_S_BOUND);
+	assert_true(smpp_session_room(c->s) > 0);
+	assert_int_equal(smsc_last(&c->sm, SMPP_enquire_link_resp)->status,
+	    ESME_ROK);
 }
 
 static void
@@ -1638,6 +1757,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_window_full, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_response_timeout, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_resp_type, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_peer_not_reading, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_peer_reads_late, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_down_fails_window, setup,
 		    teardown),

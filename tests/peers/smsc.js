@@ -6,6 +6,10 @@
 //   throttle  answer every submit_sm with ESME_RTHROTTLED (0x58) for 1.5 s
 //   pair      bind_transmitter + bind_receiver: the MO and the receipts go
 //             on the receiver, submits come on the transmitter
+//   noread    session 1 stops reading after its bind and floods
+//             enquire_link (NOREAD_MB megabytes, default 32) without
+//             reading a byte; session 2 behaves and sends one MO and a
+//             receipt for an id nobody sent (00AbC123)
 // With SMSC_TLS_KEY and SMSC_TLS_CERT (PEM files) it serves TLS instead.
 // One line per event on stdout; numbers are masked.  Exits after 60 s.
 'use strict';
@@ -128,6 +132,41 @@ const server = smpp.createServer(tlsOpts, (session) => {
 		});
 	}
 
+	// noread: never read again, write enquire_link as fast as possible
+	function flood() {
+		const mb = Number(process.env.NOREAD_MB || 32);
+		const per = 65536;	// PDUs per chunk: 1 MiB
+		let seq = 1, sent = 0;
+		// the library reads on 'readable': without it nothing is read
+		// beyond the stream's high-water mark
+		session.pause();
+		session.socket.removeAllListeners('readable');
+		session.socket.pause();
+		say(`session ${n} reading stopped, flooding ${mb} MiB`);
+		for (let c = 0; c < mb; c++) {
+			const b = Buffer.alloc(16 * per);
+			for (let i = 0; i < per; i++) {
+				b.writeUInt32BE(16, i * 16);
+				b.writeUInt32BE(0x15, i * 16 + 4);
+				b.writeUInt32BE(0, i * 16 + 8);
+				b.writeUInt32BE(seq++, i * 16 + 12);
+			}
+			session.socket.write(b, () => {
+				sent += b.length;
+				if (sent === mb * 16 * per)
+					say(`session ${n} flood written bytes=${sent}`);
+			});
+		}
+	}
+	function sendOne() {
+		session.send(new smpp.PDU('deliver_sm', {
+			source_addr: '13800139001',
+			destination_addr: '12345',
+			data_coding: 8,
+			short_message: Buffer.from(ucs2Parts(moText)[0]),
+		}), (r) => say(`session ${n} mo resp status=${r.command_status}`));
+	}
+
 	let kindOf = 'none';
 	const onBind = (kind) => (pdu) => {
 		const ok = pdu.system_id === 'hotline' && pdu.password === 'secret' &&
@@ -141,6 +180,17 @@ const server = smpp.createServer(tlsOpts, (session) => {
 		}
 		kindOf = kind;
 		session.send(pdu.response({ system_id: 'npmsmsc' }));
+		if (mode === 'noread') {
+			if (n === 1)
+				setTimeout(flood, 200);
+			else
+				setTimeout(() => {
+					sendOne();
+					// a receipt for an id hotlined never sent
+					sendReceipt('00AbC123', '13800139001');
+				}, 100);
+			return;
+		}
 		if (mode === 'pair' && kind === 'rx') {
 			rxReceipt = sendReceipt;
 			setTimeout(() => sendMO(kind), 100);
