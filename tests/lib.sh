@@ -179,3 +179,18 @@ survey {
 }
 CONF
 }
+
+# status_get PORT TOKEN KEY.KEY...: one value of the admin API's
+# GET /v1/status (nothing when it cannot be read).
+status_get() {
+	python3 - "$@" <<'PY' 2>/dev/null
+import json, sys, urllib.request
+port, token, path = sys.argv[1], sys.argv[2], sys.argv[3]
+r = urllib.request.Request("http://127.0.0.1:%s/v1/status" % port,
+    headers={"Authorization": "Bearer " + token})
+v = json.load(urllib.request.urlopen(r, timeout=5))
+for k in path.split("."):
+    v = v[k]
+print(v)
+PY
+}
