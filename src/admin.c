@@ -32,6 +32,7 @@
 #include "commit.h"
 #include "config.h"
 #include "daemon.h"
+#include "httpd.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "store.h"
@@ -125,6 +126,7 @@ static const struct admin_route routes[] = {
 
 static struct {
 	struct evhttp		*http;
+	struct httpd		*guard;		/* caps, deadline, accept errors */
 	SSL_CTX			*ctx;
 	struct tokens		*tokens;
 	char			*tokens_path;
@@ -491,7 +493,7 @@ admin_body(struct admin_req *r)
 		return 0;		/* a body where none is expected: ignored */
 	ct = evhttp_find_header(evhttp_request_get_input_headers(r->req),
 	    "Content-Type");
-	if (ct != NULL && strncasecmp(ct, "application/json", 16) != 0)
+	if (ct != NULL && !httpd_media_is(ct, "application/json"))
 		return admin_error(r, 400, "bad_request", "Content-Type must "
 		    "be application/json");
 	if (len == 0)
@@ -557,6 +559,7 @@ admin_dispatch(struct evhttp_request *req, void *arg)
 	uint64_t		 t0 = clock_mono_ms();
 	int			 status;
 
+	httpd_dispatched(admin.guard, req);
 	memset(&r, 0, sizeof(r));
 	r.req = req;
 	r.store = admin.store;
@@ -633,6 +636,7 @@ admin_start(struct event_base *base, const struct conf_admin *c,
     struct store *store, char *err, size_t errlen)
 {
 	struct conf_errors	 errs;
+	struct evhttp_bound_socket *sock;
 	struct stat		 st;
 
 	admin_stop();			/* a second start replaces the first */
@@ -664,14 +668,23 @@ admin_start(struct event_base *base, const struct conf_admin *c,
 	evhttp_set_timeout(admin.http, ADMIN_TIMEOUT);
 	evhttp_set_flags(admin.http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_gencb(admin.http, admin_dispatch, NULL);
-	if (admin.ctx != NULL)
-		evhttp_set_bevcb(admin.http, admin_bevcb, NULL);
-	if (evhttp_bind_socket_with_handle(admin.http, c->listen,
-	    (ev_uint16_t)c->port) == NULL) {
+	if ((sock = evhttp_bind_socket_with_handle(admin.http, c->listen,
+	    (ev_uint16_t)c->port)) == NULL) {
 		snprintf(err, errlen, "admin cannot listen on %s port %d: %s",
 		    c->listen, c->port, strerror(errno));
 		goto fail;
 	}
+	if ((admin.guard = httpd_guard(base, admin.http, sock, "admin",
+	    c->max_conns, c->request_timeout, ADMIN_HEADERS_MAX,
+	    admin.ctx != NULL ? admin_bevcb : NULL, NULL)) == NULL) {
+		snprintf(err, errlen, "admin cannot guard its listener");
+		goto fail;
+	}
+	if (admin.ctx == NULL && !httpd_is_loopback(c->listen))
+		log_warnx("admin listening on %s without TLS: tokens and "
+		    "citizens' numbers cross the network in clear text; set "
+		    "tls yes with tls-cert and tls-key, or listen on loopback",
+		    c->listen);
 	if (!admin.hooked) {
 		hotlined_on_reload("admin-tokens", admin_reload_hook, NULL);
 		hotlined_on_shutdown("admin", admin_shutdown_hook, NULL);
@@ -700,10 +713,13 @@ admin_stop(void)
 	if (admin.deferred > 0)
 		commit_flush();
 	if (admin.http != NULL) {
+		httpd_unlisten(admin.guard);	/* evhttp_free() frees the listener */
 		evhttp_free(admin.http);
 		admin.http = NULL;
 		log_info("admin stopped");
 	}
+	httpd_free(admin.guard);	/* after its connections are freed */
+	admin.guard = NULL;
 	tokens_free(admin.tokens);
 	admin.tokens = NULL;
 	free(admin.tokens_path);
@@ -802,6 +818,7 @@ admin_status(struct admin_req *r)
 		return admin_error(r, 500, "internal", "cannot build status");
 	for (i = 0; i < admin_nhooks; i++)
 		admin_hooks[i].fn(r->reply, admin_hooks[i].arg);
+	httpd_status(r->reply, NULL);
 	return 200;
 }
 
