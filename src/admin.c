@@ -32,6 +32,7 @@
 #include "commit.h"
 #include "config.h"
 #include "daemon.h"
+#include "gsm7.h"
 #include "httpd.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -1175,12 +1176,61 @@ admin_case_show(struct admin_req *r)
 	return 200;
 }
 
-/* 1 when text holds the last 8 digits of msisdn, whatever lies between. */
+/*
+ * The value of a character a person may write a phone number with, or -1:
+ * ASCII and full-width digits, Unicode's other decimal digit sets, circled,
+ * parenthesised, dotted and super/subscript forms, and the Chinese
+ * numerals (大写 too, and 幺 and 两 as read out in numbers).
+ */
+static int
+admin_digit(uint32_t c)
+{
+	static const uint32_t	zeros[] = {	/* each set's 0; 1-9 follow */
+		0x0030, 0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66,
+		0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0de6,
+		0x0e50, 0x0ed0, 0x0f20, 0x1040, 0x1090, 0x17e0, 0x1810,
+		0x1946, 0x19d0, 0x2080, 0xff10, 0x1d7ce, 0x1d7d8, 0x1d7e2,
+		0x1d7ec, 0x1d7f6, 0x1fbf0
+	};
+	static const uint32_t	ones[] = {	/* each set's 1; 2-9 follow */
+		0x2460, 0x2474, 0x2488, 0x24f5, 0x2776, 0x2780, 0x278a
+	};
+	static const struct { uint32_t c; int v; } cjk[] = {
+		{ 0x3007, 0 }, { 0x96f6, 0 }, { 0x4e00, 1 }, { 0x5e7a, 1 },
+		{ 0x58f9, 1 }, { 0x4e8c, 2 }, { 0x4e24, 2 }, { 0x8d30, 2 },
+		{ 0x4e09, 3 }, { 0x53c1, 3 }, { 0x56db, 4 }, { 0x8086, 4 },
+		{ 0x4e94, 5 }, { 0x4f0d, 5 }, { 0x516d, 6 }, { 0x9646, 6 },
+		{ 0x4e03, 7 }, { 0x67d2, 7 }, { 0x516b, 8 }, { 0x634c, 8 },
+		{ 0x4e5d, 9 }, { 0x7396, 9 }, { 0x24ea, 0 }, { 0x24ff, 0 },
+		{ 0x2070, 0 }, { 0x00b9, 1 }, { 0x00b2, 2 }, { 0x00b3, 3 },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(zeros); i++)
+		if (c >= zeros[i] && c <= zeros[i] + 9)
+			return (int)(c - zeros[i]);
+	for (i = 0; i < nitems(ones); i++)
+		if (c >= ones[i] && c <= ones[i] + 8)
+			return (int)(c - ones[i]) + 1;
+	if (c >= 0x2074 && c <= 0x2079)
+		return (int)(c - 0x2070);		/* superscript 4-9 */
+	for (i = 0; i < nitems(cjk); i++)
+		if (c == cjk[i].c)
+			return cjk[i].v;
+	return -1;
+}
+
+/*
+ * 1 when text holds the last 8 digits of msisdn, whatever lies between
+ * and in whatever digits it is written (１３８, 一三八, ①③⑧...).
+ */
 static int
 admin_holds_msisdn(const char *text, const char *msisdn)
 {
-	char	 d[LC_TEXT_MAX + 1], tail[16];
-	size_t	 n = 0, m = 0, i;
+	char		 d[LC_TEXT_MAX + 1], tail[16];
+	size_t		 n = 0, m = 0, i, len = strlen(text), k;
+	uint32_t	 c;
+	int		 v;
 
 	for (i = 0; msisdn[i] != '\0'; i++)
 		if (isdigit((unsigned char)msisdn[i]) && m < sizeof(tail) - 1)
@@ -1188,9 +1238,15 @@ admin_holds_msisdn(const char *text, const char *msisdn)
 	if (m < 5)
 		return 0;		/* too short to tell from other digits */
 	tail[m] = '\0';
-	for (i = 0; text[i] != '\0' && n < sizeof(d) - 1; i++)
-		if (isdigit((unsigned char)text[i]))
-			d[n++] = text[i];
+	for (i = 0; i < len && n < sizeof(d) - 1; i += k) {
+		/* a byte that is not UTF-8 is skipped, never the rest */
+		if ((k = gsm7_utf8_next(text + i, len - i, &c)) == 0) {
+			k = 1;
+			continue;
+		}
+		if ((v = admin_digit(c)) >= 0)
+			d[n++] = (char)('0' + v);
+	}
 	d[n] = '\0';
 	return strstr(d, tail + (m > 8 ? m - 8 : 0)) != NULL;
 }
