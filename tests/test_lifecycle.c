@@ -25,6 +25,7 @@
 #include "testdb.h"
 #include "store.h"
 #include "util.h"
+#include "testclock.h"
 
 #define NUM	"13800138001"
 #define NUM2	"13800138002"
@@ -72,7 +73,7 @@ setup(void **state)
 	lifecycle_set_notify(NULL, NULL);
 	lifecycle_set_workdays(NULL, NULL);
 	lifecycle_set_help_limit(LC_HELP_CATEGORY, LC_HELP_MAX_DAYS);
-	clock_set_offset(0);
+	TEST_CLOCK_SET(0);
 	*state = f;
 	return 0;
 }
@@ -86,7 +87,7 @@ teardown(void **state)
 	crypto_free(f->crypto);
 	testdb_remove(f->dir, f->path);
 	free(f);
-	clock_set_offset(0);
+	TEST_CLOCK_SET(0);
 	return 0;
 }
 
@@ -659,6 +660,7 @@ test_notify_in_transaction(void **state)
 	assert_int_equal(store_commit(f->st), 0);
 }
 
+#ifdef HOTLINED_TEST_CLOCK
 static void
 test_overdue_scan(void **state)
 {
@@ -670,7 +672,7 @@ test_overdue_scan(void **state)
 
 	/* the clock moved to Friday 2026-12-11 09:00 (+08:00) */
 	real = (int64_t)clock_now_ms();
-	clock_set_offset((T0 + 15 * DAY - HOUR - real) / 1000);
+	TEST_CLOCK_SET((T0 + 15 * DAY - HOUR - real) / 1000);
 	now = (int64_t)clock_now_ms();
 	assert_true(now >= T0 + 15 * DAY - HOUR - 1000);
 
@@ -697,7 +699,7 @@ test_overdue_scan(void **state)
 	/* once only */
 	assert_int_equal(lifecycle_overdue_scan(f->st, now, NULL, NULL), 0);
 	/* the next day the second one */
-	clock_set_offset((T0 + 16 * DAY - real) / 1000);
+	TEST_CLOCK_SET((T0 + 16 * DAY - real) / 1000);
 	assert_int_equal(lifecycle_overdue_scan(f->st,
 	    (int64_t)clock_now_ms(), NULL, NULL), 1);
 	store_case_filter_init(&flt);
@@ -706,6 +708,7 @@ test_overdue_scan(void **state)
 	assert_int_equal(c.id, id2);		/* newest first */
 	store_case_clear(&c);
 }
+#endif
 
 static void
 test_search(void **state)
@@ -963,8 +966,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_notify_in_transaction,
 		    setup, teardown),
+#ifdef HOTLINED_TEST_CLOCK
 		cmocka_unit_test_setup_teardown(test_overdue_scan, setup,
 		    teardown),
+#endif
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kb_match, setup,
 		    teardown),
