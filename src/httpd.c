@@ -26,7 +26,7 @@
 
 #include "httpd.h"
 
-#define HTTPD_CAP_LOG_MS	60000	/* "at max-connections" at most this often */
+#define HTTPD_LOG_MS	60000	/* a listener's warnings at most this often */
 
 struct httpd_conn {
 	TAILQ_ENTRY(httpd_conn)	 entry;
@@ -55,7 +55,9 @@ struct httpd {
 	size_t			 max_headers;
 	int			 paused;	/* after an accept() error */
 	int			 capped;	/* at max_conns */
-	uint64_t		 episode;	/* accept errors since the last accept */
+	uint64_t		 episode;	/* accept errors not yet logged */
+	uint64_t		 err_logged;	/* clock_mono_ms(), 0: never */
+	uint64_t		 ok_logged;	/* clock_mono_ms(), 0: never */
 	uint64_t		 cap_logged;	/* clock_mono_ms() */
 	struct httpd_stats	 st;
 	TAILQ_HEAD(, httpd_conn) conns;
@@ -180,7 +182,7 @@ httpd_update(struct httpd *h)
 	if (capped && !h->capped) {
 		h->st.at_cap++;
 		now = clock_mono_ms();
-		if (h->cap_logged == 0 || now - h->cap_logged >= HTTPD_CAP_LOG_MS) {
+		if (h->cap_logged == 0 || now - h->cap_logged >= HTTPD_LOG_MS) {
 			log_warnx("%s at max-connections=%u: new connections "
 			    "wait in the backlog (%llu times so far)", h->name,
 			    h->max_conns, (unsigned long long)h->st.at_cap);
@@ -205,6 +207,7 @@ httpd_accept_error(struct evconnlistener *lev, void *arg)
 	struct timeval	 tv = { HTTPD_PAUSE_MS / 1000,
 			    (HTTPD_PAUSE_MS % 1000) * 1000 };
 	struct httpd	*h;
+	uint64_t	 now;
 	int		 e = errno;
 
 	TAILQ_FOREACH(h, &guards, entry)
@@ -215,10 +218,16 @@ httpd_accept_error(struct evconnlistener *lev, void *arg)
 		return;
 	}
 	h->st.accept_errors++;
-	if (h->episode++ == 0)
-		log_warnx("%s accept failed error=\"%s\" connections=%u, "
-		    "pausing the listener %dms at a time until it succeeds",
-		    h->name, strerror(e), h->st.open, HTTPD_PAUSE_MS);
+	h->episode++;
+	now = clock_mono_ms();
+	if (h->err_logged == 0 || now - h->err_logged >= HTTPD_LOG_MS) {
+		log_warnx("%s accept failed error=\"%s\" connections=%u "
+		    "errors=%llu, pausing the listener %dms after each", h->name,
+		    strerror(e), h->st.open, (unsigned long long)h->episode,
+		    HTTPD_PAUSE_MS);
+		h->err_logged = now;
+		h->episode = 0;
+	}
 	h->paused = 1;
 	httpd_update(h);
 	evtimer_add(h->ev_resume, &tv);
@@ -272,10 +281,12 @@ httpd_bevcb(struct event_base *base, void *arg)
 	TAILQ_INSERT_TAIL(&h->conns, c, entry);
 	h->st.open++;
 	h->st.accepted++;
-	if (h->episode > 0) {
-		log_info("%s accepting again after accept-errors=%llu",
-		    h->name, (unsigned long long)h->episode);
-		h->episode = 0;
+	/* after errors, once a minute at most: it may fail again at once */
+	if (h->err_logged != 0 && h->ok_logged < h->err_logged &&
+	    clock_mono_ms() - h->ok_logged >= HTTPD_LOG_MS) {
+		log_info("%s accepting again, accept errors so far=%llu",
+		    h->name, (unsigned long long)h->st.accept_errors);
+		h->ok_logged = clock_mono_ms();
 	}
 	c->reading = 1;		/* the first request is due from the accept */
 	event_active(c->ev, EV_TIMEOUT, 1);

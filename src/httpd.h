@@ -6,8 +6,8 @@
  * some requests (a header block too large, a malformed request line)
  * without a word to the application.  A guard on a listener:
  *
- *  - pauses the listener HTTPD_PAUSE_MS after an accept() error, with one
- *    log line per episode, instead of retrying at once;
+ *  - pauses the listener HTTPD_PAUSE_MS after an accept() error instead
+ *    of retrying at once, and says so at most once a minute;
  *  - stops accepting at max_conns connections at once (further clients
  *    wait in the kernel's backlog) and resumes when one closes;
  *  - closes a connection whose request (line, headers and body) has not
