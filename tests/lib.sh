@@ -205,3 +205,21 @@ skip_n() {
 		T_N=$((T_N + 1)); echo "ok $T_N # SKIP $*"; _k=$((_k - 1))
 	done
 }
+
+# kannel_block DIR PORT [EXTRA]: print a kannel block listening on PORT,
+# its sendsms going nowhere (a port nothing listens on), the password in
+# DIR/pass; EXTRA lines go inside the block.
+kannel_block() {
+	printf 'pw\n' >"$1/pass"
+	chmod 600 "$1/pass"
+	cat <<CONF
+kannel {
+	enabled yes
+	port $2
+	sendsms-url http://127.0.0.1:$(free_port)/cgi-bin/sendsms
+	sendsms-user hotlined
+	sendsms-password-file $1/pass
+${3:-}
+}
+CONF
+}

@@ -9,20 +9,11 @@ command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 plan 23
 
 d="$T_DIR/h"
-hport=$(free_port) aport=$(free_port) dead=$(free_port)
+hport=$(free_port) aport=$(free_port)
 mkdir -p "$d"
-printf 'pw\n' >"$d/pass"
-chmod 600 "$d/pass"
 hotlined_conf "$d" - "max-new-cases-per-hour 0
-kannel {
-	enabled yes
-	port $hport
-	sendsms-url http://127.0.0.1:$dead/cgi-bin/sendsms
-	sendsms-user hotlined
-	sendsms-password-file $d/pass
-	max-connections 4
-	request-timeout 30s
-}
+$(kannel_block "$d" "$hport" "	max-connections 4
+	request-timeout 30s")
 $(office_survey_conf "$aport" "$d/tokens")"
 sed -i "s|^	tokens-file .*|&\\
 	request-timeout 1s|" "$d/hotlined.conf"
