@@ -145,21 +145,35 @@ httpd_free(struct httpd *h)
 }
 
 /*
- * Say once at start when the caps cannot be reached: the descriptors run
- * out first, and every client then waits on accept() errors and pauses.
+ * The caps must fit in the open-file limit, or descriptors run out first
+ * and clients meet accept() errors and pauses instead of the backlog:
+ * raise the soft limit towards the hard one as far as the caps need (as
+ * daemons do), and warn at start when even that is short.
  */
 static void
 httpd_fd_check(struct httpd *h)
 {
 	struct rlimit	 rl;
 	struct httpd	*g;
-	uint64_t	 want = HTTPD_RESERVE_FDS;
+	rlim_t		 want = HTTPD_RESERVE_FDS, was;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY)
+	if (h->max_conns == 0 || getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    rl.rlim_cur == RLIM_INFINITY)
 		return;
 	TAILQ_FOREACH(g, &guards, entry)
 		want += g->max_conns;
-	if (h->max_conns == 0 || want <= (uint64_t)rl.rlim_cur)
+	if (want <= rl.rlim_cur)
+		return;
+	was = rl.rlim_cur;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || want < rl.rlim_max ?
+	    want : rl.rlim_max;
+	if (rl.rlim_cur > was && setrlimit(RLIMIT_NOFILE, &rl) == 0)
+		log_info("%s open-file limit raised from %llu to %llu for "
+		    "max-connections", h->name, (unsigned long long)was,
+		    (unsigned long long)rl.rlim_cur);
+	else
+		rl.rlim_cur = was;
+	if (want <= rl.rlim_cur)
 		return;
 	log_warnx("%s max-connections=%u: with the other listeners and %d "
 	    "descriptors for the rest, above the open-file limit %llu; raise "
