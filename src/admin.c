@@ -34,6 +34,8 @@
 #include "config.h"
 #include "daemon.h"
 #include "dbcheck.h"
+#include "gsm7.h"
+#include "httpd.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "store.h"
@@ -154,6 +156,7 @@ static const struct admin_route routes[] = {
 
 static struct {
 	struct evhttp		*http;
+	struct httpd		*guard;		/* caps, deadline, accept errors */
 	SSL_CTX			*ctx;
 	struct tokens		*tokens;
 	char			*tokens_path;
@@ -521,7 +524,7 @@ admin_body(struct admin_req *r)
 		return 0;		/* a body where none is expected: ignored */
 	ct = evhttp_find_header(evhttp_request_get_input_headers(r->req),
 	    "Content-Type");
-	if (ct != NULL && strncasecmp(ct, "application/json", 16) != 0)
+	if (ct != NULL && !httpd_media_is(ct, "application/json"))
 		return admin_error(r, 400, "bad_request", "Content-Type must "
 		    "be application/json");
 	if (len == 0)
@@ -587,6 +590,7 @@ admin_dispatch(struct evhttp_request *req, void *arg)
 	uint64_t		 t0 = clock_mono_ms();
 	int			 status;
 
+	httpd_dispatched(admin.guard, req);
 	memset(&r, 0, sizeof(r));
 	r.req = req;
 	r.store = admin.store;
@@ -663,6 +667,7 @@ admin_start(struct event_base *base, const struct conf_admin *c,
     struct store *store, char *err, size_t errlen)
 {
 	struct conf_errors	 errs;
+	struct evhttp_bound_socket *sock;
 	struct stat		 st;
 
 	admin_stop();			/* a second start replaces the first */
@@ -694,14 +699,23 @@ admin_start(struct event_base *base, const struct conf_admin *c,
 	evhttp_set_timeout(admin.http, ADMIN_TIMEOUT);
 	evhttp_set_flags(admin.http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_gencb(admin.http, admin_dispatch, NULL);
-	if (admin.ctx != NULL)
-		evhttp_set_bevcb(admin.http, admin_bevcb, NULL);
-	if (evhttp_bind_socket_with_handle(admin.http, c->listen,
-	    (ev_uint16_t)c->port) == NULL) {
+	if ((sock = evhttp_bind_socket_with_handle(admin.http, c->listen,
+	    (ev_uint16_t)c->port)) == NULL) {
 		snprintf(err, errlen, "admin cannot listen on %s port %d: %s",
 		    c->listen, c->port, strerror(errno));
 		goto fail;
 	}
+	if ((admin.guard = httpd_guard(base, admin.http, sock, "admin",
+	    c->max_conns, c->request_timeout, ADMIN_HEADERS_MAX,
+	    admin.ctx != NULL ? admin_bevcb : NULL, NULL)) == NULL) {
+		snprintf(err, errlen, "admin cannot guard its listener");
+		goto fail;
+	}
+	if (admin.ctx == NULL && !httpd_is_loopback(c->listen))
+		log_warnx("admin listening on %s without TLS: tokens and "
+		    "citizens' numbers cross the network in clear text; set "
+		    "tls yes with tls-cert and tls-key, or listen on loopback",
+		    c->listen);
 	if (!admin.hooked) {
 		hotlined_on_reload("admin-tokens", admin_reload_hook, NULL);
 		hotlined_on_shutdown("admin", admin_shutdown_hook, NULL);
@@ -740,10 +754,13 @@ admin_stop(void)
 		admin.checking = NULL;
 	}
 	if (admin.http != NULL) {
+		httpd_unlisten(admin.guard);	/* evhttp_free() frees the listener */
 		evhttp_free(admin.http);
 		admin.http = NULL;
 		log_info("admin stopped");
 	}
+	httpd_free(admin.guard);	/* after its connections are freed */
+	admin.guard = NULL;
 	tokens_free(admin.tokens);
 	admin.tokens = NULL;
 	free(admin.tokens_path);
@@ -868,6 +885,7 @@ admin_status(struct admin_req *r)
 	admin_status_queue(r);
 	for (i = 0; i < admin_nhooks; i++)
 		admin_hooks[i].fn(r->reply, admin_hooks[i].arg);
+	httpd_status(r->reply, NULL);
 	return 200;
 }
 
@@ -1224,12 +1242,61 @@ admin_case_show(struct admin_req *r)
 	return 200;
 }
 
-/* 1 when text holds the last 8 digits of msisdn, whatever lies between. */
+/*
+ * The value of a character a person may write a phone number with, or -1:
+ * ASCII and full-width digits, Unicode's other decimal digit sets, circled,
+ * parenthesised, dotted and super/subscript forms, and the Chinese
+ * numerals (大写 too, and 幺 and 两 as read out in numbers).
+ */
+static int
+admin_digit(uint32_t c)
+{
+	static const uint32_t	zeros[] = {	/* each set's 0; 1-9 follow */
+		0x0030, 0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66,
+		0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0de6,
+		0x0e50, 0x0ed0, 0x0f20, 0x1040, 0x1090, 0x17e0, 0x1810,
+		0x1946, 0x19d0, 0x2080, 0xff10, 0x1d7ce, 0x1d7d8, 0x1d7e2,
+		0x1d7ec, 0x1d7f6, 0x1fbf0
+	};
+	static const uint32_t	ones[] = {	/* each set's 1; 2-9 follow */
+		0x2460, 0x2474, 0x2488, 0x24f5, 0x2776, 0x2780, 0x278a
+	};
+	static const struct { uint32_t c; int v; } cjk[] = {
+		{ 0x3007, 0 }, { 0x96f6, 0 }, { 0x4e00, 1 }, { 0x5e7a, 1 },
+		{ 0x58f9, 1 }, { 0x4e8c, 2 }, { 0x4e24, 2 }, { 0x8d30, 2 },
+		{ 0x4e09, 3 }, { 0x53c1, 3 }, { 0x56db, 4 }, { 0x8086, 4 },
+		{ 0x4e94, 5 }, { 0x4f0d, 5 }, { 0x516d, 6 }, { 0x9646, 6 },
+		{ 0x4e03, 7 }, { 0x67d2, 7 }, { 0x516b, 8 }, { 0x634c, 8 },
+		{ 0x4e5d, 9 }, { 0x7396, 9 }, { 0x24ea, 0 }, { 0x24ff, 0 },
+		{ 0x2070, 0 }, { 0x00b9, 1 }, { 0x00b2, 2 }, { 0x00b3, 3 },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(zeros); i++)
+		if (c >= zeros[i] && c <= zeros[i] + 9)
+			return (int)(c - zeros[i]);
+	for (i = 0; i < nitems(ones); i++)
+		if (c >= ones[i] && c <= ones[i] + 8)
+			return (int)(c - ones[i]) + 1;
+	if (c >= 0x2074 && c <= 0x2079)
+		return (int)(c - 0x2070);		/* superscript 4-9 */
+	for (i = 0; i < nitems(cjk); i++)
+		if (c == cjk[i].c)
+			return cjk[i].v;
+	return -1;
+}
+
+/*
+ * 1 when text holds the last 8 digits of msisdn, whatever lies between
+ * and in whatever digits it is written (１３８, 一三八, ①③⑧...).
+ */
 static int
 admin_holds_msisdn(const char *text, const char *msisdn)
 {
-	char	 d[LC_TEXT_MAX + 1], tail[16];
-	size_t	 n = 0, m = 0, i;
+	char		 d[LC_TEXT_MAX + 1], tail[16];
+	size_t		 n = 0, m = 0, i, len = strlen(text), k;
+	uint32_t	 c;
+	int		 v;
 
 	for (i = 0; msisdn[i] != '\0'; i++)
 		if (isdigit((unsigned char)msisdn[i]) && m < sizeof(tail) - 1)
@@ -1237,9 +1304,15 @@ admin_holds_msisdn(const char *text, const char *msisdn)
 	if (m < 5)
 		return 0;		/* too short to tell from other digits */
 	tail[m] = '\0';
-	for (i = 0; text[i] != '\0' && n < sizeof(d) - 1; i++)
-		if (isdigit((unsigned char)text[i]))
-			d[n++] = text[i];
+	for (i = 0; i < len && n < sizeof(d) - 1; i += k) {
+		/* a byte that is not UTF-8 is skipped, never the rest */
+		if ((k = gsm7_utf8_next(text + i, len - i, &c)) == 0) {
+			k = 1;
+			continue;
+		}
+		if ((v = admin_digit(c)) >= 0)
+			d[n++] = (char)('0' + v);
+	}
 	d[n] = '\0';
 	return strstr(d, tail + (m > 8 ? m - 8 : 0)) != NULL;
 }

@@ -225,6 +225,9 @@ static const struct conf_option admin_opts[] = {
 	O("tls-cert", CT_PATH, 1, PATH_MAX, NULL, NULL, tls_cert),
 	O("tls-key", CT_PATH, 1, PATH_MAX, NULL, NULL, tls_key),
 	O("max-body", CT_SIZE, 1024, 16 * 1024 * 1024, "64k", NULL, max_body),
+	O("max-connections", CT_INT, 1, 100000, "64", NULL, max_conns),
+	O("request-timeout", CT_DURATION, 100, 5 * MS_M, "10s", NULL,
+	    request_timeout),
 };
 #undef O
 
@@ -259,6 +262,11 @@ static const struct conf_option kannel_opts[] = {
 	O("allow-from", CT_STRING, 2, 64, "127.0.0.1", NULL, allow_from, 0),
 	O("window", CT_INT, 1, 256, "10", NULL, window, 0),
 	O("sendsms-smsc", CT_STRING, 1, 64, NULL, NULL, sendsms_smsc, 0),
+	/* smsbox opens one per request in flight: max-pending-requests
+	 * (512 in etc/kannel/kannel.conf) plus delivery reports */
+	O("max-connections", CT_INT, 1, 100000, "1024", NULL, max_conns, 0),
+	O("request-timeout", CT_DURATION, 100, 5 * MS_M, "10s", NULL,
+	    request_timeout, 0),
 };
 #undef O
 

@@ -98,6 +98,8 @@ struct conf_admin {
 	char		*tls_cert;
 	char		*tls_key;
 	size_t		 max_body;		/* bytes */
+	int		 max_conns;		/* connections at once */
+	int64_t		 request_timeout;	/* ms from a request's first byte */
 };
 
 /* "survey { ... }": the satisfaction survey after closure (Art. 15). */
@@ -123,6 +125,8 @@ struct conf_kannel {
 	char		*allow_from;		/* caller address, or "any" */
 	int		 window;		/* sendsms requests at once */
 	char		*sendsms_smsc;		/* smsc= for sendsms, or NULL */
+	int		 max_conns;		/* get-url connections at once */
+	int64_t		 request_timeout;	/* ms from a request's first byte */
 };
 
 struct hotlined_conf {

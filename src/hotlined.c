@@ -198,7 +198,8 @@ main(int argc, char *argv[])
 			verbose++;
 			break;
 		case 'V':
-			printf("hotlined %s\n", PACKAGE_VERSION);
+			printf("hotlined %s%s\n", PACKAGE_VERSION,
+			    clock_is_test() ? " test-clock" : "");
 			return 0;
 		default:
 			usage();

@@ -25,6 +25,7 @@
 
 #include "admin.h"
 #include "commit.h"
+#include "httpd.h"
 #include "inbound.h"
 #include "kannel.h"
 #include "outbox.h"
@@ -54,7 +55,7 @@ static void	kannel_written(struct evhttp_request *, void *);
 
 static struct {
 	struct evhttp	*http;
-	struct evhttp_bound_socket *sock;
+	struct httpd	*guard;			/* caps, deadline, accept errors */
 	int		 closing;		/* shutting down: 503 to all */
 	char		*secret;		/* NULL: none required */
 	char		*allow;			/* NULL: any address */
@@ -671,7 +672,7 @@ kannel_post_fields(struct evhttp_request *req, struct kannel_fields *f,
 		memcpy(f->charset, cs, n);
 		f->charset[n] = '\0';
 	} else if (f->coding == -1 && v != NULL &&
-	    strncasecmp(v, "application/octet-stream", 24) == 0)
+	    httpd_media_is(v, "application/octet-stream"))
 		f->coding = 1;
 	return 0;
 }
@@ -769,6 +770,7 @@ kannel_dispatch(struct evhttp_request *req, void *arg)
 	char			 why[160];
 	int			 method = evhttp_request_get_command(req), dlr;
 
+	httpd_dispatched(kn.guard, req);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL || (strcmp(path, "/kannel/mo") != 0 &&
 	    strcmp(path, "/kannel/dlr") != 0)) {
@@ -810,6 +812,8 @@ static int
 kannel_listen(struct event_base *base, const struct conf_kannel *c,
     char *err, size_t errlen)
 {
+	struct evhttp_bound_socket	*sock;
+
 	if ((kn.http = evhttp_new(base)) == NULL) {
 		snprintf(err, errlen, "kannel evhttp_new failed");
 		return -1;
@@ -820,10 +824,16 @@ kannel_listen(struct event_base *base, const struct conf_kannel *c,
 	evhttp_set_max_body_size(kn.http, KANNEL_REQ_MAX);
 	evhttp_set_timeout(kn.http, KANNEL_TIMEOUT);
 	evhttp_set_gencb(kn.http, kannel_dispatch, NULL);
-	if ((kn.sock = evhttp_bind_socket_with_handle(kn.http, c->listen,
+	if ((sock = evhttp_bind_socket_with_handle(kn.http, c->listen,
 	    (ev_uint16_t)c->port)) == NULL) {
 		snprintf(err, errlen, "kannel cannot listen on %s port %d: %s",
 		    c->listen, c->port, strerror(errno));
+		return -1;
+	}
+	if ((kn.guard = httpd_guard(base, kn.http, sock, "kannel",
+	    c->max_conns, c->request_timeout, KANNEL_HEADERS_MAX, NULL,
+	    NULL)) == NULL) {
+		snprintf(err, errlen, "kannel cannot guard its listener");
 		return -1;
 	}
 	return 0;
@@ -887,14 +897,16 @@ kannel_stop(void)
 	TAILQ_FOREACH(p, &kn.pending, entry)
 		p->req = NULL;
 	if (kn.http != NULL) {
+		httpd_unlisten(kn.guard);	/* evhttp_free() frees the listener */
 		evhttp_free(kn.http);
 		kn.http = NULL;
-		kn.sock = NULL;
 		log_info("kannel stopped texts=%llu reports=%llu refused=%llu",
 		    (unsigned long long)kn.texts,
 		    (unsigned long long)kn.reports,
 		    (unsigned long long)kn.refused);
 	}
+	httpd_free(kn.guard);		/* after its connections are freed */
+	kn.guard = NULL;
 	kannel_send_stop();
 	if (kn.secret != NULL) {
 		explicit_bzero(kn.secret, strlen(kn.secret));
@@ -919,9 +931,7 @@ kannel_shutdown_hook(void *arg)
 	if (kn.http == NULL)
 		return 0;
 	kn.closing = 1;
-	if (kn.sock != NULL)
-		evhttp_del_accept_socket(kn.http, kn.sock);
-	kn.sock = NULL;
+	httpd_unlisten(kn.guard);
 	kannel_send_drain();
 	if (kn.waiting > 0)
 		commit_flush();

@@ -44,7 +44,7 @@ struct held_receipt {
 static void	outbox_pump(evutil_socket_t, short, void *);
 static void	outbox_tick(evutil_socket_t, short, void *);
 static int	outbox_receipt_try(struct held_receipt *);
-static void	outbox_schedule(void);
+static int	outbox_due(int64_t);
 static void	outbox_flag(int64_t, const char *);
 static void	outbox_after_commit(void *, int);
 static int	outbox_room(int *);
@@ -59,6 +59,7 @@ static struct held_receipt	*held;
 static size_t			 nheld;
 static uint64_t			 nsent, nfailed, nretried, nreceipts;
 static int			 pump_waits;	/* on the open batch */
+static int			 pump_idle;	/* the last fetch was empty */
 
 void
 outbox_init(struct event_base *base, struct store *st, int attempts)
@@ -150,21 +151,34 @@ outbox_pick(const struct store_outmsg *m, int64_t now)
 	return outbox_room(&any) > 0 ? any : -1;
 }
 
-/* Arm the pump for the earliest queued row in the future. */
-static void
-outbox_schedule(void)
+/*
+ * Whether a row is due at now, read outside any batch; when none is, the
+ * pump is armed for the next one the fetch can hand out (or left to the
+ * tick).  A row due at now but left by the last fetch (it cannot be read)
+ * counts as due: the pump looks at each kick, it never re-arms itself.
+ */
+static int
+outbox_due(int64_t now)
 {
 	struct timeval	tv;
-	int64_t		when, now = (int64_t)clock_now_ms(), delay;
+	int64_t		when, delay;
 
-	if (store_outbox_next_time(store, &when) != 1)
-		return;
-	delay = when > now ? when - now : 0;
-	if (delay > OUTBOX_TICK_MS)
-		return;			/* the tick will look again */
-	tv.tv_sec = delay / 1000;
-	tv.tv_usec = (delay % 1000) * 1000;
-	evtimer_add(ev_pump, &tv);
+	switch (store_outbox_next_time(store, &when)) {
+	case 0:
+		return 0;
+	case 1:
+		if (when <= now)
+			return 1;
+		delay = when - now;
+		if (delay > OUTBOX_TICK_MS)
+			return 0;		/* the tick will look again */
+		tv.tv_sec = delay / 1000;
+		tv.tv_usec = (delay % 1000) * 1000;
+		evtimer_add(ev_pump, &tv);
+		return 0;
+	default:
+		return 1;			/* the fetch will say */
+	}
 }
 
 static void
@@ -200,12 +214,21 @@ outbox_pump(evutil_socket_t fd, short ev, void *arg)
 		want = room < OUTBOX_FETCH_MAX && nbearers == 1 ? room :
 		    OUTBOX_FETCH_MAX;
 		now = (int64_t)clock_now_ms();
+		/*
+		 * Bearers kick whenever they have room, SMS or not: after an
+		 * empty fetch, look (without a transaction) before opening one.
+		 */
+		if (pump_idle && !outbox_due(now))
+			return;
 		if (commit_join() == -1)
 			return;
 		if ((n = store_outbox_next(store, now, rows, want)) <= 0) {
-			outbox_schedule();
+			pump_idle = n == 0;
+			if (pump_idle)
+				(void)outbox_due(now);	/* arm for the next */
 			return;
 		}
+		pump_idle = 0;
 		for (i = sent = waiting = 0; i < n; i++) {
 			if (outbox_room(&bi) <= 0)
 				break;

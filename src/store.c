@@ -445,8 +445,18 @@ static const char *const store_sql[STMT_MAX] = {
 	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (0, 1) "
 	    "AND p.id < o.id) "
 	    "ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT ?2",
+	/*
+	 * When the next row the fetch above can hand out is due: only a
+	 * citizen's head row counts.  A row behind an older one waiting for
+	 * its retry is "due" but not fetched; counting it re-armed the pump
+	 * at once, an empty transaction per turn for the whole backoff.
+	 */
 	[STMT_OUT_NEXT_TIME] =
-	    "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 0",
+	    "SELECT o.next_attempt_at FROM outbox o WHERE o.state = 0 "
+	    "AND NOT EXISTS (SELECT 1 FROM outbox p "
+	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (0, 1) "
+	    "AND p.id < o.id) "
+	    "ORDER BY o.next_attempt_at LIMIT 1",
 	[STMT_OUT_INFLIGHT] =
 	    "UPDATE outbox SET state = 1, attempts = attempts + 1, "
 	    "submitted_at = ?2 WHERE id = ?1 AND state = 0",

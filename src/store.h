@@ -428,7 +428,10 @@ int	 store_outbox_next(struct store *, int64_t now, struct store_outmsg *,
 	    size_t max);
 /* Free the texts of n rows. */
 void	 store_outmsg_clear(struct store_outmsg *, size_t n);
-/* Earliest next_attempt_at of a queued row: 1 with *when, 0 none, -1. */
+/*
+ * Earliest next_attempt_at of a row store_outbox_next() can hand out (its
+ * citizen's oldest pending one): 1 with *when, 0 none, -1.
+ */
 int	 store_outbox_next_time(struct store *, int64_t *when);
 /* Row handed to the SMSC: in flight, attempts + 1; 0 or -1. */
 int	 store_outbox_inflight(struct store *, int64_t id, int64_t now);

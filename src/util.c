@@ -85,20 +85,33 @@ xasprintf(char **ret, const char *fmt, ...)
 	return i;
 }
 
+/*
+ * The clock moves only in builds configured --enable-test-clock: in any
+ * other, "now" is the system's, whatever the environment says (a moved
+ * clock would date cases, deadlines and audit events wrongly).
+ */
 static void
 clock_read_env(void)
 {
-	const char	*s, *err;
+	const char	*s;
+#ifdef HOTLINED_TEST_CLOCK
+	const char	*err;
 	long long	 v;
+#endif
 
 	clock_env_read = 1;
 	if ((s = getenv("HOTLINED_CLOCK_OFFSET")) == NULL)
 		return;
+#ifdef HOTLINED_TEST_CLOCK
 	v = strtonum(s, -10LL * 365 * 86400, 10LL * 365 * 86400, &err);
 	if (err != NULL)
 		log_warnx("util HOTLINED_CLOCK_OFFSET is %s, ignored", err);
 	else
 		clock_offset = v;
+#else
+	log_warnx("util HOTLINED_CLOCK_OFFSET ignored: this build has no "
+	    "test clock (configure --enable-test-clock, tests only)");
+#endif
 }
 
 time_t
@@ -121,11 +134,23 @@ clock_now_ms(void)
 	    (uint64_t)tv.tv_usec / 1000;
 }
 
+#ifdef HOTLINED_TEST_CLOCK
 void
 clock_set_offset(int64_t seconds)
 {
 	clock_env_read = 1;
 	clock_offset = seconds;
+}
+#endif
+
+int
+clock_is_test(void)
+{
+#ifdef HOTLINED_TEST_CLOCK
+	return 1;
+#else
+	return 0;
+#endif
 }
 
 uint64_t

@@ -14,12 +14,18 @@ char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...) __attribute__((format(printf, 2, 3)));
 
 /*
- * The daemon's idea of "now".  Tests move it with clock_set_offset() (or the
- * HOTLINED_CLOCK_OFFSET environment variable, seconds) instead of sleeping.
+ * The daemon's idea of "now".  In builds configured --enable-test-clock
+ * (tests, CI; never production) tests move it with clock_set_offset() or
+ * the HOTLINED_CLOCK_OFFSET environment variable (seconds) instead of
+ * sleeping; in any other build it is the system's.
  */
 time_t	 clock_now(void);
 uint64_t clock_now_ms(void);
+#ifdef HOTLINED_TEST_CLOCK
 void	 clock_set_offset(int64_t seconds);
+#endif
+/* 1 in a build whose clock tests may move. */
+int	 clock_is_test(void);
 /* Monotonic milliseconds, for timeouts and latency. */
 uint64_t clock_mono_ms(void);
 

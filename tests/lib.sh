@@ -231,3 +231,47 @@ survey {
 }
 CONF
 }
+
+# status_get PORT TOKEN KEY.KEY...: one value of the admin API's
+# GET /v1/status (nothing when it cannot be read).
+status_get() {
+	python3 - "$@" <<'PY' 2>/dev/null
+import json, sys, urllib.request
+port, token, path = sys.argv[1], sys.argv[2], sys.argv[3]
+r = urllib.request.Request("http://127.0.0.1:%s/v1/status" % port,
+    headers={"Authorization": "Bearer " + token})
+v = json.load(urllib.request.urlopen(r, timeout=5))
+for k in path.split("."):
+    v = v[k]
+print(v)
+PY
+}
+
+# has_test_clock: the daemon was built with --enable-test-clock, so
+# HOTLINED_CLOCK_OFFSET moves its clock (CI's builds; never production).
+has_test_clock() { "$HOTLINED" -V 2>/dev/null | grep -q ' test-clock$'; }
+# skip_n N REASON: N planned checks skipped, each saying why.
+skip_n() {
+	_k=$1; shift
+	while [ "$_k" -gt 0 ]; do
+		T_N=$((T_N + 1)); echo "ok $T_N # SKIP $*"; _k=$((_k - 1))
+	done
+}
+
+# kannel_block DIR PORT [EXTRA]: print a kannel block listening on PORT,
+# its sendsms going nowhere (a port nothing listens on), the password in
+# DIR/pass; EXTRA lines go inside the block.
+kannel_block() {
+	printf 'pw\n' >"$1/pass"
+	chmod 600 "$1/pass"
+	cat <<CONF
+kannel {
+	enabled yes
+	port $2
+	sendsms-url http://127.0.0.1:$(free_port)/cgi-bin/sendsms
+	sendsms-user hotlined
+	sendsms-password-file $1/pass
+${3:-}
+}
+CONF
+}

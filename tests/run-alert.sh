@@ -12,6 +12,7 @@
 # that interval; an acknowledged one never.  Texts compared whole.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
+has_test_clock || skip_all "moves the clock: needs a build configured --enable-test-clock"
 plan 48
 
 AUDIT=audit-token-0123456789abcdef

@@ -13,6 +13,7 @@
 # Every text the citizen receives is compared whole.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
+has_test_clock || skip_all "moves the clock: needs a build configured --enable-test-clock"
 plan 40
 
 UNIT=unit-secret-0123456789ab

@@ -40,6 +40,7 @@
 #include "template.h"
 #include "tokens.h"
 #include "util.h"
+#include "testclock.h"
 
 #define OFFICE	"office-secret-0123456789"
 #define UNIT	"unit-secret-0123456789ab"
@@ -1083,15 +1084,17 @@ test_routes_kb(void **state)
 	    NULL, &o), 200);
 	assert_int_equal(json_integer_value(json_object_get(o, "count")), 0);
 	json_decref(o);
+#ifdef HOTLINED_TEST_CLOCK
 	/* a year later it is stale */
-	clock_set_offset(366 * 86400);
+	TEST_CLOCK_SET(366 * 86400);
 	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/kb?stale=1&days=365",
 	    AUDIT, NULL, &o), 200);
-	clock_set_offset(0);
+	TEST_CLOCK_SET(0);
 	assert_int_equal(json_integer_value(json_object_get(o, "count")), 1);
 	assert_true(json_is_true(json_object_get(json_array_get(
 	    json_object_get(o, "entries"), 0), "stale")));
 	json_decref(o);
+#endif
 	EXPECT(f, request(f, EVHTTP_REQ_GET, "/v1/kb?stale=2", OFFICE, NULL,
 	    &o_), 400, "bad_request");
 	EXPECT(f, request(f, EVHTTP_REQ_GET, "/v1/kb?days=0", OFFICE, NULL,
@@ -1237,6 +1240,45 @@ test_routes_citizen(void **state)
 	EXPECT(f, citizen(f, n1, "?reason=%FF%FE", OFFICE, &o_), 400,
 	    "bad_request");
 	EXPECT(f, citizen(f, n1, "?reason=confirm%20%2B86%20138-0013-8031",
+	    OFFICE, &o_), 400, "bad_request");
+	/* the number in any digits a person can type (issue 12) */
+	/* full-width */
+	EXPECT(f, citizen(f, n1,
+	    "?reason=%E5%9B%9E%E7%94%B5%EF%BC%91%EF%BC%93%EF%BC%98-%EF%BC"
+	    "%90%EF%BC%90%EF%BC%91%EF%BC%93-%EF%BC%98%EF%BC%90%EF%BC%93"
+	    "%EF%BC%91",
+	    OFFICE, &o_), 400, "bad_request");
+	/* full-width, last 8 only */
+	EXPECT(f, citizen(f, n1,
+	    "?reason=%E5%B0%BE%E5%8F%B7%EF%BC%90%EF%BC%90%EF%BC%91%EF%BC"
+	    "%93%EF%BC%98%EF%BC%90%EF%BC%93%EF%BC%91%E7%9A%84%E9%82%A3%E4"
+	    "%BD%8D",
+	    OFFICE, &o_), 400, "bad_request");
+	/* Chinese numerals */
+	EXPECT(f, citizen(f, n1,
+	    "?reason=%E6%89%93%E4%B8%80%E4%B8%89%E5%85%AB%E9%9B%B6%E9%9B"
+	    "%B6%E4%B8%80%E4%B8%89%E5%85%AB%E9%9B%B6%E4%B8%89%E4%B8%80",
+	    OFFICE, &o_), 400, "bad_request");
+	/* zero as 〇 and 幺 for one */
+	EXPECT(f, citizen(f, n1,
+	    "?reason=%E5%B9%BA%E4%B8%89%E5%85%AB%E3%80%87%E3%80%87%E5%B9"
+	    "%BA%E4%B8%89%E5%85%AB%E3%80%87%E4%B8%89%E5%B9%BA",
+	    OFFICE, &o_), 400, "bad_request");
+	/* circled */
+	EXPECT(f, citizen(f, n1,
+	    "?reason=%E2%91%A0%E2%91%A2%E2%91%A7%E2%93%AA%E2%93%AA%E2%91"
+	    "%A0%E2%91%A2%E2%91%A7%E2%93%AA%E2%91%A2%E2%91%A0",
+	    OFFICE, &o_), 400, "bad_request");
+	/* mathematical digits */
+	EXPECT(f, citizen(f, n1,
+	    "?reason=%F0%9D%9F%8F%F0%9D%9F%91%F0%9D%9F%96%F0%9D%9F%8E%F0"
+	    "%9D%9F%8E%F0%9D%9F%8F%F0%9D%9F%91%F0%9D%9F%96%F0%9D%9F%8E%F0"
+	    "%9D%9F%91%F0%9D%9F%8F",
+	    OFFICE, &o_), 400, "bad_request");
+	/* mixed forms */
+	EXPECT(f, citizen(f, n1,
+	    "?reason=1%EF%BC%93%E5%85%AB0%EF%BC%90%E4%B8%803%E2%91%A7%E3"
+	    "%80%87%EF%BC%931",
 	    OFFICE, &o_), 400, "bad_request");
 	/* a case number in the reason is fine */
 	ST(f, citizen(f, n1, "?reason=same%20matter%20as%20HY2611260001",

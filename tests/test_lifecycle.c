@@ -28,6 +28,7 @@
 #include "testdb.h"
 #include "store.h"
 #include "util.h"
+#include "testclock.h"
 
 #define NUM	"13800138001"
 #define NUM2	"13800138002"
@@ -93,7 +94,7 @@ setup(void **state)
 	lifecycle_set_workdays(NULL, NULL);
 	lifecycle_set_help_limit(LC_HELP_CATEGORY, LC_HELP_MAX_DAYS);
 	lifecycle_set_due(due_weekdays, NULL);
-	clock_set_offset(0);
+	TEST_CLOCK_SET(0);
 	*state = f;
 	return 0;
 }
@@ -107,7 +108,7 @@ teardown(void **state)
 	crypto_free(f->crypto);
 	testdb_remove(f->dir, f->path);
 	free(f);
-	clock_set_offset(0);
+	TEST_CLOCK_SET(0);
 	return 0;
 }
 
@@ -483,6 +484,7 @@ test_classify_errors(void **state)
 	}
 }
 
+#ifdef HOTLINED_TEST_CLOCK
 static void
 test_classify_extended_overdue(void **state)
 {
@@ -513,7 +515,7 @@ test_classify_extended_overdue(void **state)
 	/* unclassified past its day: supervised as overdue by the scan */
 	real = (int64_t)clock_now_ms();
 	/* Monday 11-30 */
-	clock_set_offset((T0 + 4 * DAY - real) / 1000);
+	TEST_CLOCK_SET((T0 + 4 * DAY - real) / 1000);
 	id2 = add_case_cat(f->st, NUM2, "unclassified", "有个事", T0,
 	    "2026-11-27");
 	assert_int_equal(lifecycle_overdue_scan(f->st,
@@ -547,6 +549,7 @@ test_classify_extended_overdue(void **state)
 	assert_string_equal(l[1].text, "有个事");
 	store_label_clear(l, 2);
 }
+#endif
 
 /* Art. 23(8) counted again once a person has set the category. */
 static void
@@ -997,6 +1000,7 @@ test_notify_in_transaction(void **state)
 	assert_int_equal(store_commit(f->st), 0);
 }
 
+#ifdef HOTLINED_TEST_CLOCK
 static void
 test_overdue_scan(void **state)
 {
@@ -1008,7 +1012,7 @@ test_overdue_scan(void **state)
 
 	/* the clock moved to Friday 2026-12-11 09:00 (+08:00) */
 	real = (int64_t)clock_now_ms();
-	clock_set_offset((T0 + 15 * DAY - HOUR - real) / 1000);
+	TEST_CLOCK_SET((T0 + 15 * DAY - HOUR - real) / 1000);
 	now = (int64_t)clock_now_ms();
 	assert_true(now >= T0 + 15 * DAY - HOUR - 1000);
 
@@ -1035,7 +1039,7 @@ test_overdue_scan(void **state)
 	/* once only */
 	assert_int_equal(lifecycle_overdue_scan(f->st, now, NULL, NULL), 0);
 	/* the next day the second one */
-	clock_set_offset((T0 + 16 * DAY - real) / 1000);
+	TEST_CLOCK_SET((T0 + 16 * DAY - real) / 1000);
 	assert_int_equal(lifecycle_overdue_scan(f->st,
 	    (int64_t)clock_now_ms(), NULL, NULL), 1);
 	store_case_filter_init(&flt);
@@ -1044,6 +1048,7 @@ test_overdue_scan(void **state)
 	assert_int_equal(c.id, id2);		/* newest first */
 	store_case_clear(&c);
 }
+#endif
 
 static void
 test_search(void **state)
@@ -1301,8 +1306,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_notify_in_transaction,
 		    setup, teardown),
+#ifdef HOTLINED_TEST_CLOCK
 		cmocka_unit_test_setup_teardown(test_overdue_scan, setup,
 		    teardown),
+#endif
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kb_match, setup,
 		    teardown),
@@ -1319,8 +1326,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_classify_errors, setup,
 		    teardown),
+#ifdef HOTLINED_TEST_CLOCK
 		cmocka_unit_test_setup_teardown(test_classify_extended_overdue,
 		    setup, teardown),
+#endif
 	};
 
 	log_init(LOG_TO_STDERR, LOG_L_WARN, "test_lifecycle");

@@ -1011,6 +1011,61 @@ test_outbox(void **state)
 	}
 }
 
+/*
+ * The next due time is that of a row the fetch hands out: a citizen's
+ * second SMS behind a first one waiting for its retry is not due before
+ * the first (counting it made the pump spin for the whole backoff).
+ */
+static void
+test_outbox_next_time_heads(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_outmsg	 m[4];
+	int64_t			 a, b, c, d, now, when, retry;
+
+	a = add_out(f->st, NUM, 0);
+	b = add_out(f->st, NUM, 0);
+	now = (int64_t)clock_now_ms();
+	assert_int_equal(store_outbox_inflight(f->st, a, now), 0);
+	retry = now + 60000;
+	assert_int_equal(store_outbox_retry(f->st, a, retry,
+	    "ESME_RTHROTTLED"), 0);
+	/* b is due, but behind a: nothing is fetched, nothing due before a */
+	assert_int_equal(store_outbox_next(f->st, now, m, 4), 0);
+	assert_int_equal(store_outbox_next_time(f->st, &when), 1);
+	assert_int_equal(when, retry);
+
+	/* another citizen: d behind c in flight counts neither */
+	c = add_out(f->st, NUM2, 0);
+	d = add_out(f->st, NUM2, 0);
+	assert_int_equal(store_outbox_inflight(f->st, c, now), 0);
+	assert_int_equal(store_outbox_next_time(f->st, &when), 1);
+	assert_int_equal(when, retry);
+	assert_int_equal(store_outbox_next(f->st, now, m, 4), 0);
+
+	/* c fails for good: d is its citizen's head, due now */
+	assert_int_equal(store_outbox_fail(f->st, c, "ESME_RINVDSTADR"), 0);
+	now = (int64_t)clock_now_ms();
+	assert_int_equal(store_outbox_next_time(f->st, &when), 1);
+	assert_true(when <= now);
+	assert_int_equal(store_outbox_next(f->st, now, m, 4), 1);
+	assert_int_equal(m[0].id, d);
+	store_outmsg_clear(m, 1);
+
+	/* a due: both heads, then b only after a has gone */
+	assert_int_equal(store_outbox_next(f->st, retry, m, 4), 2);
+	store_outmsg_clear(m, 2);
+	assert_int_equal(store_outbox_inflight(f->st, a, now), 0);
+	assert_int_equal(store_outbox_inflight(f->st, d, now), 0);
+	assert_int_equal(store_outbox_next_time(f->st, &when), 0);
+	assert_int_equal(store_outbox_submitted(f->st, a, 1, 1, "smsc1", "5",
+	    now), 0);
+	assert_int_equal(store_outbox_next_time(f->st, &when), 1);
+	assert_int_equal(store_outbox_next(f->st, now, m, 4), 1);
+	assert_int_equal(m[0].id, b);
+	store_outmsg_clear(m, 1);
+}
+
 static void
 test_outbox_restart(void **state)
 {
@@ -1910,6 +1965,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_case_lookup, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_next_time_heads,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_restart, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_optout_and_rates, setup,

@@ -26,6 +26,7 @@
 #include "store.h"
 #include "survey.h"
 #include "util.h"
+#include "testclock.h"
 
 #define NUM	"13800138001"
 #define NUM2	"13800138002"
@@ -143,7 +144,7 @@ setup(void **state)
 	f->sc.quiet_start = Q_START;
 	f->sc.quiet_end = Q_END;
 	lifecycle_set_notify(NULL, NULL);
-	clock_set_offset(0);
+	TEST_CLOCK_SET(0);
 	*state = f;
 	return 0;
 }
@@ -157,7 +158,7 @@ teardown(void **state)
 	crypto_free(f->crypto);
 	testdb_remove(f->dir, f->path);
 	free(f);
-	clock_set_offset(0);
+	TEST_CLOCK_SET(0);
 	return 0;
 }
 
@@ -458,6 +459,7 @@ test_unclear_once(void **state)
 	store_case_clear(&c);
 }
 
+#ifdef HOTLINED_TEST_CLOCK
 struct reminded {
 	int	n;
 	int64_t	send_at;
@@ -495,12 +497,12 @@ test_remind_expire(void **state)
 	    SURVEY_S_SCHEDULED);
 	assert_int_equal(store_survey_next_time(f->st, &when), 1);
 	assert_int_equal(when, T0 + 10 * MIN + DAY);
-	clock_set_offset((T0 + DAY - real) / 1000);
+	TEST_CLOCK_SET((T0 + DAY - real) / 1000);
 	assert_int_equal(survey_tick(f->st, &f->sc, (int64_t)clock_now_ms(),
 	    remind, &r), 0);
 	assert_int_equal(r.n, 0);
 	/* the timer fires late, at 22:00: the reminder waits for 08:30 */
-	clock_set_offset((at(1, 22, 0, 0) - real) / 1000);
+	TEST_CLOCK_SET((at(1, 22, 0, 0) - real) / 1000);
 	assert_int_equal(survey_tick(f->st, &f->sc, (int64_t)clock_now_ms(),
 	    remind, &r), 1);
 	assert_int_equal(r.n, 1);
@@ -510,7 +512,7 @@ test_remind_expire(void **state)
 	    remind, &r), 0);
 	assert_int_equal(r.n, 1);
 	/* expiry after 72 h: no response */
-	clock_set_offset((T0 + 10 * MIN + 72 * HOUR - real) / 1000);
+	TEST_CLOCK_SET((T0 + 10 * MIN + 72 * HOUR - real) / 1000);
 	assert_int_equal(survey_tick(f->st, &f->sc, (int64_t)clock_now_ms(),
 	    remind, &r), 1);
 	assert_int_equal(store_survey_get(f->st, sv.id, &sv), 1);
@@ -523,6 +525,7 @@ test_remind_expire(void **state)
 	/* a late reply finds nothing open */
 	assert_int_equal(survey_reply(f->st, sv.id, "1", T0 + 4 * DAY, &o), 1);
 }
+#endif
 
 static void
 test_dissatisfied_rehandling(void **state)
@@ -619,8 +622,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unclear_once, setup,
 		    teardown),
+#ifdef HOTLINED_TEST_CLOCK
 		cmocka_unit_test_setup_teardown(test_remind_expire, setup,
 		    teardown),
+#endif
 		cmocka_unit_test_setup_teardown(test_dissatisfied_rehandling,
 		    setup, teardown),
 	};
