@@ -319,6 +319,12 @@ crypto_hmac(const struct crypto *c, const char *label, const void *a,
 }
 
 int
+crypto_log_key(const struct crypto *c, uint8_t out[CRYPTO_HASH_LEN])
+{
+	return crypto_hmac(c, "log-tag", NULL, 0, NULL, 0, out);
+}
+
+int
 crypto_hash_msisdn(const struct crypto *c, const char *msisdn,
     uint8_t out[CRYPTO_HASH_LEN])
 {

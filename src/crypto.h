@@ -67,4 +67,11 @@ int	 crypto_hmac(const struct crypto *, const char *label, const void *a,
 	    size_t alen, const void *b, size_t blen,
 	    uint8_t out[CRYPTO_HASH_LEN]);
 
+/*
+ * The key of the tag the log puts after a masked number (log.h): derived
+ * from the HMAC key with the label "log-tag", so the tag is neither the
+ * lookup hash nor any plain hash of the number.  0 or -1.
+ */
+int	 crypto_log_key(const struct crypto *, uint8_t out[CRYPTO_HASH_LEN]);
+
 #endif /* HOTLINED_CRYPTO_H */

@@ -45,12 +45,21 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 {
 	struct store_opts	opts;
 	char			why[512];
+	uint8_t			logkey[CRYPTO_HASH_LEN];
 	int			n;
 
 	if ((crypto = crypto_open(conf->key_file, why, sizeof(why))) == NULL) {
 		snprintf(err, errlen, "key file %s: %s", conf->key_file, why);
 		return -1;
 	}
+	/* masked numbers in the log get a tag keyed from the data key */
+	if (crypto_log_key(crypto, logkey) == -1) {
+		snprintf(err, errlen, "key file %s: cannot derive the log key",
+		    conf->key_file);
+		return -1;
+	}
+	log_msisdn_key(logkey);
+	explicit_bzero(logkey, sizeof(logkey));
 	memset(&opts, 0, sizeof(opts));
 	opts.case_prefix = conf->case_prefix;
 	/*
