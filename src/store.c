@@ -3330,7 +3330,8 @@ store_msgs_check_event(struct store *st, struct store_msgs_check *k,
 				break;
 			case 's':
 			case 'f':
-				if (b >= k->out_next)
+				/* an outcome of a row no event inserted */
+				if (b >= k->out_next || k->flags == NULL)
 					return 1;
 				for (id = MAXIMUM(a, k->out_first); id <= b;
 				    id++)
@@ -3409,7 +3410,9 @@ store_msgs_check_end(struct store *st, struct store_msgs_check *k,
 	while ((rc = store_step(st, s, "audit messages")) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
 		state = sqlite3_column_int(s, 1);
-		f = k->flags[id - k->out_first];
+		/* rows past out_next were refused above: no flags for them */
+		f = k->flags != NULL && id < k->out_next ?
+		    k->flags[id - k->out_first] : 0;
 		if ((state == STORE_OUT_SENT && !(f & 1)) ||
 		    (state > STORE_OUT_SENT && !(f & 2))) {
 			*badp = store_msgs_event_of(k, id);
