@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include <sys/time.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "crypto.h"
 #include "log.h"
@@ -26,9 +26,8 @@ static int	 log_dests = LOG_TO_STDERR;
 static int	 log_level = LOG_L_INFO;
 static int	 log_fd = -1;
 static const char *log_levels[] = { "warn", "info", "debug", "trace" };
-/* the key of the tag after a masked number; log_tag_on: a key is set */
-static uint8_t	 log_tag_key[LOG_TAG_KEY_LEN];
-static int	 log_tag_on;
+/* keyed once (HMAC-SHA-256) for the tag after a masked number; NULL: none */
+static EVP_MAC_CTX *log_tag_ctx;
 /* the last number tagged (normalised) and its tag: a message's lines share */
 static char	 log_tag_last[CRYPTO_MSISDN_MAX];
 static char	 log_tag_lastv[LOG_TAG_LEN + 1];
@@ -261,11 +260,26 @@ fatalx(const char *fmt, ...)
 void
 log_msisdn_key(const uint8_t *key)
 {
-	explicit_bzero(log_tag_key, sizeof(log_tag_key));
-	log_tag_last[0] = '\0';
-	log_tag_on = key != NULL;
-	if (key != NULL)
-		memcpy(log_tag_key, key, sizeof(log_tag_key));
+	OSSL_PARAM	 params[2];
+	EVP_MAC		*mac;
+
+	EVP_MAC_CTX_free(log_tag_ctx);
+	log_tag_ctx = NULL;
+	explicit_bzero(log_tag_last, sizeof(log_tag_last));
+	if (key == NULL)
+		return;
+	/* keyed once: a fetch and a key schedule per line cost ~20k cycles */
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	    (log_tag_ctx = EVP_MAC_CTX_new(mac)) == NULL ||
+	    !EVP_MAC_init(log_tag_ctx, key, LOG_TAG_KEY_LEN, params)) {
+		EVP_MAC_CTX_free(log_tag_ctx);
+		log_tag_ctx = NULL;	/* masks without a tag, never a number */
+		log_warnx("log cannot key the number tag: masks go untagged");
+	}
+	EVP_MAC_free(mac);
 }
 
 /*
@@ -280,7 +294,7 @@ log_msisdn_tag(const char *msisdn, char tag[LOG_TAG_LEN + 1])
 {
 	char			 norm[CRYPTO_MSISDN_MAX];
 	unsigned char		 md[EVP_MAX_MD_SIZE];
-	unsigned int		 mdlen = 0;
+	size_t			 mdlen = 0;
 	uint32_t		 v;
 	int			 i;
 
@@ -290,9 +304,10 @@ log_msisdn_tag(const char *msisdn, char tag[LOG_TAG_LEN + 1])
 		memcpy(tag, log_tag_lastv, LOG_TAG_LEN + 1);
 		return;
 	}
-	if (HMAC(EVP_sha256(), log_tag_key, sizeof(log_tag_key),
-	    (const unsigned char *)norm, strlen(norm), md, &mdlen) == NULL ||
-	    mdlen < 4) {
+	if (!EVP_MAC_init(log_tag_ctx, NULL, 0, NULL) ||
+	    !EVP_MAC_update(log_tag_ctx, (const unsigned char *)norm,
+	    strlen(norm)) || !EVP_MAC_final(log_tag_ctx, md, &mdlen,
+	    sizeof(md)) || mdlen < 4) {
 		strlcpy(tag, "????", LOG_TAG_LEN + 1);
 		return;
 	}
@@ -353,7 +368,7 @@ log_msisdn(const char *msisdn, char *buf, size_t len)
 		strlcpy(buf, "-", len);
 		return buf;
 	}
-	if (log_tag_on)
+	if (log_tag_ctx != NULL)
 		log_msisdn_tag(msisdn, tag);
 	if (*msisdn == '+') {
 		plus = 1;
@@ -369,7 +384,7 @@ log_msisdn(const char *msisdn, char *buf, size_t len)
 	o += 4;
 	for (i = n - tail; i < n; i++)
 		out[o++] = log_msisdn_char(msisdn[i]);
-	if (log_tag_on) {
+	if (log_tag_ctx != NULL) {
 		out[o++] = '~';
 		memcpy(out + o, tag, LOG_TAG_LEN);
 		o += LOG_TAG_LEN;
