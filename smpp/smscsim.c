@@ -1021,11 +1021,14 @@ static void
 conn_delayed(evutil_socket_t fd, short what, void *arg)
 {
 	struct sim_conn		*c = arg;
-	struct sim_delayed	*d;
+	struct sim_delayed	*d, *next;
 	struct timeval		 tv;
 	uint64_t		 now = sim_now_ms();
 
-	while ((d = TAILQ_FIRST(&c->delayq)) != NULL && d->due <= now) {
+	/* next read before the free: the analyzer cannot follow tqe_prev */
+	for (d = TAILQ_FIRST(&c->delayq); d != NULL && d->due <= now;
+	    d = next) {
+		next = TAILQ_NEXT(d, entry);
 		TAILQ_REMOVE(&c->delayq, d, entry);
 		bufferevent_write(c->bev, d->buf, d->len);
 		free(d);

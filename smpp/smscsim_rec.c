@@ -63,8 +63,8 @@ struct rec_receipt {
 static int	 rec_decode(const struct smpp_pdu *, struct rec_sm *,
 		    uint32_t *);
 static void	 rec_msgid(int, uint64_t, char *, size_t);
-static void	 rec_write(const char *, struct rec_sm *, int,
-		    struct rec_part *, uint32_t, int, int);
+static void	 rec_write(const char *, const struct rec_sm *, int,
+		    const struct rec_part *, uint32_t, int, int);
 static void	 rec_json(FILE *, const char *, size_t);
 static void	 rec_receipt(struct rec_sm *, uint64_t);
 static void	 rec_receipt_timer(evutil_socket_t, short, void *);
@@ -112,6 +112,11 @@ rec_submit(const char *system_id, const struct smpp_pdu *pdu, char *msgid,
 		sim.next_id++;
 	}
 	memset(&one, 0, sizeof(one));
+	/*
+	 * Before the allocations: clang's analyzer takes a copy into a field
+	 * for a write over the whole struct and would lose them (scan-build).
+	 */
+	strlcpy(one.msgid, msgid, sizeof(one.msgid));
 	if (gsm7_decode(sm.data_coding, sm.sm + sm.udhlen, sm.smlen -
 	    sm.udhlen, textbuf, sizeof(textbuf), &tlen, GSM7_F_LENIENT) < 0) {
 		/* Binary or unsupported: keep the octets as hex. */
@@ -120,7 +125,6 @@ rec_submit(const char *system_id, const struct smpp_pdu *pdu, char *msgid,
 		one.text = strdup(textbuf);
 	if (sim.verbose)
 		one.raw = rec_hex(sm.sm, sm.smlen);
-	strlcpy(one.msgid, msgid, sizeof(one.msgid));
 
 	if (sm.ref < 0 || status != 0 || withheld) {
 		rec_write(system_id, &sm, 1, &one, status, withheld, 0);
@@ -265,8 +269,8 @@ rec_msgid(int which, uint64_t n, char *buf, size_t len)
 
 /* One JSON line for a message (n parts). */
 static void
-rec_write(const char *system_id, struct rec_sm *sm, int n,
-    struct rec_part *part, uint32_t status, int withheld, int incomplete)
+rec_write(const char *system_id, const struct rec_sm *sm, int n,
+    const struct rec_part *part, uint32_t status, int withheld, int incomplete)
 {
 	char		 ts[64], mask[32];
 	const char	*last4;
@@ -480,6 +484,7 @@ rec_flush_incomplete(void)
 
 	while ((m = TAILQ_FIRST(&msgs)) != NULL) {
 		TAILQ_REMOVE(&msgs, m, entry);
+		memset(parts, 0, sizeof(parts));	/* n may be 0 */
 		for (i = n = 0; i < m->sm.total; i++)
 			if (m->part[i].text != NULL)
 				parts[n++] = m->part[i];

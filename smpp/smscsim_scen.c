@@ -493,11 +493,13 @@ scen_fault(struct sim_fault *f, const char *word, char *err, size_t errlen)
 	else if (strcmp(key, "close-at") == 0 && v != NULL) {
 		if (scen_duration(v, &ms) == -1)
 			errstr = "bad duration";
-		f->close_at_ms = ms;
+		else
+			f->close_at_ms = ms;
 	} else if (strcmp(key, "delay") == 0 && v != NULL) {
 		if (scen_ms(v, &ms) == -1)
 			errstr = "bad duration";
-		f->delay_ms = ms;
+		else
+			f->delay_ms = ms;
 	} else if (strcmp(key, "withhold") == 0)
 		f->withhold = v == NULL || strcmp(v, "on") == 0;
 	else if (strcmp(key, "noresend") == 0)
@@ -531,7 +533,8 @@ scen_fault(struct sim_fault *f, const char *word, char *err, size_t errlen)
 	} else if (strcmp(key, "throttle-for") == 0 && v != NULL) {
 		if (scen_duration(v, &ms) == -1)
 			errstr = "bad duration";
-		f->throttle_until_ms = sim_now_ms() + ms;
+		else
+			f->throttle_until_ms = sim_now_ms() + ms;
 	} else if ((strcmp(key, "close") == 0 && v == NULL) ||
 	    (strcmp(key, "unbind") == 0 && v == NULL) ||
 	    (strcmp(key, "malformed") == 0 && v != NULL &&
@@ -567,7 +570,8 @@ scen_receipt(const char *w, char *err, size_t errlen)
 	if (strncmp(w, "delay=", 6) == 0) {
 		if (scen_ms(w + 6, &ms) == -1)
 			errstr = "bad duration";
-		sim.receipt.delay_ms = ms;
+		else
+			sim.receipt.delay_ms = ms;
 		goto done;
 	}
 	if (strncmp(w, "every=", 6) == 0) {

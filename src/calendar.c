@@ -47,7 +47,11 @@ struct cal_parse {
 	const char		*file;
 	struct conf_errors	*errs;
 	int			 nerr;
-	int			*year_line;	/* parallel to cal->years */
+	/*
+	 * The line of cal->years[i]: bounded, so an array (a second
+	 * allocation grown with years lost scan-build the invariant)
+	 */
+	int			 year_line[CAL_YEARS_MAX];
 	size_t			 days_cap;
 	size_t			 years_cap;
 	size_t			 names_cap;
@@ -591,8 +595,6 @@ cal_line(struct cal_parse *p, const char *s, size_t len, int line)
 			p->years_cap = p->years_cap ? p->years_cap * 2 : 4;
 			p->cal->years = xreallocarray(p->cal->years,
 			    p->years_cap, sizeof(int));
-			p->year_line = xreallocarray(p->year_line,
-			    p->years_cap, sizeof(int));
 		}
 		p->year_line[p->cal->nyears] = line;
 		p->cal->years[p->cal->nyears++] = year;
@@ -739,7 +741,6 @@ cal_load_buf(const char *name, const char *data, size_t len,
 		s = nl < end ? nl + 1 : end;
 	}
 	cal_finish(&p);
-	free(p.year_line);
 	if (p.nerr > 0) {
 		cal_free(p.cal);
 		return NULL;

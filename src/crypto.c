@@ -193,7 +193,6 @@ crypto_create_keyfile(const char *path, char *err, size_t errlen)
 {
 	uint8_t	 key[CRYPTO_KEYFILE_LEN];
 	char	 tmp[PATH_MAX], dir[PATH_MAX];
-	ssize_t	 n;
 	int	 fd, dfd, r = -1;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
@@ -210,7 +209,7 @@ crypto_create_keyfile(const char *path, char *err, size_t errlen)
 		goto done;
 	}
 	if (fchmod(fd, S_IRUSR | S_IWUSR) == -1 ||
-	    (n = write(fd, key, sizeof(key))) != (ssize_t)sizeof(key) ||
+	    write(fd, key, sizeof(key)) != (ssize_t)sizeof(key) ||
 	    fsync(fd) == -1) {
 		snprintf(err, errlen, "key-file %s: writing: %s", path,
 		    errno ? strerror(errno) : "short write");
@@ -253,7 +252,7 @@ crypto_dirname(const char *path, char *dir, size_t len)
 int
 crypto_normalise_msisdn(const char *in, char *out, size_t outlen)
 {
-	char		 buf[CRYPTO_MSISDN_MAX];
+	char		 buf[CRYPTO_MSISDN_MAX] = "";	/* p[2] below */
 	const char	*p;
 	size_t		 n = 0, len;
 	int		 digits = 1;
@@ -282,7 +281,7 @@ crypto_normalise_msisdn(const char *in, char *out, size_t outlen)
 	if (strncmp(p, "00", 2) == 0 && n > 4)
 		p += 2;
 	len = strlen(p);
-	if (strncmp(p, "86", 2) == 0) {
+	if (len > 2 && strncmp(p, "86", 2) == 0) {	/* p[2] is a digit */
 		if (len == 13 && p[2] == '1')
 			p += 2;			/* mobile: 86 1xx xxxx xxxx */
 		else if (len >= 11 && len <= 13 && p[2] != '0') {
@@ -316,6 +315,12 @@ crypto_hmac(const struct crypto *c, const char *label, const void *a,
 	    EVP_MAC_final(ctx, out, &olen, CRYPTO_HASH_LEN) &&
 	    olen == CRYPTO_HASH_LEN;
 	return ok ? 0 : -1;
+}
+
+int
+crypto_log_key(const struct crypto *c, uint8_t out[CRYPTO_HASH_LEN])
+{
+	return crypto_hmac(c, "log-tag", NULL, 0, NULL, 0, out);
 }
 
 int

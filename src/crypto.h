@@ -76,4 +76,11 @@ int	 crypto_hmac(const struct crypto *, const char *label, const void *a,
 #define CRYPTO_KCV_LEN		32
 int	 crypto_check_value(const struct crypto *, char out[CRYPTO_KCV_LEN + 1]);
 
+/*
+ * The key of the tag the log puts after a masked number (log.h): derived
+ * from the HMAC key with the label "log-tag", so the tag is neither the
+ * lookup hash nor any plain hash of the number.  0 or -1.
+ */
+int	 crypto_log_key(const struct crypto *, uint8_t out[CRYPTO_HASH_LEN]);
+
 #endif /* HOTLINED_CRYPTO_H */

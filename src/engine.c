@@ -52,10 +52,19 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 	struct timeval		tv = { ENGINE_WAL_CHECK_MS / 1000,
 				    (ENGINE_WAL_CHECK_MS % 1000) * 1000 };
 	char			why[512];
+	uint8_t			logkey[CRYPTO_HASH_LEN];
 	int			n;
 
 	if (engine_open_store(conf, err, errlen) == -1)
 		return -1;
+	/* masked numbers in the log get a tag keyed from the data key */
+	if (crypto_log_key(crypto, logkey) == -1) {
+		snprintf(err, errlen, "key file %s: cannot derive the log key",
+		    conf->key_file);
+		return -1;
+	}
+	log_msisdn_key(logkey);
+	explicit_bzero(logkey, sizeof(logkey));
 	hotlined_on_exit("store", engine_exit, NULL);
 	if ((ev_wal = event_new(base, -1, EV_PERSIST, engine_wal_timer,
 	    NULL)) == NULL || evtimer_add(ev_wal, &tv) == -1)

@@ -490,8 +490,8 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 	case LC_OP_RETURN:
 		/* Art. 17: within 1 working day of the dispatch */
 		if (c->dispatched_at > 0 && lc_date(c->dispatched_at, day,
-		    sizeof(day)) == 0 && (n = lc_workdays(lc_workdays_arg,
-		    day, today)) > 1) {
+		    sizeof(day)) == 0 && lc_workdays(lc_workdays_arg,
+		    day, today) > 1) {
 			*latep = 1;
 			ch->add_late_return = 1;
 		}

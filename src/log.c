@@ -16,12 +16,21 @@
 #include <unistd.h>
 #include <sys/time.h>
 
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+
+#include "crypto.h"
 #include "log.h"
 
 static int	 log_dests = LOG_TO_STDERR;
 static int	 log_level = LOG_L_INFO;
 static int	 log_fd = -1;
 static const char *log_levels[] = { "warn", "info", "debug", "trace" };
+/* keyed once (HMAC-SHA-256) for the tag after a masked number; NULL: none */
+static EVP_MAC_CTX *log_tag_ctx;
+/* the last number tagged (normalised) and its tag: a message's lines share */
+static char	 log_tag_last[CRYPTO_MSISDN_MAX];
+static char	 log_tag_lastv[LOG_TAG_LEN + 1];
 
 static void	 log_emit(int, const char *, const char *);
 
@@ -263,46 +272,138 @@ fatalx(const char *fmt, ...)
 	exit(1);
 }
 
+void
+log_msisdn_key(const uint8_t *key)
+{
+	OSSL_PARAM	 params[2];
+	EVP_MAC		*mac;
+
+	EVP_MAC_CTX_free(log_tag_ctx);
+	log_tag_ctx = NULL;
+	explicit_bzero(log_tag_last, sizeof(log_tag_last));
+	if (key == NULL)
+		return;
+	/* keyed once: a fetch and a key schedule per line cost ~20k cycles */
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	    (log_tag_ctx = EVP_MAC_CTX_new(mac)) == NULL ||
+	    !EVP_MAC_init(log_tag_ctx, key, LOG_TAG_KEY_LEN, params)) {
+		EVP_MAC_CTX_free(log_tag_ctx);
+		log_tag_ctx = NULL;	/* masks without a tag, never a number */
+		log_warnx("log cannot key the number tag: masks go untagged");
+	}
+	EVP_MAC_free(mac);
+}
+
 /*
- * Keep the first three and last four characters of a long number, the last
- * two of a short one, and nothing of a very short one; a leading '+' stays.
+ * The tag of a number: HMAC-SHA-256 under the tag key of the normalised
+ * number (crypto.h: +8613800138000 and 13800138000 are one citizen), as
+ * four lowercase letters (26^4: ~19 bits; letters, so a grep for digits
+ * never matches a tag).  They tell the few citizens whose masks collide
+ * apart; without the key they say nothing about the hidden digits.
+ */
+static void
+log_msisdn_tag(const char *msisdn, char tag[LOG_TAG_LEN + 1])
+{
+	char			 norm[CRYPTO_MSISDN_MAX];
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	size_t			 mdlen = 0;
+	uint32_t		 v;
+	int			 i;
+
+	if (crypto_normalise_msisdn(msisdn, norm, sizeof(norm)) == -1)
+		strlcpy(norm, msisdn, sizeof(norm));	/* cut: still stable */
+	if (log_tag_last[0] != '\0' && strcmp(norm, log_tag_last) == 0) {
+		memcpy(tag, log_tag_lastv, LOG_TAG_LEN + 1);
+		return;
+	}
+	if (!EVP_MAC_init(log_tag_ctx, NULL, 0, NULL) ||
+	    !EVP_MAC_update(log_tag_ctx, (const unsigned char *)norm,
+	    strlen(norm)) || !EVP_MAC_final(log_tag_ctx, md, &mdlen,
+	    sizeof(md)) || mdlen < 4) {
+		strlcpy(tag, "????", LOG_TAG_LEN + 1);
+		return;
+	}
+	v = (uint32_t)md[0] << 24 | (uint32_t)md[1] << 16 |
+	    (uint32_t)md[2] << 8 | md[3];
+	for (i = LOG_TAG_LEN - 1; i >= 0; i--, v /= 26)
+		tag[i] = (char)('a' + v % 26);
+	tag[LOG_TAG_LEN] = '\0';
+	strlcpy(log_tag_last, norm, sizeof(log_tag_last));
+	memcpy(log_tag_lastv, tag, LOG_TAG_LEN + 1);
+}
+
+/*
+ * How much of a number of n characters (after a '+') a log line shows,
+ * head and tail around a fixed "****" (the mask never tells the length):
+ * always at least four hidden, at most seven shown.  11 digits keep the
+ * usual 138****5678.
+ */
+static void
+log_msisdn_shown(size_t n, size_t *head, size_t *tail)
+{
+	*head = *tail = 0;
+	if (n >= 11) {
+		*head = 3;
+		*tail = 4;
+	} else if (n == 10) {
+		*head = 3;
+		*tail = 3;
+	} else if (n >= 8) {
+		*head = 2;
+		*tail = 2;
+	} else if (n >= 5)
+		*tail = 2;
+}
+
+/* A character of a number as a log line may show it. */
+static char
+log_msisdn_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z') ? c : '?';
+}
+
+/*
+ * Mask by length (log_msisdn_shown()), a leading '+' kept, anything but
+ * letters and digits shown as '?', then "~" and the keyed tag when a key
+ * is set: 138****5678~k3fq.
  */
 const char *
 log_msisdn(const char *msisdn, char *buf, size_t len)
 {
 	char	 out[LOG_MSISDN_MAX];
-	size_t	 n, head, tail, o = 0;
+	char	 tag[LOG_TAG_LEN + 1];
+	size_t	 n, head, tail, i, o = 0;
 	int	 plus = 0;
 
 	if (msisdn == NULL || *msisdn == '\0') {
 		strlcpy(buf, "-", len);
 		return buf;
 	}
+	if (log_tag_ctx != NULL)
+		log_msisdn_tag(msisdn, tag);
 	if (*msisdn == '+') {
 		plus = 1;
 		msisdn++;
 	}
 	n = strnlen(msisdn, 64);
-	if (n >= 8) {
-		head = 3;
-		tail = 4;
-	} else if (n >= 5) {
-		head = 0;
-		tail = 2;
-	} else {
-		head = 0;
-		tail = 0;
-	}
+	log_msisdn_shown(n, &head, &tail);
 	if (plus)
 		out[o++] = '+';
-	for (size_t i = 0; i < head; i++)
-		out[o++] = (msisdn[i] >= '0' && msisdn[i] <= '9') ||
-		    (msisdn[i] >= 'A' && msisdn[i] <= 'z') ? msisdn[i] : '?';
+	for (i = 0; i < head; i++)
+		out[o++] = log_msisdn_char(msisdn[i]);
 	memcpy(out + o, "****", 4);
 	o += 4;
-	for (size_t i = n - tail; i < n; i++)
-		out[o++] = (msisdn[i] >= '0' && msisdn[i] <= '9') ||
-		    (msisdn[i] >= 'A' && msisdn[i] <= 'z') ? msisdn[i] : '?';
+	for (i = n - tail; i < n; i++)
+		out[o++] = log_msisdn_char(msisdn[i]);
+	if (log_tag_ctx != NULL) {
+		out[o++] = '~';
+		memcpy(out + o, tag, LOG_TAG_LEN);
+		o += LOG_TAG_LEN;
+	}
 	out[o] = '\0';
 	strlcpy(buf, out, len);
 	return buf;

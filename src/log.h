@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define LOG_TO_STDERR	0x01
 #define LOG_TO_FILE	0x02
@@ -20,6 +21,8 @@ enum log_level {
 };
 
 #define LOG_MSISDN_MAX	32	/* buffer size for log_msisdn() */
+#define LOG_TAG_KEY_LEN	32	/* log_msisdn_key() */
+#define LOG_TAG_LEN	4	/* characters of the tag after '~' */
 
 /* Start logging to the given destinations; the file is opened by log_reopen(). */
 void	 log_init(int dests, int level, const char *ident);
@@ -43,8 +46,18 @@ void	 vlog(int, const char *, va_list) __attribute__((format(printf, 2, 0)));
 void	 fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 void	 fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-/* Mask a phone number for a log line: 13812345678 -> 138****5678. */
+/*
+ * Mask a phone number for a log line: 13812345678 -> 138****5678~k3fq.
+ * How many digits show depends on the length (never more than 7, never
+ * fewer than 4 hidden); "~" and a 4-character tag keyed by
+ * log_msisdn_key() follow, the same for every line of one citizen.
+ */
 const char *log_msisdn(const char *msisdn, char *buf, size_t len);
+/*
+ * Set the tag key (LOG_TAG_KEY_LEN bytes, crypto_log_key()); NULL: no
+ * tag (tools and tests without a key).
+ */
+void	 log_msisdn_key(const uint8_t *key);
 /* Escape and truncate untrusted text to at most max bytes of output. */
 const char *log_snippet(const char *text, size_t textlen, char *buf, size_t len);
 /* Format the current time as the log does: 2026-11-26T19:22:01.123+08:00. */

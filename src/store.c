@@ -139,6 +139,12 @@ enum store_stmt {
 	STMT_ALERT_RELOGGED,
 	STMT_ALERT_OPEN,
 	STMT_ALERT_MSISDN,
+	STMT_CASE_DIGEST,		/* case rows (v8) */
+	STMT_CASE_DIGEST_UNITS,
+	STMT_CASE_OF_UNIT,
+	STMT_CASE_IDS,
+	STMT_CASES_COVER_GET,
+	STMT_CASES_COVER_SET,
 	STMT_MAX
 };
 
@@ -158,6 +164,8 @@ struct store_tip {
 
 #define STORE_PAGE_SIZE	"2048"	/* of a new database, bytes */
 #define STORE_V_KEYCHECK	7	/* the schema with table keycheck */
+#define STORE_CASE_MAC_LEN	16	/* of a case row in a "cases" event */
+#define STORE_CASE_ID_MAX	(INT64_C(1) << 31)	/* verification's bound */
 
 /*
  * The day's last case number as the open batch sees it: read at the
@@ -190,6 +198,32 @@ struct store_msgs_mark {
 	size_t		 noutcome;
 };
 
+/*
+ * The case rows the open batch wrote (and assignment rows, by their own
+ * id), as SQLite's update hook saw them: digested into one "cases" event
+ * just before COMMIT (store_cases_seal()).  Ids may repeat.
+ */
+struct store_cases {
+	int64_t		*ids;		/* cases.id */
+	size_t		 n, sz;
+	int64_t		*units;		/* case_units.id */
+	size_t		 nunits, unitssz;
+	size_t		 mark, markunits;	/* at store_msg_begin() */
+	size_t		 base, baseunits;	/* at store_begin() */
+	int		 sealing;	/* store_cases_seal() runs */
+};
+
+/* What verification learns from the chain about case rows. */
+struct store_cases_check {
+	int		 covered;	/* "cases.covered" seen */
+	int64_t		 first;		/* first case id covered */
+	struct store_case_mac {
+		int64_t	 ev;		/* 0: not named by any event */
+		uint8_t	 mac[STORE_CASE_MAC_LEN];
+	}		*rows;		/* [id] */
+	size_t		 nrows;
+};
+
 /* What verification learns from the chain about message rows. */
 struct store_msgs_check {
 	int		 covered;	/* "messages.covered" seen */
@@ -213,6 +247,7 @@ struct store {
 	struct store_seq seq, seq_saved;
 	struct store_msgs msgs;
 	struct store_msgs_mark msgs_saved;
+	struct store_cases cases;
 	/* the last number hashed and encrypted: a message's rows share it */
 	char		 last_msisdn[CRYPTO_MSISDN_MAX];
 	uint8_t		 last_hash[CRYPTO_HASH_LEN];
@@ -253,6 +288,19 @@ static int	 store_wal_ident(struct store *);
 static int	 store_file_moved(const char *, dev_t, ino_t);
 static int	 store_db_lost(struct store *, int);
 static int	 store_peek_int(sqlite3 *, const char *, int64_t *);
+static int	 store_upgrade_v8(sqlite3 *);
+static void	 store_update_hook(void *, int, const char *, const char *,
+		    sqlite3_int64);
+static void	 store_cases_undo(struct store *, size_t, size_t);
+static int	 store_cases_seal(struct store *);
+static int	 store_cases_done(struct store *);
+static int	 store_case_digest(struct store *, int64_t,
+		    uint8_t[CRYPTO_HASH_LEN]);
+static int	 store_cases_cover(struct store *);
+static int	 store_cases_check_event(struct store_cases_check *, int64_t,
+		    const char *, const char *, const char *);
+static int	 store_cases_check_end(struct store *,
+		    struct store_cases_check *, int64_t, int64_t *);
 static int	 store_msgs_track(struct store *, int, int64_t);
 static void	 store_msgs_mark(struct store *, struct store_msgs_mark *);
 static void	 store_msgs_undo(struct store *,
@@ -320,10 +368,10 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v4,
 	store_upgrade_v5,
 	store_upgrade_v6,
-	/* NULL: a version no branch merged here defines (skipped) */
-	[7] = store_upgrade_v7,
-	[9] = store_upgrade_v9,
-	[10] = store_upgrade_v10,
+	store_upgrade_v7,
+	store_upgrade_v8,
+	store_upgrade_v9,
+	store_upgrade_v10,
 };
 _Static_assert(nitems(store_upgrades) == STORE_SCHEMA_VERSION + 1,
     "one upgrade per schema version");
@@ -751,6 +799,28 @@ static const char *const store_sql[STMT_MAX] = {
 	    "UPDATE alerts SET logged_at = ?2, logs = logs + 1 WHERE id = ?1",
 	[STMT_ALERT_OPEN] = "SELECT COUNT(*) FROM alerts WHERE acked_at IS NULL",
 	[STMT_ALERT_MSISDN] = "SELECT msisdn_enc FROM alerts WHERE id = ?1",
+	/*
+	 * What a "cases" event digests of one case (store.h): every column
+	 * of the row as v8 knows it, numbers only as blob and keyed hash,
+	 * then its assignments (lead and co-units, past and present).
+	 */
+	[STMT_CASE_DIGEST] =
+	    "SELECT id, number, category, state, confidential, msisdn_enc, "
+	    "msisdn_hash, text, received_at, due, rule, flags, result, "
+	    "closed_at, inbound_id, updated_at, unit, rehandled, survey_state, "
+	    "survey_ext, survey_sent_at, survey_reminded_at, "
+	    "survey_answered_at, survey_score, survey_raw, survey_comment, "
+	    "dispatched_at, due_original, extensions, late_returns, "
+	    "supervised, supervision, result_cut FROM cases WHERE id = ?1",
+	[STMT_CASE_DIGEST_UNITS] =
+	    "SELECT id, unit, role, assigned_at, active FROM case_units "
+	    "WHERE case_id = ?1 ORDER BY id",
+	[STMT_CASE_OF_UNIT] = "SELECT case_id FROM case_units WHERE id = ?1",
+	[STMT_CASE_IDS] = "SELECT id FROM cases WHERE id >= ?1 ORDER BY id",
+	[STMT_CASES_COVER_GET] =
+	    "SELECT cases_first, 0, cases_event FROM audit_cover WHERE id = 1",
+	[STMT_CASES_COVER_SET] =
+	    "UPDATE audit_cover SET cases_event = ?1 WHERE id = 1",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -776,6 +846,12 @@ static const int store_sql_min[STMT_MAX] = {
 	[STMT_ALERT_RELOGGED] = 9,
 	[STMT_ALERT_OPEN] = 9,
 	[STMT_ALERT_MSISDN] = 9,
+	[STMT_CASE_DIGEST] = 8,
+	[STMT_CASE_DIGEST_UNITS] = 8,
+	[STMT_CASE_OF_UNIT] = 8,
+	[STMT_CASE_IDS] = 8,
+	[STMT_CASES_COVER_GET] = 8,
+	[STMT_CASES_COVER_SET] = 8,
 };
 
 static const char *const store_survey_states[] = {
@@ -1174,6 +1250,24 @@ store_upgrade_v7(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v8: case rows join the audit chain (store.h).  cases_first: the first
+ * case id whose row must be named by a "cases" event; older rows are
+ * covered from their first write after the upgrade on.  cases_event, the
+ * chained "cases.covered", is appended by store_open() (SQL has no key).
+ */
+static int
+store_upgrade_v8(sqlite3 *db)
+{
+	static const char sql[] =
+	    "ALTER TABLE audit_cover ADD COLUMN cases_first INTEGER;"
+	    "ALTER TABLE audit_cover ADD COLUMN cases_event INTEGER;"
+	    "UPDATE audit_cover SET cases_first ="
+	    " (SELECT COALESCE(MAX(id), 0) + 1 FROM cases) WHERE id = 1;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 /* Run each missing upgrade in its own transaction with its version. */
 static int
 store_upgrade(struct store *st, int target, char *err, size_t errlen)
@@ -1384,6 +1478,14 @@ store_open(const char *path, struct crypto *crypto,
 	    "main"))) != NULL)
 		st->wal_path = xstrdup(wal);
 	store_wal_ident(st);
+	if (st->version >= 8) {
+		sqlite3_update_hook(st->db, store_update_hook, st);
+		if (store_cases_cover(st) == -1) {
+			snprintf(err, errlen, "database %s: cannot chain the "
+			    "case coverage", path);
+			goto fail;
+		}
+	}
 	return st;
 fail:
 	store_close(st);
@@ -1400,11 +1502,14 @@ store_close(struct store *st)
 	if (st->db != NULL && !sqlite3_get_autocommit(st->db)) {
 		log_warnx("store closing with an open batch: rolled back");
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	}
+	} else if (st->db != NULL && st->depth == 0)
+		store_cases_done(st);	/* rows written outside a batch */
 	for (i = 0; i < STMT_MAX; i++)
 		sqlite3_finalize(st->stmt[i]);
 	free(st->msgs.outcome);
 	free(st->wal_path);
+	free(st->cases.ids);
+	free(st->cases.units);
 	store_group_clear(&st->fresh);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store close: %s", sqlite3_errmsg(st->db));
@@ -2012,6 +2117,9 @@ store_begin(struct store *st)
 	memset(&st->audit, 0, sizeof(st->audit));
 	memset(&st->seq, 0, sizeof(st->seq));
 	store_msgs_undo(st, NULL);
+	/* rows written outside a batch and not yet chained stay noted */
+	st->cases.base = st->cases.n;
+	st->cases.baseunits = st->cases.nunits;
 	if (store_exec(st, STMT_BEGIN, "begin") == -1) {
 		st->depth = 0;
 		return -1;
@@ -2029,27 +2137,30 @@ store_commit(struct store *st)
 	if (--st->depth > 0)
 		return st->doomed ? -1 : 0;
 	store_group_clear(&st->fresh);
-	/* the batch's message rows, then its audit events, are sealed */
+	/* the batch's case and message rows, then its audit events */
 	if (!st->doomed && (store_seq_flush(st) == -1 ||
-	    store_msgs_seal(st) == -1 || (st->audit.dirty &&
-	    store_audit_tip_flush(st) == -1)))
+	    store_cases_seal(st) == -1 || store_msgs_seal(st) == -1 ||
+	    (st->audit.dirty && store_audit_tip_flush(st) == -1)))
 		st->doomed = 1;
 	memset(&st->audit, 0, sizeof(st->audit));
 	memset(&st->seq, 0, sizeof(st->seq));
 	store_msgs_undo(st, NULL);
 	if (st->doomed) {
 		st->doomed = 0;
+		store_cases_undo(st, st->cases.base, st->cases.baseunits);
 		if (!sqlite3_get_autocommit(st->db))
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	if (store_exec(st, STMT_COMMIT, "commit") == -1) {
 		st->doomed = 0;
+		store_cases_undo(st, st->cases.base, st->cases.baseunits);
 		if (!sqlite3_get_autocommit(st->db) &&
 		    store_exec(st, STMT_ROLLBACK, "rollback") == -1)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
+	store_cases_undo(st, 0, 0);
 	/*
 	 * A WAL deleted under us holds this batch only in an unlinked file:
 	 * acknowledged only if store_wal_check() saved it into the database.
@@ -2072,6 +2183,7 @@ store_rollback(struct store *st)
 	memset(&st->audit, 0, sizeof(st->audit));
 	memset(&st->seq, 0, sizeof(st->seq));
 	store_msgs_undo(st, NULL);
+	store_cases_undo(st, st->cases.base, st->cases.baseunits);
 }
 
 int
@@ -2100,6 +2212,8 @@ store_msg_begin(struct store *st)
 	st->audit_saved = st->audit;
 	st->seq_saved = st->seq;
 	store_msgs_mark(st, &st->msgs_saved);
+	st->cases.mark = st->cases.n;
+	st->cases.markunits = st->cases.nunits;
 	return 0;
 }
 
@@ -2117,6 +2231,7 @@ store_msg_end(struct store *st, int ok)
 	st->audit = st->audit_saved;	/* its events are undone too */
 	st->seq = st->seq_saved;	/* and its case numbers */
 	store_msgs_undo(st, &st->msgs_saved);
+	store_cases_undo(st, st->cases.mark, st->cases.markunits);
 	if (store_exec(st, STMT_ROLLBACK_TO, "rollback to savepoint") == 0)
 		store_exec(st, STMT_RELEASE, "release");
 	return -1;
@@ -2521,7 +2636,7 @@ store_case_add(struct store *st, const struct store_case_new *c,
 	if (rc == -1)
 		return -1;
 	*idp = sqlite3_last_insert_rowid(st->db);
-	return 0;
+	return store_cases_done(st);
 }
 
 /* The next case number of day (YYMMDD) in the open batch; 0 or -1. */
@@ -3564,12 +3679,17 @@ store_audit_verify(struct store *st, int64_t *badp)
 	int64_t		 id, expect = 1;
 	int		 rc, broken = 0, msgs;
 	struct store_msgs_check k;
+	struct store_cases_check kc;
 
 	/* inside a batch, its events are not sealed yet: seal them first */
-	if (st->depth > 0 && ((!st->msg && store_msgs_seal(st) == -1) ||
+	if (st->depth == 0 && store_cases_done(st) == -1)
+		return -1;
+	if (st->depth > 0 && (store_cases_seal(st) == -1 ||
+	    (!st->msg && store_msgs_seal(st) == -1) ||
 	    store_audit_tip_flush(st) == -1))
 		return -1;
 	memset(&k, 0, sizeof(k));
+	memset(&kc, 0, sizeof(kc));
 	if ((s = store_stmt(st, STMT_AUDIT_ALL)) == NULL)
 		return -1;
 	while ((rc = store_step(st, s, "audit verify")) == SQLITE_ROW) {
@@ -3601,6 +3721,16 @@ store_audit_verify(struct store *st, int64_t *badp)
 			broken = msgs;
 			break;
 		}
+		if (st->version >= 8 && store_cases_check_event(&kc, id,
+		    (const char *)sqlite3_column_text(s, 3),
+		    (const char *)sqlite3_column_text(s, 4),
+		    (const char *)sqlite3_column_text(s, 5)) != 0) {
+			log_warnx("store audit broken event=%lld "
+			    "reason=bad-cases-event", (long long)id);
+			*badp = id;
+			broken = 1;
+			break;
+		}
 		memcpy(prev, mac, sizeof(mac));
 		prevlen = sizeof(prev);
 		expect = id + 1;
@@ -3613,8 +3743,11 @@ store_audit_verify(struct store *st, int64_t *badp)
 		    prev : NULL, badp);
 	if (!broken && st->version >= 6)
 		broken = store_msgs_check_end(st, &k, expect - 1, badp);
+	if (!broken && st->version >= 8)
+		broken = store_cases_check_end(st, &kc, expect - 1, badp);
 	free(k.flags);
 	free(k.ins);
+	free(kc.rows);
 	return broken;
 }
 
@@ -3694,6 +3827,34 @@ store_buf_printf(struct store_buf *b, const char *fmt, long long a,
 
 	n = snprintf(tmp, sizeof(tmp), fmt, a, c);
 	store_buf_add(b, tmp, (size_t)n);
+}
+
+/*
+ * Append the row s is on, every column as its type and 8 bytes (the
+ * integer, or the length of the text or blob that follows): no column can
+ * leak into its neighbour.
+ */
+static void
+store_buf_row(struct store_buf *b, sqlite3_stmt *s)
+{
+	uint8_t	hdr[9];
+	int	c, k, ncol, type;
+	int64_t	v;
+
+	ncol = sqlite3_column_count(s);
+	for (c = 0; c < ncol; c++) {
+		type = sqlite3_column_type(s, c);
+		v = type == SQLITE_INTEGER ? sqlite3_column_int64(s, c) :
+		    sqlite3_column_bytes(s, c);
+		hdr[0] = (uint8_t)type;
+		for (k = 0; k < 8; k++)
+			hdr[1 + k] = (uint8_t)((uint64_t)v >> (56 - 8 * k));
+		store_buf_add(b, hdr, sizeof(hdr));
+		if (type == SQLITE_TEXT)
+			store_buf_add(b, sqlite3_column_text(s, c), (size_t)v);
+		else if (type == SQLITE_BLOB)
+			store_buf_add(b, sqlite3_column_blob(s, c), (size_t)v);
+	}
 }
 
 /* Record a message row written ('i', 'o') or moved ('s', 'f'); 0 or -1. */
@@ -3820,10 +3981,8 @@ store_msgs_digest(struct store *st, const char *detail,
 	const char		*p, *end;
 	char			*ep;
 	long long		 lo, hi;
-	uint8_t			 hdr[9];
 	size_t			 i, len;
-	int			 c, k, ncol, rc = 0, type, ret = -1;
-	int64_t			 v;
+	int			 rc = 0, ret = -1;
 
 	memset(&b, 0, sizeof(b));
 	store_buf_add(&b, "", 0);
@@ -3848,29 +4007,8 @@ store_msgs_digest(struct store *st, const char *detail,
 			sqlite3_bind_int64(s, 1, lo);
 			sqlite3_bind_int64(s, 2, hi);
 			while ((rc = store_step(st, s, "audit messages")) ==
-			    SQLITE_ROW) {
-				ncol = sqlite3_column_count(s);
-				for (c = 0; c < ncol; c++) {
-					/* type, then 8 bytes: value or length */
-					type = sqlite3_column_type(s, c);
-					v = type == SQLITE_INTEGER ?
-					    sqlite3_column_int64(s, c) :
-					    sqlite3_column_bytes(s, c);
-					hdr[0] = (uint8_t)type;
-					for (k = 0; k < 8; k++)
-						hdr[1 + k] = (uint8_t)((uint64_t)v >>
-						    (56 - 8 * k));
-					store_buf_add(&b, hdr, sizeof(hdr));
-					if (type == SQLITE_TEXT)
-						store_buf_add(&b,
-						    sqlite3_column_text(s, c),
-						    (size_t)v);
-					else if (type == SQLITE_BLOB)
-						store_buf_add(&b,
-						    sqlite3_column_blob(s, c),
-						    (size_t)v);
-				}
-			}
+			    SQLITE_ROW)
+				store_buf_row(&b, s);
 			sqlite3_reset(s);
 			if (rc == -1)
 				goto done;
@@ -3938,35 +4076,38 @@ done:
 }
 
 /*
- * Chain where message coverage starts, once, after the v6 upgrade (or
- * after a crash right after it): the event names the first inbound and
- * outbox ids covered; older rows are not.  0 or -1.
+ * Chain where coverage starts, once, after the upgrade that made the
+ * table or column of get (or after a crash right after it): get reads two
+ * first ids and the event (NULL: not chained yet); the event's detail is
+ * fmt with those ids; set records the event.  Rows before those ids are
+ * not covered.  0 or -1.
  */
 static int
-store_msgs_cover(struct store *st)
+store_cover(struct store *st, enum store_stmt get, enum store_stmt set,
+    const char *action, const char *fmt)
 {
 	sqlite3_stmt	*s;
 	char		 d[64];
-	long long	 in = 0, out = 0;
+	long long	 a = 0, b = 0;
 	int		 rc, need = 0;
 
-	if ((s = store_stmt(st, STMT_COVER_GET)) == NULL)
+	if ((s = store_stmt(st, get)) == NULL)
 		return -1;
 	if ((rc = store_step(st, s, "audit cover")) == SQLITE_ROW &&
 	    sqlite3_column_type(s, 2) == SQLITE_NULL) {
-		in = sqlite3_column_int64(s, 0);
-		out = sqlite3_column_int64(s, 1);
+		a = sqlite3_column_int64(s, 0);
+		b = sqlite3_column_int64(s, 1);
 		need = 1;
 	}
 	sqlite3_reset(s);
 	if (rc == -1 || !need)
 		return rc == -1 ? -1 : 0;
-	snprintf(d, sizeof(d), "in>=%lld out>=%lld", in, out);
+	snprintf(d, sizeof(d), fmt, a, b);
 	if (store_begin(st) == -1)
 		return -1;
-	if (store_audit(st, 0, "store", "messages.covered", d,
+	if (store_audit(st, 0, "store", action, d,
 	    (int64_t)clock_now_ms()) == -1 ||
-	    (s = store_stmt(st, STMT_COVER_SET)) == NULL) {
+	    (s = store_stmt(st, set)) == NULL) {
 		store_rollback(st);
 		store_commit(st);
 		return -1;
@@ -3978,9 +4119,16 @@ store_msgs_cover(struct store *st)
 		store_rollback(st);
 	if (store_commit(st) == -1)
 		return -1;
-	log_info("store audit messages covered from inbound=%lld "
-	    "outbox=%lld", in, out);
+	log_info("store audit %s %s", action, d);
 	return 0;
+}
+
+/* Message coverage (v6): "in>=N out>=M". */
+static int
+store_msgs_cover(struct store *st)
+{
+	return store_cover(st, STMT_COVER_GET, STMT_COVER_SET,
+	    "messages.covered", "in>=%lld out>=%lld");
 }
 
 /* Check one "messages" event's ranges and digest: 0, 1 broken, -1. */
@@ -4047,7 +4195,8 @@ store_msgs_check_event(struct store *st, struct store_msgs_check *k,
 				break;
 			case 's':
 			case 'f':
-				if (b >= k->out_next)
+				/* an outcome of a row no event inserted */
+				if (b >= k->out_next || k->flags == NULL)
 					return 1;
 				for (id = MAXIMUM(a, k->out_first); id <= b;
 				    id++)
@@ -4126,7 +4275,9 @@ store_msgs_check_end(struct store *st, struct store_msgs_check *k,
 	while ((rc = store_step(st, s, "audit messages")) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
 		state = sqlite3_column_int(s, 1);
-		f = k->flags[id - k->out_first];
+		/* rows past out_next were refused above: no flags for them */
+		f = k->flags != NULL && id < k->out_next ?
+		    k->flags[id - k->out_first] : 0;
 		if ((state == STORE_OUT_SENT && !(f & 1)) ||
 		    (state > STORE_OUT_SENT && !(f & 2))) {
 			*badp = store_msgs_event_of(k, id);
@@ -4136,6 +4287,306 @@ store_msgs_check_end(struct store *st, struct store_msgs_check *k,
 			sqlite3_reset(s);
 			return 1;
 		}
+	}
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+/* --- case rows on the audit chain (v8) ---------------------------------- */
+
+/*
+ * A case changes many times (state, unit, due date, result, survey), so a
+ * "cases" event holds a MAC per row, not one over the batch: verification
+ * compares each row with the last event that named it, and an earlier
+ * event's rows need not stay as they were.  The rows come from SQLite's
+ * update hook, so no write to cases or case_units is missed, whichever
+ * statement made it; the digest reads them back just before COMMIT.
+ */
+
+static void
+store_cases_push(int64_t **v, size_t *n, size_t *sz, int64_t id)
+{
+	if (*n == *sz) {
+		*sz = *sz ? *sz * 2 : 64;
+		*v = xreallocarray(*v, *sz, sizeof(**v));
+	}
+	(*v)[(*n)++] = id;
+}
+
+/* sqlite3_update_hook(): note the rows of cases and case_units written. */
+static void
+store_update_hook(void *arg, int op, const char *db, const char *table,
+    sqlite3_int64 rowid)
+{
+	struct store		*st = arg;
+	struct store_cases	*c = &st->cases;
+
+	(void)op;
+	(void)db;
+	if (table[0] != 'c')
+		return;
+	if (strcmp(table, "cases") == 0)
+		store_cases_push(&c->ids, &c->n, &c->sz, rowid);
+	else if (strcmp(table, "case_units") == 0)
+		store_cases_push(&c->units, &c->nunits, &c->unitssz, rowid);
+}
+
+/* Forget the rows noted since n ids and nunits assignments. */
+static void
+store_cases_undo(struct store *st, size_t n, size_t nunits)
+{
+	if (st->cases.n > n)
+		st->cases.n = n;
+	if (st->cases.nunits > nunits)
+		st->cases.nunits = nunits;
+}
+
+/*
+ * The MAC of case id as it is now: HMAC("case-row", its covered columns,
+ * then its assignment rows).  1, 0 when there is no such row, -1.
+ */
+static int
+store_case_digest(struct store *st, int64_t id, uint8_t mac[CRYPTO_HASH_LEN])
+{
+	struct store_buf	 b;
+	sqlite3_stmt		*s;
+	int			 rc, found = 0, ret = -1;
+
+	memset(&b, 0, sizeof(b));
+	store_buf_add(&b, "", 0);
+	if ((s = store_stmt(st, STMT_CASE_DIGEST)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = store_step(st, s, "audit cases")) == SQLITE_ROW) {
+		store_buf_row(&b, s);
+		found = 1;
+	}
+	sqlite3_reset(s);
+	if (rc == -1)
+		goto done;
+	if (!found) {
+		ret = 0;
+		goto done;
+	}
+	if ((s = store_stmt(st, STMT_CASE_DIGEST_UNITS)) == NULL)
+		goto done;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = store_step(st, s, "audit cases")) == SQLITE_ROW)
+		store_buf_row(&b, s);
+	sqlite3_reset(s);
+	if (rc != -1 && crypto_hmac(st->crypto, "case-row", b.p, b.len, NULL,
+	    0, mac) == 0)
+		ret = 1;
+done:
+	free(b.p);
+	return ret;
+}
+
+/*
+ * Digest the case rows the batch wrote into one "cases" event, detail
+ * "ID:MAC ID:MAC ..." (MAC: the first STORE_CASE_MAC_LEN bytes of the
+ * row's digest, in hex).  Just before COMMIT; the list is emptied by
+ * store_commit() once the COMMIT holds.  0 or -1.
+ */
+static int
+store_cases_seal(struct store *st)
+{
+	struct store_cases	*c = &st->cases;
+	struct store_buf	 b;
+	sqlite3_stmt		*s;
+	uint8_t			 mac[CRYPTO_HASH_LEN];
+	int64_t			*ids = NULL;
+	size_t			 i, j, n = 0, sz = 0;
+	char			 tok[40];
+	int			 rc = 0, r, rv = -1;
+
+	if (st->version < 8 || (c->n == 0 && c->nunits == 0) || c->sealing)
+		return 0;
+	c->sealing = 1;
+	memset(&b, 0, sizeof(b));
+	store_buf_add(&b, "", 0);
+	for (i = 0; i < c->n; i++)
+		store_cases_push(&ids, &n, &sz, c->ids[i]);
+	/* an assignment row names its case */
+	for (i = 0; i < c->nunits; i++) {
+		if ((s = store_stmt(st, STMT_CASE_OF_UNIT)) == NULL)
+			goto done;
+		sqlite3_bind_int64(s, 1, c->units[i]);
+		if ((rc = store_step(st, s, "audit cases")) == SQLITE_ROW)
+			store_cases_push(&ids, &n, &sz,
+			    sqlite3_column_int64(s, 0));
+		sqlite3_reset(s);
+		if (rc == -1)
+			goto done;
+	}
+	if (n > 1)
+		qsort(ids, n, sizeof(*ids), store_cmp64);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && ids[i] == ids[i - 1])
+			continue;
+		/* 0: an insert its statement undid (a failed constraint) */
+		if ((r = store_case_digest(st, ids[i], mac)) == -1)
+			goto done;
+		if (r == 0)
+			continue;
+		rc = snprintf(tok, sizeof(tok), "%s%lld:", b.len ? " " : "",
+		    (long long)ids[i]);
+		store_buf_add(&b, tok, (size_t)rc);
+		for (j = 0; j < STORE_CASE_MAC_LEN; j++) {
+			snprintf(tok, sizeof(tok), "%02x", mac[j]);
+			store_buf_add(&b, tok, 2);
+		}
+	}
+	rv = b.len == 0 ? 0 : store_audit(st, 0, "store", "cases",
+	    (const char *)b.p, (int64_t)clock_now_ms());
+done:
+	c->sealing = 0;
+	free(ids);
+	free(b.p);
+	return rv;
+}
+
+/*
+ * Case rows written outside a batch (tools, tests) get their event at
+ * once, in a transaction of their own.  0 or -1.
+ */
+static int
+store_cases_done(struct store *st)
+{
+	if (st->version < 8 || st->depth > 0 || st->cases.sealing ||
+	    (st->cases.n == 0 && st->cases.nunits == 0))
+		return 0;
+	if (store_begin(st) == -1)
+		return -1;
+	return store_commit(st);	/* which seals them */
+}
+
+/* Case coverage (v8): "cases>=N"; the second id read is always 0. */
+static int
+store_cases_cover(struct store *st)
+{
+	return store_cover(st, STMT_CASES_COVER_GET, STMT_CASES_COVER_SET,
+	    "cases.covered", "cases>=%lld");
+}
+
+static int
+store_hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/* Take in one "cases" or "cases.covered" event: 0, or 1 malformed. */
+static int
+store_cases_check_event(struct store_cases_check *k, int64_t ev,
+    const char *actor, const char *action, const char *detail)
+{
+	struct store_case_mac	*r;
+	const char		*p;
+	char			*ep;
+	long long		 id;
+	size_t			 i, want;
+	int			 hi, lo;
+
+	if (actor == NULL || action == NULL || strcmp(actor, "store") != 0)
+		return 0;
+	if (strcmp(action, "cases.covered") == 0) {
+		if (k->covered || detail == NULL || sscanf(detail,
+		    "cases>=%lld", &id) != 1 || id < 1)
+			return 1;
+		k->covered = 1;
+		k->first = id;
+		return 0;
+	}
+	if (strcmp(action, "cases") != 0)
+		return 0;
+	if (!k->covered || detail == NULL || *detail == '\0')
+		return 1;
+	for (p = detail; *p != '\0'; ) {
+		id = strtoll(p, &ep, 10);
+		if (ep == p || *ep != ':' || id < 1 || id >= STORE_CASE_ID_MAX)
+			return 1;
+		p = ep + 1;
+		if ((size_t)id >= k->nrows) {
+			for (want = k->nrows ? k->nrows : 1024;
+			    want <= (size_t)id; want *= 2)
+				;
+			k->rows = xreallocarray(k->rows, want,
+			    sizeof(*k->rows));
+			memset(k->rows + k->nrows, 0,
+			    (want - k->nrows) * sizeof(*k->rows));
+			k->nrows = want;
+		}
+		r = &k->rows[id];
+		r->ev = ev;
+		for (i = 0; i < STORE_CASE_MAC_LEN; i++, p += 2) {
+			if ((hi = store_hexval(p[0])) == -1 ||
+			    (lo = store_hexval(p[1])) == -1)
+				return 1;
+			r->mac[i] = (uint8_t)(hi << 4 | lo);
+		}
+		if (*p == ' ')
+			p++;
+		else if (*p != '\0')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * After the chain: every case row named by an event must still be as the
+ * last such event says, and every row from the first covered id on must
+ * be named.  0, or 1 with *badp (the earliest event whose row was edited,
+ * swapped or deleted; else one past the last event), -1 on error.
+ */
+static int
+store_cases_check_end(struct store *st, struct store_cases_check *k,
+    int64_t last, int64_t *badp)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 mac[CRYPTO_HASH_LEN];
+	int64_t		 bad = 0, badrow = 0, id;
+	size_t		 i;
+	int		 r, rc;
+
+	if (!k->covered) {
+		log_warnx("store audit broken: case coverage not chained");
+		*badp = last + 1;
+		return 1;
+	}
+	for (i = 1; i < k->nrows; i++) {
+		if (k->rows[i].ev == 0 || (bad != 0 && k->rows[i].ev >= bad))
+			continue;
+		if ((r = store_case_digest(st, (int64_t)i, mac)) == -1)
+			return -1;
+		if (r == 0 || memcmp(mac, k->rows[i].mac,
+		    STORE_CASE_MAC_LEN) != 0) {
+			bad = k->rows[i].ev;
+			badrow = (int64_t)i;
+		}
+	}
+	if (bad != 0) {
+		log_warnx("store audit broken event=%lld table=cases row=%lld "
+		    "reason=case-row-changed-or-deleted", (long long)bad,
+		    (long long)badrow);
+		*badp = bad;
+		return 1;
+	}
+	if ((s = store_stmt(st, STMT_CASE_IDS)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, k->first);
+	while ((rc = store_step(st, s, "audit cases")) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		if (id >= 0 && (size_t)id < k->nrows && k->rows[id].ev != 0)
+			continue;
+		log_warnx("store audit broken event=%lld table=cases row=%lld "
+		    "reason=not-chained", (long long)last + 1, (long long)id);
+		*badp = last + 1;
+		sqlite3_reset(s);
+		return 1;
 	}
 	sqlite3_reset(s);
 	return rc == -1 ? -1 : 0;
@@ -4389,7 +4840,10 @@ store_case_change(struct store *st, int64_t case_id,
 	sqlite3_bind_text(s, 16, c->due_original, -1, SQLITE_STATIC);
 	rc = store_step(st, s, "case change");
 	sqlite3_reset(s);
-	return rc == -1 ? -1 : sqlite3_changes(st->db) > 0;
+	if (rc == -1)
+		return -1;
+	rc = sqlite3_changes(st->db) > 0;
+	return store_cases_done(st) == -1 ? -1 : rc;
 }
 
 /* Run "UPDATE cases SET x = ?2 WHERE id = ?1"; 0 or -1. */
@@ -4406,7 +4860,7 @@ store_case_set_int(struct store *st, enum store_stmt i, int64_t case_id,
 	sqlite3_bind_int(s, 2, v);
 	rc = store_step(st, s, what);
 	sqlite3_reset(s);
-	return rc == -1 ? -1 : 0;
+	return rc == -1 ? -1 : store_cases_done(st);
 }
 
 int
@@ -4472,7 +4926,7 @@ store_case_unassign(struct store *st, int64_t case_id)
 	sqlite3_bind_int64(s, 1, case_id);
 	rc = store_step(st, s, "case unassign");
 	sqlite3_reset(s);
-	return rc == -1 ? -1 : 0;
+	return rc == -1 ? -1 : store_cases_done(st);
 }
 
 int
@@ -4499,7 +4953,7 @@ store_case_assign(struct store *st, int64_t case_id, const char *lead,
 		if (rc == -1)
 			return -1;
 	}
-	return 0;
+	return store_cases_done(st);
 }
 
 int
@@ -4830,7 +5284,7 @@ store_survey_case(struct store *st, int64_t id, int state, int score,
 		sqlite3_bind_int64(s, 9, reminded_at);
 	rc = store_step(st, s, "survey case");
 	sqlite3_reset(s);
-	return rc == -1 ? -1 : 0;
+	return rc == -1 ? -1 : store_cases_done(st);
 }
 
 /* Copy at most len - 1 bytes of UTF-8 text, cut at a character. */

@@ -523,6 +523,18 @@ int	 store_audit(struct store *, int64_t case_id, const char *actor,
  * detail "in>=N out>=M", names the first ids covered).  A row written
  * outside a batch gets its event at once, in a transaction of its own.
  *
+ * Case rows (v8).  Every write to a case row or to its assignments
+ * (case_units), whichever statement makes it (SQLite's update hook sees
+ * them), is chained: a batch that wrote some appends one event, actor
+ * "store", action "cases", just before COMMIT, detail "ID:MAC ID:MAC ..."
+ * with, per case, the first 16 bytes of HMAC("case-row", every column of
+ * the row (number as blob and keyed hash) || its assignment rows).  A case
+ * changes often, so each row is checked against the last event naming it.
+ * Rows older than the v8 upgrade are covered from their first write after
+ * it (the chained "cases.covered" event, detail "cases>=N", names the
+ * first id that must be chained from its insert on).  Not covered:
+ * supplements (their texts are inbound rows) and surveys' own rows.
+ *
  * Check the chain and its tip: 0 intact, 1 broken at *badp, -1 error.
  * *badp is the first event whose link does not hold: an edited or
  * reordered event, the event after a deleted one, or (the tip) one past
@@ -532,7 +544,11 @@ int	 store_audit(struct store *, int64_t case_id, const char *actor,
  * the event that chained it (its insert, its sending, or its outcome); an
  * inbound or outbox row beyond the last chained id gives one past the last
  * event; an outbox row sent or final with no such outcome chained gives
- * the event of its insert.  Details go to the log (store audit broken).
+ * the event of its insert.  For cases: a row edited, swapped with
+ * another's, given another assignment or deleted breaks the earliest last
+ * event naming such a row; a case row from the first covered id on that
+ * no event names gives one past the last event.  Details go to the log
+ * (store audit broken).
  */
 int	 store_audit_verify(struct store *, int64_t *badp);
 

@@ -9,7 +9,7 @@
 # intact, then tampered with in sqlite3 (triggers dropped first).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 45
+plan 46
 
 OFFICE=office-secret-0123456789
 UNIT=unit-secret-0123456789ab
@@ -186,6 +186,17 @@ check "an edited inbound text is detected at its event" sh -c "test $? -eq 1 && 
 # a delivered result SMS made failed: named at the event of its outcome
 stop_daemon
 sqlite3 "$db" "UPDATE inbound SET text = CAST(X'$in_text' AS TEXT) WHERE id = $in_id"
+# a case made confidential the other way round (the lead unit reads the
+# number of a case that is not): named at the last event chaining it
+case_id=$(sql "$db" "SELECT MIN(id) FROM cases")
+case_ev=$(sql "$db" "SELECT MAX(id) FROM audit WHERE action = 'cases' AND (detail LIKE '$case_id:%' OR detail LIKE '% $case_id:%')")
+conf=$(sql "$db" "SELECT confidential FROM cases WHERE id = $case_id")
+sqlite3 "$db" "UPDATE cases SET confidential = 1 - confidential WHERE id = $case_id"
+start_daemon "HOTLINED_CLOCK_OFFSET=$off" >/dev/null
+ctl audit verify >"$T_DIR/verify.out" 2>&1
+check "a case's confidential flag flipped is detected at its last event" sh -c "test $? -eq 1 && test -n '$case_ev' && grep -q 'first bad event $case_ev\$' '$T_DIR/verify.out'"
+stop_daemon
+sqlite3 "$db" "UPDATE cases SET confidential = $conf WHERE id = $case_id"
 out_id=$(sql "$db" "SELECT MIN(id) FROM outbox WHERE kind = 'result' AND state = 3")
 out_ev=$(python3 - "$db" "$out_id" <<'PY'
 import re, sqlite3, sys

@@ -35,7 +35,7 @@ db="$d/hotlined.db"
 check "two new cases an hour for one number" \
     test "$(sql "$db" "SELECT count(*) FROM cases WHERE text LIKE '%号楼%'")" = 2
 check "the third is told to wait, not registered" \
-    wait_log "$T_DIR/hl.out" 'mo +case limit msisdn=138\*\*\*\*8020 cases=2' 5
+    wait_log "$T_DIR/hl.out" 'mo +case limit msisdn=138\*\*\*\*8020~[a-z]{4} cases=2' 5
 check "replies stop at four an hour for that number" \
     test "$(records_with "$T_DIR/sent.jsonl" '138\*\*\*\*8020')" = 4
 check "the limit is logged" grep -Eq 'mo +reply limit msisdn=138\*\*\*\*8020' "$T_DIR/hl.out"

@@ -17,7 +17,7 @@ check "binds as transmitter and receiver" sh -c "
     wait_log() { for i in \$(seq 1 100); do grep -Eq \"\$2\" \"\$1\" && return 0; sleep 0.1; done; return 1; }
     wait_log '$T_DIR/hl.out' 'bound smsc=sim mode=tx\\+rx' && wait_log '$T_DIR/hl.out' 'bound smsc=sim/rx mode=rx'"
 check "the text received on the receiver becomes a case" \
-    wait_log "$T_DIR/hl.out" 'intake +case=HY[0-9]+ msisdn=138\*\*\*\*8000 cat=complaint' 10
+    wait_log "$T_DIR/hl.out" 'intake +case=HY[0-9]+ msisdn=138\*\*\*\*8000~[a-z]{4} cat=complaint' 10
 check "the acknowledgement goes out on the transmitter" \
     wait_log "$T_DIR/sent.jsonl" '"dest_addr":"138\*\*\*\*8000".*已受理' 10
 check "its receipt comes back and is recorded" \

@@ -3,6 +3,7 @@
  * concat groups, batches with per-message savepoints, case numbers, the
  * outbox state machine, receipts, opt-out, rate counts, the audit chain
  * and its sealed tip (edit, delete in the middle and at the end, reorder),
+ * case rows on the chain (edited, swapped, reassigned, deleted, forged),
  * units, and no plaintext number in the database file.  sqlite3 is used here only
  * to inspect and to tamper, as an attacker or an operator would.
  */
@@ -1332,20 +1333,20 @@ test_audit_tip(void **state)
 	struct fixture	*f = *state;
 	int64_t		 bad = 0;
 
-	/* empty (event 1: messages.covered): intact */
+	/* empty (events 1, 2: messages.covered, cases.covered): intact */
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
-	audit_events(f, 3);
+	audit_events(f, 3);	/* 3: the case's "cases", 4-6 */
 	/* tip removed */
 	tamper(f, "DELETE FROM audit_tip");
 	assert_int_equal(store_audit_verify(f->st, &bad), 1);
-	assert_int_equal(bad, 5);
+	assert_int_equal(bad, 7);
 	/* a forged tip (no key): last event deleted, tip moved back */
 	assert_non_null(reopen(f, NULL));
-	tamper(f, "DELETE FROM audit WHERE id = 4;"
+	tamper(f, "DELETE FROM audit WHERE id = 6;"
 	    "INSERT INTO audit_tip (id, last_id, last_hmac, tip_mac) "
-	    "SELECT 1, id, hmac, hmac FROM audit WHERE id = 3");
+	    "SELECT 1, id, hmac, hmac FROM audit WHERE id = 5");
 	assert_int_equal(store_audit_verify(f->st, &bad), 1);
-	assert_int_equal(bad, 4);
+	assert_int_equal(bad, 6);
 	/* unsealed (NULL) tips are only accepted by the upgrade */
 	tamper(f, "UPDATE audit_tip SET tip_mac = NULL");
 	assert_non_null(reopen(f, NULL));
@@ -1380,26 +1381,26 @@ test_audit_batch(void **state)
 	assert_int_equal(store_msg_begin(f->st), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "c", NULL, T0), 0);
 	assert_int_equal(store_msg_end(f->st, 1), 0);
-	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 2);
+	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 3);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "d", NULL, T0), 0);
 	assert_int_equal(store_commit(f->st), 0);
-	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit"), 6);
-	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 6);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit"), 7);
+	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 7);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "gone", NULL, T0), 0);
 	store_rollback(f->st);
 	assert_int_equal(store_commit(f->st), -1);
-	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 6);
-	assert_int_equal(store_audit(f->st, 0, "test", "e", NULL, T0), 0);
 	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 7);
+	assert_int_equal(store_audit(f->st, 0, "test", "e", NULL, T0), 0);
+	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 8);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 	/* the newest event deleted: the tip still catches it */
-	tamper(f, "DELETE FROM audit WHERE id = 7");
+	tamper(f, "DELETE FROM audit WHERE id = 8");
 	assert_int_equal(store_audit_verify(f->st, &bad), 1);
-	assert_int_equal(bad, 7);
+	assert_int_equal(bad, 8);
 }
 
 static void
@@ -1415,17 +1416,22 @@ test_upgrade_v2_seals_tip(void **state)
 	assert_int_equal(store_audit(f->st, 0, "test", "b", NULL, T0), 0);
 	assert_non_null(reopen(f, NULL));
 	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
-	/* sealed at 2 by the v3 upgrade, then v6 chains messages.covered */
+	/*
+	 * sealed at 2 by the v3 upgrade, then v6 chains messages.covered
+	 * and v8 cases.covered
+	 */
 	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip "
-	    "WHERE tip_mac IS NOT NULL"), 3);
+	    "WHERE tip_mac IS NOT NULL"), 4);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE id = 3 "
 	    "AND action = 'messages.covered'"), 1);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE id = 4 "
+	    "AND action = 'cases.covered'"), 1);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "c", NULL, T0), 0);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
-	tamper(f, "DELETE FROM audit WHERE id = 4");
+	tamper(f, "DELETE FROM audit WHERE id = 5");
 	assert_int_equal(store_audit_verify(f->st, &bad), 1);
-	assert_int_equal(bad, 4);
+	assert_int_equal(bad, 5);
 }
 
 /*
@@ -1649,6 +1655,177 @@ test_alerts_upgrade(void **state)
 	assert_int_equal(store_alert_list(f->st, 0, list, 4, 0), 1);
 	store_alert_clear(&list[0]);
 	store_alert_clear(NULL);
+}
+
+/* The id of the newest audit event. */
+static int64_t
+last_event(struct fixture *f)
+{
+	return peek(f, "SELECT MAX(id) FROM audit");
+}
+
+/*
+ * Case rows (v8): three cases registered in one batch (event ev[0] names
+ * them), the first dispatched to a lead unit and a co-unit with a new due
+ * date in a second batch (ev[1]), the second given its result cut outside
+ * a batch (ev[2]).  ev[3]: one past the last event.
+ */
+static void
+cases_chain(struct fixture *f, int64_t ev[4])
+{
+	struct store_case_change	 ch;
+	const char			*co[] = { "hbj" };
+	char				 from[16];
+	int64_t				 bad;
+	int				 i;
+
+	assert_int_equal(store_unit_add(f->st, "cgj", "城管局", NULL, T0), 0);
+	assert_int_equal(store_unit_add(f->st, "hbj", "环保局", NULL, T0), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	for (i = 1; i <= 3; i++) {
+		snprintf(from, sizeof(from), "1380013%04d", 8040 + i);
+		assert_int_equal(add_case(f->st, from, T0,
+		    (char[STORE_CASE_NUMBER_MAX]){0}), i);
+	}
+	/* a message undone takes its case (and its noted row) along */
+	assert_int_equal(store_msg_begin(f->st), 0);
+	add_case(f->st, "13800138049", T0, (char[STORE_CASE_NUMBER_MAX]){0});
+	assert_int_equal(store_msg_end(f->st, 0), -1);
+	assert_int_equal(store_commit(f->st), 0);
+	ev[0] = last_event(f);
+
+	assert_int_equal(store_begin(f->st), 0);
+	memset(&ch, 0, sizeof(ch));
+	ch.from = "registered";
+	ch.to = "dispatched";
+	ch.unit = "cgj";
+	ch.dispatched_at = T0 + 1000;
+	ch.due = "2026-12-11";
+	ch.supervised = -1;
+	ch.closed_at = -1;
+	ch.rehandled = -1;
+	ch.at = T0 + 1000;
+	assert_int_equal(store_case_change(f->st, 1, &ch), 1);
+	assert_int_equal(store_case_assign(f->st, 1, "cgj", co, 1, T0 + 1000),
+	    0);
+	assert_int_equal(store_commit(f->st), 0);
+	ev[1] = last_event(f);
+	assert_int_equal(store_case_set_result_cut(f->st, 2, 5), 0);
+	ev[2] = last_event(f);
+	ev[3] = ev[2] + 1;
+	assert_true(ev[0] < ev[1] && ev[1] < ev[2]);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE action = "
+	    "'cases' AND detail LIKE '1:% 2:% 3:%'"), 1);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE action = "
+	    "'cases' AND detail LIKE '%4:%'"), 0);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+}
+
+static void
+test_audit_cases(void **state)
+{
+	struct fixture		*f = *state;
+	static const struct {
+		const char	*sql;
+		int		 bad;	/* ev[bad] */
+	} t[] = {
+		{ "UPDATE cases SET state = 'closed' WHERE id = 3", 0 },
+		{ "UPDATE cases SET result = '已解决' WHERE id = 2", 2 },
+		{ "UPDATE cases SET confidential = 1 WHERE id = 3", 0 },
+		{ "UPDATE cases SET due = '2027-01-30' WHERE id = 1", 1 },
+		{ "UPDATE cases SET unit = 'hbj' WHERE id = 1", 1 },
+		/* the lead unit, which then may read the number */
+		{ "UPDATE case_units SET unit = 'hbj' WHERE case_id = 1 "
+		    "AND role = 1", 1 },
+		{ "INSERT INTO case_units (case_id, unit, role, assigned_at, "
+		    "active) VALUES (3, 'hbj', 1, 0, 1)", 0 },
+		{ "UPDATE case_units SET role = 1 WHERE case_id = 1 "
+		    "AND role = 2", 1 },
+		/* numbers swapped between two cases */
+		{ "UPDATE cases SET msisdn_enc = (SELECT msisdn_enc FROM cases "
+		    "WHERE id = 1), msisdn_hash = (SELECT msisdn_hash FROM "
+		    "cases WHERE id = 1) WHERE id = 3;"
+		    "UPDATE cases SET msisdn_enc = (SELECT msisdn_enc FROM cases "
+		    "WHERE id = 2) WHERE id = 1", 0 },
+		/* whole rows swapped: ids exchanged */
+		{ "UPDATE cases SET id = -1, number = 'x' WHERE id = 2;"
+		    "UPDATE cases SET id = 2 WHERE id = 3;"
+		    "UPDATE cases SET id = 3 WHERE id = -1", 0 },
+		{ "DELETE FROM cases WHERE id = 3", 0 },
+		{ "DELETE FROM case_units WHERE case_id = 1", 1 },
+		/* a case forged into the table, chained by nobody */
+		{ "INSERT INTO cases (number, category, msisdn_enc, "
+		    "msisdn_hash, text, received_at, updated_at) SELECT "
+		    "'HY9', category, msisdn_enc, msisdn_hash, text, "
+		    "received_at, updated_at FROM cases WHERE id = 1", 3 },
+	};
+	int64_t			 ev[4], bad;
+	size_t			 i;
+
+	for (i = 0; i < nitems(t); i++) {
+		assert_non_null(fresh(f, NULL));
+		cases_chain(f, ev);
+		tamper(f, t[i].sql);
+		bad = 0;
+		assert_int_equal(store_audit_verify(f->st, &bad), 1);
+		if (bad != ev[t[i].bad])
+			fail_msg("case %zu (%s): first bad %lld, want %lld", i,
+			    t[i].sql, (long long)bad, (long long)ev[t[i].bad]);
+	}
+	/* the last write is what counts: a row changed back verifies */
+	assert_non_null(fresh(f, NULL));
+	cases_chain(f, ev);
+	tamper(f, "UPDATE cases SET state = 'closed' WHERE id = 2");
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	tamper(f, "UPDATE cases SET state = 'registered' WHERE id = 2");
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	/* and the chain's own "cases" event cannot be edited */
+	tamper(f, "UPDATE audit SET detail = replace(detail, '1:', '7:') "
+	    "WHERE action = 'cases' AND id = (SELECT MIN(id) FROM audit "
+	    "WHERE action = 'cases')");
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	assert_int_equal(bad, ev[0]);
+}
+
+/*
+ * An existing database upgraded to v8: cases written before are declared
+ * not covered (cases.covered names the first id covered) until written
+ * again; rows written after are covered.
+ */
+static void
+test_audit_cases_upgrade(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { .max_version = 6 };
+	int64_t			 bad, c1, c2, c3;
+
+	assert_non_null(fresh(f, &o));
+	c1 = add_case(f->st, "13800138051", T0, (char[STORE_CASE_NUMBER_MAX]){0});
+	c2 = add_case(f->st, "13800138052", T0, (char[STORE_CASE_NUMBER_MAX]){0});
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE action = "
+	    "'cases.covered' AND detail = 'cases>=3'"), 1);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	/* a second open chains nothing more */
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE action = "
+	    "'cases.covered'"), 1);
+	c3 = add_case(f->st, "13800138053", T0, (char[STORE_CASE_NUMBER_MAX]){0});
+	assert_int_equal(c3, 3);
+	/* an old case written after the upgrade is covered from then on */
+	assert_int_equal(store_case_set_result_cut(f->st, c2, 3), 0);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	tamper(f, "UPDATE cases SET state = 'closed' WHERE id = 1");
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);	/* c1: old */
+	tamper(f, "UPDATE cases SET state = 'closed' WHERE id = 2");
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	assert_int_equal(bad, last_event(f));
+	tamper(f, "UPDATE cases SET state = 'registered' WHERE id = 2;"
+	    "UPDATE cases SET state = 'closed' WHERE id = 3");
+	assert_int_equal(store_audit_verify(f->st, &bad), 1);
+	assert_int_equal(bad, last_event(f) - 1);
+	(void)c1;
 }
 
 static void
@@ -1989,6 +2166,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alerts_upgrade, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_audit_cases, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_audit_cases_upgrade,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keycheck, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keycheck_upgrade, setup,

@@ -196,7 +196,7 @@ test_golden_ack(void **state)
 	snprintf(path, sizeof(path), "%s/tests/data/templates/ack.ok",
 	    top ? top : "..");
 	assert_true((n = slurp(path, want, sizeof(want))) > 0);
-	if (want[n - 1] == '\n')
+	if (n > 0 && want[n - 1] == '\n')	/* cmocka's asserts return */
 		want[n - 1] = '\0';
 	assert_int_equal(template_render(set, "ack", sample, NSAMPLE, out,
 	    sizeof(out)), 0);
