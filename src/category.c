@@ -17,6 +17,7 @@ static const struct {
 	[CAT_SUGGESTION] =	{ "suggestion",		"意见建议" },
 	[CAT_EFFICIENCY] =	{ "efficiency",		"效能投诉" },
 	[CAT_OTHER] =		{ "other",		"其他" },
+	[CAT_UNCLASSIFIED] =	{ "unclassified",	"待分类" },
 };
 
 /* The ASCII name of a category, "?" when out of range. */

@@ -14,6 +14,7 @@ enum category {
 	CAT_SUGGESTION,		/* 意见建议 */
 	CAT_EFFICIENCY,		/* 效能投诉: about the handling units */
 	CAT_OTHER,		/* 其他 */
+	CAT_UNCLASSIFIED,	/* 待分类: the office decides */
 	CAT_MAX
 };
 

@@ -56,6 +56,7 @@ hotlined_check(struct hotlined_conf *c)
 	conf_add_check("templates", template_conf_check, NULL);
 	conf_add_check("calendar", calendar_conf_check, NULL);
 	conf_add_check("rules", intake_rules_check, NULL);
+	conf_add_check("model", intake_model_check, NULL);
 	conf_add_check("tokens", tokens_conf_check, NULL);
 	conf_check_files(c, &errs);
 	daemon_preflight(c, &errs);

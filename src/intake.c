@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "category.h"
+#include "classify.h"
 #include "config.h"
 #include "intake.h"
 #include "log.h"
@@ -31,6 +32,7 @@
 #define AC_ROW		0x7fffffffU	/* of a transition: the row offset,
 					   below RULES_AC_CELLS */
 #define AC_OUT		0x80000000U	/* of a transition: a keyword ends */
+#define INTAKE_HITS_MAX	64		/* rules weighed for one text */
 #define CASE_DIGITS_MIN	10
 #define CASE_DIGITS_MAX	11
 
@@ -53,6 +55,8 @@ struct rule {
 	int		 reason;	/* enum rule_reason */
 	char		 channel[8];
 	int		 category;
+	double		 weight;	/* evidence for its label */
+	int		 override;	/* decides alone (emergencies always) */
 	size_t		 first[RL_MAX];	/* into rules->kw */
 	size_t		 n[RL_MAX];
 };
@@ -124,6 +128,8 @@ static void	 rules_line(struct rules *, struct rule_tmp *,
 static void	 rules_close(struct rules *, struct rule_tmp *,
 		    struct rules_errs *);
 static int	 rules_clause(const char *);
+static int	 rules_modifier(struct rule_tmp *, char **, size_t, size_t *,
+		    struct rules_errs *, int);
 static void	*rules_grow(void *, size_t *, size_t, size_t);
 static int	 rules_build(struct rules *, struct rules_errs *);
 static int	 kw_ref_cmp(const void *, const void *);
@@ -149,7 +155,7 @@ static int	 intake_number(const char *, size_t, size_t, const char *,
 static int	 intake_survey(const char *, size_t);
 /* matching */
 static void	 intake_match(const struct rules *, const char *, size_t,
-		    struct intake_verdict *);
+		    const struct intake_ctx *, struct intake_verdict *);
 static void	 rules_scan(const struct rules *, const char *, size_t,
 		    uint64_t *);
 static void	 rules_mark(const struct rules *, uint32_t, uint64_t *);
@@ -161,6 +167,9 @@ static const char *reason_names[RR_MAX] = {
 };
 static const char *channels[] = { "110", "119", "120", "122" };
 static const char *list_names[RL_MAX] = { "any", "all", "none" };
+static const int reason_labels[RR_MAX] = {
+	-1, CL_MILITARY, CL_LITIGATION, CL_UNLAWFUL
+};
 
 /* Satisfaction words that start a survey answer, longest first. */
 static const char *survey_words[] = {
@@ -330,6 +339,18 @@ kw_find(const char *s, size_t len, const char *k, size_t klen)
 			return 1;
 	}
 	return 0;
+}
+
+uint32_t
+intake_utf8_next(const unsigned char *s, size_t len, size_t *i)
+{
+	return utf8_next(s, len, i);
+}
+
+int
+intake_is_sep(uint32_t c)
+{
+	return cp_is_space(c) || cp_is_punct(c);
 }
 
 size_t
@@ -614,44 +635,104 @@ rule_match(const struct rules *rs, const struct rule *r,
 	return 1;
 }
 
-/* A new matter: refusal rules first (Art. 8), then the categories. */
+/* Refuse for the rule r (Art. 8). */
+static void
+intake_refuse(const struct rule *r, struct intake_verdict *v)
+{
+	v->kind = INTAKE_REFUSE;
+	strlcpy(v->rule, r->name, sizeof(v->rule));
+	strlcpy(v->reason, reason_names[r->reason], sizeof(v->reason));
+	strlcpy(v->channel, r->channel, sizeof(v->channel));
+	if (r->reason == RR_EMERGENCY)
+		snprintf(v->template, sizeof(v->template),
+		    "refuse_emergency_%s", r->channel);
+	else
+		snprintf(v->template, sizeof(v->template), "refuse_%s",
+		    reason_names[r->reason]);
+}
+
+/*
+ * A new matter.  An emergency rule refuses first (file order).  Every
+ * other rule that matches is evidence for its label, or an override
+ * (hotlined.rules(5)); classify.c weighs them with the model's scores.
+ */
 static void
 intake_match(const struct rules *rs, const char *s, size_t len,
-    struct intake_verdict *v)
+    const struct intake_ctx *ctx, struct intake_verdict *v)
 {
 	uint64_t		 seen[RULES_IDS_MAX / 64];	/* 8 KiB */
+	struct classify_hit	 hit[INTAKE_HITS_MAX];
+	struct classify_result	 res;
 	const struct rule	*r;
-	size_t			 i;
-	int			 pass;
+	const struct model	*model = ctx != NULL ? ctx->model : NULL;
+	size_t			 i, k, nhit = 0;
+	int			 force = 0;
 
 	v->kind = INTAKE_NEW_CASE;
 	v->category = CAT_OTHER;
-	if (rs == NULL)
-		return;
-	rules_scan(rs, s, len, seen);
-	for (pass = 1; pass >= 0; pass--) {
+	v->guess = CL_OTHER;
+	v->score = v->margin = 1.0;
+	if (rs != NULL) {
+		rules_scan(rs, s, len, seen);
 		for (i = 0; i < rs->nrule; i++) {
 			r = &rs->rule[i];
-			if (r->refuse != pass || !rule_match(rs, r, seen))
+			if (!rule_match(rs, r, seen))
 				continue;
-			strlcpy(v->rule, r->name, sizeof(v->rule));
-			if (!r->refuse) {
-				v->category = r->category;
+			if (r->refuse && r->reason == RR_EMERGENCY) {
+				/* without a model, refusals go in file order */
+				for (k = 0; model == NULL && k < nhit; k++)
+					if (hit[k].label >= CL_CATEGORIES) {
+						r = &rs->rule[hit[k].rule];
+						break;
+					}
+				intake_refuse(r, v);
 				return;
 			}
-			v->kind = INTAKE_REFUSE;
-			strlcpy(v->reason, reason_names[r->reason],
-			    sizeof(v->reason));
-			strlcpy(v->channel, r->channel, sizeof(v->channel));
-			if (r->reason == RR_EMERGENCY)
-				snprintf(v->template, sizeof(v->template),
-				    "refuse_emergency_%s", r->channel);
-			else
-				snprintf(v->template, sizeof(v->template),
-				    "refuse_%s", reason_names[r->reason]);
-			return;
+			if (!r->refuse && r->category == CAT_UNCLASSIFIED) {
+				force = 1;	/* a person decides */
+				continue;
+			}
+			if (nhit == nitems(hit))
+				continue;	/* the first 64 in file order */
+			hit[nhit].label = r->refuse ?
+			    reason_labels[r->reason] : r->category;
+			hit[nhit].weight = r->weight;
+			hit[nhit].override = r->override;
+			hit[nhit].rule = (int)i;
+			nhit++;
 		}
 	}
+	classify_decide(model, s, len, hit, nhit,
+	    ctx != NULL ? ctx->classify : NULL, &res);
+	v->guess = res.label;
+	v->unsure = res.unsure;
+	v->score = res.score;
+	v->margin = res.margin;
+	if (force && !(res.hit != -1 && res.label >= CL_CATEGORIES))
+		res.unsure = v->unsure = 1;
+	/* the rule that decided, or the first that agreed */
+	for (i = 0; i < nhit; i++)
+		if ((res.hit != -1 && (int)i == res.hit) ||
+		    (res.hit == -1 && hit[i].label == res.label)) {
+			strlcpy(v->rule, rs->rule[hit[i].rule].name,
+			    sizeof(v->rule));
+			break;
+		}
+	if (res.unsure) {
+		v->category = CAT_UNCLASSIFIED;
+		return;
+	}
+	if (res.label < CL_CATEGORIES) {
+		v->category = res.label;
+		return;
+	}
+	/* a confident refusal: classify.c made sure a rule said so */
+	for (i = 0; i < nhit; i++)
+		if (hit[i].label == res.label) {
+			intake_refuse(&rs->rule[hit[i].rule], v);
+			return;
+		}
+	v->category = CAT_UNCLASSIFIED;	/* not reached */
 }
 
 int
@@ -705,7 +786,7 @@ intake_classify_len(const struct rules *rs, const char *text, size_t len,
 		low[i] = (norm[i] >= 'A' && norm[i] <= 'Z') ?
 		    norm[i] + ('a' - 'A') : norm[i];
 	low[n] = '\0';
-	intake_match(rs, low, n, v);
+	intake_match(rs, low, n, ctx, v);
 	v->confidential = kw_find(low, n, "保密", strlen("保密"));
 	return 0;
 }
@@ -771,6 +852,50 @@ rules_clause(const char *tok)
 		if (strcmp(tok, list_names[i]) == 0)
 			return i;
 	return -1;
+}
+
+/* Whether tok is a modifier word (weight, override). */
+static int
+rules_is_modifier(const char *tok)
+{
+	return strcmp(tok, "weight") == 0 || strcmp(tok, "override") == 0;
+}
+
+/*
+ * A modifier at tok[*i] ("weight N" or "override"): 1 and *i past it, 0
+ * when tok[*i] is none, -1 (error reported) when it is wrong.
+ */
+static int
+rules_modifier(struct rule_tmp *t, char **tok, size_t ntok, size_t *i,
+    struct rules_errs *e, int line)
+{
+	char	*end;
+	double	 w;
+
+	if (strcmp(tok[*i], "override") == 0) {
+		t->r.override = 1;
+		(*i)++;
+		return 1;
+	}
+	if (strcmp(tok[*i], "weight") != 0)
+		return 0;
+	if (*i + 1 >= ntok) {
+		rules_error(e, line, "rule %s: weight without a number",
+		    t->r.name);
+		return -1;
+	}
+	errno = 0;
+	w = strtod(tok[*i + 1], &end);
+	if (end == tok[*i + 1] || *end != '\0' || errno == ERANGE ||
+	    !(w >= -CLASSIFY_WEIGHT_MAX && w <= CLASSIFY_WEIGHT_MAX)) {
+		rules_error(e, line, "rule %s: weight '%.40s' is not a number "
+		    "from %g to %g", t->r.name, tok[*i + 1],
+		    -CLASSIFY_WEIGHT_MAX, CLASSIFY_WEIGHT_MAX);
+		return -1;
+	}
+	t->r.weight = w;
+	*i += 2;
+	return 1;
 }
 
 /* Room for n elements of size in p, which has room for *cap; doubles. */
@@ -886,7 +1011,8 @@ rules_line(struct rules *rs, struct rule_tmp *t, struct rules_errs *e,
 	if (ntok == 0)
 		return;
 	i = 0;
-	if (cont && rules_clause(tok[0]) != -1) {
+	if (cont && (rules_clause(tok[0]) != -1 ||
+	    rules_is_modifier(tok[0]))) {
 		if (!t->open) {
 			if (!t->failed)
 				rules_error(e, line, "%s outside a rule",
@@ -898,11 +1024,13 @@ rules_line(struct rules *rs, struct rule_tmp *t, struct rules_errs *e,
 		t->failed = 1;	/* until the rule line is whole */
 		if (strcmp(tok[0], "rule") != 0) {
 			rules_error(e, line, "unknown directive '%.40s' "
-			    "(expected rule, any, all or none)", tok[0]);
+			    "(expected rule, any, all, none, weight or "
+			    "override)", tok[0]);
 			return;
 		}
 		memset(&t->r, 0, sizeof(t->r));
 		t->r.line = line;
+		t->r.weight = CLASSIFY_WEIGHT_DEFAULT;
 		if (ntok < 2) {
 			rules_error(e, line, "rule without a name");
 			return;
@@ -966,6 +1094,8 @@ rules_line(struct rules *rs, struct rule_tmp *t, struct rules_errs *e,
 				    sizeof(t->r.channel));
 				i = 5;
 			}
+			/* a life comes first: no score outweighs it */
+			t->r.override = t->r.reason == RR_EMERGENCY;
 			if (t->r.reason == RR_EMERGENCY &&
 			    t->r.channel[0] == '\0') {
 				rules_error(e, line, "rule %s: emergency needs "
@@ -981,12 +1111,18 @@ rules_line(struct rules *rs, struct rule_tmp *t, struct rules_errs *e,
 		t->failed = 0;
 	}
 	while (i < ntok) {
+		if ((c = rules_modifier(t, tok, ntok, &i, e, line)) == -1)
+			goto fail;
+		if (c == 1)
+			continue;
 		if ((l = rules_clause(tok[i])) == -1) {
-			rules_error(e, line, "rule %s: expected any, all or "
-			    "none, not '%.40s'", t->r.name, tok[i]);
+			rules_error(e, line, "rule %s: expected any, all, "
+			    "none, weight or override, not '%.40s'", t->r.name,
+			    tok[i]);
 			goto fail;
 		}
-		for (n = 0, i++; i < ntok && rules_clause(tok[i]) == -1; i++) {
+		for (n = 0, i++; i < ntok && rules_clause(tok[i]) == -1 &&
+		    !rules_is_modifier(tok[i]); i++) {
 			if ((c = rules_keywords(t, l, tok[i], e, line)) == -1)
 				goto fail;
 			n += c;
@@ -1362,4 +1498,29 @@ intake_rules_check(const struct hotlined_conf *conf, struct conf_errors *errs,
 		return -1;
 	rules_free(rs);
 	return 0;
+}
+
+int
+intake_model_check(const struct hotlined_conf *conf, struct conf_errors *errs,
+    void *arg)
+{
+	struct model	*m;
+	char		 err[2048], *line, *next;
+
+	(void)arg;
+	if (conf->model == NULL)
+		return 0;
+	if ((m = model_load(conf->model, err, sizeof(err))) != NULL) {
+		model_free(m);
+		return 0;
+	}
+	/* model_load() wrote "file:line: message" lines */
+	for (line = err; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		conf_error(errs, "model", 0, "%s", line);
+	}
+	return -1;
 }
