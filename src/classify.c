@@ -24,6 +24,12 @@
 #define MODEL_WEIGHT_ABS	1e4	/* the largest weight in a file */
 #define MODEL_MAGIC		"hotlined-model"
 
+/* A hash table slot: the hash's top bits, so most misses read no key. */
+struct model_slot {
+	uint32_t	 tag;
+	uint32_t	 f;		/* 1 + feature, 0 empty */
+};
+
 struct model {
 	struct model_info info;
 	int		 label[CL_MAX];	/* column k scores label[k] */
@@ -33,7 +39,7 @@ struct model {
 	uint8_t		*keylen;
 	float		*w;		/* nfeature x nlabel */
 	size_t		 nfeature, cap;
-	uint32_t	*slot;		/* 1 + feature, 0 empty */
+	struct model_slot *slot;	/* the hash table */
 	size_t		 nslot;		/* a power of two */
 };
 
@@ -169,12 +175,16 @@ static long
 model_find(const struct model *m, const char *s, size_t len)
 {
 	size_t		 i, mask = m->nslot - 1;
-	uint32_t	 f;
+	uint64_t	 h;
+	uint32_t	 f, tag;
 
 	if (m->nslot == 0 || len >= MODEL_KEY_MAX)
 		return -1;
-	for (i = model_hash(s, len) & mask; (f = m->slot[i]) != 0;
-	    i = (i + 1) & mask) {
+	h = model_hash(s, len);
+	tag = (uint32_t)(h >> 32);
+	for (i = h & mask; (f = m->slot[i].f) != 0; i = (i + 1) & mask) {
+		if (m->slot[i].tag != tag)
+			continue;
 		f--;
 		if (m->keylen[f] == len && memcmp(m->key[f], s, len) == 0)
 			return (long)f;
@@ -213,7 +223,7 @@ model_scores(const struct model *m, const char *s, size_t len,
 	memset(&a, 0, sizeof(a));
 	a.m = m;
 	n = classify_ngrams(s, len, model_acc_fn, &a);
-	scale = n > 0 ? 1.0 / sqrt((double)n) : 0.0;
+	scale = !m->info.norm ? 1.0 : n > 0 ? 1.0 / sqrt((double)n) : 0.0;
 	for (k = 0; k < m->nlabel; k++)
 		out[m->label[k]] = (m->bias[k] + a.acc[k] * scale) /
 		    m->info.temperature;
@@ -462,6 +472,7 @@ static int
 model_index(struct model *m)
 {
 	size_t		 f, i, mask;
+	uint64_t	 h;
 	uint32_t	 g;
 
 	for (m->nslot = 16; m->nslot < 2 * m->nfeature; m->nslot *= 2)
@@ -469,12 +480,13 @@ model_index(struct model *m)
 	m->slot = xcalloc(m->nslot, sizeof(*m->slot));
 	mask = m->nslot - 1;
 	for (f = 0; f < m->nfeature; f++) {
-		for (i = model_hash(m->key[f], m->keylen[f]) & mask;
-		    (g = m->slot[i]) != 0; i = (i + 1) & mask)
+		h = model_hash(m->key[f], m->keylen[f]);
+		for (i = h & mask; (g = m->slot[i].f) != 0; i = (i + 1) & mask)
 			if (m->keylen[g - 1] == m->keylen[f] &&
 			    memcmp(m->key[g - 1], m->key[f], m->keylen[f]) == 0)
 				return -1;
-		m->slot[i] = (uint32_t)f + 1;
+		m->slot[i].tag = (uint32_t)(h >> 32);
+		m->slot[i].f = (uint32_t)f + 1;
 	}
 	return 0;
 }
@@ -609,6 +621,12 @@ model_line(struct model_parse *p, char *s)
 				p->temperature = 1;
 			}
 		}
+	} else if (strcmp(tok[0], "norm") == 0) {
+		if (n != 2 || (strcmp(tok[1], "sqrt") != 0 &&
+		    strcmp(tok[1], "none") != 0))
+			model_error(p->e, p->line, "norm: sqrt or none");
+		else
+			in->norm = tok[1][0] == 's';
 	} else if (strcmp(tok[0], "thresholds") == 0) {
 		if (model_numbers(p, tok + 1, 2, v, 1) == 0) {
 			if (v[0] < 0 || v[1] < 0)
@@ -658,6 +676,7 @@ model_parse(const char *name, const char *buf, size_t len,
 	p.e = e;
 	p.m = xcalloc(1, sizeof(*p.m));
 	p.m->info.temperature = 1.0;
+	p.m->info.norm = 1;
 	if (buf == NULL)
 		len = 0;
 	if (len > MODEL_FILE_MAX) {
@@ -792,29 +811,13 @@ model_info(const struct model *m)
 
 /* --- writing ------------------------------------------------------------- */
 
-int
-model_write(const char *path, const struct model_info *in,
-    const double bias[CL_MAX], const struct model_writer_feature *f,
-    size_t nf, char *err, size_t errlen)
+void
+model_print(FILE *fp, const struct model_info *in, const double bias[CL_MAX],
+    const struct model_writer_feature *f, size_t nf)
 {
-	char	 tmp[4096];
-	FILE	*fp;
 	size_t	 i;
-	int	 l, fd;
+	int	 l;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -1;
-	}
-	if ((fd = mkstemp(tmp)) == -1 || fchmod(fd, 0644) == -1 ||
-	    (fp = fdopen(fd, "w")) == NULL) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		if (fd != -1) {
-			close(fd);
-			unlink(tmp);
-		}
-		return -1;
-	}
 	fprintf(fp, "%s %d\n", MODEL_MAGIC, MODEL_VERSION);
 	fprintf(fp, "# written by hotline-train; read by hotlined, see "
 	    "hotlined.model(5)\nversion %s\ndate %s\nalgorithm %s\n",
@@ -826,15 +829,16 @@ model_write(const char *path, const struct model_info *in,
 	fprintf(fp, "holdout %.4f %.4f %.4f %.4f %.4f\n", in->holdout,
 	    in->accuracy, in->confident_accuracy, in->unsure_rate,
 	    in->wrong_rate);
-	fprintf(fp, "thresholds %.3f %.3f\ntemperature %.4f\nlabels",
-	    in->min_score, in->min_margin, in->temperature);
+	fprintf(fp, "thresholds %.3f %.3f\ntemperature %.4f\nnorm %s\n"
+	    "labels", in->min_score, in->min_margin, in->temperature,
+	    in->norm ? "sqrt" : "none");
 	for (l = 0; l < CL_MAX; l++)
 		if (in->has[l])
 			fprintf(fp, " %s", label_names[l]);
 	fprintf(fp, "\nbias");
 	for (l = 0; l < CL_MAX; l++)
 		if (in->has[l])
-			fprintf(fp, " %.5g", bias[l]);
+			fprintf(fp, " %.6g", bias[l]);
 	fprintf(fp, "\n");
 	for (i = 0; i < nf; i++) {
 		fprintf(fp, "f %.*s", (int)f[i].keylen, f[i].key);
@@ -844,6 +848,32 @@ model_write(const char *path, const struct model_info *in,
 		fprintf(fp, "\n");
 	}
 	fprintf(fp, "end %zu\n", nf);
+}
+
+int
+model_write(const char *path, const struct model_info *in,
+    const double bias[CL_MAX], const struct model_writer_feature *f,
+    size_t nf, char *err, size_t errlen)
+{
+	char	 tmp[4096];
+	FILE	*fp;
+	int	 fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	fp = NULL;
+	if ((fd = mkstemp(tmp)) == -1 || fchmod(fd, 0644) == -1 ||
+	    (fp = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		return -1;
+	}
+	model_print(fp, in, bias, f, nf);
 	if (fflush(fp) == EOF || fsync(fileno(fp)) == -1) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		fclose(fp);

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define MODEL_VERSION		1	/* the format this code reads */
 #define MODEL_FILE_MAX		(64 * 1024 * 1024)	/* bytes of a file */
@@ -19,7 +20,7 @@
 #define MODEL_FEATURES_MAX	(1024 * 1024)	/* n-grams in a model */
 #define MODEL_NGRAM_MAX		3	/* characters of the longest n-gram */
 #define MODEL_KEY_MAX		16	/* bytes of an n-gram (3 x 4 + 0s) */
-#define CLASSIFY_WEIGHT_DEFAULT	1.0	/* a rule without "weight" */
+#define CLASSIFY_WEIGHT_DEFAULT	0.5	/* a rule without "weight" (measured) */
 #define CLASSIFY_WEIGHT_MAX	20.0	/* the largest "weight" accepted */
 
 /* What a model can score: enum category's six, then three refusals. */
@@ -69,6 +70,7 @@ struct model_info {
 	double		 unsure_rate, wrong_rate;
 	double		 min_score, min_margin;	/* calibrated thresholds */
 	double		 temperature;	/* scores are divided by it */
+	int		 norm;		/* 1: weights sum / sqrt(n-grams) */
 	size_t		 nfeature;
 	int		 nlabel;	/* labels the model scores */
 	int		 has[CL_MAX];	/* which labels */
@@ -115,6 +117,10 @@ struct model_writer_feature {
 	size_t		 keylen;
 	double		 w[CL_MAX];
 };
+/* Print a model in the file's format to fp. */
+void		 model_print(FILE *, const struct model_info *,
+		    const double bias[CL_MAX],
+		    const struct model_writer_feature *, size_t nfeature);
 /* Write a model to path (atomically: a temporary file renamed); 0 or -1. */
 int		 model_write(const char *path, const struct model_info *,
 		    const double bias[CL_MAX],

@@ -1080,7 +1080,8 @@ rules_line(struct rules *rs, struct rule_tmp *t, struct rules_errs *e,
 				return;
 			}
 			i = 4;
-			if (ntok > 4 && rules_clause(tok[4]) == -1) {
+			if (ntok > 4 && rules_clause(tok[4]) == -1 &&
+			    !rules_is_modifier(tok[4])) {
 				for (j = 0; j < nitems(channels); j++)
 					if (strcmp(tok[4], channels[j]) == 0)
 						break;
@@ -1463,6 +1464,47 @@ size_t
 rules_count(const struct rules *rs)
 {
 	return rs == NULL ? 0 : rs->nrule;
+}
+
+const char *
+rules_name(const struct rules *rs, size_t i)
+{
+	return rs == NULL || i >= rs->nrule ? "" : rs->rule[i].name;
+}
+
+int
+rules_label(const struct rules *rs, size_t i)
+{
+	const struct rule	*r;
+
+	if (rs == NULL || i >= rs->nrule)
+		return -1;
+	r = &rs->rule[i];
+	if (!r->refuse)
+		return r->category == CAT_UNCLASSIFIED ? -2 : r->category;
+	return reason_labels[r->reason];
+}
+
+size_t
+rules_matching(const struct rules *rs, const char *text, size_t len,
+    size_t *idx, size_t max)
+{
+	static char	 low[INTAKE_NORM_MAX];
+	uint64_t	 seen[RULES_IDS_MAX / 64];
+	size_t		 i, n, k = 0;
+
+	if (rs == NULL)
+		return 0;
+	n = intake_normalize(text, MINIMUM(len, INTAKE_TEXT_MAX), low,
+	    sizeof(low));
+	for (i = 0; i < n; i++)
+		if (low[i] >= 'A' && low[i] <= 'Z')
+			low[i] += 'a' - 'A';
+	rules_scan(rs, low, n, seen);
+	for (i = 0; i < rs->nrule && k < max; i++)
+		if (rule_match(rs, &rs->rule[i], seen))
+			idx[k++] = i;
+	return k;
 }
 
 int

@@ -67,6 +67,16 @@ struct rules	*rules_load_buf(const char *name, const char *buf, size_t len,
 void		 rules_free(struct rules *);
 /* Number of rules loaded. */
 size_t		 rules_count(const struct rules *);
+/* The name of rule i (file order), "" out of range. */
+const char	*rules_name(const struct rules *, size_t i);
+/* Rule i's label (enum classify_label); -1 emergency, -2 unclassified. */
+int		 rules_label(const struct rules *, size_t i);
+/*
+ * The rules (their indexes, file order, at most max) that match len bytes
+ * of text, normalised as intake_classify() does; how many.
+ */
+size_t		 rules_matching(const struct rules *, const char *text,
+		    size_t len, size_t *idx, size_t max);
 
 /* Decode one UTF-8 code point at s[*i], advance *i; U+FFFD when invalid. */
 uint32_t	 intake_utf8_next(const unsigned char *s, size_t len, size_t *i);
