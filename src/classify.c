@@ -525,8 +525,6 @@ model_line(struct model_parse *p, char *s)
 		model_error(p->e, p->line, "too many fields");
 		return;
 	}
-	if (n == 0 || tok[0][0] == '#')
-		return;
 	if (!p->header) {
 		if (n != 2 || strcmp(tok[0], MODEL_MAGIC) != 0) {
 			model_error(p->e, p->line, "not a hotlined model "
@@ -546,6 +544,8 @@ model_line(struct model_parse *p, char *s)
 		p->header = 1;
 		return;
 	}
+	if (n == 0 || tok[0][0] == '#')
+		return;
 	if (p->end) {
 		model_error(p->e, p->line, "text after \"end\"");
 		return;

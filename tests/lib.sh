@@ -105,6 +105,7 @@ pid-file $1/hotlined.pid
 log-file $1/hotlined.log
 templates $top_srcdir/templates
 rules $top_srcdir/etc/hotlined.rules
+model none
 calendar $top_srcdir/etc/hotlined.calendar
 group-commit-delay 2ms
 ${3:-}

@@ -61,6 +61,7 @@ pid-file $d/hotlined.pid
 log-file $d/hotlined.log
 templates $top_srcdir/templates
 rules $top_srcdir/etc/hotlined.rules
+model none
 calendar $top_srcdir/etc/hotlined.calendar
 shutdown-timeout 3s
 smsc main {

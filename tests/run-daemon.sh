@@ -23,6 +23,7 @@ pid-file $_d/hotlined.pid
 log-file $_d/hotlined.log
 templates templates
 rules rules
+model none
 calendar $_d/calendar
 shutdown-timeout 3s
 smsc main {
