@@ -35,9 +35,12 @@ struct model {
 	int		 label[CL_MAX];	/* column k scores label[k] */
 	int		 nlabel;
 	double		 bias[CL_MAX];	/* by column */
-	char		(*key)[MODEL_KEY_MAX];
-	uint8_t		*keylen;
-	float		*w;		/* nfeature x nlabel */
+	/*
+	 * One record per feature, so that a hit reads one cache line: the
+	 * key (its length in the last byte), then nlabel weights.
+	 */
+	unsigned char	*rec;
+	size_t		 stride;	/* bytes of a record */
 	size_t		 nfeature, cap;
 	struct model_slot *slot;	/* the hash table */
 	size_t		 nslot;		/* a power of two */
@@ -58,6 +61,10 @@ struct model_parse {
 	int		 line;
 	int		 header, labels, bias, temperature, end;
 };
+
+#define REC_KEY(m, f)	((m)->rec + (size_t)(f) * (m)->stride)
+#define REC_LEN(m, f)	(REC_KEY(m, f)[MODEL_KEY_MAX - 1])
+#define REC_W(m, f)	((const float *)(REC_KEY(m, f) + MODEL_KEY_MAX))
 
 /* What classify_ngrams() hands the scorer. */
 struct model_acc {
@@ -113,41 +120,39 @@ classify_ngrams(const char *s, size_t len,
     void (*fn)(const char *, size_t, void *), void *arg)
 {
 	const unsigned char	*u = (const unsigned char *)s;
-	char			 buf[MODEL_NGRAM_MAX * 4];
-	size_t			 at[MODEL_NGRAM_MAX + 1], i = 0, j, run = 0,
-				 blen = 0, n = 0, k, cl, shift;
+	char			 t[INTAKE_NORM_MAX];
+	size_t			 at[MODEL_NGRAM_MAX], i = 0, j, tl = 0, run = 0,
+				 n = 0, k;
 	uint32_t		 c;
 
-	/* buf holds the run's last (up to) three characters */
+	/*
+	 * t is the text with digits as 0; at[] holds where the run's last
+	 * (up to) three characters start in it, so every n-gram ending at
+	 * the newest character is t[at[k]..tl).
+	 */
+	if (len > sizeof(t))
+		len = sizeof(t);
 	while (i < len) {
 		j = i;
 		c = intake_utf8_next(u, len, &i);
 		if (intake_is_sep(c)) {
-			run = blen = 0;
+			run = 0;
 			continue;
 		}
-		cl = i - j;
-		if (c >= '0' && c <= '9')
-			c = '0';
 		if (run == MODEL_NGRAM_MAX) {
-			/* drop the oldest character */
-			shift = at[1];
-			memmove(buf, buf + shift, blen - shift);
-			blen -= shift;
-			for (k = 1; k <= MODEL_NGRAM_MAX; k++)
-				at[k - 1] = at[k] - shift;
+			at[0] = at[1];
+			at[1] = at[2];
 			run--;
 		}
-		at[run] = blen;
-		if (c == '0')
-			buf[blen] = '0';
-		else
-			memcpy(buf + blen, s + j, cl);
-		blen += cl;
-		run++;
-		at[run] = blen;
+		at[run++] = tl;
+		if (c >= '0' && c <= '9')
+			t[tl++] = '0';
+		else {
+			memcpy(t + tl, s + j, i - j);
+			tl += i - j;
+		}
 		for (k = 0; k < run; k++) {
-			fn(buf + at[k], blen - at[k], arg);
+			fn(t + at[k], tl - at[k], arg);
 			n++;
 		}
 	}
@@ -186,7 +191,7 @@ model_find(const struct model *m, const char *s, size_t len)
 		if (m->slot[i].tag != tag)
 			continue;
 		f--;
-		if (m->keylen[f] == len && memcmp(m->key[f], s, len) == 0)
+		if (REC_LEN(m, f) == len && memcmp(REC_KEY(m, f), s, len) == 0)
 			return (long)f;
 	}
 	return -1;
@@ -202,7 +207,7 @@ model_acc_fn(const char *s, size_t len, void *arg)
 
 	if ((f = model_find(a->m, s, len)) == -1)
 		return;
-	w = a->m->w + (size_t)f * a->m->nlabel;
+	w = REC_W(a->m, f);
 	for (k = 0; k < a->m->nlabel; k++)
 		a->acc[k] += w[k];
 }
@@ -453,17 +458,20 @@ model_add(struct model_parse *p, const char *key, size_t len, const double *w)
 		return -1;
 	}
 	if (m->nfeature == m->cap) {
+		m->stride = MODEL_KEY_MAX + m->nlabel * sizeof(float);
 		m->cap = m->cap ? m->cap * 2 : 1024;
-		m->key = xreallocarray(m->key, m->cap, sizeof(*m->key));
-		m->keylen = xreallocarray(m->keylen, m->cap, 1);
-		m->w = xreallocarray(m->w, m->cap * m->nlabel, sizeof(*m->w));
+		m->rec = xreallocarray(m->rec, m->cap, m->stride);
 	}
 	f = m->nfeature++;
-	memset(m->key[f], 0, MODEL_KEY_MAX);
-	memcpy(m->key[f], key, len);
-	m->keylen[f] = (uint8_t)len;
-	for (k = 0; k < (size_t)m->nlabel; k++)
-		m->w[f * m->nlabel + k] = (float)w[k];
+	memset(REC_KEY(m, f), 0, MODEL_KEY_MAX);
+	memcpy(REC_KEY(m, f), key, len);
+	REC_LEN(m, f) = (unsigned char)len;
+	for (k = 0; k < (size_t)m->nlabel; k++) {
+		float	 x = (float)w[k];
+
+		memcpy(REC_KEY(m, f) + MODEL_KEY_MAX + k * sizeof(x), &x,
+		    sizeof(x));
+	}
 	return 0;
 }
 
@@ -480,10 +488,11 @@ model_index(struct model *m)
 	m->slot = xcalloc(m->nslot, sizeof(*m->slot));
 	mask = m->nslot - 1;
 	for (f = 0; f < m->nfeature; f++) {
-		h = model_hash(m->key[f], m->keylen[f]);
+		h = model_hash((const char *)REC_KEY(m, f), REC_LEN(m, f));
 		for (i = h & mask; (g = m->slot[i].f) != 0; i = (i + 1) & mask)
-			if (m->keylen[g - 1] == m->keylen[f] &&
-			    memcmp(m->key[g - 1], m->key[f], m->keylen[f]) == 0)
+			if (REC_LEN(m, g - 1) == REC_LEN(m, f) &&
+			    memcmp(REC_KEY(m, g - 1), REC_KEY(m, f),
+			    REC_LEN(m, f)) == 0)
 				return -1;
 		m->slot[i].tag = (uint32_t)(h >> 32);
 		m->slot[i].f = (uint32_t)f + 1;
@@ -796,9 +805,7 @@ model_free(struct model *m)
 {
 	if (m == NULL)
 		return;
-	free(m->key);
-	free(m->keylen);
-	free(m->w);
+	free(m->rec);
 	free(m->slot);
 	free(m);
 }
