@@ -80,7 +80,6 @@ static void	 model_line(struct model_parse *, char *);
 static int	 model_numbers(struct model_parse *, char **, int, double *,
 		    double);
 static int	 model_key_ok(const char *, size_t);
-static uint64_t	 model_hash(const char *, size_t);
 static int	 model_add(struct model_parse *, const char *, size_t,
 		    const double *);
 static int	 model_index(struct model *);
@@ -161,9 +160,8 @@ classify_ngrams(const char *s, size_t len,
 
 /* --- scores and the decision -------------------------------------------- */
 
-/* FNV-1a, 64 bits. */
-static uint64_t
-model_hash(const char *s, size_t len)
+uint64_t
+classify_hash(const char *s, size_t len)
 {
 	uint64_t	 h = 0xcbf29ce484222325ULL;
 	size_t		 i;
@@ -185,7 +183,7 @@ model_find(const struct model *m, const char *s, size_t len)
 
 	if (m->nslot == 0 || len >= MODEL_KEY_MAX)
 		return -1;
-	h = model_hash(s, len);
+	h = classify_hash(s, len);
 	tag = (uint32_t)(h >> 32);
 	for (i = h & mask; (f = m->slot[i].f) != 0; i = (i + 1) & mask) {
 		if (m->slot[i].tag != tag)
@@ -367,7 +365,6 @@ model_error(struct model_errs *e, int line, const char *fmt, ...)
 {
 	char	 msg[256];
 	va_list	 ap;
-	int	 w;
 
 	if (e->n++ > MODEL_ERRS_MAX)
 		return;
@@ -378,19 +375,7 @@ model_error(struct model_errs *e, int line, const char *fmt, ...)
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 	}
-	if (e->buf == NULL || e->used + 1 >= e->len)
-		return;
-	if (line > 0)
-		w = snprintf(e->buf + e->used, e->len - e->used,
-		    "%s:%d: %s\n", e->name, line, msg);
-	else
-		w = snprintf(e->buf + e->used, e->len - e->used, "%s: %s\n",
-		    e->name, msg);
-	if (w < 0)
-		return;
-	e->used += (size_t)w;
-	if (e->used >= e->len)
-		e->used = e->len - 1;
+	errbuf_add(e->buf, e->len, &e->used, e->name, line, msg);
 }
 
 /* Read want numbers from tok[] into out, each finite, |x| <= lim. */
@@ -488,7 +473,7 @@ model_index(struct model *m)
 	m->slot = xcalloc(m->nslot, sizeof(*m->slot));
 	mask = m->nslot - 1;
 	for (f = 0; f < m->nfeature; f++) {
-		h = model_hash((const char *)REC_KEY(m, f), REC_LEN(m, f));
+		h = classify_hash((const char *)REC_KEY(m, f), REC_LEN(m, f));
 		for (i = h & mask; (g = m->slot[i].f) != 0; i = (i + 1) & mask)
 			if (REC_LEN(m, g - 1) == REC_LEN(m, f) &&
 			    memcmp(REC_KEY(m, g - 1), REC_KEY(m, f),
@@ -752,11 +737,8 @@ model_load(const char *path, char *err, size_t errlen)
 {
 	struct model_errs	 e;
 	struct model		*m;
-	struct stat		 st;
-	char			*buf;
-	size_t			 len = 0;
-	ssize_t			 n;
-	int			 fd;
+	char			*buf, why[256];
+	size_t			 len;
 
 	memset(&e, 0, sizeof(e));
 	e.buf = err;
@@ -764,37 +746,11 @@ model_load(const char *path, char *err, size_t errlen)
 	e.name = path;
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	if ((fd = open(path, O_RDONLY)) == -1) {
-		model_error(&e, 0, "%s", strerror(errno));
+	if ((buf = read_file_max(path, MODEL_FILE_MAX, &len, why,
+	    sizeof(why))) == NULL) {
+		model_error(&e, 0, "%s", why);
 		return NULL;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		model_error(&e, 0, "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	if (st.st_size > MODEL_FILE_MAX) {
-		model_error(&e, 0, "file longer than %d bytes",
-		    MODEL_FILE_MAX);
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (len < (size_t)st.st_size) {
-		n = read(fd, buf + len, (size_t)st.st_size - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			model_error(&e, 0, "%s", strerror(errno));
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
 	m = model_parse(path, buf, len, &e);
 	free(buf);
 	return m;

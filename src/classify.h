@@ -100,6 +100,8 @@ const struct model_info *model_info(const struct model *);
  */
 size_t		 classify_ngrams(const char *s, size_t len,
 		    void (*fn)(const char *, size_t, void *), void *arg);
+/* The hash of an n-gram's bytes in the model's table (FNV-1a, 64 bits). */
+uint64_t	 classify_hash(const char *, size_t);
 /* The model's raw log-odds of every label for s (len bytes) into out. */
 void		 model_scores(const struct model *, const char *s, size_t len,
 		    double out[CL_MAX]);

@@ -812,7 +812,6 @@ rules_error(struct rules_errs *e, int line, const char *fmt, ...)
 {
 	char	 msg[512];
 	va_list	 ap;
-	int	 w;
 
 	if (e->n++ > RULES_ERRS_MAX)
 		return;
@@ -827,19 +826,7 @@ rules_error(struct rules_errs *e, int line, const char *fmt, ...)
 		conf_error(e->conf, e->name, line, "%s", msg);
 		return;
 	}
-	if (e->buf == NULL || e->used + 1 >= e->len)
-		return;
-	if (line > 0)
-		w = snprintf(e->buf + e->used, e->len - e->used,
-		    "%s:%d: %s\n", e->name, line, msg);
-	else
-		w = snprintf(e->buf + e->used, e->len - e->used, "%s: %s\n",
-		    e->name, msg);
-	if (w < 0)
-		return;
-	e->used += (size_t)w;
-	if (e->used >= e->len)
-		e->used = e->len - 1;
+	errbuf_add(e->buf, e->len, &e->used, e->name, line, msg);
 }
 
 /* The clause word at tok (any, all, none), or -1. */

@@ -52,7 +52,6 @@ struct collect {
 	size_t		 n;
 };
 
-static uint64_t	 train_hash(const char *, size_t);
 static long	 vocab_find(struct vocab *, const char *, size_t, int);
 static void	 collect_fn(const char *, size_t, void *);
 static void	 train_lower(const char *, char *, size_t, size_t *);
@@ -185,20 +184,6 @@ train_free(struct train_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
-/* FNV-1a. */
-static uint64_t
-train_hash(const char *s, size_t len)
-{
-	uint64_t	 h = 0xcbf29ce484222325ULL;
-	size_t		 i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 void
 train_split(struct train_set *set, double share, unsigned seed)
 {
@@ -206,7 +191,7 @@ train_split(struct train_set *set, double share, unsigned seed)
 	uint64_t h;
 
 	for (i = 0; i < set->n; i++) {
-		h = train_hash(set->ex[i].text, strlen(set->ex[i].text));
+		h = classify_hash(set->ex[i].text, strlen(set->ex[i].text));
 		h ^= seed * 0x9e3779b97f4a7c15ULL;	/* a mixer */
 		h ^= h >> 33;
 		h *= 0xff51afd7ed558ccdULL;
@@ -265,7 +250,7 @@ vocab_find(struct vocab *v, const char *s, size_t len, int add)
 
 		ns = xcalloc(nn, sizeof(*ns));
 		for (f = 0; f < v->n; f++) {
-			for (j = train_hash(v->key[f], v->keylen[f]) &
+			for (j = classify_hash(v->key[f], v->keylen[f]) &
 			    (nn - 1); ns[j] != 0; j = (j + 1) & (nn - 1))
 				;
 			ns[j] = (uint32_t)f + 1;
@@ -275,7 +260,7 @@ vocab_find(struct vocab *v, const char *s, size_t len, int add)
 		v->nslot = nn;
 	}
 	mask = v->nslot - 1;
-	for (i = train_hash(s, len) & mask; (g = v->slot[i]) != 0;
+	for (i = classify_hash(s, len) & mask; (g = v->slot[i]) != 0;
 	    i = (i + 1) & mask)
 		if (v->keylen[g - 1] == len &&
 		    memcmp(v->key[g - 1], s, len) == 0)
