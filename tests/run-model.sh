@@ -7,7 +7,7 @@
 # that loads, and only when asked.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 16
+plan 17
 
 d="$T_DIR/h"
 port=$(free_port)
@@ -55,6 +55,12 @@ check "a corrupt model refuses the start: file, line and what" \
     grep -q "refusing to start: $d/hotlined.model:14: expected 3 numbers, found 2" "$T_DIR/start3.out"
 model v1 1 >"$d/hotlined.model"
 check "-t: a good model passes" sh -c "$T | grep -q 'configuration OK'"
+cp "$d/hotlined.conf" "$d/bad.conf"
+printf 'classify-min-score 101\nclassify-min-margin -2\n' >>"$d/bad.conf"
+"$HOTLINED" -t -c "$d/bad.conf" >"$T_DIR/t3.out" 2>&1
+check "-t: thresholds out of range are errors" sh -c "
+    grep -q 'classify-min-score: 101 is too large (range -1-100)' '$T_DIR/t3.out' &&
+    grep -q 'classify-min-margin: -2 is too small (range -1-100)' '$T_DIR/t3.out'"
 
 cat >"$T_DIR/citizens.scn" <<'SCN'
 at=+0.5s from=13800138011 to=12345 text=楼下饭馆的味道天天熏得我家没法开窗
