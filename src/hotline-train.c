@@ -194,6 +194,9 @@ main(int argc, char *argv[])
 		errx(1, "%s", err);
 	rows = xcalloc(set.n + 1, sizeof(*rows));
 	n = train_predict(&set, 0, rs, m, rows);
+	if (n == 0 && out != NULL)
+		errx(1, "no held-out texts to calibrate the thresholds on "
+		    "(-s)");
 	met = train_calibrate(rows, n, &o, &s, &mg) == 0;
 	train_tally(rows, n, s, mg, &enew);
 	if (old != NULL) {

@@ -89,9 +89,9 @@ train_load(struct train_set *set, const char *path, double w, int operator,
     char *err, size_t errlen)
 {
 	FILE		*fp;
-	char		*line = NULL;
-	size_t		 cap = 0;
-	ssize_t		 len;
+	char		*line;
+	size_t		 len;
+	int		 c;
 	json_t		*j, *t, *l;
 	json_error_t	 je;
 	const char	*label;
@@ -105,16 +105,20 @@ train_load(struct train_set *set, const char *path, double w, int operator,
 		    strerror(errno));
 		return -1;
 	}
-	while ((len = getline(&line, &cap, fp)) != -1) {
+	line = xmalloc(TRAIN_LINE_MAX + 2);
+	while (fgets(line, TRAIN_LINE_MAX + 2, fp) != NULL) {
 		lineno++;
+		len = strlen(line);
 		if (len > TRAIN_LINE_MAX) {
 			train_err(err, errlen, &nerr, "%s:%d: line longer "
 			    "than %d bytes\n", path, lineno, TRAIN_LINE_MAX);
+			while ((c = getc(fp)) != EOF && c != '\n')
+				;	/* the rest of it */
 			continue;
 		}
-		if (strspn(line, " \t\r\n") == (size_t)len)
+		if (strspn(line, " \t\r\n") == len)
 			continue;
-		if ((j = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES,
+		if ((j = json_loadb(line, len, JSON_REJECT_DUPLICATES,
 		    &je)) == NULL) {
 			train_err(err, errlen, &nerr, "%s:%d: not JSON: "
 			    "%s\n", path, lineno, je.text);

@@ -531,6 +531,29 @@ test_jsonl(void **state)
 	assert_null(strstr(err, "bad.jsonl:9:"));
 	assert_int_equal(set.n, 2);	/* lines 1 and 9 */
 	train_free(&set);
+	/* a line too long is skipped, whole, and the next one read */
+	{
+		char	 path[] = "/tmp/test_classify.XXXXXX";
+		FILE	*fp;
+		int	 fd, i;
+
+		assert_true((fd = mkstemp(path)) != -1);
+		assert_non_null(fp = fdopen(fd, "w"));
+		fputs("{\"text\": \"", fp);
+		for (i = 0; i < TRAIN_LINE_MAX; i++)
+			fputc('x', fp);
+		fputs("\", \"label\": \"help\"}\n", fp);
+		fputs("{\"text\": \"停水\", \"label\": \"help\"}\n", fp);
+		fclose(fp);
+		assert_int_equal(train_load(&set, path, 1, 0, err,
+		    sizeof(err)), -1);
+		assert_non_null(strstr(err, ":1: line longer than"));
+		assert_null(strstr(err, ":2:"));
+		assert_int_equal(set.n, 1);
+		assert_string_equal(set.ex[0].text, "停水");
+		train_free(&set);
+		unlink(path);
+	}
 	assert_int_equal(train_load(&set, "/nonexistent.jsonl", 1, 0, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "No such file"));
