@@ -135,6 +135,10 @@ train_load(struct train_set *set, const char *path, double w, int operator,
 			continue;
 		}
 		label = json_string_value(l);
+		if (strcmp(label, "unclassified") == 0) {
+			json_decref(j);
+			continue;	/* nobody decided it: nothing to learn */
+		}
 		if (strncmp(label, "emergency-", 10) == 0)
 			lab = TRAIN_EMERGENCY;
 		else if ((lab = classify_label_from_name(label)) == -1) {
