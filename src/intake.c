@@ -154,6 +154,8 @@ static int	 intake_number(const char *, size_t, size_t, const char *,
 		    char *, size_t, size_t *);
 static int	 intake_survey(const char *, size_t);
 /* matching */
+static const struct rule *intake_hits(const struct rules *, const char *,
+		    size_t, int, struct classify_hit *, size_t *, int *);
 static void	 intake_match(const struct rules *, const char *, size_t,
 		    const struct intake_ctx *, struct intake_verdict *);
 static void	 rules_scan(const struct rules *, const char *, size_t,
@@ -652,87 +654,98 @@ intake_refuse(const struct rule *r, struct intake_verdict *v)
 }
 
 /*
- * A new matter.  An emergency rule refuses first (file order).  Every
- * other rule that matches is evidence for its label, or an override
- * (hotlined.rules(5)); classify.c weighs them with the model's scores.
+ * The rules that match s, in file order, into hit (*nhit of them, at most
+ * INTAKE_HITS_MAX); *force when one says "category unclassified".  An
+ * emergency rule ends the search: it is returned (or, without a model, the
+ * refusal rule before it in file order, as hotlined always did).
+ */
+static const struct rule *
+intake_hits(const struct rules *rs, const char *s, size_t len, int model,
+    struct classify_hit *hit, size_t *nhit, int *force)
+{
+	uint64_t		 seen[RULES_IDS_MAX / 64];	/* 8 KiB */
+	const struct rule	*r;
+	size_t			 i, k;
+
+	*nhit = 0;
+	*force = 0;
+	if (rs == NULL)
+		return NULL;
+	rules_scan(rs, s, len, seen);
+	for (i = 0; i < rs->nrule; i++) {
+		r = &rs->rule[i];
+		if (!rule_match(rs, r, seen))
+			continue;
+		if (r->refuse && r->reason == RR_EMERGENCY) {
+			for (k = 0; !model && k < *nhit; k++)
+				if (hit[k].label >= CL_CATEGORIES)
+					return &rs->rule[hit[k].rule];
+			return r;
+		}
+		if (!r->refuse && r->category == CAT_UNCLASSIFIED) {
+			*force = 1;	/* a person decides */
+			continue;
+		}
+		if (*nhit == INTAKE_HITS_MAX)
+			continue;	/* the first ones in file order */
+		hit[*nhit].label = r->refuse ? reason_labels[r->reason] :
+		    r->category;
+		hit[*nhit].weight = r->weight;
+		hit[*nhit].override = r->override;
+		hit[*nhit].rule = (int)i;
+		(*nhit)++;
+	}
+	return NULL;
+}
+
+/*
+ * A new matter.  An emergency rule refuses first.  Every other rule that
+ * matches is evidence for its label, or an override (hotlined.rules(5));
+ * classify.c weighs them with the model's scores.
  */
 static void
 intake_match(const struct rules *rs, const char *s, size_t len,
     const struct intake_ctx *ctx, struct intake_verdict *v)
 {
-	uint64_t		 seen[RULES_IDS_MAX / 64];	/* 8 KiB */
 	struct classify_hit	 hit[INTAKE_HITS_MAX];
 	struct classify_result	 res;
 	const struct rule	*r;
 	const struct model	*model = ctx != NULL ? ctx->model : NULL;
-	size_t			 i, k, nhit = 0;
-	int			 force = 0;
+	size_t			 i, nhit;
+	int			 force;
 
 	v->kind = INTAKE_NEW_CASE;
 	v->category = CAT_OTHER;
 	v->guess = CL_OTHER;
 	v->score = v->margin = 1.0;
-	if (rs != NULL) {
-		rules_scan(rs, s, len, seen);
-		for (i = 0; i < rs->nrule; i++) {
-			r = &rs->rule[i];
-			if (!rule_match(rs, r, seen))
-				continue;
-			if (r->refuse && r->reason == RR_EMERGENCY) {
-				/* without a model, refusals go in file order */
-				for (k = 0; model == NULL && k < nhit; k++)
-					if (hit[k].label >= CL_CATEGORIES) {
-						r = &rs->rule[hit[k].rule];
-						break;
-					}
-				intake_refuse(r, v);
-				return;
-			}
-			if (!r->refuse && r->category == CAT_UNCLASSIFIED) {
-				force = 1;	/* a person decides */
-				continue;
-			}
-			if (nhit == nitems(hit))
-				continue;	/* the first 64 in file order */
-			hit[nhit].label = r->refuse ?
-			    reason_labels[r->reason] : r->category;
-			hit[nhit].weight = r->weight;
-			hit[nhit].override = r->override;
-			hit[nhit].rule = (int)i;
-			nhit++;
-		}
+	if ((r = intake_hits(rs, s, len, model != NULL, hit, &nhit,
+	    &force)) != NULL) {
+		intake_refuse(r, v);
+		return;
 	}
 	classify_decide(model, s, len, hit, nhit,
 	    ctx != NULL ? ctx->classify : NULL, &res);
+	if (force && !(res.hit != -1 && res.label >= CL_CATEGORIES))
+		res.unsure = 1;
 	v->guess = res.label;
 	v->unsure = res.unsure;
 	v->score = res.score;
 	v->margin = res.margin;
-	if (force && !(res.hit != -1 && res.label >= CL_CATEGORIES))
-		res.unsure = v->unsure = 1;
 	/* the rule that decided, or the first that agreed */
-	for (i = 0; i < nhit; i++)
-		if ((res.hit != -1 && (int)i == res.hit) ||
-		    (res.hit == -1 && hit[i].label == res.label)) {
-			strlcpy(v->rule, rs->rule[hit[i].rule].name,
-			    sizeof(v->rule));
-			break;
-		}
-	if (res.unsure) {
+	for (i = 0; i < nhit && res.hit == -1; i++)
+		if (hit[i].label == res.label)
+			res.hit = (int)i;
+	if (res.hit != -1)
+		strlcpy(v->rule, rs->rule[hit[res.hit].rule].name,
+		    sizeof(v->rule));
+	if (res.unsure)
 		v->category = CAT_UNCLASSIFIED;
-		return;
-	}
-	if (res.label < CL_CATEGORIES) {
+	else if (res.label < CL_CATEGORIES)
 		v->category = res.label;
-		return;
-	}
-	/* a confident refusal: classify.c made sure a rule said so */
-	for (i = 0; i < nhit; i++)
-		if (hit[i].label == res.label) {
-			intake_refuse(&rs->rule[hit[i].rule], v);
-			return;
-		}
-	v->category = CAT_UNCLASSIFIED;	/* not reached */
+	else if (res.hit != -1)	/* classify.c made sure a rule said so */
+		intake_refuse(&rs->rule[hit[res.hit].rule], v);
+	else
+		v->category = CAT_UNCLASSIFIED;	/* not reached */
 }
 
 int
