@@ -387,14 +387,17 @@ test_decide(void **state)
 	    "rule lit2 refuse litigation weight 9 any 已起诉\n"
 	    "rule mil refuse military override any 部队营区\n"
 	    "rule fire refuse emergency 119 any 着火\n"
-	    "rule ask category unclassified any 转人工\n",
+	    "rule ask category unclassified any 转人工\n"
+	    "rule lit3 refuse litigation override any 判决书\n",
 	    strlen("rule thanks category other override any 感谢信\n"
 	    "rule noise category complaint weight 3 any 吵\n"
 	    "rule lit refuse litigation any 起诉\n"
 	    "rule lit2 refuse litigation weight 9 any 已起诉\n"
 	    "rule mil refuse military override any 部队营区\n"
 	    "rule fire refuse emergency 119 any 着火\n"
-	    "rule ask category unclassified any 转人工\n"), err, sizeof(err));
+	    "rule ask category unclassified any 转人工\n"
+	    "rule lit3 refuse litigation override any 判决书\n"), err,
+	    sizeof(err));
 	if (rs == NULL)
 		fail_msg("%s", err);
 
@@ -444,6 +447,10 @@ test_decide(void **state)
 	assert_int_equal(v->kind, INTAKE_REFUSE);
 	assert_string_equal(v->reason, "litigation");
 	assert_string_equal(v->rule, "lit");
+	/* an override refusal names itself, not an earlier rule */
+	v = decide(rs, m, -1, -1, "起诉的判决书");
+	assert_int_equal(v->kind, INTAKE_REFUSE);
+	assert_string_equal(v->rule, "lit3");
 	/* the model alone never refuses */
 	v = decide(NULL, m, 0, 0, "起诉起诉起诉");
 	assert_int_equal(v->kind, INTAKE_NEW_CASE);
