@@ -4,8 +4,9 @@
  * linear model over the character 1-3-grams of the normalised text plus
  * the rules' weighted evidence, and the decision that follows: a label
  * when the best score is high and clear of the second, unsure otherwise
- * (a person decides).  The model file (hotlined.model(5)) is parsed here;
- * training is train.c.  Pure: no I/O except loading the model file.
+ * (a person decides).  The model file (hotlined.model(5)) is parsed and
+ * written here; training is train.c.  No I/O but reading and writing the
+ * model file; nothing allocated per text.
  */
 #ifndef HOTLINED_CLASSIFY_H
 #define HOTLINED_CLASSIFY_H
