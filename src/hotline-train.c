@@ -22,7 +22,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: hotline-train [-Nv] [-a nb|logreg] "
-	    "[-c min-count] [-D date] [-e epochs]\n"
+	    "[-c min-count] [-D date] [-e epochs] [-k folds]\n"
 	    "\t[-L lambda] [-l operators.jsonl] [-m model] [-o file] "
 	    "[-r rules]\n\t[-S seed] [-s holdout] [-u max-unsure] "
 	    "[-V version] [-W weight]\n\t[-w max-wrong] train.jsonl ...\n");
@@ -41,25 +41,23 @@ share(const char *s, double max)
 	return v;
 }
 
-/* Print the counts of each label in the training and held-out shares. */
+/* Print the texts of each label. */
 static void
 print_counts(const struct train_set *set)
 {
-	long	 tr[CL_MAX], ho[CL_MAX];
+	long	 all[CL_MAX];
 	size_t	 i, em = 0, op = 0;
 	int	 l;
 
-	train_counts(set, 0, tr);
-	train_counts(set, 1, ho);
+	train_counts(set, 2, all);
 	for (i = 0; i < set->n; i++) {
 		em += set->ex[i].label == TRAIN_EMERGENCY;
 		op += set->ex[i].operator;
 	}
-	printf("%-14s %8s %8s\n", "label", "train", "holdout");
+	printf("%-14s %8s\n", "label", "texts");
 	for (l = 0; l < CL_MAX; l++)
-		if (tr[l] + ho[l] > 0)
-			printf("%-14s %8ld %8ld\n", classify_label_name(l),
-			    tr[l], ho[l]);
+		if (all[l] > 0)
+			printf("%-14s %8ld\n", classify_label_name(l), all[l]);
 	printf("(%zu texts, %zu of them the operators'; %zu emergencies "
 	    "left to the screen)\n\n", set->n, op, em);
 }
@@ -77,9 +75,9 @@ main(int argc, char *argv[])
 	const char		*out = NULL, *rules = NULL, *oldpath = NULL;
 	const char		*ops[16];
 	char			 err[8192], date[32], version[64];
-	double			 holdout = 0.2, weight = 2.0, s, mg;
+	double			 holdout = 0.2, weight = 2.0, s, mg, t;
 	size_t			 nops = 0, n, i;
-	int			 ch, verbose = 0, met;
+	int			 ch, verbose = 0, met, folds = 5, k;
 	unsigned		 seed = 0;
 	time_t			 now = time(NULL);
 
@@ -96,7 +94,7 @@ main(int argc, char *argv[])
 	strftime(version, sizeof(version), "%Y%m%d.%H%M%S", gmtime(&now));
 	o.date = date;
 	o.version = version;
-	while ((ch = getopt(argc, argv, "a:c:D:e:L:l:m:No:r:S:s:u:vV:W:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:D:e:k:L:l:m:No:r:S:s:u:vV:W:w:")) != -1) {
 		switch (ch) {
 		case 'a':
 			if (strcmp(optarg, "nb") == 0)
@@ -114,6 +112,11 @@ main(int argc, char *argv[])
 			break;
 		case 'e':
 			o.epochs = (int)share(optarg, 1000);
+			break;
+		case 'k':
+			folds = (int)share(optarg, 20);
+			if (folds < 1)
+				usage();
 			break;
 		case 'L':
 			o.lambda = share(optarg, 1);
@@ -183,31 +186,49 @@ main(int argc, char *argv[])
 	if (oldpath != NULL && (old = model_load(oldpath, err,
 	    sizeof(err))) == NULL)
 		errx(1, "%s", err);
-	train_split(&set, holdout, seed);
 	print_counts(&set);
 
-	/* train on the training share, calibrate on the held-out one */
-	if (train_fit(&set, 0, &o, &res, err, sizeof(err)) == -1)
-		errx(1, "%s", err);
-	train_fit_temperature(&set, &res);
-	if ((m = train_result_model(&res, err, sizeof(err))) == NULL)
-		errx(1, "%s", err);
+	/*
+	 * Every text is held out once (k folds), or one share is (-k 1):
+	 * each fold's model is trained without it, its temperature fitted on
+	 * it, and its verdicts on it are the rows the thresholds are
+	 * calibrated on and the table shows.
+	 */
 	rows = xcalloc(set.n + 1, sizeof(*rows));
-	n = train_predict(&set, 0, rs, m, rows);
+	for (n = 0, t = 0, k = 0; k < folds; k++) {
+		if (folds > 1)
+			train_fold(&set, k, folds, seed);
+		else
+			train_split(&set, holdout, seed);
+		if (train_fit(&set, 0, &o, &res, err, sizeof(err)) == -1)
+			errx(1, "%s", err);
+		train_fit_temperature(&set, &res);
+		t += res.info.temperature / folds;
+		if ((m = train_result_model(&res, err, sizeof(err))) == NULL)
+			errx(1, "%s", err);
+		n += train_predict(&set, 0, rs, m, rows + n);
+		model_free(m);
+		train_result_free(&res);
+	}
 	if (n == 0 && out != NULL)
 		errx(1, "no held-out texts to calibrate the thresholds on "
 		    "(-s)");
 	met = train_calibrate(rows, n, &o, &s, &mg) == 0;
 	train_tally(rows, n, s, mg, &enew);
+	/* the old model on the same texts (all of them with folds) */
 	if (old != NULL) {
-		n = train_predict(&set, 0, rs, old, rows);
+		n = train_predict(&set, folds > 1, rs, old, rows);
 		train_tally(rows, n, model_info(old)->min_score,
 		    model_info(old)->min_margin, &eold);
 	} else {
-		n = train_predict(&set, 0, rs, NULL, rows);
+		n = train_predict(&set, folds > 1, rs, NULL, rows);
 		train_tally(rows, n, 0, 0, &eold);
 	}
-	printf("held out: %zu texts (%.0f%%)\n", n, holdout * 100);
+	if (folds > 1)
+		printf("held out: every text once, in %d folds\n", folds);
+	else
+		printf("held out: %zu texts (%.0f%%)\n", n,
+		    holdout * 100);
 	train_print(stdout, old != NULL ? "old model" : "rules alone", &eold,
 	    "new model", &enew);
 	if (!met)
@@ -218,11 +239,9 @@ main(int argc, char *argv[])
 	if (verbose)
 		train_print_confusion(stdout, "old", &eold);
 	train_print_confusion(stdout, "new", &enew);
-	model_free(m);
 
 	if (out != NULL) {
 		struct train_result	 all;
-		double			 t = res.info.temperature;
 
 		/* the file: every text, the held-out share's calibration */
 		if (train_fit(&set, 1, &o, &all, err, sizeof(err)) == -1)
@@ -230,7 +249,7 @@ main(int argc, char *argv[])
 		all.info.temperature = t;
 		all.info.min_score = s;
 		all.info.min_margin = mg;
-		all.info.holdout = holdout;
+		all.info.holdout = folds > 1 ? 1.0 / folds : holdout;
 		all.info.accuracy = enew.n ? (double)enew.correct / enew.n : 0;
 		all.info.confident_accuracy = enew.confident ?
 		    (double)enew.correct / enew.confident : 0;
@@ -248,7 +267,6 @@ main(int argc, char *argv[])
 		    o.version, all.nf, s, mg);
 		train_result_free(&all);
 	}
-	train_result_free(&res);
 	free(rows);
 	model_free(old);
 	rules_free(rs);

@@ -192,21 +192,38 @@ train_free(struct train_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
+/* Where text i falls in [0, 10000), by a hash of the seed and the text. */
+static unsigned
+train_slot(const struct train_set *set, size_t i, unsigned seed)
+{
+	uint64_t h;
+
+	h = classify_hash(set->ex[i].text, strlen(set->ex[i].text));
+	h ^= seed * 0x9e3779b97f4a7c15ULL;	/* a mixer */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (unsigned)((h >> 11) % 10000);
+}
+
 void
 train_split(struct train_set *set, double share, unsigned seed)
 {
 	size_t	 i;
-	uint64_t h;
 
-	for (i = 0; i < set->n; i++) {
-		h = classify_hash(set->ex[i].text, strlen(set->ex[i].text));
-		h ^= seed * 0x9e3779b97f4a7c15ULL;	/* a mixer */
-		h ^= h >> 33;
-		h *= 0xff51afd7ed558ccdULL;
-		h ^= h >> 33;
-		set->ex[i].holdout = (double)((h >> 11) % 10000) <
+	for (i = 0; i < set->n; i++)
+		set->ex[i].holdout = (double)train_slot(set, i, seed) <
 		    share * 10000.0;
-	}
+}
+
+void
+train_fold(struct train_set *set, int k, int folds, unsigned seed)
+{
+	size_t	 i;
+
+	for (i = 0; i < set->n; i++)
+		set->ex[i].holdout = (int)(train_slot(set, i, seed) *
+		    (unsigned)folds / 10000) == k;
 }
 
 void

@@ -75,7 +75,9 @@ int		 train_load(struct train_set *, const char *path, double w,
 void		 train_free(struct train_set *);
 /* Hold out share of the texts (by a hash of seed and text: stable). */
 void		 train_split(struct train_set *, double share, unsigned seed);
-/* Texts per label (all, or only held out / only training). */
+/* Hold out fold k of folds (each text is in one fold, by the same hash). */
+void		 train_fold(struct train_set *, int k, int folds, unsigned seed);
+/* Texts per label: which 0 training, 1 held out, 2 all. */
 void		 train_counts(const struct train_set *, int which,
 		    long count[CL_MAX]);
 
