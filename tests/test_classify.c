@@ -371,6 +371,32 @@ test_files(void **state)
 	unlink(path);
 }
 
+/* The shipped model loads, scores the six categories, is calibrated. */
+static void
+test_shipped_model(void **state)
+{
+	const struct model_info	*in;
+	struct model		*m;
+	char			 path[4096];
+	const char		*top = getenv("top_srcdir");
+	int			 l;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/etc/hotlined.model",
+	    top ? top : ".");
+	if ((m = model_load(path, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	in = model_info(m);
+	assert_true(in->version[0] != '\0' && in->date[0] != '\0');
+	for (l = 0; l < CL_CATEGORIES; l++)
+		assert_true(in->has[l] && in->count[l] > 0);
+	assert_true(in->min_score > 0 && in->min_score < 1);
+	assert_true(in->min_margin >= 0 && in->min_margin < 1);
+	assert_true(in->temperature > 0);
+	assert_true(in->nfeature > 1000);
+	model_free(m);
+}
+
 static void
 test_decide(void **state)
 {
@@ -679,6 +705,7 @@ main(void)
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_shipped_model),
 		cmocka_unit_test(test_decide),
 		cmocka_unit_test(test_rules_syntax),
 		cmocka_unit_test(test_jsonl),
