@@ -67,7 +67,7 @@ static volatile size_t	 sink;
 static size_t
 classify(const char *text)
 {
-	struct intake_ctx	 ctx = { "HY", 0, 0 };
+	struct intake_ctx	 ctx = { .case_prefix = "HY" };
 	struct intake_verdict	 v;
 
 	intake_classify(rules, text, &ctx, &v, norm, sizeof(norm));

@@ -34,7 +34,7 @@ static char		 norm[INTAKE_NORM_MAX];
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	struct intake_ctx	 ctx = { "HY", 0, 0 };
+	struct intake_ctx	 ctx = { .case_prefix = "HY" };
 	struct intake_verdict	 v;
 	struct rules		*r;
 	char			 err[1024];

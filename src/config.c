@@ -38,6 +38,7 @@ enum conf_type {
 
 #define CF_DIGITS	0x01	/* string: 0-9 only */
 #define CF_UPPER	0x02	/* string: A-Z 0-9 only */
+#define CF_NONE		0x10	/* path: "none" sets NULL */
 #define CF_SECRET	0x04	/* never echo the value */
 #define CF_URL		0x08	/* string: http:// or https:// */
 
@@ -138,6 +139,12 @@ static const struct conf_option top_opts[] = {
 	    templates),
 	O("rules", CT_PATH, 1, PATH_MAX, SYSCONFDIR "/hotlined.rules", NULL,
 	    rules),
+	{ "model", CT_PATH, 1, PATH_MAX, SYSCONFDIR "/hotlined.model",
+	    offsetof(struct hotlined_conf, model), NULL, CF_NONE },
+	O("classify-min-score", CT_INT, -1, 100, "-1", NULL,
+	    classify_min_score),
+	O("classify-min-margin", CT_INT, -1, 100, "-1", NULL,
+	    classify_min_margin),
 	O("calendar", CT_PATH, 1, PATH_MAX, SYSCONFDIR "/hotlined.calendar",
 	    NULL, calendar),
 	O("screen", CT_PATH, 1, PATH_MAX, SYSCONFDIR "/hotlined.screen", NULL,
@@ -769,6 +776,11 @@ conf_set(struct conf_parser *p, const struct conf_option *o, void *base,
 		snprintf(err, errlen, "'%s' is not an http:// or https:// URL",
 		    shown);
 		return -1;
+	}
+	if ((o->flags & CF_NONE) && strcmp(val, "none") == 0) {
+		free(*(char **)field);
+		*(char **)field = NULL;
+		return 0;
 	}
 	if (o->type == CT_PATH && val[0] != '/' && p != NULL && p->dir != NULL)
 		xasprintf(&s, "%s/%s", p->dir, val);

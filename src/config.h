@@ -139,6 +139,9 @@ struct hotlined_conf {
 	int		 log_syslog;
 	char		*templates;		/* directory */
 	char		*rules;
+	char		*model;			/* NULL: "none", the rules alone */
+	int		 classify_min_score;	/* percent; -1: the model's */
+	int		 classify_min_margin;	/* percent; -1: the model's */
 	char		*calendar;
 	char		*screen;		/* the safety screen's lexicon */
 	int64_t		 alert_repeat;		/* ms: log an unacknowledged

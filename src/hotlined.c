@@ -64,6 +64,7 @@ hotlined_preflight(struct hotlined_conf *c, struct conf_errors *errs)
 	conf_add_check("calendar", calendar_conf_check, NULL);
 	conf_add_check("rules", intake_rules_check, NULL);
 	conf_add_check("screen", screen_conf_check, NULL);
+	conf_add_check("model", intake_model_check, NULL);
 	conf_add_check("tokens", tokens_conf_check, NULL);
 	conf_add_check("database", dbguard_conf_check, NULL);
 	conf_check_files(c, errs);

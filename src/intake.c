@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "category.h"
+#include "classify.h"
 #include "config.h"
 #include "intake.h"
 #include "log.h"
@@ -33,6 +34,7 @@
 #define AC_ROW		0x7fffffffU	/* of a transition: the row offset,
 					   below RULES_AC_CELLS */
 #define AC_OUT		0x80000000U	/* of a transition: a keyword ends */
+#define INTAKE_HITS_MAX	64		/* rules weighed for one text */
 #define CASE_DIGITS_MIN	10
 #define CASE_DIGITS_MAX	11
 
@@ -55,6 +57,8 @@ struct rule {
 	int		 reason;	/* enum rule_reason */
 	char		 channel[8];
 	int		 category;
+	double		 weight;	/* evidence for its label */
+	int		 override;	/* decides alone (emergencies always) */
 	size_t		 first[RL_MAX];	/* into rules->kw */
 	size_t		 n[RL_MAX];
 };
@@ -126,6 +130,8 @@ static void	 rules_line(struct rules *, struct rule_tmp *,
 static void	 rules_close(struct rules *, struct rule_tmp *,
 		    struct rules_errs *);
 static int	 rules_clause(const char *);
+static int	 rules_modifier(struct rule_tmp *, char **, size_t, size_t *,
+		    struct rules_errs *, int);
 static void	*rules_grow(void *, size_t *, size_t, size_t);
 static int	 rules_build(struct rules *, struct rules_errs *);
 static int	 kw_ref_cmp(const void *, const void *);
@@ -154,8 +160,10 @@ static int	 intake_survey_for(const char *, size_t, const char *,
 /* matching */
 static int	 intake_screen(const struct intake_ctx *, const char *, size_t,
 		    struct intake_verdict *, int);
+static const struct rule *intake_hits(const struct rules *, const char *,
+		    size_t, int, struct classify_hit *, size_t *, int *);
 static void	 intake_match(const struct rules *, const char *, size_t,
-		    struct intake_verdict *);
+		    const struct intake_ctx *, struct intake_verdict *);
 static void	 rules_scan(const struct rules *, const char *, size_t,
 		    uint64_t *);
 static void	 rules_mark(const struct rules *, uint32_t, uint64_t *);
@@ -167,6 +175,9 @@ static const char *reason_names[RR_MAX] = {
 };
 static const char *channels[] = { "110", "119", "120", "122" };
 static const char *list_names[RL_MAX] = { "any", "all", "none" };
+static const int reason_labels[RR_MAX] = {
+	-1, CL_MILITARY, CL_LITIGATION, CL_UNLAWFUL
+};
 
 /* Satisfaction words that start a survey answer, longest first. */
 static const char *survey_words[] = {
@@ -336,6 +347,18 @@ kw_find(const char *s, size_t len, const char *k, size_t klen)
 			return 1;
 	}
 	return 0;
+}
+
+uint32_t
+intake_utf8_next(const unsigned char *s, size_t len, size_t *i)
+{
+	return utf8_next(s, len, i);
+}
+
+int
+intake_is_sep(uint32_t c)
+{
+	return cp_is_space(c) || cp_is_punct(c);
 }
 
 size_t
@@ -672,44 +695,119 @@ rule_match(const struct rules *rs, const struct rule *r,
 	return 1;
 }
 
-/* A new matter: refusal rules first (Art. 8), then the categories. */
+/* Refuse for the rule r (Art. 8). */
 static void
-intake_match(const struct rules *rs, const char *s, size_t len,
-    struct intake_verdict *v)
+intake_refuse(const struct rule *r, struct intake_verdict *v)
+{
+	v->kind = INTAKE_REFUSE;
+	strlcpy(v->rule, r->name, sizeof(v->rule));
+	strlcpy(v->reason, reason_names[r->reason], sizeof(v->reason));
+	strlcpy(v->channel, r->channel, sizeof(v->channel));
+	if (r->reason == RR_EMERGENCY)
+		snprintf(v->template, sizeof(v->template),
+		    "refuse_emergency_%s", r->channel);
+	else
+		snprintf(v->template, sizeof(v->template), "refuse_%s",
+		    reason_names[r->reason]);
+}
+
+/*
+ * The rules that match s, in file order, into hit (*nhit of them, at most
+ * INTAKE_HITS_MAX); *force is 1 + the index of the first that says
+ * "category unclassified" (0: none).  An
+ * emergency rule ends the search: it is returned (or, without a model, the
+ * refusal rule before it in file order, as hotlined always did).
+ */
+static const struct rule *
+intake_hits(const struct rules *rs, const char *s, size_t len, int model,
+    struct classify_hit *hit, size_t *nhit, int *force)
 {
 	uint64_t		 seen[RULES_IDS_MAX / 64];	/* 8 KiB */
 	const struct rule	*r;
-	size_t			 i;
-	int			 pass;
+	size_t			 i, k;
+
+	*nhit = 0;
+	*force = 0;
+	if (rs == NULL)
+		return NULL;
+	rules_scan(rs, s, len, seen);
+	for (i = 0; i < rs->nrule; i++) {
+		r = &rs->rule[i];
+		if (!rule_match(rs, r, seen))
+			continue;
+		if (r->refuse && r->reason == RR_EMERGENCY) {
+			for (k = 0; !model && k < *nhit; k++)
+				if (hit[k].label >= CL_CATEGORIES)
+					return &rs->rule[hit[k].rule];
+			return r;
+		}
+		if (!r->refuse && r->category == CAT_UNCLASSIFIED) {
+			if (*force == 0)
+				*force = (int)i + 1;	/* a person decides */
+			continue;
+		}
+		if (*nhit == INTAKE_HITS_MAX)
+			continue;	/* the first ones in file order */
+		hit[*nhit].label = r->refuse ? reason_labels[r->reason] :
+		    r->category;
+		hit[*nhit].weight = r->weight;
+		hit[*nhit].override = r->override;
+		hit[*nhit].rule = (int)i;
+		(*nhit)++;
+	}
+	return NULL;
+}
+
+/*
+ * A new matter.  An emergency rule refuses first.  Every other rule that
+ * matches is evidence for its label, or an override (hotlined.rules(5));
+ * classify.c weighs them with the model's scores.
+ */
+static void
+intake_match(const struct rules *rs, const char *s, size_t len,
+    const struct intake_ctx *ctx, struct intake_verdict *v)
+{
+	struct classify_hit	 hit[INTAKE_HITS_MAX];
+	struct classify_result	 res;
+	const struct rule	*r;
+	const struct model	*model = ctx != NULL ? ctx->model : NULL;
+	size_t			 i, nhit;
+	int			 force;
 
 	v->kind = INTAKE_NEW_CASE;
 	v->category = CAT_OTHER;
-	if (rs == NULL)
+	v->guess = CL_OTHER;
+	v->score = v->margin = 1.0;
+	if ((r = intake_hits(rs, s, len, model != NULL, hit, &nhit,
+	    &force)) != NULL) {
+		intake_refuse(r, v);
 		return;
-	rules_scan(rs, s, len, seen);
-	for (pass = 1; pass >= 0; pass--) {
-		for (i = 0; i < rs->nrule; i++) {
-			r = &rs->rule[i];
-			if (r->refuse != pass || !rule_match(rs, r, seen))
-				continue;
-			strlcpy(v->rule, r->name, sizeof(v->rule));
-			if (!r->refuse) {
-				v->category = r->category;
-				return;
-			}
-			v->kind = INTAKE_REFUSE;
-			strlcpy(v->reason, reason_names[r->reason],
-			    sizeof(v->reason));
-			strlcpy(v->channel, r->channel, sizeof(v->channel));
-			if (r->reason == RR_EMERGENCY)
-				snprintf(v->template, sizeof(v->template),
-				    "refuse_emergency_%s", r->channel);
-			else
-				snprintf(v->template, sizeof(v->template),
-				    "refuse_%s", reason_names[r->reason]);
-			return;
-		}
 	}
+	classify_decide(model, s, len, hit, nhit,
+	    ctx != NULL ? ctx->classify : NULL, &res);
+	if (force && !(res.hit != -1 && res.label >= CL_CATEGORIES))
+		res.unsure = 1;
+	v->guess = res.label;
+	v->unsure = res.unsure;
+	v->score = res.score;
+	v->margin = res.margin;
+	/* the rule that decided, or the first that agreed */
+	for (i = 0; i < nhit && res.hit == -1; i++)
+		if (hit[i].label == res.label)
+			res.hit = (int)i;
+	if (res.unsure && force)	/* the rule that sent it to a person */
+		strlcpy(v->rule, rs->rule[force - 1].name, sizeof(v->rule));
+	else if (res.hit != -1)
+		strlcpy(v->rule, rs->rule[hit[res.hit].rule].name,
+		    sizeof(v->rule));
+	if (res.unsure)
+		v->category = CAT_UNCLASSIFIED;
+	else if (res.label < CL_CATEGORIES)
+		v->category = res.label;
+	else if (res.hit != -1)	/* classify.c made sure a rule said so */
+		intake_refuse(&rs->rule[hit[res.hit].rule], v);
+	else
+		v->category = CAT_UNCLASSIFIED;	/* not reached */
 }
 
 /*
@@ -809,7 +907,7 @@ intake_classify_len(const struct rules *rs, const char *text, size_t len,
 		return 0;
 	}
 	if (!intake_screen(ctx, low, n, v, 1))
-		intake_match(rs, low, n, v);
+		intake_match(rs, low, n, ctx, v);
 	v->confidential = kw_find(low, n, "保密", strlen("保密"));
 	return 0;
 }
@@ -835,7 +933,6 @@ rules_error(struct rules_errs *e, int line, const char *fmt, ...)
 {
 	char	 msg[512];
 	va_list	 ap;
-	int	 w;
 
 	if (e->n++ > RULES_ERRS_MAX)
 		return;
@@ -850,19 +947,7 @@ rules_error(struct rules_errs *e, int line, const char *fmt, ...)
 		conf_error(e->conf, e->name, line, "%s", msg);
 		return;
 	}
-	if (e->buf == NULL || e->used + 1 >= e->len)
-		return;
-	if (line > 0)
-		w = snprintf(e->buf + e->used, e->len - e->used,
-		    "%s:%d: %s\n", e->name, line, msg);
-	else
-		w = snprintf(e->buf + e->used, e->len - e->used, "%s: %s\n",
-		    e->name, msg);
-	if (w < 0)
-		return;
-	e->used += (size_t)w;
-	if (e->used >= e->len)
-		e->used = e->len - 1;
+	errbuf_add(e->buf, e->len, &e->used, e->name, line, msg);
 }
 
 /* The clause word at tok (any, all, none), or -1. */
@@ -875,6 +960,50 @@ rules_clause(const char *tok)
 		if (strcmp(tok, list_names[i]) == 0)
 			return i;
 	return -1;
+}
+
+/* Whether tok is a modifier word (weight, override). */
+static int
+rules_is_modifier(const char *tok)
+{
+	return strcmp(tok, "weight") == 0 || strcmp(tok, "override") == 0;
+}
+
+/*
+ * A modifier at tok[*i] ("weight N" or "override"): 1 and *i past it, 0
+ * when tok[*i] is none, -1 (error reported) when it is wrong.
+ */
+static int
+rules_modifier(struct rule_tmp *t, char **tok, size_t ntok, size_t *i,
+    struct rules_errs *e, int line)
+{
+	char	*end;
+	double	 w;
+
+	if (strcmp(tok[*i], "override") == 0) {
+		t->r.override = 1;
+		(*i)++;
+		return 1;
+	}
+	if (strcmp(tok[*i], "weight") != 0)
+		return 0;
+	if (*i + 1 >= ntok) {
+		rules_error(e, line, "rule %s: weight without a number",
+		    t->r.name);
+		return -1;
+	}
+	errno = 0;
+	w = strtod(tok[*i + 1], &end);
+	if (end == tok[*i + 1] || *end != '\0' || errno == ERANGE ||
+	    !(w >= -CLASSIFY_WEIGHT_MAX && w <= CLASSIFY_WEIGHT_MAX)) {
+		rules_error(e, line, "rule %s: weight '%.40s' is not a number "
+		    "from %g to %g", t->r.name, tok[*i + 1],
+		    -CLASSIFY_WEIGHT_MAX, CLASSIFY_WEIGHT_MAX);
+		return -1;
+	}
+	t->r.weight = w;
+	*i += 2;
+	return 1;
 }
 
 /* Room for n elements of size in p, which has room for *cap; doubles. */
@@ -990,7 +1119,8 @@ rules_line(struct rules *rs, struct rule_tmp *t, struct rules_errs *e,
 	if (ntok == 0)
 		return;
 	i = 0;
-	if (cont && rules_clause(tok[0]) != -1) {
+	if (cont && (rules_clause(tok[0]) != -1 ||
+	    rules_is_modifier(tok[0]))) {
 		if (!t->open) {
 			if (!t->failed)
 				rules_error(e, line, "%s outside a rule",
@@ -1002,11 +1132,13 @@ rules_line(struct rules *rs, struct rule_tmp *t, struct rules_errs *e,
 		t->failed = 1;	/* until the rule line is whole */
 		if (strcmp(tok[0], "rule") != 0) {
 			rules_error(e, line, "unknown directive '%.40s' "
-			    "(expected rule, any, all or none)", tok[0]);
+			    "(expected rule, any, all, none, weight or "
+			    "override)", tok[0]);
 			return;
 		}
 		memset(&t->r, 0, sizeof(t->r));
 		t->r.line = line;
+		t->r.weight = CLASSIFY_WEIGHT_DEFAULT;
 		if (ntok < 2) {
 			rules_error(e, line, "rule without a name");
 			return;
@@ -1059,7 +1191,8 @@ rules_line(struct rules *rs, struct rule_tmp *t, struct rules_errs *e,
 				return;
 			}
 			i = 4;
-			if (ntok > 4 && rules_clause(tok[4]) == -1) {
+			if (ntok > 4 && rules_clause(tok[4]) == -1 &&
+			    !rules_is_modifier(tok[4])) {
 				for (j = 0; j < nitems(channels); j++)
 					if (strcmp(tok[4], channels[j]) == 0)
 						break;
@@ -1073,6 +1206,8 @@ rules_line(struct rules *rs, struct rule_tmp *t, struct rules_errs *e,
 				    sizeof(t->r.channel));
 				i = 5;
 			}
+			/* a life comes first: no score outweighs it */
+			t->r.override = t->r.reason == RR_EMERGENCY;
 			if (t->r.reason == RR_EMERGENCY &&
 			    t->r.channel[0] == '\0') {
 				rules_error(e, line, "rule %s: emergency needs "
@@ -1088,12 +1223,18 @@ rules_line(struct rules *rs, struct rule_tmp *t, struct rules_errs *e,
 		t->failed = 0;
 	}
 	while (i < ntok) {
+		if ((c = rules_modifier(t, tok, ntok, &i, e, line)) == -1)
+			goto fail;
+		if (c == 1)
+			continue;
 		if ((l = rules_clause(tok[i])) == -1) {
-			rules_error(e, line, "rule %s: expected any, all or "
-			    "none, not '%.40s'", t->r.name, tok[i]);
+			rules_error(e, line, "rule %s: expected any, all, "
+			    "none, weight or override, not '%.40s'", t->r.name,
+			    tok[i]);
 			goto fail;
 		}
-		for (n = 0, i++; i < ntok && rules_clause(tok[i]) == -1; i++) {
+		for (n = 0, i++; i < ntok && rules_clause(tok[i]) == -1 &&
+		    !rules_is_modifier(tok[i]); i++) {
 			if ((c = rules_keywords(t, l, tok[i], e, line)) == -1)
 				goto fail;
 			n += c;
@@ -1436,6 +1577,47 @@ rules_count(const struct rules *rs)
 	return rs == NULL ? 0 : rs->nrule;
 }
 
+const char *
+rules_name(const struct rules *rs, size_t i)
+{
+	return rs == NULL || i >= rs->nrule ? "" : rs->rule[i].name;
+}
+
+int
+rules_label(const struct rules *rs, size_t i)
+{
+	const struct rule	*r;
+
+	if (rs == NULL || i >= rs->nrule)
+		return -1;
+	r = &rs->rule[i];
+	if (!r->refuse)
+		return r->category == CAT_UNCLASSIFIED ? -2 : r->category;
+	return reason_labels[r->reason];
+}
+
+size_t
+rules_matching(const struct rules *rs, const char *text, size_t len,
+    size_t *idx, size_t max)
+{
+	static char	 low[INTAKE_NORM_MAX];
+	uint64_t	 seen[RULES_IDS_MAX / 64];
+	size_t		 i, n, k = 0;
+
+	if (rs == NULL)
+		return 0;
+	n = intake_normalize(text, MINIMUM(len, INTAKE_TEXT_MAX), low,
+	    sizeof(low));
+	for (i = 0; i < n; i++)
+		if (low[i] >= 'A' && low[i] <= 'Z')
+			low[i] += 'a' - 'A';
+	rules_scan(rs, low, n, seen);
+	for (i = 0; i < rs->nrule && k < max; i++)
+		if (rule_match(rs, &rs->rule[i], seen))
+			idx[k++] = i;
+	return k;
+}
+
 int
 intake_conf_check(const char *path, char *err, size_t errlen)
 {
@@ -1469,4 +1651,29 @@ intake_rules_check(const struct hotlined_conf *conf, struct conf_errors *errs,
 		return -1;
 	rules_free(rs);
 	return 0;
+}
+
+int
+intake_model_check(const struct hotlined_conf *conf, struct conf_errors *errs,
+    void *arg)
+{
+	struct model	*m;
+	char		 err[2048], *line, *next;
+
+	(void)arg;
+	if (conf->model == NULL)
+		return 0;
+	if ((m = model_load(conf->model, err, sizeof(err))) != NULL) {
+		model_free(m);
+		return 0;
+	}
+	/* model_load() wrote "file:line: message" lines */
+	for (line = err; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		conf_error(errs, "model", 0, "%s", line);
+	}
+	return -1;
 }

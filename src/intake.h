@@ -10,6 +10,7 @@
 #define HOTLINED_INTAKE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define INTAKE_TEXT_MAX		4096	/* bytes of input considered */
 #define INTAKE_NORM_MAX		(3 * INTAKE_TEXT_MAX + 1) /* norm buffer size */
@@ -32,6 +33,8 @@ struct intake_ctx {
 	const char	*case_prefix;	/* "HY" */
 	int		 survey_pending; /* sender has an open survey */
 	int		 to_extension;	/* dest was service number + extension */
+	const struct model *model;	/* borrowed; NULL: the rules alone */
+	const struct classify_opts *classify; /* borrowed; NULL: the model's */
 };
 
 struct intake_verdict {
@@ -54,10 +57,16 @@ struct intake_verdict {
 					   commands and survey answers */
 	const char	*screen_channel; /* screen != NONE: "119"... static */
 	char		 screen_word[100]; /* the danger word that decided */
+	int		 unsure;	/* NEW_CASE: CAT_UNCLASSIFIED, a person decides */
+	double		 score;		/* the best label's probability (0-1) */
+	double		 margin;	/* best minus the runner-up */
+	int		 guess;		/* enum classify_label: the best, even unsure */
 };
 
+struct classify_opts;
 struct conf_errors;
 struct hotlined_conf;
+struct model;
 struct rules;
 
 /* Load a rules file; NULL with every "file:line: msg\n" error in err. */
@@ -69,7 +78,21 @@ struct rules	*rules_load_buf(const char *name, const char *buf, size_t len,
 void		 rules_free(struct rules *);
 /* Number of rules loaded. */
 size_t		 rules_count(const struct rules *);
+/* The name of rule i (file order), "" out of range. */
+const char	*rules_name(const struct rules *, size_t i);
+/* Rule i's label (enum classify_label); -1 emergency, -2 unclassified. */
+int		 rules_label(const struct rules *, size_t i);
+/*
+ * The rules (their indexes, file order, at most max) that match len bytes
+ * of text, normalised as intake_classify() does; how many.
+ */
+size_t		 rules_matching(const struct rules *, const char *text,
+		    size_t len, size_t *idx, size_t max);
 
+/* Decode one UTF-8 code point at s[*i], advance *i; U+FFFD when invalid. */
+uint32_t	 intake_utf8_next(const unsigned char *s, size_t len, size_t *i);
+/* Whether c is white space or punctuation (no content). */
+int		 intake_is_sep(uint32_t c);
 /* Normalise len bytes of in into out (NUL-terminated); returns the length. */
 size_t		 intake_normalize(const char *in, size_t len, char *out,
 		    size_t outlen);
@@ -87,6 +110,9 @@ const char	*intake_kind_name(enum intake_kind);
 int		 intake_conf_check(const char *path, char *err, size_t errlen);
 /* The same for conf_add_check("rules", intake_rules_check, NULL). */
 int		 intake_rules_check(const struct hotlined_conf *,
+		    struct conf_errors *, void *);
+/* The model file (when one is set) for conf_add_check("model", ...). */
+int		 intake_model_check(const struct hotlined_conf *,
 		    struct conf_errors *, void *);
 
 #endif /* HOTLINED_INTAKE_H */

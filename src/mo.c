@@ -15,6 +15,7 @@
 #include "calendar.h"
 #include "category.h"
 #include "commit.h"
+#include "classify.h"
 #include "deadline.h"
 #include "intake.h"
 #include "lifecycle.h"
@@ -56,6 +57,8 @@ struct mo_verdict {
 	int		 screen;	/* enum screen_verdict */
 	const char	*screen_channel; /* screen: "119"..., static */
 	char		 screen_word[100];
+	int		 unsure;	/* new case: CAT_UNCLASSIFIED */
+	double		 score, margin;	/* classify.c's, 0-1 */
 };
 
 /* What the rest of the file needs to know about one text. */
@@ -165,19 +168,52 @@ mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
 /* --- the rooms mo.c consults: rules, calendar, templates -------------- */
 
 static struct rules	*rules;
+static struct model	*model;		/* NULL: "model none" */
+static struct classify_opts copts;	/* the thresholds */
 static char		 norm[INTAKE_NORM_MAX];	/* the text being processed */
 
-/* (Re)load the rules file, keeping the old rules on failure. */
+/*
+ * (Re)load the rules and the model file: both or neither, so that a
+ * failed reload keeps the old pair in force.
+ */
 static int
 mo_load(char *err, size_t errlen)
 {
 	struct rules	*nr;
+	struct model	*nm = NULL;
 
 	if ((nr = rules_load(conf->rules, err, errlen)) == NULL)
 		return -1;
+	if (conf->model != NULL &&
+	    (nm = model_load(conf->model, err, errlen)) == NULL) {
+		rules_free(nr);
+		return -1;
+	}
 	rules_free(rules);
 	rules = nr;
+	model_free(model);
+	model = nm;
+	copts.min_score = conf->classify_min_score < 0 ? -1 :
+	    conf->classify_min_score / 100.0;
+	copts.min_margin = conf->classify_min_margin < 0 ? -1 :
+	    conf->classify_min_margin / 100.0;
 	return 0;
+}
+
+/* The log's words for the model in force. */
+static void
+mo_log_model(const char *what)
+{
+	const struct model_info	*mi;
+
+	if (model == NULL) {
+		log_info("mo %s rules=%s model=none", what, conf->rules);
+		return;
+	}
+	mi = model_info(model);
+	log_info("mo %s rules=%s model=%s version=%s date=%s features=%zu",
+	    what, conf->rules, conf->model, mi->version, mi->date,
+	    mi->nfeature);
 }
 
 /* SIGHUP: the rules (calendar and templates reload on their own). */
@@ -187,10 +223,11 @@ mo_reload(void *arg)
 	char	err[1024];
 
 	if (mo_load(err, sizeof(err)) == -1) {
-		log_warnx("mo reload failed, old rules kept: %s", err);
+		log_warnx("mo reload failed, old rules and model kept: %s",
+		    err);
 		return -1;
 	}
-	log_info("mo reloaded rules=%s", conf->rules);
+	mo_log_model("reloaded");
 	return 0;
 }
 
@@ -204,6 +241,7 @@ mo_init(struct store *st, const struct hotlined_conf *c, char *err,
 	conf = c;
 	if (mo_load(err, errlen) == -1)
 		return -1;
+	mo_log_model("loaded");
 	memset(&errs, 0, sizeof(errs));
 	if (calendar_start(conf, &errs) == -1 ||
 	    template_start(conf, &errs) == -1 ||
@@ -229,6 +267,8 @@ mo_free(void)
 {
 	rules_free(rules);
 	rules = NULL;
+	model_free(model);
+	model = NULL;
 	template_stop(NULL);
 	calendar_stop(NULL);
 	screen_stop(NULL);
@@ -352,6 +392,8 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	 * that is not a survey reply gets the verdict it would get anyway.
 	 */
 	ctx.survey_pending = 1;
+	ctx.model = model;
+	ctx.classify = &copts;
 	/* one text at a time: the normalised text lives until the next */
 	if (intake_classify(rules, m->g.text ? m->g.text : "", &ctx, &iv,
 	    norm, sizeof(norm)) == -1)
@@ -382,6 +424,14 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	if (iv.screen == SCREEN_POSSIBLE)
 		snprintf(m->advice, sizeof(m->advice), "advice_%s",
 		    iv.screen_channel);
+	v->unsure = iv.unsure;
+	v->score = iv.score;
+	v->margin = iv.margin;
+	if (iv.kind == INTAKE_NEW_CASE)
+		log_debug("mo classified msisdn=%s guess=%s score=%.2f "
+		    "margin=%.2f%s rule=%s", m->mask,
+		    classify_label_name(iv.guess), iv.score, iv.margin,
+		    iv.unsure ? " unsure" : "", iv.rule[0] ? iv.rule : "-");
 	switch (iv.kind) {
 	case INTAKE_NEW_CASE:
 		v->kind = MO_NEW_CASE;

@@ -1,11 +1,15 @@
 /* xmalloc family (fatal on exhaustion, as in OpenBSD) and the movable clock. */
 #include "compat.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -160,4 +164,75 @@ clock_mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+char *
+read_file_max(const char *path, size_t max, size_t *lenp, char *err,
+    size_t errlen)
+{
+	struct stat	 st;
+	char		*buf;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	if ((uint64_t)st.st_size > max) {
+		snprintf(err, errlen, "file longer than %zu bytes", max);
+		close(fd);
+		return NULL;
+	}
+	/* one byte more than it was, to see a file that grew meanwhile */
+	buf = xmalloc((size_t)st.st_size + 2);
+	while (len < (size_t)st.st_size + 1) {
+		n = read(fd, buf + len, (size_t)st.st_size + 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len > max) {
+		snprintf(err, errlen, "file longer than %zu bytes", max);
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+void
+errbuf_add(char *buf, size_t len, size_t *used, const char *name, int line,
+    const char *msg)
+{
+	int	 w;
+
+	if (buf == NULL || *used + 1 >= len)
+		return;
+	if (line > 0)
+		w = snprintf(buf + *used, len - *used, "%s:%d: %s\n", name, line,
+		    msg);
+	else
+		w = snprintf(buf + *used, len - *used, "%s: %s\n", name, msg);
+	if (w < 0)
+		return;
+	*used += (size_t)w;
+	if (*used >= len)
+		*used = len - 1;
 }

@@ -14,6 +14,16 @@ char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...) __attribute__((format(printf, 2, 3)));
 
 /*
+ * The regular file at path, whole, when it is at most max bytes: the bytes
+ * (NUL-terminated) with their count in *len, or NULL with why in err.
+ */
+char	*read_file_max(const char *path, size_t max, size_t *len, char *err,
+	    size_t errlen);
+/* Append "name:line: msg\n" (line 0: "name: msg\n") to buf of len bytes. */
+void	 errbuf_add(char *buf, size_t len, size_t *used, const char *name,
+	    int line, const char *msg);
+
+/*
  * The daemon's idea of "now".  In builds configured --enable-test-clock
  * (tests, CI; never production) tests move it with clock_set_offset() or
  * the HOTLINED_CLOCK_OFFSET environment variable (seconds) instead of

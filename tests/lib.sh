@@ -106,6 +106,7 @@ log-file $1/hotlined.log
 templates $top_srcdir/templates
 rules $top_srcdir/etc/hotlined.rules
 screen $top_srcdir/etc/hotlined.screen
+model none
 calendar $top_srcdir/etc/hotlined.calendar
 group-commit-delay 2ms
 ${3:-}

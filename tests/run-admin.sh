@@ -62,6 +62,7 @@ log-file $d/hotlined.log
 templates $top_srcdir/templates
 rules $top_srcdir/etc/hotlined.rules
 screen $top_srcdir/etc/hotlined.screen
+model none
 calendar $top_srcdir/etc/hotlined.calendar
 shutdown-timeout 3s
 smsc main {

@@ -25,6 +25,7 @@ log-file $_d/hotlined.log
 templates templates
 rules rules
 screen screen
+model none
 calendar $_d/calendar
 shutdown-timeout 3s
 smsc main {

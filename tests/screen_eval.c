@@ -19,7 +19,7 @@ static int
 eval_one(const char *text, char *channel, size_t len)
 {
 	static char		 norm[INTAKE_NORM_MAX];
-	struct intake_ctx	 ctx = { "HY", 0, 0 };
+	struct intake_ctx	 ctx = { "HY", 0, 0, NULL, NULL };
 	struct intake_verdict	 v;
 
 	channel[0] = '\0';

@@ -39,7 +39,7 @@ static const struct intake_verdict *
 classify(const struct rules *rs, const char *text)
 {
 	static struct intake_verdict	v;
-	struct intake_ctx		ctx = { "HY", 0, 0 };
+	struct intake_ctx		ctx = { .case_prefix = "HY" };
 
 	assert_int_equal(intake_classify(rs, text, &ctx, &v, norm,
 	    sizeof(norm)), 0);
@@ -269,7 +269,7 @@ static void
 test_custom_prefix(void **state)
 {
 	struct intake_verdict	v;
-	struct intake_ctx	ctx = { "GZ", 0, 0 };
+	struct intake_ctx	ctx = { .case_prefix = "GZ" };
 
 	(void)state;
 	assert_int_equal(intake_classify(shipped, "CX GZ26112600001", &ctx,
@@ -298,7 +298,8 @@ test_survey(void **state)
 	};
 	static const char *not[] = { "12号楼停电", "4", "我家停水了好几天" };
 	struct intake_verdict	v;
-	struct intake_ctx	ctx = { "HY", 1, 0 };
+	struct intake_ctx	ctx = {
+	    .case_prefix = "HY", .survey_pending = 1 };
 	size_t			i;
 
 	(void)state;
@@ -350,7 +351,7 @@ test_survey_naming_case(void **state)
 		"HYX2611260001 1", "HY 1", "HY", "案件号", "",
 	};
 	struct intake_verdict	v;
-	struct intake_ctx	ctx = { "HY", 1, 0 };
+	struct intake_ctx	ctx = { "HY", 1, 0, NULL, NULL };
 	size_t			i;
 
 	(void)state;
@@ -508,7 +509,7 @@ static void
 test_long_input_truncated(void **state)
 {
 	struct intake_verdict	 v;
-	struct intake_ctx	 ctx = { "HY", 0, 0 };
+	struct intake_ctx	 ctx = { .case_prefix = "HY" };
 	char			*big;
 	size_t			 i, n = 3 * 4096;
 
@@ -538,7 +539,7 @@ static void
 test_hostile_bytes(void **state)
 {
 	struct intake_verdict	 v;
-	struct intake_ctx	 ctx = { "HY", 0, 0 };
+	struct intake_ctx	 ctx = { .case_prefix = "HY" };
 	char			 buf[8192];
 	size_t			 i;
 	unsigned int		 seed = 12345;
@@ -589,7 +590,7 @@ static void
 test_speed(void **state)
 {
 	struct intake_verdict	 v;
-	struct intake_ctx	 ctx = { "HY", 0, 0 };
+	struct intake_ctx	 ctx = { .case_prefix = "HY" };
 	const char		*text = "我要投诉：幸福花园小区旁边的工地每天晚上"
 	    "十一点以后还在施工，电钻和渣土车的噪音非常严重，已经持续一个"
 	    "多星期了，家里老人和孩子都休息不好，请有关部门尽快处理并答复。";

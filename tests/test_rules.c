@@ -44,7 +44,7 @@ static const struct intake_verdict *
 classify(const struct rules *rs, const char *text)
 {
 	static struct intake_verdict	v;
-	struct intake_ctx		ctx = { "HY", 0, 0 };
+	struct intake_ctx		ctx = { .case_prefix = "HY" };
 
 	assert_int_equal(intake_classify(rs, text, &ctx, &v, norm,
 	    sizeof(norm)), 0);
@@ -162,7 +162,8 @@ test_bad_file_every_error(void **state)
 		{ 5, "unknown channel '999'" },
 		{ 6, "unknown action 'frobnicate'" },
 		{ 7, "empty keyword list after any" },
-		{ 8, "expected any, all or none, not 'maybe'" },
+		{ 8, "expected any, all, none, weight or override, not "
+		    "'maybe'" },
 		{ 9, "rule h: no keywords" },
 		{ 11, "duplicate rule name i (first at line 10)" },
 		{ 12, "unknown directive 'ruler'" },
@@ -564,7 +565,7 @@ static int
 ref_check(const struct rules *rs, struct ref_rules *m, const char *text,
     size_t len)
 {
-	struct intake_ctx	 ctx = { "HY", 0, 0 };
+	struct intake_ctx	 ctx = { .case_prefix = "HY" };
 	struct intake_verdict	*v = &checked, want;
 	static char		 low[INTAKE_NORM_MAX];
 	size_t			 i;

@@ -219,7 +219,7 @@ test_many_hits(void **state)
 static void
 test_intake(void **state)
 {
-	struct intake_ctx	 ctx = { "HY", 0, 0 };
+	struct intake_ctx	 ctx = { "HY", 0, 0, NULL, NULL };
 	struct intake_verdict	 v;
 
 	assert_int_equal(intake_classify(NULL, "我不想活了", &ctx, &v, norm,
