@@ -36,7 +36,7 @@ speed(const char *label, const char *text)
 {
 	static char		 norm[INTAKE_NORM_MAX];
 	struct screen_result	 r;
-	struct intake_ctx	 ctx = { "HY", 0, 0 };
+	struct intake_ctx	 ctx = { "HY", 0, 0, NULL, NULL };
 	struct intake_verdict	 v;
 	size_t			 n, i;
 	double			 t0, t1, t2;

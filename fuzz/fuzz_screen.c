@@ -37,7 +37,7 @@ static char	norm[INTAKE_NORM_MAX];
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	struct intake_ctx	 ctx = { "HY", 0, 0 };
+	struct intake_ctx	 ctx = { "HY", 0, 0, NULL, NULL };
 	struct intake_verdict	 v;
 	struct conf_errors	 errs;
 	struct screen		*sc;
