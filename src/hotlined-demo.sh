@@ -35,6 +35,7 @@ log-file $tmp/hotlined.log
 templates $top/templates
 rules $top/etc/hotlined.rules
 screen $top/etc/hotlined.screen
+model $top/etc/hotlined.model
 calendar $top/etc/hotlined.calendar
 smsc demo {
 	host 127.0.0.1
