@@ -356,6 +356,7 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
     const struct lc_args *a, const struct lc_actor *actor, int64_t now,
     struct store_case_change *ch, int *latep, char *err, size_t errlen)
 {
+	static char		 reopen_due[16];	/* ch->due until written */
 	struct store_unit	 u;
 	char			 today[16], day[16];
 	size_t			 i, j;
@@ -500,6 +501,16 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 	case LC_OP_REOPEN:
 		ch->closed_at = 0;
 		ch->rehandled = 1;
+		/*
+		 * Re-handling (重办, Art. 13) is handled anew: the category's
+		 * full time counted from the reopening, not the first round's
+		 * date, long past.  Without a deadline rule the date stays.
+		 */
+		if (lc_due != NULL && c->category != NULL && lc_due(lc_due_arg,
+		    c->category, now, reopen_due, sizeof(reopen_due)) == 0 &&
+		    lc_date_ok(reopen_due) && (c->due == NULL ||
+		    strcmp(reopen_due, c->due) > 0))
+			ch->due = reopen_due;
 		break;
 	default:
 		break;

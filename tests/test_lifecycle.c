@@ -1183,6 +1183,19 @@ final_case(struct store *st, const char *from, const char *text)
 	assert_int_equal(apply(st, id, LC_OP_REOPEN, &a, &sys, T0 + 2 * DAY),
 	    LC_OK);
 	assert_string_equal(state_of(st, id), "rehandling");
+	{
+		/* re-handling gets the category's full time from the reopening */
+		struct store_case	c;
+		char			want[16];
+
+		assert_int_equal(due_weekdays(NULL, "complaint", T0 + 2 * DAY,
+		    want, sizeof(want)), 0);
+		assert_true(strcmp(want, "2026-12-10") > 0);
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(store_case_get(st, id, &c), 1);
+		assert_string_equal(c.due, want);
+		store_case_clear(&c);
+	}
 	a.text = "已重新处理";
 	assert_int_equal(apply(st, id, LC_OP_REPLY, &a, &lead, T0 + 3 * DAY),
 	    LC_OK);
