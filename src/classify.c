@@ -634,8 +634,13 @@ model_line(struct model_parse *p, char *s)
 			model_error(p->e, p->line, "count LABEL N");
 			return;
 		}
-		if (model_numbers(p, tok + 2, 1, v, 1e9) == 0)
-			in->count[l] = (long)v[0];
+		if (model_numbers(p, tok + 2, 1, v, 1e9) == 0) {
+			if (v[0] < 0)
+				model_error(p->e, p->line, "count: a number "
+				    "of texts, not %g", v[0]);
+			else
+				in->count[l] = (long)v[0];
+		}
 	} else if (strcmp(tok[0], "holdout") == 0) {
 		/* holdout SHARE ACCURACY CONFIDENT-ACCURACY UNSURE WRONG */
 		if (model_numbers(p, tok + 1, 5, v, 1) == 0) {
@@ -646,10 +651,12 @@ model_line(struct model_parse *p, char *s)
 			in->wrong_rate = v[4];
 		}
 	} else if (strcmp(tok[0], "end") == 0) {
+		/* a count: negative or fractional is no count (and no cast) */
 		if (model_numbers(p, tok + 1, 1, v, MODEL_FEATURES_MAX) == 0 &&
-		    (size_t)v[0] != p->m->nfeature)
+		    (v[0] < 0 || v[0] != (double)(size_t)v[0] ||
+		    (size_t)v[0] != p->m->nfeature))
 			model_error(p->e, p->line, "end: %zu features read, "
-			    "the file says %.0f (truncated or edited?)",
+			    "the file says %g (truncated or edited?)",
 			    p->m->nfeature, v[0]);
 		p->end = 1;
 	} else

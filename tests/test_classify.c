@@ -202,6 +202,7 @@ test_bad_lines(void **state)
 		{ 5, "algorithm svm", "algorithm: nb or logreg" },
 		{ 6, "count nosuch 3", "count LABEL N" },
 		{ 6, "count help x", "not a number" },
+		{ 6, "count help -3", "count: a number of texts, not -3" },
 		{ 9, "holdout 0.2 0.8", "expected 5 numbers" },
 		{ 10, "thresholds 2 0", "not a number within" },
 		{ 10, "thresholds -0.5 0", "thresholds: two shares" },
@@ -226,6 +227,9 @@ test_bad_lines(void **state)
 		{ 15, "frobnicate 1", "unknown line 'frobnicate'" },
 		{ 16, "f 噪音 1 2 3 4", "appears twice" },
 		{ 21, "end 7", "end: 6 features read, the file says 7" },
+		/* fuzz_model: a negative count was cast to size_t (UBSan) */
+		{ 21, "end -1", "end: 6 features read, the file says -1" },
+		{ 21, "end 5.5", "end: 6 features read, the file says 5.5" },
 		{ 21, NULL, "no \"end\" line (truncated?)" },
 	};
 	size_t	 i;
