@@ -2310,6 +2310,7 @@ admin_alert_ack(struct admin_req *r)
 
 	if ((st = admin_fields(r, f, nitems(f))) != 0)
 		return st;
+	memset(&a, 0, sizeof(a));	/* scan-build: a loaded alert only */
 	if ((st = admin_alert_load(r, &a, &id)) != 0)
 		return st;
 	rv = a.acked_at != 0;

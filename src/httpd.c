@@ -470,6 +470,7 @@ httpd_peer(struct httpd_conn *c, char *buf, size_t len)
 	evutil_socket_t		 s = bufferevent_getfd(c->bev);
 
 	strlcpy(buf, "-", len);
+	memset(&ss, 0, sizeof(ss));	/* scan-build: a family even unset */
 	if (s == -1 || getpeername(s, (struct sockaddr *)&ss, &sl) == -1)
 		return buf;
 	if (ss.ss_family == AF_INET)

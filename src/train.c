@@ -366,12 +366,15 @@ static void
 train_logreg(const struct doc *d, size_t nd, size_t nf, int K,
     const struct train_opts *o, double *W, double *bias)
 {
-	double		*G, gb[CL_MAX], z[CL_MAX], g[CL_MAX], max, sum, x, gw;
+	double		*G, gb[CL_MAX] = { 0 }, z[CL_MAX] = { 0 }, g[CL_MAX];
+	double		 max, sum, x, gw;
 	size_t		*order, i, j, t, r;
 	uint64_t	 rng = 0x9e3779b97f4a7c15ULL;
 	int		 e, k;
 	const double	 lr = 0.5;
 
+	if (K < 1 || K > CL_MAX)
+		return;		/* the caller counts labels; never here */
 	G = xcalloc(nf * K, sizeof(*G));
 	order = xreallocarray(NULL, nd, sizeof(*order));
 	for (i = 0; i < nd; i++)

@@ -97,22 +97,23 @@ xasprintf(char **ret, const char *fmt, ...)
 static void
 clock_read_env(void)
 {
-	const char	*s;
 #ifdef HOTLINED_TEST_CLOCK
-	const char	*err;
+	const char	*s, *err;
 	long long	 v;
 #endif
 
 	clock_env_read = 1;
+#ifdef HOTLINED_TEST_CLOCK
 	if ((s = getenv("HOTLINED_CLOCK_OFFSET")) == NULL)
 		return;
-#ifdef HOTLINED_TEST_CLOCK
 	v = strtonum(s, -10LL * 365 * 86400, 10LL * 365 * 86400, &err);
 	if (err != NULL)
 		log_warnx("util HOTLINED_CLOCK_OFFSET is %s, ignored", err);
 	else
 		clock_offset = v;
 #else
+	if (getenv("HOTLINED_CLOCK_OFFSET") == NULL)
+		return;
 	log_warnx("util HOTLINED_CLOCK_OFFSET ignored: this build has no "
 	    "test clock (configure --enable-test-clock, tests only)");
 #endif
