@@ -1286,41 +1286,11 @@ char *
 conf_read_file(const char *path, size_t max, size_t *lenp,
     struct conf_errors *errs)
 {
-	struct stat	 st;
-	char		*buf;
-	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd;
+	char	*buf, why[256];
 
-	/* O_NONBLOCK: a FIFO must not hang us before fstat() rejects it */
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
-		conf_error(errs, path, 0, "%s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		conf_error(errs, path, 0, "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	/* one byte more than allowed: a file that is too long shows */
-	buf = xmalloc(max + 2);
-	while (len < max + 1) {
-		n = read(fd, buf + len, max + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			conf_error(errs, path, 0, "read: %s", strerror(errno));
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*lenp = len;
+	if ((buf = read_file_bounded(path, max, lenp, why, sizeof(why))) ==
+	    NULL)
+		conf_error(errs, path, 0, "%s", why);
 	return buf;
 }
 

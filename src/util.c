@@ -168,16 +168,17 @@ clock_mono_ms(void)
 }
 
 char *
-read_file_max(const char *path, size_t max, size_t *lenp, char *err,
+read_file_bounded(const char *path, size_t max, size_t *lenp, char *err,
     size_t errlen)
 {
 	struct stat	 st;
 	char		*buf;
-	size_t		 len = 0;
+	size_t		 len = 0, want;
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY)) == -1) {
+	/* O_NONBLOCK: a FIFO must not hang us before fstat() rejects it */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return NULL;
 	}
@@ -186,19 +187,18 @@ read_file_max(const char *path, size_t max, size_t *lenp, char *err,
 		close(fd);
 		return NULL;
 	}
-	if ((uint64_t)st.st_size > max) {
-		snprintf(err, errlen, "file longer than %zu bytes", max);
-		close(fd);
-		return NULL;
-	}
-	/* one byte more than it was, to see a file that grew meanwhile */
-	buf = xmalloc((size_t)st.st_size + 2);
-	while (len < (size_t)st.st_size + 1) {
-		n = read(fd, buf + len, (size_t)st.st_size + 1 - len);
+	/*
+	 * One byte more than the file's size (at most max + 1): a file too
+	 * long, or one that grew while we read it, shows.
+	 */
+	want = (uint64_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
+	buf = xmalloc(want + 1);
+	while (len < want) {
+		n = read(fd, buf + len, want - len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			snprintf(err, errlen, "%s", strerror(errno));
+			snprintf(err, errlen, "read: %s", strerror(errno));
 			free(buf);
 			close(fd);
 			return NULL;
@@ -208,13 +208,29 @@ read_file_max(const char *path, size_t max, size_t *lenp, char *err,
 		len += (size_t)n;
 	}
 	close(fd);
-	if (len > max) {
-		snprintf(err, errlen, "file longer than %zu bytes", max);
+	if (len == want && want <= max) {
+		snprintf(err, errlen, "changed while being read");
 		free(buf);
 		return NULL;
 	}
 	buf[len] = '\0';
 	*lenp = len;
+	return buf;
+}
+
+char *
+read_file_max(const char *path, size_t max, size_t *lenp, char *err,
+    size_t errlen)
+{
+	char	*buf;
+
+	if ((buf = read_file_bounded(path, max, lenp, err, errlen)) == NULL)
+		return NULL;
+	if (*lenp > max) {
+		snprintf(err, errlen, "file longer than %zu bytes", max);
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "../src/category.h"
@@ -332,6 +333,18 @@ test_files(void **state)
 	assert_non_null(strstr(err, "No such file"));
 	assert_null(model_load("/tmp", err, sizeof(err)));
 	assert_non_null(strstr(err, "not a regular file"));
+	/* a FIFO nobody writes to: refused at once, never a hang */
+	{
+		char	fifo[] = "/tmp/test_classify.fifo.XXXXXX";
+
+		assert_true((fd = mkstemp(fifo)) != -1);
+		close(fd);
+		unlink(fifo);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		assert_null(model_load(fifo, err, sizeof(err)));
+		assert_non_null(strstr(err, "not a regular file"));
+		unlink(fifo);
+	}
 	/* oversized: refused before it is read */
 	assert_true((fd = mkstemp(path)) != -1);
 	assert_int_equal(ftruncate(fd, (off_t)MODEL_FILE_MAX + 1), 0);
