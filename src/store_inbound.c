@@ -1,0 +1,371 @@
+/*
+ * Messages in: dedupe of SMSC retransmissions, reassembly of concatenated
+ * parts, and the outcome of each group.
+ */
+#include "compat.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "crypto.h"
+#include "log.h"
+#include "store.h"
+#include "store_int.h"
+#include "store_vfs.h"
+#include "util.h"
+
+static void	 store_group_join(struct store_group *, size_t);
+static void	 store_fresh_keep(struct store *, int64_t,
+		    const struct store_inbound *);
+
+/* --- inbound ------------------------------------------------------------ */
+
+enum store_in_result
+store_inbound_add(struct store *st, const struct store_inbound *in,
+    int64_t *idp, int64_t *groupp)
+{
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN], key[CRYPTO_HASH_LEN];
+	uint8_t		 blob[CRYPTO_BLOB_MAX], head[CRYPTO_HASH_LEN + 80];
+	size_t		 bloblen, hlen;
+	int64_t		 group = 0, id;
+	int		 rc, retire = 0, n, single;
+
+	*idp = *groupp = 0;
+	store_group_clear(&st->fresh);
+	single = in->concat_total <= 1;
+	if (in->smsc == NULL || in->dest == NULL || in->text == NULL ||
+	    (in->raw == NULL && in->rawlen > 0) || strlen(in->dest) >=
+	    STORE_ADDR_MAX || (!single && (in->concat_total > 255 ||
+	    in->concat_seq < 1 || in->concat_seq > in->concat_total))) {
+		log_warnx("store inbound: invalid part (caller's bug)");
+		return STORE_IN_ERROR;
+	}
+	if (store_encrypt(st, in->source, blob, &bloblen, hash) == -1)
+		return STORE_IN_ERROR;
+
+	/* the dedupe key: keyed, so it reveals neither number nor text */
+	memcpy(head, hash, sizeof(hash));
+	hlen = sizeof(hash) + (size_t)snprintf((char *)head + sizeof(hash),
+	    sizeof(head) - sizeof(hash), "%s|%d|%d|%d|%d|", in->dest,
+	    in->data_coding, single ? 0 : in->concat_ref,
+	    single ? 1 : in->concat_total, single ? 1 : in->concat_seq);
+	if (hlen >= sizeof(head) || crypto_hmac(st->crypto, "dedupe", head,
+	    hlen, in->raw, in->rawlen, key) == -1) {
+		log_warnx("store inbound: cannot compute the dedupe key");
+		return STORE_IN_ERROR;
+	}
+
+	if ((s = store_stmt(st, STMT_IN_DUP_KEY)) == NULL)
+		return STORE_IN_ERROR;
+	sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_STATIC);
+	if ((rc = store_step(st, s, "inbound dedupe")) == -1)
+		return STORE_IN_ERROR;
+	if (rc == SQLITE_ROW) {
+		if (in->received_at - sqlite3_column_int64(s, 1) <=
+		    (single ? st->dedupe_window : STORE_DEDUPE_WINDOW)) {
+			*idp = sqlite3_column_int64(s, 0);
+			*groupp = sqlite3_column_int64(s, 2);
+			sqlite3_reset(s);
+			return STORE_IN_DUPLICATE;
+		}
+		retire = 1;	/* same text long ago: a new message */
+	}
+	sqlite3_reset(s);
+
+	if (in->smsc_msgid != NULL && *in->smsc_msgid != '\0') {
+		if ((s = store_stmt(st, STMT_IN_DUP_MSGID)) == NULL)
+			return STORE_IN_ERROR;
+		sqlite3_bind_text(s, 1, in->smsc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, in->smsc_msgid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, in->received_at - STORE_DEDUPE_WINDOW);
+		if ((rc = store_step(st, s, "inbound dedupe id")) == -1)
+			return STORE_IN_ERROR;
+		if (rc == SQLITE_ROW) {
+			*idp = sqlite3_column_int64(s, 0);
+			*groupp = sqlite3_column_int64(s, 2);
+			sqlite3_reset(s);
+			return STORE_IN_DUPLICATE;
+		}
+		sqlite3_reset(s);
+	}
+
+	if (retire) {
+		if ((s = store_stmt(st, STMT_IN_RETIRE)) == NULL)
+			return STORE_IN_ERROR;
+		sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_STATIC);
+		rc = store_step(st, s, "inbound retire dedupe key");
+		sqlite3_reset(s);
+		if (rc == -1)
+			return STORE_IN_ERROR;
+	}
+
+	if (!single) {
+		if ((s = store_stmt(st, STMT_IN_OPEN_GROUP)) == NULL)
+			return STORE_IN_ERROR;
+		sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, in->dest, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 3, in->concat_ref);
+		sqlite3_bind_int(s, 4, in->concat_total);
+		if ((rc = store_step(st, s, "inbound group")) == -1)
+			return STORE_IN_ERROR;
+		if (rc == SQLITE_ROW)
+			group = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
+
+	if ((s = store_stmt(st, STMT_IN_INSERT)) == NULL)
+		return STORE_IN_ERROR;
+	if (group != 0)
+		sqlite3_bind_int64(s, 1, group);
+	else
+		sqlite3_bind_null(s, 1);
+	sqlite3_bind_text(s, 2, in->smsc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, in->smsc_msgid != NULL &&
+	    *in->smsc_msgid != '\0' ? in->smsc_msgid : NULL, -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, blob, (int)bloblen, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, hash, sizeof(hash), SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, in->dest, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 7, in->data_coding);
+	sqlite3_bind_int(s, 8, in->esm_class);
+	sqlite3_bind_blob(s, 9, in->rawlen ? in->raw : "", (int)in->rawlen,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, in->text, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 11, single ? 0 : in->concat_ref);
+	sqlite3_bind_int(s, 12, single ? 1 : in->concat_total);
+	sqlite3_bind_int(s, 13, single ? 1 : in->concat_seq);
+	sqlite3_bind_int64(s, 14, in->received_at);
+	sqlite3_bind_int(s, 15, single ? STORE_IN_S_COMPLETE :
+	    STORE_IN_S_PARTIAL);
+	sqlite3_bind_blob(s, 16, key, sizeof(key), SQLITE_STATIC);
+	rc = store_step(st, s, "inbound insert");
+	sqlite3_reset(s);
+	if (rc == -1)
+		return STORE_IN_ERROR;
+	id = sqlite3_last_insert_rowid(st->db);
+	if (store_msgs_track(st, 'i', id) == -1)
+		return STORE_IN_ERROR;
+	*idp = id;
+	*groupp = group != 0 ? group : id;
+	st->read_group = 0;	/* a group read before may have grown */
+	if (single) {
+		store_fresh_keep(st, id, in);
+		return STORE_IN_COMPLETE;
+	}
+
+	if ((s = store_stmt(st, STMT_IN_COUNT_PARTS)) == NULL)
+		return STORE_IN_ERROR;
+	sqlite3_bind_int64(s, 1, *groupp);
+	if (store_step(st, s, "inbound count parts") == -1)
+		return STORE_IN_ERROR;
+	n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	if (n < in->concat_total)
+		return STORE_IN_PARTIAL;
+	if ((s = store_stmt(st, STMT_IN_COMPLETE)) == NULL)
+		return STORE_IN_ERROR;
+	sqlite3_bind_int64(s, 1, *groupp);
+	rc = store_step(st, s, "inbound complete");
+	sqlite3_reset(s);
+	return rc == -1 ? STORE_IN_ERROR : STORE_IN_COMPLETE;
+}
+
+/*
+ * The group's text: its parts in seq order, and where parts never came
+ * (a group given up after concat-timeout) a marker that says which, so
+ * nobody reads two halves as one sentence: "…[第2/3段未收到]…".
+ */
+static void
+store_group_join(struct store_group *g, size_t tlen)
+{
+	char	mark[48];
+	size_t	len = 0, n, cap;
+	int	i, want = 1, seq;
+
+	cap = tlen + 1 + (size_t)(g->total > 1 ? g->total : 1) * sizeof(mark);
+	g->text = xmalloc(cap);
+	g->text[0] = '\0';
+	for (i = 0; i <= g->nparts; i++) {
+		seq = i < g->nparts ? g->parts[i].seq : g->total + 1;
+		for (; g->total > 1 && want < seq && want <= g->total; want++) {
+			n = (size_t)snprintf(mark, sizeof(mark),
+			    STORE_GAP_MARK, want, g->total);
+			memcpy(g->text + len, mark, n + 1);
+			len += n;
+		}
+		if (i == g->nparts)
+			break;
+		n = strlen(g->parts[i].text);
+		memcpy(g->text + len, g->parts[i].text, n + 1);
+		len += n;
+		want = seq + 1;
+	}
+}
+
+int
+store_inbound_group(struct store *st, int64_t group, struct store_group *g)
+{
+	sqlite3_stmt		*s;
+	struct store_part	*p;
+	const void		*raw;
+	size_t			 cap = 0, tlen = 0;
+	int			 rc, seq;
+
+	memset(g, 0, sizeof(*g));
+	st->read_group = group;
+	st->read_rows = 0;
+	if (st->fresh.group == group && group != 0 && !st->doomed) {
+		*g = st->fresh;		/* ownership moves to the caller */
+		memset(&st->fresh, 0, sizeof(st->fresh));
+		st->read_rows = 1;
+		return 1;
+	}
+	if ((s = store_stmt(st, STMT_IN_GROUP)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, group);
+	while ((rc = store_step(st, s, "inbound read group")) == SQLITE_ROW) {
+		st->read_rows++;
+		seq = sqlite3_column_int(s, 9);
+		if (g->nparts == 0) {
+			g->group = group;
+			g->state = sqlite3_column_int(s, 11);
+			strlcpy(g->smsc, (const char *)sqlite3_column_text(s,
+			    1), sizeof(g->smsc));
+			store_decrypt(st, s, 2, g->source, sizeof(g->source));
+			strlcpy(g->dest, (const char *)sqlite3_column_text(s,
+			    3), sizeof(g->dest));
+			g->total = sqlite3_column_int(s, 8);
+			g->first_at = sqlite3_column_int64(s, 10);
+		} else if (g->parts[g->nparts - 1].seq == seq)
+			continue;	/* one seq twice: keep the first */
+		if ((size_t)g->nparts == cap) {
+			cap = cap ? cap * 2 : 4;
+			g->parts = xreallocarray(g->parts, cap, sizeof(*p));
+		}
+		p = &g->parts[g->nparts++];
+		memset(p, 0, sizeof(*p));
+		p->id = sqlite3_column_int64(s, 0);
+		p->seq = seq;
+		p->data_coding = sqlite3_column_int(s, 4);
+		p->esm_class = sqlite3_column_int(s, 5);
+		raw = sqlite3_column_blob(s, 6);
+		p->rawlen = (size_t)sqlite3_column_bytes(s, 6);
+		p->raw = xmalloc(p->rawlen + 1);
+		if (p->rawlen > 0)
+			memcpy(p->raw, raw, p->rawlen);
+		p->text = store_colstr(s, 7);
+		if (p->text == NULL)
+			p->text = xstrdup("");
+		p->received_at = sqlite3_column_int64(s, 10);
+		if (p->received_at < g->first_at)
+			g->first_at = p->received_at;
+		tlen += strlen(p->text);
+	}
+	sqlite3_reset(s);
+	if (rc == -1) {
+		store_group_clear(g);
+		return -1;
+	}
+	if (g->nparts == 0)
+		return 0;
+	store_group_join(g, tlen);
+	return 1;
+}
+
+/* Keep single-part text id, just inserted, as store_inbound_group() reads it. */
+static void
+store_fresh_keep(struct store *st, int64_t id, const struct store_inbound *in)
+{
+	struct store_group	*g = &st->fresh;
+	struct store_part	*p;
+
+	g->group = id;
+	g->state = STORE_IN_S_COMPLETE;
+	strlcpy(g->smsc, in->smsc, sizeof(g->smsc));
+	strlcpy(g->source, in->source, sizeof(g->source));
+	strlcpy(g->dest, in->dest, sizeof(g->dest));
+	g->total = g->nparts = 1;
+	g->first_at = in->received_at;
+	p = g->parts = xcalloc(1, sizeof(*p));
+	p->id = id;
+	p->seq = 1;
+	p->data_coding = in->data_coding;
+	p->esm_class = in->esm_class;
+	p->rawlen = in->rawlen;
+	p->raw = xmalloc(in->rawlen + 1);
+	if (in->rawlen > 0)
+		memcpy(p->raw, in->raw, in->rawlen);
+	p->text = xstrdup(in->text);
+	p->received_at = in->received_at;
+	g->text = xstrdup(in->text);
+}
+
+void
+store_group_clear(struct store_group *g)
+{
+	int	i;
+
+	for (i = 0; i < g->nparts; i++) {
+		free(g->parts[i].raw);
+		free(g->parts[i].text);
+	}
+	free(g->parts);
+	free(g->text);
+	memset(g, 0, sizeof(*g));
+}
+
+int
+store_inbound_done(struct store *st, int64_t group, int incomplete,
+    int64_t case_id)
+{
+	sqlite3_stmt	*s;
+	enum store_stmt	 i;
+	int		 rc;
+
+	for (i = STMT_IN_DONE; i <= STMT_IN_DONE_PARTS; i++) {
+		/* a group just read as one row has no other parts */
+		if (i == STMT_IN_DONE_PARTS && group == st->read_group &&
+		    st->read_rows == 1)
+			break;
+		if ((s = store_stmt(st, i)) == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, group);
+		sqlite3_bind_int(s, 2, incomplete ? STORE_IN_S_INCOMPLETE :
+		    STORE_IN_S_PROCESSED);
+		sqlite3_bind_int64(s, 3, case_id);
+		rc = store_step(st, s, "inbound done");
+		sqlite3_reset(s);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_inbound_due(struct store *st, int64_t partial_before, int64_t *groups,
+    size_t max)
+{
+	sqlite3_stmt	*s;
+	int		 rc, n = 0;
+
+	if ((s = store_stmt(st, STMT_IN_DUE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, partial_before);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while ((rc = store_step(st, s, "inbound due")) == SQLITE_ROW)
+		groups[n++] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : n;
+}

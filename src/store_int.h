@@ -1,0 +1,353 @@
+/*
+ * The store's inside, shared by src/store*.c and by nothing else: the
+ * statements, the state of the open batch, and the helpers each kind of
+ * record uses.  Everything outside the store includes only store.h.
+ */
+#ifndef STORE_INT_H
+#define STORE_INT_H
+
+#include <sys/types.h>
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "crypto.h"
+#include "store.h"
+
+#define STORE_APPLICATION_ID	0x484c4e44	/* "HLND" */
+
+enum store_stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_SAVEPOINT,
+	STMT_RELEASE,
+	STMT_ROLLBACK_TO,
+	STMT_IN_DUP_KEY,
+	STMT_IN_DUP_MSGID,
+	STMT_IN_RETIRE,
+	STMT_IN_OPEN_GROUP,
+	STMT_IN_INSERT,
+	STMT_IN_COUNT_PARTS,
+	STMT_IN_COMPLETE,
+	STMT_IN_GROUP,
+	STMT_IN_DONE,
+	STMT_IN_DONE_PARTS,
+	STMT_IN_DUE,
+	STMT_SEQ_GET,
+	STMT_SEQ_SET,
+	STMT_CASE_INSERT,
+	STMT_CASE_BY_NUMBER,
+	STMT_CASE_BY_ID,
+	STMT_CASE_OPEN,
+	STMT_CASE_COUNT,
+	STMT_SUPPLEMENT_INSERT,
+	STMT_REFUSAL_INSERT,
+	STMT_OUT_INSERT,
+	STMT_OUT_NEXT,
+	STMT_OUT_NEXT_TIME,
+	STMT_OUT_INFLIGHT,
+	STMT_OUT_PART,
+	STMT_OUT_SENT,
+	STMT_OUT_SENT1,
+	STMT_OUT_RETRY,
+	STMT_OUT_FAIL,
+	STMT_OUT_PART_FIND,
+	STMT_OUT_PART_RECEIPT,
+	STMT_OUT_RCPT_NOTE,
+	STMT_OUT_RCPT_DELIVERED,
+	STMT_OUT_RCPT_FINAL,
+	STMT_OUT_RESET,
+	STMT_OUT_EXPIRE,
+	STMT_OUT_STATE,
+	STMT_OUT_ROW,
+	STMT_OUT_COUNT,
+	STMT_OPTOUT_SET,
+	STMT_OPTOUT_CLEAR,
+	STMT_OPTOUT_HAS,
+	STMT_AUDIT_LAST,		/* v2 (store_sql_min[]) */
+	STMT_AUDIT_INSERT,
+	STMT_AUDIT_ALL,
+	STMT_AUDIT_TIP_SET,		/* v3 from here */
+	STMT_AUDIT_TIP_GET,
+	STMT_UNIT_INSERT,
+	STMT_UNIT_GET,
+	STMT_UNIT_LIST,
+	STMT_KB_INSERT,
+	STMT_KB_UPDATE,
+	STMT_KB_GET,
+	STMT_KB_LIST,
+	STMT_CASE_CHANGE,
+	STMT_CASE_RESULT_CUT,
+	STMT_CASE_FLAGS,
+	STMT_CASE_CONFIDENTIAL,
+	STMT_CASE_OPTOUT,
+	STMT_CASE_MSISDN,
+	STMT_CASE_UNASSIGN,
+	STMT_CASE_ASSIGN,
+	STMT_CASE_UNIT_ROLE,
+	STMT_CASE_COUNITS,
+	STMT_CASE_SEARCH,
+	STMT_CASE_BY_MSISDN,
+	STMT_CASE_BY_CATEGORY,
+	STMT_HIST_AUDIT,
+	STMT_HIST_IN,
+	STMT_HIST_OUT,
+	STMT_COUNTER_GET,
+	STMT_COUNTER_SET,
+	STMT_SURVEY_EXT_USED,
+	STMT_SURVEY_INSERT,
+	STMT_SURVEY_BY_ID,
+	STMT_SURVEY_BY_EXT,
+	STMT_SURVEY_OPEN,
+	STMT_SURVEY_REPLY,
+	STMT_SURVEY_CASE,
+	STMT_SURVEY_REMINDED,
+	STMT_SURVEY_EXPIRE,
+	STMT_SURVEY_DUE,
+	STMT_SURVEY_NEXT,
+	STMT_MSG_IN,			/* message digests (v6) */
+	STMT_MSG_OUT,
+	STMT_MSG_SENT,
+	STMT_MSG_FINAL,
+	STMT_MSG_IN_MAX,
+	STMT_MSG_OUT_MAX,
+	STMT_MSG_OUT_STATES,
+	STMT_COVER_GET,
+	STMT_COVER_SET,
+	STMT_LABEL_INSERT,		/* v10: classification */
+	STMT_LABEL_EXPORT,
+	STMT_QUEUE,
+	STMT_QUEUE_STATS,
+	STMT_ALERT_INSERT,		/* safety-screen alerts (v9) */
+	STMT_ALERT_GET,
+	STMT_ALERT_LIST,
+	STMT_ALERT_ACK,
+	STMT_ALERT_DUE,
+	STMT_ALERT_RELOGGED,
+	STMT_ALERT_OPEN,
+	STMT_ALERT_MSISDN,
+	STMT_CASE_DIGEST,		/* case rows (v8) */
+	STMT_CASE_DIGEST_UNITS,
+	STMT_CASE_OF_UNIT,
+	STMT_CASE_IDS,
+	STMT_CASES_COVER_GET,
+	STMT_CASES_COVER_SET,
+	STMT_MAX
+};
+
+/*
+ * The end of the audit chain as the open batch sees it, so that an event
+ * needs no query for its predecessor, and audit_tip is sealed once per
+ * batch (just before COMMIT) instead of once per event.  Valid only inside
+ * a batch: outside one, another connection may have written.
+ */
+struct store_tip {
+	int		 known;		/* last, mac, maclen read or written */
+	int		 dirty;		/* events appended, tip not yet sealed */
+	int64_t		 last;		/* 0: no event yet */
+	uint8_t		 mac[CRYPTO_HASH_LEN];
+	size_t		 maclen;	/* 0 or CRYPTO_HASH_LEN */
+};
+
+#define STORE_PAGE_SIZE	"2048"	/* of a new database, bytes */
+#define STORE_V_KEYCHECK	7	/* the schema with table keycheck */
+#define STORE_CASE_MAC_LEN	16	/* of a case row in a "cases" event */
+#define STORE_CASE_ID_MAX	(INT64_C(1) << 31)	/* verification's bound */
+
+/*
+ * The day's last case number as the open batch sees it: read at the
+ * batch's first case, counted in memory, written once just before COMMIT
+ * (or when a case of another day comes).  Valid only inside a batch.
+ */
+struct store_seq {
+	int		 known;
+	int		 dirty;		/* last not yet written */
+	int		 day;		/* YYMMDD, local time */
+	int64_t		 last;
+};
+
+/*
+ * The message rows the open batch wrote or moved to an outcome, digested
+ * into one audit event just before COMMIT (store_msgs_seal()).  Inserted
+ * ids are contiguous within a batch: one writer, rowid = max + 1, and an
+ * undone savepoint gives its ids back.
+ */
+struct store_msgs {
+	int64_t		 in_first, in_last;	/* 0: none */
+	int64_t		 out_first, out_last;
+	int64_t		*outcome;	/* id * 2 + (1: final, 0: sent) */
+	size_t		 noutcome, outcomesz;
+};
+
+/* What store_msg_begin() saves of struct store_msgs. */
+struct store_msgs_mark {
+	int64_t		 in_first, in_last, out_first, out_last;
+	size_t		 noutcome;
+};
+
+/*
+ * The case rows the open batch wrote (and assignment rows, by their own
+ * id), as SQLite's update hook saw them: digested into one "cases" event
+ * just before COMMIT (store_cases_seal()).  Ids may repeat.
+ */
+struct store_cases {
+	int64_t		*ids;		/* cases.id */
+	size_t		 n, sz;
+	int64_t		*units;		/* case_units.id */
+	size_t		 nunits, unitssz;
+	size_t		 mark, markunits;	/* at store_msg_begin() */
+	size_t		 base, baseunits;	/* at store_begin() */
+	int		 sealing;	/* store_cases_seal() runs */
+};
+
+/* What verification learns from the chain about case rows. */
+struct store_cases_check {
+	int		 covered;	/* "cases.covered" seen */
+	int64_t		 first;		/* first case id covered */
+	struct store_case_mac {
+		int64_t	 ev;		/* 0: not named by any event */
+		uint8_t	 mac[STORE_CASE_MAC_LEN];
+	}		*rows;		/* [id] */
+	size_t		 nrows;
+};
+
+/* What verification learns from the chain about message rows. */
+struct store_msgs_check {
+	int		 covered;	/* "messages.covered" seen */
+	int64_t		 in_next, out_next, out_first;
+	uint8_t		*flags;		/* [id - out_first]: 1 sent, 2 final */
+	int64_t		*ins;		/* pairs: last outbox id, its event */
+	size_t		 nins, insz;
+};
+
+struct store {
+	sqlite3		*db;
+	struct crypto	*crypto;		/* borrowed */
+	sqlite3_stmt	*stmt[STMT_MAX];
+	int		 version;
+	int		 depth;			/* nested store_begin() */
+	int		 doomed;		/* batch undone by SQLite */
+	int		 msg;			/* inside a message savepoint */
+	char		 prefix[9];
+	int64_t		 dedupe_window;
+	struct store_tip audit, audit_saved;	/* saved: at store_msg_begin */
+	struct store_seq seq, seq_saved;
+	struct store_msgs msgs;
+	struct store_msgs_mark msgs_saved;
+	struct store_cases cases;
+	/* the last number hashed and encrypted: a message's rows share it */
+	char		 last_msisdn[CRYPTO_MSISDN_MAX];
+	uint8_t		 last_hash[CRYPTO_HASH_LEN];
+	uint8_t		 last_blob[CRYPTO_BLOB_MAX];
+	size_t		 last_bloblen;	/* 0: no blob for last_msisdn yet */
+	int64_t		 read_group;	/* store_inbound_group()'s last read */
+	int		 read_rows;	/* and how many rows it had */
+	/*
+	 * A single-part text as store_inbound_add() just wrote it, handed to
+	 * the store_inbound_group() that reads it back in the same savepoint
+	 * instead of a query and a decryption; group 0: none.
+	 */
+	struct store_group fresh;
+	/* v7: who this database is, and the WAL file it writes (store.h) */
+	char		 ident[STORE_IDENT_LEN + 1];
+	int64_t		 created_at;
+	int		 created;	/* the identity was made by this open */
+	char		*wal_path;
+	dev_t		 wal_dev, db_dev;
+	ino_t		 wal_ino, db_ino;
+	int		 wal_known, db_known;
+	char		 failed[256];	/* "": writable; else why not */
+};
+
+/* The columns store_case_row() reads, in order. */
+#define CASE_COLS \
+	"id, number, category, state, confidential, text, received_at, " \
+	"due, rule, flags, result, closed_at, " \
+	"(SELECT COUNT(*) FROM supplements s WHERE s.case_id = cases.id), " \
+	"unit, dispatched_at, due_original, extensions, late_returns, " \
+	"supervised, supervision, rehandled, result_cut, updated_at, " \
+	"survey_score, survey_state"
+
+/* The columns store_alert_row() reads, and where from. */
+#define ALERT_COLS \
+	"a.id, a.at, a.verdict, a.channel, a.word, a.msisdn_mask, " \
+	"a.inbound_id, c.number, a.refusal_id, a.logged_at, a.logs, " \
+	"a.acked_at, a.acked_by, a.ack_note, COALESCE(c.text, r.text) " \
+	"FROM alerts a LEFT JOIN cases c ON c.id = a.case_id " \
+	"LEFT JOIN refusals r ON r.id = a.refusal_id"
+
+/* The columns store_survey_row() reads (surveys s JOIN cases c). */
+#define SURVEY_COLS \
+	"s.id, s.case_id, c.number, c.msisdn_enc, s.round, s.ext, s.state, " \
+	"s.sent_at, s.remind_at, s.reminded_at, s.expire_at, s.score, " \
+	"s.unclear, s.answered_at, s.raw, s.comment"
+
+/* A growable byte buffer: a digest's input, an event's detail. */
+struct store_buf {
+	uint8_t		*p;
+	size_t		 len, cap;
+};
+
+extern const char *const store_sql[STMT_MAX];
+extern const int store_sql_min[STMT_MAX];
+
+/* store_schema.c */
+int	 store_upgrade(struct store *, int, char *, size_t);
+
+/* store.c */
+int	 store_keycheck(struct store *, const char *, char *, size_t);
+sqlite3_stmt *store_stmt(struct store *, enum store_stmt);
+int	 store_step(struct store *, sqlite3_stmt *, const char *);
+int	 store_exec(struct store *, enum store_stmt, const char *);
+char	*store_colstr(sqlite3_stmt *, int);
+int	 store_hash(struct store *, const char *, uint8_t *);
+int	 store_encrypt(struct store *, const char *, uint8_t *,
+		    size_t *, uint8_t *);
+int	 store_decrypt(struct store *, sqlite3_stmt *, int, char *,
+		    size_t);
+
+/* store_case.c */
+int	 store_seq_flush(struct store *);
+void	 store_case_row(sqlite3_stmt *, struct store_case *);
+
+/* store_audit.c */
+int	 store_audit_tip_flush(struct store *);
+int	 store_audit_seal_tip(struct store *);
+
+/* store_audit_msgs.c */
+void	 store_buf_add(struct store_buf *b, const void *p, size_t len);
+void	 store_buf_row(struct store_buf *b, sqlite3_stmt *s);
+int	 store_msgs_track(struct store *, int, int64_t);
+void	 store_msgs_mark(struct store *, struct store_msgs_mark *);
+void	 store_msgs_undo(struct store *,
+		    const struct store_msgs_mark *);
+int	 store_cmp64(const void *a, const void *b);
+int	 store_msgs_seal(struct store *);
+int	 store_cover(struct store *st, enum store_stmt get, enum store_stmt set,
+    const char *action, const char *fmt);
+int	 store_msgs_cover(struct store *);
+int	 store_msgs_check_event(struct store *,
+		    struct store_msgs_check *, int64_t, const char *,
+		    const char *, const char *);
+int	 store_msgs_check_end(struct store *,
+		    struct store_msgs_check *, int64_t, int64_t *);
+
+/* store_audit_cases.c */
+void	 store_update_hook(void *, int, const char *, const char *,
+		    sqlite3_int64);
+void	 store_cases_undo(struct store *, size_t, size_t);
+int	 store_cases_seal(struct store *);
+int	 store_cases_done(struct store *);
+int	 store_cases_cover(struct store *);
+int	 store_cases_check_event(struct store_cases_check *, int64_t,
+		    const char *, const char *, const char *);
+int	 store_cases_check_end(struct store *,
+		    struct store_cases_check *, int64_t, int64_t *);
+
+/* store_lifecycle.c */
+int	 store_case_rows(struct store *, sqlite3_stmt *, const char *,
+		    struct store_case *, size_t);
+
+#endif /* STORE_INT_H */

@@ -1,0 +1,481 @@
+/*
+ * Every statement of the store, prepared once at open (osmo-msc db.c),
+ * and the schema version each needs.
+ */
+#include "compat.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "crypto.h"
+#include "log.h"
+#include "store.h"
+#include "store_int.h"
+#include "store_vfs.h"
+#include "util.h"
+
+const char *const store_sql[STMT_MAX] = {
+	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+	[STMT_ROLLBACK] = "ROLLBACK",
+	[STMT_SAVEPOINT] = "SAVEPOINT msg",
+	[STMT_RELEASE] = "RELEASE msg",
+	[STMT_ROLLBACK_TO] = "ROLLBACK TO msg",
+
+	[STMT_IN_DUP_KEY] =
+	    "SELECT id, received_at, COALESCE(group_id, id) FROM inbound "
+	    "WHERE dedupe = ?1",
+	[STMT_IN_DUP_MSGID] =
+	    "SELECT id, received_at, COALESCE(group_id, id) FROM inbound "
+	    "WHERE smsc = ?1 AND smsc_msgid = ?2 AND received_at >= ?3 "
+	    "ORDER BY id DESC LIMIT 1",
+	[STMT_IN_RETIRE] = "UPDATE inbound SET dedupe = NULL WHERE dedupe = ?1",
+	[STMT_IN_OPEN_GROUP] =
+	    "SELECT COALESCE(group_id, id) FROM inbound "
+	    "WHERE source_hash = ?1 AND dest = ?2 AND concat_ref = ?3 "
+	    "AND concat_total = ?4 AND state = 0 ORDER BY id LIMIT 1",
+	[STMT_IN_INSERT] =
+	    "INSERT INTO inbound (group_id, smsc, smsc_msgid, source_enc, "
+	    "source_hash, dest, data_coding, esm_class, raw, text, concat_ref, "
+	    "concat_total, concat_seq, received_at, state, dedupe) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16)",
+	[STMT_IN_COUNT_PARTS] =
+	    "SELECT COUNT(DISTINCT concat_seq) FROM inbound "
+	    "WHERE (id = ?1 OR group_id = ?1) AND state = 0",
+	[STMT_IN_COMPLETE] =
+	    "UPDATE inbound SET state = 1 "
+	    "WHERE (id = ?1 OR group_id = ?1) AND state = 0",
+	[STMT_IN_GROUP] =
+	    "SELECT id, smsc, source_enc, dest, data_coding, esm_class, raw, "
+	    "text, concat_total, concat_seq, received_at, state FROM inbound "
+	    "WHERE id = ?1 OR group_id = ?1 ORDER BY concat_seq, id",
+	/* a group's first part, then the others (an OR costs more) */
+	[STMT_IN_DONE] =
+	    "UPDATE inbound SET state = ?2, case_id = NULLIF(?3, 0) "
+	    "WHERE id = ?1 AND state < 2",
+	[STMT_IN_DONE_PARTS] =
+	    "UPDATE inbound SET state = ?2, case_id = NULLIF(?3, 0) "
+	    "WHERE group_id = ?1 AND state < 2",
+	[STMT_IN_DUE] =
+	    "SELECT COALESCE(group_id, id) AS g FROM inbound WHERE state < 2 "
+	    "GROUP BY g HAVING MAX(state) = 1 OR MIN(received_at) < ?1 "
+	    "ORDER BY g LIMIT ?2",
+
+	[STMT_SEQ_GET] = "SELECT last FROM case_seq WHERE day = ?1",
+	[STMT_SEQ_SET] =
+	    "INSERT INTO case_seq (day, last) VALUES (?1, ?2) "
+	    "ON CONFLICT (day) DO UPDATE SET last = excluded.last",
+	[STMT_CASE_INSERT] =
+	    "INSERT INTO cases (number, category, confidential, msisdn_enc, "
+	    "msisdn_hash, text, received_at, due, rule, flags, inbound_id, "
+	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "NULLIF(?11, 0), ?7)",
+	[STMT_CASE_BY_NUMBER] =
+	    "SELECT " CASE_COLS " FROM cases "
+	    "WHERE number = ?1 AND (?2 IS NULL OR msisdn_hash = ?2)",
+	[STMT_CASE_BY_ID] = "SELECT " CASE_COLS " FROM cases WHERE id = ?1",
+	[STMT_CASE_OPEN] =
+	    "SELECT " CASE_COLS " FROM cases "
+	    "WHERE msisdn_hash = ?1 AND closed_at IS NULL "
+	    "ORDER BY id DESC LIMIT ?2",
+	[STMT_CASE_COUNT] =
+	    "SELECT COUNT(*) FROM cases "
+	    "WHERE msisdn_hash = ?1 AND received_at >= ?2",
+	[STMT_SUPPLEMENT_INSERT] =
+	    "INSERT INTO supplements (case_id, inbound_id, text, received_at) "
+	    "VALUES (?1, NULLIF(?2, 0), ?3, ?4)",
+	[STMT_REFUSAL_INSERT] =
+	    "INSERT INTO refusals (msisdn_enc, msisdn_hash, inbound_id, "
+	    "reason, rule, channel, text, at) "
+	    "VALUES (?1, ?2, NULLIF(?3, 0), ?4, ?5, ?6, ?7, ?8)",
+
+	[STMT_OUT_INSERT] =
+	    "INSERT INTO outbox (case_id, inbound_id, kind, msisdn_enc, "
+	    "msisdn_hash, source, text, priority, created_at, "
+	    "next_attempt_at, expire_at) VALUES (NULLIF(?1, 0), "
+	    "NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, 0))",
+	[STMT_OUT_NEXT] =
+	    "SELECT o.id, COALESCE(o.case_id, 0), o.msisdn_enc, o.source, "
+	    "o.text, o.attempts, o.priority, o.next_attempt_at, "
+	    /* the bearer the citizen wrote through: of the text answered,
+	     * else of the text that opened the case (rowid lookups) */
+	    "COALESCE((SELECT i.smsc FROM inbound i WHERE i.id = o.inbound_id), "
+	    "(SELECT i.smsc FROM cases c JOIN inbound i ON i.id = c.inbound_id "
+	    "WHERE c.id = o.case_id), '') FROM outbox o "
+	    "WHERE o.state = 0 AND o.next_attempt_at <= ?1 "
+	    "AND NOT EXISTS (SELECT 1 FROM outbox p "
+	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (0, 1) "
+	    "AND p.id < o.id) "
+	    "ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT ?2",
+	/*
+	 * When the next row the fetch above can hand out is due: only a
+	 * citizen's head row counts.  A row behind an older one waiting for
+	 * its retry is "due" but not fetched; counting it re-armed the pump
+	 * at once, an empty transaction per turn for the whole backoff.
+	 */
+	[STMT_OUT_NEXT_TIME] =
+	    "SELECT o.next_attempt_at FROM outbox o WHERE o.state = 0 "
+	    "AND NOT EXISTS (SELECT 1 FROM outbox p "
+	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (0, 1) "
+	    "AND p.id < o.id) "
+	    "ORDER BY o.next_attempt_at LIMIT 1",
+	[STMT_OUT_INFLIGHT] =
+	    "UPDATE outbox SET state = 1, attempts = attempts + 1, "
+	    "submitted_at = ?2 WHERE id = ?1 AND state = 0",
+	[STMT_OUT_PART] =
+	    "INSERT INTO outbox_parts (outbox_id, attempt, part, nparts, smsc, "
+	    "msgid, submitted_at) SELECT id, attempts, ?2, ?3, ?4, ?5, ?6 "
+	    "FROM outbox WHERE id = ?1 AND state = 1 "
+	    "ON CONFLICT (outbox_id, attempt, part) DO UPDATE SET "
+	    "smsc = excluded.smsc, msgid = excluded.msgid, "
+	    "submitted_at = excluded.submitted_at",
+	[STMT_OUT_SENT] =
+	    "UPDATE outbox SET state = 2, smsc = ?2, smsc_msgid = "
+	    "(SELECT msgid FROM outbox_parts p WHERE p.outbox_id = ?1 "
+	    "AND p.attempt = outbox.attempts ORDER BY part LIMIT 1) "
+	    "WHERE id = ?1 AND state = 1 AND (SELECT COUNT(*) FROM "
+	    "outbox_parts p WHERE p.outbox_id = ?1 "
+	    "AND p.attempt = outbox.attempts) >= ?3",
+	/* one part, just recorded: it is the first and the count */
+	[STMT_OUT_SENT1] =
+	    "UPDATE outbox SET state = 2, smsc = ?2, smsc_msgid = ?4 "
+	    "WHERE id = ?1 AND state = 1",
+	[STMT_OUT_RETRY] =
+	    "UPDATE outbox SET state = 0, next_attempt_at = ?2, "
+	    "last_error = ?3 WHERE id = ?1 AND state IN (0, 1)",
+	[STMT_OUT_FAIL] =
+	    "UPDATE outbox SET state = 4, last_error = ?3 "
+	    "WHERE id = ?1 AND state IN (0, 1, 2) AND ?2 IS NULL",
+	[STMT_OUT_PART_FIND] =
+	    "SELECT p.id, p.outbox_id, COALESCE(o.case_id, 0), p.attempt "
+	    "FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id "
+	    "WHERE p.msgid = ?1 AND p.smsc = ?2 ORDER BY p.id DESC LIMIT 1",
+	[STMT_OUT_PART_RECEIPT] =
+	    "UPDATE outbox_parts SET receipt = ?2, stat = ?3, err = ?4, "
+	    "receipt_at = ?5 WHERE id = ?1",
+	[STMT_OUT_RCPT_NOTE] =
+	    "UPDATE outbox SET receipt_stat = ?2, receipt_err = ?3, "
+	    "receipt_at = ?4 WHERE id = ?1 AND state IN (1, 2) "
+	    "AND attempts = ?5",
+	[STMT_OUT_RCPT_DELIVERED] =
+	    "UPDATE outbox SET state = 3, receipt_stat = ?2, receipt_err = ?3, "
+	    "receipt_at = ?4 WHERE id = ?1 AND state = 2 AND attempts = ?5 "
+	    "AND NOT EXISTS (SELECT 1 FROM outbox_parts p "
+	    "WHERE p.outbox_id = ?1 AND p.attempt = ?5 "
+	    "AND (p.receipt IS NULL OR p.receipt <> 1))",
+	[STMT_OUT_RCPT_FINAL] =
+	    "UPDATE outbox SET state = ?6, receipt_stat = ?2, receipt_err = ?3, "
+	    "receipt_at = ?4 WHERE id = ?1 AND state IN (1, 2) "
+	    "AND attempts = ?5",
+	[STMT_OUT_RESET] = "UPDATE outbox SET state = 0 WHERE state = 1",
+	[STMT_OUT_EXPIRE] =
+	    "UPDATE outbox SET state = 5, last_error = ?2 "
+	    "WHERE state = 0 AND expire_at IS NOT NULL AND expire_at <= ?1 "
+	    "RETURNING id",
+	[STMT_OUT_STATE] = "SELECT state, attempts FROM outbox WHERE id = ?1",
+	[STMT_OUT_ROW] =
+	    "SELECT COALESCE(case_id, 0), kind FROM outbox WHERE id = ?1",
+	[STMT_OUT_COUNT] =
+	    "SELECT COUNT(*) FROM outbox "
+	    "WHERE msisdn_hash = ?1 AND created_at >= ?2",
+
+	[STMT_OPTOUT_SET] =
+	    "INSERT INTO optout (msisdn_hash, at) VALUES (?1, ?2) "
+	    "ON CONFLICT (msisdn_hash) DO NOTHING",
+	[STMT_OPTOUT_CLEAR] = "DELETE FROM optout WHERE msisdn_hash = ?1",
+	[STMT_OPTOUT_HAS] = "SELECT 1 FROM optout WHERE msisdn_hash = ?1",
+
+	[STMT_AUDIT_LAST] = "SELECT id, hmac FROM audit ORDER BY id DESC LIMIT 1",
+	[STMT_AUDIT_INSERT] =
+	    "INSERT INTO audit (id, at, case_id, actor, action, detail, "
+	    "prev_hmac, hmac) VALUES (?1, ?2, NULLIF(?3, 0), ?4, ?5, ?6, ?7, "
+	    "?8)",
+	[STMT_AUDIT_ALL] =
+	    "SELECT id, at, COALESCE(case_id, 0), actor, action, detail, "
+	    "prev_hmac, hmac FROM audit ORDER BY id",
+	[STMT_AUDIT_TIP_SET] =
+	    "INSERT INTO audit_tip (id, last_id, last_hmac, tip_mac) "
+	    "VALUES (1, ?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET "
+	    "last_id = excluded.last_id, last_hmac = excluded.last_hmac, "
+	    "tip_mac = excluded.tip_mac",
+	[STMT_AUDIT_TIP_GET] =
+	    "SELECT last_id, last_hmac, tip_mac FROM audit_tip WHERE id = 1",
+
+	[STMT_UNIT_INSERT] =
+	    "INSERT INTO units (code, name, contact, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code) DO NOTHING",
+	[STMT_UNIT_GET] =
+	    "SELECT code, name, contact, created_at FROM units WHERE code = ?1",
+	[STMT_UNIT_LIST] =
+	    "SELECT code, name, contact, created_at FROM units "
+	    "ORDER BY code LIMIT ?1 OFFSET ?2",
+	[STMT_KB_INSERT] =
+	    "INSERT INTO kb (keywords, answer, unit, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[STMT_KB_UPDATE] =
+	    "UPDATE kb SET keywords = COALESCE(?2, keywords), "
+	    "answer = COALESCE(?3, answer), unit = CASE WHEN ?4 IS NULL "
+	    "THEN unit ELSE NULLIF(?4, '') END, updated_at = ?5 WHERE id = ?1",
+	[STMT_KB_GET] =
+	    "SELECT id, keywords, answer, COALESCE(unit, ''), updated_at "
+	    "FROM kb WHERE id = ?1",
+	[STMT_KB_LIST] =
+	    "SELECT id, keywords, answer, COALESCE(unit, ''), updated_at "
+	    "FROM kb WHERE ?1 = 0 OR updated_at < ?1 "
+	    "ORDER BY id LIMIT ?2 OFFSET ?3",
+
+	/* SET expressions see the old row: due_original keeps the first due */
+	[STMT_CASE_CHANGE] =
+	    "UPDATE cases SET state = ?3, "
+	    "unit = CASE WHEN ?4 IS NULL THEN unit ELSE NULLIF(?4, '') END, "
+	    "dispatched_at = CASE WHEN ?5 = 0 THEN dispatched_at ELSE ?5 END, "
+	    "due_original = CASE WHEN ?16 IS NOT NULL THEN NULLIF(?16, '') "
+	    "WHEN ?6 IS NOT NULL AND due_original IS NULL "
+	    "THEN due ELSE due_original END, due = COALESCE(?6, due), "
+	    "category = COALESCE(?15, category), "
+	    "extensions = extensions + ?7, late_returns = late_returns + ?8, "
+	    "supervised = CASE WHEN ?9 < 0 THEN supervised ELSE ?9 END, "
+	    "supervision = COALESCE(?10, supervision), "
+	    "result = COALESCE(?11, result), closed_at = CASE WHEN ?12 < 0 "
+	    "THEN closed_at WHEN ?12 = 0 THEN NULL ELSE ?12 END, "
+	    "rehandled = CASE WHEN ?13 < 0 THEN rehandled ELSE ?13 END, "
+	    "updated_at = ?14 WHERE id = ?1 AND state = ?2",
+	[STMT_CASE_RESULT_CUT] = "UPDATE cases SET result_cut = ?2 WHERE id = ?1",
+	[STMT_CASE_FLAGS] = "UPDATE cases SET flags = flags | ?2 WHERE id = ?1",
+	[STMT_CASE_CONFIDENTIAL] =
+	    "UPDATE cases SET confidential = ?2 WHERE id = ?1",
+	[STMT_CASE_OPTOUT] =
+	    "SELECT EXISTS (SELECT 1 FROM optout o JOIN cases c "
+	    "ON o.msisdn_hash = c.msisdn_hash WHERE c.id = ?1)",
+	[STMT_CASE_MSISDN] = "SELECT msisdn_enc FROM cases WHERE id = ?1",
+	[STMT_CASE_UNASSIGN] =
+	    "UPDATE case_units SET active = 0 WHERE case_id = ?1 AND active = 1",
+	[STMT_CASE_ASSIGN] =
+	    "INSERT INTO case_units (case_id, unit, role, assigned_at, active) "
+	    "VALUES (?1, ?2, ?3, ?4, 1)",
+	[STMT_CASE_UNIT_ROLE] =
+	    "SELECT MIN(role) FROM case_units "
+	    "WHERE case_id = ?1 AND unit = ?2 AND active = 1",
+	[STMT_CASE_COUNITS] =
+	    "SELECT unit FROM case_units WHERE case_id = ?1 AND active = 1 "
+	    "AND role = 2 ORDER BY id LIMIT ?2",
+	[STMT_CASE_SEARCH] =
+	    "SELECT " CASE_COLS " FROM cases WHERE "
+	    "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR category = ?2) "
+	    "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM case_units u "
+	    "WHERE u.case_id = cases.id AND u.unit = ?3 AND u.active = 1)) "
+	    "AND (?4 IS NULL OR (closed_at IS NULL AND due < ?4)) "
+	    "AND (?5 < 0 OR (?5 = 1) = (closed_at IS NULL)) "
+	    "AND (?6 < 0 OR supervised = ?6) "
+	    "AND (?7 < 0 OR confidential = ?7) "
+	    "AND (?8 = 0 OR received_at >= ?8) "
+	    "AND (?9 = 0 OR received_at < ?9) "
+	    "AND (?10 = 0 OR id < ?10) ORDER BY id DESC LIMIT ?11 OFFSET ?12",
+	[STMT_CASE_BY_MSISDN] =
+	    "SELECT " CASE_COLS " FROM cases WHERE msisdn_hash = ?1 "
+	    "AND received_at >= ?2 AND (?3 IS NULL OR category = ?3) "
+	    /* newest first in the index's own order: no sort per text */
+	    "AND (?4 IS NULL OR state = ?4) "
+	    "ORDER BY received_at DESC, id DESC LIMIT ?5",
+	[STMT_CASE_BY_CATEGORY] =
+	    "SELECT " CASE_COLS " FROM cases WHERE category = ?1 "
+	    "AND received_at >= ?2 ORDER BY id DESC LIMIT ?3",
+	[STMT_HIST_AUDIT] =
+	    "SELECT id, at, action, actor, detail, 0, NULL, 0, 0 FROM audit "
+	    "WHERE case_id = ?1 ORDER BY id",
+	[STMT_HIST_IN] =
+	    "SELECT g, MIN(at), 'in', NULL, group_concat(text, ''), 0, NULL, "
+	    "0, 0 FROM (SELECT COALESCE(group_id, id) AS g, received_at AS at, "
+	    "text FROM inbound WHERE case_id = ?1 ORDER BY g, concat_seq) "
+	    "WHERE g NOT IN (SELECT inbound_id FROM supplements "
+	    "WHERE case_id = ?1 AND inbound_id IS NOT NULL) GROUP BY g "
+	    "UNION ALL SELECT id, received_at, 'supplement', NULL, text, 0, "
+	    "NULL, 0, 0 FROM supplements WHERE case_id = ?1 ORDER BY 2, 1",
+	[STMT_HIST_OUT] =
+	    "SELECT id, created_at, kind, NULL, text, state, receipt_stat, "
+	    "COALESCE(receipt_at, 0), attempts FROM outbox "
+	    "WHERE case_id = ?1 ORDER BY id",
+
+	[STMT_COUNTER_GET] = "SELECT value FROM counters WHERE name = ?1",
+	[STMT_COUNTER_SET] =
+	    "INSERT INTO counters (name, value) VALUES (?1, ?2) "
+	    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+	[STMT_SURVEY_EXT_USED] =
+	    "SELECT 1 FROM surveys WHERE ext = ?1 AND state <= 2",
+	[STMT_SURVEY_INSERT] =
+	    "INSERT INTO surveys (case_id, round, ext, state, created_at, "
+	    "sent_at, remind_at, expire_at) VALUES (?1, ?2, ?3, 0, ?4, ?5, "
+	    "NULLIF(?6, 0), ?7) ON CONFLICT (case_id, round) DO NOTHING",
+	[STMT_SURVEY_BY_ID] =
+	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
+	    "ON c.id = s.case_id WHERE s.id = ?1",
+	[STMT_SURVEY_BY_EXT] =
+	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
+	    "ON c.id = s.case_id WHERE s.ext = ?1 AND s.state <= 2 "
+	    "AND c.msisdn_hash = ?2",
+	[STMT_SURVEY_OPEN] =
+	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
+	    "ON c.id = s.case_id WHERE c.msisdn_hash = ?1 AND s.state <= 2 "
+	    "ORDER BY s.id DESC LIMIT ?2",
+	[STMT_SURVEY_REPLY] =
+	    "UPDATE surveys SET state = CASE WHEN ?2 > 0 THEN 3 ELSE 2 END, "
+	    "score = NULLIF(?2, 0), raw = ?3, comment = ?4, "
+	    "unclear = unclear + (?2 = 0), "
+	    "answered_at = CASE WHEN ?2 > 0 THEN ?5 ELSE answered_at END "
+	    "WHERE id = ?1 AND state <= 2",
+	[STMT_SURVEY_CASE] =
+	    "UPDATE cases SET survey_state = ?2, "
+	    "survey_score = COALESCE(?3, survey_score), "
+	    "survey_raw = COALESCE(?4, survey_raw), "
+	    "survey_comment = COALESCE(?5, survey_comment), "
+	    "survey_answered_at = COALESCE(?6, survey_answered_at), "
+	    "survey_ext = COALESCE(?7, survey_ext), "
+	    "survey_sent_at = COALESCE(?8, survey_sent_at), "
+	    "survey_reminded_at = COALESCE(?9, survey_reminded_at) "
+	    "WHERE id = (SELECT case_id FROM surveys WHERE id = ?1)",
+	[STMT_SURVEY_REMINDED] =
+	    "UPDATE surveys SET state = 1, reminded_at = ?2 "
+	    "WHERE id = ?1 AND state = 0",
+	[STMT_SURVEY_EXPIRE] =
+	    "UPDATE surveys SET state = 4, expired_at = ?2 "
+	    "WHERE id = ?1 AND state <= 2",
+	[STMT_SURVEY_DUE] =
+	    "SELECT id FROM surveys WHERE state <= 2 AND (expire_at <= ?1 "
+	    "OR (state = 0 AND remind_at IS NOT NULL AND remind_at <= ?1)) "
+	    "ORDER BY MIN(expire_at, COALESCE(remind_at, expire_at)), id "
+	    "LIMIT ?2",
+	[STMT_SURVEY_NEXT] =
+	    "SELECT MIN(CASE WHEN state = 0 AND remind_at IS NOT NULL "
+	    "THEN MIN(remind_at, expire_at) ELSE expire_at END) "
+	    "FROM surveys WHERE state <= 2",
+
+	/*
+	 * What the "messages" audit events digest (store.h): the columns a
+	 * row never changes after its insert, after it was sent, or after
+	 * its final outcome.  Numbers only as blob and keyed hash.
+	 */
+	[STMT_MSG_IN] =
+	    "SELECT id, group_id, smsc, smsc_msgid, source_enc, source_hash, "
+	    "dest, data_coding, esm_class, raw, text, concat_ref, "
+	    "concat_total, concat_seq, received_at FROM inbound "
+	    "WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+	[STMT_MSG_OUT] =
+	    "SELECT id, case_id, inbound_id, kind, msisdn_enc, msisdn_hash, "
+	    "source, text, priority, created_at, expire_at FROM outbox "
+	    "WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+	[STMT_MSG_SENT] =
+	    "SELECT id, state >= 2, attempts, submitted_at, smsc, smsc_msgid "
+	    "FROM outbox WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+	[STMT_MSG_FINAL] =
+	    "SELECT id, state, receipt_stat, receipt_err, receipt_at, "
+	    "last_error FROM outbox WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+	[STMT_MSG_IN_MAX] = "SELECT COALESCE(MAX(id), 0) FROM inbound",
+	[STMT_MSG_OUT_MAX] = "SELECT COALESCE(MAX(id), 0) FROM outbox",
+	[STMT_MSG_OUT_STATES] =
+	    "SELECT id, state FROM outbox WHERE id >= ?1 AND state >= 2 "
+	    "ORDER BY id",
+	[STMT_COVER_GET] =
+	    "SELECT in_first, out_first, event FROM audit_cover WHERE id = 1",
+	[STMT_COVER_SET] = "UPDATE audit_cover SET event = ?1 WHERE id = 1",
+
+	[STMT_LABEL_INSERT] =
+	    "INSERT INTO case_labels (case_id, category, previous, actor, "
+	    "reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* each case's latest label; no number, no confidential text */
+	[STMT_LABEL_EXPORT] =
+	    "SELECT l.id, c.number, l.category, l.previous, l.actor, l.at, "
+	    "c.text FROM case_labels l JOIN cases c ON c.id = l.case_id "
+	    "WHERE l.id > ?1 AND c.confidential = 0 AND l.id = "
+	    "(SELECT MAX(m.id) FROM case_labels m WHERE m.case_id = l.case_id) "
+	    "ORDER BY l.id LIMIT ?2",
+	/* cases_category (category, received_at, id) gives this order */
+	[STMT_QUEUE] =
+	    "SELECT " CASE_COLS " FROM cases "
+	    "WHERE category = 'unclassified' AND closed_at IS NULL "
+	    "ORDER BY received_at, id LIMIT ?1 OFFSET ?2",
+	[STMT_QUEUE_STATS] =
+	    "SELECT COUNT(*), COALESCE(MIN(received_at), 0) FROM cases "
+	    "WHERE category = 'unclassified' AND closed_at IS NULL",
+	[STMT_ALERT_INSERT] =
+	    "INSERT INTO alerts (at, verdict, channel, word, msisdn_enc, "
+	    "msisdn_hash, msisdn_mask, inbound_id, case_id, refusal_id, "
+	    "logged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1)",
+	[STMT_ALERT_GET] = "SELECT " ALERT_COLS " WHERE a.id = ?1",
+	[STMT_ALERT_LIST] = "SELECT " ALERT_COLS " WHERE ?1 = 0 OR "
+	    "a.acked_at IS NULL ORDER BY a.id DESC LIMIT ?2 OFFSET ?3",
+	[STMT_ALERT_ACK] =
+	    "UPDATE alerts SET acked_at = ?2, acked_by = ?3, ack_note = ?4 "
+	    "WHERE id = ?1 AND acked_at IS NULL",
+	[STMT_ALERT_DUE] =
+	    "SELECT id FROM alerts WHERE acked_at IS NULL AND logged_at <= ?1 "
+	    "ORDER BY logged_at LIMIT ?2",
+	[STMT_ALERT_RELOGGED] =
+	    "UPDATE alerts SET logged_at = ?2, logs = logs + 1 WHERE id = ?1",
+	[STMT_ALERT_OPEN] = "SELECT COUNT(*) FROM alerts WHERE acked_at IS NULL",
+	[STMT_ALERT_MSISDN] = "SELECT msisdn_enc FROM alerts WHERE id = ?1",
+	/*
+	 * What a "cases" event digests of one case (store.h): every column
+	 * of the row as v8 knows it, numbers only as blob and keyed hash,
+	 * then its assignments (lead and co-units, past and present).
+	 */
+	[STMT_CASE_DIGEST] =
+	    "SELECT id, number, category, state, confidential, msisdn_enc, "
+	    "msisdn_hash, text, received_at, due, rule, flags, result, "
+	    "closed_at, inbound_id, updated_at, unit, rehandled, survey_state, "
+	    "survey_ext, survey_sent_at, survey_reminded_at, "
+	    "survey_answered_at, survey_score, survey_raw, survey_comment, "
+	    "dispatched_at, due_original, extensions, late_returns, "
+	    "supervised, supervision, result_cut FROM cases WHERE id = ?1",
+	[STMT_CASE_DIGEST_UNITS] =
+	    "SELECT id, unit, role, assigned_at, active FROM case_units "
+	    "WHERE case_id = ?1 ORDER BY id",
+	[STMT_CASE_OF_UNIT] = "SELECT case_id FROM case_units WHERE id = ?1",
+	[STMT_CASE_IDS] = "SELECT id FROM cases WHERE id >= ?1 ORDER BY id",
+	[STMT_CASES_COVER_GET] =
+	    "SELECT cases_first, 0, cases_event FROM audit_cover WHERE id = 1",
+	[STMT_CASES_COVER_SET] =
+	    "UPDATE audit_cover SET cases_event = ?1 WHERE id = 1",
+};
+
+/* The schema version a statement needs; 0 means v1. */
+const int store_sql_min[STMT_MAX] = {
+	[STMT_CASE_BY_NUMBER] = 3,	/* CASE_COLS reads v3 columns */
+	[STMT_CASE_BY_ID] = 3,
+	[STMT_CASE_OPEN] = 3,
+	[STMT_AUDIT_LAST] = 2,
+	[STMT_AUDIT_INSERT] = 2,
+	[STMT_AUDIT_ALL] = 2,
+	/* and every statement from STMT_AUDIT_TIP_SET on: see store_open() */
+	[STMT_COVER_GET] = 6,
+	[STMT_COVER_SET] = 6,
+	[STMT_LABEL_INSERT] = 10,
+	[STMT_LABEL_EXPORT] = 10,
+	[STMT_QUEUE] = 10,
+	[STMT_QUEUE_STATS] = 10,
+	[STMT_ALERT_INSERT] = 9,
+	[STMT_ALERT_GET] = 9,
+	[STMT_ALERT_LIST] = 9,
+	[STMT_ALERT_ACK] = 9,
+	[STMT_ALERT_DUE] = 9,
+	[STMT_ALERT_RELOGGED] = 9,
+	[STMT_ALERT_OPEN] = 9,
+	[STMT_ALERT_MSISDN] = 9,
+	[STMT_CASE_DIGEST] = 8,
+	[STMT_CASE_DIGEST_UNITS] = 8,
+	[STMT_CASE_OF_UNIT] = 8,
+	[STMT_CASE_IDS] = 8,
+	[STMT_CASES_COVER_GET] = 8,
+	[STMT_CASES_COVER_SET] = 8,
+};
