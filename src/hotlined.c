@@ -30,6 +30,7 @@ static int	hotlined_check(struct hotlined_conf *);
 static int	hotlined_preflight(struct hotlined_conf *, struct conf_errors *);
 static int	hotlined_dbcheck(struct hotlined_conf *, int);
 static void	hotlined_dbcheck_line(void *, const char *);
+static int	hotlined_log_dests(int);
 
 static struct hotlined_conf	 conf;
 static int			 base_level;	/* level after config and -v */
@@ -118,6 +119,27 @@ hotlined_dbcheck(struct hotlined_conf *c, int full)
 	return n == 0 ? 0 : 1;
 }
 
+/*
+ * Where the log goes besides the file.  Under systemd (the unit runs -f)
+ * stderr is the journal's stream: lines go there with their priority,
+ * once.  Otherwise under systemd (NOTIFY_SOCKET, JOURNAL_STREAM) or with
+ * log-syslog yes, to syslog(3); else to stderr in the foreground only.
+ */
+static int
+hotlined_log_dests(int foreground)
+{
+	int	dests = LOG_TO_FILE;
+
+	if (foreground && log_stderr_is_journal())
+		return dests | LOG_TO_STDERR | LOG_TO_JOURNAL;
+	if (foreground)
+		dests |= LOG_TO_STDERR;
+	if (conf.log_syslog || getenv("NOTIFY_SOCKET") != NULL ||
+	    getenv("JOURNAL_STREAM") != NULL)
+		dests |= LOG_TO_SYSLOG;
+	return dests;
+}
+
 static void
 hotlined_signal(evutil_socket_t sig, short ev, void *arg)
 {
@@ -131,27 +153,21 @@ hotlined_signal(evutil_socket_t sig, short ev, void *arg)
 		hotlined_shutdown("SIGINT");
 		break;
 	case SIGHUP:
-		if (log_reopen(conf.log_file) == -1)
-			log_warn("hotlined cannot reopen log file path=%s, "
-			    "keeping the old one", conf.log_file);
-		log_info("hotlined SIGHUP log reopened path=%s", conf.log_file);
+		/* the configuration's files, never the log (SIGUSR1) */
+		log_info("hotlined SIGHUP reload");
 		hotlined_reload();
 		break;
 	case SIGUSR1:
+		/* logrotate: the log file alone, nothing reloaded */
+		(void)hotlined_log_reopen("SIGUSR1");
+		break;
+	case SIGUSR2:
 		/* up one step; after trace, back to info */
 		level = log_getlevel() + 1;
 		if (level > LOG_L_TRACE)
 			level = LOG_L_INFO;
 		log_setlevel(level);
-		log_info("hotlined SIGUSR1 log-level=%s", log_strlevel(level));
-		break;
-	case SIGUSR2:
-		/* down one step, not below warn; say so while still seen */
-		level = log_getlevel() - 1;
-		if (level < LOG_L_WARN)
-			level = LOG_L_WARN;
 		log_info("hotlined SIGUSR2 log-level=%s", log_strlevel(level));
-		log_setlevel(level);
 		break;
 	default:
 		break;
@@ -261,10 +277,10 @@ main(int argc, char *argv[])
 			return 1;
 		}
 	}
-	dests = LOG_TO_FILE | (foreground ? LOG_TO_STDERR : 0) |
-	    (conf.log_syslog ? LOG_TO_SYSLOG : 0);
+	dests = hotlined_log_dests(foreground);
 	log_init(dests, base_level, "hotlined");
 	log_stderr = foreground;
+	hotlined_set_log_file(conf.log_file);
 	if (log_reopen(conf.log_file) == -1) {
 		snprintf(err, sizeof(err), "log file %s: %s", conf.log_file,
 		    strerror(errno));
@@ -307,9 +323,14 @@ main(int argc, char *argv[])
 	}
 
 	log_info("hotlined started version=%s pid=%ld config=%s "
-	    "log-level=%s%s", PACKAGE_VERSION, (long)getpid(), conf.path,
-	    log_strlevel(base_level), foreground ? " foreground" : "");
+	    "log-level=%s%s%s", PACKAGE_VERSION, (long)getpid(), conf.path,
+	    log_strlevel(base_level), foreground ? " foreground" : "",
+	    (dests & LOG_TO_JOURNAL) ? " journal" :
+	    (dests & LOG_TO_SYSLOG) ? " syslog" : "");
+	/* the database is open and checked, every listener bound */
 	daemon_ready();
+	daemon_notify("READY=1");
+	daemon_watchdog_start(base);
 	event_base_dispatch(base);
 
 	hotlined_exit();
