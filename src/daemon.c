@@ -250,9 +250,14 @@ daemon_check_secret(const char *what, const char *path, int must, char *err,
 		snprintf(err, errlen, "%s %s: not a regular file", what, path);
 		return -1;
 	}
-	/* root:hotlined 0640, the package's layout: root chose the group */
+	/*
+	 * root:hotlined 0640, the package's layout: root chose the group.
+	 * Not the key: the daemon's own, made 0600 beside the database with
+	 * its record (crypto.c refuses any other mode).
+	 */
 	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0 && !(st.st_uid == 0 &&
-	    (st.st_mode & (S_IRWXG | S_IRWXO)) == S_IRGRP)) {
+	    (st.st_mode & (S_IRWXG | S_IRWXO)) == S_IRGRP &&
+	    strcmp(what, "key-file") != 0)) {
 		snprintf(err, errlen, "%s %s is accessible by group or others "
 		    "(mode %04o; chmod 600 it, or 640 owned by root)", what,
 		    path, (unsigned)(st.st_mode & 07777));

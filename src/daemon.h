@@ -49,7 +49,7 @@ int	 daemon_preflight(const struct hotlined_conf *, struct conf_errors *);
 /*
  * Error unless a secret file exists (or may not, with !must) mode 0600,
  * or 0640 owned by root (root chose the group that reads it: the
- * package's root:hotlined).
+ * package's root:hotlined), except the key-file (0600 only).
  */
 int	 daemon_check_secret(const char *what, const char *path, int must,
 	    char *err, size_t errlen);
