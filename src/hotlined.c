@@ -31,10 +31,13 @@ static int	hotlined_preflight(struct hotlined_conf *, struct conf_errors *);
 static int	hotlined_dbcheck(struct hotlined_conf *, int);
 static void	hotlined_dbcheck_line(void *, const char *);
 static int	hotlined_log_dests(int);
+static void	hotlined_conf_changed(void);
 
 static struct hotlined_conf	 conf;
 static int			 base_level;	/* level after config and -v */
 static int			 log_stderr = 1;	/* the log reaches stderr */
+static char			*conf_text;	/* the file as started */
+static size_t			 conf_textlen;
 
 static void
 usage(void)
@@ -140,6 +143,41 @@ hotlined_log_dests(int foreground)
 	return dests;
 }
 
+/*
+ * SIGHUP does not re-read hotlined.conf (hotlined.conf(5) RELOAD): when
+ * the file differs from the one the daemon started with, say so, and
+ * whether a restart would accept it, so nobody waits for a change that
+ * only a restart makes.
+ */
+static void
+hotlined_conf_changed(void)
+{
+	struct hotlined_conf	 c;
+	struct conf_errors	 errs;
+	char			*text, err[256];
+	size_t			 len;
+
+	if (conf_text == NULL || (text = read_file_max(conf.path,
+	    CONF_FILE_MAX, &len, err, sizeof(err))) == NULL)
+		return;
+	if (len != conf_textlen || memcmp(text, conf_text, len) != 0) {
+		memset(&c, 0, sizeof(c));
+		memset(&errs, 0, sizeof(errs));
+		if (conf_load(conf.path, &c, &errs) == -1)
+			log_warnx("hotlined reload: %s changed since start and "
+			    "has errors=%d (hotlined -t); the running "
+			    "configuration stays", conf.path, errs.n);
+		else
+			log_warnx("hotlined reload: %s changed since start; "
+			    "its options take effect at restart, the files "
+			    "it names are reloaded now", conf.path);
+		conf_free(&c);
+		conf_errors_free(&errs);
+	}
+	explicit_bzero(text, len);
+	free(text);
+}
+
 static void
 hotlined_signal(evutil_socket_t sig, short ev, void *arg)
 {
@@ -155,6 +193,7 @@ hotlined_signal(evutil_socket_t sig, short ev, void *arg)
 	case SIGHUP:
 		/* the configuration's files, never the log (SIGUSR1) */
 		log_info("hotlined SIGHUP reload");
+		hotlined_conf_changed();
 		hotlined_reload();
 		break;
 	case SIGUSR1:
@@ -248,6 +287,9 @@ main(int argc, char *argv[])
 		return ch;
 	}
 
+	/* to tell, at a reload, whether the file changed since (SIGHUP) */
+	conf_text = read_file_max(conf.path, CONF_FILE_MAX, &conf_textlen,
+	    err, sizeof(err));
 	base_level = conf.log_level + verbose;
 	if (debug && base_level < LOG_L_DEBUG)
 		base_level = LOG_L_DEBUG;
@@ -340,6 +382,10 @@ main(int argc, char *argv[])
 	daemon_pidfile_remove();
 	log_info("hotlined stopped");
 	conf_free(&conf);
+	if (conf_text != NULL) {
+		explicit_bzero(conf_text, conf_textlen);
+		free(conf_text);
+	}
 	log_close();
 	return 0;
 }

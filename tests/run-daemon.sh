@@ -3,7 +3,7 @@
 # foreground and daemonized start, SIGUSR2 log levels, SIGUSR1 log reopen
 # after a logrotate-style rename (and no reload), SIGTERM within shutdown-timeout.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
-plan 37
+plan 38
 
 # mkconf NAME [DATABASE]: a config whose files all live in $T_DIR/NAME/
 # (the database too, unless given); prints its path.
@@ -174,6 +174,8 @@ check "SIGHUP with a bad lexicon says why" \
     wait_log "$log" 'warn  screen .*screen:1: unknown kind .bogus.' 5
 check "SIGHUP with a bad lexicon keeps the old one" \
     wait_log "$log" 'screen reload failed: keeping the old lexicon' 5
+check "SIGHUP with hotlined.conf unchanged says nothing of it" sh -c "
+	! grep -q 'changed since start' '$log'"
 mv "$T_DIR/good/screen.ok" "$T_DIR/good/screen"
 kill -HUP "$PID_hl"
 check "SIGHUP with a good lexicon loads it" wait_log "$log" 'info  screen reloaded path=.*words=[0-9]' 5

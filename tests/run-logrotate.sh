@@ -4,10 +4,10 @@
 # reopen, by "hotlinectl log reopen" and by SIGUSR1.  The log reopens in
 # a new file, nothing reloads, and a citizen's SMS after the rotation is
 # still judged by the rules in force; only a SIGHUP reads the edit (and
-# refuses it).
+# refuses it, and says hotlined.conf itself waits for a restart).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 14
+plan 15
 
 OFFICE=office-secret-0123456789
 d="$T_DIR/h"
@@ -72,8 +72,12 @@ check "the renamed files receive none" sh -c "
 check "no reopen reloaded anything" sh -c "
 	! grep -Eq 'reload' '$log.2' '$log'"
 
-# only SIGHUP reads the half-edited file, and refuses it
+# only SIGHUP reads the half-edited file, and refuses it; it says that
+# hotlined.conf, edited too, is not re-read
+printf 'log-level debug\n' >>"$d/hotlined.conf"
 kill -HUP "$PID_hl"
+check "SIGHUP says hotlined.conf changed and waits for a restart" wait_log \
+    "$log" 'hotlined reload: .*/hotlined.conf changed since start; its options take effect at restart' 5
 check "SIGHUP reads the edit and refuses it" \
     wait_log "$log" 'mo +reload failed, old rules and model kept' 5
 check "SIGHUP says the reload finished" \
