@@ -68,6 +68,7 @@ static int	 admin_health(struct admin_req *);
 static int	 admin_status(struct admin_req *);
 static int	 admin_loglevel_get(struct admin_req *);
 static int	 admin_loglevel_put(struct admin_req *);
+static int	 admin_log_reopen(struct admin_req *);
 static int	 admin_case_show(struct admin_req *);
 static int	 admin_case_list(struct admin_req *);
 static int	 admin_case_transition(struct admin_req *);
@@ -100,6 +101,8 @@ static const struct admin_route routes[] = {
 	    admin_loglevel_get },
 	{ EVHTTP_REQ_PUT, "/v1/log-level", TOKEN_OFFICE, ADMIN_F_BODY,
 	    admin_loglevel_put },
+	{ EVHTTP_REQ_POST, "/v1/log/reopen", TOKEN_OFFICE, 0,
+	    admin_log_reopen },
 	{ EVHTTP_REQ_GET, "/v1/cases", TOKEN_ANY, ADMIN_F_QUERY,
 	    admin_case_list },
 	{ EVHTTP_REQ_GET, "/v1/cases/:number", TOKEN_ANY, 0,
@@ -929,6 +932,20 @@ admin_loglevel_put(struct admin_req *r)
 	}
 	r->reply = json_pack("{s:s,s:s}", "level", log_strlevel(level),
 	    "was", was);
+	return 200;
+}
+
+/* logrotate's postrotate: the log file alone, like SIGUSR1 */
+static int
+admin_log_reopen(struct admin_req *r)
+{
+	char	by[64];
+
+	snprintf(by, sizeof(by), "admin:%s", r->token->name);
+	if (hotlined_log_reopen(by) == -1)
+		return admin_error(r, 500, "internal", "cannot reopen the log "
+		    "file; the old one stays in use (see the log)");
+	r->reply = json_pack("{s:b}", "reopened", 1);
 	return 200;
 }
 

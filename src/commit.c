@@ -203,7 +203,7 @@ commit_failed(const char *what)
 		f_failed = 1;
 		f_refused = f_undone = 0;
 		backoff = COMMIT_RETRY_MIN;
-		log_warnx("commit failing at=%s messages=%zu: the store takes "
+		log_err("commit failing at=%s messages=%zu: the store takes "
 		    "no writes, input is refused with a pause and the commit "
 		    "retried every %d-%d ms until it succeeds", what, nwaits,
 		    COMMIT_RETRY_MIN, COMMIT_RETRY_MAX);

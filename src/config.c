@@ -125,14 +125,19 @@ static const char *const concat_names[] =
 #define O(n, t, lo, hi, d, s, f)	\
 	{ n, t, lo, hi, d, offsetof(struct hotlined_conf, f), s, 0 }
 static const struct conf_option top_opts[] = {
-	O("database", CT_PATH, 1, PATH_MAX, "/var/lib/hotlined/hotlined.db",
+	/*
+	 * configure's directories (the package: /var/lib/hotlined, ...):
+	 * "make install" creates them, so "hotlined -t" passes on a fresh
+	 * install; each daemon's own directory, writable by its user alone.
+	 */
+	O("database", CT_PATH, 1, PATH_MAX, HOTLINED_STATEDIR "/hotlined.db",
 	    NULL, database),
-	O("key-file", CT_PATH, 1, PATH_MAX, "/var/lib/hotlined/hotlined.key",
+	O("key-file", CT_PATH, 1, PATH_MAX, HOTLINED_STATEDIR "/hotlined.key",
 	    NULL, key_file),
-	O("pid-file", CT_PATH, 1, PATH_MAX, "/run/hotlined.pid", NULL,
-	    pid_file),
-	O("log-file", CT_PATH, 1, PATH_MAX, "/var/log/hotlined.log", NULL,
-	    log_file),
+	O("pid-file", CT_PATH, 1, PATH_MAX, HOTLINED_RUNDIR "/hotlined.pid",
+	    NULL, pid_file),
+	O("log-file", CT_PATH, 1, PATH_MAX, HOTLINED_LOGDIR "/hotlined.log",
+	    NULL, log_file),
 	O("log-level", CT_ENUM, 0, 0, "info", log_level_names, log_level),
 	O("log-syslog", CT_BOOL, 0, 1, "no", NULL, log_syslog),
 	O("templates", CT_PATH, 1, PATH_MAX, PKGDATADIR "/templates", NULL,

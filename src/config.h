@@ -16,6 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* configure's directories: the package's /var/lib/hotlined, ... */
+#define HOTLINED_STATEDIR	LOCALSTATEDIR "/lib/hotlined"
+#define HOTLINED_LOGDIR		LOCALSTATEDIR "/log/hotlined"
+#define HOTLINED_RUNDIR		RUNSTATEDIR "/hotlined"
+
 #define CONF_LINE_MAX	4096		/* longest line accepted */
 #define CONF_FILE_MAX	(1024 * 1024)	/* largest file accepted */
 #define CONF_ERRORS_MAX	100		/* errors kept before giving up */

@@ -20,6 +20,10 @@
 
 #include <event2/event.h>
 
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
@@ -39,6 +43,10 @@ static void	 hook_add(struct hook *, size_t *, const char *,
 		    int (*)(void *), void (*)(void *), void *);
 static void	 hotlined_force(evutil_socket_t, short, void *);
 static void	 hotlined_check_done(void);
+#ifdef HAVE_LIBSYSTEMD
+static void	 daemon_watchdog(evutil_socket_t, short, void *);
+static void	 daemon_watchdog_stop(void *);
+#endif
 
 static struct hook	 reload_hooks[HOOKS_MAX];
 static size_t		 nreload;
@@ -56,6 +64,11 @@ static int		 exited;
 static int		 pid_fd = -1;
 static char		 pid_path[PATH_MAX];
 static int		 ready_fd = -1;
+
+static char		*log_path;	/* hotlined_log_reopen() */
+#ifdef HAVE_LIBSYSTEMD
+static struct event	*ev_watchdog;
+#endif
 
 static void
 hook_add(struct hook *h, size_t *n, const char *name, int (*fn)(void *),
@@ -108,6 +121,7 @@ hotlined_reload(void)
 	size_t	i;
 	int	failed = 0;
 
+	daemon_notify("RELOADING=1");
 	for (i = 0; i < nreload; i++) {
 		if (reload_hooks[i].fn(reload_hooks[i].arg) == -1) {
 			log_warnx("hotlined reload %s failed, old version kept",
@@ -118,6 +132,7 @@ hotlined_reload(void)
 			    reload_hooks[i].name);
 	}
 	log_info("hotlined reloaded hooks=%zu failed=%d", nreload, failed);
+	daemon_notify("READY=1");
 	return failed;
 }
 
@@ -155,6 +170,7 @@ hotlined_shutdown(const char *reason)
 		return;
 	}
 	stopping = 1;
+	daemon_notify("STOPPING=1");
 	log_info("hotlined shutting down reason=%s timeout=%s", reason,
 	    conf_fmt_duration(shutdown_ms, d, sizeof(d)));
 	if (base != NULL) {
@@ -234,10 +250,17 @@ daemon_check_secret(const char *what, const char *path, int must, char *err,
 		snprintf(err, errlen, "%s %s: not a regular file", what, path);
 		return -1;
 	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+	/*
+	 * root:hotlined 0640, the package's layout: root chose the group.
+	 * Not the key: the daemon's own, made 0600 beside the database with
+	 * its record (crypto.c refuses any other mode).
+	 */
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0 && !(st.st_uid == 0 &&
+	    (st.st_mode & (S_IRWXG | S_IRWXO)) == S_IRGRP &&
+	    strcmp(what, "key-file") != 0)) {
 		snprintf(err, errlen, "%s %s is accessible by group or others "
-		    "(mode %04o; chmod 600 it)", what, path,
-		    (unsigned)(st.st_mode & 07777));
+		    "(mode %04o; chmod 600 it, or 640 owned by root)", what,
+		    path, (unsigned)(st.st_mode & 07777));
 		return -1;
 	}
 	return 0;
@@ -490,4 +513,87 @@ daemon_ready(void)
 	(void)!write(ready_fd, "R", 1);
 	close(ready_fd);
 	ready_fd = -1;
+}
+
+void
+daemon_notify(const char *state)
+{
+#ifdef HAVE_LIBSYSTEMD
+	int	rc;
+
+	if (getenv("NOTIFY_SOCKET") == NULL)
+		return;
+	if ((rc = sd_notify(0, state)) < 0)
+		log_warnx("hotlined sd_notify %s failed: %s", state,
+		    strerror(-rc));
+	else
+		log_debug("hotlined sd_notify %s", state);
+#else
+	(void)state;
+#endif
+}
+
+#ifdef HAVE_LIBSYSTEMD
+static void
+daemon_watchdog(evutil_socket_t fd, short ev, void *arg)
+{
+	/* from the loop: a loop that hangs stops the pings, systemd kills */
+	(void)sd_notify(0, "WATCHDOG=1");
+}
+
+static void
+daemon_watchdog_stop(void *arg)
+{
+	if (ev_watchdog != NULL)
+		event_free(ev_watchdog);
+	ev_watchdog = NULL;
+}
+#endif
+
+void
+daemon_watchdog_start(struct event_base *b)
+{
+#ifdef HAVE_LIBSYSTEMD
+	struct timeval	tv;
+	uint64_t	usec = 0;
+
+	if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
+		return;
+	usec /= 2;
+	tv.tv_sec = (time_t)(usec / 1000000);
+	tv.tv_usec = (suseconds_t)(usec % 1000000);
+	ev_watchdog = event_new(b, -1, EV_PERSIST, daemon_watchdog, NULL);
+	if (ev_watchdog == NULL || event_add(ev_watchdog, &tv) == -1)
+		fatalx("hotlined cannot arm the systemd watchdog");
+	hotlined_on_exit("watchdog", daemon_watchdog_stop, NULL);
+	log_info("hotlined systemd watchdog every=%llums",
+	    (unsigned long long)(usec / 1000));
+#else
+	(void)b;
+#endif
+}
+
+void
+hotlined_set_log_file(const char *path)
+{
+	free(log_path);
+	log_path = path != NULL ? xstrdup(path) : NULL;
+}
+
+/*
+ * Log rotation: reopen the file and nothing else, so that a rules file
+ * half-way through an edit never goes live because logrotate ran.
+ */
+int
+hotlined_log_reopen(const char *by)
+{
+	if (log_path == NULL)
+		return -1;
+	if (log_reopen(log_path) == -1) {
+		log_warn("hotlined cannot reopen log file path=%s by=%s, "
+		    "keeping the old one", log_path, by);
+		return -1;
+	}
+	log_info("hotlined log reopened path=%s by=%s", log_path, by);
+	return 0;
 }

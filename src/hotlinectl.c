@@ -93,6 +93,7 @@ static void	 ctl_table(json_t *);
 static void	 ctl_print_value(json_t *);
 static int	 cmd_status(struct ctl *, char **);
 static int	 cmd_loglevel(struct ctl *, char **);
+static int	 cmd_log_reopen(struct ctl *, char **);
 static int	 cmd_case_show(struct ctl *, char **);
 static int	 cmd_audit_verify(struct ctl *, char **);
 static int	 cmd_db_check(struct ctl *, char **);
@@ -125,6 +126,7 @@ static int	ctl_timeout = CTL_TIMEOUT;	/* seconds, per request */
 static const struct ctl_cmd cmds[] = {
 	{ "status", NULL, 0, 0, 1, cmd_status, "status", NULL, NULL },
 	{ "log-level", NULL, 0, 1, 1, cmd_loglevel, "log-level [LEVEL]", NULL, NULL },
+	{ "log", "reopen", 0, 0, 1, cmd_log_reopen, "log reopen", NULL, NULL },
 	{ "case", "show", 1, 1, 1, cmd_case_show, "case show NUMBER", NULL, NULL },
 	{ "case", "list", 0, 20, 1, cmd_case_list, "case list [--state S] "
 	    "[--category C] [--unit U] [--overdue] [--supervised]\n\t    "
@@ -621,6 +623,13 @@ cmd_loglevel(struct ctl *c, char **argv)
 	body = json_pack("{s:s}", "level", argv[0]);
 	reply = ctl_request(c, EVHTTP_REQ_PUT, "/v1/log-level", body);
 	return ctl_output(c, reply, ctl_table);
+}
+
+static int
+cmd_log_reopen(struct ctl *c, char **argv)
+{
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, "/v1/log/reopen",
+	    NULL), ctl_table);
 }
 
 static int

@@ -30,10 +30,14 @@ static int	hotlined_check(struct hotlined_conf *);
 static int	hotlined_preflight(struct hotlined_conf *, struct conf_errors *);
 static int	hotlined_dbcheck(struct hotlined_conf *, int);
 static void	hotlined_dbcheck_line(void *, const char *);
+static int	hotlined_log_dests(int);
+static void	hotlined_conf_changed(void);
 
 static struct hotlined_conf	 conf;
 static int			 base_level;	/* level after config and -v */
 static int			 log_stderr = 1;	/* the log reaches stderr */
+static char			*conf_text;	/* the file as started */
+static size_t			 conf_textlen;
 
 static void
 usage(void)
@@ -118,6 +122,62 @@ hotlined_dbcheck(struct hotlined_conf *c, int full)
 	return n == 0 ? 0 : 1;
 }
 
+/*
+ * Where the log goes besides the file.  Under systemd (the unit runs -f)
+ * stderr is the journal's stream: lines go there with their priority,
+ * once.  Otherwise under systemd (NOTIFY_SOCKET, JOURNAL_STREAM) or with
+ * log-syslog yes, to syslog(3); else to stderr in the foreground only.
+ */
+static int
+hotlined_log_dests(int foreground)
+{
+	int	dests = LOG_TO_FILE;
+
+	if (foreground && log_stderr_is_journal())
+		return dests | LOG_TO_STDERR | LOG_TO_JOURNAL;
+	if (foreground)
+		dests |= LOG_TO_STDERR;
+	if (conf.log_syslog || getenv("NOTIFY_SOCKET") != NULL ||
+	    getenv("JOURNAL_STREAM") != NULL)
+		dests |= LOG_TO_SYSLOG;
+	return dests;
+}
+
+/*
+ * SIGHUP does not re-read hotlined.conf (hotlined.conf(5) RELOAD): when
+ * the file differs from the one the daemon started with, say so, and
+ * whether a restart would accept it, so nobody waits for a change that
+ * only a restart makes.
+ */
+static void
+hotlined_conf_changed(void)
+{
+	struct hotlined_conf	 c;
+	struct conf_errors	 errs;
+	char			*text, err[256];
+	size_t			 len;
+
+	if (conf_text == NULL || (text = read_file_max(conf.path,
+	    CONF_FILE_MAX, &len, err, sizeof(err))) == NULL)
+		return;
+	if (len != conf_textlen || memcmp(text, conf_text, len) != 0) {
+		memset(&c, 0, sizeof(c));
+		memset(&errs, 0, sizeof(errs));
+		if (conf_load(conf.path, &c, &errs) == -1)
+			log_warnx("hotlined reload: %s changed since start and "
+			    "has errors=%d (hotlined -t); the running "
+			    "configuration stays", conf.path, errs.n);
+		else
+			log_warnx("hotlined reload: %s changed since start; "
+			    "its options take effect at restart, the files "
+			    "it names are reloaded now", conf.path);
+		conf_free(&c);
+		conf_errors_free(&errs);
+	}
+	explicit_bzero(text, len);
+	free(text);
+}
+
 static void
 hotlined_signal(evutil_socket_t sig, short ev, void *arg)
 {
@@ -131,27 +191,22 @@ hotlined_signal(evutil_socket_t sig, short ev, void *arg)
 		hotlined_shutdown("SIGINT");
 		break;
 	case SIGHUP:
-		if (log_reopen(conf.log_file) == -1)
-			log_warn("hotlined cannot reopen log file path=%s, "
-			    "keeping the old one", conf.log_file);
-		log_info("hotlined SIGHUP log reopened path=%s", conf.log_file);
+		/* the configuration's files, never the log (SIGUSR1) */
+		log_info("hotlined SIGHUP reload");
+		hotlined_conf_changed();
 		hotlined_reload();
 		break;
 	case SIGUSR1:
+		/* logrotate: the log file alone, nothing reloaded */
+		(void)hotlined_log_reopen("SIGUSR1");
+		break;
+	case SIGUSR2:
 		/* up one step; after trace, back to info */
 		level = log_getlevel() + 1;
 		if (level > LOG_L_TRACE)
 			level = LOG_L_INFO;
 		log_setlevel(level);
-		log_info("hotlined SIGUSR1 log-level=%s", log_strlevel(level));
-		break;
-	case SIGUSR2:
-		/* down one step, not below warn; say so while still seen */
-		level = log_getlevel() - 1;
-		if (level < LOG_L_WARN)
-			level = LOG_L_WARN;
 		log_info("hotlined SIGUSR2 log-level=%s", log_strlevel(level));
-		log_setlevel(level);
 		break;
 	default:
 		break;
@@ -232,6 +287,9 @@ main(int argc, char *argv[])
 		return ch;
 	}
 
+	/* to tell, at a reload, whether the file changed since (SIGHUP) */
+	conf_text = read_file_max(conf.path, CONF_FILE_MAX, &conf_textlen,
+	    err, sizeof(err));
 	base_level = conf.log_level + verbose;
 	if (debug && base_level < LOG_L_DEBUG)
 		base_level = LOG_L_DEBUG;
@@ -261,10 +319,10 @@ main(int argc, char *argv[])
 			return 1;
 		}
 	}
-	dests = LOG_TO_FILE | (foreground ? LOG_TO_STDERR : 0) |
-	    (conf.log_syslog ? LOG_TO_SYSLOG : 0);
+	dests = hotlined_log_dests(foreground);
 	log_init(dests, base_level, "hotlined");
 	log_stderr = foreground;
+	hotlined_set_log_file(conf.log_file);
 	if (log_reopen(conf.log_file) == -1) {
 		snprintf(err, sizeof(err), "log file %s: %s", conf.log_file,
 		    strerror(errno));
@@ -307,9 +365,14 @@ main(int argc, char *argv[])
 	}
 
 	log_info("hotlined started version=%s pid=%ld config=%s "
-	    "log-level=%s%s", PACKAGE_VERSION, (long)getpid(), conf.path,
-	    log_strlevel(base_level), foreground ? " foreground" : "");
+	    "log-level=%s%s%s", PACKAGE_VERSION, (long)getpid(), conf.path,
+	    log_strlevel(base_level), foreground ? " foreground" : "",
+	    (dests & LOG_TO_JOURNAL) ? " journal" :
+	    (dests & LOG_TO_SYSLOG) ? " syslog" : "");
+	/* the database is open and checked, every listener bound */
 	daemon_ready();
+	daemon_notify("READY=1");
+	daemon_watchdog_start(base);
 	event_base_dispatch(base);
 
 	hotlined_exit();
@@ -319,6 +382,10 @@ main(int argc, char *argv[])
 	daemon_pidfile_remove();
 	log_info("hotlined stopped");
 	conf_free(&conf);
+	if (conf_text != NULL) {
+		explicit_bzero(conf_text, conf_textlen);
+		free(conf_text);
+	}
 	log_close();
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include <openssl/core_names.h>
@@ -33,6 +34,9 @@ static char	 log_tag_last[CRYPTO_MSISDN_MAX];
 static char	 log_tag_lastv[LOG_TAG_LEN + 1];
 
 static void	 log_emit(int, const char *, const char *);
+static int	 log_priority(int, const char *);
+static void	 log_always(const char *, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
 
 void
 log_init(int dests, int level, const char *ident)
@@ -42,6 +46,27 @@ log_init(int dests, int level, const char *ident)
 	if (dests & LOG_TO_SYSLOG)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	tzset();
+}
+
+/*
+ * systemd sets JOURNAL_STREAM to "DEV:INODE" of the stream it connected
+ * to stdout and stderr; only when stderr is still that stream do the
+ * sd-daemon(3) "<N>" prefixes reach journald (a redirected stderr would
+ * show them to a person).
+ */
+int
+log_stderr_is_journal(void)
+{
+	const char		*env = getenv("JOURNAL_STREAM");
+	struct stat		 st;
+	unsigned long long	 dev, ino;
+
+	if (env == NULL || sscanf(env, "%llu:%llu", &dev, &ino) != 2)
+		return 0;
+	if (fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
 }
 
 int
@@ -120,15 +145,31 @@ log_timestamp(char *buf, size_t len)
 	    (long)(tv.tv_usec / 1000), zone, zone + 3);
 }
 
+/*
+ * The syslog priority of a line: "crit" a life may be in danger (an
+ * alert), "err" the disk or the database fails and "fatal" the daemon
+ * stops, then warning, info and debug (trace too) by level.
+ */
+static int
+log_priority(int level, const char *what)
+{
+	static const int prio[] = { LOG_WARNING, LOG_INFO, LOG_DEBUG, LOG_DEBUG };
+
+	if (strcmp(what, "crit") == 0)
+		return LOG_CRIT;
+	if (strcmp(what, "err") == 0 || strcmp(what, "fatal") == 0)
+		return LOG_ERR;
+	return prio[level];
+}
+
 /* Write one finished line to every destination. */
 static void
 log_emit(int level, const char *what, const char *msg)
 {
-	static const int prio[] = { LOG_WARNING, LOG_INFO, LOG_DEBUG, LOG_DEBUG };
-	int		 pri = strcmp(what, "crit") == 0 ? LOG_CRIT : prio[level];
+	int		 pri = log_priority(level, what);
 	char		 line[8192], ts[40], module[16];
 	const char	*sp, *rest;
-	size_t		 mlen;
+	size_t		 mlen, len, skip;
 	int		 n;
 
 	sp = strchr(msg, ' ');
@@ -143,9 +184,14 @@ log_emit(int level, const char *what, const char *msg)
 		syslog(pri, "%s %s", what, msg);
 	if (!(log_dests & (LOG_TO_STDERR | LOG_TO_FILE)))
 		return;
-	log_timestamp(ts, sizeof(ts));
-	n = snprintf(line, sizeof(line), "%s %-5s %-6s %s\n", ts, what,
-	    module, rest);
+	/* the journal stamps its own time: "<3>" instead of ours */
+	ts[0] = '\0';
+	if (log_dests & LOG_TO_JOURNAL)
+		snprintf(ts, sizeof(ts), "<%d>", pri);
+	len = strlen(ts);
+	log_timestamp(ts + len + 1, sizeof(ts) - len - 1);
+	n = snprintf(line, sizeof(line), "%s %-5s %-6s %s\n", ts + len + 1,
+	    what, module, rest);
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof(line)) {
@@ -154,7 +200,15 @@ log_emit(int level, const char *what, const char *msg)
 	}
 	if ((log_dests & LOG_TO_FILE) && log_fd != -1)
 		(void)!write(log_fd, line, (size_t)n);
-	if (log_dests & LOG_TO_STDERR)
+	if (!(log_dests & LOG_TO_STDERR))
+		return;
+	if (log_dests & LOG_TO_JOURNAL) {
+		/* the same line without the time, after its priority */
+		skip = strcspn(line, " ") + 1;
+		memcpy(line + skip - len, ts, len);
+		(void)!write(STDERR_FILENO, line + skip - len,
+		    (size_t)n - skip + len);
+	} else
 		(void)!write(STDERR_FILENO, line, (size_t)n);
 }
 
@@ -208,18 +262,36 @@ log_info(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A line logged whatever the level: "err", "crit". */
+static void
+log_always(const char *what, const char *fmt, va_list ap)
+{
+	char	msg[4096];
+	int	saved = errno;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_emit(LOG_L_WARN, what, msg);
+	errno = saved;
+}
+
+void
+log_err(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_always("err", fmt, ap);
+	va_end(ap);
+}
+
 void
 log_crit(const char *fmt, ...)
 {
-	char	msg[4096];
 	va_list	ap;
-	int	saved = errno;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_always("crit", fmt, ap);
 	va_end(ap);
-	log_emit(LOG_L_WARN, "crit", msg);
-	errno = saved;
 }
 
 void

@@ -12,6 +12,7 @@
 #define LOG_TO_STDERR	0x01
 #define LOG_TO_FILE	0x02
 #define LOG_TO_SYSLOG	0x04
+#define LOG_TO_JOURNAL	0x08	/* stderr is the journal: "<3>" prefixes */
 
 enum log_level {
 	LOG_L_WARN = 0,	/* warnings and errors only */
@@ -26,6 +27,8 @@ enum log_level {
 
 /* Start logging to the given destinations; the file is opened by log_reopen(). */
 void	 log_init(int dests, int level, const char *ident);
+/* 1 when stderr is the journal's stream (JOURNAL_STREAM names it), else 0. */
+int	 log_stderr_is_journal(void);
 /* (Re)open the log file at path; on failure the old file stays in use. */
 int	 log_reopen(const char *path);
 void	 log_close(void);
@@ -38,6 +41,8 @@ int	 log_parselevel(const char *);
 void	 log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* The disk or the database fails: level "err", always logged (LOG_ERR). */
+void	 log_err(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* A life may be in danger: level "crit", always logged (syslog LOG_CRIT). */
 void	 log_crit(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -462,7 +462,7 @@ store_db_lost(struct store *st, int moved)
 
 	snprintf(st->failed, sizeof(st->failed), "the database file %s was "
 	    "%s while in use", path, moved == 1 ? "deleted" : "replaced");
-	log_warnx("store %s: writes refused from now on, every message is "
+	log_err("store %s: writes refused from now on, every message is "
 	    "answered with a temporary error; restart hotlined (hotlined(8) "
 	    "RECOVERY)", st->failed);
 	if (moved == 1)
@@ -482,7 +482,7 @@ store_db_lost(struct store *st, int moved)
 		log_warnx("store committed data saved into a copy path=%s%s",
 		    copy, moved == 1 ? "" : " (not the file now in its place)");
 	else
-		log_warnx("store cannot save the database into a copy "
+		log_err("store cannot save the database into a copy "
 		    "path=%s: %s; do not stop hotlined before copying it with "
 		    "sqlite3 .backup", copy, sqlite3_errmsg(st->db));
 	sqlite3_exec(st->db, "PRAGMA query_only = 1", NULL, NULL, NULL);
@@ -510,7 +510,7 @@ store_wal_check(struct store *st)
 	what = moved == 1 ? "deleted" : "replaced";
 	snprintf(st->failed, sizeof(st->failed), "the WAL file %s was %s "
 	    "while in use", st->wal_path, what);
-	log_warnx("store %s: writes refused from now on, every message is "
+	log_err("store %s: writes refused from now on, every message is "
 	    "answered with a temporary error; restart hotlined (hotlined(8) "
 	    "RECOVERY)", st->failed);
 	/* the frames are still readable through the open descriptor */
@@ -520,7 +520,7 @@ store_wal_check(struct store *st)
 		log_warnx("store committed data saved from the %s WAL into "
 		    "the database file", what);
 	else
-		log_warnx("store cannot save the %s WAL into the database "
+		log_err("store cannot save the %s WAL into the database "
 		    "file: %s; do not stop hotlined before copying the "
 		    "database with sqlite3 .backup", what,
 		    sqlite3_errmsg(st->db));
@@ -722,12 +722,12 @@ store_error(struct store *st, const char *what)
 	int	e = store_vfs_errno();
 
 	/* "disk I/O error" alone does not say a disk is full or read-only */
-	log_warnx("store %s failed: %s (%d)%s%s", what, sqlite3_errmsg(st->db),
+	log_err("store %s failed: %s (%d)%s%s", what, sqlite3_errmsg(st->db),
 	    sqlite3_extended_errcode(st->db), e != 0 ? ": " : "",
 	    e != 0 ? strerror(e) : "");
 	if (st->depth > 0 && !st->doomed && sqlite3_get_autocommit(st->db)) {
 		st->doomed = 1;
-		log_warnx("store batch rolled back by sqlite: every message "
+		log_err("store batch rolled back by sqlite: every message "
 		    "in it gets a temporary error");
 	}
 }

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Daemon lifecycle: -V, -t, start-up refusals, the pid file (live, stale),
-# foreground and daemonized start, SIGUSR1/2 log levels, SIGHUP log reopen
-# after a logrotate-style rename, SIGTERM within shutdown-timeout.
+# foreground and daemonized start, SIGUSR2 log levels, SIGUSR1 log reopen
+# after a logrotate-style rename (and no reload), SIGTERM within shutdown-timeout.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
-plan 36
+plan 38
 
 # mkconf NAME [DATABASE]: a config whose files all live in $T_DIR/NAME/
 # (the database too, unless given); prints its path.
@@ -145,24 +145,26 @@ check "refuses to start while the pid file's owner lives" sh -c "
 	test $rc -eq 1 && grep -q 'pid file .* is held by running process $PID_hl' '$T_DIR/second.out'"
 check "the refused start leaves the pid file alone" sh -c "test \"\$(cat '$pidf')\" = '$PID_hl'"
 
-# --- log levels by signal
-kill -USR1 "$PID_hl"
-check "SIGUSR1 raises the level to debug" wait_log "$log" 'SIGUSR1 log-level=debug' 5
-kill -USR1 "$PID_hl"
-check "SIGUSR1 raises the level to trace" wait_log "$log" 'SIGUSR1 log-level=trace' 5
-kill -USR1 "$PID_hl"
-check "SIGUSR1 after trace wraps to info" wait_log "$log" 'SIGUSR1 log-level=info' 5
+# --- log levels by signal (SIGUSR2; SIGUSR1 is the log reopen)
 kill -USR2 "$PID_hl"
-check "SIGUSR2 lowers the level to warn" wait_log "$log" 'SIGUSR2 log-level=warn' 5
+check "SIGUSR2 raises the level to debug" wait_log "$log" 'SIGUSR2 log-level=debug' 5
+kill -USR2 "$PID_hl"
+check "SIGUSR2 raises the level to trace" wait_log "$log" 'SIGUSR2 log-level=trace' 5
+kill -USR2 "$PID_hl"
+check "SIGUSR2 after trace wraps to info" wait_log "$log" 'SIGUSR2 log-level=info' 5
 
-# --- SIGHUP after a logrotate-style rename
+# --- SIGUSR1 after a logrotate-style rename: the log alone, no reload
 mv "$log" "$log.1"
-kill -HUP "$PID_hl"
-check "SIGHUP creates a new log file" wait_file "$log" 5
 kill -USR1 "$PID_hl"
-check "SIGHUP reopens the log file" wait_log "$log" 'SIGUSR1 log-level=info' 5
+check "SIGUSR1 creates a new log file" wait_file "$log" 5
+check "SIGUSR1 says it reopened the log, in the new file" \
+    wait_log "$log" 'hotlined log reopened path=.* by=SIGUSR1' 5
+kill -USR2 "$PID_hl"
+check "the new file receives the lines that follow" \
+    wait_log "$log" 'SIGUSR2 log-level=debug' 5
 check "the renamed file gets no new lines" sh -c "
-	test \$(grep -c 'SIGUSR1 log-level=info' '$log.1') -eq 1"
+	test \$(grep -c 'SIGUSR2 log-level=debug' '$log.1') -eq 1"
+check "SIGUSR1 reloads nothing" sh -c "! grep -q 'hotlined reloaded' '$log'"
 
 # --- SIGHUP with a broken lexicon: the old one stays
 cp "$T_DIR/good/screen" "$T_DIR/good/screen.ok"
@@ -172,6 +174,8 @@ check "SIGHUP with a bad lexicon says why" \
     wait_log "$log" 'warn  screen .*screen:1: unknown kind .bogus.' 5
 check "SIGHUP with a bad lexicon keeps the old one" \
     wait_log "$log" 'screen reload failed: keeping the old lexicon' 5
+check "SIGHUP with hotlined.conf unchanged says nothing of it" sh -c "
+	! grep -q 'changed since start' '$log'"
 mv "$T_DIR/good/screen.ok" "$T_DIR/good/screen"
 kill -HUP "$PID_hl"
 check "SIGHUP with a good lexicon loads it" wait_log "$log" 'info  screen reloaded path=.*words=[0-9]' 5

@@ -229,9 +229,23 @@ test_tokens_modes(void **state)
 	assert_null(tokens_load(path, &errs));
 	assert_non_null(strstr(errs.buf, "accessible by group or others "
 	    "(mode 0644"));
+	/* 0640: only when root owns it (the package's root:hotlined) */
 	chmod(path, 0640);
 	conf_errors_free(&errs);
+	if (geteuid() == 0) {
+		assert_non_null(t = tokens_load(path, &errs));
+		tokens_free(t);
+		chmod(path, 0660);	/* the group may write: never */
+		conf_errors_free(&errs);
+		assert_null(tokens_load(path, &errs));
+		assert_non_null(strstr(errs.buf, "(mode 0660"));
+		assert_int_equal(chown(path, 1, (gid_t)-1), 0);
+		chmod(path, 0640);	/* not root's: never */
+		conf_errors_free(&errs);
+	}
 	assert_null(tokens_load(path, &errs));
+	assert_non_null(strstr(errs.buf, "(mode 0640; chmod 600 it, or 640 "
+	    "owned by root)"));
 	chmod(path, 0600);
 	conf_errors_free(&errs);
 	assert_non_null(t = tokens_load(path, &errs));

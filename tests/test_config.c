@@ -59,10 +59,14 @@ test_defaults(void **state)
 	struct hotlined_conf	c;
 
 	conf_defaults(&c);
-	assert_string_equal(c.database, "/var/lib/hotlined/hotlined.db");
-	assert_string_equal(c.key_file, "/var/lib/hotlined/hotlined.key");
-	assert_string_equal(c.pid_file, "/run/hotlined.pid");
-	assert_string_equal(c.log_file, "/var/log/hotlined.log");
+	/* configure's directories: /var/lib/hotlined/... in the package */
+	assert_string_equal(c.database, LOCALSTATEDIR
+	    "/lib/hotlined/hotlined.db");
+	assert_string_equal(c.key_file, LOCALSTATEDIR
+	    "/lib/hotlined/hotlined.key");
+	assert_string_equal(c.pid_file, RUNSTATEDIR "/hotlined/hotlined.pid");
+	assert_string_equal(c.log_file, LOCALSTATEDIR
+	    "/log/hotlined/hotlined.log");
 	assert_int_equal(c.log_level, LOG_L_INFO);
 	assert_int_equal(c.log_syslog, 0);
 	assert_string_equal(c.templates, PKGDATADIR "/templates");

@@ -3,15 +3,19 @@
  * odd characters) and its keyed tag (stable per citizen, distinct between
  * citizens whose masks collide, keyed), and the text escaper.
  */
+#include "compat.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
-#include "compat.h"
 #include "crypto.h"
 #include "log.h"
 
@@ -236,6 +240,117 @@ test_parselevel(void **state)
 	assert_int_equal(log_parselevel(""), -1);
 }
 
+/*
+ * Run fn with stderr on a fresh file whose contents come back in buf; with
+ * journal set, JOURNAL_STREAM names that file, as systemd does.
+ */
+static void
+on_stderr(int journal, void (*fn)(void), char *buf, size_t len)
+{
+	char		 path[] = "/tmp/test_log.XXXXXX", js[64];
+	struct stat	 st;
+	FILE		*f;
+	size_t		 n;
+	int		 fd, saved;
+
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_true((saved = dup(STDERR_FILENO)) != -1);
+	assert_true(dup2(fd, STDERR_FILENO) != -1);
+	assert_int_equal(fstat(fd, &st), 0);
+	snprintf(js, sizeof(js), "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	if (journal)
+		setenv("JOURNAL_STREAM", js, 1);
+	else
+		unsetenv("JOURNAL_STREAM");
+	fn();
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(fd);
+	unsetenv("JOURNAL_STREAM");
+	assert_non_null(f = fopen(path, "r"));
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	unlink(path);
+}
+
+static int	is_journal;
+
+static void
+probe_journal(void)
+{
+	is_journal = log_stderr_is_journal();
+}
+
+/* JOURNAL_STREAM counts only when it names stderr itself. */
+static void
+test_journal_stream_detection(void **state)
+{
+	char	buf[64];
+
+	on_stderr(1, probe_journal, buf, sizeof(buf));
+	assert_int_equal(is_journal, 1);
+	on_stderr(0, probe_journal, buf, sizeof(buf));
+	assert_int_equal(is_journal, 0);
+	setenv("JOURNAL_STREAM", "1:2", 1);	/* another stream */
+	assert_int_equal(log_stderr_is_journal(), 0);
+	setenv("JOURNAL_STREAM", "garbage", 1);
+	assert_int_equal(log_stderr_is_journal(), 0);
+	setenv("JOURNAL_STREAM", "", 1);
+	assert_int_equal(log_stderr_is_journal(), 0);
+	unsetenv("JOURNAL_STREAM");
+}
+
+/* One line of each kind, to stderr as the daemon decides (hotlined.c). */
+static void
+log_each_level(void)
+{
+	log_init(LOG_TO_STDERR | (log_stderr_is_journal() ? LOG_TO_JOURNAL :
+	    0), LOG_L_DEBUG, "test_log");
+	log_err("commit failing at=commit messages=3");
+	log_crit("alert raised id=1 verdict=clear channel=119");
+	log_warnx("smpp unbound smsc=main");
+	log_info("hotlined started version=0");
+	log_debug("outbox pumped rows=0");
+	log_trace("smpp pdu seq=1");
+	log_init(LOG_TO_STDERR, LOG_L_WARN, "test_log");
+}
+
+/*
+ * The journal gets each line once, its syslog priority as sd-daemon(3)'s
+ * prefix and no time stamp: err 3 (a failing disk or database), crit 2
+ * (an alert), warning 4, info 6, debug 7 (trace too).
+ */
+static void
+test_journal_priorities(void **state)
+{
+	char	buf[4096];
+
+	on_stderr(1, log_each_level, buf, sizeof(buf));
+	assert_string_equal(buf,
+	    "<3>err   commit failing at=commit messages=3\n"
+	    "<2>crit  alert  raised id=1 verdict=clear channel=119\n"
+	    "<4>warn  smpp   unbound smsc=main\n"
+	    "<6>info  hotlined started version=0\n"
+	    "<7>debug outbox pumped rows=0\n");
+}
+
+/* Without the journal: the operator format with its time stamp. */
+static void
+test_stderr_keeps_timestamps(void **state)
+{
+	char	buf[4096];
+
+	on_stderr(0, log_each_level, buf, sizeof(buf));
+	/* 2026-11-26T19:22:01.123+08:00 err   commit ... */
+	assert_int_equal(strlen(buf) > 30, 1);
+	assert_int_equal(buf[4], '-');
+	assert_int_equal(buf[10], 'T');
+	assert_non_null(strstr(buf, " err   commit failing at=commit "));
+	assert_null(strchr(buf, '<'));
+}
+
 int
 main(void)
 {
@@ -251,6 +366,9 @@ main(void)
 		cmocka_unit_test(test_snippet_invalid_utf8),
 		cmocka_unit_test(test_snippet_tiny_buffer),
 		cmocka_unit_test(test_parselevel),
+		cmocka_unit_test(test_journal_stream_detection),
+		cmocka_unit_test(test_journal_priorities),
+		cmocka_unit_test(test_stderr_keeps_timestamps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
