@@ -317,7 +317,8 @@ ussd_receive(const struct ussd_msg *m, commit_fn done, void *arg)
 		if (s != NULL)
 			ussd_end(s, "redial");
 		s = ussd_new(m);
-		ussd_step(s, ussd_menu_start(&s->menu, out, sizeof(out)), out);
+		ussd_step(s, ussd_menu_start(&s->menu, m->ucs2_max,
+		    m->gsm_max, out, sizeof(out)), out);
 		break;
 	case USSD_CONTINUE:
 		if (s == NULL) {

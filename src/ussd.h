@@ -56,6 +56,8 @@ struct ussd_msg {
 	enum ussd_kind	 kind;
 	struct ussd_ref	 ref;
 	const char	*text;		/* the choice (or the dial string) */
+	int		 ucs2_max;	/* a screen's limit; 0: USSD_UCS2_MAX */
+	int		 gsm_max;	/* 0: USSD_GSM7_MAX */
 };
 
 /* Set up with the store (borrowed); timeout_ms ends an idle session. */
@@ -108,6 +110,8 @@ struct ussd_menu {
 	struct ussd_item item[USSD_LIST_MAX];
 	size_t		 picked;	/* item shown or being rated */
 	int		 score;		/* USSD_STEP_RATE: 1-3 */
+	int		 ucs2_max;	/* what one screen may hold: the */
+	int		 gsm_max;	/* bearer's, else USSD's 80 / 182 */
 };
 
 enum ussd_step {
@@ -117,8 +121,12 @@ enum ussd_step {
 	USSD_STEP_RATE		/* write menu->score for item[picked] first */
 };
 
-/* The main menu into out; USSD_STEP_SCREEN or USSD_STEP_ERROR. */
-enum ussd_step ussd_menu_start(struct ussd_menu *, char *out, size_t outlen);
+/*
+ * The main menu into out; USSD_STEP_SCREEN or USSD_STEP_ERROR.  Screens
+ * hold at most ucs2_max UCS-2 or gsm_max GSM characters (0: USSD's).
+ */
+enum ussd_step ussd_menu_start(struct ussd_menu *, int ucs2_max, int gsm_max,
+	    char *out, size_t outlen);
 /* A choice: the next screen into out, or USSD_STEP_RATE. */
 enum ussd_step ussd_menu_input(struct ussd_menu *, struct store *,
 	    const char *msisdn, const char *text, int64_t now, char *out,
@@ -134,5 +142,7 @@ enum ussd_step ussd_menu_rated(struct ussd_menu *, int r, int reopened,
 int	 ussd_menu_screen(const char *name, char *out, size_t outlen);
 /* 1 when text fits one USSD string (182 GSM septets or 80 UCS-2). */
 int	 ussd_fits(const char *text);
+/* 1 when text fits gsm_max GSM septets or, with a non-GSM one, ucs2_max. */
+int	 ussd_fits_max(const char *text, int gsm_max, int ucs2_max);
 
 #endif /* HOTLINED_USSD_H */

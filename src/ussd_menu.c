@@ -29,13 +29,20 @@ static int	menu_pick(const struct ussd_menu *, const char *, size_t *);
 static const char *menu_trim(const char *, char *, size_t);
 
 int
-ussd_fits(const char *text)
+ussd_fits_max(const char *text, int gsm_max, int ucs2_max)
 {
 	struct gsm7_count	c;
 
 	if (gsm7_count(text, strlen(text), &c) < 0)
 		return 0;
-	return c.gsm ? c.septets <= USSD_GSM7_MAX : c.ucs2 <= USSD_UCS2_MAX;
+	return c.gsm ? c.septets <= (size_t)gsm_max :
+	    c.ucs2 <= (size_t)ucs2_max;
+}
+
+int
+ussd_fits(const char *text)
+{
+	return ussd_fits_max(text, USSD_GSM7_MAX, USSD_UCS2_MAX);
 }
 
 int
@@ -123,7 +130,7 @@ menu_paginate(struct ussd_menu *m, const char *tpl_list, const char *tpl_item)
 			if (menu_page(m, p, tpl_list, tpl_item, k < m->nitems,
 			    USSD_PAGES_MAX, out, sizeof(out)) == -1)
 				return -1;
-			if (!ussd_fits(out))
+			if (!ussd_fits_max(out, m->gsm_max, m->ucs2_max))
 				break;
 		}
 		/* k items [i, k) overflowed: keep [i, k - 1), at least one */
@@ -283,10 +290,10 @@ menu_show(struct ussd_menu *m, char *out, size_t outlen)
 	}
 	if (r == -1)
 		return USSD_STEP_ERROR;
-	if (!ussd_fits(out))
-		log_warnx("ussd screen state=%d longer than one USSD string "
-		    "(182 GSM or 80 UCS-2 characters): check the template",
-		    (int)m->state);
+	if (!ussd_fits_max(out, m->gsm_max, m->ucs2_max))
+		log_warnx("ussd screen state=%d longer than one screen of this "
+		    "bearer (%d GSM or %d UCS-2 characters): check the template",
+		    (int)m->state, m->gsm_max, m->ucs2_max);
 	return USSD_STEP_SCREEN;
 }
 
@@ -300,9 +307,12 @@ menu_invalid(struct ussd_menu *m, char *out, size_t outlen)
 }
 
 enum ussd_step
-ussd_menu_start(struct ussd_menu *m, char *out, size_t outlen)
+ussd_menu_start(struct ussd_menu *m, int ucs2_max, int gsm_max, char *out,
+    size_t outlen)
 {
 	memset(m, 0, offsetof(struct ussd_menu, item));
+	m->ucs2_max = ucs2_max > 0 ? ucs2_max : USSD_UCS2_MAX;
+	m->gsm_max = gsm_max > 0 ? gsm_max : USSD_GSM7_MAX;
 	m->state = USSD_S_MENU;
 	return menu_show(m, out, outlen);
 }

@@ -153,9 +153,8 @@ check "no cases: said so" screen 0012 2 "本号码没有登记过诉求。发短
 00 返回"
 choose 13800130012 12 00
 choose 13800130012 12 3
-check "how to reach the hotline" screen 0012 4 "12345热线
-电话：12345（24小时）
-短信：发送诉求至12345
+check "how to reach the hotline" screen 0012 4 "12345热线（24小时）
+电话、短信：12345
 网站：www.heyuan.gov.cn
 紧急情况请拨110/119/120"
 

@@ -96,6 +96,8 @@ run_until(struct fixture *f, int n, int ms)
 	}
 }
 
+static int	ucs2_max;	/* the bearer's screen size, 0: USSD's */
+
 /* One message from msisdn in dialog 7; kind as the dialect read it. */
 static void
 say(const char *msisdn, enum ussd_kind kind, const char *text)
@@ -111,6 +113,7 @@ say(const char *msisdn, enum ussd_kind kind, const char *text)
 	m.ref.key = m.ref.dialog = 7;
 	m.ref.umr = -1;
 	m.text = text;
+	m.ucs2_max = ucs2_max;
 	ussd_receive(&m, done, NULL);
 }
 
@@ -166,6 +169,7 @@ setup(void **state)
 	ussd_init(f->base, f->st, 180 * 1000);
 	memset(&bearer, 0, sizeof(bearer));
 	watch_survey = 0;
+	ucs2_max = 0;
 	fx = f;
 	*state = f;
 	return 0;
@@ -259,7 +263,7 @@ test_dial(void **state)
 	/* contact screen ends the session */
 	say(NUM, USSD_BEGIN, "*12345#");
 	say(NUM, USSD_CONTINUE, "3");
-	screen_is("12345热线\n电话：12345（24小时）\n短信：发送诉求至12345\n"
+	screen_is("12345热线（24小时）\n电话、短信：12345\n"
 	    "网站：www.heyuan.gov.cn\n紧急情况请拨110/119/120", 1);
 	assert_int_equal(ussd_sessions(), 0);
 }
@@ -310,6 +314,14 @@ test_cases_paged(void **state)
 	say(NUM, USSD_CONTINUE, "00");
 	screen_is("12345热线\n1 查询我的诉求\n2 评价已办结诉求\n3 热线联系方式\n"
 	    "回复数字选择", 0);
+	/* one-SMS screens (Kannel): a case a page, two on the last */
+	ucs2_max = 70;
+	say(NUM, USSD_BEGIN, "*12345#");
+	say(NUM, USSD_CONTINUE, "1");
+	snprintf(want, sizeof(want), "我的诉求（1/4）\n1 %s 已受理 期限01-05\n"
+	    "0 下一页\n00 返回", n[4]);
+	screen_is(want, 0);
+	ucs2_max = 0;
 	/* the other citizen's case is never listed */
 	for (i = 0; i < bearer.n; i++)
 		assert_null(strstr(bearer.text[i], other));
@@ -485,6 +497,10 @@ test_screens_fit(void **state)
 		    template_name(i), v, nitems(v), out, sizeof(out)), 0);
 		if (!ussd_fits(out))
 			fail_msg("%s does not fit: %s", template_name(i), out);
+		/* through Kannel a screen is one SMS: 70 UCS-2 */
+		if (!ussd_fits_max(out, 160, 70))
+			fail_msg("%s does not fit one SMS: %s",
+			    template_name(i), out);
 	}
 	assert_true(ussd_fits("0123456789012345678901234567890123456789"
 	    "0123456789012345678901234567890123456789"
