@@ -27,13 +27,8 @@ import json, sys
 r = json.loads(sys.stdin.read())
 print(r.get("ussd_service_op"), r.get("its_dialog"), r.get("its_end"), r["parts"])
 print(r["text"])')
-	[ "$_got" = "$3
-$4" ] && return 0
-	printf '%s\n%s\n' "$3" "$4" >"$T_DIR/want"
-	printf '%s\n' "$_got" >"$T_DIR/got"
-	echo "# screen $2 to $1"
-	diff "$T_DIR/want" "$T_DIR/got" | sed 's/^/# /'
-	return 1
+	same_text "screen $2 to $1" "$3
+$4" "$_got"
 }
 MENU='12345热线
 1 查询我的诉求

@@ -55,13 +55,8 @@ screen() {
 	done
 	_got="$(field "$1" op) $(field "$1" umr) $(field "$1" to)
 $(field "$1" text)"
-	[ "$_got" = "$2
-$3" ] && return 0
-	printf '%s\n%s\n' "$2" "$3" >"$T_DIR/want"
-	printf '%s\n' "$_got" >"$T_DIR/got"
-	echo "# screen $1"
-	diff "$T_DIR/want" "$T_DIR/got" | sed 's/^/# /'
-	return 1
+	same_text "screen $1" "$2
+$3" "$_got"
 }
 MENU='12345热线
 1 查询我的诉求

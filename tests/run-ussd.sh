@@ -45,10 +45,7 @@ screen() {
 		sleep 0.05
 	done
 	_got=$(ussd_field "$1" "$2" text)
-	[ "$_got" = "$3" ] && return 0
-	printf "%s\n" "$3" >"$T_DIR/want"; printf "%s\n" "$_got" >"$T_DIR/got"
-	echo "# screen $2 to $1"; diff "$T_DIR/want" "$T_DIR/got" | sed "s/^/# /"
-	return 1
+	same_text "screen $2 to $1" "$3" "$_got"
 }
 # tlvs LAST4 N WANT: "op dialog end" of the Nth screen
 tlvs() {
