@@ -62,7 +62,8 @@ struct ussd_msg {
 
 /* Set up with the store (borrowed); timeout_ms ends an idle session. */
 void	 ussd_init(struct event_base *, struct store *, int64_t timeout_ms);
-/* A new ussd-timeout (SIGHUP): for sessions armed from now on. */
+/* Change the timeout for sessions armed from now on (ussd-timeout is
+ * read at start, as the rest of hotlined.conf). */
 void	 ussd_set_timeout(int64_t timeout_ms);
 /*
  * Take one message.  done(arg, 1) once what it caused is committed (an

@@ -43,7 +43,8 @@ deliver(uint8_t *buf, size_t bufsz, const char *service_type,
 	buf[n++] = (uint8_t)(sizeof(text) - 1);
 	memcpy(buf + n, text, sizeof(text) - 1);
 	n += sizeof(text) - 1;
-	memcpy(buf + n, tlv, tlvlen);
+	if (tlvlen > 0)
+		memcpy(buf + n, tlv, tlvlen);
 	n += tlvlen;
 #undef PUT
 	buf[0] = (uint8_t)(n >> 24);
