@@ -4,10 +4,10 @@
 # awaiting an evaluation, the scale, a bad choice, the confirmation), the
 # TLVs of each answer (USSR request 2 with the dialog, PSSR response 17
 # with the end bit on the last screen), the evaluation in the database
-# when its confirmation arrives, a user abort (0x81), a session that
-# times out (ussd-timeout 4s, a bounded wait for the log line), a choice
-# after either told that the session ended, and that no dial, choice or
-# abort ever made a case or an SMS.
+# when its confirmation arrives (hotlined killed -9 at that moment), a
+# user abort (0x81), a session that times out (ussd-timeout 4s, a bounded
+# wait for the log line), a choice after either told that the session
+# ended, and that no dial, choice or abort ever made a case or an SMS.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 plan 27
@@ -131,15 +131,20 @@ choose 13800130011 11 x
 choose 13800130011 11 2
 check "the confirmation of 基本满意" screen 0011 11 \
     "感谢您对案件${a}的评价，我们将持续改进服务。"
-# the confirmation went out after COMMIT: the row is there when it arrives
-check "the evaluation is in the database when its confirmation arrives" \
+# the confirmation went out after COMMIT: killed the moment it arrives,
+# the daemon leaves the evaluation in the database
+kill -KILL "$PID_hl"
+wait_gone "$PID_hl" 5
+check "killed (-9) as the confirmation arrives, the evaluation is stored" \
     test "$(sql "$db" "SELECT s.state || '|' || s.score || '|' || s.raw FROM surveys s JOIN cases c ON c.id = s.case_id WHERE c.number = '$a'")" = "3|2|2"
+start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
+wait_log "$T_DIR/hl.out" 'smpp +bound smsc=sim' 10
 check "the last screen ends it: PSSR response, end bit" \
     tlvs 0011 11 "17 11 1"
 check "the screens came from the dialled code as USSD" test \
     "$(ussd_field 0011 11 source_addr)/$(ussd_field 0011 11 data_coding)" = "*12345#/8"
 choose 13800130011 11 1
-check "a choice after the last screen: the session has ended" \
+check "a choice after the last screen and a restart: the session ended" \
     screen 0011 12 "$GONE"
 
 # --- paging and the contact screen for 0012
