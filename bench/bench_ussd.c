@@ -8,6 +8,11 @@
  * prints sessions/s, screens/s and the time from each message sent to the
  * screen it caused (p50, p99, max).  A benchmark, not a test.
  * usage: bench_ussd port concurrency seconds [with-cases 0|1]
+ *        bench_ussd port concurrency seconds rate GOFILE
+ * rate: each citizen files a matter, waits until GOFILE exists (the caller
+ * closes the cases meanwhile, so that each has a survey), then dials once
+ * and rates its case (menu, 2, 1, 1): every confirmation waits for a
+ * commit (synchronous=FULL); its own p99 is printed too.
  */
 #include "compat.h"
 
@@ -31,8 +36,10 @@
 #define CMAX	4096
 #define LATMAX	(1 << 22)
 
-static const char *const script[] = { "*12345#", "1", "1", "00", "00", "3" };
-#define NSCRIPT	(sizeof(script) / sizeof(script[0]))
+static const char *const menu_script[] = { "*12345#", "1", "1", "00", "00",
+    "3", NULL };
+static const char *const rate_script[] = { "*12345#", "2", "1", "1", NULL };
+static const char *const *script = menu_script;
 
 struct citizen {
 	char	 msisdn[16];
@@ -58,7 +65,10 @@ static size_t		 ncit;
 static double		*lat;
 static size_t		 nlat;
 static long long	 nsess, nscreens, nsms_resp, nacks;
-static int		 bound, measuring, with_cases;
+static int		 bound, measuring, with_cases, rate;
+static double		*last;		/* rate: the confirmations' times */
+static size_t		 nlast;
+static long long	 ndone;		/* rate: citizens finished */
 
 static void
 usage(void)
@@ -193,7 +203,13 @@ on_pdu(const uint8_t *buf, size_t len)
 	if (measuring && nlat < LATMAX)
 		lat[nlat++] = now() - c->sent_at;
 	nscreens++;
-	if (c->step >= NSCRIPT || u.end) {
+	if (rate && (script[c->step] == NULL || u.end)) {
+		if (nlast < LATMAX)
+			last[nlast++] = now() - c->sent_at;
+		ndone++;
+		return;
+	}
+	if (script[c->step] == NULL || u.end) {
 		nsess++;
 		c->dialog = (c->dialog + 1) & SMPP_USSD_DIALOG_MAX;
 		send_step(c, 0);
@@ -260,7 +276,7 @@ main(int argc, char *argv[])
 	size_t			 i;
 	int			 ls, fd, one = 1, port, seconds;
 
-	if (argc < 4 || argc > 5)
+	if (argc < 4 || argc > 6)
 		usage();
 	port = (int)strtonum(argv[1], 1, 65535, &errstr);
 	if (errstr != NULL)
@@ -271,8 +287,14 @@ main(int argc, char *argv[])
 	seconds = (int)strtonum(argv[3], 1, 3600, &errstr);
 	if (errstr != NULL)
 		usage();
-	with_cases = argc == 5 && strcmp(argv[4], "1") == 0;
-	if ((lat = calloc(LATMAX, sizeof(*lat))) == NULL)
+	with_cases = argc >= 5 && strcmp(argv[4], "1") == 0;
+	if (argc == 6 && strcmp(argv[4], "rate") == 0) {
+		rate = with_cases = 1;
+		script = rate_script;
+	} else if (argc == 6)
+		usage();
+	if ((lat = calloc(LATMAX, sizeof(*lat))) == NULL ||
+	    (last = calloc(LATMAX, sizeof(*last))) == NULL)
 		return 1;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -300,6 +322,31 @@ main(int argc, char *argv[])
 		t0 = now();
 		while (nacks < (long long)ncit && now() - t0 < 120)
 			pump(fd, 100);
+	}
+	if (rate) {
+		/* the caller closes the cases, then says go */
+		t0 = now();
+		while (access(argv[5], F_OK) == -1 && now() - t0 < 600)
+			pump(fd, 50);
+		measuring = 1;
+		t0 = now();
+		for (i = 0; i < ncit; i++)
+			send_step(&cit[i], 0);
+		while (ndone < (long long)ncit && now() - t0 < seconds)
+			pump(fd, 10);
+		secs = now() - t0;
+		qsort(lat, nlat, sizeof(*lat), cmp);
+		qsort(last, nlast, sizeof(*last), cmp);
+		printf("%11zu %10.0f %10.0f %9.2f %9.2f %9.2f %8s\n", ncit,
+		    ndone / secs, nscreens / secs, nlat ? lat[nlat / 2] * 1e3 :
+		    0, nlat ? lat[nlat * 99 / 100] * 1e3 : 0, nlat ?
+		    lat[nlat - 1] * 1e3 : 0, "rate");
+		printf("%11s confirmations: %lld of %zu, p50 %.2f ms, p99 %.2f "
+		    "ms, max %.2f ms (each after its commit)\n", "",
+		    (long long)nlast, ncit, nlast ? last[nlast / 2] * 1e3 : 0,
+		    nlast ? last[nlast * 99 / 100] * 1e3 : 0, nlast ?
+		    last[nlast - 1] * 1e3 : 0);
+		return 0;
 	}
 	for (i = 0; i < ncit; i++)
 		send_step(&cit[i], 0);
