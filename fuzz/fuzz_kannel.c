@@ -84,6 +84,7 @@ static void
 fuzz_query(const uint8_t *data, size_t len)
 {
 	struct inbound_msg	m;
+	struct kannel_ussd	u;
 	char			why[160], stat[16], err[8];
 	int			n, st;
 
@@ -119,6 +120,10 @@ fuzz_query(const uint8_t *data, size_t len)
 			abort();	/* only a charset may be refused */
 		return;
 	}
+	/* the USSD TLVs of the meta-data: within their ranges, or refused */
+	if (kannel_ussd_meta(f.meta, &u) == 1 && (u.op > 255 ||
+	    u.dialog > 0x7fff || u.umr > 0xffff || u.end < 0 || u.end > 1))
+		abort();
 	if (kannel_mo_read(&f, out, (size_t)n, &m, why, sizeof(why)) == -1)
 		return;
 	if (m.source == NULL || m.dest == NULL || m.text != out ||

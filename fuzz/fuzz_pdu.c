@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the SMPP PDU decoder: any input must decode to a
  * status without a crash; what decodes must encode again, to the same
- * octets, and decode to an equal PDU.
+ * octets, and decode to an equal PDU.  USSD TLVs that read must be
+ * written into a submit_sm and read back the same.
  */
 #include "compat.h"
 
@@ -11,8 +12,31 @@
 #include <string.h>
 
 #include "smpp_pdu.h"
+#include "smpp_ussd.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+static void	fuzz_ussd(const struct smpp_pdu *);
+
+/* USSD TLVs read from pdu survive a submit_sm round trip. */
+static void
+fuzz_ussd(const struct smpp_pdu *pdu)
+{
+	static uint8_t		 out[SMPP_PDU_MAX_DEFAULT];
+	struct smpp_pdu		 sub, back;
+	struct smpp_ussd	 u, r;
+	size_t			 len;
+
+	if (smpp_ussd_get(pdu, &u) != 1)
+		return;
+	smpp_pdu_init(&sub, SMPP_submit_sm, 1);
+	if (smpp_ussd_set(&sub, &u, 1) == -1 ||
+	    smpp_pdu_encode(&sub, out, sizeof(out), &len) == -1 ||
+	    smpp_pdu_decode(&back, out, len, len) != ESME_ROK ||
+	    smpp_ussd_get(&back, &r) != 1 || r.op != u.op ||
+	    r.dialog != u.dialog || r.umr != u.umr ||
+	    (u.dialog >= 0 && r.end != u.end))
+		abort();
+}
 
 /* Decode data, then check decode(encode(x)) == x for what decoded. */
 int
@@ -40,5 +64,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (!smpp_pdu_equal(&pdu, &again))
 		abort();
+	fuzz_ussd(&pdu);
 	return 0;
 }

@@ -16,6 +16,7 @@
 
 #include "smpp_log.h"
 #include "smpp_pdu.h"
+#include "smpp_ussd.h"
 #include "dlr.h"
 #include "gsm7.h"
 #include "udh.h"
@@ -34,6 +35,7 @@ struct rec_sm {
 	int		 ref;		/* -1: a single message */
 	int		 total, seqnum;
 	size_t		 udhlen;	/* octets of UDH before the text */
+	struct smpp_ussd ussd;		/* USSD TLVs, op -1: none */
 };
 
 /* One part kept until its message is complete. */
@@ -193,6 +195,8 @@ rec_decode(const struct smpp_pdu *pdu, struct rec_sm *sm, uint32_t *err)
 	sm->sm = s->short_message;
 	sm->smlen = s->sm_length;
 	sm->ref = -1;
+	if (smpp_ussd_get(pdu, &sm->ussd) == -1)
+		smpp_ussd_init(&sm->ussd);
 	if (sm->smlen == 0 && (t = smpp_tlv_find(pdu,
 	    SMPP_TLV_message_payload)) != NULL) {
 		sm->sm = t->val;
@@ -303,6 +307,14 @@ rec_write(const char *system_id, const struct rec_sm *sm, int n,
 	if (sm->ref >= 0)
 		fprintf(sim.out, ",\"ref\":%d", sm->ref);
 	fprintf(sim.out, ",\"status\":%u", status);
+	if (sm->ussd.op >= 0)
+		fprintf(sim.out, ",\"ussd_service_op\":%d", sm->ussd.op);
+	if (sm->ussd.dialog >= 0)
+		fprintf(sim.out, ",\"its_dialog\":%d,\"its_end\":%d",
+		    sm->ussd.dialog, sm->ussd.end);
+	if (sm->ussd.umr >= 0)
+		fprintf(sim.out, ",\"user_message_reference\":%d",
+		    sm->ussd.umr);
 	if (withheld)
 		fputs(",\"withheld\":true", sim.out);
 	if (incomplete)

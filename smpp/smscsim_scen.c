@@ -18,6 +18,7 @@
 
 #include "smpp_log.h"
 #include "smpp_pdu.h"
+#include "smpp_ussd.h"
 #include "gsm7.h"
 #include "udh.h"
 #include "smscsim.h"
@@ -66,6 +67,8 @@ struct mo_opts {
 	int		 ref;		/* -1: per sender */
 	int		 ussd_op;	/* -1: not USSD */
 	int		 session;
+	int		 dialog;	/* its_session_info dialog id, -1 */
+	int		 umr;		/* user_message_reference, -1 */
 	int		 end;
 	int		 drop;		/* part never sent (a lost part), 0: none */
 };
@@ -198,6 +201,8 @@ scen_line(char *line, int lineno, const char *where)
 	o.concat = sim.concat;
 	o.ref = -1;
 	o.ussd_op = -1;
+	o.dialog = -1;
+	o.umr = -1;
 
 	/* The verb is optional: a line of key=value is an MO. */
 	s->verb = V_MO;
@@ -381,6 +386,11 @@ scen_words(struct scen_step *s, struct mo_opts *o, char *p, char *err,
 			o->ussd_op = strtonum(v, 0, 255, &errstr);
 		} else if (strcmp(w, "session") == 0 && s->verb == V_USSD) {
 			o->session = strtonum(v, 0, 255, &errstr);
+		} else if (strcmp(w, "dialog") == 0 && s->verb == V_USSD) {
+			o->dialog = strtonum(v, 0, SMPP_USSD_DIALOG_MAX,
+			    &errstr);
+		} else if (strcmp(w, "umr") == 0 && s->verb == V_USSD) {
+			o->umr = strtonum(v, 0, 65535, &errstr);
 		} else if (strcmp(w, "end") == 0 && s->verb == V_USSD) {
 			o->end = strtonum(v, 0, 1, &errstr);
 		} else
@@ -924,8 +934,17 @@ mo_build(struct mo_opts *o, char *err, size_t errlen)
 			op = o->ussd_op;
 			info[0] = o->session;
 			info[1] = o->end;
+			if (o->dialog >= 0) {
+				/* dialog id in the upper 15 bits */
+				info[0] = (uint8_t)(o->dialog >> 7);
+				info[1] = (uint8_t)(o->dialog << 1 | o->end);
+			}
 			smpp_tlv_add(&pdu, SMPP_TLV_ussd_service_op, &op, 1);
 			smpp_tlv_add(&pdu, SMPP_TLV_its_session_info, info, 2);
+			if (o->umr >= 0)
+				smpp_tlv_add_int(&pdu,
+				    SMPP_TLV_user_message_reference,
+				    (uint32_t)o->umr);
 		}
 		if (n > 254) {
 			snprintf(err, errlen, "text longer than 254 octets");

@@ -59,7 +59,7 @@ struct conf_block {
 	int			 named;	/* "smsc NAME {": takes a name, repeats */
 };
 
-#define CONF_OPTS_MAX	32
+#define CONF_OPTS_MAX	48		/* options of the largest block */
 #define CONF_NAME_MAX	32
 #define CONF_TOKENS_MAX	8
 #define CONF_CHECKS_MAX	16
@@ -116,6 +116,8 @@ static const char *const msgid_names[] =
     { "auto", "string", "dec-dec", "hex-dec", "dec-hex", "hex-hex", NULL };
 static const char *const concat_names[] =
     { "udh8", "udh16", "sar", "payload", NULL };
+static const char *const ussd_session_names[] =
+    { "its-session-info", "user-message-reference", "number", NULL };
 
 #define MS_S	1000LL
 #define MS_M	(60 * MS_S)
@@ -177,6 +179,8 @@ static const struct conf_option top_opts[] = {
 	O("max-result-parts", CT_INT, 1, 16, "6", NULL, max_result_parts),
 	O("shutdown-timeout", CT_DURATION, MS_S, 5 * MS_M, "10s", NULL,
 	    shutdown_timeout),
+	/* Vumi's default; networks drop an idle dialogue in 1-3 minutes */
+	O("ussd-timeout", CT_DURATION, MS_S, MS_H, "180s", NULL, ussd_timeout),
 };
 #undef O
 /* conf->lines[] has one slot per top-level option */
@@ -223,6 +227,20 @@ static const struct conf_option smsc_opts[] = {
 	 */
 	O("temporary-errors", CT_CODES, 0, 0, "0x08,0x14,0x45,0x58,0x64",
 	    NULL, temporary_errors),
+	/*
+	 * USSD dialect: SMPP 3.4's values (PSSR indication in, USSR request
+	 * out, USSR confirm in, PSSR response out for the last screen) and
+	 * 0x81, the user abort of the gateways Vumi serves.
+	 */
+	O("ussd-session", CT_ENUM, 0, 0, "its-session-info",
+	    ussd_session_names, ussd_session),
+	O("ussd-in-begin", CT_INT, 0, 255, "1", NULL, ussd_in_begin),
+	O("ussd-in-continue", CT_INT, 0, 255, "18", NULL, ussd_in_continue),
+	O("ussd-in-abort", CT_CODES, 0, 0, "0x81", NULL, ussd_in_abort),
+	O("ussd-out-continue", CT_INT, 0, 255, "2", NULL, ussd_out_continue),
+	O("ussd-out-end", CT_INT, 0, 255, "17", NULL, ussd_out_end),
+	O("ussd-out-abort", CT_INT, -1, 255, "-1", NULL, ussd_out_abort),
+	O("ussd-service-type", CT_BOOL, 0, 1, "yes", NULL, ussd_service_type),
 };
 #undef O
 
@@ -281,6 +299,9 @@ static const struct conf_option kannel_opts[] = {
 	    request_timeout, 0),
 };
 #undef O
+
+_Static_assert(nitems(smsc_opts) <= CONF_OPTS_MAX &&
+    nitems(kannel_opts) <= CONF_OPTS_MAX, "raise CONF_OPTS_MAX");
 
 enum { BLK_SMSC, BLK_ADMIN, BLK_SURVEY, BLK_KANNEL };
 static const struct conf_block blocks[] = {

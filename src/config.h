@@ -53,6 +53,13 @@ enum conf_concat_mode {
 	CONF_CONCAT_PAYLOAD		/* one message_payload TLV */
 };
 
+/* How a gateway names a USSD session (its dialect, ussd.h). */
+enum conf_ussd_session {
+	CONF_USSD_ITS_SESSION = 0,	/* its_session_info dialog id */
+	CONF_USSD_UMR,			/* user_message_reference */
+	CONF_USSD_NUMBER		/* the number alone */
+};
+
 /* One "smsc NAME { ... }" block: an SMPP 3.4 peer. */
 /* A set of SMPP command_status values: ranges lo-hi (a code: lo == hi). */
 #define CONF_CODES_MAX	32
@@ -92,6 +99,15 @@ struct conf_smsc {
 	int		 concat_mode;		/* enum conf_concat_mode */
 	size_t		 max_pdu_size;		/* bytes */
 	struct conf_codes temporary_errors;	/* submit statuses to retry */
+	/* USSD dialect (ussd.c): session naming, ussd_service_op values */
+	int		 ussd_session;		/* enum conf_ussd_session */
+	int		 ussd_in_begin;		/* a dial */
+	int		 ussd_in_continue;	/* a choice in the session */
+	struct conf_codes ussd_in_abort;	/* values that end it */
+	int		 ussd_out_continue;	/* a screen awaiting a choice */
+	int		 ussd_out_end;		/* the last screen */
+	int		 ussd_out_abort;	/* sent on our timeout, -1: none */
+	int		 ussd_service_type;	/* submit_sm service_type "USSD" */
 };
 
 /* "admin { ... }": the HTTP/JSON admin API (hotlinectl). */
@@ -164,6 +180,7 @@ struct hotlined_conf {
 	int		 max_replies_per_hour;		/* per number */
 	int		 max_result_parts;	/* SMS parts of a result */
 	int64_t		 shutdown_timeout;	/* ms */
+	int64_t		 ussd_timeout;		/* ms a USSD session waits */
 
 	struct conf_smsc *smsc;			/* nsmsc blocks, file order */
 	size_t		 nsmsc;

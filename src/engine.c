@@ -22,6 +22,7 @@
 #include "outbox.h"
 #include "smsc.h"
 #include "store.h"
+#include "ussd.h"
 
 #define ENGINE_BATCH_MAX	512	/* messages per group commit at most */
 #define ENGINE_WAL_CHECK_MS	1000	/* the WAL file looked at when idle */
@@ -75,6 +76,7 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 	}
 	commit_init(base, store, conf->group_commit_delay, ENGINE_BATCH_MAX);
 	inbound_init(base, store, conf->concat_timeout);
+	ussd_init(base, store, conf->ussd_timeout);
 	outbox_init(base, store, 0);
 	notify_start(base, store, conf);
 	alert_init(base, store, conf->alert_repeat);
@@ -177,6 +179,7 @@ engine_status(json_t *st, void *arg)
 {
 	uint64_t	parts, dups, texts, sent, failed, retried, receipts;
 	uint64_t	batches, bfailed, refused, undone;
+	uint64_t	ubegun, uscreens, urated;
 	size_t		largest;
 	int		failing;
 
@@ -193,6 +196,11 @@ engine_status(json_t *st, void *arg)
 	json_object_set_new(st, "outbox", json_pack("{s:I,s:I,s:I,s:I}",
 	    "sent", (json_int_t)sent, "failed", (json_int_t)failed,
 	    "retried", (json_int_t)retried, "receipts", (json_int_t)receipts));
+	ussd_stats(&ubegun, &uscreens, &urated);
+	json_object_set_new(st, "ussd", json_pack("{s:I,s:I,s:I,s:I}",
+	    "sessions", (json_int_t)ussd_sessions(), "begun",
+	    (json_int_t)ubegun, "screens", (json_int_t)uscreens, "rated",
+	    (json_int_t)urated));
 	json_object_set_new(st, "commits", json_pack("{s:I,s:I,s:I,s:b,s:I,"
 	    "s:I}", "batches", (json_int_t)batches, "failed",
 	    (json_int_t)bfailed, "largest", (json_int_t)largest, "failing",
@@ -236,6 +244,7 @@ engine_exit(void *arg)
 	alert_shutdown();
 	outbox_shutdown();
 	inbound_shutdown();
+	ussd_shutdown();
 	smsc_free();
 	mo_free();
 	store_close(store);

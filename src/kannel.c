@@ -682,6 +682,7 @@ kannel_mo(struct evhttp_request *req, struct kannel_fields *f)
 {
 	struct kannel_pending	*p;
 	struct inbound_msg	 m;
+	struct kannel_ussd	 ku;
 	char			 why[160], mask[LOG_MSISDN_MAX];
 	static char		 text[KANNEL_TEXT_MAX * 3 + 1];
 	char			 cs[80];
@@ -706,6 +707,20 @@ kannel_mo(struct evhttp_request *req, struct kannel_fields *f)
 	    sizeof(why)) == -1) {
 		kannel_refuse(req, 400, "mo", why);
 		return;
+	}
+	/* USSD is a menu, never a matter: ussd.c, not intake */
+	if (m.ussd) {
+		switch (kannel_ussd_meta(f->meta, &ku)) {
+		case -1:
+			kannel_refuse(req, 400, "mo", "USSD meta-data "
+			    "malformed");
+			return;
+		case 1:
+			kn.texts++;
+			kannel_ussd_in(f, text, &ku, kannel_committed,
+			    kannel_wait(req, 0));
+			return;
+		}
 	}
 	kn.texts++;
 	/* %T: when Kannel took it; long waits mean we were down or slow */

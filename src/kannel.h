@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "commit.h"
+
 struct event_base;
 struct hotlined_conf;
 struct inbound_msg;
@@ -130,5 +132,28 @@ void	 kannel_send_drain(void);
 int	 kannel_send_busy(void);
 void	 kannel_send_stop(void);
 void	 kannel_send_stats(uint64_t *sent, uint64_t *refused);
+/*
+ * A USSD screen through sendsms with meta (the SMPP TLVs, "?smpp?..."),
+ * outside the outbox, on a connection of its own; 0, or -1 when not sent.
+ */
+int	 kannel_send_ussd(const char *from, const char *to, const char *text,
+	    const char *meta);
+
+/* kannel_ussd.c: USSD carried in SMPP meta-data (%D, meta-data=). */
+struct kannel_ussd {
+	int		 op;		/* ussd_service_op, -1: absent */
+	int		 dialog;	/* its_session_info >> 1, -1: absent */
+	int		 end;		/* its_session_info bit 0 */
+	int		 umr;		/* user_message_reference, -1: absent */
+};
+/*
+ * Read the USSD TLVs of a meta-data string (%D, decoded once): 1 when
+ * there is one, 0 none, -1 when one is malformed (too long, not a number,
+ * a bad escape).
+ */
+int	 kannel_ussd_meta(const char *meta, struct kannel_ussd *);
+/* Hand a USSD text to ussd.c; done(arg, ok) answers smsbox. */
+void	 kannel_ussd_in(const struct kannel_fields *, const char *text,
+	    const struct kannel_ussd *, commit_fn done, void *arg);
 
 #endif /* HOTLINED_KANNEL_H */

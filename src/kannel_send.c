@@ -39,6 +39,10 @@ struct kconn {
 
 static int	kannel_send_room(void *);
 static int	kannel_send_job(void *, const struct outbox_job *);
+static struct evbuffer *kannel_send_query(const char *, const char *,
+		    const char *, int);
+static char	*kannel_send_uri(struct evbuffer *);
+static void	kannel_ussd_done(struct evhttp_request *, void *);
 
 static const struct bearer_ops kannel_ops = { kannel_send_room,
     kannel_send_job };
@@ -52,6 +56,9 @@ static struct {
 	char		*dlr_tail;	/* and after it */
 	struct kconn	*conns;
 	int		 nconns;
+	struct evhttp_connection *ussd;	/* screens: in order, no outbox */
+	int		 ussd_busy;
+	uint64_t	 ussd_refused;
 	int		 stopping;
 	uint64_t	 sent, refused;
 } ks;
@@ -98,6 +105,90 @@ kannel_send_param(struct evbuffer *b, const char *key, const char *value)
 	evbuffer_add_printf(b, "%s%s=%s", evbuffer_get_length(b) > 0 ? "&" :
 	    "", key, e);
 	free(e);
+}
+
+/* The parameters every sendsms request carries; NULL when out of memory. */
+static struct evbuffer *
+kannel_send_query(const char *from, const char *to, const char *text, int gsm)
+{
+	struct evbuffer	*q;
+
+	if ((q = evbuffer_new()) == NULL)
+		return NULL;
+	kannel_send_param(q, "username", ks.user);
+	kannel_send_param(q, "password", ks.pass);
+	kannel_send_param(q, "from", from);
+	kannel_send_param(q, "to", to);
+	kannel_send_param(q, "text", text);
+	/* Chinese needs UCS-2; GSM 7-bit when every character fits */
+	kannel_send_param(q, "coding", gsm ? "0" : "2");
+	kannel_send_param(q, "charset", "UTF-8");
+	return q;
+}
+
+/* sendsms-url's path with the query q (freed), for one request. */
+static char *
+kannel_send_uri(struct evbuffer *q)
+{
+	size_t	 len = evbuffer_get_length(q), plen = strlen(ks.path);
+	char	*uri;
+
+	uri = xmalloc(plen + len + 2);
+	memcpy(uri, ks.path, plen);
+	uri[plen] = strchr(ks.path, '?') != NULL ? '&' : '?';
+	evbuffer_remove(q, uri + plen + 1, len);
+	uri[plen + 1 + len] = '\0';
+	evbuffer_free(q);
+	return uri;
+}
+
+/* smsbox's answer to a USSD screen: only counted and logged. */
+static void
+kannel_ussd_done(struct evhttp_request *req, void *arg)
+{
+	int	status = req != NULL ? evhttp_request_get_response_code(req) :
+		    -1;
+
+	ks.ussd_busy--;
+	if (kannel_sendsms_answer(status, "", 0) != KANNEL_ACCEPTED) {
+		ks.ussd_refused++;
+		log_warnx("kannel USSD screen not taken by sendsms status=%d",
+		    status);
+	}
+	kannel_drained();
+}
+
+int
+kannel_send_ussd(const char *from, const char *to, const char *text,
+    const char *meta)
+{
+	struct evhttp_request	*req;
+	struct evbuffer		*q;
+	struct gsm7_count	 cnt;
+	char			*uri;
+
+	if (ks.ussd == NULL || ks.stopping ||
+	    gsm7_count(text, strlen(text), &cnt) != 0 ||
+	    (q = kannel_send_query(from, to, text, cnt.gsm)) == NULL)
+		return -1;
+	kannel_send_param(q, "meta-data", meta);
+	if (ks.smsc != NULL)
+		kannel_send_param(q, "smsc", ks.smsc);
+	uri = kannel_send_uri(q);
+	if ((req = evhttp_request_new(kannel_ussd_done, NULL)) == NULL) {
+		free(uri);
+		return -1;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Host",
+	    ks.host);
+	/* one connection: screens of a session go out in order */
+	if (evhttp_make_request(ks.ussd, req, EVHTTP_REQ_GET, uri) == -1) {
+		free(uri);
+		return -1;
+	}
+	ks.ussd_busy++;
+	free(uri);
+	return 0;
 }
 
 /* smsbox's answer to one sendsms request. */
@@ -174,7 +265,6 @@ kannel_send_job(void *ctx, const struct outbox_job *j)
 	struct gsm7_count	 cnt;
 	struct kconn		*c = NULL;
 	char			 dlr[16], *uri;
-	size_t			 len;
 	int			 i;
 
 	for (i = 0; i < ks.nconns && c == NULL; i++)
@@ -186,16 +276,8 @@ kannel_send_job(void *ctx, const struct outbox_job *j)
 		outbox_failed(j->id, 0, "text is not UTF-8");
 		return 0;
 	}
-	if ((q = evbuffer_new()) == NULL)
+	if ((q = kannel_send_query(j->from, j->to, j->text, cnt.gsm)) == NULL)
 		return -1;
-	kannel_send_param(q, "username", ks.user);
-	kannel_send_param(q, "password", ks.pass);
-	kannel_send_param(q, "from", j->from);
-	kannel_send_param(q, "to", j->to);
-	kannel_send_param(q, "text", j->text);
-	/* Chinese needs UCS-2; GSM 7-bit when every character fits */
-	kannel_send_param(q, "coding", cnt.gsm ? "0" : "2");
-	kannel_send_param(q, "charset", "UTF-8");
 	snprintf(dlr, sizeof(dlr), "%d", KANNEL_DLR_MASK);
 	kannel_send_param(q, "dlr-mask", dlr);
 	xasprintf(&uri, "%s%lld&try=%d%s", ks.dlr_head, (long long)j->id,
@@ -204,13 +286,7 @@ kannel_send_job(void *ctx, const struct outbox_job *j)
 	free(uri);
 	if (ks.smsc != NULL)
 		kannel_send_param(q, "smsc", ks.smsc);
-	len = evbuffer_get_length(q);
-	uri = xmalloc(strlen(ks.path) + len + 2);
-	memcpy(uri, ks.path, strlen(ks.path));
-	uri[strlen(ks.path)] = strchr(ks.path, '?') != NULL ? '&' : '?';
-	evbuffer_remove(q, uri + strlen(ks.path) + 1, len);
-	uri[strlen(ks.path) + 1 + len] = '\0';
-	evbuffer_free(q);
+	uri = kannel_send_uri(q);
 	if ((req = evhttp_request_new(kannel_send_done, c)) == NULL) {
 		free(uri);
 		return -1;
@@ -338,6 +414,14 @@ kannel_send_start(struct event_base *base, const struct hotlined_conf *conf,
 		    KANNEL_SEND_TIMEOUT);
 		evhttp_connection_set_retries(ks.conns[i].evcon, 0);
 	}
+	if ((ks.ussd = evhttp_connection_base_new(base, NULL, ks.host,
+	    (ev_uint16_t)ks.port)) == NULL) {
+		snprintf(err, errlen, "kannel cannot set up a connection to "
+		    "%s:%d", ks.host, ks.port);
+		return -1;
+	}
+	evhttp_connection_set_timeout(ks.ussd, KANNEL_SEND_TIMEOUT);
+	evhttp_connection_set_retries(ks.ussd, 0);
 	ks.stopping = 0;
 	outbox_add_bearer(KANNEL_BEARER, &kannel_ops, NULL);
 	return 0;
@@ -356,7 +440,7 @@ kannel_send_busy(void)
 
 	for (i = 0; i < ks.nconns; i++)
 		n += ks.conns[i].busy;
-	return n;
+	return n + ks.ussd_busy;
 }
 
 void
@@ -374,6 +458,10 @@ kannel_send_stop(void)
 	free(ks.conns);
 	ks.conns = NULL;
 	ks.nconns = 0;
+	if (ks.ussd != NULL)
+		evhttp_connection_free(ks.ussd);
+	ks.ussd = NULL;
+	ks.ussd_busy = 0;
 	free(ks.path);
 	free(ks.user);
 	if (ks.pass != NULL) {

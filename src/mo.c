@@ -331,7 +331,7 @@ mo_due_hook(void *arg, const char *category, int64_t received_at, char *due,
 }
 
 /* The Chinese label of a stored category name. */
-static const char *
+const char *
 mo_category_zh(const char *name)
 {
 	int	c = category_from_name(name);
@@ -348,7 +348,7 @@ mo_unclassified(const struct store_case *c)
 }
 
 /* How a citizen reads a case's state. */
-static const char *
+const char *
 mo_state_zh(const char *state)
 {
 	static const struct {

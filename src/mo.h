@@ -28,5 +28,9 @@ void	 mo_free(void);
  * failed (the caller undoes the message and answers a temporary error).
  */
 int	 mo_process(int64_t group, int timed_out);
+/* How a citizen reads a case's state ("dispatched": 办理中); for ussd.c. */
+const char *mo_state_zh(const char *state);
+/* The Chinese label of a stored category name (咨询...). */
+const char *mo_category_zh(const char *name);
 
 #endif /* HOTLINED_MO_H */

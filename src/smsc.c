@@ -6,6 +6,8 @@
  */
 #include "hotlined.h"
 
+#include <sys/queue.h>
+
 #include <event2/event.h>
 #include <jansson.h>
 
@@ -16,12 +18,15 @@
 #include "smpp_log.h"
 #include "smpp_session.h"
 #include "smsc.h"
+#include "smpp_ussd.h"
 #include "smsc_pdu.h"
 #include "store.h"
 #include "udh.h"
+#include "ussd.h"
 
 #define SMSC_MAX_PARTS	16		/* parts of one outgoing SMS */
 #define SMSC_CODES_MAX	32		/* distinct submit statuses counted */
+#define SMSC_USSD_QUEUE	1024		/* USSD screens waiting for room */
 
 struct smsc;
 
@@ -45,6 +50,20 @@ struct smsc_job {
 	char			 msgid[SMSC_MAX_PARTS][DLR_KEY_MAX];
 };
 
+/*
+ * A USSD screen waiting for room in the window.  Screens skip the outbox:
+ * a session lives in memory for minutes, a screen is worth nothing after
+ * it, and nothing in one needs to survive a restart (ussd.h).
+ */
+struct smsc_ussd_out {
+	TAILQ_ENTRY(smsc_ussd_out) link;
+	char			 from[USSD_ADDR_MAX];
+	char			 to[USSD_ADDR_MAX];
+	struct smpp_ussd	 u;
+	char			 text[];
+};
+TAILQ_HEAD(smsc_ussd_q, smsc_ussd_out);
+
 /* A received PDU waiting for its commit before it is answered. */
 struct smsc_pending {
 	struct smpp_session	*s;
@@ -61,6 +80,9 @@ struct smsc {
 	enum udh_mode		 mode;
 	uint32_t		 refcount;	/* concat reference counter */
 	struct smsc_job		*fifo, *fifo_tail;
+	struct smsc_ussd_q	 ussdq;		/* screens first, then SMS */
+	size_t			 nussdq;
+	uint64_t		 ussd_refused;	/* screens the SMSC refused */
 	struct {
 		uint32_t	 code;
 		uint64_t	 n;
@@ -87,6 +109,12 @@ static void	smsc_job_end(struct smsc_job *);
 static uint64_t	smsc_gen(struct smpp_session *);
 static void	smsc_count(struct smsc *, uint32_t);
 static void	smsc_status(json_t *, void *);
+static void	smsc_ussd_in(struct smsc *, const struct smpp_pdu *,
+		    struct smpp_ussd *, struct smsc_pending *);
+static int	smsc_ussd_send(void *, const struct ussd_ref *, const char *,
+		    int);
+static int	smsc_ussd_push(struct smsc *);
+static void	smsc_ussd_flush(struct smsc *, const char *);
 
 static const struct smpp_session_cb smsc_cb = {
 	smsc_bound_cb, smsc_down_cb, smsc_deliver_cb, smsc_submit_cb,
@@ -99,6 +127,7 @@ static size_t		 nsmscs;
 static void		(*stop_done)(void *);
 static void		*stop_arg;
 static int		 open_sessions;
+static char		 ussd_cookie;	/* submit cookie of every USSD screen */
 
 /* The smpp library's log lines, into ours. */
 static void
@@ -177,6 +206,7 @@ smsc_start(struct event_base *base, const struct hotlined_conf *conf)
 		m->idtype = idtypes[c->msg_id_type];
 		m->mode = modes[c->concat_mode];
 		m->refcount = arc4random();
+		TAILQ_INIT(&m->ussdq);
 		memset(&sc, 0, sizeof(sc));
 		sc.name = c->name;
 		sc.host = c->host;
@@ -270,6 +300,7 @@ smsc_free(void)
 			smscs[i].fifo = j->fifo_next;
 			free(j);
 		}
+		smsc_ussd_flush(&smscs[i], NULL);
 		smpp_session_free(smscs[i].tx);
 	}
 	free(smscs);
@@ -283,9 +314,11 @@ smsc_bound_cb(struct smpp_session *s, void *arg)
 	outbox_kick();
 }
 
+/* Screens queued for a link that dropped are stale by its return. */
 static void
 smsc_down_cb(struct smpp_session *s, const char *reason, void *arg)
 {
+	smsc_ussd_flush(arg, "link down");
 }
 
 static void
@@ -322,12 +355,27 @@ smsc_deliver_cb(struct smpp_session *s, const struct smpp_pdu *pdu, void *arg)
 	int			 nkeys;
 	static char		 text[SMSC_TEXT_MAX];
 
+	struct smpp_ussd	 u;
+
 	p = xcalloc(1, sizeof(*p));
 	p->s = s;
 	p->gen = smsc_gen(s);
 	p->command_id = pdu->command_id;
 	p->seq = pdu->sequence_number;
 
+	/* USSD is a menu, never a matter: it goes to ussd.c, not intake */
+	switch (smpp_ussd_get(pdu, &u)) {
+	case -1:
+		log_warnx("smsc %s USSD TLVs disagree, deliver_sm refused",
+		    m->conf->name);
+		smpp_session_respond(s, pdu->command_id, pdu->sequence_number,
+		    ESME_RINVOPTPARAMVAL);
+		free(p);
+		return;
+	case 1:
+		smsc_ussd_in(m, pdu, &u, p);
+		return;
+	}
 	smsc_mo_read(pdu, m->conf->name, &mo, text, sizeof(text));
 	switch (mo.kind) {
 	case SMSC_MO_TEXT:
@@ -366,7 +414,7 @@ smsc_room(void *ctx)
 {
 	struct smsc	*m = ctx;
 
-	if (m->fifo != NULL || m->closing)
+	if (m->fifo != NULL || m->nussdq > 0 || m->closing)
 		return 0;
 	return smpp_session_room(m->tx);
 }
@@ -419,6 +467,8 @@ smsc_push(struct smsc *m)
 	struct smsc_job	*j;
 	struct smpp_pdu	 pdu;
 
+	if (smsc_ussd_push(m) == -1)
+		return;
 	while ((j = m->fifo) != NULL) {
 		while (j->next < j->split.nparts) {
 			if (smpp_session_room(m->tx) <= 0)
@@ -532,9 +582,20 @@ smsc_submit_cb(struct smpp_session *s, void *cookie, uint32_t status,
     const char *message_id, void *arg)
 {
 	struct smsc_job	*j = cookie;
+	struct smsc	*m = arg;
 	size_t		 part;
 	int		 temporary;
 
+	if (cookie == &ussd_cookie) {
+		smsc_count(m, status);
+		if (status != ESME_ROK) {
+			m->ussd_refused++;
+			log_warnx("smsc %s USSD screen not delivered status=%s",
+			    m->conf->name, SMPP_SESSION_IS_PSEUDO(status) ?
+			    "no answer" : smpp_strstatus(status));
+		}
+		return;
+	}
 	smsc_count(j->sc, status);
 	part = j->answered++;
 	if (status == ESME_ROK && message_id != NULL && part < SMSC_MAX_PARTS) {
@@ -565,4 +626,146 @@ smsc_submit_cb(struct smpp_session *s, void *cookie, uint32_t status,
 	if (j->answered == j->split.nparts && j->next == j->split.nparts &&
 	    j->sc->fifo != j)
 		smsc_job_end(j);
+}
+
+/*
+ * A deliver_sm the USSD TLVs (or service_type "USSD") mark: read it in this
+ * SMSC's dialect (hotlined.conf(5), ussd-*) and hand it to ussd.c.  An
+ * abort is a configured ussd_service_op value or, when sessions are named
+ * by its_session_info, its end bit; an op that is neither begin nor
+ * continue (or none) is a dial unless the session is open.
+ */
+static void
+smsc_ussd_in(struct smsc *m, const struct smpp_pdu *pdu, struct smpp_ussd *u,
+    struct smsc_pending *p)
+{
+	const struct conf_smsc	*c = m->conf;
+	struct ussd_msg		 msg;
+	struct smsc_mo		 mo;
+	static char		 text[SMSC_TEXT_MAX];
+
+	smsc_mo_read(pdu, c->name, &mo, text, sizeof(text));
+	memset(&msg, 0, sizeof(msg));
+	msg.bearer = c->name;
+	msg.send = smsc_ussd_send;
+	msg.ctx = m;
+	msg.text = mo.kind == SMSC_MO_TEXT ? text : "";
+	if ((u->op >= 0 && conf_codes_has(&c->ussd_in_abort,
+	    (uint32_t)u->op)) || (c->ussd_session == CONF_USSD_ITS_SESSION &&
+	    u->dialog >= 0 && u->end))
+		msg.kind = USSD_ABORT;
+	else if (c->ussd_in_begin == c->ussd_in_continue || u->op < 0)
+		msg.kind = USSD_AUTO;
+	else if (u->op == c->ussd_in_begin)
+		msg.kind = USSD_BEGIN;
+	else if (u->op == c->ussd_in_continue)
+		msg.kind = USSD_CONTINUE;
+	else
+		msg.kind = USSD_AUTO;
+	if (strlcpy(msg.ref.msisdn, mo.src, sizeof(msg.ref.msisdn)) >=
+	    sizeof(msg.ref.msisdn) || mo.src[0] == '\0') {
+		log_warnx("smsc %s USSD without a usable source_addr, refused",
+		    c->name);
+		smpp_session_respond(p->s, p->command_id, p->seq,
+		    ESME_RINVSRCADR);
+		free(p);
+		return;
+	}
+	strlcpy(msg.ref.code, mo.dst, sizeof(msg.ref.code));
+	msg.ref.dialog = u->dialog;
+	msg.ref.umr = u->umr;
+	switch (c->ussd_session) {
+	case CONF_USSD_ITS_SESSION:
+		msg.ref.key = u->dialog;
+		break;
+	case CONF_USSD_UMR:
+		msg.ref.key = u->umr;
+		break;
+	default:
+		msg.ref.key = -1;
+		break;
+	}
+	ussd_receive(&msg, smsc_answer, p);
+}
+
+/*
+ * ussd.c's way out: one submit_sm into the session, its TLVs copied from
+ * the session's last message, the end bit and the end op on the last
+ * screen.  text NULL: our timeout, sent as ussd-out-abort if set.
+ */
+static int
+smsc_ussd_send(void *ctx, const struct ussd_ref *ref, const char *text,
+    int end)
+{
+	struct smsc		*m = ctx;
+	const struct conf_smsc	*c = m->conf;
+	struct smsc_ussd_out	*o;
+	size_t			 len;
+
+	if (text == NULL && c->ussd_out_abort < 0)
+		return 0;
+	if (m->nussdq >= SMSC_USSD_QUEUE) {
+		log_warnx("smsc %s USSD queue full, screen dropped", c->name);
+		return -1;
+	}
+	len = text != NULL ? strlen(text) : 0;
+	o = xcalloc(1, sizeof(*o) + len + 1);
+	memcpy(o->text, text != NULL ? text : "", len);
+	/* the answer comes from what was dialled, as the gateway expects */
+	strlcpy(o->from, ref->code[0] != '\0' ? ref->code :
+	    "12345", sizeof(o->from));
+	strlcpy(o->to, ref->msisdn, sizeof(o->to));
+	smpp_ussd_init(&o->u);
+	o->u.op = text == NULL ? c->ussd_out_abort : end ? c->ussd_out_end :
+	    c->ussd_out_continue;
+	o->u.dialog = ref->dialog;
+	o->u.end = end;
+	o->u.umr = ref->umr;
+	TAILQ_INSERT_TAIL(&m->ussdq, o, link);
+	m->nussdq++;
+	smsc_push(m);
+	return 0;
+}
+
+/* Submit the waiting screens while there is room; -1 when some wait. */
+static int
+smsc_ussd_push(struct smsc *m)
+{
+	struct smsc_ussd_out	*o;
+	struct smpp_pdu		 pdu;
+	uint8_t			 sm[SMPP_SM_MAX];
+
+	while ((o = TAILQ_FIRST(&m->ussdq)) != NULL) {
+		if (smpp_session_room(m->tx) <= 0)
+			return -1;
+		if (smsc_ussd_pdu(o->text, o->from, o->to, &o->u,
+		    m->conf->ussd_service_type, sm, &pdu) == -1) {
+			log_warnx("smsc %s USSD screen longer than one "
+			    "short_message, dropped", m->conf->name);
+		} else if (smpp_session_submit(m->tx, &pdu, &ussd_cookie) ==
+		    -1)
+			return -1;
+		TAILQ_REMOVE(&m->ussdq, o, link);
+		m->nussdq--;
+		free(o);
+	}
+	return 0;
+}
+
+/* Drop the waiting screens (a link down, the end); why NULL: silently. */
+static void
+smsc_ussd_flush(struct smsc *m, const char *why)
+{
+	struct smsc_ussd_out	*o;
+	size_t			 n = 0;
+
+	while ((o = TAILQ_FIRST(&m->ussdq)) != NULL) {
+		TAILQ_REMOVE(&m->ussdq, o, link);
+		free(o);
+		n++;
+	}
+	m->nussdq = 0;
+	if (n > 0 && why != NULL)
+		log_warnx("smsc %s %zu USSD screens dropped: %s", m->conf->name,
+		    n, why);
 }

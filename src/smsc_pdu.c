@@ -5,6 +5,7 @@
 #include "hotlined.h"
 
 #include "gsm7.h"
+#include "smpp_ussd.h"
 #include "smsc_pdu.h"
 #include "store.h"
 
@@ -13,6 +14,24 @@
 #define ESM_INTERMEDIATE 0x20	/* intermediate delivery notification */
 
 static void	smsc_mo_concat(const struct smpp_pdu *, struct smsc_mo *);
+static struct smpp_submit_sm *smsc_submit_init(struct smpp_pdu *,
+		    const char *, const char *);
+
+/* A submit_sm from -> to; NULL when an address is too long. */
+static struct smpp_submit_sm *
+smsc_submit_init(struct smpp_pdu *pdu, const char *from, const char *to)
+{
+	struct smpp_submit_sm	*s;
+
+	smpp_pdu_init(pdu, SMPP_submit_sm, 0);
+	s = &pdu->u.submit_sm;
+	if (strlcpy(s->source_addr, from, sizeof(s->source_addr)) >=
+	    sizeof(s->source_addr) ||
+	    strlcpy(s->destination_addr, to, sizeof(s->destination_addr)) >=
+	    sizeof(s->destination_addr))
+		return NULL;
+	return s;
+}
 
 /* Concatenation from SAR TLVs (a UDH, if any, was read by the caller). */
 static void
@@ -171,12 +190,7 @@ smsc_part_pdu(const struct udh_split *split, const uint8_t *buf, size_t i,
 
 	if (i >= split->nparts)
 		return -1;
-	smpp_pdu_init(pdu, SMPP_submit_sm, 0);
-	s = &pdu->u.submit_sm;
-	if (strlcpy(s->source_addr, from, sizeof(s->source_addr)) >=
-	    sizeof(s->source_addr) ||
-	    strlcpy(s->destination_addr, to, sizeof(s->destination_addr)) >=
-	    sizeof(s->destination_addr))
+	if ((s = smsc_submit_init(pdu, from, to)) == NULL)
 		return -1;
 	/* TON/NPI 0 (unknown): the SMSC decides, as Kannel's default */
 	s->esm_class = split->udhi ? UDH_ESM_UDHI : 0;
@@ -201,4 +215,26 @@ smsc_part_pdu(const struct udh_split *split, const uint8_t *buf, size_t i,
 	    p->sar_segment_seqnum) == -1))
 		return -1;
 	return 0;
+}
+
+int
+smsc_ussd_pdu(const char *text, const char *from, const char *to,
+    struct smpp_ussd *u, int service_type, uint8_t sm[SMPP_SM_MAX],
+    struct smpp_pdu *pdu)
+{
+	struct smpp_submit_sm	*s;
+	unsigned int		 dc = GSM7_DC_DEFAULT;
+	size_t			 len = 0;
+
+	if ((s = smsc_submit_init(pdu, from, to)) == NULL)
+		return -1;
+	if (*text != '\0' && gsm7_encode(text, strlen(text), sm, SMPP_SM_MAX,
+	    &len, &dc) != 0)
+		return -1;
+	s->data_coding = (uint8_t)dc;
+	s->sm_length = (uint8_t)len;
+	s->short_message = sm;
+	/* a screen is answered on the handset, not by a receipt */
+	s->registered_delivery = 0;
+	return smpp_ussd_set(pdu, u, service_type);
 }

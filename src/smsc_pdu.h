@@ -55,4 +55,15 @@ int	 smsc_part_pdu(const struct udh_split *, const uint8_t *buf, size_t i,
 	    const char *from, const char *to, enum udh_mode, int want_receipt,
 	    struct smpp_pdu *);
 
+/*
+ * A USSD screen as one submit_sm from -> to: text in GSM 7-bit (one septet
+ * an octet) when it fits, else UCS-2, in short_message, with the USSD TLVs
+ * u holds (borrowed until the PDU is encoded; sm too, 255 octets).  0, or
+ * -1 when the text does not fit one short_message.
+ */
+struct smpp_ussd;
+int	 smsc_ussd_pdu(const char *text, const char *from, const char *to,
+	    struct smpp_ussd *, int service_type, uint8_t sm[SMPP_SM_MAX],
+	    struct smpp_pdu *);
+
 #endif /* HOTLINED_SMSC_PDU_H */

@@ -76,6 +76,24 @@ static const struct tpl_def {
 	{ "survey_which_case",	 0, "cases service" },
 	{ "extended",		 0, "case due service" },
 	{ "ussd_menu",		 0, "service" },
+	/* the *12345# screens (ussd_menu.c), each one USSD string */
+	{ "ussd_cases",		 0, "page pages items nav service" },
+	{ "ussd_case_item",	 0, "n case state due category" },
+	{ "ussd_cases_none",	 0, "service" },
+	{ "ussd_case",		 0, "case category state due service" },
+	{ "ussd_rate",		 0, "page pages items nav service" },
+	{ "ussd_rate_item",	 0, "n case category state due" },
+	{ "ussd_rate_none",	 0, "service" },
+	{ "ussd_rate_case",	 0, "case category state due service" },
+	{ "ussd_rated",		 0, "case service" },
+	{ "ussd_rated_reopened", 0, "case service" },
+	{ "ussd_rate_closed",	 0, "case service" },
+	{ "ussd_contact",	 0, "service" },
+	{ "ussd_invalid",	 0, "service" },
+	{ "ussd_expired",	 0, "service" },
+	{ "ussd_error",		 0, "service" },
+	{ "ussd_nav_more",	 0, "" },
+	{ "ussd_nav_back",	 0, "" },
 };
 #define TPL_N	(sizeof(tpl_defs) / sizeof(tpl_defs[0]))
 

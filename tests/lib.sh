@@ -201,6 +201,16 @@ says() {
 	printf '# want: %s\n# got:  %s\n' "$3" "$_got"
 	return 1
 }
+# same_text NAME WANT GOT: 0 when equal, else the diff as TAP comments
+# (whole texts, several lines: a screen, a transcript)
+same_text() {
+	[ "$2" = "$3" ] && return 0
+	printf '%s\n' "$2" >"$T_DIR/want"
+	printf '%s\n' "$3" >"$T_DIR/got"
+	echo "# $1: want (<) and got (>) differ"
+	diff "$T_DIR/want" "$T_DIR/got" | sed 's/^/# /'
+	return 1
+}
 # is_eventually WANT DB QUERY [TRIES]: the query answers WANT within TRIES
 # x 50 ms (default 5 s; the sqlite3 CLI may meet the daemon's write lock:
 # retry, never sleep long)

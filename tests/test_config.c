@@ -140,6 +140,52 @@ test_smsc_defaults(void **state)
 	assert_false(conf_codes_has(&s->temporary_errors, 0));
 }
 
+/* The USSD dialect: SMPP 3.4's values by default; each can be changed. */
+static void
+test_ussd_dialect(void **state)
+{
+	const struct conf_smsc	*s;
+
+	assert_ok("smsc main {\n}\n");
+	s = conf_smsc_find(&conf, "main");
+	assert_int_equal(conf.ussd_timeout, 180000);
+	assert_int_equal(s->ussd_session, CONF_USSD_ITS_SESSION);
+	assert_int_equal(s->ussd_in_begin, 1);
+	assert_int_equal(s->ussd_in_continue, 18);
+	assert_true(conf_codes_has(&s->ussd_in_abort, 0x81));
+	assert_false(conf_codes_has(&s->ussd_in_abort, 18));
+	assert_int_equal(s->ussd_out_continue, 2);
+	assert_int_equal(s->ussd_out_end, 17);
+	assert_int_equal(s->ussd_out_abort, -1);
+	assert_int_equal(s->ussd_service_type, 1);
+	conf_free(&conf);
+	assert_ok("ussd-timeout 30s\nsmsc main {\n ussd-session "
+	    "user-message-reference\n ussd-in-begin 0\n ussd-in-continue 2\n"
+	    " ussd-in-abort 0x20-0x7f,0x81\n ussd-out-continue 3\n"
+	    " ussd-out-end 16\n ussd-out-abort 255\n ussd-service-type no\n"
+	    "}\n");
+	s = conf_smsc_find(&conf, "main");
+	assert_int_equal(conf.ussd_timeout, 30000);
+	assert_int_equal(s->ussd_session, CONF_USSD_UMR);
+	assert_int_equal(s->ussd_in_begin, 0);
+	assert_int_equal(s->ussd_in_continue, 2);
+	assert_true(conf_codes_has(&s->ussd_in_abort, 0x40));
+	assert_int_equal(s->ussd_out_continue, 3);
+	assert_int_equal(s->ussd_out_end, 16);
+	assert_int_equal(s->ussd_out_abort, 255);
+	assert_int_equal(s->ussd_service_type, 0);
+	conf_free(&conf);
+	assert_err("smsc a {\n ussd-session dialog\n}\n",
+	    "t.conf:2: ussd-session: 'dialog' is not one of its-session-info, "
+	    "user-message-reference, number");
+	conf_free(&conf);
+	assert_err("smsc a {\n ussd-in-begin 256\n}\n",
+	    "t.conf:2: ussd-in-begin: 256 is too large (range 0-255)");
+	conf_free(&conf);
+	assert_err("ussd-timeout 0\n",
+	    "t.conf:1: ussd-timeout: 0 is out of range (1s-1h)");
+}
+
 /* temporary-errors: hex, decimal, ranges, none; every malformed form. */
 static void
 test_codes(void **state)
@@ -680,6 +726,7 @@ main(void)
 		cmocka_unit_test_teardown(test_defaults, teardown),
 		cmocka_unit_test_teardown(test_smsc_defaults, teardown),
 		cmocka_unit_test_teardown(test_codes, teardown),
+		cmocka_unit_test_teardown(test_ussd_dialect, teardown),
 		cmocka_unit_test_teardown(test_full_file, teardown),
 		cmocka_unit_test_teardown(test_sample_file, teardown),
 		cmocka_unit_test_teardown(test_units, teardown),

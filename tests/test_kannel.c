@@ -833,6 +833,51 @@ test_mo_ussd(void **state)
 	assert_int_equal(m.ussd, 0);
 }
 
+/* USSD TLVs in meta-data: decimal (smpp-tlv type integer) or raw octets. */
+static void
+test_ussd_meta(void **state)
+{
+	static const char *const bad[] = {
+		"?smpp?ussd_service_op=256",		/* over one octet */
+		"?smpp?ussd_service_op=%01%02",		/* two octets */
+		"?smpp?ussd_service_op=",		/* empty */
+		"?smpp?its_session_info=65536",
+		"?smpp?its_session_info=%01",		/* one octet of two */
+		"?smpp?its_session_info=%01%02%03",
+		"?smpp?user_message_reference=-12",	/* not a number, 3 octets */
+		"?smpp?user_message_reference=%zz",	/* a bad escape */
+		"?smpp?ussd_service_op=1x",
+		"?smpp?ussd_service_op=99999999999999999999999",
+	};
+	struct kannel_ussd	u;
+	size_t			i;
+
+	assert_int_equal(kannel_ussd_meta("?smpp?ussd_service_op=1&"
+	    "its_session_info=62&", &u), 1);
+	assert_int_equal(u.op, 1);
+	assert_int_equal(u.dialog, 31);
+	assert_int_equal(u.end, 0);
+	assert_int_equal(u.umr, -1);
+	/* raw octets: 0x81 (abort), dialog 0x1234 ending */
+	assert_int_equal(kannel_ussd_meta("?smpp?ussd_service_op=%81&"
+	    "its_session_info=%24i&user_message_reference=%BE%EF", &u), 1);
+	assert_int_equal(u.op, 0x81);
+	assert_int_equal(u.dialog, 0x1234);
+	assert_int_equal(u.end, 1);
+	assert_int_equal(u.umr, 0xbeef);
+	/* another group after ours; other keys ignored */
+	assert_int_equal(kannel_ussd_meta("?smpp?foo=bar&ussd_service_op=18"
+	    "?other?ussd_service_op=2", &u), 1);
+	assert_int_equal(u.op, 18);
+	assert_int_equal(kannel_ussd_meta("?other?ussd_service_op=2", &u), 0);
+	assert_int_equal(kannel_ussd_meta("", &u), 0);
+	assert_int_equal(kannel_ussd_meta("?smpp?", &u), 0);
+	assert_int_equal(kannel_ussd_meta("?smpp?ussd_service_op", &u), 0);
+	for (i = 0; i < nitems(bad); i++)
+		if (kannel_ussd_meta(bad[i], &u) != -1)
+			fail_msg("\"%s\" taken", bad[i]);
+}
+
 /* --- delivery reports ----------------------------------------------------- */
 
 static void
@@ -979,6 +1024,7 @@ main(void)
 		cmocka_unit_test(test_mo_addresses),
 		cmocka_unit_test(test_mo_udh),
 		cmocka_unit_test(test_mo_ussd),
+		cmocka_unit_test(test_ussd_meta),
 		cmocka_unit_test(test_dlr_state),
 		cmocka_unit_test(test_dlr_stat),
 		cmocka_unit_test(test_sendsms_answer),
