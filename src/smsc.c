@@ -17,7 +17,6 @@
 #include "smpp_session.h"
 #include "smsc.h"
 #include "smsc_pdu.h"
-#include "store.h"
 #include "udh.h"
 
 #define SMSC_MAX_PARTS	16		/* parts of one outgoing SMS */

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "outbox.h"	/* enum store_receipt */
+
 struct crypto;
 struct store;
 
@@ -407,13 +409,6 @@ struct store_outmsg {
 	int		 priority;
 	int64_t		 due_at;	/* ms: when it became due */
 	char		 via[32];	/* bearer the citizen wrote through, "" */
-};
-
-enum store_receipt {
-	STORE_RCPT_INTERIM = 0,		/* ACCEPTD, ENROUTE, UNKNOWN */
-	STORE_RCPT_DELIVERED,		/* DELIVRD */
-	STORE_RCPT_FAILED,		/* UNDELIV, REJECTD, DELETED */
-	STORE_RCPT_EXPIRED		/* EXPIRED */
 };
 
 /* Queue an SMS (created_at is now); 0 or -1. */
