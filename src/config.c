@@ -161,6 +161,7 @@ static const struct conf_option top_opts[] = {
 	O("extension-digits", CT_INT, 0, 6, "4", NULL, extension_digits),
 	O("group-commit-delay", CT_DURATION, 0, MS_S, "2ms", NULL,
 	    group_commit_delay),
+	O("wal-write-gather", CT_BOOL, 0, 1, "yes", NULL, wal_write_gather),
 	O("concat-timeout", CT_DURATION, MS_S, MS_D, "30m", NULL,
 	    concat_timeout),
 	O("retransmit-window", CT_DURATION, MS_S, MS_H, "2m", NULL,

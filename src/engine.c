@@ -142,6 +142,7 @@ engine_open_store(const struct hotlined_conf *conf, char *err, size_t errlen)
 	 * later is the citizen asking again, and is answered (mo.c).
 	 */
 	opts.dedupe_window = conf->retransmit_window;
+	opts.no_wal_gather = !conf->wal_write_gather;
 	if ((store = store_open(conf->database, crypto, &opts, why,
 	    sizeof(why))) == NULL) {
 		snprintf(err, errlen, "%s", why);

@@ -43,6 +43,7 @@ struct store_opts {
 	int64_t		 dedupe_window;	/* ms, one-part texts; 0: 1 h */
 	int		 busy_timeout;	/* ms; 0: STORE_BUSY_TIMEOUT */
 	int		 max_version;	/* tests: stop upgrading here; 0: all */
+	int		 no_wal_gather;	/* 1: wal-write-gather no (store_vfs.c) */
 };
 
 /*
