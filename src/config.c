@@ -1289,10 +1289,26 @@ conf_read_file(const char *path, size_t max, size_t *lenp,
 {
 	char	*buf, why[256];
 
-	if ((buf = read_file_bounded(path, max, lenp, why, sizeof(why))) ==
-	    NULL)
+	if ((buf = read_file_bounded(path, max, 0, lenp, why,
+	    sizeof(why))) == NULL)
 		conf_error(errs, path, 0, "%s", why);
 	return buf;
+}
+
+void *
+conf_reload(const char *module, const char *what, const char *path,
+    void *(*load)(const char *, struct conf_errors *))
+{
+	struct conf_errors	 errs;
+	void			*fresh;
+
+	memset(&errs, 0, sizeof(errs));
+	if ((fresh = load(path, &errs)) == NULL) {
+		conf_errors_log(&errs, module);
+		log_warnx("%s reload failed: keeping the old %s", module, what);
+	}
+	conf_errors_free(&errs);
+	return fresh;
 }
 
 void
