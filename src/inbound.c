@@ -2,7 +2,8 @@
  * inbound: received parts -> store -> whole texts -> mo_process(), inside
  * the group commit.  Concatenated parts are stored as they come; a group is
  * processed when complete, or after concat-timeout with what arrived (the
- * case is then marked incomplete).  SMSC resends are recognised by the store
+ * case is then marked incomplete).  SMSC resends are recognised by the rules
+ * below (the store only compares what it holds against the windows given)
  * and acknowledged without a second case.
  */
 #include "hotlined.h"
@@ -16,22 +17,35 @@
 
 #define INBOUND_SWEEP_MS	5000	/* how often timed-out groups are looked for */
 #define INBOUND_SWEEP_MAX	256	/* groups processed per sweep */
+/*
+ * A part of a long text repeated within the hour is the SMSC's resend: a
+ * phone gives each new long SMS a new reference, so only the SMSC repeats
+ * one.  So is a text under an id the SMSC already gave within the hour:
+ * a resend after a lost deliver_sm_resp or a reconnect carries the same
+ * content under a new sequence_number and perhaps a new id, so content
+ * decides, and the id only adds.
+ */
+#define INBOUND_RESEND_WINDOW	(3600 * 1000)	/* ms */
 
 static void	inbound_sweep_timer(evutil_socket_t, short, void *);
 static int	inbound_group(int64_t, int);
+static void	inbound_part(const struct inbound_msg *, struct store_inbound *);
 
 static struct store	*store;		/* borrowed */
 static struct event	*ev_sweep;
 static int64_t		 concat_timeout;
+static int64_t		 retransmit_window;	/* ms, one-part texts */
 static uint64_t		 nparts, ndups, ntexts;
 
 void
-inbound_init(struct event_base *base, struct store *st, int64_t timeout_ms)
+inbound_init(struct event_base *base, struct store *st, int64_t timeout_ms,
+    int64_t retransmit_ms)
 {
 	struct timeval	tv = { INBOUND_SWEEP_MS / 1000, 0 };
 
 	store = st;
 	concat_timeout = timeout_ms;
+	retransmit_window = retransmit_ms;
 	ev_sweep = event_new(base, -1, EV_PERSIST, inbound_sweep_timer, NULL);
 	if (ev_sweep == NULL)
 		fatalx("inbound event_new failed");
@@ -44,6 +58,37 @@ inbound_shutdown(void)
 	if (ev_sweep != NULL)
 		event_free(ev_sweep);
 	ev_sweep = NULL;
+}
+
+/*
+ * The store's row for a part, and the rules that make a repeat a resend.
+ * A one-part text repeated within retransmit-window is the SMSC's resend
+ * of one whose deliver_sm_resp it missed (seconds to a minute or two);
+ * later it is the citizen asking again, and is answered (mo.c): "CX"
+ * twice is two questions.  A part of a long text, or a repeated SMSC id:
+ * INBOUND_RESEND_WINDOW.
+ */
+static void
+inbound_part(const struct inbound_msg *m, struct store_inbound *in)
+{
+	int	single = m->concat_total <= 1;
+
+	memset(in, 0, sizeof(*in));
+	in->smsc = m->bearer;
+	in->smsc_msgid = m->msgid;
+	in->source = m->source;
+	in->dest = m->dest;
+	in->data_coding = m->data_coding;
+	in->esm_class = m->esm_class;
+	in->raw = m->raw;
+	in->rawlen = m->rawlen;
+	in->text = m->text;
+	in->concat_ref = single ? 0 : m->concat_ref;
+	in->concat_total = single ? 1 : m->concat_total;
+	in->concat_seq = single ? 1 : m->concat_seq;
+	in->received_at = (int64_t)clock_now_ms();
+	in->resend_window = single ? retransmit_window : INBOUND_RESEND_WINDOW;
+	in->msgid_window = INBOUND_RESEND_WINDOW;
 }
 
 /* Process one group inside the caller's message savepoint; 0 or -1. */
@@ -69,20 +114,7 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 		commit_refuse(done, arg);
 		return;
 	}
-	memset(&in, 0, sizeof(in));
-	in.smsc = m->bearer;
-	in.smsc_msgid = m->msgid;
-	in.source = m->source;
-	in.dest = m->dest;
-	in.data_coding = m->data_coding;
-	in.esm_class = m->esm_class;
-	in.raw = m->raw;
-	in.rawlen = m->rawlen;
-	in.text = m->text;
-	in.concat_ref = m->concat_total > 1 ? m->concat_ref : 0;
-	in.concat_total = m->concat_total > 1 ? m->concat_total : 1;
-	in.concat_seq = m->concat_total > 1 ? m->concat_seq : 1;
-	in.received_at = (int64_t)clock_now_ms();
+	inbound_part(m, &in);
 
 	mark = commit_log_mark();
 	if (store_msg_begin(store) == -1) {

@@ -82,13 +82,10 @@ store_open(const char *path, struct crypto *crypto,
 	store_sqlite_init();
 	st = xcalloc(1, sizeof(*st));
 	st->crypto = crypto;
-	st->dedupe_window = STORE_DEDUPE_WINDOW;
 	st->wal_gather = opts == NULL || !opts->no_wal_gather;
 	strlcpy(st->prefix, "HY", sizeof(st->prefix));
 	target = STORE_SCHEMA_VERSION;
 	if (opts != NULL) {
-		if (opts->dedupe_window > 0)
-			st->dedupe_window = opts->dedupe_window;
 		if (opts->max_version > 0 && opts->max_version < target)
 			target = opts->max_version;
 		if (opts->case_prefix != NULL &&
