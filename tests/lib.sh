@@ -77,6 +77,18 @@ wait_log() {
 	return 1
 }
 
+# wait_for SECONDS cmd...: run cmd every 50 ms until it succeeds; 1 when
+# SECONDS pass first.  For a condition no log line states.
+wait_for() {
+	_deadline=$(( $(date +%s) + $1 ))
+	shift
+	while [ "$(date +%s)" -le "$_deadline" ]; do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # wait_gone PID [SECONDS]: wait until a process has exited.
 wait_gone() {
 	_deadline=$(( $(date +%s) + ${2:-10} ))
