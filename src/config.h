@@ -153,7 +153,7 @@ struct hotlined_conf {
 	char		*service_number;	/* digits */
 	int		 extension_digits;	/* survey extension code */
 	int64_t		 group_commit_delay;	/* ms */
-	int		 wal_write_gather;	/* store_vfs.c gathers WAL writes */
+	int		 wal_write_gather;	/* store_vfs.c: gather */
 	int64_t		 concat_timeout;	/* ms */
 	int64_t		 retransmit_window;	/* ms: same text = SMSC resend */
 	int		 max_new_cases_per_hour;	/* per number */

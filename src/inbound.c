@@ -29,7 +29,8 @@
 
 static void	inbound_sweep_timer(evutil_socket_t, short, void *);
 static int	inbound_group(int64_t, int);
-static void	inbound_part(const struct inbound_msg *, struct store_inbound *);
+static void	inbound_part(const struct inbound_msg *,
+		    struct store_inbound *);
 
 static struct store	*store;		/* borrowed */
 static struct event	*ev_sweep;

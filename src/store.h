@@ -41,7 +41,7 @@ struct store_opts {
 	const char	*case_prefix;	/* "HY"; NULL: "HY" */
 	int		 busy_timeout;	/* ms; 0: STORE_BUSY_TIMEOUT */
 	int		 max_version;	/* tests: stop upgrading here; 0: all */
-	int		 no_wal_gather;	/* 1: wal-write-gather no (store_vfs.c) */
+	int		 no_wal_gather;	/* 1: wal-write-gather no */
 };
 
 /*

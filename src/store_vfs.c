@@ -411,7 +411,7 @@ store_vfs_name(int gather)
 	vfs.xGetLastError = vfs_error;
 	vfs.xCurrentTimeInt64 = vfs_time64;
 	vfs_plain = vfs;
-	vfs_plain.zName = "hotlined-unix";	/* vfs_open() tells them apart */
+	vfs_plain.zName = "hotlined-unix";	/* see vfs_open() */
 	if (sqlite3_vfs_register(&vfs, 0) != SQLITE_OK ||
 	    sqlite3_vfs_register(&vfs_plain, 0) != SQLITE_OK)
 		return NULL;
