@@ -29,8 +29,6 @@
 
 static void	inbound_sweep_timer(evutil_socket_t, short, void *);
 static int	inbound_group(int64_t, int);
-static void	inbound_part(const struct inbound_msg *,
-		    struct store_inbound *);
 
 static struct store	*store;		/* borrowed */
 static struct event	*ev_sweep;
@@ -45,12 +43,27 @@ inbound_init(struct event_base *base, struct store *st, int64_t timeout_ms,
 	struct timeval	tv = { INBOUND_SWEEP_MS / 1000, 0 };
 
 	store = st;
-	concat_timeout = timeout_ms;
 	retransmit_window = retransmit_ms;
+	concat_timeout = timeout_ms;
 	ev_sweep = event_new(base, -1, EV_PERSIST, inbound_sweep_timer, NULL);
 	if (ev_sweep == NULL)
 		fatalx("inbound event_new failed");
 	evtimer_add(ev_sweep, &tv);
+}
+
+/*
+ * The rules that make a repeat a resend.  A one-part text repeated within
+ * retransmit-window is the SMSC's resend of one whose deliver_sm_resp it
+ * missed (seconds to a minute or two); later it is the citizen asking
+ * again, and is answered (mo.c): "CX" twice is two questions.  A part of a
+ * long text, or a repeated SMSC id: INBOUND_RESEND_WINDOW.
+ */
+static void
+inbound_windows(struct store_inbound *in)
+{
+	in->resend_window = in->concat_total > 1 ? INBOUND_RESEND_WINDOW :
+	    retransmit_window;
+	in->msgid_window = INBOUND_RESEND_WINDOW;
 }
 
 void
@@ -59,37 +72,6 @@ inbound_shutdown(void)
 	if (ev_sweep != NULL)
 		event_free(ev_sweep);
 	ev_sweep = NULL;
-}
-
-/*
- * The store's row for a part, and the rules that make a repeat a resend.
- * A one-part text repeated within retransmit-window is the SMSC's resend
- * of one whose deliver_sm_resp it missed (seconds to a minute or two);
- * later it is the citizen asking again, and is answered (mo.c): "CX"
- * twice is two questions.  A part of a long text, or a repeated SMSC id:
- * INBOUND_RESEND_WINDOW.
- */
-static void
-inbound_part(const struct inbound_msg *m, struct store_inbound *in)
-{
-	int	single = m->concat_total <= 1;
-
-	memset(in, 0, sizeof(*in));
-	in->smsc = m->bearer;
-	in->smsc_msgid = m->msgid;
-	in->source = m->source;
-	in->dest = m->dest;
-	in->data_coding = m->data_coding;
-	in->esm_class = m->esm_class;
-	in->raw = m->raw;
-	in->rawlen = m->rawlen;
-	in->text = m->text;
-	in->concat_ref = single ? 0 : m->concat_ref;
-	in->concat_total = single ? 1 : m->concat_total;
-	in->concat_seq = single ? 1 : m->concat_seq;
-	in->received_at = (int64_t)clock_now_ms();
-	in->resend_window = single ? retransmit_window : INBOUND_RESEND_WINDOW;
-	in->msgid_window = INBOUND_RESEND_WINDOW;
 }
 
 /* Process one group inside the caller's message savepoint; 0 or -1. */
@@ -115,7 +97,21 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 		commit_refuse(done, arg);
 		return;
 	}
-	inbound_part(m, &in);
+	memset(&in, 0, sizeof(in));
+	in.smsc = m->bearer;
+	in.smsc_msgid = m->msgid;
+	in.source = m->source;
+	in.dest = m->dest;
+	in.data_coding = m->data_coding;
+	in.esm_class = m->esm_class;
+	in.raw = m->raw;
+	in.rawlen = m->rawlen;
+	in.text = m->text;
+	in.concat_ref = m->concat_total > 1 ? m->concat_ref : 0;
+	in.concat_total = m->concat_total > 1 ? m->concat_total : 1;
+	in.concat_seq = m->concat_total > 1 ? m->concat_seq : 1;
+	inbound_windows(&in);
+	in.received_at = (int64_t)clock_now_ms();
 
 	mark = commit_log_mark();
 	if (store_msg_begin(store) == -1) {
