@@ -50,6 +50,8 @@ triple(struct store *st, int i, int64_t at)
 	in.text = text;
 	in.concat_total = 1;
 	in.received_at = at;
+	in.resend_window = 2 * 60 * 1000;	/* as inbound.c sets them */
+	in.msgid_window = 3600 * 1000;
 	if (store_inbound_add(st, &in, &id, &g) != STORE_IN_COMPLETE)
 		return -1;
 	memset(&c, 0, sizeof(c));

@@ -822,27 +822,29 @@ calendar_start(const struct hotlined_conf *conf, struct conf_errors *errs)
 	return 0;
 }
 
+/* cal_load() for conf_reload(). */
+static void *
+cal_load_any(const char *path, struct conf_errors *errs)
+{
+	return cal_load(path, errs);
+}
+
 int
 calendar_reload(void *arg)
 {
-	struct conf_errors	 errs;
 	struct calendar		*cal;
 
 	(void)arg;
 	if (cal_path == NULL)
 		return 0;
-	memset(&errs, 0, sizeof(errs));
 	if (access(cal_path, F_OK) == -1 && errno == ENOENT) {
 		log_warnx("calendar %s missing: keeping the old calendar",
 		    cal_path);
 		return -1;
 	}
-	if ((cal = cal_load(cal_path, &errs)) == NULL) {
-		conf_errors_log(&errs, "calendar");
-		log_warnx("calendar reload failed: keeping the old calendar");
-		conf_errors_free(&errs);
+	if ((cal = conf_reload("calendar", "calendar", cal_path,
+	    cal_load_any)) == NULL)
 		return -1;
-	}
 	calendar_set_current(cal);
 	log_info("calendar reloaded path=%s years=%zu days=%zu", cal_path,
 	    cal->nyears, cal->ndays);

@@ -168,6 +168,7 @@ static const struct conf_option top_opts[] = {
 	O("extension-digits", CT_INT, 0, 6, "4", NULL, extension_digits),
 	O("group-commit-delay", CT_DURATION, 0, MS_S, "2ms", NULL,
 	    group_commit_delay),
+	O("wal-write-gather", CT_BOOL, 0, 1, "yes", NULL, wal_write_gather),
 	O("concat-timeout", CT_DURATION, MS_S, MS_D, "30m", NULL,
 	    concat_timeout),
 	O("retransmit-window", CT_DURATION, MS_S, MS_H, "2m", NULL,
@@ -1314,10 +1315,26 @@ conf_read_file(const char *path, size_t max, size_t *lenp,
 {
 	char	*buf, why[256];
 
-	if ((buf = read_file_bounded(path, max, lenp, why, sizeof(why))) ==
-	    NULL)
+	if ((buf = read_file_bounded(path, max, 0, lenp, why,
+	    sizeof(why))) == NULL)
 		conf_error(errs, path, 0, "%s", why);
 	return buf;
+}
+
+void *
+conf_reload(const char *module, const char *what, const char *path,
+    void *(*load)(const char *, struct conf_errors *))
+{
+	struct conf_errors	 errs;
+	void			*fresh;
+
+	memset(&errs, 0, sizeof(errs));
+	if ((fresh = load(path, &errs)) == NULL) {
+		conf_errors_log(&errs, module);
+		log_warnx("%s reload failed: keeping the old %s", module, what);
+	}
+	conf_errors_free(&errs);
+	return fresh;
 }
 
 void

@@ -174,6 +174,7 @@ struct hotlined_conf {
 	char		*service_number;	/* digits */
 	int		 extension_digits;	/* survey extension code */
 	int64_t		 group_commit_delay;	/* ms */
+	int		 wal_write_gather;	/* store_vfs.c: gather */
 	int64_t		 concat_timeout;	/* ms */
 	int64_t		 retransmit_window;	/* ms: same text = SMSC resend */
 	int		 max_new_cases_per_hour;	/* per number */
@@ -228,6 +229,14 @@ void	 conf_error(struct conf_errors *, const char *file, int line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Log every collected error as a warning of module ("calendar ..."). */
 void	 conf_errors_log(const struct conf_errors *errs, const char *module);
+/*
+ * SIGHUP's reload of a file the daemon swaps whole (calendar, templates,
+ * screen), one way for all: load(path) anew; on failure log every error and
+ * "MODULE reload failed: keeping the old WHAT", and return NULL.  The
+ * caller swaps what it returns in with its *_set_current().
+ */
+void	*conf_reload(const char *module, const char *what, const char *path,
+	    void *(*load)(const char *, struct conf_errors *));
 /* Free the error text and zero errs. */
 void	 conf_errors_free(struct conf_errors *errs);
 

@@ -75,7 +75,8 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 		return -1;
 	}
 	commit_init(base, store, conf->group_commit_delay, ENGINE_BATCH_MAX);
-	inbound_init(base, store, conf->concat_timeout);
+	inbound_init(base, store, conf->concat_timeout,
+	    conf->retransmit_window);
 	ussd_init(base, store, conf->ussd_timeout);
 	outbox_init(base, store, 0);
 	notify_start(base, store, conf);
@@ -138,12 +139,7 @@ engine_open_store(const struct hotlined_conf *conf, char *err, size_t errlen)
 	}
 	memset(&opts, 0, sizeof(opts));
 	opts.case_prefix = conf->case_prefix;
-	/*
-	 * An SMSC resends a text whose deliver_sm_resp it missed within
-	 * seconds to a minute or two; the same text from the same number
-	 * later is the citizen asking again, and is answered (mo.c).
-	 */
-	opts.dedupe_window = conf->retransmit_window;
+	opts.no_wal_gather = !conf->wal_write_gather;
 	if ((store = store_open(conf->database, crypto, &opts, why,
 	    sizeof(why))) == NULL) {
 		snprintf(err, errlen, "%s", why);

@@ -2,7 +2,8 @@
  * inbound: received parts -> store -> whole texts -> mo_process(), inside
  * the group commit.  Concatenated parts are stored as they come; a group is
  * processed when complete, or after concat-timeout with what arrived (the
- * case is then marked incomplete).  SMSC resends are recognised by the store
+ * case is then marked incomplete).  SMSC resends are recognised by the rules
+ * below (the store only compares what it holds against the windows given)
  * and acknowledged without a second case.
  */
 #include "hotlined.h"
@@ -16,6 +17,15 @@
 
 #define INBOUND_SWEEP_MS	5000	/* how often timed-out groups are looked for */
 #define INBOUND_SWEEP_MAX	256	/* groups processed per sweep */
+/*
+ * A part of a long text repeated within the hour is the SMSC's resend: a
+ * phone gives each new long SMS a new reference, so only the SMSC repeats
+ * one.  So is a text under an id the SMSC already gave within the hour:
+ * a resend after a lost deliver_sm_resp or a reconnect carries the same
+ * content under a new sequence_number and perhaps a new id, so content
+ * decides, and the id only adds.
+ */
+#define INBOUND_RESEND_WINDOW	(3600 * 1000)	/* ms */
 
 static void	inbound_sweep_timer(evutil_socket_t, short, void *);
 static int	inbound_group(int64_t, int);
@@ -23,19 +33,37 @@ static int	inbound_group(int64_t, int);
 static struct store	*store;		/* borrowed */
 static struct event	*ev_sweep;
 static int64_t		 concat_timeout;
+static int64_t		 retransmit_window;	/* ms, one-part texts */
 static uint64_t		 nparts, ndups, ntexts;
 
 void
-inbound_init(struct event_base *base, struct store *st, int64_t timeout_ms)
+inbound_init(struct event_base *base, struct store *st, int64_t timeout_ms,
+    int64_t retransmit_ms)
 {
 	struct timeval	tv = { INBOUND_SWEEP_MS / 1000, 0 };
 
 	store = st;
+	retransmit_window = retransmit_ms;
 	concat_timeout = timeout_ms;
 	ev_sweep = event_new(base, -1, EV_PERSIST, inbound_sweep_timer, NULL);
 	if (ev_sweep == NULL)
 		fatalx("inbound event_new failed");
 	evtimer_add(ev_sweep, &tv);
+}
+
+/*
+ * The rules that make a repeat a resend.  A one-part text repeated within
+ * retransmit-window is the SMSC's resend of one whose deliver_sm_resp it
+ * missed (seconds to a minute or two); later it is the citizen asking
+ * again, and is answered (mo.c): "CX" twice is two questions.  A part of a
+ * long text, or a repeated SMSC id: INBOUND_RESEND_WINDOW.
+ */
+static void
+inbound_windows(struct store_inbound *in)
+{
+	in->resend_window = in->concat_total > 1 ? INBOUND_RESEND_WINDOW :
+	    retransmit_window;
+	in->msgid_window = INBOUND_RESEND_WINDOW;
 }
 
 void
@@ -82,6 +110,7 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 	in.concat_ref = m->concat_total > 1 ? m->concat_ref : 0;
 	in.concat_total = m->concat_total > 1 ? m->concat_total : 1;
 	in.concat_seq = m->concat_total > 1 ? m->concat_seq : 1;
+	inbound_windows(&in);
 	in.received_at = (int64_t)clock_now_ms();
 
 	mark = commit_log_mark();

@@ -32,9 +32,12 @@ struct inbound_msg {
 	int		 ussd;		/* came as USSD (service_type "USSD") */
 };
 
-/* Set up; concat_timeout_ms bounds the wait for missing parts. */
+/*
+ * Set up; concat_timeout_ms bounds the wait for missing parts, and a
+ * one-part text repeated within retransmit_ms is the SMSC's resend.
+ */
 void	 inbound_init(struct event_base *, struct store *,
-	    int64_t concat_timeout_ms);
+	    int64_t concat_timeout_ms, int64_t retransmit_ms);
 /*
  * Take one part.  done(arg, 1) runs once it (and all it caused) is
  * committed: answer ESME_ROK; done(arg, 0) means nothing was kept: answer

@@ -1502,39 +1502,13 @@ rules_load_buf(const char *name, const char *buf, size_t len, char *err,
 static char *
 rules_read(const char *path, size_t *lenp, struct rules_errs *e)
 {
-	struct stat	 st;
-	char		*buf;
-	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd;
+	char	*buf, why[256];
 
 	e->name = path;
-	if ((fd = open(path, O_RDONLY)) == -1) {
-		rules_error(e, 0, "%s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		rules_error(e, 0, "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc(RULES_FILE_MAX + 2);
-	while (len < RULES_FILE_MAX + 1) {
-		n = read(fd, buf + len, RULES_FILE_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			rules_error(e, 0, "%s", strerror(errno));
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	*lenp = len;
+	/* rules_parse() refuses *lenp > RULES_FILE_MAX */
+	if ((buf = read_file_bounded(path, RULES_FILE_MAX, 0, lenp, why,
+	    sizeof(why))) == NULL)
+		rules_error(e, 0, "%s", why);
 	return buf;
 }
 

@@ -29,7 +29,6 @@
 #include "inbound.h"
 #include "kannel.h"
 #include "outbox.h"
-#include "store.h"
 #include "udh.h"
 
 #define KANNEL_TIMEOUT		30	/* seconds of silence on a connection */
@@ -52,6 +51,7 @@ static void	kannel_status(json_t *, void *);
 static void	kannel_exit_hook(void *);
 static struct kannel_pending *kannel_wait(struct evhttp_request *, int);
 static void	kannel_written(struct evhttp_request *, void *);
+static void	kannel_drained(void);
 
 static struct {
 	struct evhttp	*http;
@@ -560,7 +560,7 @@ kannel_wait(struct evhttp_request *req, int report)
 }
 
 /* While shutting down: done once nothing waits and no sendsms is out. */
-void
+static void
 kannel_drained(void)
 {
 	if (kn.closing == 1 && kn.waiting == 0 && kn.replying == 0 &&
@@ -884,7 +884,8 @@ kannel_start(struct event_base *base, const struct hotlined_conf *conf,
 	if (strcmp(c->allow_from, "any") != 0)
 		kn.allow = xstrdup(c->allow_from);
 	if (kannel_listen(base, c, err, errlen) == -1 ||
-	    kannel_send_start(base, conf, kn.secret, err, errlen) == -1) {
+	    kannel_send_start(base, conf, kn.secret, kannel_drained, err,
+	    errlen) == -1) {
 		kannel_stop();
 		return -1;
 	}

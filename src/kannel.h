@@ -9,8 +9,8 @@
  * http-request-retry), and never carries a reply: replies go through the
  * outbox, durable and throttled.
  *
- * Outbound (kannel_send.c): an outbox bearer that speaks smsbox's sendsms
- * interface over a small pool of HTTP connections, one request each.
+ * Outbound (kannel_send.c, kannel_send.h): an outbox bearer that speaks
+ * smsbox's sendsms interface; it knows nothing of the listener.
  *
  * The request parsing below is pure, exported for the tests and the fuzz
  * target; it never trusts a length or an encoding it was given.
@@ -22,12 +22,12 @@
 #include <stdint.h>
 
 #include "commit.h"
+#include "kannel_send.h"
 
 struct event_base;
 struct hotlined_conf;
 struct inbound_msg;
 
-#define KANNEL_BEARER		"kannel"
 #define KANNEL_REQ_MAX		(64 * 1024)	/* request body, bytes */
 /*
  * A get-url carries the text in its query string, %-encoded: 3 bytes on
@@ -39,7 +39,6 @@ struct inbound_msg;
 #define KANNEL_HEADERS_MAX	(64 * 1024)
 #define KANNEL_TEXT_MAX		(16 * 1024)	/* decoded text, bytes */
 #define KANNEL_FIELD_MAX	256	/* any field but the text */
-#define KANNEL_DLR_MASK		31	/* every report Kannel knows */
 _Static_assert(KANNEL_HEADERS_MAX >= 3 * KANNEL_TEXT_MAX +
     12 * 3 * KANNEL_FIELD_MAX + 2048, "KANNEL_HEADERS_MAX below a full text");
 #define KANNEL_LATE_S		60	/* a text older than this is logged */
@@ -97,47 +96,17 @@ int	 kannel_text_utf8(const struct kannel_fields *f, char *out,
  */
 int	 kannel_mo_read(const struct kannel_fields *f, const char *text,
 	    size_t textlen, struct inbound_msg *m, char *why, size_t whylen);
-/* A dlr-url report type (%d) as store.h's enum store_receipt, or -1. */
+/* A dlr-url report type (%d) as outbox.h's enum store_receipt, or -1. */
 int	 kannel_dlr_state(int type);
 /* The receipt stat word for a report: "stat:" from %A, else by type. */
 void	 kannel_dlr_stat(const struct kannel_fields *f, char *stat,
 	    size_t statlen, char *err, size_t errlen);
-
-/* What smsbox answered a sendsms request. */
-enum kannel_answer {
-	KANNEL_ACCEPTED,	/* 202 "0: Accepted for delivery" */
-	KANNEL_QUEUED,		/* 202 "3: Queued for later delivery" */
-	KANNEL_TEMPORARY,	/* 5xx, no answer, refused login: try again */
-	KANNEL_PERMANENT	/* 4xx: this SMS will never be taken */
-};
-/* Classify an HTTP answer (status -1: none) and its body. */
-enum kannel_answer kannel_sendsms_answer(int status, const char *body,
-	    size_t len);
 
 /* Start the listener and the sendsms bearer when enabled; 0 or -1. */
 int	 kannel_start(struct event_base *, const struct hotlined_conf *,
 	    char *err, size_t errlen);
 /* Stop listening and sending; in-flight answers are dropped. */
 void	 kannel_stop(void);
-
-/* While shutting down: tell the daemon once nothing is left in flight. */
-void	 kannel_drained(void);
-
-/* kannel_send.c: the outbox bearer. */
-int	 kannel_send_start(struct event_base *, const struct hotlined_conf *,
-	    const char *secret, char *err, size_t errlen);
-/* Take no more SMS (room 0); requests in flight still get their answer. */
-void	 kannel_send_drain(void);
-/* sendsms requests waiting for smsbox's answer. */
-int	 kannel_send_busy(void);
-void	 kannel_send_stop(void);
-void	 kannel_send_stats(uint64_t *sent, uint64_t *refused);
-/*
- * A USSD screen through sendsms with meta (the SMPP TLVs, "?smpp?..."),
- * outside the outbox, on a connection of its own; 0, or -1 when not sent.
- */
-int	 kannel_send_ussd(const char *from, const char *to, const char *text,
-	    const char *meta);
 
 /* kannel_ussd.c: USSD carried in SMPP meta-data (%D, meta-data=). */
 struct kannel_ussd {

@@ -24,7 +24,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "gsm7.h"
-#include "kannel.h"
+#include "kannel_send.h"
 #include "outbox.h"
 
 #define KANNEL_SEND_TIMEOUT	30	/* seconds for smsbox to answer */
@@ -60,6 +60,7 @@ static struct {
 	int		 ussd_busy;
 	uint64_t	 ussd_refused;
 	int		 stopping;
+	void		(*answered)(void);	/* after each answer */
 	uint64_t	 sent, refused;
 } ks;
 
@@ -254,7 +255,8 @@ kannel_send_done(struct evhttp_request *req, void *arg)
 		break;
 	}
 	outbox_kick();
-	kannel_drained();
+	if (ks.answered != NULL)
+		ks.answered();
 }
 
 static int
@@ -379,7 +381,7 @@ kannel_send_dlr(const struct conf_kannel *c, const char *secret)
 
 int
 kannel_send_start(struct event_base *base, const struct hotlined_conf *conf,
-    const char *secret, char *err, size_t errlen)
+    const char *secret, void (*answered)(void), char *err, size_t errlen)
 {
 	const struct conf_kannel	*c = &conf->kannel;
 	char				 why[256];
@@ -423,6 +425,7 @@ kannel_send_start(struct event_base *base, const struct hotlined_conf *conf,
 	evhttp_connection_set_timeout(ks.ussd, KANNEL_SEND_TIMEOUT);
 	evhttp_connection_set_retries(ks.ussd, 0);
 	ks.stopping = 0;
+	ks.answered = answered;
 	outbox_add_bearer(KANNEL_BEARER, &kannel_ops, NULL);
 	return 0;
 }

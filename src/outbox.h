@@ -24,7 +24,18 @@
 
 struct event_base;
 struct store;
-enum store_receipt;
+
+/*
+ * A delivery receipt's state, as the bearers read it off the wire and the
+ * store records it (the name is the column's).  Here, not in store.h, so
+ * that a bearer needs no store to report one.
+ */
+enum store_receipt {
+	STORE_RCPT_INTERIM = 0,		/* ACCEPTD, ENROUTE, UNKNOWN */
+	STORE_RCPT_DELIVERED,		/* DELIVRD */
+	STORE_RCPT_FAILED,		/* UNDELIV, REJECTD, DELETED */
+	STORE_RCPT_EXPIRED		/* EXPIRED */
+};
 
 /* One SMS to send, borrowed for the duration of bearer_ops.send(). */
 struct outbox_job {

@@ -523,30 +523,30 @@ screen_start(const struct hotlined_conf *conf, struct conf_errors *errs)
 	screen_path = xstrdup(conf->screen);
 	if ((sc = screen_load(screen_path, errs)) == NULL)
 		return -1;
-	screen_free(screen_cur);
-	screen_cur = sc;
+	screen_set_current(sc);
 	log_info("screen loaded path=%s words=%zu", screen_path, sc->nw);
 	return 0;
+}
+
+/* screen_load() for conf_reload(). */
+static void *
+screen_load_any(const char *path, struct conf_errors *errs)
+{
+	return screen_load(path, errs);
 }
 
 int
 screen_reload(void *arg)
 {
-	struct conf_errors	 errs;
-	struct screen		*sc;
+	struct screen	*sc;
 
 	(void)arg;
 	if (screen_path == NULL)
 		return 0;
-	memset(&errs, 0, sizeof(errs));
-	if ((sc = screen_load(screen_path, &errs)) == NULL) {
-		conf_errors_log(&errs, "screen");
-		log_warnx("screen reload failed: keeping the old lexicon");
-		conf_errors_free(&errs);
+	if ((sc = conf_reload("screen", "lexicon", screen_path,
+	    screen_load_any)) == NULL)
 		return -1;
-	}
-	screen_free(screen_cur);
-	screen_cur = sc;
+	screen_set_current(sc);
 	log_info("screen reloaded path=%s words=%zu", screen_path, sc->nw);
 	return 0;
 }
@@ -568,8 +568,7 @@ void
 screen_stop(void *arg)
 {
 	(void)arg;
-	screen_free(screen_cur);
-	screen_cur = NULL;
+	screen_set_current(NULL);
 	free(screen_path);
 	screen_path = NULL;
 }

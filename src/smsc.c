@@ -20,7 +20,6 @@
 #include "smsc.h"
 #include "smpp_ussd.h"
 #include "smsc_pdu.h"
-#include "store.h"
 #include "udh.h"
 #include "ussd.h"
 

@@ -6,8 +6,8 @@
 
 #include "gsm7.h"
 #include "smpp_ussd.h"
+#include "outbox.h"
 #include "smsc_pdu.h"
-#include "store.h"
 
 #define ESM_TYPE_MASK	0x3c	/* SMPP 3.4, 5.2.12: message type bits */
 #define ESM_RECEIPT	0x04	/* SMSC delivery receipt */

@@ -40,7 +40,7 @@ struct smsc_mo {
  */
 void	 smsc_mo_read(const struct smpp_pdu *, const char *bearer,
 	    struct smsc_mo *, char *textbuf, size_t textlen);
-/* Map a receipt's state onto the outbox's (store.h enum store_receipt). */
+/* Map a receipt's state onto the outbox's (outbox.h enum store_receipt). */
 int	 smsc_receipt_state(enum dlr_state);
 
 /*

@@ -82,12 +82,10 @@ store_open(const char *path, struct crypto *crypto,
 	store_sqlite_init();
 	st = xcalloc(1, sizeof(*st));
 	st->crypto = crypto;
-	st->dedupe_window = STORE_DEDUPE_WINDOW;
+	st->wal_gather = opts == NULL || !opts->no_wal_gather;
 	strlcpy(st->prefix, "HY", sizeof(st->prefix));
 	target = STORE_SCHEMA_VERSION;
 	if (opts != NULL) {
-		if (opts->dedupe_window > 0)
-			st->dedupe_window = opts->dedupe_window;
 		if (opts->max_version > 0 && opts->max_version < target)
 			target = opts->max_version;
 		if (opts->case_prefix != NULL &&
@@ -108,9 +106,13 @@ store_open(const char *path, struct crypto *crypto,
 		    "(mode %04o)", path, (unsigned)(sb.st_mode & 07777));
 	close(fd);
 
-	/* the VFS that gathers the WAL's writes (store_vfs.c) */
+	/* the VFS that gathers the WAL's writes, or its twin (store_vfs.c) */
+	if (!st->wal_gather)
+		log_info("store wal-write-gather=no: WAL written one page at "
+		    "a time");
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, store_vfs_name()) !=
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    store_vfs_name(st->wal_gather)) !=
 	    SQLITE_OK) {
 		snprintf(err, errlen, "database %s: %s", path,
 		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -591,7 +593,7 @@ store_peek(const char *path, struct store_peek *p, char *err, size_t errlen)
 	store_sqlite_init();
 	/* read-write without create: a WAL needs its -shm; nothing is written */
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
-	    store_vfs_name()) != SQLITE_OK)
+	    store_vfs_name(1)) != SQLITE_OK)
 		goto fail;
 	/* a last connection's close would checkpoint: a write, not a look */
 	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
@@ -653,7 +655,7 @@ store_integrity(const char *path, int full, int max,
 
 	store_sqlite_init();
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
-	    store_vfs_name()) != SQLITE_OK)
+	    store_vfs_name(1)) != SQLITE_OK)
 		goto fail;
 	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_busy_timeout(db, 5000);

@@ -27,20 +27,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "outbox.h"	/* enum store_receipt */
+
 struct crypto;
 struct store;
 
 #define STORE_SCHEMA_VERSION	10
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
-#define STORE_DEDUPE_WINDOW	(3600 * 1000)	/* default, ms */
 #define STORE_BUSY_TIMEOUT	100		/* default, ms */
 
 struct store_opts {
 	const char	*case_prefix;	/* "HY"; NULL: "HY" */
-	int64_t		 dedupe_window;	/* ms, one-part texts; 0: 1 h */
 	int		 busy_timeout;	/* ms; 0: STORE_BUSY_TIMEOUT */
 	int		 max_version;	/* tests: stop upgrading here; 0: all */
+	int		 no_wal_gather;	/* 1: wal-write-gather no */
 };
 
 /*
@@ -151,6 +152,9 @@ struct store_inbound {
 	int		 concat_total;	/* 1: not concatenated */
 	int		 concat_seq;	/* 1..concat_total */
 	int64_t		 received_at;	/* ms */
+	/* the caller's rules (inbound.c): how long a repeat is a resend */
+	int64_t		 resend_window;	/* ms: same content is a resend */
+	int64_t		 msgid_window;	/* ms: same smsc_msgid; 0: not used */
 };
 
 enum store_in_result {
@@ -161,19 +165,14 @@ enum store_in_result {
 };
 
 /*
- * Store a part unless it is a resend.  Dedupe rule: a part is a resend when
- * an earlier part has the same keyed digest of (sender hash, destination,
- * data_coding, concat ref, total, seq, raw bytes) within the window: the
- * store's dedupe_window (retransmit-window) for a one-part text,
- * STORE_DEDUPE_WINDOW (1 h) for a part of a long one (a phone gives each
- * new long SMS a new reference, so only the SMSC repeats one); or the same
- * (smsc, smsc_msgid) within 1 h when the SMSC gave an id.  An SMSC resend
- * after a lost deliver_sm_resp or a reconnect carries the same content
- * under a new sequence_number and perhaps a new id, so content decides;
- * the short window lets a citizen send the same short text again ("CX")
- * and be answered.
- * *idp gets the new row (or the original one for a duplicate), *groupp the
- * group: the id of the group's first part.
+ * Store a part unless it is a resend: an earlier part with the same keyed
+ * digest of (sender hash, destination, data_coding, concat ref, total,
+ * seq, raw bytes) within in->resend_window, or the same (smsc, smsc_msgid)
+ * within in->msgid_window.  The windows are the caller's decision
+ * (inbound.c says why they are what they are); an older part with the same
+ * digest gives its key up to the new one.  *idp gets the new row (or the
+ * original one for a duplicate), *groupp the group: the id of the group's
+ * first part.
  */
 enum store_in_result store_inbound_add(struct store *,
 	    const struct store_inbound *, int64_t *idp, int64_t *groupp);
@@ -407,13 +406,6 @@ struct store_outmsg {
 	int		 priority;
 	int64_t		 due_at;	/* ms: when it became due */
 	char		 via[32];	/* bearer the citizen wrote through, "" */
-};
-
-enum store_receipt {
-	STORE_RCPT_INTERIM = 0,		/* ACCEPTD, ENROUTE, UNKNOWN */
-	STORE_RCPT_DELIVERED,		/* DELIVRD */
-	STORE_RCPT_FAILED,		/* UNDELIV, REJECTD, DELETED */
-	STORE_RCPT_EXPIRED		/* EXPIRED */
 };
 
 /* Queue an SMS (created_at is now); 0 or -1. */

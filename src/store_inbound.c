@@ -1,6 +1,6 @@
 /*
- * Messages in: dedupe of SMSC retransmissions, reassembly of concatenated
- * parts, and the outcome of each group.
+ * Messages in: the rows of received parts, their dedupe keys and groups.
+ * What counts as a resend (the windows) is inbound.c's to say.
  */
 #include "compat.h"
 
@@ -74,7 +74,7 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 		return STORE_IN_ERROR;
 	if (rc == SQLITE_ROW) {
 		if (in->received_at - sqlite3_column_int64(s, 1) <=
-		    (single ? st->dedupe_window : STORE_DEDUPE_WINDOW)) {
+		    in->resend_window) {
 			*idp = sqlite3_column_int64(s, 0);
 			*groupp = sqlite3_column_int64(s, 2);
 			sqlite3_reset(s);
@@ -84,12 +84,13 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	}
 	sqlite3_reset(s);
 
-	if (in->smsc_msgid != NULL && *in->smsc_msgid != '\0') {
+	if (in->smsc_msgid != NULL && *in->smsc_msgid != '\0' &&
+	    in->msgid_window > 0) {
 		if ((s = store_stmt(st, STMT_IN_DUP_MSGID)) == NULL)
 			return STORE_IN_ERROR;
 		sqlite3_bind_text(s, 1, in->smsc, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, in->smsc_msgid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, in->received_at - STORE_DEDUPE_WINDOW);
+		sqlite3_bind_int64(s, 3, in->received_at - in->msgid_window);
 		if ((rc = store_step(st, s, "inbound dedupe id")) == -1)
 			return STORE_IN_ERROR;
 		if (rc == SQLITE_ROW) {

@@ -231,7 +231,7 @@ struct store {
 	int		 doomed;		/* batch undone by SQLite */
 	int		 msg;			/* inside a message savepoint */
 	char		 prefix[9];
-	int64_t		 dedupe_window;
+	int		 wal_gather;	/* through store_vfs's gathering */
 	struct store_tip audit, audit_saved;	/* saved: at store_msg_begin */
 	struct store_seq seq, seq_saved;
 	struct store_msgs msgs;

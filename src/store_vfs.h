@@ -1,13 +1,20 @@
 /*
  * store_vfs: the default SQLite VFS with the WAL's consecutive writes
  * gathered into one pwrite(2) per 64 KiB, written out before any sync,
- * read or wal-index lock change (see store_vfs.c for why this is safe).
+ * read or wal-index lock change (see store_vfs.c for why this is safe);
+ * wal-write-gather no opens the database through its twin, which gathers
+ * nothing.
  */
 #ifndef STORE_VFS_H
 #define STORE_VFS_H
 
-/* Register the VFS once; its name for sqlite3_open_v2(), or NULL. */
-const char	*store_vfs_name(void);
+/*
+ * Register the VFS once; its name for sqlite3_open_v2(), or NULL.  gather 0
+ * (wal-write-gather no) names its twin that writes the WAL as the unix VFS
+ * does, one call per write, and keeps only what the tests and
+ * store_vfs_errno() need.
+ */
+const char	*store_vfs_name(int gather);
 /*
  * The errno of the last write, truncate or sync that failed (ENOSPC,
  * EROFS, EIO), then 0 until the next failure: SQLite's "disk I/O error"

@@ -305,47 +305,17 @@ static int
 tpl_read(const char *path, char **bufp, size_t *lenp,
     struct conf_errors *errs)
 {
-	struct stat	 st;
-	char		*buf;
-	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
-		conf_error(errs, path, 0, "%s", strerror(errno));
+	if ((*bufp = conf_read_file(path, TEMPLATE_FILE_MAX, lenp,
+	    errs)) == NULL)
 		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		conf_error(errs, path, 0, "not a regular file");
-		close(fd);
-		return -1;
-	}
-	buf = xmalloc(TEMPLATE_FILE_MAX + 1);
-	while (len < TEMPLATE_FILE_MAX + 1) {
-		n = read(fd, buf + len, TEMPLATE_FILE_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	if (n == -1) {
-		conf_error(errs, path, 0, "read: %s", strerror(errno));
-		goto fail;
-	}
-	if (len > TEMPLATE_FILE_MAX) {
+	if (*lenp > TEMPLATE_FILE_MAX) {
 		conf_error(errs, path, 0, "file larger than %d bytes",
 		    TEMPLATE_FILE_MAX);
-		goto fail;
+		free(*bufp);
+		*bufp = NULL;
+		return -1;
 	}
-	close(fd);
-	*bufp = buf;
-	*lenp = len;
 	return 0;
-fail:
-	free(buf);
-	close(fd);
-	return -1;
 }
 
 struct template_set *
@@ -561,22 +531,24 @@ template_start(const struct hotlined_conf *conf, struct conf_errors *errs)
 	return 0;
 }
 
+/* template_load() for conf_reload(). */
+static void *
+template_load_any(const char *dir, struct conf_errors *errs)
+{
+	return template_load(dir, errs);
+}
+
 int
 template_reload(void *arg)
 {
-	struct conf_errors	 errs;
 	struct template_set	*set;
 
 	(void)arg;
 	if (tpl_dir == NULL)
 		return 0;
-	memset(&errs, 0, sizeof(errs));
-	if ((set = template_load(tpl_dir, &errs)) == NULL) {
-		conf_errors_log(&errs, "template");
-		log_warnx("template reload failed: keeping the old templates");
-		conf_errors_free(&errs);
+	if ((set = conf_reload("template", "templates", tpl_dir,
+	    template_load_any)) == NULL)
 		return -1;
-	}
 	template_set_current(set);
 	log_info("template reloaded dir=%s", tpl_dir);
 	return 0;

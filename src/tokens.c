@@ -264,39 +264,21 @@ struct tokens *
 tokens_load(const char *path, struct conf_errors *errs)
 {
 	struct tokens	*t;
-	struct stat	 st;
 	char		 err[1024], *buf;
-	ssize_t		 r;
-	size_t		 len = 0;
-	int		 fd;
+	size_t		 len;
 
 	if (daemon_check_secret("tokens-file", path, 1, err,
 	    sizeof(err)) == -1) {
 		conf_error(errs, path, 0, "%s", err);
 		return NULL;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		conf_error(errs, path, 0, "%s", strerror(errno));
+	/* O_NOFOLLOW: a secret is not read through a link */
+	if ((buf = read_file_bounded(path, TOKENS_FILE_MAX, O_NOFOLLOW, &len,
+	    err, sizeof(err))) == NULL) {
+		conf_error(errs, path, 0, "%s", err);
 		return NULL;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > TOKENS_FILE_MAX) {
-		conf_error(errs, path, 0, "not a regular file of at most %d "
-		    "bytes", TOKENS_FILE_MAX);
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (len < (size_t)st.st_size) {
-		r = read(fd, buf + len, (size_t)st.st_size - len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	t = tokens_parse(path, buf, len, errs);
+	t = tokens_parse(path, buf, len, errs);	/* refuses len > max */
 	explicit_bzero(buf, len);
 	free(buf);
 	return t;

@@ -168,8 +168,8 @@ clock_mono_ms(void)
 }
 
 char *
-read_file_bounded(const char *path, size_t max, size_t *lenp, char *err,
-    size_t errlen)
+read_file_bounded(const char *path, size_t max, int oflags, size_t *lenp,
+    char *err, size_t errlen)
 {
 	struct stat	 st;
 	char		*buf;
@@ -178,7 +178,8 @@ read_file_bounded(const char *path, size_t max, size_t *lenp, char *err,
 	int		 fd;
 
 	/* O_NONBLOCK: a FIFO must not hang us before fstat() rejects it */
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC |
+	    oflags)) == -1) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return NULL;
 	}
@@ -224,7 +225,7 @@ read_file_max(const char *path, size_t max, size_t *lenp, char *err,
 {
 	char	*buf;
 
-	if ((buf = read_file_bounded(path, max, lenp, err, errlen)) == NULL)
+	if ((buf = read_file_bounded(path, max, 0, lenp, err, errlen)) == NULL)
 		return NULL;
 	if (*lenp > max) {
 		snprintf(err, errlen, "file longer than %zu bytes", max);

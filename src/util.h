@@ -16,10 +16,13 @@ int	 xasprintf(char **, const char *, ...) __attribute__((format(printf, 2, 3)))
 /*
  * The regular file at path, at most max + 1 bytes of it (NUL-terminated;
  * *len > max: the file is too long, the caller says so), or NULL with why
- * in err.  Never blocks on a FIFO.  The one bounded reader of the tree.
+ * in err.  Never blocks on a FIFO; oflags are added to open(2)'s
+ * (O_NOFOLLOW for a secret).  The one bounded reader of the tree: config,
+ * calendar, screen and templates through conf_read_file(), the model
+ * through read_file_max(), rules and tokens directly.
  */
-char	*read_file_bounded(const char *path, size_t max, size_t *len,
-	    char *err, size_t errlen);
+char	*read_file_bounded(const char *path, size_t max, int oflags,
+	    size_t *len, char *err, size_t errlen);
 /*
  * The regular file at path, whole, when it is at most max bytes: the bytes
  * (NUL-terminated) with their count in *len, or NULL with why in err.

@@ -77,6 +77,18 @@ wait_log() {
 	return 1
 }
 
+# wait_for SECONDS cmd...: run cmd every 50 ms until it succeeds; 1 when
+# SECONDS pass first.  For a condition no log line states.
+wait_for() {
+	_deadline=$(( $(date +%s) + $1 ))
+	shift
+	while [ "$(date +%s)" -le "$_deadline" ]; do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # wait_gone PID [SECONDS]: wait until a process has exited.
 wait_gone() {
 	_deadline=$(( $(date +%s) + ${2:-10} ))
@@ -95,7 +107,8 @@ t_done() {
 # hotlined_conf DIR SMPP_PORT [EXTRA]: a configuration for tests in DIR
 # (database, keys, pid and log inside it), bound to smscsim on SMPP_PORT
 # ("-": no smsc block, e.g. Kannel only); EXTRA lines are appended (e.g.
-# "max-new-cases-per-hour 0").
+# "max-new-cases-per-hour 0").  HOTLINED_WAL_GATHER=no in the environment
+# adds "wal-write-gather no" (the *-nogather.sh runs of the storage tests).
 hotlined_conf() {
 	mkdir -p "$1"
 	cat >"$1/hotlined.conf" <<CONF
@@ -109,6 +122,7 @@ screen $top_srcdir/etc/hotlined.screen
 model none
 calendar $top_srcdir/etc/hotlined.calendar
 group-commit-delay 2ms
+${HOTLINED_WAL_GATHER:+wal-write-gather $HOTLINED_WAL_GATHER}
 ${3:-}
 CONF
 	[ "$2" = - ] || cat >>"$1/hotlined.conf" <<CONF

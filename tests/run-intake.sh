@@ -36,7 +36,10 @@ check "hotlined binds to the SMSC" wait_log "$T_DIR/hl.out" 'smpp +bound smsc=si
 check "all nine texts answered" sh -c "for i in \$(seq 1 200); do
     [ \$(wc -l <'$T_DIR/sent.jsonl' 2>/dev/null || echo 0) -ge 9 ] && exit 0; sleep 0.1; done; exit 1"
 db="$d/hotlined.db"
-sleep 0.5
+# the last text's answer goes out after its commit, and the texts are
+# taken in order: once it is sent, every row and log line before it is in
+wait_log "$T_DIR/sent.jsonl" '138\*\*\*\*8007' 10 ||
+    echo "# the last text (8007) was not answered"
 
 # 1: a long complaint in three UCS-2 parts becomes one case
 check "multipart complaint registered as one complaint case" \

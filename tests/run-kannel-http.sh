@@ -120,10 +120,13 @@ check "no phone number in the log" sh -c \
 
 # --- stopping with a report held for its unknown message: it is answered
 # before the daemon exits (it used to be freed under the held entry)
+# (debug shows the receipt being held: SIGUSR2 raises info to debug)
+kill -USR2 "$PID_hl"
+wait_log "$d/hotlined.log" 'SIGUSR2 log-level=debug' 10 >/dev/null
 $REQ "$hport" GET "/kannel/dlr?$S&dlr=999997&type=1" >"$T_DIR/held.out" 2>&1 &
 held=$!
-wait_log "$d/hotlined.log" 'kannel' 2 >/dev/null
-sleep 0.5
+wait_log "$d/hotlined.log" 'outbox +receipt early msgid=999997 .*held' 10 ||
+    echo "# the report was not seen held"
 kill -TERM "$PID_hl"
 wait "$PID_hl"
 rc=$?

@@ -146,7 +146,9 @@ while [ $i -lt "$N_STREAM" ]; do
 	    $((9300 + i)) "$i" >&3
 	i=$((i + 1))
 done
-sleep 1
+# mid-stream: once the first few texts of the stream are cases
+wait_for 20 sh -c "[ \$(sqlite3 '$db' \"SELECT count(*) FROM cases WHERE text LIKE '投诉：和平街%'\" 2>/dev/null || echo 0) -ge 3 ]" ||
+    echo "# the stream had not begun after 20 s"
 kill -TERM "$PID_smsbox"
 wait_gone "$PID_smsbox" 15
 if start_smsbox; then ok "smsbox restarts mid-stream"

@@ -41,6 +41,7 @@
 #define T0	(INT64_C(1795658400) * 1000)
 #define DAY	(INT64_C(86400) * 1000)
 #define HOUR	(INT64_C(3600) * 1000)
+#define RESEND	HOUR		/* the windows of a part, as inbound.c's */
 
 struct fixture {
 	char		 dir[64];
@@ -108,6 +109,8 @@ mo(const char *from, const char *text, int64_t at)
 	in.text = text;
 	in.concat_total = 1;
 	in.received_at = at;
+	in.resend_window = RESEND;
+	in.msgid_window = RESEND;
 	return in;
 }
 
@@ -448,7 +451,7 @@ test_inbound_dedupe(void **state)
 	assert_int_equal(store_inbound_add(f->st, &other, &id2, &g2),
 	    STORE_IN_COMPLETE);
 	/* the same text again after the window: a new message */
-	in.received_at = T0 + STORE_DEDUPE_WINDOW + 1;
+	in.received_at = T0 + RESEND + 1;
 	assert_int_equal(store_inbound_add(f->st, &in, &id2, &g2),
 	    STORE_IN_COMPLETE);
 	assert_true(id2 > id);
@@ -478,21 +481,18 @@ test_inbound_dedupe(void **state)
 }
 
 /*
- * retransmit-window: a one-part text is the SMSC's resend only within the
- * store's dedupe_window; a part of a long text and a text with the same
- * SMSC id stay resends for STORE_DEDUPE_WINDOW.
+ * The windows are the caller's: a one-part text is a resend only within
+ * its resend_window (inbound.c: retransmit-window); a part of a long text
+ * and a text with the same SMSC id stay resends for theirs (an hour).
  */
 static void
 test_inbound_retransmit_window(void **state)
 {
 	struct fixture		*f = *state;
-	struct store_opts	 o;
 	struct store_inbound	 in = mo(NUM, "CX", T0), p, idd;
 	int64_t			 id, g, id2, g2;
 
-	memset(&o, 0, sizeof(o));
-	o.dedupe_window = 120 * 1000;
-	assert_non_null(reopen(f, &o));
+	in.resend_window = 120 * 1000;
 	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
 	    STORE_IN_COMPLETE);
 	in.received_at = T0 + 120 * 1000;	/* at the window's end */
@@ -512,6 +512,7 @@ test_inbound_retransmit_window(void **state)
 	assert_int_equal(id2, id);
 
 	idd = mo(NUM2, "你好", T0);
+	idd.resend_window = 120 * 1000;
 	idd.smsc_msgid = "77";
 	assert_int_equal(store_inbound_add(f->st, &idd, &id, &g),
 	    STORE_IN_COMPLETE);

@@ -4,7 +4,8 @@
  * before; transactions larger than the buffer and than the page cache
  * (frames spilled mid-transaction) commit and roll back cleanly; a process
  * that dies with frames still gathered leaves every committed transaction
- * and an intact database.
+ * and an intact database.  Every test runs twice: through the gathering
+ * VFS and through its twin for wal-write-gather no.
  */
 #include "compat.h"
 
@@ -31,6 +32,7 @@ struct fixture {
 	char	 dir[64];
 	char	 path[128];
 	sqlite3	*db;		/* through store_vfs */
+	int	 gather;	/* which of its two VFSes */
 };
 
 static void
@@ -51,7 +53,7 @@ peek(struct fixture *f, const char *sql)
 static int
 open_vfs(struct fixture *f)
 {
-	const char	*name = store_vfs_name();
+	const char	*name = store_vfs_name(f->gather);
 
 	if (name == NULL || sqlite3_open_v2(f->path, &f->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, name) != SQLITE_OK)
@@ -62,16 +64,30 @@ open_vfs(struct fixture *f)
 }
 
 static int
-setup(void **state)
+setup(void **state, int gather)
 {
 	struct fixture	*f = calloc(1, sizeof(*f));
 
+	if (f != NULL)
+		f->gather = gather;
 	if (f == NULL || testdb_make("test_store_vfs", f->dir, sizeof(f->dir),
 	    f->path, sizeof(f->path)) == -1 || open_vfs(f) == -1)
 		return -1;
 	exec_ok(f->db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
 	*state = f;
 	return 0;
+}
+
+static int
+setup_gather(void **state)
+{
+	return setup(state, 1);
+}
+
+static int
+setup_plain(void **state)
+{
+	return setup(state, 0);
 }
 
 static int
@@ -107,7 +123,8 @@ test_commit_visible(void **state)
 {
 	struct fixture	*f = *state;
 
-	assert_string_equal(store_vfs_name(), "hotlined-wal");
+	assert_string_equal(store_vfs_name(f->gather), f->gather ?
+	    "hotlined-wal" : "hotlined-unix");
 	exec_ok(f->db, "BEGIN IMMEDIATE");
 	rows(f->db, 10, 100);
 	/* frames may be written or gathered: either way not committed */
@@ -247,14 +264,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_commit_visible, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_spill_and_rollback, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_rollback_then_other_writer,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_death_mid_transaction,
-		    setup, teardown),
+#define BOTH(t)	{ #t " (wal-write-gather yes)", t, setup_gather, teardown, \
+		    NULL }, \
+		{ #t " (wal-write-gather no)", t, setup_plain, teardown, NULL }
+		BOTH(test_commit_visible),
+		BOTH(test_spill_and_rollback),
+		BOTH(test_rollback_then_other_writer),
+		BOTH(test_death_mid_transaction),
+#undef BOTH
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
