@@ -156,7 +156,8 @@ kannel_ussd_done(struct evhttp_request *req, void *arg)
 		log_warnx("kannel USSD screen not taken by sendsms status=%d",
 		    status);
 	}
-	kannel_drained();
+	if (ks.answered != NULL)
+		ks.answered();
 }
 
 int
