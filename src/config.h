@@ -159,6 +159,8 @@ struct hotlined_conf {
 	int		 max_replies_per_hour;		/* per number */
 	int		 max_result_parts;	/* SMS parts of a result */
 	int64_t		 shutdown_timeout;	/* ms */
+	char		*timezone;		/* IANA zone of the hotline */
+	int		 retention_days;	/* 0: keep texts and numbers */
 
 	struct conf_smsc *smsc;			/* nsmsc blocks, file order */
 	size_t		 nsmsc;

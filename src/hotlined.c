@@ -221,6 +221,15 @@ main(int argc, char *argv[])
 		conf_errors_free(&errs);
 		return 1;
 	}
+	/*
+	 * The whole process keeps the hotline's time (hotlined.conf(5),
+	 * timezone): deadlines, quiet hours, case-number days and the log's
+	 * local times all follow the zone the office works in, whatever the
+	 * server's TZ.  conf_load() checked that the zone file exists.
+	 */
+	if (setenv("TZ", conf.timezone, 1) == -1)
+		fatal("hotlined setenv TZ");
+	tzset();
 	if (check) {
 		ch = hotlined_check(&conf);
 		conf_free(&conf);
@@ -307,8 +316,9 @@ main(int argc, char *argv[])
 	}
 
 	log_info("hotlined started version=%s pid=%ld config=%s "
-	    "log-level=%s%s", PACKAGE_VERSION, (long)getpid(), conf.path,
-	    log_strlevel(base_level), foreground ? " foreground" : "");
+	    "log-level=%s timezone=%s%s", PACKAGE_VERSION, (long)getpid(),
+	    conf.path, log_strlevel(base_level), conf.timezone,
+	    foreground ? " foreground" : "");
 	daemon_ready();
 	event_base_dispatch(base);
 
