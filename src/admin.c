@@ -34,6 +34,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "dbcheck.h"
+#include "admin_data.h"
 #include "gsm7.h"
 #include "httpd.h"
 #include "lifecycle.h"
@@ -152,6 +153,8 @@ static const struct admin_route routes[] = {
 	    ADMIN_F_QUERY, admin_alert_citizen },
 	{ EVHTTP_REQ_GET, "/v1/db/check", TOKEN_OFFICE | TOKEN_AUDITOR,
 	    ADMIN_F_QUERY, admin_db_check },
+	{ EVHTTP_REQ_POST, "/v1/backup", TOKEN_OFFICE, ADMIN_F_BODY,
+	    admin_backup },
 };
 
 static struct {
@@ -546,6 +549,12 @@ admin_body(struct admin_req *r)
 	return 0;
 }
 
+void
+admin_finish(struct admin_req *r, int status)
+{
+	admin_send(r, status, r->t0);
+}
+
 /* Send r->reply with status, log the request, free what r holds. */
 static void
 admin_send(struct admin_req *r, int status, uint64_t t0)
@@ -743,6 +752,7 @@ admin_stop(void)
 	/* answer the requests that wait on a commit before freeing them */
 	if (admin.deferred > 0)
 		commit_flush();
+	admin_data_stop();
 	if (admin.checking != NULL) {
 		if (admin.checking->req != NULL)
 			evhttp_connection_set_closecb(

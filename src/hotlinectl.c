@@ -96,6 +96,7 @@ static int	 cmd_loglevel(struct ctl *, char **);
 static int	 cmd_case_show(struct ctl *, char **);
 static int	 cmd_audit_verify(struct ctl *, char **);
 static int	 cmd_db_check(struct ctl *, char **);
+static int	 cmd_backup(struct ctl *, char **);
 static int	 cmd_hash_token(struct ctl *, char **);
 static int	 ctl_output(struct ctl *, json_t *, void (*)(json_t *));
 static void	 ctl_case_table(json_t *);
@@ -178,6 +179,7 @@ static const struct ctl_cmd cmds[] = {
 	    "alert citizen ID REASON", NULL, NULL },
 	{ "audit", "verify", 0, 0, 1, cmd_audit_verify, "audit verify", NULL, NULL },
 	{ "db", "check", 0, 1, 1, cmd_db_check, "db check [--quick]", NULL, NULL },
+	{ "backup", NULL, 1, 1, 1, cmd_backup, "backup FILE", NULL, NULL },
 	{ "hash-token", NULL, 0, 0, 0, cmd_hash_token, "hash-token", NULL, NULL },
 };
 
@@ -659,6 +661,42 @@ cmd_audit_verify(struct ctl *c, char **argv)
 		json_decref(reply);
 	}
 	return intact ? CTL_OK : CTL_SERVER;
+}
+
+/*
+ * backup FILE: the daemon writes a consistent copy into FILE (a new file;
+ * a relative name is taken from here) while it keeps working.  The copy
+ * is nothing without the key file: say so every time.
+ */
+static int
+cmd_backup(struct ctl *c, char **argv)
+{
+	json_t	*reply;
+	char	 path[PATH_MAX], cwd[PATH_MAX];
+
+	ctl_check_arg("FILE", argv[0]);
+	if (argv[0][0] == '/')
+		strlcpy(path, argv[0], sizeof(path));
+	else if (getcwd(cwd, sizeof(cwd)) == NULL || snprintf(path,
+	    sizeof(path), "%s/%s", cwd, argv[0]) >= (int)sizeof(path))
+		ctl_die(CTL_USAGE, "FILE: cannot make it absolute");
+	ctl_timeout = CTL_DBCHECK_TIMEOUT;
+	reply = ctl_request(c, EVHTTP_REQ_POST, "/v1/backup",
+	    json_pack("{s:s}", "path", path));
+	if (c->json)
+		return ctl_output(c, reply, ctl_table);
+	printf("backup written: %s (%" JSON_INTEGER_FORMAT " pages, cases "
+	    "up to id %" JSON_INTEGER_FORMAT ", longest pause %.1f ms)\n"
+	    "IMPORTANT: without the key file %s and %s.database this copy "
+	    "cannot be read\n(phone numbers, the audit chain): keep them "
+	    "with it, apart from it (hotlined(8) RECOVERY).\n", path,
+	    json_integer_value(json_object_get(reply, "pages")),
+	    json_integer_value(json_object_get(reply, "last_case_id")),
+	    json_real_value(json_object_get(reply, "longest_step_ms")),
+	    json_string_value(json_object_get(reply, "key_file")),
+	    json_string_value(json_object_get(reply, "key_file")));
+	json_decref(reply);
+	return CTL_OK;
 }
 
 /*

@@ -10,6 +10,7 @@
 #include "screen.h"
 #include "template.h"
 #include "admin.h"
+#include "admin_data.h"
 #include "tokens.h"
 #include "dbguard.h"
 #include "store.h"
@@ -308,6 +309,7 @@ main(int argc, char *argv[])
 		daemon_pidfile_remove();
 		hotlined_refuse(err);
 	}
+	admin_data_conf(conf.retention_days, conf.key_file);
 	if (admin_start(base, &conf.admin, engine_store(), err,
 	    sizeof(err)) == -1) {
 		hotlined_exit();

@@ -836,4 +836,23 @@ int	 store_queue(struct store *, size_t offset, struct store_case *out,
 /* How many wait to be classified and since when (0: none); 0 or -1. */
 int	 store_queue_stats(struct store *, int *countp, int64_t *oldestp);
 
+/*
+ * Backup (store_backup.c): a consistent copy of the open database into a
+ * new file, made in steps between batches (hotlinectl backup).
+ */
+struct store_backup;
+/* Create path (it must not exist, mode 0600) and start; NULL with err. */
+struct store_backup *store_backup_start(struct store *, const char *path,
+	    char *err, size_t errlen);
+/* Copy up to pages pages: 1 more to do, 0 complete, -1 with err. */
+int	 store_backup_step(struct store_backup *, int pages, char *err,
+	    size_t errlen);
+/* Pages copied and in all, so far. */
+void	 store_backup_progress(const struct store_backup *, int *done,
+	    int *total);
+/* The last case id the complete copy holds (0: none). */
+int64_t	 store_backup_last_case(const struct store_backup *);
+/* End; keep: leave the copy (when complete), else remove it.  0 or -1. */
+int	 store_backup_free(struct store_backup *, int keep);
+
 #endif /* HOTLINED_STORE_H */

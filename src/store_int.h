@@ -134,6 +134,7 @@ enum store_stmt {
 	STMT_CASE_IDS,
 	STMT_CASES_COVER_GET,
 	STMT_CASES_COVER_SET,
+	STMT_BACKUP_LAST_CASE,		/* backup (store_backup.c) */
 	STMT_MAX
 };
 

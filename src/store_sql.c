@@ -447,6 +447,7 @@ const char *const store_sql[STMT_MAX] = {
 	    "SELECT cases_first, 0, cases_event FROM audit_cover WHERE id = 1",
 	[STMT_CASES_COVER_SET] =
 	    "UPDATE audit_cover SET cases_event = ?1 WHERE id = 1",
+	[STMT_BACKUP_LAST_CASE] = "SELECT coalesce(max(id), 0) FROM cases",
 };
 
 /* The schema version a statement needs; 0 means v1. */

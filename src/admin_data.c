@@ -1,0 +1,262 @@
+/*
+ * Keep the data: backup while the daemon runs (store_backup.c in steps on
+ * the loop), audit verification in a child process, and retention.  A
+ * request that takes long is held and answered when its work ends.
+ */
+#include "compat.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "admin.h"
+#include "admin_data.h"
+#include "daemon.h"
+#include "log.h"
+#include "store.h"
+#include "tokens.h"
+#include "util.h"
+
+/* pages a backup step copies: 2 MiB of 2 KiB pages, a few ms of work */
+#define ADMIN_BACKUP_PAGES	1024
+
+static void	 admin_backup_tick(evutil_socket_t, short, void *);
+static void	 admin_backup_end(int, const char *);
+static void	 admin_held_gone(struct evhttp_connection *, void *);
+static struct admin_req *admin_hold(struct admin_req *);
+static void	 admin_release(struct admin_req *, int);
+static int	 admin_backup_path_ok(const char *, char *, size_t);
+
+static const struct timeval admin_now;	/* a step a loop turn */
+
+static struct {
+	struct admin_req	*req;		/* held; req->req NULL: gone */
+	struct store_backup	*bk;
+	struct event		*ev;
+	char			 path[PATH_MAX];
+	uint64_t		 t0;
+	int64_t			 longest_us;	/* the longest step */
+	int			 steps;
+	int			 retention_days;
+	char			 key_file[PATH_MAX];
+} data;
+
+void
+admin_data_conf(int retention_days, const char *key_file)
+{
+	data.retention_days = retention_days;
+	strlcpy(data.key_file, key_file != NULL ? key_file : "",
+	    sizeof(data.key_file));
+}
+
+static int64_t
+admin_now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Keep r past its handler: a copy the framework does not free. */
+static struct admin_req *
+admin_hold(struct admin_req *r)
+{
+	struct admin_req	*d;
+
+	d = xmalloc(sizeof(*d));
+	*d = *r;
+	d->query = NULL;
+	d->body = NULL;
+	d->token = NULL;	/* a SIGHUP may reload the tokens meanwhile */
+	r->reply = NULL;
+	/* a client that hangs up meanwhile takes its request with it */
+	evhttp_connection_set_closecb(evhttp_request_get_connection(d->req),
+	    admin_held_gone, d);
+	return d;
+}
+
+static void
+admin_held_gone(struct evhttp_connection *evcon, void *arg)
+{
+	struct admin_req	*d = arg;
+
+	(void)evcon;
+	d->req = NULL;
+}
+
+/* Answer a held request (if its client is still there) and free it. */
+static void
+admin_release(struct admin_req *d, int status)
+{
+	if (d->req != NULL) {
+		evhttp_connection_set_closecb(evhttp_request_get_connection(
+		    d->req), NULL, NULL);
+		admin_finish(d, status);
+	} else
+		json_decref(d->reply);
+	free(d);
+}
+
+/* --- backup -------------------------------------------------------------- */
+
+/*
+ * The daemon writes the file, so the path is checked here, not only by
+ * the client: absolute, no "..", no control characters, a directory that
+ * exists; an existing file is refused by store_backup_start() (O_EXCL).
+ */
+static int
+admin_backup_path_ok(const char *path, char *err, size_t errlen)
+{
+	const char	*p;
+
+	if (path[0] != '/') {
+		snprintf(err, errlen, "path must be absolute");
+		return -1;
+	}
+	for (p = path; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			snprintf(err, errlen, "path has a control character");
+			return -1;
+		}
+	if (strstr(path, "/../") != NULL || strstr(path, "/./") != NULL ||
+	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") ==
+	    0) || path[strlen(path) - 1] == '/') {
+		snprintf(err, errlen, "path must name a file, without . or ..");
+		return -1;
+	}
+	if (strlen(path) >= PATH_MAX - 16) {
+		snprintf(err, errlen, "path is too long");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * POST /v1/backup {"path": "/abs/file"}: 202-like work, 200 when the copy
+ * is complete, with what it holds.  One at a time (409 busy).  The loop
+ * goes on between steps; longest_step_ms says how long intake waited.
+ */
+int
+admin_backup(struct admin_req *r)
+{
+	json_t	*jp;
+	char	 err[PATH_MAX + 128];
+
+	if (r->store == NULL)
+		return admin_error(r, 503, "unavailable", "the store is not "
+		    "open");
+	jp = json_object_get(r->body, "path");
+	if (!json_is_string(jp) || json_object_size(r->body) != 1)
+		return admin_error(r, 400, "bad_request", "the body is "
+		    "{\"path\": \"/absolute/file\"}");
+	if (admin_backup_path_ok(json_string_value(jp), err,
+	    sizeof(err)) == -1)
+		return admin_error(r, 400, "bad_request", "%s", err);
+	if (data.bk != NULL)
+		return admin_error(r, 409, "busy", "a backup is running "
+		    "already");
+	if ((data.bk = store_backup_start(r->store, json_string_value(jp),
+	    err, sizeof(err))) == NULL)
+		return admin_error(r, 400, "bad_request", "cannot create the "
+		    "backup: %s", err);
+	strlcpy(data.path, json_string_value(jp), sizeof(data.path));
+	if (data.ev == NULL && (data.ev = evtimer_new(hotlined_base(),
+	    admin_backup_tick, NULL)) == NULL)
+		fatalx("admin evtimer_new");
+	data.t0 = clock_mono_ms();
+	data.longest_us = 0;
+	data.steps = 0;
+	log_info("admin backup started path=%s token=%s", data.path,
+	    r->token->name);
+	data.req = admin_hold(r);
+	evtimer_add(data.ev, &admin_now);
+	return ADMIN_DEFERRED;
+}
+
+/* One step, then back to the loop. */
+static void
+admin_backup_tick(evutil_socket_t fd, short what, void *arg)
+{
+	char	 err[PATH_MAX + 128];
+	int64_t	 t;
+	int	 rc;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	t = admin_now_us();
+	rc = store_backup_step(data.bk, ADMIN_BACKUP_PAGES, err, sizeof(err));
+	t = admin_now_us() - t;
+	if (t > data.longest_us)
+		data.longest_us = t;
+	data.steps++;
+	if (rc == 1)
+		evtimer_add(data.ev, &admin_now);
+	else
+		admin_backup_end(rc, err);
+}
+
+static void
+admin_backup_end(int rc, const char *err)
+{
+	struct admin_req	*d = data.req;
+	int			 done, total, status = 200;
+	int64_t			 last;
+
+	store_backup_progress(data.bk, &done, &total);
+	last = store_backup_last_case(data.bk);
+	if (store_backup_free(data.bk, rc == 0) == -1 && rc == 0) {
+		rc = -1;
+		err = "closing the copy failed";
+	}
+	data.bk = NULL;
+	data.req = NULL;
+	if (rc == 0) {
+		log_info("admin backup done path=%s pages=%d steps=%d "
+		    "longest-step-ms=%.1f last-case=%lld ms=%llu", data.path,
+		    total, data.steps, data.longest_us / 1000.0,
+		    (long long)last, (unsigned long long)(clock_mono_ms() -
+		    data.t0));
+		d->reply = json_pack("{s:s,s:i,s:i,s:f,s:I,s:s,s:s}", "path",
+		    data.path, "pages", total, "steps", data.steps,
+		    "longest_step_ms", data.longest_us / 1000.0,
+		    "last_case_id", (json_int_t)last, "key_file",
+		    data.key_file, "note", "the backup is unreadable without "
+		    "the key file and its .database record: copy them with "
+		    "it (hotlined(8) RECOVERY)");
+	} else {
+		log_warnx("admin backup failed path=%s: %s", data.path, err);
+		status = admin_error(d, 500, "internal", "backup failed, "
+		    "the partial copy was removed: %s", err);
+	}
+	admin_release(d, status);
+}
+
+void
+admin_data_stop(void)
+{
+	if (data.ev != NULL) {
+		event_free(data.ev);
+		data.ev = NULL;
+	}
+	if (data.bk != NULL) {
+		log_warnx("admin backup path=%s abandoned at shutdown",
+		    data.path);
+		store_backup_free(data.bk, 0);
+		data.bk = NULL;
+		admin_release(data.req, admin_error(data.req, 503,
+		    "unavailable", "hotlined is stopping; the partial copy "
+		    "was removed"));
+		data.req = NULL;
+	}
+}
