@@ -78,7 +78,6 @@ static int	 admin_unit_list(struct admin_req *);
 static int	 admin_kb_add(struct admin_req *);
 static int	 admin_kb_update(struct admin_req *);
 static int	 admin_kb_list(struct admin_req *);
-static int	 admin_audit_verify(struct admin_req *);
 static int	 admin_queue(struct admin_req *);
 static int	 admin_labels(struct admin_req *);
 static int	 admin_alert_list(struct admin_req *);
@@ -2037,29 +2036,6 @@ admin_kb_list(struct admin_req *r)
 	return 200;
 }
 
-static int
-admin_audit_verify(struct admin_req *r)
-{
-	int64_t	bad = 0;
-	int	rv;
-
-	if (r->store == NULL)
-		return admin_error(r, 503, "unavailable", "the store is not "
-		    "open");
-	if ((rv = store_audit_verify(r->store, &bad)) == -1)
-		return admin_error(r, 500, "internal", "cannot read the audit "
-		    "trail");
-	if (rv == 0)
-		r->reply = json_pack("{s:b}", "intact", 1);
-	else {
-		log_warnx("admin audit chain broken first_bad=%lld",
-		    (long long)bad);
-		r->reply = json_pack("{s:b,s:I}", "intact", 0, "first_bad",
-		    (json_int_t)bad);
-	}
-	return 200;
-}
-
 /* --- the office classifies: the queue, the labelled examples ----------- */
 
 #define ADMIN_QUEUE_DEFAULT	50
@@ -2460,7 +2436,8 @@ admin_db_check(struct admin_req *r)
 		}
 	}
 	admin_query_free(q, (size_t)n);
-	if (admin.checking != NULL || dbcheck_running())
+	if (admin.checking != NULL || dbcheck_running() ||
+	    admin_data_checking())
 		return admin_error(r, 409, "busy", "a database check is "
 		    "running already");
 	log_info("admin database check token=%s mode=%s", r->token->name,

@@ -20,7 +20,9 @@
 
 #include "admin.h"
 #include "admin_data.h"
+#include "commit.h"
 #include "daemon.h"
+#include "dbcheck.h"
 #include "log.h"
 #include "store.h"
 #include "tokens.h"
@@ -35,10 +37,12 @@ static void	 admin_held_gone(struct evhttp_connection *, void *);
 static struct admin_req *admin_hold(struct admin_req *);
 static void	 admin_release(struct admin_req *, int);
 static int	 admin_backup_path_ok(const char *, char *, size_t);
+static void	 admin_audit_done(void *, int, const char *);
 
 static const struct timeval admin_now;	/* a step a loop turn */
 
 static struct {
+	struct admin_req	*verifying;	/* held for the audit child */
 	struct admin_req	*req;		/* held; req->req NULL: gone */
 	struct store_backup	*bk;
 	struct event		*ev;
@@ -242,9 +246,74 @@ admin_backup_end(int rc, const char *err)
 	admin_release(d, status);
 }
 
+/* --- audit verification ------------------------------------------------- */
+
+int
+admin_data_checking(void)
+{
+	return data.verifying != NULL;
+}
+
+/*
+ * The chain is read whole (a MAC per event, the rows each names): a year
+ * of data takes minutes, so a child process does it ("hotlined -A", as
+ * db check does "-C") on a snapshot, and the loop keeps taking messages.
+ */
+int
+admin_audit_verify(struct admin_req *r)
+{
+	struct admin_req	*d;
+	char			 err[256];
+
+	if (r->store == NULL)
+		return admin_error(r, 503, "unavailable", "the store is not "
+		    "open");
+	if (data.verifying != NULL || dbcheck_running())
+		return admin_error(r, 409, "busy", "a database check or "
+		    "audit verification is running already");
+	/* the batch still open is sealed and committed first */
+	commit_flush();
+	d = admin_hold(r);
+	if (dbcheck_start_audit(hotlined_base(), store_path(r->store),
+	    data.key_file, admin_audit_done, d, err, sizeof(err)) == -1) {
+		admin_release(d, admin_error(d, 500, "internal", "%s", err));
+		return ADMIN_DEFERRED;
+	}
+	data.verifying = d;
+	return ADMIN_DEFERRED;
+}
+
+static void
+admin_audit_done(void *arg, int status, const char *out)
+{
+	struct admin_req	*d = arg;
+	const char		*p;
+	long long		 bad = 0;
+	int			 code = 200;
+
+	data.verifying = NULL;
+	if (status == 0)
+		d->reply = json_pack("{s:b}", "intact", 1);
+	else if (status == 1 && (p = strstr(out, "first_bad ")) != NULL &&
+	    sscanf(p, "first_bad %lld", &bad) == 1) {
+		log_warnx("admin audit chain broken first_bad=%lld", bad);
+		d->reply = json_pack("{s:b,s:I}", "intact", 0, "first_bad",
+		    (json_int_t)bad);
+	} else
+		code = admin_error(d, 500, "internal", "cannot read the audit "
+		    "trail (status %d): %.200s", status, out);
+	admin_release(d, code);
+}
+
 void
 admin_data_stop(void)
 {
+	if (data.verifying != NULL) {
+		dbcheck_abort();
+		admin_release(data.verifying, admin_error(data.verifying, 503,
+		    "unavailable", "hotlined is stopping"));
+		data.verifying = NULL;
+	}
 	if (data.ev != NULL) {
 		event_free(data.ev);
 		data.ev = NULL;

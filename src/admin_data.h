@@ -10,6 +10,13 @@ struct admin_req;
 
 /* POST /v1/backup {"path": FILE}: a copy made in steps; replies when done. */
 int	admin_backup(struct admin_req *);
+/*
+ * GET /v1/audit/verify: in a child process (a year of events takes
+ * minutes); replies when it ends.  409 while a database check runs.
+ */
+int	admin_audit_verify(struct admin_req *);
+/* 1 while an audit verification holds the dbcheck child. */
+int	admin_data_checking(void);
 /* POST /v1/retention {"dry_run": bool}: erase what retention-days allows. */
 int	admin_retention(struct admin_req *);
 /* Give up what runs (shutdown): a backup half made is removed. */

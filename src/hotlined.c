@@ -13,6 +13,7 @@
 #include "admin_data.h"
 #include "tokens.h"
 #include "dbguard.h"
+#include "dbcheck.h"
 #include "store.h"
 
 #include <errno.h>
@@ -31,6 +32,7 @@ static int	hotlined_check(struct hotlined_conf *);
 static int	hotlined_preflight(struct hotlined_conf *, struct conf_errors *);
 static int	hotlined_dbcheck(struct hotlined_conf *, int);
 static void	hotlined_dbcheck_line(void *, const char *);
+static int	hotlined_auditcheck(const char *, const char *);
 
 static struct hotlined_conf	 conf;
 static int			 base_level;	/* level after config and -v */
@@ -40,7 +42,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: hotlined [-dfntvV] [-c file]\n"
-	    "       hotlined -C | -Q [-c file | database]\n");
+	    "       hotlined -C | -Q [-c file | database]\n"
+	    "       hotlined -A database key-file\n");
 	exit(1);
 }
 
@@ -93,6 +96,28 @@ static void
 hotlined_dbcheck_line(void *arg, const char *line)
 {
 	printf("%s\n", line);
+}
+
+/*
+ * -A DATABASE KEY: verify the audit chain through a connection of its own
+ * (a snapshot: the daemon keeps going).  "intact", "first_bad N" or the
+ * error on stdout; exit 0, 1 or 2 (dbcheck.h).
+ */
+static int
+hotlined_auditcheck(const char *db, const char *key)
+{
+	char	err[1024];
+	int64_t	bad = 0;
+	int	rv;
+
+	rv = dbcheck_audit(db, key, &bad, NULL, NULL, err, sizeof(err));
+	if (rv == 0)
+		printf("intact\n");
+	else if (rv == 1)
+		printf("first_bad %lld\n", (long long)bad);
+	else
+		printf("error %s\n", err);
+	return rv;
 }
 
 /*
@@ -174,8 +199,11 @@ main(int argc, char *argv[])
 	int			 ch, foreground = 0, verbose = 0, check = 0;
 	int			 debug = 0, dests, dbcheck = 0;
 
-	while ((ch = getopt(argc, argv, "Cc:dfnQtvV")) != -1) {
+	while ((ch = getopt(argc, argv, "ACc:dfnQtvV")) != -1) {
 		switch (ch) {
+		case 'A':
+			dbcheck = 3;
+			break;
 		case 'C':
 			dbcheck = 2;
 			break;
@@ -209,6 +237,12 @@ main(int argc, char *argv[])
 	}
 	log_init(LOG_TO_STDERR, LOG_L_INFO, "hotlined");
 	/* -C DATABASE: a file named, no configuration (the admin API's child) */
+	/* -A DATABASE KEY: the audit chain (the admin API's child) */
+	if (dbcheck == 3) {
+		if (optind != argc - 2)
+			usage();
+		return hotlined_auditcheck(argv[optind], argv[optind + 1]);
+	}
 	if (dbcheck && optind == argc - 1) {
 		conf.database = argv[optind];
 		return hotlined_dbcheck(&conf, dbcheck == 2);

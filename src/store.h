@@ -551,6 +551,9 @@ int	 store_audit(struct store *, int64_t case_id, const char *actor,
  * (store audit broken).
  */
 int	 store_audit_verify(struct store *, int64_t *badp);
+/* The same, calling progress(arg, event, last) every 65536 events. */
+int	 store_audit_verify_progress(struct store *, int64_t *badp,
+	    void (*progress)(void *, int64_t, int64_t), void *arg);
 
 /* --- v3: units, knowledge base, the case lifecycle --------------------- */
 

@@ -202,6 +202,13 @@ store_audit_seal_tip(struct store *st)
 int
 store_audit_verify(struct store *st, int64_t *badp)
 {
+	return store_audit_verify_progress(st, badp, NULL, NULL);
+}
+
+int
+store_audit_verify_progress(struct store *st, int64_t *badp,
+    void (*progress)(void *, int64_t, int64_t), void *arg)
+{
 	sqlite3_stmt	*s;
 	uint8_t		 prev[CRYPTO_HASH_LEN], mac[CRYPTO_HASH_LEN];
 	const void	*stored, *sprev;
@@ -264,6 +271,8 @@ store_audit_verify(struct store *st, int64_t *badp)
 		memcpy(prev, mac, sizeof(mac));
 		prevlen = sizeof(prev);
 		expect = id + 1;
+		if (progress != NULL && (id & 0xffff) == 0)
+			progress(arg, id, st->audit.last);
 	}
 	sqlite3_reset(s);
 	if (rc == -1 || broken == -1)

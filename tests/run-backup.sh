@@ -9,7 +9,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 N=${BACKUP_N:-400}
-plan 16
+plan 20
 
 d="$T_DIR/h"
 port=$(free_port)
@@ -64,6 +64,20 @@ grep -q 'File exists' "$T_DIR/e1" && ok "the refusal says why"
 check "a place nobody can write is refused" sh -c "! '$HOTLINECTL' -s 127.0.0.1:$aport -t $OFFICE backup /proc/hotlined-copy.db 2>/dev/null"
 check "a path with .. is refused" sh -c "! '$HOTLINECTL' -s 127.0.0.1:$aport -t $OFFICE backup '$T_DIR/b/../b/x.db' 2>'$T_DIR/e2' && grep -q 'without . or ..' '$T_DIR/e2'"
 kill -TERM "$PID_hl"; wait_gone "$PID_hl" 15
+
+# offline verification of the copy: no daemon, no token
+check "audit verify --db --key: the copy is intact" sh -c \
+    "'$HOTLINECTL' audit verify --db '$T_DIR/b/copy.db' --key '$d/hotlined.key' | grep -q 'audit trail intact'"
+cp "$T_DIR/b/copy.db" "$T_DIR/b/forged.db"
+sqlite3 "$T_DIR/b/forged.db" "UPDATE cases SET text = '已处理' WHERE id = 3"
+"$HOTLINECTL" audit verify --db "$T_DIR/b/forged.db" --key "$d/hotlined.key" \
+    >"$T_DIR/v.out" 2>&1
+check "a case text changed in a copy is detected offline" sh -c \
+    "test $? -eq 1 && grep -q 'audit trail broken: first bad event' '$T_DIR/v.out'"
+check "a missing database is an error, not created" sh -c \
+    "! '$HOTLINECTL' audit verify --db '$T_DIR/b/none.db' --key '$d/hotlined.key' 2>/dev/null && test ! -e '$T_DIR/b/none.db'"
+check "another key is an error" sh -c \
+    "! '$HOTLINECTL' audit verify --db '$T_DIR/b/copy.db' --key '$d/../h/hotlined.key.database' 2>/dev/null"
 
 # restore into a fresh directory: the copy, the key and its record
 r="$T_DIR/r"
