@@ -154,6 +154,8 @@ static const struct admin_route routes[] = {
 	    ADMIN_F_QUERY, admin_db_check },
 	{ EVHTTP_REQ_POST, "/v1/backup", TOKEN_OFFICE, ADMIN_F_BODY,
 	    admin_backup },
+	{ EVHTTP_REQ_POST, "/v1/retention", TOKEN_OFFICE, ADMIN_F_BODY,
+	    admin_retention },
 };
 
 static struct {

@@ -38,6 +38,9 @@ static struct admin_req *admin_hold(struct admin_req *);
 static void	 admin_release(struct admin_req *, int);
 static int	 admin_backup_path_ok(const char *, char *, size_t);
 static void	 admin_audit_done(void *, int, const char *);
+static void	 admin_retention_tick(evutil_socket_t, short, void *);
+static void	 admin_retention_committed(void *, int);
+static void	 admin_retention_end(int, const char *);
 
 static const struct timeval admin_now;	/* a step a loop turn */
 
@@ -52,7 +55,21 @@ static struct {
 	int			 steps;
 	int			 retention_days;
 	char			 key_file[PATH_MAX];
+
+	/* a retention run: a chunk a batch, a batch at a time */
+	struct admin_req	*ret_req;
+	struct store		*ret_store;	/* borrowed */
+	struct event		*ret_ev;
+	struct store_retention	 ret;
+	int64_t			 ret_cutoff;
+	int64_t			 ret_longest_us;
+	int			 ret_chunks;
+	int			 ret_more;
+	char			 ret_actor[64];
 } data;
+
+/* cases a retention chunk erases in one batch */
+#define ADMIN_RETENTION_CHUNK	50
 
 void
 admin_data_conf(int retention_days, const char *key_file)
@@ -305,9 +322,167 @@ admin_audit_done(void *arg, int status, const char *out)
 	admin_release(d, code);
 }
 
+/* --- retention ------------------------------------------------------------ */
+
+static const char *
+admin_day(int64_t ms, char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		t = (time_t)(ms / 1000);
+
+	if (localtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%d %H:%M",
+	    &tm) == 0)
+		strlcpy(buf, "?", len);
+	return buf;
+}
+
+/*
+ * POST /v1/retention {"dry_run": true}: how many closed cases are older
+ * than retention-days; without dry_run, erase their texts and numbers (a
+ * chunk of cases a batch, so intake goes on) and answer with what was
+ * erased once the last chunk has committed.  409 without a period.
+ */
+int
+admin_retention(struct admin_req *r)
+{
+	json_t		*dry;
+	int64_t		 n;
+	char		 day[32];
+
+	if (r->store == NULL)
+		return admin_error(r, 503, "unavailable", "the store is not "
+		    "open");
+	dry = json_object_get(r->body, "dry_run");
+	if (json_object_size(r->body) > (dry != NULL) ||
+	    (dry != NULL && !json_is_boolean(dry)))
+		return admin_error(r, 400, "bad_request", "the body is "
+		    "{\"dry_run\": true|false}");
+	if (data.retention_days <= 0)
+		return admin_error(r, 409, "conflict", "no retention period: "
+		    "set retention-days in hotlined.conf (hotlined.conf(5))");
+	if (data.ret_req != NULL)
+		return admin_error(r, 409, "busy", "a retention run is going "
+		    "on already");
+	data.ret_cutoff = (int64_t)clock_now_ms() -
+	    (int64_t)data.retention_days * 86400000LL;
+	admin_day(data.ret_cutoff, day, sizeof(day));
+	if (json_is_true(dry)) {
+		if ((n = store_retention_count(r->store, data.ret_cutoff)) ==
+		    -1)
+			return admin_error(r, 500, "internal", "cannot count "
+			    "the cases");
+		r->reply = json_pack("{s:b,s:i,s:s,s:I}", "dry_run", 1,
+		    "retention_days", data.retention_days, "cutoff", day,
+		    "cases", (json_int_t)n);
+		return 200;
+	}
+	memset(&data.ret, 0, sizeof(data.ret));
+	data.ret_chunks = 0;
+	data.ret_longest_us = 0;
+	data.ret_store = r->store;
+	strlcpy(data.ret_actor, r->token->name, sizeof(data.ret_actor));
+	if (data.ret_ev == NULL && (data.ret_ev = evtimer_new(hotlined_base(),
+	    admin_retention_tick, NULL)) == NULL)
+		fatalx("admin evtimer_new");
+	log_info("admin retention started days=%d cutoff=\"%s\" token=%s",
+	    data.retention_days, day, data.ret_actor);
+	data.ret_req = admin_hold(r);
+	evtimer_add(data.ret_ev, &admin_now);
+	return ADMIN_DEFERRED;
+}
+
+/* One chunk in the open batch; the next once it has committed. */
+static void
+admin_retention_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct store	*st = data.ret_store;
+	int64_t		 t;
+	int		 rc;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (commit_join() == -1) {
+		admin_retention_end(-1, "the database cannot take writes now");
+		return;
+	}
+	t = admin_now_us();
+	if (store_msg_begin(st) == -1) {
+		admin_retention_end(-1, "cannot open a savepoint");
+		return;
+	}
+	rc = store_retention_chunk(st, data.ret_cutoff, ADMIN_RETENTION_CHUNK,
+	    data.ret_actor, &data.ret);
+	if (store_msg_end(st, rc >= 0) == -1 && rc >= 0)
+		rc = -1;
+	t = admin_now_us() - t;
+	if (t > data.ret_longest_us)
+		data.ret_longest_us = t;
+	data.ret_chunks++;
+	if (rc < 0) {
+		admin_retention_end(rc, rc == -2 ? "an audit event no longer "
+		    "matches its rows: run hotlinectl audit verify; nothing "
+		    "of this chunk was erased" : "store error; nothing of this "
+		    "chunk was erased");
+		return;
+	}
+	data.ret_more = rc;
+	commit_after(admin_retention_committed, NULL);
+}
+
+static void
+admin_retention_committed(void *arg, int ok)
+{
+	(void)arg;
+	if (data.ret_req == NULL)
+		return;			/* stopped meanwhile */
+	if (!ok)
+		admin_retention_end(-1, "the batch did not commit");
+	else if (data.ret_more)
+		evtimer_add(data.ret_ev, &admin_now);
+	else
+		admin_retention_end(0, NULL);
+}
+
+static void
+admin_retention_end(int rc, const char *err)
+{
+	struct admin_req	*d = data.ret_req;
+	int			 status = 200;
+	char			 day[32];
+
+	data.ret_req = NULL;
+	log_info("admin retention %s cases=%lld inbound=%lld outbox=%lld "
+	    "events=%lld chunks=%d longest-chunk-ms=%.1f%s%s",
+	    rc == 0 ? "done" : "stopped", (long long)data.ret.cases,
+	    (long long)data.ret.inbound, (long long)data.ret.outbox,
+	    (long long)data.ret.events, data.ret_chunks,
+	    data.ret_longest_us / 1000.0, err ? ": " : "", err ? err : "");
+	if (rc == 0)
+		d->reply = json_pack("{s:b,s:i,s:s,s:I,s:I,s:I,s:I,s:f}",
+		    "dry_run", 0, "retention_days", data.retention_days,
+		    "cutoff", admin_day(data.ret_cutoff, day, sizeof(day)),
+		    "cases", (json_int_t)data.ret.cases, "inbound",
+		    (json_int_t)data.ret.inbound, "outbox",
+		    (json_int_t)data.ret.outbox, "events_attested",
+		    (json_int_t)data.ret.events, "longest_chunk_ms",
+		    data.ret_longest_us / 1000.0);
+	else
+		status = admin_error(d, rc == -2 ? 409 : 500, rc == -2 ?
+		    "conflict" : "internal", "retention stopped after %lld "
+		    "cases: %s", (long long)data.ret.cases, err);
+	admin_release(d, status);
+}
+
 void
 admin_data_stop(void)
 {
+	if (data.ret_ev != NULL) {
+		event_free(data.ret_ev);
+		data.ret_ev = NULL;
+	}
+	if (data.ret_req != NULL)
+		admin_retention_end(-1, "hotlined is stopping");
 	if (data.verifying != NULL) {
 		dbcheck_abort();
 		admin_release(data.verifying, admin_error(data.verifying, 503,

@@ -99,6 +99,7 @@ static int	 cmd_case_show(struct ctl *, char **);
 static int	 cmd_audit_verify(struct ctl *, char **);
 static int	 cmd_db_check(struct ctl *, char **);
 static int	 cmd_backup(struct ctl *, char **);
+static int	 cmd_retention(struct ctl *, char **);
 static int	 ctl_audit_offline(struct ctl *, char **);
 static void	 ctl_audit_progress(void *, int64_t, int64_t);
 static double	 ctl_now(void);
@@ -186,6 +187,8 @@ static const struct ctl_cmd cmds[] = {
 	    "audit verify [--db FILE --key FILE]", NULL, NULL },
 	{ "db", "check", 0, 1, 1, cmd_db_check, "db check [--quick]", NULL, NULL },
 	{ "backup", NULL, 1, 1, 1, cmd_backup, "backup FILE", NULL, NULL },
+	{ "retention", "apply", 0, 1, 1, cmd_retention,
+	    "retention apply [--dry-run]", NULL, NULL },
 	{ "hash-token", NULL, 0, 0, 0, cmd_hash_token, "hash-token", NULL, NULL },
 };
 
@@ -773,6 +776,47 @@ cmd_backup(struct ctl *c, char **argv)
 	    json_real_value(json_object_get(reply, "longest_step_ms")),
 	    json_string_value(json_object_get(reply, "key_file")),
 	    json_string_value(json_object_get(reply, "key_file")));
+	json_decref(reply);
+	return CTL_OK;
+}
+
+/*
+ * retention apply [--dry-run]: erase the texts and numbers of cases closed
+ * more than retention-days ago (or count them), audited.
+ */
+static int
+cmd_retention(struct ctl *c, char **argv)
+{
+	json_t	*reply;
+	int	 dry = 0;
+
+	if (argv[0] != NULL) {
+		if (strcmp(argv[0], "--dry-run") != 0)
+			ctl_die(CTL_USAGE, "usage: retention apply [--dry-run]");
+		dry = 1;
+	}
+	ctl_timeout = CTL_DBCHECK_TIMEOUT;
+	reply = ctl_request(c, EVHTTP_REQ_POST, "/v1/retention",
+	    json_pack("{s:b}", "dry_run", dry));
+	if (c->json)
+		return ctl_output(c, reply, ctl_table);
+	if (dry)
+		printf("%" JSON_INTEGER_FORMAT " closed cases older than %"
+		    JSON_INTEGER_FORMAT " days (closed before %s) would lose "
+		    "their texts and numbers\n",
+		    json_integer_value(json_object_get(reply, "cases")),
+		    json_integer_value(json_object_get(reply,
+		    "retention_days")), json_string_value(json_object_get(
+		    reply, "cutoff")));
+	else
+		printf("erased the texts and numbers of %" JSON_INTEGER_FORMAT
+		    " closed cases (closed before %s): %" JSON_INTEGER_FORMAT
+		    " inbound and %" JSON_INTEGER_FORMAT " outbox rows; "
+		    "audited\n",
+		    json_integer_value(json_object_get(reply, "cases")),
+		    json_string_value(json_object_get(reply, "cutoff")),
+		    json_integer_value(json_object_get(reply, "inbound")),
+		    json_integer_value(json_object_get(reply, "outbox")));
 	json_decref(reply);
 	return CTL_OK;
 }

@@ -30,7 +30,7 @@
 struct crypto;
 struct store;
 
-#define STORE_SCHEMA_VERSION	10
+#define STORE_SCHEMA_VERSION	14
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
 #define STORE_DEDUPE_WINDOW	(3600 * 1000)	/* default, ms */
@@ -857,5 +857,30 @@ void	 store_backup_progress(const struct store_backup *, int *done,
 int64_t	 store_backup_last_case(const struct store_backup *);
 /* End; keep: leave the copy (when complete), else remove it.  0 or -1. */
 int	 store_backup_free(struct store_backup *, int keep);
+
+/*
+ * Retention (store_retention.c): the texts and numbers of cases closed
+ * before a cut-off are erased, with their inbound and outbox rows, and
+ * the audit chain stays verifiable: each "messages" event whose rows
+ * were erased is attested again (its digest over the rows as they are
+ * now) by a "retention" event that names the cases, and audit_reattest
+ * points verification from the old event to that one.
+ */
+struct store_retention {
+	int64_t		 cases;		/* erased */
+	int64_t		 inbound;
+	int64_t		 outbox;
+	int64_t		 events;	/* "messages" events attested again */
+};
+/* Cases closed before cutoff (ms) whose texts are still there; -1. */
+int64_t	 store_retention_count(struct store *, int64_t cutoff);
+/*
+ * Erase at most max such cases (inside a batch), adding to r, with one
+ * "retention" event by actor; 1 more remain, 0 done, -1 error (nothing
+ * of this chunk written: the caller undoes its savepoint), -2 an event
+ * to attest again no longer matches its rows (run audit verify).
+ */
+int	 store_retention_chunk(struct store *, int64_t cutoff, int max,
+	    const char *actor, struct store_retention *r);
 
 #endif /* HOTLINED_STORE_H */
