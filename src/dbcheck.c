@@ -208,15 +208,23 @@ dbcheck_audit(const char *db, const char *key, int64_t *badp,
 	int			 rv;
 
 	/* never create: store_open() would make an empty database */
-	if (stat(db, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: %s", db, errno ? strerror(errno) :
-		    "not a regular file");
+	if (stat(db, &sb) == -1) {
+		snprintf(err, errlen, "%s: %s", db, strerror(errno));
+		return 2;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", db);
 		return 2;
 	}
 	if (store_peek(db, &pk, err, errlen) == -1)
 		return 2;
 	if (!pk.exists) {
 		snprintf(err, errlen, "%s: not a hotlined database", db);
+		return 2;
+	}
+	/* never create either: crypto_open() would make a new key */
+	if (stat(key, &sb) == -1) {
+		snprintf(err, errlen, "key-file %s: %s", key, strerror(errno));
 		return 2;
 	}
 	if ((crypto = crypto_open(key, err, errlen)) == NULL)

@@ -26,6 +26,7 @@ struct store_backup {
 	sqlite3		*dst;
 	sqlite3_backup	*bk;
 	char		*path;
+	int		 fd;		/* the copy, for our own syncs */
 	int64_t		 last_case;	/* max(cases.id) when it completed */
 };
 
@@ -50,13 +51,21 @@ store_backup_start(struct store *st, const char *path, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	close(fd);
 	b = xcalloc(1, sizeof(*b));
 	b->st = st;
+	b->fd = fd;
 	b->path = xstrdup(path);
+	/*
+	 * The copy is new and removed when anything fails: no journal.  Its
+	 * pages go to the file as they are copied (a small cache) and each
+	 * step syncs what it wrote, so the last step has no whole-file sync
+	 * to wait for (60 ms for 20 MB, seconds for gigabytes).
+	 */
 	if (sqlite3_open_v2(path, &b->dst, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK || (b->bk = sqlite3_backup_init(b->dst, "main", st->db,
-	    "main")) == NULL) {
+	    SQLITE_OK || sqlite3_exec(b->dst, "PRAGMA journal_mode = OFF; "
+	    "PRAGMA synchronous = OFF; PRAGMA cache_size = 64", NULL, NULL,
+	    NULL) != SQLITE_OK || (b->bk = sqlite3_backup_init(b->dst, "main",
+	    st->db, "main")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, b->dst != NULL ?
 		    sqlite3_errmsg(b->dst) : "out of memory");
 		store_backup_free(b, 0);
@@ -75,8 +84,14 @@ store_backup_step(struct store_backup *b, int pages, char *err,
 	if (b->st->depth > 0)
 		return 1;		/* a batch is open: next turn */
 	rc = sqlite3_backup_step(b->bk, pages);
-	if (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+	if (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		if (fdatasync(b->fd) == -1) {
+			snprintf(err, errlen, "%s: %s", b->path,
+			    strerror(errno));
+			return -1;
+		}
 		return 1;
+	}
 	if (rc != SQLITE_DONE) {
 		snprintf(err, errlen, "%s: %s", b->path, sqlite3_errstr(rc));
 		return -1;
@@ -112,9 +127,14 @@ store_backup_free(struct store_backup *b, int keep)
 		return 0;
 	if (b->bk != NULL && sqlite3_backup_finish(b->bk) != SQLITE_OK)
 		rv = -1;
-	/* the copy's last pages are synced when its connection closes */
 	if (b->dst != NULL && sqlite3_close(b->dst) != SQLITE_OK)
 		rv = -1;
+	/* the last step's pages; a complete copy is durable before "done" */
+	if (keep && rv == 0 && fsync(b->fd) == -1) {
+		log_warn("store backup fsync %s", b->path);
+		rv = -1;
+	}
+	close(b->fd);
 	if (!keep || rv == -1) {
 		if (unlink(b->path) == -1 && errno != ENOENT)
 			log_warn("store backup unlink %s", b->path);

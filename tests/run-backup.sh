@@ -9,7 +9,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 N=${BACKUP_N:-400}
-plan 20
+plan 21
 
 d="$T_DIR/h"
 port=$(free_port)
@@ -76,6 +76,8 @@ check "a case text changed in a copy is detected offline" sh -c \
     "test $? -eq 1 && grep -q 'audit trail broken: first bad event' '$T_DIR/v.out'"
 check "a missing database is an error, not created" sh -c \
     "! '$HOTLINECTL' audit verify --db '$T_DIR/b/none.db' --key '$d/hotlined.key' 2>/dev/null && test ! -e '$T_DIR/b/none.db'"
+check "a missing key file is an error, not created" sh -c \
+    "! '$HOTLINECTL' audit verify --db '$T_DIR/b/copy.db' --key '$T_DIR/b/none.key' 2>/dev/null && test ! -e '$T_DIR/b/none.key'"
 check "another key is an error" sh -c \
     "! '$HOTLINECTL' audit verify --db '$T_DIR/b/copy.db' --key '$d/../h/hotlined.key.database' 2>/dev/null"
 
