@@ -10,7 +10,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 has_test_clock || skip_all "needs the test clock (configure --enable-test-clock)"
-plan 22
+plan 24
 
 d="$T_DIR/h"
 port=$(free_port)
@@ -80,6 +80,15 @@ check "a forged re-attestation index is detected" \
     t "DELETE FROM audit_reattest WHERE event = (SELECT min(event) FROM audit_reattest)"
 check "a kept row changed is detected" \
     t "UPDATE inbound SET text = '伪造' WHERE text LIKE '%饮水点%'"
+
+# a row changed before a run stops it: never attested again
+start $((62 * 86400)) >/dev/null
+sqlite3 "$db" "UPDATE outbox SET text = '伪造' WHERE case_id = (SELECT id FROM cases WHERE number = '$c') AND kind = 'ack'"
+ctl retention apply >"$T_DIR/apply4.out" 2>&1
+check "a row changed before the run stops it" sh -c \
+    "test $? -ne 0 && grep -q 'no longer matches its rows' '$T_DIR/apply4.out'"
+check "and the case keeps its text" test "$(sql "$db" "SELECT count(*) FROM cases WHERE number = '$c' AND text LIKE '%饮水点%'")" = 1
+stop
 
 # refusals
 sed -i 's/^retention-days 30$/retention-days 7/' "$d/hotlined.conf"
