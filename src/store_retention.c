@@ -28,6 +28,7 @@ static int	 ret_probe(struct store *, int, int64_t, int64_t *, int64_t *,
 static int64_t	 ret_find_event(struct store *, int, int64_t, int64_t);
 static int	 ret_ids_of(struct store *, enum store_stmt, int64_t,
 		    struct ret_ids *);
+static int	 ret_detail(struct store *, int64_t, char **);
 static int	 ret_event_ok(struct store *, int64_t);
 static int	 ret_erase(struct store *, enum store_stmt, int64_t);
 static void	 ret_hex(struct store_buf *, const uint8_t *, size_t);
@@ -173,6 +174,24 @@ ret_unhex(const char *s, uint8_t *p, size_t n)
 	return 0;
 }
 
+/* Event ev's detail into *dp (NULL: none); 0 or -1.  Free *dp. */
+static int
+ret_detail(struct store *st, int64_t ev, char **dp)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*dp = NULL;
+	if ((s = store_stmt(st, STMT_RET_EVENT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, ev);
+	if ((rc = store_step(st, s, "retention")) == SQLITE_ROW &&
+	    sqlite3_column_text(s, 0) != NULL)
+		*dp = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
 /*
  * Before erasing, event ev's rows must still be what the chain says (its
  * own MAC, or the one a retention run gave it): a retention run must not
@@ -184,20 +203,13 @@ ret_event_ok(struct store *st, int64_t ev)
 	sqlite3_stmt	*s;
 	uint8_t		 mac[CRYPTO_HASH_LEN], want[CRYPTO_HASH_LEN];
 	const char	*m;
-	char		*detail = NULL;
+	char		*detail;
 	int		 rc, ok = 0;
 
-	if ((s = store_stmt(st, STMT_RET_EVENT)) == NULL)
+	if (ret_detail(st, ev, &detail) == -1)
 		return -1;
-	sqlite3_bind_int64(s, 1, ev);
-	if ((rc = store_step(st, s, "retention")) == SQLITE_ROW &&
-	    sqlite3_column_text(s, 0) != NULL)
-		detail = xstrdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
-	if (rc == -1 || detail == NULL) {
-		free(detail);
-		return rc == -1 ? -1 : 0;
-	}
+	if (detail == NULL)
+		return 0;
 	if ((m = strstr(detail, " mac=")) == NULL ||
 	    store_msgs_digest(st, detail, mac) == -1 ||
 	    ret_unhex(m + 5, want, sizeof(want)) == -1) {
@@ -335,16 +347,10 @@ store_retention_chunk(struct store *st, int64_t cutoff, int max,
 	    in.n, out.n);
 	store_buf_add(&b, tok, (size_t)n);
 	for (i = 0; i < evs.n; i++) {
-		char	*detail = NULL;
+		char	*detail;
 
-		if ((s = store_stmt(st, STMT_RET_EVENT)) == NULL)
-			goto done;
-		sqlite3_bind_int64(s, 1, evs.v[i]);
-		if ((rc = store_step(st, s, "retention")) == SQLITE_ROW)
-			detail = xstrdup((const char *)sqlite3_column_text(s,
-			    0));
-		sqlite3_reset(s);
-		if (detail == NULL || store_msgs_digest(st, detail, mac) ==
+		if (ret_detail(st, evs.v[i], &detail) == -1 ||
+		    detail == NULL || store_msgs_digest(st, detail, mac) ==
 		    -1) {
 			free(detail);
 			goto done;
