@@ -871,6 +871,7 @@ struct store_retention {
 	int64_t		 inbound;
 	int64_t		 outbox;
 	int64_t		 events;	/* "messages" events attested again */
+	int64_t		 last_id;	/* the last case seen: next from here */
 };
 /* Cases closed before cutoff (ms) whose texts are still there; -1. */
 int64_t	 store_retention_count(struct store *, int64_t cutoff);

@@ -452,15 +452,16 @@ const char *const store_sql[STMT_MAX] = {
 	"closed_at < ?1 AND state IN ('answered', 'closed', 'final') AND " \
 	"length(msisdn_enc) > 0"
 	[STMT_RET_COUNT] = "SELECT count(*) FROM cases WHERE " RET_CLOSED,
+	/* from the last case the run saw on: erased cases are not read again */
 	[STMT_RET_CASES] = "SELECT id, number FROM cases WHERE " RET_CLOSED
-	    " ORDER BY id LIMIT ?2",
+	    " AND id > ?3 ORDER BY id LIMIT ?2",
 	/* the case's texts, its supplements, and their other parts */
 	[STMT_RET_IN_OF_CASE] =
 	    "WITH f(id) AS (SELECT id FROM inbound WHERE case_id = ?1 "
 	    "UNION SELECT inbound_id FROM cases WHERE id = ?1 "
 	    "UNION SELECT inbound_id FROM supplements WHERE case_id = ?1) "
-	    "SELECT id FROM f WHERE id IS NOT NULL UNION "
-	    "SELECT i.id FROM inbound i JOIN f ON i.group_id = f.id ORDER BY 1",
+	    "SELECT id FROM f WHERE id IS NOT NULL UNION SELECT id FROM "
+	    "inbound WHERE group_id IN (SELECT id FROM f) ORDER BY 1",
 	[STMT_RET_OUT_OF_CASE] =
 	    "SELECT id FROM outbox WHERE case_id = ?1 ORDER BY id",
 	[STMT_RET_ERASE_CASE] =
