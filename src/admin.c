@@ -34,6 +34,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "dbcheck.h"
+#include "admin_data.h"
 #include "gsm7.h"
 #include "httpd.h"
 #include "lifecycle.h"
@@ -78,7 +79,6 @@ static int	 admin_unit_list(struct admin_req *);
 static int	 admin_kb_add(struct admin_req *);
 static int	 admin_kb_update(struct admin_req *);
 static int	 admin_kb_list(struct admin_req *);
-static int	 admin_audit_verify(struct admin_req *);
 static int	 admin_queue(struct admin_req *);
 static int	 admin_labels(struct admin_req *);
 static int	 admin_alert_list(struct admin_req *);
@@ -155,6 +155,10 @@ static const struct admin_route routes[] = {
 	    ADMIN_F_QUERY, admin_alert_citizen },
 	{ EVHTTP_REQ_GET, "/v1/db/check", TOKEN_OFFICE | TOKEN_AUDITOR,
 	    ADMIN_F_QUERY, admin_db_check },
+	{ EVHTTP_REQ_POST, "/v1/backup", TOKEN_OFFICE, ADMIN_F_BODY,
+	    admin_backup },
+	{ EVHTTP_REQ_POST, "/v1/retention", TOKEN_OFFICE, ADMIN_F_BODY,
+	    admin_retention },
 };
 
 static struct {
@@ -549,6 +553,12 @@ admin_body(struct admin_req *r)
 	return 0;
 }
 
+void
+admin_finish(struct admin_req *r, int status)
+{
+	admin_send(r, status, r->t0);
+}
+
 /* Send r->reply with status, log the request, free what r holds. */
 static void
 admin_send(struct admin_req *r, int status, uint64_t t0)
@@ -746,6 +756,7 @@ admin_stop(void)
 	/* answer the requests that wait on a commit before freeing them */
 	if (admin.deferred > 0)
 		commit_flush();
+	admin_data_stop();
 	if (admin.checking != NULL) {
 		if (admin.checking->req != NULL)
 			evhttp_connection_set_closecb(
@@ -2044,29 +2055,6 @@ admin_kb_list(struct admin_req *r)
 	return 200;
 }
 
-static int
-admin_audit_verify(struct admin_req *r)
-{
-	int64_t	bad = 0;
-	int	rv;
-
-	if (r->store == NULL)
-		return admin_error(r, 503, "unavailable", "the store is not "
-		    "open");
-	if ((rv = store_audit_verify(r->store, &bad)) == -1)
-		return admin_error(r, 500, "internal", "cannot read the audit "
-		    "trail");
-	if (rv == 0)
-		r->reply = json_pack("{s:b}", "intact", 1);
-	else {
-		log_warnx("admin audit chain broken first_bad=%lld",
-		    (long long)bad);
-		r->reply = json_pack("{s:b,s:I}", "intact", 0, "first_bad",
-		    (json_int_t)bad);
-	}
-	return 200;
-}
-
 /* --- the office classifies: the queue, the labelled examples ----------- */
 
 #define ADMIN_QUEUE_DEFAULT	50
@@ -2467,7 +2455,8 @@ admin_db_check(struct admin_req *r)
 		}
 	}
 	admin_query_free(q, (size_t)n);
-	if (admin.checking != NULL || dbcheck_running())
+	if (admin.checking != NULL || dbcheck_running() ||
+	    admin_data_checking())
 		return admin_error(r, 409, "busy", "a database check is "
 		    "running already");
 	log_info("admin database check token=%s mode=%s", r->token->name,

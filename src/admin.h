@@ -125,6 +125,8 @@ int	 admin_error(struct admin_req *, int status, const char *code,
  * failed batch answers 503); returns ADMIN_DEFERRED for the handler.
  */
 int	 admin_defer(struct admin_req *, int status);
+/* Send the reply of a request held past its handler (admin_data.c). */
+void	 admin_finish(struct admin_req *, int status);
 /*
  * Parse r->query into at most max parameters, refusing keys not in the
  * NULL-terminated allowed list, duplicates and malformed strings.  The

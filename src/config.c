@@ -102,6 +102,7 @@ static void	 conf_validate(struct conf_parser *);
 static const struct conf_option *conf_find(const struct conf_option *, size_t,
 		    const char *);
 static char	*conf_absolute(const char *);
+static int	 conf_zone_check(const char *, char *, size_t);
 static char	*conf_dirname(const char *);
 static void	 conf_smsc_free(struct conf_smsc *);
 static void	 conf_opts_free(const struct conf_option *, size_t, void *);
@@ -182,6 +183,8 @@ static const struct conf_option top_opts[] = {
 	    shutdown_timeout),
 	/* Vumi's default; networks drop an idle dialogue in 1-3 minutes */
 	O("ussd-timeout", CT_DURATION, MS_S, MS_H, "180s", NULL, ussd_timeout),
+	O("timezone", CT_STRING, 1, 64, "Asia/Shanghai", NULL, timezone),
+	O("retention-days", CT_INT, 0, 36500, "0", NULL, retention_days),
 };
 #undef O
 /* conf->lines[] has one slot per top-level option */
@@ -1178,6 +1181,7 @@ conf_validate(struct conf_parser *p)
 	struct hotlined_conf	*c = p->conf;
 	struct conf_smsc	*s;
 	const char		*f = p->file;
+	char			 zerr[PATH_MAX + 64];
 	size_t			 i;
 	int			 line;
 
@@ -1227,12 +1231,59 @@ conf_validate(struct conf_parser *p)
 	    c->survey.remind_after >= c->survey.expire_after)
 		conf_error(p->errs, f, p->once_line[BLK_SURVEY - 1],
 		    "survey: remind-after must come before expire-after");
+	if (conf_zone_check(c->timezone, zerr, sizeof(zerr)) == -1) {
+		line = p->top_seen[conf_find(top_opts, nitems(top_opts),
+		    "timezone") - top_opts];
+		conf_error(p->errs, f, line, "timezone %s", zerr);
+	}
+	if (c->retention_days != 0 && c->retention_days < 30) {
+		line = p->top_seen[conf_find(top_opts, nitems(top_opts),
+		    "retention-days") - top_opts];
+		conf_error(p->errs, f, line, "retention-days %d is under 30 "
+		    "(0 keeps everything)", c->retention_days);
+	}
 	if (strlen(c->service_number) + (size_t)c->extension_digits > 20) {
 		line = p->top_seen[conf_find(top_opts, nitems(top_opts),
 		    "extension-digits") - top_opts];
 		conf_error(p->errs, f, line, "service-number plus "
 		    "extension-digits is longer than 20 digits");
 	}
+}
+
+/*
+ * timezone: an IANA name ("Asia/Shanghai") whose file exists under
+ * $TZDIR or /usr/share/zoneinfo (Debian's tzdata).  glibc quietly takes
+ * UTC for a zone it cannot find, which would move every deadline and
+ * quiet hour by the offset: a name that does not resolve is an error.
+ * 0, or -1 with why in err.
+ */
+static int
+conf_zone_check(const char *zone, char *err, size_t errlen)
+{
+	const char	*dir, *q;
+	char		 path[PATH_MAX];
+	struct stat	 sb;
+	int		 n;
+
+	for (q = zone; *q != '\0'; q++)
+		if (!isalnum((unsigned char)*q) && strchr("/_+-", *q) == NULL)
+			break;
+	if (*q != '\0' || zone[0] == '/' || zone[0] == '-' ||
+	    strstr(zone, "..") != NULL || strstr(zone, "//") != NULL) {
+		snprintf(err, errlen, "'%s' is not a zone name (like "
+		    "Asia/Shanghai)", zone);
+		return -1;
+	}
+	if ((dir = getenv("TZDIR")) == NULL || *dir == '\0')
+		dir = "/usr/share/zoneinfo";
+	n = snprintf(path, sizeof(path), "%s/%s", dir, zone);
+	if (n < 0 || (size_t)n >= sizeof(path) || stat(path, &sb) == -1 ||
+	    !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: no such zone (%s/%s missing; is "
+		    "the tzdata package installed?)", zone, dir, zone);
+		return -1;
+	}
+	return 0;
 }
 
 /* Make a path absolute against the current directory. */

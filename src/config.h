@@ -182,6 +182,8 @@ struct hotlined_conf {
 	int		 max_result_parts;	/* SMS parts of a result */
 	int64_t		 shutdown_timeout;	/* ms */
 	int64_t		 ussd_timeout;		/* ms a USSD session waits */
+	char		*timezone;		/* IANA zone of the hotline */
+	int		 retention_days;	/* 0: keep texts and numbers */
 
 	struct conf_smsc *smsc;			/* nsmsc blocks, file order */
 	size_t		 nsmsc;

@@ -6,6 +6,7 @@
  */
 #include "compat.h"
 
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -20,7 +21,9 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
+#include "crypto.h"
 #include "dbcheck.h"
+#include "store.h"
 #include "log.h"
 #include "util.h"
 
@@ -29,6 +32,8 @@
 static void	dbcheck_read(evutil_socket_t, short, void *);
 static int	dbcheck_reap(int);
 static void	dbcheck_clear(void);
+static int	dbcheck_run(struct event_base *, const char *, const char *,
+		    const char *, dbcheck_fn, void *, char *, size_t);
 
 static struct {
 	pid_t		 pid;		/* 0: none running */
@@ -48,6 +53,22 @@ dbcheck_running(void)
 int
 dbcheck_start(struct event_base *base, const char *db, int full,
     dbcheck_fn fn, void *arg, char *err, size_t errlen)
+{
+	return dbcheck_run(base, full ? "-C" : "-Q", db, NULL, fn, arg, err,
+	    errlen);
+}
+
+int
+dbcheck_start_audit(struct event_base *base, const char *db,
+    const char *key, dbcheck_fn fn, void *arg, char *err, size_t errlen)
+{
+	return dbcheck_run(base, "-A", db, key, fn, arg, err, errlen);
+}
+
+/* Start "hotlined FLAG db [key]" with its output on a pipe we watch. */
+static int
+dbcheck_run(struct event_base *base, const char *flag, const char *db,
+    const char *key, dbcheck_fn fn, void *arg, char *err, size_t errlen)
 {
 	int	fds[2], fd;
 
@@ -75,7 +96,7 @@ dbcheck_start(struct event_base *base, const char *db, int full,
 		/* nothing of the daemon's: not its sockets, not the pid lock */
 		for (fd = STDERR_FILENO + 1; fd < DBCHECK_FD_MAX; fd++)
 			close(fd);
-		execl("/proc/self/exe", "hotlined", full ? "-C" : "-Q", db,
+		execl("/proc/self/exe", "hotlined", flag, db, key,
 		    (char *)NULL);
 		dprintf(STDOUT_FILENO, "cannot run hotlined -C: %s\n",
 		    strerror(errno));
@@ -95,7 +116,8 @@ dbcheck_start(struct event_base *base, const char *db, int full,
 		return -1;
 	}
 	log_info("dbcheck started pid=%ld mode=%s", (long)chk.pid,
-	    full ? "integrity_check" : "quick_check");
+	    flag[1] == 'C' ? "integrity_check" : flag[1] == 'Q' ?
+	    "quick_check" : "audit");
 	return 0;
 }
 
@@ -171,4 +193,51 @@ dbcheck_abort(void)
 	dbcheck_reap(1);
 	log_info("dbcheck aborted");
 	dbcheck_clear();
+}
+
+int
+dbcheck_audit(const char *db, const char *key, int64_t *badp,
+    void (*progress)(void *, int64_t, int64_t), void *arg, char *err,
+    size_t errlen)
+{
+	struct store_peek	 pk;
+	struct store_opts	 opts;
+	struct crypto		*crypto;
+	struct store		*st;
+	struct stat		 sb;
+	int			 rv;
+
+	/* never create: store_open() would make an empty database */
+	if (stat(db, &sb) == -1) {
+		snprintf(err, errlen, "%s: %s", db, strerror(errno));
+		return 2;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", db);
+		return 2;
+	}
+	if (store_peek(db, &pk, err, errlen) == -1)
+		return 2;
+	if (!pk.exists) {
+		snprintf(err, errlen, "%s: not a hotlined database", db);
+		return 2;
+	}
+	/* never create either: crypto_open() would make a new key */
+	if (stat(key, &sb) == -1) {
+		snprintf(err, errlen, "key-file %s: %s", key, strerror(errno));
+		return 2;
+	}
+	if ((crypto = crypto_open(key, err, errlen)) == NULL)
+		return 2;
+	memset(&opts, 0, sizeof(opts));
+	if ((st = store_open(db, crypto, &opts, err, errlen)) == NULL) {
+		crypto_free(crypto);
+		return 2;
+	}
+	rv = store_audit_verify_progress(st, badp, progress, arg);
+	if (rv == -1)
+		snprintf(err, errlen, "%s: cannot read the audit trail", db);
+	store_close(st);
+	crypto_free(crypto);
+	return rv == -1 ? 2 : rv;
 }

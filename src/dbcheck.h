@@ -8,6 +8,7 @@
 #define HOTLINED_DBCHECK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct event_base;
 
@@ -26,6 +27,23 @@ typedef void	(*dbcheck_fn)(void *arg, int status, const char *out);
  */
 int	dbcheck_start(struct event_base *, const char *db, int full,
 	    dbcheck_fn fn, void *arg, char *err, size_t errlen);
+/*
+ * The same for the audit chain: "hotlined -A db key" (dbcheck_audit() in
+ * the child); status 0 intact, 1 broken ("first_bad N"), 2 unreadable.
+ */
+int	dbcheck_start_audit(struct event_base *, const char *db,
+	    const char *key, dbcheck_fn fn, void *arg, char *err,
+	    size_t errlen);
+/*
+ * Verify the audit chain of the database db with the key file key, with
+ * a connection of its own (a copy, or the file of a running daemon: it
+ * reads a snapshot): 0 intact, 1 broken (*badp the first bad event), 2
+ * unreadable (why in err).  progress(arg, event, last) is called every
+ * 65536 events when not NULL.
+ */
+int	dbcheck_audit(const char *db, const char *key, int64_t *badp,
+	    void (*progress)(void *, int64_t, int64_t), void *arg,
+	    char *err, size_t errlen);
 /* 1 while a check runs. */
 int	dbcheck_running(void);
 /* Kill a running check and wait for it; its fn is not called. */

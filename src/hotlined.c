@@ -10,8 +10,10 @@
 #include "screen.h"
 #include "template.h"
 #include "admin.h"
+#include "admin_data.h"
 #include "tokens.h"
 #include "dbguard.h"
+#include "dbcheck.h"
 #include "store.h"
 
 #include <errno.h>
@@ -32,6 +34,7 @@ static int	hotlined_dbcheck(struct hotlined_conf *, int);
 static void	hotlined_dbcheck_line(void *, const char *);
 static int	hotlined_log_dests(int);
 static void	hotlined_conf_changed(void);
+static int	hotlined_auditcheck(const char *, const char *);
 
 static struct hotlined_conf	 conf;
 static int			 base_level;	/* level after config and -v */
@@ -43,7 +46,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: hotlined [-dfntvV] [-c file]\n"
-	    "       hotlined -C | -Q [-c file | database]\n");
+	    "       hotlined -C | -Q [-c file | database]\n"
+	    "       hotlined -A database key-file\n");
 	exit(1);
 }
 
@@ -96,6 +100,28 @@ static void
 hotlined_dbcheck_line(void *arg, const char *line)
 {
 	printf("%s\n", line);
+}
+
+/*
+ * -A DATABASE KEY: verify the audit chain through a connection of its own
+ * (a snapshot: the daemon keeps going).  "intact", "first_bad N" or the
+ * error on stdout; exit 0, 1 or 2 (dbcheck.h).
+ */
+static int
+hotlined_auditcheck(const char *db, const char *key)
+{
+	char	err[1024];
+	int64_t	bad = 0;
+	int	rv;
+
+	rv = dbcheck_audit(db, key, &bad, NULL, NULL, err, sizeof(err));
+	if (rv == 0)
+		printf("intact\n");
+	else if (rv == 1)
+		printf("first_bad %lld\n", (long long)bad);
+	else
+		printf("error %s\n", err);
+	return rv;
 }
 
 /*
@@ -228,8 +254,11 @@ main(int argc, char *argv[])
 	int			 ch, foreground = 0, verbose = 0, check = 0;
 	int			 debug = 0, dests, dbcheck = 0;
 
-	while ((ch = getopt(argc, argv, "Cc:dfnQtvV")) != -1) {
+	while ((ch = getopt(argc, argv, "ACc:dfnQtvV")) != -1) {
 		switch (ch) {
+		case 'A':
+			dbcheck = 3;
+			break;
 		case 'C':
 			dbcheck = 2;
 			break;
@@ -263,6 +292,12 @@ main(int argc, char *argv[])
 	}
 	log_init(LOG_TO_STDERR, LOG_L_INFO, "hotlined");
 	/* -C DATABASE: a file named, no configuration (the admin API's child) */
+	/* -A DATABASE KEY: the audit chain (the admin API's child) */
+	if (dbcheck == 3) {
+		if (optind != argc - 2)
+			usage();
+		return hotlined_auditcheck(argv[optind], argv[optind + 1]);
+	}
 	if (dbcheck && optind == argc - 1) {
 		conf.database = argv[optind];
 		return hotlined_dbcheck(&conf, dbcheck == 2);
@@ -276,6 +311,15 @@ main(int argc, char *argv[])
 		conf_errors_free(&errs);
 		return 1;
 	}
+	/*
+	 * The whole process keeps the hotline's time (hotlined.conf(5),
+	 * timezone): deadlines, quiet hours, case-number days and the log's
+	 * local times all follow the zone the office works in, whatever the
+	 * server's TZ.  conf_load() checked that the zone file exists.
+	 */
+	if (setenv("TZ", conf.timezone, 1) == -1)
+		fatal("hotlined setenv TZ");
+	tzset();
 	if (check) {
 		ch = hotlined_check(&conf);
 		conf_free(&conf);
@@ -357,6 +401,7 @@ main(int argc, char *argv[])
 		daemon_pidfile_remove();
 		hotlined_refuse(err);
 	}
+	admin_data_conf(conf.retention_days, conf.key_file);
 	if (admin_start(base, &conf.admin, engine_store(), err,
 	    sizeof(err)) == -1) {
 		hotlined_exit();
@@ -365,8 +410,9 @@ main(int argc, char *argv[])
 	}
 
 	log_info("hotlined started version=%s pid=%ld config=%s "
-	    "log-level=%s%s%s", PACKAGE_VERSION, (long)getpid(), conf.path,
-	    log_strlevel(base_level), foreground ? " foreground" : "",
+	    "log-level=%s timezone=%s%s%s", PACKAGE_VERSION, (long)getpid(),
+	    conf.path, log_strlevel(base_level), conf.timezone,
+	    foreground ? " foreground" : "",
 	    (dests & LOG_TO_JOURNAL) ? " journal" :
 	    (dests & LOG_TO_SYSLOG) ? " syslog" : "");
 	/* the database is open and checked, every listener bound */

@@ -32,7 +32,7 @@
 struct crypto;
 struct store;
 
-#define STORE_SCHEMA_VERSION	10
+#define STORE_SCHEMA_VERSION	14
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
 #define STORE_BUSY_TIMEOUT	100		/* default, ms */
@@ -543,6 +543,9 @@ int	 store_audit(struct store *, int64_t case_id, const char *actor,
  * (store audit broken).
  */
 int	 store_audit_verify(struct store *, int64_t *badp);
+/* The same, calling progress(arg, event, last) every 65536 events. */
+int	 store_audit_verify_progress(struct store *, int64_t *badp,
+	    void (*progress)(void *, int64_t, int64_t), void *arg);
 
 /* --- v3: units, knowledge base, the case lifecycle --------------------- */
 
@@ -827,5 +830,50 @@ int	 store_queue(struct store *, size_t offset, struct store_case *out,
 	    size_t max);
 /* How many wait to be classified and since when (0: none); 0 or -1. */
 int	 store_queue_stats(struct store *, int *countp, int64_t *oldestp);
+
+/*
+ * Backup (store_backup.c): a consistent copy of the open database into a
+ * new file, made in steps between batches (hotlinectl backup).
+ */
+struct store_backup;
+/* Create path (it must not exist, mode 0600) and start; NULL with err. */
+struct store_backup *store_backup_start(struct store *, const char *path,
+	    char *err, size_t errlen);
+/* Copy up to pages pages: 1 more to do, 0 complete, -1 with err. */
+int	 store_backup_step(struct store_backup *, int pages, char *err,
+	    size_t errlen);
+/* Pages copied and in all, so far. */
+void	 store_backup_progress(const struct store_backup *, int *done,
+	    int *total);
+/* The last case id the complete copy holds (0: none). */
+int64_t	 store_backup_last_case(const struct store_backup *);
+/* End; keep: leave the copy (when complete), else remove it.  0 or -1. */
+int	 store_backup_free(struct store_backup *, int keep);
+
+/*
+ * Retention (store_retention.c): the texts and numbers of cases closed
+ * before a cut-off are erased, with their inbound and outbox rows, and
+ * the audit chain stays verifiable: each "messages" event whose rows
+ * were erased is attested again (its digest over the rows as they are
+ * now) by a "retention" event that names the cases, and audit_reattest
+ * points verification from the old event to that one.
+ */
+struct store_retention {
+	int64_t		 cases;		/* erased */
+	int64_t		 inbound;
+	int64_t		 outbox;
+	int64_t		 events;	/* "messages" events attested again */
+	int64_t		 last_id;	/* the last case seen: next from here */
+};
+/* Cases closed before cutoff (ms) whose texts are still there; -1. */
+int64_t	 store_retention_count(struct store *, int64_t cutoff);
+/*
+ * Erase at most max such cases (inside a batch), adding to r, with one
+ * "retention" event by actor; 1 more remain, 0 done, -1 error (nothing
+ * of this chunk written: the caller undoes its savepoint), -2 an event
+ * to attest again no longer matches its rows (run audit verify).
+ */
+int	 store_retention_chunk(struct store *, int64_t cutoff, int max,
+	    const char *actor, struct store_retention *r);
 
 #endif /* HOTLINED_STORE_H */

@@ -202,6 +202,13 @@ store_audit_seal_tip(struct store *st)
 int
 store_audit_verify(struct store *st, int64_t *badp)
 {
+	return store_audit_verify_progress(st, badp, NULL, NULL);
+}
+
+int
+store_audit_verify_progress(struct store *st, int64_t *badp,
+    void (*progress)(void *, int64_t, int64_t), void *arg)
+{
 	sqlite3_stmt	*s;
 	uint8_t		 prev[CRYPTO_HASH_LEN], mac[CRYPTO_HASH_LEN];
 	const void	*stored, *sprev;
@@ -251,6 +258,16 @@ store_audit_verify(struct store *st, int64_t *badp)
 			broken = msgs;
 			break;
 		}
+		if (st->version >= 14 && store_retention_check_event(&k, id,
+		    (const char *)sqlite3_column_text(s, 3),
+		    (const char *)sqlite3_column_text(s, 4),
+		    (const char *)sqlite3_column_text(s, 5)) != 0) {
+			log_warnx("store audit broken event=%lld "
+			    "reason=bad-retention-event", (long long)id);
+			*badp = id;
+			broken = 1;
+			break;
+		}
 		if (st->version >= 8 && store_cases_check_event(&kc, id,
 		    (const char *)sqlite3_column_text(s, 3),
 		    (const char *)sqlite3_column_text(s, 4),
@@ -264,6 +281,8 @@ store_audit_verify(struct store *st, int64_t *badp)
 		memcpy(prev, mac, sizeof(mac));
 		prevlen = sizeof(prev);
 		expect = id + 1;
+		if (progress != NULL && (id & 0xffff) == 0)
+			progress(arg, id, st->audit.last);
 	}
 	sqlite3_reset(s);
 	if (rc == -1 || broken == -1)
@@ -271,12 +290,15 @@ store_audit_verify(struct store *st, int64_t *badp)
 	else if (!broken && st->version >= 3)
 		broken = store_audit_verify_tip(st, expect - 1, prevlen ?
 		    prev : NULL, badp);
+	if (!broken && st->version >= 14)
+		broken = store_retention_check_end(&k, badp);
 	if (!broken && st->version >= 6)
 		broken = store_msgs_check_end(st, &k, expect - 1, badp);
 	if (!broken && st->version >= 8)
 		broken = store_cases_check_end(st, &kc, expect - 1, badp);
 	free(k.flags);
 	free(k.ins);
+	free(k.pend);
 	free(kc.rows);
 	return broken;
 }

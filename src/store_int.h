@@ -134,6 +134,21 @@ enum store_stmt {
 	STMT_CASE_IDS,
 	STMT_CASES_COVER_GET,
 	STMT_CASES_COVER_SET,
+	STMT_BACKUP_LAST_CASE,		/* backup (store_backup.c) */
+	STMT_RET_COUNT,			/* retention (v14) */
+	STMT_RET_CASES,
+	STMT_RET_IN_OF_CASE,
+	STMT_RET_OUT_OF_CASE,
+	STMT_RET_ERASE_CASE,
+	STMT_RET_ERASE_IN,
+	STMT_RET_ERASE_OUT,
+	STMT_RET_ERASE_SUPP,
+	STMT_RET_ERASE_SURVEYS,
+	STMT_RET_MSG_EVENTS,
+	STMT_RET_AUDIT_MAX,
+	STMT_RET_EVENT,
+	STMT_REATTEST_GET,
+	STMT_REATTEST_SET,
 	STMT_MAX
 };
 
@@ -220,6 +235,15 @@ struct store_msgs_check {
 	uint8_t		*flags;		/* [id - out_first]: 1 sent, 2 final */
 	int64_t		*ins;		/* pairs: last outbox id, its event */
 	size_t		 nins, insz;
+	struct store_reattest *pend;	/* attested again: to confirm */
+	size_t		 npend, pendsz;
+};
+
+/* An event accepted on a later retention event's word, until it is read. */
+struct store_reattest {
+	int64_t		 event, retention;
+	uint8_t		 mac[CRYPTO_HASH_LEN];
+	int		 confirmed;
 };
 
 struct store {
@@ -328,6 +352,14 @@ int	 store_msgs_seal(struct store *);
 int	 store_cover(struct store *st, enum store_stmt get, enum store_stmt set,
     const char *action, const char *fmt);
 int	 store_msgs_cover(struct store *);
+int	 store_msgs_digest(struct store *, const char *detail,
+	    uint8_t mac[CRYPTO_HASH_LEN]);
+/* store_retention.c: verification's side of retention */
+int	 store_retention_accept(struct store *, struct store_msgs_check *,
+	    int64_t ev, const uint8_t mac[CRYPTO_HASH_LEN]);
+int	 store_retention_check_event(struct store_msgs_check *, int64_t ev,
+	    const char *actor, const char *action, const char *detail);
+int	 store_retention_check_end(struct store_msgs_check *, int64_t *badp);
 int	 store_msgs_check_event(struct store *,
 		    struct store_msgs_check *, int64_t, const char *,
 		    const char *, const char *);

@@ -32,6 +32,7 @@ static int	 store_upgrade_v4(sqlite3 *);
 static int	 store_upgrade_v5(sqlite3 *);
 static int	 store_upgrade_v6(sqlite3 *);
 static int	 store_upgrade_v10(sqlite3 *);
+static int	 store_upgrade_v14(sqlite3 *);
 static int	 store_upgrade_v9(sqlite3 *);
 static int	 store_upgrade_v7(sqlite3 *);
 static int	 store_upgrade_v8(sqlite3 *);
@@ -442,6 +443,28 @@ store_upgrade_v8(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v14: retention (store_retention.c).  audit_reattest: for a "messages"
+ * event whose rows a retention run erased, the digest of its rows after
+ * the erasure and the "retention" event that states it (verification
+ * checks both).  An index on the case of inbound rows (outbox has one)
+ * to find a case's messages; case ids grow, so each MO adds to the end
+ * of the index (one page), not at a random place.
+ */
+static int
+store_upgrade_v14(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE audit_reattest ("
+	    " event INTEGER PRIMARY KEY,"	/* the "messages" event */
+	    " retention INTEGER NOT NULL,"	/* the event that says so */
+	    " mac BLOB NOT NULL);"
+	    "CREATE INDEX inbound_case ON inbound (case_id)"
+	    " WHERE case_id IS NOT NULL;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 static int	(*const store_upgrades[])(sqlite3 *) = {
 	NULL,
 	store_upgrade_v1,
@@ -454,6 +477,10 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v8,
 	store_upgrade_v9,
 	store_upgrade_v10,
+	NULL,			/* v11-v13: other branches */
+	NULL,
+	NULL,
+	store_upgrade_v14,
 };
 _Static_assert(nitems(store_upgrades) == STORE_SCHEMA_VERSION + 1,
     "one upgrade per schema version");

@@ -447,6 +447,47 @@ const char *const store_sql[STMT_MAX] = {
 	    "SELECT cases_first, 0, cases_event FROM audit_cover WHERE id = 1",
 	[STMT_CASES_COVER_SET] =
 	    "UPDATE audit_cover SET cases_event = ?1 WHERE id = 1",
+	[STMT_BACKUP_LAST_CASE] = "SELECT coalesce(max(id), 0) FROM cases",
+#define RET_CLOSED \
+	"closed_at < ?1 AND state IN ('answered', 'closed', 'final') AND " \
+	"length(msisdn_enc) > 0"
+	[STMT_RET_COUNT] = "SELECT count(*) FROM cases WHERE " RET_CLOSED,
+	/* from the last case the run saw on: erased cases are not read again */
+	[STMT_RET_CASES] = "SELECT id, number FROM cases WHERE " RET_CLOSED
+	    " AND id > ?3 ORDER BY id LIMIT ?2",
+	/* the case's texts, its supplements, and their other parts */
+	[STMT_RET_IN_OF_CASE] =
+	    "WITH f(id) AS (SELECT id FROM inbound WHERE case_id = ?1 "
+	    "UNION SELECT inbound_id FROM cases WHERE id = ?1 "
+	    "UNION SELECT inbound_id FROM supplements WHERE case_id = ?1) "
+	    "SELECT id FROM f WHERE id IS NOT NULL UNION SELECT id FROM "
+	    "inbound WHERE group_id IN (SELECT id FROM f) ORDER BY 1",
+	[STMT_RET_OUT_OF_CASE] =
+	    "SELECT id FROM outbox WHERE case_id = ?1 ORDER BY id",
+	[STMT_RET_ERASE_CASE] =
+	    "UPDATE cases SET msisdn_enc = X'', msisdn_hash = X'', text = '', "
+	    "survey_raw = NULL, survey_comment = NULL WHERE id = ?1",
+	[STMT_RET_ERASE_IN] =
+	    "UPDATE inbound SET source_enc = X'', source_hash = X'', "
+	    "raw = X'', text = '', dedupe = NULL WHERE id = ?1",
+	[STMT_RET_ERASE_OUT] =
+	    "UPDATE outbox SET msisdn_enc = X'', msisdn_hash = X'', "
+	    "text = '' WHERE id = ?1",
+	[STMT_RET_ERASE_SUPP] =
+	    "UPDATE supplements SET text = '' WHERE case_id = ?1",
+	[STMT_RET_ERASE_SURVEYS] =
+	    "UPDATE surveys SET raw = NULL, comment = NULL WHERE case_id = ?1",
+	[STMT_RET_MSG_EVENTS] =
+	    "SELECT id, detail FROM audit WHERE id >= ?1 AND actor = 'store' "
+	    "AND action = 'messages' ORDER BY id",
+	[STMT_RET_AUDIT_MAX] = "SELECT coalesce(max(id), 0) FROM audit",
+	[STMT_RET_EVENT] = "SELECT detail FROM audit WHERE id = ?1",
+	[STMT_REATTEST_GET] =
+	    "SELECT retention, mac FROM audit_reattest WHERE event = ?1",
+	[STMT_REATTEST_SET] =
+	    "INSERT OR REPLACE INTO audit_reattest (event, retention, mac) "
+	    "VALUES (?1, ?2, ?3)",
+#undef RET_CLOSED
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -478,4 +519,18 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_CASE_IDS] = 8,
 	[STMT_CASES_COVER_GET] = 8,
 	[STMT_CASES_COVER_SET] = 8,
+	[STMT_RET_COUNT] = 14,
+	[STMT_RET_CASES] = 14,
+	[STMT_RET_IN_OF_CASE] = 14,
+	[STMT_RET_OUT_OF_CASE] = 14,
+	[STMT_RET_ERASE_CASE] = 14,
+	[STMT_RET_ERASE_IN] = 14,
+	[STMT_RET_ERASE_OUT] = 14,
+	[STMT_RET_ERASE_SUPP] = 14,
+	[STMT_RET_ERASE_SURVEYS] = 14,
+	[STMT_RET_MSG_EVENTS] = 14,
+	[STMT_RET_AUDIT_MAX] = 14,
+	[STMT_RET_EVENT] = 14,
+	[STMT_REATTEST_GET] = 14,
+	[STMT_REATTEST_SET] = 14,
 };

@@ -8,6 +8,9 @@ set -u
 HOTLINED="$top_builddir/src/hotlined"
 SMSCSIM="$top_builddir/smpp/smscsim"
 HOTLINECTL="$top_builddir/src/hotlinectl"
+# hotlined keeps its configured zone (timezone, default Asia/Shanghai),
+# whatever TZ says: the tests' own dates ("date +%y%m%d") use the same one
+export TZ=Asia/Shanghai
 
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hotlined-test.XXXXXX")
 T_PIDS=""

@@ -531,6 +531,7 @@ test_routes_audit(void **state)
 {
 	struct fix	*f = *state;
 	json_t		*o;
+	int64_t		 bad = 0;
 	int		 level = log_getlevel();
 
 	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/audit/verify", UNIT,
@@ -545,10 +546,8 @@ test_routes_audit(void **state)
 	json_decref(o);
 	assert_int_equal(log_getlevel(), LOG_L_WARN);
 	log_setlevel(level);
-	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/audit/verify", AUDIT,
-	    NULL, &o), 200);
-	assert_true(json_is_true(json_object_get(o, "intact")));
-	json_decref(o);
+	/* the route runs "hotlined -A" (run-lifecycle.sh); here, the store */
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 	admin_set_store(NULL);
 	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/audit/verify",
 	    OFFICE, NULL, &o), 503);
@@ -1064,7 +1063,7 @@ test_routes_kb(void **state)
 {
 	struct fix	*f = *state;
 	json_t		*o;
-	int64_t		 id;
+	int64_t		 id, bad = 0;
 
 	units(f);
 	assert_int_equal(post(f, "/v1/kb", OFFICE, "{\"keywords\":\"医保 "
@@ -1114,10 +1113,8 @@ test_routes_kb(void **state)
 	EXPECT(f, request(f, EVHTTP_REQ_GET, "/v1/kb?days=0", OFFICE, NULL,
 	    &o_), 400, "bad_request");
 	/* every change is in the audit trail, and the chain holds */
-	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/audit/verify", AUDIT,
-	    NULL, &o), 200);
-	assert_true(json_is_true(json_object_get(o, "intact")));
-	json_decref(o);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	(void)o;
 }
 
 /* msisdn-read events of case number, from the case's history. */

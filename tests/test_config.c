@@ -86,6 +86,8 @@ test_defaults(void **state)
 	assert_int_equal(c.max_replies_per_hour, 20);
 	assert_int_equal(c.max_result_parts, 6);
 	assert_int_equal(c.shutdown_timeout, 10000);
+	assert_string_equal(c.timezone, "Asia/Shanghai");
+	assert_int_equal(c.retention_days, 0);
 	assert_string_equal(c.admin.listen, "127.0.0.1");
 	assert_int_equal(c.admin.port, 8345);
 	assert_int_equal(c.admin.max_body, 65536);
@@ -101,6 +103,30 @@ test_defaults(void **state)
 	assert_int_equal(c.nsmsc, 0);
 	conf_free(&c);
 	conf_free(NULL);
+}
+
+/* timezone: a zone that resolves; hostile names and missing zones refused */
+static void
+test_timezone(void **state)
+{
+	assert_ok(SMSC "timezone America/New_York\n");
+	assert_string_equal(conf.timezone, "America/New_York");
+	assert_ok(SMSC "timezone UTC\n");
+	assert_err(SMSC "timezone Asia/Nowhere\n", "t.conf:4: timezone "
+	    "Asia/Nowhere: no such zone (/usr/share/zoneinfo/Asia/Nowhere "
+	    "missing; is the tzdata package installed?)");
+	assert_err(SMSC "timezone ../../etc/passwd\n",
+	    "'../../etc/passwd' is not a zone name");
+	assert_err(SMSC "timezone /etc/localtime\n", "is not a zone name");
+	assert_err(SMSC "timezone Asia/Shanghai;rm\n", "is not a zone name");
+	assert_err(SMSC "timezone Asia\n", "no such zone");	/* a dir */
+	assert_err(SMSC "timezone \"\"\n", "empty value");
+	/* retention-days: 0 or 30 and more */
+	assert_ok(SMSC "retention-days 1095\n");
+	assert_int_equal(conf.retention_days, 1095);
+	assert_err(SMSC "retention-days 7\n", "retention-days 7 is under 30");
+	assert_err(SMSC "retention-days -1\n", "retention-days");
+	assert_err(SMSC "retention-days 3y\n", "retention-days");
 }
 
 static void
@@ -260,6 +286,8 @@ test_full_file(void **state)
 	assert_int_equal(conf.group_commit_delay, 5);
 	assert_int_equal(conf.concat_timeout, 1800000);
 	assert_int_equal(conf.shutdown_timeout, 3000);
+	assert_string_equal(conf.timezone, "America/New_York");
+	assert_int_equal(conf.retention_days, 1095);
 	assert_int_equal(conf.nsmsc, 2);
 	s = conf_smsc_find(&conf, "backup");
 	assert_non_null(s);
@@ -746,6 +774,7 @@ main(void)
 		cmocka_unit_test_teardown(test_file_too_big, teardown),
 		cmocka_unit_test_teardown(test_all_errors_collected, teardown),
 		cmocka_unit_test_teardown(test_check_files, teardown),
+		cmocka_unit_test_teardown(test_timezone, teardown),
 	};
 
 	log_init(LOG_TO_STDERR, LOG_L_WARN, "test_config");

@@ -274,6 +274,43 @@ test_upgrade_from_v1(void **state)
 }
 
 /*
+ * v14 on an existing database (v10): the re-attestation table and the
+ * inbound index arrive, the cases stay, retention counts, the chain
+ * holds; retention refuses a database before v14.
+ */
+static void
+test_upgrade_v14(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { .max_version = 10 };
+	char			 number[STORE_CASE_NUMBER_MAX], p[160];
+	int64_t			 bad = 0;
+
+	store_close(f->st);
+	f->st = NULL;
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	assert_non_null(reopen(f, &o));
+	assert_int_equal(store_version(f->st), 10);
+	add_case(f->st, NUM, T0, number);
+	assert_int_equal(store_retention_count(f->st, T0 + 1000), -1);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM sqlite_master "
+	    "WHERE name IN ('audit_reattest', 'inbound_case')"), 0);
+
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(peek(f, "PRAGMA user_version"), 14);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM sqlite_master "
+	    "WHERE name IN ('audit_reattest', 'inbound_case')"), 2);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 1);
+	/* registered, not closed: nothing to erase */
+	assert_int_equal(store_retention_count(f->st, T0 + 1000), 0);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+}
+
+/*
  * v10 on an existing database (v6, as the previous release left it):
  * unclassified cases written before are in the queue at once, the labels
  * table is new, empty and append-only, and the case_change statement
@@ -315,7 +352,7 @@ test_upgrade_v10(void **state)
 
 	assert_non_null(reopen(f, NULL));
 	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
-	assert_int_equal(peek(f, "PRAGMA user_version"), 10);
+	assert_int_equal(peek(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(store_queue_stats(f->st, &n, &oldest), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(oldest, T0 + 1000);
@@ -2118,6 +2155,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_create, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_v14, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v10, setup,
 		    teardown),
