@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct store;
+struct store_group;
 struct hotlined_conf;
 
 /*
@@ -23,10 +24,11 @@ int	 mo_init(struct store *, const struct hotlined_conf *, char *err,
 /* Free what mo_init() loaded. */
 void	 mo_free(void);
 /*
- * Process inbound group (a whole text, or what arrived of it when
- * timed_out) inside the caller's message savepoint.  0, or -1 when a write
- * failed (the caller undoes the message and answers a temporary error).
+ * Process a group the caller assembled (a whole text, or what arrived of
+ * it when timed_out; borrowed) inside the caller's unit of work.  0, or
+ * -1 when a write failed (the caller undoes the unit and answers a
+ * temporary error).
  */
-int	 mo_process(int64_t group, int timed_out);
+int	 mo_process(const struct store_group *, int timed_out);
 
 #endif /* HOTLINED_MO_H */

@@ -346,11 +346,14 @@ notify_overdue_now(void)
 
 	if (notify.store == NULL)
 		return -1;
-	if (commit_join() == -1)	/* one batch, one fsync */
+	if (commit_unit_begin() == -1)	/* one unit, one fsync */
 		return -1;
-	if ((n = lifecycle_overdue_scan(notify.store,
-	    (int64_t)clock_now_ms(), notify_overdue_each, NULL)) == -1)
-		log_warnx("notify overdue scan failed");
+	n = lifecycle_overdue_scan(notify.store, (int64_t)clock_now_ms(),
+	    notify_overdue_each, NULL);
+	if (commit_unit_end(n != -1) == -1) {
+		log_warnx("notify overdue scan failed, undone");
+		n = -1;
+	}
 	else if (n > 0)
 		log_info("notify overdue scan count=%d", n);
 	return n;
@@ -363,11 +366,14 @@ notify_survey_now(void)
 
 	if (notify.store == NULL || !notify.sc.enabled)
 		return 0;
-	if (commit_join() == -1)
+	if (commit_unit_begin() == -1)
 		return -1;
-	if ((n = survey_tick(notify.store, &notify.sc,
-	    (int64_t)clock_now_ms(), notify_remind, NULL)) == -1)
-		log_warnx("notify survey tick failed");
+	n = survey_tick(notify.store, &notify.sc, (int64_t)clock_now_ms(),
+	    notify_remind, NULL);
+	if (commit_unit_end(n != -1) == -1) {
+		log_warnx("notify survey tick failed, undone");
+		n = -1;
+	}
 	else if (n > 0)
 		log_info("notify survey tick handled=%d", n);
 	return n;
