@@ -348,6 +348,66 @@ test_unit_rules(void **state)
 	assert_int_equal(commit_txn_end(f->st, 1), -1);	/* none open */
 }
 
+/* The order answers ran in, by the number each was given. */
+static int	order[300];
+static int	norder;
+
+static void
+ordered(void *arg, int ok)
+{
+	assert_int_equal(ok, 1);
+	order[norder++] = (int)(intptr_t)arg;
+}
+
+/* An answer that writes (as a pump would): its batch is the next one. */
+static void
+ordered_writes(void *arg, int ok)
+{
+	ordered(arg, ok);
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_end(1), 0);
+	commit_after(ordered, (void *)(intptr_t)1000);
+}
+
+/*
+ * Answers run after their batch commits, never before, in the order they
+ * were given; one given by an answer waits for the next batch; a full
+ * batch (256 here) commits by itself, but not inside a unit: at its end.
+ */
+static void
+test_answer_order(void **state)
+{
+	struct fixture	*f = *state;
+	int		 i;
+
+	(void)f;
+	norder = 0;
+	for (i = 0; i < 10; i++) {
+		assert_int_equal(commit_unit_begin(), 0);
+		assert_int_equal(commit_unit_end(1), 0);
+		commit_after(i == 4 ? ordered_writes : ordered,
+		    (void *)(intptr_t)i);
+	}
+	assert_int_equal(norder, 0);		/* not before the commit */
+	commit_flush();
+	assert_int_equal(norder, 10);
+	for (i = 0; i < 10; i++)
+		assert_int_equal(order[i], i);
+	commit_flush();				/* the answer's batch */
+	assert_int_equal(norder, 11);
+	assert_int_equal(order[10], 1000);
+	/* a full batch inside a unit commits when the unit ends */
+	norder = 0;
+	assert_int_equal(commit_unit_begin(), 0);
+	for (i = 0; i < 256; i++)
+		commit_after(ordered, (void *)(intptr_t)i);
+	assert_int_equal(norder, 0);
+	assert_int_equal(commit_unit_end(1), 0);
+	assert_int_equal(norder, 256);
+	for (i = 0; i < 256; i++)
+		assert_int_equal(order[i], i);
+}
+
 /* A refusal while commits work waits a pause too, then is answered. */
 static void
 test_refuse_pause(void **state)
@@ -382,6 +442,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unit_alone, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unit_rules, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_answer_order, setup,
 		    teardown),
 	};
 
