@@ -11,17 +11,21 @@
 
 #include "admin.h"
 #include "alert.h"
+#include "calendar.h"
 #include "commit.h"
 #include "crypto.h"
 #include "dbguard.h"
 #include "engine.h"
 #include "inbound.h"
 #include "kannel.h"
+#include "lifecycle.h"
 #include "mo.h"
 #include "notify.h"
 #include "outbox.h"
+#include "screen.h"
 #include "smsc.h"
 #include "store.h"
+#include "template.h"
 
 #define ENGINE_BATCH_MAX	512	/* messages per group commit at most */
 #define ENGINE_WAL_CHECK_MS	1000	/* the WAL file looked at when idle */
@@ -31,6 +35,8 @@ static int	engine_shutdown(void *);
 static void	engine_smsc_closed(void *);
 static void	engine_status(json_t *, void *);
 static int	engine_open_store(const struct hotlined_conf *, char *,
+		    size_t);
+static int	engine_start_rooms(const struct hotlined_conf *, char *,
 		    size_t);
 static void	engine_wal_timer(evutil_socket_t, short, void *);
 
@@ -73,6 +79,8 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
+	if (engine_start_rooms(conf, err, errlen) == -1)
+		return -1;
 	commit_init(base, store, conf->group_commit_delay, ENGINE_BATCH_MAX);
 	inbound_init(base, store, conf->concat_timeout);
 	outbox_init(base, store, 0);
@@ -92,6 +100,36 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 		return -1;
 	inbound_sweep();	/* texts a crash left between store and intake */
 	outbox_kick();
+	return 0;
+}
+
+/*
+ * The rooms a text is read and answered with: the calendar, the
+ * templates and the safety screen, each reloaded on SIGHUP; and the
+ * lifecycle's working days and deadline rule on that calendar.
+ */
+static int
+engine_start_rooms(const struct hotlined_conf *conf, char *err,
+    size_t errlen)
+{
+	struct conf_errors	errs;
+
+	memset(&errs, 0, sizeof(errs));
+	if (calendar_start(conf, &errs) == -1 ||
+	    template_start(conf, &errs) == -1 ||
+	    screen_start(conf, &errs) == -1) {
+		snprintf(err, errlen, "%s", errs.buf ? errs.buf : "start-up");
+		conf_errors_free(&errs);
+		return -1;
+	}
+	conf_errors_free(&errs);
+	hotlined_on_reload("calendar", calendar_reload, (void *)conf);
+	hotlined_on_reload("templates", template_reload, (void *)conf);
+	hotlined_on_reload("screen", screen_reload, NULL);
+	lifecycle_set_workdays(calendar_lc_workdays, NULL);
+	lifecycle_set_due(mo_deadline, NULL);
+	if (conf->deadline_profile == CONF_PROFILE_GUANGDONG_2022)
+		lifecycle_set_help_limit("help", 0);
 	return 0;
 }
 
@@ -238,6 +276,9 @@ engine_exit(void *arg)
 	inbound_shutdown();
 	smsc_free();
 	mo_free();
+	template_stop(NULL);
+	calendar_stop(NULL);
+	screen_stop(NULL);
 	store_close(store);
 	crypto_free(crypto);
 	store = NULL;

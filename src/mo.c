@@ -81,7 +81,6 @@ static int	mo_reply(struct mo_ctx *, const char *kind, const char *tmpl,
 		    const char *source);
 static int	mo_alert(struct mo_ctx *, const struct mo_verdict *);
 static int	mo_is_machine(const struct mo_ctx *);
-static int	mo_due_hook(void *, const char *, int64_t, char *, size_t);
 static int	mo_unclassified(const struct store_case *);
 
 static struct store			*store;		/* borrowed */
@@ -235,30 +234,12 @@ int
 mo_init(struct store *st, const struct hotlined_conf *c, char *err,
     size_t errlen)
 {
-	struct conf_errors	errs;
-
 	store = st;
 	conf = c;
 	if (mo_load(err, errlen) == -1)
 		return -1;
 	mo_log_model("loaded");
-	memset(&errs, 0, sizeof(errs));
-	if (calendar_start(conf, &errs) == -1 ||
-	    template_start(conf, &errs) == -1 ||
-	    screen_start(conf, &errs) == -1) {
-		snprintf(err, errlen, "%s", errs.buf ? errs.buf : "start-up");
-		conf_errors_free(&errs);
-		return -1;
-	}
-	conf_errors_free(&errs);
 	hotlined_on_reload("rules", mo_reload, NULL);
-	hotlined_on_reload("calendar", calendar_reload, (void *)conf);
-	hotlined_on_reload("templates", template_reload, (void *)conf);
-	hotlined_on_reload("screen", screen_reload, NULL);
-	lifecycle_set_workdays(calendar_lc_workdays, NULL);
-	lifecycle_set_due(mo_due_hook, NULL);
-	if (conf->deadline_profile == CONF_PROFILE_GUANGDONG_2022)
-		lifecycle_set_help_limit("help", 0);
 	return 0;
 }
 
@@ -269,9 +250,6 @@ mo_free(void)
 	rules = NULL;
 	model_free(model);
 	model = NULL;
-	template_stop(NULL);
-	calendar_stop(NULL);
-	screen_stop(NULL);
 }
 
 /*
@@ -281,7 +259,7 @@ mo_free(void)
  * acknowledgement promises the office will have classified it by; the
  * overdue scan supervises it when that passes.  Classifying it replaces
  * that date by the category's, counted from the same receipt (lifecycle
- * classify, mo_due_hook()).  Texts of one minute share their deadlines
+ * classify, mo_deadline()).  Texts of one minute share their deadlines
  * (the counting rule looks at the date and the minute of the day): a memo
  * per category, until the calendar or the limit changes.
  */
@@ -320,9 +298,8 @@ mo_due(int cat, int64_t ms, char *due, size_t len)
 	return 0;
 }
 
-/* lifecycle_set_due(): the deadline of a category for a case received at. */
-static int
-mo_due_hook(void *arg, const char *category, int64_t received_at, char *due,
+int
+mo_deadline(void *arg, const char *category, int64_t received_at, char *due,
     size_t len)
 {
 	int	c = category_from_name(category);

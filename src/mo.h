@@ -16,13 +16,21 @@ struct hotlined_conf;
 
 /*
  * Set up with the store and the configuration (both borrowed): load the
- * rules, the calendar and the templates, and register their SIGHUP
- * reloads.  0, or -1 with a reason in err.
+ * rules and the model, and register their SIGHUP reload.  The calendar,
+ * the templates and the screen mo.c consults are started by engine.c.
+ * 0, or -1 with a reason in err.
  */
 int	 mo_init(struct store *, const struct hotlined_conf *, char *err,
 	    size_t errlen);
 /* Free what mo_init() loaded. */
 void	 mo_free(void);
+/*
+ * The working-day deadline (YYYY-MM-DD into due) of a case of category
+ * received at received_at (ms), from the calendar in force: the rule
+ * engine.c gives lifecycle_set_due().  0, or -1.
+ */
+int	 mo_deadline(void *arg, const char *category, int64_t received_at,
+	    char *due, size_t len);
 /*
  * Process a group the caller assembled (a whole text, or what arrived of
  * it when timed_out; borrowed) inside the caller's unit of work.  0, or

@@ -23,6 +23,7 @@
 
 #include <event2/event.h>
 
+#include "calendar.h"
 #include "category.h"
 #include "commit.h"
 #include "crypto.h"
@@ -30,8 +31,10 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "mo.h"
+#include "screen.h"
 #include "store.h"
 #include "survey.h"
+#include "template.h"
 #include "testdb.h"
 #include "util.h"
 
@@ -139,9 +142,10 @@ register_case(struct fix *f, const char *num, const char *text,
 static int
 group_setup(void **state)
 {
-	struct fix	*f;
-	char		 err[1024];
-	const char	*top = getenv("top_srcdir");
+	struct fix		*f;
+	struct conf_errors	 errs;
+	char			 err[1024];
+	const char		*top = getenv("top_srcdir");
 
 	if (top == NULL)
 		top = "..";
@@ -170,6 +174,17 @@ group_setup(void **state)
 		fprintf(stderr, "# mo_init: %s\n", err);
 		return -1;
 	}
+	/* what engine.c starts beside mo.c */
+	memset(&errs, 0, sizeof(errs));
+	if (calendar_start(&f->conf, &errs) == -1 ||
+	    template_start(&f->conf, &errs) == -1 ||
+	    screen_start(&f->conf, &errs) == -1) {
+		fprintf(stderr, "# start: %s\n", errs.buf);
+		return -1;
+	}
+	conf_errors_free(&errs);
+	lifecycle_set_workdays(calendar_lc_workdays, NULL);
+	lifecycle_set_due(mo_deadline, NULL);
 	*state = f;
 	return 0;
 }
@@ -180,6 +195,11 @@ group_teardown(void **state)
 	struct fix	*f = *state;
 
 	mo_free();
+	template_stop(NULL);
+	calendar_stop(NULL);
+	screen_stop(NULL);
+	lifecycle_set_due(NULL, NULL);
+	lifecycle_set_workdays(NULL, NULL);
 	inbound_shutdown();
 	commit_shutdown();
 	store_close(f->st);
