@@ -35,6 +35,7 @@
 #include "daemon.h"
 #include "dbcheck.h"
 #include "gsm7.h"
+#include "hooks.h"
 #include "httpd.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -719,9 +720,9 @@ admin_start(struct event_base *base, const struct conf_admin *c,
 		    "tls yes with tls-cert and tls-key, or listen on loopback",
 		    c->listen);
 	if (!admin.hooked) {
-		hotlined_on_reload("admin-tokens", admin_reload_hook, NULL);
-		hotlined_on_shutdown("admin", admin_shutdown_hook, NULL);
-		hotlined_on_exit("admin", admin_exit_hook, NULL);
+		hook_on_reload("admin-tokens", admin_reload_hook, NULL);
+		hook_on_shutdown("admin", admin_shutdown_hook, NULL);
+		hook_on_exit("admin", admin_exit_hook, NULL);
 		admin.hooked = 1;
 	}
 	log_info("admin listening addr=%s port=%d tls=%s tokens=%zu",
@@ -2462,7 +2463,7 @@ admin_db_check(struct admin_req *r)
 	d->query = NULL;
 	d->body = NULL;
 	d->token = NULL;	/* a SIGHUP may reload the tokens meanwhile */
-	if (dbcheck_start(hotlined_base(), store_path(r->store), full,
+	if (dbcheck_start(hook_base(), store_path(r->store), full,
 	    admin_db_checked, d, err, sizeof(err)) == -1) {
 		free(d);
 		return admin_error(r, 500, "internal", "%s", err);

@@ -16,6 +16,7 @@
 #include "crypto.h"
 #include "dbguard.h"
 #include "engine.h"
+#include "hooks.h"
 #include "inbound.h"
 #include "kannel.h"
 #include "lifecycle.h"
@@ -71,7 +72,7 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 	}
 	log_msisdn_key(logkey);
 	explicit_bzero(logkey, sizeof(logkey));
-	hotlined_on_exit("store", engine_exit, NULL);
+	hook_on_exit("store", engine_exit, NULL);
 	if ((ev_wal = event_new(base, -1, EV_PERSIST, engine_wal_timer,
 	    NULL)) == NULL || evtimer_add(ev_wal, &tv) == -1)
 		fatalx("engine cannot arm the WAL check");
@@ -93,7 +94,7 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 		snprintf(err, errlen, "cannot set up the SMSC sessions");
 		return -1;
 	}
-	hotlined_on_shutdown("smsc", engine_shutdown, NULL);
+	hook_on_shutdown("smsc", engine_shutdown, NULL);
 	admin_on_status("engine", engine_status, NULL);
 	/* after the SMSC hooks: it stops taking texts before they unbind */
 	if (kannel_start(base, conf, err, errlen) == -1)
@@ -123,9 +124,9 @@ engine_start_rooms(const struct hotlined_conf *conf, char *err,
 		return -1;
 	}
 	conf_errors_free(&errs);
-	hotlined_on_reload("calendar", calendar_reload, (void *)conf);
-	hotlined_on_reload("templates", template_reload, (void *)conf);
-	hotlined_on_reload("screen", screen_reload, NULL);
+	hook_on_reload("calendar", calendar_reload, (void *)conf);
+	hook_on_reload("templates", template_reload, (void *)conf);
+	hook_on_reload("screen", screen_reload, NULL);
 	lifecycle_set_workdays(calendar_lc_workdays, NULL);
 	lifecycle_set_due(mo_deadline, NULL);
 	if (conf->deadline_profile == CONF_PROFILE_GUANGDONG_2022)
@@ -242,7 +243,7 @@ static void
 engine_smsc_closed(void *arg)
 {
 	smsc_stopped = 1;
-	hotlined_shutdown_done("smsc");
+	hook_shutdown_done("smsc");
 }
 
 /*

@@ -6,6 +6,7 @@
 #include "hotlined.h"
 #include "calendar.h"
 #include "engine.h"
+#include "hooks.h"
 #include "intake.h"
 #include "screen.h"
 #include "template.h"
@@ -125,17 +126,17 @@ hotlined_signal(evutil_socket_t sig, short ev, void *arg)
 
 	switch (sig) {
 	case SIGTERM:
-		hotlined_shutdown("SIGTERM");
+		hook_shutdown("SIGTERM");
 		break;
 	case SIGINT:
-		hotlined_shutdown("SIGINT");
+		hook_shutdown("SIGINT");
 		break;
 	case SIGHUP:
 		if (log_reopen(conf.log_file) == -1)
 			log_warn("hotlined cannot reopen log file path=%s, "
 			    "keeping the old one", conf.log_file);
 		log_info("hotlined SIGHUP log reopened path=%s", conf.log_file);
-		hotlined_reload();
+		hook_reload();
 		break;
 	case SIGUSR1:
 		/* up one step; after trace, back to info */
@@ -287,7 +288,7 @@ main(int argc, char *argv[])
 	signal(SIGXFSZ, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatalx("hotlined event_base_new failed");
-	hotlined_set_base(base, conf.shutdown_timeout);
+	hook_set_base(base, conf.shutdown_timeout);
 	for (i = 0; i < nitems(sigs); i++) {
 		ev_sig[i] = evsignal_new(base, sigs[i], hotlined_signal, NULL);
 		if (ev_sig[i] == NULL || evsignal_add(ev_sig[i], NULL) == -1)
@@ -295,13 +296,13 @@ main(int argc, char *argv[])
 	}
 
 	if (engine_start(base, &conf, err, sizeof(err)) == -1) {
-		hotlined_exit();
+		hook_exit();
 		daemon_pidfile_remove();
 		hotlined_refuse(err);
 	}
 	if (admin_start(base, &conf.admin, engine_store(), err,
 	    sizeof(err)) == -1) {
-		hotlined_exit();
+		hook_exit();
 		daemon_pidfile_remove();
 		hotlined_refuse(err);
 	}
@@ -312,7 +313,7 @@ main(int argc, char *argv[])
 	daemon_ready();
 	event_base_dispatch(base);
 
-	hotlined_exit();
+	hook_exit();
 	for (i = 0; i < nitems(sigs); i++)
 		event_free(ev_sig[i]);
 	event_base_free(base);

@@ -25,6 +25,7 @@
 
 #include "admin.h"
 #include "commit.h"
+#include "hooks.h"
 #include "httpd.h"
 #include "inbound.h"
 #include "kannel.h"
@@ -566,7 +567,7 @@ kannel_drained(void)
 	if (kn.closing == 1 && kn.waiting == 0 && kn.replying == 0 &&
 	    kannel_send_busy() == 0) {
 		kn.closing = 2;
-		hotlined_shutdown_done("kannel");
+		hook_shutdown_done("kannel");
 	}
 }
 
@@ -874,8 +875,8 @@ kannel_start(struct event_base *base, const struct hotlined_conf *conf,
 		return -1;
 	}
 	if (!kn.hooked) {
-		hotlined_on_shutdown("kannel", kannel_shutdown_hook, NULL);
-		hotlined_on_exit("kannel", kannel_exit_hook, NULL);
+		hook_on_shutdown("kannel", kannel_shutdown_hook, NULL);
+		hook_on_exit("kannel", kannel_exit_hook, NULL);
 		admin_on_status("kannel", kannel_status, NULL);
 		kn.hooked = 1;
 	}

@@ -17,6 +17,7 @@
 #include "commit.h"
 #include "classify.h"
 #include "deadline.h"
+#include "hooks.h"
 #include "intake.h"
 #include "lifecycle.h"
 #include "mo.h"
@@ -239,7 +240,7 @@ mo_init(struct store *st, const struct hotlined_conf *c, char *err,
 	if (mo_load(err, errlen) == -1)
 		return -1;
 	mo_log_model("loaded");
-	hotlined_on_reload("rules", mo_reload, NULL);
+	hook_on_reload("rules", mo_reload, NULL);
 	return 0;
 }
 

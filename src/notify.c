@@ -10,6 +10,7 @@
 
 #include "category.h"
 #include "commit.h"
+#include "hooks.h"
 #include "lifecycle.h"
 #include "notify.h"
 #include "outbox.h"
@@ -414,7 +415,7 @@ notify_start(struct event_base *base, struct store *st,
 	event_base_once(base, -1, EV_TIMEOUT, notify_timer,
 	    &notify.ev_overdue, &tv_first);
 	if (!notify.hooked) {
-		hotlined_on_exit("notify", notify_exit, NULL);
+		hook_on_exit("notify", notify_exit, NULL);
 		notify.hooked = 1;
 	}
 	log_info("notify started survey=%s ext-digits=%d max-result-parts=%d",
