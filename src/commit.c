@@ -23,14 +23,21 @@
  * nest: what a unit calls (lifecycle_apply(), survey_reply()) writes in
  * the caller's unit and reports failure; the caller undoes the unit.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <stdarg.h>
 
 #include <event2/event.h>
 
 #include "commit.h"
+#include "log.h"
 #include "store.h"
+#include "util.h"
 
 struct commit_wait {
 	commit_fn	 fn;

@@ -4,7 +4,12 @@
  * Kannel's listener) start last, once everything a received text needs is
  * in place, and stop first.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -13,6 +18,7 @@
 #include "alert.h"
 #include "calendar.h"
 #include "commit.h"
+#include "config.h"
 #include "crypto.h"
 #include "dbguard.h"
 #include "engine.h"
@@ -20,6 +26,7 @@
 #include "inbound.h"
 #include "kannel.h"
 #include "lifecycle.h"
+#include "log.h"
 #include "mo.h"
 #include "notify.h"
 #include "outbox.h"

@@ -3,26 +3,34 @@
  * the pid file, signals and the event loop.  Everything the rooms share
  * lives in libhotline.a; this file only wires it together.
  */
-#include "hotlined.h"
-#include "calendar.h"
-#include "engine.h"
-#include "hooks.h"
-#include "intake.h"
-#include "screen.h"
-#include "template.h"
-#include "admin.h"
-#include "tokens.h"
-#include "dbguard.h"
-#include "store.h"
+#include "compat.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <event2/event.h>
+
+#include "admin.h"
+#include "calendar.h"
+#include "config.h"
+#include "daemon.h"
+#include "dbguard.h"
+#include "engine.h"
+#include "hooks.h"
+#include "intake.h"
+#include "log.h"
+#include "screen.h"
+#include "store.h"
+#include "template.h"
+#include "tokens.h"
+#include "util.h"
+
+#define HOTLINED_CONF	SYSCONFDIR "/hotlined.conf"
 
 static void	usage(void) __attribute__((noreturn));
 static void	hotlined_signal(evutil_socket_t, short, void *);

@@ -5,14 +5,21 @@
  * case is then marked incomplete).  SMSC resends are recognised by the store
  * and acknowledged without a second case.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 
 #include "commit.h"
 #include "inbound.h"
+#include "log.h"
 #include "mo.h"
 #include "store.h"
+#include "util.h"
 
 #define INBOUND_SWEEP_MS	5000	/* how often timed-out groups are looked for */
 #define INBOUND_SWEEP_MAX	256	/* groups processed per sweep */

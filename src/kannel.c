@@ -10,7 +10,12 @@
  * other than 200/202 makes smsbox retry after http-queue-delay.  Malformed
  * requests get 400 and a log line; nothing malformed reaches the store.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <errno.h>
 #include <iconv.h>
@@ -25,13 +30,17 @@
 
 #include "admin.h"
 #include "commit.h"
+#include "config.h"
+#include "daemon.h"
 #include "hooks.h"
 #include "httpd.h"
 #include "inbound.h"
 #include "kannel.h"
+#include "log.h"
 #include "outbox.h"
 #include "store.h"
 #include "udh.h"
+#include "util.h"
 
 #define KANNEL_TIMEOUT		30	/* seconds of silence on a connection */
 

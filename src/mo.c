@@ -5,7 +5,12 @@
  * or a survey reply (Art. 15) -- and queues the answer from templates/.
  * Everything happens inside the caller's message savepoint.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <ctype.h>
 #include <strings.h>
@@ -16,16 +21,19 @@
 #include "category.h"
 #include "commit.h"
 #include "classify.h"
+#include "config.h"
 #include "deadline.h"
 #include "hooks.h"
 #include "intake.h"
 #include "lifecycle.h"
+#include "log.h"
 #include "mo.h"
 #include "outbox.h"
 #include "screen.h"
 #include "store.h"
 #include "survey.h"
 #include "template.h"
+#include "util.h"
 
 #define MO_REPLY_MAX	2048		/* rendered reply, bytes */
 #define MO_LIST_MAX	5		/* open cases listed in a status reply */

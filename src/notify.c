@@ -4,19 +4,27 @@
  * queues joins the transaction of the transition that caused it, and the
  * outbox is kicked only after that transaction commits.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 
 #include "category.h"
 #include "commit.h"
+#include "config.h"
 #include "hooks.h"
 #include "lifecycle.h"
+#include "log.h"
 #include "notify.h"
 #include "outbox.h"
 #include "store.h"
 #include "survey.h"
 #include "template.h"
+#include "util.h"
 
 static int	notify_queue(struct store *, int64_t, const char *,
 		    const char *, const char *, const char *, int64_t,

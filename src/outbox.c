@@ -4,13 +4,20 @@
  * resend policy).  It keeps no message state of its own beyond receipts
  * that arrived before the submit they belong to was recorded.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 
 #include "commit.h"
+#include "log.h"
 #include "outbox.h"
 #include "store.h"
+#include "util.h"
 
 #define OUTBOX_BEARERS_MAX	16
 #define OUTBOX_FETCH_MAX	64	/* rows read per store query */

@@ -25,7 +25,12 @@
  * succeeds, so SQLite never goes on believing frames are in the file.
  * One thread only (SQLite is configured single-threaded: store.c).
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <errno.h>
 #include <unistd.h>
