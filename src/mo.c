@@ -944,7 +944,7 @@ mo_process(const struct store_group *g, int timed_out)
 	if (mo_is_machine(&m)) {
 		/* not a citizen: nothing to register and nobody to answer */
 		commit_log("mo ignored machine sender msisdn=%s", m.mask);
-		r = store_inbound_done(store, g->group, timed_out, 0);
+		r = store_inbound_done_group(store, g, timed_out, 0);
 		goto done;
 	}
 	if (mo_decide(&m, &v) == -1) {
@@ -988,7 +988,7 @@ mo_process(const struct store_group *g, int timed_out)
 	if (r == 0 && v.screen != SCREEN_NONE)
 		r = mo_alert(&m, &v);
 	if (r == 0)
-		r = store_inbound_done(store, g->group, timed_out, m.case_id);
+		r = store_inbound_done_group(store, g, timed_out, m.case_id);
  done:
 	return r == 0 ? 0 : -1;
 }

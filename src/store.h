@@ -217,6 +217,9 @@ void	 store_group_clear(struct store_group *);
 /* Mark a group processed (or incomplete), linked to case_id (0: none). */
 int	 store_inbound_done(struct store *, int64_t group, int incomplete,
 	    int64_t case_id);
+/* The same for a group as read or assembled (a single SMS: one update). */
+int	 store_inbound_done_group(struct store *, const struct store_group *,
+	    int incomplete, int64_t case_id);
 /*
  * Groups needing intake: every complete unprocessed group (after a crash
  * between store and intake), and partial groups whose first part arrived

@@ -26,6 +26,8 @@
 #include "util.h"
 
 static void	 store_group_join(struct store_group *, size_t);
+static int	 store_inbound_done_parts(struct store *, int64_t, int, int,
+		    int64_t);
 
 /* --- inbound ------------------------------------------------------------ */
 
@@ -287,11 +289,28 @@ int
 store_inbound_done(struct store *st, int64_t group, int incomplete,
     int64_t case_id)
 {
+	return store_inbound_done_parts(st, group, 2, incomplete, case_id);
+}
+
+int
+store_inbound_done_group(struct store *st, const struct store_group *g,
+    int incomplete, int64_t case_id)
+{
+	return store_inbound_done_parts(st, g->group, g->total, incomplete,
+	    case_id);
+}
+
+/* The group's first part, and the others unless it has none (total 1). */
+static int
+store_inbound_done_parts(struct store *st, int64_t group, int total,
+    int incomplete, int64_t case_id)
+{
 	sqlite3_stmt	*s;
 	enum store_stmt	 i;
 	int		 rc;
 
-	for (i = STMT_IN_DONE; i <= STMT_IN_DONE_PARTS; i++) {
+	for (i = STMT_IN_DONE; i <= (total > 1 ? STMT_IN_DONE_PARTS :
+	    STMT_IN_DONE); i++) {
 		if ((s = store_stmt(st, i)) == NULL)
 			return -1;
 		sqlite3_bind_int64(s, 1, group);
