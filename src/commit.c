@@ -100,7 +100,10 @@ commit_init(struct event_base *base, struct store *st, int64_t delay_ms,
 	store = st;
 	state = COMMIT_S_OK;
 	ncommitted = nfailed = nrefused = nundone = 0;
+	f_failed = f_refused = f_undone = 0;
 	largest = 0;
+	open_batch = unit_open = 0;
+	nlog_dropped = 0;
 	if (max_batch > 0)
 		commit_max = max_batch;
 	commit_tv.tv_sec = delay_ms / 1000;

@@ -41,6 +41,7 @@ inbound_init(struct event_base *base, struct store *st, int64_t timeout_ms)
 
 	store = st;
 	concat_timeout = timeout_ms;
+	nparts = ndups = ntexts = 0;
 	ev_sweep = event_new(base, -1, EV_PERSIST, inbound_sweep_timer, NULL);
 	if (ev_sweep == NULL)
 		fatalx("inbound event_new failed");

@@ -75,8 +75,9 @@ outbox_init(struct event_base *base, struct store *st, int attempts)
 	struct timeval	tv = { OUTBOX_TICK_MS / 1000, 0 };
 
 	store = st;
-	if (attempts > 0)
-		max_attempts = attempts;
+	max_attempts = attempts > 0 ? attempts : 10;
+	nsent = nfailed = nretried = nreceipts = 0;
+	pump_waits = pump_idle = 0;
 	ev_pump = evtimer_new(base, outbox_pump, NULL);
 	ev_tick = event_new(base, -1, EV_PERSIST, outbox_tick, NULL);
 	if (ev_pump == NULL || ev_tick == NULL)
@@ -97,6 +98,7 @@ outbox_shutdown(void)
 	if (ev_tick != NULL)
 		event_free(ev_tick);
 	ev_pump = ev_tick = NULL;
+	nbearers = rr = 0;	/* the next outbox_init() starts afresh */
 }
 
 void

@@ -154,7 +154,7 @@ reset_fakes(void)
 }
 
 static int
-group_setup(void **state)
+setup(void **state)
 {
 	struct fix	*f;
 
@@ -168,12 +168,13 @@ group_setup(void **state)
 	outbox_init(f->base, f->st, MAX_ATTEMPTS);
 	outbox_add_bearer(a.name, &fake_ops, &a);
 	outbox_add_bearer(b.name, &fake_ops, &b);
+	reset_fakes();
 	*state = f;
 	return 0;
 }
 
 static int
-group_teardown(void **state)
+teardown(void **state)
 {
 	struct fix	*f = *state;
 
@@ -335,11 +336,10 @@ int
 main(void)
 {
 	static const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_order),
-		cmocka_unit_test(test_pick),
-		cmocka_unit_test(test_backoff),
+		cmocka_unit_test_setup_teardown(test_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("test_outbox", tests, group_setup,
-	    group_teardown);
+	return cmocka_run_group_tests_name("test_outbox", tests, NULL, NULL);
 }
