@@ -470,8 +470,9 @@ outbox_tick(evutil_socket_t fd, short ev, void *arg)
 			    held[i].shown, held[i].bearer, OUTBOX_HOLD_MS / 1000);
 		held[i] = held[--nheld];
 	}
-	/* a unit of its own */
-	if (commit_unit_begin() == 0) {
+	/* a unit of its own, and a batch only when something expires */
+	if (store_outbox_expiring(store, (int64_t)clock_now_ms()) == 1 &&
+	    commit_unit_begin() == 0) {
 		n = store_outbox_expire(store, (int64_t)clock_now_ms());
 		if (commit_unit_end(n != -1) == 0 && n > 0)
 			log_info("outbox expired rows past their expiry");

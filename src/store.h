@@ -470,6 +470,8 @@ int	 store_outbox_receipt(struct store *, const char *smsc,
 int	 store_outbox_reset_inflight(struct store *);
 /* Queued rows past expire_at become expired; the count, or -1. */
 int	 store_outbox_expire(struct store *, int64_t now);
+/* 1 when a queued row is past expire_at (a read), 0, or -1. */
+int	 store_outbox_expiring(struct store *, int64_t now);
 /* Read one row's state; 0 or -1. */
 int	 store_outbox_state(struct store *, int64_t id, int *statep,
 	    int *attemptsp);

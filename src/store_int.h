@@ -134,6 +134,7 @@ enum store_stmt {
 	STMT_CASE_IDS,
 	STMT_CASES_COVER_GET,
 	STMT_CASES_COVER_SET,
+	STMT_OUT_EXPIRING,		/* archtxn: expiry looks before its unit */
 	STMT_MAX
 };
 

@@ -338,6 +338,20 @@ store_outbox_reset_inflight(struct store *st)
 }
 
 int
+store_outbox_expiring(struct store *st, int64_t now)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_OUT_EXPIRING)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	rc = store_step(st, s, "outbox expiring");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}
+
+int
 store_outbox_expire(struct store *st, int64_t now)
 {
 	sqlite3_stmt	*s;

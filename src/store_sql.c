@@ -447,6 +447,10 @@ const char *const store_sql[STMT_MAX] = {
 	    "SELECT cases_first, 0, cases_event FROM audit_cover WHERE id = 1",
 	[STMT_CASES_COVER_SET] =
 	    "UPDATE audit_cover SET cases_event = ?1 WHERE id = 1",
+	/* archtxn: is anything to expire (a read, outside any batch)? */
+	[STMT_OUT_EXPIRING] =
+	    "SELECT 1 FROM outbox WHERE state = 0 AND expire_at IS NOT NULL "
+	    "AND expire_at <= ?1 LIMIT 1",
 };
 
 /* The schema version a statement needs; 0 means v1. */

@@ -1003,8 +1003,11 @@ test_outbox(void **state)
 		o.text = "x";
 		o.expire_at = now + 1000;
 		assert_int_equal(store_outbox_add(f->st, &o, &id), 0);
+		assert_int_equal(store_outbox_expiring(f->st, now), 0);
 		assert_int_equal(store_outbox_expire(f->st, now), 0);
+		assert_int_equal(store_outbox_expiring(f->st, now + 1000), 1);
 		assert_int_equal(store_outbox_expire(f->st, now + 1000), 1);
+		assert_int_equal(store_outbox_expiring(f->st, now + 1000), 0);
 		assert_int_equal(store_outbox_state(f->st, id, &st, NULL), 0);
 		assert_int_equal(st, STORE_OUT_EXPIRED);
 	}
