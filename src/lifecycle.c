@@ -732,8 +732,7 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	    errlen)) != LC_OK)
 		goto out;
 
-	/* from here on every failure is the store's: the caller's unit undoes it */
-	r = LC_ERROR;
+	/* from here on every failure is the store's: undo the unit */
 	if ((rc = store_case_change(st, case_id, &ch)) == 0) {
 		r = lc_fail(err, errlen, LC_BAD_STATE, "case %s changed "
 		    "meanwhile", c.number);

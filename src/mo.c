@@ -370,8 +370,8 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	memset(&ctx, 0, sizeof(ctx));
 	memset(v, 0, sizeof(*v));
 	ctx.case_prefix = conf->case_prefix;
-	ctx.to_extension = strncmp(m->g->dest, conf->service_number, svc) == 0 &&
-	    strlen(m->g->dest) > svc;
+	ctx.to_extension = strncmp(m->g->dest, conf->service_number, svc) ==
+	    0 && strlen(m->g->dest) > svc;
 	/*
 	 * Whether the citizen has a survey open is asked only of a text that
 	 * reads as an answer to one: classified as if one were open, a text

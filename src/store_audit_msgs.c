@@ -126,7 +126,7 @@ store_msgs_track(struct store *st, int kind, int64_t id)
 	default:
 		fatalx("store_msgs_track: kind %d", kind);
 	}
-	/* outside a transaction the row committed by itself: so does its event */
+	/* outside a transaction the row committed alone: so does its event */
 	return !st->txn ? store_msgs_seal(st) : 0;
 }
 

@@ -134,7 +134,7 @@ enum store_stmt {
 	STMT_CASE_IDS,
 	STMT_CASES_COVER_GET,
 	STMT_CASES_COVER_SET,
-	STMT_OUT_EXPIRING,		/* archtxn: expiry looks before its unit */
+	STMT_OUT_EXPIRING,		/* archtxn: the expiry's look */
 	STMT_MAX
 };
 
@@ -228,8 +228,8 @@ struct store {
 	struct crypto	*crypto;		/* borrowed */
 	sqlite3_stmt	*stmt[STMT_MAX];
 	int		 version;
-	int		 txn;			/* inside commit.c's transaction */
-	int		 doomed;		/* transaction undone by SQLite */
+	int		 txn;			/* in commit.c's transaction */
+	int		 doomed;		/* undone by SQLite */
 	int		 unit;			/* inside a unit's savepoint */
 	char		 prefix[9];
 	int64_t		 dedupe_window;

@@ -164,7 +164,7 @@ test_failing(void **state)
 	commit_log("intake case=LOST");
 	commit_after(answered, NULL);
 	commit_after(answered, NULL);
-	store_txn_rollback(f->st);		/* what SQLite does on SQLITE_FULL */
+	store_txn_rollback(f->st);	/* what SQLite does on SQLITE_FULL */
 	/* the doomed batch takes nothing more, and ends at once */
 	assert_int_equal(commit_join(), -1);
 	run_until_answers(f, 2, 2000);
