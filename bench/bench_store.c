@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "commit.h"
 #include "crypto.h"
 #include "dbcheck.h"
 #include "log.h"
@@ -180,10 +181,10 @@ retention(const char *path, const char *kp)
 	total = now_s();
 	do {
 		t0 = now_s();
-		if (store_begin(st) == -1)
+		if (commit_txn_begin(st) == -1)
 			fatalx("bench begin");
 		rc = store_retention_chunk(st, 2, 50, "bench", &r);
-		if (store_commit(st) == -1 || rc < 0)
+		if (commit_txn_end(st, rc >= 0) == -1 || rc < 0)
 			fatalx("bench retention chunk %d", rc);
 		if ((t = now_s() - t0) > longest)
 			longest = t;
@@ -211,15 +212,15 @@ run(struct crypto *cr, const char *dir, int batch, int n)
 		fatalx("bench %s", err);
 	t0 = now_s();
 	for (i = 0; i < n; i += batch) {
-		if (store_begin(st) == -1)
+		if (store_txn_begin(st) == -1)
 			fatalx("bench begin");
 		for (j = i; j < i + batch && j < n; j++) {
-			if (store_msg_begin(st) == -1 ||
-			    store_msg_end(st, triple(st, j, at +
+			if (store_unit_begin(st) == -1 ||
+			    store_unit_end(st, triple(st, j, at +
 			    (int64_t)(j / 5000) * 86400000) == 0) == -1)
 				fatalx("bench triple %d", j);
 		}
-		if (store_commit(st) == -1)
+		if (store_txn_commit(st) == -1)
 			fatalx("bench commit");
 	}
 	t = now_s() - t0;

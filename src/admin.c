@@ -36,6 +36,7 @@
 #include "dbcheck.h"
 #include "admin_data.h"
 #include "gsm7.h"
+#include "hooks.h"
 #include "httpd.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -629,6 +630,8 @@ admin_dispatch(struct evhttp_request *req, void *arg)
 		    r.token != NULL ? tokens_strrole(r.token->role) : "-");
 		r.query = evhttp_uri_get_query(uri);
 		status = r.route->handler(&r);
+		/* a writing handler's unit: kept if it deferred, else undone */
+		commit_unit_end(status == ADMIN_DEFERRED);
 		if (status == ADMIN_DEFERRED)
 			return;		/* admin_committed() answers */
 	}
@@ -730,9 +733,9 @@ admin_start(struct event_base *base, const struct conf_admin *c,
 		    "tls yes with tls-cert and tls-key, or listen on loopback",
 		    c->listen);
 	if (!admin.hooked) {
-		hotlined_on_reload("admin-tokens", admin_reload_hook, NULL);
-		hotlined_on_shutdown("admin", admin_shutdown_hook, NULL);
-		hotlined_on_exit("admin", admin_exit_hook, NULL);
+		hook_on_reload("admin-tokens", admin_reload_hook, NULL);
+		hook_on_shutdown("admin", admin_shutdown_hook, NULL);
+		hook_on_exit("admin", admin_exit_hook, NULL);
 		admin.hooked = 1;
 	}
 	log_info("admin listening addr=%s port=%d tls=%s tokens=%zu",
@@ -1404,7 +1407,7 @@ admin_case_citizen(struct admin_req *r)
 		st = admin_error(r, 400, "bad_request", "reason: not valid "
 		    "UTF-8");
 	json_decref(d);
-	if (st == 0 && commit_join() == -1)
+	if (st == 0 && commit_unit_begin() == -1)
 		st = admin_error(r, 503, "unavailable", "the database is busy; "
 		    "retry");
 	/* audited first: the number goes out only if this event commits */
@@ -1604,7 +1607,7 @@ admin_case_op(struct admin_req *r, enum lc_op op)
 		actor.unit = r->token->unit;
 	} else
 		actor.role = LC_ROLE_OFFICE;
-	if (commit_join() == -1) {
+	if (commit_unit_begin() == -1) {
 		store_case_clear(&c);
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
@@ -1847,7 +1850,7 @@ admin_unit_add(struct admin_req *r)
 		return admin_error(r, 503, "unavailable", "the store is not "
 		    "open");
 	code = admin_str(r, "code");
-	if (commit_join() == -1)
+	if (commit_unit_begin() == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	if ((rv = store_unit_add(r->store, code, admin_str(r, "name"),
@@ -1942,7 +1945,7 @@ admin_kb_add(struct admin_req *r)
 		    "open");
 	if ((st = admin_unit_known(r, admin_str(r, "unit"))) != 0)
 		return st;
-	if (commit_join() == -1)
+	if (commit_unit_begin() == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	if (store_kb_add(r->store, admin_str(r, "keywords"), admin_str(r,
@@ -1980,7 +1983,7 @@ admin_kb_update(struct admin_req *r)
 		    "open");
 	if ((st = admin_unit_known(r, admin_str(r, "unit"))) != 0)
 		return st;
-	if (commit_join() == -1)
+	if (commit_unit_begin() == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	rv = store_kb_update(r->store, id, admin_str(r, "keywords"),
@@ -2324,7 +2327,7 @@ admin_alert_ack(struct admin_req *r)
 		return admin_error(r, 409, "conflict", "alert %lld is "
 		    "acknowledged already", (long long)id);
 	note = admin_str(r, "note");
-	if (commit_join() == -1)
+	if (commit_unit_begin() == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	if (store_alert_ack(r->store, id, r->token->name, note, now) != 1 ||
@@ -2398,7 +2401,7 @@ admin_alert_citizen(struct admin_req *r)
 	else if ((detail = admin_alert_detail(id, reason)) == NULL)
 		st = admin_error(r, 400, "bad_request", "reason: not valid "
 		    "UTF-8");
-	else if (commit_join() == -1)
+	else if (commit_unit_begin() == -1)
 		st = admin_error(r, 503, "unavailable", "the database is busy; "
 		    "retry");
 	/* audited first: the number goes out only if this event commits */
@@ -2466,7 +2469,7 @@ admin_db_check(struct admin_req *r)
 	d->query = NULL;
 	d->body = NULL;
 	d->token = NULL;	/* a SIGHUP may reload the tokens meanwhile */
-	if (dbcheck_start(hotlined_base(), store_path(r->store), full,
+	if (dbcheck_start(hook_base(), store_path(r->store), full,
 	    admin_db_checked, d, err, sizeof(err)) == -1) {
 		free(d);
 		return admin_error(r, 500, "internal", "%s", err);

@@ -19,8 +19,10 @@
  *  - It calls admin_log_case(r, number) once it knows the case, so the
  *    request's log line carries case=.
  *  - It never blocks the loop beyond a short SQLite transaction and never
- *    keeps r.  A handler that writes joins the group commit (commit_join()),
- *    writes, sets r->reply and returns admin_defer(r, status): the reply
+ *    keeps r.  A handler that writes begins a unit of work in the group
+ *    commit (commit_unit_begin()), writes, sets r->reply and returns
+ *    admin_defer(r, status); admin_request() ends the unit, kept when the
+ *    handler deferred, undone alone when it answered an error.  The reply
  *    goes out only after the batch has committed (a 2xx means durable, as
  *    deliver_sm_resp does), or as 503 "unavailable" when it failed.
  *  - ADMIN_F_QUERY routes take a query string, r->query (raw, may be

@@ -23,6 +23,7 @@
 #include "commit.h"
 #include "daemon.h"
 #include "dbcheck.h"
+#include "hooks.h"
 #include "log.h"
 #include "store.h"
 #include "tokens.h"
@@ -191,7 +192,7 @@ admin_backup(struct admin_req *r)
 		return admin_error(r, 400, "bad_request", "cannot create the "
 		    "backup: %s", err);
 	strlcpy(data.path, json_string_value(jp), sizeof(data.path));
-	if (data.ev == NULL && (data.ev = evtimer_new(hotlined_base(),
+	if (data.ev == NULL && (data.ev = evtimer_new(hook_base(),
 	    admin_backup_tick, NULL)) == NULL)
 		fatalx("admin evtimer_new");
 	data.t0 = clock_mono_ms();
@@ -291,7 +292,7 @@ admin_audit_verify(struct admin_req *r)
 	/* the batch still open is sealed and committed first */
 	commit_flush();
 	d = admin_hold(r);
-	if (dbcheck_start_audit(hotlined_base(), store_path(r->store),
+	if (dbcheck_start_audit(hook_base(), store_path(r->store),
 	    data.key_file, admin_audit_done, d, err, sizeof(err)) == -1) {
 		admin_release(d, admin_error(d, 500, "internal", "%s", err));
 		return ADMIN_DEFERRED;
@@ -381,7 +382,7 @@ admin_retention(struct admin_req *r)
 	data.ret_longest_us = 0;
 	data.ret_store = r->store;
 	strlcpy(data.ret_actor, r->token->name, sizeof(data.ret_actor));
-	if (data.ret_ev == NULL && (data.ret_ev = evtimer_new(hotlined_base(),
+	if (data.ret_ev == NULL && (data.ret_ev = evtimer_new(hook_base(),
 	    admin_retention_tick, NULL)) == NULL)
 		fatalx("admin evtimer_new");
 	log_info("admin retention started days=%d cutoff=\"%s\" token=%s",
@@ -402,18 +403,14 @@ admin_retention_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	if (commit_join() == -1) {
-		admin_retention_end(-1, "the database cannot take writes now");
-		return;
-	}
 	t = admin_now_us();
-	if (store_msg_begin(st) == -1) {
-		admin_retention_end(-1, "cannot open a savepoint");
+	if (commit_unit_begin() == -1) {
+		admin_retention_end(-1, "the database cannot take writes now");
 		return;
 	}
 	rc = store_retention_chunk(st, data.ret_cutoff, ADMIN_RETENTION_CHUNK,
 	    data.ret_actor, &data.ret);
-	if (store_msg_end(st, rc >= 0) == -1 && rc >= 0)
+	if (commit_unit_end(rc >= 0) == -1 && rc >= 0)
 		rc = -1;
 	t = admin_now_us() - t;
 	if (t > data.ret_longest_us)

@@ -5,7 +5,12 @@
  * -- and counts.  The repeat timer holds no state of its own: each tick
  * asks the store for open alerts last logged alert-repeat ago.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -13,7 +18,9 @@
 #include "admin.h"
 #include "alert.h"
 #include "commit.h"
+#include "log.h"
 #include "store.h"
+#include "util.h"
 
 #define ALERT_TICK_MIN	1000		/* ms between repeat checks, bounds */
 #define ALERT_TICK_MAX	10000

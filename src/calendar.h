@@ -93,7 +93,7 @@ long long	 cal_work_minutes(const struct calendar *, time_t from,
 /* Load conf's calendar as the current one, warning of missing years. */
 int		 calendar_start(const struct hotlined_conf *,
 		    struct conf_errors *);
-/* Reload hook (hotlined_on_reload): 0, or -1 keeping the old calendar. */
+/* Reload hook (hook_on_reload): 0, or -1 keeping the old calendar. */
 int		 calendar_reload(void *arg);
 /* The current calendar (NULL: weekends only). */
 const struct calendar *calendar_current(void);

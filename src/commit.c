@@ -13,15 +13,31 @@
  * log says so once when it starts and once when it ends, with the counts.
  * What a batch logs through commit_log() is written only once it has
  * committed: the log never shows a case that a failed commit undid.
+ *
+ * This file is the only one that begins and commits.  Every unit of work
+ * (an MO, an admin operation, a receipt, an expiry, a scheduled scan) is
+ * a savepoint inside the batch, commit_unit_begin() to commit_unit_end():
+ * a unit that fails is undone alone -- its rows, the audit events, case
+ * numbers and digest marks the store keeps in memory, and its
+ * commit_log() lines -- and the rest of the batch commits.  Units do not
+ * nest: what a unit calls (lifecycle_apply(), survey_reply()) writes in
+ * the caller's unit and reports failure; the caller undoes the unit.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <stdarg.h>
 
 #include <event2/event.h>
 
 #include "commit.h"
+#include "log.h"
 #include "store.h"
+#include "util.h"
 
 struct commit_wait {
 	commit_fn	 fn;
@@ -74,6 +90,8 @@ static size_t			 largest;
 static char			*logbuf;	/* NUL-ended lines of the batch */
 static size_t			 loglen, logsz;
 static uint64_t			 nlog_dropped;
+static int			 unit_open;	/* a unit's savepoint */
+static size_t			 unit_mark;	/* commit_log() at its start */
 
 void
 commit_init(struct event_base *base, struct store *st, int64_t delay_ms,
@@ -82,7 +100,10 @@ commit_init(struct event_base *base, struct store *st, int64_t delay_ms,
 	store = st;
 	state = COMMIT_S_OK;
 	ncommitted = nfailed = nrefused = nundone = 0;
+	f_failed = f_refused = f_undone = 0;
 	largest = 0;
+	open_batch = unit_open = 0;
+	nlog_dropped = 0;
 	if (max_batch > 0)
 		commit_max = max_batch;
 	commit_tv.tv_sec = delay_ms / 1000;
@@ -116,7 +137,7 @@ commit_join(void)
 	}
 	if (state == COMMIT_S_FAILING)
 		return -1;		/* until the retry */
-	if (store_begin(store) == -1) {
+	if (store_txn_begin(store) == -1) {
 		nfailed++;
 		commit_failed("begin");
 		return -1;
@@ -139,8 +160,60 @@ commit_after(commit_fn fn, void *arg)
 	waits[nwaits].fn = fn;
 	waits[nwaits].arg = arg;
 	nwaits++;
+	if (nwaits >= commit_max && !unit_open)
+		commit_flush();		/* else when the unit ends */
+}
+
+int
+commit_unit_begin(void)
+{
+	if (unit_open) {
+		log_warnx("commit unit begun inside another (caller's bug)");
+		return -1;
+	}
+	if (commit_join() == -1)
+		return -1;
+	unit_mark = commit_log_mark();
+	if (store_unit_begin(store) == -1)
+		return -1;
+	unit_open = 1;
+	return 0;
+}
+
+int
+commit_unit_end(int ok)
+{
+	int	r;
+
+	if (!unit_open)
+		return ok ? 0 : -1;
+	unit_open = 0;
+	if ((r = store_unit_end(store, ok)) == -1)
+		commit_log_undo(unit_mark);	/* its lines went with it */
 	if (nwaits >= commit_max)
 		commit_flush();
+	return r;
+}
+
+int
+commit_txn_begin(struct store *st)
+{
+	if (st == store && open_batch) {
+		log_warnx("commit transaction begun inside the batch "
+		    "(caller's bug)");
+		return -1;
+	}
+	return store_txn_begin(st);
+}
+
+int
+commit_txn_end(struct store *st, int ok)
+{
+	if (!store_in_batch(st))
+		return -1;
+	if (!ok)
+		store_txn_rollback(st);
+	return store_txn_commit(st);
 }
 
 /* End the batch and tell everyone who waited on it. */
@@ -155,10 +228,14 @@ commit_run(int ok)
 	evtimer_del(ev_commit);
 	event_del(ev_idle);
 	open_batch = 0;
-	if (ok)
-		ok = store_commit(store) == 0;
-	else
-		store_rollback(store);
+	if (unit_open) {
+		/* not reached: units end before the loop turns; keep it */
+		log_warnx("commit with a unit open (caller's bug): kept");
+		commit_unit_end(1);
+	}
+	if (!ok)
+		store_txn_rollback(store);
+	ok = store_txn_commit(store) == 0 && ok;
 	commit_log_emit(ok);
 	if (ok) {
 		ncommitted++;

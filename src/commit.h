@@ -25,6 +25,25 @@ void	 commit_init(struct event_base *, struct store *, int64_t delay_ms,
 	    size_t max_batch);
 /* Open a batch (or join the open one) and arm the commit; 0 or -1. */
 int	 commit_join(void);
+/*
+ * A unit of work: join the batch (opening it) and start a savepoint in
+ * it; 0, or -1 when nothing can be written now (refuse the input).  Units
+ * do not nest.
+ */
+int	 commit_unit_begin(void);
+/*
+ * End the unit: kept in the batch (ok), or undone alone with its
+ * commit_log() lines.  0 kept; -1 undone (also when SQLite undid it).
+ * Without a unit open: 0 if ok, else -1.
+ */
+int	 commit_unit_end(int ok);
+/*
+ * Outside the event loop (tools, tests): one unit of work in a
+ * transaction of its own.  commit_txn_begin() 0 or -1; commit_txn_end()
+ * commits (ok) or undoes it: 0 committed, -1 undone.
+ */
+int	 commit_txn_begin(struct store *);
+int	 commit_txn_end(struct store *, int ok);
 /* Run fn(arg, ok) after the open batch ends; commit_join() first. */
 void	 commit_after(commit_fn, void *arg);
 /* Commit the open batch now (a full batch, shutdown). */

@@ -5,8 +5,9 @@
  * midnight, booleans 0/1, paths absolute (resolved against the file's dir).
  *
  * Note: the autoconf header is also called config.h; it is reached through
- * compat.h (first include of every .c file), this one through hotlined.h or
- * "config.h" from src/.  This header includes compat.h so both ways work.
+ * compat.h (first include of every .c file), this one as "config.h" from
+ * src/ (the including file's directory is searched first).  This header
+ * includes compat.h so either order works.
  */
 #ifndef HOTLINED_CONFIG_H
 #define HOTLINED_CONFIG_H

@@ -1,7 +1,7 @@
 /*
  * The daemon's life: start-up refusals (database directory, secret file
- * modes, pid file), detaching, and the hooks through which every room takes
- * part in SIGHUP reloads and graceful shutdown.
+ * modes, pid file) and detaching.  The hooks through which every room takes
+ * part in SIGHUP reloads and graceful shutdown are hooks.h's.
  */
 #ifndef HOTLINED_DAEMON_H
 #define HOTLINED_DAEMON_H
@@ -11,38 +11,6 @@
 struct event_base;
 struct hotlined_conf;
 struct conf_errors;
-
-/*
- * Hooks.  Names appear in the log ("hotlined reload templates failed").
- * Reload hooks run on SIGHUP in registration order; each returns 0, or -1
- * after logging why, having kept its old version in force.  Shutdown hooks
- * run on SIGTERM/SIGINT, last registered first; each returns 0 when done or
- * 1 when it has started work that ends with hotlined_shutdown_done(name)
- * (e.g. unbind and wait for unbind_resp).  The loop ends when none is
- * pending, or when shutdown-timeout expires.  Exit hooks run after the loop,
- * last registered first (register the store first: it closes last).
- */
-/* Call fn(arg) on SIGHUP; fn returns 0, or -1 keeping the old version. */
-void	 hotlined_on_reload(const char *name, int (*fn)(void *), void *arg);
-/* Call fn(arg) when shutdown starts; fn returns 0 (done) or 1 (pending). */
-void	 hotlined_on_shutdown(const char *name, int (*fn)(void *), void *arg);
-/* A pending shutdown hook has finished. */
-void	 hotlined_shutdown_done(const char *name);
-/* Call fn(arg) after the event loop has ended. */
-void	 hotlined_on_exit(const char *name, void (*fn)(void *), void *arg);
-
-/* The daemon's one event_base (NULL before hotlined_set_base()). */
-struct event_base *hotlined_base(void);
-/* Install the event_base and the bound on shutdown, in ms. */
-void	 hotlined_set_base(struct event_base *, long long shutdown_ms);
-/* Run every reload hook; returns how many failed. */
-int	 hotlined_reload(void);
-/* Start a graceful shutdown (a second call forces the loop to end). */
-void	 hotlined_shutdown(const char *reason);
-/* 1 while shutting down, else 0. */
-int	 hotlined_is_stopping(void);
-/* Run the exit hooks (once). */
-void	 hotlined_exit(void);
 
 /* Every start-up refusal except the pid file, into errs; 0 or -1. */
 int	 daemon_preflight(const struct hotlined_conf *, struct conf_errors *);

@@ -4,25 +4,37 @@
  * Kannel's listener) start last, once everything a received text needs is
  * in place, and stop first.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 #include <jansson.h>
 
 #include "admin.h"
 #include "alert.h"
+#include "calendar.h"
 #include "commit.h"
+#include "config.h"
 #include "crypto.h"
 #include "dbguard.h"
 #include "engine.h"
+#include "hooks.h"
 #include "inbound.h"
 #include "kannel.h"
+#include "lifecycle.h"
+#include "log.h"
 #include "mo.h"
 #include "notify.h"
 #include "outbox.h"
+#include "screen.h"
 #include "smsc.h"
 #include "store.h"
 #include "ussd.h"
+#include "template.h"
 
 #define ENGINE_BATCH_MAX	512	/* messages per group commit at most */
 #define ENGINE_WAL_CHECK_MS	1000	/* the WAL file looked at when idle */
@@ -32,6 +44,8 @@ static int	engine_shutdown(void *);
 static void	engine_smsc_closed(void *);
 static void	engine_status(json_t *, void *);
 static int	engine_open_store(const struct hotlined_conf *, char *,
+		    size_t);
+static int	engine_start_rooms(const struct hotlined_conf *, char *,
 		    size_t);
 static void	engine_wal_timer(evutil_socket_t, short, void *);
 
@@ -66,7 +80,7 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 	}
 	log_msisdn_key(logkey);
 	explicit_bzero(logkey, sizeof(logkey));
-	hotlined_on_exit("store", engine_exit, NULL);
+	hook_on_exit("store", engine_exit, NULL);
 	if ((ev_wal = event_new(base, -1, EV_PERSIST, engine_wal_timer,
 	    NULL)) == NULL || evtimer_add(ev_wal, &tv) == -1)
 		fatalx("engine cannot arm the WAL check");
@@ -74,6 +88,8 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
+	if (engine_start_rooms(conf, err, errlen) == -1)
+		return -1;
 	commit_init(base, store, conf->group_commit_delay, ENGINE_BATCH_MAX);
 	inbound_init(base, store, conf->concat_timeout,
 	    conf->retransmit_window);
@@ -88,13 +104,43 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 		snprintf(err, errlen, "cannot set up the SMSC sessions");
 		return -1;
 	}
-	hotlined_on_shutdown("smsc", engine_shutdown, NULL);
+	hook_on_shutdown("smsc", engine_shutdown, NULL);
 	admin_on_status("engine", engine_status, NULL);
 	/* after the SMSC hooks: it stops taking texts before they unbind */
 	if (kannel_start(base, conf, err, errlen) == -1)
 		return -1;
 	inbound_sweep();	/* texts a crash left between store and intake */
 	outbox_kick();
+	return 0;
+}
+
+/*
+ * The rooms a text is read and answered with: the calendar, the
+ * templates and the safety screen, each reloaded on SIGHUP; and the
+ * lifecycle's working days and deadline rule on that calendar.
+ */
+static int
+engine_start_rooms(const struct hotlined_conf *conf, char *err,
+    size_t errlen)
+{
+	struct conf_errors	errs;
+
+	memset(&errs, 0, sizeof(errs));
+	if (calendar_start(conf, &errs) == -1 ||
+	    template_start(conf, &errs) == -1 ||
+	    screen_start(conf, &errs) == -1) {
+		snprintf(err, errlen, "%s", errs.buf ? errs.buf : "start-up");
+		conf_errors_free(&errs);
+		return -1;
+	}
+	conf_errors_free(&errs);
+	hook_on_reload("calendar", calendar_reload, (void *)conf);
+	hook_on_reload("templates", template_reload, (void *)conf);
+	hook_on_reload("screen", screen_reload, NULL);
+	lifecycle_set_workdays(calendar_lc_workdays, NULL);
+	lifecycle_set_due(mo_deadline, NULL);
+	if (conf->deadline_profile == CONF_PROFILE_GUANGDONG_2022)
+		lifecycle_set_help_limit("help", 0);
 	return 0;
 }
 
@@ -208,7 +254,7 @@ static void
 engine_smsc_closed(void *arg)
 {
 	smsc_stopped = 1;
-	hotlined_shutdown_done("smsc");
+	hook_shutdown_done("smsc");
 }
 
 /*
@@ -243,6 +289,9 @@ engine_exit(void *arg)
 	ussd_shutdown();
 	smsc_free();
 	mo_free();
+	template_stop(NULL);
+	calendar_stop(NULL);
+	screen_stop(NULL);
 	store_close(store);
 	crypto_free(crypto);
 	store = NULL;

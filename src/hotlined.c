@@ -3,27 +3,36 @@
  * the pid file, signals and the event loop.  Everything the rooms share
  * lives in libhotline.a; this file only wires it together.
  */
-#include "hotlined.h"
-#include "calendar.h"
-#include "engine.h"
-#include "intake.h"
-#include "screen.h"
-#include "template.h"
-#include "admin.h"
-#include "admin_data.h"
-#include "tokens.h"
-#include "dbguard.h"
-#include "dbcheck.h"
-#include "store.h"
+#include "compat.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <event2/event.h>
+
+#include "admin.h"
+#include "admin_data.h"
+#include "calendar.h"
+#include "config.h"
+#include "daemon.h"
+#include "dbcheck.h"
+#include "dbguard.h"
+#include "engine.h"
+#include "hooks.h"
+#include "intake.h"
+#include "log.h"
+#include "screen.h"
+#include "store.h"
+#include "template.h"
+#include "tokens.h"
+#include "util.h"
+
+#define HOTLINED_CONF	SYSCONFDIR "/hotlined.conf"
 
 static void	usage(void) __attribute__((noreturn));
 static void	hotlined_signal(evutil_socket_t, short, void *);
@@ -211,16 +220,16 @@ hotlined_signal(evutil_socket_t sig, short ev, void *arg)
 
 	switch (sig) {
 	case SIGTERM:
-		hotlined_shutdown("SIGTERM");
+		hook_shutdown("SIGTERM");
 		break;
 	case SIGINT:
-		hotlined_shutdown("SIGINT");
+		hook_shutdown("SIGINT");
 		break;
 	case SIGHUP:
 		/* the configuration's files, never the log (SIGUSR1) */
 		log_info("hotlined SIGHUP reload");
 		hotlined_conf_changed();
-		hotlined_reload();
+		hook_reload();
 		break;
 	case SIGUSR1:
 		/* logrotate: the log file alone, nothing reloaded */
@@ -389,7 +398,7 @@ main(int argc, char *argv[])
 	signal(SIGXFSZ, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatalx("hotlined event_base_new failed");
-	hotlined_set_base(base, conf.shutdown_timeout);
+	hook_set_base(base, conf.shutdown_timeout);
 	for (i = 0; i < nitems(sigs); i++) {
 		ev_sig[i] = evsignal_new(base, sigs[i], hotlined_signal, NULL);
 		if (ev_sig[i] == NULL || evsignal_add(ev_sig[i], NULL) == -1)
@@ -397,14 +406,14 @@ main(int argc, char *argv[])
 	}
 
 	if (engine_start(base, &conf, err, sizeof(err)) == -1) {
-		hotlined_exit();
+		hook_exit();
 		daemon_pidfile_remove();
 		hotlined_refuse(err);
 	}
 	admin_data_conf(conf.retention_days, conf.key_file);
 	if (admin_start(base, &conf.admin, engine_store(), err,
 	    sizeof(err)) == -1) {
-		hotlined_exit();
+		hook_exit();
 		daemon_pidfile_remove();
 		hotlined_refuse(err);
 	}
@@ -421,7 +430,7 @@ main(int argc, char *argv[])
 	daemon_watchdog_start(base);
 	event_base_dispatch(base);
 
-	hotlined_exit();
+	hook_exit();
 	for (i = 0; i < nitems(sigs); i++)
 		event_free(ev_sig[i]);
 	event_base_free(base);

@@ -7,7 +7,12 @@
  * filter does not pass on output added while writing is disabled, as
  * evhttp adds it: answers stayed in it.)
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <errno.h>
 #include <strings.h>
@@ -25,6 +30,8 @@
 #include <jansson.h>
 
 #include "httpd.h"
+#include "log.h"
+#include "util.h"
 
 #define HTTPD_LOG_MS	60000	/* a listener's warnings at most this often */
 

@@ -6,14 +6,21 @@
  * below (the store only compares what it holds against the windows given)
  * and acknowledged without a second case.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 
 #include "commit.h"
 #include "inbound.h"
+#include "log.h"
 #include "mo.h"
 #include "store.h"
+#include "util.h"
 
 #define INBOUND_SWEEP_MS	5000	/* how often timed-out groups are looked for */
 #define INBOUND_SWEEP_MAX	256	/* groups processed per sweep */
@@ -28,7 +35,9 @@
 #define INBOUND_RESEND_WINDOW	(3600 * 1000)	/* ms */
 
 static void	inbound_sweep_timer(evutil_socket_t, short, void *);
-static int	inbound_group(int64_t, int);
+static int	inbound_group(const struct store_group *, int);
+static void	inbound_single(struct store_group *,
+		    const struct store_inbound *, int64_t);
 
 static struct store	*store;		/* borrowed */
 static struct event	*ev_sweep;
@@ -45,6 +54,7 @@ inbound_init(struct event_base *base, struct store *st, int64_t timeout_ms,
 	store = st;
 	retransmit_window = retransmit_ms;
 	concat_timeout = timeout_ms;
+	nparts = ndups = ntexts = 0;
 	ev_sweep = event_new(base, -1, EV_PERSIST, inbound_sweep_timer, NULL);
 	if (ev_sweep == NULL)
 		fatalx("inbound event_new failed");
@@ -74,29 +84,56 @@ inbound_shutdown(void)
 	ev_sweep = NULL;
 }
 
-/* Process one group inside the caller's message savepoint; 0 or -1. */
+/* Process one whole text inside the caller's unit; 0 or -1. */
 static int
-inbound_group(int64_t group, int timed_out)
+inbound_group(const struct store_group *g, int timed_out)
 {
 	ntexts++;
-	return mo_process(group, timed_out);
+	return mo_process(g, timed_out);
+}
+
+/*
+ * A single SMS as the group it is, from the part just stored as id: what
+ * a read of the group would give, without the read.
+ */
+static void
+inbound_single(struct store_group *g, const struct store_inbound *in,
+    int64_t id)
+{
+	struct store_part	*p;
+
+	memset(g, 0, sizeof(*g));
+	g->group = id;
+	g->state = STORE_IN_S_COMPLETE;
+	strlcpy(g->smsc, in->smsc, sizeof(g->smsc));
+	strlcpy(g->source, in->source, sizeof(g->source));
+	strlcpy(g->dest, in->dest, sizeof(g->dest));
+	g->total = g->nparts = 1;
+	g->first_at = in->received_at;
+	p = g->parts = xcalloc(1, sizeof(*p));
+	p->id = id;
+	p->seq = 1;
+	p->data_coding = in->data_coding;
+	p->esm_class = in->esm_class;
+	p->rawlen = in->rawlen;
+	p->raw = xmalloc(in->rawlen + 1);
+	if (in->rawlen > 0)
+		memcpy(p->raw, in->raw, in->rawlen);
+	p->text = xstrdup(in->text);
+	p->received_at = in->received_at;
+	g->text = xstrdup(in->text);
 }
 
 void
 inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 {
 	struct store_inbound	 in;
+	struct store_group	 g;
 	enum store_in_result	 r;
 	int64_t			 id, group;
-	size_t			 mark;
 	int			 ok;
 	char			 mask[LOG_MSISDN_MAX];
 
-	/* the store takes no writes now: the answer waits (commit.c) */
-	if (commit_join() == -1) {
-		commit_refuse(done, arg);
-		return;
-	}
 	memset(&in, 0, sizeof(in));
 	in.smsc = m->bearer;
 	in.smsc_msgid = m->msgid;
@@ -113,8 +150,8 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 	inbound_windows(&in);
 	in.received_at = (int64_t)clock_now_ms();
 
-	mark = commit_log_mark();
-	if (store_msg_begin(store) == -1) {
+	/* the store takes no writes now: the answer waits (commit.c) */
+	if (commit_unit_begin() == -1) {
 		commit_refuse(done, arg);
 		return;
 	}
@@ -135,13 +172,18 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 		    in.concat_ref, in.concat_seq, in.concat_total);
 		break;
 	case STORE_IN_COMPLETE:
-		ok = inbound_group(group, 0) == 0;
+		/* a single SMS is here: no need to read it back */
+		if (in.concat_total <= 1)
+			inbound_single(&g, &in, id);
+		ok = (in.concat_total <= 1 ||
+		    store_inbound_group(store, group, &g) == 1) &&
+		    inbound_group(&g, 0) == 0;
+		store_group_clear(&g);
 		break;
 	case STORE_IN_ERROR:
 		break;
 	}
-	if (store_msg_end(store, ok) == -1 || !ok) {
-		commit_log_undo(mark);
+	if (commit_unit_end(ok) == -1) {
 		/* a batch SQLite undid is the commit's to report, once */
 		if (!store_doomed(store))
 			log_warnx("inbound not stored bearer=%s msisdn=%s, "
@@ -165,7 +207,6 @@ inbound_sweep(void)
 	struct store_group	 g;
 	int64_t			 groups[INBOUND_SWEEP_MAX];
 	int64_t			 now = (int64_t)clock_now_ms();
-	size_t			 mark;
 	int			 i, n, ok, timed_out;
 
 	n = store_inbound_due(store, now - concat_timeout, groups,
@@ -173,23 +214,20 @@ inbound_sweep(void)
 	if (n <= 0)
 		return;
 	for (i = 0; i < n; i++) {
-		if (commit_join() == -1)
+		if (commit_unit_begin() == -1)
 			return;
-		memset(&g, 0, sizeof(g));
-		if (store_inbound_group(store, groups[i], &g) != 1)
+		if ((ok = store_inbound_group(store, groups[i], &g)) != 1) {
+			commit_unit_end(ok == 0);
 			continue;
+		}
 		timed_out = g.state == STORE_IN_S_PARTIAL;
 		if (timed_out)
 			log_info("inbound concat timeout group=%lld parts=%d/%d, "
 			    "processing what arrived", (long long)groups[i],
 			    g.nparts, g.total);
+		ok = inbound_group(&g, timed_out) == 0;
 		store_group_clear(&g);
-		mark = commit_log_mark();
-		if (store_msg_begin(store) == -1)
-			return;
-		ok = inbound_group(groups[i], timed_out) == 0;
-		if (store_msg_end(store, ok) == -1)
-			commit_log_undo(mark);
+		commit_unit_end(ok);
 		commit_after(inbound_sweep_done, NULL);
 	}
 }

@@ -10,7 +10,12 @@
  * other than 200/202 makes smsbox retry after http-queue-delay.  Malformed
  * requests get 400 and a log line; nothing malformed reaches the store.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <errno.h>
 #include <iconv.h>
@@ -25,11 +30,16 @@
 
 #include "admin.h"
 #include "commit.h"
+#include "config.h"
+#include "daemon.h"
+#include "hooks.h"
 #include "httpd.h"
 #include "inbound.h"
 #include "kannel.h"
+#include "log.h"
 #include "outbox.h"
 #include "udh.h"
+#include "util.h"
 
 #define KANNEL_TIMEOUT		30	/* seconds of silence on a connection */
 
@@ -566,7 +576,7 @@ kannel_drained(void)
 	if (kn.closing == 1 && kn.waiting == 0 && kn.replying == 0 &&
 	    kannel_send_busy() == 0) {
 		kn.closing = 2;
-		hotlined_shutdown_done("kannel");
+		hook_shutdown_done("kannel");
 	}
 }
 
@@ -890,8 +900,8 @@ kannel_start(struct event_base *base, const struct hotlined_conf *conf,
 		return -1;
 	}
 	if (!kn.hooked) {
-		hotlined_on_shutdown("kannel", kannel_shutdown_hook, NULL);
-		hotlined_on_exit("kannel", kannel_exit_hook, NULL);
+		hook_on_shutdown("kannel", kannel_shutdown_hook, NULL);
+		hook_on_exit("kannel", kannel_exit_hook, NULL);
 		admin_on_status("kannel", kannel_status, NULL);
 		kn.hooked = 1;
 	}

@@ -14,7 +14,12 @@
  * another 4xx is permanent.  A refused login is a configuration mistake,
  * not the citizen's: it is retried and logged loudly, never failed.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <arpa/inet.h>
 
@@ -23,9 +28,13 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "config.h"
+#include "daemon.h"
 #include "gsm7.h"
 #include "kannel_send.h"
+#include "log.h"
 #include "outbox.h"
+#include "util.h"
 
 #define KANNEL_SEND_TIMEOUT	30	/* seconds for smsbox to answer */
 #define KANNEL_ANSWER_MAX	256	/* bytes of an answer we read */

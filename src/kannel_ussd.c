@@ -11,8 +11,18 @@
  * user_message_reference, else by the number; 1 dials, 18 chooses, 0x81
  * or the end bit aborts; screens go as 2, the last as 17.
  */
-#include "hotlined.h"
+#include "compat.h"
 
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "hooks.h"
+#include "log.h"
+#include "util.h"
 #include "kannel.h"
 #include "ussd.h"
 

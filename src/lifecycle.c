@@ -685,9 +685,6 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	if (actor->role == LC_ROLE_UNIT && actor->unit == NULL)
 		return lc_fail(err, errlen, LC_INVALID, "unit actor without a "
 		    "unit");
-	if (store_begin(st) == -1)
-		return lc_fail(err, errlen, LC_ERROR, "store unavailable");
-
 	if ((rc = store_case_get(st, case_id, &c)) != 1) {
 		r = rc == 0 ? lc_fail(err, errlen, LC_NOT_FOUND, "no case %lld",
 		    (long long)case_id) : LC_ERROR;
@@ -735,8 +732,7 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	    errlen)) != LC_OK)
 		goto out;
 
-	/* from here on every failure is the store's: undo the batch */
-	r = LC_ERROR;
+	/* from here on every failure is the store's: undo the unit */
 	if ((rc = store_case_change(st, case_id, &ch)) == 0) {
 		r = lc_fail(err, errlen, LC_BAD_STATE, "case %s changed "
 		    "meanwhile", c.number);
@@ -818,16 +814,10 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	r = LC_OK;
 	goto out;
 undo:
-	if (err != NULL && errlen > 0 && err[0] == '\0')
-		snprintf(err, errlen, "store error");
-	store_rollback(st);
+	r = LC_ERROR;
 out:
 	if (r == LC_ERROR && err != NULL && errlen > 0 && err[0] == '\0')
 		snprintf(err, errlen, "store error");
-	if (store_commit(st) == -1 && r == LC_OK) {
-		r = LC_ERROR;
-		snprintf(err, errlen, "commit failed");
-	}
 	free(detail);
 	store_case_clear(&c);
 	return r;

@@ -1,7 +1,8 @@
 /*
  * The case lifecycle (Art. 9-18): one transition table {operation, from
  * states, to state, roles}, checked against the case's state and the
- * actor, applied with its audit event (Art. 22) in one transaction.  Also
+ * actor, applied with its audit event (Art. 22) in the caller's unit of
+ * work (commit.h).  Also
  * the overdue scan (Art. 13(3)), the knowledge-base matcher (Art. 9) and
  * the same-matter checks of Art. 14 and 23(8).  No sockets, no SQL.
  *
@@ -98,7 +99,7 @@ enum lc_result {
 	LC_FORBIDDEN,		/* not allowed to this role */
 	LC_INVALID,		/* bad or missing arguments */
 	LC_NOT_FOUND,		/* no such case (or not visible to the unit) */
-	LC_ERROR		/* store failure: the batch is undone */
+	LC_ERROR		/* store failure: undo the caller's unit */
 };
 
 /* Art. 13: why a case is supervised. */
@@ -146,7 +147,7 @@ struct lc_event {
 #define LC_HELP_MAX_DAYS	5
 
 /*
- * Called inside the transaction after every applied transition with the
+ * Called inside the caller's unit after every applied transition with the
  * case as it now is: on answer and close the integrator renders the
  * result template and queues the SMS (and records a cut with
  * store_case_set_result_cut()), and may schedule the survey.  Non-zero
@@ -178,11 +179,12 @@ void	 lifecycle_set_help_limit(const char *category, int days);
 int	 lifecycle_weekdays(void *arg, const char *from, const char *to);
 
 /*
- * Apply op to a case at now, as actor, in one transaction (joining the
- * caller's batch).  On LC_OK the case row, its assignments and one audit
- * event "case.<op>" have changed and the notify hook has run; otherwise
- * nothing was written and err says why in one line (no phone number),
- * except LC_ERROR, which undoes the caller's whole batch.
+ * Apply op to a case at now, as actor, inside the caller's unit of work
+ * (commit_unit_begin(), or commit_txn_begin() outside the event loop).
+ * On LC_OK the case row, its assignments and one audit event "case.<op>"
+ * have changed and the notify hook has run; otherwise nothing was written
+ * and err says why in one line (no phone number), except LC_ERROR, after
+ * which the caller must undo its unit (it may hold half a transition).
  */
 enum lc_result lifecycle_apply(struct store *, int64_t case_id, enum lc_op,
 	    const struct lc_args *, const struct lc_actor *, int64_t now,
@@ -199,7 +201,8 @@ int	 lifecycle_next(enum lc_state from, enum lc_op, enum lc_role,
 	    int unit_role, int *forbidden);
 /*
  * Put every open case past its due date (before today's local date) under
- * supervision with reason overdue, one transaction and audit event each;
+ * supervision with reason overdue, one audit event each, all in the
+ * caller's unit (-1: undo it);
  * cases already supervised as overdue and those waiting for the office
  * (replied) are left alone.  each (may be NULL) is called after each.  The
  * count, or -1.

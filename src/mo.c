@@ -5,7 +5,12 @@
  * or a survey reply (Art. 15) -- and queues the answer from templates/.
  * Everything happens inside the caller's message savepoint.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <ctype.h>
 #include <strings.h>
@@ -16,15 +21,19 @@
 #include "category.h"
 #include "commit.h"
 #include "classify.h"
+#include "config.h"
 #include "deadline.h"
+#include "hooks.h"
 #include "intake.h"
 #include "lifecycle.h"
+#include "log.h"
 #include "mo.h"
 #include "outbox.h"
 #include "screen.h"
 #include "store.h"
 #include "survey.h"
 #include "template.h"
+#include "util.h"
 
 #define MO_REPLY_MAX	2048		/* rendered reply, bytes */
 #define MO_LIST_MAX	5		/* open cases listed in a status reply */
@@ -63,8 +72,8 @@ struct mo_verdict {
 
 /* What the rest of the file needs to know about one text. */
 struct mo_ctx {
-	struct store_group	 g;
-	const char		*msisdn;	/* g.source */
+	const struct store_group *g;		/* borrowed */
+	const char		*msisdn;	/* g->source */
 	const char		*text;		/* normalised, whole */
 	int64_t			 now;
 	int			 timed_out;
@@ -81,7 +90,6 @@ static int	mo_reply(struct mo_ctx *, const char *kind, const char *tmpl,
 		    const char *source);
 static int	mo_alert(struct mo_ctx *, const struct mo_verdict *);
 static int	mo_is_machine(const struct mo_ctx *);
-static int	mo_due_hook(void *, const char *, int64_t, char *, size_t);
 static int	mo_unclassified(const struct store_case *);
 
 static struct store			*store;		/* borrowed */
@@ -153,7 +161,7 @@ mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
 	}
 	memset(&o, 0, sizeof(o));
 	o.case_id = case_id;
-	o.inbound = m->g.group;
+	o.inbound = m->g->group;
 	o.kind = kind;
 	o.msisdn = m->msisdn;
 	o.source = source != NULL ? source : conf->service_number;
@@ -235,30 +243,12 @@ int
 mo_init(struct store *st, const struct hotlined_conf *c, char *err,
     size_t errlen)
 {
-	struct conf_errors	errs;
-
 	store = st;
 	conf = c;
 	if (mo_load(err, errlen) == -1)
 		return -1;
 	mo_log_model("loaded");
-	memset(&errs, 0, sizeof(errs));
-	if (calendar_start(conf, &errs) == -1 ||
-	    template_start(conf, &errs) == -1 ||
-	    screen_start(conf, &errs) == -1) {
-		snprintf(err, errlen, "%s", errs.buf ? errs.buf : "start-up");
-		conf_errors_free(&errs);
-		return -1;
-	}
-	conf_errors_free(&errs);
-	hotlined_on_reload("rules", mo_reload, NULL);
-	hotlined_on_reload("calendar", calendar_reload, (void *)conf);
-	hotlined_on_reload("templates", template_reload, (void *)conf);
-	hotlined_on_reload("screen", screen_reload, NULL);
-	lifecycle_set_workdays(calendar_lc_workdays, NULL);
-	lifecycle_set_due(mo_due_hook, NULL);
-	if (conf->deadline_profile == CONF_PROFILE_GUANGDONG_2022)
-		lifecycle_set_help_limit("help", 0);
+	hook_on_reload("rules", mo_reload, NULL);
 	return 0;
 }
 
@@ -269,9 +259,6 @@ mo_free(void)
 	rules = NULL;
 	model_free(model);
 	model = NULL;
-	template_stop(NULL);
-	calendar_stop(NULL);
-	screen_stop(NULL);
 }
 
 /*
@@ -281,7 +268,7 @@ mo_free(void)
  * acknowledgement promises the office will have classified it by; the
  * overdue scan supervises it when that passes.  Classifying it replaces
  * that date by the category's, counted from the same receipt (lifecycle
- * classify, mo_due_hook()).  Texts of one minute share their deadlines
+ * classify, mo_deadline()).  Texts of one minute share their deadlines
  * (the counting rule looks at the date and the minute of the day): a memo
  * per category, until the calendar or the limit changes.
  */
@@ -320,9 +307,8 @@ mo_due(int cat, int64_t ms, char *due, size_t len)
 	return 0;
 }
 
-/* lifecycle_set_due(): the deadline of a category for a case received at. */
-static int
-mo_due_hook(void *arg, const char *category, int64_t received_at, char *due,
+int
+mo_deadline(void *arg, const char *category, int64_t received_at, char *due,
     size_t len)
 {
 	int	c = category_from_name(category);
@@ -384,8 +370,8 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	memset(&ctx, 0, sizeof(ctx));
 	memset(v, 0, sizeof(*v));
 	ctx.case_prefix = conf->case_prefix;
-	ctx.to_extension = strncmp(m->g.dest, conf->service_number, svc) == 0 &&
-	    strlen(m->g.dest) > svc;
+	ctx.to_extension = strncmp(m->g->dest, conf->service_number, svc) ==
+	    0 && strlen(m->g->dest) > svc;
 	/*
 	 * Whether the citizen has a survey open is asked only of a text that
 	 * reads as an answer to one: classified as if one were open, a text
@@ -395,13 +381,13 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	ctx.model = model;
 	ctx.classify = &copts;
 	/* one text at a time: the normalised text lives until the next */
-	if (intake_classify(rules, m->g.text ? m->g.text : "", &ctx, &iv,
+	if (intake_classify(rules, m->g->text ? m->g->text : "", &ctx, &iv,
 	    norm, sizeof(norm)) == -1)
 		return -1;
 	if (iv.kind == INTAKE_SURVEY && !ctx.to_extension &&
 	    store_survey_open(store, m->msisdn, &open, 1) <= 0) {
 		ctx.survey_pending = 0;
-		if (intake_classify(rules, m->g.text ? m->g.text : "", &ctx,
+		if (intake_classify(rules, m->g->text ? m->g->text : "", &ctx,
 		    &iv, norm, sizeof(norm)) == -1)
 			return -1;
 	}
@@ -588,18 +574,18 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	if (m->timed_out)
 		flags |= STORE_CF_INCOMPLETE;
 
-	if (mo_due(v->category, m->g.first_at, due, sizeof(due)) == -1)
+	if (mo_due(v->category, m->g->first_at, due, sizeof(due)) == -1)
 		return -1;
 	memset(&c, 0, sizeof(c));
 	c.msisdn = m->msisdn;
 	c.category = cat;
-	c.text = m->g.text ? m->g.text : m->text;	/* as written */
+	c.text = m->g->text ? m->g->text : m->text;	/* as written */
 	c.confidential = v->confidential;
-	c.received_at = m->g.first_at;
+	c.received_at = m->g->first_at;
 	c.due = due;
 	c.rule = v->rule[0] != '\0' ? v->rule : NULL;
 	c.flags = flags;
-	c.inbound = m->g.group;
+	c.inbound = m->g->group;
 	if (store_case_add(store, &c, &m->case_id, number) == -1)
 		return -1;
 	strlcpy(m->number, number, sizeof(m->number));
@@ -644,11 +630,11 @@ mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
 
 	memset(&r, 0, sizeof(r));
 	r.msisdn = m->msisdn;
-	r.inbound = m->g.group;
+	r.inbound = m->g->group;
 	r.reason = v->reason;
 	r.rule = v->rule[0] != '\0' ? v->rule : NULL;
 	r.channel = v->channel[0] != '\0' ? v->channel : NULL;
-	r.text = m->g.text ? m->g.text : m->text;
+	r.text = m->g->text ? m->g->text : m->text;
 	r.at = m->now;
 	if (store_refusal_add(store, &r, &id) == -1)
 		return -1;
@@ -678,7 +664,7 @@ mo_alert(struct mo_ctx *m, const struct mo_verdict *v)
 	a.word = v->screen_word[0] != '\0' ? v->screen_word : NULL;
 	a.msisdn = m->msisdn;
 	a.mask = m->mask;
-	a.inbound = m->g.group;
+	a.inbound = m->g->group;
 	a.case_id = m->case_id;
 	a.refusal_id = m->refusal_id;
 	return alert_raise(store, &a, m->number[0] != '\0' ? m->number :
@@ -764,7 +750,7 @@ mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 	}
 	m->case_id = c.id;
 	store_case_clear(&c);
-	if (store_case_supplement(store, m->case_id, m->g.group, v->body,
+	if (store_case_supplement(store, m->case_id, m->g->group, v->body,
 	    m->now) == -1 ||
 	    store_audit(store, m->case_id, "citizen", "case.supplement", NULL,
 	    m->now) == -1)
@@ -804,7 +790,7 @@ mo_confidential(struct mo_ctx *m, const struct mo_verdict *v)
 	    NULL, m->now) == -1))
 		return -1;
 	if (v->body[0] != '\0' && (store_case_supplement(store, m->case_id,
-	    m->g.group, v->body, m->now) == -1 || store_audit(store,
+	    m->g->group, v->body, m->now) == -1 || store_audit(store,
 	    m->case_id, "citizen", "case.supplement", NULL, m->now) == -1))
 		return -1;
 	commit_log("mo confidential case=%s msisdn=%s%s%s", v->number, m->mask,
@@ -897,7 +883,7 @@ mo_survey_which(struct mo_ctx *m)
 
 /*
  * A reply to a survey (Art. 15): matched by extension code, by the case
- * number it names, or alone.  The reply is stored as written (m->g.text,
+ * number it names, or alone.  The reply is stored as written (m->g->text,
  * not the normalised text): survey_parse() folds it itself.
  */
 static int
@@ -907,7 +893,7 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 	struct store_survey	sv;
 	struct survey_outcome	out;
 	struct template_var	vars[1];
-	const char		*raw = m->g.text != NULL ? m->g.text : "";
+	const char		*raw = m->g->text != NULL ? m->g->text : "";
 	int			r;
 
 	survey_conf_init(&sc, conf);
@@ -916,7 +902,7 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 		r = mo_survey_for(m, v->number, &sv);
 		raw = mo_after_number(raw);
 	} else
-		r = survey_match(store, &sc, m->msisdn, m->g.dest, &sv);
+		r = survey_match(store, &sc, m->msisdn, m->g->dest, &sv);
 	if (r == SURVEY_M_ERROR)
 		return -1;
 	if (r == SURVEY_M_WHICH)
@@ -942,16 +928,15 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 }
 
 int
-mo_process(int64_t group, int timed_out)
+mo_process(const struct store_group *g, int timed_out)
 {
 	struct mo_ctx		 m;
 	struct mo_verdict	 v;
-	int			 r;
+	int			 r = -1;
 
 	memset(&m, 0, sizeof(m));
-	if ((r = store_inbound_group(store, group, &m.g)) != 1)
-		return r == 0 ? 0 : -1;		/* unknown group: nothing to do */
-	m.msisdn = m.g.source;
+	m.g = g;
+	m.msisdn = g->source;
 	m.now = (int64_t)clock_now_ms();
 	m.timed_out = timed_out;
 	log_msisdn(m.msisdn, m.mask, sizeof(m.mask));
@@ -959,7 +944,7 @@ mo_process(int64_t group, int timed_out)
 	if (mo_is_machine(&m)) {
 		/* not a citizen: nothing to register and nobody to answer */
 		commit_log("mo ignored machine sender msisdn=%s", m.mask);
-		r = store_inbound_done(store, group, timed_out, 0);
+		r = store_inbound_done_group(store, g, timed_out, 0);
 		goto done;
 	}
 	if (mo_decide(&m, &v) == -1) {
@@ -1003,8 +988,7 @@ mo_process(int64_t group, int timed_out)
 	if (r == 0 && v.screen != SCREEN_NONE)
 		r = mo_alert(&m, &v);
 	if (r == 0)
-		r = store_inbound_done(store, group, timed_out, m.case_id);
+		r = store_inbound_done_group(store, g, timed_out, m.case_id);
  done:
-	store_group_clear(&m.g);
 	return r == 0 ? 0 : -1;
 }

@@ -4,18 +4,27 @@
  * queues joins the transaction of the transition that caused it, and the
  * outbox is kicked only after that transaction commits.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 
 #include "category.h"
 #include "commit.h"
+#include "config.h"
+#include "hooks.h"
 #include "lifecycle.h"
+#include "log.h"
 #include "notify.h"
 #include "outbox.h"
 #include "store.h"
 #include "survey.h"
 #include "template.h"
+#include "util.h"
 
 static int	notify_queue(struct store *, int64_t, const char *,
 		    const char *, const char *, const char *, int64_t,
@@ -346,11 +355,14 @@ notify_overdue_now(void)
 
 	if (notify.store == NULL)
 		return -1;
-	if (commit_join() == -1)	/* one batch, one fsync */
+	if (commit_unit_begin() == -1)	/* one unit, one fsync */
 		return -1;
-	if ((n = lifecycle_overdue_scan(notify.store,
-	    (int64_t)clock_now_ms(), notify_overdue_each, NULL)) == -1)
-		log_warnx("notify overdue scan failed");
+	n = lifecycle_overdue_scan(notify.store, (int64_t)clock_now_ms(),
+	    notify_overdue_each, NULL);
+	if (commit_unit_end(n != -1) == -1) {
+		log_warnx("notify overdue scan failed, undone");
+		n = -1;
+	}
 	else if (n > 0)
 		log_info("notify overdue scan count=%d", n);
 	return n;
@@ -363,11 +375,14 @@ notify_survey_now(void)
 
 	if (notify.store == NULL || !notify.sc.enabled)
 		return 0;
-	if (commit_join() == -1)
+	if (commit_unit_begin() == -1)
 		return -1;
-	if ((n = survey_tick(notify.store, &notify.sc,
-	    (int64_t)clock_now_ms(), notify_remind, NULL)) == -1)
-		log_warnx("notify survey tick failed");
+	n = survey_tick(notify.store, &notify.sc, (int64_t)clock_now_ms(),
+	    notify_remind, NULL);
+	if (commit_unit_end(n != -1) == -1) {
+		log_warnx("notify survey tick failed, undone");
+		n = -1;
+	}
 	else if (n > 0)
 		log_info("notify survey tick handled=%d", n);
 	return n;
@@ -408,7 +423,7 @@ notify_start(struct event_base *base, struct store *st,
 	event_base_once(base, -1, EV_TIMEOUT, notify_timer,
 	    &notify.ev_overdue, &tv_first);
 	if (!notify.hooked) {
-		hotlined_on_exit("notify", notify_exit, NULL);
+		hook_on_exit("notify", notify_exit, NULL);
 		notify.hooked = 1;
 	}
 	log_info("notify started survey=%s ext-digits=%d max-result-parts=%d",

@@ -4,13 +4,20 @@
  * resend policy).  It keeps no message state of its own beyond receipts
  * that arrived before the submit they belong to was recorded.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 
 #include "commit.h"
+#include "log.h"
 #include "outbox.h"
 #include "store.h"
+#include "util.h"
 
 #define OUTBOX_BEARERS_MAX	16
 #define OUTBOX_FETCH_MAX	64	/* rows read per store query */
@@ -45,7 +52,8 @@ static void	outbox_pump(evutil_socket_t, short, void *);
 static void	outbox_tick(evutil_socket_t, short, void *);
 static int	outbox_receipt_try(struct held_receipt *);
 static int	outbox_due(int64_t);
-static void	outbox_flag(int64_t, const char *);
+static int	outbox_commits_failing(void);
+static int	outbox_flag(int64_t, const char *);
 static void	outbox_after_commit(void *, int);
 static int	outbox_room(int *);
 static int	outbox_pick(const struct store_outmsg *, int64_t);
@@ -67,8 +75,9 @@ outbox_init(struct event_base *base, struct store *st, int attempts)
 	struct timeval	tv = { OUTBOX_TICK_MS / 1000, 0 };
 
 	store = st;
-	if (attempts > 0)
-		max_attempts = attempts;
+	max_attempts = attempts > 0 ? attempts : 10;
+	nsent = nfailed = nretried = nreceipts = 0;
+	pump_waits = pump_idle = 0;
 	ev_pump = evtimer_new(base, outbox_pump, NULL);
 	ev_tick = event_new(base, -1, EV_PERSIST, outbox_tick, NULL);
 	if (ev_pump == NULL || ev_tick == NULL)
@@ -89,6 +98,7 @@ outbox_shutdown(void)
 	if (ev_tick != NULL)
 		event_free(ev_tick);
 	ev_pump = ev_tick = NULL;
+	nbearers = rr = 0;	/* the next outbox_init() starts afresh */
 }
 
 void
@@ -181,6 +191,17 @@ outbox_due(int64_t now)
 	}
 }
 
+/* 1 while commits fail (commit.c): nothing can be sent then. */
+static int
+outbox_commits_failing(void)
+{
+	uint64_t	refused, undone;
+	int		failing;
+
+	commit_health(&failing, &refused, &undone);
+	return failing;
+}
+
 static void
 outbox_pump(evutil_socket_t fd, short ev, void *arg)
 {
@@ -217,8 +238,10 @@ outbox_pump(evutil_socket_t fd, short ev, void *arg)
 		/*
 		 * Bearers kick whenever they have room, SMS or not: after an
 		 * empty fetch, look (without a transaction) before opening one.
+		 * Not while commits fail: the reads fail too, once per kick,
+		 * and the batch that recovers kicks us again.
 		 */
-		if (pump_idle && !outbox_due(now))
+		if (pump_idle && (outbox_commits_failing() || !outbox_due(now)))
 			return;
 		if (commit_join() == -1)
 			return;
@@ -279,12 +302,14 @@ outbox_sent(int64_t id, const char *bearer, const char **msgids, int nparts)
 	int64_t	now = (int64_t)clock_now_ms();
 	int	i;
 
-	if (commit_join() == -1)
+	if (commit_unit_begin() == -1)
 		return;		/* the row stays in flight: resent at restart */
 	for (i = 0; i < nparts; i++)
 		if (store_outbox_submitted(store, id, i + 1, nparts, bearer,
 		    msgids[i], now) == -1)
-			return;
+			break;
+	if (commit_unit_end(i == nparts) == -1)
+		return;
 	nsent++;
 	log_info("outbox sent id=%lld bearer=%s parts=%d msgid=%s",
 	    (long long)id, bearer, nparts, nparts > 0 ? msgids[0] : "-");
@@ -296,10 +321,12 @@ outbox_failed(int64_t id, int temporary, const char *error)
 	int64_t	now = (int64_t)clock_now_ms(), backoff;
 	int	state, attempts;
 
-	if (commit_join() == -1)
+	if (commit_unit_begin() == -1)
 		return;
-	if (store_outbox_state(store, id, &state, &attempts) == -1)
+	if (store_outbox_state(store, id, &state, &attempts) == -1) {
+		commit_unit_end(0);
 		return;
+	}
 	if (temporary && attempts < max_attempts) {
 		backoff = OUTBOX_BACKOFF_MIN;
 		while (--attempts > 0 && backoff < OUTBOX_BACKOFF_MAX)
@@ -307,15 +334,18 @@ outbox_failed(int64_t id, int temporary, const char *error)
 		if (backoff > OUTBOX_BACKOFF_MAX)
 			backoff = OUTBOX_BACKOFF_MAX;
 		backoff += arc4random_uniform((uint32_t)backoff / 4 + 1);
-		store_outbox_retry(store, id, now + backoff, error);
+		if (commit_unit_end(store_outbox_retry(store, id, now +
+		    backoff, error) != -1) == -1)
+			return;
 		nretried++;
 		log_info("outbox retry id=%lld error=\"%s\" in=%llds",
 		    (long long)id, error, (long long)(backoff / 1000));
 		outbox_kick();
 		return;
 	}
-	store_outbox_fail(store, id, error);
-	outbox_flag(id, error);
+	if (commit_unit_end(store_outbox_fail(store, id, error) != -1 &&
+	    outbox_flag(id, error) != -1) == -1)
+		return;
 	nfailed++;
 	log_warnx("outbox failed id=%lld error=\"%s\"%s", (long long)id, error,
 	    temporary ? " attempts exhausted" : "");
@@ -324,22 +354,26 @@ outbox_failed(int64_t id, int temporary, const char *error)
 /*
  * Art. 23(4): failing to give a citizen the result is an accountability
  * matter, so an undeliverable result SMS flags its case and is audited.
+ * 0, or -1 when the store failed (the caller undoes its unit).
  */
-static void
+static int
 outbox_flag(int64_t id, const char *why)
 {
 	char	kind[16];
 	int64_t	case_id;
 
-	if (store_outbox_row(store, id, &case_id, kind, sizeof(kind)) == -1 ||
-	    case_id == 0 || strcmp(kind, "result") != 0)
-		return;
-	if (store_case_add_flags(store, case_id, STORE_CF_NOTIFY_FAILED) == 0 &&
-	    store_audit(store, case_id, "system", "notify.failed", why,
-	    (int64_t)clock_now_ms()) == 0)
-		log_warnx("outbox result undeliverable case_id=%lld id=%lld "
-		    "error=\"%s\", case flagged", (long long)case_id,
-		    (long long)id, why);
+	if (store_outbox_row(store, id, &case_id, kind, sizeof(kind)) == -1)
+		return -1;
+	if (case_id == 0 || strcmp(kind, "result") != 0)
+		return 0;
+	if (store_case_add_flags(store, case_id, STORE_CF_NOTIFY_FAILED) ==
+	    -1 || store_audit(store, case_id, "system", "notify.failed", why,
+	    (int64_t)clock_now_ms()) == -1)
+		return -1;
+	log_warnx("outbox result undeliverable case_id=%lld id=%lld "
+	    "error=\"%s\", case flagged", (long long)case_id,
+	    (long long)id, why);
+	return 0;
 }
 
 /* Match a receipt to its row; 1 done, 0 not yet known, -1 error. */
@@ -349,17 +383,20 @@ outbox_receipt_try(struct held_receipt *h)
 	int64_t	id;
 	int	r;
 
-	if (commit_join() == -1)
+	if (commit_unit_begin() == -1)
 		return -1;
 	r = store_outbox_receipt(store, h->bearer, h->msgid, h->state,
 	    h->stat, h->err, (int64_t)clock_now_ms(), &id, NULL);
 	if (r == 0 && h->alt[0] != '\0')
 		r = store_outbox_receipt(store, h->bearer, h->alt, h->state,
 		    h->stat, h->err, (int64_t)clock_now_ms(), &id, NULL);
+	if (r == 1 && (h->state == STORE_RCPT_FAILED ||
+	    h->state == STORE_RCPT_EXPIRED) && outbox_flag(id, h->stat) == -1)
+		r = -1;
+	if (commit_unit_end(r != -1) == -1)
+		return -1;
 	if (r == 1) {
 		nreceipts++;
-		if (h->state == STORE_RCPT_FAILED || h->state == STORE_RCPT_EXPIRED)
-			outbox_flag(id, h->stat);
 		log_info("outbox receipt id=%lld bearer=%s msgid=%s stat=%s "
 		    "err=%s", (long long)id, h->bearer, h->shown, h->stat,
 		    h->err);
@@ -419,7 +456,7 @@ outbox_tick(evutil_socket_t fd, short ev, void *arg)
 {
 	uint64_t	now = clock_mono_ms();
 	size_t		i = 0;
-	int		r;
+	int		r, n;
 
 	while (i < nheld) {
 		r = outbox_receipt_try(&held[i]);
@@ -433,9 +470,13 @@ outbox_tick(evutil_socket_t fd, short ev, void *arg)
 			    held[i].shown, held[i].bearer, OUTBOX_HOLD_MS / 1000);
 		held[i] = held[--nheld];
 	}
-	/* joins an open batch, else commits alone (and only if it changed) */
-	if (store_outbox_expire(store, (int64_t)clock_now_ms()) > 0)
-		log_info("outbox expired rows past their expiry");
+	/* a unit of its own, and a batch only when something expires */
+	if (store_outbox_expiring(store, (int64_t)clock_now_ms()) == 1 &&
+	    commit_unit_begin() == 0) {
+		n = store_outbox_expire(store, (int64_t)clock_now_ms());
+		if (commit_unit_end(n != -1) == 0 && n > 0)
+			log_info("outbox expired rows past their expiry");
+	}
 	outbox_kick();
 }
 

@@ -79,6 +79,10 @@ void	 outbox_receipt(const char *bearer, const char *msgid, const char *alt,
 	    const char *err, commit_fn done, void *arg);
 void	 outbox_stats(uint64_t *sent, uint64_t *failed, uint64_t *retried,
 	    uint64_t *receipts);
+/*
+ * Free the timers and forget the bearers: a later outbox_init() starts
+ * afresh (unit tests set up and tear down per test).
+ */
 void	 outbox_shutdown(void);
 
 #endif /* HOTLINED_OUTBOX_H */

@@ -73,7 +73,7 @@ const char	*screen_channel_name(enum screen_channel);
 /* Load conf's lexicon as the current one; 0 or -1 (errors in errs). */
 int		 screen_start(const struct hotlined_conf *,
 		    struct conf_errors *);
-/* Reload hook (hotlined_on_reload): 0, or -1 keeping the old lexicon. */
+/* Reload hook (hook_on_reload): 0, or -1 keeping the old lexicon. */
 int		 screen_reload(void *arg);
 /* The current lexicon (NULL before screen_start()). */
 const struct screen *screen_current(void);

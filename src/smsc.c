@@ -4,7 +4,12 @@
  * submit_sm per part, sent as the session's window and throttle allow, and
  * reported back to the outbox once every part has an answer.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <sys/queue.h>
 
@@ -12,8 +17,10 @@
 #include <jansson.h>
 
 #include "admin.h"
+#include "config.h"
 #include "dlr.h"
 #include "inbound.h"
+#include "log.h"
 #include "outbox.h"
 #include "smpp_log.h"
 #include "smpp_session.h"
@@ -22,6 +29,7 @@
 #include "smsc_pdu.h"
 #include "udh.h"
 #include "ussd.h"
+#include "util.h"
 
 #define SMSC_MAX_PARTS	16		/* parts of one outgoing SMS */
 #define SMSC_CODES_MAX	32		/* distinct submit statuses counted */

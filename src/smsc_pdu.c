@@ -2,7 +2,12 @@
  * smsc_pdu: deliver_sm -> inbound part or receipt, outbox job -> submit_sm.
  * Pure functions over smpp/ types: the socket side lives in smsc.c.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "gsm7.h"
 #include "smpp_ussd.h"

@@ -242,15 +242,14 @@ store_close(struct store *st)
 	if (st->db != NULL && !sqlite3_get_autocommit(st->db)) {
 		log_warnx("store closing with an open batch: rolled back");
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	} else if (st->db != NULL && st->depth == 0)
-		store_cases_done(st);	/* rows written outside a batch */
+	} else if (st->db != NULL)
+		store_cases_done(st);	/* rows written outside a transaction */
 	for (i = 0; i < STMT_MAX; i++)
 		sqlite3_finalize(st->stmt[i]);
 	free(st->msgs.outcome);
 	free(st->wal_path);
 	free(st->cases.ids);
 	free(st->cases.units);
-	store_group_clear(&st->fresh);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store close: %s", sqlite3_errmsg(st->db));
 	explicit_bzero(st, sizeof(*st));
@@ -727,7 +726,7 @@ store_error(struct store *st, const char *what)
 	log_err("store %s failed: %s (%d)%s%s", what, sqlite3_errmsg(st->db),
 	    sqlite3_extended_errcode(st->db), e != 0 ? ": " : "",
 	    e != 0 ? strerror(e) : "");
-	if (st->depth > 0 && !st->doomed && sqlite3_get_autocommit(st->db)) {
+	if (st->txn && !st->doomed && sqlite3_get_autocommit(st->db)) {
 		st->doomed = 1;
 		log_err("store batch rolled back by sqlite: every message "
 		    "in it gets a temporary error");
@@ -841,43 +840,41 @@ store_decrypt(struct store *st, sqlite3_stmt *s, int col, char *out,
 	return 0;
 }
 
-/* --- batches ------------------------------------------------------------ */
+/* --- transactions: only commit.c calls these ------------------------- */
 
 int
-store_begin(struct store *st)
+store_txn_begin(struct store *st)
 {
-	if (st->depth++ > 0)
-		return st->doomed ? -1 : 0;
-	if (st->failed[0] != '\0') {
-		st->depth = 0;
+	if (st->txn) {
+		log_warnx("store begin inside a transaction (caller's bug)");
 		return -1;
 	}
+	if (st->failed[0] != '\0')
+		return -1;
 	st->doomed = 0;
-	st->msg = 0;
+	st->unit = 0;
 	memset(&st->audit, 0, sizeof(st->audit));
 	memset(&st->seq, 0, sizeof(st->seq));
 	store_msgs_undo(st, NULL);
-	/* rows written outside a batch and not yet chained stay noted */
+	/* rows written outside a transaction and not yet chained stay noted */
 	st->cases.base = st->cases.n;
 	st->cases.baseunits = st->cases.nunits;
-	if (store_exec(st, STMT_BEGIN, "begin") == -1) {
-		st->depth = 0;
+	if (store_exec(st, STMT_BEGIN, "begin") == -1)
 		return -1;
-	}
+	st->txn = 1;
 	return 0;
 }
 
 int
-store_commit(struct store *st)
+store_txn_commit(struct store *st)
 {
-	if (st->depth == 0) {
-		log_warnx("store commit outside a batch");
+	if (!st->txn) {
+		log_warnx("store commit outside a transaction");
 		return -1;
 	}
-	if (--st->depth > 0)
-		return st->doomed ? -1 : 0;
-	store_group_clear(&st->fresh);
-	/* the batch's case and message rows, then its audit events */
+	st->txn = 0;
+	st->unit = 0;
+	/* the transaction's case and message rows, then its audit events */
 	if (!st->doomed && (store_seq_flush(st) == -1 ||
 	    store_cases_seal(st) == -1 || store_msgs_seal(st) == -1 ||
 	    (st->audit.dirty && store_audit_tip_flush(st) == -1)))
@@ -893,7 +890,6 @@ store_commit(struct store *st)
 		return -1;
 	}
 	if (store_exec(st, STMT_COMMIT, "commit") == -1) {
-		st->doomed = 0;
 		store_cases_undo(st, st->cases.base, st->cases.baseunits);
 		if (!sqlite3_get_autocommit(st->db) &&
 		    store_exec(st, STMT_ROLLBACK, "rollback") == -1)
@@ -902,8 +898,9 @@ store_commit(struct store *st)
 	}
 	store_cases_undo(st, 0, 0);
 	/*
-	 * A WAL deleted under us holds this batch only in an unlinked file:
-	 * acknowledged only if store_wal_check() saved it into the database.
+	 * A WAL deleted under us holds this transaction only in an unlinked
+	 * file: acknowledged only if store_wal_check() saved it into the
+	 * database.
 	 */
 	if (store_wal_check(st) == -2)
 		return -1;
@@ -911,15 +908,14 @@ store_commit(struct store *st)
 }
 
 void
-store_rollback(struct store *st)
+store_txn_rollback(struct store *st)
 {
-	if (st->depth == 0)
+	if (!st->txn)
 		return;
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	st->doomed = 1;
-	st->msg = 0;
-	store_group_clear(&st->fresh);
+	st->doomed = 1;		/* store_txn_commit() ends it with -1 */
+	st->unit = 0;
 	memset(&st->audit, 0, sizeof(st->audit));
 	memset(&st->seq, 0, sizeof(st->seq));
 	store_msgs_undo(st, NULL);
@@ -929,26 +925,31 @@ store_rollback(struct store *st)
 int
 store_in_batch(struct store *st)
 {
-	return st->depth > 0;
+	return st->txn;
 }
 
 int
 store_doomed(const struct store *st)
 {
-	return st->depth > 0 && st->doomed;
+	return st->txn && st->doomed;
 }
 
+/*
+ * A unit's savepoint.  What the transaction keeps in memory (the audit
+ * tip, the case sequence, the message and case rows to digest) is saved
+ * here and put back when the unit is undone, with its rows.
+ */
 int
-store_msg_begin(struct store *st)
+store_unit_begin(struct store *st)
 {
-	if (st->depth == 0 || st->msg) {
-		log_warnx("store message begun %s", st->depth == 0 ?
-		    "outside a batch" : "inside another");
+	if (!st->txn || st->unit) {
+		log_warnx("store unit begun %s (caller's bug)", !st->txn ?
+		    "outside a transaction" : "inside another");
 		return -1;
 	}
 	if (store_exec(st, STMT_SAVEPOINT, "savepoint") == -1)
 		return -1;
-	st->msg = 1;
+	st->unit = 1;
 	st->audit_saved = st->audit;
 	st->seq_saved = st->seq;
 	store_msgs_mark(st, &st->msgs_saved);
@@ -958,12 +959,11 @@ store_msg_begin(struct store *st)
 }
 
 int
-store_msg_end(struct store *st, int ok)
+store_unit_end(struct store *st, int ok)
 {
-	if (!st->msg)
+	if (!st->unit)
 		return -1;
-	st->msg = 0;
-	store_group_clear(&st->fresh);
+	st->unit = 0;
 	if (st->doomed)
 		return -1;
 	if (ok && store_exec(st, STMT_RELEASE, "release") == 0)

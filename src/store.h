@@ -5,18 +5,18 @@
  * go in as plaintext, are encrypted and hashed here (crypto.h) and come out
  * decrypted only where a message must be sent.
  *
- * Batches (group commit).  The event loop opens a batch with store_begin(),
- * wraps each message's writes in store_msg_begin()/store_msg_end() (a
- * SAVEPOINT: a message that fails is undone alone and answered
- * ESME_RX_T_APPN, the others stay), and ends with store_commit(); only when
- * that returns 0 may deliver_sm_resp ESME_ROK go out.  If it returns -1
- * nothing of the batch remains and every message in it is answered
- * ESME_RX_T_APPN.  Batches nest by count: a store_begin() while a batch is
- * open joins it, and only the outermost store_commit() commits.  Writes
- * outside a batch commit one by one (one fsync each: slow but correct).
+ * Transactions.  commit.c owns them (its header says how): it opens one
+ * transaction per batch with store_txn_begin(), wraps each unit of work
+ * in store_unit_begin()/store_unit_end() (a SAVEPOINT: a unit that fails
+ * is undone alone, the others stay) and ends with store_txn_commit(); only
+ * when that returns 0 may anything be acknowledged.  If it returns -1
+ * nothing of the transaction remains.  Nobody else calls these five.
+ * There is one transaction at a time and one unit in it at a time: no
+ * nesting.  A write made outside any transaction (the store's own
+ * coverage events at open, unit tests of the store) commits by itself.
  * When SQLite undoes the whole transaction by itself (disk full, I/O
- * error) the batch is "doomed": later writes in it fail at once and
- * store_commit() returns -1.
+ * error) it is "doomed": later writes in it fail at once and
+ * store_txn_commit() returns -1.
  *
  * Times are milliseconds since the epoch (clock_now_ms()); case numbers use
  * the local date (TZ) of the case's received_at.
@@ -113,20 +113,23 @@ int		 store_version(struct store *);
 /* Change the case number prefix (SIGHUP); 0, or -1 if not [A-Z0-9]{1,8}. */
 int		 store_set_case_prefix(struct store *, const char *);
 
-/* Open a batch (BEGIN IMMEDIATE), or join the open one; 0 or -1. */
-int	 store_begin(struct store *);
-/* End a batch; the outermost call commits.  0, or -1 with all undone. */
-int	 store_commit(struct store *);
-/* Undo the whole batch now (the outermost store_commit() returns -1). */
-void	 store_rollback(struct store *);
-/* 1 inside a batch, else 0. */
+/* commit.c only: BEGIN IMMEDIATE; 0, or -1 (also inside a transaction). */
+int	 store_txn_begin(struct store *);
+/* commit.c only: seal and COMMIT; 0, or -1 with all undone. */
+int	 store_txn_commit(struct store *);
+/*
+ * commit.c only: undo the whole transaction now, as SQLite does on a full
+ * disk; store_txn_commit() then ends it and returns -1.
+ */
+void	 store_txn_rollback(struct store *);
+/* 1 inside a transaction, else 0. */
 int	 store_in_batch(struct store *);
-/* 1 if the open batch can no longer commit (SQLite rolled it back). */
+/* 1 if the open transaction can no longer commit (SQLite rolled it back). */
 int	 store_doomed(const struct store *);
-/* Start one message's writes inside a batch (SAVEPOINT); 0 or -1. */
-int	 store_msg_begin(struct store *);
-/* Keep (ok) or undo (!ok) that message's writes; 0, or -1 when undone. */
-int	 store_msg_end(struct store *, int ok);
+/* commit.c only: start one unit of work's writes (SAVEPOINT); 0 or -1. */
+int	 store_unit_begin(struct store *);
+/* commit.c only: keep (ok) or undo (!ok) them; 0, or -1 when undone. */
+int	 store_unit_end(struct store *, int ok);
 
 /* --- inbound: every received MO part ------------------------------------ */
 
@@ -213,6 +216,9 @@ void	 store_group_clear(struct store_group *);
 /* Mark a group processed (or incomplete), linked to case_id (0: none). */
 int	 store_inbound_done(struct store *, int64_t group, int incomplete,
 	    int64_t case_id);
+/* The same for a group as read or assembled (a single SMS: one update). */
+int	 store_inbound_done_group(struct store *, const struct store_group *,
+	    int incomplete, int64_t case_id);
 /*
  * Groups needing intake: every complete unprocessed group (after a crash
  * between store and intake), and partial groups whose first part arrived
@@ -456,6 +462,8 @@ int	 store_outbox_receipt(struct store *, const char *smsc,
 int	 store_outbox_reset_inflight(struct store *);
 /* Queued rows past expire_at become expired; the count, or -1. */
 int	 store_outbox_expire(struct store *, int64_t now);
+/* 1 when a queued row is past expire_at (a read), 0, or -1. */
+int	 store_outbox_expiring(struct store *, int64_t now);
 /* Read one row's state; 0 or -1. */
 int	 store_outbox_state(struct store *, int64_t id, int *statep,
 	    int *attemptsp);

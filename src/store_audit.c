@@ -67,7 +67,7 @@ store_audit(struct store *st, int64_t case_id, const char *actor,
 		log_warnx("store audit: no actor or action (caller's bug)");
 		return -1;
 	}
-	if (st->depth == 0 || !st->audit.known) {
+	if (!st->txn || !st->audit.known) {
 		if ((s = store_stmt(st, STMT_AUDIT_LAST)) == NULL)
 			return -1;
 		memset(&st->audit, 0, sizeof(st->audit));
@@ -82,7 +82,7 @@ store_audit(struct store *st, int64_t case_id, const char *actor,
 		sqlite3_reset(s);
 		if (rc == -1)
 			return -1;
-		st->audit.known = st->depth > 0;
+		st->audit.known = st->txn;
 	}
 	id = st->audit.last + 1;
 	prevlen = st->audit.maclen;
@@ -114,8 +114,8 @@ store_audit(struct store *st, int64_t case_id, const char *actor,
 	st->audit.maclen = sizeof(mac);
 	if (st->version < 3)
 		return 0;
-	if (st->depth > 0) {
-		st->audit.dirty = 1;	/* sealed by store_commit() */
+	if (st->txn) {
+		st->audit.dirty = 1;	/* sealed by store_txn_commit() */
 		return 0;
 	}
 	return store_audit_tip_set(st, id, mac);
@@ -219,10 +219,10 @@ store_audit_verify_progress(struct store *st, int64_t *badp,
 	struct store_cases_check kc;
 
 	/* inside a batch, its events are not sealed yet: seal them first */
-	if (st->depth == 0 && store_cases_done(st) == -1)
+	if (!st->txn && store_cases_done(st) == -1)
 		return -1;
-	if (st->depth > 0 && (store_cases_seal(st) == -1 ||
-	    (!st->msg && store_msgs_seal(st) == -1) ||
+	if (st->txn && (store_cases_seal(st) == -1 ||
+	    (!st->unit && store_msgs_seal(st) == -1) ||
 	    store_audit_tip_flush(st) == -1))
 		return -1;
 	memset(&k, 0, sizeof(k));

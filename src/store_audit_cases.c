@@ -121,7 +121,7 @@ done:
  * Digest the case rows the batch wrote into one "cases" event, detail
  * "ID:MAC ID:MAC ..." (MAC: the first STORE_CASE_MAC_LEN bytes of the
  * row's digest, in hex).  Just before COMMIT; the list is emptied by
- * store_commit() once the COMMIT holds.  0 or -1.
+ * store_txn_commit() once the COMMIT holds.  0 or -1.
  */
 int
 store_cases_seal(struct store *st)
@@ -188,12 +188,12 @@ done:
 int
 store_cases_done(struct store *st)
 {
-	if (st->version < 8 || st->depth > 0 || st->cases.sealing ||
+	if (st->version < 8 || st->txn || st->cases.sealing ||
 	    (st->cases.n == 0 && st->cases.nunits == 0))
 		return 0;
-	if (store_begin(st) == -1)
+	if (store_txn_begin(st) == -1)
 		return -1;
-	return store_commit(st);	/* which seals them */
+	return store_txn_commit(st);	/* which seals them */
 }
 
 /* Case coverage (v8): "cases>=N"; the second id read is always 0. */

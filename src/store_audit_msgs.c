@@ -124,8 +124,8 @@ store_msgs_track(struct store *st, int kind, int64_t id)
 	default:
 		fatalx("store_msgs_track: kind %d", kind);
 	}
-	/* outside a batch the row committed alone: so does its event */
-	return st->depth == 0 ? store_msgs_seal(st) : 0;
+	/* outside a transaction the row committed alone: so does its event */
+	return !st->txn ? store_msgs_seal(st) : 0;
 }
 
 void
@@ -334,21 +334,21 @@ store_cover(struct store *st, enum store_stmt get, enum store_stmt set,
 	if (rc == -1 || !need)
 		return rc == -1 ? -1 : 0;
 	snprintf(d, sizeof(d), fmt, a, b);
-	if (store_begin(st) == -1)
+	if (store_txn_begin(st) == -1)
 		return -1;
 	if (store_audit(st, 0, "store", action, d,
 	    (int64_t)clock_now_ms()) == -1 ||
 	    (s = store_stmt(st, set)) == NULL) {
-		store_rollback(st);
-		store_commit(st);
+		store_txn_rollback(st);
+		store_txn_commit(st);
 		return -1;
 	}
 	sqlite3_bind_int64(s, 1, st->audit.last);
 	rc = store_step(st, s, "audit cover");
 	sqlite3_reset(s);
 	if (rc == -1)
-		store_rollback(st);
-	if (store_commit(st) == -1)
+		store_txn_rollback(st);
+	if (store_txn_commit(st) == -1)
 		return -1;
 	log_info("store audit %s %s", action, d);
 	return 0;

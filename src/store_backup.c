@@ -81,7 +81,7 @@ store_backup_step(struct store_backup *b, int pages, char *err,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (b->st->depth > 0)
+	if (store_in_batch(b->st))
 		return 1;		/* a batch is open: next turn */
 	rc = sqlite3_backup_step(b->bk, pages);
 	if (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {

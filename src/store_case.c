@@ -97,7 +97,7 @@ store_seq_next(struct store *st, int day, int64_t *seqp)
 	int64_t		 last;
 	int		 rc;
 
-	if (!st->seq.known || st->seq.day != day || st->depth == 0) {
+	if (!st->seq.known || st->seq.day != day || !st->txn) {
 		if (store_seq_flush(st) == -1 ||
 		    (s = store_stmt(st, STMT_SEQ_GET)) == NULL)
 			return -1;
@@ -115,9 +115,9 @@ store_seq_next(struct store *st, int day, int64_t *seqp)
 	}
 	*seqp = ++st->seq.last;
 	st->seq.dirty = 1;
-	if (st->depth > 0)
+	if (st->txn)
 		return 0;
-	/* outside a batch (tools, tests): written at once */
+	/* outside a transaction (tools, tests): written at once */
 	rc = store_seq_flush(st);
 	st->seq.known = 0;
 	return rc;

@@ -26,8 +26,8 @@
 #include "util.h"
 
 static void	 store_group_join(struct store_group *, size_t);
-static void	 store_fresh_keep(struct store *, int64_t,
-		    const struct store_inbound *);
+static int	 store_inbound_done_parts(struct store *, int64_t, int, int,
+		    int64_t);
 
 /* --- inbound ------------------------------------------------------------ */
 
@@ -43,7 +43,6 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	int		 rc, retire = 0, n, single;
 
 	*idp = *groupp = 0;
-	store_group_clear(&st->fresh);
 	single = in->concat_total <= 1;
 	if (in->smsc == NULL || in->dest == NULL || in->text == NULL ||
 	    (in->raw == NULL && in->rawlen > 0) || strlen(in->dest) >=
@@ -160,11 +159,8 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 		return STORE_IN_ERROR;
 	*idp = id;
 	*groupp = group != 0 ? group : id;
-	st->read_group = 0;	/* a group read before may have grown */
-	if (single) {
-		store_fresh_keep(st, id, in);
+	if (single)
 		return STORE_IN_COMPLETE;
-	}
 
 	if ((s = store_stmt(st, STMT_IN_COUNT_PARTS)) == NULL)
 		return STORE_IN_ERROR;
@@ -225,19 +221,10 @@ store_inbound_group(struct store *st, int64_t group, struct store_group *g)
 	int			 rc, seq;
 
 	memset(g, 0, sizeof(*g));
-	st->read_group = group;
-	st->read_rows = 0;
-	if (st->fresh.group == group && group != 0 && !st->doomed) {
-		*g = st->fresh;		/* ownership moves to the caller */
-		memset(&st->fresh, 0, sizeof(st->fresh));
-		st->read_rows = 1;
-		return 1;
-	}
 	if ((s = store_stmt(st, STMT_IN_GROUP)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, group);
 	while ((rc = store_step(st, s, "inbound read group")) == SQLITE_ROW) {
-		st->read_rows++;
 		seq = sqlite3_column_int(s, 9);
 		if (g->nparts == 0) {
 			g->group = group;
@@ -285,34 +272,6 @@ store_inbound_group(struct store *st, int64_t group, struct store_group *g)
 	return 1;
 }
 
-/* Keep single-part text id, just inserted, as store_inbound_group() reads it. */
-static void
-store_fresh_keep(struct store *st, int64_t id, const struct store_inbound *in)
-{
-	struct store_group	*g = &st->fresh;
-	struct store_part	*p;
-
-	g->group = id;
-	g->state = STORE_IN_S_COMPLETE;
-	strlcpy(g->smsc, in->smsc, sizeof(g->smsc));
-	strlcpy(g->source, in->source, sizeof(g->source));
-	strlcpy(g->dest, in->dest, sizeof(g->dest));
-	g->total = g->nparts = 1;
-	g->first_at = in->received_at;
-	p = g->parts = xcalloc(1, sizeof(*p));
-	p->id = id;
-	p->seq = 1;
-	p->data_coding = in->data_coding;
-	p->esm_class = in->esm_class;
-	p->rawlen = in->rawlen;
-	p->raw = xmalloc(in->rawlen + 1);
-	if (in->rawlen > 0)
-		memcpy(p->raw, in->raw, in->rawlen);
-	p->text = xstrdup(in->text);
-	p->received_at = in->received_at;
-	g->text = xstrdup(in->text);
-}
-
 void
 store_group_clear(struct store_group *g)
 {
@@ -331,15 +290,28 @@ int
 store_inbound_done(struct store *st, int64_t group, int incomplete,
     int64_t case_id)
 {
+	return store_inbound_done_parts(st, group, 2, incomplete, case_id);
+}
+
+int
+store_inbound_done_group(struct store *st, const struct store_group *g,
+    int incomplete, int64_t case_id)
+{
+	return store_inbound_done_parts(st, g->group, g->total, incomplete,
+	    case_id);
+}
+
+/* The group's first part, and the others unless it has none (total 1). */
+static int
+store_inbound_done_parts(struct store *st, int64_t group, int total,
+    int incomplete, int64_t case_id)
+{
 	sqlite3_stmt	*s;
 	enum store_stmt	 i;
 	int		 rc;
 
-	for (i = STMT_IN_DONE; i <= STMT_IN_DONE_PARTS; i++) {
-		/* a group just read as one row has no other parts */
-		if (i == STMT_IN_DONE_PARTS && group == st->read_group &&
-		    st->read_rows == 1)
-			break;
+	for (i = STMT_IN_DONE; i <= (total > 1 ? STMT_IN_DONE_PARTS :
+	    STMT_IN_DONE); i++) {
 		if ((s = store_stmt(st, i)) == NULL)
 			return -1;
 		sqlite3_bind_int64(s, 1, group);

@@ -149,6 +149,7 @@ enum store_stmt {
 	STMT_RET_EVENT,
 	STMT_REATTEST_GET,
 	STMT_REATTEST_SET,
+	STMT_OUT_EXPIRING,		/* archtxn: the expiry's look */
 	STMT_MAX
 };
 
@@ -196,7 +197,7 @@ struct store_msgs {
 	size_t		 noutcome, outcomesz;
 };
 
-/* What store_msg_begin() saves of struct store_msgs. */
+/* What store_unit_begin() saves of struct store_msgs. */
 struct store_msgs_mark {
 	int64_t		 in_first, in_last, out_first, out_last;
 	size_t		 noutcome;
@@ -212,8 +213,8 @@ struct store_cases {
 	size_t		 n, sz;
 	int64_t		*units;		/* case_units.id */
 	size_t		 nunits, unitssz;
-	size_t		 mark, markunits;	/* at store_msg_begin() */
-	size_t		 base, baseunits;	/* at store_begin() */
+	size_t		 mark, markunits;	/* at store_unit_begin() */
+	size_t		 base, baseunits;	/* at store_txn_begin() */
 	int		 sealing;	/* store_cases_seal() runs */
 };
 
@@ -251,12 +252,12 @@ struct store {
 	struct crypto	*crypto;		/* borrowed */
 	sqlite3_stmt	*stmt[STMT_MAX];
 	int		 version;
-	int		 depth;			/* nested store_begin() */
-	int		 doomed;		/* batch undone by SQLite */
-	int		 msg;			/* inside a message savepoint */
+	int		 txn;			/* in commit.c's transaction */
+	int		 doomed;		/* undone by SQLite */
+	int		 unit;			/* inside a unit's savepoint */
 	char		 prefix[9];
 	int		 wal_gather;	/* through store_vfs's gathering */
-	struct store_tip audit, audit_saved;	/* saved: at store_msg_begin */
+	struct store_tip audit, audit_saved;	/* saved: at store_unit_begin */
 	struct store_seq seq, seq_saved;
 	struct store_msgs msgs;
 	struct store_msgs_mark msgs_saved;
@@ -266,14 +267,6 @@ struct store {
 	uint8_t		 last_hash[CRYPTO_HASH_LEN];
 	uint8_t		 last_blob[CRYPTO_BLOB_MAX];
 	size_t		 last_bloblen;	/* 0: no blob for last_msisdn yet */
-	int64_t		 read_group;	/* store_inbound_group()'s last read */
-	int		 read_rows;	/* and how many rows it had */
-	/*
-	 * A single-part text as store_inbound_add() just wrote it, handed to
-	 * the store_inbound_group() that reads it back in the same savepoint
-	 * instead of a query and a decryption; group 0: none.
-	 */
-	struct store_group fresh;
 	/* v7: who this database is, and the WAL file it writes (store.h) */
 	char		 ident[STORE_IDENT_LEN + 1];
 	int64_t		 created_at;

@@ -338,32 +338,35 @@ store_outbox_reset_inflight(struct store *st)
 }
 
 int
+store_outbox_expiring(struct store *st, int64_t now)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_OUT_EXPIRING)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	rc = store_step(st, s, "outbox expiring");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}
+
+int
 store_outbox_expire(struct store *st, int64_t now)
 {
 	sqlite3_stmt	*s;
-	int		 rc, n = 0, alone;
+	int		 rc, n = 0;
 
-	/* alone: its own batch, so the rows and their event commit as one */
-	if ((alone = st->depth == 0) && store_begin(st) == -1)
-		return -1;
+	/* the caller's unit: the rows and their event commit as one */
 	if ((s = store_stmt(st, STMT_OUT_EXPIRE)) == NULL)
-		rc = -1;
-	else {
-		sqlite3_bind_int64(s, 1, now);
-		sqlite3_bind_text(s, 2, "expired", -1, SQLITE_STATIC);
-		while ((rc = store_step(st, s, "outbox expire")) ==
-		    SQLITE_ROW && store_msgs_track(st, 'f',
-		    sqlite3_column_int64(s, 0)) == 0)
-			n++;
-		sqlite3_reset(s);
-	}
-	if (rc != SQLITE_DONE && !alone)
 		return -1;
-	if (rc != SQLITE_DONE)
-		store_rollback(st);
-	if (alone && store_commit(st) == -1)
-		return -1;
-	return n;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_text(s, 2, "expired", -1, SQLITE_STATIC);
+	while ((rc = store_step(st, s, "outbox expire")) == SQLITE_ROW &&
+	    store_msgs_track(st, 'f', sqlite3_column_int64(s, 0)) == 0)
+		n++;
+	sqlite3_reset(s);
+	return rc != SQLITE_DONE ? -1 : n;
 }
 
 int

@@ -258,7 +258,7 @@ store_retention_chunk(struct store *st, int64_t cutoff, int max,
 	size_t			 i, j;
 	int			 rc, n, ret = -1, ok;
 
-	if (st->version < 14 || st->depth == 0)
+	if (st->version < 14 || !st->txn)
 		return -1;
 	store_buf_add(&b, "", 0);
 	n = snprintf(tok, sizeof(tok), "cutoff=%lld cases=", (long long)cutoff);

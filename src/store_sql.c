@@ -488,6 +488,10 @@ const char *const store_sql[STMT_MAX] = {
 	    "INSERT OR REPLACE INTO audit_reattest (event, retention, mac) "
 	    "VALUES (?1, ?2, ?3)",
 #undef RET_CLOSED
+	/* archtxn: is anything to expire (a read, outside any batch)? */
+	[STMT_OUT_EXPIRING] =
+	    "SELECT 1 FROM outbox WHERE state = 0 AND expire_at IS NOT NULL "
+	    "AND expire_at <= ?1 LIMIT 1",
 };
 
 /* The schema version a statement needs; 0 means v1. */

@@ -29,7 +29,12 @@
  * bench/ingest), so it can be turned off in the field: wal-write-gather no
  * opens through "hotlined-unix", the same VFS with no WAL file gathered.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <errno.h>
 #include <unistd.h>

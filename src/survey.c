@@ -324,8 +324,6 @@ survey_schedule(struct store *st, int64_t case_id,
 	memset(out, 0, sizeof(*out));
 	if (!sc->enabled)
 		return SURVEY_S_DISABLED;
-	if (store_begin(st) == -1)
-		return SURVEY_S_ERROR;
 	if (store_case_get(st, case_id, &c) != 1)
 		goto out;
 	state = lifecycle_state_parse(c.state);
@@ -370,10 +368,6 @@ survey_schedule(struct store *st, int64_t case_id,
 		goto out;
 	r = SURVEY_S_SCHEDULED;
 out:
-	if (r == SURVEY_S_ERROR)
-		store_rollback(st);
-	if (store_commit(st) == -1)
-		r = SURVEY_S_ERROR;
 	store_case_clear(&c);
 	return r;
 }
@@ -430,7 +424,7 @@ survey_reply(struct store *st, int64_t survey_id, const char *text,
 	int				 rc, r = -1;
 
 	memset(o, 0, sizeof(*o));
-	if (text == NULL || store_begin(st) == -1)
+	if (text == NULL)
 		return -1;
 	if ((rc = store_survey_get(st, survey_id, &sv)) != 1 ||
 	    !STORE_SURVEY_OPEN(sv.state)) {
@@ -479,11 +473,8 @@ survey_reply(struct store *st, int64_t survey_id, const char *text,
 	r = 0;
 	goto out;
 undo:
-	store_rollback(st);
-	r = -1;
+	r = -1;		/* the caller's unit undoes what was written */
 out:
-	if (store_commit(st) == -1)
-		r = -1;
 	return r;
 }
 
@@ -501,8 +492,6 @@ survey_tick(struct store *st, const struct survey_conf *sc, int64_t now,
 	if ((n = store_survey_due(st, now, ids, nitems(ids))) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (store_begin(st) == -1)
-			return -1;
 		ok = 0;
 		if (store_survey_get(st, ids[i], &sv) != 1)
 			goto next;
@@ -526,9 +515,7 @@ survey_tick(struct store *st, const struct survey_conf *sc, int64_t now,
 			ok = 1;
 next:
 		if (!ok)
-			store_rollback(st);
-		if (store_commit(st) == -1 || !ok)
-			return -1;
+			return -1;	/* the caller's unit undoes the tick */
 		done++;
 	}
 	return done;

@@ -78,8 +78,9 @@ enum survey_sched {
  * Schedule the survey of a closed case: round 1 after answered/closed,
  * round 2 (final) after re-handling (state final).  The SMS may go at
  * survey_next_allowed(at + delay); the reminder and expiry follow from
- * there.  Audited as survey.scheduled (or survey.skipped).  Joins the
- * caller's batch, so the lifecycle notify hook may call it.
+ * there.  Audited as survey.scheduled (or survey.skipped).  Writes in the
+ * caller's unit of work (the lifecycle notify hook's); on SURVEY_S_ERROR
+ * the caller undoes it.
  */
 enum survey_sched survey_schedule(struct store *, int64_t case_id,
 	    const struct survey_conf *, int64_t at, struct store_survey *out);
@@ -108,24 +109,26 @@ struct survey_outcome {
 	char		 comment[SURVEY_COMMENT_MAX];
 };
 /*
- * Record a reply to an open survey in one transaction: score, raw text,
+ * Record a reply to an open survey in the caller's unit: score, raw text,
  * comment and time into the survey and its case, an audit event, and for
  * 不满意 in round 1 supervision (disputed result) and re-handling.  0 with
- * *out, 1 when the survey is not open any more, -1 on error.
+ * *out, 1 when the survey is not open any more, -1 on error (the caller
+ * undoes its unit: the other messages of the batch stay).
  */
 int	 survey_reply(struct store *, int64_t survey_id, const char *text,
 	    int64_t now, struct survey_outcome *out);
 
 /*
  * Queue the reminder of survey sv (outbox row not before send_at); called
- * inside the transaction, non-zero undoes it.
+ * inside the caller's unit, non-zero makes survey_tick() fail.
  */
 typedef int	(*survey_remind_fn)(void *arg, struct store *,
 		    const struct store_survey *sv, int64_t send_at);
 /*
  * Expire the open surveys past expire_at (no response) and remind, once,
- * the pending ones past remind_at, each in its own transaction with an
- * audit event.  The number of surveys handled, or -1.
+ * the pending ones past remind_at, each with an audit event, all in the
+ * caller's unit of work (a scheduled scan).  The number of surveys
+ * handled, or -1 (the caller undoes the unit).
  */
 int	 survey_tick(struct store *, const struct survey_conf *, int64_t now,
 	    survey_remind_fn, void *arg);

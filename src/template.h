@@ -54,7 +54,7 @@ int		 template_parts(const char *text);
 /* Load conf's templates as the current set; 0 or -1 (errors in errs). */
 int		 template_start(const struct hotlined_conf *,
 		    struct conf_errors *);
-/* Reload hook (hotlined_on_reload): 0, or -1 keeping the old set. */
+/* Reload hook (hook_on_reload): 0, or -1 keeping the old set. */
 int		 template_reload(void *arg);
 /* The current set (NULL before template_start()). */
 const struct template_set *template_current(void);

@@ -9,12 +9,22 @@
  * COMMIT.  Sessions are not durable: a restart forgets them, and the
  * citizen dials again; what a session decided is in the store first.
  */
-#include "hotlined.h"
+#include "compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <sys/queue.h>
 
 #include <event2/event.h>
 
+#include "config.h"
+#include "daemon.h"
+#include "hooks.h"
+#include "log.h"
+#include "util.h"
 #include "commit.h"
 #include "store.h"
 #include "survey.h"
@@ -225,11 +235,9 @@ ussd_rate(struct ussd_session *s, commit_fn done, void *arg)
 	struct survey_outcome	 out;
 	const struct ussd_item	*it = &s->menu.item[s->menu.picked];
 	char			 raw[2];
-	size_t			 mark;
 	int			 r;
 
-	if (commit_join() == -1 || (mark = commit_log_mark(),
-	    store_msg_begin(store) == -1)) {
+	if (commit_unit_begin() == -1) {
 		/* told on the screen, so the message itself is answered */
 		ussd_step(s, USSD_STEP_ERROR, NULL);
 		done(arg, 1);
@@ -239,8 +247,8 @@ ussd_rate(struct ussd_session *s, commit_fn done, void *arg)
 	raw[1] = '\0';
 	memset(&out, 0, sizeof(out));
 	r = survey_reply(store, it->id, raw, (int64_t)clock_now_ms(), &out);
-	if (store_msg_end(store, r != -1) == -1 || r == -1) {
-		commit_log_undo(mark);
+	if (commit_unit_end(r != -1) == -1 || r == -1) {
+		/* undone alone, with its commit_log() lines */
 		r = -1;
 	} else if (r == 0)
 		commit_log("ussd rated case=%s msisdn=%s score=%d%s%s",

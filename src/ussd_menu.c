@@ -5,8 +5,18 @@
  * more follow and "00 返回" always.  Reads the store; writes nothing (an
  * evaluation is ussd.c's, inside the group commit).
  */
-#include "hotlined.h"
+#include "compat.h"
 
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "hooks.h"
+#include "log.h"
+#include "util.h"
 #include "category.h"
 #include "gsm7.h"
 #include "mo.h"

@@ -4,8 +4,9 @@
  * go when its savepoint is undone, a failed batch logs none of them; a
  * failed commit puts the commit in a failing state that takes no writes,
  * holds refusals until its retry, logs once when it starts and once when
- * it ends, and counts every failed try.  The log goes to a file the test
- * reads back.
+ * it ends, and counts every failed try.  One unit of work that fails in
+ * a batch of many is undone alone: the others commit and are answered.
+ * The log goes to a file the test reads back.
  */
 #include "compat.h"
 
@@ -24,6 +25,7 @@
 
 #include "commit.h"
 #include "crypto.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "store.h"
 #include "testdb.h"
@@ -162,7 +164,7 @@ test_failing(void **state)
 	commit_log("intake case=LOST");
 	commit_after(answered, NULL);
 	commit_after(answered, NULL);
-	store_rollback(f->st);		/* what SQLite does on SQLITE_FULL */
+	store_txn_rollback(f->st);	/* what SQLite does on SQLITE_FULL */
 	/* the doomed batch takes nothing more, and ends at once */
 	assert_int_equal(commit_join(), -1);
 	run_until_answers(f, 2, 2000);
@@ -202,6 +204,210 @@ test_failing(void **state)
 	assert_int_equal(failing, 0);
 }
 
+/* What each unit of test_unit_alone was answered: -1 not yet, 0, 1. */
+static int	unit_ok[20];
+
+static void
+unit_answered(void *arg, int ok)
+{
+	*(int *)arg = ok;
+	answers++;
+}
+
+/* The lifecycle notify hook of a failing transition (a store error). */
+static int
+hook_fails(void *arg, struct store *st, const struct store_case *c,
+    const struct lc_event *ev)
+{
+	(void)arg;
+	(void)st;
+	(void)c;
+	(void)ev;
+	return -1;
+}
+
+/*
+ * Twenty units in one batch, each an MO row, an audit event and a log
+ * line; the tenth also supervises a case whose notification fails (as a
+ * survey reply's re-handling may), so lifecycle_apply() has written half
+ * a transition when it reports LC_ERROR.  That unit alone is undone: the
+ * nineteen others commit and are acknowledged, the case and the audit
+ * chain are as before it, and its refusal is answered after the pause.
+ */
+static void
+test_unit_alone(void **state)
+{
+	static const struct lc_actor	 sys = { LC_ROLE_SYSTEM, "test", NULL };
+	struct fixture			*f = *state;
+	struct store_case_new		 cn;
+	struct store_case		 c;
+	struct store_inbound		 in;
+	struct lc_args			 a;
+	char				 num[16], text[32], err[256];
+	char				 number[STORE_CASE_NUMBER_MAX];
+	int64_t				 case_id, id, group, bad;
+	int				 i, ok, refused = -1;
+
+	/* a case, written by a tool in a transaction of its own */
+	memset(&cn, 0, sizeof(cn));
+	cn.msisdn = "13800138000";
+	cn.category = "complaint";
+	cn.text = "路灯不亮";
+	cn.received_at = 1764547200000LL;
+	cn.due = "2026-12-10";
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	assert_int_equal(store_case_add(f->st, &cn, &case_id, number), 0);
+	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	lifecycle_set_notify(hook_fails, NULL);
+
+	for (i = 0; i < 20; i++) {
+		unit_ok[i] = -1;
+		snprintf(num, sizeof(num), "138001380%02d", i + 1);
+		snprintf(text, sizeof(text), "第%d条", i + 1);
+		memset(&in, 0, sizeof(in));
+		in.smsc = "smsc1";
+		in.source = num;
+		in.dest = "12345";
+		in.data_coding = 8;
+		in.raw = text;
+		in.rawlen = strlen(text);
+		in.text = text;
+		in.concat_total = 1;
+		in.received_at = 1764547200000LL + i;
+		assert_int_equal(commit_unit_begin(), 0);
+		ok = store_inbound_add(f->st, &in, &id, &group) ==
+		    STORE_IN_COMPLETE && store_audit(f->st, 0, "test",
+		    "unit", text, in.received_at) == 0;
+		commit_log("unit case=U%02d", i + 1);
+		if (i == 9) {
+			memset(&a, 0, sizeof(a));
+			a.supervision = LC_SUP_OVERDUE;
+			assert_int_equal(lifecycle_apply(f->st, case_id,
+			    LC_OP_SUPERVISE, &a, &sys, in.received_at, err,
+			    sizeof(err)), LC_ERROR);
+			ok = 0;
+		}
+		if (commit_unit_end(ok) == 0)
+			commit_after(unit_answered, &unit_ok[i]);
+		else {
+			assert_int_equal(i, 9);
+			commit_refuse(unit_answered, &refused);
+		}
+	}
+	commit_flush();
+	lifecycle_set_notify(NULL, NULL);
+	for (i = 0; i < 20; i++)
+		assert_int_equal(unit_ok[i], i == 9 ? -1 : 1);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM inbound"),
+	    19);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM audit "
+	    "WHERE action = 'unit'"), 19);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM audit "
+	    "WHERE detail = '第10条'"), 0);
+	assert_int_equal(log_count(f, "case=U"), 19);
+	assert_int_equal(log_count(f, "case=U10"), 0);
+	/* the half transition is gone, and the chain holds */
+	assert_int_equal(store_case_get(f->st, case_id, &c), 1);
+	assert_int_equal(c.supervised, 0);
+	assert_string_equal(c.state, "registered");
+	store_case_clear(&c);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM audit "
+	    "WHERE action LIKE 'case.%'"), 0);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	/* the undone unit's input is answered "try again", after a pause */
+	assert_int_equal(refused, -1);
+	run_until_answers(f, 20, 3000);
+	assert_int_equal(refused, 0);
+}
+
+/* Units do not nest; outside the loop a unit has a transaction of its own. */
+static void
+test_unit_rules(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(), -1);	/* nested */
+	assert_int_equal(commit_txn_begin(f->st), -1);	/* inside the batch */
+	assert_int_equal(store_audit(f->st, 0, "test", "kept", "{}", 1), 0);
+	assert_int_equal(commit_unit_end(1), 0);
+	assert_int_equal(commit_unit_end(1), 0);	/* none open: nothing */
+	assert_int_equal(commit_unit_end(0), -1);
+	commit_flush();
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM audit "
+	    "WHERE action = 'kept'"), 1);
+	/* a tool's transaction: committed, or undone whole */
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "tool", "{}", 2), 0);
+	assert_int_equal(commit_txn_end(f->st, 0), -1);
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "tool", "{}", 3), 0);
+	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM audit "
+	    "WHERE action = 'tool'"), 1);
+	assert_int_equal(commit_txn_end(f->st, 1), -1);	/* none open */
+}
+
+/* The order answers ran in, by the number each was given. */
+static int	order[300];
+static int	norder;
+
+static void
+ordered(void *arg, int ok)
+{
+	assert_int_equal(ok, 1);
+	order[norder++] = (int)(intptr_t)arg;
+}
+
+/* An answer that writes (as a pump would): its batch is the next one. */
+static void
+ordered_writes(void *arg, int ok)
+{
+	ordered(arg, ok);
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_end(1), 0);
+	commit_after(ordered, (void *)(intptr_t)1000);
+}
+
+/*
+ * Answers run after their batch commits, never before, in the order they
+ * were given; one given by an answer waits for the next batch; a full
+ * batch (256 here) commits by itself, but not inside a unit: at its end.
+ */
+static void
+test_answer_order(void **state)
+{
+	struct fixture	*f = *state;
+	int		 i;
+
+	(void)f;
+	norder = 0;
+	for (i = 0; i < 10; i++) {
+		assert_int_equal(commit_unit_begin(), 0);
+		assert_int_equal(commit_unit_end(1), 0);
+		commit_after(i == 4 ? ordered_writes : ordered,
+		    (void *)(intptr_t)i);
+	}
+	assert_int_equal(norder, 0);		/* not before the commit */
+	commit_flush();
+	assert_int_equal(norder, 10);
+	for (i = 0; i < 10; i++)
+		assert_int_equal(order[i], i);
+	commit_flush();				/* the answer's batch */
+	assert_int_equal(norder, 11);
+	assert_int_equal(order[10], 1000);
+	/* a full batch inside a unit commits when the unit ends */
+	norder = 0;
+	assert_int_equal(commit_unit_begin(), 0);
+	for (i = 0; i < 256; i++)
+		commit_after(ordered, (void *)(intptr_t)i);
+	assert_int_equal(norder, 0);
+	assert_int_equal(commit_unit_end(1), 0);
+	assert_int_equal(norder, 256);
+	for (i = 0; i < 256; i++)
+		assert_int_equal(order[i], i);
+}
+
 /* A refusal while commits work waits a pause too, then is answered. */
 static void
 test_refuse_pause(void **state)
@@ -232,6 +438,12 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_failing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_pause, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unit_alone, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unit_rules, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_answer_order, setup,
 		    teardown),
 	};
 

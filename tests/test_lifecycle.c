@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "category.h"
+#include "commit.h"
 #include "crypto.h"
 #include "deadline.h"
 #include "lifecycle.h"
@@ -156,7 +157,11 @@ apply(struct store *st, int64_t id, enum lc_op op, const struct lc_args *a,
 	char		err[256];
 	enum lc_result	r;
 
+	/* one unit of work in a transaction of its own, as a tool would */
+	assert_int_equal(commit_txn_begin(st), 0);
 	r = lifecycle_apply(st, id, op, a, who, now, err, sizeof(err));
+	if (commit_txn_end(st, r != LC_ERROR) == -1 && r != LC_ERROR)
+		r = LC_ERROR;
 	if (r != LC_OK) {
 		assert_true(err[0] != '\0');
 		assert_null(strstr(err, "0013800"));	/* no number */
@@ -961,6 +966,7 @@ test_notify_in_transaction(void **state)
 	struct store_case	 c;
 	struct lc_args		 a = { .text = "已处理完毕" };
 	int64_t			 id, bad;
+	char			 err[256];
 
 	memset(&nt, 0, sizeof(nt));
 	lifecycle_set_notify(notify, &nt);
@@ -993,11 +999,11 @@ test_notify_in_transaction(void **state)
 	assert_int_equal(h.out[0].state, STORE_OUT_QUEUED);
 	store_history_clear(&h);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
-	/* inside a caller's batch, a refusal leaves the batch alone */
-	assert_int_equal(store_begin(f->st), 0);
-	assert_int_equal(apply(f->st, id, LC_OP_CLOSE, &a, &office, T0 + DAY),
-	    LC_BAD_STATE);
-	assert_int_equal(store_commit(f->st), 0);
+	/* inside a caller's unit, a refusal leaves the unit alone */
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	assert_int_equal(lifecycle_apply(f->st, id, LC_OP_CLOSE, &a, &office,
+	    T0 + DAY, err, sizeof(err)), LC_BAD_STATE);
+	assert_int_equal(commit_txn_end(f->st, 1), 0);
 }
 
 #ifdef HOTLINED_TEST_CLOCK

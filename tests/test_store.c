@@ -655,18 +655,17 @@ test_group_commit(void **state)
 	struct fixture	*f = *state;
 	int		 i;
 
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	assert_int_equal(store_in_batch(f->st), 1);
 	for (i = 0; i < 200; i++) {
-		assert_int_equal(store_msg_begin(f->st), 0);
-		assert_int_equal(store_msg_end(f->st,
+		assert_int_equal(store_unit_begin(f->st), 0);
+		assert_int_equal(store_unit_end(f->st,
 		    one_message(f->st, i, T0) == 0), 0);
 	}
-	/* a nested batch joins: its commit commits nothing yet */
-	assert_int_equal(store_begin(f->st), 0);
-	assert_int_equal(store_commit(f->st), 0);
+	/* transactions do not nest: a second begin is refused */
+	assert_int_equal(store_txn_begin(f->st), -1);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 0);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	assert_int_equal(store_in_batch(f->st), 0);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 200);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM inbound "
@@ -679,8 +678,8 @@ test_group_commit(void **state)
 	    "WHERE action = 'messages'"), 1);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit WHERE action = "
 	    "'messages' AND detail LIKE 'in=1-200 out=1-200 mac=%'"), 1);
-	assert_int_equal(store_commit(f->st), -1);	/* no batch */
-	assert_int_equal(store_msg_begin(f->st), -1);	/* no batch */
+	assert_int_equal(store_txn_commit(f->st), -1);	/* no batch */
+	assert_int_equal(store_unit_begin(f->st), -1);	/* no batch */
 }
 
 static void
@@ -693,32 +692,32 @@ test_rollback(void **state)
 	char			 err[256];
 
 	/* message 2 fails half-way: only its writes go */
-	assert_int_equal(store_begin(f->st), 0);
-	assert_int_equal(store_msg_begin(f->st), 0);
-	assert_int_equal(store_msg_end(f->st, one_message(f->st, 1, T0) == 0),
+	assert_int_equal(store_txn_begin(f->st), 0);
+	assert_int_equal(store_unit_begin(f->st), 0);
+	assert_int_equal(store_unit_end(f->st, one_message(f->st, 1, T0) == 0),
 	    0);
-	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_unit_begin(f->st), 0);
 	in = mo(NUM, "message two", T0);
 	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
 	    STORE_IN_COMPLETE);
 	/* a constraint failure: supplement to a case that does not exist */
 	assert_int_equal(store_case_supplement(f->st, 424242, g, "more", T0),
 	    -1);
-	assert_int_equal(store_msg_end(f->st, 0), -1);
-	assert_int_equal(store_msg_begin(f->st), 0);
-	assert_int_equal(store_msg_end(f->st, one_message(f->st, 3, T0) == 0),
+	assert_int_equal(store_unit_end(f->st, 0), -1);
+	assert_int_equal(store_unit_begin(f->st), 0);
+	assert_int_equal(store_unit_end(f->st, one_message(f->st, 3, T0) == 0),
 	    0);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 2);
 	/* message two was never stored: the SMSC's retry is new, not a dup */
 	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
 	    STORE_IN_COMPLETE);
 
 	/* the whole batch undone: the outer commit reports it */
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	assert_int_equal(one_message(f->st, 4, T0), 0);
-	store_rollback(f->st);
-	assert_int_equal(store_commit(f->st), -1);
+	store_txn_rollback(f->st);
+	assert_int_equal(store_txn_commit(f->st), -1);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 2);
 
 	/* the database locked by another writer: begin fails, quickly */
@@ -730,22 +729,22 @@ test_rollback(void **state)
 
 		other = store_open(f->path, f->crypto, &o, err, sizeof(err));
 		assert_non_null(other);
-		assert_int_equal(store_begin(other), 0);
+		assert_int_equal(store_txn_begin(other), 0);
 		assert_int_equal(one_message(other, 5, T0), 0);
 		store_close(f->st);
 		f->st = store_open(f->path, f->crypto, &o, err, sizeof(err));
 		assert_non_null(f->st);
 		t = clock_mono_ms();
-		assert_int_equal(store_begin(f->st), -1);
+		assert_int_equal(store_txn_begin(f->st), -1);
 		assert_true(clock_mono_ms() - t < 1000);
 		assert_int_equal(store_in_batch(f->st), 0);
 		/* outside a batch too: one write, refused, nothing kept */
 		assert_int_equal(store_optout_set(f->st, NUM, 1, T0), -1);
-		assert_int_equal(store_commit(other), 0);
+		assert_int_equal(store_txn_commit(other), 0);
 		store_close(other);
 	}
-	assert_int_equal(store_begin(f->st), 0);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 3);
 }
 
@@ -774,13 +773,13 @@ test_case_numbers(void **state)
 	assert_int_equal(store_set_case_prefix(f->st, "HY"), 0);
 
 	/* a day past 9999: the sequence goes on with five digits */
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	for (i = 1; i <= 9999; i++)
 		add_case(f->st, NUM, T0 + 2 * DAY, number);
 	assert_string_equal(number, "HY2611289999");
 	add_case(f->st, NUM, T0 + 2 * DAY, number);
 	assert_string_equal(number, "HY26112810000");
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	add_case(f->st, NUM, T0 + 3 * DAY, number);
 	assert_string_equal(number, "HY2611290001");
 }
@@ -798,51 +797,51 @@ test_case_numbers_batch(void **state)
 	char		 number[STORE_CASE_NUMBER_MAX];
 
 	add_case(f->st, NUM, T0, number);		/* outside: 0001 */
-	assert_int_equal(store_begin(f->st), 0);
-	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
+	assert_int_equal(store_unit_begin(f->st), 0);
 	add_case(f->st, NUM, T0, number);
 	assert_string_equal(number, "HY2611260002");
-	assert_int_equal(store_msg_end(f->st, 1), 0);
-	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_unit_end(f->st, 1), 0);
+	assert_int_equal(store_unit_begin(f->st), 0);
 	add_case(f->st, NUM, T0, number);
 	assert_string_equal(number, "HY2611260003");
-	assert_int_equal(store_msg_end(f->st, 0), -1);	/* undone */
-	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_unit_end(f->st, 0), -1);	/* undone */
+	assert_int_equal(store_unit_begin(f->st), 0);
 	add_case(f->st, NUM, T0, number);
 	assert_string_equal(number, "HY2611260003");
 	add_case(f->st, NUM, T0 + DAY, number);		/* the next day */
 	assert_string_equal(number, "HY2611270001");
 	add_case(f->st, NUM, T0, number);		/* and back */
 	assert_string_equal(number, "HY2611260004");
-	assert_int_equal(store_msg_end(f->st, 1), 0);
+	assert_int_equal(store_unit_end(f->st, 1), 0);
 	/* not written before the commit */
 	assert_int_equal(peek(f, "SELECT last FROM case_seq "
 	    "WHERE day = 261126"), 1);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	assert_int_equal(peek(f, "SELECT last FROM case_seq "
 	    "WHERE day = 261126"), 4);
 	assert_int_equal(peek(f, "SELECT last FROM case_seq "
 	    "WHERE day = 261127"), 1);
 
 	/* a batch undone as a whole */
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	add_case(f->st, NUM, T0, number);
 	assert_string_equal(number, "HY2611260005");
-	store_rollback(f->st);
-	assert_int_equal(store_commit(f->st), -1);
+	store_txn_rollback(f->st);
+	assert_int_equal(store_txn_commit(f->st), -1);
 	assert_non_null(reopen(f, NULL));
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	add_case(f->st, NUM, T0, number);
 	assert_string_equal(number, "HY2611260005");
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	assert_int_equal(peek(f, "SELECT COUNT(DISTINCT number) FROM cases"),
 	    6);
 }
 
 /*
- * A single-part text is handed from store_inbound_add() to the
- * store_inbound_group() that follows without a query: what it reads must
- * be what a query reads from the row.
+ * A single-part text read back as a group, twice: both reads agree, with
+ * what was written (inbound.c builds the same group without a read); an
+ * undone unit leaves nothing to read.
  */
 static void
 test_inbound_fresh(void **state)
@@ -854,12 +853,11 @@ test_inbound_fresh(void **state)
 
 	in.smsc_msgid = "abc";
 	in.esm_class = 0x40;
-	assert_int_equal(store_begin(f->st), 0);
-	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
+	assert_int_equal(store_unit_begin(f->st), 0);
 	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
 	    STORE_IN_COMPLETE);
 	assert_int_equal(store_inbound_group(f->st, g, &a), 1);
-	/* the second read is a query */
 	assert_int_equal(store_inbound_group(f->st, g, &b), 1);
 	assert_int_equal(a.group, b.group);
 	assert_int_equal(a.state, b.state);
@@ -882,15 +880,15 @@ test_inbound_fresh(void **state)
 	assert_int_equal(a.first_at, b.first_at);
 	store_group_clear(&a);
 	store_group_clear(&b);
-	/* an undone message leaves nothing to hand over */
-	assert_int_equal(store_msg_end(f->st, 1), 0);
-	assert_int_equal(store_msg_begin(f->st), 0);
+	/* an undone unit leaves nothing to read */
+	assert_int_equal(store_unit_end(f->st, 1), 0);
+	assert_int_equal(store_unit_begin(f->st), 0);
 	in = mo(NUM2, "井盖丢了", T0);
 	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
 	    STORE_IN_COMPLETE);
-	assert_int_equal(store_msg_end(f->st, 0), -1);
+	assert_int_equal(store_unit_end(f->st, 0), -1);
 	assert_int_equal(store_inbound_group(f->st, g, &a), 0);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 }
 
 static void
@@ -1043,8 +1041,11 @@ test_outbox(void **state)
 		o.text = "x";
 		o.expire_at = now + 1000;
 		assert_int_equal(store_outbox_add(f->st, &o, &id), 0);
+		assert_int_equal(store_outbox_expiring(f->st, now), 0);
 		assert_int_equal(store_outbox_expire(f->st, now), 0);
+		assert_int_equal(store_outbox_expiring(f->st, now + 1000), 1);
 		assert_int_equal(store_outbox_expire(f->st, now + 1000), 1);
+		assert_int_equal(store_outbox_expiring(f->st, now + 1000), 0);
 		assert_int_equal(store_outbox_state(f->st, id, &st, NULL), 0);
 		assert_int_equal(st, STORE_OUT_EXPIRED);
 	}
@@ -1260,7 +1261,7 @@ test_no_plaintext_number(void **state)
 		'1', 0, '3', 0, '8', 0, '0', 0, '0', 0, '1', 0, '3', 0, '8', 0
 	};
 
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
 	    STORE_IN_COMPLETE);
 	case_id = add_case(f->st, NUM, T0, (char[STORE_CASE_NUMBER_MAX]){0});
@@ -1274,7 +1275,7 @@ test_no_plaintext_number(void **state)
 	assert_int_equal(store_optout_set(f->st, NUM, 1, T0), 0);
 	assert_int_equal(store_audit(f->st, case_id, "intake", "case", NULL,
 	    T0), 0);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 
 	snprintf(wal, sizeof(wal), "%s-wal", f->path);
 	/* in the WAL while open, in the main file after the checkpoint */
@@ -1408,29 +1409,29 @@ test_audit_batch(void **state)
 	int64_t		 bad = 0;
 
 	assert_int_equal(store_audit(f->st, 0, "test", "before", NULL, T0), 0);
-	assert_int_equal(store_begin(f->st), 0);
-	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
+	assert_int_equal(store_unit_begin(f->st), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "a", NULL, T0), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "b", NULL, T0), 0);
-	assert_int_equal(store_msg_end(f->st, 1), 0);
-	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_unit_end(f->st, 1), 0);
+	assert_int_equal(store_unit_begin(f->st), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "undone", NULL, T0), 0);
-	assert_int_equal(store_msg_end(f->st, 0), -1);
-	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_unit_end(f->st, 0), -1);
+	assert_int_equal(store_unit_begin(f->st), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "c", NULL, T0), 0);
-	assert_int_equal(store_msg_end(f->st, 1), 0);
+	assert_int_equal(store_unit_end(f->st, 1), 0);
 	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 3);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "d", NULL, T0), 0);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM audit"), 7);
 	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 7);
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	assert_int_equal(store_audit(f->st, 0, "test", "gone", NULL, T0), 0);
-	store_rollback(f->st);
-	assert_int_equal(store_commit(f->st), -1);
+	store_txn_rollback(f->st);
+	assert_int_equal(store_txn_commit(f->st), -1);
 	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 7);
 	assert_int_equal(store_audit(f->st, 0, "test", "e", NULL, T0), 0);
 	assert_int_equal(peek(f, "SELECT last_id FROM audit_tip"), 8);
@@ -1484,32 +1485,32 @@ messages_chain(struct fixture *f, int64_t ev[3])
 	int64_t	now = (int64_t)clock_now_ms(), id;
 	int	i;
 
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	for (i = 0; i < 3; i++) {
-		assert_int_equal(store_msg_begin(f->st), 0);
-		assert_int_equal(store_msg_end(f->st,
+		assert_int_equal(store_unit_begin(f->st), 0);
+		assert_int_equal(store_unit_end(f->st,
 		    one_message(f->st, i, T0) == 0), 0);
 	}
 	/* a message undone gives its ids back: no gap in the range */
-	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_unit_begin(f->st), 0);
 	assert_int_equal(one_message(f->st, 9, T0), 0);
-	assert_int_equal(store_msg_end(f->st, 0), -1);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_unit_end(f->st, 0), -1);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	ev[0] = peek(f, "SELECT MAX(id) FROM audit WHERE action = 'messages'");
 
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	for (id = 1; id <= 2; id++) {
 		assert_int_equal(store_outbox_inflight(f->st, id, now), 0);
 		assert_int_equal(store_outbox_submitted(f->st, id, 1, 1,
 		    "smsc1", id == 1 ? "m1" : "m2", now), 0);
 	}
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	ev[1] = peek(f, "SELECT MAX(id) FROM audit WHERE action = 'messages'");
 
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	assert_int_equal(store_outbox_receipt(f->st, "smsc1", "m1",
 	    STORE_RCPT_DELIVERED, "DELIVRD", "000", now + 1, NULL, NULL), 1);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	ev[2] = peek(f, "SELECT MAX(id) FROM audit WHERE action = 'messages'");
 }
 
@@ -1634,7 +1635,7 @@ test_alerts_upgrade(void **state)
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 1);
 	assert_int_equal(store_alert_open(f->st), 0);
 
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	case_id = add_case(f->st, NUM, T0, number);
 	memset(&a, 0, sizeof(a));
 	a.at = T0;
@@ -1647,7 +1648,7 @@ test_alerts_upgrade(void **state)
 	assert_int_equal(store_alert_add(f->st, &a, &id), 0);
 	a.mask = NULL;
 	assert_int_equal(store_alert_add(f->st, &a, NULL), -1);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	/* the number is encrypted in the row, masked beside it */
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM alerts WHERE "
 	    "msisdn_enc LIKE '%" NUM "%'"), 0);
@@ -1719,20 +1720,20 @@ cases_chain(struct fixture *f, int64_t ev[4])
 
 	assert_int_equal(store_unit_add(f->st, "cgj", "城管局", NULL, T0), 0);
 	assert_int_equal(store_unit_add(f->st, "hbj", "环保局", NULL, T0), 0);
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	for (i = 1; i <= 3; i++) {
 		snprintf(from, sizeof(from), "1380013%04d", 8040 + i);
 		assert_int_equal(add_case(f->st, from, T0,
 		    (char[STORE_CASE_NUMBER_MAX]){0}), i);
 	}
 	/* a message undone takes its case (and its noted row) along */
-	assert_int_equal(store_msg_begin(f->st), 0);
+	assert_int_equal(store_unit_begin(f->st), 0);
 	add_case(f->st, "13800138049", T0, (char[STORE_CASE_NUMBER_MAX]){0});
-	assert_int_equal(store_msg_end(f->st, 0), -1);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_unit_end(f->st, 0), -1);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	ev[0] = last_event(f);
 
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	memset(&ch, 0, sizeof(ch));
 	ch.from = "registered";
 	ch.to = "dispatched";
@@ -1746,7 +1747,7 @@ cases_chain(struct fixture *f, int64_t ev[4])
 	assert_int_equal(store_case_change(f->st, 1, &ch), 1);
 	assert_int_equal(store_case_assign(f->st, 1, "cgj", co, 1, T0 + 1000),
 	    0);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	ev[1] = last_event(f);
 	assert_int_equal(store_case_set_result_cut(f->st, 2, 5), 0);
 	ev[2] = last_event(f);
@@ -2050,10 +2051,10 @@ test_quick_check(void **state)
 	char		 number[STORE_CASE_NUMBER_MAX], err[512];
 	int		 i, lines = 0;
 
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	for (i = 0; i < 300; i++)
 		add_case(f->st, NUM, T0 + i, number);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	store_close(f->st);		/* checkpointed into the file */
 	f->st = NULL;
 	assert_int_equal(store_integrity(f->path, 1, 10, count_line, &lines,
@@ -2080,16 +2081,16 @@ test_wal_deleted(void **state)
 	snprintf(p, sizeof(p), "%s-wal", f->path);
 	assert_int_equal(store_wal_check(f->st), 0);
 	assert_null(store_failed(f->st));
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	add_case(f->st, NUM, T0, number);
 	add_case(f->st, NUM2, T0, number);
 	assert_int_equal(unlink(p), 0);
 	/* committed into the unlinked WAL, then saved into the file */
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	assert_non_null(store_failed(f->st));
 	assert_non_null(strstr(store_failed(f->st), "was deleted"));
 	assert_int_equal(store_wal_check(f->st), -1);
-	assert_int_equal(store_begin(f->st), -1);
+	assert_int_equal(store_txn_begin(f->st), -1);
 	assert_int_equal(store_in_batch(f->st), 0);
 	/* the data is in the database file, whatever becomes of the WAL */
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 2);
@@ -2115,15 +2116,15 @@ test_db_deleted(void **state)
 	int		 fd;
 
 	strlcpy(ident, store_ident(f->st, NULL), sizeof(ident));
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	add_case(f->st, NUM, T0, number);
 	add_case(f->st, NUM2, T0, number);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	assert_int_equal(unlink(f->path), 0);
 	assert_int_equal(store_wal_check(f->st), -1);
 	assert_non_null(strstr(store_failed(f->st), "database file"));
 	assert_non_null(strstr(store_failed(f->st), "was deleted"));
-	assert_int_equal(store_begin(f->st), -1);
+	assert_int_equal(store_txn_begin(f->st), -1);
 	/* the copy at the old path has everything, and is the same database */
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 2);
 	assert_non_null(reopen(f, NULL));

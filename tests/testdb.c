@@ -8,6 +8,9 @@
 
 #include <sqlite3.h>
 
+#include "crypto.h"
+#include "store.h"
+
 #include "testdb.h"
 
 int
@@ -51,4 +54,44 @@ testdb_peek(const char *path, const char *sql)
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	return v;
+}
+
+int
+testdb_text(const char *path, const char *sql, char *buf, size_t len)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s = NULL;
+	const unsigned char *t;
+	int		 r = -1;
+
+	buf[0] = '\0';
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		fprintf(stderr, "# testdb_text: %s: %s\n", sql,
+		    sqlite3_errmsg(db));
+	else if (sqlite3_step(s) == SQLITE_ROW &&
+	    (t = sqlite3_column_text(s, 0)) != NULL) {
+		snprintf(buf, len, "%s", (const char *)t);
+		r = 0;
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return r;
+}
+
+struct store *
+testdb_open(const char *name, char *dir, size_t dirlen, char *path,
+    size_t pathlen, struct crypto **cryptop)
+{
+	struct store	*st;
+	uint8_t		 key[CRYPTO_KEYFILE_LEN];
+	char		 err[256];
+
+	if (testdb_make(name, dir, dirlen, path, pathlen) == -1)
+		return NULL;
+	memset(key, 0x5a, sizeof(key));
+	*cryptop = crypto_new(key);
+	if ((st = store_open(path, *cryptop, NULL, err, sizeof(err))) == NULL)
+		fprintf(stderr, "# store_open: %s\n", err);
+	return st;
 }

@@ -1,0 +1,345 @@
+/*
+ * Unit tests of outbox.c over a real store in a temporary directory and
+ * two fake bearers: which bearer a row goes out by (the citizen's own way
+ * first), the order each citizen receives in (one row at a time, priority
+ * first), and what a failure does (a temporary one backs off and retries,
+ * attempts run out, a permanent one fails the row at once).
+ */
+#include "compat.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "commit.h"
+#include "crypto.h"
+#include "log.h"
+#include "outbox.h"
+#include "store.h"
+#include "testdb.h"
+#include "util.h"
+
+#define NUM1		"13800138201"
+#define NUM2		"13800138202"
+#define NUM3		"13800138203"
+#define NUM4		"13800138204"
+#define MAX_ATTEMPTS	3
+#define BACKOFF_MIN	5000		/* outbox.c's OUTBOX_BACKOFF_MIN */
+
+/* A fake bearer: room as set, every job it took, by id. */
+struct fake {
+	const char	*name;
+	int		 room;
+	int64_t		 took[32];
+	char		 to[32][16];
+	int		 ntook;
+};
+
+struct fix {
+	char			 dir[256], path[512];
+	struct crypto		*crypto;
+	struct store		*st;
+	struct event_base	*base;
+};
+
+static struct fake	a = { "a", 0, { 0 }, { { 0 } }, 0 };
+static struct fake	b = { "b", 0, { 0 }, { { 0 } }, 0 };
+
+static int
+fake_room(void *ctx)
+{
+	return ((struct fake *)ctx)->room;
+}
+
+static int
+fake_send(void *ctx, const struct outbox_job *j)
+{
+	struct fake	*f = ctx;
+
+	if (f->room <= 0 || f->ntook == (int)nitems(f->took))
+		return -1;
+	f->room--;
+	f->took[f->ntook] = j->id;
+	strlcpy(f->to[f->ntook], j->to, sizeof(f->to[0]));
+	f->ntook++;
+	return 0;
+}
+
+static const struct bearer_ops	fake_ops = { fake_room, fake_send };
+
+/* Let the loop run the pump (and commit what it wrote). */
+static void
+pump(struct fix *f)
+{
+	int	i;
+
+	for (i = 0; i < 4; i++) {
+		outbox_kick();
+		event_base_loop(f->base, EVLOOP_NONBLOCK);
+		commit_flush();
+	}
+}
+
+/* Queue one SMS to msisdn (answering inbound group via, 0: none). */
+static int64_t
+queue(struct fix *f, const char *msisdn, const char *text, int priority,
+    int64_t via)
+{
+	struct store_outbox_new	o;
+	int64_t			id = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.kind = "ack";
+	o.msisdn = msisdn;
+	o.source = "12345";
+	o.text = text;
+	o.priority = priority;
+	o.inbound = via;
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(store_outbox_add(f->st, &o, &id), 0);
+	assert_int_equal(commit_unit_end(1), 0);
+	commit_flush();
+	return id;
+}
+
+/* An MO from msisdn received by bearer name: its group id. */
+static int64_t
+received(struct fix *f, const char *name, const char *msisdn)
+{
+	struct store_inbound	in;
+	int64_t			id, group;
+
+	memset(&in, 0, sizeof(in));
+	in.smsc = name;
+	in.source = msisdn;
+	in.dest = "12345";
+	in.data_coding = 8;
+	in.raw = "CX";
+	in.rawlen = 2;
+	in.text = "CX";
+	in.concat_total = 1;
+	in.received_at = (int64_t)clock_now_ms();
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(store_inbound_add(f->st, &in, &id, &group),
+	    STORE_IN_COMPLETE);
+	assert_int_equal(commit_unit_end(1), 0);
+	commit_flush();
+	return group;
+}
+
+static long long
+row(struct fix *f, const char *col, int64_t id)
+{
+	char	sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT %s FROM outbox WHERE id = %lld",
+	    col, (long long)id);
+	return testdb_peek(f->path, sql);
+}
+
+static void
+reset_fakes(void)
+{
+	a.room = b.room = 0;
+	a.ntook = b.ntook = 0;
+}
+
+static int
+setup(void **state)
+{
+	struct fix	*f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->st = testdb_open("test_outbox", f->dir, sizeof(f->dir),
+	    f->path, sizeof(f->path), &f->crypto)) == NULL)
+		return -1;
+	log_init(LOG_TO_STDERR, LOG_L_WARN, "test_outbox");
+	f->base = event_base_new();
+	commit_init(f->base, f->st, 1000, 256);
+	outbox_init(f->base, f->st, MAX_ATTEMPTS);
+	outbox_add_bearer(a.name, &fake_ops, &a);
+	outbox_add_bearer(b.name, &fake_ops, &b);
+	reset_fakes();
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fix	*f = *state;
+
+	outbox_shutdown();
+	commit_shutdown();
+	store_close(f->st);
+	crypto_free(f->crypto);
+	event_base_free(f->base);
+	testdb_remove(f->dir, f->path);
+	free(f);
+	return 0;
+}
+
+/*
+ * Order: one row at a time per citizen, the older first; another
+ * citizen's row is not held up by it; the next goes once the first is
+ * sent; across citizens, priority (a refusal's 10) goes before an older
+ * row, though never before a citizen's own older one.
+ */
+static void
+test_order(void **state)
+{
+	struct fix	*f = *state;
+	int64_t		 r1, r2, r3, r4;
+	const char	*id = "1";
+
+	reset_fakes();
+	r1 = queue(f, NUM1, "第一条", 0, 0);
+	r2 = queue(f, NUM1, "第二条", 0, 0);
+	r3 = queue(f, NUM2, "另一位", 0, 0);
+	a.room = 10;
+	pump(f);
+	assert_int_equal(a.ntook, 2);
+	assert_int_equal(a.took[0], r1);
+	assert_int_equal(a.took[1], r3);
+	assert_int_equal(row(f, "state", r1), STORE_OUT_INFLIGHT);
+	assert_int_equal(row(f, "state", r2), STORE_OUT_QUEUED);
+	/* the first is sent: the second may go */
+	outbox_sent(r1, "a", &id, 1);
+	commit_flush();
+	assert_int_equal(row(f, "state", r1), STORE_OUT_SENT);
+	pump(f);
+	assert_int_equal(a.ntook, 3);
+	assert_int_equal(a.took[2], r2);
+	/* priority first across citizens: room for one */
+	reset_fakes();
+	r1 = queue(f, NUM3, "回执", 0, 0);
+	r4 = queue(f, NUM4, "拒绝", 10, 0);
+	a.room = 1;
+	pump(f);
+	assert_int_equal(a.ntook, 1);
+	assert_int_equal(a.took[0], r4);
+	assert_string_equal(a.to[0], NUM4);
+	id = "2";
+	outbox_sent(r4, "a", &id, 1);
+	commit_flush();
+	a.room = 1;
+	pump(f);
+	assert_int_equal(a.ntook, 2);
+	assert_int_equal(a.took[1], r1);
+	assert_string_equal(a.to[1], NUM3);
+	id = "3";
+	outbox_sent(r1, "a", &id, 1);
+	id = "4";
+	outbox_sent(r3, "a", &id, 1);
+	id = "5";
+	outbox_sent(r2, "a", &id, 1);
+	commit_flush();
+}
+
+/*
+ * Pick: a first attempt goes out by the bearer its citizen wrote through,
+ * and waits while that one is full, though another has room; a row with
+ * no such bearer takes any.
+ */
+static void
+test_pick(void **state)
+{
+	struct fix	*f = *state;
+	int64_t		 via, r1, r2;
+	const char	*id = "6";
+
+	reset_fakes();
+	via = received(f, "b", NUM1);
+	r1 = queue(f, NUM1, "经b回复", 0, via);
+	r2 = queue(f, NUM2, "任意", 0, 0);
+	a.room = 10;
+	pump(f);
+	/* b is full: r1 waits; r2 goes by a */
+	assert_int_equal(a.ntook, 1);
+	assert_int_equal(a.took[0], r2);
+	assert_int_equal(row(f, "state", r1), STORE_OUT_QUEUED);
+	b.room = 1;
+	pump(f);
+	assert_int_equal(b.ntook, 1);
+	assert_int_equal(b.took[0], r1);
+	assert_int_equal(a.ntook, 1);
+	outbox_sent(r1, "b", &id, 1);
+	id = "7";
+	outbox_sent(r2, "a", &id, 1);
+	commit_flush();
+	assert_int_equal(row(f, "state", r1), STORE_OUT_SENT);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
+	    "WHERE smsc = 'b'"), 1);
+}
+
+/*
+ * Backoff: a temporary failure puts the row back, due 5 s later (plus at
+ * most a quarter of jitter), counted; the attempts run out at
+ * MAX_ATTEMPTS and the row fails; a permanent failure fails it at once.
+ */
+static void
+test_backoff(void **state)
+{
+	struct fix	*f = *state;
+	int64_t		 r1, r2, before, next;
+	int		 i;
+
+	reset_fakes();
+	r1 = queue(f, NUM1, "重试", 0, 0);
+	a.room = 10;
+	pump(f);
+	assert_int_equal(a.ntook, 1);
+	before = (int64_t)clock_now_ms();
+	outbox_failed(r1, 1, "throttled");
+	commit_flush();
+	next = row(f, "next_attempt_at", r1);
+	assert_int_equal(row(f, "state", r1), STORE_OUT_QUEUED);
+	assert_true(next >= before + BACKOFF_MIN);
+	assert_true(next <= (int64_t)clock_now_ms() + BACKOFF_MIN +
+	    BACKOFF_MIN / 4 + 1);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
+	    "WHERE last_error = 'throttled'"), 1);
+	/* not due yet: the pump leaves it */
+	pump(f);
+	assert_int_equal(a.ntook, 1);
+	/* attempts run out */
+	for (i = 1; i < MAX_ATTEMPTS; i++) {
+		assert_int_equal(commit_unit_begin(), 0);
+		assert_int_equal(store_outbox_inflight(f->st, r1,
+		    (int64_t)clock_now_ms()), 0);
+		assert_int_equal(commit_unit_end(1), 0);
+		commit_flush();
+		outbox_failed(r1, 1, "throttled");
+		commit_flush();
+	}
+	assert_int_equal(row(f, "state", r1), STORE_OUT_FAILED);
+	/* a permanent error fails at once */
+	r2 = queue(f, NUM2, "永久", 0, 0);
+	pump(f);
+	assert_int_equal(a.took[a.ntook - 1], r2);
+	outbox_failed(r2, 0, "invalid destination");
+	commit_flush();
+	assert_int_equal(row(f, "state", r2), STORE_OUT_FAILED);
+	assert_int_equal(row(f, "attempts", r2), 1);
+}
+
+int
+main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("test_outbox", tests, NULL, NULL);
+}
