@@ -46,6 +46,7 @@
 #include <stdint.h>
 
 struct conf_admin;
+struct evbuffer;
 struct event_base;
 struct evhttp_request;
 struct json_t;
@@ -63,6 +64,8 @@ struct tokens;
 
 #define ADMIN_F_BODY		0x01	/* takes a JSON object body */
 #define ADMIN_F_QUERY		0x02	/* takes a query string */
+#define ADMIN_F_BROWSER		0x04	/* token also from ?token= or cookie */
+#define ADMIN_F_METRICS		0x08	/* no token when metrics-auth none */
 #define ADMIN_DEFERRED		0	/* handler status: reply after commit */
 #define ADMIN_QUERY_MAX		16	/* parameters in a query string */
 
@@ -90,7 +93,19 @@ struct admin_req {
 	char			 case_number[ADMIN_PARAM_LEN];	/* for log */
 	const char		*query;		/* ADMIN_F_QUERY; borrowed */
 	uint64_t		 t0;		/* clock_mono_ms() at arrival */
+	struct evbuffer		*raw;		/* set: sent instead of reply */
+	const char		*raw_type;	/* its Content-Type */
 };
+
+/* admin_obs.c: the routes of /metrics, the status page, queue and smsc. */
+extern const struct admin_route admin_obs_routes[];
+extern const size_t admin_obs_nroutes;
+/* 1 when /metrics needs no token (metrics-auth none). */
+int	 admin_obs_metrics_open(void);
+/* A browser's token: ?token= or the hotlined_token cookie; NULL: none. */
+const char *admin_obs_browser_token(struct admin_req *, size_t *lenp);
+/* The admin block's settings admin_obs.c uses (admin_start()). */
+void	 admin_obs_conf(const struct conf_admin *);
 
 /* One parsed query parameter (admin_query()). */
 struct admin_qparam {
@@ -112,6 +127,9 @@ void	 admin_set_store(struct store *);
 void	 admin_stop(void);
 /* Replace the tokens with the file's; 0, or -1 keeping the old ones. */
 int	 admin_reload_tokens(void);
+
+/* The token a request carries (Authorization), or NULL. */
+const struct token *admin_token(struct admin_req *);
 
 /* Add fields to GET /v1/status (e.g. "smsc_bound"); rooms call it once. */
 void	 admin_on_status(const char *name,

@@ -17,10 +17,12 @@
 #include "hotlined.h"
 
 #include <stdarg.h>
+#include <time.h>
 
 #include <event2/event.h>
 
 #include "commit.h"
+#include "metrics.h"
 #include "store.h"
 
 struct commit_wait {
@@ -148,6 +150,7 @@ static void
 commit_run(int ok)
 {
 	struct commit_wait	*w;
+	struct timespec		 t0, t1;
 	size_t			 i, n;
 
 	if (!open_batch)
@@ -155,10 +158,14 @@ commit_run(int ok)
 	evtimer_del(ev_commit);
 	event_del(ev_idle);
 	open_batch = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (ok)
 		ok = store_commit(store) == 0;
 	else
 		store_rollback(store);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	metrics_commit(nwaits, (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000LL +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000), ok);
 	commit_log_emit(ok);
 	if (ok) {
 		ncommitted++;
@@ -313,6 +320,7 @@ commit_log(const char *fmt, ...)
 size_t
 commit_log_mark(void)
 {
+	metrics_mark();		/* the message's counts go with its lines */
 	return loglen;
 }
 
@@ -321,6 +329,7 @@ commit_log_undo(size_t mark)
 {
 	if (mark < loglen)
 		loglen = mark;
+	metrics_undo();
 }
 
 /* The batch's lines, once it has committed; none if it failed. */
@@ -336,6 +345,7 @@ commit_log_emit(int ok)
 		    (unsigned long long)nlog_dropped);
 	loglen = 0;
 	nlog_dropped = 0;
+	metrics_batch_end(ok);
 }
 
 static void

@@ -11,10 +11,12 @@
 
 #include "admin.h"
 #include "alert.h"
+#include "calendar.h"
 #include "commit.h"
 #include "crypto.h"
 #include "dbguard.h"
 #include "engine.h"
+#include "health.h"
 #include "inbound.h"
 #include "kannel.h"
 #include "mo.h"
@@ -33,6 +35,7 @@ static void	engine_status(json_t *, void *);
 static int	engine_open_store(const struct hotlined_conf *, char *,
 		    size_t);
 static void	engine_wal_timer(evutil_socket_t, short, void *);
+static void	engine_backlog(const struct hotlined_conf *);
 
 static struct crypto	*crypto;
 static struct store	*store;
@@ -81,6 +84,7 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 	if ((n = store_outbox_reset_inflight(store)) > 0)
 		log_info("outbox %d messages in flight at the last stop go out "
 		    "again", n);
+	engine_backlog(conf);
 	if (smsc_start(base, conf) == -1) {
 		snprintf(err, errlen, "cannot set up the SMSC sessions");
 		return -1;
@@ -93,6 +97,32 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 	inbound_sweep();	/* texts a crash left between store and intake */
 	outbox_kick();
 	return 0;
+}
+
+/*
+ * Start-up says what it found waiting (issue 15: 13,567 acknowledgements
+ * sat queued and only sqlite3 could tell), and, from November on, that
+ * next year's holidays are missing from the calendar.
+ */
+static void
+engine_backlog(const struct hotlined_conf *conf)
+{
+	struct store_obs_outbox	 o;
+	int			 today, year;
+
+	health_conf(conf->admin.health_outbox_age, conf->admin.health_disk_min,
+	    conf->kannel.enabled);
+	if (store_obs_outbox(store, &o) == 0)
+		log_info("outbox backlog queued=%lld held=%lld oldest-age=%llds",
+		    (long long)o.queued, (long long)o.held, o.oldest > 0 ?
+		    (long long)(((int64_t)clock_now_ms() - o.oldest) / 1000) :
+		    0LL);
+	if (cal_date_local(clock_now(), &today, NULL) == 0 &&
+	    health_calendar_late(today, &year))
+		log_warnx("calendar year %d missing from %s: deadlines after "
+		    "New Year will count weekends only; add the State "
+		    "Council's holidays (hotlined.calendar(5))", year,
+		    conf->calendar);
 }
 
 /*

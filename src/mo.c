@@ -19,6 +19,7 @@
 #include "deadline.h"
 #include "intake.h"
 #include "lifecycle.h"
+#include "metrics.h"
 #include "mo.h"
 #include "outbox.h"
 #include "screen.h"
@@ -574,6 +575,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 			return -1;
 		commit_log("mo repeat case=%s msisdn=%s, not accepted again "
 		    "(Art. 14)", old.number, m->mask);
+		metrics_add(MF_MO_REFUSED, "repeat", 1);
 		vars[0] = (struct template_var){ "case", old.number };
 		n = store_audit(store, old_id, "citizen", "intake.repeat",
 		    "same matter after re-handling", m->now);
@@ -606,6 +608,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	if (store_audit(store, m->case_id, "citizen", "case.registered",
 	    cat, m->now) == -1)
 		return -1;
+	metrics_add(MF_CASES, cat, 1);
 	commit_log("intake case=%s msisdn=%s cat=%s due=%s%s%s%s rule=%s",
 	    number, m->mask, cat, due, v->confidential ? " confidential" : "",
 	    flags & STORE_CF_REPEATED ? " repeated" : "",
@@ -656,6 +659,7 @@ mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
 	if (store_audit(store, 0, "citizen", "intake.refused", v->reason,
 	    m->now) == -1)
 		return -1;
+	metrics_add(MF_MO_REFUSED, v->reason, 1);
 	commit_log("intake refused msisdn=%s reason=%s channel=%s rule=%s",
 	    m->mask, v->reason, r.channel ? r.channel : "-",
 	    r.rule ? r.rule : "-");
@@ -959,6 +963,7 @@ mo_process(int64_t group, int timed_out)
 	if (mo_is_machine(&m)) {
 		/* not a citizen: nothing to register and nobody to answer */
 		commit_log("mo ignored machine sender msisdn=%s", m.mask);
+		metrics_add(MF_MO_IGNORED, NULL, 1);
 		r = store_inbound_done(store, group, timed_out, 0);
 		goto done;
 	}
@@ -1004,6 +1009,8 @@ mo_process(int64_t group, int timed_out)
 		r = mo_alert(&m, &v);
 	if (r == 0)
 		r = store_inbound_done(store, group, timed_out, m.case_id);
+	if (r == 0)
+		metrics_add(MF_MO_RECEIVED, NULL, 1);
  done:
 	store_group_clear(&m.g);
 	return r == 0 ? 0 : -1;

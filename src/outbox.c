@@ -9,6 +9,7 @@
 #include <event2/event.h>
 
 #include "commit.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "store.h"
 
@@ -286,6 +287,7 @@ outbox_sent(int64_t id, const char *bearer, const char **msgids, int nparts)
 		    msgids[i], now) == -1)
 			return;
 	nsent++;
+	metrics_add(MF_MT, "sent", 1);
 	log_info("outbox sent id=%lld bearer=%s parts=%d msgid=%s",
 	    (long long)id, bearer, nparts, nparts > 0 ? msgids[0] : "-");
 }
@@ -309,6 +311,7 @@ outbox_failed(int64_t id, int temporary, const char *error)
 		backoff += arc4random_uniform((uint32_t)backoff / 4 + 1);
 		store_outbox_retry(store, id, now + backoff, error);
 		nretried++;
+		metrics_add(MF_MT, "retried", 1);
 		log_info("outbox retry id=%lld error=\"%s\" in=%llds",
 		    (long long)id, error, (long long)(backoff / 1000));
 		outbox_kick();
@@ -317,6 +320,7 @@ outbox_failed(int64_t id, int temporary, const char *error)
 	store_outbox_fail(store, id, error);
 	outbox_flag(id, error);
 	nfailed++;
+	metrics_add(MF_MT, "failed", 1);
 	log_warnx("outbox failed id=%lld error=\"%s\"%s", (long long)id, error,
 	    temporary ? " attempts exhausted" : "");
 }
@@ -358,6 +362,9 @@ outbox_receipt_try(struct held_receipt *h)
 		    h->stat, h->err, (int64_t)clock_now_ms(), &id, NULL);
 	if (r == 1) {
 		nreceipts++;
+		metrics_add(MF_RECEIPTS, h->state == STORE_RCPT_DELIVERED ?
+		    "delivered" : h->state == STORE_RCPT_FAILED ? "failed" :
+		    h->state == STORE_RCPT_EXPIRED ? "expired" : "interim", 1);
 		if (h->state == STORE_RCPT_FAILED || h->state == STORE_RCPT_EXPIRED)
 			outbox_flag(id, h->stat);
 		log_info("outbox receipt id=%lld bearer=%s msgid=%s stat=%s "
