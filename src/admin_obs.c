@@ -49,6 +49,7 @@ static void	 obs_today(char *, size_t, int64_t *);
 static void	 obs_process(uint64_t *, uint64_t *);
 static void	 obs_html_esc(struct evbuffer *, const char *);
 static void	 obs_chart(struct evbuffer *, int);
+static void	 obs_links(struct evbuffer *);
 
 const struct admin_route admin_obs_routes[] = {
 	{ EVHTTP_REQ_GET, "/metrics", TOKEN_OFFICE | TOKEN_AUDITOR,
@@ -175,6 +176,52 @@ obs_process(uint64_t *rss, uint64_t *fds)
 	}
 }
 
+/* Per link: one family at a time, every link's sample in it. */
+static void
+obs_links(struct evbuffer *out)
+{
+	static const struct {
+		const char	*name, *type, *help;
+	} fams[] = {
+		{ "smsc_up", "gauge", "1 when the SMSC link is bound." },
+		{ "smsc_stopped", "gauge", "1 when an operator stopped the "
+		    "link (hotlinectl smsc stop)." },
+		{ "smsc_throughput_limit", "gauge", "Submits per second the "
+		    "link may send (throughput)." },
+		{ "smsc_binds_total", "counter", "Successful binds." },
+		{ "smsc_connects_total", "counter", "Connection attempts." },
+		{ "smsc_submits_total", "counter", "submit_sm sent." },
+		{ "smsc_delivers_total", "counter", "deliver_sm received." },
+		{ "smsc_throttled_total", "counter", "Submits answered "
+		    "THROTTLED or MSGQFUL." },
+	};
+	struct smsc_info	 in;
+	char			 esc[128];
+	unsigned long long	 v;
+	size_t			 f, i;
+
+	for (f = 0; f < nitems(fams); f++) {
+		evbuffer_add_printf(out, "# HELP hotlined_%s %s\n# TYPE "
+		    "hotlined_%s %s\n", fams[f].name, fams[f].help,
+		    fams[f].name, fams[f].type);
+		for (i = 0; smsc_info(i, &in) == 0; i++) {
+			switch (f) {
+			case 0: v = in.state == SMPP_S_BOUND; break;
+			case 1: v = (unsigned long long)in.stopped; break;
+			case 2: v = (unsigned long long)in.throughput; break;
+			case 3: v = in.binds; break;
+			case 4: v = in.connects; break;
+			case 5: v = in.submits; break;
+			case 6: v = in.delivers; break;
+			default: v = in.throttled; break;
+			}
+			evbuffer_add_printf(out, "hotlined_%s{smsc=\"%s\"} "
+			    "%llu\n", fams[f].name, metrics_escape(in.name,
+			    esc, sizeof(esc)), v);
+		}
+	}
+}
+
 #define GAUGE(out, name, help, fmt, v)					\
 	evbuffer_add_printf(out, "# HELP hotlined_" name " " help "\n"	\
 	    "# TYPE hotlined_" name " gauge\nhotlined_" name " " fmt "\n", v)
@@ -184,13 +231,11 @@ obs_metrics(struct admin_req *r)
 {
 	struct store_obs_outbox	 o;
 	struct store_obs_counts	 c;
-	struct smsc_info	 in;
 	struct evbuffer		*out;
 	json_t			*h;
-	char			 today[CAL_DATE_LEN], esc[128];
+	char			 today[CAL_DATE_LEN];
 	int64_t			 midnight, oldest = 0;
 	uint64_t		 rss, fds;
-	size_t			 i;
 	int			 n = 0, st;
 
 	if (r->store == NULL)
@@ -214,24 +259,7 @@ obs_metrics(struct admin_req *r)
 	GAUGE(out, "outbox_oldest_age_seconds", "Age of the oldest queued "
 	    "SMS (0: none queued).", "%.3f", o.oldest > 0 ?
 	    (double)((int64_t)clock_now_ms() - o.oldest) / 1000 : 0.0);
-	evbuffer_add_printf(out, "# HELP hotlined_smsc_up 1 when the SMSC "
-	    "link is bound.\n# TYPE hotlined_smsc_up gauge\n");
-	for (i = 0; smsc_info(i, &in) == 0; i++)
-		evbuffer_add_printf(out, "hotlined_smsc_up{smsc=\"%s\"} %d\n"
-		    "hotlined_smsc_stopped{smsc=\"%s\"} %d\n"
-		    "hotlined_smsc_throughput_limit{smsc=\"%s\"} %d\n"
-		    "hotlined_smsc_binds_total{smsc=\"%s\"} %llu\n"
-		    "hotlined_smsc_connects_total{smsc=\"%s\"} %llu\n"
-		    "hotlined_smsc_submits_total{smsc=\"%s\"} %llu\n"
-		    "hotlined_smsc_delivers_total{smsc=\"%s\"} %llu\n"
-		    "hotlined_smsc_throttled_total{smsc=\"%s\"} %llu\n",
-		    metrics_escape(in.name, esc, sizeof(esc)),
-		    in.state == SMPP_S_BOUND, esc, in.stopped, esc,
-		    in.throughput, esc, (unsigned long long)in.binds, esc,
-		    (unsigned long long)in.connects, esc,
-		    (unsigned long long)in.submits, esc,
-		    (unsigned long long)in.delivers, esc,
-		    (unsigned long long)in.throttled);
+	obs_links(out);
 	GAUGE(out, "alerts_open", "Safety-screen alerts not acknowledged.",
 	    "%d", store_alert_open(r->store));
 	GAUGE(out, "unclassified_waiting", "Open cases waiting for a person "
