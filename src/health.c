@@ -20,7 +20,8 @@ static void	 health_add(json_t *, enum health_status *, enum health_status,
 		    const char *, const char *, ...)
 		    __attribute__((format(printf, 5, 6)));
 static void	 health_links(json_t *, enum health_status *);
-static void	 health_store(struct store *, json_t *, enum health_status *);
+static void	 health_store(struct store *, const struct store_obs_outbox *,
+		    json_t *, enum health_status *);
 static void	 health_disk(struct store *, json_t *, enum health_status *);
 static void	 health_calendar(json_t *, enum health_status *);
 
@@ -101,7 +102,8 @@ health_links(json_t *reasons, enum health_status *worst)
 
 /* The store: writable, committing, its queue moving. */
 static void
-health_store(struct store *st, json_t *reasons, enum health_status *worst)
+health_store(struct store *st, const struct store_obs_outbox *known,
+    json_t *reasons, enum health_status *worst)
 {
 	struct store_obs_outbox	 o;
 	uint64_t		 refused, undone;
@@ -123,7 +125,9 @@ health_store(struct store *st, json_t *reasons, enum health_status *worst)
 		    "commits are failing: texts are refused with a pause "
 		    "(refused=%llu undone=%llu)", (unsigned long long)refused,
 		    (unsigned long long)undone);
-	if (store_obs_outbox(st, &o) == -1) {
+	if (known != NULL)
+		o = *known;
+	else if (store_obs_outbox(st, &o) == -1) {
 		health_add(reasons, worst, HEALTH_FAILING, "database",
 		    "the outbox cannot be read");
 		return;
@@ -190,13 +194,20 @@ health_calendar(json_t *reasons, enum health_status *worst)
 enum health_status
 health_report(struct store *st, json_t **out)
 {
+	return health_report_with(st, NULL, out);
+}
+
+enum health_status
+health_report_with(struct store *st, const struct store_obs_outbox *known,
+    json_t **out)
+{
 	enum health_status	 worst = HEALTH_OK;
 	json_t			*reasons = json_array();
 	char			 t[32];
 	struct tm		 tm;
 	time_t			 now = clock_now();
 
-	health_store(st, reasons, &worst);
+	health_store(st, known, reasons, &worst);
 	health_links(reasons, &worst);
 	health_disk(st, reasons, &worst);
 	health_calendar(reasons, &worst);

@@ -14,6 +14,7 @@
 
 struct json_t;
 struct store;
+struct store_obs_outbox;
 
 enum health_status {
 	HEALTH_OK = 0,
@@ -28,6 +29,9 @@ void	 health_conf(int64_t outbox_age_ms, size_t disk_min, int kannel);
  * "status", "message"}]} (new reference).  Returns the overall status.
  */
 enum health_status health_report(struct store *, struct json_t **out);
+/* The same with the outbox's gauges already read (one read a scrape). */
+enum health_status health_report_with(struct store *,
+	    const struct store_obs_outbox *, struct json_t **out);
 /* "ok", "degraded", "failing". */
 const char *health_strstatus(int);
 /*

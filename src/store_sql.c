@@ -457,7 +457,9 @@ const char *const store_sql[STMT_MAX] = {
 	    "(SELECT COUNT(*) FROM outbox WHERE state = 1), "
 	    "(SELECT COUNT(*) FROM outbox WHERE state = -1), "
 	    "COALESCE((SELECT created_at FROM outbox WHERE id = "
-	    "(SELECT MIN(id) FROM outbox WHERE state = 0)), 0)",
+	    /* the queue's own index: MIN(id) by rowid walks every sent row */
+	    "(SELECT MIN(id) FROM outbox INDEXED BY outbox_queued "
+	    "WHERE state = 0)), 0)",
 	[STMT_OBS_COUNTS] =
 	    "SELECT (SELECT COUNT(*) FROM surveys WHERE state <= 2), "
 	    "(SELECT COUNT(*) FROM cases WHERE closed_at IS NULL AND due < ?1)",
