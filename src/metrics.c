@@ -234,7 +234,7 @@ metrics_hist(struct evbuffer *out, const char *name, const char *help,
 		evbuffer_add_printf(out, "hotlined_%s_bucket{le=\"%g\"} %llu\n",
 		    name, le[i], (unsigned long long)b[i]);
 	evbuffer_add_printf(out, "hotlined_%s_bucket{le=\"+Inf\"} %llu\n"
-	    "hotlined_%s_sum %.6f\nhotlined_%s_count %llu\n", name,
+	    "hotlined_%s_sum %.9g\nhotlined_%s_count %llu\n", name,
 	    (unsigned long long)count, name, sum, name,
 	    (unsigned long long)count);
 }
