@@ -104,6 +104,13 @@ extern const size_t admin_obs_nroutes;
 int	 admin_obs_metrics_open(void);
 /* A browser's token: ?token= or the hotlined_token cookie; NULL: none. */
 const char *admin_obs_browser_token(struct admin_req *, size_t *lenp);
+/*
+ * The pure part: the first token= of query, else the hotlined_token
+ * cookie of a Cookie header (either may be NULL); NULL when none, or when
+ * empty or longer than TOKEN_SECRET_MAX (*lenp: its length, not ended).
+ */
+const char *admin_obs_token_in(const char *query, const char *cookie,
+	    size_t *lenp);
 /* The admin block's settings admin_obs.c uses (admin_start()). */
 void	 admin_obs_conf(const struct conf_admin *);
 

@@ -102,11 +102,17 @@ admin_obs_metrics_open(void)
 const char *
 admin_obs_browser_token(struct admin_req *r, size_t *lenp)
 {
-	const char	*c, *q, *p;
+	return admin_obs_token_in(evhttp_uri_get_query(
+	    evhttp_request_get_evhttp_uri(r->req)), evhttp_find_header(
+	    evhttp_request_get_input_headers(r->req), "Cookie"), lenp);
+}
+
+const char *
+admin_obs_token_in(const char *q, const char *c, size_t *lenp)
+{
+	const char	*p;
 	size_t		 len;
 
-	q = r->req != NULL ? evhttp_uri_get_query(
-	    evhttp_request_get_evhttp_uri(r->req)) : NULL;
 	for (p = q; p != NULL && *p != '\0'; p += strcspn(p, "&"),
 	    p += *p == '&') {
 		if (strncmp(p, "token=", 6) != 0)
@@ -117,8 +123,6 @@ admin_obs_browser_token(struct admin_req *r, size_t *lenp)
 		*lenp = len;
 		return p + 6;
 	}
-	c = evhttp_find_header(evhttp_request_get_input_headers(r->req),
-	    "Cookie");
 	for (p = c; p != NULL && *p != '\0'; p += strcspn(p, ";"),
 	    p += *p == ';') {
 		p += strspn(p, " ");
