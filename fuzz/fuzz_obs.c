@@ -3,7 +3,7 @@
  * page's token in a query string and a Cookie header (the input split at
  * its first newline), and metrics_escape() over the same bytes.  Beyond
  * the sanitizers: a token found lies inside its input, is not empty and
- * holds no separator; an escaped value never ends in half an escape.
+ * holds no separator of its kind; an escaped value never ends in half an escape.
  */
 #include "compat.h"
 
@@ -34,8 +34,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*cookie++ = '\0';
 	if ((t = admin_obs_token_in(s, cookie, &len)) != NULL) {
 		if (len == 0 || len > TOKEN_SECRET_MAX || t < s ||
-		    t + len > s + size || memchr(t, '&', len) != NULL ||
-		    memchr(t, '\0', len) != NULL)
+		    t + len > s + size || memchr(t, '\0', len) != NULL)
+			abort();
+		/* a query's ends at '&', a cookie's at ';' or a blank */
+		if (cookie == NULL || t < cookie ? memchr(t, '&', len) != NULL :
+		    memchr(t, ';', len) != NULL || memchr(t, ' ', len) != NULL)
 			abort();
 	}
 	metrics_escape(s, esc, sizeof(esc));

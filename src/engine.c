@@ -205,6 +205,7 @@ engine_wal_timer(evutil_socket_t fd, short ev, void *arg)
 static void
 engine_status(json_t *st, void *arg)
 {
+	struct store_obs_outbox	o;
 	uint64_t	parts, dups, texts, sent, failed, retried, receipts;
 	uint64_t	batches, bfailed, refused, undone;
 	size_t		largest;
@@ -223,6 +224,17 @@ engine_status(json_t *st, void *arg)
 	json_object_set_new(st, "outbox", json_pack("{s:I,s:I,s:I,s:I}",
 	    "sent", (json_int_t)sent, "failed", (json_int_t)failed,
 	    "retried", (json_int_t)retried, "receipts", (json_int_t)receipts));
+	/* what waits, so that status shows a backlog (issue 15) */
+	if (store != NULL && store_obs_outbox(store, &o) == 0) {
+		json_object_set_new(json_object_get(st, "outbox"), "queued",
+		    json_integer((json_int_t)o.queued));
+		json_object_set_new(json_object_get(st, "outbox"), "held",
+		    json_integer((json_int_t)o.held));
+		json_object_set_new(json_object_get(st, "outbox"),
+		    "oldest_age_s", json_integer(o.oldest > 0 ?
+		    (json_int_t)(((int64_t)clock_now_ms() - o.oldest) / 1000) :
+		    0));
+	}
 	json_object_set_new(st, "commits", json_pack("{s:I,s:I,s:I,s:b,s:I,"
 	    "s:I}", "batches", (json_int_t)batches, "failed",
 	    (json_int_t)bfailed, "largest", (json_int_t)largest, "failing",

@@ -6,7 +6,7 @@
 # the audit chain; a stopped link stays down across a reload.  Hostile
 # inputs to the new routes: bad ids, wrong methods, oversized bodies.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
-plan 36
+plan 40
 
 d="$T_DIR/h"
 port=$(free_port)
@@ -77,6 +77,11 @@ check "queue list prints no full number" sh -c \
     "! grep -q '1380013806' '$T_DIR/lst.out'"
 run_ctl hold queue hold "$a"
 check "queue hold: the row is held" test "$(state_of "$a")" = held
+run_ctl st status
+check "hotlinectl status shows the backlog" sh -c "
+    grep -Eq '^outbox-queued +2$' '$T_DIR/st.out' &&
+    grep -Eq '^outbox-held +1$' '$T_DIR/st.out' &&
+    grep -Eq '^outbox-oldest-age-s +[0-9]+$' '$T_DIR/st.out'"
 run_ctl hold2 queue hold "$a"
 check "hold twice: 409 conflict, exit 1" sh -c "test $rc = 1 &&
     grep -q 'conflict' '$T_DIR/hold2.out'"
@@ -87,6 +92,19 @@ check "queue cancel: the row is cancelled" test "$(state_of "$b")" = cancelled
 check "the cancel is on the audit trail, with the reason" sh -c "
     sqlite3 '$d/hotlined.db' \"SELECT actor, action, detail FROM audit
     WHERE action = 'outbox.cancel'\" | grep -q 'ops|outbox.cancel|.*citizen asked by phone'"
+# a restart: the backlog is logged, the link binds again (a stop lives in
+# memory only), held and cancelled rows stay as they were
+kill -TERM "$PID_hl"
+wait_gone "$PID_hl" 10
+start_bg hl2 "$HOTLINED" -f -c "$d/hotlined.conf"
+PID_hl=$PID_hl2
+log="$T_DIR/hl2.out"
+check "a restart logs the backlog it found" wait_log "$log" \
+    'outbox +backlog queued=1 held=1 oldest-age=[0-9]+s' 10
+check "a restart binds a stopped link again" \
+    wait_log "$log" 'smpp +bound smsc=sim' 10
+run_ctl stop3 smsc stop sim
+check "stopped again" wait_log "$log" 'smsc +sim stopped: unbound' 10
 run_ctl retry queue retry "$c"
 check "queue retry: due now" sh -c "test $rc = 0 && test \
     \$(sqlite3 '$d/hotlined.db' 'SELECT next_attempt_at <= $(date +%s)000 + 1000 FROM outbox WHERE id = $c') = 1"
@@ -142,5 +160,5 @@ req bad9 GET '/v1/outbox?limit=100000' -t "$OFFICE"
 check "a limit out of range: 400" status_is bad9 400
 check "hotlined is still running" kill -0 "$PID_hl"
 check "no full phone number in the log" sh -c \
-    "! grep -Eq '1380013806[0-9]' '$log'"
+    "! grep -Eq '1380013806[0-9]' '$T_DIR/hl.out' '$log'"
 t_done
