@@ -27,7 +27,8 @@ req() { _n=$1; shift; python3 "$REQPY" "$aport" "$@" >"$T_DIR/$_n.out" 2>&1; }
 status_is() { test "$(head -n 1 "$T_DIR/$1.out")" = "$2"; }
 answered() {
 	for _i in $(seq 1 200); do
-		[ "$(grep -c '"status":0' "$sent" 2>/dev/null)" -ge 5 ] && return 0
+		_n=$(grep -c '"status":0' "$sent" 2>/dev/null)
+		[ "${_n:-0}" -ge 5 ] && return 0
 		sleep 0.05
 	done
 	return 1
