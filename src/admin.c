@@ -600,19 +600,6 @@ sent:
 	r->raw = NULL;
 }
 
-const struct token *
-admin_token(struct admin_req *r)
-{
-	const char	*secret;
-	size_t		 len;
-
-	if (r->token != NULL)
-		return r->token;
-	secret = admin_bearer(evhttp_find_header(
-	    evhttp_request_get_input_headers(r->req), "Authorization"), &len);
-	return secret != NULL ? tokens_find(admin.tokens, secret, len) : NULL;
-}
-
 static void
 admin_dispatch(struct evhttp_request *req, void *arg)
 {

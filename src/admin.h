@@ -135,9 +135,6 @@ void	 admin_stop(void);
 /* Replace the tokens with the file's; 0, or -1 keeping the old ones. */
 int	 admin_reload_tokens(void);
 
-/* The token a request carries (Authorization), or NULL. */
-const struct token *admin_token(struct admin_req *);
-
 /* Add fields to GET /v1/status (e.g. "smsc_bound"); rooms call it once. */
 void	 admin_on_status(const char *name,
 	    void (*fn)(struct json_t *status, void *arg), void *arg);

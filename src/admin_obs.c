@@ -550,6 +550,7 @@ obs_id(struct admin_req *r, int64_t *id)
 {
 	const char	*errstr;
 
+	*id = 0;	/* the analyzer cannot see that admin_error() is not 0 */
 	if (r->nparam < 1 || strspn(r->param[0], "0123456789") !=
 	    strlen(r->param[0]))
 		return admin_error(r, 404, "not_found", "no such outbox row");

@@ -113,7 +113,7 @@ store_obs_list(struct store *st, int state, int64_t after,
     struct store_obs_row *out, size_t max)
 {
 	sqlite3_stmt	*s;
-	int		 rc, n = 0;
+	int		 rc = SQLITE_DONE, n = 0;
 
 	if ((s = store_stmt(st, state == -2 ? STMT_OBS_LIST_WAITING :
 	    STMT_OBS_LIST)) == NULL)
