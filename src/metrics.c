@@ -43,6 +43,9 @@ static struct mfamily fam[MF_MAX] = {
 	    "Outgoing SMS submit outcomes: sent, failed, retried." },
 	[MF_RECEIPTS] = { "receipts_total", "state",
 	    "Delivery receipts matched to an outgoing SMS, by state." },
+	[MF_SURVEYS] = { "surveys_total", "outcome",
+	    "Satisfaction surveys by outcome: satisfied, basically-satisfied, "
+	    "dissatisfied, unclear (a reply not understood), expired." },
 };
 
 static struct mpending	*pend;
@@ -95,6 +98,12 @@ metrics_add(enum metrics_family f, const char *label, uint64_t n)
 	pend[npend].slot = (uint8_t)metrics_slot(&fam[f], label);
 	pend[npend].n = n;
 	npend++;
+}
+
+void
+metrics_now(enum metrics_family f, const char *label, uint64_t n)
+{
+	fam[f].v[metrics_slot(&fam[f], label)] += n;
 }
 
 void

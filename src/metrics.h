@@ -22,6 +22,7 @@ enum metrics_family {
 	MF_CASES,		/* label: category */
 	MF_MT,			/* label: outcome (sent, failed, retried) */
 	MF_RECEIPTS,		/* label: state (delivered, failed, ...) */
+	MF_SURVEYS,		/* label: outcome (satisfied, ..., expired) */
 	MF_MAX
 };
 
@@ -32,6 +33,8 @@ enum metrics_family {
 
 /* Count n for family (label NULL: none) in the open batch. */
 void	 metrics_add(enum metrics_family, const char *label, uint64_t n);
+/* Count n at once: work committed outside commit.c's batches. */
+void	 metrics_now(enum metrics_family, const char *label, uint64_t n);
 /* A message's savepoint begins / is undone (commit_log_mark/undo). */
 void	 metrics_mark(void);
 void	 metrics_undo(void);

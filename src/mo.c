@@ -931,6 +931,9 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 	memset(&out, 0, sizeof(out));
 	if ((r = survey_reply(store, sv.id, raw, m->now, &out)) == -1)
 		return -1;
+	metrics_add(MF_SURVEYS, out.score == 1 ? "satisfied" : out.score == 2 ?
+	    "basically-satisfied" : out.score == 3 ? "dissatisfied" : "unclear",
+	    1);
 	vars[0] = (struct template_var){ "case", sv.number };
 	if (r == 1)
 		return mo_reply(m, "survey", "survey_thanks", vars, 1,

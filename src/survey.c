@@ -15,6 +15,7 @@
 #include "config.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "metrics.h"
 #include "store.h"
 #include "survey.h"
 #include "util.h"
@@ -529,6 +530,8 @@ next:
 			store_rollback(st);
 		if (store_commit(st) == -1 || !ok)
 			return -1;
+		if (sv.expire_at <= now)	/* its own transaction: count now */
+			metrics_now(MF_SURVEYS, "expired", 1);
 		done++;
 	}
 	return done;

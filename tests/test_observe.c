@@ -65,6 +65,11 @@ test_batch(void **state)
 	metrics_add(MF_MO_RECEIVED, NULL, 1);
 	metrics_batch_end(0);
 	assert_int_equal(metrics_total(MF_MO_RECEIVED), 1);
+	/* work committed in a transaction of its own counts at once */
+	metrics_now(MF_SURVEYS, "expired", 2);
+	assert_int_equal(metrics_get(MF_SURVEYS, "expired"), 2);
+	metrics_batch_end(0);
+	assert_int_equal(metrics_get(MF_SURVEYS, "expired"), 2);
 }
 
 /* A message undone alone takes its counts with it, not its neighbours'. */
