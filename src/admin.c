@@ -37,6 +37,7 @@
 #include "admin_data.h"
 #include "gsm7.h"
 #include "hooks.h"
+#include "health.h"
 #include "httpd.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -458,6 +459,7 @@ admin_strmethod(int m)
 static int
 admin_route(struct admin_req *r, int method, const char *path)
 {
+	const struct admin_route *rt;
 	char	 allow[64];
 	size_t	 i;
 	int	 matched = 0;
@@ -465,21 +467,22 @@ admin_route(struct admin_req *r, int method, const char *path)
 	allow[0] = '\0';
 	if (strlen(path) > ADMIN_PATH_MAX)
 		return admin_error(r, 404, "not_found", "no such route");
-	for (i = 0; i < nitems(routes); i++) {
-		if (!admin_match(routes[i].pattern, path, r->param,
-		    &r->nparam))
+	for (i = 0; i < nitems(routes) + admin_obs_nroutes; i++) {
+		/* admin_obs.c's routes follow the table above */
+		rt = i < nitems(routes) ? &routes[i] :
+		    &admin_obs_routes[i - nitems(routes)];
+		if (!admin_match(rt->pattern, path, r->param, &r->nparam))
 			continue;
 		if (!matched)
-			r->route = &routes[i];	/* for the log line */
+			r->route = rt;	/* for the log line */
 		matched = 1;
-		if (routes[i].method == method) {
-			r->route = &routes[i];
+		if (rt->method == method) {
+			r->route = rt;
 			return 0;
 		}
 		if (allow[0] != '\0')
 			strlcat(allow, ", ", sizeof(allow));
-		strlcat(allow, admin_strmethod(routes[i].method),
-		    sizeof(allow));
+		strlcat(allow, admin_strmethod(rt->method), sizeof(allow));
 	}
 	if (!matched)
 		return admin_error(r, 404, "not_found", "no such route");
@@ -496,12 +499,17 @@ admin_auth(struct admin_req *r)
 	const char	*h, *secret;
 	size_t		 len;
 
-	if (r->route->roles == 0)
+	if (r->route->roles == 0 || ((r->route->flags & ADMIN_F_METRICS) &&
+	    admin_obs_metrics_open()))
 		return 0;
 	h = evhttp_find_header(evhttp_request_get_input_headers(r->req),
 	    "Authorization");
-	if ((secret = admin_bearer(h, &len)) == NULL ||
-	    (r->token = tokens_find(admin.tokens, secret, len)) == NULL) {
+	if (h == NULL && (r->route->flags & ADMIN_F_BROWSER) &&
+	    (secret = admin_obs_browser_token(r, &len)) != NULL)
+		r->token = tokens_find(admin.tokens, secret, len);
+	else if ((secret = admin_bearer(h, &len)) != NULL)
+		r->token = tokens_find(admin.tokens, secret, len);
+	if (r->token == NULL) {
 		evhttp_add_header(evhttp_request_get_output_headers(r->req),
 		    "WWW-Authenticate", "Bearer realm=\"hotlined\"");
 		return admin_error(r, 401, "unauthorized", h == NULL ?
@@ -568,6 +576,13 @@ admin_send(struct admin_req *r, int status, uint64_t t0)
 	struct evbuffer		*out;
 	char			*s;
 
+	if (r->raw != NULL && status >= 200 && status < 300) {
+		evhttp_add_header(oh, "Content-Type", r->raw_type);
+		evhttp_add_header(oh, "Cache-Control", "no-store");
+		evhttp_send_reply(r->req, status, NULL, r->raw);
+		s = NULL;
+		goto sent;
+	}
 	if (r->reply == NULL)
 		r->reply = json_object();
 	if (r->reply == NULL || (s = json_dumps(r->reply, JSON_COMPACT)) ==
@@ -584,6 +599,7 @@ admin_send(struct admin_req *r, int status, uint64_t t0)
 		evbuffer_free(out);
 	} else
 		evhttp_send_error(r->req, 500, NULL);
+sent:
 	free(s);
 	log_info("admin request token=%s method=%s route=%s status=%d%s%s "
 	    "ms=%llu", r->token != NULL ? r->token->name : "-",
@@ -593,6 +609,9 @@ admin_send(struct admin_req *r, int status, uint64_t t0)
 	    (unsigned long long)(clock_mono_ms() - t0));
 	json_decref(r->reply);
 	json_decref(r->body);
+	if (r->raw != NULL)
+		evbuffer_free(r->raw);
+	r->raw = NULL;
 }
 
 static void
@@ -702,6 +721,7 @@ admin_start(struct event_base *base, const struct conf_admin *c,
 	}
 	admin.tokens_path = xstrdup(c->tokens_file);
 	admin.max_body = c->max_body;
+	admin_obs_conf(c);
 	if (c->tls && (admin.ctx = admin_tls_ctx(c, err, errlen)) == NULL)
 		goto fail;
 	if ((admin.http = evhttp_new(base)) == NULL) {
@@ -855,13 +875,9 @@ admin_iso(int64_t ms, char *buf, size_t len)
 static int
 admin_health(struct admin_req *r)
 {
-	/* monitoring sees a store that refuses writes; the why needs a token */
-	if (r->store != NULL && store_failed(r->store) != NULL) {
-		r->reply = json_pack("{s:s}", "status", "failing");
-		return 503;
-	}
-	r->reply = json_pack("{s:s}", "status", "ok");
-	return 200;
+	/* ok, degraded or failing with reasons (health.c, hotlinectl(8)) */
+	return health_report(r->store, &r->reply) == HEALTH_FAILING ? 503 :
+	    200;
 }
 
 /* "unclassified": how many cases wait for a person, the oldest since. */

@@ -48,6 +48,7 @@
 #include <stdint.h>
 
 struct conf_admin;
+struct evbuffer;
 struct event_base;
 struct evhttp_request;
 struct json_t;
@@ -65,6 +66,8 @@ struct tokens;
 
 #define ADMIN_F_BODY		0x01	/* takes a JSON object body */
 #define ADMIN_F_QUERY		0x02	/* takes a query string */
+#define ADMIN_F_BROWSER		0x04	/* token also from ?token= or cookie */
+#define ADMIN_F_METRICS		0x08	/* no token when metrics-auth none */
 #define ADMIN_DEFERRED		0	/* handler status: reply after commit */
 #define ADMIN_QUERY_MAX		16	/* parameters in a query string */
 
@@ -92,7 +95,26 @@ struct admin_req {
 	char			 case_number[ADMIN_PARAM_LEN];	/* for log */
 	const char		*query;		/* ADMIN_F_QUERY; borrowed */
 	uint64_t		 t0;		/* clock_mono_ms() at arrival */
+	struct evbuffer		*raw;		/* set: sent instead of reply */
+	const char		*raw_type;	/* its Content-Type */
 };
+
+/* admin_obs.c: the routes of /metrics, the status page, queue and smsc. */
+extern const struct admin_route admin_obs_routes[];
+extern const size_t admin_obs_nroutes;
+/* 1 when /metrics needs no token (metrics-auth none). */
+int	 admin_obs_metrics_open(void);
+/* A browser's token: ?token= or the hotlined_token cookie; NULL: none. */
+const char *admin_obs_browser_token(struct admin_req *, size_t *lenp);
+/*
+ * The pure part: the first token= of query, else the hotlined_token
+ * cookie of a Cookie header (either may be NULL); NULL when none, or when
+ * empty or longer than TOKEN_SECRET_MAX (*lenp: its length, not ended).
+ */
+const char *admin_obs_token_in(const char *query, const char *cookie,
+	    size_t *lenp);
+/* The admin block's settings admin_obs.c uses (admin_start()). */
+void	 admin_obs_conf(const struct conf_admin *);
 
 /* One parsed query parameter (admin_query()). */
 struct admin_qparam {

@@ -31,11 +31,13 @@
 #include <string.h>
 
 #include <stdarg.h>
+#include <time.h>
 
 #include <event2/event.h>
 
 #include "commit.h"
 #include "log.h"
+#include "metrics.h"
 #include "store.h"
 #include "util.h"
 
@@ -221,6 +223,7 @@ static void
 commit_run(int ok)
 {
 	struct commit_wait	*w;
+	struct timespec		 t0, t1;
 	size_t			 i, n;
 
 	if (!open_batch)
@@ -233,9 +236,13 @@ commit_run(int ok)
 		log_warnx("commit with a unit open (caller's bug): kept");
 		commit_unit_end(1);
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!ok)
 		store_txn_rollback(store);
 	ok = store_txn_commit(store) == 0 && ok;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	metrics_commit(nwaits, (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000LL +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000), ok);
 	commit_log_emit(ok);
 	if (ok) {
 		ncommitted++;
@@ -390,6 +397,7 @@ commit_log(const char *fmt, ...)
 size_t
 commit_log_mark(void)
 {
+	metrics_mark();		/* the message's counts go with its lines */
 	return loglen;
 }
 
@@ -398,6 +406,7 @@ commit_log_undo(size_t mark)
 {
 	if (mark < loglen)
 		loglen = mark;
+	metrics_undo();
 }
 
 /* The batch's lines, once it has committed; none if it failed. */
@@ -413,6 +422,7 @@ commit_log_emit(int ok)
 		    (unsigned long long)nlog_dropped);
 	loglen = 0;
 	nlog_dropped = 0;
+	metrics_batch_end(ok);
 }
 
 static void

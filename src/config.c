@@ -119,6 +119,8 @@ static const char *const concat_names[] =
     { "udh8", "udh16", "sar", "payload", NULL };
 static const char *const ussd_session_names[] =
     { "its-session-info", "user-message-reference", "number", NULL };
+static const char *const metrics_auth_names[] =
+    { "token", "none", NULL };
 
 #define MS_S	1000LL
 #define MS_M	(60 * MS_S)
@@ -262,6 +264,13 @@ static const struct conf_option admin_opts[] = {
 	O("max-connections", CT_INT, 1, 100000, "64", NULL, max_conns),
 	O("request-timeout", CT_DURATION, 100, 5 * MS_M, "10s", NULL,
 	    request_timeout),
+	/* issue 15: what /v1/health and /metrics say (hotlinectl(8)) */
+	O("health-outbox-age", CT_DURATION, MS_S, MS_D, "10m", NULL,
+	    health_outbox_age),
+	O("health-disk-min", CT_SIZE, 0, 1LL << 50, "512m", NULL,
+	    health_disk_min),
+	O("metrics-auth", CT_ENUM, 0, 0, "token", metrics_auth_names,
+	    metrics_auth),
 };
 #undef O
 

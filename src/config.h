@@ -122,6 +122,14 @@ struct conf_admin {
 	size_t		 max_body;		/* bytes */
 	int		 max_conns;		/* connections at once */
 	int64_t		 request_timeout;	/* ms from a request's first byte */
+	int64_t		 health_outbox_age;	/* ms: older queued: degraded */
+	size_t		 health_disk_min;	/* bytes free under the database */
+	int		 metrics_auth;		/* enum conf_metrics_auth */
+};
+
+enum conf_metrics_auth {
+	CONF_METRICS_TOKEN = 0,		/* any token of the tokens file */
+	CONF_METRICS_NONE		/* anyone who reaches the listener */
 };
 
 /* "survey { ... }": the satisfaction survey after closure (Art. 15). */

@@ -23,6 +23,7 @@
 #include "dbguard.h"
 #include "engine.h"
 #include "hooks.h"
+#include "health.h"
 #include "inbound.h"
 #include "kannel.h"
 #include "lifecycle.h"
@@ -33,8 +34,9 @@
 #include "screen.h"
 #include "smsc.h"
 #include "store.h"
-#include "ussd.h"
 #include "template.h"
+#include "ussd.h"
+#include "util.h"
 
 #define ENGINE_BATCH_MAX	512	/* messages per group commit at most */
 #define ENGINE_WAL_CHECK_MS	1000	/* the WAL file looked at when idle */
@@ -48,6 +50,7 @@ static int	engine_open_store(const struct hotlined_conf *, char *,
 static int	engine_start_rooms(const struct hotlined_conf *, char *,
 		    size_t);
 static void	engine_wal_timer(evutil_socket_t, short, void *);
+static void	engine_backlog(const struct hotlined_conf *);
 
 static struct crypto	*crypto;
 static struct store	*store;
@@ -100,6 +103,7 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
 	if ((n = store_outbox_reset_inflight(store)) > 0)
 		log_info("outbox %d messages in flight at the last stop go out "
 		    "again", n);
+	engine_backlog(conf);
 	if (smsc_start(base, conf) == -1) {
 		snprintf(err, errlen, "cannot set up the SMSC sessions");
 		return -1;
@@ -142,6 +146,32 @@ engine_start_rooms(const struct hotlined_conf *conf, char *err,
 	if (conf->deadline_profile == CONF_PROFILE_GUANGDONG_2022)
 		lifecycle_set_help_limit("help", 0);
 	return 0;
+}
+
+/*
+ * Start-up says what it found waiting (issue 15: 13,567 acknowledgements
+ * sat queued and only sqlite3 could tell), and, from November on, that
+ * next year's holidays are missing from the calendar.
+ */
+static void
+engine_backlog(const struct hotlined_conf *conf)
+{
+	struct store_obs_outbox	 o;
+	int			 today, year;
+
+	health_conf(conf->admin.health_outbox_age, conf->admin.health_disk_min,
+	    conf->kannel.enabled);
+	if (store_obs_outbox(store, &o) == 0)
+		log_info("outbox backlog queued=%lld held=%lld oldest-age=%llds",
+		    (long long)o.queued, (long long)o.held, o.oldest > 0 ?
+		    (long long)(((int64_t)clock_now_ms() - o.oldest) / 1000) :
+		    0LL);
+	if (cal_date_local(clock_now(), &today, NULL) == 0 &&
+	    health_calendar_late(today, &year))
+		log_warnx("calendar year %d missing from %s: deadlines after "
+		    "New Year will count weekends only; add the State "
+		    "Council's holidays (hotlined.calendar(5))", year,
+		    conf->calendar);
 }
 
 /*
@@ -219,6 +249,7 @@ engine_wal_timer(evutil_socket_t fd, short ev, void *arg)
 static void
 engine_status(json_t *st, void *arg)
 {
+	struct store_obs_outbox	o;
 	uint64_t	parts, dups, texts, sent, failed, retried, receipts;
 	uint64_t	batches, bfailed, refused, undone;
 	uint64_t	ubegun, uscreens, urated;
@@ -243,6 +274,17 @@ engine_status(json_t *st, void *arg)
 	    "sessions", (json_int_t)ussd_sessions(), "begun",
 	    (json_int_t)ubegun, "screens", (json_int_t)uscreens, "rated",
 	    (json_int_t)urated));
+	/* what waits, so that status shows a backlog (issue 15) */
+	if (store != NULL && store_obs_outbox(store, &o) == 0) {
+		json_object_set_new(json_object_get(st, "outbox"), "queued",
+		    json_integer((json_int_t)o.queued));
+		json_object_set_new(json_object_get(st, "outbox"), "held",
+		    json_integer((json_int_t)o.held));
+		json_object_set_new(json_object_get(st, "outbox"),
+		    "oldest_age_s", json_integer(o.oldest > 0 ?
+		    (json_int_t)(((int64_t)clock_now_ms() - o.oldest) / 1000) :
+		    0));
+	}
 	json_object_set_new(st, "commits", json_pack("{s:I,s:I,s:I,s:b,s:I,"
 	    "s:I}", "batches", (json_int_t)batches, "failed",
 	    (json_int_t)bfailed, "largest", (json_int_t)largest, "failing",

@@ -127,8 +127,15 @@ static int	 cmd_alert_list(struct ctl *, char **);
 static int	 cmd_alert_show(struct ctl *, char **);
 static int	 cmd_alert_ack(struct ctl *, char **);
 static int	 cmd_alert_citizen(struct ctl *, char **);
+static int	 cmd_health(struct ctl *, char **);
+static int	 cmd_queue_list(struct ctl *, char **);
+static int	 cmd_queue_show(struct ctl *, char **);
+static int	 cmd_queue_op(struct ctl *, char **);
+static int	 cmd_smsc_list(struct ctl *, char **);
+static int	 cmd_smsc_op(struct ctl *, char **);
 
 static int	ctl_timeout = CTL_TIMEOUT;	/* seconds, per request */
+static int	ctl_accept;		/* a status taken like a 2xx (health) */
 
 static const struct ctl_cmd cmds[] = {
 	{ "status", NULL, 0, 0, 1, cmd_status, "status", NULL, NULL },
@@ -192,6 +199,24 @@ static const struct ctl_cmd cmds[] = {
 	{ "retention", "apply", 0, 1, 1, cmd_retention,
 	    "retention apply [--dry-run]", NULL, NULL },
 	{ "hash-token", NULL, 0, 0, 0, cmd_hash_token, "hash-token", NULL, NULL },
+	/* issue 15: see what it is doing (the block at the end of the file) */
+	{ "health", NULL, 0, 0, 2, cmd_health, "health", NULL, NULL },
+	{ "queue", "list", 0, 6, 1, cmd_queue_list, "queue list [--state S] "
+	    "[--after ID] [--limit N]", NULL, NULL },
+	{ "queue", "show", 1, 1, 1, cmd_queue_show, "queue show ID", NULL,
+	    NULL },
+	{ "queue", "hold", 1, 1, 1, cmd_queue_op, "queue hold ID", "hold",
+	    NULL },
+	{ "queue", "release", 1, 1, 1, cmd_queue_op, "queue release ID",
+	    "release", NULL },
+	{ "queue", "retry", 1, 1, 1, cmd_queue_op, "queue retry ID", "retry",
+	    NULL },
+	{ "queue", "cancel", 2, 2, 1, cmd_queue_op, "queue cancel ID REASON",
+	    "cancel", NULL },
+	{ "smsc", "list", 0, 0, 1, cmd_smsc_list, "smsc list", NULL, NULL },
+	{ "smsc", "stop", 1, 1, 1, cmd_smsc_op, "smsc stop NAME", "stop", NULL },
+	{ "smsc", "start", 1, 1, 1, cmd_smsc_op, "smsc start NAME", "start",
+	    NULL },
 };
 
 static const char	*progname = "hotlinectl";
@@ -481,7 +506,7 @@ ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 		    "connection failed");
 	reply = json_loadb(r.body, r.len, 0, &jerr);
 	free(r.body);
-	if (r.status >= 200 && r.status < 300) {
+	if ((r.status >= 200 && r.status < 300) || r.status == ctl_accept) {
 		if (!json_is_object(reply))
 			ctl_die(CTL_SERVER, "malformed reply from %s (HTTP "
 			    "%d)", hostport, r.status);
@@ -1484,18 +1509,22 @@ main(int argc, char *argv[])
 				ctl_die(CTL_USAGE, "%s", err);
 		} else if (tok != NULL)
 			c.token = xstrdup(tok);
+		else if (cmd->needs_token == 2)	/* health: a token is optional */
+			c.token = NULL;
 		else
 			ctl_die(CTL_USAGE, "no token: use -t, -T or "
 			    "HOTLINECTL_TOKEN");
-		if (strlen(c.token) > TOKEN_SECRET_MAX)
+		if (c.token == NULL)
+			;
+		else if (strlen(c.token) > TOKEN_SECRET_MAX)
 			ctl_die(CTL_USAGE, "token: longer than %d bytes",
 			    TOKEN_SECRET_MAX);
-		for (i = 0; c.token[i] != '\0'; i++)
+		for (i = 0; c.token != NULL && c.token[i] != '\0'; i++)
 			if ((unsigned char)c.token[i] <= 0x20 ||
 			    (unsigned char)c.token[i] >= 0x7f)
 				ctl_die(CTL_USAGE, "token: only printable "
 				    "ASCII without blanks");
-		if (i == 0)
+		if (c.token != NULL && i == 0)
 			ctl_die(CTL_USAGE, "token: empty");
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -1730,4 +1759,154 @@ cmd_alert_citizen(struct ctl *c, char **argv)
 	    ctl_table);
 	free(p);
 	return rv;
+}
+
+/* --- see what it is doing: health, the outbox, the links (issue 15) ----- */
+
+/*
+ * health: "ok", "degraded" or "failing" and the reasons; exits 0, 1 or 2
+ * so that scripts and monitoring can act on it (3: no answer).
+ */
+static int
+cmd_health(struct ctl *c, char **argv)
+{
+	json_t		*reply, *r;
+	const char	*st;
+	size_t		 i;
+
+	ctl_accept = 503;		/* failing answers 503, with reasons */
+	reply = ctl_request(c, EVHTTP_REQ_GET, "/v1/health", NULL);
+	st = json_string_value(json_object_get(reply, "status"));
+	if (st == NULL)
+		ctl_die(CTL_SERVER, "malformed health reply");
+	i = strcmp(st, "ok") == 0 ? 0 : strcmp(st, "degraded") == 0 ? 1 : 2;
+	if (c->json) {
+		json_dumpf(reply, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else {
+		printf("%s\n", st);
+		json_array_foreach(json_object_get(reply, "reasons"), i, r) {
+			printf("  %s %s: ", json_string_value(json_object_get(
+			    r, "status")), json_string_value(json_object_get(r,
+			    "check")));
+			ctl_print_value(json_object_get(r, "message"));
+			putchar('\n');
+		}
+		i = strcmp(st, "ok") == 0 ? 0 : strcmp(st, "degraded") == 0 ?
+		    1 : 2;
+	}
+	json_decref(reply);
+	fflush(stdout);
+	return (int)i;
+}
+
+/* An outbox row id: digits only, 1 or more. */
+static long long
+ctl_row_id(const char *s)
+{
+	const char	*errstr;
+	long long	 n;
+
+	n = strtonum(s, 1, LLONG_MAX, &errstr);
+	if (errstr != NULL || strspn(s, "0123456789") != strlen(s))
+		ctl_die(CTL_USAGE, "ID: an outbox row number (queue list)");
+	return n;
+}
+
+static void
+ctl_outbox_table(json_t *o)
+{
+	static const char *const keys[] = { "id", "state", "kind", "case",
+	    "msisdn", "attempts", "next_attempt_at", "last_error" };
+	static const char *const heads[] = { "ID", "STATE", "KIND", "CASE",
+	    "NUMBER", "TRIES", "NEXT", "ERROR" };
+
+	ctl_columns(json_object_get(o, "rows"), keys, heads, nitems(keys));
+	if (json_is_integer(json_object_get(o, "next")))
+		printf("(more: --after %" JSON_INTEGER_FORMAT ")\n",
+		    json_integer_value(json_object_get(o, "next")));
+}
+
+/* queue list [--state S] [--after ID] [--limit N]: waiting rows first */
+static int
+cmd_queue_list(struct ctl *c, char **argv)
+{
+	char	*q = xstrdup("");
+	int	 i;
+
+	for (i = 0; argv[i] != NULL; i += 2) {
+		if ((strcmp(argv[i], "--state") != 0 &&
+		    strcmp(argv[i], "--after") != 0 &&
+		    strcmp(argv[i], "--limit") != 0) || argv[i + 1] == NULL)
+			ctl_die(CTL_USAGE, "usage: %s", ctl_cur->usage);
+		ctl_check_arg(argv[i], argv[i + 1]);
+		ctl_query_add(&q, argv[i] + 2, argv[i + 1]);
+	}
+	return ctl_get(c, "/v1/outbox", q, ctl_outbox_table);
+}
+
+/* queue show ID: one row with its text (the number masked) */
+static int
+cmd_queue_show(struct ctl *c, char **argv)
+{
+	char	path[64];
+
+	snprintf(path, sizeof(path), "/v1/outbox/%lld", ctl_row_id(argv[0]));
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
+	    ctl_table);
+}
+
+/* queue hold|release|retry ID, queue cancel ID REASON (audited) */
+static int
+cmd_queue_op(struct ctl *c, char **argv)
+{
+	json_t	*body = json_object();
+	char	 path[96];
+
+	snprintf(path, sizeof(path), "/v1/outbox/%lld/%s",
+	    ctl_row_id(argv[0]), ctl_cur->op);
+	if (argv[1] != NULL) {
+		if (strlen(ctl_text("REASON", argv[1])) > 256 ||
+		    strchr(argv[1], '\n') != NULL ||
+		    strchr(argv[1], '\t') != NULL)
+			ctl_die(CTL_USAGE, "REASON: one line of at most 256 "
+			    "bytes");
+		json_object_set_new(body, "reason", ctl_jstr("REASON",
+		    argv[1]));
+	}
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, path, body),
+	    ctl_table);
+}
+
+static void
+ctl_smsc_table(json_t *o)
+{
+	static const char *const keys[] = { "name", "state", "stopped",
+	    "binds", "submits", "delivers", "throttled", "throughput" };
+	static const char *const heads[] = { "NAME", "STATE", "STOPPED",
+	    "BINDS", "SUBMITS", "DELIVERS", "THROTTLED", "LIMIT/S" };
+
+	ctl_columns(json_object_get(o, "smsc"), keys, heads, nitems(keys));
+}
+
+static int
+cmd_smsc_list(struct ctl *c, char **argv)
+{
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, "/v1/smsc", NULL),
+	    ctl_smsc_table);
+}
+
+/* smsc stop|start NAME */
+static int
+cmd_smsc_op(struct ctl *c, char **argv)
+{
+	char	path[128];
+
+	ctl_check_arg("NAME", argv[0]);
+	if (strspn(argv[0], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
+	    "WXYZ0123456789_.-") != strlen(argv[0]))
+		ctl_die(CTL_USAGE, "NAME: an smsc block's name");
+	snprintf(path, sizeof(path), "/v1/smsc/%s/%s", argv[0], ctl_cur->op);
+	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, path,
+	    json_object()), ctl_table);
 }

@@ -27,6 +27,7 @@
 #include "intake.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "metrics.h"
 #include "mo.h"
 #include "outbox.h"
 #include "screen.h"
@@ -560,6 +561,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 			return -1;
 		commit_log("mo repeat case=%s msisdn=%s, not accepted again "
 		    "(Art. 14)", old.number, m->mask);
+		metrics_add(MF_MO_REFUSED, "repeat", 1);
 		vars[0] = (struct template_var){ "case", old.number };
 		n = store_audit(store, old_id, "citizen", "intake.repeat",
 		    "same matter after re-handling", m->now);
@@ -592,6 +594,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	if (store_audit(store, m->case_id, "citizen", "case.registered",
 	    cat, m->now) == -1)
 		return -1;
+	metrics_add(MF_CASES, cat, 1);
 	commit_log("intake case=%s msisdn=%s cat=%s due=%s%s%s%s rule=%s",
 	    number, m->mask, cat, due, v->confidential ? " confidential" : "",
 	    flags & STORE_CF_REPEATED ? " repeated" : "",
@@ -642,6 +645,7 @@ mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
 	if (store_audit(store, 0, "citizen", "intake.refused", v->reason,
 	    m->now) == -1)
 		return -1;
+	metrics_add(MF_MO_REFUSED, v->reason, 1);
 	commit_log("intake refused msisdn=%s reason=%s channel=%s rule=%s",
 	    m->mask, v->reason, r.channel ? r.channel : "-",
 	    r.rule ? r.rule : "-");
@@ -913,6 +917,9 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 	memset(&out, 0, sizeof(out));
 	if ((r = survey_reply(store, sv.id, raw, m->now, &out)) == -1)
 		return -1;
+	metrics_add(MF_SURVEYS, out.score == 1 ? "satisfied" : out.score == 2 ?
+	    "basically-satisfied" : out.score == 3 ? "dissatisfied" : "unclear",
+	    1);
 	vars[0] = (struct template_var){ "case", sv.number };
 	if (r == 1)
 		return mo_reply(m, "survey", "survey_thanks", vars, 1,
@@ -944,6 +951,7 @@ mo_process(const struct store_group *g, int timed_out)
 	if (mo_is_machine(&m)) {
 		/* not a citizen: nothing to register and nobody to answer */
 		commit_log("mo ignored machine sender msisdn=%s", m.mask);
+		metrics_add(MF_MO_IGNORED, NULL, 1);
 		r = store_inbound_done_group(store, g, timed_out, 0);
 		goto done;
 	}
@@ -989,6 +997,8 @@ mo_process(const struct store_group *g, int timed_out)
 		r = mo_alert(&m, &v);
 	if (r == 0)
 		r = store_inbound_done_group(store, g, timed_out, m.case_id);
+	if (r == 0)
+		metrics_add(MF_MO_RECEIVED, NULL, 1);
  done:
 	return r == 0 ? 0 : -1;
 }

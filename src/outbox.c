@@ -15,6 +15,7 @@
 
 #include "commit.h"
 #include "log.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "store.h"
 #include "util.h"
@@ -311,6 +312,7 @@ outbox_sent(int64_t id, const char *bearer, const char **msgids, int nparts)
 	if (commit_unit_end(i == nparts) == -1)
 		return;
 	nsent++;
+	metrics_add(MF_MT, "sent", 1);
 	log_info("outbox sent id=%lld bearer=%s parts=%d msgid=%s",
 	    (long long)id, bearer, nparts, nparts > 0 ? msgids[0] : "-");
 }
@@ -338,6 +340,7 @@ outbox_failed(int64_t id, int temporary, const char *error)
 		    backoff, error) != -1) == -1)
 			return;
 		nretried++;
+		metrics_add(MF_MT, "retried", 1);
 		log_info("outbox retry id=%lld error=\"%s\" in=%llds",
 		    (long long)id, error, (long long)(backoff / 1000));
 		outbox_kick();
@@ -347,6 +350,7 @@ outbox_failed(int64_t id, int temporary, const char *error)
 	    outbox_flag(id, error) != -1) == -1)
 		return;
 	nfailed++;
+	metrics_add(MF_MT, "failed", 1);
 	log_warnx("outbox failed id=%lld error=\"%s\"%s", (long long)id, error,
 	    temporary ? " attempts exhausted" : "");
 }
@@ -397,6 +401,9 @@ outbox_receipt_try(struct held_receipt *h)
 		return -1;
 	if (r == 1) {
 		nreceipts++;
+		metrics_add(MF_RECEIPTS, h->state == STORE_RCPT_DELIVERED ?
+		    "delivered" : h->state == STORE_RCPT_FAILED ? "failed" :
+		    h->state == STORE_RCPT_EXPIRED ? "expired" : "interim", 1);
 		log_info("outbox receipt id=%lld bearer=%s msgid=%s stat=%s "
 		    "err=%s", (long long)id, h->bearer, h->shown, h->stat,
 		    h->err);

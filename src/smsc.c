@@ -82,7 +82,10 @@ struct smsc_pending {
 struct smsc {
 	const struct conf_smsc	*conf;		/* borrowed */
 	struct smpp_session	*tx;		/* one bind, or a tx + rx pair */
+	struct event_base	*base;
 	int			 closing;
+	int			 stopped;	/* smsc_control(): by an operator */
+	int64_t			 down_since;	/* clock_now_ms(); 0: bound */
 	enum dlr_idtype		 idtype;
 	enum udh_mode		 mode;
 	uint32_t		 refcount;	/* concat reference counter */
@@ -113,6 +116,7 @@ static int	smsc_room(void *);
 static int	smsc_send(void *, const struct outbox_job *);
 static void	smsc_push(struct smsc *);
 static void	smsc_job_end(struct smsc_job *);
+static void	smsc_job_cut(struct smsc_job *, const char *);
 static uint64_t	smsc_gen(struct smpp_session *);
 static void	smsc_count(struct smsc *, uint32_t);
 static void	smsc_status(json_t *, void *);
@@ -122,6 +126,8 @@ static int	smsc_ussd_send(void *, const struct ussd_ref *, const char *,
 		    int);
 static int	smsc_ussd_push(struct smsc *);
 static void	smsc_ussd_flush(struct smsc *, const char *);
+static struct smpp_session *smsc_session(struct smsc *);
+static void	smsc_stopped(struct smpp_session *, void *);
 
 static const struct smpp_session_cb smsc_cb = {
 	smsc_bound_cb, smsc_down_cb, smsc_deliver_cb, smsc_submit_cb,
@@ -177,10 +183,45 @@ smsc_gen(struct smpp_session *s)
 	return st.binds;
 }
 
+/* A new session for m's configuration (not started yet), or NULL. */
+static struct smpp_session *
+smsc_session(struct smsc *m)
+{
+	struct smpp_session_conf	 sc;
+	const struct conf_smsc		*c = m->conf;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.name = c->name;
+	sc.host = c->host;
+	sc.port = c->port;
+	sc.tls = c->tls;
+	sc.tls_ca = c->tls_ca;
+	sc.tls_cert = c->tls_cert;
+	sc.tls_key = c->tls_key;
+	sc.tls_verify_name = c->tls_verify_name;
+	sc.system_id = c->system_id;
+	sc.password = c->password;
+	sc.system_type = c->system_type;
+	sc.addr_ton = (uint8_t)c->addr_ton;
+	sc.addr_npi = (uint8_t)c->addr_npi;
+	sc.address_range = c->address_range;
+	sc.window = c->window;
+	sc.throughput = c->throughput;
+	sc.enquire_ms = c->enquire_interval;
+	sc.response_ms = c->response_timeout;
+	sc.bind_ms = c->bind_timeout;
+	sc.reconnect_min_ms = c->reconnect_min;
+	sc.reconnect_max_ms = c->reconnect_max;
+	sc.max_pdu = c->max_pdu_size;
+	/* a transmitter + receiver pair is one session to us */
+	sc.bind_type = c->bind_mode == CONF_BIND_TX_RX ?
+	    SMPP_BIND_PAIR : SMPP_BIND_TRX;
+	return smpp_session_new(m->base, &sc, &smsc_cb, m);
+}
+
 int
 smsc_start(struct event_base *base, const struct hotlined_conf *conf)
 {
-	struct smpp_session_conf	 sc;
 	const struct conf_smsc		*c;
 	struct smsc			*m;
 	size_t				 i;
@@ -214,33 +255,9 @@ smsc_start(struct event_base *base, const struct hotlined_conf *conf)
 		m->mode = modes[c->concat_mode];
 		m->refcount = arc4random();
 		TAILQ_INIT(&m->ussdq);
-		memset(&sc, 0, sizeof(sc));
-		sc.name = c->name;
-		sc.host = c->host;
-		sc.port = c->port;
-		sc.tls = c->tls;
-		sc.tls_ca = c->tls_ca;
-		sc.tls_cert = c->tls_cert;
-		sc.tls_key = c->tls_key;
-		sc.tls_verify_name = c->tls_verify_name;
-		sc.system_id = c->system_id;
-		sc.password = c->password;
-		sc.system_type = c->system_type;
-		sc.addr_ton = (uint8_t)c->addr_ton;
-		sc.addr_npi = (uint8_t)c->addr_npi;
-		sc.address_range = c->address_range;
-		sc.window = c->window;
-		sc.throughput = c->throughput;
-		sc.enquire_ms = c->enquire_interval;
-		sc.response_ms = c->response_timeout;
-		sc.bind_ms = c->bind_timeout;
-		sc.reconnect_min_ms = c->reconnect_min;
-		sc.reconnect_max_ms = c->reconnect_max;
-		sc.max_pdu = c->max_pdu_size;
-		/* a transmitter + receiver pair is one session to us */
-		sc.bind_type = c->bind_mode == CONF_BIND_TX_RX ?
-		    SMPP_BIND_PAIR : SMPP_BIND_TRX;
-		if ((m->tx = smpp_session_new(base, &sc, &smsc_cb, m)) == NULL) {
+		m->base = base;
+		m->down_since = (int64_t)clock_now_ms();
+		if ((m->tx = smsc_session(m)) == NULL) {
 			log_warnx("smsc %s cannot be set up (TLS files?)",
 			    c->name);
 			return -1;
@@ -296,6 +313,91 @@ smsc_stop(void (*done)(void *), void *arg)
 	}
 }
 
+size_t
+smsc_links(void)
+{
+	return nsmscs;
+}
+
+int
+smsc_info(size_t i, struct smsc_info *info)
+{
+	struct smpp_session_stats	st;
+
+	if (i >= nsmscs)
+		return -1;
+	memset(info, 0, sizeof(*info));
+	info->name = smscs[i].conf->name;
+	info->state = smpp_session_state(smscs[i].tx);
+	info->stopped = smscs[i].stopped;
+	info->throughput = smscs[i].conf->throughput;
+	info->window = smscs[i].conf->window;
+	info->down_since = info->state == SMPP_S_BOUND ? 0 :
+	    smscs[i].down_since;
+	smpp_session_stats(smscs[i].tx, &st);
+	info->binds = st.binds;
+	info->connects = st.connects;
+	info->submits = st.submits;
+	info->delivers = st.delivers;
+	info->throttled = st.throttled;
+	return 0;
+}
+
+/* A stopped link's session has unbound and closed. */
+static void
+smsc_stopped(struct smpp_session *s, void *arg)
+{
+	struct smsc	*m = arg;
+
+	log_info("smsc %s stopped: unbound, stays down until started",
+	    m->conf->name);
+}
+
+int
+smsc_control(const char *name, int stop)
+{
+	struct smsc		*m = NULL;
+	struct smpp_session	*s;
+	struct smsc_job		*j;
+	size_t			 i;
+
+	for (i = 0; i < nsmscs; i++)
+		if (strcmp(smscs[i].conf->name, name) == 0)
+			m = &smscs[i];
+	if (m == NULL)
+		return -1;
+	if (m->closing && !m->stopped)
+		return 0;		/* the daemon is stopping */
+	if (stop) {
+		if (m->stopped)
+			return 0;
+		m->stopped = m->closing = 1;	/* no room: the outbox goes on */
+		log_info("smsc %s stop asked: unbinding", name);
+		/* parts not submitted yet: their rows go back to the queue */
+		while ((j = m->fifo) != NULL) {
+			m->fifo = j->fifo_next;
+			j->fifo_next = NULL;
+			smsc_job_cut(j, "link stopped");
+			if (j->answered == j->split.nparts)
+				smsc_job_end(j);
+		}
+		m->fifo_tail = NULL;
+		smpp_session_close(m->tx, smsc_stopped, m);
+		return 1;
+	}
+	if (!m->stopped)
+		return 0;
+	/* a closed session is not restarted: a fresh one binds */
+	if ((s = smsc_session(m)) == NULL)
+		return -1;
+	smpp_session_free(m->tx);
+	m->tx = s;
+	m->stopped = m->closing = 0;
+	smpp_session_start(m->tx);
+	log_info("smsc %s started by an operator: connecting", name);
+	return 1;
+}
+
 void
 smsc_free(void)
 {
@@ -318,6 +420,9 @@ smsc_free(void)
 static void
 smsc_bound_cb(struct smpp_session *s, void *arg)
 {
+	struct smsc	*m = arg;
+
+	m->down_since = 0;
 	outbox_kick();
 }
 
@@ -325,7 +430,11 @@ smsc_bound_cb(struct smpp_session *s, void *arg)
 static void
 smsc_down_cb(struct smpp_session *s, const char *reason, void *arg)
 {
-	smsc_ussd_flush(arg, "link down");
+	struct smsc	*m = arg;
+
+	if (m->down_since == 0)
+		m->down_since = (int64_t)clock_now_ms();
+	smsc_ussd_flush(m, "link down");
 }
 
 static void
@@ -484,13 +593,7 @@ smsc_push(struct smsc *m)
 			    j->to, m->mode, 1, &pdu) == -1 ||
 			    smpp_session_submit(m->tx, &pdu, j) == -1) {
 				/* cannot build it, or lost room: end here */
-				if (j->failed == 0) {
-					j->failed = 1;
-					strlcpy(j->error, "submit failed",
-					    sizeof(j->error));
-				}
-				j->answered += j->split.nparts - j->next;
-				j->next = j->split.nparts;
+				smsc_job_cut(j, "submit failed");
 				break;
 			}
 			j->next++;
@@ -502,6 +605,18 @@ smsc_push(struct smsc *m)
 		if (j->answered == j->split.nparts)
 			smsc_job_end(j);
 	}
+}
+
+/* The parts not submitted yet never will be: a temporary failure. */
+static void
+smsc_job_cut(struct smsc_job *j, const char *why)
+{
+	if (j->failed == 0) {
+		j->failed = 1;
+		strlcpy(j->error, why, sizeof(j->error));
+	}
+	j->answered += j->split.nparts - j->next;
+	j->next = j->split.nparts;
 }
 
 /* Every part has answered: tell the outbox, free the job. */

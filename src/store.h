@@ -385,7 +385,14 @@ enum store_out_state {
 	STORE_OUT_SENT,			/* every part has an SMSC id */
 	STORE_OUT_DELIVERED,		/* every part's receipt DELIVRD */
 	STORE_OUT_FAILED,		/* permanent error or receipt */
-	STORE_OUT_EXPIRED		/* not sent before expire_at */
+	STORE_OUT_EXPIRED,		/* not sent before expire_at */
+	STORE_OUT_CANCELLED,		/* v13: an operator cancelled it */
+	/*
+	 * v13: held by an operator, never sent until released.  Negative:
+	 * the audit chain wants an outcome event for every state >= 2, and
+	 * held is not an outcome (release makes the row queued again).
+	 */
+	STORE_OUT_HELD = -1
 };
 
 /* A new outgoing SMS; all borrowed. */
@@ -474,6 +481,64 @@ int	 store_outbox_row(struct store *, int64_t id, int64_t *casep,
 int	 store_count_replies(struct store *, const char *msisdn, int64_t since);
 /* "queued", "inflight", ... */
 const char *store_outbox_strstate(int);
+/* The state named s ("held", "queued", ...), or -2 when none is. */
+int	 store_outbox_parsestate(const char *s);
+
+/* --- observe: gauges and queue control (store_observe.c, v13) ---------- */
+
+/* The outbox's waiting rows, counted over partial indexes only. */
+struct store_obs_outbox {
+	int64_t		 queued, inflight, held;
+	int64_t		 oldest;	/* created_at of the oldest queued, 0 */
+};
+/* Counts for the status page and /metrics (indexed, or today's rows). */
+struct store_obs_counts {
+	int64_t		 surveys_open;
+	int64_t		 overdue;	/* open cases past their due day */
+	int64_t		 cases_today;
+	int64_t		 refusals_today;
+};
+/* One outbox row as queue list / show see it; the number masked. */
+struct store_obs_row {
+	int64_t		 id;
+	char		 case_number[STORE_CASE_NUMBER_MAX];
+	char		 kind[16];
+	int		 state;
+	int		 attempts;
+	int		 priority;
+	int64_t		 created_at, next_attempt_at, submitted_at;
+	char		 msisdn[24];	/* plaintext: the caller masks it */
+	char		 source[STORE_ADDR_MAX];
+	char		 smsc[32];
+	char		 last_error[128];
+	char		*text;		/* show only; free it */
+};
+int	 store_obs_outbox(struct store *, struct store_obs_outbox *);
+/* The database file's path (statvfs for health), or NULL. */
+const char *store_obs_path(struct store *);
+/*
+ * today: "YYYY-MM-DD"; today0: local midnight in ms, 0: leave the day's
+ * counts (they walk the day's rows) at 0.  0 or -1.
+ */
+int	 store_obs_counts(struct store *, int64_t today0, const char *today,
+	    struct store_obs_counts *);
+/*
+ * Up to max rows in state (STORE_OUT_*, or -2: queued, in flight and
+ * held) with id > after, in id order; the count or -1.
+ */
+int	 store_obs_list(struct store *, int state, int64_t after,
+	    struct store_obs_row *, size_t max);
+/* One row with its text; 1 found, 0 not, -1 error. */
+int	 store_obs_get(struct store *, int64_t id, struct store_obs_row *);
+/*
+ * hold: queued -> held; release: held -> queued; retry: queued -> due at
+ * now; cancel: queued or held -> cancelled (an outcome on the chain).  1
+ * done, 0 the row is not in a state that allows it, -1 error.
+ */
+int	 store_obs_hold(struct store *, int64_t id);
+int	 store_obs_release(struct store *, int64_t id);
+int	 store_obs_retry(struct store *, int64_t id, int64_t now);
+int	 store_obs_cancel(struct store *, int64_t id, const char *why);
 
 /* --- survey opt-out ---------------------------------------------------- */
 

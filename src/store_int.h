@@ -150,6 +150,17 @@ enum store_stmt {
 	STMT_REATTEST_GET,
 	STMT_REATTEST_SET,
 	STMT_OUT_EXPIRING,		/* archtxn: the expiry's look */
+	/* observe (store_observe.c, v13): gauges and queue control */
+	STMT_OBS_OUTBOX,
+	STMT_OBS_COUNTS,
+	STMT_OBS_TODAY,
+	STMT_OBS_LIST,
+	STMT_OBS_LIST_WAITING,
+	STMT_OBS_GET,
+	STMT_OBS_HOLD,
+	STMT_OBS_RELEASE,
+	STMT_OBS_RETRY,
+	STMT_OBS_CANCEL,
 	STMT_MAX
 };
 
@@ -300,6 +311,14 @@ struct store {
 	"s.id, s.case_id, c.number, c.msisdn_enc, s.round, s.ext, s.state, " \
 	"s.sent_at, s.remind_at, s.reminded_at, s.expire_at, s.score, " \
 	"s.unclear, s.answered_at, s.raw, s.comment"
+
+/* The columns store_obs_row() reads (outbox o, its case if any). */
+#define OBS_COLS \
+	"o.id, COALESCE(c.number, ''), o.kind, o.state, o.attempts, " \
+	"o.priority, o.created_at, o.next_attempt_at, " \
+	"COALESCE(o.submitted_at, 0), o.msisdn_enc, o.source, " \
+	"COALESCE(o.smsc, ''), COALESCE(o.last_error, ''), o.text " \
+	"FROM outbox o LEFT JOIN cases c ON c.id = o.case_id"
 
 /* A growable byte buffer: a digest's input, an event's detail. */
 struct store_buf {

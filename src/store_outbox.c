@@ -28,16 +28,32 @@ static int	 store_outbox_update(struct store *, enum store_stmt, int64_t,
 		    int64_t, const char *, const char *);
 
 static const char *const store_outbox_states[] = {
-	"queued", "inflight", "sent", "delivered", "failed", "expired"
+	"queued", "inflight", "sent", "delivered", "failed", "expired",
+	"cancelled"
 };
 /* --- outbox ------------------------------------------------------------- */
 
 const char *
 store_outbox_strstate(int state)
 {
+	if (state == STORE_OUT_HELD)
+		return "held";
 	if (state < 0 || (size_t)state >= nitems(store_outbox_states))
 		return "unknown";
 	return store_outbox_states[state];
+}
+
+int
+store_outbox_parsestate(const char *s)
+{
+	size_t	i;
+
+	if (strcmp(s, "held") == 0)
+		return STORE_OUT_HELD;
+	for (i = 0; i < nitems(store_outbox_states); i++)
+		if (strcmp(s, store_outbox_states[i]) == 0)
+			return (int)i;
+	return -2;
 }
 
 int

@@ -116,7 +116,7 @@ const char *const store_sql[STMT_MAX] = {
 	    "WHERE c.id = o.case_id), '') FROM outbox o "
 	    "WHERE o.state = 0 AND o.next_attempt_at <= ?1 "
 	    "AND NOT EXISTS (SELECT 1 FROM outbox p "
-	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (0, 1) "
+	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (-1, 0, 1) "
 	    "AND p.id < o.id) "
 	    "ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT ?2",
 	/*
@@ -128,7 +128,7 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_OUT_NEXT_TIME] =
 	    "SELECT o.next_attempt_at FROM outbox o WHERE o.state = 0 "
 	    "AND NOT EXISTS (SELECT 1 FROM outbox p "
-	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (0, 1) "
+	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (-1, 0, 1) "
 	    "AND p.id < o.id) "
 	    "ORDER BY o.next_attempt_at LIMIT 1",
 	[STMT_OUT_INFLIGHT] =
@@ -492,6 +492,43 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_OUT_EXPIRING] =
 	    "SELECT 1 FROM outbox WHERE state = 0 AND expire_at IS NOT NULL "
 	    "AND expire_at <= ?1 LIMIT 1",
+	/*
+	 * observe (v13): each count walks a partial index (outbox_queued,
+	 * outbox_inflight, outbox_held, surveys_open, cases_open_due) or
+	 * today's rows from the newest back, never a whole table.
+	 */
+	[STMT_OBS_OUTBOX] =
+	    "SELECT (SELECT COUNT(*) FROM outbox WHERE state = 0), "
+	    "(SELECT COUNT(*) FROM outbox WHERE state = 1), "
+	    "(SELECT COUNT(*) FROM outbox WHERE state = -1), "
+	    "COALESCE((SELECT created_at FROM outbox WHERE id = "
+	    /* the queue's own index: MIN(id) by rowid walks every sent row */
+	    "(SELECT MIN(id) FROM outbox INDEXED BY outbox_queued "
+	    "WHERE state = 0)), 0)",
+	[STMT_OBS_COUNTS] =
+	    "SELECT (SELECT COUNT(*) FROM surveys WHERE state <= 2), "
+	    "(SELECT COUNT(*) FROM cases WHERE closed_at IS NULL AND due < ?1)",
+	/* today's rows: from the newest back to the first of an older day */
+	[STMT_OBS_TODAY] =
+	    "SELECT (SELECT COUNT(*) FROM cases WHERE id > COALESCE((SELECT id "
+	    "FROM cases WHERE received_at < ?1 ORDER BY id DESC LIMIT 1), 0)), "
+	    "(SELECT COUNT(*) FROM refusals WHERE id > COALESCE((SELECT id FROM "
+	    "refusals WHERE at < ?1 ORDER BY id DESC LIMIT 1), 0))",
+	[STMT_OBS_LIST] = "SELECT " OBS_COLS " WHERE o.state = ?3 AND "
+	    "o.id > ?1 ORDER BY o.id LIMIT ?2",
+	[STMT_OBS_LIST_WAITING] = "SELECT " OBS_COLS " WHERE (o.state = 0 OR "
+	    "o.state = 1 OR o.state = -1) AND o.id > ?1 ORDER BY o.id LIMIT ?2",
+	[STMT_OBS_GET] = "SELECT " OBS_COLS " WHERE o.id = ?1",
+	[STMT_OBS_HOLD] =
+	    "UPDATE outbox SET state = -1 WHERE id = ?1 AND state = 0",
+	[STMT_OBS_RELEASE] =
+	    "UPDATE outbox SET state = 0 WHERE id = ?1 AND state = -1",
+	[STMT_OBS_RETRY] =
+	    "UPDATE outbox SET next_attempt_at = MIN(next_attempt_at, ?2) "
+	    "WHERE id = ?1 AND state = 0",
+	[STMT_OBS_CANCEL] =
+	    "UPDATE outbox SET state = 6, last_error = ?2 "
+	    "WHERE id = ?1 AND state IN (0, -1)",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -537,4 +574,14 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_RET_EVENT] = 14,
 	[STMT_REATTEST_GET] = 14,
 	[STMT_REATTEST_SET] = 14,
+	[STMT_OBS_OUTBOX] = 13,
+	[STMT_OBS_COUNTS] = 13,
+	[STMT_OBS_TODAY] = 13,
+	[STMT_OBS_LIST] = 13,
+	[STMT_OBS_LIST_WAITING] = 13,
+	[STMT_OBS_GET] = 13,
+	[STMT_OBS_HOLD] = 13,
+	[STMT_OBS_RELEASE] = 13,
+	[STMT_OBS_RETRY] = 13,
+	[STMT_OBS_CANCEL] = 13,
 };

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "metrics.h"
 #include "store.h"
 #include "survey.h"
 #include "util.h"
@@ -516,6 +517,8 @@ survey_tick(struct store *st, const struct survey_conf *sc, int64_t now,
 next:
 		if (!ok)
 			return -1;	/* the caller's unit undoes the tick */
+		if (sv.expire_at <= now)	/* counted with the unit */
+			metrics_add(MF_SURVEYS, "expired", 1);
 		done++;
 	}
 	return done;

@@ -169,7 +169,7 @@ group_setup(void **state)
 	f->conf.max_replies_per_hour = 0;
 	f->base = event_base_new();
 	commit_init(f->base, f->st, 1000, 256);
-	inbound_init(f->base, f->st, 60 * 1000);
+	inbound_init(f->base, f->st, 60 * 1000, 2 * 60 * 1000);
 	if (mo_init(f->st, &f->conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "# mo_init: %s\n", err);
 		return -1;

@@ -399,6 +399,93 @@ test_upgrade_v10(void **state)
 	(void)id;
 }
 
+/*
+ * v13 on an existing database (v10): rows queued before are counted and
+ * can be held, released, retried and cancelled; a held row is not handed
+ * out and holds back its citizen's later rows; a cancel is an outcome on
+ * the audit chain, which still verifies.
+ */
+static void
+test_upgrade_v13(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { .max_version = 10 };
+	struct store_obs_outbox	 ob;
+	struct store_obs_row	 rows[4], r;
+	struct store_outmsg	 m[4];
+	char			 p[160];
+	int64_t			 a, b, c, bad, now;
+	int			 n;
+
+	store_close(f->st);
+	f->st = NULL;
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	assert_non_null(reopen(f, &o));
+	assert_int_equal(store_version(f->st), 10);
+	a = add_out(f->st, NUM, 0);
+	b = add_out(f->st, NUM, 0);	/* the same citizen, after a */
+	c = add_out(f->st, NUM2, 0);
+	assert_int_equal(store_obs_outbox(f->st, &ob), -1);	/* not yet */
+
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(peek(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM sqlite_master WHERE "
+	    "name = 'outbox_held'"), 1);
+	assert_int_equal(store_obs_outbox(f->st, &ob), 0);
+	assert_int_equal(ob.queued, 3);
+	assert_int_equal(ob.held, 0);
+	assert_true(ob.oldest > 0);
+	now = (int64_t)clock_now_ms() + 1000;
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_obs_hold(f->st, a), 1);
+	assert_int_equal(store_obs_hold(f->st, a), 0);	/* held already */
+	assert_int_equal(store_obs_hold(f->st, 999), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_obs_outbox(f->st, &ob), 0);
+	assert_int_equal(ob.queued, 2);
+	assert_int_equal(ob.held, 1);
+	/* a is held: only c goes, b waits behind a */
+	n = store_outbox_next(f->st, now, m, 4);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].id, c);
+	store_outmsg_clear(m, (size_t)n);
+	assert_int_equal(store_obs_list(f->st, -2, 0, rows, 4), 3);
+	assert_int_equal(rows[0].state, STORE_OUT_HELD);
+	assert_string_equal(store_outbox_strstate(rows[0].state), "held");
+	assert_int_equal(store_outbox_parsestate("held"), STORE_OUT_HELD);
+	assert_int_equal(store_outbox_parsestate("bogus"), -2);
+	assert_int_equal(store_obs_list(f->st, STORE_OUT_HELD, 0, rows, 4), 1);
+	assert_int_equal(store_obs_list(f->st, -2, a, rows, 4), 2);
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_obs_release(f->st, a), 1);
+	assert_int_equal(store_obs_release(f->st, a), 0);
+	assert_int_equal(store_obs_retry(f->st, c, 5), 1);
+	assert_int_equal(store_obs_cancel(f->st, b, "cancelled: asked by "
+	    "phone"), 1);
+	assert_int_equal(store_obs_cancel(f->st, b, "again"), 0);
+	assert_int_equal(store_obs_retry(f->st, b, 5), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(peek(f, "SELECT next_attempt_at FROM outbox WHERE "
+	    "id = 3"), 5);
+	assert_int_equal(store_obs_get(f->st, b, &r), 1);
+	assert_int_equal(r.state, STORE_OUT_CANCELLED);
+	assert_string_equal(r.last_error, "cancelled: asked by phone");
+	assert_string_equal(r.text, "您的诉求已受理");
+	assert_string_equal(r.msisdn, NUM);
+	free(r.text);
+	assert_int_equal(store_obs_get(f->st, 999, &r), 0);
+	n = store_outbox_next(f->st, now, m, 4);
+	assert_int_equal(n, 2);
+	store_outmsg_clear(m, (size_t)n);
+	assert_int_equal(store_obs_list(f->st, STORE_OUT_CANCELLED, 0, rows,
+	    4), 1);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+}
+
 /* The queue is oldest first, pages by offset, and holds only open ones. */
 static void
 test_queue_order(void **state)
@@ -2160,6 +2247,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_v14, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v10, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_v13, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_queue_order, setup,
 		    teardown),
