@@ -439,11 +439,11 @@ test_upgrade_v13(void **state)
 	assert_true(ob.oldest > 0);
 	now = (int64_t)clock_now_ms() + 1000;
 
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	assert_int_equal(store_obs_hold(f->st, a), 1);
 	assert_int_equal(store_obs_hold(f->st, a), 0);	/* held already */
 	assert_int_equal(store_obs_hold(f->st, 999), 0);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	assert_int_equal(store_obs_outbox(f->st, &ob), 0);
 	assert_int_equal(ob.queued, 2);
 	assert_int_equal(ob.held, 1);
@@ -460,7 +460,7 @@ test_upgrade_v13(void **state)
 	assert_int_equal(store_obs_list(f->st, STORE_OUT_HELD, 0, rows, 4), 1);
 	assert_int_equal(store_obs_list(f->st, -2, a, rows, 4), 2);
 
-	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
 	assert_int_equal(store_obs_release(f->st, a), 1);
 	assert_int_equal(store_obs_release(f->st, a), 0);
 	assert_int_equal(store_obs_retry(f->st, c, 5), 1);
@@ -468,7 +468,7 @@ test_upgrade_v13(void **state)
 	    "phone"), 1);
 	assert_int_equal(store_obs_cancel(f->st, b, "again"), 0);
 	assert_int_equal(store_obs_retry(f->st, b, 5), 0);
-	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
 	assert_int_equal(peek(f, "SELECT next_attempt_at FROM outbox WHERE "
 	    "id = 3"), 5);
 	assert_int_equal(store_obs_get(f->st, b, &r), 1);
