@@ -134,6 +134,9 @@ enum store_stmt {
 	STMT_CASE_IDS,
 	STMT_CASES_COVER_GET,
 	STMT_CASES_COVER_SET,
+	/* issue 14, a long SMS whole and once: the parts already accepted */
+	STMT_OUT_PARTS_DONE,
+	STMT_OUT_PART_CARRY,
 	STMT_MAX
 };
 

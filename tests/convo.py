@@ -20,6 +20,7 @@ import re
 import shlex
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -182,10 +183,8 @@ class Smscsim(Peer):
             r = json.loads(line)
             if r.get("incomplete"):
                 self.problems.append(
-                    "%s got %d part(s) of a %d-part SMS that never came "
-                    "whole: %s" % (r["dest_last4"], len(
-                        r.get("message_ids") or [1]), r["parts"],
-                        r["text"]))
+                    "%s got parts of a long SMS that never came whole: "
+                    "%s" % (r["dest_last4"], r["text"]))
             elif r.get("status") == 0 and not r.get("withheld"):
                 self.inbox.append((r["dest_last4"], r["source_addr"],
                                    r["text"]))
@@ -259,6 +258,10 @@ class Npm(Peer):
                 self.listening = True
             elif e["ev"] == "sms":
                 self.inbox.append((e["to"], e["src"], e["text"]))
+            elif e["ev"] == "orphan":
+                self.problems.append(
+                    "%s got parts of a long SMS that never came whole: "
+                    "%s" % (e["to"], e["text"]))
             elif e["ev"] == "dup":
                 self.problems.append("%s got part %d of ref %s again" %
                                      (e["to"], e["seq"], e["ref"]))
@@ -275,6 +278,8 @@ class Npm(Peer):
             self.p.wait(5)
         except subprocess.TimeoutExpired:
             self.p.kill()
+        os.set_blocking(self.p.stdout.fileno(), True)
+        self.poll()
         self.out.close()
 
 
@@ -548,6 +553,14 @@ class Player:
             if n in logs:
                 self.failed = True
                 self.actual.append("#! a full phone number in the log")
+        # every SMS sent had a receipt for each of its parts, matched
+        db = sqlite3.connect(os.path.join(self.tmp, "hotlined.db"))
+        for row in db.execute("SELECT id, state, attempts FROM outbox "
+                              "WHERE state <> 3"):
+            self.failed = True
+            self.actual.append("#! outbox row %d state %d after %d "
+                               "attempts: not delivered" % row)
+        db.close()
         for m in re.findall(r".*unknown msgid.*", logs):
             self.failed = True
             self.actual.append("#! receipt not matched: " + mask(m))

@@ -17,6 +17,8 @@
 //   {"ev": "sms", "to": L4, "src": A, "text": T, "parts": T, "ref": R}
 //        a whole SMS as the phone shows it (the parts an accepted set)
 //   {"ev": "dup", "to": L4, "ref": R, "seq": I}  a part the phone had
+//   {"ev": "orphan", "to": L4, "text": T}  at the end, parts of an SMS
+//        that never came whole
 //   {"ev": "receipt", "id": ID, "status": S}
 // An accepted part gets a hex message id and, 50 ms later, its receipt.
 'use strict';
@@ -86,7 +88,13 @@ function command(line) {
 	}
 }
 readline.createInterface({ input: process.stdin }).on('line', command);
-process.stdin.on('end', () => setTimeout(() => process.exit(0), 200));
+// at the end: the parts of a long SMS that never came whole (orphans)
+process.stdin.on('end', () => setTimeout(() => {
+	for (const [key, m] of mt)
+		emit({ ev: 'orphan', to: key.split('|')[0],
+		    text: m.got.map((x) => x || '…').join('') });
+	process.exit(0);
+}, 200));
 
 function submit(s, pdu) {
 	let sm = pdu.short_message;
