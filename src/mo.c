@@ -83,6 +83,9 @@ static int	mo_alert(struct mo_ctx *, const struct mo_verdict *);
 static int	mo_is_machine(const struct mo_ctx *);
 static int	mo_due_hook(void *, const char *, int64_t, char *, size_t);
 static int	mo_unclassified(const struct store_case *);
+static const char *mo_after_number(const char *);
+static const char *mo_body_raw(const struct mo_ctx *,
+		    const struct mo_verdict *);
 
 static struct store			*store;		/* borrowed */
 static const struct hotlined_conf	*conf;		/* borrowed */
@@ -745,6 +748,22 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 }
 
 /* 补充/BC: more text for the sender's own case. */
+/*
+ * A supplement's body as the citizen wrote it (full-width punctuation and
+ * all, as the survey's raw reply): the text after the case number, not
+ * intake's normalised copy, which only says whether there is one.
+ */
+static const char *
+mo_body_raw(const struct mo_ctx *m, const struct mo_verdict *v)
+{
+	const char	*raw;
+
+	if (m->g.text == NULL)
+		return v->body;
+	raw = mo_after_number(m->g.text);
+	return raw != m->g.text && raw[0] != '\0' ? raw : v->body;
+}
+
 static int
 mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 {
@@ -764,8 +783,8 @@ mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 	}
 	m->case_id = c.id;
 	store_case_clear(&c);
-	if (store_case_supplement(store, m->case_id, m->g.group, v->body,
-	    m->now) == -1 ||
+	if (store_case_supplement(store, m->case_id, m->g.group,
+	    mo_body_raw(m, v), m->now) == -1 ||
 	    store_audit(store, m->case_id, "citizen", "case.supplement", NULL,
 	    m->now) == -1)
 		return -1;
@@ -804,7 +823,7 @@ mo_confidential(struct mo_ctx *m, const struct mo_verdict *v)
 	    NULL, m->now) == -1))
 		return -1;
 	if (v->body[0] != '\0' && (store_case_supplement(store, m->case_id,
-	    m->g.group, v->body, m->now) == -1 || store_audit(store,
+	    m->g.group, mo_body_raw(m, v), m->now) == -1 || store_audit(store,
 	    m->case_id, "citizen", "case.supplement", NULL, m->now) == -1))
 		return -1;
 	commit_log("mo confidential case=%s msisdn=%s%s%s", v->number, m->mask,
