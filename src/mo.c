@@ -74,6 +74,7 @@ struct mo_ctx {
 	int64_t			 refusal_id;	/* or the refusal */
 	char			 advice[40];	/* template that begins every
 						   reply (possible emergency) */
+	int			 registered;	/* a case was registered now */
 };
 
 static int	mo_reply(struct mo_ctx *, const char *kind, const char *tmpl,
@@ -84,6 +85,7 @@ static int	mo_is_machine(const struct mo_ctx *);
 static int	mo_due_hook(void *, const char *, int64_t, char *, size_t);
 static int	mo_unclassified(const struct store_case *);
 static const char *mo_after_number(const char *);
+static int	mo_over_limit(struct mo_ctx *, int);
 static const char *mo_body_raw(const struct mo_ctx *,
 		    const struct mo_verdict *);
 
@@ -127,9 +129,16 @@ mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
 	size_t			 pre = 0;
 	int			 n;
 
-	/* a person possibly in danger is answered whatever the limit says */
+	/*
+	 * max-replies-per-hour stops loops (an auto-responder answering our
+	 * answers) and floods.  Art. 9: it never silences what a citizen must
+	 * know: a person possibly in danger is answered, the acknowledgement
+	 * of a case registered now goes (the case limit bounds those), and
+	 * so does the one notice an hour that a matter was not registered.
+	 */
 	if (conf->max_replies_per_hour > 0 && m->advice[0] == '\0' &&
-	    strncmp(tmpl, "refuse_emergency_", 17) != 0) {
+	    strncmp(tmpl, "refuse_emergency_", 17) != 0 && !m->registered &&
+	    strcmp(kind, "limit") != 0) {
 		n = store_count_replies(store, m->msisdn, m->now - MO_HOUR_MS);
 		if (n == -1)
 			return -1;
@@ -535,6 +544,29 @@ mo_resent(struct mo_ctx *m, int64_t case_id)
 	return r;
 }
 
+/*
+ * A new matter over max-new-cases-per-hour (a flood, or a loop the machine
+ * test missed): not registered, and the citizen is told so, with how to get
+ * it registered (rate_limited: send it again after the hour, or call), once
+ * an hour whatever max-replies-per-hour says.  Later ones in that hour are
+ * kept (the inbound row, the log line) and not answered: that notice
+ * covers them, and a loop gets one SMS an hour.
+ */
+static int
+mo_over_limit(struct mo_ctx *m, int cases)
+{
+	int	n;
+
+	if ((n = store_count_limited(store, m->msisdn,
+	    m->now - MO_HOUR_MS)) == -1)
+		return -1;
+	commit_log("mo case limit msisdn=%s cases=%d in the last hour, not "
+	    "registered%s", m->mask, cases, n > 0 ? ", told already" : "");
+	if (n > 0)
+		return 0;
+	return mo_reply(m, "limit", "rate_limited", NULL, 0, 0, NULL);
+}
+
 /* A new matter: register a case, or refuse a repeat (Art. 14). */
 static int
 mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
@@ -551,12 +583,8 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 		n = store_count_cases(store, m->msisdn, m->now - MO_HOUR_MS);
 		if (n == -1)
 			return -1;
-		if (n >= conf->max_new_cases_per_hour) {
-			log_warnx("mo case limit msisdn=%s cases=%d in the last "
-			    "hour, not registered", m->mask, n);
-			return mo_reply(m, "limit", "rate_limited", NULL, 0, 0,
-			    NULL);
-		}
+		if (n >= conf->max_new_cases_per_hour)
+			return mo_over_limit(m, n);
 	}
 	/*
 	 * Art. 14: the same matter, re-handled and confirmed, is not
@@ -605,6 +633,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	c.inbound = m->g.group;
 	if (store_case_add(store, &c, &m->case_id, number) == -1)
 		return -1;
+	m->registered = 1;
 	strlcpy(m->number, number, sizeof(m->number));
 	if (store_audit(store, m->case_id, "citizen", "case.registered",
 	    cat, m->now) == -1)

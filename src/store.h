@@ -491,6 +491,8 @@ int	 store_outbox_row(struct store *, int64_t id, int64_t *casep,
 	    char *kind, size_t kindlen);
 /* SMS queued for msisdn since a time (reply rate limit); count or -1. */
 int	 store_count_replies(struct store *, const char *msisdn, int64_t since);
+/* Over-limit notices (rate_limited) sent to msisdn since; count or -1. */
+int	 store_count_limited(struct store *, const char *msisdn, int64_t since);
 /* "queued", "inflight", ... */
 const char *store_outbox_strstate(int);
 

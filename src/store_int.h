@@ -137,6 +137,8 @@ enum store_stmt {
 	/* issue 14, a long SMS whole and once: the parts already accepted */
 	STMT_OUT_PARTS_DONE,
 	STMT_OUT_PART_CARRY,
+	/* issue 14, Art. 9: the over-limit notices a number got */
+	STMT_OUT_COUNT_LIMIT,
 	STMT_MAX
 };
 

@@ -211,6 +211,10 @@ const char *const store_sql[STMT_MAX] = {
 	    "ORDER BY p.attempt DESC LIMIT 1 "
 	    "ON CONFLICT (outbox_id, attempt, part) DO NOTHING",
 
+	[STMT_OUT_COUNT_LIMIT] =
+	    "SELECT COUNT(*) FROM outbox WHERE msisdn_hash = ?1 "
+	    "AND created_at >= ?2 AND kind = 'limit'",
+
 	[STMT_OPTOUT_SET] =
 	    "INSERT INTO optout (msisdn_hash, at) VALUES (?1, ?2) "
 	    "ON CONFLICT (msisdn_hash) DO NOTHING",

@@ -503,7 +503,29 @@ class Player:
             self.actual.append("#! hotlinectl exit %d: %s" % (
                 r.returncode, mask((r.stderr or r.stdout).strip())))
 
+    def settle(self, secs=5.0):
+        """Until no SMS is in flight or waits for its receipt (bounded):
+        a daemon stopped before then would miss receipts, as no SMSC
+        here sends them again."""
+        end = time.time() + secs
+        db = sqlite3.connect(os.path.join(self.tmp, "hotlined.db"),
+                             timeout=1)
+        try:
+            while time.time() < end:
+                self.peer.poll()
+                try:
+                    n = db.execute("SELECT COUNT(*) FROM outbox WHERE "
+                                   "state IN (1, 2)").fetchone()[0]
+                except sqlite3.Error:
+                    n = 1
+                if n == 0:
+                    return
+                time.sleep(0.05)
+        finally:
+            db.close()
+
     def step_clock(self, st):
+        self.settle()
         self.d.stop()
         self.d.offset += st[3]
         self.actual.append(st[2])
@@ -530,6 +552,7 @@ class Player:
                 self.peer.fault(st[3])
                 self.actual.append(st[2])
         # nothing more may come
+        self.settle()
         end = time.time() + QUIET
         while time.time() < end:
             self.peer.poll()
