@@ -86,6 +86,7 @@ static int	mo_due_hook(void *, const char *, int64_t, char *, size_t);
 static int	mo_unclassified(const struct store_case *);
 static const char *mo_after_number(const char *);
 static int	mo_over_limit(struct mo_ctx *, int);
+static int	mo_survey_closed(struct mo_ctx *, const char *);
 static const char *mo_body_raw(const struct mo_ctx *,
 		    const struct mo_verdict *);
 
@@ -944,6 +945,34 @@ mo_survey_which(struct mo_ctx *m)
 }
 
 /*
+ * A score sent to the extension of a survey that is closed (answered, or
+ * expired): the citizen is told it was not counted (survey_closed), not
+ * handed a new case for "1".  Anything else there is read as a new matter
+ * (-2), as is a reply to an extension nobody gave them.
+ */
+static int
+mo_survey_closed(struct mo_ctx *m, const char *raw)
+{
+	struct store_survey	sv;
+	struct template_var	vars[1];
+	size_t			svc = strlen(conf->service_number);
+	int			score, n;
+
+	if (strncmp(m->g.dest, conf->service_number, svc) != 0 ||
+	    m->g.dest[svc] == '\0' || survey_parse(raw, &score, NULL, 0) != 1)
+		return -2;
+	if ((n = store_survey_last_ext(store, m->msisdn, m->g.dest + svc,
+	    &sv)) != 1)
+		return n == -1 ? -1 : -2;
+	m->case_id = sv.case_id;
+	commit_log("survey closed case=%s msisdn=%s, the reply is not counted",
+	    sv.number, m->mask);
+	vars[0] = (struct template_var){ "case", sv.number };
+	return mo_reply(m, "survey", "survey_closed", vars, 1, sv.case_id,
+	    NULL);
+}
+
+/*
  * A reply to a survey (Art. 15): matched by extension code, by the case
  * number it names, or alone.  The reply is stored as written (m->g.text,
  * not the normalised text): survey_parse() folds it itself.
@@ -969,8 +998,16 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 		return -1;
 	if (r == SURVEY_M_WHICH)
 		return mo_survey_which(m);
+	if (r == SURVEY_M_FOUND && sv.expire_at > 0 && sv.expire_at <= m->now) {
+		/* past its expiry, the tick not come yet: it is closed */
+		if (survey_expire(store, &sv, m->now) == -1)
+			return -1;
+		commit_log("survey expired case=%s msisdn=%s at the reply",
+		    sv.number, m->mask);
+		r = SURVEY_M_NONE;
+	}
 	if (r == SURVEY_M_NONE)
-		return -2;		/* not a survey reply after all */
+		return mo_survey_closed(m, raw);
 	m->case_id = sv.case_id;
 	memset(&out, 0, sizeof(out));
 	if ((r = survey_reply(store, sv.id, raw, m->now, &out)) == -1)

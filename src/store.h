@@ -798,6 +798,9 @@ int	 store_survey_get(struct store *, int64_t id, struct store_survey *);
 /* The open survey of msisdn with extension ext; 1, 0, -1. */
 int	 store_survey_find_ext(struct store *, const char *msisdn,
 	    const char *ext, struct store_survey *);
+/* The newest survey of msisdn with extension ext, open or not; 1, 0, -1. */
+int	 store_survey_last_ext(struct store *, const char *msisdn,
+	    const char *ext, struct store_survey *);
 /* Open surveys of msisdn, newest first, up to max; count or -1. */
 int	 store_survey_open(struct store *, const char *msisdn,
 	    struct store_survey *out, size_t max);

@@ -139,6 +139,8 @@ enum store_stmt {
 	STMT_OUT_PART_CARRY,
 	/* issue 14, Art. 9: the over-limit notices a number got */
 	STMT_OUT_COUNT_LIMIT,
+	/* issue 14: the last survey behind an extension, open or not */
+	STMT_SURVEY_BY_EXT_ANY,
 	STMT_MAX
 };
 

@@ -215,6 +215,11 @@ const char *const store_sql[STMT_MAX] = {
 	    "SELECT COUNT(*) FROM outbox WHERE msisdn_hash = ?1 "
 	    "AND created_at >= ?2 AND kind = 'limit'",
 
+	[STMT_SURVEY_BY_EXT_ANY] =
+	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
+	    "ON c.id = s.case_id WHERE s.ext = ?1 AND c.msisdn_hash = ?2 "
+	    "ORDER BY s.id DESC LIMIT 1",
+
 	[STMT_OPTOUT_SET] =
 	    "INSERT INTO optout (msisdn_hash, at) VALUES (?1, ?2) "
 	    "ON CONFLICT (msisdn_hash) DO NOTHING",
