@@ -108,11 +108,15 @@ class Transcript:
                                    m.group(5)))
             elif line.startswith("@ "):
                 m = re.match(r"^@ \+(\d+)([smhd])$", line)
-                if m is None:
-                    raise ValueError("%s:%d: want @ +N[smhd]" %
+                t = re.match(r"^@ (\d\d):(\d\d)$", line)
+                if m is None and t is None:
+                    raise ValueError("%s:%d: want @ +N[smhd] or @ HH:MM" %
                                      (path, i + 1))
                 self.steps.append(("@", i, raw,
-                                   int(m.group(1)) * UNITS[m.group(2)]))
+                                   int(m.group(1)) * UNITS[m.group(2)]
+                                   if m else None,
+                                   (int(t.group(1)), int(t.group(2)))
+                                   if t else None))
             elif line.startswith("$ hotlinectl "):
                 self.steps.append(("$", i, raw, line[len("$ hotlinectl "):]))
             elif line.startswith("! "):
@@ -524,10 +528,42 @@ class Player:
         finally:
             db.close()
 
+    def unexpected(self):
+        """Whatever arrived that no line expected, as differences."""
+        numbers = dict((n[-4:], n) for n in re.findall(
+            r"^[<>] *(\d+)", "\n".join(self.t.lines), re.M))
+        for last4, src, text in self.peer.inbox:
+            self.failed = True
+            self.received.append(text)
+            self.actual.append("#! unexpected:")
+            self.actual.append(self.render(numbers.get(last4, "…" + last4),
+                                           src, text))
+        self.peer.inbox = []
+
+    def quiet(self):
+        """Nothing more comes for QUIET seconds (what came is reported)."""
+        end = time.time() + QUIET
+        while time.time() < end:
+            self.peer.poll()
+            time.sleep(0.05)
+        self.unexpected()
+
     def step_clock(self, st):
+        # before the clock moves, nothing unexpected has come
         self.settle()
+        self.quiet()
         self.d.stop()
-        self.d.offset += st[3]
+        if st[3] is not None:
+            self.d.offset += st[3]
+        else:
+            # to the next HH:MM, local time, as the daemon's clock reads
+            now = time.time() + self.d.offset
+            lt = time.localtime(now)
+            want = time.mktime((lt.tm_year, lt.tm_mon, lt.tm_mday,
+                                st[4][0], st[4][1], 0, 0, 0, -1))
+            if want <= now:
+                want += 86400
+            self.d.offset += int(want - now) + 1
         self.actual.append(st[2])
         if not self.d.start():
             self.failed = True
@@ -553,20 +589,10 @@ class Player:
                 self.actual.append(st[2])
         # nothing more may come
         self.settle()
-        end = time.time() + QUIET
-        while time.time() < end:
-            self.peer.poll()
-            time.sleep(0.05)
+        self.quiet()
         self.d.stop()
         self.peer.close()
-        numbers = dict((n[-4:], n) for n in re.findall(
-            r"^[<>] *(\d+)", "\n".join(self.t.lines), re.M))
-        for last4, src, text in self.peer.inbox:
-            self.failed = True
-            self.received.append(text)
-            self.actual.append("#! unexpected:")
-            self.actual.append(self.render(numbers.get(last4, "…" + last4),
-                                           src, text))
+        self.unexpected()
         for p in self.peer.problems:
             self.failed = True
             self.actual.append("#! " + p)
