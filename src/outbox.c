@@ -278,8 +278,9 @@ outbox_after_commit(void *arg, int ok)
 void
 outbox_sent(int64_t id, const char *bearer, const char **msgids, int nparts)
 {
-	int64_t	now = (int64_t)clock_now_ms();
-	int	i;
+	int64_t		 now = (int64_t)clock_now_ms();
+	const char	*first = "-";
+	int		 i;
 
 	if (commit_join() == -1)
 		return;		/* the row stays in flight: resent at restart */
@@ -288,9 +289,11 @@ outbox_sent(int64_t id, const char *bearer, const char **msgids, int nparts)
 		    msgids[i], now) == -1)
 			return;
 	nsent++;
+	for (i = nparts - 1; i >= 0; i--)
+		if (msgids[i] != NULL)
+			first = msgids[i];	/* of the first part sent now */
 	log_info("outbox sent id=%lld bearer=%s parts=%d msgid=%s",
-	    (long long)id, bearer, nparts, nparts > 0 && msgids[0] != NULL ?
-	    msgids[0] : "-");
+	    (long long)id, bearer, nparts, first);
 }
 
 void
