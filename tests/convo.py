@@ -217,12 +217,11 @@ class Npm(Peer):
         self.buf = ""
         self.last = None
         self.ids = set()
+        self.listening = False
         end = time.time() + 10
         while not self.listening and time.time() < end:
             self.poll()
             time.sleep(0.05)
-
-    listening = False
 
     def send(self, obj):
         self.p.stdin.write(json.dumps(obj) + "\n")
