@@ -70,6 +70,7 @@ struct sim_fault {
 	uint32_t	 throttle_every;	/* every Nth submit_sm */
 	double		 throttle_frac;	/* fraction of submit_sm */
 	int64_t		 throttle_until_ms;	/* monotonic; 0 off */
+	uint32_t	 throttle_part;	/* the next part K of a long SMS, once */
 	uint32_t	 nack_every;	/* answer every Nth submit with SYSERR */
 	uint32_t	 nack_status;	/* instead of SYSERR; 0: SYSERR */
 	int		 nack_generic0;	/* instead: generic_nack, status 0 */

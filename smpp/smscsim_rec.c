@@ -108,6 +108,12 @@ rec_submit(const char *system_id, const struct smpp_pdu *pdu, char *msgid,
 		sim_log(SMPP_LOG_INFO, "submit_sm refused status=0x%08x", err);
 		return err;
 	}
+	/* throttle-part=K: one part of a long SMS refused, the rest taken */
+	if (status == 0 && !withheld && sim.fault.throttle_part != 0 &&
+	    sm.ref >= 0 && (uint32_t)sm.seqnum == sim.fault.throttle_part) {
+		sim.fault.throttle_part = 0;
+		status = ESME_RTHROTTLED;
+	}
 	if (status == 0 && !withheld) {
 		rec_msgid(0, sim.next_id, msgid, idlen);
 		rec_receipt(&sm, sim.next_id);

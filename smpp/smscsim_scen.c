@@ -516,6 +516,8 @@ scen_fault(struct sim_fault *f, const char *word, char *err, size_t errlen)
 		f->noresend = v == NULL || strcmp(v, "on") == 0;
 	else if (strcmp(key, "throttle-every") == 0 && v != NULL)
 		f->throttle_every = strtonum(v, 0, UINT32_MAX, &errstr);
+	else if (strcmp(key, "throttle-part") == 0 && v != NULL)
+		f->throttle_part = strtonum(v, 1, 255, &errstr);
 	else if (strcmp(key, "nack-every") == 0 && v != NULL)
 		f->nack_every = strtonum(v, 0, UINT32_MAX, &errstr);
 	else if (strcmp(key, "nack-status") == 0 && v != NULL) {

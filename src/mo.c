@@ -84,6 +84,7 @@ struct mo_ctx {
 	int64_t			 refusal_id;	/* or the refusal */
 	char			 advice[40];	/* template that begins every
 						   reply (possible emergency) */
+	int			 registered;	/* a case was registered now */
 };
 
 static int	mo_reply(struct mo_ctx *, const char *kind, const char *tmpl,
@@ -92,6 +93,11 @@ static int	mo_reply(struct mo_ctx *, const char *kind, const char *tmpl,
 static int	mo_alert(struct mo_ctx *, const struct mo_verdict *);
 static int	mo_is_machine(const struct mo_ctx *);
 static int	mo_unclassified(const struct store_case *);
+static const char *mo_after_number(const char *);
+static int	mo_over_limit(struct mo_ctx *, int);
+static int	mo_survey_closed(struct mo_ctx *, const char *);
+static const char *mo_body_raw(const struct mo_ctx *,
+		    const struct mo_verdict *);
 
 static struct store			*store;		/* borrowed */
 static const struct hotlined_conf	*conf;		/* borrowed */
@@ -133,9 +139,16 @@ mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
 	size_t			 pre = 0;
 	int			 n;
 
-	/* a person possibly in danger is answered whatever the limit says */
+	/*
+	 * max-replies-per-hour stops loops (an auto-responder answering our
+	 * answers) and floods.  Art. 9: it never silences what a citizen must
+	 * know: a person possibly in danger is answered, the acknowledgement
+	 * of a case registered now goes (the case limit bounds those), and
+	 * so does the one notice an hour that a matter was not registered.
+	 */
 	if (conf->max_replies_per_hour > 0 && m->advice[0] == '\0' &&
-	    strncmp(tmpl, "refuse_emergency_", 17) != 0) {
+	    strncmp(tmpl, "refuse_emergency_", 17) != 0 && !m->registered &&
+	    strcmp(kind, "limit") != 0) {
 		n = store_count_replies(store, m->msisdn, m->now - MO_HOUR_MS);
 		if (n == -1)
 			return -1;
@@ -519,6 +532,29 @@ mo_resent(struct mo_ctx *m, int64_t case_id)
 	return r;
 }
 
+/*
+ * A new matter over max-new-cases-per-hour (a flood, or a loop the machine
+ * test missed): not registered, and the citizen is told so, with how to get
+ * it registered (rate_limited: send it again after the hour, or call), once
+ * an hour whatever max-replies-per-hour says.  Later ones in that hour are
+ * kept (the inbound row, the log line) and not answered: that notice
+ * covers them, and a loop gets one SMS an hour.
+ */
+static int
+mo_over_limit(struct mo_ctx *m, int cases)
+{
+	int	n;
+
+	if ((n = store_count_limited(store, m->msisdn,
+	    m->now - MO_HOUR_MS)) == -1)
+		return -1;
+	commit_log("mo case limit msisdn=%s cases=%d in the last hour, not "
+	    "registered%s", m->mask, cases, n > 0 ? ", told already" : "");
+	if (n > 0)
+		return 0;
+	return mo_reply(m, "limit", "rate_limited", NULL, 0, 0, NULL);
+}
+
 /* A new matter: register a case, or refuse a repeat (Art. 14). */
 static int
 mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
@@ -535,12 +571,8 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 		n = store_count_cases(store, m->msisdn, m->now - MO_HOUR_MS);
 		if (n == -1)
 			return -1;
-		if (n >= conf->max_new_cases_per_hour) {
-			log_warnx("mo case limit msisdn=%s cases=%d in the last "
-			    "hour, not registered", m->mask, n);
-			return mo_reply(m, "limit", "rate_limited", NULL, 0, 0,
-			    NULL);
-		}
+		if (n >= conf->max_new_cases_per_hour)
+			return mo_over_limit(m, n);
 	}
 	/*
 	 * Art. 14: the same matter, re-handled and confirmed, is not
@@ -590,6 +622,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	c.inbound = m->g->group;
 	if (store_case_add(store, &c, &m->case_id, number) == -1)
 		return -1;
+	m->registered = 1;
 	strlcpy(m->number, number, sizeof(m->number));
 	if (store_audit(store, m->case_id, "citizen", "case.registered",
 	    cat, m->now) == -1)
@@ -735,6 +768,22 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 }
 
 /* 补充/BC: more text for the sender's own case. */
+/*
+ * A supplement's body as the citizen wrote it (full-width punctuation and
+ * all, as the survey's raw reply): the text after the case number, not
+ * intake's normalised copy, which only says whether there is one.
+ */
+static const char *
+mo_body_raw(const struct mo_ctx *m, const struct mo_verdict *v)
+{
+	const char	*raw;
+
+	if (m->g->text == NULL)
+		return v->body;
+	raw = mo_after_number(m->g->text);
+	return raw != m->g->text && raw[0] != '\0' ? raw : v->body;
+}
+
 static int
 mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 {
@@ -754,8 +803,8 @@ mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 	}
 	m->case_id = c.id;
 	store_case_clear(&c);
-	if (store_case_supplement(store, m->case_id, m->g->group, v->body,
-	    m->now) == -1 ||
+	if (store_case_supplement(store, m->case_id, m->g->group,
+	    mo_body_raw(m, v), m->now) == -1 ||
 	    store_audit(store, m->case_id, "citizen", "case.supplement", NULL,
 	    m->now) == -1)
 		return -1;
@@ -794,7 +843,7 @@ mo_confidential(struct mo_ctx *m, const struct mo_verdict *v)
 	    NULL, m->now) == -1))
 		return -1;
 	if (v->body[0] != '\0' && (store_case_supplement(store, m->case_id,
-	    m->g->group, v->body, m->now) == -1 || store_audit(store,
+	    m->g->group, mo_body_raw(m, v), m->now) == -1 || store_audit(store,
 	    m->case_id, "citizen", "case.supplement", NULL, m->now) == -1))
 		return -1;
 	commit_log("mo confidential case=%s msisdn=%s%s%s", v->number, m->mask,
@@ -886,6 +935,34 @@ mo_survey_which(struct mo_ctx *m)
 }
 
 /*
+ * A score sent to the extension of a survey that is closed (answered, or
+ * expired): the citizen is told it was not counted (survey_closed), not
+ * handed a new case for "1".  Anything else there is read as a new matter
+ * (-2), as is a reply to an extension nobody gave them.
+ */
+static int
+mo_survey_closed(struct mo_ctx *m, const char *raw)
+{
+	struct store_survey	sv;
+	struct template_var	vars[1];
+	size_t			svc = strlen(conf->service_number);
+	int			score, n;
+
+	if (strncmp(m->g->dest, conf->service_number, svc) != 0 ||
+	    m->g->dest[svc] == '\0' || survey_parse(raw, &score, NULL, 0) != 1)
+		return -2;
+	if ((n = store_survey_last_ext(store, m->msisdn, m->g->dest + svc,
+	    &sv)) != 1)
+		return n == -1 ? -1 : -2;
+	m->case_id = sv.case_id;
+	commit_log("survey closed case=%s msisdn=%s, the reply is not counted",
+	    sv.number, m->mask);
+	vars[0] = (struct template_var){ "case", sv.number };
+	return mo_reply(m, "survey", "survey_closed", vars, 1, sv.case_id,
+	    NULL);
+}
+
+/*
  * A reply to a survey (Art. 15): matched by extension code, by the case
  * number it names, or alone.  The reply is stored as written (m->g->text,
  * not the normalised text): survey_parse() folds it itself.
@@ -911,8 +988,16 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 		return -1;
 	if (r == SURVEY_M_WHICH)
 		return mo_survey_which(m);
+	if (r == SURVEY_M_FOUND && sv.expire_at > 0 && sv.expire_at <= m->now) {
+		/* past its expiry, the tick not come yet: it is closed */
+		if (survey_expire(store, &sv, m->now) == -1)
+			return -1;
+		commit_log("survey expired case=%s msisdn=%s at the reply",
+		    sv.number, m->mask);
+		r = SURVEY_M_NONE;
+	}
 	if (r == SURVEY_M_NONE)
-		return -2;		/* not a survey reply after all */
+		return mo_survey_closed(m, raw);
 	m->case_id = sv.case_id;
 	memset(&out, 0, sizeof(out));
 	if ((r = survey_reply(store, sv.id, raw, m->now, &out)) == -1)

@@ -419,9 +419,15 @@ notify_start(struct event_base *base, struct store *st,
 		fatalx("notify event_new failed");
 	evtimer_add(notify.ev_survey, &tv_s);
 	evtimer_add(notify.ev_overdue, &tv_o);
-	/* one scan soon after start: a daemon down overnight catches up */
+	/*
+	 * One scan of each soon after start: a daemon down overnight
+	 * catches up (overdue cases, and the surveys, reminders and
+	 * expiries that fell due while it was down, not a tick later).
+	 */
 	event_base_once(base, -1, EV_TIMEOUT, notify_timer,
 	    &notify.ev_overdue, &tv_first);
+	event_base_once(base, -1, EV_TIMEOUT, notify_timer,
+	    &notify.ev_survey, &tv_first);
 	if (!notify.hooked) {
 		hook_on_exit("notify", notify_exit, NULL);
 		notify.hooked = 1;

@@ -268,7 +268,9 @@ outbox_pump(evutil_socket_t fd, short ev, void *arg)
 			job.from = rows[i].from;
 			job.text = rows[i].text;
 			job.attempt = rows[i].attempts + 1;
-			if (store_outbox_inflight(store, job.id, now) == -1)
+			if (store_outbox_inflight(store, job.id, now) == -1 ||
+			    store_outbox_parts_done(store, job.id,
+			    &job.done_nparts, &job.done) == -1)
 				break;
 			if (b->ops->send(b->ctx, &job) == -1) {
 				store_outbox_retry(store, job.id,
@@ -300,8 +302,9 @@ outbox_after_commit(void *arg, int ok)
 void
 outbox_sent(int64_t id, const char *bearer, const char **msgids, int nparts)
 {
-	int64_t	now = (int64_t)clock_now_ms();
-	int	i;
+	int64_t		 now = (int64_t)clock_now_ms();
+	const char	*first = "-";
+	int		 i;
 
 	if (commit_unit_begin() == -1)
 		return;		/* the row stays in flight: resent at restart */
@@ -313,8 +316,11 @@ outbox_sent(int64_t id, const char *bearer, const char **msgids, int nparts)
 		return;
 	nsent++;
 	metrics_add(MF_MT, "sent", 1);
+	for (i = nparts - 1; i >= 0; i--)
+		if (msgids[i] != NULL)
+			first = msgids[i];	/* of the first part sent now */
 	log_info("outbox sent id=%lld bearer=%s parts=%d msgid=%s",
-	    (long long)id, bearer, nparts, nparts > 0 ? msgids[0] : "-");
+	    (long long)id, bearer, nparts, first);
 }
 
 void
@@ -353,6 +359,30 @@ outbox_failed(int64_t id, int temporary, const char *error)
 	metrics_add(MF_MT, "failed", 1);
 	log_warnx("outbox failed id=%lld error=\"%s\"%s", (long long)id, error,
 	    temporary ? " attempts exhausted" : "");
+}
+
+void
+outbox_failed_parts(int64_t id, int temporary, const char *error,
+    const char *bearer, const char **msgids, int nparts)
+{
+	int64_t	now = (int64_t)clock_now_ms();
+	int	i, kept = 0;
+
+	if (commit_join() == -1)
+		return;
+	for (i = 0; i < nparts; i++) {
+		if (msgids[i] == NULL)
+			continue;
+		if (store_outbox_accepted(store, id, i + 1, nparts, bearer,
+		    msgids[i], now) == -1)
+			break;
+		kept++;
+	}
+	if (kept > 0)
+		log_info("outbox parts kept id=%lld bearer=%s accepted=%d/%d, "
+		    "a retry sends the others", (long long)id, bearer, kept,
+		    nparts);
+	outbox_failed(id, temporary, error);
 }
 
 /*

@@ -44,6 +44,14 @@ struct outbox_job {
 	const char	*from;		/* 12345, or 12345 + extension code */
 	const char	*text;		/* UTF-8, whole: the bearer splits it */
 	int		 attempt;	/* 1 for the first */
+	/*
+	 * Parts an earlier attempt got accepted (issue 14): when the bearer
+	 * splits the text into done_nparts parts, it sends only those whose
+	 * bit (i for part i + 1) is clear, with the same reference, and
+	 * reports the others with a NULL id.  0: send every part.
+	 */
+	int		 done_nparts;
+	uint32_t	 done;
 };
 
 /* What a way out (an SMPP bind, Kannel's sendsms) offers the outbox. */
@@ -61,11 +69,21 @@ void	 outbox_add_bearer(const char *name, const struct bearer_ops *,
 /* Something was queued or a bearer gained room: pump soon. */
 void	 outbox_kick(void);
 
-/* Every part of job id was accepted; msgids[i] is part i+1's SMSC id. */
+/*
+ * Every part of job id was accepted; msgids[i] is part i+1's SMSC id, NULL
+ * for a part an earlier attempt delivered (outbox_job.done).
+ */
 void	 outbox_sent(int64_t id, const char *bearer, const char **msgids,
 	    int nparts);
 /* The job failed: temporary (retry with backoff) or permanent. */
 void	 outbox_failed(int64_t id, int temporary, const char *error);
+/*
+ * The same, after the SMSC accepted some parts (msgids[i] not NULL): they
+ * are kept, so that the retry sends only the others and their receipts
+ * are matched.
+ */
+void	 outbox_failed_parts(int64_t id, int temporary, const char *error,
+	    const char *bearer, const char **msgids, int nparts);
 /*
  * A delivery receipt for (bearer, msgid), the id already normalised by the
  * bearer; alt, when not NULL, is a second reading of an ambiguous id (hex or

@@ -37,6 +37,14 @@
 
 struct smsc;
 
+struct smsc_job;
+
+/* The cookie of one submit_sm: its job and which part it carries. */
+struct smsc_part {
+	struct smsc_job		*j;
+	size_t			 i;		/* 0-based */
+};
+
 /* One outbox row on its way out. */
 struct smsc_job {
 	struct smsc		*sc;
@@ -44,10 +52,13 @@ struct smsc_job {
 	char			 from[24];
 	char			 to[24];
 	size_t			 next;		/* next part to submit */
-	size_t			 answered;
+	size_t			 answered;	/* and skipped */
+	uint32_t		 skip;		/* parts an earlier try delivered */
+	uint32_t		 ok;		/* parts accepted in this try */
 	int			 failed;	/* 0, or 1 temporary, 2 permanent */
 	char			 error[64];
 	struct smsc_job		*fifo_next;	/* parts still to send */
+	struct smsc_part	 cookie[SMSC_MAX_PARTS];
 	/*
 	 * From here on ~14 KiB that smsc_split() fills as far as it needs:
 	 * zeroing them for every SMS cost more than the split itself.
@@ -88,7 +99,6 @@ struct smsc {
 	int64_t			 down_since;	/* clock_now_ms(); 0: bound */
 	enum dlr_idtype		 idtype;
 	enum udh_mode		 mode;
-	uint32_t		 refcount;	/* concat reference counter */
 	struct smsc_job		*fifo, *fifo_tail;
 	struct smsc_ussd_q	 ussdq;		/* screens first, then SMS */
 	size_t			 nussdq;
@@ -253,7 +263,6 @@ smsc_start(struct event_base *base, const struct hotlined_conf *conf)
 		m->conf = c;
 		m->idtype = idtypes[c->msg_id_type];
 		m->mode = modes[c->concat_mode];
-		m->refcount = arc4random();
 		TAILQ_INIT(&m->ussdq);
 		m->base = base;
 		m->down_since = (int64_t)clock_now_ms();
@@ -553,16 +562,33 @@ smsc_send(void *ctx, const struct outbox_job *oj)
 		outbox_failed(oj->id, 0, "address too long");
 		return 0;
 	}
-	/* a new reference for every long message to a recipient */
-	ref = udh_ref(oj->to, m->refcount++, m->mode);
+	/*
+	 * A reference of its own for every long message to a recipient,
+	 * from the outbox row: a retry of the row uses the same one, so
+	 * that the parts it resends join those the phone has (issue 14).
+	 */
+	ref = udh_ref(oj->to, (uint32_t)oj->id, m->mode);
 	if (smsc_split(oj->text, m->mode, ref, SMSC_MAX_PARTS, j->buf,
 	    sizeof(j->buf), &j->split) == -1) {
 		free(j);
 		outbox_failed(oj->id, 0, "text cannot be encoded");
 		return 0;
 	}
-	for (i = 0; i < j->split.nparts && i < SMSC_MAX_PARTS; i++)
+	for (i = 0; i < j->split.nparts && i < SMSC_MAX_PARTS; i++) {
 		j->msgid[i][0] = '\0';		/* a part answered without an id */
+		j->cookie[i] = (struct smsc_part){ j, i };
+		/* the same split as the try that delivered them: skip those */
+		if (oj->done_nparts == (int)j->split.nparts &&
+		    (oj->done & (uint32_t)1 << i) != 0) {
+			j->skip |= (uint32_t)1 << i;
+			j->answered++;
+		}
+	}
+	if (j->skip != 0)
+		log_info("smsc %s outbox id=%lld resends %zu of %zu parts, "
+		    "ref=%u", m->conf->name, (long long)oj->id,
+		    j->split.nparts - j->answered, j->split.nparts,
+		    (unsigned)ref);
 	if (j->split.cut > 0)
 		log_warnx("smsc %s outbox id=%lld cut=%zu characters beyond %d "
 		    "parts", m->conf->name, (long long)oj->id, j->split.cut,
@@ -587,11 +613,16 @@ smsc_push(struct smsc *m)
 		return;
 	while ((j = m->fifo) != NULL) {
 		while (j->next < j->split.nparts) {
+			if ((j->skip & (uint32_t)1 << j->next) != 0) {
+				j->next++;	/* answered already */
+				continue;
+			}
 			if (smpp_session_room(m->tx) <= 0)
 				return;
 			if (smsc_part_pdu(&j->split, j->buf, j->next, j->from,
 			    j->to, m->mode, 1, &pdu) == -1 ||
-			    smpp_session_submit(m->tx, &pdu, j) == -1) {
+			    smpp_session_submit(m->tx, &pdu,
+			    &j->cookie[j->next]) == -1) {
 				/* cannot build it, or lost room: end here */
 				smsc_job_cut(j, "submit failed");
 				break;
@@ -615,8 +646,10 @@ smsc_job_cut(struct smsc_job *j, const char *why)
 		j->failed = 1;
 		strlcpy(j->error, why, sizeof(j->error));
 	}
-	j->answered += j->split.nparts - j->next;
-	j->next = j->split.nparts;
+	/* parts accepted before a retry (skip) are not waited for again */
+	for (; j->next < j->split.nparts; j->next++)
+		if ((j->skip & (uint32_t)1 << j->next) == 0)
+			j->answered++;
 }
 
 /* Every part has answered: tell the outbox, free the job. */
@@ -626,14 +659,15 @@ smsc_job_end(struct smsc_job *j)
 	const char	*ids[SMSC_MAX_PARTS];
 	size_t		 i;
 
+	/* a part an earlier try delivered has no id here: NULL */
+	for (i = 0; i < j->split.nparts; i++)
+		ids[i] = (j->ok & (uint32_t)1 << i) != 0 ? j->msgid[i] : NULL;
 	if (j->failed)
-		outbox_failed(j->id, j->failed == 1, j->error);
-	else {
-		for (i = 0; i < j->split.nparts; i++)
-			ids[i] = j->msgid[i];
+		outbox_failed_parts(j->id, j->failed == 1, j->error,
+		    j->sc->conf->name, ids, (int)j->split.nparts);
+	else
 		outbox_sent(j->id, j->sc->conf->name, ids,
 		    (int)j->split.nparts);
-	}
 	free(j);
 }
 
@@ -703,7 +737,8 @@ static void
 smsc_submit_cb(struct smpp_session *s, void *cookie, uint32_t status,
     const char *message_id, void *arg)
 {
-	struct smsc_job	*j = cookie;
+	struct smsc_part *p = cookie;
+	struct smsc_job	*j;
 	struct smsc	*m = arg;
 	size_t		 part;
 	int		 temporary;
@@ -718,15 +753,18 @@ smsc_submit_cb(struct smpp_session *s, void *cookie, uint32_t status,
 		}
 		return;
 	}
+	j = p->j;
+	part = p->i;
 	smsc_count(j->sc, status);
-	part = j->answered++;
-	if (status == ESME_ROK && message_id != NULL && part < SMSC_MAX_PARTS) {
-		/* parts answer in any order; ids are kept in answer order */
-		if (dlr_key_submit(message_id, j->sc->idtype, j->msgid[part],
-		    sizeof(j->msgid[part])) == -1)
+	j->answered++;
+	if (status == ESME_ROK) {
+		/* parts answer in any order; each id is kept with its part */
+		j->ok |= (uint32_t)1 << part;
+		if (message_id != NULL && dlr_key_submit(message_id,
+		    j->sc->idtype, j->msgid[part], sizeof(j->msgid[part])) == -1)
 			strlcpy(j->msgid[part], message_id,
 			    sizeof(j->msgid[part]));
-	} else if (status != ESME_ROK) {
+	} else {
 		/* no answer is worth a retry; an answer as configured */
 		temporary = SMPP_SESSION_IS_PSEUDO(status) ||
 		    conf_codes_has(&j->sc->conf->temporary_errors, status);

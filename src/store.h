@@ -442,12 +442,31 @@ int	 store_outbox_next_time(struct store *, int64_t *when);
 int	 store_outbox_inflight(struct store *, int64_t id, int64_t now);
 /*
  * submit_sm_resp OK for part (1..nparts) of the current attempt, with the
- * SMSC's message id normalised by the caller (outbox.c, msg-id-type).
- * Parts are recorded in order, 1 to nparts: the call for the last one makes
- * the row sent when all parts have an id.  0 or -1.
+ * SMSC's message id normalised by the caller (outbox.c, msg-id-type);
+ * msgid NULL: the part was accepted in an earlier attempt and is carried
+ * into this one (store_outbox_part_carry()).  Parts are recorded in order,
+ * 1 to nparts: the call for the last one makes the row sent when all parts
+ * have an id.  0 or -1.
  */
 int	 store_outbox_submitted(struct store *, int64_t id, int part,
 	    int nparts, const char *smsc, const char *msgid, int64_t now);
+/* One part accepted in the current attempt, the row not sent yet; 0, -1. */
+int	 store_outbox_accepted(struct store *, int64_t id, int part,
+	    int nparts, const char *smsc, const char *msgid, int64_t now);
+/*
+ * The parts of row id an earlier attempt had accepted (issue 14: a retry
+ * resends only the others): the newest attempt's count in *nparts and bit
+ * i of *mask for part i + 1 (parts 1..32).  1, 0 none, -1.
+ */
+int	 store_outbox_parts_done(struct store *, int64_t id, int *nparts,
+	    uint32_t *mask);
+/*
+ * Copy part (1..nparts), accepted in an earlier attempt, into the current
+ * one with its message id and any receipt already come; 0 or -1 (also when
+ * no earlier attempt has it).
+ */
+int	 store_outbox_part_carry(struct store *, int64_t id, int part,
+	    int nparts);
 /* Temporary failure: back to queued, retried at next_at; 0 or -1. */
 int	 store_outbox_retry(struct store *, int64_t id, int64_t next_at,
 	    const char *error);
@@ -479,6 +498,8 @@ int	 store_outbox_row(struct store *, int64_t id, int64_t *casep,
 	    char *kind, size_t kindlen);
 /* SMS queued for msisdn since a time (reply rate limit); count or -1. */
 int	 store_count_replies(struct store *, const char *msisdn, int64_t since);
+/* Over-limit notices (rate_limited) sent to msisdn since; count or -1. */
+int	 store_count_limited(struct store *, const char *msisdn, int64_t since);
 /* "queued", "inflight", ... */
 const char *store_outbox_strstate(int);
 /* The state named s ("held", "queued", ...), or -2 when none is. */
@@ -844,6 +865,9 @@ int	 store_survey_add(struct store *, const struct store_survey_new *,
 int	 store_survey_get(struct store *, int64_t id, struct store_survey *);
 /* The open survey of msisdn with extension ext; 1, 0, -1. */
 int	 store_survey_find_ext(struct store *, const char *msisdn,
+	    const char *ext, struct store_survey *);
+/* The newest survey of msisdn with extension ext, open or not; 1, 0, -1. */
+int	 store_survey_last_ext(struct store *, const char *msisdn,
 	    const char *ext, struct store_survey *);
 /* Open surveys of msisdn, newest first, up to max; count or -1. */
 int	 store_survey_open(struct store *, const char *msisdn,

@@ -299,6 +299,13 @@ store_count_replies(struct store *st, const char *msisdn, int64_t since)
 	return store_count(st, STMT_OUT_COUNT, msisdn, since, "reply count");
 }
 
+int
+store_count_limited(struct store *st, const char *msisdn, int64_t since)
+{
+	return store_count(st, STMT_OUT_COUNT_LIMIT, msisdn, since,
+	    "limit notice count");
+}
+
 /* --- refusals ----------------------------------------------------------- */
 
 int

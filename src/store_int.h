@@ -161,6 +161,13 @@ enum store_stmt {
 	STMT_OBS_RELEASE,
 	STMT_OBS_RETRY,
 	STMT_OBS_CANCEL,
+	/* issue 14, a long SMS whole and once: the parts already accepted */
+	STMT_OUT_PARTS_DONE,
+	STMT_OUT_PART_CARRY,
+	/* issue 14, Art. 9: the over-limit notices a number got */
+	STMT_OUT_COUNT_LIMIT,
+	/* issue 14: the last survey behind an extension, open or not */
+	STMT_SURVEY_BY_EXT_ANY,
 	STMT_MAX
 };
 

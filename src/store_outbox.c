@@ -210,7 +210,7 @@ store_outbox_inflight(struct store *st, int64_t id, int64_t now)
 }
 
 int
-store_outbox_submitted(struct store *st, int64_t id, int part, int nparts,
+store_outbox_accepted(struct store *st, int64_t id, int part, int nparts,
     const char *smsc, const char *msgid, int64_t now)
 {
 	sqlite3_stmt	*s;
@@ -236,6 +236,23 @@ store_outbox_submitted(struct store *st, int64_t id, int part, int nparts,
 		log_warnx("store outbox id=%lld not in flight", (long long)id);
 		return -1;
 	}
+	return 0;
+}
+
+int
+store_outbox_submitted(struct store *st, int64_t id, int part, int nparts,
+    const char *smsc, const char *msgid, int64_t now)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	/* no id: a part an earlier try delivered, carried into this one */
+	if (msgid == NULL && smsc != NULL && part >= 1 && part <= nparts) {
+		if (store_outbox_part_carry(st, id, part, nparts) == -1)
+			return -1;
+	} else if (store_outbox_accepted(st, id, part, nparts, smsc, msgid,
+	    now) == -1)
+		return -1;
 	if (part < nparts)
 		return 0;	/* parts come in order: the last one decides */
 	if ((s = store_stmt(st, nparts == 1 ? STMT_OUT_SENT1 :

@@ -191,6 +191,35 @@ const char *const store_sql[STMT_MAX] = {
 	    "SELECT COUNT(*) FROM outbox "
 	    "WHERE msisdn_hash = ?1 AND created_at >= ?2",
 
+	/*
+	 * Issue 14: the parts of a row the SMSC accepted in earlier tries,
+	 * newest try first (a retry resends only the others), and one such
+	 * part carried into the current try with its id and any receipt, so
+	 * that the try is whole and its receipts are matched.
+	 */
+	[STMT_OUT_PARTS_DONE] =
+	    "SELECT part, nparts FROM outbox_parts WHERE outbox_id = ?1 "
+	    "ORDER BY attempt DESC, part",
+	[STMT_OUT_PART_CARRY] =
+	    "INSERT INTO outbox_parts (outbox_id, attempt, part, nparts, smsc, "
+	    "msgid, submitted_at, receipt, stat, err, receipt_at) "
+	    "SELECT p.outbox_id, o.attempts, p.part, p.nparts, p.smsc, "
+	    "p.msgid, p.submitted_at, p.receipt, p.stat, p.err, p.receipt_at "
+	    "FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id "
+	    "WHERE p.outbox_id = ?1 AND p.part = ?2 AND p.nparts = ?3 "
+	    "AND p.attempt < o.attempts AND o.state = 1 "
+	    "ORDER BY p.attempt DESC LIMIT 1 "
+	    "ON CONFLICT (outbox_id, attempt, part) DO NOTHING",
+
+	[STMT_OUT_COUNT_LIMIT] =
+	    "SELECT COUNT(*) FROM outbox WHERE msisdn_hash = ?1 "
+	    "AND created_at >= ?2 AND kind = 'limit'",
+
+	[STMT_SURVEY_BY_EXT_ANY] =
+	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
+	    "ON c.id = s.case_id WHERE s.ext = ?1 AND c.msisdn_hash = ?2 "
+	    "ORDER BY s.id DESC LIMIT 1",
+
 	[STMT_OPTOUT_SET] =
 	    "INSERT INTO optout (msisdn_hash, at) VALUES (?1, ?2) "
 	    "ON CONFLICT (msisdn_hash) DO NOTHING",

@@ -236,9 +236,10 @@ store_survey_get(struct store *st, int64_t id, struct store_survey *v)
 	return rc == -1 ? -1 : rc == SQLITE_ROW;
 }
 
-int
-store_survey_find_ext(struct store *st, const char *msisdn, const char *ext,
-    struct store_survey *v)
+/* One survey of msisdn behind extension ext by statement i; 1, 0, -1. */
+static int
+store_survey_ext(struct store *st, enum store_stmt i, const char *msisdn,
+    const char *ext, struct store_survey *v)
 {
 	sqlite3_stmt	*s;
 	uint8_t		 hash[CRYPTO_HASH_LEN];
@@ -247,7 +248,7 @@ store_survey_find_ext(struct store *st, const char *msisdn, const char *ext,
 	memset(v, 0, sizeof(*v));
 	if (ext == NULL || store_hash(st, msisdn, hash) == -1)
 		return -1;
-	if ((s = store_stmt(st, STMT_SURVEY_BY_EXT)) == NULL)
+	if ((s = store_stmt(st, i)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, ext, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 2, hash, sizeof(hash), SQLITE_STATIC);
@@ -255,6 +256,20 @@ store_survey_find_ext(struct store *st, const char *msisdn, const char *ext,
 		store_survey_row(st, s, v);
 	sqlite3_reset(s);
 	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}
+
+int
+store_survey_find_ext(struct store *st, const char *msisdn, const char *ext,
+    struct store_survey *v)
+{
+	return store_survey_ext(st, STMT_SURVEY_BY_EXT, msisdn, ext, v);
+}
+
+int
+store_survey_last_ext(struct store *st, const char *msisdn, const char *ext,
+    struct store_survey *v)
+{
+	return store_survey_ext(st, STMT_SURVEY_BY_EXT_ANY, msisdn, ext, v);
 }
 
 int

@@ -482,6 +482,18 @@ out:
 #define SURVEY_TICK_MAX	64
 
 int
+survey_expire(struct store *st, const struct store_survey *sv, int64_t now)
+{
+	char	detail[64];
+
+	snprintf(detail, sizeof(detail), "{\"round\":%d,"
+	    "\"result\":\"no-response\"}", sv->round);
+	return store_survey_expire(st, sv->id, now) != -1 &&
+	    store_audit(st, sv->case_id, "system:survey", "survey.expired",
+	    detail, now) == 0 ? 0 : -1;
+}
+
+int
 survey_tick(struct store *st, const struct survey_conf *sc, int64_t now,
     survey_remind_fn fn, void *arg)
 {
@@ -496,13 +508,9 @@ survey_tick(struct store *st, const struct survey_conf *sc, int64_t now,
 		ok = 0;
 		if (store_survey_get(st, ids[i], &sv) != 1)
 			goto next;
-		if (sv.expire_at <= now) {
-			snprintf(detail, sizeof(detail), "{\"round\":%d,"
-			    "\"result\":\"no-response\"}", sv.round);
-			ok = store_survey_expire(st, sv.id, now) != -1 &&
-			    store_audit(st, sv.case_id, "system:survey",
-			    "survey.expired", detail, now) == 0;
-		} else if (sv.state == STORE_SURVEY_PENDING &&
+		if (sv.expire_at <= now)
+			ok = survey_expire(st, &sv, now) == 0;
+		else if (sv.state == STORE_SURVEY_PENDING &&
 		    sv.remind_at > 0 && sv.remind_at <= now) {
 			snprintf(detail, sizeof(detail), "{\"round\":%d}",
 			    sv.round);

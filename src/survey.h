@@ -57,6 +57,14 @@ int	 survey_parse(const char *text, int *score, char *comment,
 	    size_t commentlen);
 
 /*
+ * No response by expire_at: the survey expires (the case says so, the
+ * audit trail records it).  survey_tick() calls it, and so does a reply
+ * that arrives past expire_at before the tick did.  0 or -1.
+ */
+int	 survey_expire(struct store *, const struct store_survey *,
+	    int64_t now);
+
+/*
  * When a survey SMS wanted at now may go out: now itself outside quiet
  * hours, else the end of the quiet period (local time).  Quiet hours are
  * [quiet_start, quiet_end) in minutes after midnight and may span midnight

@@ -74,6 +74,7 @@ static const struct tpl_def {
 	{ "survey_thanks",	 1, "case service" },
 	{ "survey_unclear",	 1, "case service" },
 	{ "survey_which_case",	 0, "cases service" },
+	{ "survey_closed",	 0, "case service" },
 	{ "extended",		 0, "case due service" },
 	{ "ussd_menu",		 0, "service" },
 	/* the *12345# screens (ussd_menu.c), each one USSD string */

@@ -182,13 +182,14 @@ wait_gone "$PID_hl" 10
 start_daemon "HOTLINED_CLOCK_OFFSET=160" >/dev/null
 check "again once it has" wait_log "$T_DIR/hl.out" 'unacknowledged id=2 .* logs=3' 10
 
-# --- the reply limit never silences an emergency
+# --- the reply limit never silences an emergency (nor a new case's
+# acknowledgement: a command is what it stops here)
 mo 13800138054 12345 "小区东门的路灯坏了"
 mo 13800138054 12345 "小区西门的井盖松了"
 check "two replies within the limit" wait_sms 8054 'HY' 2
-mo 13800138054 12345 "小区南门的垃圾没人清"
+mo 13800138054 12345 "CX"
 check "a third ordinary text is not answered (max-replies-per-hour 2)" \
-    wait_log "$T_DIR/hl.out" 'mo +reply limit msisdn=138\*\*\*\*8054~[a-z]{4} kind=ack replies=2' 10
+    wait_log "$T_DIR/hl.out" 'mo +reply limit msisdn=138\*\*\*\*8054~[a-z]{4} kind=status replies=2' 10
 mo 13800138054 12345 "家里厨房着火了"
 check "an emergency is answered whatever the limit" wait_sms 8054 '119' 1
 check "no full phone number in the log" sh -c "! grep -q 1380013805 '$T_DIR/hl.out' '$log'"

@@ -13,7 +13,7 @@
 # "保密 HY…" makes that case confidential (Art. 19), not a new case.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 29
+plan 31
 
 OFFICE=office-secret-0123456789
 d="$T_DIR/c"
@@ -177,6 +177,13 @@ check "another's case reads as not found" says 8024 3 \
     "【12345热线】未找到您名下的案件${h}，请核对案件号后按\"保密 案件号\"格式重新发送。"
 check "and stays as it was for its owner" is_eventually 1 "$db" \
     "SELECT COUNT(*) FROM audit WHERE action = 'case.confidential'"
+
+# --- a supplement is kept as written, full-width punctuation and all
+mo 13800138025 12345 "BC ${h}，餐馆在槎城路（靠近河源大桥）！晚上９点后最严重。"
+check "supplement_ok names the case" says 8025 3 \
+    "【12345热线】您对案件${h}的补充内容已记录，将一并转承办单位办理。"
+check "the supplement body is stored exactly as written" is_eventually 1 \
+    "$db" "SELECT COUNT(*) FROM supplements WHERE text = '餐馆在槎城路（靠近河源大桥）！晚上９点后最严重。'"
 
 mo 13800138026 12345 "帮助"
 check "help lists every command" says 8026 1 \

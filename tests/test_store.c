@@ -1234,6 +1234,63 @@ test_outbox_restart(void **state)
 	assert_int_equal(st, STORE_OUT_SENT);
 }
 
+/*
+ * Issue 14: part 1 accepted, part 2 throttled.  The retry knows part 1 is
+ * done, carries it into its attempt with its id and its receipt, sends
+ * part 2 alone; every part's receipt is matched and the row delivered.
+ */
+static void
+test_outbox_partial_retry(void **state)
+{
+	struct fixture		*f = *state;
+	int64_t			 a, now, id;
+	uint32_t		 mask;
+	int			 st, nparts;
+
+	a = add_out(f->st, NUM, 0);
+	now = (int64_t)clock_now_ms();
+	assert_int_equal(store_outbox_parts_done(f->st, a, &nparts, &mask), 0);
+	assert_int_equal(nparts, 0);
+	assert_int_equal(store_outbox_inflight(f->st, a, now), 0);
+	assert_int_equal(store_outbox_accepted(f->st, a, 1, 3, "smsc1", "300",
+	    now), 0);
+	assert_int_equal(store_outbox_accepted(f->st, a, 3, 3, "smsc1", "302",
+	    now), 0);
+	assert_int_equal(store_outbox_retry(f->st, a, now, "throttled"), 0);
+	/* part 1's receipt comes while the row waits for its retry */
+	assert_int_equal(store_outbox_receipt(f->st, "smsc1", "300",
+	    STORE_RCPT_DELIVERED, "DELIVRD", "000", now, &id, NULL), 1);
+	assert_int_equal(id, a);
+	assert_int_equal(store_outbox_parts_done(f->st, a, &nparts, &mask), 1);
+	assert_int_equal(nparts, 3);
+	assert_int_equal(mask, 0x5);
+	/* the retry: nothing to carry before it is in flight */
+	assert_int_equal(store_outbox_part_carry(f->st, a, 1, 3), -1);
+	assert_int_equal(store_outbox_inflight(f->st, a, now), 0);
+	assert_int_equal(store_outbox_part_carry(f->st, a, 2, 3), -1);
+	assert_int_equal(store_outbox_submitted(f->st, a, 1, 3, "smsc1", NULL,
+	    now), 0);
+	assert_int_equal(store_outbox_submitted(f->st, a, 2, 3, "smsc1", "401",
+	    now), 0);
+	assert_int_equal(store_outbox_submitted(f->st, a, 3, 3, "smsc1", NULL,
+	    now), 0);
+	assert_int_equal(store_outbox_state(f->st, a, &st, NULL), 0);
+	assert_int_equal(st, STORE_OUT_SENT);
+	assert_int_equal(store_outbox_receipt(f->st, "smsc1", "401",
+	    STORE_RCPT_DELIVERED, "DELIVRD", "000", now, &id, NULL), 1);
+	assert_int_equal(store_outbox_state(f->st, a, &st, NULL), 0);
+	assert_int_equal(st, STORE_OUT_SENT);	/* part 3's still to come */
+	assert_int_equal(store_outbox_receipt(f->st, "smsc1", "302",
+	    STORE_RCPT_DELIVERED, "DELIVRD", "000", now, &id, NULL), 1);
+	assert_int_equal(store_outbox_state(f->st, a, &st, NULL), 0);
+	assert_int_equal(st, STORE_OUT_DELIVERED);
+	/* bad parts are the caller's bug, refused */
+	assert_int_equal(store_outbox_accepted(f->st, a, 0, 3, "smsc1", "9",
+	    now), -1);
+	assert_int_equal(store_outbox_accepted(f->st, a, 4, 3, "smsc1", "9",
+	    now), -1);
+}
+
 static void
 test_optout_and_rates(void **state)
 {
@@ -2276,6 +2333,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_restart, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_partial_retry,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_optout_and_rates, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup,

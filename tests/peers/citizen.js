@@ -19,30 +19,7 @@ const text = process.argv[3] || '';
 const say = (s) => process.stdout.write(s + '\n');
 setTimeout(() => process.exit(0), 30000).unref();
 
-function be(buf) {
-	const out = Buffer.alloc(buf.length);
-	for (let i = 0; i + 1 < buf.length; i += 2) {
-		out[i] = buf[i + 1];
-		out[i + 1] = buf[i];
-	}
-	return out;
-}
-const ucs2 = (s) => be(Buffer.from(s, 'utf16le'));
-const unucs2 = (b) => be(b).toString('utf16le');
-
-// 67 UTF-16 units a part, never splitting a surrogate pair
-function parts(s) {
-	const b = ucs2(s), out = [];
-	let off = 0;
-	while (off < b.length) {
-		let end = Math.min(off + 134, b.length);
-		if (end < b.length && b[end - 2] >= 0xd8 && b[end - 2] <= 0xdb)
-			end -= 2;
-		out.push(b.subarray(off, end));
-		off = end;
-	}
-	return out;
-}
+const { unucs2, parts, receipt } = require('./ucs2');
 
 let nextId = 0xC0FFEE00;
 smpp.createServer((session) => {
@@ -95,16 +72,7 @@ smpp.createServer((session) => {
 			say('mt ' + m.got.join(''));
 			mt.delete(ref);
 		}
-		setTimeout(() => session.send(new smpp.PDU('deliver_sm', {
-			source_addr: pdu.destination_addr,
-			destination_addr: pdu.source_addr,
-			esm_class: 0x04,
-			data_coding: 0,
-			short_message: Buffer.from(`id:${id} sub:001 dlvrd:001 ` +
-			    'submit date:2611261922 done date:2611261922 ' +
-			    'stat:DELIVRD err:000 text:', 'ascii'),
-			receipted_message_id: id,
-			message_state: 2,
-		}), (r) => say(`receipt ${id} status=${r.command_status}`)), 100);
+		setTimeout(() => session.send(new smpp.PDU('deliver_sm',
+		    receipt(pdu, id)), (r) => say(`receipt ${id} status=${r.command_status}`)), 100);
 	});
 }).listen(port, '127.0.0.1', () => say('listening'));
