@@ -304,6 +304,7 @@ class Daemon:
             "database %s/hotlined.db" % tmp,
             "key-file %s/hotlined.key" % tmp,
             "pid-file %s/hotlined.pid" % tmp,
+            "log-file %s/hotlined.log" % tmp,
             "templates %s/templates" % SRC,
             "rules %s/etc/hotlined.rules" % SRC,
             "screen %s/etc/hotlined.screen" % SRC,

@@ -442,8 +442,9 @@ test_rate_limited(void **state)
 	n = cases(f);
 	assert_int_equal(mo(f, NUM_LIMIT, "河边有人乱倒建筑垃圾", NULL), 1);
 	f->conf.max_new_cases_per_hour = 0;
-	assert_string_equal(last_reply(f), "【12345热线】您发送的短信过于频繁，"
-	    "请稍后再试。紧急情况请拨打110、119、120。");
+	assert_string_equal(last_reply(f), "【12345热线】您1小时内已提交多件"
+	    "诉求，本条暂未登记，请1小时后重新发送或致电12345。紧急情况请拨打"
+	    "110、119、120。");
 	assert_int_equal(cases(f), n);
 }
 
