@@ -30,7 +30,7 @@
 struct crypto;
 struct store;
 
-#define STORE_SCHEMA_VERSION	10
+#define STORE_SCHEMA_VERSION	16
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
 #define STORE_DEDUPE_WINDOW	(3600 * 1000)	/* default, ms */
@@ -835,5 +835,53 @@ int	 store_queue(struct store *, size_t offset, struct store_case *out,
 	    size_t max);
 /* How many wait to be classified and since when (0: none); 0 or -1. */
 int	 store_queue_stats(struct store *, int *countp, int64_t *oldestp);
+
+
+/* --- v16: the office's statistics and publication (stats.c) ----------- */
+
+/* The queries, in the order of STMT_STATS_TOTAL... (store_sql.c). */
+enum store_stats_query {
+	STORE_STATS_TOTAL,	/* key "", then the figures */
+	STORE_STATS_CATEGORY,	/* key category, then the figures */
+	STORE_STATS_UNIT,	/* key lead unit ("" none), the figures */
+	STORE_STATS_CHANNEL,	/* key channel, the figures */
+	STORE_STATS_DAY,	/* key YYYY-MM-DD received, the figures */
+	STORE_STATS_REFUSED,	/* reason, count */
+	STORE_STATS_REFUSED_DAY,	/* day, count */
+	STORE_STATS_SUPERVISION,	/* reason, cases */
+	STORE_STATS_NOW,	/* "now", overdue, unclassified, alerts,
+				   alerts open, cases open */
+	STORE_STATS_UNITS,	/* code, name, cases, closed, on time, extended,
+				   supervised, re-handled, responded, 1, 2, 3,
+				   overdue */
+	STORE_STATS_UNIT_RETURNS,	/* unit, returns */
+	STORE_STATS_UNIT_CLOSE,	/* unit, dispatched day, closed day, count */
+	STORE_STATS_OVERDUE,	/* number, category, unit, state, due,
+				   received_at, supervised (any period) */
+	STORE_STATS_SUPERVISED,	/* number, category, unit, state, reason, at */
+	STORE_STATS_TOP,	/* rule, category, count */
+	STORE_PUBLISH		/* number, received_at, closed_at, category,
+				   unit name, text, result, state: closed in
+				   the period, never confidential */
+};
+/* The figures' columns after the key of STORE_STATS_TOTAL..._DAY. */
+enum store_stats_col {
+	STORE_SC_REGISTERED = 1, STORE_SC_ANSWERED, STORE_SC_DISPATCHED,
+	STORE_SC_RETURNED, STORE_SC_EXTENDED, STORE_SC_CLOSED,
+	STORE_SC_ON_TIME, STORE_SC_OVERDUE, STORE_SC_SUPERVISED,
+	STORE_SC_REHANDLED, STORE_SC_SURVEYED, STORE_SC_RESPONDED,
+	STORE_SC_SATISFIED, STORE_SC_BASIC, STORE_SC_DISSATISFIED,
+	STORE_SC_UNCLASSIFIED, STORE_SC_MAX
+};
+#define STORE_STATS_COLS	20	/* most columns a query gives */
+/*
+ * Run query q over the period [from, to) (ms; cases by reception, the
+ * publication by closing) with today (YYYY-MM-DD, for "overdue") and a row
+ * limit (lists), handing each row to fn as text (NULL as "").  fn returns
+ * 0 to go on, -1 to stop (an error).  0 or -1.
+ */
+int	 store_stats(struct store *, enum store_stats_query q, int64_t from,
+	    int64_t to, const char *today, int64_t limit,
+	    int (*fn)(void *, int ncol, const char *const *col), void *arg);
 
 #endif /* HOTLINED_STORE_H */

@@ -312,7 +312,8 @@ test_upgrade_v10(void **state)
 
 	assert_non_null(reopen(f, NULL));
 	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
-	assert_int_equal(peek(f, "PRAGMA user_version"), 10);
+	assert_int_equal(peek(f, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 	assert_int_equal(store_queue_stats(f->st, &n, &oldest), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(oldest, T0 + 1000);
