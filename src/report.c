@@ -460,7 +460,8 @@ static const char rp_css[] =
     ".card h3{font-size:14px;margin:0 0 6px;color:#374151}"
     "table{border-collapse:collapse;width:100%;font-size:12.5px}"
     "th,td{border-bottom:1px solid #e5e7eb;padding:4px 6px;text-align:right}"
-    "th{background:#f1f5f9;font-weight:600}"
+    "th{background:#f1f5f9;font-weight:600;font-size:12px}"
+    "td{white-space:nowrap}"
     "th:first-child,td:first-child,td.t{text-align:left}"
     "tr{break-inside:avoid}"
     ".lead{font-size:14px}"
@@ -482,7 +483,7 @@ rp_kpi(FILE *f, const char *label, const char *value, const char *cls)
 static void
 rp_chart_days(FILE *f, json_t *groups)
 {
-	const double	 W = 560, H = 230, L = 40, R = 10, T = 14, B = 30;
+	const double	 W = 560, H = 230, L = 40, R = 10, T = 18, B = 22;
 	size_t		 n = json_array_size(groups), i;
 	double		 max = 1, step, x, y, v;
 	json_t		*g;
@@ -530,7 +531,8 @@ rp_chart_days(FILE *f, json_t *groups)
 	}
 	/* about 8 dates under the axis */
 	json_array_foreach(groups, i, g) {
-		if (n > 8 && i % ((n + 7) / 8) != 0 && i != n - 1)
+		if (n > 8 && (i % ((n + 7) / 8) != 0 || (i != n - 1 &&
+		    n - 1 - i < (n + 7) / 16)) && i != n - 1)
 			continue;
 		x = L + (n > 1 ? (W - L - R) * (double)i / (double)(n - 1) :
 		    (W - L - R) / 2);
@@ -540,12 +542,12 @@ rp_chart_days(FILE *f, json_t *groups)
 		    rp_str(g, "key"));
 		fputs("</text>\n", f);
 	}
-	fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"10\" height=\"3\" "
-	    "fill=\"" RP_BLUE "\"/><text x=\"%.0f\" y=\"%.0f\" "
-	    "font-size=\"11\">受理</text><rect x=\"%.0f\" y=\"%.0f\" "
-	    "width=\"10\" height=\"3\" fill=\"" RP_GREEN "\"/><text "
-	    "x=\"%.0f\" y=\"%.0f\" font-size=\"11\">其中已办结</text>\n",
-	    L + 8, H - 4, L + 22, H, L + 60, H - 4, L + 74, H);
+	fprintf(f, "<rect x=\"%.0f\" y=\"4\" width=\"12\" height=\"3\" "
+	    "fill=\"" RP_BLUE "\"/><text x=\"%.0f\" y=\"9\" "
+	    "font-size=\"11\">受理</text><rect x=\"%.0f\" y=\"4\" "
+	    "width=\"12\" height=\"3\" fill=\"" RP_GREEN "\"/><text "
+	    "x=\"%.0f\" y=\"9\" font-size=\"11\">其中已办结</text>\n",
+	    W - 150, W - 134, W - 95, W - 79);
 	fputs("</svg>\n", f);
 }
 
@@ -553,9 +555,9 @@ rp_chart_days(FILE *f, json_t *groups)
 static void
 rp_chart_bars(FILE *f, const char *const *labels, const double *values,
     const char *const *shown, size_t n, double max, const char *color,
-    const char *aria)
+    const char *aria, double W)
 {
-	const double	 W = 560, row = 24, L = 150, R = 60;
+	const double	 row = 24, L = 150, R = 60;
 	double		 H = row * (double)n + 10, w;
 	size_t		 i;
 
@@ -677,7 +679,7 @@ rp_chart_cats(FILE *f, json_t *groups)
 		max = MAXIMUM(max, values[i]);
 	}
 	rp_chart_bars(f, labels, values, shown, n, max, RP_BLUE,
-	    "各类诉求登记量");
+	    "各类诉求登记量", 560);
 }
 
 /* The units' scores as bars, in rank order; at most 20. */
@@ -704,8 +706,9 @@ rp_chart_units(FILE *f, json_t *units)
 		    f);
 		return;
 	}
+	/* the full page's width: text the size of the other charts' */
 	rp_chart_bars(f, labels, values, shown, n, 100, RP_GREEN,
-	    "承办单位考核得分");
+	    "承办单位考核得分", 900);
 }
 
 static void
@@ -957,7 +960,17 @@ report_html(FILE *f, json_t *days, json_t *cats, json_t *units,
 	    "<h3>考核得分</h3>\n", f);
 	rp_chart_units(f, ulist);
 	fputs("</div>\n<div class=\"card\" style=\"margin-top:12px\">", f);
-	rp_html_table(f, ulist, rp_ucols + 0, nitems(rp_ucols));
+	{
+		/* the page's width: the name stands for the code */
+		struct rp_col	sel[nitems(rp_ucols)];
+		size_t		j, n = 0;
+
+		for (j = 0; j < nitems(rp_ucols); j++)
+			if (strcmp(rp_ucols[j].key, "code") != 0 &&
+			    strcmp(rp_ucols[j].key, "returns") != 0)
+				sel[n++] = rp_ucols[j];
+		rp_html_table(f, ulist, sel, n);
+	}
 	fputs("<p class=\"note\">考核方法（hotlined.assessment）：", f);
 	for (m = 0, first = 1; m < STATS_M_MAX; m++) {
 		if (w->w[m] <= 0)
