@@ -210,6 +210,25 @@ test_weights_bad(void **state)
 	free(big);
 }
 
+/* The shipped etc/hotlined.assessment writes the built-in method. */
+static void
+test_weights_shipped(void **state)
+{
+	struct stats_weights	w, d;
+	char			path[512], err[256];
+	const char		*top = getenv("top_srcdir");
+	int			found;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/etc/hotlined.assessment",
+	    top != NULL ? top : "..");
+	assert_int_equal(stats_weights_load(path, &w, &found, err,
+	    sizeof(err)), 0);
+	assert_int_equal(found, 1);
+	stats_weights_default(&d);
+	same(&w, &d);
+}
+
 static void
 test_weights_load(void **state)
 {
@@ -368,6 +387,7 @@ main(void)
 		cmocka_unit_test(test_period_named),
 		cmocka_unit_test(test_weights),
 		cmocka_unit_test(test_weights_bad),
+		cmocka_unit_test(test_weights_shipped),
 		cmocka_unit_test(test_weights_load),
 		cmocka_unit_test(test_score),
 		cmocka_unit_test(test_upgrade_v16),
