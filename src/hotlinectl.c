@@ -1236,14 +1236,13 @@ ctl_period_opt(struct ctl_period *p, char **argv, int *i)
 	return 1;
 }
 
-/* The period's query string ("?from=...&to=..."), checked as the server
- * would; dflt is the kind used when no period was given. */
-static char *
-ctl_period_query(struct ctl_period *p, const char *dflt)
+/* The period asked for, checked as the server would; dflt is the kind
+ * used when no period was given. */
+static void
+ctl_period_get(struct ctl_period *p, const char *dflt, struct stats_period *sp)
 {
-	struct stats_period	 sp;
-	char			 err[128], from[CAL_DATE_LEN], *q;
-	int			 today, min, f, t;
+	char	err[128];
+	int	today, min, f, t;
 
 	if (cal_date_local(time(NULL), &today, &min) == -1)
 		ctl_die(CTL_USAGE, "no local date");
@@ -1254,16 +1253,75 @@ ctl_period_query(struct ctl_period *p, const char *dflt)
 			ctl_die(CTL_USAGE, "--from and --to go together");
 		ctl_check_arg("--from", p->from);
 		ctl_check_arg("--to", p->to);
-		if (stats_period_parse(&sp, p->from, p->to, err,
+		if (stats_period_parse(sp, p->from, p->to, err,
 		    sizeof(err)) == -1)
 			ctl_die(CTL_USAGE, "period: %s", err);
 	} else if (stats_period_named(p->kind, p->arg, today, &f, &t, err,
-	    sizeof(err)) == -1 || stats_period_set(&sp, f, t, err,
+	    sizeof(err)) == -1 || stats_period_set(sp, f, t, err,
 	    sizeof(err)) == -1)
 		ctl_die(CTL_USAGE, "period: %s", err);
-	cal_date_format(sp.from, from, sizeof(from));
-	xasprintf(&q, "?from=%s&to=%s", from, sp.to_s);
-	return q;
+}
+
+/*
+ * GET base?from=&to=extra for the period, in requests of at most span
+ * days (the server reads one quarter at a time), each added into the
+ * first by merge.
+ */
+static json_t *
+ctl_get_period(struct ctl *c, const char *base, const char *extra,
+    const struct stats_period *sp, int span, void (*merge)(json_t *,
+    json_t *, int), int arg)
+{
+	json_t	*all = NULL, *one;
+	char	*path, from[CAL_DATE_LEN], to[CAL_DATE_LEN];
+	int	 d, e;
+
+	for (d = sp->from; d != -1 && d <= sp->to; d = cal_date_add(e, 1)) {
+		e = cal_date_add(d, span - 1);
+		if (e == -1 || e > sp->to)
+			e = sp->to;
+		xasprintf(&path, "%s?from=%s&to=%s%s", base,
+		    cal_date_format(d, from, sizeof(from)),
+		    cal_date_format(e, to, sizeof(to)), extra);
+		one = ctl_request(c, EVHTTP_REQ_GET, path, NULL);
+		free(path);
+		if (all == NULL)
+			all = one;
+		else {
+			merge(all, one, arg);
+			json_decref(one);
+		}
+	}
+	return all;
+}
+
+static void
+ctl_merge_stats(json_t *a, json_t *b, int arg)
+{
+	(void)arg;
+	stats_merge(a, b);
+}
+
+static void
+ctl_merge_units(json_t *a, json_t *b, int arg)
+{
+	(void)arg;
+	stats_merge_units(a, b);
+}
+
+static void
+ctl_merge_lists(json_t *a, json_t *b, int limit)
+{
+	stats_merge_lists(a, b, limit);
+}
+
+static void
+ctl_merge_publish(json_t *a, json_t *b, int arg)
+{
+	(void)arg;
+	json_array_extend(json_object_get(a, "matters"), json_object_get(b,
+	    "matters"));
+	json_object_set(a, "to", json_object_get(b, "to"));
 }
 
 static void
@@ -1326,8 +1384,9 @@ cmd_stats(struct ctl *c, char **argv)
 	struct ctl_period	 p = { 0 };
 	struct ctl_stats_out	 o = { 0 };
 	struct stats_weights	 w;
+	struct stats_period	 sp;
 	const char		*by = NULL, *weights = NULL;
-	char			*q, *path;
+	char			*q;
 	int			 i = 0;
 
 	if (argv[0] != NULL && strcmp(argv[0], "units") == 0) {
@@ -1354,12 +1413,12 @@ cmd_stats(struct ctl *c, char **argv)
 	}
 	if (o.units)
 		ctl_weights(weights, &w);
-	q = ctl_period_query(&p, "day");
-	xasprintf(&path, "%s%s%s%s", o.units ? "/v1/stats/units" : "/v1/stats",
-	    q, by != NULL ? "&by=" : "", by != NULL ? by : "");
+	ctl_period_get(&p, "day", &sp);
+	xasprintf(&q, "%s%s", by != NULL ? "&by=" : "", by != NULL ? by : "");
+	o.reply = ctl_get_period(c, o.units ? "/v1/stats/units" : "/v1/stats",
+	    q, &sp, STATS_API_SPAN_MAX, o.units ? ctl_merge_units :
+	    ctl_merge_stats, 0);
 	free(q);
-	o.reply = ctl_request(c, EVHTTP_REQ_GET, path, NULL);
-	free(path);
 	if (o.units)
 		stats_score(json_object_get(o.reply, "units"), &w);
 	if (c->json)
@@ -1430,8 +1489,8 @@ cmd_report(struct ctl *c, char **argv)
 {
 	struct ctl_period	 p = { 0 };
 	struct ctl_report	 r;
+	struct stats_period	 sp;
 	const char		*out = NULL, *pdf = NULL, *weights = NULL;
-	char			*q, *path;
 	struct tm		 tm;
 	time_t			 now = time(NULL);
 	int			 i;
@@ -1455,20 +1514,15 @@ cmd_report(struct ctl *c, char **argv)
 	if (out == NULL)
 		ctl_die(CTL_USAGE, "report: -o FILE.html is required");
 	ctl_weights(weights, &r.w);
-	q = ctl_period_query(&p, "month");
-	xasprintf(&path, "/v1/stats%s&by=day", q);
-	r.days = ctl_request(c, EVHTTP_REQ_GET, path, NULL);
-	free(path);
-	xasprintf(&path, "/v1/stats%s&by=category", q);
-	r.cats = ctl_request(c, EVHTTP_REQ_GET, path, NULL);
-	free(path);
-	xasprintf(&path, "/v1/stats/units%s", q);
-	r.units = ctl_request(c, EVHTTP_REQ_GET, path, NULL);
-	free(path);
-	xasprintf(&path, "/v1/stats/lists%s&limit=200", q);
-	r.lists = ctl_request(c, EVHTTP_REQ_GET, path, NULL);
-	free(path);
-	free(q);
+	ctl_period_get(&p, "month", &sp);
+	r.days = ctl_get_period(c, "/v1/stats", "&by=day", &sp,
+	    STATS_API_SPAN_MAX, ctl_merge_stats, 0);
+	r.cats = ctl_get_period(c, "/v1/stats", "&by=category", &sp,
+	    STATS_API_SPAN_MAX, ctl_merge_stats, 0);
+	r.units = ctl_get_period(c, "/v1/stats/units", "", &sp,
+	    STATS_API_SPAN_MAX, ctl_merge_units, 0);
+	r.lists = ctl_get_period(c, "/v1/stats/lists", "&limit=200", &sp,
+	    STATS_API_SPAN_MAX, ctl_merge_lists, 200);
 	stats_score(json_object_get(r.units, "units"), &r.w);
 	localtime_r(&now, &tm);
 	strftime(r.generated, sizeof(r.generated), "%Y-%m-%d %H:%M", &tm);
@@ -1501,8 +1555,8 @@ cmd_publish(struct ctl *c, char **argv)
 {
 	struct ctl_period	 p = { 0 };
 	struct ctl_publish	 pub = { NULL, NULL };
+	struct stats_period	 sp;
 	const char		*out = NULL, *ext;
-	char			*q, *path;
 	int			 i;
 
 	for (i = 0; argv[i] != NULL; i++) {
@@ -1530,11 +1584,10 @@ cmd_publish(struct ctl *c, char **argv)
 		ctl_die(CTL_USAGE, "--format: csv, json or html");
 	if (p.kind == NULL)
 		ctl_die(CTL_USAGE, "publish: which period (--from D --to D)?");
-	q = ctl_period_query(&p, "range");
-	xasprintf(&path, "/v1/publish%s", q);
-	free(q);
-	pub.reply = ctl_request(c, EVHTTP_REQ_GET, path, NULL);
-	free(path);
+	ctl_period_get(&p, "range", &sp);
+	/* a day a request: a day of matters is a few hundred kB */
+	pub.reply = ctl_get_period(c, "/v1/publish", "", &sp, 1,
+	    ctl_merge_publish, 0);
 	ctl_write(out, ctl_publish_render, &pub);
 	json_decref(pub.reply);
 	return CTL_OK;

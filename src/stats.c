@@ -28,7 +28,6 @@
 
 static long long stats_num(const char *);
 static json_t	*stats_row_figures(int ncol, const char *const *col);
-static void	 stats_rates(json_t *);
 static void	 stats_rate(json_t *, const char *, long long, long long);
 static int	 stats_row_total(void *, int, const char *const *);
 static int	 stats_row_group(void *, int, const char *const *);
@@ -230,8 +229,7 @@ stats_get(json_t *o, const char *k)
 	return json_integer_value(json_object_get(o, k));
 }
 
-/* Rates from a figures object's counts. */
-static void
+void
 stats_rates(json_t *o)
 {
 	long long	resp = stats_get(o, "responded");
@@ -519,6 +517,25 @@ stats_row_close(void *arg, int ncol, const char *const *col)
 	return 0;
 }
 
+void
+stats_unit_rates(json_t *u)
+{
+	long long	cases = stats_get(u, "cases"), ret, days;
+
+	ret = stats_get(u, "returns");
+	stats_rate(u, "on_time_rate", stats_get(u, "on_time"),
+	    stats_get(u, "closed"));
+	/* a returned case is no longer the unit's: count it back */
+	stats_rate(u, "return_rate", ret, cases + ret);
+	stats_rate(u, "extension_rate", stats_get(u, "extended"), cases);
+	stats_rate(u, "satisfaction_rate", stats_get(u, "satisfied") +
+	    stats_get(u, "basic"), stats_get(u, "responded"));
+	days = stats_get(u, "closed_days");
+	json_object_set_new(u, "avg_workdays", days > 0 ?
+	    json_real(round(10.0 * (double)stats_get(u, "workdays") /
+	    (double)days) / 10.0) : json_null());
+}
+
 json_t *
 stats_units(struct store *st, const struct calendar *cal,
     const struct stats_period *p, const char *today, char *err,
@@ -527,7 +544,6 @@ stats_units(struct store *st, const struct calendar *cal,
 	struct stats_units_ctx	 c;
 	json_t			*o, *u;
 	size_t			 i;
-	long long		 cases, ret, days;
 
 	c.units = json_array();
 	c.cal = cal;
@@ -541,29 +557,136 @@ stats_units(struct store *st, const struct calendar *cal,
 		json_decref(c.units);
 		return NULL;
 	}
-	json_array_foreach(c.units, i, u) {
-		cases = stats_get(u, "cases");
-		ret = stats_get(u, "returns");
-		stats_rate(u, "on_time_rate", stats_get(u, "on_time"),
-		    stats_get(u, "closed"));
-		/* a returned case is no longer the unit's: count it back */
-		stats_rate(u, "return_rate", ret, cases + ret);
-		stats_rate(u, "extension_rate", stats_get(u, "extended"),
-		    cases);
-		stats_rate(u, "satisfaction_rate", stats_get(u, "satisfied") +
-		    stats_get(u, "basic"), stats_get(u, "responded"));
-		days = stats_get(u, "closed_days");
-		json_object_set_new(u, "avg_workdays", days > 0 ?
-		    json_real(round(10.0 * (double)stats_get(u, "workdays") /
-		    (double)days) / 10.0) : json_null());
-		json_object_del(u, "workdays");
-	}
+	json_array_foreach(c.units, i, u)
+		stats_unit_rates(u);
 	o = json_object();
 	json_object_set_new(o, "from", json_string(p->from_s));
 	json_object_set_new(o, "to", json_string(p->to_s));
 	json_object_set_new(o, "today", json_string(today));
 	json_object_set_new(o, "units", c.units);
 	return o;
+}
+
+/* --- merging adjacent periods (hotlinectl splits long ones) -------------- */
+
+/* Add src's integer members into dst's (missing ones copied). */
+static void
+stats_add(json_t *dst, json_t *src)
+{
+	const char	*k;
+	json_t		*v, *d;
+
+	json_object_foreach(src, k, v) {
+		if (!json_is_integer(v))
+			continue;
+		d = json_object_get(dst, k);
+		json_object_set_new(dst, k, json_integer(json_integer_value(d) +
+		    json_integer_value(v)));
+	}
+}
+
+/* Add src's rows into dst's by the member key (new keys appended). */
+static void
+stats_add_rows(json_t *dst, json_t *src, const char *key)
+{
+	json_t		*v, *d = NULL;
+	size_t		 i, j;
+	const char	*k;
+
+	json_array_foreach(src, i, v) {
+		k = json_string_value(json_object_get(v, key));
+		json_array_foreach(dst, j, d)
+			if (k != NULL && strcmp(k, json_string_value(
+			    json_object_get(d, key))) == 0)
+				break;
+		if (j < json_array_size(dst))
+			stats_add(d, v);
+		else
+			json_array_append(dst, v);
+	}
+}
+
+void
+stats_merge(json_t *a, json_t *b)
+{
+	json_t	*g;
+	size_t	 i;
+
+	stats_add(json_object_get(a, "total"), json_object_get(b, "total"));
+	stats_rates(json_object_get(a, "total"));
+	stats_add(json_object_get(a, "refused"), json_object_get(b,
+	    "refused"));
+	stats_add(json_object_get(a, "supervision"), json_object_get(b,
+	    "supervision"));
+	stats_add_rows(json_object_get(a, "groups"), json_object_get(b,
+	    "groups"), "key");
+	json_array_foreach(json_object_get(a, "groups"), i, g)
+		stats_rates(g);
+	if (strcmp(json_string_value(json_object_get(a, "by")), "day") == 0)
+		stats_sort(json_object_get(a, "groups"));
+	json_object_set(a, "to", json_object_get(b, "to"));
+	json_object_set(a, "now", json_object_get(b, "now"));
+}
+
+void
+stats_merge_units(json_t *a, json_t *b)
+{
+	json_t	*u;
+	size_t	 i;
+
+	stats_add_rows(json_object_get(a, "units"), json_object_get(b,
+	    "units"), "code");
+	json_array_foreach(json_object_get(a, "units"), i, u)
+		stats_unit_rates(u);
+	json_object_set(a, "to", json_object_get(b, "to"));
+}
+
+static int
+stats_cmp_count(const void *x, const void *y)
+{
+	long long	a = stats_get(*(json_t *const *)x, "count");
+	long long	b = stats_get(*(json_t *const *)y, "count");
+
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+void
+stats_merge_lists(json_t *a, json_t *b, int limit)
+{
+	json_t		*top = json_object_get(a, "top"), *sup, *v, *d = NULL;
+	json_t		**r;
+	size_t		 i, j, n;
+
+	/* the overdue list is "now": b's is a's */
+	sup = json_object_get(a, "supervised");
+	json_array_extend(sup, json_object_get(b, "supervised"));
+	while (json_array_size(sup) > (size_t)limit)
+		json_array_remove(sup, json_array_size(sup) - 1);
+	json_array_foreach(json_object_get(b, "top"), i, v) {
+		json_array_foreach(top, j, d)
+			if (strcmp(json_string_value(json_object_get(d, "rule")),
+			    json_string_value(json_object_get(v, "rule"))) ==
+			    0 && strcmp(json_string_value(json_object_get(d,
+			    "category")), json_string_value(json_object_get(v,
+			    "category"))) == 0)
+				break;
+		if (j < json_array_size(top))
+			stats_add(d, v);
+		else
+			json_array_append(top, v);
+	}
+	n = json_array_size(top);
+	r = xcalloc(n + 1, sizeof(*r));
+	for (i = 0; i < n; i++)
+		r[i] = json_incref(json_array_get(top, i));
+	qsort(r, n, sizeof(*r), stats_cmp_count);
+	json_array_clear(top);
+	for (i = 0; i < n && i < (size_t)limit; i++)
+		json_array_append(top, r[i]);
+	for (i = 0; i < n; i++)
+		json_decref(r[i]);
+	free(r);
+	json_object_set(a, "to", json_object_get(b, "to"));
 }
 
 /* --- the bulletin's lists ----------------------------------------------- */

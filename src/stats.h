@@ -18,6 +18,7 @@ struct calendar;
 struct store;
 
 #define STATS_SPAN_MAX		3700	/* days in one period: ten years */
+#define STATS_API_SPAN_MAX	92	/* days in one request: a quarter */
 #define STATS_LIST_MAX		1000	/* rows in one list */
 #define STATS_LIST_DEFAULT	100
 #define STATS_PUBLISH_MAX	100000	/* matters in one publication */
@@ -69,6 +70,18 @@ json_t	*stats_figures(struct store *, const struct stats_period *,
 json_t	*stats_units(struct store *, const struct calendar *,
 	    const struct stats_period *, const char *today, char *err,
 	    size_t errlen);
+/* Recompute a figures object's rates from its counts. */
+void	 stats_rates(json_t *);
+/* Recompute a unit's rates and average working days from its counts. */
+void	 stats_unit_rates(json_t *);
+/*
+ * Add the figures of the adjacent later period b into a (replies of
+ * GET /v1/stats, /v1/stats/units, /v1/stats/lists with the same by and
+ * limit): counts add up, rates are recomputed, a runs to b's end.
+ */
+void	 stats_merge(json_t *a, json_t *b);
+void	 stats_merge_units(json_t *a, json_t *b);
+void	 stats_merge_lists(json_t *a, json_t *b, int limit);
 /* The bulletin's lists: overdue now, supervised, top matters. */
 json_t	*stats_lists(struct store *, const struct stats_period *,
 	    const char *today, int limit, char *err, size_t errlen);

@@ -8,7 +8,7 @@
 # periods and requests are refused.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 43
+plan 46
 
 UNIT=unit-secret-0123456789ab
 AUDIT=audit-secret-0123456789
@@ -174,6 +174,20 @@ m = [x["number"] for x in json.load(open(sys.argv[1]))["matters"]]
 sys.exit(0 if sys.argv[2] not in m and sys.argv[3] in m and len(m) == 3 else 1)' "$T_DIR/p2.json" "$c6" "$c1"
 run pub3 ctl publish --from "$today" --to "$today" --format html
 check "publish --format html: a page, escaped" sh -c "grep -q '<td class=\"t\">$c1</td>' '$T_DIR/pub3.out' && ! grep -q '<script' '$T_DIR/pub3.out'"
+
+# --- long periods: the server reads a quarter a request, hotlinectl adds up
+long=$(date -d "$today -200 days" +%Y-%m-%d)
+run lc ctl --json stats --from "$long" --to "$today" --by category
+check "stats over 201 days (three requests): the same figures" python3 "$CHECK" "$db" "$T_DIR/lc.out"
+run lu ctl --json stats units --from "$long" --to "$today"
+check "stats units over 201 days: the same units as over one day" python3 -c 'import json,sys
+a, b = (json.load(open(f))["units"] for f in sys.argv[1:3])
+sys.exit(0 if a == b else 1)' "$T_DIR/lu.out" "$T_DIR/un.out"
+q92=$(date -d "$today -91 days" +%Y-%m-%d)
+q93=$(date -d "$today -92 days" +%Y-%m-%d)
+req r92 GET "/v1/stats?from=$q92&to=$today" -t "$OFFICE"
+req r93 GET "/v1/stats?from=$q93&to=$today" -t "$OFFICE"
+check "GET /v1/stats: 92 days in one request, not 93" sh -c "test \"\$(head -n 1 '$T_DIR/r92.out')\" = 200 && test \"\$(head -n 1 '$T_DIR/r93.out')\" = 400 && grep -q 'at most 92 days' '$T_DIR/r93.out'"
 
 # --- hostile periods and requests --------------------------------------------
 run h1 ctl stats --day 2026-13-01
