@@ -103,6 +103,8 @@ static const struct admin_route routes[] = {
 	    ADMIN_F_QUERY, admin_stats_units },
 	{ EVHTTP_REQ_GET, "/v1/stats/lists", TOKEN_OFFICE | TOKEN_AUDITOR,
 	    ADMIN_F_QUERY, admin_stats_lists },
+	{ EVHTTP_REQ_GET, "/v1/stats/flags", TOKEN_OFFICE | TOKEN_AUDITOR,
+	    ADMIN_F_QUERY, admin_stats_flags },
 	{ EVHTTP_REQ_GET, "/v1/publish", TOKEN_OFFICE, ADMIN_F_QUERY,
 	    admin_publish },
 	{ EVHTTP_REQ_GET, "/v1/health", 0, 0, admin_health },

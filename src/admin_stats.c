@@ -137,6 +137,24 @@ admin_stats_lists(struct admin_req *r)
 	    q.limit, err, sizeof(err)), err);
 }
 
+/* Knowledge-base entries older than this are stale (as GET /v1/kb). */
+#define ADMIN_STATS_KB_STALE	(180LL * 86400 * 1000)
+
+int
+admin_stats_flags(struct admin_req *r)
+{
+	static const char *const allowed[] = { "from", "to", "limit", NULL };
+	struct admin_stats_q	 q;
+	char			 err[128];
+	int			 st;
+
+	if ((st = admin_stats_query(r, allowed, &q, STATS_LIST_MAX)) != 0)
+		return st;
+	return admin_stats_reply(r, stats_flags(r->store, &q.p, q.today,
+	    (int64_t)clock_now_ms() - ADMIN_STATS_KB_STALE, q.limit, err,
+	    sizeof(err)), err);
+}
+
 int
 admin_publish(struct admin_req *r)
 {

@@ -185,9 +185,10 @@ static const struct ctl_cmd cmds[] = {
 	{ "alert", "citizen", 2, 2, 1, cmd_alert_citizen,
 	    "alert citizen ID REASON", NULL, NULL },
 	{ "audit", "verify", 0, 0, 1, cmd_audit_verify, "audit verify", NULL, NULL },
-	{ "stats", NULL, 0, 12, 1, cmd_stats, "stats [units] [--day D | --week "
-	    "[D] | --month [YYYY-MM] | --from D --to D]\n\t    [--by category|"
-	    "unit|channel|day] [--csv] [--weights FILE]", NULL, NULL },
+	{ "stats", NULL, 0, 12, 1, cmd_stats, "stats [units | flags] [--day D "
+	    "| --week [D] | --month [YYYY-MM]\n\t    | --from D --to D] [--by "
+	    "category|unit|channel|day] [--csv]\n\t    [--weights FILE]", NULL,
+	    NULL },
 	{ "report", NULL, 2, 14, 1, cmd_report, "report [--day D | --week [D] | "
 	    "--month [YYYY-MM] | --from D --to D] -o FILE.html\n\t    "
 	    "[--pdf FILE.pdf] [--weights FILE]", NULL, NULL },
@@ -1316,6 +1317,12 @@ ctl_merge_lists(json_t *a, json_t *b, int limit)
 }
 
 static void
+ctl_merge_flags(json_t *a, json_t *b, int limit)
+{
+	stats_merge_flags(a, b, limit);
+}
+
+static void
 ctl_merge_publish(json_t *a, json_t *b, int arg)
 {
 	(void)arg;
@@ -1363,6 +1370,7 @@ struct ctl_stats_out {
 	json_t		*reply;
 	int		 csv;
 	int		 units;
+	int		 flags;
 };
 
 static int
@@ -1370,7 +1378,9 @@ ctl_stats_render(FILE *f, void *arg)
 {
 	struct ctl_stats_out	*o = arg;
 
-	if (o->units)
+	if (o->flags)
+		report_flags_table(f, o->reply);
+	else if (o->units)
 		(o->csv ? report_units_csv : report_units_table)(f, o->reply);
 	else
 		(o->csv ? report_stats_csv : report_stats_table)(f, o->reply);
@@ -1392,13 +1402,16 @@ cmd_stats(struct ctl *c, char **argv)
 	if (argv[0] != NULL && strcmp(argv[0], "units") == 0) {
 		o.units = 1;
 		i++;
+	} else if (argv[0] != NULL && strcmp(argv[0], "flags") == 0) {
+		o.flags = 1;
+		i++;
 	}
 	for (; argv[i] != NULL; i++) {
 		if (ctl_period_opt(&p, argv, &i))
 			continue;
 		if (strcmp(argv[i], "--csv") == 0)
 			o.csv = 1;
-		else if (strcmp(argv[i], "--by") == 0 && !o.units &&
+		else if (strcmp(argv[i], "--by") == 0 && !o.units && !o.flags &&
 		    argv[i + 1] != NULL) {
 			by = argv[++i];
 			if (stats_by_parse(by) == -1)
@@ -1415,9 +1428,13 @@ cmd_stats(struct ctl *c, char **argv)
 		ctl_weights(weights, &w);
 	ctl_period_get(&p, "day", &sp);
 	xasprintf(&q, "%s%s", by != NULL ? "&by=" : "", by != NULL ? by : "");
-	o.reply = ctl_get_period(c, o.units ? "/v1/stats/units" : "/v1/stats",
-	    q, &sp, STATS_API_SPAN_MAX, o.units ? ctl_merge_units :
-	    ctl_merge_stats, 0);
+	if (o.flags)
+		o.reply = ctl_get_period(c, "/v1/stats/flags", "&limit=1000",
+		    &sp, STATS_API_SPAN_MAX, ctl_merge_flags, STATS_LIST_MAX);
+	else
+		o.reply = ctl_get_period(c, o.units ? "/v1/stats/units" :
+		    "/v1/stats", q, &sp, STATS_API_SPAN_MAX, o.units ?
+		    ctl_merge_units : ctl_merge_stats, 0);
 	free(q);
 	if (o.units)
 		stats_score(json_object_get(o.reply, "units"), &w);
@@ -1429,7 +1446,7 @@ cmd_stats(struct ctl *c, char **argv)
 }
 
 struct ctl_report {
-	json_t			*days, *cats, *units, *lists;
+	json_t			*days, *cats, *units, *lists, *flags;
 	struct stats_weights	 w;
 	char			 generated[32];
 };
@@ -1439,8 +1456,8 @@ ctl_report_render(FILE *f, void *arg)
 {
 	struct ctl_report	*r = arg;
 
-	return report_html(f, r->days, r->cats, r->units, r->lists, &r->w,
-	    r->generated);
+	return report_html(f, r->days, r->cats, r->units, r->lists, r->flags,
+	    &r->w, r->generated);
 }
 
 /* Print the HTML at html to pdf with chromium (HOTLINECTL_CHROMIUM). */
@@ -1523,6 +1540,8 @@ cmd_report(struct ctl *c, char **argv)
 	    STATS_API_SPAN_MAX, ctl_merge_units, 0);
 	r.lists = ctl_get_period(c, "/v1/stats/lists", "&limit=200", &sp,
 	    STATS_API_SPAN_MAX, ctl_merge_lists, 200);
+	r.flags = ctl_get_period(c, "/v1/stats/flags", "&limit=200", &sp,
+	    STATS_API_SPAN_MAX, ctl_merge_flags, 200);
 	stats_score(json_object_get(r.units, "units"), &r.w);
 	localtime_r(&now, &tm);
 	strftime(r.generated, sizeof(r.generated), "%Y-%m-%d %H:%M", &tm);
@@ -1533,6 +1552,7 @@ cmd_report(struct ctl *c, char **argv)
 	json_decref(r.cats);
 	json_decref(r.units);
 	json_decref(r.lists);
+	json_decref(r.flags);
 	return CTL_OK;
 }
 

@@ -381,6 +381,47 @@ report_units_csv(FILE *f, json_t *o)
 	}
 }
 
+/* The Art. 23 flags' columns. */
+static const struct rp_col rp_fcols[] = {
+	{ "unit", "unit", "单位", 0 },
+	{ "pushback", "pushback", "推诿(逾期退回)", 0 },
+	{ "rehandled", "rehandled", "重办", 0 },
+	{ "overdue", "overdue", "超期无延期", 0 },
+	{ "undelivered", "undelivered", "未送达结果", 0 },
+	{ "repeated", "repeated", "重复诉求", 0 },
+	{ "kb_stale", "kb-stale", "知识库未更新", 0 },
+};
+
+void
+report_flags_table(FILE *f, json_t *o)
+{
+	static const char *const keys[] = { "number", "category", "unit",
+	    "state", "due" };
+	json_t	*c, *v;
+	size_t	 i, j;
+
+	fprintf(f, "period %s .. %s (cases by day received; figures as of "
+	    "%s)\n\n", rp_str(o, "from"), rp_str(o, "to"), rp_str(o, "today"));
+	rp_table_rows(f, json_object_get(o, "units"), rp_fcols,
+	    nitems(rp_fcols), NULL);
+	if (json_array_size(json_object_get(o, "cases")) == 0)
+		return;
+	fputs("\ncases:\n", f);
+	json_array_foreach(json_object_get(o, "cases"), i, c) {
+		for (j = 0; j < nitems(keys); j++) {
+			rp_text(f, *rp_str(c, keys[j]) != '\0' ?
+			    rp_str(c, keys[j]) : "-");
+			fputs("  ", f);
+		}
+		json_array_foreach(json_object_get(c, "flags"), j, v) {
+			if (j > 0)
+				fputc(',', f);
+			rp_text(f, json_string_value(v));
+		}
+		fputc('\n', f);
+	}
+}
+
 /* --- HTML ------------------------------------------------------------------ */
 
 static void
@@ -827,7 +868,8 @@ rp_lists(FILE *f, json_t *lists, json_t *units)
 
 int
 report_html(FILE *f, json_t *days, json_t *cats, json_t *units,
-    json_t *lists, const struct stats_weights *w, const char *generated)
+    json_t *lists, json_t *flags, const struct stats_weights *w,
+    const char *generated)
 {
 	static const char *const mnames[STATS_M_MAX] = { "按时办结率",
 	    "满意度", "退回率(反向)", "延期率(反向)", "督办占比(反向)",
@@ -984,7 +1026,41 @@ report_html(FILE *f, json_t *days, json_t *cats, json_t *units,
 
 	rp_lists(f, lists, ulist);
 
-	fprintf(f, "<h2>七、统计口径</h2>\n<p class=\"note\">本通报按诉求的"
+	/* 七、责任追究情形 (Art. 23): units with a flag, their names */
+	fputs("<h2>七、责任追究情形（《办法》第二十三条）</h2>\n", f);
+	{
+		json_t	*rows = json_array(), *u, *x;
+		size_t	 j, k;
+		long long n;
+
+		json_array_foreach(json_object_get(flags, "units"), i, u) {
+			for (k = 1, n = 0; k < nitems(rp_fcols); k++)
+				n += rp_int(u, rp_fcols[k].key);
+			if (n == 0)
+				continue;
+			x = json_deep_copy(u);
+			json_object_set_new(x, "unit", json_string(
+			    *rp_str(u, "unit") == '\0' ? "市热线办" :
+			    rp_str(u, "unit")));
+			json_array_foreach(ulist, j, o)
+				if (strcmp(rp_str(o, "code"), rp_str(u,
+				    "unit")) == 0)
+					json_object_set_new(x, "unit",
+					    json_string(rp_str(o, "name")));
+			json_array_append_new(rows, x);
+		}
+		if (json_array_size(rows) == 0)
+			fputs("<p>本期未发现应予追究的情形。</p>\n", f);
+		else
+			rp_html_table(f, rows, rp_fcols, nitems(rp_fcols));
+		json_decref(rows);
+	}
+	fputs("<p class=\"note\">推诿：收到非职能范围事项超过1个工作日才退回"
+	    "（第十七条）；超期无延期：超过办理时限且未经延期；未送达结果："
+	    "办理结果短信未能送达诉求人；重复诉求：同一诉求人同类事项三次以上"
+	    "；知识库未更新：180天以上未更新的知识条目。</p>\n", f);
+
+	fprintf(f, "<h2>八、统计口径</h2>\n<p class=\"note\">本通报按诉求的"
 	    "受理日期统计本期事项，办理结果计至数据截至日；受理量＝登记量＋"
 	    "不予受理量；按时办结率＝办结日不晚于办理时限（含延期）的件数÷"
 	    "办结件数；满意度＝（满意＋基本满意）÷参评件数，参评率＝参评件数"

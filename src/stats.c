@@ -807,6 +807,126 @@ stats_publish(struct store *st, const struct stats_period *p, int limit,
 	return o;
 }
 
+/* --- Art. 23: the accountability flags -------------------------------- */
+
+/* The flags, in STORE_STATS_FLAGGED's column order from 5. */
+static const char *const stats_flag_names[] = {
+	"rehandled", "overdue", "undelivered", "repeated", "pushback"
+};
+
+/* The unit's row in a, made with every flag 0 when new. */
+static json_t *
+stats_flag_unit(json_t *a, const char *unit)
+{
+	json_t	*u;
+	size_t	 i;
+
+	json_array_foreach(a, i, u)
+		if (strcmp(json_string_value(json_object_get(u, "unit")),
+		    unit) == 0)
+			return u;
+	u = json_object();
+	json_object_set_new(u, "unit", json_string(unit));
+	for (i = 0; i < nitems(stats_flag_names); i++)
+		json_object_set_new(u, stats_flag_names[i], json_integer(0));
+	json_object_set_new(u, "kb_stale", json_integer(0));
+	json_array_append_new(a, u);
+	return u;
+}
+
+struct stats_flags_ctx {
+	json_t		*units;
+	const char	*what;		/* pushback, kb_stale; NULL: FLAGS */
+};
+
+static int
+stats_row_flags(void *arg, int ncol, const char *const *col)
+{
+	struct stats_flags_ctx	*c = arg;
+	json_t			*u;
+	size_t			 i;
+
+	if (ncol < 2)
+		return -1;
+	u = stats_flag_unit(c->units, col[0]);
+	if (c->what != NULL) {
+		json_object_set_new(u, c->what, json_integer(stats_num(col[1])));
+		return 0;
+	}
+	for (i = 0; i < 4 && (int)i + 1 < ncol; i++)
+		json_object_set_new(u, stats_flag_names[i],
+		    json_integer(stats_num(col[i + 1])));
+	return 0;
+}
+
+static int
+stats_row_flagged(void *arg, int ncol, const char *const *col)
+{
+	json_t	*o, *f;
+	size_t	 i;
+
+	if (ncol < 10)
+		return -1;
+	o = json_pack("{ss ss ss ss ss}", "number", col[0], "category",
+	    col[1], "unit", col[2], "state", col[3], "due", col[4]);
+	f = json_array();
+	for (i = 0; i < nitems(stats_flag_names); i++)
+		if (strcmp(col[5 + i], "1") == 0)
+			json_array_append_new(f,
+			    json_string(stats_flag_names[i]));
+	json_object_set_new(o, "flags", f);
+	json_array_append_new(arg, o);
+	return 0;
+}
+
+json_t *
+stats_flags(struct store *st, const struct stats_period *p,
+    const char *today, int64_t stale_before, int limit, char *err,
+    size_t errlen)
+{
+	struct stats_flags_ctx	 c = { json_array(), NULL };
+	json_t			*cases = json_array(), *o;
+
+	if (store_stats(st, STORE_STATS_FLAGS, p->from_ms, p->to_ms, today, 0,
+	    stats_row_flags, &c) == -1 ||
+	    (c.what = "pushback", store_stats(st, STORE_STATS_FLAG_RETURNS,
+	    p->from_ms, p->to_ms, today, 0, stats_row_flags, &c)) == -1 ||
+	    (c.what = "kb_stale", store_stats(st, STORE_STATS_KB_STALE,
+	    stale_before, 0, today, 0, stats_row_flags, &c)) == -1 ||
+	    store_stats(st, STORE_STATS_FLAGGED, p->from_ms, p->to_ms, today,
+	    limit, stats_row_flagged, cases) == -1) {
+		snprintf(err, errlen, "cannot read the accountability flags");
+		json_decref(c.units);
+		json_decref(cases);
+		return NULL;
+	}
+	o = json_object();
+	json_object_set_new(o, "from", json_string(p->from_s));
+	json_object_set_new(o, "to", json_string(p->to_s));
+	json_object_set_new(o, "today", json_string(today));
+	json_object_set_new(o, "units", c.units);
+	json_object_set_new(o, "cases", cases);
+	return o;
+}
+
+void
+stats_merge_flags(json_t *a, json_t *b, int limit)
+{
+	json_t	*cases = json_object_get(a, "cases"), *u;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(b, "units"), i, u) {
+		/* stale entries are "now": the same in every reply */
+		json_object_set_new(u, "kb_stale", json_integer(0));
+		stats_add(stats_flag_unit(json_object_get(a, "units"),
+		    json_string_value(json_object_get(u, "unit"))), u);
+	}
+	json_array_extend(cases, json_object_get(b, "cases"));
+	while (json_array_size(cases) > (size_t)limit)
+		json_array_remove(cases, json_array_size(cases) - 1);
+	json_object_set(a, "to", json_object_get(b, "to"));
+}
+
 /* --- the assessment ------------------------------------------------------ */
 
 void

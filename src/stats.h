@@ -85,6 +85,18 @@ void	 stats_merge_lists(json_t *a, json_t *b, int limit);
 /* The bulletin's lists: overdue now, supervised, top matters. */
 json_t	*stats_lists(struct store *, const struct stats_period *,
 	    const char *today, int limit, char *err, size_t errlen);
+/*
+ * The accountability flags of Art. 23 per unit (a case's lead unit; a
+ * late return the returning unit's): pushback (returned after a working
+ * day, 23(1)), rehandled (23(2)), overdue without an extension (23(3)),
+ * undelivered result (23(4)), repeated (23(8)); kb_stale, knowledge-base
+ * entries not updated since stale_before (ms, 23(9)); and the flagged
+ * cases, up to limit.
+ */
+json_t	*stats_flags(struct store *, const struct stats_period *,
+	    const char *today, int64_t stale_before, int limit, char *err,
+	    size_t errlen);
+void	 stats_merge_flags(json_t *a, json_t *b, int limit);
 /* The public list of matters closed in p, redacted (Art. 19). */
 json_t	*stats_publish(struct store *, const struct stats_period *,
 	    int limit, char *err, size_t errlen);

@@ -860,9 +860,16 @@ enum store_stats_query {
 				   received_at, supervised (any period) */
 	STORE_STATS_SUPERVISED,	/* number, category, unit, state, reason, at */
 	STORE_STATS_TOP,	/* rule, category, count */
-	STORE_PUBLISH		/* number, received_at, closed_at, category,
+	STORE_PUBLISH,		/* number, received_at, closed_at, category,
 				   unit name, text, result, state: closed in
 				   the period, never confidential */
+	STORE_STATS_FLAGS,	/* Art. 23 per lead unit: re-handled, overdue
+				   without extension, result not delivered,
+				   repeated */
+	STORE_STATS_FLAG_RETURNS,	/* unit, late returns (pushed back) */
+	STORE_STATS_KB_STALE,	/* unit, entries updated before "from" */
+	STORE_STATS_FLAGGED	/* number, category, unit, state, due, and
+				   the five flags as 0/1 */
 };
 /* The figures' columns after the key of STORE_STATS_TOTAL..._DAY. */
 enum store_stats_col {

@@ -46,6 +46,19 @@
 	"SUM(survey_score = 1), SUM(survey_score = 2), SUM(survey_score = 3), " \
 	"SUM(category = 'unclassified' AND closed_at IS NULL)"
 #define STATS_PERIOD	" FROM cases WHERE received_at >= ?1 AND received_at < ?2"
+/*
+ * A member of an audit event's JSON detail, NULL when the detail is not
+ * JSON: other events' need not be, and SQLite may test a term before
+ * the one on the action (it propagates the action's constant into a
+ * CASE on it, too), when json_extract() would fail the whole query.
+ */
+#define STATS_JSON(key) \
+	"json_extract(CASE WHEN json_valid(a.detail) THEN a.detail END, " \
+	"'$." key "')"
+#define STATS_UNEXCUSED \
+	"(extensions = 0 AND due IS NOT NULL AND ((closed_at IS NULL AND " \
+	"due < ?3) OR (closed_at IS NOT NULL AND " \
+	STATS_LOCALDATE("closed_at") " > due)))"
 #define STATS_BY(key) \
 	"SELECT " key ", " STATS_COLS STATS_PERIOD " GROUP BY 1 ORDER BY 1"
 
@@ -483,7 +496,7 @@ const char *const store_sql[STMT_MAX] = {
 	    "SELECT " STATS_LOCALDATE("at") ", COUNT(*) FROM refusals "
 	    "WHERE at >= ?1 AND at < ?2 GROUP BY 1 ORDER BY 1",
 	[STMT_STATS_SUPERVISION] =
-	    "SELECT COALESCE(json_extract(a.detail, '$.reason'), 'other'), "
+	    "SELECT COALESCE(" STATS_JSON("reason") ", 'other'), "
 	    "COUNT(DISTINCT a.case_id) FROM cases JOIN audit a "
 	    "ON a.case_id = cases.id AND a.action = 'case.supervise' "
 	    "WHERE received_at >= ?1 AND received_at < ?2 "
@@ -514,7 +527,7 @@ const char *const store_sql[STMT_MAX] = {
 	    " AND unit IS NOT NULL GROUP BY unit) g ON g.unit = u.code "
 	    "ORDER BY u.code",
 	[STMT_STATS_UNIT_RETURNS] =
-	    "SELECT json_extract(a.detail, '$.unit'), COUNT(*) FROM cases "
+	    "SELECT " STATS_JSON("unit") ", COUNT(*) FROM cases "
 	    "JOIN audit a ON a.case_id = cases.id AND a.action = 'case.return' "
 	    "WHERE received_at >= ?1 AND received_at < ?2 GROUP BY 1",
 	[STMT_STATS_UNIT_CLOSE] =
@@ -528,7 +541,7 @@ const char *const store_sql[STMT_MAX] = {
 	    "AND due < ?3 AND ?1 >= 0 AND ?2 >= 0 ORDER BY due, id LIMIT ?4",
 	[STMT_STATS_SUPERVISED] =
 	    "SELECT number, category, COALESCE(unit, ''), state, "
-	    "COALESCE(json_extract(a.detail, '$.reason'), 'other'), a.at "
+	    "COALESCE(" STATS_JSON("reason") ", 'other'), a.at "
 	    "FROM cases JOIN audit a ON a.case_id = cases.id "
 	    "AND a.action = 'case.supervise' WHERE received_at >= ?1 "
 	    "AND received_at < ?2 AND ?3 IS NOT NULL ORDER BY a.id LIMIT ?4",
@@ -542,6 +555,33 @@ const char *const store_sql[STMT_MAX] = {
 	    "WHERE c.closed_at >= ?1 AND c.closed_at < ?2 AND ?3 IS NOT NULL "
 	    "AND c.confidential = 0 AND c.state IN ('answered', 'closed', "
 	    "'final') ORDER BY c.closed_at, c.id LIMIT ?4",
+	/*
+	 * Art. 23: overdue without reason is late (open past due, or closed
+	 * after it) without an extension; the result not delivered is
+	 * STORE_CF_NOTIFY_FAILED (4), repeated STORE_CF_REPEATED (2).
+	 */
+	[STMT_STATS_FLAGS] =
+	    "SELECT COALESCE(unit, ''), SUM(rehandled != 0), "
+	    "SUM(" STATS_UNEXCUSED "), SUM((flags & 4) != 0), "
+	    "SUM((flags & 2) != 0)" STATS_PERIOD " GROUP BY 1 ORDER BY 1",
+	[STMT_STATS_FLAG_RETURNS] =
+	    "SELECT " STATS_JSON("unit") ", COUNT(*) FROM cases "
+	    "JOIN audit a ON a.case_id = cases.id AND a.action = 'case.return' "
+	    "WHERE received_at >= ?1 AND received_at < ?2 AND ?3 IS NOT NULL "
+	    "AND " STATS_JSON("late") " = 1 GROUP BY 1",
+	[STMT_STATS_KB_STALE] =
+	    "SELECT COALESCE(unit, ''), COUNT(*) FROM kb WHERE updated_at < ?1 "
+	    "AND ?2 >= 0 AND ?3 IS NOT NULL GROUP BY 1 ORDER BY 1",
+	[STMT_STATS_FLAGGED] =
+	    "SELECT number, category, COALESCE(unit, ''), state, "
+	    "COALESCE(due, ''), rehandled != 0, " STATS_UNEXCUSED ", "
+	    "(flags & 4) != 0, (flags & 2) != 0, EXISTS (SELECT 1 FROM audit a "
+	    "WHERE a.case_id = cases.id AND a.action = 'case.return' "
+	    "AND " STATS_JSON("late") " = 1)" STATS_PERIOD
+	    " AND (rehandled != 0 OR (flags & 6) != 0 OR " STATS_UNEXCUSED
+	    " OR EXISTS (SELECT 1 FROM audit a WHERE a.case_id = cases.id "
+	    "AND a.action = 'case.return' AND " STATS_JSON("late")
+	    " = 1)) ORDER BY id LIMIT ?4",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -589,4 +629,8 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_STATS_SUPERVISED] = 16,
 	[STMT_STATS_TOP] = 16,
 	[STMT_PUBLISH] = 16,
+	[STMT_STATS_FLAGS] = 16,
+	[STMT_STATS_FLAG_RETURNS] = 16,
+	[STMT_STATS_KB_STALE] = 16,
+	[STMT_STATS_FLAGGED] = 16,
 };

@@ -21,7 +21,7 @@ store_stats(struct store *st, enum store_stats_query q, int64_t from,
 	const char	*col[STORE_STATS_COLS];
 	int		 rc, i, n;
 
-	if ((int)q < 0 || q > STORE_PUBLISH || today == NULL)
+	if ((int)q < 0 || q > STORE_STATS_FLAGGED || today == NULL)
 		return -1;
 	if ((s = store_stmt(st, STMT_STATS_TOTAL + (int)q)) == NULL)
 		return -1;

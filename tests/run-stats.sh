@@ -8,7 +8,7 @@
 # periods and requests are refused.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 46
+plan 50
 
 UNIT=unit-secret-0123456789ab
 AUDIT=audit-secret-0123456789
@@ -212,5 +212,32 @@ req r7 GET "/v1/stats/units" -t "$AUDIT"
 req r8 GET "/v1/publish?from=$today&to=$today" -t "$AUDIT"
 check "a unit may not read the office's figures; an auditor may, not publish" sh -c \
     "test \"\$(head -n 1 '$T_DIR/r6.out')\" = 403 && test \"\$(head -n 1 '$T_DIR/r7.out')\" = 200 && test \"\$(head -n 1 '$T_DIR/r8.out')\" = 403"
+# --- a month later (the test clock): overdue now, Art. 23 flags -----------
+if has_test_clock; then
+	kill -TERM "$PID_hl" 2>/dev/null
+	wait_gone "$PID_hl" 10
+	start_bg hl2 env HOTLINED_CLOCK_OFFSET=$((30 * 86400)) "$HOTLINED" -f -c "$d/hotlined.conf"
+	wait_log "$T_DIR/hl2.out" 'admin +listening' 10
+	check "a month later the open case is overdue and supervised by the scan" \
+	    is_eventually 1 "$db" "SELECT supervised FROM cases WHERE number = '$c4'"
+	ctl case return "$c4" 不属于本单位职责 >/dev/null
+	run fl ctl --json stats flags --from "$today" --to "$today"
+	check "stats flags: HB-ROAD pushed a case back late; overdue without extension" python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+u = {x["unit"]: x for x in d["units"]}
+c = {x["number"]: x["flags"] for x in d["cases"]}
+sys.exit(0 if u["HB-ROAD"]["pushback"] == 1 and
+    sum(x["overdue"] for x in d["units"]) == 1 and
+    sorted(c[sys.argv[2]]) == ["overdue", "pushback"] and len(c) == 1 else 1)' "$T_DIR/fl.out" "$c4"
+	run sj2 ctl --json stats --from "$today" --to "$today"
+	check "stats: overdue now counts the returned case" python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if d["total"]["overdue"] == 1 and d["now"]["overdue"] == 1 and
+    d["total"]["returned"] == 2 else 1)' "$T_DIR/sj2.out"
+	run rep2 ctl report --from "$today" --to "$today" -o "$T_DIR/b2.html"
+	check "the bulletin lists the overdue case and HB-ROAD's flags" sh -c "grep -q '<td>$c4</td><td class=\"t\">投诉举报</td>' '$T_DIR/b2.html' && grep -q '<td class=\"t\">公路局</td><td>1</td>' '$T_DIR/b2.html'"
+else
+	skip_n 4 "needs --enable-test-clock (HOTLINED_CLOCK_OFFSET)"
+fi
 check "no full phone number in the log" sh -c "! grep -Eq '1380013[0-9]{4}' '$d/hotlined.log'"
 t_done
