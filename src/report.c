@@ -639,7 +639,7 @@ rp_chart_donut(FILE *f, json_t *t)
 
 	for (i = 0; i < 3; i++)
 		total += (double)rp_int(t, keys[i]);
-	fputs("<svg viewBox=\"0 0 330 180\" width=\"100%\" role=\"img\" "
+	fputs("<svg viewBox=\"0 0 370 180\" width=\"100%\" role=\"img\" "
 	    "aria-label=\"满意度评价构成\">\n", f);
 	if (total <= 0)
 		fprintf(f, "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"%.0f\" "
@@ -673,14 +673,14 @@ rp_chart_donut(FILE *f, json_t *t)
 	    cy + 4, rp_pct(pct, sizeof(pct), rp_num(t, "satisfaction_rate")),
 	    cx, cy + 20);
 	for (i = 0; i < 3; i++) {
-		fprintf(f, "<rect x=\"190\" y=\"%zu\" width=\"12\" "
-		    "height=\"12\" rx=\"2\" fill=\"%s\"/><text x=\"208\" "
+		fprintf(f, "<rect x=\"185\" y=\"%zu\" width=\"12\" "
+		    "height=\"12\" rx=\"2\" fill=\"%s\"/><text x=\"203\" "
 		    "y=\"%zu\" font-size=\"12\">%s %lld（%s）</text>\n",
 		    45 + i * 26, colors[i], 56 + i * 26, names[i],
 		    rp_int(t, keys[i]), rp_pct(pct, sizeof(pct),
 		    total > 0 ? 100 * (double)rp_int(t, keys[i]) / total : -1));
 	}
-	fprintf(f, "<text x=\"190\" y=\"136\" font-size=\"11\" "
+	fprintf(f, "<text x=\"185\" y=\"136\" font-size=\"11\" "
 	    "fill=\"#6b7280\">回访 %lld 件，参评率 %s</text>\n",
 	    rp_int(t, "surveyed"), rp_pct(pct, sizeof(pct), rp_num(t,
 	    "response_rate")));
@@ -942,7 +942,7 @@ report_html(FILE *f, json_t *days, json_t *cats, json_t *units,
 	    "class=\"card\"><h3>各类诉求登记量</h3>\n", f);
 	rp_chart_cats(f, json_object_get(cats, "groups"));
 	fputs("</div><div class=\"card\"><h3>热点事项（按分类规则）</h3>\n"
-	    "<table><thead><tr><th>事项</th><th>类别</th><th>件数</th></tr>"
+	    "<table><thead><tr><th>分类规则</th><th>类别</th><th>件数</th></tr>"
 	    "</thead><tbody>\n", f);
 	first = 1;
 	json_array_foreach(json_object_get(lists, "top"), i, o) {
