@@ -503,7 +503,7 @@ static const char rp_css[] =
     "th,td{border-bottom:1px solid #e5e7eb;padding:4px 6px;text-align:right}"
     "th{background:#f1f5f9;font-weight:600;font-size:12px}"
     "td{white-space:nowrap}"
-    "th:first-child,td:first-child,td.t{text-align:left}"
+    "th:first-child,td:first-child,td.t,th.t{text-align:left}"
     "tr{break-inside:avoid}"
     ".lead{font-size:14px}"
     ".note{font-size:11.5px;color:#6b7280}"
@@ -595,21 +595,22 @@ rp_chart_days(FILE *f, json_t *groups)
 /* Horizontal bars: label and value per row, longest first as given. */
 static void
 rp_chart_bars(FILE *f, const char *const *labels, const double *values,
-    const char *const *shown, size_t n, double max, const char *color,
-    const char *aria, double W)
+    const char *const *shown, size_t n, double min, double max,
+    const char *color, const char *aria, double W)
 {
 	const double	 row = 24, L = 150, R = 60;
-	double		 H = row * (double)n + 10, w;
+	double		 H = row * (double)n + (min > 0 ? 26 : 10), w;
 	size_t		 i;
 
-	if (max <= 0)
-		max = 1;
+	if (max <= min)
+		max = min + 1;
 	fprintf(f, "<svg viewBox=\"0 0 %.0f %.0f\" width=\"100%%\" "
 	    "role=\"img\" aria-label=\"", W, H);
 	rp_h(f, aria);
 	fputs("\">\n", f);
 	for (i = 0; i < n; i++) {
-		w = (W - L - R) * (values[i] > 0 ? values[i] : 0) / max;
+		w = (W - L - R) * (values[i] > min ? values[i] - min : 0) /
+		    (max - min);
 		fprintf(f, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"12\" "
 		    "text-anchor=\"end\">", L - 8, row * (double)i + 20);
 		rp_h(f, labels[i]);
@@ -621,6 +622,10 @@ rp_chart_bars(FILE *f, const char *const *labels, const double *values,
 		rp_h(f, shown[i]);
 		fputs("</text>\n", f);
 	}
+	if (min > 0)	/* a cut axis says so */
+		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" "
+		    "fill=\"#6b7280\">横轴自 %.0f 分起</text>\n", L,
+		    H - 6, min);
 	fputs("</svg>\n", f);
 }
 
@@ -719,7 +724,7 @@ rp_chart_cats(FILE *f, json_t *groups)
 		shown[i] = buf[i];
 		max = MAXIMUM(max, values[i]);
 	}
-	rp_chart_bars(f, labels, values, shown, n, max, RP_BLUE,
+	rp_chart_bars(f, labels, values, shown, n, 0, max, RP_BLUE,
 	    "各类诉求登记量", 560);
 }
 
@@ -729,7 +734,7 @@ rp_chart_units(FILE *f, json_t *units)
 {
 	const char	*labels[20], *shown[20];
 	char		 buf[20][32];
-	double		 values[20];
+	double		 values[20], lo;
 	size_t		 n = 0, i;
 	json_t		*u;
 
@@ -747,8 +752,15 @@ rp_chart_units(FILE *f, json_t *units)
 		    f);
 		return;
 	}
-	/* the full page's width: text the size of the other charts' */
-	rp_chart_bars(f, labels, values, shown, n, 100, RP_GREEN,
+	/*
+	 * Scores sit close together (most units do well): the axis starts
+	 * 10 below the lowest, rounded down to 10, and says so.  The full
+	 * page's width: text the size of the other charts'.
+	 */
+	for (i = 0, lo = 100; i < n; i++)
+		lo = MINIMUM(lo, values[i]);
+	lo = MAXIMUM(0, floor(lo / 10) * 10 - 10);
+	rp_chart_bars(f, labels, values, shown, n, lo, 100, RP_GREEN,
 	    "承办单位考核得分", 900);
 }
 
@@ -761,7 +773,9 @@ rp_html_table(FILE *f, json_t *rows, const struct rp_col *cols, size_t nc)
 
 	fputs("<table><thead><tr>", f);
 	for (j = 0; j < nc; j++) {
-		fputs("<th>", f);
+		/* headings align as their column's values */
+		fputs(json_is_string(json_object_get(json_array_get(rows, 0),
+		    cols[j].key)) ? "<th class=\"t\">" : "<th>", f);
 		rp_h(f, cols[j].zh);
 		fputs("</th>", f);
 	}
