@@ -23,6 +23,7 @@ struct admin_stats_q {
 	struct stats_period	 p;
 	int			 by;
 	int			 limit;
+	int			 limit_set;	/* given in the query */
 	char			 today[CAL_DATE_LEN];
 };
 
@@ -59,6 +60,7 @@ admin_stats_query(struct admin_req *r, const char *const *allowed,
 		} else if (strcmp(qp[i].key, "limit") == 0) {
 			q->limit = (int)strtonum(qp[i].value, 1, limit_max,
 			    &errstr);
+			q->limit_set = 1;
 			if (errstr != NULL)
 				st = admin_error(r, 400, "bad_request",
 				    "limit: 1 to %d", limit_max);
@@ -165,7 +167,7 @@ admin_publish(struct admin_req *r)
 
 	if ((st = admin_stats_query(r, allowed, &q, STATS_PUBLISH_MAX)) != 0)
 		return st;
-	if (q.limit == STATS_LIST_DEFAULT)	/* the whole period unless told */
+	if (!q.limit_set)	/* the whole period unless told */
 		q.limit = STATS_PUBLISH_MAX;
 	return admin_stats_reply(r, stats_publish(r->store, &q.p, q.limit,
 	    err, sizeof(err)), err);

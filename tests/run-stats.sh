@@ -8,7 +8,7 @@
 # periods and requests are refused.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 50
+plan 51
 
 UNIT=unit-secret-0123456789ab
 AUDIT=audit-secret-0123456789
@@ -172,6 +172,10 @@ run pub2 ctl publish --from "$today" --to "$today" -o "$T_DIR/p2.json"
 check "and the case is withdrawn from the next publication" python3 -c 'import json,sys
 m = [x["number"] for x in json.load(open(sys.argv[1]))["matters"]]
 sys.exit(0 if sys.argv[2] not in m and sys.argv[3] in m and len(m) == 3 else 1)' "$T_DIR/p2.json" "$c6" "$c1"
+req pl GET "/v1/publish?from=$today&to=$today&limit=1" -t "$OFFICE"
+check "GET /v1/publish?limit=1: one matter, the first closed" python3 -c 'import json,sys
+d = json.loads(open(sys.argv[1]).read().split("\n", 1)[1])
+sys.exit(0 if [m["number"] for m in d["matters"]] == [sys.argv[2]] else 1)' "$T_DIR/pl.out" "$c1"
 run pub3 ctl publish --from "$today" --to "$today" --format html
 check "publish --format html: a page, escaped" sh -c "grep -q '<td class=\"t\">$c1</td>' '$T_DIR/pub3.out' && ! grep -q '<script' '$T_DIR/pub3.out'"
 
