@@ -7,6 +7,7 @@
 #include "compat.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <getopt.h>
 #include <signal.h>
@@ -1411,6 +1412,8 @@ cmd_stats(struct ctl *c, char **argv)
 			continue;
 		if (strcmp(argv[i], "--csv") == 0)
 			o.csv = 1;
+		else if (strcmp(argv[i], "--json") == 0)
+			c->json = 1;	/* after the command, too */
 		else if (strcmp(argv[i], "--by") == 0 && !o.units && !o.flags &&
 		    argv[i + 1] != NULL) {
 			by = argv[++i];
@@ -1464,8 +1467,9 @@ ctl_report_render(FILE *f, void *arg)
 static void
 ctl_pdf(const char *html, const char *pdf)
 {
-	extern char	**environ;
-	const char	*bin = getenv("HOTLINECTL_CHROMIUM");
+	extern char		**environ;
+	posix_spawn_file_actions_t fa;
+	const char		*bin = getenv("HOTLINECTL_CHROMIUM");
 	char		*out, *url, *argv[8];
 	pid_t		 pid;
 	int		 st;
@@ -1490,12 +1494,19 @@ ctl_pdf(const char *html, const char *pdf)
 	argv[5] = out;
 	argv[6] = url;
 	argv[7] = NULL;
-	if (posix_spawnp(&pid, bin, NULL, NULL, argv, environ) != 0)
+	/* the browser talks (D-Bus, GPU) on its own outputs: not ours */
+	if (posix_spawn_file_actions_init(&fa) != 0 ||
+	    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
+	    0) != 0 || posix_spawn_file_actions_adddup2(&fa, 1, 2) != 0)
+		ctl_die(CTL_USAGE, "--pdf: cannot prepare %s", bin);
+	if (posix_spawnp(&pid, bin, &fa, NULL, argv, environ) != 0)
 		ctl_die(CTL_USAGE, "--pdf: cannot run %s (install chromium)",
 		    bin);
+	posix_spawn_file_actions_destroy(&fa);
 	if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st) ||
 	    WEXITSTATUS(st) != 0 || access(pdf, F_OK) == -1)
-		ctl_die(CTL_SERVER, "--pdf: %s failed", bin);
+		ctl_die(CTL_SERVER, "--pdf: %s failed (the HTML is written: "
+		    "print it from a browser)", bin);
 	free(out);
 	free(url);
 }

@@ -8,7 +8,7 @@
 # periods and requests are refused.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 51
+plan 52
 
 UNIT=unit-secret-0123456789ab
 AUDIT=audit-secret-0123456789
@@ -156,6 +156,9 @@ check "the units' table names the units" sh -c "grep -q '<td class=\"t\">水务�
 check "the refusal's reason in Chinese" grep -q '已进入诉讼、仲裁、复议等法定程序</td><td>1<' "$html"
 check "the supervised case listed with its reason" grep -q "<td>$c3</td><td class=\"t\">求助</td><td class=\"t\">水务局</td><td class=\"t\">政府负责人阅批、交办" "$html"
 check "the satisfaction split: one 满意, one 基本满意" sh -c "grep -q '满意 1（50.0%）' '$html' && grep -q '基本满意 1（50.0%）' '$html'"
+HOTLINECTL_CHROMIUM=/nonexistent/chromium run pdf1 ctl report --day "$today" -o "$T_DIR/c.html" --pdf "$T_DIR/c.pdf"
+HOTLINECTL_CHROMIUM=false run pdf2 ctl report --day "$today" -o "$T_DIR/d.html" --pdf "$T_DIR/d.pdf"
+check "--pdf without a browser: the HTML written, the PDF's failure said" sh -c "grep -q 'cannot run /nonexistent/chromium' '$T_DIR/pdf1.out' && grep -q 'false failed (the HTML is written' '$T_DIR/pdf2.out' && test -s '$T_DIR/c.html' -a -s '$T_DIR/d.html' -a ! -e '$T_DIR/c.pdf'"
 check "no phone number, no citizen's text in the bulletin" sh -c "! grep -Eq '1380013[0-9]{4}|工地夜间' '$html'"
 
 # --- publication (Art. 19) --------------------------------------------------
