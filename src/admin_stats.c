@@ -37,10 +37,11 @@ admin_stats_query(struct admin_req *r, const char *const *allowed,
 	char			 err[128];
 	int			 n, i, st = 0, date, min;
 
+	/* first: the analyzer cannot see admin_error() return non-zero */
+	memset(q, 0, sizeof(*q));
 	if (r->store == NULL)
 		return admin_error(r, 503, "unavailable", "the case store is "
 		    "not open");
-	memset(q, 0, sizeof(*q));
 	q->by = STATS_BY_NONE;
 	q->limit = STATS_LIST_DEFAULT;
 	if (cal_date_local(clock_now(), &date, &min) == -1)
