@@ -27,6 +27,7 @@
 #include <openssl/ssl.h>
 
 #include "admin.h"
+#include "admin_stats.h"
 #include "alert.h"
 #include "calendar.h"
 #include "category.h"
@@ -41,6 +42,7 @@
 #include "httpd.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "stats.h"
 #include "store.h"
 #include "tokens.h"
 #include "util.h"
@@ -97,6 +99,17 @@ static void	 admin_db_gone(struct evhttp_connection *, void *);
  * the route's roles.
  */
 static const struct admin_route routes[] = {
+	/* the office's figures (admin_stats.c) */
+	{ EVHTTP_REQ_GET, "/v1/stats", TOKEN_OFFICE | TOKEN_AUDITOR,
+	    ADMIN_F_QUERY, admin_stats },
+	{ EVHTTP_REQ_GET, "/v1/stats/units", TOKEN_OFFICE | TOKEN_AUDITOR,
+	    ADMIN_F_QUERY, admin_stats_units },
+	{ EVHTTP_REQ_GET, "/v1/stats/lists", TOKEN_OFFICE | TOKEN_AUDITOR,
+	    ADMIN_F_QUERY, admin_stats_lists },
+	{ EVHTTP_REQ_GET, "/v1/stats/flags", TOKEN_OFFICE | TOKEN_AUDITOR,
+	    ADMIN_F_QUERY, admin_stats_flags },
+	{ EVHTTP_REQ_GET, "/v1/publish", TOKEN_OFFICE, ADMIN_F_QUERY,
+	    admin_publish },
 	{ EVHTTP_REQ_GET, "/v1/health", 0, 0, admin_health },
 	{ EVHTTP_REQ_GET, "/v1/status", TOKEN_ANY, 0, admin_status },
 	{ EVHTTP_REQ_GET, "/v1/log-level", TOKEN_OFFICE | TOKEN_AUDITOR, 0,
@@ -1680,21 +1693,12 @@ admin_bool(const char *s, int *v)
 static int64_t
 admin_day_ms(const char *s, int days)
 {
-	struct tm	tm;
-	time_t		t;
-	int		date;
+	int	date;
 
 	if (cal_date_parse(s, &date) == -1 ||
 	    (date = cal_date_add(date, days)) == -1)
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = date / 10000 - 1900;
-	tm.tm_mon = date / 100 % 100 - 1;
-	tm.tm_mday = date % 100;
-	tm.tm_isdst = -1;
-	if ((t = mktime(&tm)) == (time_t)-1)
-		return -1;
-	return (int64_t)t * 1000;
+	return stats_day_ms(date);
 }
 
 /* GET /v1/cases?filters: newest first, keyset pages by case number. */

@@ -858,9 +858,13 @@ lifecycle_overdue_scan(struct store *st, int64_t now,
 			return -1;
 		for (i = 0; i < n; i++) {
 			f.before_id = c[i].id;
-			if (strcmp(c[i].state, lc_states[LC_S_REPLIED]) == 0 ||
-			    (c[i].supervised && c[i].supervision != NULL &&
-			    strcmp(c[i].supervision, "overdue") == 0))
+			/*
+			 * Every open state counts (issue 16): a case left
+			 * "replied" past its due date has not reached the
+			 * citizen, which is overdue too (Art. 16, 23(4)).
+			 */
+			if (c[i].supervised && c[i].supervision != NULL &&
+			    strcmp(c[i].supervision, "overdue") == 0)
 				continue;
 			r = lifecycle_apply(st, c[i].id, LC_OP_SUPERVISE, &a,
 			    &sys, now, err, sizeof(err));

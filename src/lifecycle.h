@@ -202,9 +202,9 @@ int	 lifecycle_next(enum lc_state from, enum lc_op, enum lc_role,
 /*
  * Put every open case past its due date (before today's local date) under
  * supervision with reason overdue, one audit event each, all in the
- * caller's unit (-1: undo it);
- * cases already supervised as overdue and those waiting for the office
- * (replied) are left alone.  each (may be NULL) is called after each.  The
+ * caller's unit (-1: undo it); every open state counts, a result left
+ * "replied" by the office too (issue 16); cases already supervised as
+ * overdue are left alone.  each (may be NULL) is called after each.  The
  * count, or -1.
  */
 int	 lifecycle_overdue_scan(struct store *, int64_t now,

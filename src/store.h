@@ -32,7 +32,7 @@
 struct crypto;
 struct store;
 
-#define STORE_SCHEMA_VERSION	14
+#define STORE_SCHEMA_VERSION	16
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
 #define STORE_BUSY_TIMEOUT	100		/* default, ms */
@@ -972,5 +972,59 @@ int64_t	 store_retention_count(struct store *, int64_t cutoff);
  */
 int	 store_retention_chunk(struct store *, int64_t cutoff, int max,
 	    const char *actor, struct store_retention *r);
+
+/* --- v16: the office's statistics and publication (stats.c) ----------- */
+
+/* The queries, in the order of STMT_STATS_TOTAL... (store_sql.c). */
+enum store_stats_query {
+	STORE_STATS_TOTAL,	/* key "", then the figures */
+	STORE_STATS_CATEGORY,	/* key category, then the figures */
+	STORE_STATS_UNIT,	/* key lead unit ("" none), the figures */
+	STORE_STATS_CHANNEL,	/* key channel, the figures */
+	STORE_STATS_DAY,	/* key YYYY-MM-DD received, the figures */
+	STORE_STATS_REFUSED,	/* reason, count */
+	STORE_STATS_REFUSED_DAY,	/* day, count */
+	STORE_STATS_SUPERVISION,	/* reason, cases */
+	STORE_STATS_NOW,	/* "now", overdue, unclassified, alerts,
+				   alerts open, cases open */
+	STORE_STATS_UNITS,	/* code, name, cases, closed, on time, extended,
+				   supervised, re-handled, responded, 1, 2, 3,
+				   overdue */
+	STORE_STATS_UNIT_RETURNS,	/* unit, returns */
+	STORE_STATS_UNIT_CLOSE,	/* unit, dispatched day, closed day, count */
+	STORE_STATS_OVERDUE,	/* number, category, unit, state, due,
+				   received_at, supervised (any period) */
+	STORE_STATS_SUPERVISED,	/* number, category, unit, state, reason, at */
+	STORE_STATS_TOP,	/* rule, category, count */
+	STORE_PUBLISH,		/* number, received_at, closed_at, category,
+				   unit name, text, result, state: closed in
+				   the period, never confidential */
+	STORE_STATS_FLAGS,	/* Art. 23 per lead unit: re-handled, overdue
+				   without extension, result not delivered,
+				   repeated */
+	STORE_STATS_FLAG_RETURNS,	/* unit, late returns (pushed back) */
+	STORE_STATS_KB_STALE,	/* unit, entries updated before "from" */
+	STORE_STATS_FLAGGED	/* number, category, unit, state, due, and
+				   the five flags as 0/1 */
+};
+/* The figures' columns after the key of STORE_STATS_TOTAL..._DAY. */
+enum store_stats_col {
+	STORE_SC_REGISTERED = 1, STORE_SC_ANSWERED, STORE_SC_DISPATCHED,
+	STORE_SC_RETURNED, STORE_SC_EXTENDED, STORE_SC_CLOSED,
+	STORE_SC_ON_TIME, STORE_SC_OVERDUE, STORE_SC_SUPERVISED,
+	STORE_SC_REHANDLED, STORE_SC_SURVEYED, STORE_SC_RESPONDED,
+	STORE_SC_SATISFIED, STORE_SC_BASIC, STORE_SC_DISSATISFIED,
+	STORE_SC_UNCLASSIFIED, STORE_SC_MAX
+};
+#define STORE_STATS_COLS	20	/* most columns a query gives */
+/*
+ * Run query q over the period [from, to) (ms; cases by reception, the
+ * publication by closing) with today (YYYY-MM-DD, for "overdue") and a row
+ * limit (lists), handing each row to fn as text (NULL as "").  fn returns
+ * 0 to go on, -1 to stop (an error).  0 or -1.
+ */
+int	 store_stats(struct store *, enum store_stats_query q, int64_t from,
+	    int64_t to, const char *today, int64_t limit,
+	    int (*fn)(void *, int ncol, const char *const *col), void *arg);
 
 #endif /* HOTLINED_STORE_H */

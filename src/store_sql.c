@@ -25,6 +25,43 @@
 #include "store_vfs.h"
 #include "util.h"
 
+/*
+ * The office's statistics (v16): a period's cases (received in [?1, ?2),
+ * ms) with what became of them by now; ?3 is today (YYYY-MM-DD), for
+ * "overdue now": open and due before today, whatever the open state (a
+ * case left "replied" is overdue as much as one at a unit).  The columns
+ * after the key are enum store_stats_col's, in its order.
+ */
+#define STATS_LOCALDATE(col)	"date(" col " / 1000, 'unixepoch', 'localtime')"
+#define STATS_COLS \
+	"COUNT(*), SUM(state = 'answered'), SUM(dispatched_at IS NOT NULL), " \
+	"SUM(EXISTS (SELECT 1 FROM audit a WHERE a.case_id = cases.id " \
+	"AND a.action = 'case.return')), SUM(extensions > 0), " \
+	"SUM(closed_at IS NOT NULL), SUM(closed_at IS NOT NULL AND " \
+	"(due IS NULL OR " STATS_LOCALDATE("closed_at") " <= due)), " \
+	"SUM(closed_at IS NULL AND due < ?3), SUM(supervised = 1 OR EXISTS " \
+	"(SELECT 1 FROM audit a WHERE a.case_id = cases.id " \
+	"AND a.action = 'case.supervise')), SUM(rehandled != 0), " \
+	"SUM(survey_state IS NOT NULL), SUM(survey_score BETWEEN 1 AND 3), " \
+	"SUM(survey_score = 1), SUM(survey_score = 2), SUM(survey_score = 3), " \
+	"SUM(category = 'unclassified' AND closed_at IS NULL)"
+#define STATS_PERIOD	" FROM cases WHERE received_at >= ?1 AND received_at < ?2"
+/*
+ * A member of an audit event's JSON detail, NULL when the detail is not
+ * JSON: other events' need not be, and SQLite may test a term before
+ * the one on the action (it propagates the action's constant into a
+ * CASE on it, too), when json_extract() would fail the whole query.
+ */
+#define STATS_JSON(key) \
+	"json_extract(CASE WHEN json_valid(a.detail) THEN a.detail END, " \
+	"'$." key "')"
+#define STATS_UNEXCUSED \
+	"(extensions = 0 AND due IS NOT NULL AND ((closed_at IS NULL AND " \
+	"due < ?3) OR (closed_at IS NOT NULL AND " \
+	STATS_LOCALDATE("closed_at") " > due)))"
+#define STATS_BY(key) \
+	"SELECT " key ", " STATS_COLS STATS_PERIOD " GROUP BY 1 ORDER BY 1"
+
 const char *const store_sql[STMT_MAX] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
 	[STMT_COMMIT] = "COMMIT",
@@ -558,6 +595,104 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_OBS_CANCEL] =
 	    "UPDATE outbox SET state = 6, last_error = ?2 "
 	    "WHERE id = ?1 AND state IN (0, -1)",
+	[STMT_STATS_TOTAL] = "SELECT '', " STATS_COLS STATS_PERIOD,
+	[STMT_STATS_CATEGORY] = STATS_BY("category"),
+	[STMT_STATS_UNIT] = STATS_BY("COALESCE(unit, '')"),
+	[STMT_STATS_CHANNEL] = STATS_BY("channel"),
+	[STMT_STATS_DAY] = STATS_BY(STATS_LOCALDATE("received_at")),
+	[STMT_STATS_REFUSED] =
+	    "SELECT reason, COUNT(*) FROM refusals WHERE at >= ?1 AND at < ?2 "
+	    "GROUP BY 1 ORDER BY 2 DESC, 1",
+	[STMT_STATS_REFUSED_DAY] =
+	    "SELECT " STATS_LOCALDATE("at") ", COUNT(*) FROM refusals "
+	    "WHERE at >= ?1 AND at < ?2 GROUP BY 1 ORDER BY 1",
+	[STMT_STATS_SUPERVISION] =
+	    "SELECT COALESCE(" STATS_JSON("reason") ", 'other'), "
+	    "COUNT(DISTINCT a.case_id) FROM cases JOIN audit a "
+	    "ON a.case_id = cases.id AND a.action = 'case.supervise' "
+	    "WHERE received_at >= ?1 AND received_at < ?2 "
+	    "GROUP BY 1 ORDER BY 2 DESC, 1",
+	[STMT_STATS_NOW] =
+	    "SELECT 'now', (SELECT COUNT(*) FROM cases WHERE closed_at IS NULL "
+	    "AND due < ?3), (SELECT COUNT(*) FROM cases WHERE "
+	    "category = 'unclassified' AND closed_at IS NULL), "
+	    "(SELECT COUNT(*) FROM alerts WHERE at >= ?1 AND at < ?2), "
+	    "(SELECT COUNT(*) FROM alerts WHERE acked_at IS NULL), "
+	    "(SELECT COUNT(*) FROM cases WHERE closed_at IS NULL)",
+	[STMT_STATS_UNITS] =
+	    "SELECT u.code, u.name, " 
+	    "COALESCE(g.n, 0), COALESCE(g.closed, 0), COALESCE(g.ontime, 0), "
+	    "COALESCE(g.ext, 0), COALESCE(g.sup, 0), COALESCE(g.reh, 0), "
+	    "COALESCE(g.resp, 0), COALESCE(g.s1, 0), COALESCE(g.s2, 0), "
+	    "COALESCE(g.s3, 0), COALESCE(g.late, 0) FROM units u LEFT JOIN "
+	    "(SELECT unit, COUNT(*) AS n, SUM(closed_at IS NOT NULL) AS closed, "
+	    "SUM(closed_at IS NOT NULL AND (due IS NULL OR "
+	    STATS_LOCALDATE("closed_at") " <= due)) AS ontime, "
+	    "SUM(extensions > 0) AS ext, SUM(supervised = 1 OR EXISTS "
+	    "(SELECT 1 FROM audit a WHERE a.case_id = cases.id "
+	    "AND a.action = 'case.supervise')) AS sup, SUM(rehandled != 0) AS reh, "
+	    "SUM(survey_score BETWEEN 1 AND 3) AS resp, "
+	    "SUM(survey_score = 1) AS s1, SUM(survey_score = 2) AS s2, "
+	    "SUM(survey_score = 3) AS s3, "
+	    "SUM(closed_at IS NULL AND due < ?3) AS late" STATS_PERIOD
+	    " AND unit IS NOT NULL GROUP BY unit) g ON g.unit = u.code "
+	    "ORDER BY u.code",
+	[STMT_STATS_UNIT_RETURNS] =
+	    "SELECT " STATS_JSON("unit") ", COUNT(*) FROM cases "
+	    "JOIN audit a ON a.case_id = cases.id AND a.action = 'case.return' "
+	    "WHERE received_at >= ?1 AND received_at < ?2 GROUP BY 1",
+	[STMT_STATS_UNIT_CLOSE] =
+	    "SELECT unit, " STATS_LOCALDATE("dispatched_at") ", "
+	    STATS_LOCALDATE("closed_at") ", COUNT(*)" STATS_PERIOD
+	    " AND unit IS NOT NULL AND closed_at IS NOT NULL "
+	    "AND dispatched_at IS NOT NULL GROUP BY 1, 2, 3",
+	[STMT_STATS_OVERDUE] =
+	    "SELECT number, category, COALESCE(unit, ''), state, due, "
+	    "received_at, supervised FROM cases WHERE closed_at IS NULL "
+	    "AND due < ?3 AND ?1 >= 0 AND ?2 >= 0 ORDER BY due, id LIMIT ?4",
+	[STMT_STATS_SUPERVISED] =
+	    "SELECT number, category, COALESCE(unit, ''), state, "
+	    "COALESCE(" STATS_JSON("reason") ", 'other'), a.at "
+	    "FROM cases JOIN audit a ON a.case_id = cases.id "
+	    "AND a.action = 'case.supervise' WHERE received_at >= ?1 "
+	    "AND received_at < ?2 AND ?3 IS NOT NULL ORDER BY a.id LIMIT ?4",
+	[STMT_STATS_TOP] =
+	    "SELECT COALESCE(rule, ''), category, COUNT(*)" STATS_PERIOD
+	    " AND ?3 IS NOT NULL GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ?4",
+	[STMT_PUBLISH] =
+	    "SELECT c.number, c.received_at, c.closed_at, c.category, "
+	    "COALESCE(u.name, ''), c.text, COALESCE(c.result, ''), c.state "
+	    "FROM cases c LEFT JOIN units u ON u.code = c.unit "
+	    "WHERE c.closed_at >= ?1 AND c.closed_at < ?2 AND ?3 IS NOT NULL "
+	    "AND c.confidential = 0 AND c.state IN ('answered', 'closed', "
+	    "'final') ORDER BY c.closed_at, c.id LIMIT ?4",
+	/*
+	 * Art. 23: overdue without reason is late (open past due, or closed
+	 * after it) without an extension; the result not delivered is
+	 * STORE_CF_NOTIFY_FAILED (4), repeated STORE_CF_REPEATED (2).
+	 */
+	[STMT_STATS_FLAGS] =
+	    "SELECT COALESCE(unit, ''), SUM(rehandled != 0), "
+	    "SUM(" STATS_UNEXCUSED "), SUM((flags & 4) != 0), "
+	    "SUM((flags & 2) != 0)" STATS_PERIOD " GROUP BY 1 ORDER BY 1",
+	[STMT_STATS_FLAG_RETURNS] =
+	    "SELECT " STATS_JSON("unit") ", COUNT(*) FROM cases "
+	    "JOIN audit a ON a.case_id = cases.id AND a.action = 'case.return' "
+	    "WHERE received_at >= ?1 AND received_at < ?2 AND ?3 IS NOT NULL "
+	    "AND " STATS_JSON("late") " = 1 GROUP BY 1",
+	[STMT_STATS_KB_STALE] =
+	    "SELECT COALESCE(unit, ''), COUNT(*) FROM kb WHERE updated_at < ?1 "
+	    "AND ?2 >= 0 AND ?3 IS NOT NULL GROUP BY 1 ORDER BY 1",
+	[STMT_STATS_FLAGGED] =
+	    "SELECT number, category, COALESCE(unit, ''), state, "
+	    "COALESCE(due, ''), rehandled != 0, " STATS_UNEXCUSED ", "
+	    "(flags & 4) != 0, (flags & 2) != 0, EXISTS (SELECT 1 FROM audit a "
+	    "WHERE a.case_id = cases.id AND a.action = 'case.return' "
+	    "AND " STATS_JSON("late") " = 1)" STATS_PERIOD
+	    " AND (rehandled != 0 OR (flags & 6) != 0 OR " STATS_UNEXCUSED
+	    " OR EXISTS (SELECT 1 FROM audit a WHERE a.case_id = cases.id "
+	    "AND a.action = 'case.return' AND " STATS_JSON("late")
+	    " = 1)) ORDER BY id LIMIT ?4",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -613,4 +748,24 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_OBS_RELEASE] = 13,
 	[STMT_OBS_RETRY] = 13,
 	[STMT_OBS_CANCEL] = 13,
+	[STMT_STATS_TOTAL] = 16,
+	[STMT_STATS_CATEGORY] = 16,
+	[STMT_STATS_UNIT] = 16,
+	[STMT_STATS_CHANNEL] = 16,
+	[STMT_STATS_DAY] = 16,
+	[STMT_STATS_REFUSED] = 16,
+	[STMT_STATS_REFUSED_DAY] = 16,
+	[STMT_STATS_SUPERVISION] = 16,
+	[STMT_STATS_NOW] = 16,
+	[STMT_STATS_UNITS] = 16,
+	[STMT_STATS_UNIT_RETURNS] = 16,
+	[STMT_STATS_UNIT_CLOSE] = 16,
+	[STMT_STATS_OVERDUE] = 16,
+	[STMT_STATS_SUPERVISED] = 16,
+	[STMT_STATS_TOP] = 16,
+	[STMT_PUBLISH] = 16,
+	[STMT_STATS_FLAGS] = 16,
+	[STMT_STATS_FLAG_RETURNS] = 16,
+	[STMT_STATS_KB_STALE] = 16,
+	[STMT_STATS_FLAGGED] = 16,
 };

@@ -1034,10 +1034,19 @@ test_overdue_scan(void **state)
 	assert_int_equal(apply(f->st, id4, LC_OP_REPLY, &a, &lead, T0 + DAY),
 	    LC_OK);
 
-	assert_int_equal(lifecycle_overdue_scan(f->st, now, NULL, NULL), 1);
+	/* id1 at its unit, id4 replied and left by the office: both */
+	assert_int_equal(lifecycle_overdue_scan(f->st, now, NULL, NULL), 2);
 	assert_int_equal(store_case_get(f->st, id1, &c), 1);
 	assert_int_equal(c.supervised, 1);
 	assert_string_equal(c.supervision, "overdue");
+	store_case_clear(&c);
+	assert_int_equal(store_case_get(f->st, id4, &c), 1);
+	assert_int_equal(c.supervised, 1);
+	assert_string_equal(c.supervision, "overdue");
+	assert_string_equal(c.state, "replied");
+	store_case_clear(&c);
+	assert_int_equal(store_case_get(f->st, id3, &c), 1);
+	assert_int_equal(c.supervised, 0);	/* closed: never */
 	store_case_clear(&c);
 	assert_int_equal(store_case_get(f->st, id2, &c), 1);
 	assert_int_equal(c.supervised, 0);	/* due today: not yet */
@@ -1051,7 +1060,10 @@ test_overdue_scan(void **state)
 	store_case_filter_init(&flt);
 	flt.supervised = 1;
 	assert_int_equal(store_case_search(f->st, &flt, &c, 1), 1);
-	assert_int_equal(c.id, id2);		/* newest first */
+	assert_int_equal(c.id, id4);		/* newest first */
+	store_case_clear(&c);
+	assert_int_equal(store_case_get(f->st, id2, &c), 1);
+	assert_int_equal(c.supervised, 1);
 	store_case_clear(&c);
 }
 #endif
