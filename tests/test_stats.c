@@ -349,9 +349,9 @@ test_upgrade_v16(void **state)
 	cn.text = "噪音";
 	cn.received_at = 1764900000000LL;	/* 2025-12-05 */
 	cn.due = "2025-12-19";
-	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_txn_begin(st), 0);
 	assert_int_equal(store_case_add(st, &cn, &id, number), 0);
-	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_txn_commit(st), 0);
 	store_close(st);
 	/* the upgrade in place: the old case is an SMS case */
 	o.max_version = 0;
