@@ -713,6 +713,43 @@ store_stmt(struct store *st, enum store_stmt i)
 }
 
 /*
+ * Whether this failure (what, code) was logged less than STORE_ERR_QUIET_MS
+ * ago: then it is counted and 1 returned.  Else it takes a slot (the
+ * oldest) and 0 is returned with the repeats its last logging saw.
+ */
+static int
+store_error_quiet(struct store *st, const char *what, int code,
+    unsigned *quiet)
+{
+	struct store_err	*x, *old = &st->errs[0];
+	uint64_t		 now = clock_mono_ms();
+	size_t			 i;
+
+	*quiet = 0;
+	for (i = 0; i < STORE_ERR_SLOTS; i++) {
+		x = &st->errs[i];
+		if (x->code == code && strncmp(x->what, what,
+		    sizeof(x->what) - 1) == 0) {
+			if (now - x->at < STORE_ERR_QUIET_MS) {
+				x->quiet++;
+				return 1;
+			}
+			*quiet = x->quiet;
+			x->at = now;
+			x->quiet = 0;
+			return 0;
+		}
+		if (x->at < old->at)
+			old = x;
+	}
+	strlcpy(old->what, what, sizeof(old->what));
+	old->code = code;
+	old->at = now;
+	old->quiet = 0;
+	return 0;
+}
+
+/*
  * Log a failure.  SQLITE_FULL, SQLITE_IOERR and SQLITE_NOMEM may roll the
  * whole transaction back: then the batch is doomed, so no later statement
  * runs in autocommit mode believing it is part of the batch.
@@ -721,11 +758,20 @@ static void
 store_error(struct store *st, const char *what)
 {
 	int	e = store_vfs_errno();
+	int	code = sqlite3_extended_errcode(st->db);
+	unsigned quiet;
 
-	/* "disk I/O error" alone does not say a disk is full or read-only */
-	log_err("store %s failed: %s (%d)%s%s", what, sqlite3_errmsg(st->db),
-	    sqlite3_extended_errcode(st->db), e != 0 ? ": " : "",
-	    e != 0 ? strerror(e) : "");
+	if (store_error_quiet(st, what, code, &quiet))
+		;
+	else if (quiet > 0)
+		/* "disk I/O error" alone does not say a disk is full */
+		log_err("store %s failed: %s (%d)%s%s, and %u times more "
+		    "since it was last logged", what, sqlite3_errmsg(st->db),
+		    code, e != 0 ? ": " : "", e != 0 ? strerror(e) : "", quiet);
+	else
+		log_err("store %s failed: %s (%d)%s%s", what,
+		    sqlite3_errmsg(st->db), code, e != 0 ? ": " : "",
+		    e != 0 ? strerror(e) : "");
 	if (st->txn && !st->doomed && sqlite3_get_autocommit(st->db)) {
 		st->doomed = 1;
 		log_err("store batch rolled back by sqlite: every message "

@@ -285,11 +285,26 @@ struct store_reattest {
 	int		 confirmed;
 };
 
+/*
+ * The errors store_error() logged lately: the same failure again within
+ * STORE_ERR_QUIET_MS is counted, not logged (a failing disk makes every
+ * status poll and timer fail the same way, and the log must not storm).
+ */
+#define STORE_ERR_SLOTS		8
+#define STORE_ERR_QUIET_MS	60000
+struct store_err {
+	char		 what[48];	/* what failed (store_step's what) */
+	int		 code;		/* extended result code */
+	uint64_t	 at;		/* clock_mono_ms() when logged */
+	unsigned	 quiet;		/* repeats not logged since */
+};
+
 struct store {
 	sqlite3		*db;
 	struct crypto	*crypto;		/* borrowed */
 	sqlite3_stmt	*stmt[STMT_MAX];
 	int		 version;
+	struct store_err errs[STORE_ERR_SLOTS];	/* store_error() */
 	int		 txn;			/* in commit.c's transaction */
 	int		 doomed;		/* undone by SQLite */
 	int		 unit;			/* inside a unit's savepoint */

@@ -299,7 +299,8 @@ test_upgrade_v14(void **state)
 	    "WHERE name IN ('audit_reattest', 'inbound_case')"), 0);
 
 	assert_non_null(reopen(f, NULL));
-	assert_int_equal(peek(f, "PRAGMA user_version"), 14);
+	assert_int_equal(peek(f, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM sqlite_master "
 	    "WHERE name IN ('audit_reattest', 'inbound_case')"), 2);
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases"), 1);
