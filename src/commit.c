@@ -69,7 +69,7 @@ enum commit_state {
 
 static void	commit_timer(evutil_socket_t, short, void *);
 static void	commit_retry_timer(evutil_socket_t, short, void *);
-static void	commit_run(int);
+static void	commit_run(void);
 static void	commit_failed(const char *);
 static void	commit_arm(int64_t);
 static void	commit_log_emit(int);
@@ -220,11 +220,12 @@ commit_txn_end(struct store *st, int ok)
 
 /* End the batch and tell everyone who waited on it. */
 static void
-commit_run(int ok)
+commit_run(void)
 {
 	struct commit_wait	*w;
 	struct timespec		 t0, t1;
 	size_t			 i, n;
+	int			 ok;
 
 	if (!open_batch)
 		return;
@@ -237,9 +238,7 @@ commit_run(int ok)
 		commit_unit_end(1);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (!ok)
-		store_txn_rollback(store);
-	ok = store_txn_commit(store) == 0 && ok;
+	ok = store_txn_commit(store) == 0;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	metrics_commit(nwaits, (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000LL +
 	    (t1.tv_nsec - t0.tv_nsec) / 1000), ok);
@@ -428,13 +427,13 @@ commit_log_emit(int ok)
 static void
 commit_timer(evutil_socket_t fd, short ev, void *arg)
 {
-	commit_run(1);
+	commit_run();
 }
 
 void
 commit_flush(void)
 {
-	commit_run(1);
+	commit_run();
 }
 
 void

@@ -38,14 +38,4 @@ int	 hook_is_stopping(void);
 /* Run the exit hooks (once). */
 void	 hook_exit(void);
 
-/*
- * The names these had in daemon.h, for branches written before hooks.h;
- * remove once every branch is merged.
- */
-#define hotlined_on_reload	hook_on_reload
-#define hotlined_on_shutdown	hook_on_shutdown
-#define hotlined_shutdown_done	hook_shutdown_done
-#define hotlined_on_exit	hook_on_exit
-#define hotlined_base		hook_base
-
 #endif /* HOTLINED_HOOKS_H */

@@ -88,8 +88,7 @@ struct mo_ctx {
 };
 
 static int	mo_reply(struct mo_ctx *, const char *kind, const char *tmpl,
-		    const struct template_var *, size_t, int64_t case_id,
-		    const char *source);
+		    const struct template_var *, size_t, int64_t case_id);
 static int	mo_alert(struct mo_ctx *, const struct mo_verdict *);
 static int	mo_is_machine(const struct mo_ctx *);
 static int	mo_unclassified(const struct store_case *);
@@ -130,8 +129,7 @@ mo_is_machine(const struct mo_ctx *m)
 /* Render template tmpl and queue it to the sender; 0 or -1. */
 static int
 mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
-    const struct template_var *vars, size_t nvars, int64_t case_id,
-    const char *source)
+    const struct template_var *vars, size_t nvars, int64_t case_id)
 {
 	struct store_outbox_new	 o;
 	char			 text[MO_REPLY_MAX];
@@ -178,7 +176,7 @@ mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
 	o.inbound = m->g->group;
 	o.kind = kind;
 	o.msisdn = m->msisdn;
-	o.source = source != NULL ? source : conf->service_number;
+	o.source = conf->service_number;
 	o.text = text;
 	o.priority = strcmp(kind, "refusal") == 0 ? 10 : 0;
 	if (store_outbox_add(store, &o, &id) == -1)
@@ -527,7 +525,7 @@ mo_resent(struct mo_ctx *m, int64_t case_id)
 	    mo_category_zh(c.category) };
 	vars[2] = (struct template_var){ "due", c.due };
 	r = mo_reply(m, "ack", c.confidential ? "ack_confidential" : "ack",
-	    vars, 3, case_id, NULL);
+	    vars, 3, case_id);
 	store_case_clear(&c);
 	return r;
 }
@@ -552,7 +550,7 @@ mo_over_limit(struct mo_ctx *m, int cases)
 	    "registered%s", m->mask, cases, n > 0 ? ", told already" : "");
 	if (n > 0)
 		return 0;
-	return mo_reply(m, "limit", "rate_limited", NULL, 0, 0, NULL);
+	return mo_reply(m, "limit", "rate_limited", NULL, 0, 0);
 }
 
 /* A new matter: register a case, or refuse a repeat (Art. 14). */
@@ -599,7 +597,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 		    "same matter after re-handling", m->now);
 		if (n != -1)
 			n = mo_reply(m, "refusal", "refuse_repeat", vars, 1,
-			    old_id, NULL);
+			    old_id);
 		store_case_clear(&old);	/* after the reply: vars borrow it */
 		return n;
 	}
@@ -645,15 +643,15 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 		/* unsure: no category and no category deadline is promised */
 		if (mo_reply(m, "ack", v->confidential ?
 		    "ack_unclassified_confidential" : "ack_unclassified",
-		    vars, 2, m->case_id, NULL) == -1)
+		    vars, 2, m->case_id) == -1)
 			return -1;
 	} else if (mo_reply(m, "ack", v->confidential ? "ack_confidential" :
-	    "ack", vars, 3, m->case_id, NULL) == -1)
+	    "ack", vars, 3, m->case_id) == -1)
 		return -1;
 	/* a long SMS given up with parts missing: say so, and how to add */
 	if (m->timed_out)
 		return mo_reply(m, "ack", "incomplete_note", vars, 1,
-		    m->case_id, NULL);
+		    m->case_id);
 	return 0;
 }
 
@@ -682,7 +680,7 @@ mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
 	commit_log("intake refused msisdn=%s reason=%s channel=%s rule=%s",
 	    m->mask, v->reason, r.channel ? r.channel : "-",
 	    r.rule ? r.rule : "-");
-	return mo_reply(m, "refusal", v->template, NULL, 0, 0, NULL);
+	return mo_reply(m, "refusal", v->template, NULL, 0, 0);
 }
 
 /*
@@ -728,7 +726,7 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 			commit_log("mo query case=%s msisdn=%s not found",
 			    v->number, m->mask);
 			return mo_reply(m, "status", "status_notfound",
-			    vars, 1, 0, NULL);
+			    vars, 1, 0);
 		}
 		vars[1] = (struct template_var){ "state",
 		    mo_state_zh(c[0].state) };
@@ -739,7 +737,7 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 		    m->mask, c[0].state);
 		n = mo_reply(m, "status", mo_unclassified(&c[0]) ?
 		    "status_unclassified" : "status", vars,
-		    mo_unclassified(&c[0]) ? 3 : 4, c[0].id, NULL);
+		    mo_unclassified(&c[0]) ? 3 : 4, c[0].id);
 		store_case_clear(&c[0]);
 		return n;
 	}
@@ -748,7 +746,7 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 		return -1;
 	commit_log("mo query msisdn=%s open=%d", m->mask, n);
 	if (n == 0)
-		return mo_reply(m, "status", "status_none", NULL, 0, 0, NULL);
+		return mo_reply(m, "status", "status_none", NULL, 0, 0);
 	list[0] = '\0';
 	for (i = 0; i < n; i++) {
 		char	line[128];
@@ -764,7 +762,7 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 	snprintf(count, sizeof(count), "%d", n);
 	vars[0] = (struct template_var){ "count", count };
 	vars[1] = (struct template_var){ "cases", list };
-	return mo_reply(m, "status", "status_list", vars, 2, 0, NULL);
+	return mo_reply(m, "status", "status_list", vars, 2, 0);
 }
 
 /* 补充/BC: more text for the sender's own case. */
@@ -798,8 +796,7 @@ mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 	if (n == 0 || v->body[0] == '\0') {
 		commit_log("mo supplement case=%s msisdn=%s not found",
 		    v->number, m->mask);
-		return mo_reply(m, "status", "supplement_notfound", vars, 1, 0,
-		    NULL);
+		return mo_reply(m, "status", "supplement_notfound", vars, 1, 0);
 	}
 	m->case_id = c.id;
 	store_case_clear(&c);
@@ -809,8 +806,7 @@ mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 	    m->now) == -1)
 		return -1;
 	commit_log("mo supplement case=%s msisdn=%s", v->number, m->mask);
-	return mo_reply(m, "status", "supplement_ok", vars, 1, m->case_id,
-	    NULL);
+	return mo_reply(m, "status", "supplement_ok", vars, 1, m->case_id);
 }
 
 /*
@@ -833,7 +829,7 @@ mo_confidential(struct mo_ctx *m, const struct mo_verdict *v)
 		commit_log("mo confidential case=%s msisdn=%s not found",
 		    v->number, m->mask);
 		return mo_reply(m, "status", "confidential_notfound", vars, 1,
-		    0, NULL);
+		    0);
 	}
 	m->case_id = c.id;
 	n = c.confidential;
@@ -848,8 +844,7 @@ mo_confidential(struct mo_ctx *m, const struct mo_verdict *v)
 		return -1;
 	commit_log("mo confidential case=%s msisdn=%s%s%s", v->number, m->mask,
 	    n ? " already" : "", v->body[0] != '\0' ? " supplement" : "");
-	return mo_reply(m, "status", "confidential_ok", vars, 1, m->case_id,
-	    NULL);
+	return mo_reply(m, "status", "confidential_ok", vars, 1, m->case_id);
 }
 
 /*
@@ -931,7 +926,7 @@ mo_survey_which(struct mo_ctx *m)
 	commit_log("survey reply msisdn=%s open=%d, asked which case", m->mask,
 	    n);
 	vars[0] = (struct template_var){ "cases", list };
-	return mo_reply(m, "survey", "survey_which_case", vars, 1, 0, NULL);
+	return mo_reply(m, "survey", "survey_which_case", vars, 1, 0);
 }
 
 /*
@@ -958,8 +953,7 @@ mo_survey_closed(struct mo_ctx *m, const char *raw)
 	commit_log("survey closed case=%s msisdn=%s, the reply is not counted",
 	    sv.number, m->mask);
 	vars[0] = (struct template_var){ "case", sv.number };
-	return mo_reply(m, "survey", "survey_closed", vars, 1, sv.case_id,
-	    NULL);
+	return mo_reply(m, "survey", "survey_closed", vars, 1, sv.case_id);
 }
 
 /*
@@ -1008,15 +1002,14 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 	vars[0] = (struct template_var){ "case", sv.number };
 	if (r == 1)
 		return mo_reply(m, "survey", "survey_thanks", vars, 1,
-		    sv.case_id, NULL);
+		    sv.case_id);
 	commit_log("survey reply case=%s msisdn=%s score=%d%s%s",
 	    sv.number, m->mask, out.score,
 	    out.reopened ? " reopened" : "", out.final ? " final" : "");
 	if (out.score == 0)
 		return out.send_options ? mo_reply(m, "survey",
-		    "survey_unclear", vars, 1, sv.case_id, NULL) : 0;
-	return mo_reply(m, "survey", "survey_thanks", vars, 1, sv.case_id,
-	    NULL);
+		    "survey_unclear", vars, 1, sv.case_id) : 0;
+	return mo_reply(m, "survey", "survey_thanks", vars, 1, sv.case_id);
 }
 
 int
@@ -1069,13 +1062,12 @@ mo_process(const struct store_group *g, int timed_out)
 	case MO_OPTOUT:
 		if ((r = store_optout_set(store, m.msisdn, 1, m.now)) == 0) {
 			commit_log("mo optout msisdn=%s", m.mask);
-			r = mo_reply(&m, "optout", "optout_ok", NULL, 0, 0,
-			    NULL);
+			r = mo_reply(&m, "optout", "optout_ok", NULL, 0, 0);
 		}
 		break;
 	case MO_HELP:
 		commit_log("mo help msisdn=%s", m.mask);
-		r = mo_reply(&m, "help", "help", NULL, 0, 0, NULL);
+		r = mo_reply(&m, "help", "help", NULL, 0, 0);
 		break;
 	}
 	if (r == 0 && v.screen != SCREEN_NONE)
