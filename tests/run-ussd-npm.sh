@@ -16,7 +16,9 @@ plan 18
 
 port=$(free_port)
 d="$T_DIR/n"
-hotlined_conf "$d" "$port" "ussd-timeout 3s"
+# long enough that a loaded machine (load 14 seen) never ends a session
+# between two steps; the idle check waits for it, bounded
+hotlined_conf "$d" "$port" "ussd-timeout 8s"
 # the dialect goes inside the smsc block
 sed -i 's/^	window 50$/	window 50\
 	ussd-session user-message-reference\
@@ -103,7 +105,7 @@ check "no its_session_info invented for a gateway that sent none" \
 msg 13800130023 9 1 '*12345#'
 screen 9 "2 9 138****0023" "$MENU" >/dev/null
 check "an idle session ends at ussd-timeout" wait_log "$T_DIR/hl.out" \
-    'ussd +end bearer=sim msisdn=138\*\*\*\*0023~[a-z]{4} session=9 reason=timeout' 15
+    'ussd +end bearer=sim msisdn=138\*\*\*\*0023~[a-z]{4} session=9 reason=timeout' 25
 check "with our abort op 32, reference 9, no text" \
     screen 10 "32 9 138****0023" ""
 check "every USSD message was acknowledged with status 0" test \
