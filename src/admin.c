@@ -91,7 +91,7 @@ static int	 admin_alert_ack(struct admin_req *);
 static int	 admin_alert_citizen(struct admin_req *);
 static int	 admin_db_check(struct admin_req *);
 static void	 admin_db_checked(void *, int, const char *);
-static void	 admin_db_gone(struct evhttp_connection *, void *);
+static void	 admin_db_gone(void *);
 
 /*
  * The API.  GET /v1/health needs no token so that monitoring can probe
@@ -795,9 +795,7 @@ admin_stop(void)
 	admin_data_stop();
 	if (admin.checking != NULL) {
 		if (admin.checking->req != NULL)
-			evhttp_connection_set_closecb(
-			    evhttp_request_get_connection(admin.checking->req),
-			    NULL, NULL);
+			(void)httpd_on_close(admin.checking->req, NULL, NULL);
 		dbcheck_abort();
 		json_decref(admin.checking->reply);
 		free(admin.checking);
@@ -2497,14 +2495,13 @@ admin_db_check(struct admin_req *r)
 	r->reply = NULL;
 	admin.checking = d;
 	/* a client that hangs up meanwhile takes its request with it */
-	evhttp_connection_set_closecb(evhttp_request_get_connection(d->req),
-	    admin_db_gone, d);
+	(void)httpd_on_close(d->req, admin_db_gone, d);
 	return ADMIN_DEFERRED;
 }
 
 /* The connection of a held check closed: its request is gone. */
 static void
-admin_db_gone(struct evhttp_connection *evcon, void *arg)
+admin_db_gone(void *arg)
 {
 	struct admin_req	*d = arg;
 
@@ -2528,8 +2525,7 @@ admin_db_checked(void *arg, int status, const char *out)
 		free(d);
 		return;
 	}
-	evhttp_connection_set_closecb(evhttp_request_get_connection(d->req),
-	    NULL, NULL);
+	(void)httpd_on_close(d->req, NULL, NULL);
 	if (status == 0 || status == 1) {
 		a = json_array();
 		for (p = out; *p != '\0'; p = nl + (*nl != '\0')) {

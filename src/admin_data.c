@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "dbcheck.h"
 #include "hooks.h"
+#include "httpd.h"
 #include "log.h"
 #include "store.h"
 #include "tokens.h"
@@ -34,7 +35,7 @@
 
 static void	 admin_backup_tick(evutil_socket_t, short, void *);
 static void	 admin_backup_end(int, const char *);
-static void	 admin_held_gone(struct evhttp_connection *, void *);
+static void	 admin_held_gone(void *);
 static struct admin_req *admin_hold(struct admin_req *);
 static void	 admin_release(struct admin_req *, int);
 static int	 admin_backup_path_ok(const char *, char *, size_t);
@@ -102,17 +103,15 @@ admin_hold(struct admin_req *r)
 	d->token = NULL;	/* a SIGHUP may reload the tokens meanwhile */
 	r->reply = NULL;
 	/* a client that hangs up meanwhile takes its request with it */
-	evhttp_connection_set_closecb(evhttp_request_get_connection(d->req),
-	    admin_held_gone, d);
+	(void)httpd_on_close(d->req, admin_held_gone, d);
 	return d;
 }
 
 static void
-admin_held_gone(struct evhttp_connection *evcon, void *arg)
+admin_held_gone(void *arg)
 {
 	struct admin_req	*d = arg;
 
-	(void)evcon;
 	d->req = NULL;
 }
 
@@ -121,8 +120,7 @@ static void
 admin_release(struct admin_req *d, int status)
 {
 	if (d->req != NULL) {
-		evhttp_connection_set_closecb(evhttp_request_get_connection(
-		    d->req), NULL, NULL);
+		(void)httpd_on_close(d->req, NULL, NULL);
 		admin_finish(d, status);
 	} else
 		json_decref(d->reply);

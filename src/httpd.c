@@ -46,6 +46,8 @@ struct httpd_conn {
 	int			 hooked;
 	int			 reading;	/* a request is arriving */
 	int			 dispatched;	/* the handler has it */
+	void			(*onclose)(void *);	/* httpd_on_close() */
+	void			*onclose_arg;
 };
 
 struct httpd {
@@ -352,8 +354,12 @@ static void
 httpd_closed(struct evhttp_connection *evcon, void *arg)
 {
 	struct httpd_conn	*c = arg;
+	void			(*fn)(void *) = c->onclose;
 
 	evhttp_connection_set_closecb(evcon, NULL, NULL);
+	c->onclose = NULL;
+	if (fn != NULL)
+		fn(c->onclose_arg);	/* the handler's request is gone */
 	bufferevent_incref(c->bev);	/* httpd_gone() gives it back */
 	httpd_gone(c);
 }
@@ -504,6 +510,32 @@ httpd_dispatched(struct httpd *h, struct evhttp_request *req)
 			evtimer_del(c->ev);
 			return;
 		}
+}
+
+/*
+ * A handler holding req across loop turns is told through fn(arg) if the
+ * connection closes first.  The connection's one close callback stays
+ * httpd's (a handler that set its own took it, and the connection's
+ * state was never freed); fn NULL forgets it.  0, or -1 when req is not
+ * on a connection of ours.
+ */
+int
+httpd_on_close(struct evhttp_request *req, void (*fn)(void *), void *arg)
+{
+	struct evhttp_connection	*evcon;
+	struct httpd			*h;
+	struct httpd_conn		*c;
+
+	if (req == NULL || (evcon = evhttp_request_get_connection(req)) == NULL)
+		return -1;
+	TAILQ_FOREACH(h, &guards, entry)
+		TAILQ_FOREACH(c, &h->conns, entry)
+			if (c->evcon == evcon) {
+				c->onclose = fn;
+				c->onclose_arg = arg;
+				return 0;
+			}
+	return -1;
 }
 
 /* --- figures --------------------------------------------------------------- */

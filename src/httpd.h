@@ -64,6 +64,12 @@ void		 httpd_unlisten(struct httpd *);
 void		 httpd_free(struct httpd *);
 /* The handler has req: whatever it answers, it logs itself. */
 void		 httpd_dispatched(struct httpd *, struct evhttp_request *);
+/*
+ * Call fn(arg) if req's connection closes while a handler holds req (fn
+ * NULL: no longer); never evhttp_connection_set_closecb() on ours.
+ */
+int		 httpd_on_close(struct evhttp_request *, void (*fn)(void *),
+		    void *arg);
 void		 httpd_stats(const struct httpd *, struct httpd_stats *);
 /* GET /v1/status: {"http": {NAME: {open, accepted, ...}, ...}}. */
 void		 httpd_status(struct json_t *, void *);

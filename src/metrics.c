@@ -39,23 +39,26 @@ static void	 metrics_hist(struct evbuffer *, const char *, const char *,
 		    const double *, const uint64_t *, size_t, double, uint64_t);
 static void	 metrics_ring_add(int, uint64_t);
 
+/* designated, so the counters left out are zero to every compiler */
+#define FAM(n, l, h)	{ .name = (n), .label = (l), .help = (h) }
 static struct mfamily fam[MF_MAX] = {
-	[MF_MO_RECEIVED] = { "mo_received_total", NULL,
-	    "Texts from citizens handled by intake and committed." },
-	[MF_MO_IGNORED] = { "mo_ignored_total", NULL,
-	    "Texts from machine senders, recorded but not answered." },
-	[MF_MO_REFUSED] = { "mo_refused_total", "reason",
-	    "Texts refused (Art. 8 and 14), by reason." },
-	[MF_CASES] = { "cases_registered_total", "category",
-	    "Cases registered from texts, by category." },
-	[MF_MT] = { "mt_total", "outcome",
-	    "Outgoing SMS submit outcomes: sent, failed, retried." },
-	[MF_RECEIPTS] = { "receipts_total", "state",
-	    "Delivery receipts matched to an outgoing SMS, by state." },
-	[MF_SURVEYS] = { "surveys_total", "outcome",
+	[MF_MO_RECEIVED] = FAM("mo_received_total", NULL,
+	    "Texts from citizens handled by intake and committed."),
+	[MF_MO_IGNORED] = FAM("mo_ignored_total", NULL,
+	    "Texts from machine senders, recorded but not answered."),
+	[MF_MO_REFUSED] = FAM("mo_refused_total", "reason",
+	    "Texts refused (Art. 8 and 14), by reason."),
+	[MF_CASES] = FAM("cases_registered_total", "category",
+	    "Cases registered from texts, by category."),
+	[MF_MT] = FAM("mt_total", "outcome",
+	    "Outgoing SMS submit outcomes: sent, failed, retried."),
+	[MF_RECEIPTS] = FAM("receipts_total", "state",
+	    "Delivery receipts matched to an outgoing SMS, by state."),
+	[MF_SURVEYS] = FAM("surveys_total", "outcome",
 	    "Satisfaction surveys by outcome: satisfied, basically-satisfied, "
-	    "dissatisfied, unclear (a reply not understood), expired." },
+	    "dissatisfied, unclear (a reply not understood), expired."),
 };
+#undef FAM
 
 static struct mpending	*pend;
 static size_t		 npend, pendsz, pend_mark;

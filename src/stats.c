@@ -370,6 +370,7 @@ stats_figures(struct store *st, const struct stats_period *p,
 	json_t		*v;
 	const char	*k;
 	long long	 nref = 0;
+	size_t		 gi;
 
 	o = json_object();
 	refused = json_object();
@@ -412,7 +413,7 @@ stats_figures(struct store *st, const struct stats_period *p,
 		stats_day_refusals(groups, v);
 		json_decref(v);
 	}
-	json_array_foreach(groups, nref, v)
+	json_array_foreach(groups, gi, v)
 		stats_rates(v);
 	json_object_set_new(o, "total", total);
 	json_object_set_new(o, "refused", refused);
