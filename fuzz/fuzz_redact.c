@@ -36,6 +36,15 @@ fuzz_utf8(const unsigned char *p)
 	return 1;
 }
 
+/* A full-width digit (U+FF10..FF19) at p: a digit to redact.c too. */
+static int
+fuzz_fwdigit(const char *p)
+{
+	const unsigned char	*u = (const unsigned char *)p;
+
+	return u[0] == 0xef && u[1] == 0xbc && u[2] >= 0x90 && u[2] <= 0x99;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -54,9 +63,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	/* a mobile number standing alone never survives */
 	for (i = 0, run = 0; r[i] != '\0'; i++) {
 		run = r[i] >= '0' && r[i] <= '9' ? run + 1 : 0;
+		/* full-width digits around it make a longer run, no number */
 		if (run == 11 && r[i - 10] == '1' && r[i - 9] >= '3' &&
 		    (r[i + 1] < '0' || r[i + 1] > '9') &&
-		    (i < 11 || r[i - 11] < '0' || r[i - 11] > '9'))
+		    !fuzz_fwdigit(r + i + 1) &&
+		    (i < 11 || ((r[i - 11] < '0' || r[i - 11] > '9') &&
+		    (i < 13 || !fuzz_fwdigit(r + i - 13)))))
 			abort();
 	}
 	free(r);
