@@ -376,148 +376,210 @@ admin_lc_error(struct admin_req *r, enum lc_result res, const char *err)
 	}
 }
 
+static int	 admin_op_result(struct admin_req *, struct lc_args *,
+		    const char **);
+static int	 admin_op_approval(struct admin_req *, struct lc_args *,
+		    const char **);
+static int	 admin_op_dispatch(struct admin_req *, struct lc_args *,
+		    const char **);
+static int	 admin_op_reason(struct admin_req *, struct lc_args *,
+		    const char **);
+static int	 admin_op_extend(struct admin_req *, struct lc_args *,
+		    const char **);
+static int	 admin_op_supervise(struct admin_req *, struct lc_args *,
+		    const char **);
+static int	 admin_op_note(struct admin_req *, struct lc_args *,
+		    const char **);
+static int	 admin_op_classify(struct admin_req *, struct lc_args *,
+		    const char **);
+
+static const struct admin_field f_result[] = {
+	{ "result", AF_STR, 1 } };
+static const struct admin_field f_close[] = {
+	{ "result", AF_STR, 0 } };
+static const struct admin_field f_approval[] = {
+	{ "proposal", AF_STR, 1 } };
+static const struct admin_field f_dispatch[] = {
+	{ "lead", AF_CODE, 1 }, { "co", AF_CODES, 0 },
+	{ "due", AF_STR, 0 }, { "approval", AF_STR, 0 } };
+static const struct admin_field f_reason[] = {
+	{ "reason", AF_STR, 1 } };
+static const struct admin_field f_extend[] = {
+	{ "days", AF_INT, 0 }, { "due", AF_STR, 0 },
+	{ "reason", AF_STR, 1 } };
+static const struct admin_field f_supervise[] = {
+	{ "reason", AF_STR, 1 }, { "note", AF_STR, 0 } };
+static const struct admin_field f_note[] = {
+	{ "text", AF_STR, 1 } };
+static const struct admin_field f_classify[] = {
+	{ "category", AF_STR, 1 }, { "reason", AF_STR, 0 } };
+
+/*
+ * The case operations: the route's last word, the body's fields and the
+ * function that turns the checked body into the lifecycle's arguments
+ * (0, or a status).  Which states and roles may do what is lifecycle.c's
+ * decision, not the API's.
+ */
+static const struct admin_case_opdef {
+	const char			*name;
+	enum lc_op			 op;
+	const struct admin_field	*fields;
+	size_t				 nfields;
+	int				(*args)(struct admin_req *,
+					    struct lc_args *, const char **);
+} admin_case_ops[] = {
+#define OP(n, o, f, a)	{ n, o, f, nitems(f), a }
+	OP("answer", LC_OP_ANSWER, f_result, admin_op_result),
+	OP("approval", LC_OP_APPROVAL, f_approval, admin_op_approval),
+	OP("dispatch", LC_OP_DISPATCH, f_dispatch, admin_op_dispatch),
+	OP("return", LC_OP_RETURN, f_reason, admin_op_reason),
+	OP("extend", LC_OP_EXTEND, f_extend, admin_op_extend),
+	OP("reply", LC_OP_REPLY, f_result, admin_op_result),
+	OP("note", LC_OP_NOTE, f_note, admin_op_note),
+	OP("supervise", LC_OP_SUPERVISE, f_supervise, admin_op_supervise),
+	OP("close", LC_OP_CLOSE, f_close, admin_op_result),
+	OP("reopen", LC_OP_REOPEN, f_reason, admin_op_reason),
+	OP("classify", LC_OP_CLASSIFY, f_classify, admin_op_classify),
+#undef OP
+};
+
+static int
+admin_op_result(struct admin_req *r, struct lc_args *a, const char **co)
+{
+	a->text = admin_str(r, "result");
+	return 0;
+}
+
+static int
+admin_op_approval(struct admin_req *r, struct lc_args *a, const char **co)
+{
+	a->text = admin_str(r, "proposal");
+	return 0;
+}
+
+/* co: room for LC_CO_MAX codes (admin_fields() checked the count) */
+static int
+admin_op_dispatch(struct admin_req *r, struct lc_args *a, const char **co)
+{
+	json_t	*v;
+	size_t	 i;
+	int	 date;
+
+	a->unit = admin_str(r, "lead");
+	a->approval = admin_str(r, "approval");
+	a->due = admin_str(r, "due");
+	if (a->due != NULL && cal_date_parse(a->due, &date) == -1)
+		return admin_error(r, 400, "bad_request", "\"due\" "
+		    "must be a date, YYYY-MM-DD");
+	json_array_foreach(json_object_get(r->body, "co"), i, v)
+		co[i] = json_string_value(v);
+	a->co = co;
+	a->nco = json_array_size(json_object_get(r->body, "co"));
+	return 0;
+}
+
+static int
+admin_op_reason(struct admin_req *r, struct lc_args *a, const char **co)
+{
+	a->text = admin_str(r, "reason");
+	return 0;
+}
+
+/* the due date itself is worked out once the case is read */
+static int
+admin_op_extend(struct admin_req *r, struct lc_args *a, const char **co)
+{
+	if ((json_object_get(r->body, "days") == NULL) ==
+	    (json_object_get(r->body, "due") == NULL))
+		return admin_error(r, 400, "bad_request", "extend "
+		    "takes \"days\" (working days) or \"due\" "
+		    "(YYYY-MM-DD), one of them");
+	return admin_op_reason(r, a, co);
+}
+
+static int
+admin_op_supervise(struct admin_req *r, struct lc_args *a, const char **co)
+{
+	int	sup;
+
+	sup = lifecycle_sup_parse(admin_str(r, "reason"));
+	if (sup <= LC_SUP_NONE)
+		return admin_error(r, 400, "bad_request", "\"reason\" "
+		    "must be disputed-result, leader-instruction, "
+		    "overdue or other");
+	a->supervision = (enum lc_supervision)sup;
+	a->text = admin_str(r, "note");
+	return 0;
+}
+
+static int
+admin_op_note(struct admin_req *r, struct lc_args *a, const char **co)
+{
+	a->text = admin_str(r, "text");
+	return 0;
+}
+
+static int
+admin_op_classify(struct admin_req *r, struct lc_args *a, const char **co)
+{
+	a->category = admin_str(r, "category");
+	a->text = admin_str(r, "reason");
+	return 0;
+}
+
+/* The new due date of an extension: "due", or "days" past the case's. */
+static int
+admin_extend_due(struct admin_req *r, const struct store_case *c,
+    char due[CAL_DATE_LEN])
+{
+	int	date;
+
+	if (admin_str(r, "due") != NULL) {
+		if (cal_date_parse(admin_str(r, "due"), &date) == -1)
+			return admin_error(r, 400, "bad_request",
+			    "\"due\" must be a date, YYYY-MM-DD");
+		strlcpy(due, admin_str(r, "due"), CAL_DATE_LEN);
+	} else if (c->due == NULL || cal_date_parse(c->due, &date) ==
+	    -1 || (date = cal_add_workdays(calendar_current(), date,
+	    (int)json_integer_value(json_object_get(r->body,
+	    "days")))) == -1)
+		return admin_error(r, 409, "conflict", "case %s has no "
+		    "due date to extend", c->number);
+	else
+		cal_date_format(date, due, CAL_DATE_LEN);
+	return 0;
+}
+
 /*
  * POST /v1/cases/:number/<op>: validate the body, apply the operation in
  * the open group-commit batch, answer once that batch is durable.
  */
 static int
-admin_case_op(struct admin_req *r, enum lc_op op)
+admin_case_op(struct admin_req *r, const struct admin_case_opdef *d)
 {
-	static const struct admin_field f_result[] = {
-		{ "result", AF_STR, 1 } };
-	static const struct admin_field f_close[] = {
-		{ "result", AF_STR, 0 } };
-	static const struct admin_field f_approval[] = {
-		{ "proposal", AF_STR, 1 } };
-	static const struct admin_field f_dispatch[] = {
-		{ "lead", AF_CODE, 1 }, { "co", AF_CODES, 0 },
-		{ "due", AF_STR, 0 }, { "approval", AF_STR, 0 } };
-	static const struct admin_field f_reason[] = {
-		{ "reason", AF_STR, 1 } };
-	static const struct admin_field f_extend[] = {
-		{ "days", AF_INT, 0 }, { "due", AF_STR, 0 },
-		{ "reason", AF_STR, 1 } };
-	static const struct admin_field f_supervise[] = {
-		{ "reason", AF_STR, 1 }, { "note", AF_STR, 0 } };
-	static const struct admin_field f_note[] = {
-		{ "text", AF_STR, 1 } };
-	static const struct admin_field f_classify[] = {
-		{ "category", AF_STR, 1 }, { "reason", AF_STR, 0 } };
-	const struct admin_field	*f;
 	struct store_case		 c;
 	struct lc_args			 a;
 	struct lc_actor			 actor;
 	const char			*co[LC_CO_MAX];
 	char				 err[256], due[CAL_DATE_LEN];
 	char				 prev[32];
-	json_t				*v;
-	size_t				 nf, i;
+	enum lc_op			 op = d->op;
 	int64_t				 id;
-	int				 st, date, sup;
+	int				 st;
 	enum lc_result			 res;
 
-	switch (op) {
-	case LC_OP_ANSWER:
-	case LC_OP_REPLY:
-		f = f_result, nf = nitems(f_result);
-		break;
-	case LC_OP_CLOSE:
-		f = f_close, nf = nitems(f_close);
-		break;
-	case LC_OP_APPROVAL:
-		f = f_approval, nf = nitems(f_approval);
-		break;
-	case LC_OP_DISPATCH:
-		f = f_dispatch, nf = nitems(f_dispatch);
-		break;
-	case LC_OP_RETURN:
-	case LC_OP_REOPEN:
-		f = f_reason, nf = nitems(f_reason);
-		break;
-	case LC_OP_EXTEND:
-		f = f_extend, nf = nitems(f_extend);
-		break;
-	case LC_OP_SUPERVISE:
-		f = f_supervise, nf = nitems(f_supervise);
-		break;
-	case LC_OP_NOTE:
-		f = f_note, nf = nitems(f_note);
-		break;
-	case LC_OP_CLASSIFY:
-		f = f_classify, nf = nitems(f_classify);
-		break;
-	default:
-		fatalx("admin case op %d", op);
-	}
-	if ((st = admin_fields(r, f, nf)) != 0)
+	if ((st = admin_fields(r, d->fields, d->nfields)) != 0)
 		return st;
-
 	memset(&a, 0, sizeof(a));
-	switch (op) {
-	case LC_OP_ANSWER:
-	case LC_OP_REPLY:
-	case LC_OP_CLOSE:
-		a.text = admin_str(r, "result");
-		break;
-	case LC_OP_APPROVAL:
-		a.text = admin_str(r, "proposal");
-		break;
-	case LC_OP_DISPATCH:
-		a.unit = admin_str(r, "lead");
-		a.approval = admin_str(r, "approval");
-		a.due = admin_str(r, "due");
-		if (a.due != NULL && cal_date_parse(a.due, &date) == -1)
-			return admin_error(r, 400, "bad_request", "\"due\" "
-			    "must be a date, YYYY-MM-DD");
-		json_array_foreach(json_object_get(r->body, "co"), i, v)
-			co[i] = json_string_value(v);
-		a.co = co;
-		a.nco = json_array_size(json_object_get(r->body, "co"));
-		break;
-	case LC_OP_SUPERVISE:
-		sup = lifecycle_sup_parse(admin_str(r, "reason"));
-		if (sup <= LC_SUP_NONE)
-			return admin_error(r, 400, "bad_request", "\"reason\" "
-			    "must be disputed-result, leader-instruction, "
-			    "overdue or other");
-		a.supervision = (enum lc_supervision)sup;
-		a.text = admin_str(r, "note");
-		break;
-	case LC_OP_CLASSIFY:
-		a.category = admin_str(r, "category");
-		a.text = admin_str(r, "reason");
-		break;
-	case LC_OP_EXTEND:
-		if ((json_object_get(r->body, "days") == NULL) ==
-		    (json_object_get(r->body, "due") == NULL))
-			return admin_error(r, 400, "bad_request", "extend "
-			    "takes \"days\" (working days) or \"due\" "
-			    "(YYYY-MM-DD), one of them");
-		/* FALLTHROUGH */
-	default:
-		a.text = admin_str(r, op == LC_OP_NOTE ? "text" : "reason");
-		break;
-	}
-
+	if ((st = d->args(r, &a, co)) != 0)
+		return st;
 	if ((st = admin_case_load(r, &c)) != 0)
 		return st;
 	if (op == LC_OP_EXTEND) {
-		if (admin_str(r, "due") != NULL) {
-			if (cal_date_parse(admin_str(r, "due"), &date) == -1) {
-				store_case_clear(&c);
-				return admin_error(r, 400, "bad_request",
-				    "\"due\" must be a date, YYYY-MM-DD");
-			}
-			strlcpy(due, admin_str(r, "due"), sizeof(due));
-		} else if (c.due == NULL || cal_date_parse(c.due, &date) ==
-		    -1 || (date = cal_add_workdays(calendar_current(), date,
-		    (int)json_integer_value(json_object_get(r->body,
-		    "days")))) == -1) {
+		if ((st = admin_extend_due(r, &c, due)) != 0) {
 			store_case_clear(&c);
-			return admin_error(r, 409, "conflict", "case %s has no "
-			    "due date to extend", c.number);
-		} else
-			cal_date_format(date, due, sizeof(due));
+			return st;
+		}
 		a.due = due;
 	}
 	memset(&actor, 0, sizeof(actor));
@@ -559,12 +621,13 @@ admin_case_op(struct admin_req *r, enum lc_op op)
 int
 admin_case_transition(struct admin_req *r)
 {
-	int	op;
+	const char	*name = strrchr(r->route->pattern, '/') + 1;
+	size_t		 i;
 
-	op = lifecycle_op_parse(strrchr(r->route->pattern, '/') + 1);
-	if (op == -1)
-		fatalx("admin route %s names no operation", r->route->pattern);
-	return admin_case_op(r, (enum lc_op)op);
+	for (i = 0; i < nitems(admin_case_ops); i++)
+		if (strcmp(admin_case_ops[i].name, name) == 0)
+			return admin_case_op(r, &admin_case_ops[i]);
+	fatalx("admin route %s names no operation", r->route->pattern);
 }
 
 /* GET /v1/cases?filters: newest first, keyset pages by case number. */
