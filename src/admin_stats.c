@@ -85,11 +85,28 @@ admin_stats_query(struct admin_req *r, const char *const *allowed,
 	return st;
 }
 
-/* The reply, or 500 when stats.c could not read. */
+/* What one route computes from its checked query; NULL with err said. */
+typedef json_t	*(*admin_stats_fn)(struct admin_req *, struct admin_stats_q *,
+		    char *, size_t);
+
+static const char *const admin_stats_by[] = { "from", "to", "by", NULL };
+static const char *const admin_stats_period[] = { "from", "to", NULL };
+static const char *const admin_stats_limit[] = { "from", "to", "limit",
+    NULL };
+
+/* Parse the query, compute, reply; 500 when stats.c could not read. */
 static int
-admin_stats_reply(struct admin_req *r, json_t *o, const char *err)
+admin_stats_run(struct admin_req *r, const char *const *allowed,
+    int limit_max, admin_stats_fn fn)
 {
-	if (o == NULL) {
+	struct admin_stats_q	 q;
+	char			 err[128];
+	json_t			*o;
+	int			 st;
+
+	if ((st = admin_stats_query(r, allowed, &q, limit_max)) != 0)
+		return st;
+	if ((o = fn(r, &q, err, sizeof(err))) == NULL) {
 		log_warnx("admin stats %s", err);
 		return admin_error(r, 500, "internal", "%s", err);
 	}
@@ -97,78 +114,78 @@ admin_stats_reply(struct admin_req *r, json_t *o, const char *err)
 	return 200;
 }
 
+static json_t *
+admin_stats_figures(struct admin_req *r, struct admin_stats_q *q, char *err,
+    size_t len)
+{
+	return stats_figures(r->store, &q->p, q->by, q->today, err, len);
+}
+
 int
 admin_stats(struct admin_req *r)
 {
-	static const char *const allowed[] = { "from", "to", "by", NULL };
-	struct admin_stats_q	 q;
-	char			 err[128];
-	int			 st;
+	return admin_stats_run(r, admin_stats_by, STATS_LIST_MAX,
+	    admin_stats_figures);
+}
 
-	if ((st = admin_stats_query(r, allowed, &q, STATS_LIST_MAX)) != 0)
-		return st;
-	return admin_stats_reply(r, stats_figures(r->store, &q.p, q.by,
-	    q.today, err, sizeof(err)), err);
+static json_t *
+admin_stats_unitsof(struct admin_req *r, struct admin_stats_q *q, char *err,
+    size_t len)
+{
+	return stats_units(r->store, calendar_current(), &q->p, q->today, err,
+	    len);
 }
 
 int
 admin_stats_units(struct admin_req *r)
 {
-	static const char *const allowed[] = { "from", "to", NULL };
-	struct admin_stats_q	 q;
-	char			 err[128];
-	int			 st;
+	return admin_stats_run(r, admin_stats_period, STATS_LIST_MAX,
+	    admin_stats_unitsof);
+}
 
-	if ((st = admin_stats_query(r, allowed, &q, STATS_LIST_MAX)) != 0)
-		return st;
-	return admin_stats_reply(r, stats_units(r->store, calendar_current(),
-	    &q.p, q.today, err, sizeof(err)), err);
+static json_t *
+admin_stats_listsof(struct admin_req *r, struct admin_stats_q *q, char *err,
+    size_t len)
+{
+	return stats_lists(r->store, &q->p, q->today, q->limit, err, len);
 }
 
 int
 admin_stats_lists(struct admin_req *r)
 {
-	static const char *const allowed[] = { "from", "to", "limit", NULL };
-	struct admin_stats_q	 q;
-	char			 err[128];
-	int			 st;
-
-	if ((st = admin_stats_query(r, allowed, &q, STATS_LIST_MAX)) != 0)
-		return st;
-	return admin_stats_reply(r, stats_lists(r->store, &q.p, q.today,
-	    q.limit, err, sizeof(err)), err);
+	return admin_stats_run(r, admin_stats_limit, STATS_LIST_MAX,
+	    admin_stats_listsof);
 }
 
-/* Knowledge-base entries older than this are stale (as GET /v1/kb). */
-#define ADMIN_STATS_KB_STALE	(180LL * 86400 * 1000)
+/* knowledge-base entries stale as GET /v1/kb's default */
+static json_t *
+admin_stats_flagsof(struct admin_req *r, struct admin_stats_q *q, char *err,
+    size_t len)
+{
+	return stats_flags(r->store, &q->p, q->today,
+	    (int64_t)clock_now_ms() - ADMIN_KB_STALE_DAYS * ADMIN_DAY_MS,
+	    q->limit, err, len);
+}
 
 int
 admin_stats_flags(struct admin_req *r)
 {
-	static const char *const allowed[] = { "from", "to", "limit", NULL };
-	struct admin_stats_q	 q;
-	char			 err[128];
-	int			 st;
+	return admin_stats_run(r, admin_stats_limit, STATS_LIST_MAX,
+	    admin_stats_flagsof);
+}
 
-	if ((st = admin_stats_query(r, allowed, &q, STATS_LIST_MAX)) != 0)
-		return st;
-	return admin_stats_reply(r, stats_flags(r->store, &q.p, q.today,
-	    (int64_t)clock_now_ms() - ADMIN_STATS_KB_STALE, q.limit, err,
-	    sizeof(err)), err);
+static json_t *
+admin_publishof(struct admin_req *r, struct admin_stats_q *q, char *err,
+    size_t len)
+{
+	if (!q->limit_set)	/* the whole period unless told */
+		q->limit = STATS_PUBLISH_MAX;
+	return stats_publish(r->store, &q->p, q->limit, err, len);
 }
 
 int
 admin_publish(struct admin_req *r)
 {
-	static const char *const allowed[] = { "from", "to", "limit", NULL };
-	struct admin_stats_q	 q;
-	char			 err[128];
-	int			 st;
-
-	if ((st = admin_stats_query(r, allowed, &q, STATS_PUBLISH_MAX)) != 0)
-		return st;
-	if (!q.limit_set)	/* the whole period unless told */
-		q.limit = STATS_PUBLISH_MAX;
-	return admin_stats_reply(r, stats_publish(r->store, &q.p, q.limit,
-	    err, sizeof(err)), err);
+	return admin_stats_run(r, admin_stats_limit, STATS_PUBLISH_MAX,
+	    admin_publishof);
 }
