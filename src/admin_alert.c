@@ -166,21 +166,6 @@ admin_alert_ack(struct admin_req *r)
 	return admin_defer(r, 200);
 }
 
-/* The audit detail of a number read for alert id: JSON, or NULL. */
-static char *
-admin_alert_detail(int64_t id, const char *reason)
-{
-	json_t	*d;
-	char	*s;
-
-	if ((d = json_pack("{s:I,s:s}", "alert", (json_int_t)id, "reason",
-	    reason)) == NULL)
-		return NULL;
-	s = json_dumps(d, JSON_COMPACT);
-	json_decref(d);
-	return s;
-}
-
 /*
  * GET /v1/alerts/:id/citizen?reason=...: the number to call back, for the
  * office only.  A refused emergency has no case, so this is the way to the
@@ -190,47 +175,27 @@ admin_alert_detail(int64_t id, const char *reason)
 int
 admin_alert_citizen(struct admin_req *r)
 {
-	static const char *const allowed[] = { "reason", NULL };
 	struct admin_qparam	 q[ADMIN_QUERY_MAX];
 	struct store_alert	 a;
 	char			 msisdn[STORE_ADDR_MAX], mask[LOG_MSISDN_MAX];
-	char			*detail = NULL;
-	const char		*reason = NULL;
+	const char		*reason;
 	int64_t			 id;
 	int			 n, st;
 
 	msisdn[0] = '\0';
-	if ((n = admin_query(r, allowed, q, nitems(q))) == -1)
-		return 400;
-	if (n == 1)
-		reason = q[0].value;
-	if (reason == NULL || *reason == '\0') {
-		admin_query_free(q, (size_t)n);
-		return admin_error(r, 400, "bad_request", "a reason is "
-		    "required: ?reason=why the citizen must be called (it is "
-		    "audited)");
-	}
+	if ((st = admin_reason(r, q, &n, &reason)) != 0)
+		return st;
 	if ((st = admin_alert_load(r, &a, &id)) != 0) {
 		admin_query_free(q, (size_t)n);
 		return st;
 	}
 	if (store_alert_msisdn(r->store, id, msisdn, sizeof(msisdn)) != 1)
 		st = admin_error(r, 500, "internal", "cannot read the number");
-	else if (admin_holds_msisdn(reason, msisdn))
-		st = admin_error(r, 400, "bad_request", "the reason must not "
-		    "hold the phone number (the audit trail keeps it forever)");
-	else if ((detail = admin_alert_detail(id, reason)) == NULL)
-		st = admin_error(r, 400, "bad_request", "reason: not valid "
-		    "UTF-8");
-	else if (commit_unit_begin() == -1)
-		st = admin_error(r, 503, "unavailable", "the database is busy; "
-		    "retry");
-	/* audited first: the number goes out only if this event commits */
-	else if (store_audit(r->store, 0, r->token->name, "msisdn-read",
-	    detail, (int64_t)clock_now_ms()) == -1)
-		st = admin_error(r, 500, "internal", "cannot audit the read; "
-		    "the number is not given");
-	else {
+	else
+		st = admin_msisdn_read(r, 0, msisdn, reason,
+		    json_pack("{s:I,s:s}", "alert", (json_int_t)id, "reason",
+		    reason));
+	if (st == 0) {
 		log_info("admin msisdn-read alert=%lld token=%s msisdn=%s",
 		    (long long)id, r->token->name, log_msisdn(msisdn, mask,
 		    sizeof(mask)));
@@ -240,7 +205,6 @@ admin_alert_citizen(struct admin_req *r)
 	}
 	store_alert_clear(&a);
 	explicit_bzero(msisdn, sizeof(msisdn));
-	free(detail);
 	admin_query_free(q, (size_t)n);
 	if (st != 0)
 		return st;

@@ -241,7 +241,7 @@ admin_digit(uint32_t c)
  * 1 when text holds the last 8 digits of msisdn, whatever lies between
  * and in whatever digits it is written (１３８, 一三八, ①③⑧...).
  */
-int
+static int
 admin_holds_msisdn(const char *text, const char *msisdn)
 {
 	char		 d[LC_TEXT_MAX + 1], tail[16];
@@ -269,6 +269,59 @@ admin_holds_msisdn(const char *text, const char *msisdn)
 }
 
 /*
+ * The ?reason= a number read requires, into *reasonp (it points into q,
+ * *np parameters, to free); 0, or a status with q freed.
+ */
+int
+admin_reason(struct admin_req *r, struct admin_qparam *q, int *np,
+    const char **reasonp)
+{
+	static const char *const allowed[] = { "reason", NULL };
+
+	*reasonp = NULL;
+	if ((*np = admin_query(r, allowed, q, ADMIN_QUERY_MAX)) == -1) {
+		*np = 0;
+		return 400;
+	}
+	if (*np == 1)
+		*reasonp = q[0].value;
+	if (*reasonp == NULL || **reasonp == '\0') {
+		admin_query_free(q, (size_t)*np);
+		*np = 0;
+		return admin_error(r, 400, "bad_request", "a reason is required: "
+		    "?reason=why the citizen must be called (it is audited)");
+	}
+	return 0;
+}
+
+int
+admin_msisdn_read(struct admin_req *r, int64_t case_id, const char *msisdn,
+    const char *reason, json_t *detail)
+{
+	char	*s = NULL;
+	int	 st = 0;
+
+	if (admin_holds_msisdn(reason, msisdn))
+		st = admin_error(r, 400, "bad_request", "the reason must not "
+		    "hold the phone number (the audit trail keeps it forever)");
+	else if (detail == NULL || (s = json_dumps(detail, JSON_COMPACT)) ==
+	    NULL)
+		st = admin_error(r, 400, "bad_request", "reason: not valid "
+		    "UTF-8");
+	else if (commit_unit_begin() == -1)
+		st = admin_error(r, 503, "unavailable", "the database is busy; "
+		    "retry");
+	/* audited first: the number goes out only if this event commits */
+	else if (store_audit(r->store, case_id, r->token->name, "msisdn-read",
+	    s, (int64_t)clock_now_ms()) == -1)
+		st = admin_error(r, 500, "internal", "cannot audit the read; "
+		    "the number is not given");
+	json_decref(detail);
+	free(s);
+	return st;
+}
+
+/*
  * GET /v1/cases/:number/citizen?reason=TEXT: the citizen's phone number,
  * for calling them back.  Who: the office; the lead unit (主办, Art. 11)
  * of a case dispatched to it now, unless the citizen asked for
@@ -279,26 +332,15 @@ admin_holds_msisdn(const char *text, const char *msisdn)
 int
 admin_case_citizen(struct admin_req *r)
 {
-	static const char *const allowed[] = { "reason", NULL };
 	struct admin_qparam	 q[ADMIN_QUERY_MAX];
 	struct store_case	 c;
 	char			 msisdn[STORE_ADDR_MAX], mask[LOG_MSISDN_MAX];
-	char			*detail = NULL;
-	const char		*reason = NULL;
-	json_t			*d;
+	const char		*reason;
 	int			 n, st, rv;
 
-	memset(q, 0, sizeof(q));
 	msisdn[0] = '\0';
-	if ((n = admin_query(r, allowed, q, nitems(q))) == -1)
-		return 400;
-	if (n == 1)
-		reason = q[0].value;
-	if (reason == NULL || *reason == '\0') {
-		st = admin_error(r, 400, "bad_request", "a reason is required: "
-		    "?reason=why the citizen must be called (it is audited)");
-		goto out;
-	}
+	if ((st = admin_reason(r, q, &n, &reason)) != 0)
+		return st;
 	if ((st = admin_case_load(r, &c)) != 0)
 		goto out;
 	if (r->token->role == TOKEN_UNIT) {
@@ -316,25 +358,11 @@ admin_case_citizen(struct admin_req *r)
 		st = rv == 0 ? admin_error(r, 404, "not_found", "no number "
 		    "stored for case %s", c.number) : admin_error(r, 500,
 		    "internal", "cannot read the number");
-	if (st == 0 && admin_holds_msisdn(reason, msisdn))
-		st = admin_error(r, 400, "bad_request", "the reason must not "
-		    "hold the phone number (the audit trail keeps it forever)");
-	d = st == 0 ? json_pack("{s:s,s:s,s:s?}", "reason", reason, "role",
-	    tokens_strrole(r->token->role), "unit", r->token->unit[0] != '\0'
-	    ? r->token->unit : NULL) : NULL;
-	if (st == 0 && (d == NULL ||
-	    (detail = json_dumps(d, JSON_COMPACT)) == NULL))
-		st = admin_error(r, 400, "bad_request", "reason: not valid "
-		    "UTF-8");
-	json_decref(d);
-	if (st == 0 && commit_unit_begin() == -1)
-		st = admin_error(r, 503, "unavailable", "the database is busy; "
-		    "retry");
-	/* audited first: the number goes out only if this event commits */
-	if (st == 0 && store_audit(r->store, c.id, r->token->name,
-	    "msisdn-read", detail, (int64_t)clock_now_ms()) == -1)
-		st = admin_error(r, 500, "internal", "cannot audit the read; "
-		    "the number is not given");
+	if (st == 0)
+		st = admin_msisdn_read(r, c.id, msisdn, reason,
+		    json_pack("{s:s,s:s,s:s?}", "reason", reason, "role",
+		    tokens_strrole(r->token->role), "unit",
+		    r->token->unit[0] != '\0' ? r->token->unit : NULL));
 	if (st == 0) {
 		log_info("admin msisdn-read case=%s token=%s msisdn=%s",
 		    c.number, r->token->name, log_msisdn(msisdn, mask,
@@ -344,16 +372,13 @@ admin_case_citizen(struct admin_req *r)
 	}
 	store_case_clear(&c);
 	explicit_bzero(msisdn, sizeof(msisdn));
-	free(detail);
+out:
 	admin_query_free(q, (size_t)n);
 	if (st != 0)
 		return st;
 	if (r->reply == NULL)
 		return admin_error(r, 500, "internal", "cannot build the reply");
 	return admin_defer(r, 200);
-out:
-	admin_query_free(q, (size_t)n);
-	return st;
 }
 
 /* A lifecycle result as the API's status and code. */

@@ -80,8 +80,21 @@ int		 admin_case_transition(struct admin_req *);
 int		 admin_case_citizen(struct admin_req *);
 /* A case as JSON, never with a phone number; full adds the detail. */
 json_t		*admin_case_json(struct store *, const struct store_case *, int);
-/* 1 when text holds the last 8 digits of msisdn, in whatever digits. */
-int		 admin_holds_msisdn(const char *, const char *);
+/*
+ * The ?reason= a citizen's number is read for, required: 0 with *reason
+ * pointing into q (*np parameters to free), or a status with q freed.
+ */
+int		 admin_reason(struct admin_req *, struct admin_qparam *q,
+		    int *np, const char **reason);
+/*
+ * Before a citizen's number leaves: refuse a reason that holds it (in
+ * whatever digits), then record the read with detail (taken; NULL: the
+ * reason was not UTF-8) in a unit of work of the open batch; 0, or a
+ * status.  The caller answers with admin_defer(), so that the number
+ * goes out only once the event has committed.
+ */
+int		 admin_msisdn_read(struct admin_req *, int64_t case_id,
+		    const char *msisdn, const char *reason, json_t *detail);
 
 /* admin_unit.c */
 int		 admin_unit_add(struct admin_req *);
