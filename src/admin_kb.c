@@ -48,17 +48,12 @@ admin_unit_known(struct admin_req *r, const char *code)
 	    "%s", code);
 }
 
-int
-admin_kb_add(struct admin_req *r)
+/* The store open, the unit known, a unit of work begun; 0 or a status. */
+static int
+admin_kb_begin(struct admin_req *r)
 {
-	static const struct admin_field f[] = { { "keywords", AF_STR, 1 },
-	    { "answer", AF_STR, 1 }, { "unit", AF_CODE, 0 } };
-	struct store_kb	 k;
-	int64_t		 id;
-	int		 st;
+	int	st;
 
-	if ((st = admin_fields(r, f, nitems(f))) != 0)
-		return st;
 	if (r->store == NULL)
 		return admin_error(r, 503, "unavailable", "the store is not "
 		    "open");
@@ -67,16 +62,40 @@ admin_kb_add(struct admin_req *r)
 	if (commit_unit_begin() == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
+	return 0;
+}
+
+/* Answer with entry id as written, once the batch has committed. */
+static int
+admin_kb_reply(struct admin_req *r, int64_t id, int status)
+{
+	struct store_kb	k;
+
+	memset(&k, 0, sizeof(k));
+	if (store_kb_get(r->store, id, &k) == 1)
+		r->reply = admin_kb_json(&k, 0);
+	store_kb_clear(&k, 1);
+	return admin_defer(r, status);
+}
+
+int
+admin_kb_add(struct admin_req *r)
+{
+	static const struct admin_field f[] = { { "keywords", AF_STR, 1 },
+	    { "answer", AF_STR, 1 }, { "unit", AF_CODE, 0 } };
+	int64_t		 id;
+	int		 st;
+
+	if ((st = admin_fields(r, f, nitems(f))) != 0)
+		return st;
+	if ((st = admin_kb_begin(r)) != 0)
+		return st;
 	if (store_kb_add(r->store, admin_str(r, "keywords"), admin_str(r,
 	    "answer"), admin_str(r, "unit"), (int64_t)clock_now_ms(), &id) ==
 	    -1 || admin_audit_change(r, "kb.add", json_pack("{s:I}", "id",
 	    (json_int_t)id)) == -1)
 		return admin_error(r, 500, "internal", "cannot add the entry");
-	memset(&k, 0, sizeof(k));
-	if (store_kb_get(r->store, id, &k) == 1)
-		r->reply = admin_kb_json(&k, 0);
-	store_kb_clear(&k, 1);
-	return admin_defer(r, 201);
+	return admin_kb_reply(r, id, 201);
 }
 
 int
@@ -84,7 +103,6 @@ admin_kb_update(struct admin_req *r)
 {
 	static const struct admin_field f[] = { { "keywords", AF_STR, 0 },
 	    { "answer", AF_STR, 0 }, { "unit", AF_CODE, 0 } };
-	struct store_kb	 k;
 	const char	*errstr;
 	int64_t		 id;
 	int		 st, rv;
@@ -97,14 +115,8 @@ admin_kb_update(struct admin_req *r)
 	if (json_object_size(r->body) == 0)
 		return admin_error(r, 400, "bad_request", "nothing to change "
 		    "(keywords, answer, unit)");
-	if (r->store == NULL)
-		return admin_error(r, 503, "unavailable", "the store is not "
-		    "open");
-	if ((st = admin_unit_known(r, admin_str(r, "unit"))) != 0)
+	if ((st = admin_kb_begin(r)) != 0)
 		return st;
-	if (commit_unit_begin() == -1)
-		return admin_error(r, 503, "unavailable", "the database is "
-		    "busy; retry");
 	rv = store_kb_update(r->store, id, admin_str(r, "keywords"),
 	    admin_str(r, "answer"), admin_str(r, "unit"),
 	    (int64_t)clock_now_ms());
@@ -115,11 +127,7 @@ admin_kb_update(struct admin_req *r)
 	    "id", (json_int_t)id)) == -1)
 		return admin_error(r, 500, "internal", "cannot update the "
 		    "entry");
-	memset(&k, 0, sizeof(k));
-	if (store_kb_get(r->store, id, &k) == 1)
-		r->reply = admin_kb_json(&k, 0);
-	store_kb_clear(&k, 1);
-	return admin_defer(r, 200);
+	return admin_kb_reply(r, id, 200);
 }
 
 /* GET /v1/kb[?stale=1[&days=N]]: stale: not updated for N days (Art. 23(9)). */
