@@ -48,6 +48,7 @@ static int	 admin_auth(struct admin_req *);
 static int	 admin_body(struct admin_req *);
 static void	 admin_send(struct admin_req *, int, uint64_t);
 static void	 admin_committed(void *, int);
+static void	 admin_held_gone(void *);
 static char	*admin_decode(const char *, size_t);
 static const char *admin_strmethod(int);
 static struct bufferevent *admin_bevcb(struct event_base *, void *);
@@ -523,6 +524,66 @@ void
 admin_finish(struct admin_req *r, int status)
 {
 	admin_send(r, status, r->t0);
+}
+
+struct admin_req *
+admin_hold(struct admin_req *r)
+{
+	struct admin_req	*d;
+
+	d = xmalloc(sizeof(*d));
+	*d = *r;
+	d->query = NULL;
+	d->body = NULL;
+	d->token = NULL;	/* a SIGHUP may reload the tokens meanwhile */
+	/*
+	 * A client that hangs up meanwhile takes its request with it, and
+	 * we must hear of it: an answer to a request evhttp has freed
+	 * would write to freed memory.  httpd_on_close() fails only for a
+	 * request on no connection httpd watches (none today: both
+	 * listeners are guarded, and a connection is in its guard's list
+	 * before its first byte is read); such a request is not held but
+	 * answered at once, 503, and the handler starts nothing.
+	 */
+	if (httpd_on_close(d->req, admin_held_gone, d) == -1) {
+		free(d);
+		log_warnx("admin route=%s: cannot watch the request's "
+		    "connection, not held", r->route != NULL ?
+		    r->route->pattern : "-");
+		admin_error(r, 503, "unavailable", "the request cannot be "
+		    "held until its work is done; retry");
+		return NULL;
+	}
+	json_decref(r->body);	/* the framework does not free a held r */
+	r->body = NULL;
+	r->reply = NULL;
+	return d;
+}
+
+/* The connection of a held request closed: its request is gone. */
+static void
+admin_held_gone(void *arg)
+{
+	struct admin_req	*d = arg;
+
+	d->req = NULL;
+}
+
+void
+admin_release(struct admin_req *d, int status)
+{
+	if (d->req != NULL) {
+		/*
+		 * -1 here (the connection is no longer in its guard's
+		 * list) is harmless: httpd_closed() took it out and has
+		 * called admin_held_gone() already, or httpd_free() did,
+		 * and admin_stop() releases every held request before it.
+		 */
+		(void)httpd_on_close(d->req, NULL, NULL);
+		admin_finish(d, status);
+	} else
+		json_decref(d->reply);
+	free(d);
 }
 
 /* Send r->reply with status, log the request, free what r holds. */

@@ -147,6 +147,16 @@ int	 admin_defer(struct admin_req *, int status);
 /* Send the reply of a request held past its handler (admin_data.c). */
 void	 admin_finish(struct admin_req *, int status);
 /*
+ * Keep r past its handler, for work that ends on a later loop turn (the
+ * handler then returns ADMIN_DEFERRED): a copy the framework does not
+ * free, without body or token, whose d->req turns NULL if the client
+ * hangs up.  NULL, with r->reply set (return 503), when its connection
+ * cannot be watched: start nothing then.
+ */
+struct admin_req *admin_hold(struct admin_req *);
+/* Answer a held request (if its client is still there) and free it. */
+void	 admin_release(struct admin_req *, int status);
+/*
  * Parse r->query into at most max parameters, refusing keys not in the
  * NULL-terminated allowed list, duplicates and malformed strings.  The
  * count, or -1 with r->reply set (400); free with admin_query_free().

@@ -23,7 +23,6 @@
 #include "daemon.h"
 #include "dbcheck.h"
 #include "hooks.h"
-#include "httpd.h"
 #include "log.h"
 #include "store.h"
 #include "tokens.h"
@@ -34,9 +33,6 @@
 
 static void	 admin_backup_tick(evutil_socket_t, short, void *);
 static void	 admin_backup_end(int, const char *);
-static void	 admin_held_gone(void *);
-static struct admin_req *admin_hold(struct admin_req *);
-static void	 admin_release(struct admin_req *, int);
 static int	 admin_backup_path_ok(const char *, char *, size_t);
 static void	 admin_audit_done(void *, int, const char *);
 static void	 admin_retention_tick(evutil_socket_t, short, void *);
@@ -87,43 +83,6 @@ admin_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* Keep r past its handler: a copy the framework does not free. */
-static struct admin_req *
-admin_hold(struct admin_req *r)
-{
-	struct admin_req	*d;
-
-	d = xmalloc(sizeof(*d));
-	*d = *r;
-	d->query = NULL;
-	d->body = NULL;
-	d->token = NULL;	/* a SIGHUP may reload the tokens meanwhile */
-	r->reply = NULL;
-	/* a client that hangs up meanwhile takes its request with it */
-	(void)httpd_on_close(d->req, admin_held_gone, d);
-	return d;
-}
-
-static void
-admin_held_gone(void *arg)
-{
-	struct admin_req	*d = arg;
-
-	d->req = NULL;
-}
-
-/* Answer a held request (if its client is still there) and free it. */
-static void
-admin_release(struct admin_req *d, int status)
-{
-	if (d->req != NULL) {
-		(void)httpd_on_close(d->req, NULL, NULL);
-		admin_finish(d, status);
-	} else
-		json_decref(d->reply);
-	free(d);
 }
 
 /* --- backup -------------------------------------------------------------- */
@@ -197,7 +156,13 @@ admin_backup(struct admin_req *r)
 	data.steps = 0;
 	log_info("admin backup started path=%s token=%s", data.path,
 	    r->token->name);
-	data.req = admin_hold(r);
+	if ((data.req = admin_hold(r)) == NULL) {
+		log_warnx("admin backup path=%s not started: the request "
+		    "cannot be held", data.path);
+		store_backup_free(data.bk, 0);	/* the partial copy goes */
+		data.bk = NULL;
+		return 503;
+	}
 	evtimer_add(data.ev, &admin_now);
 	return ADMIN_DEFERRED;
 }
@@ -288,7 +253,8 @@ admin_audit_verify(struct admin_req *r)
 		    "audit verification is running already");
 	/* the batch still open is sealed and committed first */
 	commit_flush();
-	d = admin_hold(r);
+	if ((d = admin_hold(r)) == NULL)
+		return 503;
 	if (dbcheck_start_audit(hook_base(), store_path(r->store),
 	    data.key_file, admin_audit_done, d, err, sizeof(err)) == -1) {
 		admin_release(d, admin_error(d, 500, "internal", "%s", err));
@@ -382,9 +348,10 @@ admin_retention(struct admin_req *r)
 	if (data.ret_ev == NULL && (data.ret_ev = evtimer_new(hook_base(),
 	    admin_retention_tick, NULL)) == NULL)
 		fatalx("admin evtimer_new");
+	if ((data.ret_req = admin_hold(r)) == NULL)
+		return 503;
 	log_info("admin retention started days=%d cutoff=\"%s\" token=%s",
 	    data.retention_days, day, data.ret_actor);
-	data.ret_req = admin_hold(r);
 	evtimer_add(data.ret_ev, &admin_now);
 	return ADMIN_DEFERRED;
 }

@@ -27,7 +27,6 @@
 
 static void	 admin_status_queue(struct admin_req *);
 static void	 admin_db_checked(void *, int, const char *);
-static void	 admin_db_gone(void *);
 
 static struct {
 	const char	*name;
@@ -53,11 +52,9 @@ void
 admin_status_stop(void)
 {
 	if (checking != NULL) {
-		if (checking->req != NULL)
-			(void)httpd_on_close(checking->req, NULL, NULL);
 		dbcheck_abort();
-		json_decref(checking->reply);
-		free(checking);
+		admin_release(checking, admin_error(checking, 503,
+		    "unavailable", "hotlined is stopping"));
 		checking = NULL;
 	}
 }
@@ -207,31 +204,15 @@ admin_db_check(struct admin_req *r)
 		    "running already");
 	log_info("admin database check token=%s mode=%s", r->token->name,
 	    full ? "integrity_check" : "quick_check");
-	d = xmalloc(sizeof(*d));
-	*d = *r;
-	d->query = NULL;
-	d->body = NULL;
-	d->token = NULL;	/* a SIGHUP may reload the tokens meanwhile */
+	if ((d = admin_hold(r)) == NULL)
+		return 503;
 	if (dbcheck_start(hook_base(), store_path(r->store), full,
 	    admin_db_checked, d, err, sizeof(err)) == -1) {
-		free(d);
-		return admin_error(r, 500, "internal", "%s", err);
+		admin_release(d, admin_error(d, 500, "internal", "%s", err));
+		return ADMIN_DEFERRED;
 	}
-	r->reply = NULL;
 	checking = d;
-	/* a client that hangs up meanwhile takes its request with it */
-	(void)httpd_on_close(d->req, admin_db_gone, d);
 	return ADMIN_DEFERRED;
-}
-
-/* The connection of a held check closed: its request is gone. */
-static void
-admin_db_gone(void *arg)
-{
-	struct admin_req	*d = arg;
-
-	if (checking == d)
-		d->req = NULL;
 }
 
 /* The child's answer: "ok", or one problem a line. */
@@ -250,7 +231,6 @@ admin_db_checked(void *arg, int status, const char *out)
 		free(d);
 		return;
 	}
-	(void)httpd_on_close(d->req, NULL, NULL);
 	if (status == 0 || status == 1) {
 		a = json_array();
 		for (p = out; *p != '\0'; p = nl + (*nl != '\0')) {
@@ -269,6 +249,5 @@ admin_db_checked(void *arg, int status, const char *out)
 	} else
 		code = admin_error(d, 500, "internal", "the check did not "
 		    "finish (status %d): %.200s", status, out);
-	admin_finish(d, code);
-	free(d);
+	admin_release(d, code);
 }

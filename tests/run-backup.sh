@@ -9,7 +9,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 N=${BACKUP_N:-400}
-plan 21
+plan 22
 
 d="$T_DIR/h"
 port=$(free_port)
@@ -64,6 +64,8 @@ grep -q 'File exists' "$T_DIR/e1" && ok "the refusal says why"
 check "a place nobody can write is refused" sh -c "! '$HOTLINECTL' -s 127.0.0.1:$aport -t $OFFICE backup /proc/hotlined-copy.db 2>/dev/null"
 check "a path with .. is refused" sh -c "! '$HOTLINECTL' -s 127.0.0.1:$aport -t $OFFICE backup '$T_DIR/b/../b/x.db' 2>'$T_DIR/e2' && grep -q 'without . or ..' '$T_DIR/e2'"
 kill -TERM "$PID_hl"; wait_gone "$PID_hl" 15
+check "no sanitizer report from the daemon (--enable-sanitizers builds)" \
+    sh -c "! grep -Eq 'Sanitizer|runtime error' '$T_DIR/hl.out'"
 
 # offline verification of the copy: no daemon, no token
 check "audit verify --db --key: the copy is intact" sh -c \

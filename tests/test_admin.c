@@ -1,7 +1,7 @@
 /*
  * Unit tests for tokens.c (the tokens file: good, malformed, duplicate,
  * bad modes) and admin.c: route matching, the nesting guard, the bearer
- * header, and the routes served in-process over a store: cases and their
+ * header, a request that cannot be held, and the routes served in-process over a store: cases and their
  * lifecycle (every operation, wrong states, unit visibility, malformed and
  * oversized bodies, bad query parameters), units, the knowledge base, the
  * audited read of a citizen's number, and the notify hook (result SMS cut
@@ -33,6 +33,7 @@
 #include "commit.h"
 #include "crypto.h"
 #include "daemon.h"
+#include "httpd.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "notify.h"
@@ -323,6 +324,32 @@ test_bearer(void **state)
 	assert_null(admin_bearer("Bearer ", &len));
 	assert_null(admin_bearer("Bearer a b", &len));
 	assert_null(admin_bearer("Bearerabc", &len));
+}
+
+/*
+ * A request on no connection httpd watches: httpd_on_close() fails, so
+ * admin_hold() does not hold it (its client's close would go unheard and
+ * the answer would go to a freed request) but answers 503 at once and
+ * leaves the body to the framework.
+ */
+static void
+test_hold_unwatched(void **state)
+{
+	struct admin_req	 r;
+	json_t			*e;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(httpd_on_close(NULL, NULL, NULL), -1);
+	assert_non_null(r.req = evhttp_request_new(NULL, NULL));
+	assert_int_equal(httpd_on_close(r.req, NULL, NULL), -1);
+	assert_non_null(r.body = json_object());
+	assert_null(admin_hold(&r));
+	e = json_object_get(json_object_get(r.reply, "error"), "code");
+	assert_string_equal(json_string_value(e), "unavailable");
+	assert_non_null(r.body);	/* still the framework's to free */
+	json_decref(r.reply);
+	json_decref(r.body);
+	evhttp_request_free(r.req);
 }
 
 /* --- the routes over a real store, client and server on one loop ------- */
@@ -1453,6 +1480,7 @@ main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_bearer),
+		cmocka_unit_test(test_hold_unwatched),
 		cmocka_unit_test_setup_teardown(test_routes_case, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_routes_audit, setup,
