@@ -46,7 +46,7 @@ static void	 admin_dispatch(struct evhttp_request *, void *);
 static int	 admin_route(struct admin_req *, int, const char *);
 static int	 admin_auth(struct admin_req *);
 static int	 admin_body(struct admin_req *);
-static void	 admin_send(struct admin_req *, int, uint64_t);
+static void	 admin_send(struct admin_req *, int);
 static void	 admin_committed(void *, int);
 static void	 admin_held_gone(void *);
 static char	*admin_decode(const char *, size_t);
@@ -59,8 +59,10 @@ static void	 admin_exit_hook(void *);
 
 /*
  * The API.  GET /v1/health needs no token so that monitoring can probe
- * it; it says only "ok".  Everything else needs a token whose role is in
- * the route's roles.
+ * it; it says ok, degraded or failing, with reasons that name nothing
+ * private.  Everything else needs a token whose role is in the route's
+ * roles.  Each group's handlers live in the file its comment names;
+ * admin_obs.c's routes follow the table.
  */
 static const struct admin_route routes[] = {
 	/* the office's figures (admin_stats.c) */
@@ -74,6 +76,7 @@ static const struct admin_route routes[] = {
 	    ADMIN_F_QUERY, admin_stats_flags },
 	{ EVHTTP_REQ_GET, "/v1/publish", TOKEN_OFFICE, ADMIN_F_QUERY,
 	    admin_publish },
+	/* the daemon itself (admin_status.c) */
 	{ EVHTTP_REQ_GET, "/v1/health", 0, 0, admin_health },
 	{ EVHTTP_REQ_GET, "/v1/status", TOKEN_ANY, 0, admin_status },
 	{ EVHTTP_REQ_GET, "/v1/log-level", TOKEN_OFFICE | TOKEN_AUDITOR, 0,
@@ -82,6 +85,9 @@ static const struct admin_route routes[] = {
 	    admin_loglevel_put },
 	{ EVHTTP_REQ_POST, "/v1/log/reopen", TOKEN_OFFICE, 0,
 	    admin_log_reopen },
+	{ EVHTTP_REQ_GET, "/v1/db/check", TOKEN_OFFICE | TOKEN_AUDITOR,
+	    ADMIN_F_QUERY, admin_db_check },
+	/* cases and their operations (admin_case.c) */
 	{ EVHTTP_REQ_GET, "/v1/cases", TOKEN_ANY, ADMIN_F_QUERY,
 	    admin_case_list },
 	{ EVHTTP_REQ_GET, "/v1/cases/:number", TOKEN_ANY, 0,
@@ -110,10 +116,12 @@ static const struct admin_route routes[] = {
 	    TOKEN_UNIT, ADMIN_F_BODY, admin_case_transition },
 	{ EVHTTP_REQ_POST, "/v1/cases/:number/classify", TOKEN_OFFICE,
 	    ADMIN_F_BODY, admin_case_transition },
+	/* what the office classifies (admin_queue.c) */
 	{ EVHTTP_REQ_GET, "/v1/queue", TOKEN_OFFICE | TOKEN_AUDITOR,
 	    ADMIN_F_QUERY, admin_queue },
 	{ EVHTTP_REQ_GET, "/v1/labels", TOKEN_OFFICE | TOKEN_AUDITOR,
 	    ADMIN_F_QUERY, admin_labels },
+	/* units (admin_unit.c), the knowledge base (admin_kb.c) */
 	{ EVHTTP_REQ_POST, "/v1/units", TOKEN_OFFICE, ADMIN_F_BODY,
 	    admin_unit_add },
 	{ EVHTTP_REQ_GET, "/v1/units", TOKEN_ANY, 0, admin_unit_list },
@@ -122,8 +130,7 @@ static const struct admin_route routes[] = {
 	{ EVHTTP_REQ_PUT, "/v1/kb/:id", TOKEN_OFFICE, ADMIN_F_BODY,
 	    admin_kb_update },
 	{ EVHTTP_REQ_GET, "/v1/kb", TOKEN_ANY, ADMIN_F_QUERY, admin_kb_list },
-	{ EVHTTP_REQ_GET, "/v1/audit/verify", TOKEN_OFFICE | TOKEN_AUDITOR, 0,
-	    admin_audit_verify },
+	/* the safety screen's alerts (admin_alert.c) */
 	{ EVHTTP_REQ_GET, "/v1/alerts", TOKEN_OFFICE | TOKEN_AUDITOR,
 	    ADMIN_F_QUERY, admin_alert_list },
 	{ EVHTTP_REQ_GET, "/v1/alerts/:id", TOKEN_OFFICE | TOKEN_AUDITOR, 0,
@@ -132,8 +139,9 @@ static const struct admin_route routes[] = {
 	    admin_alert_ack },
 	{ EVHTTP_REQ_GET, "/v1/alerts/:id/citizen", TOKEN_OFFICE,
 	    ADMIN_F_QUERY, admin_alert_citizen },
-	{ EVHTTP_REQ_GET, "/v1/db/check", TOKEN_OFFICE | TOKEN_AUDITOR,
-	    ADMIN_F_QUERY, admin_db_check },
+	/* keep the data (admin_data.c) */
+	{ EVHTTP_REQ_GET, "/v1/audit/verify", TOKEN_OFFICE | TOKEN_AUDITOR, 0,
+	    admin_audit_verify },
 	{ EVHTTP_REQ_POST, "/v1/backup", TOKEN_OFFICE, ADMIN_F_BODY,
 	    admin_backup },
 	{ EVHTTP_REQ_POST, "/v1/retention", TOKEN_OFFICE, ADMIN_F_BODY,
@@ -279,8 +287,7 @@ admin_defer(struct admin_req *r, int status)
 
 	d = xmalloc(sizeof(*d));
 	*d = *r;
-	d->param[0][0] = '\0';
-	d->nparam = (size_t)status;	/* the status, kept until the commit */
+	d->status = status;		/* kept until the commit */
 	d->query = NULL;
 	r->reply = NULL;
 	r->body = NULL;
@@ -294,13 +301,13 @@ static void
 admin_committed(void *arg, int ok)
 {
 	struct admin_req	*d = arg;
-	int			 status = (int)d->nparam;
+	int			 status = d->status;
 
 	admin.deferred--;
 	if (!ok)
 		status = admin_error(d, 503, "unavailable", "the change was "
 		    "not stored (database error); nothing happened, retry");
-	admin_send(d, status, d->t0);
+	admin_send(d, status);
 	free(d);
 }
 
@@ -523,7 +530,7 @@ admin_body(struct admin_req *r)
 void
 admin_finish(struct admin_req *r, int status)
 {
-	admin_send(r, status, r->t0);
+	admin_send(r, status);
 }
 
 struct admin_req *
@@ -588,7 +595,7 @@ admin_release(struct admin_req *d, int status)
 
 /* Send r->reply with status, log the request, free what r holds. */
 static void
-admin_send(struct admin_req *r, int status, uint64_t t0)
+admin_send(struct admin_req *r, int status)
 {
 	struct evkeyvalq	*oh = evhttp_request_get_output_headers(r->req);
 	struct evbuffer		*out;
@@ -624,7 +631,7 @@ sent:
 	    admin_strmethod(evhttp_request_get_command(r->req)),
 	    r->route != NULL ? r->route->pattern : "-", status,
 	    r->case_number[0] != '\0' ? " case=" : "", r->case_number,
-	    (unsigned long long)(clock_mono_ms() - t0));
+	    (unsigned long long)(clock_mono_ms() - r->t0));
 	json_decref(r->reply);
 	json_decref(r->body);
 	if (r->raw != NULL)
@@ -638,14 +645,13 @@ admin_dispatch(struct evhttp_request *req, void *arg)
 	struct admin_req	 r;
 	const struct evhttp_uri	*uri;
 	const char		*path;
-	uint64_t		 t0 = clock_mono_ms();
 	int			 status;
 
 	httpd_dispatched(admin.guard, req);
 	memset(&r, 0, sizeof(r));
 	r.req = req;
 	r.store = admin.store;
-	r.t0 = t0;
+	r.t0 = clock_mono_ms();
 	uri = evhttp_request_get_evhttp_uri(req);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL || *path == '\0')
@@ -672,7 +678,7 @@ admin_dispatch(struct evhttp_request *req, void *arg)
 		if (status == ADMIN_DEFERRED)
 			return;		/* admin_committed() answers */
 	}
-	admin_send(&r, status, t0);
+	admin_send(&r, status);
 }
 
 /* --- TLS ---------------------------------------------------------------- */
