@@ -103,9 +103,10 @@ struct admin_req {
 };
 
 /*
- * admin_obs.c's browser token, the pure part: the first token= of query, else the hotlined_token
- * cookie of a Cookie header (either may be NULL); NULL when none, or when
- * empty or longer than TOKEN_SECRET_MAX (*lenp: its length, not ended).
+ * admin_obs.c's browser token, the pure part: the first token= of query,
+ * else the hotlined_token cookie of a Cookie header (either may be NULL);
+ * NULL when none, or when empty or longer than TOKEN_SECRET_MAX (*lenp:
+ * its length, not ended).
  */
 const char *admin_obs_token_in(const char *query, const char *cookie,
 	    size_t *lenp);
@@ -145,7 +146,7 @@ int	 admin_error(struct admin_req *, int status, const char *code,
  * failed batch answers 503); returns ADMIN_DEFERRED for the handler.
  */
 int	 admin_defer(struct admin_req *, int status);
-/* Send the reply of a request held past its handler (admin_data.c). */
+/* Send the reply of a request held past its handler (not freeing it). */
 void	 admin_finish(struct admin_req *, int status);
 /*
  * Keep r past its handler, for work that ends on a later loop turn (the
