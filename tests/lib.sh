@@ -146,7 +146,7 @@ CONF
 }
 
 # sql DB QUERY: one query against a test database (sqlite3 CLI).
-sql() { sqlite3 -batch -noheader "$1" "$2" 2>/dev/null; }
+sql() { sqlite3 -batch -noheader -cmd '.timeout 10000' "$1" "$2" 2>/dev/null; }
 
 # acked_citizens FILE: how many numbers smscsim's record FILE shows with an
 # acknowledgement (已受理) the SMSC accepted (status 0).

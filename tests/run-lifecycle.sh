@@ -179,24 +179,24 @@ stop_daemon
 in_id=$(sql "$db" "SELECT MAX(id) FROM inbound")
 in_ev=$(sql "$db" "SELECT MAX(id) FROM audit WHERE action = 'messages' AND detail LIKE 'in=%'")
 in_text=$(sql "$db" "SELECT hex(text) FROM inbound WHERE id = $in_id")
-sqlite3 "$db" "UPDATE inbound SET text = '改过的短信' WHERE id = $in_id"
+sql "$db" "UPDATE inbound SET text = '改过的短信' WHERE id = $in_id"
 start_daemon "HOTLINED_CLOCK_OFFSET=$off" >/dev/null
 ctl audit verify >"$T_DIR/verify.out" 2>&1
 check "an edited inbound text is detected at its event" sh -c "test $? -eq 1 && grep -q 'first bad event $in_ev\$' '$T_DIR/verify.out'"
 # a delivered result SMS made failed: named at the event of its outcome
 stop_daemon
-sqlite3 "$db" "UPDATE inbound SET text = CAST(X'$in_text' AS TEXT) WHERE id = $in_id"
+sql "$db" "UPDATE inbound SET text = CAST(X'$in_text' AS TEXT) WHERE id = $in_id"
 # a case made confidential the other way round (the lead unit reads the
 # number of a case that is not): named at the last event chaining it
 case_id=$(sql "$db" "SELECT MIN(id) FROM cases")
 case_ev=$(sql "$db" "SELECT MAX(id) FROM audit WHERE action = 'cases' AND (detail LIKE '$case_id:%' OR detail LIKE '% $case_id:%')")
 conf=$(sql "$db" "SELECT confidential FROM cases WHERE id = $case_id")
-sqlite3 "$db" "UPDATE cases SET confidential = 1 - confidential WHERE id = $case_id"
+sql "$db" "UPDATE cases SET confidential = 1 - confidential WHERE id = $case_id"
 start_daemon "HOTLINED_CLOCK_OFFSET=$off" >/dev/null
 ctl audit verify >"$T_DIR/verify.out" 2>&1
 check "a case's confidential flag flipped is detected at its last event" sh -c "test $? -eq 1 && test -n '$case_ev' && grep -q 'first bad event $case_ev\$' '$T_DIR/verify.out'"
 stop_daemon
-sqlite3 "$db" "UPDATE cases SET confidential = $conf WHERE id = $case_id"
+sql "$db" "UPDATE cases SET confidential = $conf WHERE id = $case_id"
 out_id=$(sql "$db" "SELECT MIN(id) FROM outbox WHERE kind = 'result' AND state = 3")
 out_ev=$(python3 - "$db" "$out_id" <<'PY'
 import re, sqlite3, sys
@@ -210,7 +210,7 @@ for ev, d in db.execute("SELECT id, detail FROM audit WHERE action = 'messages' 
             sys.exit(0)
 PY
 )
-sqlite3 "$db" "UPDATE outbox SET state = 4, receipt_stat = 'UNDELIV' WHERE id = $out_id"
+sql "$db" "UPDATE outbox SET state = 4, receipt_stat = 'UNDELIV' WHERE id = $out_id"
 start_daemon "HOTLINED_CLOCK_OFFSET=$off" >/dev/null
 ctl audit verify >"$T_DIR/verify.out" 2>&1
 check "a delivered result changed to failed is detected at its outcome's event" sh -c "test $? -eq 1 && test -n '$out_ev' && grep -q 'first bad event $out_ev\$' '$T_DIR/verify.out'"

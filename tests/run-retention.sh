@@ -83,7 +83,7 @@ check "a kept row changed is detected" \
 
 # a row changed before a run stops it: never attested again
 start $((62 * 86400)) >/dev/null
-sqlite3 "$db" "UPDATE outbox SET text = '伪造' WHERE case_id = (SELECT id FROM cases WHERE number = '$c') AND kind = 'ack'"
+sql "$db" "UPDATE outbox SET text = '伪造' WHERE case_id = (SELECT id FROM cases WHERE number = '$c') AND kind = 'ack'"
 ctl retention apply >"$T_DIR/apply4.out" 2>&1
 check "a row changed before the run stops it" sh -c \
     "test $? -ne 0 && grep -q 'no longer matches its rows' '$T_DIR/apply4.out'"
