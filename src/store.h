@@ -175,14 +175,18 @@ enum store_in_result {
  * seq, raw bytes) within in->resend_window, or the same (smsc, smsc_msgid)
  * within in->msgid_window.  The windows are the caller's decision
  * (inbound.c says why they are what they are); an older part with the same
- * digest gives its key up to the new one.  A part of a long text goes
- * into in->group (0: it starts one); *idp gets the new row (or the
+ * digest gives its key up to the new one.  *idp gets the new row (or the
  * original one for a duplicate), *groupp the group: the id of the group's
- * first part.  A single SMS is COMPLETE, a part PARTIAL: whether its
- * group is whole is the caller's to decide (store_inbound_complete()).
+ * first part.
  */
 enum store_in_result store_inbound_add(struct store *,
 	    const struct store_inbound *, int64_t *idp, int64_t *groupp);
+/*
+ * store_inbound_add() files a part of a long text under in->group (0: a
+ * new group) and answers PARTIAL: whether the group is whole is the
+ * caller's to decide (store_inbound_parts(), store_inbound_complete()).
+ * A single SMS is COMPLETE.
+ */
 /*
  * The oldest group still waiting for parts with in's sender, destination,
  * concat_ref and concat_total, into *groupp; 1, 0 when none (*groupp 0),

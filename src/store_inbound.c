@@ -111,8 +111,10 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 			return STORE_IN_ERROR;
 	}
 
-	if (!single)
-		group = in->group;	/* inbound.c found it */
+	if (!single) {
+		/* the open group inbound.c found for it; 0: a new group */
+		group = in->group;
+	}
 
 	if ((s = store_stmt(st, STMT_IN_INSERT)) == NULL)
 		return STORE_IN_ERROR;
