@@ -496,12 +496,15 @@ rec_receipt_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct sim_rec		*rec = arg;
 	struct sim		*sim = rec->sim;
-	struct rec_receipt	*rr;
+	struct rec_receipt	*rr, *next;
 	struct sim_qent		 q;
 	struct timeval		 tv;
 	uint64_t		 now = sim_now_ms();
 
-	while ((rr = TAILQ_FIRST(&rec->receipts)) != NULL && rr->due <= now) {
+	/* next read before the free: the analyzer cannot follow tqe_prev */
+	for (rr = TAILQ_FIRST(&rec->receipts); rr != NULL && rr->due <= now;
+	    rr = next) {
+		next = TAILQ_NEXT(rr, entry);
 		TAILQ_REMOVE(&rec->receipts, rr, entry);
 		memset(&q, 0, sizeof(q));
 		q.mo = rr->mo;		/* the queue takes our reference */

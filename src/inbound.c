@@ -44,6 +44,8 @@ static void	inbound_single(struct store_group *,
 		    const struct store_inbound *, int64_t);
 static void	inbound_concat(const struct inbound_msg *,
 		    struct store_inbound *);
+static int	inbound_part_cmp(const void *, const void *);
+static void	inbound_keep(struct store_group *);
 
 static struct store	*store;		/* borrowed */
 static struct event	*ev_sweep;
@@ -146,6 +148,43 @@ inbound_store(struct store *st, struct store_inbound *in, int64_t *idp,
 	    STORE_IN_COMPLETE;
 }
 
+/* Parts in seq order, and in arrival (row id) order within a seq. */
+static int
+inbound_part_cmp(const void *a, const void *b)
+{
+	const struct store_part	*x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Keep one part per seq 1..total, the first that came; free the rest. */
+static void
+inbound_keep(struct store_group *g)
+{
+	struct store_part	*kept, p;
+	int			 i, n = 0;
+
+	if (g->nparts > 1)
+		qsort(g->parts, (size_t)g->nparts, sizeof(*g->parts),
+		    inbound_part_cmp);
+	kept = xcalloc(g->nparts > 0 ? (size_t)g->nparts : 1, sizeof(*kept));
+	for (i = 0; i < g->nparts; i++) {
+		p = g->parts[i];
+		if (p.seq < 1 || p.seq > g->total ||
+		    (n > 0 && kept[n - 1].seq == p.seq)) {
+			free(p.raw);
+			free(p.text);
+			continue;	/* no place, or a repeat: first stays */
+		}
+		kept[n++] = p;
+	}
+	free(g->parts);
+	g->parts = kept;
+	g->nparts = n;
+}
+
 /*
  * The group's text: its parts in seq order, and where parts never came
  * (a group given up after concat-timeout) a marker that says which, so
@@ -156,34 +195,16 @@ inbound_store(struct store *st, struct store_inbound *in, int64_t *idp,
 void
 inbound_join(struct store_group *g)
 {
-	struct store_part	 p;
-	char			 mark[48];
-	size_t			 len = 0, n, cap, tlen = 0;
-	int			 i, j, keep = 0, want = 1, seq, marks;
+	char	mark[48];
+	size_t	len = 0, n, cap, tlen = 0;
+	int	i, want = 1, seq, marks;
 
-	/* in seq order, arrival (id) order kept within a seq: stable */
-	for (i = 1; i < g->nparts; i++) {
-		p = g->parts[i];
-		for (j = i; j > 0 && g->parts[j - 1].seq > p.seq; j--)
-			g->parts[j] = g->parts[j - 1];
-		g->parts[j] = p;
-	}
+	inbound_keep(g);
 	for (i = 0; i < g->nparts; i++) {
-		seq = g->parts[i].seq;
-		if (seq < 1 || seq > g->total ||
-		    (keep > 0 && g->parts[keep - 1].seq == seq)) {
-			free(g->parts[i].raw);
-			free(g->parts[i].text);
-			continue;	/* no place, or a repeat: first stays */
-		}
-		g->parts[keep++] = g->parts[i];
 		tlen += strlen(g->parts[i].text);
-	}
-	g->nparts = keep;
-	for (i = 0; i < g->nparts; i++)
 		if (i == 0 || g->parts[i].received_at < g->first_at)
 			g->first_at = g->parts[i].received_at;
-
+	}
 	marks = MINIMUM(g->total, INBOUND_MAX_PARTS);
 	cap = tlen + 1 + (size_t)(marks > 1 ? marks : 1) * sizeof(mark);
 	free(g->text);
