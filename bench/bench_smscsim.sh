@@ -15,7 +15,7 @@ from=13800138000 to=12345 count=$n text=市民反映河源市源城区某路段�
 wait-for=ack
 exit
 SCN
-"$top_builddir/smpp/smscsim" -p "$port" -w "$w" -s "$dir/load.scn" \
+"$top_builddir/sim/smscsim" -p "$port" -w "$w" -s "$dir/load.scn" \
     2>"$dir/sim.err" &
 sim=$!
 i=0

@@ -68,7 +68,7 @@ dbguard_parse(const char *name, const char *buf, size_t len,
     struct dbguard_record *r, char *err, size_t errlen)
 {
 	char		 line[256], *word, *val, *end;
-	const char	*p = buf, *nl, *stop = buf + len;
+	const char	*p = buf, *stop = buf + len;
 	long long	 ms;
 	int		 lineno = 0, seen = 0, bit;
 	size_t		 n;
@@ -85,16 +85,11 @@ dbguard_parse(const char *name, const char *buf, size_t len,
 	}
 	while (p < stop) {
 		lineno++;
-		nl = memchr(p, '\n', (size_t)(stop - p));
-		n = (size_t)((nl != NULL ? nl : stop) - p);
-		if (n >= sizeof(line)) {
+		if (buf_next_line(&p, stop, line, sizeof(line), &n) == -1) {
 			snprintf(err, errlen, "%s:%d: line too long", name,
 			    lineno);
 			return -1;
 		}
-		memcpy(line, p, n);
-		line[n] = '\0';
-		p += n + (nl != NULL);
 		if (n > 0 && line[n - 1] == '\r')
 			line[--n] = '\0';
 		word = line + strspn(line, " \t");

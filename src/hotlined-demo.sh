@@ -51,10 +51,10 @@ chmod 600 "$tmp/hotlined.conf"	# it holds the SMSC password
 
 if [ "$mode" = "-i" ]; then
 	mkfifo "$tmp/mo"
-	"$build/smpp/smscsim" -p "$smpp_port" -i -o "$tmp/submits.jsonl" \
+	"$build/sim/smscsim" -p "$smpp_port" -i -o "$tmp/submits.jsonl" \
 	    -d 500 <"$tmp/mo" 2>"$tmp/smscsim.err" &
 else
-	"$build/smpp/smscsim" -p "$smpp_port" -s "$top/etc/demo/citizens.scenario" \
+	"$build/sim/smscsim" -p "$smpp_port" -s "$top/etc/demo/citizens.scenario" \
 	    -o "$tmp/submits.jsonl" -d 500 2>"$tmp/smscsim.err" &
 fi
 sim=$!

@@ -4,7 +4,9 @@
  * processed when complete, or after concat-timeout with what arrived (the
  * case is then marked incomplete).  SMSC resends are recognised by the rules
  * below (the store only compares what it holds against the windows given)
- * and acknowledged without a second case.
+ * and acknowledged without a second case.  The reassembly rules are here
+ * too (inbound_is_part, inbound_store, inbound_join): the store keeps and
+ * fetches rows, and decides nothing.
  */
 #include "compat.h"
 
@@ -17,6 +19,7 @@
 
 #include "commit.h"
 #include "inbound.h"
+#include "inbound_int.h"
 #include "log.h"
 #include "mo.h"
 #include "store.h"
@@ -35,9 +38,14 @@
 #define INBOUND_RESEND_WINDOW	(3600 * 1000)	/* ms */
 
 static void	inbound_sweep_timer(evutil_socket_t, short, void *);
+static int	inbound_read(int64_t, struct store_group *);
 static int	inbound_group(const struct store_group *, int);
 static void	inbound_single(struct store_group *,
 		    const struct store_inbound *, int64_t);
+static void	inbound_concat(const struct inbound_msg *,
+		    struct store_inbound *);
+static int	inbound_part_cmp(const void *, const void *);
+static void	inbound_keep(struct store_group *);
 
 static struct store	*store;		/* borrowed */
 static struct event	*ev_sweep;
@@ -76,12 +84,166 @@ inbound_windows(struct store_inbound *in)
 	in->msgid_window = INBOUND_RESEND_WINDOW;
 }
 
+/*
+ * The reassembly rules.  A part belongs to a long text when its header is
+ * sound: ref 0..65535, total 2..255 (one octet in a UDH, and SAR's
+ * sar_total_segments likewise, SMPP 3.4, 5.3.2.23), seq 1..total.  The
+ * bearers' parsers (udh.c) check this already; a header that gets here
+ * out of range anyway (hostile, or a parser's bug) cannot be joined with
+ * anything safely, so its text is taken as a single SMS: what the citizen
+ * wrote still becomes a case, where refusing it would have the SMSC resend
+ * it for ever.
+ */
+int
+inbound_is_part(int ref, int total, int seq)
+{
+	return ref >= 0 && ref <= 0xffff && total > 1 &&
+	    total <= INBOUND_MAX_PARTS && seq >= 1 && seq <= total;
+}
+
+/* The part's concat fields, as inbound_is_part() takes them. */
+static void
+inbound_concat(const struct inbound_msg *m, struct store_inbound *in)
+{
+	char	mask[LOG_MSISDN_MAX];
+
+	in->concat_ref = 0;
+	in->concat_total = in->concat_seq = 1;
+	if (inbound_is_part(m->concat_ref, m->concat_total, m->concat_seq)) {
+		in->concat_ref = m->concat_ref;
+		in->concat_total = m->concat_total;
+		in->concat_seq = m->concat_seq;
+	} else if (m->concat_total > 1)
+		log_info("inbound bad concat header bearer=%s msisdn=%s ref=%d "
+		    "seq=%d/%d, taken as a single SMS", m->bearer,
+		    log_msisdn(m->source, mask, sizeof(mask)), m->concat_ref,
+		    m->concat_seq, m->concat_total);
+}
+
+/*
+ * Which parts make a group: the same sender, destination, ref and total,
+ * while the group waits (a reference a phone reuses later starts a new
+ * one).  A group is whole when every seq 1..total has come; a seq twice
+ * (two texts under one reference) counts once, inbound_join() keeps the
+ * first.
+ */
+enum store_in_result
+inbound_store(struct store *st, struct store_inbound *in, int64_t *idp,
+    int64_t *groupp)
+{
+	enum store_in_result	r;
+	int			n;
+
+	in->group = 0;
+	if (in->concat_total > 1 &&
+	    store_inbound_open_group(st, in, &in->group) == -1)
+		return STORE_IN_ERROR;
+	if ((r = store_inbound_add(st, in, idp, groupp)) != STORE_IN_PARTIAL)
+		return r;
+	if ((n = store_inbound_parts(st, *groupp)) == -1)
+		return STORE_IN_ERROR;
+	if (n < in->concat_total)
+		return STORE_IN_PARTIAL;
+	return store_inbound_complete(st, *groupp) == -1 ? STORE_IN_ERROR :
+	    STORE_IN_COMPLETE;
+}
+
+/* Parts in seq order, and in arrival (row id) order within a seq. */
+static int
+inbound_part_cmp(const void *a, const void *b)
+{
+	const struct store_part	*x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Keep one part per seq 1..total, the first that came; free the rest. */
+static void
+inbound_keep(struct store_group *g)
+{
+	struct store_part	*kept, p;
+	int			 i, n = 0;
+
+	if (g->nparts > 1)
+		qsort(g->parts, (size_t)g->nparts, sizeof(*g->parts),
+		    inbound_part_cmp);
+	kept = xcalloc(g->nparts > 0 ? (size_t)g->nparts : 1, sizeof(*kept));
+	for (i = 0; i < g->nparts; i++) {
+		p = g->parts[i];
+		if (p.seq < 1 || p.seq > g->total ||
+		    (n > 0 && kept[n - 1].seq == p.seq)) {
+			free(p.raw);
+			free(p.text);
+			continue;	/* no place, or a repeat: first stays */
+		}
+		kept[n++] = p;
+	}
+	free(g->parts);
+	g->parts = kept;
+	g->nparts = n;
+}
+
+/*
+ * The group's text: its parts in seq order, and where parts never came
+ * (a group given up after concat-timeout) a marker that says which, so
+ * nobody reads two halves as one sentence: "…[第2/3段未收到]…".  Only
+ * seqs 1..total have a place, and marks go up to INBOUND_MAX_PARTS at
+ * most, whatever total a group claims.
+ */
+void
+inbound_join(struct store_group *g)
+{
+	char	mark[48];
+	size_t	len = 0, n, cap, tlen = 0;
+	int	i, want = 1, seq, marks;
+
+	inbound_keep(g);
+	for (i = 0; i < g->nparts; i++) {
+		tlen += strlen(g->parts[i].text);
+		if (i == 0 || g->parts[i].received_at < g->first_at)
+			g->first_at = g->parts[i].received_at;
+	}
+	marks = MINIMUM(g->total, INBOUND_MAX_PARTS);
+	cap = tlen + 1 + (size_t)(marks > 1 ? marks : 1) * sizeof(mark);
+	free(g->text);
+	g->text = xmalloc(cap);
+	g->text[0] = '\0';
+	for (i = 0; i <= g->nparts; i++) {
+		seq = i < g->nparts ? g->parts[i].seq : marks + 1;
+		for (; marks > 1 && want < seq && want <= marks; want++) {
+			n = (size_t)snprintf(mark, sizeof(mark),
+			    INBOUND_GAP_MARK, want, g->total);
+			memcpy(g->text + len, mark, n + 1);
+			len += n;
+		}
+		if (i == g->nparts)
+			break;
+		n = strlen(g->parts[i].text);
+		memcpy(g->text + len, g->parts[i].text, n + 1);
+		len += n;
+		want = seq + 1;
+	}
+}
+
 void
 inbound_shutdown(void)
 {
 	if (ev_sweep != NULL)
 		event_free(ev_sweep);
 	ev_sweep = NULL;
+}
+
+/* A stored group and its whole text; 1, 0 when unknown, -1. */
+static int
+inbound_read(int64_t group, struct store_group *g)
+{
+	int	rc;
+
+	if ((rc = store_inbound_group(store, group, g)) == 1)
+		inbound_join(g);
+	return rc;
 }
 
 /* Process one whole text inside the caller's unit; 0 or -1. */
@@ -144,9 +306,7 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 	in.raw = m->raw;
 	in.rawlen = m->rawlen;
 	in.text = m->text;
-	in.concat_ref = m->concat_total > 1 ? m->concat_ref : 0;
-	in.concat_total = m->concat_total > 1 ? m->concat_total : 1;
-	in.concat_seq = m->concat_total > 1 ? m->concat_seq : 1;
+	inbound_concat(m, &in);
 	inbound_windows(&in);
 	in.received_at = (int64_t)clock_now_ms();
 
@@ -156,7 +316,7 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 		return;
 	}
 	nparts++;
-	r = store_inbound_add(store, &in, &id, &group);
+	r = inbound_store(store, &in, &id, &group);
 	ok = r != STORE_IN_ERROR;
 	switch (r) {
 	case STORE_IN_DUPLICATE:
@@ -176,7 +336,7 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 		if (in.concat_total <= 1)
 			inbound_single(&g, &in, id);
 		ok = (in.concat_total <= 1 ||
-		    store_inbound_group(store, group, &g) == 1) &&
+		    inbound_read(group, &g) == 1) &&
 		    inbound_group(&g, 0) == 0;
 		store_group_clear(&g);
 		break;
@@ -216,7 +376,7 @@ inbound_sweep(void)
 	for (i = 0; i < n; i++) {
 		if (commit_unit_begin() == -1)
 			return;
-		if ((ok = store_inbound_group(store, groups[i], &g)) != 1) {
+		if ((ok = inbound_read(groups[i], &g)) != 1) {
 			commit_unit_end(ok == 0);
 			continue;
 		}

@@ -975,7 +975,7 @@ stats_weights_parse(const char *name, const char *buf, size_t len,
     struct stats_weights *w, char *err, size_t errlen)
 {
 	char		 line[256], *k, *v, *sp, *rest;
-	const char	*p = buf, *end = buf + len, *nl;
+	const char	*p = buf, *end = buf + len;
 	int		 lineno = 0, m, seen = 0;
 	double		 x, sum = 0;
 	size_t		 n;
@@ -987,16 +987,11 @@ stats_weights_parse(const char *name, const char *buf, size_t len,
 	}
 	while (p < end) {
 		lineno++;
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = (size_t)((nl != NULL ? nl : end) - p);
-		if (n >= sizeof(line)) {
+		if (buf_next_line(&p, end, line, sizeof(line), &n) == -1) {
 			snprintf(err, errlen, "%s:%d: line too long", name,
 			    lineno);
 			return -1;
 		}
-		memcpy(line, p, n);
-		line[n] = '\0';
-		p = nl != NULL ? nl + 1 : end;
 		if ((sp = strchr(line, '#')) != NULL)
 			*sp = '\0';
 		k = line + strspn(line, " \t\r");

@@ -158,6 +158,8 @@ struct store_inbound {
 	/* the caller's rules (inbound.c): how long a repeat is a resend */
 	int64_t		 resend_window;	/* ms: same content is a resend */
 	int64_t		 msgid_window;	/* ms: same smsc_msgid; 0: not used */
+	/* the group a part joins (inbound.c's decision); 0: a new one */
+	int64_t		 group;
 };
 
 enum store_in_result {
@@ -179,6 +181,23 @@ enum store_in_result {
  */
 enum store_in_result store_inbound_add(struct store *,
 	    const struct store_inbound *, int64_t *idp, int64_t *groupp);
+/*
+ * store_inbound_add() files a part of a long text under in->group (0: a
+ * new group) and answers PARTIAL: whether the group is whole is the
+ * caller's to decide (store_inbound_parts(), store_inbound_complete()).
+ * A single SMS is COMPLETE.
+ */
+/*
+ * The oldest group still waiting for parts with in's sender, destination,
+ * concat_ref and concat_total, into *groupp; 1, 0 when none (*groupp 0),
+ * -1 on error.
+ */
+int	 store_inbound_open_group(struct store *,
+	    const struct store_inbound *in, int64_t *groupp);
+/* How many distinct seqs a waiting group holds; -1 on error. */
+int	 store_inbound_parts(struct store *, int64_t group);
+/* Mark a waiting group whole (STORE_IN_S_COMPLETE); 0 or -1. */
+int	 store_inbound_complete(struct store *, int64_t group);
 
 /* One stored part of a group. */
 struct store_part {
@@ -200,16 +219,17 @@ struct store_group {
 	char		 source[STORE_ADDR_MAX];	/* decrypted */
 	char		 dest[STORE_ADDR_MAX];
 	int		 total;		/* parts announced */
-	int		 nparts;	/* distinct parts present, seq order */
+	int		 nparts;	/* parts present, seq then id order */
 	struct store_part *parts;
-	char		*text;		/* the parts' text joined in seq order,
-					   STORE_GAP_MARK for each missing one */
+	char		*text;		/* the whole text: inbound_join() */
 	int64_t		 first_at;	/* earliest received_at */
 };
 
-#define STORE_GAP_MARK	"[第%d/%d段未收到]"	/* seq, total */
-
-/* Load group (resends of one seq skipped); 1, 0 when unknown, -1. */
+/*
+ * Load a group: every part stored, in seq then id order, text NULL
+ * (inbound_join() keeps one part per seq and writes the text); 1, 0 when
+ * unknown, -1.
+ */
 int	 store_inbound_group(struct store *, int64_t group, struct store_group *);
 /* Free what a group owns and zero it. */
 void	 store_group_clear(struct store_group *);

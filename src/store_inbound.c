@@ -1,6 +1,7 @@
 /*
  * Messages in: the rows of received parts, their dedupe keys and groups.
- * What counts as a resend (the windows) is inbound.c's to say.
+ * What counts as a resend (the windows), which group a part joins, when a
+ * group is whole and how its text reads are inbound.c's to say.
  */
 #include "compat.h"
 
@@ -25,7 +26,6 @@
 #include "store_vfs.h"
 #include "util.h"
 
-static void	 store_group_join(struct store_group *, size_t);
 static int	 store_inbound_done_parts(struct store *, int64_t, int, int,
 		    int64_t);
 
@@ -40,7 +40,7 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	uint8_t		 blob[CRYPTO_BLOB_MAX], head[CRYPTO_HASH_LEN + 80];
 	size_t		 bloblen, hlen;
 	int64_t		 group = 0, id;
-	int		 rc, retire = 0, n, single;
+	int		 rc, retire = 0, single;
 
 	*idp = *groupp = 0;
 	single = in->concat_total <= 1;
@@ -112,17 +112,8 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	}
 
 	if (!single) {
-		if ((s = store_stmt(st, STMT_IN_OPEN_GROUP)) == NULL)
-			return STORE_IN_ERROR;
-		sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, in->dest, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 3, in->concat_ref);
-		sqlite3_bind_int(s, 4, in->concat_total);
-		if ((rc = store_step(st, s, "inbound group")) == -1)
-			return STORE_IN_ERROR;
-		if (rc == SQLITE_ROW)
-			group = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
+		/* the open group inbound.c found for it; 0: a new group */
+		group = in->group;
 	}
 
 	if ((s = store_stmt(st, STMT_IN_INSERT)) == NULL)
@@ -159,56 +150,61 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 		return STORE_IN_ERROR;
 	*idp = id;
 	*groupp = group != 0 ? group : id;
-	if (single)
-		return STORE_IN_COMPLETE;
-
-	if ((s = store_stmt(st, STMT_IN_COUNT_PARTS)) == NULL)
-		return STORE_IN_ERROR;
-	sqlite3_bind_int64(s, 1, *groupp);
-	if (store_step(st, s, "inbound count parts") == -1)
-		return STORE_IN_ERROR;
-	n = sqlite3_column_int(s, 0);
-	sqlite3_reset(s);
-	if (n < in->concat_total)
-		return STORE_IN_PARTIAL;
-	if ((s = store_stmt(st, STMT_IN_COMPLETE)) == NULL)
-		return STORE_IN_ERROR;
-	sqlite3_bind_int64(s, 1, *groupp);
-	rc = store_step(st, s, "inbound complete");
-	sqlite3_reset(s);
-	return rc == -1 ? STORE_IN_ERROR : STORE_IN_COMPLETE;
+	return single ? STORE_IN_COMPLETE : STORE_IN_PARTIAL;
 }
 
-/*
- * The group's text: its parts in seq order, and where parts never came
- * (a group given up after concat-timeout) a marker that says which, so
- * nobody reads two halves as one sentence: "…[第2/3段未收到]…".
- */
-static void
-store_group_join(struct store_group *g, size_t tlen)
+int
+store_inbound_open_group(struct store *st, const struct store_inbound *in,
+    int64_t *groupp)
 {
-	char	mark[48];
-	size_t	len = 0, n, cap;
-	int	i, want = 1, seq;
+	sqlite3_stmt	*s;
+	uint8_t		 hash[CRYPTO_HASH_LEN];
+	int		 rc;
 
-	cap = tlen + 1 + (size_t)(g->total > 1 ? g->total : 1) * sizeof(mark);
-	g->text = xmalloc(cap);
-	g->text[0] = '\0';
-	for (i = 0; i <= g->nparts; i++) {
-		seq = i < g->nparts ? g->parts[i].seq : g->total + 1;
-		for (; g->total > 1 && want < seq && want <= g->total; want++) {
-			n = (size_t)snprintf(mark, sizeof(mark),
-			    STORE_GAP_MARK, want, g->total);
-			memcpy(g->text + len, mark, n + 1);
-			len += n;
-		}
-		if (i == g->nparts)
-			break;
-		n = strlen(g->parts[i].text);
-		memcpy(g->text + len, g->parts[i].text, n + 1);
-		len += n;
-		want = seq + 1;
+	*groupp = 0;
+	if (store_hash(st, in->source, hash) == -1 ||
+	    (s = store_stmt(st, STMT_IN_OPEN_GROUP)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, in->dest, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, in->concat_ref);
+	sqlite3_bind_int(s, 4, in->concat_total);
+	if ((rc = store_step(st, s, "inbound group")) == SQLITE_ROW)
+		*groupp = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : *groupp != 0;
+}
+
+int
+store_inbound_parts(struct store *st, int64_t group)
+{
+	sqlite3_stmt	*s;
+	int		 n;
+
+	if ((s = store_stmt(st, STMT_IN_COUNT_PARTS)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, group);
+	if (store_step(st, s, "inbound count parts") != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return -1;
 	}
+	n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return n;
+}
+
+int
+store_inbound_complete(struct store *st, int64_t group)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_IN_COMPLETE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, group);
+	rc = store_step(st, s, "inbound complete");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
 }
 
 int
@@ -217,7 +213,7 @@ store_inbound_group(struct store *st, int64_t group, struct store_group *g)
 	sqlite3_stmt		*s;
 	struct store_part	*p;
 	const void		*raw;
-	size_t			 cap = 0, tlen = 0;
+	size_t			 cap = 0;
 	int			 rc, seq;
 
 	memset(g, 0, sizeof(*g));
@@ -236,8 +232,7 @@ store_inbound_group(struct store *st, int64_t group, struct store_group *g)
 			    3), sizeof(g->dest));
 			g->total = sqlite3_column_int(s, 8);
 			g->first_at = sqlite3_column_int64(s, 10);
-		} else if (g->parts[g->nparts - 1].seq == seq)
-			continue;	/* one seq twice: keep the first */
+		}
 		if ((size_t)g->nparts == cap) {
 			cap = cap ? cap * 2 : 4;
 			g->parts = xreallocarray(g->parts, cap, sizeof(*p));
@@ -259,17 +254,13 @@ store_inbound_group(struct store *st, int64_t group, struct store_group *g)
 		p->received_at = sqlite3_column_int64(s, 10);
 		if (p->received_at < g->first_at)
 			g->first_at = p->received_at;
-		tlen += strlen(p->text);
 	}
 	sqlite3_reset(s);
 	if (rc == -1) {
 		store_group_clear(g);
 		return -1;
 	}
-	if (g->nparts == 0)
-		return 0;
-	store_group_join(g, tlen);
-	return 1;
+	return g->nparts > 0;
 }
 
 void

@@ -235,6 +235,24 @@ read_file_max(const char *path, size_t max, size_t *lenp, char *err,
 	return buf;
 }
 
+int
+buf_next_line(const char **pp, const char *end, char *line, size_t size,
+    size_t *lenp)
+{
+	const char	*nl;
+	size_t		 n;
+
+	nl = memchr(*pp, '\n', (size_t)(end - *pp));
+	n = (size_t)((nl != NULL ? nl : end) - *pp);
+	if (n >= size)
+		return -1;
+	memcpy(line, *pp, n);
+	line[n] = '\0';
+	*pp = nl != NULL ? nl + 1 : end;
+	*lenp = n;
+	return 0;
+}
+
 void
 errbuf_add(char *buf, size_t len, size_t *used, const char *name, int line,
     const char *msg)

@@ -29,6 +29,14 @@ char	*read_file_bounded(const char *path, size_t max, int oflags,
  */
 char	*read_file_max(const char *path, size_t max, size_t *len, char *err,
 	    size_t errlen);
+/*
+ * The next line of the bytes [*pp, end), its '\n' left out, into line of
+ * size bytes (NUL-terminated) with its length in *lenp, and *pp moved past
+ * it; 0, or -1 when it does not fit (line and *pp are then untouched).
+ * The line reader of the small files parsed in memory (dbguard, stats).
+ */
+int	 buf_next_line(const char **pp, const char *end, char *line,
+	    size_t size, size_t *lenp);
 /* Append "name:line: msg\n" (line 0: "name: msg\n") to buf of len bytes. */
 void	 errbuf_add(char *buf, size_t len, size_t *used, const char *name,
 	    int line, const char *msg);

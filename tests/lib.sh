@@ -6,7 +6,7 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 HOTLINED="$top_builddir/src/hotlined"
-SMSCSIM="$top_builddir/smpp/smscsim"
+SMSCSIM="$top_builddir/sim/smscsim"
 HOTLINECTL="$top_builddir/src/hotlinectl"
 # hotlined keeps its configured zone (timezone, default Asia/Shanghai),
 # whatever TZ says: the tests' own dates ("date +%y%m%d") use the same one

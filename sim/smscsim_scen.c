@@ -73,56 +73,78 @@ struct mo_opts {
 	int		 drop;		/* part never sent (a lost part), 0: none */
 };
 
-static int	 scen_line(char *, int, const char *);
-static int	 scen_words(struct scen_step *, struct mo_opts *, char *,
-		    char *, size_t);
+/* The scenario: its steps, the phones that send, and where it is. */
+struct sim_scen {
+	struct sim	*sim;
+	TAILQ_HEAD(, scen_step) steps;
+	TAILQ_HEAD(, sim_sender) senders;
+	struct scen_step *cur;		/* the step running now */
+	int		 cur_entered;
+	int		 cur_execd;
+	uint64_t	 cur_due;	/* monotonic ms; 0 none */
+	uint64_t	 cur_base;	/* submit_msgs when entered */
+	uint64_t	 gen_left;	/* load: messages still to queue */
+	uint64_t	 gen_last_ms;
+	double		 gen_tokens;
+	struct sim_mo	*last_mo;
+	uint16_t	 last_ref;
+	struct event	*ev_scen;
+	struct event	*ev_stdin;
+	struct evbuffer	*stdin_buf;
+	int		 stdin_line;
+};
+
+static int	 scen_line(struct sim_scen *, char *, int, const char *);
+static int	 scen_words(struct sim_scen *, struct scen_step *,
+		    struct mo_opts *, char *, char *, size_t);
 static int	 scen_duration(const char *, int64_t *);
 static int	 scen_ms(const char *, int64_t *);
 static int	 scen_text(char *, size_t *);
 static void	 scen_run(evutil_socket_t, short, void *);
-static int	 scen_ready(struct scen_step *);
-static void	 scen_exec(struct scen_step *);
-static void	 scen_queue(struct sim_mo *, int, int);
+static int	 scen_ready(struct sim_scen *, struct scen_step *);
+static void	 scen_exec(struct sim_scen *, struct scen_step *);
+static void	 scen_queue(struct sim_scen *, struct sim_mo *, int, int);
 static void	 scen_stdin_read(evutil_socket_t, short, void *);
-static int	 scen_receipt(const char *, char *, size_t);
-static struct sim_mo *mo_build(struct mo_opts *, char *, size_t);
+static int	 scen_receipt(struct sim_receipt *, const char *, char *,
+		    size_t);
+static struct sim_mo *mo_build(struct sim_scen *, struct mo_opts *, char *,
+		    size_t);
 static int	 mo_add_part(struct sim_mo *, struct smpp_pdu *, int);
 static int	 mo_payload(struct sim_mo *, struct smpp_pdu *, const uint8_t *,
 		    size_t);
 static void	 mo_snippet(const char *, size_t, char *, size_t);
-static struct sim_sender *sender_get(const char *);
+static struct sim_sender *sender_get(struct sim_scen *, const char *);
 static uint32_t	 fnv1a(const char *);
-
-static TAILQ_HEAD(, scen_step) steps = TAILQ_HEAD_INITIALIZER(steps);
-static TAILQ_HEAD(, sim_sender) senders = TAILQ_HEAD_INITIALIZER(senders);
-static struct scen_step *cur;		/* the step running now */
-static int	 cur_entered;
-static int	 cur_execd;
-static uint64_t	 cur_due;		/* monotonic ms; 0 none */
-static uint64_t	 cur_base;		/* submit_msgs when entered */
-static uint64_t	 gen_left;		/* load: messages still to queue */
-static uint64_t	 gen_last_ms;
-static double	 gen_tokens;
-static struct sim_mo *last_mo;
-static uint16_t	 last_ref;
-static struct event *ev_scen;
-static struct event *ev_stdin;
-static struct evbuffer *stdin_buf;
-static int	 stdin_line;
 
 static const char *verbs[] = {
 	"mo", "ussd", "resend", "wait", "fault", "receipt", "exit"
 };
 
+/* The scenario's state; its steps come from scen_load() or scen_stdin(). */
+int
+scen_init(struct sim *sim)
+{
+	struct sim_scen	*sc;
+
+	if ((sc = calloc(1, sizeof(*sc))) == NULL)
+		return -1;
+	sc->sim = sim;
+	TAILQ_INIT(&sc->steps);
+	TAILQ_INIT(&sc->senders);
+	sim->scen = sc;
+	return 0;
+}
+
 /* Load a scenario file; every line is checked before anything runs. */
 int
-scen_load(const char *path)
+scen_load(struct sim *sim, const char *path)
 {
-	FILE	*fp;
-	char	*line = NULL;
-	size_t	 sz = 0;
-	ssize_t	 n;
-	int	 lineno = 0, rv = 0;
+	struct sim_scen	*sc = sim->scen;
+	FILE		*fp;
+	char		*line = NULL;
+	size_t		 sz = 0;
+	ssize_t		 n;
+	int		 lineno = 0, rv = 0;
 
 	if ((fp = fopen(path, "r")) == NULL) {
 		fprintf(stderr, "smscsim: %s: %s\n", path, strerror(errno));
@@ -134,53 +156,57 @@ scen_load(const char *path)
 			line[--n] = '\0';
 		if (n > 0 && line[n - 1] == '\r')
 			line[--n] = '\0';
-		if (scen_line(line, lineno, path) == -1)
+		if (scen_line(sc, line, lineno, path) == -1)
 			rv = -1;
 	}
 	free(line);
 	fclose(fp);
-	if (ev_scen == NULL)
-		ev_scen = evtimer_new(sim.base, scen_run, NULL);
+	if (sc->ev_scen == NULL)
+		sc->ev_scen = evtimer_new(sim->base, scen_run, sc);
 	return rv;
 }
 
 /* Read scenario lines from stdin as they come (-i). */
 int
-scen_stdin(void)
+scen_stdin(struct sim *sim)
 {
-	ev_scen = evtimer_new(sim.base, scen_run, NULL);
-	stdin_buf = evbuffer_new();
-	ev_stdin = event_new(sim.base, STDIN_FILENO, EV_READ | EV_PERSIST,
-	    scen_stdin_read, NULL);
-	if (ev_scen == NULL || stdin_buf == NULL || ev_stdin == NULL)
+	struct sim_scen	*sc = sim->scen;
+
+	sc->ev_scen = evtimer_new(sim->base, scen_run, sc);
+	sc->stdin_buf = evbuffer_new();
+	sc->ev_stdin = event_new(sim->base, STDIN_FILENO, EV_READ | EV_PERSIST,
+	    scen_stdin_read, sc);
+	if (sc->ev_scen == NULL || sc->stdin_buf == NULL ||
+	    sc->ev_stdin == NULL)
 		return -1;
-	event_add(ev_stdin, NULL);
+	event_add(sc->ev_stdin, NULL);
 	return 0;
 }
 
 static void
 scen_stdin_read(evutil_socket_t fd, short what, void *arg)
 {
-	char	*line;
-	size_t	 n;
-	int	 r;
+	struct sim_scen	*sc = arg;
+	char		*line;
+	size_t		 n;
+	int		 r;
 
-	r = evbuffer_read(stdin_buf, fd, 65536);
-	while ((line = evbuffer_readln(stdin_buf, &n,
+	r = evbuffer_read(sc->stdin_buf, fd, 65536);
+	while ((line = evbuffer_readln(sc->stdin_buf, &n,
 	    EVBUFFER_EOL_CRLF)) != NULL) {
-		scen_line(line, ++stdin_line, "stdin");
+		scen_line(sc, line, ++sc->stdin_line, "stdin");
 		free(line);
 	}
 	if (r <= 0) {
-		event_del(ev_stdin);
+		event_del(sc->ev_stdin);
 		sim_log(SMPP_LOG_DEBUG, "stdin closed");
 	}
-	scen_poke();
+	scen_poke(sc->sim);
 }
 
 /* Parse one line into a step at the end of the list; -1 on error. */
 static int
-scen_line(char *line, int lineno, const char *where)
+scen_line(struct sim_scen *sc, char *line, int lineno, const char *where)
 {
 	struct scen_step *s;
 	struct mo_opts	 o;
@@ -198,7 +224,7 @@ scen_line(char *line, int lineno, const char *where)
 	s->count = 1;
 	memset(&o, 0, sizeof(o));
 	o.coding = -1;
-	o.concat = sim.concat;
+	o.concat = sc->sim->concat;
 	o.ref = -1;
 	o.ussd_op = -1;
 	o.dialog = -1;
@@ -221,7 +247,7 @@ scen_line(char *line, int lineno, const char *where)
 		s->verb = i;
 		p += vl;
 	}
-	if (scen_words(s, &o, p, err, sizeof(err)) == -1)
+	if (scen_words(sc, s, &o, p, err, sizeof(err)) == -1)
 		goto fail;
 	/* Only at=, after=, wait-for=: a wait. */
 	if (s->verb == V_MO && o.from[0] == '\0' && o.to[0] == '\0' &&
@@ -235,13 +261,13 @@ scen_line(char *line, int lineno, const char *where)
 		}
 		if (s->verb == V_USSD && o.ussd_op == -1)
 			o.ussd_op = 1;		/* PSSR indication */
-		if ((s->mo = mo_build(&o, err, sizeof(err))) == NULL)
+		if ((s->mo = mo_build(sc, &o, err, sizeof(err))) == NULL)
 			goto fail;
 	}
-	TAILQ_INSERT_TAIL(&steps, s, entry);
-	if (cur == NULL) {
-		cur = s;
-		cur_entered = 0;
+	TAILQ_INSERT_TAIL(&sc->steps, s, entry);
+	if (sc->cur == NULL) {
+		sc->cur = s;
+		sc->cur_entered = 0;
 	}
 	return 0;
 fail:
@@ -253,10 +279,11 @@ fail:
 
 /* The key=value words of a line; text= takes the rest of the line. */
 static int
-scen_words(struct scen_step *s, struct mo_opts *o, char *p, char *err,
-    size_t errlen)
+scen_words(struct sim_scen *sc, struct scen_step *s, struct mo_opts *o,
+    char *p, char *err, size_t errlen)
 {
 	struct sim_fault scratch;
+	struct sim_receipt rscratch;
 	const char	*errstr;
 	char		*w, *v, *rest;
 	size_t		 n;
@@ -286,11 +313,14 @@ scen_words(struct scen_step *s, struct mo_opts *o, char *p, char *err,
 					return -1;
 				for (w = strtok(rest, " \t"); w != NULL;
 				    w = strtok(NULL, " \t")) {
+					/* checked now, applied when it runs */
 					memset(&scratch, 0, sizeof(scratch));
+					rscratch = sc->sim->receipt;
 					if (s->verb == V_FAULT ?
-					    scen_fault(&scratch, w, err,
-					    errlen) == -1 :
-					    scen_receipt(w, err, errlen) == -1)
+					    scen_fault(sc->sim, &scratch, w,
+					    err, errlen) == -1 :
+					    scen_receipt(&rscratch, w, err,
+					    errlen) == -1)
 						return -1;
 				}
 				break;
@@ -475,11 +505,13 @@ scen_text(char *s, size_t *len)
 
 /*
  * One fault word, shared by -F and "fault" lines (f == NULL: a receipt
- * word for -r).  Actions (close, unbind, malformed=) only make sense in a
- * scenario; on the command line they are refused.
+ * word for -r, into sim->receipt).  Actions (close, unbind, malformed=)
+ * only make sense in a scenario; on the command line (f is sim->fault)
+ * they are refused.
  */
 int
-scen_fault(struct sim_fault *f, const char *word, char *err, size_t errlen)
+scen_fault(struct sim *sim, struct sim_fault *f, const char *word, char *err,
+    size_t errlen)
 {
 	const char	*errstr = NULL, *v;
 	char		 key[32];
@@ -487,7 +519,7 @@ scen_fault(struct sim_fault *f, const char *word, char *err, size_t errlen)
 	size_t		 kl;
 
 	if (f == NULL)
-		return scen_receipt(word, err, errlen);
+		return scen_receipt(&sim->receipt, word, err, errlen);
 	kl = strcspn(word, "=");
 	v = word[kl] == '=' ? word + kl + 1 : NULL;
 	if (kl >= sizeof(key)) {
@@ -553,7 +585,7 @@ scen_fault(struct sim_fault *f, const char *word, char *err, size_t errlen)
 	    (strcmp(v, "badlen") == 0 || strcmp(v, "badcmd") == 0 ||
 	    strcmp(v, "badtlv") == 0 || strcmp(v, "badsm") == 0 ||
 	    strcmp(v, "huge") == 0))) {
-		if (f == &sim.fault) {
+		if (f == &sim->fault) {
 			snprintf(err, errlen, "%s is a scenario action", key);
 			return -1;
 		}
@@ -570,7 +602,7 @@ scen_fault(struct sim_fault *f, const char *word, char *err, size_t errlen)
 
 /* "UNDELIV", "UNDELIV/3", "stat=X", "every=N", "delay=MS". */
 static int
-scen_receipt(const char *w, char *err, size_t errlen)
+scen_receipt(struct sim_receipt *r, const char *w, char *err, size_t errlen)
 {
 	static const char *stats[] = { "DELIVRD", "EXPIRED", "DELETED",
 	    "UNDELIV", "ACCEPTD", "UNKNOWN", "REJECTD", "ENROUTE" };
@@ -583,11 +615,11 @@ scen_receipt(const char *w, char *err, size_t errlen)
 		if (scen_ms(w + 6, &ms) == -1)
 			errstr = "bad duration";
 		else
-			sim.receipt.delay_ms = ms;
+			r->delay_ms = ms;
 		goto done;
 	}
 	if (strncmp(w, "every=", 6) == 0) {
-		sim.receipt.every = strtonum(w + 6, 0, UINT32_MAX, &errstr);
+		r->every = strtonum(w + 6, 0, UINT32_MAX, &errstr);
 		goto done;
 	}
 	v = strncmp(w, "stat=", 5) == 0 ? w + 5 : w;
@@ -606,14 +638,12 @@ scen_receipt(const char *w, char *err, size_t errlen)
 		goto done;
 	}
 	if (v[n] == '/') {
-		strlcpy(sim.receipt.every_stat, st,
-		    sizeof(sim.receipt.every_stat));
-		sim.receipt.every = strtonum(v + n + 1, 1, UINT32_MAX, &errstr);
-	} else if (sim.receipt.every) {
-		strlcpy(sim.receipt.every_stat, st,
-		    sizeof(sim.receipt.every_stat));
-	} else
-		strlcpy(sim.receipt.stat, st, sizeof(sim.receipt.stat));
+		strlcpy(r->every_stat, st, sizeof(r->every_stat));
+		r->every = strtonum(v + n + 1, 1, UINT32_MAX, &errstr);
+	} else if (r->every)
+		strlcpy(r->every_stat, st, sizeof(r->every_stat));
+	else
+		strlcpy(r->stat, st, sizeof(r->stat));
 done:
 	if (errstr != NULL) {
 		snprintf(err, errlen, "receipt %s: %s", w, errstr);
@@ -623,126 +653,137 @@ done:
 }
 
 void
-scen_poke(void)
+scen_poke(struct sim *sim)
 {
-	if (ev_scen != NULL && cur != NULL)
-		event_active(ev_scen, EV_TIMEOUT, 0);
+	struct sim_scen	*sc = sim->scen;
+
+	if (sc != NULL && sc->ev_scen != NULL && sc->cur != NULL)
+		event_active(sc->ev_scen, EV_TIMEOUT, 0);
 }
 
 /* Run steps until one has to wait (for time, an event or its load). */
 static void
 scen_run(evutil_socket_t fd, short what, void *arg)
 {
+	struct sim_scen	*sc = arg;
+	struct sim	*sim = sc->sim;
+	struct scen_step *cur;
 	struct timeval	 tv;
 	uint64_t	 now, due;
 
-	while (cur != NULL && !sim.quitting) {
+	while ((cur = sc->cur) != NULL && !sim->quitting) {
 		now = sim_now_ms();
-		if (!cur_entered) {
-			cur_entered = 1;
-			cur_execd = 0;
-			cur_base = sim.st.submit_msgs;
-			cur_due = cur->after_ms >= 0 ? now + cur->after_ms : 0;
-			gen_left = 0;
+		if (!sc->cur_entered) {
+			sc->cur_entered = 1;
+			sc->cur_execd = 0;
+			sc->cur_base = sim->st.submit_msgs;
+			sc->cur_due = cur->after_ms >= 0 ? now + cur->after_ms :
+			    0;
+			sc->gen_left = 0;
 		}
-		if (!cur_execd) {
-			due = cur_due;
+		if (!sc->cur_execd) {
+			due = sc->cur_due;
 			if (cur->at_ms >= 0) {
-				if (sim.start_ms < 0)
+				if (sim->start_ms < 0)
 					return;	/* runs from the first bind */
-				if ((uint64_t)(sim.start_ms + cur->at_ms) > due)
-					due = sim.start_ms + cur->at_ms;
+				if ((uint64_t)(sim->start_ms + cur->at_ms) >
+				    due)
+					due = sim->start_ms + cur->at_ms;
 			}
 			if (due > now) {
 				tv.tv_sec = (due - now) / 1000;
 				tv.tv_usec = (due - now) % 1000 * 1000;
-				evtimer_add(ev_scen, &tv);
+				evtimer_add(sc->ev_scen, &tv);
 				return;
 			}
-			if (!scen_ready(cur))
+			if (!scen_ready(sc, cur))
 				return;		/* poked when things happen */
-			cur_execd = 1;
-			scen_exec(cur);
+			sc->cur_execd = 1;
+			scen_exec(sc, cur);
 		}
-		if (gen_left > 0 && cur->rate > 0) {
+		if (sc->gen_left > 0 && cur->rate > 0) {
 			/* Paced load: a token bucket topped every 10 ms. */
-			gen_tokens += cur->rate * (double)(now - gen_last_ms) /
-			    1000.0;
-			gen_last_ms = now;
-			while (gen_tokens >= 1 && gen_left > 0) {
-				scen_queue(cur->mo, -1, 0);
-				gen_left--;
-				gen_tokens -= 1;
+			sc->gen_tokens += cur->rate * (double)(now -
+			    sc->gen_last_ms) / 1000.0;
+			sc->gen_last_ms = now;
+			while (sc->gen_tokens >= 1 && sc->gen_left > 0) {
+				scen_queue(sc, cur->mo, -1, 0);
+				sc->gen_left--;
+				sc->gen_tokens -= 1;
 			}
-			sim_kick();
-			if (gen_left > 0) {
+			sim_kick(sim);
+			if (sc->gen_left > 0) {
 				tv.tv_sec = 0;
 				tv.tv_usec = 10000;
-				evtimer_add(ev_scen, &tv);
+				evtimer_add(sc->ev_scen, &tv);
 				return;
 			}
-		} else if (gen_left > 0) {
-			scen_fill();
-			sim_kick();
-			if (gen_left > 0)
+		} else if (sc->gen_left > 0) {
+			scen_fill(sim);
+			sim_kick(sim);
+			if (sc->gen_left > 0)
 				return;			/* pulled by sessions */
 		}
-		cur = TAILQ_NEXT(cur, entry);
-		cur_entered = 0;
+		sc->cur = TAILQ_NEXT(cur, entry);
+		sc->cur_entered = 0;
 	}
 }
 
 static int
-scen_ready(struct scen_step *s)
+scen_ready(struct sim_scen *sc, struct scen_step *s)
 {
+	struct sim	*sim = sc->sim;
+
 	switch (s->wait) {
 	case W_NONE:
 		return 1;
 	case W_ACK:
-		return sim.q.len == 0 && sim_inflight() == 0 && gen_left == 0;
+		return sim->q.len == 0 && sim_inflight(sim) == 0 &&
+		    sc->gen_left == 0;
 	case W_BIND:
-		return sim_receivers() > 0;
+		return sim_receivers(sim) > 0;
 	case W_UNBOUND:
-		return sim_receivers() == 0;
+		return sim_receivers(sim) == 0;
 	case W_SUBMIT:
-		return sim.st.submit_msgs >= cur_base + s->waitn;
+		return sim->st.submit_msgs >= sc->cur_base + s->waitn;
 	}
 	return 1;
 }
 
 /* Do what a step says, once its time and condition have come. */
 static void
-scen_exec(struct scen_step *s)
+scen_exec(struct sim_scen *sc, struct scen_step *s)
 {
-	char	*words, *w, err[160];
-	int	 i;
+	struct sim	*sim = sc->sim;
+	char		*words, *w, err[160];
+	int		 i;
 
 	switch (s->verb) {
 	case V_MO:
 	case V_USSD:
 		if (s->count == 1 && s->rate == 0) {
-			scen_queue(s->mo, -1, 0);
-			sim_kick();
+			scen_queue(sc, s->mo, -1, 0);
+			sim_kick(sim);
 		} else {
-			gen_left = s->count;
-			gen_tokens = 0;
-			gen_last_ms = sim_now_ms();
+			sc->gen_left = s->count;
+			sc->gen_tokens = 0;
+			sc->gen_last_ms = sim_now_ms();
 		}
 		break;
 	case V_RESEND:
-		if (last_mo == NULL) {
+		if (sc->last_mo == NULL) {
 			sim_log(SMPP_LOG_WARN, "line %d: resend: no MO yet",
 			    s->line);
 			break;
 		}
-		for (i = 0; i < last_mo->nparts; i++) {
+		for (i = 0; i < sc->last_mo->nparts; i++) {
 			if (s->part && s->part != i + 1)
 				continue;
-			scen_queue(last_mo, last_ref, i + 1);
+			scen_queue(sc, sc->last_mo, sc->last_ref, i + 1);
 		}
 		sim_log(SMPP_LOG_INFO, "scenario line %d resend ref=%u",
-		    s->line, last_ref);
-		sim_kick();
+		    s->line, sc->last_ref);
+		sim_kick(sim);
 		break;
 	case V_WAIT:
 		break;
@@ -753,25 +794,27 @@ scen_exec(struct scen_step *s)
 		for (w = strtok(words, " \t"); w != NULL;
 		    w = strtok(NULL, " \t")) {
 			if (s->verb == V_RECEIPT) {
-				scen_receipt(w, err, sizeof(err));
+				scen_receipt(&sim->receipt, w, err,
+				    sizeof(err));
 				continue;
 			}
 			sim_log(SMPP_LOG_INFO, "scenario line %d fault %s",
 			    s->line, w);
 			if (strcmp(w, "close") == 0)
-				sim_close_all("fault-close");
+				sim_close_all(sim, "fault-close");
 			else if (strcmp(w, "unbind") == 0)
-				sim_unbind_all();
+				sim_unbind_all(sim);
 			else if (strncmp(w, "malformed=", 10) == 0)
-				sim_malformed_all(w + 10);
+				sim_malformed_all(sim, w + 10);
 			else
-				scen_fault(&sim.fault, w, err, sizeof(err));
+				scen_fault(sim, &sim->fault, w, err,
+				    sizeof(err));
 		}
 		free(words);
 		break;
 	case V_EXIT:
 		sim_log(SMPP_LOG_INFO, "scenario line %d exit", s->line);
-		sim_quit();
+		sim_quit(sim);
 		break;
 	}
 }
@@ -781,7 +824,7 @@ scen_exec(struct scen_step *s)
  * new message); part 0: every part, else only that one (a resend).
  */
 static void
-scen_queue(struct sim_mo *mo, int ref, int part)
+scen_queue(struct sim_scen *sc, struct sim_mo *mo, int ref, int part)
 {
 	struct sim_qent	q;
 	int		i;
@@ -793,14 +836,14 @@ scen_queue(struct sim_mo *mo, int ref, int part)
 		else if (mo->sender != NULL && mo->nparts > 1)
 			ref = mo->sender->next_ref++ &
 			    (mo->ref16 ? 0xFFFF : 0xFF);
-		if (last_mo != mo) {
-			if (last_mo != NULL)
-				mo_unref(last_mo);
-			last_mo = mo;
+		if (sc->last_mo != mo) {
+			if (sc->last_mo != NULL)
+				mo_unref(sc->last_mo);
+			sc->last_mo = mo;
 			mo->refcnt++;
 		}
-		last_ref = ref;
-		sim.st.mo_msgs++;
+		sc->last_ref = ref;
+		sc->sim->st.mo_msgs++;
 	}
 	for (i = 0; i < mo->nparts; i++) {
 		if (part && part != i + 1)
@@ -810,25 +853,26 @@ scen_queue(struct sim_mo *mo, int ref, int part)
 		q.part = i;
 		q.resend = part != 0;
 		mo->refcnt++;
-		ring_push(&sim.q, &q);
+		ring_push(&sc->sim->q, &q);
 	}
 }
 
 /* Top up the queue from a load step with no rate: one window at a time. */
 void
-scen_fill(void)
+scen_fill(struct sim *sim)
 {
-	uint32_t	n = 0;
+	struct sim_scen	*sc = sim->scen;
+	uint32_t	 n = 0;
 
-	if (cur == NULL || gen_left == 0 || cur->rate > 0)
+	if (sc->cur == NULL || sc->gen_left == 0 || sc->cur->rate > 0)
 		return;
-	while (gen_left > 0 && n < sim.window) {
-		scen_queue(cur->mo, -1, 0);
-		n += cur->mo->nparts;
-		gen_left--;
+	while (sc->gen_left > 0 && n < sim->window) {
+		scen_queue(sc, sc->cur->mo, -1, 0);
+		n += sc->cur->mo->nparts;
+		sc->gen_left--;
 	}
-	if (gen_left == 0)
-		scen_poke();
+	if (sc->gen_left == 0)
+		scen_poke(sim);
 }
 
 void
@@ -869,7 +913,7 @@ mo_part(struct sim_qent *q, uint32_t seq, uint8_t *buf, uint32_t *len)
  * patched per message at send time (refoff).
  */
 static struct sim_mo *
-mo_build(struct mo_opts *o, char *err, size_t errlen)
+mo_build(struct sim_scen *sc, struct mo_opts *o, char *err, size_t errlen)
 {
 	static uint8_t		 buf[UDH_PAYLOAD_MAX + 1024];
 	static struct udh_split	 split;
@@ -1009,7 +1053,7 @@ mo_build(struct mo_opts *o, char *err, size_t errlen)
 			goto fail;
 	}
 	if (split.nparts > 1)
-		mo->sender = sender_get(mo->src);
+		mo->sender = sender_get(sc, mo->src);
 	return mo;
 fail:
 	if (err[0] == '\0')
@@ -1129,11 +1173,11 @@ mo_snippet(const char *t, size_t len, char *buf, size_t sz)
 }
 
 static struct sim_sender *
-sender_get(const char *addr)
+sender_get(struct sim_scen *sc, const char *addr)
 {
 	struct sim_sender *s;
 
-	TAILQ_FOREACH(s, &senders, entry)
+	TAILQ_FOREACH(s, &sc->senders, entry)
 		if (strcmp(s->addr, addr) == 0)
 			return s;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
@@ -1141,7 +1185,7 @@ sender_get(const char *addr)
 	strlcpy(s->addr, addr, sizeof(s->addr));
 	/* Each phone starts somewhere else, as real ones do. */
 	s->next_ref = fnv1a(addr) & 0xFFFF;
-	TAILQ_INSERT_TAIL(&senders, s, entry);
+	TAILQ_INSERT_TAIL(&sc->senders, s, entry);
 	return s;
 }
 
@@ -1156,30 +1200,32 @@ fnv1a(const char *s)
 }
 
 void
-scen_free(void)
+scen_free(struct sim *sim)
 {
+	struct sim_scen		*sc = sim->scen;
 	struct scen_step	*s;
 	struct sim_sender	*d;
-	struct sim_qent		 q;
 
-	while (ring_pop(&sim.q, &q) == 0)
-		mo_unref(q.mo);
-	while ((s = TAILQ_FIRST(&steps)) != NULL) {
-		TAILQ_REMOVE(&steps, s, entry);
+	if (sc == NULL)
+		return;
+	while ((s = TAILQ_FIRST(&sc->steps)) != NULL) {
+		TAILQ_REMOVE(&sc->steps, s, entry);
 		mo_unref(s->mo);
 		free(s->args);
 		free(s);
 	}
-	mo_unref(last_mo);
-	last_mo = NULL;
-	while ((d = TAILQ_FIRST(&senders)) != NULL) {
-		TAILQ_REMOVE(&senders, d, entry);
+	mo_unref(sc->last_mo);
+	sc->last_mo = NULL;
+	while ((d = TAILQ_FIRST(&sc->senders)) != NULL) {
+		TAILQ_REMOVE(&sc->senders, d, entry);
 		free(d);
 	}
-	if (ev_scen != NULL)
-		event_free(ev_scen);
-	if (ev_stdin != NULL)
-		event_free(ev_stdin);
-	if (stdin_buf != NULL)
-		evbuffer_free(stdin_buf);
+	if (sc->ev_scen != NULL)
+		event_free(sc->ev_scen);
+	if (sc->ev_stdin != NULL)
+		event_free(sc->ev_stdin);
+	if (sc->stdin_buf != NULL)
+		evbuffer_free(sc->stdin_buf);
+	free(sc);
+	sim->scen = NULL;
 }

@@ -56,6 +56,7 @@ struct sim_fl {
 
 struct sim_conn {
 	TAILQ_ENTRY(sim_conn) entry;
+	struct sim	*sim;
 	int		 id;
 	struct bufferevent *bev;
 	enum sim_state	 state;
@@ -108,16 +109,13 @@ static struct sim_fl *fl_find(struct sim_conn *, uint32_t);
 static void	 fl_insert(struct sim_conn *, uint32_t, struct sim_qent *,
 		    uint64_t);
 static void	 fl_delete(struct sim_conn *, struct sim_fl *);
-static int	 requeue(struct sim_qent *, int);
+static int	 requeue(struct sim *, struct sim_qent *, int);
 static void	 sim_signal(evutil_socket_t, short, void *);
 static void	 sim_tick(evutil_socket_t, short, void *);
+static void	 sim_closeat(evutil_socket_t, short, void *);
 
-struct sim	 sim;
-static TAILQ_HEAD(, sim_conn) conns = TAILQ_HEAD_INITIALIZER(conns);
-static int	 conn_ids;
-static uint8_t	 rxbuf[SIM_MAXPDU];
-static struct event *ev_tick;
-static struct event *ev_closeat;
+/* The log's own setting, as in hotlined's log.c: set once by main(). */
+static int	 log_verbose;
 
 static const char *
 sim_strstate(enum sim_state st)
@@ -159,6 +157,12 @@ sim_now_ms(void)
 
 /* One log line on stderr, formatted as hotlined's log: time level module. */
 void
+sim_log_init(int verbose)
+{
+	log_verbose = verbose;
+}
+
+void
 sim_log(int level, const char *fmt, ...)
 {
 	static const char *names[] = { "warn ", "info ", "debug", "trace" };
@@ -167,7 +171,7 @@ sim_log(int level, const char *fmt, ...)
 	struct tm	 tm;
 	va_list		 ap;
 
-	if (level > SMPP_LOG_INFO + sim.verbose)
+	if (level > SMPP_LOG_INFO + log_verbose)
 		return;
 	clock_gettime(CLOCK_REALTIME, &now);
 	localtime_r(&now.tv_sec, &tm);
@@ -189,13 +193,13 @@ sim_logfn(int level, const char *msg)
 }
 
 double
-sim_random(void)
+sim_random(struct sim *sim)
 {
 	/* xorshift64*: reproducible with -S. */
-	sim.rng ^= sim.rng >> 12;
-	sim.rng ^= sim.rng << 25;
-	sim.rng ^= sim.rng >> 27;
-	return (double)((sim.rng * 2685821657736338717ULL) >> 11) /
+	sim->rng ^= sim->rng >> 12;
+	sim->rng ^= sim->rng << 25;
+	sim->rng ^= sim->rng >> 27;
+	return (double)((sim->rng * 2685821657736338717ULL) >> 11) /
 	    (double)(1ULL << 53);
 }
 
@@ -247,6 +251,8 @@ ring_pop(struct sim_ring *r, struct sim_qent *e)
 int
 main(int argc, char *argv[])
 {
+	struct sim		*sim;
+	struct sim_qent		 q;
 	struct evconnlistener	*lst;
 	struct sockaddr_in	 sin;
 	struct event		*ev_term, *ev_int, *ev_usr1;
@@ -256,46 +262,51 @@ main(int argc, char *argv[])
 	int			 ch, port = -1, fromstdin = 0;
 	struct timeval		 tv;
 
-	sim.system_id = "hotline";
-	sim.password = "secret";
-	sim.window = 100;
-	sim.enquire_s = 30;
-	sim.deliver_ms = 10000;
-	sim.next_id = 1000000;
-	sim.start_ms = -1;
-	sim.fault.close_at_ms = -1;
-	sim.receipt.delay_ms = 500;
-	strlcpy(sim.receipt.stat, "DELIVRD", sizeof(sim.receipt.stat));
-	sim.rng = 0x9E3779B97F4A7C15ULL;
+	if ((sim = calloc(1, sizeof(*sim))) == NULL) {
+		fprintf(stderr, "smscsim: out of memory\n");
+		exit(1);
+	}
+	TAILQ_INIT(&sim->conns);
+	sim->system_id = "hotline";
+	sim->password = "secret";
+	sim->window = 100;
+	sim->enquire_s = 30;
+	sim->deliver_ms = 10000;
+	sim->next_id = 1000000;
+	sim->start_ms = -1;
+	sim->fault.close_at_ms = -1;
+	sim->receipt.delay_ms = 500;
+	strlcpy(sim->receipt.stat, "DELIVRD", sizeof(sim->receipt.stat));
+	sim->rng = 0x9E3779B97F4A7C15ULL;
 
 	while ((ch = getopt(argc, argv, "c:d:e:F:hil:m:o:P:p:r:S:s:T:u:vw:")) !=
 	    -1) {
 		switch (ch) {
 		case 'c':
 			if (strcmp(optarg, "udh8") == 0)
-				sim.concat = CONCAT_UDH8;
+				sim->concat = CONCAT_UDH8;
 			else if (strcmp(optarg, "udh16") == 0)
-				sim.concat = CONCAT_UDH16;
+				sim->concat = CONCAT_UDH16;
 			else if (strcmp(optarg, "sar") == 0)
-				sim.concat = CONCAT_SAR;
+				sim->concat = CONCAT_SAR;
 			else if (strcmp(optarg, "payload") == 0)
-				sim.concat = CONCAT_PAYLOAD;
+				sim->concat = CONCAT_PAYLOAD;
 			else
 				usage();
 			break;
 		case 'd':
-			sim.receipt.delay_ms = strtonum(optarg, 0, 86400000,
+			sim->receipt.delay_ms = strtonum(optarg, 0, 86400000,
 			    &errstr);
 			if (errstr != NULL)
 				usage();
 			break;
 		case 'e':
-			sim.enquire_s = strtonum(optarg, 0, 86400, &errstr);
+			sim->enquire_s = strtonum(optarg, 0, 86400, &errstr);
 			if (errstr != NULL)
 				usage();
 			break;
 		case 'F':
-			if (scen_fault(&sim.fault, optarg, err,
+			if (scen_fault(sim, &sim->fault, optarg, err,
 			    sizeof(err)) == -1) {
 				fprintf(stderr, "smscsim: -F %s: %s\n", optarg,
 				    err);
@@ -311,22 +322,23 @@ main(int argc, char *argv[])
 		case 'm':
 			if ((p = strchr(optarg, ':')) != NULL) {
 				*p++ = '\0';
-				sim.next_id = strtonum(p, 0, INT64_MAX, &errstr);
+				sim->next_id = strtonum(p, 0, INT64_MAX,
+				    &errstr);
 				if (errstr != NULL)
 					usage();
 			}
 			if (strcmp(optarg, "dec") == 0)
-				sim.idstyle = ID_DEC;
+				sim->idstyle = ID_DEC;
 			else if (strcmp(optarg, "hex") == 0)
-				sim.idstyle = ID_HEX;
+				sim->idstyle = ID_HEX;
 			else if (strcmp(optarg, "hexdec") == 0)
-				sim.idstyle = ID_HEXDEC;
+				sim->idstyle = ID_HEXDEC;
 			else if (strcmp(optarg, "zpad") == 0)
-				sim.idstyle = ID_ZPAD;
+				sim->idstyle = ID_ZPAD;
 			else if (strcmp(optarg, "case") == 0)
-				sim.idstyle = ID_CASE;
+				sim->idstyle = ID_CASE;
 			else if (strcmp(optarg, "uuid") == 0)
-				sim.idstyle = ID_UUID;
+				sim->idstyle = ID_UUID;
 			else
 				usage();
 			break;
@@ -334,7 +346,7 @@ main(int argc, char *argv[])
 			outpath = optarg;
 			break;
 		case 'P':
-			sim.password = optarg;
+			sim->password = optarg;
 			break;
 		case 'p':
 			port = strtonum(optarg, 1, 65535, &errstr);
@@ -342,14 +354,15 @@ main(int argc, char *argv[])
 				usage();
 			break;
 		case 'r':
-			if (scen_fault(NULL, optarg, err, sizeof(err)) == -1) {
+			if (scen_fault(sim, NULL, optarg, err,
+			    sizeof(err)) == -1) {
 				fprintf(stderr, "smscsim: -r %s: %s\n", optarg,
 				    err);
 				exit(2);
 			}
 			break;
 		case 'S':
-			sim.rng = strtonum(optarg, 1, INT64_MAX, &errstr);
+			sim->rng = strtonum(optarg, 1, INT64_MAX, &errstr);
 			if (errstr != NULL)
 				usage();
 			break;
@@ -357,19 +370,19 @@ main(int argc, char *argv[])
 			scenario = optarg;
 			break;
 		case 'T':
-			sim.deliver_ms = strtonum(optarg, 0, 86400000,
+			sim->deliver_ms = strtonum(optarg, 0, 86400000,
 			    &errstr);
 			if (errstr != NULL)
 				usage();
 			break;
 		case 'u':
-			sim.system_id = optarg;
+			sim->system_id = optarg;
 			break;
 		case 'v':
-			sim.verbose++;
+			sim->verbose++;
 			break;
 		case 'w':
-			sim.window = strtonum(optarg, 1, 100000, &errstr);
+			sim->window = strtonum(optarg, 1, 100000, &errstr);
 			if (errstr != NULL)
 				usage();
 			break;
@@ -379,32 +392,36 @@ main(int argc, char *argv[])
 	}
 	if (port == -1 || optind != argc || (scenario && fromstdin))
 		usage();
-	if (strlen(sim.system_id) > SIM_SYSID - 1 ||
-	    strlen(sim.password) > SIM_PASS - 1) {
+	if (strlen(sim->system_id) > SIM_SYSID - 1 ||
+	    strlen(sim->password) > SIM_PASS - 1) {
 		fprintf(stderr, "smscsim: system_id at most 15, password at "
 		    "most 8 characters (SMPP 3.4, 4.1)\n");
 		exit(2);
 	}
+	sim_log_init(sim->verbose);
 	smpp_set_log(sim_logfn);
 	signal(SIGPIPE, SIG_IGN);
 	if (outpath != NULL) {
 		if (strcmp(outpath, "-") == 0)
-			sim.out = stdout;
-		else if ((sim.out = fopen(outpath, "a")) == NULL) {
+			sim->out = stdout;
+		else if ((sim->out = fopen(outpath, "a")) == NULL) {
 			fprintf(stderr, "smscsim: %s: %s\n", outpath,
 			    strerror(errno));
 			exit(1);
 		}
 	}
-	if ((sim.base = event_base_new()) == NULL) {
+	if ((sim->base = event_base_new()) == NULL) {
 		fprintf(stderr, "smscsim: event_base_new failed\n");
 		exit(1);
 	}
-	if (scenario != NULL && scen_load(scenario) == -1)
+	if (scen_init(sim) == -1 || rec_init(sim) == -1) {
+		fprintf(stderr, "smscsim: out of memory\n");
 		exit(1);
-	if (fromstdin && scen_stdin() == -1)
+	}
+	if (scenario != NULL && scen_load(sim, scenario) == -1)
 		exit(1);
-	rec_receipts_init();
+	if (fromstdin && scen_stdin(sim) == -1)
+		exit(1);
 
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -413,7 +430,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "smscsim: bad address %s\n", addr);
 		exit(2);
 	}
-	lst = evconnlistener_new_bind(sim.base, sim_accept, NULL,
+	lst = evconnlistener_new_bind(sim->base, sim_accept, sim,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 64,
 	    (struct sockaddr *)&sin, sizeof(sin));
 	if (lst == NULL) {
@@ -423,77 +440,85 @@ main(int argc, char *argv[])
 	}
 	evconnlistener_set_error_cb(lst, sim_accept_error);
 
-	ev_term = evsignal_new(sim.base, SIGTERM, sim_signal, NULL);
-	ev_int = evsignal_new(sim.base, SIGINT, sim_signal, NULL);
-	ev_usr1 = evsignal_new(sim.base, SIGUSR1, sim_signal, NULL);
+	ev_term = evsignal_new(sim->base, SIGTERM, sim_signal, sim);
+	ev_int = evsignal_new(sim->base, SIGINT, sim_signal, sim);
+	ev_usr1 = evsignal_new(sim->base, SIGUSR1, sim_signal, sim);
 	evsignal_add(ev_term, NULL);
 	evsignal_add(ev_int, NULL);
 	evsignal_add(ev_usr1, NULL);
-	ev_tick = event_new(sim.base, -1, EV_PERSIST, sim_tick, NULL);
-	if (sim.verbose) {
+	sim->ev_tick = event_new(sim->base, -1, EV_PERSIST, sim_tick, sim);
+	if (sim->verbose) {
 		tv.tv_sec = 10;
 		tv.tv_usec = 0;
-		evtimer_add(ev_tick, &tv);
+		evtimer_add(sim->ev_tick, &tv);
 	}
-	ev_closeat = evtimer_new(sim.base, sim_tick, &ev_closeat);
+	sim->ev_closeat = evtimer_new(sim->base, sim_closeat, sim);
 
 	sim_log(SMPP_LOG_INFO, "listening addr=%s port=%d system_id=%s "
-	    "window=%u", addr, port, sim.system_id, sim.window);
-	event_base_dispatch(sim.base);
+	    "window=%u", addr, port, sim->system_id, sim->window);
+	event_base_dispatch(sim->base);
 
-	rec_flush_incomplete();
-	sim_stats_print("exit");
-	while (!TAILQ_EMPTY(&conns))
-		conn_free(TAILQ_FIRST(&conns), "exit");
-	scen_free();
-	rec_free();
-	free(sim.q.v);
+	rec_flush_incomplete(sim);
+	sim_stats_print(sim, "exit");
+	while (!TAILQ_EMPTY(&sim->conns))
+		conn_free(TAILQ_FIRST(&sim->conns), "exit");
+	while (ring_pop(&sim->q, &q) == 0)
+		mo_unref(q.mo);
+	free(sim->q.v);
+	scen_free(sim);
+	rec_free(sim);
 	evconnlistener_free(lst);
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_usr1);
-	event_free(ev_tick);
-	event_free(ev_closeat);
-	event_base_free(sim.base);
-	if (sim.out != NULL && sim.out != stdout)
-		fclose(sim.out);
+	event_free(sim->ev_tick);
+	event_free(sim->ev_closeat);
+	event_base_free(sim->base);
+	if (sim->out != NULL && sim->out != stdout)
+		fclose(sim->out);
+	free(sim);
 	return 0;
 }
 
 static void
 sim_signal(evutil_socket_t sig, short what, void *arg)
 {
+	struct sim	*sim = arg;
+
 	if (sig == SIGUSR1) {
-		sim_stats_print("stats");
+		sim_stats_print(sim, "stats");
 		return;
 	}
 	sim_log(SMPP_LOG_INFO, "stopping signal=%d", (int)sig);
-	sim_quit();
+	sim_quit(sim);
 }
 
-/* Periodic counters at -v; also the close-at fault timer. */
+/* Periodic counters at -v. */
 static void
 sim_tick(evutil_socket_t fd, short what, void *arg)
 {
-	if (arg == &ev_closeat) {
-		sim_close_all("fault-close-at");
-		return;
-	}
-	sim_stats_print("stats");
+	sim_stats_print(arg, "stats");
+}
+
+/* The close-at fault's timer. */
+static void
+sim_closeat(evutil_socket_t fd, short what, void *arg)
+{
+	sim_close_all(arg, "fault-close-at");
 }
 
 void
-sim_quit(void)
+sim_quit(struct sim *sim)
 {
-	sim.quitting = 1;
-	event_base_loopbreak(sim.base);
+	sim->quitting = 1;
+	event_base_loopbreak(sim->base);
 }
 
 /* All counters on one line, key=value, to stderr. */
 void
-sim_stats_print(const char *what)
+sim_stats_print(struct sim *sim, const char *what)
 {
-	struct sim_stats *s = &sim.st;
+	struct sim_stats *s = &sim->st;
 	uint64_t	 span;
 	double		 rate = 0;
 
@@ -525,13 +550,14 @@ sim_stats_print(const char *what)
 	    (unsigned long long)s->receipts,
 	    (unsigned long long)s->malformed_tx,
 	    (unsigned long long)s->closes, (unsigned long long)s->bad_rx,
-	    (unsigned long long)s->generic_nack_tx, sim.q.len, rate);
+	    (unsigned long long)s->generic_nack_tx, sim->q.len, rate);
 }
 
 static void
 sim_accept(struct evconnlistener *lst, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
+	struct sim		*sim = arg;
 	struct sim_conn		*c;
 	struct sockaddr_in	*sin = (struct sockaddr_in *)sa;
 	char			 ip[INET_ADDRSTRLEN];
@@ -542,7 +568,7 @@ sim_accept(struct evconnlistener *lst, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
-	for (cap = 16; cap < sim.window * 2; cap *= 2)
+	for (cap = 16; cap < sim->window * 2; cap *= 2)
 		;
 	if ((c->fl = calloc(cap, sizeof(*c->fl))) == NULL) {
 		free(c);
@@ -550,20 +576,21 @@ sim_accept(struct evconnlistener *lst, evutil_socket_t fd,
 		return;
 	}
 	c->flmask = cap - 1;
-	c->id = ++conn_ids;
+	c->sim = sim;
+	c->id = ++sim->conn_ids;
 	c->seq = 1;
 	TAILQ_INIT(&c->delayq);
 	inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
 	snprintf(c->peer, sizeof(c->peer), "%s:%d", ip, ntohs(sin->sin_port));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->bev = bufferevent_socket_new(sim.base, fd, BEV_OPT_CLOSE_ON_FREE);
-	c->ev_enquire = evtimer_new(sim.base, conn_enquire, c);
-	c->ev_delay = evtimer_new(sim.base, conn_delayed, c);
-	c->ev_deliver = evtimer_new(sim.base, conn_deliver_timeout, c);
+	c->bev = bufferevent_socket_new(sim->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->ev_enquire = evtimer_new(sim->base, conn_enquire, c);
+	c->ev_delay = evtimer_new(sim->base, conn_delayed, c);
+	c->ev_deliver = evtimer_new(sim->base, conn_deliver_timeout, c);
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
 	bufferevent_setwatermark(c->bev, EV_WRITE, 16384, 0);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	TAILQ_INSERT_TAIL(&conns, c, entry);
+	TAILQ_INSERT_TAIL(&sim->conns, c, entry);
 	sim_log(SMPP_LOG_INFO, "session %d connected peer=%s", c->id, c->peer);
 	conn_enter(c, SIM_S_OPEN);
 }
@@ -579,7 +606,8 @@ sim_accept_error(struct evconnlistener *lst, void *arg)
 static void
 conn_enter(struct sim_conn *c, enum sim_state st)
 {
-	struct timeval	tv;
+	struct sim	*sim = c->sim;
+	struct timeval	 tv;
 
 	if (st != c->state)
 		sim_log(SMPP_LOG_DEBUG, "session %d %s -> %s", c->id,
@@ -589,28 +617,28 @@ conn_enter(struct sim_conn *c, enum sim_state st)
 	case SIM_S_OPEN:
 		break;
 	case SIM_S_BOUND:
-		if (sim.enquire_s > 0) {
-			tv.tv_sec = sim.enquire_s;
+		if (sim->enquire_s > 0) {
+			tv.tv_sec = sim->enquire_s;
 			tv.tv_usec = 0;
 			evtimer_add(c->ev_enquire, &tv);
 		}
 		if (c->can_rx) {
-			if (sim.start_ms < 0) {
-				sim.start_ms = (int64_t)sim_now_ms();
-				if (sim.fault.close_at_ms >= 0) {
-					tv.tv_sec = sim.fault.close_at_ms /
+			if (sim->start_ms < 0) {
+				sim->start_ms = (int64_t)sim_now_ms();
+				if (sim->fault.close_at_ms >= 0) {
+					tv.tv_sec = sim->fault.close_at_ms /
 					    1000;
-					tv.tv_usec = sim.fault.close_at_ms %
+					tv.tv_usec = sim->fault.close_at_ms %
 					    1000 * 1000;
-					evtimer_add(ev_closeat, &tv);
+					evtimer_add(sim->ev_closeat, &tv);
 				}
 			}
-			scen_poke();
+			scen_poke(sim);
 			conn_fill(c);
 		}
 		break;
 	case SIM_S_UNBINDING:
-		sim.st.unbinds_tx++;
+		sim->st.unbinds_tx++;
 		conn_simple(c, SMPP_unbind, ESME_ROK, c->seq++);
 		break;
 	case SIM_S_CLOSING:
@@ -625,7 +653,9 @@ conn_enter(struct sim_conn *c, enum sim_state st)
 static void
 conn_read(struct bufferevent *bev, void *arg)
 {
+	static uint8_t	 rxbuf[SIM_MAXPDU];	/* scratch, one PDU at a time */
 	struct sim_conn	*c = arg;
+	struct sim	*sim = c->sim;
 	struct evbuffer	*in = bufferevent_get_input(bev);
 	uint32_t	 len;
 	uint8_t		 hdr[16];
@@ -636,10 +666,10 @@ conn_read(struct bufferevent *bev, void *arg)
 		    hdr[3];
 		if (len < SMPP_HDR_LEN || len > sizeof(rxbuf)) {
 			/* Framing is lost: say so and close (SMPP 3.4, 5.1.3). */
-			sim.st.bad_rx++;
+			sim->st.bad_rx++;
 			sim_log(SMPP_LOG_WARN, "session %d bad command_length=%u",
 			    c->id, len);
-			sim.st.generic_nack_tx++;
+			sim->st.generic_nack_tx++;
 			conn_simple(c, SMPP_generic_nack, ESME_RINVCMDLEN, 0);
 			conn_enter(c, SIM_S_CLOSING);
 			break;
@@ -689,20 +719,21 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 static void
 conn_dispatch(struct sim_conn *c, const uint8_t *buf, uint32_t len)
 {
-	struct smpp_pdu	pdu;
-	uint32_t	status, seq;
+	struct sim	*sim = c->sim;
+	struct smpp_pdu	 pdu;
+	uint32_t	 status, seq;
 
-	status = smpp_pdu_decode(&pdu, buf, len, sizeof(rxbuf));
+	status = smpp_pdu_decode(&pdu, buf, len, SIM_MAXPDU);
 	seq = pdu.sequence_number;
 	c->npdu++;
-	if (sim.fault.close_after && c->npdu >= sim.fault.close_after) {
-		sim.st.closes++;
+	if (sim->fault.close_after && c->npdu >= sim->fault.close_after) {
+		sim->st.closes++;
 		sim_log(SMPP_LOG_INFO, "session %d fault close after=%llu",
 		    c->id, (unsigned long long)c->npdu);
 		c->flags |= CF_FREE;
 		return;
 	}
-	if (sim.verbose > 1)
+	if (sim->verbose > 1)
 		sim_log(SMPP_LOG_DEBUG, "session %d rx %s seq=%u status=0x%08x "
 		    "len=%u", c->id, smpp_strcmd(pdu.command_id), seq,
 		    pdu.command_status, len);
@@ -716,13 +747,13 @@ conn_dispatch(struct sim_conn *c, const uint8_t *buf, uint32_t len)
 		conn_bind(c, &pdu);
 		break;
 	case SMPP_enquire_link:
-		sim.st.enquire_rx++;
+		sim->st.enquire_rx++;
 		conn_simple(c, SMPP_enquire_link_resp, ESME_ROK, seq);
 		break;
 	case SMPP_enquire_link_resp:
 		break;
 	case SMPP_unbind:
-		sim.st.unbinds_rx++;
+		sim->st.unbinds_rx++;
 		sim_log(SMPP_LOG_INFO, "session %d unbind", c->id);
 		conn_simple(c, SMPP_unbind_resp, ESME_ROK, seq);
 		conn_enter(c, SIM_S_CLOSING);
@@ -745,8 +776,8 @@ conn_dispatch(struct sim_conn *c, const uint8_t *buf, uint32_t len)
 		break;
 	default:
 		/* Known to the codec, not served here: query_sm, data_sm... */
-		sim.st.bad_rx++;
-		sim.st.generic_nack_tx++;
+		sim->st.bad_rx++;
+		sim->st.generic_nack_tx++;
 		sim_log(SMPP_LOG_INFO, "session %d unsupported command_id="
 		    "0x%08x", c->id, pdu.command_id);
 		conn_simple(c, SMPP_generic_nack, ESME_RINVCMDID, seq);
@@ -763,9 +794,10 @@ conn_dispatch(struct sim_conn *c, const uint8_t *buf, uint32_t len)
 static int
 conn_bad(struct sim_conn *c, const struct smpp_pdu *pdu, uint32_t status)
 {
-	uint32_t	reply;
+	struct sim	*sim = c->sim;
+	uint32_t	 reply;
 
-	sim.st.bad_rx++;
+	sim->st.bad_rx++;
 	reply = smpp_pdu_reply_id(pdu, status);
 	sim_log(SMPP_LOG_INFO, "session %d bad pdu command_id=0x%08x (%s) "
 	    "seq=%u status=%s answer=%s", c->id, pdu->command_id,
@@ -775,17 +807,17 @@ conn_bad(struct sim_conn *c, const struct smpp_pdu *pdu, uint32_t status)
 	case 0:
 		return smpp_cmd_is_resp(pdu->command_id) ? 0 : -1;
 	case SMPP_generic_nack:
-		sim.st.generic_nack_tx++;
+		sim->st.generic_nack_tx++;
 		break;
 	case SMPP_bind_transmitter_resp:
 	case SMPP_bind_receiver_resp:
 	case SMPP_bind_transceiver_resp:
-		sim.st.bind_fail++;
+		sim->st.bind_fail++;
 		break;
 	case SMPP_submit_sm_resp:
 		/* counted, and delayed by the delay fault, as any submit */
-		sim.st.submits++;
-		sim.st.nacked++;
+		sim->st.submits++;
+		sim->st.nacked++;
 		break;
 	}
 	if (reply == SMPP_submit_sm_resp) {
@@ -802,6 +834,7 @@ conn_bad(struct sim_conn *c, const struct smpp_pdu *pdu, uint32_t status)
 static void
 conn_bind(struct sim_conn *c, const struct smpp_pdu *pdu)
 {
+	struct sim	*sim = c->sim;
 	struct smpp_pdu	 r;
 	const char	*kind, *sysid, *pass;
 	char		*rsid;
@@ -830,26 +863,26 @@ conn_bind(struct sim_conn *c, const struct smpp_pdu *pdu)
 	}
 	if (c->state != SIM_S_OPEN)
 		status = ESME_RALYBND;
-	else if (strcmp(sysid, sim.system_id) != 0)
+	else if (strcmp(sysid, sim->system_id) != 0)
 		status = ESME_RINVSYSID;
-	else if (strcmp(pass, sim.password) != 0)
+	else if (strcmp(pass, sim->password) != 0)
 		status = ESME_RINVPASWD;
 	r.command_status = status;
 	if (status == ESME_ROK)
 		strlcpy(rsid, "smscsim", SIM_SYSID);
 	conn_send(c, &r);
 	if (status != ESME_ROK) {
-		sim.st.bind_fail++;
+		sim->st.bind_fail++;
 		sim_log(SMPP_LOG_INFO, "session %d bind %s refused status=0x%08x",
 		    c->id, kind, status);
 		return;
 	}
-	sim.st.binds++;
+	sim->st.binds++;
 	strlcpy(c->system_id, sysid, sizeof(c->system_id));
 	c->can_tx = cmd != SMPP_bind_receiver;
 	c->can_rx = cmd != SMPP_bind_transmitter;
 	sim_log(SMPP_LOG_INFO, "session %d bound %s system_id=%s queued=%zu",
-	    c->id, kind, c->system_id, sim.q.len);
+	    c->id, kind, c->system_id, sim->q.len);
 	conn_enter(c, SIM_S_BOUND);
 }
 
@@ -857,13 +890,14 @@ conn_bind(struct sim_conn *c, const struct smpp_pdu *pdu)
 static void
 conn_submit(struct sim_conn *c, const struct smpp_pdu *pdu)
 {
-	struct sim_fault *f = &sim.fault;
+	struct sim	*sim = c->sim;
+	struct sim_fault *f = &sim->fault;
 	struct smpp_pdu	 r;
 	char		 msgid[SIM_MSGID];
 	uint32_t	 status = ESME_ROK, seq = pdu->sequence_number;
 	int		 withhold = 0;
 
-	sim.st.submits++;
+	sim->st.submits++;
 	if (c->state != SIM_S_BOUND || !c->can_tx) {
 		conn_simple(c, SMPP_submit_sm_resp, ESME_RINVBNDSTS, seq);
 		return;
@@ -871,29 +905,29 @@ conn_submit(struct sim_conn *c, const struct smpp_pdu *pdu)
 	if (f->withhold)
 		withhold = 1;
 	else if ((f->throttle_every &&
-	    sim.st.submits % f->throttle_every == 0) ||
-	    (f->throttle_frac > 0 && sim_random() < f->throttle_frac) ||
+	    sim->st.submits % f->throttle_every == 0) ||
+	    (f->throttle_frac > 0 && sim_random(sim) < f->throttle_frac) ||
 	    (f->throttle_until_ms && (int64_t)sim_now_ms() <
 	    f->throttle_until_ms))
 		status = ESME_RTHROTTLED;
-	else if (f->nack_every && sim.st.submits % f->nack_every == 0)
+	else if (f->nack_every && sim->st.submits % f->nack_every == 0)
 		/* generic_nack status 0 is recorded as 0xffffffff */
 		status = f->nack_generic0 ? 0xffffffffU : f->nack_status ?
 		    f->nack_status : ESME_RSYSERR;
-	status = rec_submit(c->system_id, pdu, msgid, sizeof(msgid), status,
-	    withhold);
+	status = rec_submit(sim, c->system_id, pdu, msgid, sizeof(msgid),
+	    status, withhold);
 	if (withhold) {
-		sim.st.withheld++;
+		sim->st.withheld++;
 		return;
 	}
 	if (status == ESME_RTHROTTLED)
-		sim.st.throttled++;
+		sim->st.throttled++;
 	else if (status != ESME_ROK)
-		sim.st.nacked++;
+		sim->st.nacked++;
 	if (status == 0xffffffffU) {
 		/* a broken SMSC: refuses, but says status 0 */
 		conn_simple(c, SMPP_generic_nack, ESME_ROK, seq);
-		scen_poke();
+		scen_poke(sim);
 		return;
 	}
 	smpp_pdu_init(&r, SMPP_submit_sm_resp, seq);
@@ -902,13 +936,14 @@ conn_submit(struct sim_conn *c, const struct smpp_pdu *pdu)
 		strlcpy(r.u.submit_sm_resp.message_id, msgid,
 		    sizeof(r.u.submit_sm_resp.message_id));
 	conn_respond(c, &r);
-	scen_poke();
+	scen_poke(sim);
 }
 
 /* The ESME answered a deliver_sm: done, or back in the queue. */
 static void
 conn_deliver_resp(struct sim_conn *c, uint32_t seq, uint32_t status)
 {
+	struct sim	*sim = c->sim;
 	struct sim_fl	*f;
 	struct sim_qent	 q;
 
@@ -920,18 +955,18 @@ conn_deliver_resp(struct sim_conn *c, uint32_t seq, uint32_t status)
 	q = f->q;
 	fl_delete(c, f);
 	if (status == 0) {
-		sim.st.mo_acked++;
+		sim->st.mo_acked++;
 		if (q.mo->flags & MO_F_RECEIPT)
-			sim.st.receipts_acked++;
-		sim.st.last_ack_ms = sim_now_ms();
+			sim->st.receipts_acked++;
+		sim->st.last_ack_ms = sim_now_ms();
 		mo_unref(q.mo);
-		scen_poke();
+		scen_poke(sim);
 		return;
 	}
-	sim.st.mo_nacked++;
+	sim->st.mo_nacked++;
 	sim_log(SMPP_LOG_INFO, "session %d deliver_sm_resp seq=%u "
 	    "status=0x%08x: will resend", c->id, seq, status);
-	requeue(&q, 0);
+	requeue(sim, &q, 0);
 }
 
 /*
@@ -940,18 +975,18 @@ conn_deliver_resp(struct sim_conn *c, uint32_t seq, uint32_t status)
  * 1 if queued, 0 if dropped.
  */
 static int
-requeue(struct sim_qent *q, int front)
+requeue(struct sim *sim, struct sim_qent *q, int front)
 {
-	if (sim.fault.noresend) {
-		sim.st.mo_dropped++;
+	if (sim->fault.noresend) {
+		sim->st.mo_dropped++;
 		mo_unref(q->mo);
 		return 0;
 	}
 	q->resend = 1;
 	if (front)
-		ring_push_front(&sim.q, q);
+		ring_push_front(&sim->q, q);
 	else
-		ring_push(&sim.q, q);
+		ring_push(&sim->q, q);
 	return 1;
 }
 
@@ -993,26 +1028,27 @@ conn_simple(struct sim_conn *c, uint32_t cmd, uint32_t status, uint32_t seq)
 static void
 conn_respond(struct sim_conn *c, const struct smpp_pdu *pdu)
 {
+	struct sim		*sim = c->sim;
 	struct sim_delayed	*d;
 	struct timeval		 tv;
 	uint8_t			 buf[SMPP_HDR_LEN + 256];
 	size_t			 len;
 
-	if (sim.fault.delay_ms == 0 && TAILQ_EMPTY(&c->delayq)) {
+	if (sim->fault.delay_ms == 0 && TAILQ_EMPTY(&c->delayq)) {
 		conn_send(c, pdu);
 		return;
 	}
 	if (conn_encode(pdu, buf, sizeof(buf), &len) == -1 ||
 	    (d = malloc(sizeof(*d) + len)) == NULL)
 		return;
-	sim.st.delayed++;
-	d->due = sim_now_ms() + sim.fault.delay_ms;
+	sim->st.delayed++;
+	d->due = sim_now_ms() + sim->fault.delay_ms;
 	d->len = len;
 	memcpy(d->buf, buf, len);
 	TAILQ_INSERT_TAIL(&c->delayq, d, entry);
 	if (!evtimer_pending(c->ev_delay, NULL)) {
-		tv.tv_sec = sim.fault.delay_ms / 1000;
-		tv.tv_usec = sim.fault.delay_ms % 1000 * 1000;
+		tv.tv_sec = sim->fault.delay_ms / 1000;
+		tv.tv_usec = sim->fault.delay_ms % 1000 * 1000;
 		evtimer_add(c->ev_delay, &tv);
 	}
 }
@@ -1044,6 +1080,7 @@ conn_delayed(evutil_socket_t fd, short what, void *arg)
 static void
 conn_fill(struct sim_conn *c)
 {
+	struct sim	*sim = c->sim;
 	static uint8_t	 buf[SIM_MAXPDU];
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
 	struct sim_qent	 q;
@@ -1051,15 +1088,15 @@ conn_fill(struct sim_conn *c)
 	uint64_t	 due;
 	uint32_t	 len, seq, sent = 0;
 
-	if (sim.quitting || c->nfl >= sim.window)
+	if (sim->quitting || c->nfl >= sim->window)
 		return;
-	due = sim.deliver_ms ? sim_now_ms() + sim.deliver_ms : 0;
-	while (c->nfl < sim.window) {
+	due = sim->deliver_ms ? sim_now_ms() + sim->deliver_ms : 0;
+	while (c->nfl < sim->window) {
 		if (evbuffer_get_length(out) > 256 * 1024)
 			break;
-		if (sim.q.len == 0)
-			scen_fill();
-		if (ring_pop(&sim.q, &q) == -1)
+		if (sim->q.len == 0)
+			scen_fill(sim);
+		if (ring_pop(&sim->q, &q) == -1)
 			break;
 		seq = c->seq++;
 		if (c->seq > 0x7FFFFFFF)
@@ -1068,21 +1105,21 @@ conn_fill(struct sim_conn *c)
 		evbuffer_add(out, p, len);
 		fl_insert(c, seq, &q, due);
 		sent++;
-		sim.st.mo_sent++;
+		sim->st.mo_sent++;
 		if (q.resend)
-			sim.st.mo_resent++;
-		if (sim.st.first_mo_ms == 0)
-			sim.st.first_mo_ms = sim_now_ms();
+			sim->st.mo_resent++;
+		if (sim->st.first_mo_ms == 0)
+			sim->st.first_mo_ms = sim_now_ms();
 		if (q.part == 0 && !q.resend && !(q.mo->flags & MO_F_RECEIPT))
-			rec_mo_sent(q.mo->src);
-		if (sim.verbose > 0 && !(q.mo->flags & MO_F_RECEIPT))
+			rec_mo_sent(sim, q.mo->src);
+		if (sim->verbose > 0 && !(q.mo->flags & MO_F_RECEIPT))
 			sim_log(SMPP_LOG_DEBUG, "session %d deliver_sm seq=%u "
 			    "part=%d/%d ref=%u%s text=\"%s\"", c->id, seq,
 			    q.part + 1, q.mo->nparts, q.ref,
 			    q.resend ? " resend" : "", q.mo->snippet);
 	}
 	if (sent > 0 && due != 0 && !evtimer_pending(c->ev_deliver, NULL))
-		conn_deliver_arm(c, sim.deliver_ms);
+		conn_deliver_arm(c, sim->deliver_ms);
 }
 
 /*
@@ -1095,6 +1132,7 @@ static void
 conn_deliver_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	struct sim_conn	*c = arg;
+	struct sim	*sim = c->sim;
 	struct sim_fl	*f;
 	struct sim_qent	 q;
 	uint64_t	 now = sim_now_ms(), next = 0;
@@ -1118,15 +1156,15 @@ conn_deliver_timeout(evutil_socket_t fd, short what, void *arg)
 			first = f->seq;
 		q = f->q;
 		fl_delete(c, f);
-		sim.st.mo_timeout++;
-		requeue(&q, 1);
+		sim->st.mo_timeout++;
+		requeue(sim, &q, 1);
 	}
 	if (back > 0) {
 		sim_log(SMPP_LOG_INFO, "session %d deliver_sm timeout seq=%u "
 		    "n=%u after_ms=%u: %s", c->id, first, back,
-		    sim.deliver_ms, sim.fault.noresend ? "dropped" :
+		    sim->deliver_ms, sim->fault.noresend ? "dropped" :
 		    "will resend");
-		sim_kick();	/* may refill the window and arm for -T */
+		sim_kick(sim);	/* may refill the window and arm for -T */
 	}
 	if (next != 0)		/* older ones are due sooner: re-arm */
 		conn_deliver_arm(c, next - now);
@@ -1136,10 +1174,11 @@ conn_deliver_timeout(evutil_socket_t fd, short what, void *arg)
 static void
 conn_deliver_arm(struct sim_conn *c, uint64_t ms)
 {
-	struct timeval	tv;
+	struct sim	*sim = c->sim;
+	struct timeval	 tv;
 
-	if (ms < sim.deliver_ms / 10)
-		ms = sim.deliver_ms / 10;
+	if (ms < sim->deliver_ms / 10)
+		ms = sim->deliver_ms / 10;
 	if (ms == 0)
 		ms = 1;
 	tv.tv_sec = ms / 1000;
@@ -1151,13 +1190,14 @@ static void
 conn_enquire(evutil_socket_t fd, short what, void *arg)
 {
 	struct sim_conn	*c = arg;
+	struct sim	*sim = c->sim;
 	struct timeval	 tv;
 
 	if (c->state != SIM_S_BOUND)
 		return;
-	sim.st.enquire_tx++;
+	sim->st.enquire_tx++;
 	conn_simple(c, SMPP_enquire_link, ESME_ROK, c->seq++);
-	tv.tv_sec = sim.enquire_s;
+	tv.tv_sec = sim->enquire_s;
 	tv.tv_usec = 0;
 	evtimer_add(c->ev_enquire, &tv);
 }
@@ -1166,14 +1206,16 @@ conn_enquire(evutil_socket_t fd, short what, void *arg)
 static void
 conn_free(struct sim_conn *c, const char *why)
 {
+	struct sim		*sim;
 	struct sim_delayed	*d;
 	uint32_t		 i, back = 0;
 
 	if (c == NULL)
 		return;
+	sim = c->sim;
 	for (i = 0; i <= c->flmask; i++) {
 		if (c->fl[i].used)
-			back += requeue(&c->fl[i].q, 1);
+			back += requeue(sim, &c->fl[i].q, 1);
 	}
 	sim_log(SMPP_LOG_INFO, "session %d closed reason=%s unacked=%u",
 	    c->id, why, back);
@@ -1181,7 +1223,7 @@ conn_free(struct sim_conn *c, const char *why)
 		TAILQ_REMOVE(&c->delayq, d, entry);
 		free(d);
 	}
-	TAILQ_REMOVE(&conns, c, entry);
+	TAILQ_REMOVE(&sim->conns, c, entry);
 	event_free(c->ev_enquire);
 	event_free(c->ev_delay);
 	event_free(c->ev_deliver);
@@ -1189,7 +1231,7 @@ conn_free(struct sim_conn *c, const char *why)
 	free(c->fl);
 	free(c);
 	if (back > 0)
-		sim_kick();
+		sim_kick(sim);
 }
 
 static struct sim_fl *
@@ -1251,65 +1293,65 @@ fl_delete(struct sim_conn *c, struct sim_fl *f)
 }
 
 void
-sim_kick(void)
+sim_kick(struct sim *sim)
 {
 	struct sim_conn	*c;
 
-	TAILQ_FOREACH(c, &conns, entry)
+	TAILQ_FOREACH(c, &sim->conns, entry)
 		if (c->state == SIM_S_BOUND && c->can_rx)
 			conn_fill(c);
 }
 
 int
-sim_inflight(void)
+sim_inflight(struct sim *sim)
 {
 	struct sim_conn	*c;
 	int		 n = 0;
 
-	TAILQ_FOREACH(c, &conns, entry)
+	TAILQ_FOREACH(c, &sim->conns, entry)
 		n += c->nfl;
 	return n;
 }
 
 int
-sim_receivers(void)
+sim_receivers(struct sim *sim)
 {
 	struct sim_conn	*c;
 	int		 n = 0;
 
-	TAILQ_FOREACH(c, &conns, entry)
+	TAILQ_FOREACH(c, &sim->conns, entry)
 		if (c->state == SIM_S_BOUND && c->can_rx)
 			n++;
 	return n;
 }
 
 void
-sim_close_all(const char *why)
+sim_close_all(struct sim *sim, const char *why)
 {
 	struct sim_conn	*c;
 
-	while ((c = TAILQ_FIRST(&conns)) != NULL) {
-		sim.st.closes++;
+	while ((c = TAILQ_FIRST(&sim->conns)) != NULL) {
+		sim->st.closes++;
 		conn_free(c, why);
 	}
 }
 
 void
-sim_unbind_all(void)
+sim_unbind_all(struct sim *sim)
 {
 	struct sim_conn	*c;
 
-	TAILQ_FOREACH(c, &conns, entry)
+	TAILQ_FOREACH(c, &sim->conns, entry)
 		if (c->state == SIM_S_BOUND)
 			conn_enter(c, SIM_S_UNBINDING);
 }
 
 int
-sim_malformed_all(const char *kind)
+sim_malformed_all(struct sim *sim, const char *kind)
 {
 	struct sim_conn	*c;
 
-	TAILQ_FOREACH(c, &conns, entry)
+	TAILQ_FOREACH(c, &sim->conns, entry)
 		if (c->state == SIM_S_BOUND &&
 		    conn_malformed(c, kind) == -1)
 			return -1;
@@ -1326,6 +1368,7 @@ sim_malformed_all(const char *kind)
 static int
 conn_malformed(struct sim_conn *c, const char *kind)
 {
+	struct sim		*sim = c->sim;
 	struct smpp_pdu		 pdu;
 	struct smpp_deliver_sm	*sm = &pdu.u.deliver_sm;
 	uint8_t			 buf[96];
@@ -1364,7 +1407,7 @@ conn_malformed(struct sim_conn *c, const char *kind)
 		return -1;
 	sim_put32(buf + 12, seq);
 	bufferevent_write(c->bev, buf, n);
-	sim.st.malformed_tx++;
+	sim->st.malformed_tx++;
 	sim_log(SMPP_LOG_INFO, "session %d fault malformed=%s seq=%u", c->id,
 	    kind, seq);
 	return 0;

@@ -114,6 +114,16 @@ enum sim_concat {
 	CONCAT_PAYLOAD
 };
 
+struct sim_conn;		/* smscsim.c: one SMPP session */
+struct sim_scen;		/* smscsim_scen.c: the steps and the load */
+struct sim_rec;			/* smscsim_rec.c: records and receipts */
+
+/*
+ * The simulator: made in main() and passed to every function that needs
+ * more than its arguments.  smscsim.c owns the settings, the counters, the
+ * deliver queue and the sessions; smscsim_scen.c and smscsim_rec.c own
+ * what sits behind scen and rec (scen_init/scen_free, rec_init/rec_free).
+ */
 struct sim {
 	struct event_base *base;
 	const char	*system_id;
@@ -133,62 +143,75 @@ struct sim {
 	int64_t		 start_ms;	/* first receiver bind; -1 before */
 	uint64_t	 rng;
 	int		 quitting;
+	TAILQ_HEAD(, sim_conn) conns;
+	int		 conn_ids;
+	struct event	*ev_tick;	/* counters every 10 s with -v */
+	struct event	*ev_closeat;	/* the close-at fault */
+	struct sim_scen	*scen;
+	struct sim_rec	*rec;
 };
-
-extern struct sim sim;
 
 /* smscsim.c */
 uint64_t	 sim_now_ms(void);
+/* Log lines up to info, or debug and trace with -v, -vv. */
+void		 sim_log_init(int);
 void		 sim_log(int, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 /* Wake every receiving session: the queue has new entries. */
-void		 sim_kick(void);
+void		 sim_kick(struct sim *);
 /* Number of bound sessions that can receive deliver_sm. */
-int		 sim_receivers(void);
+int		 sim_receivers(struct sim *);
 /* deliver_sm in flight on all sessions. */
-int		 sim_inflight(void);
+int		 sim_inflight(struct sim *);
 /* Close every session (fault "close"). */
-void		 sim_close_all(const char *);
+void		 sim_close_all(struct sim *, const char *);
 /* Send a malformed PDU of the given kind to every bound session. */
-int		 sim_malformed_all(const char *);
+int		 sim_malformed_all(struct sim *, const char *);
 /* Ask every bound session to unbind (SMSC-initiated). */
-void		 sim_unbind_all(void);
+void		 sim_unbind_all(struct sim *);
 /* Print the counters to stderr. */
-void		 sim_stats_print(const char *);
+void		 sim_stats_print(struct sim *, const char *);
 /* Stop the event loop after the counters are printed. */
-void		 sim_quit(void);
+void		 sim_quit(struct sim *);
 /* A random number in [0, 1). */
-double		 sim_random(void);
+double		 sim_random(struct sim *);
 void		 ring_push(struct sim_ring *, struct sim_qent *);
 void		 ring_push_front(struct sim_ring *, struct sim_qent *);
 int		 ring_pop(struct sim_ring *, struct sim_qent *);
 
 /* smscsim_scen.c */
-/* Parse one scenario/fault option word like "close-after=10"; 0/-1. */
-int		 scen_fault(struct sim_fault *, const char *, char *, size_t);
-int		 scen_load(const char *path);
-int		 scen_stdin(void);
+/*
+ * Parse one scenario/fault option word like "close-after=10" into f; 0/-1.
+ * f NULL: a receipt word for -r, into sim->receipt.  f &sim->fault (-F):
+ * the actions (close, unbind, malformed=) are refused.
+ */
+int		 scen_fault(struct sim *, struct sim_fault *, const char *,
+		    char *, size_t);
+int		 scen_init(struct sim *);
+int		 scen_load(struct sim *, const char *path);
+int		 scen_stdin(struct sim *);
 /* An event the scenario may wait for happened. */
-void		 scen_poke(void);
+void		 scen_poke(struct sim *);
 /* Top up the deliver queue from the running load step. */
-void		 scen_fill(void);
+void		 scen_fill(struct sim *);
 struct sim_mo	*mo_receipt(const char *src, const char *dst,
 		    const char *text, const char *msgid, int state, int err);
 void		 mo_unref(struct sim_mo *);
 /* Bytes of one queue entry with reference and sequence_number patched. */
 const uint8_t	*mo_part(struct sim_qent *, uint32_t seq, uint8_t *buf,
 		    uint32_t *len);
-void		 scen_free(void);
+void		 scen_free(struct sim *);
 
 /* smscsim_rec.c */
+int		 rec_init(struct sim *);
 /* Handle one decoded submit_sm; fills the message id; returns the status. */
-uint32_t	 rec_submit(const char *system_id, const struct smpp_pdu *,
-		    char *msgid, size_t idlen, uint32_t status, int withheld);
-void		 rec_flush_incomplete(void);
+uint32_t	 rec_submit(struct sim *, const char *system_id,
+		    const struct smpp_pdu *, char *msgid, size_t idlen,
+		    uint32_t status, int withheld);
+void		 rec_flush_incomplete(struct sim *);
 /* A citizen's MO went out now (for the latency of the answer). */
-void		 rec_mo_sent(const char *src);
-void		 rec_receipts_init(void);
-void		 rec_free(void);
+void		 rec_mo_sent(struct sim *, const char *src);
+void		 rec_free(struct sim *);
 /* Mask a phone number: 13800138000 -> 138****8000. */
 const char	*sim_mask(const char *, char *, size_t);
 

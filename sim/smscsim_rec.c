@@ -62,30 +62,46 @@ struct rec_receipt {
 	struct sim_mo	*mo;
 };
 
+/* The recorder: messages being joined, receipts waiting, MO send times. */
+struct sim_rec {
+	struct sim	*sim;
+	TAILQ_HEAD(, rec_msg) msgs;
+	TAILQ_HEAD(rec_receipts_head, rec_receipt) receipts;
+	struct event	*ev_receipt;
+	struct rec_lat	*lat;		/* made at the first MO sent */
+};
+
 static int	 rec_decode(const struct smpp_pdu *, struct rec_sm *,
 		    uint32_t *);
-static void	 rec_msgid(int, uint64_t, char *, size_t);
-static void	 rec_write(const char *, const struct rec_sm *, int,
-		    const struct rec_part *, uint32_t, int, int);
+static void	 rec_msgid(enum sim_idstyle, int, uint64_t, char *, size_t);
+static void	 rec_write(struct sim_rec *, const char *,
+		    const struct rec_sm *, int, const struct rec_part *,
+		    uint32_t, int, int);
 static void	 rec_json(FILE *, const char *, size_t);
-static void	 rec_receipt(struct rec_sm *, uint64_t);
+static void	 rec_receipt(struct sim_rec *, struct rec_sm *, uint64_t);
 static void	 rec_receipt_timer(evutil_socket_t, short, void *);
 static void	 rec_timestamp(char *, size_t);
-static void	 rec_latency(const char *);
-static void	 rec_latency_free(void);
+static void	 rec_latency(struct sim_rec *, const char *);
 static uint32_t	 rec_addr_hash(const char *);
 static char	*rec_hex(const uint8_t *, size_t);
 
-static TAILQ_HEAD(, rec_msg) msgs = TAILQ_HEAD_INITIALIZER(msgs);
-static TAILQ_HEAD(rec_receipts_head, rec_receipt) receipts =
-    TAILQ_HEAD_INITIALIZER(receipts);
-static struct event *ev_receipt;
-static char	 textbuf[GSM7_UTF8_MAX(SIM_MAXPDU)];
-
-void
-rec_receipts_init(void)
+int
+rec_init(struct sim *sim)
 {
-	ev_receipt = evtimer_new(sim.base, rec_receipt_timer, NULL);
+	struct sim_rec	*rec;
+
+	if ((rec = calloc(1, sizeof(*rec))) == NULL)
+		return -1;
+	rec->sim = sim;
+	TAILQ_INIT(&rec->msgs);
+	TAILQ_INIT(&rec->receipts);
+	if ((rec->ev_receipt = evtimer_new(sim->base, rec_receipt_timer,
+	    rec)) == NULL) {
+		free(rec);
+		return -1;
+	}
+	sim->rec = rec;
+	return 0;
 }
 
 /*
@@ -93,9 +109,11 @@ rec_receipts_init(void)
  * the faults decided (0: accept); a bad concatenation overrides it.
  */
 uint32_t
-rec_submit(const char *system_id, const struct smpp_pdu *pdu, char *msgid,
-    size_t idlen, uint32_t status, int withheld)
+rec_submit(struct sim *sim, const char *system_id, const struct smpp_pdu *pdu,
+    char *msgid, size_t idlen, uint32_t status, int withheld)
 {
+	static char	 textbuf[GSM7_UTF8_MAX(SIM_MAXPDU)];	/* scratch */
+	struct sim_rec	*rec = sim->rec;
 	struct rec_sm	 sm;
 	struct rec_msg	*m;
 	struct rec_part	 one, *p;
@@ -109,15 +127,15 @@ rec_submit(const char *system_id, const struct smpp_pdu *pdu, char *msgid,
 		return err;
 	}
 	/* throttle-part=K: one part of a long SMS refused, the rest taken */
-	if (status == 0 && !withheld && sim.fault.throttle_part != 0 &&
-	    sm.ref >= 0 && (uint32_t)sm.seqnum == sim.fault.throttle_part) {
-		sim.fault.throttle_part = 0;
+	if (status == 0 && !withheld && sim->fault.throttle_part != 0 &&
+	    sm.ref >= 0 && (uint32_t)sm.seqnum == sim->fault.throttle_part) {
+		sim->fault.throttle_part = 0;
 		status = ESME_RTHROTTLED;
 	}
 	if (status == 0 && !withheld) {
-		rec_msgid(0, sim.next_id, msgid, idlen);
-		rec_receipt(&sm, sim.next_id);
-		sim.next_id++;
+		rec_msgid(sim->idstyle, 0, sim->next_id, msgid, idlen);
+		rec_receipt(rec, &sm, sim->next_id);
+		sim->next_id++;
 	}
 	memset(&one, 0, sizeof(one));
 	/*
@@ -131,17 +149,17 @@ rec_submit(const char *system_id, const struct smpp_pdu *pdu, char *msgid,
 		one.text = rec_hex(sm.sm + sm.udhlen, sm.smlen - sm.udhlen);
 	} else
 		one.text = strdup(textbuf);
-	if (sim.verbose)
+	if (sim->verbose)
 		one.raw = rec_hex(sm.sm, sm.smlen);
 
 	if (sm.ref < 0 || status != 0 || withheld) {
-		rec_write(system_id, &sm, 1, &one, status, withheld, 0);
+		rec_write(rec, system_id, &sm, 1, &one, status, withheld, 0);
 		free(one.text);
 		free(one.raw);
 		return status;
 	}
 
-	TAILQ_FOREACH(m, &msgs, entry)
+	TAILQ_FOREACH(m, &rec->msgs, entry)
 		if (m->sm.ref == sm.ref && m->sm.total == sm.total &&
 		    strcmp(m->sm.src, sm.src) == 0 &&
 		    strcmp(m->sm.dst, sm.dst) == 0 &&
@@ -157,7 +175,7 @@ rec_submit(const char *system_id, const struct smpp_pdu *pdu, char *msgid,
 		m->sm = sm;
 		m->sm.sm = NULL;
 		m->first_ms = sim_now_ms();
-		TAILQ_INSERT_TAIL(&msgs, m, entry);
+		TAILQ_INSERT_TAIL(&rec->msgs, m, entry);
 	}
 	p = &m->part[sm.seqnum - 1];
 	if (p->text == NULL)
@@ -166,8 +184,9 @@ rec_submit(const char *system_id, const struct smpp_pdu *pdu, char *msgid,
 	free(p->raw);
 	*p = one;
 	if (m->have == m->sm.total) {
-		rec_write(system_id, &m->sm, m->sm.total, m->part, 0, 0, 0);
-		TAILQ_REMOVE(&msgs, m, entry);
+		rec_write(rec, system_id, &m->sm, m->sm.total, m->part, 0, 0,
+		    0);
+		TAILQ_REMOVE(&rec->msgs, m, entry);
 		for (i = 0; i < m->sm.total; i++) {
 			free(m->part[i].text);
 			free(m->part[i].raw);
@@ -247,9 +266,10 @@ rec_decode(const struct smpp_pdu *pdu, struct rec_sm *sm, uint32_t *err)
  * 1: the receipt's.  The traps real SMSCs set (FIELD-NOTES, 2).
  */
 static void
-rec_msgid(int which, uint64_t n, char *buf, size_t len)
+rec_msgid(enum sim_idstyle idstyle, int which, uint64_t n, char *buf,
+    size_t len)
 {
-	switch (sim.idstyle) {
+	switch (idstyle) {
 	case ID_DEC:
 		snprintf(buf, len, "%llu", (unsigned long long)n);
 		break;
@@ -279,82 +299,85 @@ rec_msgid(int which, uint64_t n, char *buf, size_t len)
 
 /* One JSON line for a message (n parts). */
 static void
-rec_write(const char *system_id, const struct rec_sm *sm, int n,
-    const struct rec_part *part, uint32_t status, int withheld, int incomplete)
+rec_write(struct sim_rec *rec, const char *system_id, const struct rec_sm *sm,
+    int n, const struct rec_part *part, uint32_t status, int withheld,
+    int incomplete)
 {
+	struct sim	*sim = rec->sim;
 	char		 ts[64], mask[32];
 	const char	*last4;
 	size_t		 dl;
 	uint32_t	 h = 2166136261U;
 	int		 i;
 
-	sim.st.submit_msgs += status == 0 && !withheld && !incomplete;
-	if (sim.out == NULL)
+	sim->st.submit_msgs += status == 0 && !withheld && !incomplete;
+	if (sim->out == NULL)
 		goto log;
 	rec_timestamp(ts, sizeof(ts));
 	dl = strlen(sm->dst);
 	last4 = dl > 4 ? sm->dst + dl - 4 : sm->dst;
 	for (i = 0; sm->dst[i] != '\0'; i++)
 		h = (h ^ (uint8_t)sm->dst[i]) * 16777619U;
-	fprintf(sim.out, "{\"time\":\"%s\",\"system_id\":", ts);
-	rec_json(sim.out, system_id, strlen(system_id));
-	fputs(",\"source_addr\":", sim.out);
-	rec_json(sim.out, sm->src, strlen(sm->src));
-	fputs(",\"dest_addr\":", sim.out);
+	fprintf(sim->out, "{\"time\":\"%s\",\"system_id\":", ts);
+	rec_json(sim->out, system_id, strlen(system_id));
+	fputs(",\"source_addr\":", sim->out);
+	rec_json(sim->out, sm->src, strlen(sm->src));
+	fputs(",\"dest_addr\":", sim->out);
 	sim_mask(sm->dst, mask, sizeof(mask));
-	rec_json(sim.out, mask, strlen(mask));
-	fputs(",\"dest_last4\":", sim.out);
-	rec_json(sim.out, last4, strlen(last4));
-	fprintf(sim.out, ",\"dest_hash\":\"%08x\",\"service_type\":", h);
-	rec_json(sim.out, sm->service_type, strlen(sm->service_type));
-	fprintf(sim.out, ",\"data_coding\":%u,\"esm_class\":%u,"
+	rec_json(sim->out, mask, strlen(mask));
+	fputs(",\"dest_last4\":", sim->out);
+	rec_json(sim->out, last4, strlen(last4));
+	fprintf(sim->out, ",\"dest_hash\":\"%08x\",\"service_type\":", h);
+	rec_json(sim->out, sm->service_type, strlen(sm->service_type));
+	fprintf(sim->out, ",\"data_coding\":%u,\"esm_class\":%u,"
 	    "\"registered_delivery\":%u,\"parts\":%d",
 	    sm->data_coding, sm->esm_class, sm->registered_delivery, n);
 	if (sm->ref >= 0)
-		fprintf(sim.out, ",\"ref\":%d", sm->ref);
-	fprintf(sim.out, ",\"status\":%u", status);
+		fprintf(sim->out, ",\"ref\":%d", sm->ref);
+	fprintf(sim->out, ",\"status\":%u", status);
 	if (sm->ussd.op >= 0)
-		fprintf(sim.out, ",\"ussd_service_op\":%d", sm->ussd.op);
+		fprintf(sim->out, ",\"ussd_service_op\":%d", sm->ussd.op);
 	if (sm->ussd.dialog >= 0)
-		fprintf(sim.out, ",\"its_dialog\":%d,\"its_end\":%d",
+		fprintf(sim->out, ",\"its_dialog\":%d,\"its_end\":%d",
 		    sm->ussd.dialog, sm->ussd.end);
 	if (sm->ussd.umr >= 0)
-		fprintf(sim.out, ",\"user_message_reference\":%d",
+		fprintf(sim->out, ",\"user_message_reference\":%d",
 		    sm->ussd.umr);
 	if (withheld)
-		fputs(",\"withheld\":true", sim.out);
+		fputs(",\"withheld\":true", sim->out);
 	if (incomplete)
-		fputs(",\"incomplete\":true", sim.out);
-	rec_latency(sm->dst);
-	fputs(",\"text\":\"", sim.out);
+		fputs(",\"incomplete\":true", sim->out);
+	rec_latency(rec, sm->dst);
+	fputs(",\"text\":\"", sim->out);
 	for (i = 0; i < n; i++)
 		if (part[i].text != NULL)
-			rec_json(sim.out, part[i].text, (size_t)-1);
-	fputs("\",\"message_id\":", sim.out);
+			rec_json(sim->out, part[i].text, (size_t)-1);
+	fputs("\",\"message_id\":", sim->out);
 	if (part[0].msgid[0] != '\0')
-		rec_json(sim.out, part[0].msgid, strlen(part[0].msgid));
+		rec_json(sim->out, part[0].msgid, strlen(part[0].msgid));
 	else
-		fputs("null", sim.out);
+		fputs("null", sim->out);
 	if (n > 1) {
-		fputs(",\"message_ids\":[", sim.out);
+		fputs(",\"message_ids\":[", sim->out);
 		for (i = 0; i < n; i++) {
 			if (i > 0)
-				fputc(',', sim.out);
-			rec_json(sim.out, part[i].msgid, strlen(part[i].msgid));
+				fputc(',', sim->out);
+			rec_json(sim->out, part[i].msgid,
+			    strlen(part[i].msgid));
 		}
-		fputc(']', sim.out);
+		fputc(']', sim->out);
 	}
-	if (sim.verbose) {
-		fputs(",\"raw\":[", sim.out);
+	if (sim->verbose) {
+		fputs(",\"raw\":[", sim->out);
 		for (i = 0; i < n; i++)
-			fprintf(sim.out, "%s\"%s\"", i ? "," : "",
+			fprintf(sim->out, "%s\"%s\"", i ? "," : "",
 			    part[i].raw ? part[i].raw : "");
-		fputc(']', sim.out);
+		fputc(']', sim->out);
 	}
-	fputs("}\n", sim.out);
-	fflush(sim.out);
+	fputs("}\n", sim->out);
+	fflush(sim->out);
 log:
-	if (sim.verbose) {
+	if (sim->verbose) {
 		sim_mask(sm->dst, mask, sizeof(mask));
 		sim_log(SMPP_LOG_DEBUG, "submit_sm %s to=%s parts=%d status="
 		    "0x%08x%s id=%s", sm->src, mask, n, status,
@@ -399,9 +422,9 @@ rec_json(FILE *fp, const char *s, size_t len)
 
 /* Queue a receipt for one accepted part, if registered_delivery asks. */
 static void
-rec_receipt(struct rec_sm *sm, uint64_t n)
+rec_receipt(struct sim_rec *rec, struct rec_sm *sm, uint64_t n)
 {
-	struct sim_receipt *r = &sim.receipt;
+	struct sim_receipt *r = &rec->sim->receipt;
 	struct rec_receipt *rr, *t;
 	const char	*stat;
 	char		 id[SIM_MSGID], text[200], sd[16], dd[16];
@@ -429,7 +452,7 @@ rec_receipt(struct rec_sm *sm, uint64_t n)
 	if (dlr_stat_state(stat, strlen(stat), &ds) == -1)
 		ds = DLR_UNKNOWN;
 	state = ds;
-	rec_msgid(1, n, id, sizeof(id));
+	rec_msgid(rec->sim->idstyle, 1, n, id, sizeof(id));
 	now = time(NULL);
 	localtime_r(&now, &tm);
 	strftime(sd, sizeof(sd), "%y%m%d%H%M", &tm);
@@ -454,59 +477,65 @@ rec_receipt(struct rec_sm *sm, uint64_t n)
 	}
 	rr->due = sim_now_ms() + r->delay_ms;
 	/* Keep the list sorted by due time; the delay may change. */
-	TAILQ_FOREACH_REVERSE(t, &receipts, rec_receipts_head, entry)
+	TAILQ_FOREACH_REVERSE(t, &rec->receipts, rec_receipts_head, entry)
 		if (t->due <= rr->due)
 			break;
 	if (t == NULL)
-		TAILQ_INSERT_HEAD(&receipts, rr, entry);
+		TAILQ_INSERT_HEAD(&rec->receipts, rr, entry);
 	else
-		TAILQ_INSERT_AFTER(&receipts, t, rr, entry);
-	if (TAILQ_FIRST(&receipts) == rr) {
+		TAILQ_INSERT_AFTER(&rec->receipts, t, rr, entry);
+	if (TAILQ_FIRST(&rec->receipts) == rr) {
 		tv.tv_sec = r->delay_ms / 1000;
 		tv.tv_usec = r->delay_ms % 1000 * 1000;
-		evtimer_add(ev_receipt, &tv);
+		evtimer_add(rec->ev_receipt, &tv);
 	}
 }
 
 static void
 rec_receipt_timer(evutil_socket_t fd, short what, void *arg)
 {
-	struct rec_receipt	*rr;
+	struct sim_rec		*rec = arg;
+	struct sim		*sim = rec->sim;
+	struct rec_receipt	*rr, *next;
 	struct sim_qent		 q;
 	struct timeval		 tv;
 	uint64_t		 now = sim_now_ms();
 
-	while ((rr = TAILQ_FIRST(&receipts)) != NULL && rr->due <= now) {
-		TAILQ_REMOVE(&receipts, rr, entry);
+	/* next read before the free: the analyzer cannot follow tqe_prev */
+	for (rr = TAILQ_FIRST(&rec->receipts); rr != NULL && rr->due <= now;
+	    rr = next) {
+		next = TAILQ_NEXT(rr, entry);
+		TAILQ_REMOVE(&rec->receipts, rr, entry);
 		memset(&q, 0, sizeof(q));
 		q.mo = rr->mo;		/* the queue takes our reference */
-		ring_push(&sim.q, &q);
-		sim.st.receipts++;
+		ring_push(&sim->q, &q);
+		sim->st.receipts++;
 		free(rr);
 	}
 	if (rr != NULL) {
 		tv.tv_sec = (rr->due - now) / 1000;
 		tv.tv_usec = (rr->due - now) % 1000 * 1000;
-		evtimer_add(ev_receipt, &tv);
+		evtimer_add(rec->ev_receipt, &tv);
 	}
-	sim_kick();
+	sim_kick(sim);
 }
 
 /* Parts still missing at exit are written as incomplete messages. */
 void
-rec_flush_incomplete(void)
+rec_flush_incomplete(struct sim *sim)
 {
+	struct sim_rec	*rec = sim->rec;
 	struct rec_msg	*m;
 	struct rec_part	 parts[SIM_MAXPARTS];
 	int		 i, n;
 
-	while ((m = TAILQ_FIRST(&msgs)) != NULL) {
-		TAILQ_REMOVE(&msgs, m, entry);
+	while ((m = TAILQ_FIRST(&rec->msgs)) != NULL) {
+		TAILQ_REMOVE(&rec->msgs, m, entry);
 		memset(parts, 0, sizeof(parts));	/* n may be 0 */
 		for (i = n = 0; i < m->sm.total; i++)
 			if (m->part[i].text != NULL)
 				parts[n++] = m->part[i];
-		rec_write(m->system_id, &m->sm, n, parts, 0, 0, 1);
+		rec_write(rec, m->system_id, &m->sm, n, parts, 0, 0, 1);
 		for (i = 0; i < m->sm.total; i++) {
 			free(m->part[i].text);
 			free(m->part[i].raw);
@@ -516,18 +545,22 @@ rec_flush_incomplete(void)
 }
 
 void
-rec_free(void)
+rec_free(struct sim *sim)
 {
+	struct sim_rec		*rec = sim->rec;
 	struct rec_receipt	*rr;
 
-	while ((rr = TAILQ_FIRST(&receipts)) != NULL) {
-		TAILQ_REMOVE(&receipts, rr, entry);
+	if (rec == NULL)
+		return;
+	while ((rr = TAILQ_FIRST(&rec->receipts)) != NULL) {
+		TAILQ_REMOVE(&rec->receipts, rr, entry);
 		mo_unref(rr->mo);
 		free(rr);
 	}
-	if (ev_receipt != NULL)
-		event_free(ev_receipt);
-	rec_latency_free();
+	event_free(rec->ev_receipt);
+	free(rec->lat);
+	free(rec);
+	sim->rec = NULL;
 }
 
 /* Mask a phone number: 13800138000 -> 138****8000; service numbers stay. */
@@ -592,7 +625,6 @@ struct rec_lat {
 	char		addr[SIM_ADDR];
 	int64_t		at_us;		/* 0: free */
 };
-static struct rec_lat	*rec_lat;
 
 static uint32_t
 rec_addr_hash(const char *a)
@@ -614,38 +646,32 @@ rec_now_us(void)
 }
 
 void
-rec_mo_sent(const char *src)
+rec_mo_sent(struct sim *sim, const char *src)
 {
+	struct sim_rec	*rec = sim->rec;
 	struct rec_lat	*l;
 
-	if (rec_lat == NULL &&
-	    (rec_lat = calloc(REC_LAT_SLOTS, sizeof(*rec_lat))) == NULL)
+	if (rec->lat == NULL &&
+	    (rec->lat = calloc(REC_LAT_SLOTS, sizeof(*rec->lat))) == NULL)
 		return;
-	l = &rec_lat[rec_addr_hash(src) & (REC_LAT_SLOTS - 1)];
+	l = &rec->lat[rec_addr_hash(src) & (REC_LAT_SLOTS - 1)];
 	strlcpy(l->addr, src, sizeof(l->addr));
 	l->at_us = rec_now_us();
 }
 
 /* Print the latency fields for a submit to dst, if its MO is known. */
 static void
-rec_latency(const char *dst)
+rec_latency(struct sim_rec *rec, const char *dst)
 {
 	struct rec_lat	*l;
 	int64_t		 now;
 
-	if (rec_lat == NULL)
+	if (rec->lat == NULL)
 		return;
-	l = &rec_lat[rec_addr_hash(dst) & (REC_LAT_SLOTS - 1)];
+	l = &rec->lat[rec_addr_hash(dst) & (REC_LAT_SLOTS - 1)];
 	if (l->at_us == 0 || strcmp(l->addr, dst) != 0)
 		return;
 	now = rec_now_us();
-	fprintf(sim.out, ",\"mo_sent_at\":%.3f,\"mo_latency_ms\":%.3f",
+	fprintf(rec->sim->out, ",\"mo_sent_at\":%.3f,\"mo_latency_ms\":%.3f",
 	    l->at_us / 1e6, (now - l->at_us) / 1e3);
-}
-
-static void
-rec_latency_free(void)
-{
-	free(rec_lat);
-	rec_lat = NULL;
 }
