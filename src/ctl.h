@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include "nls.h"
+
 #define CTL_OK		0
 #define CTL_SERVER	1
 #define CTL_USAGE	2
@@ -65,6 +67,7 @@ int		 ctl_get_reason(struct ctl *, const char *, const char *);
 int		 ctl_output(struct ctl *, json_t *, void (*)(json_t *));
 void		 ctl_print_value(json_t *);
 void		 ctl_table(json_t *);
+const char	*ctl_state(const char *);
 void		 ctl_columns(json_t *, const char *const *,
 		    const char *const *, size_t);
 int		 cmd_hash_token(struct ctl *, char **);

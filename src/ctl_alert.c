@@ -20,8 +20,12 @@ ctl_alert_table(json_t *o)
 {
 	static const char *const keys[] = { "id", "raised_at", "verdict",
 	    "channel", "msisdn", "case", "refusal", "logs", "open", "word" };
-	static const char *const heads[] = { "ID", "RAISED", "VERDICT",
-	    "CHANNEL", "NUMBER", "CASE", "REFUSAL", "LOGGED", "OPEN", "WORD" };
+	static const char *const heads[] = { NC_("column", "ID"),
+	    NC_("column", "RAISED"), NC_("column", "VERDICT"),
+	    NC_("column", "CHANNEL"), NC_("phone", "NUMBER"),
+	    NC_("column", "CASE"), NC_("column", "REFUSAL"),
+	    NC_("column", "LOGGED"), NC_("column", "OPEN"),
+	    NC_("column", "WORD") };
 
 	ctl_columns(json_object_get(o, "alerts"), keys, heads, nitems(keys));
 }
@@ -34,7 +38,7 @@ cmd_alert_list(struct ctl *c, char **argv)
 
 	if (argv[0] != NULL) {
 		if (strcmp(argv[0], "--all") != 0)
-			ctl_die(CTL_USAGE, "alert list: unknown option");
+			ctl_die(CTL_USAGE, _("alert list: unknown option"));
 		path = "/v1/alerts?all=1";
 	}
 	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
@@ -50,7 +54,7 @@ ctl_alert_path(char *buf, size_t len, const char *id, const char *tail)
 
 	n = strtonum(id, 1, LLONG_MAX, &errstr);
 	if (errstr != NULL)
-		ctl_die(CTL_USAGE, "ID: an alert number");
+		ctl_die(CTL_USAGE, _("ID: an alert number"));
 	snprintf(buf, len, "/v1/alerts/%lld%s", n, tail);
 }
 
@@ -73,7 +77,7 @@ cmd_alert_ack(struct ctl *c, char **argv)
 	char	 path[64];
 
 	ctl_alert_path(path, sizeof(path), argv[0], "/ack");
-	json_object_set_new(body, "note", ctl_jstr("NOTE", argv[1]));
+	json_object_set_new(body, "note", ctl_jstr(N_("NOTE"), argv[1]));
 	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, path, body),
 	    ctl_table);
 }

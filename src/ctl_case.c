@@ -18,7 +18,8 @@
 
 static void	 ctl_case_path(char *, size_t, const char *, const char *);
 static void	 ctl_case_line(json_t *);
-static int	 ctl_case_op(struct ctl *, const char *, const char *, json_t *);
+static int	 ctl_case_op(struct ctl *, const char *, const char *,
+		    json_t *);
 static void	 ctl_case_list_table(json_t *);
 static void	 ctl_case_table(json_t *);
 static void	 ctl_queue_table(json_t *);
@@ -37,12 +38,12 @@ cmd_case_show(struct ctl *c, char **argv)
 static void
 ctl_case_path(char *buf, size_t len, const char *number, const char *op)
 {
-	ctl_check_arg("NUMBER", number);
+	ctl_check_arg(N_("NUMBER"), number);
 	if (strspn(number, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(number) ||
 	    strlen(number) > 31)
-		ctl_die(CTL_USAGE, "NUMBER: a case number is letters and "
-		    "digits, at most 31 (e.g. HY2611260001)");
+		ctl_die(CTL_USAGE, _("NUMBER: a case number is letters and "
+		    "digits, at most 31 (e.g. HY2611260001)"));
 	snprintf(buf, len, "/v1/cases/%s%s%s", number, op != NULL ? "/" : "",
 	    op != NULL ? op : "");
 }
@@ -54,22 +55,22 @@ ctl_case_line(json_t *o)
 	json_t	*v;
 
 	printf("%s: %s", json_string_value(json_object_get(o, "number")),
-	    json_string_value(json_object_get(o, "state")));
+	    ctl_state(json_string_value(json_object_get(o, "state"))));
 	if (json_is_string(v = json_object_get(o, "unit"))) {
-		printf(", unit ");
+		printf(_(", unit "));
 		ctl_print_value(v);
 	}
 	if (json_is_string(v = json_object_get(o, "due"))) {
-		printf(", due ");
+		printf(_(", due "));
 		ctl_print_value(v);
 	}
 	if (json_is_true(json_object_get(o, "supervised"))) {
-		printf(", supervised (");
+		printf(_(", supervised ("));
 		ctl_print_value(json_object_get(o, "supervision"));
 		putchar(')');
 	}
 	if (json_integer_value(json_object_get(o, "result_cut")) > 0)
-		printf(", result cut by %" JSON_INTEGER_FORMAT " characters",
+		printf(_(", result cut by %lld characters"),
 		    json_integer_value(json_object_get(o, "result_cut")));
 	putchar('\n');
 }
@@ -119,9 +120,9 @@ cmd_case_dispatch(struct ctl *c, char **argv)
 			json_object_set_new(body, "approval",
 			    ctl_jstr("--approval", argv[i]));
 		} else if (argv[i][0] == '-')
-			ctl_die(CTL_USAGE, "case dispatch: unknown option");
+			ctl_die(CTL_USAGE, _("case dispatch: unknown option"));
 		else {
-			ctl_check_arg("UNIT", argv[i]);
+			ctl_check_arg(N_("UNIT"), argv[i]);
 			if (json_object_get(body, "lead") == NULL)
 				json_object_set_new(body, "lead",
 				    json_string(argv[i]));
@@ -130,7 +131,7 @@ cmd_case_dispatch(struct ctl *c, char **argv)
 		}
 	}
 	if (json_object_get(body, "lead") == NULL)
-		ctl_die(CTL_USAGE, "case dispatch: missing LEAD unit");
+		ctl_die(CTL_USAGE, _("case dispatch: missing LEAD unit"));
 	if (json_array_size(co) > 0)
 		json_object_set(body, "co", co);
 	json_decref(co);
@@ -145,17 +146,17 @@ cmd_case_extend(struct ctl *c, char **argv)
 	const char	*errstr;
 	long long	 days;
 
-	ctl_check_arg("DAYS", argv[1]);
+	ctl_check_arg(N_("DAYS"), argv[1]);
 	if (strchr(argv[1], '-') != NULL)
 		json_object_set_new(body, "due", json_string(argv[1]));
 	else {
 		days = strtonum(argv[1], 1, 60, &errstr);
 		if (errstr != NULL)
-			ctl_die(CTL_USAGE, "DAYS: working days, 1 to 60, or a "
-			    "date YYYY-MM-DD");
+			ctl_die(CTL_USAGE, _("DAYS: working days, 1 to 60, "
+			    "or a date YYYY-MM-DD"));
 		json_object_set_new(body, "days", json_integer(days));
 	}
-	json_object_set_new(body, "reason", ctl_jstr("REASON", argv[2]));
+	json_object_set_new(body, "reason", ctl_jstr(N_("REASON"), argv[2]));
 	return ctl_case_op(c, argv[0], "extend", body);
 }
 
@@ -165,15 +166,16 @@ cmd_case_supervise(struct ctl *c, char **argv)
 {
 	json_t	*body = json_object();
 
-	ctl_check_arg("REASON", argv[1]);
+	ctl_check_arg(N_("REASON"), argv[1]);
 	if (strcmp(argv[1], "disputed-result") != 0 && strcmp(argv[1],
 	    "leader-instruction") != 0 && strcmp(argv[1], "overdue") != 0 &&
 	    strcmp(argv[1], "other") != 0)
-		ctl_die(CTL_USAGE, "REASON: disputed-result, "
-		    "leader-instruction, overdue or other");
+		ctl_die(CTL_USAGE, _("REASON: disputed-result, "
+		    "leader-instruction, overdue or other"));
 	json_object_set_new(body, "reason", json_string(argv[1]));
 	if (argv[2] != NULL)
-		json_object_set_new(body, "note", ctl_jstr("NOTE", argv[2]));
+		json_object_set_new(body, "note", ctl_jstr(N_("NOTE"),
+		    argv[2]));
 	return ctl_case_op(c, argv[0], "supervise", body);
 }
 
@@ -182,12 +184,14 @@ ctl_case_list_table(json_t *o)
 {
 	static const char *const keys[] = { "number", "state", "category",
 	    "unit", "due", "overdue", "supervised" };
-	static const char *const heads[] = { "NUMBER", "STATE", "CATEGORY",
-	    "UNIT", "DUE", "OVERDUE", "SUPERVISED" };
+	static const char *const heads[] = { NC_("column", "NUMBER"),
+	    NC_("column", "STATE"), NC_("column", "CATEGORY"),
+	    NC_("column", "UNIT"), NC_("column", "DUE"),
+	    NC_("column", "OVERDUE"), NC_("column", "SUPERVISED") };
 
 	ctl_columns(json_object_get(o, "cases"), keys, heads, nitems(keys));
 	if (json_is_string(json_object_get(o, "next")))
-		printf("(more: --before %s)\n", json_string_value(
+		printf(_("(more: --before %s)\n"), json_string_value(
 		    json_object_get(o, "next")));
 }
 
@@ -205,14 +209,14 @@ cmd_case_list(struct ctl *c, char **argv)
 
 	for (i = 0; argv[i] != NULL; i++) {
 		if (strncmp(argv[i], "--", 2) != 0)
-			ctl_die(CTL_USAGE, "case list: filters are --NAME "
-			    "[VALUE] (see hotlinectl(8))");
+			ctl_die(CTL_USAGE, _("case list: filters are --NAME "
+			    "[VALUE] (see hotlinectl(8))"));
 		done = 0;
 		for (j = 0; valued[j] != NULL && !done; j++)
 			if (strcmp(argv[i] + 2, valued[j]) == 0) {
 				if (argv[i + 1] == NULL)
-					ctl_die(CTL_USAGE, "%s: missing value",
-					    argv[i]);
+					ctl_die(CTL_USAGE,
+					    _("%s: missing value"), argv[i]);
 				ctl_check_arg(argv[i], argv[i + 1]);
 				ctl_query_add(&q, valued[j], argv[++i]);
 				done = 1;
@@ -223,7 +227,7 @@ cmd_case_list(struct ctl *c, char **argv)
 				done = 1;
 			}
 		if (!done)
-			ctl_die(CTL_USAGE, "case list: unknown filter");
+			ctl_die(CTL_USAGE, _("case list: unknown filter"));
 	}
 	return ctl_get(c, "/v1/cases", q, ctl_case_list_table);
 }
@@ -240,9 +244,10 @@ cmd_case_citizen(struct ctl *c, char **argv)
 
 	if (strcmp(argv[1], "--reason") == 0) {
 		if ((reason = argv[2]) == NULL)
-			ctl_die(CTL_USAGE, "--reason: missing value");
+			ctl_die(CTL_USAGE, _("--reason: missing value"));
 	} else if (argv[2] != NULL)
-		ctl_die(CTL_USAGE, "too many arguments: %s", ctl_cur->usage);
+		ctl_die(CTL_USAGE, _("too many arguments: %s"),
+		    _(ctl_cur->usage));
 	ctl_reason(reason);
 	ctl_case_path(path, sizeof(path), argv[0], "citizen");
 	return ctl_get_reason(c, path, reason);
@@ -253,24 +258,28 @@ static void
 ctl_case_table(json_t *o)
 {
 	static const char *const ek[] = { "id", "at", "actor", "action" };
-	static const char *const eh[] = { "EVENT", "AT", "ACTOR", "ACTION" };
+	static const char *const eh[] = { NC_("column", "EVENT"),
+	    NC_("column", "AT"), NC_("column", "ACTOR"),
+	    NC_("column", "ACTION") };
 	static const char *const ik[] = { "at", "kind", "text" };
-	static const char *const ih[] = { "AT", "KIND", "TEXT" };
+	static const char *const ih[] = { NC_("column", "AT"),
+	    NC_("column", "KIND"), NC_("column", "TEXT") };
 	static const char *const ok[] = { "id", "at", "kind", "state",
 	    "receipt", "text" };
-	static const char *const oh[] = { "SMS", "AT", "KIND", "STATE",
-	    "RECEIPT", "TEXT" };
+	static const char *const oh[] = { NC_("column", "SMS"),
+	    NC_("column", "AT"), NC_("column", "KIND"), NC_("column", "STATE"),
+	    NC_("column", "RECEIPT"), NC_("column", "TEXT") };
 	json_t	*h;
 
 	h = json_incref(json_object_get(o, "history"));
 	json_object_del(o, "history");
 	ctl_table(o);
 	if (h != NULL) {
-		printf("\nhistory:\n");
+		printf(_("\nhistory:\n"));
 		ctl_columns(json_object_get(h, "events"), ek, eh, nitems(ek));
-		printf("\nmessages in:\n");
+		printf(_("\nmessages in:\n"));
 		ctl_columns(json_object_get(h, "in"), ik, ih, nitems(ik));
-		printf("\nmessages out:\n");
+		printf(_("\nmessages out:\n"));
 		ctl_columns(json_object_get(h, "out"), ok, oh, nitems(ok));
 	}
 	json_decref(h);
@@ -283,10 +292,10 @@ cmd_case_classify(struct ctl *c, char **argv)
 	json_t	*body = json_object(), *reply;
 	char	 path[96];
 
-	ctl_check_arg("CATEGORY", argv[1]);
+	ctl_check_arg(N_("CATEGORY"), argv[1]);
 	json_object_set_new(body, "category", json_string(argv[1]));
 	if (argv[2] != NULL)
-		json_object_set_new(body, "reason", ctl_jstr("REASON",
+		json_object_set_new(body, "reason", ctl_jstr(N_("REASON"),
 		    argv[2]));
 	ctl_case_path(path, sizeof(path), argv[0], "classify");
 	reply = ctl_request(c, EVHTTP_REQ_POST, path, body);
@@ -295,10 +304,10 @@ cmd_case_classify(struct ctl *c, char **argv)
 	ctl_print_value(json_object_get(reply, "number"));
 	printf(": ");
 	ctl_print_value(json_object_get(reply, "category"));
-	printf(", due ");
+	printf(_(", due "));
 	ctl_print_value(json_object_get(reply, "due"));
 	printf("%s\n", json_is_true(json_object_get(reply, "confirmed")) ?
-	    " (confirmed)" : "");
+	    _(" (confirmed)") : "");
 	json_decref(reply);
 	return fflush(stdout) == 0 ? CTL_OK : CTL_SERVER;
 }
@@ -309,8 +318,10 @@ ctl_queue_table(json_t *o)
 {
 	static const char *const keys[] = { "number", "received_at",
 	    "waited", "due", "overdue", "text" };
-	static const char *const heads[] = { "NUMBER", "RECEIVED", "WAITED",
-	    "DUE", "OVERDUE", "TEXT" };
+	static const char *const heads[] = { NC_("column", "NUMBER"),
+	    NC_("column", "RECEIVED"), NC_("column", "WAITED"),
+	    NC_("column", "DUE"), NC_("column", "OVERDUE"),
+	    NC_("column", "TEXT") };
 	json_t		*row, *list = json_object_get(o, "cases");
 	const char	*t;
 	json_int_t	 m;
@@ -319,7 +330,7 @@ ctl_queue_table(json_t *o)
 
 	json_array_foreach(list, i, row) {
 		m = json_integer_value(json_object_get(row, "waited_minutes"));
-		snprintf(w, sizeof(w), "%" JSON_INTEGER_FORMAT "h%02d", m / 60,
+		snprintf(w, sizeof(w), "%lldh%02d", m / 60,
 		    (int)(m % 60));
 		json_object_set_new(row, "waited", json_string(w));
 		/* 24 characters of the text, cut at a character */
@@ -335,7 +346,7 @@ ctl_queue_table(json_t *o)
 		}
 	}
 	ctl_columns(list, keys, heads, nitems(keys));
-	printf("(%" JSON_INTEGER_FORMAT " waiting)\n", json_integer_value(
+	printf(_("(%lld waiting)\n"), json_integer_value(
 	    json_object_get(o, "waiting")));
 }
 
@@ -349,7 +360,8 @@ cmd_case_queue(struct ctl *c, char **argv)
 	for (i = 0; argv[i] != NULL; i += 2) {
 		if ((strcmp(argv[i], "--limit") != 0 &&
 		    strcmp(argv[i], "--offset") != 0) || argv[i + 1] == NULL)
-			ctl_die(CTL_USAGE, "usage: %s", ctl_cur->usage);
+			ctl_die(CTL_USAGE, _("usage: %s"),
+			    _(ctl_cur->usage));
 		ctl_check_arg(argv[i], argv[i + 1]);
 		ctl_query_add(&q, argv[i] + 2, argv[i + 1]);
 	}
@@ -374,15 +386,15 @@ cmd_case_labels(struct ctl *c, char **argv)
 
 	if (argv[0] != NULL) {
 		if (strcmp(argv[0], "--after") != 0 || argv[1] == NULL)
-			ctl_die(CTL_USAGE, "usage: %s", ctl_cur->usage);
+			ctl_die(CTL_USAGE, _("usage: %s"),
+			    _(ctl_cur->usage));
 		ctl_check_arg("--after", argv[1]);
 		after = strtonum(argv[1], 0, LLONG_MAX, &errstr);
 		if (errstr != NULL)
-			ctl_die(CTL_USAGE, "--after: a label id, 0 or more");
+			ctl_die(CTL_USAGE, _("--after: a label id, 0 or more"));
 	}
 	for (page = 0; page < CTL_LABEL_PAGES; page++) {
-		xasprintf(&path, "/v1/labels?limit=50&after=%"
-		    JSON_INTEGER_FORMAT, after);
+		xasprintf(&path, "/v1/labels?limit=50&after=%lld", after);
 		reply = ctl_request(c, EVHTTP_REQ_GET, path, NULL);
 		free(path);
 		if (c->json) {
@@ -397,7 +409,8 @@ cmd_case_labels(struct ctl *c, char **argv)
 				if (out == NULL || (line = json_dumps(out,
 				    JSON_COMPACT)) ==
 				    NULL)
-					ctl_die(CTL_SERVER, "malformed label");
+					ctl_die(CTL_SERVER,
+					    _("malformed label"));
 				puts(line);
 				free(line);
 				json_decref(out);

@@ -37,7 +37,8 @@ ctl_audit_progress(void *arg, int64_t ev, int64_t last)
 {
 	double	*t0 = arg, el = ctl_now() - *t0;
 
-	fprintf(stderr, "\raudit verify: event %lld of %lld, %.0f events/s ",
+	fputc('\r', stderr);
+	fprintf(stderr, _("audit verify: event %lld of %lld, %.0f events/s "),
 	    (long long)ev, (long long)last, el > 0 ? ev / el : 0.0);
 }
 
@@ -57,19 +58,19 @@ ctl_audit_offline(struct ctl *c, char **argv)
 
 	for (i = 0; argv[i] != NULL; i += 2) {
 		if (argv[i + 1] == NULL)
-			ctl_die(CTL_USAGE, "usage: audit verify [--db FILE "
-			    "--key FILE]");
+			ctl_die(CTL_USAGE, _("usage: audit verify [--db FILE "
+			    "--key FILE]"));
 		if (strcmp(argv[i], "--db") == 0 && db == NULL)
 			db = argv[i + 1];
 		else if (strcmp(argv[i], "--key") == 0 && key == NULL)
 			key = argv[i + 1];
 		else
-			ctl_die(CTL_USAGE, "usage: audit verify [--db FILE "
-			    "--key FILE]");
+			ctl_die(CTL_USAGE, _("usage: audit verify [--db FILE "
+			    "--key FILE]"));
 	}
 	if (db == NULL || key == NULL)
-		ctl_die(CTL_USAGE, "audit verify offline needs --db FILE and "
-		    "--key FILE");
+		ctl_die(CTL_USAGE, _("audit verify offline needs --db FILE and "
+		    "--key FILE"));
 	log_init(LOG_TO_STDERR, LOG_L_WARN, "hotlinectl");
 	t0 = ctl_now();
 	rv = dbcheck_audit(db, key, &bad, isatty(STDERR_FILENO) ?
@@ -84,9 +85,9 @@ ctl_audit_offline(struct ctl *c, char **argv)
 			printf(",\"first_bad\":%lld", (long long)bad);
 		printf(",\"seconds\":%.3f}\n", ctl_now() - t0);
 	} else if (rv == 0)
-		printf("audit trail intact\n");
+		printf(_("audit trail intact\n"));
 	else
-		printf("audit trail broken: first bad event %lld\n",
+		printf(_("audit trail broken: first bad event %lld\n"),
 		    (long long)bad);
 	return rv == 0 ? CTL_OK : CTL_SERVER;
 }
@@ -106,11 +107,11 @@ cmd_audit_verify(struct ctl *c, char **argv)
 		ctl_output(c, reply, ctl_table);
 	else {
 		if (intact)
-			printf("audit trail intact\n");
+			printf(_("audit trail intact\n"));
 		else
-			printf("audit trail broken: first bad event %"
-			    JSON_INTEGER_FORMAT "\n", json_integer_value(
-			    json_object_get(reply, "first_bad")));
+			printf(_("audit trail broken: first bad event %lld\n"),
+			    json_integer_value(json_object_get(reply,
+			    "first_bad")));
 		json_decref(reply);
 	}
 	return intact ? CTL_OK : CTL_SERVER;
@@ -127,22 +128,22 @@ cmd_backup(struct ctl *c, char **argv)
 	json_t	*reply;
 	char	 path[PATH_MAX], cwd[PATH_MAX];
 
-	ctl_check_arg("FILE", argv[0]);
+	ctl_check_arg(N_("FILE"), argv[0]);
 	if (argv[0][0] == '/')
 		strlcpy(path, argv[0], sizeof(path));
 	else if (getcwd(cwd, sizeof(cwd)) == NULL || snprintf(path,
 	    sizeof(path), "%s/%s", cwd, argv[0]) >= (int)sizeof(path))
-		ctl_die(CTL_USAGE, "FILE: cannot make it absolute");
+		ctl_die(CTL_USAGE, _("FILE: cannot make it absolute"));
 	ctl_timeout = CTL_DBCHECK_TIMEOUT;
 	reply = ctl_request(c, EVHTTP_REQ_POST, "/v1/backup",
 	    json_pack("{s:s}", "path", path));
 	if (c->json)
 		return ctl_output(c, reply, ctl_table);
-	printf("backup written: %s (%" JSON_INTEGER_FORMAT " pages, cases "
-	    "up to id %" JSON_INTEGER_FORMAT ", longest pause %.1f ms)\n"
+	printf(_("backup written: %s (%lld pages, cases "
+	    "up to id %lld, longest pause %.1f ms)\n"
 	    "IMPORTANT: without the key file %s and %s.database this copy "
 	    "cannot be read\n(phone numbers, the audit chain): keep them "
-	    "with it, apart from it (hotlined(8) RECOVERY).\n", path,
+	    "with it, apart from it (hotlined(8) RECOVERY).\n"), path,
 	    json_integer_value(json_object_get(reply, "pages")),
 	    json_integer_value(json_object_get(reply, "last_case_id")),
 	    json_real_value(json_object_get(reply, "longest_step_ms")),
@@ -164,7 +165,8 @@ cmd_retention(struct ctl *c, char **argv)
 
 	if (argv[0] != NULL) {
 		if (strcmp(argv[0], "--dry-run") != 0)
-			ctl_die(CTL_USAGE, "usage: retention apply [--dry-run]");
+			ctl_die(CTL_USAGE, _("usage: retention apply "
+			    "[--dry-run]"));
 		dry = 1;
 	}
 	ctl_timeout = CTL_DBCHECK_TIMEOUT;
@@ -173,18 +175,16 @@ cmd_retention(struct ctl *c, char **argv)
 	if (c->json)
 		return ctl_output(c, reply, ctl_table);
 	if (dry)
-		printf("%" JSON_INTEGER_FORMAT " closed cases older than %"
-		    JSON_INTEGER_FORMAT " days (closed before %s) would lose "
-		    "their texts and numbers\n",
+		printf(_("%lld closed cases older than %lld days (closed "
+		    "before %s) would lose their texts and numbers\n"),
 		    json_integer_value(json_object_get(reply, "cases")),
 		    json_integer_value(json_object_get(reply,
 		    "retention_days")), json_string_value(json_object_get(
 		    reply, "cutoff")));
 	else
-		printf("erased the texts and numbers of %" JSON_INTEGER_FORMAT
-		    " closed cases (closed before %s): %" JSON_INTEGER_FORMAT
-		    " inbound and %" JSON_INTEGER_FORMAT " outbox rows; "
-		    "audited\n",
+		printf(_("erased the texts and numbers of %lld closed cases "
+		    "(closed before %s): %lld inbound and %lld outbox rows; "
+		    "audited\n"),
 		    json_integer_value(json_object_get(reply, "cases")),
 		    json_string_value(json_object_get(reply, "cutoff")),
 		    json_integer_value(json_object_get(reply, "inbound")),
@@ -206,7 +206,7 @@ cmd_db_check(struct ctl *c, char **argv)
 
 	if (argv[0] != NULL) {
 		if (strcmp(argv[0], "--quick") != 0)
-			ctl_die(CTL_USAGE, "usage: db check [--quick]");
+			ctl_die(CTL_USAGE, _("usage: db check [--quick]"));
 		quick = 1;
 	}
 	ctl_timeout = CTL_DBCHECK_TIMEOUT;
@@ -218,10 +218,10 @@ cmd_db_check(struct ctl *c, char **argv)
 	else {
 		a = json_object_get(reply, "problems");
 		if (intact)
-			printf("database intact\n");
+			printf(_("database intact\n"));
 		else
-			printf("database damaged: %zu problems (hotlined(8) "
-			    "RECOVERY)\n", json_array_size(a));
+			printf(_("database damaged: %zu problems (hotlined(8) "
+			    "RECOVERY)\n"), json_array_size(a));
 		for (i = 0; i < json_array_size(a); i++)
 			printf("%s\n", json_string_value(json_array_get(a,
 			    i)));

@@ -25,7 +25,7 @@ ctl_row_id(const char *s)
 
 	n = strtonum(s, 1, LLONG_MAX, &errstr);
 	if (errstr != NULL || strspn(s, "0123456789") != strlen(s))
-		ctl_die(CTL_USAGE, "ID: an outbox row number (queue list)");
+		ctl_die(CTL_USAGE, _("ID: an outbox row number (queue list)"));
 	return n;
 }
 
@@ -34,12 +34,15 @@ ctl_outbox_table(json_t *o)
 {
 	static const char *const keys[] = { "id", "state", "kind", "case",
 	    "msisdn", "attempts", "next_attempt_at", "last_error" };
-	static const char *const heads[] = { "ID", "STATE", "KIND", "CASE",
-	    "NUMBER", "TRIES", "NEXT", "ERROR" };
+	static const char *const heads[] = { NC_("column", "ID"),
+	    NC_("column", "STATE"), NC_("column", "KIND"),
+	    NC_("column", "CASE"), NC_("phone", "NUMBER"),
+	    NC_("column", "TRIES"), NC_("column", "NEXT"),
+	    NC_("column", "ERROR") };
 
 	ctl_columns(json_object_get(o, "rows"), keys, heads, nitems(keys));
 	if (json_is_integer(json_object_get(o, "next")))
-		printf("(more: --after %" JSON_INTEGER_FORMAT ")\n",
+		printf(_("(more: --after %lld)\n"),
 		    json_integer_value(json_object_get(o, "next")));
 }
 
@@ -54,7 +57,8 @@ cmd_queue_list(struct ctl *c, char **argv)
 		if ((strcmp(argv[i], "--state") != 0 &&
 		    strcmp(argv[i], "--after") != 0 &&
 		    strcmp(argv[i], "--limit") != 0) || argv[i + 1] == NULL)
-			ctl_die(CTL_USAGE, "usage: %s", ctl_cur->usage);
+			ctl_die(CTL_USAGE, _("usage: %s"),
+			    _(ctl_cur->usage));
 		ctl_check_arg(argv[i], argv[i + 1]);
 		ctl_query_add(&q, argv[i] + 2, argv[i + 1]);
 	}
@@ -82,12 +86,12 @@ cmd_queue_op(struct ctl *c, char **argv)
 	snprintf(path, sizeof(path), "/v1/outbox/%lld/%s",
 	    ctl_row_id(argv[0]), ctl_cur->op);
 	if (argv[1] != NULL) {
-		if (strlen(ctl_text("REASON", argv[1])) > 256 ||
+		if (strlen(ctl_text(N_("REASON"), argv[1])) > 256 ||
 		    strchr(argv[1], '\n') != NULL ||
 		    strchr(argv[1], '\t') != NULL)
-			ctl_die(CTL_USAGE, "REASON: one line of at most 256 "
-			    "bytes");
-		json_object_set_new(body, "reason", ctl_jstr("REASON",
+			ctl_die(CTL_USAGE, _("REASON: one line of at most 256 "
+			    "bytes"));
+		json_object_set_new(body, "reason", ctl_jstr(N_("REASON"),
 		    argv[1]));
 	}
 	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, path, body),

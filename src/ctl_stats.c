@@ -68,9 +68,9 @@ ctl_period_opt(struct ctl_period *p, char **argv, int *i)
 
 	if (strcmp(o, "--from") == 0 || strcmp(o, "--to") == 0) {
 		if (next == NULL)
-			ctl_die(CTL_USAGE, "%s: missing date", o);
+			ctl_die(CTL_USAGE, _("%s: missing date"), o);
 		if (p->kind != NULL && strcmp(p->kind, "range") != 0)
-			ctl_die(CTL_USAGE, "one period only");
+			ctl_die(CTL_USAGE, _("one period only"));
 		p->kind = "range";
 		*(o[2] == 'f' ? &p->from : &p->to) = next;
 		(*i)++;
@@ -80,7 +80,7 @@ ctl_period_opt(struct ctl_period *p, char **argv, int *i)
 	    strcmp(o, "--month") != 0)
 		return 0;
 	if (p->kind != NULL)
-		ctl_die(CTL_USAGE, "one period only");
+		ctl_die(CTL_USAGE, _("one period only"));
 	p->kind = o + 2;
 	/* --week and --month may stand alone: this week, last month */
 	if (next != NULL && strncmp(next, "--", 2) != 0 && strcmp(next,
@@ -88,7 +88,7 @@ ctl_period_opt(struct ctl_period *p, char **argv, int *i)
 		p->arg = next;
 		(*i)++;
 	} else if (strcmp(o, "--day") == 0)
-		ctl_die(CTL_USAGE, "--day: missing date");
+		ctl_die(CTL_USAGE, _("--day: missing date"));
 	return 1;
 }
 
@@ -107,13 +107,13 @@ ctl_opts(char **argv, struct ctl_period *p, const struct ctl_opt *opts,
 		if (ctl_period_opt(p, argv, &i))
 			continue;
 		if (argv[i + 1] == NULL)
-			ctl_die(CTL_USAGE, "%s: missing value", argv[i]);
+			ctl_die(CTL_USAGE, _("%s: missing value"), argv[i]);
 		for (o = opts; o->name != NULL; o++)
 			if (strcmp(argv[i], o->name) == 0)
 				break;
 		if (o->name == NULL)
-			ctl_die(CTL_USAGE, "%s: unknown option (see "
-			    "hotlinectl(8))", cmd);
+			ctl_die(CTL_USAGE, _("%s: unknown option (see "
+			    "hotlinectl(8))"), cmd);
 		*o->value = argv[++i];
 	}
 }
@@ -127,21 +127,21 @@ ctl_period_get(struct ctl_period *p, const char *dflt, struct stats_period *sp)
 	int	today, min, f, t;
 
 	if (cal_date_local(time(NULL), &today, &min) == -1)
-		ctl_die(CTL_USAGE, "no local date");
+		ctl_die(CTL_USAGE, _("no local date"));
 	if (p->kind == NULL)
 		p->kind = dflt;
 	if (strcmp(p->kind, "range") == 0) {
 		if (p->from == NULL || p->to == NULL)
-			ctl_die(CTL_USAGE, "--from and --to go together");
+			ctl_die(CTL_USAGE, _("--from and --to go together"));
 		ctl_check_arg("--from", p->from);
 		ctl_check_arg("--to", p->to);
 		if (stats_period_parse(sp, p->from, p->to, err,
 		    sizeof(err)) == -1)
-			ctl_die(CTL_USAGE, "period: %s", err);
+			ctl_die(CTL_USAGE, _("period: %s"), err);
 	} else if (stats_period_named(p->kind, p->arg, today, &f, &t, err,
 	    sizeof(err)) == -1 || stats_period_set(sp, f, t, err,
 	    sizeof(err)) == -1)
-		ctl_die(CTL_USAGE, "period: %s", err);
+		ctl_die(CTL_USAGE, _("period: %s"), err);
 }
 
 /*
@@ -222,7 +222,7 @@ ctl_weights(const char *path, struct stats_weights *w)
 	    &found, err, sizeof(err)) == -1)
 		ctl_die(CTL_USAGE, "%s", err);
 	if (!found && path != NULL)
-		ctl_die(CTL_USAGE, "%s: no such file", path);
+		ctl_die(CTL_USAGE, _("%s: no such file"), path);
 }
 
 /* Write what fn renders to path through a temporary file; 0 or -1. */
@@ -234,7 +234,7 @@ ctl_write(const char *path, int (*fn)(FILE *, void *), void *arg)
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (fn(stdout, arg) == -1 || fflush(stdout) != 0)
-			ctl_die(CTL_SERVER, "cannot write the output");
+			ctl_die(CTL_SERVER, _("cannot write the output"));
 		return;
 	}
 	xasprintf(&tmp, "%s.tmp", path);
@@ -242,7 +242,7 @@ ctl_write(const char *path, int (*fn)(FILE *, void *), void *arg)
 		ctl_die(CTL_USAGE, "%s: %s", tmp, strerror(errno));
 	if (fn(f, arg) == -1 || fclose(f) != 0 || rename(tmp, path) == -1) {
 		unlink(tmp);
-		ctl_die(CTL_SERVER, "%s: cannot write", path);
+		ctl_die(CTL_SERVER, _("%s: cannot write"), path);
 	}
 	free(tmp);
 }
@@ -298,14 +298,14 @@ cmd_stats(struct ctl *c, char **argv)
 		    argv[i + 1] != NULL) {
 			by = argv[++i];
 			if (stats_by_parse(by) == -1)
-				ctl_die(CTL_USAGE, "--by: category, unit, "
-				    "channel, day or none");
+				ctl_die(CTL_USAGE, _("--by: category, unit, "
+				    "channel, day or none"));
 		} else if (strcmp(argv[i], "--weights") == 0 && o.units &&
 		    argv[i + 1] != NULL)
 			weights = argv[++i];
 		else
-			ctl_die(CTL_USAGE, "stats: unknown option (see "
-			    "hotlinectl(8))");
+			ctl_die(CTL_USAGE, _("stats: unknown option (see "
+			    "hotlinectl(8))"));
 	}
 	if (o.units)
 		ctl_weights(weights, &w);
@@ -363,7 +363,7 @@ ctl_pdf(const char *html, const char *pdf)
 		char	cwd[PATH_MAX];
 
 		if (getcwd(cwd, sizeof(cwd)) == NULL)
-			ctl_die(CTL_USAGE, "cannot get the directory");
+			ctl_die(CTL_USAGE, _("cannot get the directory"));
 		xasprintf(&url, "file://%s/%s", cwd, html);
 	}
 	argv[0] = (char *)bin;
@@ -378,15 +378,15 @@ ctl_pdf(const char *html, const char *pdf)
 	if (posix_spawn_file_actions_init(&fa) != 0 ||
 	    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
 	    0) != 0 || posix_spawn_file_actions_adddup2(&fa, 1, 2) != 0)
-		ctl_die(CTL_USAGE, "--pdf: cannot prepare %s", bin);
+		ctl_die(CTL_USAGE, _("--pdf: cannot prepare %s"), bin);
 	if (posix_spawnp(&pid, bin, &fa, NULL, argv, environ) != 0)
-		ctl_die(CTL_USAGE, "--pdf: cannot run %s (install chromium)",
+		ctl_die(CTL_USAGE, _("--pdf: cannot run %s (install chromium)"),
 		    bin);
 	posix_spawn_file_actions_destroy(&fa);
 	if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st) ||
 	    WEXITSTATUS(st) != 0 || access(pdf, F_OK) == -1)
-		ctl_die(CTL_SERVER, "--pdf: %s failed (the HTML is written: "
-		    "print it from a browser)", bin);
+		ctl_die(CTL_SERVER, _("--pdf: %s failed (the HTML is written: "
+		    "print it from a browser)"), bin);
 	free(out);
 	free(url);
 }
@@ -407,7 +407,7 @@ cmd_report(struct ctl *c, char **argv)
 	memset(&r, 0, sizeof(r));
 	ctl_opts(argv, &p, opts, "report");
 	if (out == NULL)
-		ctl_die(CTL_USAGE, "report: -o FILE.html is required");
+		ctl_die(CTL_USAGE, _("report: -o FILE.html is required"));
 	ctl_weights(weights, &r.w);
 	ctl_period_get(&p, "month", &sp);
 	r.days = ctl_get_period(c, "/v1/stats", "&by=day", &sp,
@@ -468,9 +468,10 @@ cmd_publish(struct ctl *c, char **argv)
 		pub.format = "csv";
 	if (strcmp(pub.format, "csv") != 0 && strcmp(pub.format, "json") !=
 	    0 && strcmp(pub.format, "html") != 0)
-		ctl_die(CTL_USAGE, "--format: csv, json or html");
+		ctl_die(CTL_USAGE, _("--format: csv, json or html"));
 	if (p.kind == NULL)
-		ctl_die(CTL_USAGE, "publish: which period (--from D --to D)?");
+		ctl_die(CTL_USAGE, _("publish: which period (--from D "
+		    "--to D)?"));
 	ctl_period_get(&p, "range", &sp);
 	/* a day a request: a day of matters is a few hundred kB */
 	pub.reply = ctl_get_period(c, "/v1/publish", "", &sp, 1,

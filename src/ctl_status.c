@@ -25,7 +25,7 @@ ctl_status_table(json_t *o)
 	char		 name[128];
 
 	if ((flat = json_object()) == NULL)
-		ctl_die(CTL_SERVER, "out of memory");
+		ctl_die(CTL_SERVER, _("out of memory"));
 	json_object_foreach(o, k, v) {
 		if (!json_is_object(v)) {
 			json_object_set(flat, k, v);
@@ -55,9 +55,10 @@ cmd_loglevel(struct ctl *c, char **argv)
 	if (argv[0] == NULL)
 		return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET,
 		    "/v1/log-level", NULL), ctl_table);
-	ctl_check_arg("LEVEL", argv[0]);
+	ctl_check_arg(N_("LEVEL"), argv[0]);
 	if (log_parselevel(argv[0]) == -1)
-		ctl_die(CTL_USAGE, "LEVEL must be warn, info, debug or trace");
+		ctl_die(CTL_USAGE, _("LEVEL must be warn, info, debug or "
+		    "trace"));
 	body = json_pack("{s:s}", "level", argv[0]);
 	reply = ctl_request(c, EVHTTP_REQ_PUT, "/v1/log-level", body);
 	return ctl_output(c, reply, ctl_table);
@@ -85,7 +86,7 @@ cmd_health(struct ctl *c, char **argv)
 	reply = ctl_request(c, EVHTTP_REQ_GET, "/v1/health", NULL);
 	st = json_string_value(json_object_get(reply, "status"));
 	if (st == NULL)
-		ctl_die(CTL_SERVER, "malformed health reply");
+		ctl_die(CTL_SERVER, _("malformed health reply"));
 	i = strcmp(st, "ok") == 0 ? 0 : strcmp(st, "degraded") == 0 ? 1 : 2;
 	if (c->json) {
 		json_dumpf(reply, stdout, JSON_INDENT(2));
@@ -112,8 +113,11 @@ ctl_smsc_table(json_t *o)
 {
 	static const char *const keys[] = { "name", "state", "stopped",
 	    "binds", "submits", "delivers", "throttled", "throughput" };
-	static const char *const heads[] = { "NAME", "STATE", "STOPPED",
-	    "BINDS", "SUBMITS", "DELIVERS", "THROTTLED", "LIMIT/S" };
+	static const char *const heads[] = { NC_("column", "NAME"),
+	    NC_("column", "STATE"), NC_("column", "STOPPED"),
+	    NC_("column", "BINDS"), NC_("column", "SUBMITS"),
+	    NC_("column", "DELIVERS"), NC_("column", "THROTTLED"),
+	    NC_("column", "LIMIT/S") };
 
 	ctl_columns(json_object_get(o, "smsc"), keys, heads, nitems(keys));
 }
@@ -131,10 +135,10 @@ cmd_smsc_op(struct ctl *c, char **argv)
 {
 	char	path[128];
 
-	ctl_check_arg("NAME", argv[0]);
+	ctl_check_arg(N_("NAME"), argv[0]);
 	if (strspn(argv[0], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
 	    "WXYZ0123456789_.-") != strlen(argv[0]))
-		ctl_die(CTL_USAGE, "NAME: an smsc block's name");
+		ctl_die(CTL_USAGE, _("NAME: an smsc block's name"));
 	snprintf(path, sizeof(path), "/v1/smsc/%s/%s", argv[0], ctl_cur->op);
 	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, path,
 	    json_object()), ctl_table);

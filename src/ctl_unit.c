@@ -16,11 +16,11 @@ cmd_unit_add(struct ctl *c, char **argv)
 {
 	json_t	*body = json_object();
 
-	ctl_check_arg("CODE", argv[0]);
+	ctl_check_arg(N_("CODE"), argv[0]);
 	json_object_set_new(body, "code", json_string(argv[0]));
-	json_object_set_new(body, "name", ctl_jstr("NAME", argv[1]));
+	json_object_set_new(body, "name", ctl_jstr(N_("NAME"), argv[1]));
 	if (argv[2] != NULL)
-		json_object_set_new(body, "contact", ctl_jstr("CONTACT",
+		json_object_set_new(body, "contact", ctl_jstr(N_("CONTACT"),
 		    argv[2]));
 	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, "/v1/units",
 	    body), ctl_table);
@@ -30,7 +30,8 @@ static void
 ctl_unit_table(json_t *o)
 {
 	static const char *const keys[] = { "code", "contact", "name" };
-	static const char *const heads[] = { "CODE", "CONTACT", "NAME" };
+	static const char *const heads[] = { NC_("column", "CODE"),
+	    NC_("column", "CONTACT"), NC_("column", "NAME") };
 
 	ctl_columns(json_object_get(o, "units"), keys, heads, nitems(keys));
 }

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,98 +51,112 @@ static void	 ctl_cb(struct evhttp_request *, void *);
 static struct evhttp_connection *ctl_tls_connection(struct ctl *,
 		    struct event_base *);
 static void	 ctl_errcb(enum evhttp_request_error, void *);
+static void	 ctl_locale(void);
+static void	 ctl_server_error(const char *, int, const char *);
+static const char *ctl_word(const char *, const char *);
+static char	*ctl_label(const char *);
+static char	*ctl_cell(json_t *, const char *);
+static void	 ctl_pad(const char *, size_t);
 
 int	ctl_timeout = CTL_TIMEOUT;	/* seconds, per request */
 int	ctl_accept;		/* a status taken like a 2xx (health) */
 
 static const struct ctl_cmd cmds[] = {
-	{ "status", NULL, 0, 0, 1, cmd_status, "status", NULL, NULL },
-	{ "log-level", NULL, 0, 1, 1, cmd_loglevel, "log-level [LEVEL]", NULL, NULL },
-	{ "log", "reopen", 0, 0, 1, cmd_log_reopen, "log reopen", NULL, NULL },
-	{ "case", "show", 1, 1, 1, cmd_case_show, "case show NUMBER", NULL, NULL },
-	{ "case", "list", 0, 20, 1, cmd_case_list, "case list [--state S] "
+	{ "status", NULL, 0, 0, 1, cmd_status, N_("status"), NULL, NULL },
+	{ "log-level", NULL, 0, 1, 1, cmd_loglevel, N_("log-level [LEVEL]"),
+	    NULL, NULL },
+	{ "log", "reopen", 0, 0, 1, cmd_log_reopen, N_("log reopen"), NULL,
+	    NULL },
+	{ "case", "show", 1, 1, 1, cmd_case_show, N_("case show NUMBER"), NULL,
+	    NULL },
+	{ "case", "list", 0, 20, 1, cmd_case_list, N_("case list [--state S] "
 	    "[--category C] [--unit U] [--overdue] [--supervised]\n\t    "
 	    "[--confidential] [--from DATE] [--to DATE] [--limit N] "
-	    "[--before NUMBER]", NULL, NULL },
+	    "[--before NUMBER]"), NULL, NULL },
 	{ "case", "answer", 2, 2, 1, cmd_case_text,
-	    "case answer NUMBER RESULT", "answer", "result" },
+	    N_("case answer NUMBER RESULT"), "answer", "result" },
 	{ "case", "dispatch", 2, 2 + 16 + 4, 1, cmd_case_dispatch,
-	    "case dispatch NUMBER LEAD [CO ...] [--due DATE] "
-	    "[--approval TEXT]", NULL, NULL },
+	    N_("case dispatch NUMBER LEAD [CO ...] [--due DATE] "
+	    "[--approval TEXT]"), NULL, NULL },
 	{ "case", "approve", 2, 2, 1, cmd_case_text,
-	    "case approve NUMBER PROPOSAL", "approval", "proposal" },
+	    N_("case approve NUMBER PROPOSAL"), "approval", "proposal" },
 	{ "case", "return", 2, 2, 1, cmd_case_text,
-	    "case return NUMBER REASON", "return", "reason" },
+	    N_("case return NUMBER REASON"), "return", "reason" },
 	{ "case", "extend", 3, 3, 1, cmd_case_extend,
-	    "case extend NUMBER DAYS|DATE REASON", NULL, NULL },
+	    N_("case extend NUMBER DAYS|DATE REASON"), NULL, NULL },
 	{ "case", "supervise", 2, 3, 1, cmd_case_supervise,
-	    "case supervise NUMBER REASON [NOTE]", NULL, NULL },
+	    N_("case supervise NUMBER REASON [NOTE]"), NULL, NULL },
 	{ "case", "close", 1, 2, 1, cmd_case_text,
-	    "case close NUMBER [RESULT]", "close", "result" },
+	    N_("case close NUMBER [RESULT]"), "close", "result" },
 	{ "case", "reopen", 2, 2, 1, cmd_case_text,
-	    "case reopen NUMBER REASON", "reopen", "reason" },
+	    N_("case reopen NUMBER REASON"), "reopen", "reason" },
 	{ "case", "reply", 2, 2, 1, cmd_case_text,
-	    "case reply NUMBER RESULT", "reply", "result" },
-	{ "case", "note", 2, 2, 1, cmd_case_text, "case note NUMBER TEXT",
+	    N_("case reply NUMBER RESULT"), "reply", "result" },
+	{ "case", "note", 2, 2, 1, cmd_case_text, N_("case note NUMBER TEXT"),
 	    "note", "text" },
 	{ "case", "citizen", 2, 3, 1, cmd_case_citizen,
-	    "case citizen NUMBER [--reason] REASON", NULL, NULL },
+	    N_("case citizen NUMBER [--reason] REASON"), NULL, NULL },
 	{ "case", "classify", 2, 3, 1, cmd_case_classify,
-	    "case classify NUMBER CATEGORY [REASON]", NULL, NULL },
+	    N_("case classify NUMBER CATEGORY [REASON]"), NULL, NULL },
 	{ "case", "queue", 0, 4, 1, cmd_case_queue,
-	    "case queue [--limit N] [--offset N]", NULL, NULL },
+	    N_("case queue [--limit N] [--offset N]"), NULL, NULL },
 	{ "case", "labels", 0, 2, 1, cmd_case_labels,
-	    "case labels [--after ID]", NULL, NULL },
+	    N_("case labels [--after ID]"), NULL, NULL },
 	{ "unit", "add", 2, 3, 1, cmd_unit_add,
-	    "unit add CODE NAME [CONTACT]", NULL, NULL },
-	{ "unit", "list", 0, 0, 1, cmd_unit_list, "unit list", NULL, NULL },
+	    N_("unit add CODE NAME [CONTACT]"), NULL, NULL },
+	{ "unit", "list", 0, 0, 1, cmd_unit_list, N_("unit list"), NULL, NULL },
 	{ "kb", "add", 2, 3, 1, cmd_kb_add,
-	    "kb add KEYWORDS ANSWER [UNIT]", NULL, NULL },
-	{ "kb", "update", 3, 7, 1, cmd_kb_update, "kb update ID [--keywords K] "
-	    "[--answer A] [--unit U]", NULL, NULL },
+	    N_("kb add KEYWORDS ANSWER [UNIT]"), NULL, NULL },
+	{ "kb", "update", 3, 7, 1, cmd_kb_update,
+	    N_("kb update ID [--keywords K] [--answer A] [--unit U]"), NULL,
+	    NULL },
 	{ "kb", "list", 0, 3, 1, cmd_kb_list,
-	    "kb list [--stale] [--days N]", NULL, NULL },
-	{ "alert", "list", 0, 1, 1, cmd_alert_list, "alert list [--all]", NULL,
+	    N_("kb list [--stale] [--days N]"), NULL, NULL },
+	{ "alert", "list", 0, 1, 1, cmd_alert_list, N_("alert list [--all]"),
+	    NULL, NULL },
+	{ "alert", "show", 1, 1, 1, cmd_alert_show, N_("alert show ID"), NULL,
 	    NULL },
-	{ "alert", "show", 1, 1, 1, cmd_alert_show, "alert show ID", NULL,
-	    NULL },
-	{ "alert", "ack", 2, 2, 1, cmd_alert_ack, "alert ack ID NOTE", NULL,
+	{ "alert", "ack", 2, 2, 1, cmd_alert_ack, N_("alert ack ID NOTE"), NULL,
 	    NULL },
 	{ "alert", "citizen", 2, 2, 1, cmd_alert_citizen,
-	    "alert citizen ID REASON", NULL, NULL },
+	    N_("alert citizen ID REASON"), NULL, NULL },
 	{ "audit", "verify", 0, 4, 1, cmd_audit_verify,
-	    "audit verify [--db FILE --key FILE]", NULL, NULL },
-	{ "stats", NULL, 0, 12, 1, cmd_stats, "stats [units | flags] [--day D "
-	    "| --week [D] | --month [YYYY-MM]\n\t    | --from D --to D] [--by "
-	    "category|unit|channel|day] [--csv]\n\t    [--weights FILE]", NULL,
+	    N_("audit verify [--db FILE --key FILE]"), NULL, NULL },
+	{ "stats", NULL, 0, 12, 1, cmd_stats, N_("stats [units | flags] "
+	    "[--day D | --week [D] | --month [YYYY-MM]\n\t    "
+	    "| --from D --to D] [--by category|unit|channel|day] "
+	    "[--csv]\n\t    [--weights FILE]"), NULL, NULL },
+	{ "report", NULL, 2, 14, 1, cmd_report, N_("report [--day D | "
+	    "--week [D] | --month [YYYY-MM] | --from D --to D] "
+	    "-o FILE.html\n\t    [--pdf FILE.pdf] [--weights FILE]"), NULL,
 	    NULL },
-	{ "report", NULL, 2, 14, 1, cmd_report, "report [--day D | --week [D] | "
-	    "--month [YYYY-MM] | --from D --to D] -o FILE.html\n\t    "
-	    "[--pdf FILE.pdf] [--weights FILE]", NULL, NULL },
-	{ "publish", NULL, 2, 10, 1, cmd_publish, "publish --from D --to D "
-	    "[-o FILE] [--format csv|json|html]", NULL, NULL },
-	{ "db", "check", 0, 1, 1, cmd_db_check, "db check [--quick]", NULL, NULL },
-	{ "backup", NULL, 1, 1, 1, cmd_backup, "backup FILE", NULL, NULL },
+	{ "publish", NULL, 2, 10, 1, cmd_publish, N_("publish --from D --to D "
+	    "[-o FILE] [--format csv|json|html]"), NULL, NULL },
+	{ "db", "check", 0, 1, 1, cmd_db_check, N_("db check [--quick]"), NULL,
+	    NULL },
+	{ "backup", NULL, 1, 1, 1, cmd_backup, N_("backup FILE"), NULL, NULL },
 	{ "retention", "apply", 0, 1, 1, cmd_retention,
-	    "retention apply [--dry-run]", NULL, NULL },
-	{ "hash-token", NULL, 0, 0, 0, cmd_hash_token, "hash-token", NULL, NULL },
+	    N_("retention apply [--dry-run]"), NULL, NULL },
+	{ "hash-token", NULL, 0, 0, 0, cmd_hash_token, N_("hash-token"), NULL,
+	    NULL },
 	/* issue 15: see what it is doing (the block at the end of the file) */
-	{ "health", NULL, 0, 0, 2, cmd_health, "health", NULL, NULL },
-	{ "queue", "list", 0, 6, 1, cmd_queue_list, "queue list [--state S] "
-	    "[--after ID] [--limit N]", NULL, NULL },
-	{ "queue", "show", 1, 1, 1, cmd_queue_show, "queue show ID", NULL,
+	{ "health", NULL, 0, 0, 2, cmd_health, N_("health"), NULL, NULL },
+	{ "queue", "list", 0, 6, 1, cmd_queue_list, N_("queue list [--state S] "
+	    "[--after ID] [--limit N]"), NULL, NULL },
+	{ "queue", "show", 1, 1, 1, cmd_queue_show, N_("queue show ID"), NULL,
 	    NULL },
-	{ "queue", "hold", 1, 1, 1, cmd_queue_op, "queue hold ID", "hold",
+	{ "queue", "hold", 1, 1, 1, cmd_queue_op, N_("queue hold ID"), "hold",
 	    NULL },
-	{ "queue", "release", 1, 1, 1, cmd_queue_op, "queue release ID",
+	{ "queue", "release", 1, 1, 1, cmd_queue_op, N_("queue release ID"),
 	    "release", NULL },
-	{ "queue", "retry", 1, 1, 1, cmd_queue_op, "queue retry ID", "retry",
+	{ "queue", "retry", 1, 1, 1, cmd_queue_op, N_("queue retry ID"),
+	    "retry", NULL },
+	{ "queue", "cancel", 2, 2, 1, cmd_queue_op,
+	    N_("queue cancel ID REASON"), "cancel", NULL },
+	{ "smsc", "list", 0, 0, 1, cmd_smsc_list, N_("smsc list"), NULL, NULL },
+	{ "smsc", "stop", 1, 1, 1, cmd_smsc_op, N_("smsc stop NAME"), "stop",
 	    NULL },
-	{ "queue", "cancel", 2, 2, 1, cmd_queue_op, "queue cancel ID REASON",
-	    "cancel", NULL },
-	{ "smsc", "list", 0, 0, 1, cmd_smsc_list, "smsc list", NULL, NULL },
-	{ "smsc", "stop", 1, 1, 1, cmd_smsc_op, "smsc stop NAME", "stop", NULL },
-	{ "smsc", "start", 1, 1, 1, cmd_smsc_op, "smsc start NAME", "start",
+	{ "smsc", "start", 1, 1, 1, cmd_smsc_op, N_("smsc start NAME"), "start",
 	    NULL },
 };
 
@@ -153,11 +168,11 @@ usage(void)
 {
 	size_t	i;
 
-	fprintf(stderr, "usage: hotlinectl [--json] [--ca file] "
+	fprintf(stderr, _("usage: hotlinectl [--json] [--ca file] "
 	    "[-s [https://]host:port] [-t token | -T file]\n"
-	    "                  command [arg ...]\ncommands:\n");
+	    "                  command [arg ...]\ncommands:\n"));
 	for (i = 0; i < nitems(cmds); i++)
-		fprintf(stderr, "\t%s\n", cmds[i].usage);
+		fprintf(stderr, "\t%s\n", _(cmds[i].usage));
 	exit(CTL_USAGE);
 }
 
@@ -182,14 +197,14 @@ ctl_check_arg(const char *what, const char *s)
 
 	for (i = 0; s[i] != '\0'; i++) {
 		if (i >= CTL_ARG_MAX)
-			ctl_die(CTL_USAGE, "%s: longer than %d bytes", what,
-			    CTL_ARG_MAX);
+			ctl_die(CTL_USAGE, _("%s: longer than %d bytes"),
+			    _(what), CTL_ARG_MAX);
 		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-			ctl_die(CTL_USAGE, "%s: only printable ASCII without "
-			    "blanks", what);
+			ctl_die(CTL_USAGE, _("%s: only printable ASCII without "
+			    "blanks"), _(what));
 	}
 	if (i == 0)
-		ctl_die(CTL_USAGE, "%s: empty", what);
+		ctl_die(CTL_USAGE, _("%s: empty"), _(what));
 	return 0;
 }
 
@@ -288,7 +303,7 @@ ctl_probe(struct ctl *c, const char *hostport)
 		close(fd);
 	}
 	freeaddrinfo(res);
-	ctl_die(CTL_CONNECT, "cannot connect to %s: %s", hostport,
+	ctl_die(CTL_CONNECT, _("cannot connect to %s: %s"), hostport,
 	    strerror(saved));
 }
 
@@ -302,28 +317,28 @@ ctl_tls_connection(struct ctl *c, struct event_base *base)
 	SSL			*ssl;
 
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
-		ctl_die(CTL_CONNECT, "cannot set up TLS");
+		ctl_die(CTL_CONNECT, _("cannot set up TLS"));
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
 	if ((c->ca != NULL ? SSL_CTX_load_verify_locations(ctx, c->ca, NULL) :
 	    SSL_CTX_set_default_verify_paths(ctx)) != 1)
-		ctl_die(CTL_USAGE, "--ca %s: cannot load it",
+		ctl_die(CTL_USAGE, _("--ca %s: cannot load it"),
 		    c->ca != NULL ? c->ca : "(system)");
 	if ((ssl = SSL_new(ctx)) == NULL)
-		ctl_die(CTL_CONNECT, "cannot set up TLS");
+		ctl_die(CTL_CONNECT, _("cannot set up TLS"));
 	if (inet_pton(AF_INET, c->host, ip) == 1 ||
 	    inet_pton(AF_INET6, c->host, ip) == 1) {
 		if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
 		    c->host) != 1)
-			ctl_die(CTL_CONNECT, "cannot set up TLS");
+			ctl_die(CTL_CONNECT, _("cannot set up TLS"));
 	} else if (SSL_set_tlsext_host_name(ssl, c->host) != 1 ||
 	    SSL_set1_host(ssl, c->host) != 1)
-		ctl_die(CTL_CONNECT, "cannot set up TLS");
+		ctl_die(CTL_CONNECT, _("cannot set up TLS"));
 	bev = bufferevent_openssl_socket_new(base, -1, ssl,
 	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE |
 	    BEV_OPT_DEFER_CALLBACKS);
 	if (bev == NULL)
-		ctl_die(CTL_CONNECT, "cannot set up TLS");
+		ctl_die(CTL_CONNECT, _("cannot set up TLS"));
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 	SSL_CTX_free(ctx);		/* ssl holds a reference */
 	return evhttp_connection_base_bufferevent_new(base, NULL, bev,
@@ -382,21 +397,21 @@ ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 	    "[%s]:%d" : "%s:%d", c->host, c->port);
 	ctl_probe(c, hostport);
 	if ((base = event_base_new()) == NULL)
-		ctl_die(CTL_CONNECT, "event_base_new failed");
+		ctl_die(CTL_CONNECT, _("event_base_new failed"));
 	if (c->tls)
 		evcon = ctl_tls_connection(c, base);
 	else
 		evcon = evhttp_connection_base_new(base, NULL, c->host,
 		    (ev_uint16_t)c->port);
 	if (evcon == NULL)
-		ctl_die(CTL_CONNECT, "cannot connect to %s port %d", c->host,
+		ctl_die(CTL_CONNECT, _("cannot connect to %s port %d"), c->host,
 		    c->port);
 	evhttp_connection_set_timeout_tv(evcon, &tv);
 	evhttp_connection_set_retries(evcon, 0);
 	evhttp_connection_set_max_body_size(evcon, CTL_REPLY_MAX);
 	evhttp_connection_set_max_headers_size(evcon, 64 * 1024);
 	if ((req = evhttp_request_new(ctl_cb, &r)) == NULL)
-		ctl_die(CTL_CONNECT, "evhttp_request_new failed");
+		ctl_die(CTL_CONNECT, _("evhttp_request_new failed"));
 	evhttp_request_set_error_cb(req, ctl_errcb);
 	h = evhttp_request_get_output_headers(req);
 	evhttp_add_header(h, "Host", hostport);
@@ -410,7 +425,7 @@ ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 	}
 	if (body != NULL) {
 		if ((s = json_dumps(body, JSON_COMPACT)) == NULL)
-			ctl_die(CTL_USAGE, "cannot encode the request");
+			ctl_die(CTL_USAGE, _("cannot encode the request"));
 		evhttp_add_header(h, "Content-Type", "application/json");
 		evbuffer_add(evhttp_request_get_output_buffer(req), s,
 		    strlen(s));
@@ -418,24 +433,24 @@ ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 		json_decref(body);
 	}
 	if (evhttp_make_request(evcon, req, method, path) == -1)
-		ctl_die(CTL_CONNECT, "cannot send the request to %s",
+		ctl_die(CTL_CONNECT, _("cannot send the request to %s"),
 		    hostport);
 	event_base_dispatch(base);
 	evhttp_connection_free(evcon);
 	event_base_free(base);
 
 	if (r.status == 0)
-		ctl_die(CTL_CONNECT, "no answer from %s: %s", hostport,
-		    r.error == EVREQ_HTTP_TIMEOUT ? "timed out" : c->tls ?
-		    "TLS failed (certificate not trusted? see --ca)" :
+		ctl_die(CTL_CONNECT, _("no answer from %s: %s"), hostport,
+		    r.error == EVREQ_HTTP_TIMEOUT ? _("timed out") : c->tls ?
+		    _("TLS failed (certificate not trusted? see --ca)") :
 		    r.sock_errno != 0 ? strerror(r.sock_errno) :
-		    "connection failed");
+		    _("connection failed"));
 	reply = json_loadb(r.body, r.len, 0, &jerr);
 	free(r.body);
 	if ((r.status >= 200 && r.status < 300) || r.status == ctl_accept) {
 		if (!json_is_object(reply))
-			ctl_die(CTL_SERVER, "malformed reply from %s (HTTP "
-			    "%d)", hostport, r.status);
+			ctl_die(CTL_SERVER, _("malformed reply from %s (HTTP "
+			    "%d)"), hostport, r.status);
 		return reply;
 	}
 	e = json_object_get(json_object_get(reply, "error"), "message");
@@ -443,16 +458,40 @@ ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 		json_dumpf(reply, stdout, JSON_INDENT(2));
 		putchar('\n');
 	} else if (json_is_string(e))
-		fprintf(stderr, "%s: %s (HTTP %d %s)\n", progname,
-		    json_string_value(e), r.status, json_string_value(
-		    json_object_get(json_object_get(reply, "error"), "code")) ?
+		ctl_server_error(json_string_value(e), r.status,
 		    json_string_value(json_object_get(json_object_get(reply,
-		    "error"), "code")) : "");
+		    "error"), "code")));
 	else
-		fprintf(stderr, "%s: the server answered HTTP %d\n", progname,
-		    r.status);
+		fprintf(stderr, _("%s: the server answered HTTP %d\n"),
+		    progname, r.status);
 	json_decref(reply);
 	exit(CTL_SERVER);
+}
+
+/*
+ * The server's error: its message as it wrote it (English: the API's),
+ * after what kind of error it is in the reader's language when that is
+ * not English (the code translated).
+ */
+static void
+ctl_server_error(const char *msg, int status, const char *code)
+{
+	static const char *const kinds[] = { NC_("error", "bad_request"),
+	    NC_("error", "unauthorized"), NC_("error", "forbidden"),
+	    NC_("error", "not_found"), NC_("error", "method_not_allowed"),
+	    NC_("error", "conflict"), NC_("error", "too_large"),
+	    NC_("error", "busy"), NC_("error", "unavailable"),
+	    NC_("error", "internal"), NULL };
+	const char	*kind;
+
+	if (code == NULL)
+		code = "";
+	kind = nls_word(kinds, code);
+	if (strcmp(kind, code) != 0)
+		fprintf(stderr, "%s: %s: ", progname, kind);
+	else
+		fprintf(stderr, "%s: ", progname);
+	fprintf(stderr, _("%s (HTTP %d %s)\n"), msg, status, code);
 }
 
 /* A scalar as a table cell: control characters shown as '?'. */
@@ -481,10 +520,10 @@ ctl_print_value(json_t *v)
 		printf("%g", json_real_value(v));
 		break;
 	case JSON_TRUE:
-		fputs("yes", stdout);
+		fputs(_("yes"), stdout);
 		break;
 	case JSON_FALSE:
-		fputs("no", stdout);
+		fputs(_("no"), stdout);
 		break;
 	case JSON_NULL:
 		fputs("-", stdout);
@@ -507,22 +546,100 @@ ctl_print_value(json_t *v)
 	}
 }
 
-/* An object as "key  value" lines, keys aligned, '_' shown as '-'. */
+/*
+ * The words the server sends that a reader sees in tables: case and
+ * outbox states (the office's terms: the bulletin's), and the fields of
+ * a case.  Anything else is shown as sent.
+ */
+static const char *const ctl_states[] = {
+	NC_("state", "registered"), NC_("state", "pending_approval"),
+	NC_("state", "dispatched"), NC_("state", "returned"),
+	NC_("state", "replied"), NC_("state", "answered"),
+	NC_("state", "closed"), NC_("state", "rehandling"),
+	NC_("state", "final"), NC_("state", "queued"),
+	NC_("state", "inflight"), NC_("state", "sent"),
+	NC_("state", "delivered"), NC_("state", "failed"),
+	NC_("state", "expired"), NC_("state", "cancelled"),
+	NC_("state", "held"), NULL
+};
+static const char *const ctl_categories[] = {
+	NC_("category", "consultation"), NC_("category", "help"),
+	NC_("category", "complaint"), NC_("category", "suggestion"),
+	NC_("category", "efficiency"), NC_("category", "other"),
+	NC_("category", "unclassified"), NULL
+};
+static const char *const ctl_fields[] = {
+	NC_("field", "number"), NC_("field", "category"),
+	NC_("field", "state"), NC_("field", "confidential"),
+	NC_("field", "received_at"), NC_("field", "due"),
+	NC_("field", "unit"), NC_("field", "supervised"),
+	NC_("field", "overdue"), NC_("field", "text"), NC_("field", "rule"),
+	NC_("field", "flags"), NC_("field", "result"),
+	NC_("field", "closed_at"), NC_("field", "supplements"),
+	NC_("field", "co_units"), NC_("field", "dispatched_at"),
+	NC_("field", "due_original"), NC_("field", "extensions"),
+	NC_("field", "late_returns"), NC_("field", "supervision"),
+	NC_("field", "rehandled"), NC_("field", "result_cut"),
+	NC_("field", "updated_at"), NC_("field", "survey_score"),
+	NC_("field", "survey_state"), NULL
+};
+
+/* A case's or an SMS's state as the reader says it. */
+const char *
+ctl_state(const char *s)
+{
+	return nls_word(ctl_states, s);
+}
+
+/* The value v of field key as the reader says it (states, categories). */
+static const char *
+ctl_word(const char *key, const char *v)
+{
+	if (strcmp(key, "state") == 0)
+		return ctl_state(v);
+	if (strcmp(key, "category") == 0)
+		return nls_word(ctl_categories, v);
+	return v;
+}
+
+/* A field's label: translated, else the key with '_' shown as '-'. */
+static char *
+ctl_label(const char *k)
+{
+	const char	*t = nls_word(ctl_fields, k);
+	char		*s = xstrdup(t);
+	size_t		 i;
+
+	for (i = 0; strcmp(t, k) == 0 && s[i] != '\0'; i++)
+		if (s[i] == '_')
+			s[i] = '-';
+	return s;
+}
+
+/* An object as "key  value" lines, keys aligned. */
 void
 ctl_table(json_t *o)
 {
-	const char	*k;
+	const char	*k, *s;
 	json_t		*v;
-	size_t		 w = 0, i;
+	size_t		 w = 0, n;
+	char		*l;
 
-	json_object_foreach(o, k, v)
-		if (strlen(k) > w)
-			w = strlen(k);
 	json_object_foreach(o, k, v) {
-		for (i = 0; k[i] != '\0'; i++)
-			putchar(k[i] == '_' ? '-' : k[i]);
-		printf("%*s  ", (int)(w - i), "");
-		ctl_print_value(v);
+		l = ctl_label(k);
+		if ((n = nls_width(l)) > w)
+			w = n;
+		free(l);
+	}
+	json_object_foreach(o, k, v) {
+		l = ctl_label(k);
+		printf("%s%*s  ", l, (int)(w - nls_width(l)), "");
+		free(l);
+		s = json_string_value(v);
+		if (s != NULL && ctl_word(k, s) != s)	/* one of ours */
+			fputs(ctl_word(k, s), stdout);
+		else
+			ctl_print_value(v);
 		putchar('\n');
 	}
 }
@@ -548,14 +665,15 @@ ctl_text(const char *what, const char *s)
 	size_t	i;
 
 	if (s[0] == '\0')
-		ctl_die(CTL_USAGE, "%s: empty", what);
+		ctl_die(CTL_USAGE, _("%s: empty"), _(what));
 	for (i = 0; s[i] != '\0'; i++) {
 		if (i >= CTL_TEXT_MAX)
-			ctl_die(CTL_USAGE, "%s: longer than %d bytes", what,
-			    CTL_TEXT_MAX);
+			ctl_die(CTL_USAGE, _("%s: longer than %d bytes"),
+			    _(what), CTL_TEXT_MAX);
 		if (((unsigned char)s[i] < 0x20 && s[i] != '\n' &&
 		    s[i] != '\t') || s[i] == 0x7f)
-			ctl_die(CTL_USAGE, "%s: control characters", what);
+			ctl_die(CTL_USAGE, _("%s: control characters"),
+			    _(what));
 	}
 	return s;
 }
@@ -564,10 +682,10 @@ ctl_text(const char *what, const char *s)
 void
 ctl_reason(const char *s)
 {
-	if (strlen(ctl_text("REASON", s)) > 256)
-		ctl_die(CTL_USAGE, "REASON: longer than 256 bytes");
+	if (strlen(ctl_text(N_("REASON"), s)) > 256)
+		ctl_die(CTL_USAGE, _("REASON: longer than 256 bytes"));
 	if (strchr(s, '\n') != NULL || strchr(s, '\t') != NULL)
-		ctl_die(CTL_USAGE, "REASON: one line, no tabs");
+		ctl_die(CTL_USAGE, _("REASON: one line, no tabs"));
 }
 
 /* A JSON string from UTF-8 text, or a usage error. */
@@ -577,51 +695,71 @@ ctl_jstr(const char *what, const char *s)
 	json_t	*v;
 
 	if ((v = json_string(ctl_text(what, s))) == NULL)
-		ctl_die(CTL_USAGE, "%s: not valid UTF-8", what);
+		ctl_die(CTL_USAGE, _("%s: not valid UTF-8"), _(what));
 	return v;
 }
 
-/* Print a list of objects as aligned columns (keys), '-' for null. */
+/* A cell of ctl_columns(): text to free, control characters as '?'. */
+static char *
+ctl_cell(json_t *row, const char *key)
+{
+	json_t	*v = json_object_get(row, key);
+	char	*s;
+	size_t	 i;
+
+	if (json_is_boolean(v))
+		s = xstrdup(json_is_true(v) ? _("yes") : _("no"));
+	else if (json_is_string(v))
+		s = xstrdup(ctl_word(key, json_string_value(v)));
+	else if (json_is_integer(v))
+		xasprintf(&s, "%lld", json_integer_value(v));
+	else
+		s = xstrdup("-");
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20)
+			s[i] = '?';
+	return s;
+}
+
+/*
+ * Print a list of objects as aligned columns (keys) under heads (marked
+ * NC_("column", ...)), '-' for null; widths in terminal columns.
+ */
 void
 ctl_columns(json_t *list, const char *const *keys, const char *const *heads,
     size_t n)
 {
 	size_t	 w[16], i, j, len;
-	json_t	*row, *v;
+	json_t	*row;
 	char	*s;
 
 	for (j = 0; j < n; j++)
-		w[j] = strlen(heads[j]);
+		w[j] = nls_width(nls_ctx(heads[j]));
 	json_array_foreach(list, i, row)
 		for (j = 0; j + 1 < n; j++) {
-			v = json_object_get(row, keys[j]);
-			len = json_is_string(v) ? strlen(json_string_value(v)) :
-			    4;
-			if (len > w[j])
+			s = ctl_cell(row, keys[j]);
+			if ((len = nls_width(s)) > w[j])
 				w[j] = len;
-		}
-	for (j = 0; j < n; j++)
-		printf("%-*s%s", j + 1 < n ? (int)w[j] : 0, heads[j],
-		    j + 1 < n ? "  " : "\n");
-	json_array_foreach(list, i, row)
-		for (j = 0; j < n; j++) {
-			v = json_object_get(row, keys[j]);
-			if (json_is_boolean(v))
-				s = xstrdup(json_is_true(v) ? "yes" : "no");
-			else if (json_is_string(v))
-				s = xstrdup(json_string_value(v));
-			else if (json_is_integer(v))
-				xasprintf(&s, "%" JSON_INTEGER_FORMAT,
-				    json_integer_value(v));
-			else
-				s = xstrdup("-");
-			for (len = 0; s[len] != '\0'; len++)
-				if ((unsigned char)s[len] < 0x20)
-					s[len] = '?';
-			printf("%-*s%s", j + 1 < n ? (int)w[j] : 0, s,
-			    j + 1 < n ? "  " : "\n");
 			free(s);
 		}
+	for (j = 0; j < n; j++)
+		ctl_pad(nls_ctx(heads[j]), j + 1 < n ? w[j] : 0);
+	json_array_foreach(list, i, row)
+		for (j = 0; j < n; j++) {
+			s = ctl_cell(row, keys[j]);
+			ctl_pad(s, j + 1 < n ? w[j] : 0);
+			free(s);
+		}
+}
+
+/* s and blanks up to w columns and two more; w 0: s and a newline. */
+static void
+ctl_pad(const char *s, size_t w)
+{
+	if (w == 0)
+		printf("%s\n", s);
+	else
+		printf("%s%*s  ", s, (int)(w - nls_width(s)), "");
 }
 
 /* Append &key=value (URI-encoded) to a query being built in *q. */
@@ -631,7 +769,7 @@ ctl_query_add(char **q, const char *key, const char *value)
 	char	*enc, *n;
 
 	if ((enc = evhttp_uriencode(value, -1, 1)) == NULL)
-		ctl_die(CTL_USAGE, "cannot encode %s", key);
+		ctl_die(CTL_USAGE, _("cannot encode %s"), key);
 	xasprintf(&n, "%s%s%s=%s", *q, **q == '\0' ? "?" : "&", key, enc);
 	free(enc);
 	free(*q);
@@ -672,20 +810,20 @@ cmd_hash_token(struct ctl *c, char **argv)
 	size_t	len, i;
 
 	if (fgets(buf, sizeof(buf), stdin) == NULL)
-		ctl_die(CTL_USAGE, "hash-token: no token on stdin");
+		ctl_die(CTL_USAGE, _("hash-token: no token on stdin"));
 	len = strcspn(buf, "\r\n");
 	if (buf[len] == '\0' && len == sizeof(buf) - 1)
-		ctl_die(CTL_USAGE, "hash-token: longer than %d bytes",
+		ctl_die(CTL_USAGE, _("hash-token: longer than %d bytes"),
 		    TOKEN_SECRET_MAX);
 	buf[len] = '\0';
 	if (len < TOKEN_SECRET_MIN || len > TOKEN_SECRET_MAX)
-		ctl_die(CTL_USAGE, "hash-token: a token is %d to %d "
-		    "characters", TOKEN_SECRET_MIN, TOKEN_SECRET_MAX);
+		ctl_die(CTL_USAGE, _("hash-token: a token is %d to %d "
+		    "characters"), TOKEN_SECRET_MIN, TOKEN_SECRET_MAX);
 	for (i = 0; i < len; i++)
 		if ((unsigned char)buf[i] <= 0x20 ||
 		    (unsigned char)buf[i] >= 0x7f)
-			ctl_die(CTL_USAGE, "hash-token: only printable ASCII "
-			    "without blanks");
+			ctl_die(CTL_USAGE, _("hash-token: only printable ASCII "
+			    "without blanks"));
 	tokens_hash(buf, len, h);
 	explicit_bzero(buf, sizeof(buf));
 	printf("sha256:");
@@ -693,6 +831,26 @@ cmd_hash_token(struct ctl *c, char **argv)
 		printf("%02x", h[i]);
 	putchar('\n');
 	return CTL_OK;
+}
+
+/*
+ * The reader's language (LC_ALL, LC_MESSAGES, LANG; LANGUAGE) for what
+ * people read; numbers keep the C locale's '.', which --json, --csv and
+ * the weights file need in every language.  HOTLINECTL_LOCALEDIR points
+ * at other translations (the build tree's, in tests).
+ */
+static void
+ctl_locale(void)
+{
+#ifdef ENABLE_NLS
+	const char	*dir = getenv("HOTLINECTL_LOCALEDIR");
+
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
+	bindtextdomain("hotlinectl", dir != NULL && dir[0] != '\0' ? dir :
+	    LOCALEDIR);
+	textdomain("hotlinectl");
+#endif
 }
 
 int
@@ -715,6 +873,7 @@ main(int argc, char *argv[])
 	size_t			 i;
 	int			 ch, nargs;
 
+	ctl_locale();
 	memset(&c, 0, sizeof(c));
 	server = getenv("HOTLINECTL_SERVER");
 	c.ca = getenv("HOTLINECTL_CA");
@@ -752,46 +911,48 @@ main(int argc, char *argv[])
 		usage();
 	for (i = 0; i < (size_t)argc; i++)
 		if (strlen(argv[i]) > CTL_TEXT_MAX)
-			ctl_die(CTL_USAGE, "argument %zu: longer than %d "
-			    "bytes", i + 1, CTL_TEXT_MAX);
+			ctl_die(CTL_USAGE, _("argument %zu: longer than %d "
+			    "bytes"), i + 1, CTL_TEXT_MAX);
 	for (i = 0; i < nitems(cmds) && cmd == NULL; i++) {
 		if (strcmp(argv[0], cmds[i].word1) != 0)
 			continue;
 		if (cmds[i].word2 == NULL)
 			cmd = &cmds[i];
 		else if (argc < 2)
-			ctl_die(CTL_USAGE, "%s: missing subcommand (%s)",
-			    argv[0], cmds[i].usage);
+			ctl_die(CTL_USAGE, _("%s: missing subcommand (%s)"),
+			    argv[0], _(cmds[i].usage));
 		else if (strcmp(argv[1], cmds[i].word2) == 0)
 			cmd = &cmds[i];
 		else
 			sub = &cmds[i];
 	}
 	if (cmd == NULL && sub != NULL) {
-		fprintf(stderr, "%s: unknown subcommand '%s'; %s takes:\n",
+		fprintf(stderr, _("%s: unknown subcommand '%s'; %s takes:\n"),
 		    progname, ctl_safe(argv[1], safe, sizeof(safe)),
 		    sub->word1);
 		for (i = 0; i < nitems(cmds); i++)
 			if (strcmp(cmds[i].word1, sub->word1) == 0)
-				fprintf(stderr, "\t%s\n", cmds[i].usage);
+				fprintf(stderr, "\t%s\n", _(cmds[i].usage));
 		exit(CTL_USAGE);
 	}
 	if (cmd == NULL)
-		ctl_die(CTL_USAGE, "unknown command '%s' (try --help)",
+		ctl_die(CTL_USAGE, _("unknown command '%s' (try --help)"),
 		    ctl_safe(argv[0], safe, sizeof(safe)));
 	argv += cmd->word2 != NULL ? 2 : 1;
 	nargs = argc - (cmd->word2 != NULL ? 2 : 1);
 	if (nargs < cmd->minargs)
-		ctl_die(CTL_USAGE, "missing argument: %s", cmd->usage);
+		ctl_die(CTL_USAGE, _("missing argument: %s"),
+		    _(cmd->usage));
 	if (nargs > cmd->maxargs)
-		ctl_die(CTL_USAGE, "too many arguments: %s", cmd->usage);
+		ctl_die(CTL_USAGE, _("too many arguments: %s"),
+		    _(cmd->usage));
 
 	/* audit verify --db FILE --key FILE: offline, no daemon, no token */
 	if (cmd->needs_token && !(cmd->fn == cmd_audit_verify && nargs > 0)) {
 		if (ctl_parse_server(&c, server != NULL ? server :
 		    CTL_SERVER_DEFAULT) == -1)
-			ctl_die(CTL_USAGE, "bad server address (host:port, "
-			    "[v6]:port)");
+			ctl_die(CTL_USAGE, _("bad server address (host:port, "
+			    "[v6]:port)"));
 		if (tok == NULL && tokfile == NULL)
 			tok = getenv("HOTLINECTL_TOKEN");
 		if (tokfile != NULL) {
@@ -804,20 +965,20 @@ main(int argc, char *argv[])
 		else if (cmd->needs_token == 2)	/* health: a token is optional */
 			c.token = NULL;
 		else
-			ctl_die(CTL_USAGE, "no token: use -t, -T or "
-			    "HOTLINECTL_TOKEN");
+			ctl_die(CTL_USAGE, _("no token: use -t, -T or "
+			    "HOTLINECTL_TOKEN"));
 		if (c.token == NULL)
 			;
 		else if (strlen(c.token) > TOKEN_SECRET_MAX)
-			ctl_die(CTL_USAGE, "token: longer than %d bytes",
+			ctl_die(CTL_USAGE, _("token: longer than %d bytes"),
 			    TOKEN_SECRET_MAX);
 		for (i = 0; c.token != NULL && c.token[i] != '\0'; i++)
 			if ((unsigned char)c.token[i] <= 0x20 ||
 			    (unsigned char)c.token[i] >= 0x7f)
-				ctl_die(CTL_USAGE, "token: only printable "
-				    "ASCII without blanks");
+				ctl_die(CTL_USAGE, _("token: only printable "
+				    "ASCII without blanks"));
 		if (c.token != NULL && i == 0)
-			ctl_die(CTL_USAGE, "token: empty");
+			ctl_die(CTL_USAGE, _("token: empty"));
 	}
 	signal(SIGPIPE, SIG_IGN);
 	ctl_cur = cmd;
