@@ -548,8 +548,9 @@ ctl_print_value(json_t *v)
 
 /*
  * The words the server sends that a reader sees in tables: case and
- * outbox states (the office's terms: the bulletin's), and the fields of
- * a case.  Anything else is shown as sent.
+ * outbox states and the categories (the office's terms: the bulletin's
+ * and category.c's), and the fields of a case.  Anything else is shown
+ * as sent.
  */
 static const char *const ctl_states[] = {
 	NC_("state", "registered"), NC_("state", "pending_approval"),
