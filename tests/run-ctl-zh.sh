@@ -11,7 +11,7 @@
 [ "${HOTLINE_NLS:-no}" = yes ] ||
     skip_all "built without translations (configure --enable-nls needs gettext)"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 15
+plan 16
 
 DATA="$top_srcdir/tests/data/ctl-zh"
 export HOTLINECTL_LOCALEDIR="$top_builddir/po"
@@ -103,6 +103,14 @@ printf '%s: 已办结，承办单位 HB-ROAD，办理期限 %s\n' "$n" "$due" \
     >"$T_DIR/close.want"
 check "case close: the case's line in Chinese" \
     diff -u "$T_DIR/close.want" "$T_DIR/close.zh"
+# what follows reads figures and lists that must hold still: the survey
+# sent (回访 counts it), then the link stopped and nothing in flight
+sent="$T_DIR/sent"
+settle() {
+	wait_sms 8031 '请对案件' 1 && ctl smsc stop sim >/dev/null &&
+	    is_eventually 0 "$db" "SELECT COUNT(*) FROM outbox WHERE state = 1"
+}
+check "the survey SMS is sent, the link stopped, nothing in flight" settle
 zh ctl case show HY0000000000 >"$T_DIR/e3" 2>&1
 rc=$?
 en ctl case show HY0000000000 >"$T_DIR/e3.en" 2>&1
