@@ -93,7 +93,8 @@ cmd_kb_list(struct ctl *c, char **argv)
 	for (i = 0; argv[i] != NULL; i++) {
 		if (strcmp(argv[i], "--stale") == 0)
 			ctl_query_add(&q, "stale", "1");
-		else if (strcmp(argv[i], "--days") == 0 && argv[i + 1] != NULL) {
+		else if (strcmp(argv[i], "--days") == 0 &&
+		    argv[i + 1] != NULL) {
 			ctl_check_arg("--days", argv[++i]);
 			ctl_query_add(&q, "days", argv[i]);
 		} else

@@ -28,7 +28,7 @@
 #define CTL_ASSESSMENT	SYSCONFDIR "/hotlined.assessment"
 
 struct ctl_period {
-	const char	*kind;		/* day, week, month, range; NULL: none */
+	const char	*kind;		/* day, week, month, range; NULL */
 	const char	*arg;
 	const char	*from;
 	const char	*to;
