@@ -549,8 +549,8 @@ ctl_print_value(json_t *v)
 /*
  * The words the server sends that a reader sees in tables: case and
  * outbox states and the categories (the office's terms: the bulletin's
- * and category.c's), and the fields of a case.  Anything else is shown
- * as sent.
+ * and category.c's), and the fields of cases, units, the knowledge
+ * base, alerts and outbox rows.  Anything else is shown as sent.
  */
 static const char *const ctl_states[] = {
 	NC_("state", "registered"), NC_("state", "pending_approval"),
@@ -582,7 +582,19 @@ static const char *const ctl_fields[] = {
 	NC_("field", "late_returns"), NC_("field", "supervision"),
 	NC_("field", "rehandled"), NC_("field", "result_cut"),
 	NC_("field", "updated_at"), NC_("field", "survey_score"),
-	NC_("field", "survey_state"), NULL
+	NC_("field", "survey_state"), NC_("field", "id"),
+	NC_("field", "code"), NC_("field", "name"), NC_("field", "contact"),
+	NC_("field", "keywords"), NC_("field", "answer"),
+	NC_("field", "stale"), NC_("field", "raised_at"),
+	NC_("field", "verdict"), NC_("field", "channel"),
+	NC_("field", "word"), NC_("field", "msisdn"), NC_("field", "case"),
+	NC_("field", "refusal"), NC_("field", "logged_at"),
+	NC_("field", "logs"), NC_("field", "open"),
+	NC_("field", "acked_at"), NC_("field", "acked_by"),
+	NC_("field", "note"), NC_("field", "kind"),
+	NC_("field", "attempts"), NC_("field", "priority"),
+	NC_("field", "created_at"), NC_("field", "next_attempt_at"),
+	NC_("field", "last_error"), NC_("field", "level"), NULL
 };
 
 /* A case's or an SMS's state as the reader says it. */

@@ -11,7 +11,7 @@
 [ "${HOTLINE_NLS:-no}" = yes ] ||
     skip_all "built without translations (configure --enable-nls needs gettext)"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 16
+plan 17
 
 DATA="$top_srcdir/tests/data/ctl-zh"
 export HOTLINECTL_LOCALEDIR="$top_builddir/po"
@@ -92,6 +92,12 @@ ctl case dispatch "$n" HB-ROAD >/dev/null
 zh ctl unit list >"$T_DIR/units.zh" 2>&1
 check "unit list: the table in Chinese, aligned in columns" \
     diff -u "$DATA/units.zh.ok" "$T_DIR/units.zh"
+zh ctl unit add HB-PARK 园林局 >"$T_DIR/unit.out" 2>&1
+sed 's/^\(创建时间  \)20[0-9T:+-]*$/\1TIME/' "$T_DIR/unit.out" >"$T_DIR/unit.zh"
+printf '单位代码  HB-PARK\n名称      园林局\n联系方式  -\n创建时间  TIME\n' \
+    >"$T_DIR/unit.want"
+check "unit add: the unit's fields, labelled in Chinese" \
+    diff -u "$T_DIR/unit.want" "$T_DIR/unit.zh"
 zh ctl case list >"$T_DIR/cases.zh" 2>&1
 due=$(sql "$db" "SELECT due FROM cases")
 sed "s/$n/HYYYMMDD0001/; s/$due/YYYY-MM-DD/" "$T_DIR/cases.zh" \
