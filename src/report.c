@@ -3,8 +3,8 @@
  * Excel and WPS (UTF-8 with a BOM, CRLF), and the bulletin, one HTML file
  * with its CSS and SVG charts inline (no external asset, so it can be
  * mailed, archived and printed to PDF as it is).  Chinese in the bulletin
- * and the CSV headings, which office staff read; the tables speak the
- * CLI's English.
+ * and the CSV headings, which office staff read, whatever the locale;
+ * the tables speak the reader's language (nls.h: hotlinectl's gettext).
  */
 #include "compat.h"
 
@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "category.h"
+#include "nls.h"
 #include "report.h"
 #include "stats.h"
 #include "util.h"
@@ -34,49 +35,49 @@ static const struct rp_col {
 	const char	*zh;
 	int		 rate;
 } rp_cols[] = {
-	{ "received", "received", "受理量", 0 },
-	{ "registered", "registered", "登记", 0 },
-	{ "refused", "refused", "不予受理", 0 },
-	{ "answered", "answered", "直接答复", 0 },
-	{ "dispatched", "dispatched", "转办", 0 },
-	{ "returned", "returned", "退回", 0 },
-	{ "extended", "extended", "延期", 0 },
-	{ "closed", "closed", "办结", 0 },
-	{ "on_time", "on-time", "按时办结", 0 },
-	{ "on_time_rate", "on-time%", "按时办结率(%)", 1 },
-	{ "overdue", "overdue", "当前超期", 0 },
-	{ "supervised", "supervised", "督办", 0 },
-	{ "rehandled", "rehandled", "重办", 0 },
-	{ "surveyed", "surveyed", "回访", 0 },
-	{ "responded", "responded", "参评", 0 },
-	{ "satisfied", "satisfied", "满意", 0 },
-	{ "basic", "basic", "基本满意", 0 },
-	{ "dissatisfied", "dissatisfied", "不满意", 0 },
-	{ "satisfied_rate", "satisfied%", "满意率(%)", 1 },
-	{ "basic_rate", "basic%", "基本满意率(%)", 1 },
-	{ "dissatisfied_rate", "dissat%", "不满意率(%)", 1 },
-	{ "satisfaction_rate", "satisf.%", "满意度(%)", 1 },
-	{ "response_rate", "response%", "参评率(%)", 1 },
-	{ "unclassified", "unclass.", "待分类", 0 },
+	{ "received", NC_("stats", "received"), "受理量", 0 },
+	{ "registered", NC_("stats", "registered"), "登记", 0 },
+	{ "refused", NC_("stats", "refused"), "不予受理", 0 },
+	{ "answered", NC_("stats", "answered"), "直接答复", 0 },
+	{ "dispatched", NC_("stats", "dispatched"), "转办", 0 },
+	{ "returned", NC_("stats", "returned"), "退回", 0 },
+	{ "extended", NC_("stats", "extended"), "延期", 0 },
+	{ "closed", NC_("stats", "closed"), "办结", 0 },
+	{ "on_time", NC_("stats", "on-time"), "按时办结", 0 },
+	{ "on_time_rate", NC_("stats", "on-time%"), "按时办结率(%)", 1 },
+	{ "overdue", NC_("stats", "overdue"), "当前超期", 0 },
+	{ "supervised", NC_("stats", "supervised"), "督办", 0 },
+	{ "rehandled", NC_("stats", "rehandled"), "重办", 0 },
+	{ "surveyed", NC_("stats", "surveyed"), "回访", 0 },
+	{ "responded", NC_("stats", "responded"), "参评", 0 },
+	{ "satisfied", NC_("stats", "satisfied"), "满意", 0 },
+	{ "basic", NC_("stats", "basic"), "基本满意", 0 },
+	{ "dissatisfied", NC_("stats", "dissatisfied"), "不满意", 0 },
+	{ "satisfied_rate", NC_("stats", "satisfied%"), "满意率(%)", 1 },
+	{ "basic_rate", NC_("stats", "basic%"), "基本满意率(%)", 1 },
+	{ "dissatisfied_rate", NC_("stats", "dissat%"), "不满意率(%)", 1 },
+	{ "satisfaction_rate", NC_("stats", "satisf.%"), "满意度(%)", 1 },
+	{ "response_rate", NC_("stats", "response%"), "参评率(%)", 1 },
+	{ "unclassified", NC_("stats", "unclass."), "待分类", 0 },
 };
 
 /* The units' columns. */
 static const struct rp_col rp_ucols[] = {
-	{ "rank", "rank", "排名", 0 },
-	{ "code", "unit", "单位代码", 0 },
-	{ "name", "name", "单位", 0 },
-	{ "cases", "cases", "承办件", 0 },
-	{ "closed", "closed", "办结", 0 },
-	{ "on_time_rate", "on-time%", "按时办结率(%)", 1 },
-	{ "returns", "returns", "退回", 0 },
-	{ "return_rate", "return%", "退回率(%)", 1 },
-	{ "extension_rate", "ext%", "延期率(%)", 1 },
-	{ "supervised", "superv.", "督办", 0 },
-	{ "rehandled", "rehandled", "重办", 0 },
-	{ "overdue", "overdue", "当前超期", 0 },
-	{ "satisfaction_rate", "satisf.%", "满意度(%)", 1 },
-	{ "avg_workdays", "days", "平均办理工作日", 1 },
-	{ "score", "score", "考核得分", 1 },
+	{ "rank", NC_("stats", "rank"), "排名", 0 },
+	{ "code", NC_("stats", "unit"), "单位代码", 0 },
+	{ "name", NC_("stats", "name"), "单位", 0 },
+	{ "cases", NC_("stats", "cases"), "承办件", 0 },
+	{ "closed", NC_("stats", "closed"), "办结", 0 },
+	{ "on_time_rate", NC_("stats", "on-time%"), "按时办结率(%)", 1 },
+	{ "returns", NC_("stats", "returns"), "退回", 0 },
+	{ "return_rate", NC_("stats", "return%"), "退回率(%)", 1 },
+	{ "extension_rate", NC_("stats", "ext%"), "延期率(%)", 1 },
+	{ "supervised", NC_("stats", "superv."), "督办", 0 },
+	{ "rehandled", NC_("stats", "rehandled"), "重办", 0 },
+	{ "overdue", NC_("stats", "overdue"), "当前超期", 0 },
+	{ "satisfaction_rate", NC_("stats", "satisf.%"), "满意度(%)", 1 },
+	{ "avg_workdays", NC_("stats", "days"), "平均办理工作日", 1 },
+	{ "score", NC_("stats", "score"), "考核得分", 1 },
 };
 
 static const char *const rp_reasons[][2] = {
@@ -187,53 +188,51 @@ rp_csv(FILE *f, const char *s)
 		fputc('"', f);
 }
 
-/* Columns a UTF-8 string takes on a terminal: CJK and full-width 2. */
-static size_t
-rp_width(const char *s)
+/*
+ * The head of column j: the grouping (first: category, unit...) over the
+ * first, else the column's name, in the reader's language.
+ */
+static const char *
+rp_head(const struct rp_col *cols, size_t j, const char *first)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 w = 0;
+	static const char *const by[] = { NC_("by", "category"),
+	    NC_("by", "unit"), NC_("by", "channel"), NC_("by", "day"),
+	    NC_("by", "none"), NULL };
 
-	for (; *p != '\0'; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue;
-		w += *p >= 0xe1 && *p <= 0xef ? 2 : 1;	/* U+1000 on */
-	}
-	return w;
+	return j == 0 && first != NULL ? nls_word(by, first) :
+	    nls_ctx(cols[j].en);
 }
 
 static void
 rp_table_rows(FILE *f, json_t *rows, const struct rp_col *cols, size_t nc,
     const char *first)
 {
-	size_t	 w[32], i, j, cw;
+	size_t	 w[32], i, j, cw, hw;
 	char	 cell[256];
 	json_t	*o;
 	int	 left;
 
 	for (j = 0; j < nc && j < nitems(w); j++)
-		w[j] = strlen(cols[j].en);
-	w[0] = first != NULL ? MAXIMUM(w[0], strlen(first)) : w[0];
+		w[j] = nls_width(rp_head(cols, j, first));
 	json_array_foreach(rows, i, o)
 		for (j = 0; j < nc && j < nitems(w); j++) {
 			rp_cell(cell, sizeof(cell), o, &cols[j]);
-			w[j] = MAXIMUM(w[j], rp_width(cell));
+			w[j] = MAXIMUM(w[j], nls_width(cell));
 		}
 	for (j = 0; j < nc && j < nitems(w); j++) {
 		left = json_is_string(json_object_get(json_array_get(rows, 0),
 		    cols[j].key));
+		hw = nls_width(rp_head(cols, j, first));
 		fprintf(f, "%s%*s%s", j > 0 ? "  " : "", left ? 0 :
-		    (int)(w[j] - strlen(cols[j].en)), "", j == 0 &&
-		    first != NULL ? first : cols[j].en);
+		    (int)(w[j] - hw), "", rp_head(cols, j, first));
 		if (left && j + 1 < nc)
-			fprintf(f, "%*s", (int)(w[j] - strlen(j == 0 &&
-			    first != NULL ? first : cols[j].en)), "");
+			fprintf(f, "%*s", (int)(w[j] - hw), "");
 	}
 	fputc('\n', f);
 	json_array_foreach(rows, i, o) {
 		for (j = 0; j < nc && j < nitems(w); j++) {
 			rp_cell(cell, sizeof(cell), o, &cols[j]);
-			cw = rp_width(cell);
+			cw = nls_width(cell);
 			left = json_is_string(json_object_get(o, cols[j].key));
 			if (j > 0)
 				fputs("  ", f);
@@ -247,6 +246,25 @@ rp_table_rows(FILE *f, json_t *rows, const struct rp_col *cols, size_t nc,
 	}
 }
 
+/* A table's first line: its period and the day its figures stand at. */
+static void
+rp_period(FILE *f, json_t *o)
+{
+	fprintf(f, _("period %s .. %s (cases by day received; figures as of "
+	    "%s)\n\n"), rp_str(o, "from"), rp_str(o, "to"),
+	    rp_str(o, "today"));
+}
+
+/* "label      value": the label in 14 columns, the value in 10. */
+static void
+rp_line(FILE *f, const char *label, const char *value)
+{
+	size_t	w = nls_width(label);
+
+	fprintf(f, "%s%*s %10s\n", label, w < 14 ? (int)(14 - w) : 0, "",
+	    value);
+}
+
 void
 report_stats_table(FILE *f, json_t *s)
 {
@@ -257,20 +275,20 @@ report_stats_table(FILE *f, json_t *s)
 	char		 cell[64];
 	size_t		 i;
 
-	fprintf(f, "period %s .. %s (cases by day received; figures as of "
-	    "%s)\n\n", rp_str(s, "from"), rp_str(s, "to"), rp_str(s, "today"));
+	rp_period(f, s);
 	for (i = 0; i < nitems(rp_cols); i++) {
 		rp_cell(cell, sizeof(cell), t, &rp_cols[i]);
-		fprintf(f, "%-14s %10s\n", rp_cols[i].en, cell);
+		rp_line(f, nls_ctx(rp_cols[i].en), cell);
 	}
-	fprintf(f, "%-14s %10lld\n", "alerts", rp_int(t, "alerts"));
+	snprintf(cell, sizeof(cell), "%lld", rp_int(t, "alerts"));
+	rp_line(f, nls_ctx(NC_("stats", "alerts")), cell);
 	v = json_object_get(s, "now");
-	fprintf(f, "\nnow: overdue %lld, open %lld, unclassified waiting "
-	    "%lld, alerts open %lld\n", rp_int(v, "overdue"),
+	fprintf(f, _("\nnow: overdue %lld, open %lld, unclassified waiting "
+	    "%lld, alerts open %lld\n"), rp_int(v, "overdue"),
 	    rp_int(v, "open"), rp_int(v, "unclassified"),
 	    rp_int(v, "alerts_open"));
 	if (json_object_size(json_object_get(s, "refused")) > 0) {
-		fputs("\nrefused by reason:\n", f);
+		fputs(_("\nrefused by reason:\n"), f);
 		json_object_foreach(json_object_get(s, "refused"), k, v) {
 			fputs("  ", f);
 			rp_text(f, k);
@@ -278,7 +296,7 @@ report_stats_table(FILE *f, json_t *s)
 		}
 	}
 	if (json_object_size(json_object_get(s, "supervision")) > 0) {
-		fputs("\nsupervised by reason:\n", f);
+		fputs(_("\nsupervised by reason:\n"), f);
 		json_object_foreach(json_object_get(s, "supervision"), k, v) {
 			fputs("  ", f);
 			rp_text(f, k);
@@ -350,8 +368,7 @@ report_stats_csv(FILE *f, json_t *s)
 void
 report_units_table(FILE *f, json_t *o)
 {
-	fprintf(f, "period %s .. %s (cases by day received; figures as of "
-	    "%s)\n\n", rp_str(o, "from"), rp_str(o, "to"), rp_str(o, "today"));
+	rp_period(f, o);
 	rp_table_rows(f, json_object_get(o, "units"), rp_ucols,
 	    nitems(rp_ucols), NULL);
 }
@@ -383,13 +400,13 @@ report_units_csv(FILE *f, json_t *o)
 
 /* The Art. 23 flags' columns. */
 static const struct rp_col rp_fcols[] = {
-	{ "unit", "unit", "单位", 0 },
-	{ "pushback", "pushback", "推诿(逾期退回)", 0 },
-	{ "rehandled", "rehandled", "重办", 0 },
-	{ "overdue", "overdue", "超期无延期", 0 },
-	{ "undelivered", "undelivered", "未送达结果", 0 },
-	{ "repeated", "repeated", "重复诉求", 0 },
-	{ "kb_stale", "kb-stale", "知识库未更新", 0 },
+	{ "unit", NC_("stats", "unit"), "单位", 0 },
+	{ "pushback", NC_("stats", "pushback"), "推诿(逾期退回)", 0 },
+	{ "rehandled", NC_("stats", "rehandled"), "重办", 0 },
+	{ "overdue", NC_("stats", "overdue"), "超期无延期", 0 },
+	{ "undelivered", NC_("stats", "undelivered"), "未送达结果", 0 },
+	{ "repeated", NC_("stats", "repeated"), "重复诉求", 0 },
+	{ "kb_stale", NC_("stats", "kb-stale"), "知识库未更新", 0 },
 };
 
 void
@@ -400,13 +417,12 @@ report_flags_table(FILE *f, json_t *o)
 	json_t	*c, *v;
 	size_t	 i, j;
 
-	fprintf(f, "period %s .. %s (cases by day received; figures as of "
-	    "%s)\n\n", rp_str(o, "from"), rp_str(o, "to"), rp_str(o, "today"));
+	rp_period(f, o);
 	rp_table_rows(f, json_object_get(o, "units"), rp_fcols,
 	    nitems(rp_fcols), NULL);
 	if (json_array_size(json_object_get(o, "cases")) == 0)
 		return;
-	fputs("\ncases:\n", f);
+	fputs(_("\ncases:\n"), f);
 	json_array_foreach(json_object_get(o, "cases"), i, c) {
 		for (j = 0; j < nitems(keys); j++) {
 			rp_text(f, *rp_str(c, keys[j]) != '\0' ?

@@ -11,6 +11,11 @@ HOTLINECTL="$top_builddir/src/hotlinectl"
 # hotlined keeps its configured zone (timezone, default Asia/Shanghai),
 # whatever TZ says: the tests' own dates ("date +%y%m%d") use the same one
 export TZ=Asia/Shanghai
+# hotlinectl speaks the locale's language (hotlinectl(8) ENVIRONMENT): the
+# tests read its English, unless they ask for another (run-ctl-zh.sh)
+unset LANGUAGE
+export LC_MESSAGES=C
+[ -z "${LC_ALL:-}" ] || export LC_ALL=C
 
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hotlined-test.XXXXXX")
 T_PIDS=""

@@ -7,7 +7,7 @@
 # unit (where systemd is) names the installed paths.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 [ -f "$top_builddir/Makefile" ] || skip_all "no Makefile in $top_builddir"
-plan 12
+plan 14
 
 root="$T_DIR/root"
 # the suite's own make must not lend its jobserver to this one
@@ -49,7 +49,17 @@ else
 	ok "# SKIP no systemd unit directory (configure found no systemd)"
 fi
 
+if [ "${HOTLINE_NLS:-no}" = yes ]; then
+	check "hotlinectl's Chinese is installed (share/locale/zh_CN)" sh -c "
+		find '$root' -path '*/share/locale/zh_CN/LC_MESSAGES/hotlinectl.mo' |
+		grep -q ."
+else
+	skip_n 1 "built without translations (configure --enable-nls)"
+fi
+
 inst uninstall
 check "uninstall removes the samples, keeps the configuration" sh -c "
 	test ! -e '$conf.sample' && cmp -s '$conf' '$T_DIR/conf.edited'"
+check "uninstall removes hotlinectl.mo" sh -c "
+	! find '$root' -name hotlinectl.mo | grep -q ."
 t_done
