@@ -13,6 +13,7 @@
  *	admin_stats.c	the office's figures, the public list
  *	admin_data.c	backup, retention, audit verification
  *	admin_obs.c	/metrics, the status page, outbox, SMSC links
+ *	admin_import.c	cases from the other channels (POST /v1/cases)
  */
 #ifndef HOTLINED_ADMIN_INT_H
 #define HOTLINED_ADMIN_INT_H
@@ -82,6 +83,9 @@ int		 admin_case_citizen(struct admin_req *);
 json_t		*admin_case_json(struct store *, const struct store_case *, int);
 /* 1 when text holds the last 8 digits of msisdn, in whatever digits. */
 int		 admin_holds_msisdn(const char *, const char *);
+
+/* admin_import.c: register (201) or find again (200) an imported case. */
+int		 admin_case_import(struct admin_req *);
 
 /* admin_unit.c */
 int		 admin_unit_add(struct admin_req *);
