@@ -217,3 +217,15 @@ admin_import_ack(struct admin_req *r, const struct import_case *ic,
 	outbox_kick();
 	return 0;
 }
+
+void
+admin_case_origin(struct store *st, int64_t id, json_t *o)
+{
+	char	channel[IMPORT_CHANNEL_MAX], ext[IMPORT_ID_MAX + 1];
+
+	if (st == NULL || store_case_origin(st, id, channel, sizeof(channel),
+	    ext, sizeof(ext)) != 1)
+		return;
+	admin_jstr(o, "channel", channel);
+	admin_jstr(o, "external_id", ext[0] != '\0' ? ext : NULL);
+}

@@ -86,6 +86,8 @@ int		 admin_holds_msisdn(const char *, const char *);
 
 /* admin_import.c: register (201) or find again (200) an imported case. */
 int		 admin_case_import(struct admin_req *);
+/* Add a case's "channel" and "external_id" (null: not imported) to o. */
+void		 admin_case_origin(struct store *, int64_t, json_t *);
 
 /* admin_unit.c */
 int		 admin_unit_add(struct admin_req *);

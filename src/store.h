@@ -287,6 +287,13 @@ struct store_case {
 int	 store_case_add(struct store *, const struct store_case_new *,
 	    int64_t *idp, char number[STORE_CASE_NUMBER_MAX]);
 /*
+ * Where a case came from: its channel ("sms" for an SMS case) into
+ * channel and the external id it was imported under into ext ("": none).
+ * 1, 0 (no such case), -1.
+ */
+int	 store_case_origin(struct store *, int64_t case_id, char *channel,
+	    size_t channellen, char *ext, size_t extlen);
+/*
  * Find a case by number.  With msisdn non-NULL, only that number's own
  * case: another's case reads as "not found", never as "not yours".
  * 1 found, 0 not, -1 error.

@@ -63,3 +63,24 @@ store_import_add(struct store *st, const struct store_case_new *c,
 	sqlite3_reset(s);
 	return rc == -1 ? -1 : 0;
 }
+
+int
+store_case_origin(struct store *st, int64_t case_id, char *channel,
+    size_t channellen, char *ext, size_t extlen)
+{
+	sqlite3_stmt	*s;
+	const char	*e;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_CASE_ORIGIN)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	if ((rc = store_step(st, s, "case origin")) == SQLITE_ROW) {
+		strlcpy(channel, (const char *)sqlite3_column_text(s, 0),
+		    channellen);
+		e = (const char *)sqlite3_column_text(s, 1);
+		strlcpy(ext, e != NULL ? e : "", extlen);
+	}
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : rc == SQLITE_ROW;
+}

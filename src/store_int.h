@@ -191,6 +191,7 @@ enum store_stmt {
 	STMT_IMPORT_FIND,		/* cases from other channels (v20) */
 	STMT_IMPORT_INSERT,
 	STMT_CASE_SET_CHANNEL,
+	STMT_CASE_ORIGIN,
 	STMT_MAX
 };
 

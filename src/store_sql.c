@@ -701,6 +701,9 @@ const char *const store_sql[STMT_MAX] = {
 	    "INSERT INTO case_imports (channel, external_id, case_id, at) "
 	    "VALUES (?1, ?2, ?3, ?4)",
 	[STMT_CASE_SET_CHANNEL] = "UPDATE cases SET channel = ?2 WHERE id = ?1",
+	[STMT_CASE_ORIGIN] =
+	    "SELECT c.channel, i.external_id FROM cases c LEFT JOIN "
+	    "case_imports i ON i.case_id = c.id WHERE c.id = ?1",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -779,4 +782,5 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_IMPORT_FIND] = 20,
 	[STMT_IMPORT_INSERT] = 20,
 	[STMT_CASE_SET_CHANNEL] = 16,
+	[STMT_CASE_ORIGIN] = 20,
 };

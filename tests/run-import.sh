@@ -11,7 +11,7 @@
 # the imported case gets the result SMS and the survey like an SMS case.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 69
+plan 70
 
 OFFICE=office-secret-0123456789
 UNIT=unit-secret-0123456789ab
@@ -105,6 +105,9 @@ check "the acknowledgement, word for word" says 8301 1 \
     "【12345热线】您通过电话反映的诉求已受理，案件号${n1}，投诉举报，${due1}前答复。查询回复CX ${n1}"
 check "stored with its channel, category and deadline" is_eventually \
     "phone|complaint|$due1|registered" "$db" "SELECT channel || '|' || category || '|' || due || '|' || state FROM cases WHERE number = '$n1'"
+run show ctl --json case show "$n1"
+check "case show: the channel and the external id" sh -c "grep -q '\"channel\": \"phone\"' '$T_DIR/show.out' &&
+    grep -q '\"external_id\": \"TEL-20261206-001\"' '$T_DIR/show.out'"
 check "the number only encrypted and hashed" is_eventually 0 "$db" \
     "SELECT COUNT(*) FROM cases WHERE instr(CAST(msisdn_enc AS TEXT), '13800138301') > 0 OR instr(CAST(msisdn_hash AS TEXT), '13800138301') > 0"
 check "audited: case.imported by the token, with the external id" \
