@@ -90,6 +90,8 @@ static const struct admin_route routes[] = {
 	/* cases and their operations (admin_case.c) */
 	{ EVHTTP_REQ_GET, "/v1/cases", TOKEN_ANY, ADMIN_F_QUERY,
 	    admin_case_list },
+	{ EVHTTP_REQ_POST, "/v1/cases", TOKEN_OFFICE, ADMIN_F_BODY,
+	    admin_case_import },
 	{ EVHTTP_REQ_GET, "/v1/cases/:number", TOKEN_ANY, 0,
 	    admin_case_show },
 	{ EVHTTP_REQ_GET, "/v1/cases/:number/citizen", TOKEN_OFFICE |

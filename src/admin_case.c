@@ -46,6 +46,7 @@ admin_case_json(struct store *st, const struct store_case *c, int full)
 	if (!full)
 		return o;
 	admin_jstr(o, "text", c->text);
+	admin_case_origin(st, c->id, o);	/* admin_import.c */
 	admin_jstr(o, "rule", c->rule);
 	a = json_array();
 	if (c->flags & STORE_CF_INCOMPLETE)

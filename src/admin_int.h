@@ -13,6 +13,7 @@
  *	admin_stats.c	the office's figures, the public list
  *	admin_data.c	backup, retention, audit verification
  *	admin_obs.c	/metrics, the status page, outbox, SMSC links
+ *	admin_import.c	cases from the other channels (POST /v1/cases)
  */
 #ifndef HOTLINED_ADMIN_INT_H
 #define HOTLINED_ADMIN_INT_H
@@ -95,6 +96,11 @@ int		 admin_reason(struct admin_req *, struct admin_qparam *q,
  */
 int		 admin_msisdn_read(struct admin_req *, int64_t case_id,
 		    const char *msisdn, const char *reason, json_t *detail);
+
+/* admin_import.c: register (201) or find again (200) an imported case. */
+int		 admin_case_import(struct admin_req *);
+/* Add a case's "channel" and "external_id" (null: not imported) to o. */
+void		 admin_case_origin(struct store *, int64_t, json_t *);
 
 /* admin_unit.c */
 int		 admin_unit_add(struct admin_req *);

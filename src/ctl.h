@@ -61,6 +61,8 @@ void		 ctl_reason(const char *);
 json_t		*ctl_jstr(const char *, const char *);
 void		 ctl_query_add(char **, const char *, const char *);
 json_t		*ctl_request(struct ctl *, int, const char *, json_t *);
+/* The same, for any answer: its status in *status, its JSON (or NULL). */
+json_t		*ctl_call(struct ctl *, int, const char *, json_t *, int *);
 int		 ctl_get(struct ctl *, const char *, char *,
 		    void (*)(json_t *));
 int		 ctl_get_reason(struct ctl *, const char *, const char *);
@@ -91,6 +93,9 @@ int		 cmd_case_citizen(struct ctl *, char **);
 int		 cmd_case_classify(struct ctl *, char **);
 int		 cmd_case_queue(struct ctl *, char **);
 int		 cmd_case_labels(struct ctl *, char **);
+
+/* ctl_import.c: cases from the other channels (POST /v1/cases) */
+int		 cmd_case_import(struct ctl *, char **);
 
 /* ctl_unit.c */
 int		 cmd_unit_add(struct ctl *, char **);

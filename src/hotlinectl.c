@@ -100,6 +100,12 @@ static const struct ctl_cmd cmds[] = {
 	    N_("case classify NUMBER CATEGORY [REASON]"), NULL, NULL },
 	{ "case", "queue", 0, 4, 1, cmd_case_queue,
 	    N_("case queue [--limit N] [--offset N]"), NULL, NULL },
+	{ "case", "import", 2, 24, 1, cmd_case_import,
+	    N_("case import --channel CH --id ID --category CAT --msisdn "
+	    "NUMBER\n\t    --text TEXT "
+	    "[--received TIME] [--confidential] [--ack]\n\t"
+	    "case import --file FILE [--format csv|jsonl] [--channel CH] "
+	    "[--ack]"), NULL, NULL },
 	{ "case", "labels", 0, 2, 1, cmd_case_labels,
 	    N_("case labels [--after ID]"), NULL, NULL },
 	{ "unit", "add", 2, 3, 1, cmd_unit_add,
@@ -381,6 +387,13 @@ ctl_cb(struct evhttp_request *req, void *arg)
 json_t *
 ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 {
+	return ctl_call(c, method, path, body, NULL);
+}
+
+json_t *
+ctl_call(struct ctl *c, int method, const char *path, json_t *body,
+    int *statusp)
+{
 	struct event_base		*base;
 	struct evhttp_connection	*evcon;
 	struct evhttp_request		*req;
@@ -447,6 +460,10 @@ ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 		    _("connection failed"));
 	reply = json_loadb(r.body, r.len, 0, &jerr);
 	free(r.body);
+	if (statusp != NULL) {		/* every answer to the caller */
+		*statusp = r.status;
+		return reply;
+	}
 	if ((r.status >= 200 && r.status < 300) || r.status == ctl_accept) {
 		if (!json_is_object(reply))
 			ctl_die(CTL_SERVER, _("malformed reply from %s (HTTP "

@@ -328,6 +328,13 @@ mo_deadline(void *arg, const char *category, int64_t received_at, char *due,
 	return c == -1 ? -1 : mo_due(c, received_at, due, len);
 }
 
+/* The service number replies go out from (hotlined.conf). */
+const char *
+mo_service_number(void)
+{
+	return conf->service_number;
+}
+
 /* The Chinese label of a stored category name. */
 const char *
 mo_category_zh(const char *name)

@@ -42,5 +42,7 @@ int	 mo_process(const struct store_group *, int timed_out);
 const char *mo_state_zh(const char *state);
 /* The Chinese label of a stored category name (咨询...). */
 const char *mo_category_zh(const char *name);
+/* The configured service number (the source of every reply). */
+const char *mo_service_number(void);
 
 #endif /* HOTLINED_MO_H */

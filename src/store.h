@@ -32,7 +32,7 @@
 struct crypto;
 struct store;
 
-#define STORE_SCHEMA_VERSION	16
+#define STORE_SCHEMA_VERSION	20
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
 #define STORE_BUSY_TIMEOUT	100		/* default, ms */
@@ -306,6 +306,13 @@ struct store_case {
  */
 int	 store_case_add(struct store *, const struct store_case_new *,
 	    int64_t *idp, char number[STORE_CASE_NUMBER_MAX]);
+/*
+ * Where a case came from: its channel ("sms" for an SMS case) into
+ * channel and the external id it was imported under into ext ("": none).
+ * 1, 0 (no such case), -1.
+ */
+int	 store_case_origin(struct store *, int64_t case_id, char *channel,
+	    size_t channellen, char *ext, size_t extlen);
 /*
  * Find a case by number.  With msisdn non-NULL, only that number's own
  * case: another's case reads as "not found", never as "not yours".
@@ -1046,5 +1053,20 @@ enum store_stats_col {
 int	 store_stats(struct store *, enum store_stats_query q, int64_t from,
 	    int64_t to, const char *today, int64_t limit,
 	    int (*fn)(void *, int ncol, const char *const *col), void *arg);
+
+/*
+ * Cases from the other channels (v20, store_import.c): a case taken by
+ * phone, web, WeChat, letter... enters once per (channel, external id).
+ */
+/* The case imported as (channel, external_id): 1 with *case_id, 0, -1. */
+int	 store_import_find(struct store *, const char *channel,
+	    const char *external_id, int64_t *case_id);
+/*
+ * Register c as a case of channel, remembered under external_id, in the
+ * caller's unit: the case, its channel and the import row; 0 or -1.
+ */
+int	 store_import_add(struct store *, const struct store_case_new *c,
+	    const char *channel, const char *external_id, int64_t at,
+	    int64_t *idp, char number[STORE_CASE_NUMBER_MAX]);
 
 #endif /* HOTLINED_STORE_H */

@@ -35,6 +35,7 @@ static int	 store_upgrade_v10(sqlite3 *);
 static int	 store_upgrade_v13(sqlite3 *);
 static int	 store_upgrade_v14(sqlite3 *);
 static int	 store_upgrade_v16(sqlite3 *);
+static int	 store_upgrade_v20(sqlite3 *);
 static int	 store_upgrade_v9(sqlite3 *);
 static int	 store_upgrade_v7(sqlite3 *);
 static int	 store_upgrade_v8(sqlite3 *);
@@ -504,6 +505,25 @@ store_upgrade_v16(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v20: cases from the other channels (issue 16, Art. 5(1)): the business
+ * system's own id of each imported case, once per channel, so that an
+ * import sent again finds its case instead of making another.
+ */
+static int
+store_upgrade_v20(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE case_imports ("
+	    " channel TEXT NOT NULL,"
+	    " external_id TEXT NOT NULL,"
+	    " case_id INTEGER NOT NULL REFERENCES cases (id),"
+	    " at INTEGER NOT NULL,"
+	    " PRIMARY KEY (channel, external_id)) WITHOUT ROWID;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 static int	(*const store_upgrades[])(sqlite3 *) = {
 	NULL,
 	store_upgrade_v1,
@@ -522,6 +542,10 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v14,
 	NULL,			/* v15: unused */
 	store_upgrade_v16,
+	NULL,			/* v17-v19: other branches' (HACKING.md) */
+	NULL,
+	NULL,
+	store_upgrade_v20,
 };
 _Static_assert(nitems(store_upgrades) == STORE_SCHEMA_VERSION + 1,
     "one upgrade per schema version");

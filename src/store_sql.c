@@ -693,6 +693,17 @@ const char *const store_sql[STMT_MAX] = {
 	    " OR EXISTS (SELECT 1 FROM audit a WHERE a.case_id = cases.id "
 	    "AND a.action = 'case.return' AND " STATS_JSON("late")
 	    " = 1)) ORDER BY id LIMIT ?4",
+	/* cases from the other channels (v20, store_import.c) */
+	[STMT_IMPORT_FIND] =
+	    "SELECT case_id FROM case_imports "
+	    "WHERE channel = ?1 AND external_id = ?2",
+	[STMT_IMPORT_INSERT] =
+	    "INSERT INTO case_imports (channel, external_id, case_id, at) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[STMT_CASE_SET_CHANNEL] = "UPDATE cases SET channel = ?2 WHERE id = ?1",
+	[STMT_CASE_ORIGIN] =
+	    "SELECT c.channel, i.external_id FROM cases c LEFT JOIN "
+	    "case_imports i ON i.case_id = c.id WHERE c.id = ?1",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -768,4 +779,8 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_STATS_FLAG_RETURNS] = 16,
 	[STMT_STATS_KB_STALE] = 16,
 	[STMT_STATS_FLAGGED] = 16,
+	[STMT_IMPORT_FIND] = 20,
+	[STMT_IMPORT_INSERT] = 20,
+	[STMT_CASE_SET_CHANNEL] = 16,
+	[STMT_CASE_ORIGIN] = 20,
 };

@@ -38,6 +38,9 @@ static const struct tpl_def {
 	{ "ack",		 1, "case category due service" },
 	{ "ack_confidential",	 1, "case category due service" },
 	{ "ack_unclassified",	 1, "case due service" },
+	/* a case from another channel (admin_import.c); else "ack" */
+	{ "ack_channel",	 0, "case category due channel service" },
+	{ "ack_channel_confidential", 0, "case category due channel service" },
 	{ "ack_unclassified_confidential", 1, "case due service" },
 	{ "classified",		 1, "case category due service" },
 	{ "incomplete_note",	 0, "case service" },
