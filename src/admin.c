@@ -26,6 +26,7 @@
 #include <openssl/ssl.h>
 
 #include "admin_int.h"
+#include "admin_notice.h"
 #include "calendar.h"
 #include "commit.h"
 #include "config.h"
@@ -116,6 +117,19 @@ static const struct admin_route routes[] = {
 	{ EVHTTP_REQ_POST, "/v1/units", TOKEN_OFFICE, ADMIN_F_BODY,
 	    admin_unit_add },
 	{ EVHTTP_REQ_GET, "/v1/units", TOKEN_ANY, 0, admin_unit_list },
+	/* the units' contacts and webhooks (admin_notice.c) */
+	{ EVHTTP_REQ_POST, "/v1/contacts", TOKEN_OFFICE, ADMIN_F_BODY,
+	    admin_contact_add },
+	{ EVHTTP_REQ_GET, "/v1/contacts", TOKEN_OFFICE | TOKEN_AUDITOR,
+	    ADMIN_F_QUERY, admin_contact_list },
+	{ EVHTTP_REQ_DELETE, "/v1/contacts/:id", TOKEN_OFFICE, 0,
+	    admin_contact_remove },
+	{ EVHTTP_REQ_PUT, "/v1/units/:code/webhook", TOKEN_OFFICE,
+	    ADMIN_F_BODY, admin_webhook_set },
+	{ EVHTTP_REQ_DELETE, "/v1/units/:code/webhook", TOKEN_OFFICE, 0,
+	    admin_webhook_remove },
+	{ EVHTTP_REQ_GET, "/v1/webhooks", TOKEN_OFFICE | TOKEN_AUDITOR,
+	    ADMIN_F_QUERY, admin_webhook_list },
 	{ EVHTTP_REQ_POST, "/v1/kb", TOKEN_OFFICE, ADMIN_F_BODY,
 	    admin_kb_add },
 	{ EVHTTP_REQ_PUT, "/v1/kb/:id", TOKEN_OFFICE, ADMIN_F_BODY,

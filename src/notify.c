@@ -351,16 +351,23 @@ notify_overdue_each(void *arg, const struct store_case *c)
 int
 notify_overdue_now(void)
 {
-	int	n;
+	int	n, told;
 
 	if (notify.store == NULL)
 		return -1;
 	if (commit_unit_begin() == -1)	/* one unit, one fsync */
 		return -1;
 	/* the units' reminders first, then supervision (notice.h) */
-	if ((n = notice_scan(notify.store, (int64_t)clock_now_ms())) != -1)
+	if ((n = told = notice_scan(notify.store, (int64_t)clock_now_ms())) !=
+	    -1)
 		n = lifecycle_overdue_scan(notify.store,
 		    (int64_t)clock_now_ms(), notify_overdue_each, NULL);
+	if (told > 0 || n > 0)
+		commit_log("notify overdue scan done notices=%d supervised=%d",
+		    told, n);
+	else
+		log_debug("notify overdue scan done notices=%d supervised=%d",
+		    told, n);
 	if (commit_unit_end(n != -1) == -1) {
 		log_warnx("notify overdue scan failed, undone");
 		n = -1;
