@@ -11,11 +11,12 @@
 # (HOTLINED_CLOCK_OFFSET, one restart each): the reminder one working day
 # before the due date, the overdue notice, the escalation escalate-after
 # working days late (supervised like the office would, audited, the duty
-# number told), and nothing sent twice on another restart.
+# number told), nothing sent twice on another restart; and a case closed
+# and reopened for re-handling, told to the handler and the leader.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 has_test_clock || skip_all "needs --enable-test-clock"
-plan 38
+plan 40
 
 OFFICE=office-secret-0123456789
 d="$T_DIR/n"
@@ -232,6 +233,13 @@ wait_log "$T_DIR/hl.out" 'notify overdue scan done' 10
 check "nothing is sent twice" test "$(grep -Ec '"dest_last4":"81' "$sent")" = "$unit_sms"
 check "nothing is queued twice" test \
     "$(sql "$db" "SELECT COUNT(*) FROM outbox WHERE kind = 'unit'")" = "$unit_rows"
+# --- closed, then reopened for re-handling (重办) -----------------------------
+ctl case close "$n1" 已抢修完毕，恢复供水。 >/dev/null
+ctl case reopen "$n1" 市民反映仍然漏水 >/dev/null
+check "the handler reads the re-handling" has_sms 8101 \
+    "【12345热线】水务局：$n1（投诉举报）已退回重办，请登录热线系统查看并尽快反馈。"
+check "so does the leader" has_sms 8102 \
+    "【12345热线】水务局：$n1（投诉举报）已退回重办，请登录热线系统查看并尽快反馈。"
 check "no full phone number in the log" sh -c \
     "! grep -Eq '1380013[0-9]{4}' '$T_DIR/hl.out' '$d/hotlined.log'"
 t_done
