@@ -26,7 +26,6 @@
 #include <openssl/ssl.h>
 
 #include "admin_int.h"
-#include "admin_notice.h"
 #include "calendar.h"
 #include "commit.h"
 #include "config.h"

@@ -1,5 +1,5 @@
 /*
- * The admin API's routes for the notices to the units (admin_notice.h,
+ * The admin API's routes for the notices to the units (admin_int.h,
  * notice.h): contacts and webhooks, the office's alone.  Every change is
  * an audit event; a contact's number leaves masked, a webhook's secret
  * once, in the answer that set it.
@@ -14,7 +14,6 @@
 #include <jansson.h>
 
 #include "admin_int.h"
-#include "admin_notice.h"
 #include "commit.h"
 #include "log.h"
 #include "notice.h"

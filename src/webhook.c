@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <event2/buffer.h>
+#include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -37,6 +38,7 @@ static void	 webhook_exit(void *);
 
 static struct {
 	struct event_base		*base;
+	struct evdns_base		*dns;		/* NULL: getaddrinfo */
 	struct store			*store;		/* borrowed */
 	struct event			*ev;
 	struct evhttp_connection	*conn;		/* the one in flight */
@@ -136,6 +138,11 @@ webhook_start(struct event_base *base, struct store *st)
 	if ((wh.ev = event_new(base, -1, EV_PERSIST, webhook_timer, NULL)) ==
 	    NULL)
 		fatalx("webhook event_new failed");
+	/* a URL's host name is resolved off the loop (an address needs none) */
+	if ((wh.dns = evdns_base_new(base,
+	    EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL)
+		log_warnx("webhook no resolver: host names are resolved on "
+		    "the loop");
 	evtimer_add(wh.ev, &tv);
 	if (!wh.hooked) {
 		hook_on_exit("webhook", webhook_exit, NULL);
@@ -155,6 +162,9 @@ webhook_stop(void)
 	if (wh.uri != NULL)
 		evhttp_uri_free(wh.uri);
 	wh.uri = NULL;
+	if (wh.dns != NULL)
+		evdns_base_free(wh.dns, 0);
+	wh.dns = NULL;
 	store_webhook_clear(&wh.cur);
 	wh.store = NULL;
 }
@@ -215,7 +225,7 @@ webhook_next(void)
 	host = evhttp_uri_get_host(wh.uri);
 	port = evhttp_uri_get_port(wh.uri);
 	path = evhttp_uri_get_path(wh.uri);
-	if ((wh.conn = evhttp_connection_base_new(wh.base, NULL, host,
+	if ((wh.conn = evhttp_connection_base_new(wh.base, wh.dns, host,
 	    port > 0 ? port : 80)) == NULL ||
 	    (req = evhttp_request_new(webhook_done, NULL)) == NULL) {
 		webhook_abandon();
