@@ -24,6 +24,7 @@
 #include "notify.h"
 #include "store.h"
 #include "store_notice.h"
+#include "survey.h"
 #include "template.h"
 #include "util.h"
 #include "webhook.h"
@@ -77,7 +78,9 @@ static int	 notice_dispatch(struct store *, const struct store_case *,
 static struct {
 	const char	*service;	/* borrowed from conf */
 	int		 escalate_after;
-} nt = { "12345", 0 };
+	int		 quiet_start;	/* the survey block's quiet hours */
+	int		 quiet_end;
+} nt = { "12345", 0, 0, 0 };
 
 int
 notice_role_ok(const char *role, int office)
@@ -95,6 +98,8 @@ notice_setup(const struct hotlined_conf *conf)
 {
 	nt.service = conf->service_number;
 	nt.escalate_after = conf->escalate_after;
+	nt.quiet_start = conf->survey.quiet_start;
+	nt.quiet_end = conf->survey.quiet_end;
 	lifecycle_set_escalate(conf->escalate_after);
 }
 
@@ -174,6 +179,8 @@ notice_sms(struct store *st, const struct notice_msg *m, const char *text,
 	int	 n, i, total = 0, r;
 	const char *roles[3];
 	int	 nroles = 0;
+	/* people, not machines: no SMS in the quiet hours (the webhook goes) */
+	int64_t	 at = survey_next_allowed(m->at, nt.quiet_start, nt.quiet_end);
 
 	if (m->unit[0] == '\0')
 		roles[nroles++] = "duty";
@@ -190,7 +197,7 @@ notice_sms(struct store *st, const struct notice_msg *m, const char *text,
 			return -1;
 		for (i = 0; i < n; i++) {
 			if (notify_queue(st, m->c->id, "unit", nums[i],
-			    nt.service, text, 0, 0) == -1)
+			    nt.service, text, at, 0) == -1)
 				return -1;
 			commit_log("notice sms case=%s unit=%s kind=%s role=%s "
 			    "msisdn=%s", m->c->number, m->unit[0] != '\0' ?

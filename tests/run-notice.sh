@@ -29,6 +29,10 @@ chmod 600 "$d/tokens"
 hotlined_conf "$d" "$port" "service-number 12345
 log-level debug
 escalate-after 2
+survey {
+	quiet-start 00:00
+	quiet-end 00:00
+}
 admin {
 	port $aport
 	tokens-file $d/tokens

@@ -379,6 +379,14 @@ test_due(void **state)
 	snprintf(want, sizeof(want), "【12345热线】水务局：%s（效能投诉）将于"
 	    "2026-12-10到期，请按时办结反馈。", number);
 	assert_string_equal(text, want);
+	/* in the quiet hours an SMS waits for their end; T0 is 10:00 */
+	conf.survey.quiet_start = 9 * 60;
+	conf.survey.quiet_end = 11 * 60;
+	notice_setup(&conf);
+	assert_int_equal(due_now(f, id, 20261211), 1);
+	assert_int_equal(testdb_peek(f->path, "SELECT next_attempt_at FROM "
+	    "outbox WHERE kind = 'unit' ORDER BY id DESC LIMIT 1"),
+	    T0 + 3600 * 1000);
 	template_set_current(NULL);
 	conf_free(&conf);
 }
