@@ -187,6 +187,8 @@ static const struct conf_option top_opts[] = {
 	O("ussd-timeout", CT_DURATION, MS_S, MS_H, "180s", NULL, ussd_timeout),
 	O("timezone", CT_STRING, 1, 64, "Asia/Shanghai", NULL, timezone),
 	O("retention-days", CT_INT, 0, 36500, "0", NULL, retention_days),
+	/* notice.h: supervised automatically this late (0: at once) */
+	O("escalate-after", CT_INT, 0, 60, "0", NULL, escalate_after),
 };
 #undef O
 /* conf->lines[] has one slot per top-level option */

@@ -25,7 +25,7 @@
 #define CONF_LINE_MAX	4096		/* longest line accepted */
 #define CONF_FILE_MAX	(1024 * 1024)	/* largest file accepted */
 #define CONF_ERRORS_MAX	100		/* errors kept before giving up */
-#define CONF_TOP_MAX	32		/* top-level options, see conf_line() */
+#define CONF_TOP_MAX	48		/* top-level options, see conf_line() */
 
 enum conf_profile {
 	CONF_PROFILE_HEYUAN = 0,	/* the Measures' own limits (Art. 17, 18) */
@@ -193,6 +193,7 @@ struct hotlined_conf {
 	int64_t		 ussd_timeout;		/* ms a USSD session waits */
 	char		*timezone;		/* IANA zone of the hotline */
 	int		 retention_days;	/* 0: keep texts and numbers */
+	int		 escalate_after;	/* working days overdue */
 
 	struct conf_smsc *smsc;			/* nsmsc blocks, file order */
 	size_t		 nsmsc;

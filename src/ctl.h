@@ -101,6 +101,14 @@ int		 cmd_case_import(struct ctl *, char **);
 int		 cmd_unit_add(struct ctl *, char **);
 int		 cmd_unit_list(struct ctl *, char **);
 
+/* ctl_notice.c: the units' contacts and webhooks */
+int		 cmd_contact_add(struct ctl *, char **);
+int		 cmd_contact_list(struct ctl *, char **);
+int		 cmd_contact_remove(struct ctl *, char **);
+int		 cmd_webhook_set(struct ctl *, char **);
+int		 cmd_webhook_remove(struct ctl *, char **);
+int		 cmd_webhook_list(struct ctl *, char **);
+
 /* ctl_kb.c */
 int		 cmd_kb_add(struct ctl *, char **);
 int		 cmd_kb_update(struct ctl *, char **);

@@ -85,6 +85,7 @@ static lc_due_fn	 lc_due;
 static void		*lc_due_arg;
 static char		 lc_help_category[64] = LC_HELP_CATEGORY;
 static int		 lc_help_days = LC_HELP_MAX_DAYS;
+static int		 lc_escalate;	/* working days overdue first */
 
 static const char *lc_name(const char *const *, size_t, int);
 static int	 lc_lookup(const char *const *, size_t, size_t, const char *);
@@ -833,6 +834,20 @@ lifecycle_can_see(struct store *st, int64_t case_id, const char *unit)
 	return role != STORE_UNIT_NONE;
 }
 
+void
+lifecycle_set_escalate(int days)
+{
+	lc_escalate = days < 0 ? 0 : days;
+}
+
+/* Is c overdue long enough to be supervised (escalate-after)? */
+static int
+lc_escalate_due(const struct store_case *c, const char *today)
+{
+	return lc_escalate == 0 || c->due == NULL ||
+	    lc_workdays(lc_workdays_arg, c->due, today) >= lc_escalate;
+}
+
 int
 lifecycle_overdue_scan(struct store *st, int64_t now,
     void (*each)(void *, const struct store_case *), void *arg)
@@ -863,8 +878,9 @@ lifecycle_overdue_scan(struct store *st, int64_t now,
 			 * "replied" past its due date has not reached the
 			 * citizen, which is overdue too (Art. 16, 23(4)).
 			 */
-			if (c[i].supervised && c[i].supervision != NULL &&
-			    strcmp(c[i].supervision, "overdue") == 0)
+			if ((c[i].supervised && c[i].supervision != NULL &&
+			    strcmp(c[i].supervision, "overdue") == 0) ||
+			    !lc_escalate_due(&c[i], today))
 				continue;
 			r = lifecycle_apply(st, c[i].id, LC_OP_SUPERVISE, &a,
 			    &sys, now, err, sizeof(err));

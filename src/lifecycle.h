@@ -175,6 +175,11 @@ void	 lifecycle_set_workdays(lc_workdays_fn, void *arg);
 void	 lifecycle_set_due(lc_due_fn, void *arg);
 /* Art. 18 cap: category's cases at most days working days (0: none). */
 void	 lifecycle_set_help_limit(const char *category, int days);
+/*
+ * Escalation (notice.h): the overdue scan supervises a case only once it
+ * is days working days past its due date (0: the first day after it).
+ */
+void	 lifecycle_set_escalate(int days);
 /* The built-in count: Monday to Friday in (from, to]; -1 on bad dates. */
 int	 lifecycle_weekdays(void *arg, const char *from, const char *to);
 

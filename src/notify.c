@@ -19,16 +19,15 @@
 #include "hooks.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "notice.h"
 #include "notify.h"
 #include "outbox.h"
 #include "store.h"
 #include "survey.h"
 #include "template.h"
 #include "util.h"
+#include "webhook.h"
 
-static int	notify_queue(struct store *, int64_t, const char *,
-		    const char *, const char *, const char *, int64_t,
-		    int64_t);
 static void	notify_kick(void *, int);
 static int	notify_survey(struct store *, const struct store_case *,
 		    int64_t);
@@ -169,8 +168,7 @@ notify_sentence_end(const char *s, size_t n)
 	return best * 2 >= n ? best : n;
 }
 
-/* Queue one SMS of a case to msisdn, kicking the outbox after commit. */
-static int
+int
 notify_queue(struct store *st, int64_t case_id, const char *kind,
     const char *msisdn, const char *source, const char *text,
     int64_t not_before, int64_t expire_at)
@@ -249,6 +247,8 @@ notify_case(void *arg, struct store *st, const struct store_case *c,
 	char			 mask[LOG_MSISDN_MAX];
 	int			 cut, rv;
 
+	if (notice_case(st, c, ev) == -1)	/* the units (notice.h) */
+		return -1;
 	if (ev->op != LC_OP_ANSWER && ev->op != LC_OP_CLOSE &&
 	    ev->op != LC_OP_EXTEND && ev->op != LC_OP_CLASSIFY)
 		return 0;
@@ -351,14 +351,23 @@ notify_overdue_each(void *arg, const struct store_case *c)
 int
 notify_overdue_now(void)
 {
-	int	n;
+	int	n, told;
 
 	if (notify.store == NULL)
 		return -1;
 	if (commit_unit_begin() == -1)	/* one unit, one fsync */
 		return -1;
-	n = lifecycle_overdue_scan(notify.store, (int64_t)clock_now_ms(),
-	    notify_overdue_each, NULL);
+	/* the units' reminders first, then supervision (notice.h) */
+	if ((n = told = notice_scan(notify.store, (int64_t)clock_now_ms())) !=
+	    -1)
+		n = lifecycle_overdue_scan(notify.store,
+		    (int64_t)clock_now_ms(), notify_overdue_each, NULL);
+	if (told > 0 || n > 0)
+		commit_log("notify overdue scan done notices=%d supervised=%d",
+		    told, n);
+	else
+		log_debug("notify overdue scan done notices=%d supervised=%d",
+		    told, n);
 	if (commit_unit_end(n != -1) == -1) {
 		log_warnx("notify overdue scan failed, undone");
 		n = -1;
@@ -409,6 +418,8 @@ notify_start(struct event_base *base, struct store *st,
 	notify.conf = conf;
 	survey_conf_init(&notify.sc, conf);
 	lifecycle_set_notify(notify_case, NULL);
+	notice_setup(conf);
+	webhook_start(base, st);
 	if (base == NULL)
 		return;
 	notify.ev_survey = event_new(base, -1, EV_PERSIST, notify_timer,

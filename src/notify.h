@@ -40,6 +40,13 @@ int	 notify_case(void *arg, struct store *, const struct store_case *,
 int	 notify_result_text(const char *number, const char *result,
 	    const char *service, int max, char *out, size_t outlen,
 	    int *cutp);
+/*
+ * Queue one SMS of a case to msisdn from source, kicking the outbox after
+ * the commit (kind: "result", "survey", "unit" ...); 0 or -1.
+ */
+int	 notify_queue(struct store *, int64_t case_id, const char *kind,
+	    const char *msisdn, const char *source, const char *text,
+	    int64_t not_before, int64_t expire_at);
 /* Run one overdue scan now (the timer's work); the count, or -1. */
 int	 notify_overdue_now(void);
 /* Run one survey tick now (the timer's work); the count, or -1. */

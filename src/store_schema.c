@@ -35,6 +35,7 @@ static int	 store_upgrade_v10(sqlite3 *);
 static int	 store_upgrade_v13(sqlite3 *);
 static int	 store_upgrade_v14(sqlite3 *);
 static int	 store_upgrade_v16(sqlite3 *);
+static int	 store_upgrade_v19(sqlite3 *);
 static int	 store_upgrade_v20(sqlite3 *);
 static int	 store_upgrade_v9(sqlite3 *);
 static int	 store_upgrade_v7(sqlite3 *);
@@ -506,6 +507,56 @@ store_upgrade_v16(sqlite3 *db)
 }
 
 /*
+ * v19: supervision that reaches the units (issue 16, notice.h).  A unit's
+ * contacts (unit '' is the hotline office itself: its duty number), each
+ * with a role, numbers as blob and keyed hash like a citizen's; a unit's
+ * webhook (the secret encrypted like a number); one row per notice a unit
+ * was sent (the unique key makes it once, across restarts); the webhook
+ * deliveries, durable and retried like the outbox.
+ */
+static int
+store_upgrade_v19(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE unit_contacts ("
+	    " id INTEGER PRIMARY KEY,"
+	    " unit TEXT NOT NULL,"		/* '': the office */
+	    " role TEXT NOT NULL,"
+	    " name TEXT,"
+	    " msisdn_enc BLOB NOT NULL,"
+	    " msisdn_hash BLOB NOT NULL,"
+	    " created_at INTEGER NOT NULL,"
+	    " UNIQUE (unit, role, msisdn_hash));"
+	    "CREATE TABLE unit_hooks ("
+	    " unit TEXT PRIMARY KEY REFERENCES units (code),"
+	    " url TEXT NOT NULL,"
+	    " secret_enc BLOB NOT NULL,"
+	    " created_at INTEGER NOT NULL) WITHOUT ROWID;"
+	    "CREATE TABLE notices ("
+	    " id INTEGER PRIMARY KEY,"
+	    " case_id INTEGER NOT NULL REFERENCES cases (id),"
+	    " unit TEXT NOT NULL,"
+	    " kind TEXT NOT NULL,"
+	    " ref TEXT NOT NULL,"
+	    " sms INTEGER NOT NULL DEFAULT 0,"
+	    " at INTEGER NOT NULL,"
+	    " UNIQUE (case_id, unit, kind, ref));"
+	    "CREATE TABLE webhooks ("
+	    " id INTEGER PRIMARY KEY,"
+	    " notice_id INTEGER NOT NULL REFERENCES notices (id),"
+	    " unit TEXT NOT NULL,"
+	    " body TEXT NOT NULL,"
+	    " state INTEGER NOT NULL DEFAULT 0,"	/* 0 wait 1 done 2 failed */
+	    " attempts INTEGER NOT NULL DEFAULT 0,"
+	    " next_at INTEGER NOT NULL,"
+	    " status INTEGER,"			/* last HTTP status, 0: none */
+	    " done_at INTEGER);"
+	    "CREATE INDEX webhooks_due ON webhooks (next_at) WHERE state = 0;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/*
  * v20: cases from the other channels (issue 16, Art. 5(1)): the business
  * system's own id of each imported case, once per channel, so that an
  * import sent again finds its case instead of making another.
@@ -542,9 +593,9 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v14,
 	NULL,			/* v15: unused */
 	store_upgrade_v16,
-	NULL,			/* v17-v19: other branches' (HACKING.md) */
+	NULL,			/* v17, v18: other branches' (HACKING.md) */
 	NULL,
-	NULL,
+	store_upgrade_v19,
 	store_upgrade_v20,
 };
 _Static_assert(nitems(store_upgrades) == STORE_SCHEMA_VERSION + 1,

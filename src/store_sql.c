@@ -704,6 +704,50 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_CASE_ORIGIN] =
 	    "SELECT c.channel, i.external_id FROM cases c LEFT JOIN "
 	    "case_imports i ON i.case_id = c.id WHERE c.id = ?1",
+	/* units: notices to the units (store_notice.c, v19) */
+	[STMT_CONTACT_INSERT] =
+	    "INSERT INTO unit_contacts (unit, role, name, msisdn_enc, "
+	    "msisdn_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	    "ON CONFLICT DO NOTHING",
+	[STMT_CONTACT_DELETE] =
+	    "DELETE FROM unit_contacts WHERE id = ?1",
+	[STMT_CONTACT_LIST] =
+	    "SELECT id, unit, role, name, msisdn_enc, created_at "
+	    "FROM unit_contacts WHERE ?1 IS NULL OR unit = ?1 "
+	    "ORDER BY unit, role, id LIMIT ?2 OFFSET ?3",
+	[STMT_CONTACT_ROLE] =
+	    "SELECT msisdn_enc FROM unit_contacts WHERE unit = ?1 "
+	    "AND role = ?2 ORDER BY id LIMIT ?3",
+	[STMT_HOOK_SET] =
+	    "INSERT INTO unit_hooks (unit, url, secret_enc, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (unit) DO UPDATE SET "
+	    "url = excluded.url, secret_enc = excluded.secret_enc, "
+	    "created_at = excluded.created_at",
+	[STMT_HOOK_GET] =
+	    "SELECT url, secret_enc FROM unit_hooks WHERE unit = ?1",
+	[STMT_HOOK_DELETE] =
+	    "DELETE FROM unit_hooks WHERE unit = ?1",
+	[STMT_NOTICE_INSERT] =
+	    "INSERT INTO notices (case_id, unit, kind, ref, at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+	[STMT_NOTICE_SMS] =
+	    "UPDATE notices SET sms = sms + ?2 WHERE id = ?1",
+	[STMT_WEBHOOK_INSERT] =
+	    "INSERT INTO webhooks (notice_id, unit, body, next_at) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[STMT_WEBHOOK_NEXT] =
+	    "SELECT id, notice_id, unit, body, attempts FROM webhooks "
+	    "WHERE state = 0 AND next_at <= ?1 ORDER BY next_at, id LIMIT 1",
+	[STMT_WEBHOOK_RESULT] =
+	    "UPDATE webhooks SET state = ?2, attempts = attempts + 1, "
+	    "next_at = ?3, status = ?4, done_at = CASE WHEN ?2 != 0 "
+	    "THEN ?5 END WHERE id = ?1 AND state = 0",
+	[STMT_WEBHOOK_LIST] =
+	    "SELECT w.id, w.notice_id, w.unit, n.kind, c.number, w.state, "
+	    "w.attempts, w.next_at, COALESCE(w.status, 0) FROM webhooks w "
+	    "JOIN notices n ON n.id = w.notice_id JOIN cases c ON "
+	    "c.id = n.case_id WHERE ?1 IS NULL OR w.unit = ?1 "
+	    "ORDER BY w.id DESC LIMIT ?2",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -783,4 +827,17 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_IMPORT_INSERT] = 20,
 	[STMT_CASE_SET_CHANNEL] = 16,
 	[STMT_CASE_ORIGIN] = 20,
+	[STMT_CONTACT_INSERT] = 19,
+	[STMT_CONTACT_DELETE] = 19,
+	[STMT_CONTACT_LIST] = 19,
+	[STMT_CONTACT_ROLE] = 19,
+	[STMT_HOOK_SET] = 19,
+	[STMT_HOOK_GET] = 19,
+	[STMT_HOOK_DELETE] = 19,
+	[STMT_NOTICE_INSERT] = 19,
+	[STMT_NOTICE_SMS] = 19,
+	[STMT_WEBHOOK_INSERT] = 19,
+	[STMT_WEBHOOK_NEXT] = 19,
+	[STMT_WEBHOOK_RESULT] = 19,
+	[STMT_WEBHOOK_LIST] = 19,
 };

@@ -98,6 +98,13 @@ static const struct tpl_def {
 	{ "ussd_error",		 0, "service" },
 	{ "ussd_nav_more",	 0, "" },
 	{ "ussd_nav_back",	 0, "" },
+	/* notices to the units (notice.h): absent, the unit gets no SMS */
+	{ "unit_dispatch",	 0, "case category due unit service" },
+	{ "unit_due",		 0, "case category due unit service" },
+	{ "unit_overdue",	 0, "case category due unit service" },
+	{ "unit_supervised",	 0, "case category due unit reason service" },
+	{ "unit_rehandle",	 0, "case category due unit service" },
+	{ "unit_escalated",	 0, "case category due unit days service" },
 };
 #define TPL_N	(sizeof(tpl_defs) / sizeof(tpl_defs[0]))
 

@@ -1467,6 +1467,130 @@ test_notify(void **state)
 	conf_free(&conf);
 }
 
+/* Audit events committed to the file that match where. */
+static int
+notice_events(struct fix *f, const char *where)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		 sql[256];
+	int		 n = -1;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE %s",
+	    where);
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+/*
+ * The units' contacts and webhooks (admin_notice.c): the office's alone,
+ * numbers masked in every answer, hostile bodies and ids refused.
+ */
+static void
+test_routes_notice(void **state)
+{
+	static const char *const bad[] = {
+		"{\"unit\":\"HB-WATER\",\"role\":\"handler\"}",
+		"{\"unit\":\"HB-WATER\",\"role\":\"handler\","
+		    "\"number\":13800138101}",
+		"{\"unit\":\"HB-WATER\",\"role\":\"handler\","
+		    "\"number\":\"138 0013 8101\"}",
+		"{\"unit\":\"HB-WATER\",\"role\":\"handler\","
+		    "\"number\":\"1234\"}",
+		"{\"unit\":\"HB-WATER\",\"role\":\"handler\","
+		    "\"number\":\"+123456789012345678901\"}",
+		"{\"unit\":\"HB-WATER\",\"role\":\"duty\","
+		    "\"number\":\"13800138101\"}",
+		"{\"unit\":\"HB/1\",\"role\":\"handler\","
+		    "\"number\":\"13800138101\"}",
+		"{\"unit\":\"HB-WATER\",\"role\":\"handler\","
+		    "\"number\":\"13800138101\",\"extra\":1}",
+		"{\"unit\":\"HB-WATER\",\"role\":\"handler\","
+		    "\"number\":\"13800138101\",\"name\":\"\"}",
+		"[]",
+	};
+	struct fix	*f = *state;
+	json_t		*o;
+	char		*s;
+	size_t		 i;
+
+	units(f);
+	for (i = 0; i < nitems(bad); i++)
+		EXPECT(f, post(f, "/v1/contacts", OFFICE, bad[i], &o_), 400,
+		    "bad_request");
+	EXPECT(f, post(f, "/v1/contacts", OFFICE, "{\"unit\":\"HB-NONE\","
+	    "\"role\":\"handler\",\"number\":\"13800138101\"}", &o_), 404,
+	    "not_found");
+	EXPECT(f, post(f, "/v1/contacts", UNIT, "{\"unit\":\"HB-WATER\","
+	    "\"role\":\"handler\",\"number\":\"13800138101\"}", &o_), 403,
+	    "forbidden");
+	assert_int_equal(post(f, "/v1/contacts", OFFICE, "{\"unit\":"
+	    "\"HB-WATER\",\"role\":\"handler\",\"number\":"
+	    "\"13800138101\",\"name\":\"张三\"}", &o), 201);
+	assert_string_equal(json_string_value(json_object_get(o, "number")),
+	    "138****8101");
+	json_decref(o);
+	EXPECT(f, post(f, "/v1/contacts", OFFICE, "{\"unit\":\"HB-WATER\","
+	    "\"role\":\"handler\",\"number\":\"+8613800138101\"}", &o_),
+	    409, "conflict");
+	ST(f, post(f, "/v1/contacts", OFFICE, "{\"unit\":\"office\","
+	    "\"role\":\"duty\",\"number\":\"13800138109\"}", &o_), 201);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/contacts?unit=office",
+	    AUDIT, NULL, &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 1);
+	s = json_dumps(o, 0);
+	assert_null(strstr(s, "13800138109"));
+	free(s);
+	json_decref(o);
+	EXPECT(f, request(f, EVHTTP_REQ_GET, "/v1/contacts?unit=a/b", OFFICE,
+	    NULL, &o_), 400, "bad_request");
+	EXPECT(f, request(f, EVHTTP_REQ_GET, "/v1/contacts?who=x", OFFICE,
+	    NULL, &o_), 400, "bad_request");
+	EXPECT(f, request(f, EVHTTP_REQ_DELETE, "/v1/contacts/x1", OFFICE,
+	    NULL, &o_), 400, "bad_request");
+	EXPECT(f, request(f, EVHTTP_REQ_DELETE, "/v1/contacts/-1", OFFICE,
+	    NULL, &o_), 400, "bad_request");
+	EXPECT(f, request(f, EVHTTP_REQ_DELETE, "/v1/contacts/99", OFFICE,
+	    NULL, &o_), 404, "not_found");
+	ST(f, request(f, EVHTTP_REQ_DELETE, "/v1/contacts/1", OFFICE, NULL,
+	    &o_), 200);
+	EXPECT(f, request(f, EVHTTP_REQ_DELETE, "/v1/contacts/1", OFFICE,
+	    NULL, &o_), 404, "not_found");
+	/* webhooks */
+	EXPECT(f, request(f, EVHTTP_REQ_PUT, "/v1/units/HB-WATER/webhook",
+	    OFFICE, "{\"url\":\"https://x/\"}", &o_), 400, "bad_request");
+	EXPECT(f, request(f, EVHTTP_REQ_PUT, "/v1/units/HB-WATER/webhook",
+	    OFFICE, "{\"url\":7}", &o_), 400, "bad_request");
+	EXPECT(f, request(f, EVHTTP_REQ_PUT, "/v1/units/HB-NONE/webhook",
+	    OFFICE, "{\"url\":\"http://127.0.0.1/h\"}", &o_), 404,
+	    "not_found");
+	EXPECT(f, request(f, EVHTTP_REQ_DELETE, "/v1/units/HB-WATER/webhook",
+	    OFFICE, NULL, &o_), 404, "not_found");
+	assert_int_equal(request(f, EVHTTP_REQ_PUT,
+	    "/v1/units/HB-WATER/webhook", OFFICE,
+	    "{\"url\":\"http://127.0.0.1:9/h\"}", &o), 200);
+	assert_int_equal(strlen(json_string_value(json_object_get(o,
+	    "secret"))), 40);
+	json_decref(o);
+	assert_int_equal(request(f, EVHTTP_REQ_GET, "/v1/webhooks", AUDIT,
+	    NULL, &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 0);
+	json_decref(o);
+	ST(f, request(f, EVHTTP_REQ_DELETE, "/v1/units/HB-WATER/webhook",
+	    OFFICE, NULL, &o_), 200);
+	/* every change is an audit event, none names a number in full */
+	assert_int_equal(notice_events(f, "action IN ('contact.add', "
+	    "'contact.remove', 'webhook.set', 'webhook.remove')"), 5);
+	assert_int_equal(notice_events(f, "detail LIKE '%1380013%'"), 0);
+}
+
 int
 main(void)
 {
@@ -1500,6 +1624,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_routes_citizen, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_routes_notice, setup,
+		    teardown),
 	};
 	int	rv;
 

@@ -43,6 +43,10 @@ static const struct template_var sample[] = {
 	{ "pages",	"3" },
 	{ "items",	"1 HY2611260001 办理中 期限12-10" },
 	{ "nav",	"0 下一页\n00 返回" },
+	/* the units' notices */
+	{ "unit",	"市市场监督管理局" },
+	{ "reason",	"超期未办结" },
+	{ "days",	"2" },
 };
 #define NSAMPLE	(sizeof(sample) / sizeof(sample[0]))
 
@@ -153,7 +157,7 @@ test_shipped_all(void **state)
 		assert_null(strstr(template_text(set, template_name(i)),
 		    "占位符"));
 	}
-	assert_int_equal(i, 61);
+	assert_int_equal(i, 67);
 }
 
 /* The safety screen's texts, whole: the refusal in one SMS, the advice. */
@@ -219,6 +223,44 @@ test_golden_ack(void **state)
 	assert_int_equal(template_render(set, "refuse_emergency_119", sample,
 	    NSAMPLE, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "119"));
+}
+
+/*
+ * The units' notices (notice.h), whole, with realistic values: one SMS
+ * each, and never a citizen's number or text (none is given to them).
+ */
+static void
+test_golden_unit(void **state)
+{
+	static const struct {
+		const char *name, *want;
+	} tab[] = {
+		{ "unit_dispatch", "【12345热线】市市场监督管理局：HY2611260001"
+		    "（投诉举报）已派贵单位办理，期限2026-12-10，"
+		    "请登录热线系统查看。" },
+		{ "unit_due", "【12345热线】市市场监督管理局：HY2611260001"
+		    "（投诉举报）将于2026-12-10到期，请按时办结反馈。" },
+		{ "unit_overdue", "【12345热线】市市场监督管理局：HY2611260001"
+		    "（投诉举报）已超办结期限2026-12-10，请立即办理反馈。" },
+		{ "unit_supervised", "【12345热线】市市场监督管理局："
+		    "HY2611260001（投诉举报）因超期未办结被督办，"
+		    "期限2026-12-10，请抓紧办理反馈。" },
+		{ "unit_rehandle", "【12345热线】市市场监督管理局：HY2611260001"
+		    "（投诉举报）已退回重办，请登录热线系统查看并尽快反馈。" },
+		{ "unit_escalated", "【12345热线】值班：HY2611260001（投诉举报）"
+		    "市市场监督管理局超期2个工作日（期限2026-12-10），"
+		    "已自动督办。" },
+	};
+	char	out[TEMPLATE_OUT_MAX];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < nitems(tab); i++) {
+		assert_int_equal(template_render(set, tab[i].name, sample,
+		    NSAMPLE, out, sizeof(out)), 0);
+		assert_string_equal(out, tab[i].want);
+		assert_int_equal(template_parts(out), 1);
+	}
 }
 
 /* The texts of the unsure flow, whole, with realistic values. */
@@ -517,6 +559,7 @@ main(void)
 		cmocka_unit_test(test_shipped_all),
 		cmocka_unit_test(test_golden_ack),
 		cmocka_unit_test(test_golden_unclassified),
+		cmocka_unit_test(test_golden_unit),
 		cmocka_unit_test(test_golden_screen),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_load_errors),

@@ -1,0 +1,409 @@
+/*
+ * test_notice: the notices to the units (notice.h, store_notice.h,
+ * webhook.h): the v19 upgrade of an existing database in place, contacts
+ * (numbers sealed, duplicates refused), the once-only record, the webhook
+ * queue, the signature against a known vector, the backoff, hostile
+ * webhook URLs, and notice_due()'s texts, whole, queued once.
+ */
+#include "compat.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <event2/event.h>
+
+#include "calendar.h"
+#include "commit.h"
+#include "../src/config.h"	/* not the autoconf config.h */
+#include "crypto.h"
+#include "lifecycle.h"
+#include "notice.h"
+#include "store.h"
+#include "store_notice.h"
+#include "template.h"
+#include "testdb.h"
+#include "util.h"
+#include "webhook.h"
+
+#define T0	1764900000000LL		/* 2025-12-05 10:00 +08:00 */
+
+struct fixture {
+	char			 dir[64], path[128];
+	struct crypto		*crypto;
+	struct store		*st;
+	struct event_base	*base;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+	uint8_t		 key[CRYPTO_KEYFILE_LEN];
+	char		 err[256];
+
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	f = calloc(1, sizeof(*f));
+	if (f == NULL || testdb_make("test_notice", f->dir, sizeof(f->dir),
+	    f->path, sizeof(f->path)) == -1)
+		return -1;
+	memset(key, 0x5a, sizeof(key));
+	f->crypto = crypto_new(key);
+	if ((f->st = store_open(f->path, f->crypto, NULL, err,
+	    sizeof(err))) == NULL)
+		return -1;
+	if ((f->base = event_base_new()) == NULL)
+		return -1;
+	commit_init(f->base, f->st, 0, 64);
+	if (store_unit_add(f->st, "HB-WATER", "水务局", NULL, T0) != 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	commit_shutdown();
+	store_close(f->st);
+	event_base_free(f->base);
+	crypto_free(f->crypto);
+	testdb_remove(f->dir, f->path);
+	free(f);
+	return 0;
+}
+
+/* A v16 database with a unit, upgraded in place: the v19 tables work. */
+static void
+test_upgrade_v19(void **state)
+{
+	struct store_opts	 o = { .max_version = 16 };
+	struct store		*st;
+	struct crypto		*cr;
+	char			 dir[64], path[128], err[160];
+	uint8_t			 key[CRYPTO_KEYFILE_LEN];
+	int64_t			 id = 0;
+
+	(void)state;
+	memset(key, 7, sizeof(key));
+	assert_non_null(cr = crypto_new(key));
+	assert_int_equal(testdb_make("notice19", dir, sizeof(dir), path,
+	    sizeof(path)), 0);
+	assert_non_null(st = store_open(path, cr, &o, err, sizeof(err)));
+	assert_int_equal(store_version(st), 16);
+	assert_int_equal(store_unit_add(st, "HB-ROAD", "公路局", NULL, T0), 0);
+	store_close(st);
+	o.max_version = 0;
+	assert_non_null(st = store_open(path, cr, &o, err, sizeof(err)));
+	assert_int_equal(store_version(st), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_contact_add(st, "HB-ROAD", "handler", NULL,
+	    "13800138201", T0, &id), 0);
+	assert_true(id > 0);
+	assert_int_equal(store_hook_set(st, "HB-ROAD", "http://127.0.0.1/h",
+	    "secret", T0), 0);
+	store_close(st);
+	assert_int_equal(testdb_peek(path, "SELECT COUNT(*) FROM "
+	    "unit_contacts WHERE unit = 'HB-ROAD'"), 1);
+	assert_int_equal(testdb_peek(path, "SELECT COUNT(*) FROM unit_hooks "
+	    "WHERE CAST(secret_enc AS TEXT) LIKE '%secret%'"), 0);
+	testdb_remove(dir, path);
+	crypto_free(cr);
+}
+
+static void
+test_contacts(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_contact	 c[8];
+	char			 nums[4][STORE_ADDR_MAX];
+	int64_t			 id1 = 0, id2 = 0;
+	int			 n;
+
+	assert_int_equal(store_contact_add(f->st, "HB-WATER", "handler",
+	    "张三", "13800138101", T0, &id1), 0);
+	assert_int_equal(store_contact_add(f->st, "HB-WATER", "leader", NULL,
+	    "13800138102", T0, &id2), 0);
+	assert_int_equal(store_contact_add(f->st, "", "duty", NULL,
+	    "13800138109", T0, NULL), 0);
+	/* the same number in the same role again: refused */
+	assert_int_equal(store_contact_add(f->st, "HB-WATER", "handler",
+	    NULL, "+8613800138101", T0, NULL), 1);
+	/* not a number at all */
+	assert_int_equal(store_contact_add(f->st, "HB-WATER", "handler",
+	    NULL, "", T0, NULL), -1);
+	n = store_contact_numbers(f->st, "HB-WATER", "handler", nums,
+	    nitems(nums));
+	assert_int_equal(n, 1);
+	assert_string_equal(nums[0], "13800138101");
+	assert_int_equal(store_contact_numbers(f->st, "HB-WATER",
+	    "discipline", nums, nitems(nums)), 0);
+	n = store_contact_list(f->st, NULL, c, nitems(c), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(c[0].unit, "");	/* the office first */
+	assert_string_equal(c[0].role, "duty");
+	assert_string_equal(c[1].role, "handler");
+	assert_string_equal(c[1].name, "张三");
+	assert_string_equal(c[1].msisdn, "13800138101");
+	while (n > 0)
+		store_contact_clear(&c[--n]);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM "
+	    "unit_contacts WHERE CAST(msisdn_enc AS TEXT) LIKE '%1380013%'"),
+	    0);
+	assert_int_equal(store_contact_del(f->st, id2), 1);
+	assert_int_equal(store_contact_del(f->st, id2), 0);
+	assert_true(notice_role_ok("discipline", 0));
+	assert_false(notice_role_ok("duty", 0));
+	assert_true(notice_role_ok("duty", 1));
+	assert_false(notice_role_ok("handler", 1));
+	assert_false(notice_role_ok(NULL, 0));
+	assert_false(notice_role_ok("Handler", 0));
+}
+
+static void
+test_once_and_queue(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_webhook	 w;
+	struct store_case_new	 cn;
+	char			 number[STORE_CASE_NUMBER_MAX];
+	int64_t			 c, id = 0, id2 = 0;
+
+	memset(&cn, 0, sizeof(cn));
+	cn.msisdn = "13800138030";
+	cn.category = "complaint";
+	cn.text = "噪音";
+	cn.received_at = T0;
+	cn.due = "2026-12-10";
+	assert_int_equal(store_case_add(f->st, &cn, &c, number), 0);
+	assert_int_equal(store_notice_once(f->st, c, "HB-WATER", "due",
+	    "2026-12-10", T0, &id), 1);
+	assert_int_equal(store_notice_once(f->st, c, "HB-WATER", "due",
+	    "2026-12-10", T0 + 1, &id2), 0);
+	/* a case that does not exist */
+	assert_int_equal(store_notice_once(f->st, c + 99, "HB-WATER", "due",
+	    "2026-12-10", T0, &id2), -1);
+	/* extended: a new due date is a new reminder */
+	assert_int_equal(store_notice_once(f->st, c, "HB-WATER", "due",
+	    "2026-12-15", T0, &id2), 1);
+	assert_true(id2 > id);
+	assert_int_equal(store_webhook_add(f->st, id, "HB-WATER", "{}",
+	    T0 + 1000), 0);
+	assert_int_equal(store_webhook_next(f->st, T0, &w), 0);
+	assert_int_equal(store_webhook_next(f->st, T0 + 1000, &w), 1);
+	assert_int_equal(w.notice_id, id);
+	assert_string_equal(w.body, "{}");
+	assert_int_equal(w.attempts, 0);
+	assert_int_equal(store_webhook_result(f->st, w.id, STORE_WEBHOOK_WAIT,
+	    T0 + 5000, 503, T0 + 1000), 0);
+	store_webhook_clear(&w);
+	assert_int_equal(store_webhook_next(f->st, T0 + 4999, &w), 0);
+	assert_int_equal(store_webhook_next(f->st, T0 + 5000, &w), 1);
+	assert_int_equal(w.attempts, 1);
+	assert_int_equal(store_webhook_result(f->st, w.id, STORE_WEBHOOK_DONE,
+	    0, 200, T0 + 5000), 0);
+	/* a result written twice changes nothing more */
+	assert_int_equal(store_webhook_result(f->st, w.id,
+	    STORE_WEBHOOK_FAILED, 0, 500, T0 + 6000), 0);
+	store_webhook_clear(&w);
+	assert_int_equal(store_webhook_next(f->st, T0 + 999999, &w), 0);
+	assert_int_equal(testdb_peek(f->path, "SELECT state * 1000 + status "
+	    "FROM webhooks"), 1200);
+}
+
+static void
+test_sign_backoff(void **state)
+{
+	char	sig[WEBHOOK_SIG_MAX], s[WEBHOOK_SECRET_LEN + 1];
+	char	s2[WEBHOOK_SECRET_LEN + 1];
+	const char *fox = "The quick brown fox jumps over the lazy dog";
+
+	(void)state;
+	/* RFC 4231-style known answer (the Wikipedia HMAC example) */
+	assert_int_equal(webhook_sign("key", fox, strlen(fox), sig), 0);
+	assert_string_equal(sig, "sha256=f7bc83f430538424b13298e6aa6fb143"
+	    "ef4d59a14946175997479dbc2d1a3cd8");
+	assert_int_equal(webhook_sign("key", "", 0, sig), 0);
+	assert_int_equal(strlen(sig), 7 + 64);
+	assert_int_equal(webhook_secret(s), 0);
+	assert_int_equal(webhook_secret(s2), 0);
+	assert_int_equal(strlen(s), WEBHOOK_SECRET_LEN);
+	assert_int_equal(strspn(s, "0123456789abcdef"), WEBHOOK_SECRET_LEN);
+	assert_string_not_equal(s, s2);
+	assert_int_equal(webhook_backoff(0), WEBHOOK_BACKOFF_MIN);
+	assert_int_equal(webhook_backoff(1), WEBHOOK_BACKOFF_MIN);
+	assert_int_equal(webhook_backoff(2), 2 * WEBHOOK_BACKOFF_MIN);
+	assert_int_equal(webhook_backoff(3), 4 * WEBHOOK_BACKOFF_MIN);
+	assert_int_equal(webhook_backoff(40), WEBHOOK_BACKOFF_MAX);
+	assert_int_equal(webhook_backoff(1000000), WEBHOOK_BACKOFF_MAX);
+}
+
+static void
+test_url(void **state)
+{
+	static const char *const good[] = {
+		"http://127.0.0.1/hook", "http://127.0.0.1:8080/a/b?x=1",
+		"http://oa.water.gov.cn/12345", "http://h",
+	};
+	static const char *const bad[] = {
+		"", "http://", "https://h/", "ftp://h/", "http://u:p@h/",
+		"http://h/#frag", "http://h/ a", "http://h/\x01", "h/x",
+		"javascript:alert(1)", "http://h:0/", "http://h:99999/",
+		"http://h/\xe4\xb8\xad", "//h/x", "http:/h", "http://[::1/",
+	};
+	char	long_url[STORE_URL_MAX + 16];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < nitems(good); i++)
+		if (!webhook_url_ok(good[i]))
+			fail_msg("refused: %s", good[i]);
+	for (i = 0; i < nitems(bad); i++)
+		if (webhook_url_ok(bad[i]))
+			fail_msg("accepted: %s", bad[i]);
+	assert_false(webhook_url_ok(NULL));
+	memcpy(long_url, "http://h/", 9);
+	memset(long_url + 9, 'a', sizeof(long_url) - 10);
+	long_url[sizeof(long_url) - 1] = '\0';
+	assert_false(webhook_url_ok(long_url));
+}
+
+/* A case dispatched to HB-WATER, due 2026-12-10 (a Thursday). */
+static int64_t
+dispatched_case(struct fixture *f, const char *category,
+    char number[STORE_CASE_NUMBER_MAX])
+{
+	static const struct lc_actor	 office = { LC_ROLE_OFFICE, "ops",
+					    NULL };
+	struct store_case_new		 cn;
+	struct lc_args			 a;
+	char				 err[160];
+	int64_t				 id;
+
+	memset(&cn, 0, sizeof(cn));
+	cn.msisdn = "13800138030";
+	cn.category = category;
+	cn.text = "人民路自来水管爆裂";
+	cn.received_at = T0;
+	cn.due = "2026-12-10";
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(store_case_add(f->st, &cn, &id, number), 0);
+	memset(&a, 0, sizeof(a));
+	a.unit = "HB-WATER";
+	assert_int_equal(lifecycle_apply(f->st, id, LC_OP_DISPATCH, &a,
+	    &office, T0, err, sizeof(err)), LC_OK);
+	assert_int_equal(commit_unit_end(1), 0);
+	commit_flush();
+	return id;
+}
+
+/* The text of the newest unit SMS, whole. */
+static void
+last_unit_sms(struct fixture *f, char *buf, size_t len)
+{
+	assert_int_equal(testdb_text(f->path, "SELECT text FROM outbox "
+	    "WHERE kind = 'unit' ORDER BY id DESC LIMIT 1", buf, len), 0);
+}
+
+static int
+due_now(struct fixture *f, int64_t id, int today)
+{
+	struct store_case	c;
+	int			rv;
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_case_get(f->st, id, &c), 1);
+	assert_int_equal(commit_unit_begin(), 0);
+	rv = notice_due(f->st, &c, today, T0);
+	assert_int_equal(commit_unit_end(rv != -1), 0);
+	commit_flush();
+	store_case_clear(&c);
+	return rv;
+}
+
+static void
+test_due(void **state)
+{
+	struct fixture		*f = *state;
+	struct conf_errors	 errs;
+	struct template_set	*ts;
+	struct hotlined_conf	 conf;
+	char			 dir[4200], text[512], want[512];
+	char			 number[STORE_CASE_NUMBER_MAX];
+	const char		*top = getenv("top_srcdir");
+	int64_t			 id;
+
+	snprintf(dir, sizeof(dir), "%s/templates", top ? top : "..");
+	memset(&errs, 0, sizeof(errs));
+	assert_non_null(ts = template_load(dir, &errs));
+	template_set_current(ts);
+	conf_defaults(&conf);
+	notice_setup(&conf);
+	assert_int_equal(store_contact_add(f->st, "HB-WATER", "handler", NULL,
+	    "13800138101", T0, NULL), 0);
+	assert_int_equal(store_contact_add(f->st, "HB-WATER", "discipline",
+	    NULL, "13800138103", T0, NULL), 0);
+	id = dispatched_case(f, "complaint", number);
+	/* Monday: nothing yet; Wednesday, the working day before: told */
+	assert_int_equal(due_now(f, id, 20261207), 0);
+	assert_int_equal(due_now(f, id, 20261209), 1);
+	last_unit_sms(f, text, sizeof(text));
+	snprintf(want, sizeof(want), "【12345热线】水务局：%s（投诉举报）将于"
+	    "2026-12-10到期，请按时办结反馈。", number);
+	assert_string_equal(text, want);
+	/* once */
+	assert_int_equal(due_now(f, id, 20261209), 0);
+	assert_int_equal(due_now(f, id, 20261210), 0);
+	/* Friday: overdue, once */
+	assert_int_equal(due_now(f, id, 20261211), 1);
+	last_unit_sms(f, text, sizeof(text));
+	snprintf(want, sizeof(want), "【12345热线】水务局：%s（投诉举报）已超办结"
+	    "期限2026-12-10，请立即办理反馈。", number);
+	assert_string_equal(text, want);
+	assert_int_equal(due_now(f, id, 20261214), 0);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
+	    "WHERE kind = 'unit'"), 2);
+	/* the efficiency complaint: the discipline contact only (Art. 10) */
+	id = dispatched_case(f, "efficiency", number);
+	assert_int_equal(due_now(f, id, 20261209), 1);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
+	    "WHERE kind = 'unit'"), 3);
+	last_unit_sms(f, text, sizeof(text));
+	snprintf(want, sizeof(want), "【12345热线】水务局：%s（效能投诉）将于"
+	    "2026-12-10到期，请按时办结反馈。", number);
+	assert_string_equal(text, want);
+	/* in the quiet hours an SMS waits for their end; T0 is 10:00 */
+	conf.survey.quiet_start = 9 * 60;
+	conf.survey.quiet_end = 11 * 60;
+	notice_setup(&conf);
+	assert_int_equal(due_now(f, id, 20261211), 1);
+	assert_int_equal(testdb_peek(f->path, "SELECT next_attempt_at FROM "
+	    "outbox WHERE kind = 'unit' ORDER BY id DESC LIMIT 1"),
+	    T0 + 3600 * 1000);
+	template_set_current(NULL);
+	conf_free(&conf);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_upgrade_v19),
+		cmocka_unit_test_setup_teardown(test_contacts, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_once_and_queue, setup,
+		    teardown),
+		cmocka_unit_test(test_sign_backoff),
+		cmocka_unit_test(test_url),
+		cmocka_unit_test_setup_teardown(test_due, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
