@@ -158,12 +158,6 @@ extension_request(struct store *st, int64_t case_id,
 		    "nothing to extend", c.number, c.state);
 		goto out;
 	}
-	if ((r = ext_due(&c, want, days, due, sizeof(due), err, errlen)) !=
-	    EXT_OK)
-		goto out;
-	if ((r = ext_from_lc(lifecycle_extend_check(&c, due, now, err,
-	    errlen))) != EXT_OK)
-		goto out;
 	if ((rc = store_ext_granted(st, case_id, c.dispatched_at)) == -1) {
 		r = EXT_ERROR;
 		goto out;
@@ -174,6 +168,12 @@ extension_request(struct store *st, int64_t case_id,
 		    c.number);
 		goto out;
 	}
+	if ((r = ext_due(&c, want, days, due, sizeof(due), err, errlen)) !=
+	    EXT_OK)
+		goto out;
+	if ((r = ext_from_lc(lifecycle_extend_check(&c, due, now, err,
+	    errlen))) != EXT_OK)
+		goto out;
 	lifecycle_actor_name(actor, who, sizeof(who));
 	memset(&n, 0, sizeof(n));
 	n.case_id = case_id;
@@ -264,7 +264,7 @@ extension_decide(struct store *st, int64_t id, int approve,
 	lifecycle_actor_name(actor, who, sizeof(who));
 	if ((rc = store_ext_decide(st, id, state, who, note, now)) != 1 ||
 	    lifecycle_audit(st, e.case_id, who, "case.extension-decide",
-	    json_pack("{sIsssss?}", "request", (json_int_t)id, "decision",
+	    json_pack("{sIssss?}", "request", (json_int_t)id, "decision",
 	    state, "note", note), now) == -1) {
 		r = EXT_ERROR;
 		goto out;

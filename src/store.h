@@ -998,7 +998,8 @@ enum store_stats_query {
 	STORE_STATS_TOP,	/* rule, category, count */
 	STORE_PUBLISH,		/* number, received_at, closed_at, category,
 				   unit name, text, result, state: closed in
-				   the period, never confidential */
+				   the period, never confidential nor
+				   marked not for publication */
 	STORE_STATS_FLAGS,	/* Art. 23 per lead unit: re-handled, overdue
 				   without extension, result not delivered,
 				   repeated */
