@@ -6,7 +6,9 @@
  * Adding a route: one line in routes[] (admin.c)
  *	{ EVHTTP_REQ_POST, "/v1/cases/:number/close", TOKEN_OFFICE,
  *	    ADMIN_F_BODY, admin_case_close },
- * and a handler.  The handler contract:
+ * and a handler in the resource's file (admin_case.c, admin_unit.c ...,
+ * or a new admin_<resource>.c), declared in admin_int.h, the private
+ * header the handlers share.  The handler contract:
  *  - It runs only after the framework has authenticated the token, checked
  *    its role against the route, matched ":name" segments into r->param[]
  *    (in pattern order, at most ADMIN_PARAM_LEN - 1 bytes each, raw: the
@@ -99,22 +101,13 @@ struct admin_req {
 	const char		*raw_type;	/* its Content-Type */
 };
 
-/* admin_obs.c: the routes of /metrics, the status page, queue and smsc. */
-extern const struct admin_route admin_obs_routes[];
-extern const size_t admin_obs_nroutes;
-/* 1 when /metrics needs no token (metrics-auth none). */
-int	 admin_obs_metrics_open(void);
-/* A browser's token: ?token= or the hotlined_token cookie; NULL: none. */
-const char *admin_obs_browser_token(struct admin_req *, size_t *lenp);
 /*
- * The pure part: the first token= of query, else the hotlined_token
+ * admin_obs.c's browser token, the pure part: the first token= of query, else the hotlined_token
  * cookie of a Cookie header (either may be NULL); NULL when none, or when
  * empty or longer than TOKEN_SECRET_MAX (*lenp: its length, not ended).
  */
 const char *admin_obs_token_in(const char *query, const char *cookie,
 	    size_t *lenp);
-/* The admin block's settings admin_obs.c uses (admin_start()). */
-void	 admin_obs_conf(const struct conf_admin *);
 
 /* One parsed query parameter (admin_query()). */
 struct admin_qparam {
@@ -136,6 +129,8 @@ void	 admin_set_store(struct store *);
 void	 admin_stop(void);
 /* Replace the tokens with the file's; 0, or -1 keeping the old ones. */
 int	 admin_reload_tokens(void);
+/* Set the retention period in days (0: none) and the key file's path. */
+void	 admin_data_conf(int retention_days, const char *key_file);
 
 /* Add fields to GET /v1/status (e.g. "smsc_bound"); rooms call it once. */
 void	 admin_on_status(const char *name,

@@ -18,8 +18,7 @@
 #include <event2/http.h>
 #include <jansson.h>
 
-#include "admin.h"
-#include "admin_data.h"
+#include "admin_int.h"
 #include "commit.h"
 #include "daemon.h"
 #include "dbcheck.h"

@@ -26,7 +26,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "util.h"
-#include "admin.h"
+#include "admin_int.h"
 #include "calendar.h"
 #include "commit.h"
 #include "config.h"

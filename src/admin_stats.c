@@ -11,8 +11,7 @@
 
 #include <jansson.h>
 
-#include "admin.h"
-#include "admin_stats.h"
+#include "admin_int.h"
 #include "calendar.h"
 #include "log.h"
 #include "stats.h"

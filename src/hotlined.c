@@ -16,7 +16,6 @@
 #include <event2/event.h>
 
 #include "admin.h"
-#include "admin_data.h"
 #include "calendar.h"
 #include "config.h"
 #include "daemon.h"
