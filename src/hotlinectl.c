@@ -7,21 +7,16 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <event2/buffer.h>
@@ -34,36 +29,10 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "calendar.h"
+#include "ctl.h"
 #include "daemon.h"
-#include "dbcheck.h"
-#include "log.h"
-#include "report.h"
-#include "stats.h"
 #include "tokens.h"
 #include "util.h"
-
-#define CTL_OK		0
-#define CTL_SERVER	1
-#define CTL_USAGE	2
-#define CTL_CONNECT	3
-
-#define CTL_SERVER_DEFAULT	"127.0.0.1:8345"
-#define CTL_HOST_MAX		256
-#define CTL_ARG_MAX		64	/* longest command word or argument */
-#define CTL_TEXT_MAX		4000	/* longest text (result, reason) */
-#define CTL_REPLY_MAX		(4 * 1024 * 1024)
-#define CTL_TIMEOUT		15	/* seconds */
-#define CTL_DBCHECK_TIMEOUT	3600	/* db check reads the whole file */
-
-struct ctl {
-	char		 host[CTL_HOST_MAX];
-	int		 port;
-	char		*token;
-	int		 json;
-	int		 tls;		/* -s https://... */
-	const char	*ca;		/* --ca; NULL: the system's */
-};
 
 struct ctl_reply {
 	int		 status;	/* 0: no HTTP answer */
@@ -73,78 +42,17 @@ struct ctl_reply {
 	size_t		 len;
 };
 
-struct ctl_cmd {
-	const char	*word1;
-	const char	*word2;		/* NULL: one word */
-	int		 minargs;
-	int		 maxargs;
-	int		 needs_token;
-	int		(*fn)(struct ctl *, char **);
-	const char	*usage;
-	const char	*op;		/* case OP NUMBER TEXT: the route */
-	const char	*field;		/* and the body's text field */
-};
-
 static void	 usage(void) __attribute__((noreturn));
-static void	 ctl_die(int, const char *, ...)
-		    __attribute__((noreturn, format(printf, 2, 3)));
 static int	 ctl_parse_server(struct ctl *, const char *);
-static int	 ctl_check_arg(const char *, const char *);
 static const char *ctl_safe(const char *, char *, size_t);
 static void	 ctl_probe(struct ctl *, const char *);
 static void	 ctl_cb(struct evhttp_request *, void *);
 static struct evhttp_connection *ctl_tls_connection(struct ctl *,
 		    struct event_base *);
 static void	 ctl_errcb(enum evhttp_request_error, void *);
-static json_t	*ctl_request(struct ctl *, int, const char *, json_t *);
-static void	 ctl_table(json_t *);
-static void	 ctl_print_value(json_t *);
-static int	 cmd_status(struct ctl *, char **);
-static int	 cmd_loglevel(struct ctl *, char **);
-static int	 cmd_log_reopen(struct ctl *, char **);
-static int	 cmd_case_show(struct ctl *, char **);
-static int	 cmd_audit_verify(struct ctl *, char **);
-static int	 cmd_db_check(struct ctl *, char **);
-static int	 cmd_backup(struct ctl *, char **);
-static int	 cmd_retention(struct ctl *, char **);
-static int	 ctl_audit_offline(struct ctl *, char **);
-static void	 ctl_audit_progress(void *, int64_t, int64_t);
-static double	 ctl_now(void);
-static int	 cmd_hash_token(struct ctl *, char **);
-static int	 ctl_output(struct ctl *, json_t *, void (*)(json_t *));
-static void	 ctl_case_table(json_t *);
-static int	 cmd_case_list(struct ctl *, char **);
-static int	 ctl_get(struct ctl *, const char *, char *,
-		    void (*)(json_t *));
-static int	 cmd_case_citizen(struct ctl *, char **);
-static int	 cmd_case_text(struct ctl *, char **);
-static int	 cmd_case_dispatch(struct ctl *, char **);
-static int	 cmd_case_extend(struct ctl *, char **);
-static int	 cmd_case_supervise(struct ctl *, char **);
-static int	 cmd_unit_add(struct ctl *, char **);
-static int	 cmd_unit_list(struct ctl *, char **);
-static int	 cmd_kb_add(struct ctl *, char **);
-static int	 cmd_kb_update(struct ctl *, char **);
-static int	 cmd_kb_list(struct ctl *, char **);
-static int	 cmd_case_classify(struct ctl *, char **);
-static int	 cmd_case_queue(struct ctl *, char **);
-static int	 cmd_case_labels(struct ctl *, char **);
-static int	 cmd_alert_list(struct ctl *, char **);
-static int	 cmd_alert_show(struct ctl *, char **);
-static int	 cmd_alert_ack(struct ctl *, char **);
-static int	 cmd_alert_citizen(struct ctl *, char **);
-static int	 cmd_health(struct ctl *, char **);
-static int	 cmd_queue_list(struct ctl *, char **);
-static int	 cmd_queue_show(struct ctl *, char **);
-static int	 cmd_queue_op(struct ctl *, char **);
-static int	 cmd_smsc_list(struct ctl *, char **);
-static int	 cmd_smsc_op(struct ctl *, char **);
-static int	 cmd_stats(struct ctl *, char **);
-static int	 cmd_report(struct ctl *, char **);
-static int	 cmd_publish(struct ctl *, char **);
 
-static int	ctl_timeout = CTL_TIMEOUT;	/* seconds, per request */
-static int	ctl_accept;		/* a status taken like a 2xx (health) */
+int	ctl_timeout = CTL_TIMEOUT;	/* seconds, per request */
+int	ctl_accept;		/* a status taken like a 2xx (health) */
 
 static const struct ctl_cmd cmds[] = {
 	{ "status", NULL, 0, 0, 1, cmd_status, "status", NULL, NULL },
@@ -238,7 +146,7 @@ static const struct ctl_cmd cmds[] = {
 };
 
 static const char	*progname = "hotlinectl";
-static const struct ctl_cmd *ctl_cur;	/* the command running */
+const struct ctl_cmd	*ctl_cur;	/* the command running */
 
 static void
 usage(void)
@@ -253,7 +161,7 @@ usage(void)
 	exit(CTL_USAGE);
 }
 
-static void
+void
 ctl_die(int code, const char *fmt, ...)
 {
 	va_list	ap;
@@ -267,7 +175,7 @@ ctl_die(int code, const char *fmt, ...)
 }
 
 /* Usage error unless s is printable ASCII of at most CTL_ARG_MAX bytes. */
-static int
+int
 ctl_check_arg(const char *what, const char *s)
 {
 	size_t	i;
@@ -455,7 +363,7 @@ ctl_cb(struct evhttp_request *req, void *arg)
  * answer, else exits with the right code after saying why (--json: the
  * server's error on stdout).
  */
-static json_t *
+json_t *
 ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 {
 	struct event_base		*base;
@@ -548,7 +456,7 @@ ctl_request(struct ctl *c, int method, const char *path, json_t *body)
 }
 
 /* A scalar as a table cell: control characters shown as '?'. */
-static void
+void
 ctl_print_value(json_t *v)
 {
 	const char	*s;
@@ -600,7 +508,7 @@ ctl_print_value(json_t *v)
 }
 
 /* An object as "key  value" lines, keys aligned, '_' shown as '-'. */
-static void
+void
 ctl_table(json_t *o)
 {
 	const char	*k;
@@ -620,7 +528,7 @@ ctl_table(json_t *o)
 }
 
 /* Print a reply: as JSON with --json, else through table(). */
-static int
+int
 ctl_output(struct ctl *c, json_t *reply, void (*table)(json_t *))
 {
 	if (c->json) {
@@ -632,288 +540,9 @@ ctl_output(struct ctl *c, json_t *reply, void (*table)(json_t *))
 	return fflush(stdout) == 0 ? CTL_OK : CTL_SERVER;
 }
 
-/* Status: nested counters ("outbox": {"sent": 3}) as "outbox-sent  3". */
-static void
-ctl_status_table(json_t *o)
-{
-	json_t		*flat, *v, *sv;
-	const char	*k, *sk;
-	char		 name[128];
-
-	if ((flat = json_object()) == NULL)
-		ctl_die(CTL_SERVER, "out of memory");
-	json_object_foreach(o, k, v) {
-		if (!json_is_object(v)) {
-			json_object_set(flat, k, v);
-			continue;
-		}
-		json_object_foreach(v, sk, sv) {
-			snprintf(name, sizeof(name), "%s_%s", k, sk);
-			json_object_set(flat, name, sv);
-		}
-	}
-	ctl_table(flat);
-	json_decref(flat);
-}
-
-static int
-cmd_status(struct ctl *c, char **argv)
-{
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, "/v1/status",
-	    NULL), ctl_status_table);
-}
-
-static int
-cmd_loglevel(struct ctl *c, char **argv)
-{
-	json_t	*body, *reply;
-
-	if (argv[0] == NULL)
-		return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET,
-		    "/v1/log-level", NULL), ctl_table);
-	ctl_check_arg("LEVEL", argv[0]);
-	if (log_parselevel(argv[0]) == -1)
-		ctl_die(CTL_USAGE, "LEVEL must be warn, info, debug or trace");
-	body = json_pack("{s:s}", "level", argv[0]);
-	reply = ctl_request(c, EVHTTP_REQ_PUT, "/v1/log-level", body);
-	return ctl_output(c, reply, ctl_table);
-}
-
-static int
-cmd_log_reopen(struct ctl *c, char **argv)
-{
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, "/v1/log/reopen",
-	    NULL), ctl_table);
-}
-
-static int
-cmd_case_show(struct ctl *c, char **argv)
-{
-	char	path[64 + CTL_ARG_MAX];
-
-	ctl_check_arg("NUMBER", argv[0]);
-	if (strspn(argv[0], "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(argv[0]) ||
-	    strlen(argv[0]) > 31)
-		ctl_die(CTL_USAGE, "NUMBER: a case number is letters and "
-		    "digits, at most 31 (e.g. HY2611260001)");
-	snprintf(path, sizeof(path), "/v1/cases/%s", argv[0]);
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
-	    ctl_case_table);
-}
-
-static double
-ctl_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Offline verification's progress line, on a terminal only. */
-static void
-ctl_audit_progress(void *arg, int64_t ev, int64_t last)
-{
-	double	*t0 = arg, el = ctl_now() - *t0;
-
-	fprintf(stderr, "\raudit verify: event %lld of %lld, %.0f events/s ",
-	    (long long)ev, (long long)last, el > 0 ? ev / el : 0.0);
-}
-
-/*
- * audit verify --db FILE --key FILE: the chain of a copy (a backup), or
- * of a stopped daemon's database, read here: the daemon is not needed
- * and not slowed.
- */
-static int
-ctl_audit_offline(struct ctl *c, char **argv)
-{
-	const char	*db = NULL, *key = NULL;
-	char		 err[1024];
-	double		 t0;
-	int64_t		 bad = 0;
-	int		 rv, i;
-
-	for (i = 0; argv[i] != NULL; i += 2) {
-		if (argv[i + 1] == NULL)
-			ctl_die(CTL_USAGE, "usage: audit verify [--db FILE "
-			    "--key FILE]");
-		if (strcmp(argv[i], "--db") == 0 && db == NULL)
-			db = argv[i + 1];
-		else if (strcmp(argv[i], "--key") == 0 && key == NULL)
-			key = argv[i + 1];
-		else
-			ctl_die(CTL_USAGE, "usage: audit verify [--db FILE "
-			    "--key FILE]");
-	}
-	if (db == NULL || key == NULL)
-		ctl_die(CTL_USAGE, "audit verify offline needs --db FILE and "
-		    "--key FILE");
-	log_init(LOG_TO_STDERR, LOG_L_WARN, "hotlinectl");
-	t0 = ctl_now();
-	rv = dbcheck_audit(db, key, &bad, isatty(STDERR_FILENO) ?
-	    ctl_audit_progress : NULL, &t0, err, sizeof(err));
-	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "\r%60s\r", "");
-	if (rv == 2)
-		ctl_die(CTL_SERVER, "%s", err);
-	if (c->json) {
-		printf("{\"intact\":%s", rv == 0 ? "true" : "false");
-		if (rv == 1)
-			printf(",\"first_bad\":%lld", (long long)bad);
-		printf(",\"seconds\":%.3f}\n", ctl_now() - t0);
-	} else if (rv == 0)
-		printf("audit trail intact\n");
-	else
-		printf("audit trail broken: first bad event %lld\n",
-		    (long long)bad);
-	return rv == 0 ? CTL_OK : CTL_SERVER;
-}
-
-static int
-cmd_audit_verify(struct ctl *c, char **argv)
-{
-	json_t	*reply;
-	int	 intact;
-
-	if (argv[0] != NULL)
-		return ctl_audit_offline(c, argv);
-	ctl_timeout = CTL_DBCHECK_TIMEOUT;
-	reply = ctl_request(c, EVHTTP_REQ_GET, "/v1/audit/verify", NULL);
-	intact = json_is_true(json_object_get(reply, "intact"));
-	if (c->json)
-		ctl_output(c, reply, ctl_table);
-	else {
-		if (intact)
-			printf("audit trail intact\n");
-		else
-			printf("audit trail broken: first bad event %"
-			    JSON_INTEGER_FORMAT "\n", json_integer_value(
-			    json_object_get(reply, "first_bad")));
-		json_decref(reply);
-	}
-	return intact ? CTL_OK : CTL_SERVER;
-}
-
-/*
- * backup FILE: the daemon writes a consistent copy into FILE (a new file;
- * a relative name is taken from here) while it keeps working.  The copy
- * is nothing without the key file: say so every time.
- */
-static int
-cmd_backup(struct ctl *c, char **argv)
-{
-	json_t	*reply;
-	char	 path[PATH_MAX], cwd[PATH_MAX];
-
-	ctl_check_arg("FILE", argv[0]);
-	if (argv[0][0] == '/')
-		strlcpy(path, argv[0], sizeof(path));
-	else if (getcwd(cwd, sizeof(cwd)) == NULL || snprintf(path,
-	    sizeof(path), "%s/%s", cwd, argv[0]) >= (int)sizeof(path))
-		ctl_die(CTL_USAGE, "FILE: cannot make it absolute");
-	ctl_timeout = CTL_DBCHECK_TIMEOUT;
-	reply = ctl_request(c, EVHTTP_REQ_POST, "/v1/backup",
-	    json_pack("{s:s}", "path", path));
-	if (c->json)
-		return ctl_output(c, reply, ctl_table);
-	printf("backup written: %s (%" JSON_INTEGER_FORMAT " pages, cases "
-	    "up to id %" JSON_INTEGER_FORMAT ", longest pause %.1f ms)\n"
-	    "IMPORTANT: without the key file %s and %s.database this copy "
-	    "cannot be read\n(phone numbers, the audit chain): keep them "
-	    "with it, apart from it (hotlined(8) RECOVERY).\n", path,
-	    json_integer_value(json_object_get(reply, "pages")),
-	    json_integer_value(json_object_get(reply, "last_case_id")),
-	    json_real_value(json_object_get(reply, "longest_step_ms")),
-	    json_string_value(json_object_get(reply, "key_file")),
-	    json_string_value(json_object_get(reply, "key_file")));
-	json_decref(reply);
-	return CTL_OK;
-}
-
-/*
- * retention apply [--dry-run]: erase the texts and numbers of cases closed
- * more than retention-days ago (or count them), audited.
- */
-static int
-cmd_retention(struct ctl *c, char **argv)
-{
-	json_t	*reply;
-	int	 dry = 0;
-
-	if (argv[0] != NULL) {
-		if (strcmp(argv[0], "--dry-run") != 0)
-			ctl_die(CTL_USAGE, "usage: retention apply [--dry-run]");
-		dry = 1;
-	}
-	ctl_timeout = CTL_DBCHECK_TIMEOUT;
-	reply = ctl_request(c, EVHTTP_REQ_POST, "/v1/retention",
-	    json_pack("{s:b}", "dry_run", dry));
-	if (c->json)
-		return ctl_output(c, reply, ctl_table);
-	if (dry)
-		printf("%" JSON_INTEGER_FORMAT " closed cases older than %"
-		    JSON_INTEGER_FORMAT " days (closed before %s) would lose "
-		    "their texts and numbers\n",
-		    json_integer_value(json_object_get(reply, "cases")),
-		    json_integer_value(json_object_get(reply,
-		    "retention_days")), json_string_value(json_object_get(
-		    reply, "cutoff")));
-	else
-		printf("erased the texts and numbers of %" JSON_INTEGER_FORMAT
-		    " closed cases (closed before %s): %" JSON_INTEGER_FORMAT
-		    " inbound and %" JSON_INTEGER_FORMAT " outbox rows; "
-		    "audited\n",
-		    json_integer_value(json_object_get(reply, "cases")),
-		    json_string_value(json_object_get(reply, "cutoff")),
-		    json_integer_value(json_object_get(reply, "inbound")),
-		    json_integer_value(json_object_get(reply, "outbox")));
-	json_decref(reply);
-	return CTL_OK;
-}
-
-/*
- * The daemon checks in a child process while it keeps working; a full
- * check reads every page, so the answer may take minutes on a big file.
- */
-static int
-cmd_db_check(struct ctl *c, char **argv)
-{
-	json_t		*reply, *a;
-	size_t		 i;
-	int		 intact, quick = 0;
-
-	if (argv[0] != NULL) {
-		if (strcmp(argv[0], "--quick") != 0)
-			ctl_die(CTL_USAGE, "usage: db check [--quick]");
-		quick = 1;
-	}
-	ctl_timeout = CTL_DBCHECK_TIMEOUT;
-	reply = ctl_request(c, EVHTTP_REQ_GET, quick ? "/v1/db/check?quick=1" :
-	    "/v1/db/check", NULL);
-	intact = json_is_true(json_object_get(reply, "intact"));
-	if (c->json)
-		ctl_output(c, reply, ctl_table);
-	else {
-		a = json_object_get(reply, "problems");
-		if (intact)
-			printf("database intact\n");
-		else
-			printf("database damaged: %zu problems (hotlined(8) "
-			    "RECOVERY)\n", json_array_size(a));
-		for (i = 0; i < json_array_size(a); i++)
-			printf("%s\n", json_string_value(json_array_get(a,
-			    i)));
-		json_decref(reply);
-	}
-	return intact ? CTL_OK : CTL_SERVER;
-}
-
-/* --- the case lifecycle, units, knowledge base --------------------------- */
 
 /* Usage error unless s is text for the server: 1..CTL_TEXT_MAX, no controls. */
-static const char *
+const char *
 ctl_text(const char *what, const char *s)
 {
 	size_t	i;
@@ -931,22 +560,18 @@ ctl_text(const char *what, const char *s)
 	return s;
 }
 
-/* Usage error unless s is a case number; the path /v1/cases/NUMBER[/op]. */
-static void
-ctl_case_path(char *buf, size_t len, const char *number, const char *op)
+/* Usage error unless s is an audited read's reason: one line, <= 256. */
+void
+ctl_reason(const char *s)
 {
-	ctl_check_arg("NUMBER", number);
-	if (strspn(number, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(number) ||
-	    strlen(number) > 31)
-		ctl_die(CTL_USAGE, "NUMBER: a case number is letters and "
-		    "digits, at most 31 (e.g. HY2611260001)");
-	snprintf(buf, len, "/v1/cases/%s%s%s", number, op != NULL ? "/" : "",
-	    op != NULL ? op : "");
+	if (strlen(ctl_text("REASON", s)) > 256)
+		ctl_die(CTL_USAGE, "REASON: longer than 256 bytes");
+	if (strchr(s, '\n') != NULL || strchr(s, '\t') != NULL)
+		ctl_die(CTL_USAGE, "REASON: one line, no tabs");
 }
 
 /* A JSON string from UTF-8 text, or a usage error. */
-static json_t *
+json_t *
 ctl_jstr(const char *what, const char *s)
 {
 	json_t	*v;
@@ -956,35 +581,8 @@ ctl_jstr(const char *what, const char *s)
 	return v;
 }
 
-/* One line about a case after an operation. */
-static void
-ctl_case_line(json_t *o)
-{
-	json_t	*v;
-
-	printf("%s: %s", json_string_value(json_object_get(o, "number")),
-	    json_string_value(json_object_get(o, "state")));
-	if (json_is_string(v = json_object_get(o, "unit"))) {
-		printf(", unit ");
-		ctl_print_value(v);
-	}
-	if (json_is_string(v = json_object_get(o, "due"))) {
-		printf(", due ");
-		ctl_print_value(v);
-	}
-	if (json_is_true(json_object_get(o, "supervised"))) {
-		printf(", supervised (");
-		ctl_print_value(json_object_get(o, "supervision"));
-		putchar(')');
-	}
-	if (json_integer_value(json_object_get(o, "result_cut")) > 0)
-		printf(", result cut by %" JSON_INTEGER_FORMAT " characters",
-		    json_integer_value(json_object_get(o, "result_cut")));
-	putchar('\n');
-}
-
 /* Print a list of objects as aligned columns (keys), '-' for null. */
-static void
+void
 ctl_columns(json_t *list, const char *const *keys, const char *const *heads,
     size_t n)
 {
@@ -1026,125 +624,8 @@ ctl_columns(json_t *list, const char *const *keys, const char *const *heads,
 		}
 }
 
-/* A case operation with body; prints the case's new state. */
-static int
-ctl_case_op(struct ctl *c, const char *number, const char *op, json_t *body)
-{
-	char	 path[96];
-	json_t	*reply;
-
-	ctl_case_path(path, sizeof(path), number, op);
-	reply = ctl_request(c, EVHTTP_REQ_POST, path, body);
-	if (c->json)
-		return ctl_output(c, reply, ctl_table);
-	ctl_case_line(reply);
-	json_decref(reply);
-	return fflush(stdout) == 0 ? CTL_OK : CTL_SERVER;
-}
-
-/* "case OP NUMBER TEXT": the ops whose body is one text field. */
-static int
-cmd_case_text(struct ctl *c, char **argv)
-{
-	json_t	*body = json_object();
-
-	if (argv[1] != NULL)
-		json_object_set_new(body, ctl_cur->field,
-		    ctl_jstr(ctl_cur->field, argv[1]));
-	return ctl_case_op(c, argv[0], ctl_cur->op, body);
-}
-
-/* case dispatch NUMBER LEAD [CO ...] [--due DATE] [--approval TEXT] */
-static int
-cmd_case_dispatch(struct ctl *c, char **argv)
-{
-	json_t	*body = json_object(), *co = json_array();
-	int	 i;
-
-	for (i = 1; argv[i] != NULL; i++) {
-		if (strcmp(argv[i], "--due") == 0 && argv[i + 1] != NULL) {
-			ctl_check_arg("--due", argv[++i]);
-			json_object_set_new(body, "due", json_string(argv[i]));
-		} else if (strcmp(argv[i], "--approval") == 0 &&
-		    argv[i + 1] != NULL) {
-			i++;
-			json_object_set_new(body, "approval",
-			    ctl_jstr("--approval", argv[i]));
-		} else if (argv[i][0] == '-')
-			ctl_die(CTL_USAGE, "case dispatch: unknown option");
-		else {
-			ctl_check_arg("UNIT", argv[i]);
-			if (json_object_get(body, "lead") == NULL)
-				json_object_set_new(body, "lead",
-				    json_string(argv[i]));
-			else
-				json_array_append_new(co, json_string(argv[i]));
-		}
-	}
-	if (json_object_get(body, "lead") == NULL)
-		ctl_die(CTL_USAGE, "case dispatch: missing LEAD unit");
-	if (json_array_size(co) > 0)
-		json_object_set(body, "co", co);
-	json_decref(co);
-	return ctl_case_op(c, argv[0], "dispatch", body);
-}
-
-/* case extend NUMBER DAYS|YYYY-MM-DD REASON */
-static int
-cmd_case_extend(struct ctl *c, char **argv)
-{
-	json_t		*body = json_object();
-	const char	*errstr;
-	long long	 days;
-
-	ctl_check_arg("DAYS", argv[1]);
-	if (strchr(argv[1], '-') != NULL)
-		json_object_set_new(body, "due", json_string(argv[1]));
-	else {
-		days = strtonum(argv[1], 1, 60, &errstr);
-		if (errstr != NULL)
-			ctl_die(CTL_USAGE, "DAYS: working days, 1 to 60, or a "
-			    "date YYYY-MM-DD");
-		json_object_set_new(body, "days", json_integer(days));
-	}
-	json_object_set_new(body, "reason", ctl_jstr("REASON", argv[2]));
-	return ctl_case_op(c, argv[0], "extend", body);
-}
-
-/* case supervise NUMBER REASON [NOTE] */
-static int
-cmd_case_supervise(struct ctl *c, char **argv)
-{
-	json_t	*body = json_object();
-
-	ctl_check_arg("REASON", argv[1]);
-	if (strcmp(argv[1], "disputed-result") != 0 && strcmp(argv[1],
-	    "leader-instruction") != 0 && strcmp(argv[1], "overdue") != 0 &&
-	    strcmp(argv[1], "other") != 0)
-		ctl_die(CTL_USAGE, "REASON: disputed-result, "
-		    "leader-instruction, overdue or other");
-	json_object_set_new(body, "reason", json_string(argv[1]));
-	if (argv[2] != NULL)
-		json_object_set_new(body, "note", ctl_jstr("NOTE", argv[2]));
-	return ctl_case_op(c, argv[0], "supervise", body);
-}
-
-static void
-ctl_case_list_table(json_t *o)
-{
-	static const char *const keys[] = { "number", "state", "category",
-	    "unit", "due", "overdue", "supervised" };
-	static const char *const heads[] = { "NUMBER", "STATE", "CATEGORY",
-	    "UNIT", "DUE", "OVERDUE", "SUPERVISED" };
-
-	ctl_columns(json_object_get(o, "cases"), keys, heads, nitems(keys));
-	if (json_is_string(json_object_get(o, "next")))
-		printf("(more: --before %s)\n", json_string_value(
-		    json_object_get(o, "next")));
-}
-
 /* Append &key=value (URI-encoded) to a query being built in *q. */
-static void
+void
 ctl_query_add(char **q, const char *key, const char *value)
 {
 	char	*enc, *n;
@@ -1157,45 +638,18 @@ ctl_query_add(char **q, const char *key, const char *value)
 	*q = n;
 }
 
-/* case list [--state S] [--category C] [--unit U] [--overdue] ... */
-static int
-cmd_case_list(struct ctl *c, char **argv)
+/* GET path?reason=REASON (an audited read) and print it as a table. */
+int
+ctl_get_reason(struct ctl *c, const char *path, const char *reason)
 {
-	static const char *const valued[] = { "state", "category", "unit",
-	    "from", "to", "limit", "before", NULL };
-	static const char *const flags[] = { "overdue", "supervised",
-	    "confidential", NULL };
 	char	*q = xstrdup("");
-	size_t	 j;
-	int	 i, done;
 
-	for (i = 0; argv[i] != NULL; i++) {
-		if (strncmp(argv[i], "--", 2) != 0)
-			ctl_die(CTL_USAGE, "case list: filters are --NAME "
-			    "[VALUE] (see hotlinectl(8))");
-		done = 0;
-		for (j = 0; valued[j] != NULL && !done; j++)
-			if (strcmp(argv[i] + 2, valued[j]) == 0) {
-				if (argv[i + 1] == NULL)
-					ctl_die(CTL_USAGE, "%s: missing value",
-					    argv[i]);
-				ctl_check_arg(argv[i], argv[i + 1]);
-				ctl_query_add(&q, valued[j], argv[++i]);
-				done = 1;
-			}
-		for (j = 0; flags[j] != NULL && !done; j++)
-			if (strcmp(argv[i] + 2, flags[j]) == 0) {
-				ctl_query_add(&q, flags[j], "1");
-				done = 1;
-			}
-		if (!done)
-			ctl_die(CTL_USAGE, "case list: unknown filter");
-	}
-	return ctl_get(c, "/v1/cases", q, ctl_case_list_table);
+	ctl_query_add(&q, "reason", reason);
+	return ctl_get(c, path, q, ctl_table);
 }
 
 /* GET base + query (freed here) and print the answer with table. */
-static int
+int
 ctl_get(struct ctl *c, const char *base, char *query,
     void (*table)(json_t *))
 {
@@ -1209,617 +663,8 @@ ctl_get(struct ctl *c, const char *base, char *query,
 	return rv;
 }
 
-/*
- * case citizen NUMBER [--reason] REASON: the citizen's phone number; the
- * server records the read and the reason in the audit trail first.
- */
-static int
-cmd_case_citizen(struct ctl *c, char **argv)
-{
-	const char	*reason = argv[1];
-	char		 path[96];
-	char		*q = xstrdup(""), *p;
-	int		 rv;
-
-	if (strcmp(argv[1], "--reason") == 0) {
-		if ((reason = argv[2]) == NULL)
-			ctl_die(CTL_USAGE, "--reason: missing value");
-	} else if (argv[2] != NULL)
-		ctl_die(CTL_USAGE, "too many arguments: %s", ctl_cur->usage);
-	if (strlen(ctl_text("REASON", reason)) > 256)
-		ctl_die(CTL_USAGE, "REASON: longer than 256 bytes");
-	if (strchr(reason, '\n') != NULL || strchr(reason, '\t') != NULL)
-		ctl_die(CTL_USAGE, "REASON: one line, no tabs");
-	ctl_case_path(path, sizeof(path), argv[0], "citizen");
-	ctl_query_add(&q, "reason", reason);
-	xasprintf(&p, "%s%s", path, q);
-	free(q);
-	rv = ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, p, NULL),
-	    ctl_table);
-	free(p);
-	return rv;
-}
-
-/* unit add CODE NAME [CONTACT] */
-static int
-cmd_unit_add(struct ctl *c, char **argv)
-{
-	json_t	*body = json_object();
-
-	ctl_check_arg("CODE", argv[0]);
-	json_object_set_new(body, "code", json_string(argv[0]));
-	json_object_set_new(body, "name", ctl_jstr("NAME", argv[1]));
-	if (argv[2] != NULL)
-		json_object_set_new(body, "contact", ctl_jstr("CONTACT",
-		    argv[2]));
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, "/v1/units",
-	    body), ctl_table);
-}
-
-static void
-ctl_unit_table(json_t *o)
-{
-	static const char *const keys[] = { "code", "contact", "name" };
-	static const char *const heads[] = { "CODE", "CONTACT", "NAME" };
-
-	ctl_columns(json_object_get(o, "units"), keys, heads, nitems(keys));
-}
-
-static int
-cmd_unit_list(struct ctl *c, char **argv)
-{
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, "/v1/units",
-	    NULL), ctl_unit_table);
-}
-
-/* kb add KEYWORDS ANSWER [UNIT] */
-static int
-cmd_kb_add(struct ctl *c, char **argv)
-{
-	json_t	*body = json_object();
-
-	json_object_set_new(body, "keywords", ctl_jstr("KEYWORDS", argv[0]));
-	json_object_set_new(body, "answer", ctl_jstr("ANSWER", argv[1]));
-	if (argv[2] != NULL) {
-		ctl_check_arg("UNIT", argv[2]);
-		json_object_set_new(body, "unit", json_string(argv[2]));
-	}
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, "/v1/kb", body),
-	    ctl_table);
-}
-
-/* kb update ID [--keywords K] [--answer A] [--unit U] */
-static int
-cmd_kb_update(struct ctl *c, char **argv)
-{
-	json_t		*body = json_object();
-	const char	*errstr;
-	char		 path[64];
-	long long	 id;
-	int		 i;
-
-	id = strtonum(argv[0], 1, LLONG_MAX, &errstr);
-	if (errstr != NULL)
-		ctl_die(CTL_USAGE, "ID: an entry number");
-	for (i = 1; argv[i] != NULL; i += 2) {
-		if (argv[i + 1] == NULL)
-			ctl_die(CTL_USAGE, "%s: missing value",
-			    ctl_text("option", argv[i]));
-		if (strcmp(argv[i], "--keywords") == 0)
-			json_object_set_new(body, "keywords",
-			    ctl_jstr("KEYWORDS", argv[i + 1]));
-		else if (strcmp(argv[i], "--answer") == 0)
-			json_object_set_new(body, "answer", ctl_jstr("ANSWER",
-			    argv[i + 1]));
-		else if (strcmp(argv[i], "--unit") == 0) {
-			ctl_check_arg("UNIT", argv[i + 1]);
-			json_object_set_new(body, "unit",
-			    json_string(argv[i + 1]));
-		} else
-			ctl_die(CTL_USAGE, "kb update: unknown option");
-	}
-	if (json_object_size(body) == 0)
-		ctl_die(CTL_USAGE, "kb update: nothing to change (--keywords, "
-		    "--answer, --unit)");
-	snprintf(path, sizeof(path), "/v1/kb/%lld", id);
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_PUT, path, body),
-	    ctl_table);
-}
-
-static void
-ctl_kb_table(json_t *o)
-{
-	static const char *const keys[] = { "id", "unit", "updated_at",
-	    "stale", "keywords" };
-	static const char *const heads[] = { "ID", "UNIT", "UPDATED",
-	    "STALE", "KEYWORDS" };
-
-	ctl_columns(json_object_get(o, "entries"), keys, heads, nitems(keys));
-}
-
-/* kb list [--stale] [--days N] */
-static int
-cmd_kb_list(struct ctl *c, char **argv)
-{
-	char	*q = xstrdup(""), *path;
-	int	 i;
-
-	for (i = 0; argv[i] != NULL; i++) {
-		if (strcmp(argv[i], "--stale") == 0)
-			ctl_query_add(&q, "stale", "1");
-		else if (strcmp(argv[i], "--days") == 0 && argv[i + 1] != NULL) {
-			ctl_check_arg("--days", argv[++i]);
-			ctl_query_add(&q, "days", argv[i]);
-		} else
-			ctl_die(CTL_USAGE, "kb list: [--stale] [--days N]");
-	}
-	xasprintf(&path, "/v1/kb%s", q);
-	free(q);
-	i = ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
-	    ctl_kb_table);
-	free(path);
-	return i;
-}
-
-/* case show: the case's fields, then its history as lines. */
-static void
-ctl_case_table(json_t *o)
-{
-	static const char *const ek[] = { "id", "at", "actor", "action" };
-	static const char *const eh[] = { "EVENT", "AT", "ACTOR", "ACTION" };
-	static const char *const ik[] = { "at", "kind", "text" };
-	static const char *const ih[] = { "AT", "KIND", "TEXT" };
-	static const char *const ok[] = { "id", "at", "kind", "state",
-	    "receipt", "text" };
-	static const char *const oh[] = { "SMS", "AT", "KIND", "STATE",
-	    "RECEIPT", "TEXT" };
-	json_t	*h;
-
-	h = json_incref(json_object_get(o, "history"));
-	json_object_del(o, "history");
-	ctl_table(o);
-	if (h != NULL) {
-		printf("\nhistory:\n");
-		ctl_columns(json_object_get(h, "events"), ek, eh, nitems(ek));
-		printf("\nmessages in:\n");
-		ctl_columns(json_object_get(h, "in"), ik, ih, nitems(ik));
-		printf("\nmessages out:\n");
-		ctl_columns(json_object_get(h, "out"), ok, oh, nitems(ok));
-	}
-	json_decref(h);
-}
-
-/* --- the office's figures: stats, report, publish ----------------------- */
-
-#define CTL_ASSESSMENT	SYSCONFDIR "/hotlined.assessment"
-
-struct ctl_period {
-	const char	*kind;		/* day, week, month, range; NULL: none */
-	const char	*arg;
-	const char	*from;
-	const char	*to;
-};
-
-/* Take a period option at argv[*i]; 1 taken, 0 not a period option. */
-static int
-ctl_period_opt(struct ctl_period *p, char **argv, int *i)
-{
-	const char	*o = argv[*i], *next = argv[*i + 1];
-
-	if (strcmp(o, "--from") == 0 || strcmp(o, "--to") == 0) {
-		if (next == NULL)
-			ctl_die(CTL_USAGE, "%s: missing date", o);
-		if (p->kind != NULL && strcmp(p->kind, "range") != 0)
-			ctl_die(CTL_USAGE, "one period only");
-		p->kind = "range";
-		*(o[2] == 'f' ? &p->from : &p->to) = next;
-		(*i)++;
-		return 1;
-	}
-	if (strcmp(o, "--day") != 0 && strcmp(o, "--week") != 0 &&
-	    strcmp(o, "--month") != 0)
-		return 0;
-	if (p->kind != NULL)
-		ctl_die(CTL_USAGE, "one period only");
-	p->kind = o + 2;
-	/* --week and --month may stand alone: this week, last month */
-	if (next != NULL && strncmp(next, "--", 2) != 0 && strcmp(next,
-	    "-o") != 0) {
-		p->arg = next;
-		(*i)++;
-	} else if (strcmp(o, "--day") == 0)
-		ctl_die(CTL_USAGE, "--day: missing date");
-	return 1;
-}
-
-/* The period asked for, checked as the server would; dflt is the kind
- * used when no period was given. */
-static void
-ctl_period_get(struct ctl_period *p, const char *dflt, struct stats_period *sp)
-{
-	char	err[128];
-	int	today, min, f, t;
-
-	if (cal_date_local(time(NULL), &today, &min) == -1)
-		ctl_die(CTL_USAGE, "no local date");
-	if (p->kind == NULL)
-		p->kind = dflt;
-	if (strcmp(p->kind, "range") == 0) {
-		if (p->from == NULL || p->to == NULL)
-			ctl_die(CTL_USAGE, "--from and --to go together");
-		ctl_check_arg("--from", p->from);
-		ctl_check_arg("--to", p->to);
-		if (stats_period_parse(sp, p->from, p->to, err,
-		    sizeof(err)) == -1)
-			ctl_die(CTL_USAGE, "period: %s", err);
-	} else if (stats_period_named(p->kind, p->arg, today, &f, &t, err,
-	    sizeof(err)) == -1 || stats_period_set(sp, f, t, err,
-	    sizeof(err)) == -1)
-		ctl_die(CTL_USAGE, "period: %s", err);
-}
-
-/*
- * GET base?from=&to=extra for the period, in requests of at most span
- * days (the server reads one quarter at a time), each added into the
- * first by merge.
- */
-static json_t *
-ctl_get_period(struct ctl *c, const char *base, const char *extra,
-    const struct stats_period *sp, int span, void (*merge)(json_t *,
-    json_t *, int), int arg)
-{
-	json_t	*all = NULL, *one;
-	char	*path, from[CAL_DATE_LEN], to[CAL_DATE_LEN];
-	int	 d, e;
-
-	for (d = sp->from; d != -1 && d <= sp->to; d = cal_date_add(e, 1)) {
-		e = cal_date_add(d, span - 1);
-		if (e == -1 || e > sp->to)
-			e = sp->to;
-		xasprintf(&path, "%s?from=%s&to=%s%s", base,
-		    cal_date_format(d, from, sizeof(from)),
-		    cal_date_format(e, to, sizeof(to)), extra);
-		one = ctl_request(c, EVHTTP_REQ_GET, path, NULL);
-		free(path);
-		if (all == NULL)
-			all = one;
-		else {
-			merge(all, one, arg);
-			json_decref(one);
-		}
-	}
-	return all;
-}
-
-static void
-ctl_merge_stats(json_t *a, json_t *b, int arg)
-{
-	(void)arg;
-	stats_merge(a, b);
-}
-
-static void
-ctl_merge_units(json_t *a, json_t *b, int arg)
-{
-	(void)arg;
-	stats_merge_units(a, b);
-}
-
-static void
-ctl_merge_lists(json_t *a, json_t *b, int limit)
-{
-	stats_merge_lists(a, b, limit);
-}
-
-static void
-ctl_merge_flags(json_t *a, json_t *b, int limit)
-{
-	stats_merge_flags(a, b, limit);
-}
-
-static void
-ctl_merge_publish(json_t *a, json_t *b, int arg)
-{
-	(void)arg;
-	json_array_extend(json_object_get(a, "matters"), json_object_get(b,
-	    "matters"));
-	json_object_set(a, "to", json_object_get(b, "to"));
-}
-
-static void
-ctl_weights(const char *path, struct stats_weights *w)
-{
-	char	err[256];
-	int	found;
-
-	if (stats_weights_load(path != NULL ? path : CTL_ASSESSMENT, w,
-	    &found, err, sizeof(err)) == -1)
-		ctl_die(CTL_USAGE, "%s", err);
-	if (!found && path != NULL)
-		ctl_die(CTL_USAGE, "%s: no such file", path);
-}
-
-/* Write what fn renders to path through a temporary file; 0 or -1. */
-static void
-ctl_write(const char *path, int (*fn)(FILE *, void *), void *arg)
-{
-	char	*tmp;
-	FILE	*f;
-
-	if (path == NULL || strcmp(path, "-") == 0) {
-		if (fn(stdout, arg) == -1 || fflush(stdout) != 0)
-			ctl_die(CTL_SERVER, "cannot write the output");
-		return;
-	}
-	xasprintf(&tmp, "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
-		ctl_die(CTL_USAGE, "%s: %s", tmp, strerror(errno));
-	if (fn(f, arg) == -1 || fclose(f) != 0 || rename(tmp, path) == -1) {
-		unlink(tmp);
-		ctl_die(CTL_SERVER, "%s: cannot write", path);
-	}
-	free(tmp);
-}
-
-struct ctl_stats_out {
-	json_t		*reply;
-	int		 csv;
-	int		 units;
-	int		 flags;
-};
-
-static int
-ctl_stats_render(FILE *f, void *arg)
-{
-	struct ctl_stats_out	*o = arg;
-
-	if (o->flags)
-		report_flags_table(f, o->reply);
-	else if (o->units)
-		(o->csv ? report_units_csv : report_units_table)(f, o->reply);
-	else
-		(o->csv ? report_stats_csv : report_stats_table)(f, o->reply);
-	return ferror(f) ? -1 : 0;
-}
-
-/* stats [units] [period] [--by B] [--csv] [--weights FILE] */
-static int
-cmd_stats(struct ctl *c, char **argv)
-{
-	struct ctl_period	 p = { 0 };
-	struct ctl_stats_out	 o = { 0 };
-	struct stats_weights	 w;
-	struct stats_period	 sp;
-	const char		*by = NULL, *weights = NULL;
-	char			*q;
-	int			 i = 0;
-
-	if (argv[0] != NULL && strcmp(argv[0], "units") == 0) {
-		o.units = 1;
-		i++;
-	} else if (argv[0] != NULL && strcmp(argv[0], "flags") == 0) {
-		o.flags = 1;
-		i++;
-	}
-	for (; argv[i] != NULL; i++) {
-		if (ctl_period_opt(&p, argv, &i))
-			continue;
-		if (strcmp(argv[i], "--csv") == 0)
-			o.csv = 1;
-		else if (strcmp(argv[i], "--json") == 0)
-			c->json = 1;	/* after the command, too */
-		else if (strcmp(argv[i], "--by") == 0 && !o.units && !o.flags &&
-		    argv[i + 1] != NULL) {
-			by = argv[++i];
-			if (stats_by_parse(by) == -1)
-				ctl_die(CTL_USAGE, "--by: category, unit, "
-				    "channel, day or none");
-		} else if (strcmp(argv[i], "--weights") == 0 && o.units &&
-		    argv[i + 1] != NULL)
-			weights = argv[++i];
-		else
-			ctl_die(CTL_USAGE, "stats: unknown option (see "
-			    "hotlinectl(8))");
-	}
-	if (o.units)
-		ctl_weights(weights, &w);
-	ctl_period_get(&p, "day", &sp);
-	xasprintf(&q, "%s%s", by != NULL ? "&by=" : "", by != NULL ? by : "");
-	if (o.flags)
-		o.reply = ctl_get_period(c, "/v1/stats/flags", "&limit=1000",
-		    &sp, STATS_API_SPAN_MAX, ctl_merge_flags, STATS_LIST_MAX);
-	else
-		o.reply = ctl_get_period(c, o.units ? "/v1/stats/units" :
-		    "/v1/stats", q, &sp, STATS_API_SPAN_MAX, o.units ?
-		    ctl_merge_units : ctl_merge_stats, 0);
-	free(q);
-	if (o.units)
-		stats_score(json_object_get(o.reply, "units"), &w);
-	if (c->json)
-		return ctl_output(c, o.reply, NULL);
-	ctl_write(NULL, ctl_stats_render, &o);
-	json_decref(o.reply);
-	return CTL_OK;
-}
-
-struct ctl_report {
-	json_t			*days, *cats, *units, *lists, *flags;
-	struct stats_weights	 w;
-	char			 generated[32];
-};
-
-static int
-ctl_report_render(FILE *f, void *arg)
-{
-	struct ctl_report	*r = arg;
-
-	return report_html(f, r->days, r->cats, r->units, r->lists, r->flags,
-	    &r->w, r->generated);
-}
-
-/* Print the HTML at html to pdf with chromium (HOTLINECTL_CHROMIUM). */
-static void
-ctl_pdf(const char *html, const char *pdf)
-{
-	extern char		**environ;
-	posix_spawn_file_actions_t fa;
-	const char		*bin = getenv("HOTLINECTL_CHROMIUM");
-	char		*out, *url, *argv[8];
-	pid_t		 pid;
-	int		 st;
-
-	if (bin == NULL)
-		bin = "chromium";
-	xasprintf(&out, "--print-to-pdf=%s", pdf);
-	if (html[0] == '/')
-		xasprintf(&url, "file://%s", html);
-	else {
-		char	cwd[PATH_MAX];
-
-		if (getcwd(cwd, sizeof(cwd)) == NULL)
-			ctl_die(CTL_USAGE, "cannot get the directory");
-		xasprintf(&url, "file://%s/%s", cwd, html);
-	}
-	argv[0] = (char *)bin;
-	argv[1] = "--headless";
-	argv[2] = "--no-sandbox";
-	argv[3] = "--disable-gpu";
-	argv[4] = "--no-pdf-header-footer";
-	argv[5] = out;
-	argv[6] = url;
-	argv[7] = NULL;
-	/* the browser talks (D-Bus, GPU) on its own outputs: not ours */
-	if (posix_spawn_file_actions_init(&fa) != 0 ||
-	    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
-	    0) != 0 || posix_spawn_file_actions_adddup2(&fa, 1, 2) != 0)
-		ctl_die(CTL_USAGE, "--pdf: cannot prepare %s", bin);
-	if (posix_spawnp(&pid, bin, &fa, NULL, argv, environ) != 0)
-		ctl_die(CTL_USAGE, "--pdf: cannot run %s (install chromium)",
-		    bin);
-	posix_spawn_file_actions_destroy(&fa);
-	if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st) ||
-	    WEXITSTATUS(st) != 0 || access(pdf, F_OK) == -1)
-		ctl_die(CTL_SERVER, "--pdf: %s failed (the HTML is written: "
-		    "print it from a browser)", bin);
-	free(out);
-	free(url);
-}
-
-/* report [period] -o FILE.html [--pdf FILE.pdf] [--weights FILE] */
-static int
-cmd_report(struct ctl *c, char **argv)
-{
-	struct ctl_period	 p = { 0 };
-	struct ctl_report	 r;
-	struct stats_period	 sp;
-	const char		*out = NULL, *pdf = NULL, *weights = NULL;
-	struct tm		 tm;
-	time_t			 now = time(NULL);
-	int			 i;
-
-	memset(&r, 0, sizeof(r));
-	for (i = 0; argv[i] != NULL; i++) {
-		if (ctl_period_opt(&p, argv, &i))
-			continue;
-		if (argv[i + 1] == NULL)
-			ctl_die(CTL_USAGE, "%s: missing value", argv[i]);
-		if (strcmp(argv[i], "-o") == 0)
-			out = argv[++i];
-		else if (strcmp(argv[i], "--pdf") == 0)
-			pdf = argv[++i];
-		else if (strcmp(argv[i], "--weights") == 0)
-			weights = argv[++i];
-		else
-			ctl_die(CTL_USAGE, "report: unknown option (see "
-			    "hotlinectl(8))");
-	}
-	if (out == NULL)
-		ctl_die(CTL_USAGE, "report: -o FILE.html is required");
-	ctl_weights(weights, &r.w);
-	ctl_period_get(&p, "month", &sp);
-	r.days = ctl_get_period(c, "/v1/stats", "&by=day", &sp,
-	    STATS_API_SPAN_MAX, ctl_merge_stats, 0);
-	r.cats = ctl_get_period(c, "/v1/stats", "&by=category", &sp,
-	    STATS_API_SPAN_MAX, ctl_merge_stats, 0);
-	r.units = ctl_get_period(c, "/v1/stats/units", "", &sp,
-	    STATS_API_SPAN_MAX, ctl_merge_units, 0);
-	r.lists = ctl_get_period(c, "/v1/stats/lists", "&limit=200", &sp,
-	    STATS_API_SPAN_MAX, ctl_merge_lists, 200);
-	r.flags = ctl_get_period(c, "/v1/stats/flags", "&limit=200", &sp,
-	    STATS_API_SPAN_MAX, ctl_merge_flags, 200);
-	stats_score(json_object_get(r.units, "units"), &r.w);
-	localtime_r(&now, &tm);
-	strftime(r.generated, sizeof(r.generated), "%Y-%m-%d %H:%M", &tm);
-	ctl_write(out, ctl_report_render, &r);
-	if (pdf != NULL)
-		ctl_pdf(out, pdf);
-	json_decref(r.days);
-	json_decref(r.cats);
-	json_decref(r.units);
-	json_decref(r.lists);
-	json_decref(r.flags);
-	return CTL_OK;
-}
-
-struct ctl_publish {
-	json_t		*reply;
-	const char	*format;
-};
-
-static int
-ctl_publish_render(FILE *f, void *arg)
-{
-	struct ctl_publish	*p = arg;
-
-	return report_publish(f, p->reply, p->format);
-}
-
-/* publish --from D --to D [-o FILE] [--format csv|json|html] */
-static int
-cmd_publish(struct ctl *c, char **argv)
-{
-	struct ctl_period	 p = { 0 };
-	struct ctl_publish	 pub = { NULL, NULL };
-	struct stats_period	 sp;
-	const char		*out = NULL, *ext;
-	int			 i;
-
-	for (i = 0; argv[i] != NULL; i++) {
-		if (ctl_period_opt(&p, argv, &i))
-			continue;
-		if (argv[i + 1] == NULL)
-			ctl_die(CTL_USAGE, "%s: missing value", argv[i]);
-		if (strcmp(argv[i], "-o") == 0)
-			out = argv[++i];
-		else if (strcmp(argv[i], "--format") == 0)
-			pub.format = argv[++i];
-		else
-			ctl_die(CTL_USAGE, "publish: unknown option (see "
-			    "hotlinectl(8))");
-	}
-	if (pub.format == NULL && out != NULL &&
-	    (ext = strrchr(out, '.')) != NULL)
-		pub.format = strcmp(ext, ".json") == 0 ? "json" :
-		    strcmp(ext, ".html") == 0 || strcmp(ext, ".htm") == 0 ?
-		    "html" : "csv";
-	if (pub.format == NULL)
-		pub.format = "csv";
-	if (strcmp(pub.format, "csv") != 0 && strcmp(pub.format, "json") !=
-	    0 && strcmp(pub.format, "html") != 0)
-		ctl_die(CTL_USAGE, "--format: csv, json or html");
-	if (p.kind == NULL)
-		ctl_die(CTL_USAGE, "publish: which period (--from D --to D)?");
-	ctl_period_get(&p, "range", &sp);
-	/* a day a request: a day of matters is a few hundred kB */
-	pub.reply = ctl_get_period(c, "/v1/publish", "", &sp, 1,
-	    ctl_merge_publish, 0);
-	ctl_write(out, ctl_publish_render, &pub);
-	json_decref(pub.reply);
-	return CTL_OK;
-}
-
 /* Read a token on stdin, print the "sha256:" form for the tokens file. */
-static int
+int
 cmd_hash_token(struct ctl *c, char **argv)
 {
 	char	buf[TOKEN_SECRET_MAX + 3];
@@ -1982,378 +827,4 @@ main(int argc, char *argv[])
 		free(c.token);
 	}
 	return ch;
-}
-
-/* --- the office classifies ---------------------------------------------- */
-
-/* case classify NUMBER CATEGORY [REASON]: prints the category and due. */
-static int
-cmd_case_classify(struct ctl *c, char **argv)
-{
-	json_t	*body = json_object(), *reply;
-	char	 path[96];
-
-	ctl_check_arg("CATEGORY", argv[1]);
-	json_object_set_new(body, "category", json_string(argv[1]));
-	if (argv[2] != NULL)
-		json_object_set_new(body, "reason", ctl_jstr("REASON",
-		    argv[2]));
-	ctl_case_path(path, sizeof(path), argv[0], "classify");
-	reply = ctl_request(c, EVHTTP_REQ_POST, path, body);
-	if (c->json)
-		return ctl_output(c, reply, ctl_table);
-	ctl_print_value(json_object_get(reply, "number"));
-	printf(": ");
-	ctl_print_value(json_object_get(reply, "category"));
-	printf(", due ");
-	ctl_print_value(json_object_get(reply, "due"));
-	printf("%s\n", json_is_true(json_object_get(reply, "confirmed")) ?
-	    " (confirmed)" : "");
-	json_decref(reply);
-	return fflush(stdout) == 0 ? CTL_OK : CTL_SERVER;
-}
-
-/* The queue: waited as working hours and minutes, the text cut short. */
-static void
-ctl_queue_table(json_t *o)
-{
-	static const char *const keys[] = { "number", "received_at",
-	    "waited", "due", "overdue", "text" };
-	static const char *const heads[] = { "NUMBER", "RECEIVED", "WAITED",
-	    "DUE", "OVERDUE", "TEXT" };
-	json_t		*row, *list = json_object_get(o, "cases");
-	const char	*t;
-	json_int_t	 m;
-	size_t		 i, n, chars;
-	char		 w[32], *cut;
-
-	json_array_foreach(list, i, row) {
-		m = json_integer_value(json_object_get(row, "waited_minutes"));
-		snprintf(w, sizeof(w), "%" JSON_INTEGER_FORMAT "h%02d", m / 60,
-		    (int)(m % 60));
-		json_object_set_new(row, "waited", json_string(w));
-		/* 24 characters of the text, cut at a character */
-		t = json_string_value(json_object_get(row, "text"));
-		for (n = 0, chars = 0; t != NULL && t[n] != '\0'; n++)
-			if (((unsigned char)t[n] & 0xc0) != 0x80 &&
-			    chars++ == 24)
-				break;
-		if (t != NULL && t[n] != '\0') {
-			xasprintf(&cut, "%.*s...", (int)n, t);
-			json_object_set_new(row, "text", json_string(cut));
-			free(cut);
-		}
-	}
-	ctl_columns(list, keys, heads, nitems(keys));
-	printf("(%" JSON_INTEGER_FORMAT " waiting)\n", json_integer_value(
-	    json_object_get(o, "waiting")));
-}
-
-/* case queue [--limit N] [--offset N]: unclassified, oldest first. */
-static int
-cmd_case_queue(struct ctl *c, char **argv)
-{
-	char	*q = xstrdup("");
-	int	 i;
-
-	for (i = 0; argv[i] != NULL; i += 2) {
-		if ((strcmp(argv[i], "--limit") != 0 &&
-		    strcmp(argv[i], "--offset") != 0) || argv[i + 1] == NULL)
-			ctl_die(CTL_USAGE, "usage: %s", ctl_cur->usage);
-		ctl_check_arg(argv[i], argv[i + 1]);
-		ctl_query_add(&q, argv[i] + 2, argv[i + 1]);
-	}
-	return ctl_get(c, "/v1/queue", q, ctl_queue_table);
-}
-
-/*
- * case labels [--after ID]: every operator-labelled example as JSON lines
- * {"text","label"} for the training tool, page after page; --json prints
- * the server's pages whole (with case, previous, actor, at, id).
- */
-#define CTL_LABEL_PAGES	400000		/* pages of 50 (long texts: < 4 MiB) */
-static int
-cmd_case_labels(struct ctl *c, char **argv)
-{
-	json_t		*reply, *row, *out, *next;
-	json_int_t	 after = 0;
-	const char	*errstr;
-	char		*path, *line;
-	size_t		 i;
-	int		 page;
-
-	if (argv[0] != NULL) {
-		if (strcmp(argv[0], "--after") != 0 || argv[1] == NULL)
-			ctl_die(CTL_USAGE, "usage: %s", ctl_cur->usage);
-		ctl_check_arg("--after", argv[1]);
-		after = strtonum(argv[1], 0, LLONG_MAX, &errstr);
-		if (errstr != NULL)
-			ctl_die(CTL_USAGE, "--after: a label id, 0 or more");
-	}
-	for (page = 0; page < CTL_LABEL_PAGES; page++) {
-		xasprintf(&path, "/v1/labels?limit=50&after=%"
-		    JSON_INTEGER_FORMAT, after);
-		reply = ctl_request(c, EVHTTP_REQ_GET, path, NULL);
-		free(path);
-		if (c->json) {
-			json_dumpf(reply, stdout, JSON_INDENT(2));
-			putchar('\n');
-		} else
-			json_array_foreach(json_object_get(reply, "labels"),
-			    i, row) {
-				out = json_pack("{s:O,s:O}", "text",
-				    json_object_get(row, "text"), "label",
-				    json_object_get(row, "label"));
-				if (out == NULL || (line = json_dumps(out,
-				    JSON_COMPACT)) ==
-				    NULL)
-					ctl_die(CTL_SERVER, "malformed label");
-				puts(line);
-				free(line);
-				json_decref(out);
-			}
-		next = json_object_get(reply, "next");
-		after = json_integer_value(next);
-		json_decref(reply);
-		if (!json_is_integer(next))
-			break;
-	}
-	return fflush(stdout) == 0 ? CTL_OK : CTL_SERVER;
-}
-
-/* --- the safety screen's alerts ---------------------------------------- */
-
-static void
-ctl_alert_table(json_t *o)
-{
-	static const char *const keys[] = { "id", "raised_at", "verdict",
-	    "channel", "msisdn", "case", "refusal", "logs", "open", "word" };
-	static const char *const heads[] = { "ID", "RAISED", "VERDICT",
-	    "CHANNEL", "NUMBER", "CASE", "REFUSAL", "LOGGED", "OPEN", "WORD" };
-
-	ctl_columns(json_object_get(o, "alerts"), keys, heads, nitems(keys));
-}
-
-/* alert list [--all]: open alerts (--all: acknowledged ones too) */
-static int
-cmd_alert_list(struct ctl *c, char **argv)
-{
-	const char	*path = "/v1/alerts";
-
-	if (argv[0] != NULL) {
-		if (strcmp(argv[0], "--all") != 0)
-			ctl_die(CTL_USAGE, "alert list: unknown option");
-		path = "/v1/alerts?all=1";
-	}
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
-	    ctl_alert_table);
-}
-
-/* The path of alert ID (digits only) with tail. */
-static void
-ctl_alert_path(char *buf, size_t len, const char *id, const char *tail)
-{
-	const char	*errstr;
-	long long	 n;
-
-	n = strtonum(id, 1, LLONG_MAX, &errstr);
-	if (errstr != NULL)
-		ctl_die(CTL_USAGE, "ID: an alert number");
-	snprintf(buf, len, "/v1/alerts/%lld%s", n, tail);
-}
-
-/* alert show ID */
-static int
-cmd_alert_show(struct ctl *c, char **argv)
-{
-	char	path[64];
-
-	ctl_alert_path(path, sizeof(path), argv[0], "");
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
-	    ctl_table);
-}
-
-/* alert ack ID NOTE: who called back and what was done */
-static int
-cmd_alert_ack(struct ctl *c, char **argv)
-{
-	json_t	*body = json_object();
-	char	 path[64];
-
-	ctl_alert_path(path, sizeof(path), argv[0], "/ack");
-	json_object_set_new(body, "note", ctl_jstr("NOTE", argv[1]));
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, path, body),
-	    ctl_table);
-}
-
-/* alert citizen ID REASON: the number to call back (audited) */
-static int
-cmd_alert_citizen(struct ctl *c, char **argv)
-{
-	char	 path[64];
-	char	*q = xstrdup(""), *p;
-	int	 rv;
-
-	if (strlen(ctl_text("REASON", argv[1])) > 256)
-		ctl_die(CTL_USAGE, "REASON: longer than 256 bytes");
-	if (strchr(argv[1], '\n') != NULL || strchr(argv[1], '\t') != NULL)
-		ctl_die(CTL_USAGE, "REASON: one line, no tabs");
-	ctl_alert_path(path, sizeof(path), argv[0], "/citizen");
-	ctl_query_add(&q, "reason", argv[1]);
-	xasprintf(&p, "%s%s", path, q);
-	free(q);
-	rv = ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, p, NULL),
-	    ctl_table);
-	free(p);
-	return rv;
-}
-
-/* --- see what it is doing: health, the outbox, the links (issue 15) ----- */
-
-/*
- * health: "ok", "degraded" or "failing" and the reasons; exits 0, 1 or 2
- * so that scripts and monitoring can act on it (3: no answer).
- */
-static int
-cmd_health(struct ctl *c, char **argv)
-{
-	json_t		*reply, *r;
-	const char	*st;
-	size_t		 i;
-
-	ctl_accept = 503;		/* failing answers 503, with reasons */
-	reply = ctl_request(c, EVHTTP_REQ_GET, "/v1/health", NULL);
-	st = json_string_value(json_object_get(reply, "status"));
-	if (st == NULL)
-		ctl_die(CTL_SERVER, "malformed health reply");
-	i = strcmp(st, "ok") == 0 ? 0 : strcmp(st, "degraded") == 0 ? 1 : 2;
-	if (c->json) {
-		json_dumpf(reply, stdout, JSON_INDENT(2));
-		putchar('\n');
-	} else {
-		printf("%s\n", st);
-		json_array_foreach(json_object_get(reply, "reasons"), i, r) {
-			printf("  %s %s: ", json_string_value(json_object_get(
-			    r, "status")), json_string_value(json_object_get(r,
-			    "check")));
-			ctl_print_value(json_object_get(r, "message"));
-			putchar('\n');
-		}
-		i = strcmp(st, "ok") == 0 ? 0 : strcmp(st, "degraded") == 0 ?
-		    1 : 2;
-	}
-	json_decref(reply);
-	fflush(stdout);
-	return (int)i;
-}
-
-/* An outbox row id: digits only, 1 or more. */
-static long long
-ctl_row_id(const char *s)
-{
-	const char	*errstr;
-	long long	 n;
-
-	n = strtonum(s, 1, LLONG_MAX, &errstr);
-	if (errstr != NULL || strspn(s, "0123456789") != strlen(s))
-		ctl_die(CTL_USAGE, "ID: an outbox row number (queue list)");
-	return n;
-}
-
-static void
-ctl_outbox_table(json_t *o)
-{
-	static const char *const keys[] = { "id", "state", "kind", "case",
-	    "msisdn", "attempts", "next_attempt_at", "last_error" };
-	static const char *const heads[] = { "ID", "STATE", "KIND", "CASE",
-	    "NUMBER", "TRIES", "NEXT", "ERROR" };
-
-	ctl_columns(json_object_get(o, "rows"), keys, heads, nitems(keys));
-	if (json_is_integer(json_object_get(o, "next")))
-		printf("(more: --after %" JSON_INTEGER_FORMAT ")\n",
-		    json_integer_value(json_object_get(o, "next")));
-}
-
-/* queue list [--state S] [--after ID] [--limit N]: waiting rows first */
-static int
-cmd_queue_list(struct ctl *c, char **argv)
-{
-	char	*q = xstrdup("");
-	int	 i;
-
-	for (i = 0; argv[i] != NULL; i += 2) {
-		if ((strcmp(argv[i], "--state") != 0 &&
-		    strcmp(argv[i], "--after") != 0 &&
-		    strcmp(argv[i], "--limit") != 0) || argv[i + 1] == NULL)
-			ctl_die(CTL_USAGE, "usage: %s", ctl_cur->usage);
-		ctl_check_arg(argv[i], argv[i + 1]);
-		ctl_query_add(&q, argv[i] + 2, argv[i + 1]);
-	}
-	return ctl_get(c, "/v1/outbox", q, ctl_outbox_table);
-}
-
-/* queue show ID: one row with its text (the number masked) */
-static int
-cmd_queue_show(struct ctl *c, char **argv)
-{
-	char	path[64];
-
-	snprintf(path, sizeof(path), "/v1/outbox/%lld", ctl_row_id(argv[0]));
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, path, NULL),
-	    ctl_table);
-}
-
-/* queue hold|release|retry ID, queue cancel ID REASON (audited) */
-static int
-cmd_queue_op(struct ctl *c, char **argv)
-{
-	json_t	*body = json_object();
-	char	 path[96];
-
-	snprintf(path, sizeof(path), "/v1/outbox/%lld/%s",
-	    ctl_row_id(argv[0]), ctl_cur->op);
-	if (argv[1] != NULL) {
-		if (strlen(ctl_text("REASON", argv[1])) > 256 ||
-		    strchr(argv[1], '\n') != NULL ||
-		    strchr(argv[1], '\t') != NULL)
-			ctl_die(CTL_USAGE, "REASON: one line of at most 256 "
-			    "bytes");
-		json_object_set_new(body, "reason", ctl_jstr("REASON",
-		    argv[1]));
-	}
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, path, body),
-	    ctl_table);
-}
-
-static void
-ctl_smsc_table(json_t *o)
-{
-	static const char *const keys[] = { "name", "state", "stopped",
-	    "binds", "submits", "delivers", "throttled", "throughput" };
-	static const char *const heads[] = { "NAME", "STATE", "STOPPED",
-	    "BINDS", "SUBMITS", "DELIVERS", "THROTTLED", "LIMIT/S" };
-
-	ctl_columns(json_object_get(o, "smsc"), keys, heads, nitems(keys));
-}
-
-static int
-cmd_smsc_list(struct ctl *c, char **argv)
-{
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_GET, "/v1/smsc", NULL),
-	    ctl_smsc_table);
-}
-
-/* smsc stop|start NAME */
-static int
-cmd_smsc_op(struct ctl *c, char **argv)
-{
-	char	path[128];
-
-	ctl_check_arg("NAME", argv[0]);
-	if (strspn(argv[0], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
-	    "WXYZ0123456789_.-") != strlen(argv[0]))
-		ctl_die(CTL_USAGE, "NAME: an smsc block's name");
-	snprintf(path, sizeof(path), "/v1/smsc/%s/%s", argv[0], ctl_cur->op);
-	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, path,
-	    json_object()), ctl_table);
 }
