@@ -455,6 +455,15 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 		if ((r = lifecycle_extend_check(c, a->due, a->asked_at > 0 ?
 		    a->asked_at : now, err, errlen)) != LC_OK)
 			return r;
+		/*
+		 * Granted after the due date on a request made in time: the
+		 * overdue supervision the scan set meanwhile was the wait
+		 * for the office, not the unit's delay (as classify does).
+		 */
+		if (c->supervised && c->supervision != NULL &&
+		    strcmp(c->supervision, lc_sups[LC_SUP_OVERDUE]) == 0 &&
+		    strcmp(a->due, today) >= 0)
+			ch->supervised = 0;
 		ch->due = a->due;
 		ch->add_extension = 1;
 		break;

@@ -206,6 +206,18 @@ assert_due(struct store *st, int64_t id, const char *due, int extensions)
 	store_case_clear(&c);
 }
 
+static int
+supervised(struct store *st, int64_t id)
+{
+	struct store_case	c;
+	int			v;
+
+	assert_int_equal(store_case_get(st, id, &c), 1);
+	v = c.supervised;
+	store_case_clear(&c);
+	return v;
+}
+
 /* 1 when the case's audit trail has action (and, if given, detail part). */
 static int
 has_event(struct store *st, int64_t id, const char *action, const char *part)
@@ -355,9 +367,17 @@ test_refuse_and_roles(void **state)
 	/* asked again on the due day, decided the day after: granted */
 	assert_int_equal(ask(f->st, id, &lead, "2026-12-17", 0, "检测报告已约",
 	    T0 + 14 * DAY, &rid2), EXT_OK);
+	/* meanwhile the scan finds it overdue and supervises it */
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	assert_int_equal(lifecycle_overdue_scan(f->st, T0 + 15 * DAY, NULL,
+	    NULL), 1);
+	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	assert_true(supervised(f->st, id));
 	assert_int_equal(decide(f->st, rid2, 1, &office, "同意",
 	    T0 + 15 * DAY), EXT_OK);
 	assert_due(f->st, id, "2026-12-17", 1);
+	/* the wait was the office's: the overdue supervision ends */
+	assert_false(supervised(f->st, id));
 	n = store_ext_list(f->st, NULL, "cgj", 0, list, nitems(list));
 	assert_int_equal(n, 2);
 	assert_int_equal(list[0].id, rid2);		/* newest first */
