@@ -171,7 +171,7 @@ extension_request(struct store *st, int64_t case_id,
 	if ((r = ext_due(&c, want, days, due, sizeof(due), err, errlen)) !=
 	    EXT_OK)
 		goto out;
-	if ((r = ext_from_lc(lifecycle_extend_check(&c, due, now, err,
+	if ((r = ext_from_lc(lifecycle_extend_check(st, &c, due, now, err,
 	    errlen))) != EXT_OK)
 		goto out;
 	lifecycle_actor_name(actor, who, sizeof(who));

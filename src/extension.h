@@ -15,7 +15,8 @@
  *     again, with a better reason;
  *   - at most EXTENSION_DAYS_MAX working days past the current due date;
  *   - help cases at most 5 working days in all, counted from the day the
- *     deadline counts from (lifecycle_extend_check()).
+ *     deadline counts from: day 0 of the receipt, or of the reopening of
+ *     a re-handled case (lifecycle_extend_check()).
  * The office's own "case extend" stays: the office's act, with no request.
  */
 #ifndef HOTLINED_EXTENSION_H

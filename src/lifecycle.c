@@ -102,6 +102,8 @@ static enum lc_result lc_check(struct store *, const struct store_case *,
 		    enum lc_op, const struct lc_args *, const struct lc_actor *,
 		    int64_t, struct store_case_change *, int *, char *,
 		    size_t);
+static int	 lc_start(struct store *, const struct store_case *,
+		    int64_t *);
 static enum lc_result lc_classify(const struct store_case *,
 		    const struct lc_args *, const char *,
 		    struct store_case_change *, char *, size_t);
@@ -452,7 +454,7 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 		if (!lc_text_ok(a->text))
 			return lc_fail(err, errlen, LC_INVALID, "extend needs "
 			    "a new due date (YYYY-MM-DD) and a reason");
-		if ((r = lifecycle_extend_check(c, a->due, a->asked_at > 0 ?
+		if ((r = lifecycle_extend_check(st, c, a->due, a->asked_at > 0 ?
 		    a->asked_at : now, err, errlen)) != LC_OK)
 			return r;
 		/*
@@ -522,11 +524,35 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 	return LC_OK;
 }
 
+/*
+ * When the deadline of c started counting: its receipt, or for a case
+ * re-handled its latest reopening (the audit trail's case.reopen).
+ * 0 or -1.
+ */
+static int
+lc_start(struct store *st, const struct store_case *c, int64_t *start)
+{
+	struct store_history	h;
+	size_t			i;
+
+	*start = c->received_at;
+	if (!c->rehandled)
+		return 0;
+	if (store_case_history(st, c->id, &h) == -1)
+		return -1;
+	for (i = 0; i < h.naudit; i++)
+		if (strcmp(h.audit[i].kind, "case.reopen") == 0)
+			*start = h.audit[i].at;
+	store_history_clear(&h);
+	return 0;
+}
+
 enum lc_result
-lifecycle_extend_check(const struct store_case *c, const char *due,
-    int64_t asked_at, char *err, size_t errlen)
+lifecycle_extend_check(struct store *st, const struct store_case *c,
+    const char *due, int64_t asked_at, char *err, size_t errlen)
 {
 	char	asked[16], day[16], cap[16];
+	int64_t	start;
 	int	n;
 
 	if (due == NULL || !lc_date_ok(due))
@@ -549,8 +575,10 @@ lifecycle_extend_check(const struct store_case *c, const char *due,
 	 * deadline counts them (from day 0: the next working day for a text
 	 * received after hours or on a holiday), not from the day of receipt.
 	 */
+	if (lc_start(st, c, &start) == -1)
+		return LC_ERROR;
 	if (lc_due_days != NULL) {
-		if (lc_due_days(lc_due_days_arg, lc_help_days, c->received_at,
+		if (lc_due_days(lc_due_days_arg, lc_help_days, start,
 		    cap, sizeof(cap)) == -1 || !lc_date_ok(cap))
 			return lc_fail(err, errlen, LC_INVALID,
 			    "due date outside the calendar");
@@ -561,7 +589,7 @@ lifecycle_extend_check(const struct store_case *c, const char *due,
 			    lc_help_days, cap);
 		return LC_OK;
 	}
-	if (lc_date(c->received_at, day, sizeof(day)) == -1 ||
+	if (lc_date(start, day, sizeof(day)) == -1 ||
 	    (n = lc_workdays(lc_workdays_arg, day, due)) == -1)
 		return lc_fail(err, errlen, LC_INVALID,
 		    "due date outside the calendar");

@@ -212,10 +212,14 @@ enum lc_result lifecycle_apply(struct store *, int64_t case_id, enum lc_op,
 /*
  * Whether case c may be extended to due when asked at asked_at (ms):
  * asked on or before its due date, due later than it, and within the
- * Art. 18 cap of help cases.  LC_OK, or LC_INVALID with err.
+ * Art. 18 cap of help cases, counted from day 0 of the receipt, or of
+ * the latest reopening for a re-handled case (handled anew, with the
+ * category's full time from then).  LC_OK, LC_INVALID with err, or
+ * LC_ERROR (the store).
  */
-enum lc_result lifecycle_extend_check(const struct store_case *c,
-	    const char *due, int64_t asked_at, char *err, size_t errlen);
+enum lc_result lifecycle_extend_check(struct store *,
+	    const struct store_case *c, const char *due, int64_t asked_at,
+	    char *err, size_t errlen);
 /*
  * One audit event on case_id by who (lifecycle_actor_name()), its detail
  * the JSON object given (stolen; NULL fails): for the office's acts that

@@ -65,6 +65,20 @@ notified(void *arg, struct store *st, const struct store_ext *e,
 	return 0;
 }
 
+/* The daemon's deadline rule on a weekdays-only calendar (heyuan). */
+static int
+due_weekdays(void *arg, const char *category, int64_t received_at,
+    char *due, size_t len)
+{
+	int	c = category_from_name(category);
+
+	(void)arg;
+	if (c == -1 || len < 11)
+		return -1;
+	return deadline_due(NULL, CONF_PROFILE_HEYUAN, c, 10,
+	    (time_t)(received_at / 1000), due);
+}
+
 static struct store *
 open_db(struct fixture *f, int max_version)
 {
@@ -104,6 +118,7 @@ setup(void **state)
 	lifecycle_set_help_limit(LC_HELP_CATEGORY, LC_HELP_MAX_DAYS);
 	/* the daemon's count (engine.c), on a weekdays-only calendar */
 	lifecycle_set_due_days(deadline_lc_due_days, NULL);
+	lifecycle_set_due(due_weekdays, NULL);
 	extension_set_notify(notified, f);
 	*state = f;
 	return 0;
@@ -116,6 +131,7 @@ teardown(void **state)
 
 	extension_set_notify(NULL, NULL);
 	lifecycle_set_due_days(NULL, NULL);
+	lifecycle_set_due(NULL, NULL);
 	store_close(f->st);
 	crypto_free(f->crypto);
 	testdb_remove(f->dir, f->path);
@@ -294,6 +310,46 @@ test_help_cap_day0(void **state)
 	/* one granted a dispatch */
 	assert_int_equal(ask(f->st, id, &lead, NULL, 1, "还需要时间",
 	    fri + 5 * DAY, NULL), EXT_CONFLICT);
+}
+
+static void
+op(struct store *st, int64_t id, enum lc_op o, const char *text,
+    const struct lc_actor *who, int64_t now)
+{
+	struct lc_args	a;
+	char		err[256];
+
+	memset(&a, 0, sizeof(a));
+	a.text = text;
+	assert_int_equal(commit_txn_begin(st), 0);
+	if (lifecycle_apply(st, id, o, &a, who, now, err, sizeof(err)) !=
+	    LC_OK)
+		fail_msg("%s", err);
+	assert_int_equal(commit_txn_end(st, 1), 0);
+}
+
+/*
+ * A help case re-handled is handled anew: the cap counts from day 0 of
+ * the reopening (Monday 12-07: due Thursday 12-10, at most Monday 12-14),
+ * not from the first receipt, long past.
+ */
+static void
+test_help_cap_rehandled(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 id, mon = T0 + 11 * DAY;
+
+	id = add_case(f->st, "help", T0, "2026-12-01");
+	dispatch(f->st, id, T0);
+	op(f->st, id, LC_OP_REPLY, "已修复", &lead, T0 + DAY);
+	op(f->st, id, LC_OP_CLOSE, NULL, &office, T0 + DAY);
+	op(f->st, id, LC_OP_REOPEN, "市民反映仍未修好", &office, mon);
+	assert_due(f->st, id, "2026-12-10", 0);
+	dispatch(f->st, id, mon);
+	assert_int_equal(ask(f->st, id, &lead, NULL, 3, "需更换线路",
+	    mon + DAY, NULL), EXT_INVALID);		/* 12-15: day 6 */
+	assert_int_equal(ask(f->st, id, &lead, NULL, 2, "需更换线路",
+	    mon + DAY, NULL), EXT_OK);			/* 12-14: day 5 */
 }
 
 /* Refusals, who may ask and decide, one pending, asked in time. */
@@ -584,6 +640,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_help_cap_day0, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_help_cap_rehandled, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_and_roles, setup,
 		    teardown),
