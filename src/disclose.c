@@ -54,7 +54,7 @@ disclose_citizen(struct store *st, int64_t case_id, int64_t now)
 	if (d.confidential && !d.office)
 		return 0;
 	d.confidential = 1;
-	d.office = 0;		/* the citizen's now: the office cannot lift it */
+	d.office = 0;	/* the citizen's now: the office cannot lift it */
 	if (store_case_set_disclose(st, case_id, &d) == -1 ||
 	    lifecycle_audit(st, case_id, "citizen", "case.confidential",
 	    json_pack("{sbss}", "set", 1, "by", "citizen"), now) == -1)
