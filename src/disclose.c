@@ -47,9 +47,8 @@ int
 disclose_citizen(struct store *st, int64_t case_id, int64_t now)
 {
 	struct store_disclose	d;
-	int			rc;
 
-	if ((rc = store_case_disclose(st, case_id, &d)) != 1)
+	if (store_case_disclose(st, case_id, &d) != 1)
 		return -1;	/* the caller found the case: 0 is an error */
 	if (d.confidential && !d.office)
 		return 0;
@@ -95,7 +94,7 @@ disclose_set(struct store *st, int64_t case_id, enum disclose_flag flag,
 		d.confidential = on;
 		d.office = on;
 	} else {
-		if ((was = d.nopublish) == on)
+		if (d.nopublish == on)
 			return DISCLOSE_OK;
 		d.nopublish = on;
 	}

@@ -262,7 +262,7 @@ extension_decide(struct store *st, int64_t id, int approve,
 			goto out;
 	}
 	lifecycle_actor_name(actor, who, sizeof(who));
-	if ((rc = store_ext_decide(st, id, state, who, note, now)) != 1 ||
+	if (store_ext_decide(st, id, state, who, note, now) != 1 ||
 	    lifecycle_audit(st, e.case_id, who, "case.extension-decide",
 	    json_pack("{sIssss?}", "request", (json_int_t)id, "decision",
 	    state, "note", note), now) == -1) {
