@@ -814,11 +814,13 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	if ((to = lifecycle_next(from, op, actor->role, urole, &forbidden)) ==
 	    -1) {
 		r = forbidden ? lc_fail(err, errlen, LC_FORBIDDEN, "%s may not "
-		    "%s case %s", actor->role == LC_ROLE_UNIT ? (urole ==
+		    "%s case %s%s", actor->role == LC_ROLE_UNIT ? (urole ==
 		    STORE_UNIT_LEAD ? "the lead unit" : "a co-unit") :
 		    actor->role == LC_ROLE_OFFICE ? "the office" :
 		    actor->role == LC_ROLE_SYSTEM ? "the system" :
-		    "an auditor", lc_ops[op], c.number) :
+		    "an auditor", lc_ops[op], c.number, op == LC_OP_EXTEND &&
+		    urole == STORE_UNIT_LEAD ? ": ask the office (extension "
+		    "request, Art. 18)" : "") :
 		    lc_fail(err, errlen, LC_BAD_STATE, "cannot %s case %s: "
 		    "it is %s", lc_ops[op], c.number, c.state);
 		goto out;

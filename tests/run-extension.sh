@@ -131,8 +131,8 @@ run offask as "$OFFICE" extension request "$n" 3 x
 check "the office does not ask, it extends: 403" \
     rc_is offask 1 'case extend.*HTTP 403 forbidden'
 run unitext as "$WATER" case extend "$n" 3 自己延期
-check "the unit can no longer extend by itself: 403" \
-    rc_is unitext 1 'HTTP 403 forbidden'
+check "the unit can no longer extend by itself: 403, ask the office" \
+    rc_is unitext 1 'ask the office \(extension request.*HTTP 403 forbidden'
 
 # --- hostile bodies and ids
 P="/v1/cases/$n/extension-request"
