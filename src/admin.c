@@ -77,6 +77,20 @@ static const struct admin_route routes[] = {
 	{ EVHTTP_REQ_GET, "/v1/publish", TOKEN_OFFICE, ADMIN_F_QUERY,
 	    admin_publish },
 	/* the daemon itself (admin_status.c) */
+	/* extension requests, what is published (admin_ext.c) */
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/extension-request", TOKEN_OFFICE |
+	    TOKEN_UNIT, ADMIN_F_BODY, admin_ext_request },
+	{ EVHTTP_REQ_GET, "/v1/extensions", TOKEN_ANY, ADMIN_F_QUERY,
+	    admin_ext_list },
+	{ EVHTTP_REQ_GET, "/v1/extensions/:id", TOKEN_ANY, 0, admin_ext_show },
+	{ EVHTTP_REQ_POST, "/v1/extensions/:id/approve", TOKEN_OFFICE,
+	    ADMIN_F_BODY, admin_ext_decide },
+	{ EVHTTP_REQ_POST, "/v1/extensions/:id/refuse", TOKEN_OFFICE,
+	    ADMIN_F_BODY, admin_ext_decide },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/confidential", TOKEN_OFFICE,
+	    ADMIN_F_BODY, admin_ext_disclose },
+	{ EVHTTP_REQ_POST, "/v1/cases/:number/nopublish", TOKEN_OFFICE,
+	    ADMIN_F_BODY, admin_ext_disclose },
 	{ EVHTTP_REQ_GET, "/v1/health", 0, 0, admin_health },
 	{ EVHTTP_REQ_GET, "/v1/status", TOKEN_ANY, 0, admin_status },
 	{ EVHTTP_REQ_GET, "/v1/log-level", TOKEN_OFFICE | TOKEN_AUDITOR, 0,

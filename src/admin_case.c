@@ -65,6 +65,8 @@ admin_case_json(struct store *st, const struct store_case *c, int full)
 		for (i = 0; i < n; i++)
 			json_array_append_new(a, json_string(co[i]));
 	json_object_set_new(o, "co_units", a);
+	if (st != NULL)
+		admin_ext_case_json(st, c, o);	/* Art. 18, 19 (approve) */
 	admin_jtime(o, "dispatched_at", c->dispatched_at);
 	admin_jstr(o, "due_original", c->due_original);
 	json_object_set_new(o, "extensions", json_integer(c->extensions));
@@ -148,7 +150,7 @@ admin_number(const char *s, char num[STORE_CASE_NUMBER_MAX])
 }
 
 /* The case r->param[0] names, if r's token may see it; 0 or a status. */
-static int
+int
 admin_case_load(struct admin_req *r, struct store_case *c)
 {
 	char	num[STORE_CASE_NUMBER_MAX];

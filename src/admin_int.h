@@ -6,6 +6,7 @@
  *	admin.c		server, TLS, tokens, dispatch, routes[], helpers
  *	admin_case.c	cases: list, show, citizen, the operations
  *	admin_unit.c	units
+ *	admin_ext.c	extension requests, confidentiality, publication
  *	admin_kb.c	the knowledge base
  *	admin_queue.c	the classification queue, the labelled examples
  *	admin_alert.c	the safety screen's alerts
@@ -101,6 +102,26 @@ int		 admin_msisdn_read(struct admin_req *, int64_t case_id,
 int		 admin_case_import(struct admin_req *);
 /* Add a case's "channel" and "external_id" (null: not imported) to o. */
 void		 admin_case_origin(struct store *, int64_t, json_t *);
+/* The case r->param[0] names, if r's token may see it; 0 or a status. */
+int		 admin_case_load(struct admin_req *, struct store_case *);
+
+/*
+ * admin_ext.c: extension requests (Art. 18) and what is published (Art.
+ * 19), hotlinectl(8):
+ *	POST /v1/cases/:number/extension-request	the lead unit asks
+ *	GET  /v1/extensions?state=&before=&limit=	requests, newest first
+ *	GET  /v1/extensions/:id				one request
+ *	POST /v1/extensions/:id/approve, /refuse	the office decides
+ *	POST /v1/cases/:number/confidential, /nopublish	the office's flags
+ */
+int		 admin_ext_request(struct admin_req *);
+int		 admin_ext_list(struct admin_req *);
+int		 admin_ext_show(struct admin_req *);
+int		 admin_ext_decide(struct admin_req *);
+int		 admin_ext_disclose(struct admin_req *);
+/* Add a case's pending request and its disclosure flags to o. */
+void		 admin_ext_case_json(struct store *, const struct store_case *,
+		    json_t *o);
 
 /* admin_unit.c */
 int		 admin_unit_add(struct admin_req *);

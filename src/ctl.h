@@ -83,6 +83,8 @@ int		 cmd_smsc_list(struct ctl *, char **);
 int		 cmd_smsc_op(struct ctl *, char **);
 
 /* ctl_case.c */
+/* Usage error unless number is one; the path /v1/cases/NUMBER[/op]. */
+void		 ctl_case_path(char *, size_t, const char *, const char *);
 int		 cmd_case_show(struct ctl *, char **);
 int		 cmd_case_list(struct ctl *, char **);
 int		 cmd_case_text(struct ctl *, char **);
@@ -96,6 +98,12 @@ int		 cmd_case_labels(struct ctl *, char **);
 
 /* ctl_import.c: cases from the other channels (POST /v1/cases) */
 int		 cmd_case_import(struct ctl *, char **);
+/* ctl_ext.c: extension requests (Art. 18), what is published (Art. 19) */
+int		 cmd_ext_request(struct ctl *, char **);
+int		 cmd_ext_list(struct ctl *, char **);
+int		 cmd_ext_show(struct ctl *, char **);
+int		 cmd_ext_decide(struct ctl *, char **);
+int		 cmd_case_disclose(struct ctl *, char **);
 
 /* ctl_unit.c */
 int		 cmd_unit_add(struct ctl *, char **);

@@ -16,7 +16,6 @@
 #include "ctl.h"
 #include "util.h"
 
-static void	 ctl_case_path(char *, size_t, const char *, const char *);
 static void	 ctl_case_line(json_t *);
 static int	 ctl_case_op(struct ctl *, const char *, const char *,
 		    json_t *);
@@ -35,7 +34,7 @@ cmd_case_show(struct ctl *c, char **argv)
 }
 
 /* Usage error unless s is a case number; the path /v1/cases/NUMBER[/op]. */
-static void
+void
 ctl_case_path(char *buf, size_t len, const char *number, const char *op)
 {
 	ctl_check_arg(N_("NUMBER"), number);

@@ -120,3 +120,17 @@ deadline_due(const struct calendar *cal, enum conf_profile p,
 		return -1;
 	return deadline_due_days(cal, n, received, due);
 }
+
+int
+deadline_lc_due_days(void *arg, int days, int64_t received_at, char *due,
+    size_t len)
+{
+	char	d[CAL_DATE_LEN];
+
+	(void)arg;
+	if (len < sizeof(d) || deadline_due_days(calendar_current(), days,
+	    (time_t)(received_at / 1000), d) == -1)
+		return -1;
+	strlcpy(due, d, len);
+	return 0;
+}

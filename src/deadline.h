@@ -7,6 +7,8 @@
 #ifndef HOTLINED_DEADLINE_H
 #define HOTLINED_DEADLINE_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "category.h"
@@ -42,5 +44,12 @@ int		 deadline_due(const struct calendar *, enum conf_profile,
 /* The same count for days working days (a limit not from a profile). */
 int		 deadline_due_days(const struct calendar *, int days,
 		    time_t received, char due[11]);
+
+/*
+ * lifecycle_set_due_days() adaptor: deadline_due_days() on the calendar
+ * in force for a case received at received_at (ms).  0, or -1.
+ */
+int		 deadline_lc_due_days(void *arg, int days,
+		    int64_t received_at, char *due, size_t len);
 
 #endif /* HOTLINED_DEADLINE_H */

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "dbguard.h"
+#include "deadline.h"
 #include "engine.h"
 #include "hooks.h"
 #include "health.h"
@@ -143,6 +144,7 @@ engine_start_rooms(const struct hotlined_conf *conf, char *err,
 	hook_on_reload("screen", screen_reload, NULL);
 	lifecycle_set_workdays(calendar_lc_workdays, NULL);
 	lifecycle_set_due(mo_deadline, NULL);
+	lifecycle_set_due_days(deadline_lc_due_days, NULL);
 	if (conf->deadline_profile == CONF_PROFILE_GUANGDONG_2022)
 		lifecycle_set_help_limit("help", 0);
 	return 0;

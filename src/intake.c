@@ -494,6 +494,7 @@ intake_command(const char *s, size_t len, const char *prefix,
 	static const char *optout[] = { "退订", "td" };
 	static const char *query[] = { "查询", "cx" };
 	static const char *supp[] = { "补充", "bc" };
+	static const char *secret[] = { "保密", "bm" };
 	size_t	 i, end, at;
 	int	 r, kw;
 
@@ -533,9 +534,12 @@ intake_command(const char *s, size_t len, const char *prefix,
 	 * 保密 HY2611260001 [more]: make that case confidential (Art. 19), the
 	 * rest added to it.  Only a number with its prefix: "保密，我举报…"
 	 * and "保密 138…" are new matters that ask for confidentiality.
+	 * "BM", the pinyin initials as CX and BC are, only before a number.
 	 */
-	if (intake_keyword(s, len, "保密", &end) != 0 && prefix != NULL &&
-	    *prefix != '\0') {
+	for (i = 0; i < nitems(secret); i++) {
+		if (intake_keyword(s, len, secret[i], &end) == 0 ||
+		    prefix == NULL || *prefix == '\0')
+			continue;
 		at = skip_sep(s, len, end);
 		if (strncasecmp(s + at, prefix, strlen(prefix)) == 0 &&
 		    intake_number(s, len, at, prefix, v->number,

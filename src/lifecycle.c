@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "category.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -48,8 +50,9 @@ static const struct lc_transition lc_table[] = {
 	{ LC_OP_DISPATCH, S(LC_S_REHANDLING), TO_SAME, R_OFFICE },
 	{ LC_OP_RETURN, S(LC_S_DISPATCHED) | S(LC_S_REHANDLING),
 	    LC_S_RETURNED, R_LEAD | R_OFFICE },
+	/* Art. 18: a unit asks (extension.c), the office grants */
 	{ LC_OP_EXTEND, S(LC_S_DISPATCHED) | S(LC_S_REHANDLING), TO_SAME,
-	    R_LEAD | R_OFFICE },
+	    R_OFFICE },
 	{ LC_OP_REPLY, S(LC_S_DISPATCHED) | S(LC_S_REHANDLING), LC_S_REPLIED,
 	    R_LEAD },
 	{ LC_OP_NOTE, S_OPEN, TO_SAME, R_OFFICE | R_LEAD | R_CO },
@@ -83,6 +86,8 @@ static lc_workdays_fn	 lc_workdays = lifecycle_weekdays;
 static void		*lc_workdays_arg;
 static lc_due_fn	 lc_due;
 static void		*lc_due_arg;
+static lc_due_days_fn	 lc_due_days;
+static void		*lc_due_days_arg;
 static char		 lc_help_category[64] = LC_HELP_CATEGORY;
 static int		 lc_help_days = LC_HELP_MAX_DAYS;
 static int		 lc_escalate;	/* working days overdue first */
@@ -98,6 +103,8 @@ static enum lc_result lc_check(struct store *, const struct store_case *,
 		    enum lc_op, const struct lc_args *, const struct lc_actor *,
 		    int64_t, struct store_case_change *, int *, char *,
 		    size_t);
+static int	 lc_start(struct store *, const struct store_case *,
+		    int64_t *);
 static enum lc_result lc_classify(const struct store_case *,
 		    const struct lc_args *, const char *,
 		    struct store_case_change *, char *, size_t);
@@ -205,6 +212,13 @@ lifecycle_set_due(lc_due_fn fn, void *arg)
 {
 	lc_due = fn;
 	lc_due_arg = arg;
+}
+
+void
+lifecycle_set_due_days(lc_due_days_fn fn, void *arg)
+{
+	lc_due_days = fn;
+	lc_due_days_arg = arg;
 }
 
 void
@@ -361,7 +375,7 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 	struct store_unit	 u;
 	char			 today[16], day[16];
 	size_t			 i, j;
-	int			 n, r;
+	int			 r;
 
 	if (lc_date(now, today, sizeof(today)) == -1)
 		return lc_fail(err, errlen, LC_INVALID, "bad time");
@@ -438,30 +452,21 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 		ch->dispatched_at = now;
 		break;
 	case LC_OP_EXTEND:
-		if (!lc_text_ok(a->text) || a->due == NULL ||
-		    !lc_date_ok(a->due))
+		if (!lc_text_ok(a->text))
 			return lc_fail(err, errlen, LC_INVALID, "extend needs "
 			    "a new due date (YYYY-MM-DD) and a reason");
-		if (c->due == NULL || strcmp(today, c->due) > 0)
-			return lc_fail(err, errlen, LC_INVALID, "extension "
-			    "requested after the deadline %s (Art. 18)",
-			    c->due ? c->due : "(none)");
-		if (strcmp(a->due, c->due) <= 0)
-			return lc_fail(err, errlen, LC_INVALID, "the new due "
-			    "date must be after %s", c->due);
-		if (lc_help_days > 0 && strcmp(c->category,
-		    lc_help_category) == 0) {
-			if (lc_date(c->received_at, day, sizeof(day)) == -1 ||
-			    (n = lc_workdays(lc_workdays_arg, day, a->due)) ==
-			    -1)
-				return lc_fail(err, errlen, LC_INVALID,
-				    "due date outside the calendar");
-			if (n > lc_help_days)
-				return lc_fail(err, errlen, LC_INVALID,
-				    "%s cases take at most %d working days "
-				    "(Art. 18): %s is %d", lc_help_category,
-				    lc_help_days, a->due, n);
-		}
+		if ((r = lifecycle_extend_check(st, c, a->due, a->asked_at > 0 ?
+		    a->asked_at : now, err, errlen)) != LC_OK)
+			return r;
+		/*
+		 * Granted after the due date on a request made in time: the
+		 * overdue supervision the scan set meanwhile was the wait
+		 * for the office, not the unit's delay (as classify does).
+		 */
+		if (c->supervised && c->supervision != NULL &&
+		    strcmp(c->supervision, lc_sups[LC_SUP_OVERDUE]) == 0 &&
+		    strcmp(a->due, today) >= 0)
+			ch->supervised = 0;
 		ch->due = a->due;
 		ch->add_extension = 1;
 		break;
@@ -517,6 +522,83 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 		break;
 	}
 	(void)actor;
+	return LC_OK;
+}
+
+/*
+ * When the deadline of c started counting: its receipt, or for a case
+ * re-handled its latest reopening (the audit trail's case.reopen).
+ * 0 or -1.
+ */
+static int
+lc_start(struct store *st, const struct store_case *c, int64_t *start)
+{
+	struct store_history	h;
+	size_t			i;
+
+	*start = c->received_at;
+	if (!c->rehandled)
+		return 0;
+	if (store_case_history(st, c->id, &h) == -1)
+		return -1;
+	for (i = 0; i < h.naudit; i++)
+		if (strcmp(h.audit[i].kind, "case.reopen") == 0)
+			*start = h.audit[i].at;
+	store_history_clear(&h);
+	return 0;
+}
+
+enum lc_result
+lifecycle_extend_check(struct store *st, const struct store_case *c,
+    const char *due, int64_t asked_at, char *err, size_t errlen)
+{
+	char	asked[16], day[16], cap[16];
+	int64_t	start;
+	int	n;
+
+	if (due == NULL || !lc_date_ok(due))
+		return lc_fail(err, errlen, LC_INVALID, "extend needs a new "
+		    "due date (YYYY-MM-DD) and a reason");
+	if (lc_date(asked_at, asked, sizeof(asked)) == -1)
+		return lc_fail(err, errlen, LC_INVALID, "bad time");
+	if (c->due == NULL || strcmp(asked, c->due) > 0)
+		return lc_fail(err, errlen, LC_INVALID, "extension "
+		    "requested after the deadline %s (Art. 18)",
+		    c->due ? c->due : "(none)");
+	if (strcmp(due, c->due) <= 0)
+		return lc_fail(err, errlen, LC_INVALID, "the new due "
+		    "date must be after %s", c->due);
+	if (lc_help_days <= 0 || c->category == NULL ||
+	    strcmp(c->category, lc_help_category) != 0)
+		return LC_OK;
+	/*
+	 * Art. 18: help cases in at most 5 working days, counted as the
+	 * deadline counts them (from day 0: the next working day for a text
+	 * received after hours or on a holiday), not from the day of receipt.
+	 */
+	if (lc_start(st, c, &start) == -1)
+		return LC_ERROR;
+	if (lc_due_days != NULL) {
+		if (lc_due_days(lc_due_days_arg, lc_help_days, start,
+		    cap, sizeof(cap)) == -1 || !lc_date_ok(cap))
+			return lc_fail(err, errlen, LC_INVALID,
+			    "due date outside the calendar");
+		if (strcmp(due, cap) > 0)
+			return lc_fail(err, errlen, LC_INVALID,
+			    "%s cases take at most %d working days "
+			    "(Art. 18): at the latest %s", lc_help_category,
+			    lc_help_days, cap);
+		return LC_OK;
+	}
+	if (lc_date(start, day, sizeof(day)) == -1 ||
+	    (n = lc_workdays(lc_workdays_arg, day, due)) == -1)
+		return lc_fail(err, errlen, LC_INVALID,
+		    "due date outside the calendar");
+	if (n > lc_help_days)
+		return lc_fail(err, errlen, LC_INVALID,
+		    "%s cases take at most %d working days "
+		    "(Art. 18): %s is %d", lc_help_category,
+		    lc_help_days, due, n);
 	return LC_OK;
 }
 
@@ -660,6 +742,30 @@ lc_who(const struct lc_actor *actor, char *who, size_t len)
 	}
 }
 
+int
+lifecycle_audit(struct store *st, int64_t case_id, const char *who,
+    const char *action, json_t *detail, int64_t now)
+{
+	char	*s;
+	int	 rc;
+
+	if (detail == NULL || (s = json_dumps(detail, JSON_COMPACT |
+	    JSON_ENSURE_ASCII)) == NULL) {
+		json_decref(detail);
+		return -1;
+	}
+	json_decref(detail);
+	rc = store_audit(st, case_id, who, action, s, now);
+	free(s);
+	return rc;
+}
+
+void
+lifecycle_actor_name(const struct lc_actor *actor, char *buf, size_t len)
+{
+	lc_who(actor, buf, len);
+}
+
 enum lc_result
 lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
     const struct lc_args *args, const struct lc_actor *actor, int64_t now,
@@ -670,7 +776,7 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	struct store_case_change	 ch;
 	struct lc_event			 ev;
 	enum lc_result			 r = LC_ERROR;
-	char				 who[96], action[32], num[16];
+	char				 who[96], action[32], num[24];
 	char				*detail = NULL;
 	size_t				 dlen = 0, dcap = 0, i;
 	int				 from, to, urole = 0, forbidden, late = 0;
@@ -709,11 +815,13 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	if ((to = lifecycle_next(from, op, actor->role, urole, &forbidden)) ==
 	    -1) {
 		r = forbidden ? lc_fail(err, errlen, LC_FORBIDDEN, "%s may not "
-		    "%s case %s", actor->role == LC_ROLE_UNIT ? (urole ==
+		    "%s case %s%s", actor->role == LC_ROLE_UNIT ? (urole ==
 		    STORE_UNIT_LEAD ? "the lead unit" : "a co-unit") :
 		    actor->role == LC_ROLE_OFFICE ? "the office" :
 		    actor->role == LC_ROLE_SYSTEM ? "the system" :
-		    "an auditor", lc_ops[op], c.number) :
+		    "an auditor", lc_ops[op], c.number, op == LC_OP_EXTEND &&
+		    urole == STORE_UNIT_LEAD ? ": ask the office (extension "
+		    "request, Art. 18)" : "") :
 		    lc_fail(err, errlen, LC_BAD_STATE, "cannot %s case %s: "
 		    "it is %s", lc_ops[op], c.number, c.state);
 		goto out;
@@ -787,6 +895,11 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	if (op == LC_OP_EXTEND)
 		lc_cat(&detail, &dlen, &dcap, ",\"extension\":"),
 		lc_cat(&detail, &dlen, &dcap, num);
+	if (op == LC_OP_EXTEND && args->request > 0) {
+		snprintf(num, sizeof(num), "%lld", (long long)args->request);
+		lc_cat(&detail, &dlen, &dcap, ",\"request\":");
+		lc_cat(&detail, &dlen, &dcap, num);
+	}
 	lc_cat(&detail, &dlen, &dcap, "}");
 
 	snprintf(action, sizeof(action), "case.%s", lc_ops[op]);

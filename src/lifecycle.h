@@ -27,7 +27,7 @@
  *               replied
  *   dispatch    rehandling                            (same)      office
  *   return      dispatched rehandling                 returned    lead office
- *   extend      dispatched rehandling                 (same)      lead office
+ *   extend      dispatched rehandling                 (same)      office
  *   reply       dispatched rehandling                 replied     lead
  *   note        every open state                      (same)      office lead co
  *   supervise   every state but final                 (same)      office system
@@ -47,6 +47,11 @@
  *
  * A unit acts only on cases currently dispatched to it; to any other unit
  * a case does not exist (LC_NOT_FOUND, never "not yours").
+ *
+ * Extensions need the office (Art. 18): a lead unit asks (extension.c
+ * records the request), the office grants it by applying extend with
+ * the request's date, reason, time of asking and id; the office's own
+ * extend, asked by nobody, is the office's act and needs no request.
  */
 #ifndef HOTLINED_LIFECYCLE_H
 #define HOTLINED_LIFECYCLE_H
@@ -54,6 +59,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct json_t;
 struct store;
 struct store_case;
 struct store_kb;
@@ -127,6 +133,10 @@ struct lc_args {
 	const char		*due;		/* YYYY-MM-DD */
 	enum lc_supervision	 supervision;
 	const char		*category;	/* classify: a name */
+	int64_t			 asked_at;	/* extend: when the unit asked
+						   (Art. 18: before the due
+						   date); 0: now */
+	int64_t			 request;	/* extend: the request's id */
 };
 
 /* What happened, for the notify hook. */
@@ -173,6 +183,16 @@ void	 lifecycle_set_notify(lc_notify_fn, void *arg);
 void	 lifecycle_set_workdays(lc_workdays_fn, void *arg);
 /* Install the deadline rule classify uses (NULL: classify is refused). */
 void	 lifecycle_set_due(lc_due_fn, void *arg);
+/*
+ * The date (YYYY-MM-DD into due) days working days after day 0 of a case
+ * received at received_at (ms): the deadline's own count (deadline.h), so
+ * that the Art. 18 cap on help cases counts from the day the deadline
+ * does.  0, -1.
+ */
+typedef int	(*lc_due_days_fn)(void *arg, int days, int64_t received_at,
+		    char *due, size_t len);
+/* Install it (NULL: the cap counts Monday-Friday days after receipt). */
+void	 lifecycle_set_due_days(lc_due_days_fn, void *arg);
 /* Art. 18 cap: category's cases at most days working days (0: none). */
 void	 lifecycle_set_help_limit(const char *category, int days);
 /*
@@ -194,6 +214,26 @@ int	 lifecycle_weekdays(void *arg, const char *from, const char *to);
 enum lc_result lifecycle_apply(struct store *, int64_t case_id, enum lc_op,
 	    const struct lc_args *, const struct lc_actor *, int64_t now,
 	    char *err, size_t errlen);
+/*
+ * Whether case c may be extended to due when asked at asked_at (ms):
+ * asked on or before its due date, due later than it, and within the
+ * Art. 18 cap of help cases, counted from day 0 of the receipt, or of
+ * the latest reopening for a re-handled case (handled anew, with the
+ * category's full time from then).  LC_OK, LC_INVALID with err, or
+ * LC_ERROR (the store).
+ */
+enum lc_result lifecycle_extend_check(struct store *,
+	    const struct store_case *c, const char *due, int64_t asked_at,
+	    char *err, size_t errlen);
+/*
+ * One audit event on case_id by who (lifecycle_actor_name()), its detail
+ * the JSON object given (stolen; NULL fails): for the office's acts that
+ * are not transitions (extension.c, disclose.c).  0 or -1.
+ */
+int	 lifecycle_audit(struct store *, int64_t case_id, const char *who,
+	    const char *action, struct json_t *detail, int64_t now);
+/* How the audit trail names actor: "office:NAME", "unit:CODE/NAME"... */
+void	 lifecycle_actor_name(const struct lc_actor *, char *buf, size_t len);
 /* May unit see (and act on) the case: 1, 0, -1 on error. */
 int	 lifecycle_can_see(struct store *, int64_t case_id, const char *unit);
 /*

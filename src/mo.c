@@ -20,6 +20,7 @@
 #include "calendar.h"
 #include "category.h"
 #include "commit.h"
+#include "disclose.h"
 #include "classify.h"
 #include "config.h"
 #include "deadline.h"
@@ -839,12 +840,11 @@ mo_confidential(struct mo_ctx *m, const struct mo_verdict *v)
 		    0);
 	}
 	m->case_id = c.id;
-	n = c.confidential;
 	store_case_clear(&c);
-	if (!n && (store_case_set_confidential(store, m->case_id) == -1 ||
-	    store_audit(store, m->case_id, "citizen", "case.confidential",
-	    NULL, m->now) == -1))
+	/* the citizen's from now on, also when the office had set it */
+	if ((n = disclose_citizen(store, m->case_id, m->now)) == -1)
 		return -1;
+	n = !n;		/* already theirs */
 	if (v->body[0] != '\0' && (store_case_supplement(store, m->case_id,
 	    m->g->group, mo_body_raw(m, v), m->now) == -1 || store_audit(store,
 	    m->case_id, "citizen", "case.supplement", NULL, m->now) == -1))

@@ -32,7 +32,7 @@
 struct crypto;
 struct store;
 
-#define STORE_SCHEMA_VERSION	20
+#define STORE_SCHEMA_VERSION	21
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
 #define STORE_BUSY_TIMEOUT	100		/* default, ms */
@@ -1025,7 +1025,8 @@ enum store_stats_query {
 	STORE_STATS_TOP,	/* rule, category, count */
 	STORE_PUBLISH,		/* number, received_at, closed_at, category,
 				   unit name, text, result, state: closed in
-				   the period, never confidential */
+				   the period, never confidential nor
+				   marked not for publication */
 	STORE_STATS_FLAGS,	/* Art. 23 per lead unit: re-handled, overdue
 				   without extension, result not delivered,
 				   repeated */
@@ -1068,5 +1069,66 @@ int	 store_import_find(struct store *, const char *channel,
 int	 store_import_add(struct store *, const struct store_case_new *c,
 	    const char *channel, const char *external_id, int64_t at,
 	    int64_t *idp, char number[STORE_CASE_NUMBER_MAX]);
+
+/* --- approve (v21): extension requests (Art. 18), disclosure (Art. 19) -- */
+
+/* One unit's request for more time on a case (store_ext.c). */
+struct store_ext {
+	int64_t		 id;
+	int64_t		 case_id;
+	char		 number[STORE_CASE_NUMBER_MAX];
+	char		*unit;		/* the lead unit that asked */
+	char		*actor;		/* its token's name */
+	char		*reason;
+	char		*due_before;	/* the case's due date when asked */
+	char		*due;		/* the date asked for */
+	int		 days;		/* working days asked, 0: a date */
+	char		*state;		/* pending approved refused */
+	int64_t		 requested_at;
+	int64_t		 decided_at;	/* 0: pending */
+	char		*decided_by;	/* NULL: pending */
+	char		*decision;	/* the office's reason or note */
+	char		*case_state;	/* the case's state now */
+};
+/* A request to record (borrowed strings). */
+struct store_ext_new {
+	int64_t		 case_id;
+	const char	*unit, *actor, *reason, *due_before, *due;
+	int		 days;
+	int64_t		 at;
+};
+/* Record a pending request: 1 with *idp, 0 when one is pending, -1. */
+int	 store_ext_add(struct store *, const struct store_ext_new *,
+	    int64_t *idp);
+/* Read request id; 1, 0, -1. */
+int	 store_ext_get(struct store *, int64_t id, struct store_ext *);
+/* The case's pending request; 1, 0, -1. */
+int	 store_ext_pending(struct store *, int64_t case_id, struct store_ext *);
+/*
+ * Requests in state (NULL: any) of unit (NULL: any), newest first, with
+ * ids below before (0: from the newest), up to max.  Count, or -1.
+ */
+int	 store_ext_list(struct store *, const char *state, const char *unit,
+	    int64_t before, struct store_ext *out, size_t max);
+/* Decide a pending request (state approved/refused): 1, 0 not pending, -1. */
+int	 store_ext_decide(struct store *, int64_t id, const char *state,
+	    const char *by, const char *decision, int64_t at);
+/* Requests of the case approved that were asked at or after since; -1. */
+int	 store_ext_granted(struct store *, int64_t case_id, int64_t since);
+/* Free what a request owns and zero it. */
+void	 store_ext_clear(struct store_ext *);
+
+/* What Art. 19 allows of a case (store_ext.c). */
+struct store_disclose {
+	int		 confidential;	/* the citizen asked, or the office */
+	int		 office;	/* 1: the office made it confidential */
+	int		 nopublish;	/* the office: not for publication */
+};
+/* Read a case's disclosure flags; 1, 0 no such case, -1. */
+int	 store_case_disclose(struct store *, int64_t case_id,
+	    struct store_disclose *);
+/* Write them (office: who made it confidential); 0 or -1. */
+int	 store_case_set_disclose(struct store *, int64_t case_id,
+	    const struct store_disclose *);
 
 #endif /* HOTLINED_STORE_H */

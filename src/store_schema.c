@@ -37,6 +37,7 @@ static int	 store_upgrade_v14(sqlite3 *);
 static int	 store_upgrade_v16(sqlite3 *);
 static int	 store_upgrade_v19(sqlite3 *);
 static int	 store_upgrade_v20(sqlite3 *);
+static int	 store_upgrade_v21(sqlite3 *);
 static int	 store_upgrade_v9(sqlite3 *);
 static int	 store_upgrade_v7(sqlite3 *);
 static int	 store_upgrade_v8(sqlite3 *);
@@ -575,6 +576,40 @@ store_upgrade_v20(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v21: the office approves a unit's extension (Art. 18) and decides what
+ * is published (Art. 19).  One request pending per case at a time (the
+ * partial unique index); cases get the not-for-publication flag and who
+ * made a case confidential ('office'; NULL or 'citizen': the citizen).
+ */
+static int
+store_upgrade_v21(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE extension_requests ("
+	    " id INTEGER PRIMARY KEY,"
+	    " case_id INTEGER NOT NULL,"
+	    " unit TEXT NOT NULL,"
+	    " actor TEXT NOT NULL,"
+	    " reason TEXT NOT NULL,"
+	    " due_before TEXT NOT NULL,"
+	    " due TEXT NOT NULL,"
+	    " days INTEGER NOT NULL DEFAULT 0,"
+	    " state TEXT NOT NULL DEFAULT 'pending',"
+	    " requested_at INTEGER NOT NULL,"
+	    " decided_at INTEGER,"
+	    " decided_by TEXT,"
+	    " decision TEXT);"
+	    "CREATE UNIQUE INDEX extension_requests_pending"
+	    " ON extension_requests (case_id) WHERE state = 'pending';"
+	    "CREATE INDEX extension_requests_case"
+	    " ON extension_requests (case_id, requested_at);"
+	    "ALTER TABLE cases ADD COLUMN nopublish INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE cases ADD COLUMN confidential_by TEXT;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 static int	(*const store_upgrades[])(sqlite3 *) = {
 	NULL,
 	store_upgrade_v1,
@@ -597,6 +632,7 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	NULL,
 	store_upgrade_v19,
 	store_upgrade_v20,
+	store_upgrade_v21,
 };
 _Static_assert(nitems(store_upgrades) == STORE_SCHEMA_VERSION + 1,
     "one upgrade per schema version");

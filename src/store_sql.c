@@ -664,8 +664,9 @@ const char *const store_sql[STMT_MAX] = {
 	    "COALESCE(u.name, ''), c.text, COALESCE(c.result, ''), c.state "
 	    "FROM cases c LEFT JOIN units u ON u.code = c.unit "
 	    "WHERE c.closed_at >= ?1 AND c.closed_at < ?2 AND ?3 IS NOT NULL "
-	    "AND c.confidential = 0 AND c.state IN ('answered', 'closed', "
-	    "'final') ORDER BY c.closed_at, c.id LIMIT ?4",
+	    "AND c.confidential = 0 AND c.nopublish = 0 "
+	    "AND c.state IN ('answered', 'closed', 'final') "
+	    "ORDER BY c.closed_at, c.id LIMIT ?4",
 	/*
 	 * Art. 23: overdue without reason is late (open past due, or closed
 	 * after it) without an extension; the result not delivered is
@@ -748,6 +749,38 @@ const char *const store_sql[STMT_MAX] = {
 	    "JOIN notices n ON n.id = w.notice_id JOIN cases c ON "
 	    "c.id = n.case_id WHERE ?1 IS NULL OR w.unit = ?1 "
 	    "ORDER BY w.id DESC LIMIT ?2",
+
+	/* approve (store_ext.c, v21) */
+#define EXT_COLS \
+	"e.id, e.case_id, c.number, e.unit, e.actor, e.reason, " \
+	"e.due_before, e.due, e.days, e.state, e.requested_at, " \
+	"COALESCE(e.decided_at, 0), e.decided_by, e.decision, c.state " \
+	"FROM extension_requests e JOIN cases c ON c.id = e.case_id"
+	[STMT_EXT_INSERT] =
+	    "INSERT OR IGNORE INTO extension_requests (case_id, unit, actor, "
+	    "reason, due_before, due, days, requested_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[STMT_EXT_GET] = "SELECT " EXT_COLS " WHERE e.id = ?1",
+	[STMT_EXT_PENDING] = "SELECT " EXT_COLS
+	    " WHERE e.case_id = ?1 AND e.state = 'pending'",
+	/* newest first, a page before ?4 (0: from the newest) */
+	[STMT_EXT_LIST] = "SELECT " EXT_COLS
+	    " WHERE (?1 IS NULL OR e.state = ?1) AND (?2 IS NULL OR "
+	    "e.unit = ?2) AND (?4 <= 0 OR e.id < ?4) ORDER BY e.id DESC "
+	    "LIMIT ?3",
+	[STMT_EXT_DECIDE] =
+	    "UPDATE extension_requests SET state = ?2, decided_at = ?3, "
+	    "decided_by = ?4, decision = ?5 "
+	    "WHERE id = ?1 AND state = 'pending'",
+	[STMT_EXT_GRANTED] =
+	    "SELECT COUNT(*) FROM extension_requests WHERE case_id = ?1 "
+	    "AND state = 'approved' AND requested_at >= ?2",
+	[STMT_DISCLOSE_GET] =
+	    "SELECT confidential, COALESCE(confidential_by, 'citizen'), "
+	    "nopublish FROM cases WHERE id = ?1",
+	[STMT_DISCLOSE_SET] =
+	    "UPDATE cases SET confidential = ?2, confidential_by = ?3, "
+	    "nopublish = ?4 WHERE id = ?1",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -818,7 +851,7 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_STATS_OVERDUE] = 16,
 	[STMT_STATS_SUPERVISED] = 16,
 	[STMT_STATS_TOP] = 16,
-	[STMT_PUBLISH] = 16,
+	[STMT_PUBLISH] = 21,		/* approve: reads nopublish */
 	[STMT_STATS_FLAGS] = 16,
 	[STMT_STATS_FLAG_RETURNS] = 16,
 	[STMT_STATS_KB_STALE] = 16,
@@ -840,4 +873,12 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_WEBHOOK_NEXT] = 19,
 	[STMT_WEBHOOK_RESULT] = 19,
 	[STMT_WEBHOOK_LIST] = 19,
+	[STMT_EXT_INSERT] = 21,
+	[STMT_EXT_GET] = 21,
+	[STMT_EXT_PENDING] = 21,
+	[STMT_EXT_LIST] = 21,
+	[STMT_EXT_DECIDE] = 21,
+	[STMT_EXT_GRANTED] = 21,
+	[STMT_DISCLOSE_GET] = 21,
+	[STMT_DISCLOSE_SET] = 21,
 };

@@ -33,6 +33,8 @@ HOTLINED = os.path.join(BUILD, "src", "hotlined")
 HOTLINECTL = os.path.join(BUILD, "src", "hotlinectl")
 SMSCSIM = os.path.join(BUILD, "sim", "smscsim")
 OFFICE = "office-token-0123456789abcdef"
+# a unit's token, for "$ hotlinectl -t unit-HB-ENV-token-0123456789 ..."
+UNIT = ("HB-ENV", "unit-HB-ENV-token-0123456789")
 SERVICE = "12345"
 WAIT_SMS = 15.0         # seconds an expected SMS may take
 WAIT_AFTER_FAIL = 2.0   # once a transcript differs, do not wait long
@@ -296,6 +298,7 @@ class Daemon:
         tok = os.path.join(tmp, "tokens")
         with open(tok, "w") as f:
             f.write("ops\toffice\t%s\n" % OFFICE)
+            f.write("env\tunit\t%s\t%s\n" % (UNIT[1], UNIT[0]))
         os.chmod(tok, 0o600)
         extra = [x.replace("{srcdir}", SRC) for x in extra]
         has_survey = any(x.startswith("survey") for x in extra)

@@ -1,11 +1,12 @@
 #!/bin/sh
 # The case lifecycle end to end over real SMPP: a citizen's MO becomes a
 # case, hotlinectl dispatches, a unit returns it, it is dispatched again,
-# extended, closed; the result SMS is delivered (receipt), the survey goes
-# out from 12345 + extension code, "３ 太慢了" puts the case under
-# supervision and re-handling, the second survey is final.  Then several
-# pending surveys matched by extension code, an unrecognised reply,
-# quiet-hours deferral (HOTLINED_CLOCK_OFFSET), and the audit chain:
+# extended (the unit asks, the office approves), closed; the result SMS
+# is delivered (receipt), the survey goes out from 12345 + extension
+# code, "３ 太慢了" puts the case under supervision and re-handling, the
+# second survey is final.  Then several pending surveys matched by
+# extension code, an unrecognised reply, quiet-hours deferral
+# (HOTLINED_CLOCK_OFFSET), and the audit chain:
 # intact, then tampered with in sqlite3 (triggers dropped first).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
@@ -81,7 +82,7 @@ uctl case show "$n" >"$T_DIR/gone.out" 2>&1
 check "a returned case is gone for the unit (404)" sh -c "test $? -eq 1 && grep -q not_found '$T_DIR/gone.out'"
 check "re-dispatched" sh -c "'$HOTLINECTL' -s 127.0.0.1:$aport -t $OFFICE case dispatch $n HB-WATER | grep -q dispatched"
 due0=$(field "$n" due)
-check "the unit extends it by 3 working days" sh -c "'$HOTLINECTL' -s 127.0.0.1:$aport -t $UNIT case extend $n 3 需要施工队更换主管道 >/dev/null"
+check "the unit asks for 3 working days more, the office approves" sh -c "'$HOTLINECTL' -s 127.0.0.1:$aport -t $UNIT extension request $n 3 需要施工队更换主管道 >/dev/null && '$HOTLINECTL' -s 127.0.0.1:$aport -t $OFFICE extension approve 1 >/dev/null"
 check "extension recorded with the first due date kept" sh -c "test '$(field "$n" due_original)' = '$due0' && test '$(field "$n" extensions)' = 1"
 check "the citizen is told of the extension" wait_sms 8010 '延期' 1
 check "a unit cannot close (403)" sh -c "'$HOTLINECTL' -s 127.0.0.1:$aport -t $UNIT case close $n done 2>&1 | grep -q forbidden"

@@ -765,7 +765,10 @@ test_routes_lifecycle(void **state)
 	    &o_), 400, "bad_request");
 	EXPECT(f, op(f, n1, "extend", UNIT, "{\"days\":2,\"due\":"
 	    "\"2099-12-20\",\"reason\":\"x\"}", &o_), 400, "bad_request");
-	assert_int_equal(op(f, n1, "extend", UNIT, "{\"days\":3,\"reason\":"
+	/* a unit asks (/extension-request); the office extends */
+	EXPECT(f, op(f, n1, "extend", UNIT, "{\"days\":3,\"reason\":"
+	    "\"needs a contractor\"}", &o_), 403, "forbidden");
+	assert_int_equal(op(f, n1, "extend", OFFICE, "{\"days\":3,\"reason\":"
 	    "\"needs a contractor\"}", &o), 200);
 	assert_string_equal(str(o, "due"), "2099-12-15");	/* Thu -> Tue */
 	assert_string_equal(str(o, "due_original"), "2099-12-10");

@@ -501,6 +501,31 @@ test_confidential(void **state)
 	assert_int_equal(v->kind, INTAKE_NEW_CASE);
 	v = classify(shipped, "保密 HY");
 	assert_int_equal(v->kind, INTAKE_NEW_CASE);
+
+	/* BM, the pinyin initials, before a case number only */
+	v = classify(shipped, "BM HY2611260001");
+	assert_int_equal(v->kind, INTAKE_CONFIDENTIAL);
+	assert_string_equal(v->number, "HY2611260001");
+	v = classify(shipped, "ｂｍ：ｈｙ２６１１２６０００１");
+	assert_int_equal(v->kind, INTAKE_CONFIDENTIAL);
+	assert_string_equal(v->number, "HY2611260001");
+	v = classify(shipped, "bmhy2611260001 不要公开");
+	assert_int_equal(v->kind, INTAKE_CONFIDENTIAL);
+	assert_string_equal(v->body, "不要公开");
+	v = classify(shipped, "BMW车主投诉4S店乱收费");
+	assert_int_equal(v->kind, INTAKE_NEW_CASE);
+	assert_false(v->confidential);
+	assert_string_equal(v->number, "");
+	v = classify(shipped, "BM");
+	assert_int_not_equal(v->kind, INTAKE_CONFIDENTIAL);
+	v = classify(shipped, "BM HY26112600012345678901234567890");
+	assert_int_not_equal(v->kind, INTAKE_CONFIDENTIAL);
+	v = classify(shipped, "BM 13800138000");
+	assert_int_not_equal(v->kind, INTAKE_CONFIDENTIAL);
+	v = classify(shipped, "BM HY261126000１");	/* mixed widths */
+	assert_int_equal(v->kind, INTAKE_CONFIDENTIAL);
+	v = classify(shipped, "BM\x01HY2611260001");
+	assert_int_not_equal(v->kind, INTAKE_HELP);
 }
 
 /* --- hostile input ------------------------------------------------------ */

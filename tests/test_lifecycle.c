@@ -196,7 +196,7 @@ static const struct {
 	    "dispatched" },
 	{ LC_OP_DISPATCH, "rehandling", "o", "=" },
 	{ LC_OP_RETURN, "dispatched rehandling", "lo", "returned" },
-	{ LC_OP_EXTEND, "dispatched rehandling", "lo", "=" },
+	{ LC_OP_EXTEND, "dispatched rehandling", "o", "=" },
 	{ LC_OP_REPLY, "dispatched rehandling", "l", "replied" },
 	{ LC_OP_NOTE, "registered pending_approval dispatched returned "
 	    "replied rehandling", "olc", "=" },
@@ -506,7 +506,7 @@ test_classify_extended_overdue(void **state)
 	memset(&a, 0, sizeof(a));
 	a.due = "2026-12-17";
 	a.text = "需协调供电部门";
-	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &lead, T0 + DAY),
+	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &office, T0 + DAY),
 	    LC_OK);
 	memset(&a, 0, sizeof(a));
 	a.category = "help";
@@ -875,17 +875,17 @@ test_extension(void **state)
 	dispatch(f->st, id, T0);
 	memset(&a, 0, sizeof(a));
 	a.due = "2026-12-03";
-	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &lead, T0 + DAY),
+	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &office, T0 + DAY),
 	    LC_INVALID);		/* no reason */
 	a.text = "需协调供电部门";
 	a.due = "2026-12-01";
-	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &lead, T0 + DAY),
+	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &office, T0 + DAY),
 	    LC_INVALID);		/* not later */
 	a.due = "2026-12-04";
-	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &lead, T0 + DAY),
+	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &office, T0 + DAY),
 	    LC_INVALID);		/* 6 working days > 5 */
 	a.due = "2026-12-03";
-	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &lead, T0 + DAY),
+	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &office, T0 + DAY),
 	    LC_OK);			/* exactly 5 */
 	assert_int_equal(store_case_get(f->st, id, &c), 1);
 	assert_string_equal(c.due, "2026-12-03");
@@ -893,18 +893,20 @@ test_extension(void **state)
 	assert_int_equal(c.extensions, 1);
 	assert_string_equal(c.state, "dispatched");
 	store_case_clear(&c);
-	/* a co-unit may not ask; the office may */
+	/* units ask the office (extension.c): neither extends itself */
 	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &co, T0 + DAY),
+	    LC_FORBIDDEN);
+	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &lead, T0 + DAY),
 	    LC_FORBIDDEN);
 
 	/* after the deadline: refused (Art. 18 "before the limit expires") */
 	id = add_case_cat(f->st, NUM, "complaint", "噪音", T0, "2026-12-10");
 	dispatch(f->st, id, T0);
 	a.due = "2026-12-24";
-	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &lead,
+	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &office,
 	    T0 + 15 * DAY), LC_INVALID);
 	/* on the due day itself still in time; complaints have no cap */
-	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &lead,
+	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &office,
 	    T0 + 14 * DAY), LC_OK);
 	a.due = "2027-01-29";
 	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &office,
@@ -918,7 +920,7 @@ test_extension(void **state)
 	id = add_case_cat(f->st, NUM, "help", "路灯不亮", T0, "2026-12-01");
 	dispatch(f->st, id, T0);
 	a.due = "2026-12-10";
-	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &lead, T0),
+	assert_int_equal(apply(f->st, id, LC_OP_EXTEND, &a, &office, T0),
 	    LC_OK);
 }
 
