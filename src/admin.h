@@ -99,7 +99,7 @@ struct admin_req {
 	uint64_t		 t0;		/* clock_mono_ms() at arrival */
 	struct evbuffer		*raw;		/* set: sent instead of reply */
 	const char		*raw_type;	/* its Content-Type */
-	int			 status;	/* admin_defer()'s, until the commit */
+	int			 status;	/* admin_defer()'s */
 };
 
 /*

@@ -209,6 +209,7 @@ admin_alert_citizen(struct admin_req *r)
 	if (st != 0)
 		return st;
 	if (r->reply == NULL)
-		return admin_error(r, 500, "internal", "cannot build the reply");
+		return admin_error(r, 500, "internal",
+		    "cannot build the reply");
 	return admin_defer(r, 200);
 }

@@ -141,7 +141,8 @@ admin_number(const char *s, char num[STORE_CASE_NUMBER_MAX])
 	if (len == 0 || len >= STORE_CASE_NUMBER_MAX)
 		return -1;
 	for (i = 0; i < len; i++) {
-		if (!isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)
+		if (!isalnum((unsigned char)s[i]) ||
+		    (unsigned char)s[i] >= 0x80)
 			return -1;
 		num[i] = (char)toupper((unsigned char)s[i]);
 	}
@@ -256,7 +257,7 @@ admin_holds_msisdn(const char *text, const char *msisdn)
 		if (isdigit((unsigned char)msisdn[i]) && m < sizeof(tail) - 1)
 			tail[m++] = msisdn[i];
 	if (m < 5)
-		return 0;		/* too short to tell from other digits */
+		return 0;	/* too short to tell from other digits */
 	tail[m] = '\0';
 	for (i = 0; i < len && n < sizeof(d) - 1; i += k) {
 		/* a byte that is not UTF-8 is skipped, never the rest */
@@ -291,8 +292,9 @@ admin_reason(struct admin_req *r, struct admin_qparam *q, int *np,
 	if (*reasonp == NULL || **reasonp == '\0') {
 		admin_query_free(q, (size_t)*np);
 		*np = 0;
-		return admin_error(r, 400, "bad_request", "a reason is required: "
-		    "?reason=why the citizen must be called (it is audited)");
+		return admin_error(r, 400, "bad_request", "a reason is "
+		    "required: ?reason=why the citizen must be called (it "
+		    "is audited)");
 	}
 	return 0;
 }
@@ -380,7 +382,8 @@ out:
 	if (st != 0)
 		return st;
 	if (r->reply == NULL)
-		return admin_error(r, 500, "internal", "cannot build the reply");
+		return admin_error(r, 500, "internal",
+		    "cannot build the reply");
 	return admin_defer(r, 200);
 }
 
@@ -685,9 +688,9 @@ admin_case_list(struct admin_req *r)
 		v = q[i].value;
 		if (strcmp(k, "state") == 0) {
 			if (lifecycle_state_parse(v) == -1)
-				st = admin_error(r, 400, "bad_request", "state: "
-				    "not a case state (registered, dispatched, "
-				    "...)");
+				st = admin_error(r, 400, "bad_request",
+				    "state: not a case state (registered, "
+				    "dispatched, ...)");
 			f.state = v;
 		} else if (strcmp(k, "category") == 0) {
 			if (category_from_name(v) == -1)
@@ -725,8 +728,8 @@ admin_case_list(struct admin_req *r)
 		} else if (strcmp(k, "limit") == 0) {
 			limit = (size_t)strtonum(v, 1, ADMIN_LIST_MAX, &errstr);
 			if (errstr != NULL)
-				st = admin_error(r, 400, "bad_request", "limit: "
-				    "1 to %d", ADMIN_LIST_MAX);
+				st = admin_error(r, 400, "bad_request",
+				    "limit: 1 to %d", ADMIN_LIST_MAX);
 		} else if (strcmp(k, "before") == 0) {
 			char	num[STORE_CASE_NUMBER_MAX];
 

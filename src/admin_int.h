@@ -81,7 +81,8 @@ int		 admin_case_list(struct admin_req *);
 int		 admin_case_transition(struct admin_req *);
 int		 admin_case_citizen(struct admin_req *);
 /* A case as JSON, never with a phone number; full adds the detail. */
-json_t		*admin_case_json(struct store *, const struct store_case *, int);
+json_t		*admin_case_json(struct store *, const struct store_case *,
+		    int);
 /*
  * The ?reason= a citizen's number is read for, required: 0 with *reason
  * pointing into q (*np parameters to free), or a status with q freed.

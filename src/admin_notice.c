@@ -130,9 +130,9 @@ admin_contact_add(struct admin_req *r)
 		return admin_error(r, 409, "conflict", "%s has this %s "
 		    "already", unit, role);
 	log_msisdn(number, mask, sizeof(mask));
-	if (rv == -1 || admin_audit_change(r, "contact.add", json_pack("{s:s,s:s,s:s,"
-	    "s:I}", "unit", unit, "role", role, "number", mask, "id",
-	    (json_int_t)id)) == -1)
+	if (rv == -1 || admin_audit_change(r, "contact.add",
+	    json_pack("{s:s,s:s,s:s,s:I}", "unit", unit, "role", role,
+	    "number", mask, "id", (json_int_t)id)) == -1)
 		return admin_error(r, 500, "internal", "cannot add the "
 		    "contact");
 	r->reply = json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)id,
@@ -201,8 +201,8 @@ admin_contact_remove(struct admin_req *r)
 		    "busy; retry");
 	if ((rv = store_contact_del(r->store, id)) == 0)
 		return admin_error(r, 404, "not_found", "no contact %lld", id);
-	if (rv == -1 || admin_audit_change(r, "contact.remove", json_pack("{s:I}",
-	    "id", (json_int_t)id)) == -1)
+	if (rv == -1 || admin_audit_change(r, "contact.remove",
+	    json_pack("{s:I}", "id", (json_int_t)id)) == -1)
 		return admin_error(r, 500, "internal", "cannot remove the "
 		    "contact");
 	r->reply = json_pack("{s:I,s:b}", "id", (json_int_t)id, "removed",
@@ -233,8 +233,9 @@ admin_webhook_set(struct admin_req *r)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	if (store_hook_set(r->store, unit, url, secret,
-	    (int64_t)clock_now_ms()) == -1 || admin_audit_change(r, "webhook.set",
-	    json_pack("{s:s,s:s}", "unit", unit, "url", url)) == -1) {
+	    (int64_t)clock_now_ms()) == -1 || admin_audit_change(r,
+	    "webhook.set", json_pack("{s:s,s:s}", "unit", unit, "url",
+	    url)) == -1) {
 		explicit_bzero(secret, sizeof(secret));
 		return admin_error(r, 500, "internal", "cannot set the "
 		    "webhook");
@@ -260,8 +261,8 @@ admin_webhook_remove(struct admin_req *r)
 	if ((rv = store_hook_del(r->store, unit)) == 0)
 		return admin_error(r, 404, "not_found", "unit %s has no "
 		    "webhook", unit);
-	if (rv == -1 || admin_audit_change(r, "webhook.remove", json_pack("{s:s}",
-	    "unit", unit)) == -1)
+	if (rv == -1 || admin_audit_change(r, "webhook.remove",
+	    json_pack("{s:s}", "unit", unit)) == -1)
 		return admin_error(r, 500, "internal", "cannot remove the "
 		    "webhook");
 	r->reply = json_pack("{s:s,s:b}", "unit", unit, "removed", 1);

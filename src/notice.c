@@ -31,7 +31,7 @@
 
 /* What one notice is: its kind, template and audience. */
 struct notice_kind {
-	const char	*kind;		/* notices.kind, the webhook's "notice" */
+	const char	*kind;	/* notices.kind, the webhook's "notice" */
 	const char	*tpl;		/* templates/NAME.txt */
 	int		 leaders;	/* the leaders are told too */
 };
@@ -52,7 +52,7 @@ struct notice_msg {
 	const struct notice_kind *k;
 	const struct store_case	*c;
 	const char		*unit;		/* code; "": the office */
-	const char		*role;		/* "lead", "co": the webhook's */
+	const char		*role;	/* "lead", "co": the webhook's */
 	const char		*ref;
 	const char		*reason;	/* supervision, or NULL */
 	const char		*lead_name;	/* escalated: the late unit */

@@ -547,7 +547,7 @@ store_upgrade_v19(sqlite3 *db)
 	    " notice_id INTEGER NOT NULL REFERENCES notices (id),"
 	    " unit TEXT NOT NULL,"
 	    " body TEXT NOT NULL,"
-	    " state INTEGER NOT NULL DEFAULT 0,"	/* 0 wait 1 done 2 failed */
+	    " state INTEGER NOT NULL DEFAULT 0," /* 0 wait, 1 done, 2 fail */
 	    " attempts INTEGER NOT NULL DEFAULT 0,"
 	    " next_at INTEGER NOT NULL,"
 	    " status INTEGER,"			/* last HTTP status, 0: none */

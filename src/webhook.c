@@ -157,7 +157,7 @@ webhook_stop(void)
 		event_free(wh.ev);
 	wh.ev = NULL;
 	if (wh.conn != NULL)
-		evhttp_connection_free(wh.conn);	/* cancels the request */
+		evhttp_connection_free(wh.conn); /* cancels the request */
 	wh.conn = NULL;
 	if (wh.uri != NULL)
 		evhttp_uri_free(wh.uri);

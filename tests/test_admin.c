@@ -1,7 +1,8 @@
 /*
  * Unit tests for tokens.c (the tokens file: good, malformed, duplicate,
  * bad modes) and admin.c: route matching, the nesting guard, the bearer
- * header, a request that cannot be held, and the routes served in-process over a store: cases and their
+ * header, a request that cannot be held, and the routes served in-process
+ * over a store: cases and their
  * lifecycle (every operation, wrong states, unit visibility, malformed and
  * oversized bodies, bad query parameters), units, the knowledge base, the
  * audited read of a citizen's number, and the notify hook (result SMS cut

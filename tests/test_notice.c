@@ -364,8 +364,8 @@ test_due(void **state)
 	/* Friday: overdue, once */
 	assert_int_equal(due_now(f, id, 20261211), 1);
 	last_unit_sms(f, text, sizeof(text));
-	snprintf(want, sizeof(want), "【12345热线】水务局：%s（投诉举报）已超办结"
-	    "期限2026-12-10，请立即办理反馈。", number);
+	snprintf(want, sizeof(want), "【12345热线】水务局：%s（投诉举报）"
+	    "已超办结期限2026-12-10，请立即办理反馈。", number);
 	assert_string_equal(text, want);
 	assert_int_equal(due_now(f, id, 20261214), 0);
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
