@@ -51,6 +51,8 @@ struct ctl_cmd {
 extern int			 ctl_timeout;	/* seconds, per request */
 extern int			 ctl_accept;	/* a status taken like a 2xx */
 extern const struct ctl_cmd	*ctl_cur;	/* the command running */
+/* ctl_table()'s labels for the command's own words (NC_(), NULL-ended) */
+extern const char *const	*ctl_fields_own;
 
 /* hotlinectl.c: arguments, the request, the output */
 void		 ctl_die(int, const char *, ...)

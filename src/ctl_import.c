@@ -8,6 +8,7 @@
  */
 #include "compat.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,8 @@
 struct ctl_import_rec {
 	size_t		 line;
 	json_t		*body;		/* NULL: err */
-	char		 err[128];
+	char		 err[128];	/* --json's, in English */
+	char		 msg[256];	/* the reader's, translated */
 };
 
 struct ctl_import_batch {
@@ -45,6 +47,8 @@ static const char *const ctl_import_cols[] = {
 
 static struct ctl_import_rec *ctl_import_add(struct ctl_import_batch *,
 		    size_t);
+static void	 ctl_import_err(struct ctl_import_rec *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 static void	 ctl_import_defaults(struct ctl_import_batch *, json_t *);
 static int	 ctl_import_csv(struct ctl_import_batch *, const char *,
 		    size_t);
@@ -55,7 +59,7 @@ static int	 ctl_import_send(struct ctl *, struct ctl_import_batch *);
 static int	 ctl_import_file(struct ctl *, const char *, const char *,
 		    struct ctl_import_batch *);
 static void	 ctl_import_print(struct ctl *, size_t, int, json_t *,
-		    const char *, const char *);
+		    const char *, const char *, const char *);
 
 /* A new record of line (fatal past CTL_IMPORT_MAX, checked by callers). */
 static struct ctl_import_rec *
@@ -71,6 +75,23 @@ ctl_import_add(struct ctl_import_batch *b, size_t line)
 	memset(r, 0, sizeof(*r));
 	r->line = line;
 	return r;
+}
+
+/*
+ * Why r has no request: fmt (marked N_()) in English for --json, and
+ * translated for the reader.
+ */
+static void
+ctl_import_err(struct ctl_import_rec *r, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->err, sizeof(r->err), fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), _(fmt), ap);
+	va_end(ap);
 }
 
 /* --channel and --ack for a record that says nothing of them. */
@@ -127,7 +148,8 @@ ctl_import_csv(struct ctl_import_batch *b, const char *buf, size_t len)
 	csv_init(&rd, buf, len);
 	if (csv_next(&rd, heads, sizeof(heads), head, nitems(head), &nhead,
 	    &line, err, sizeof(err)) != 1) {
-		fprintf(stderr, "hotlinectl: the CSV has no header row\n");
+		fprintf(stderr, "hotlinectl: %s\n",
+		    _("the CSV has no header row"));
 		return -1;
 	}
 	for (i = 0; i < nhead; i++) {
@@ -135,10 +157,11 @@ ctl_import_csv(struct ctl_import_batch *b, const char *buf, size_t len)
 			if (strcmp(head[i], ctl_import_cols[j]) == 0)
 				break;
 		if (ctl_import_cols[j] == NULL) {
-			fprintf(stderr, "hotlinectl: line 1: unknown column "
-			    "\"%.40s\" (columns: channel, external_id, "
-			    "category, text, msisdn, confidential, "
-			    "received_at, ack)\n", head[i]);
+			fprintf(stderr, "hotlinectl: ");
+			fprintf(stderr, _("line 1: unknown column \"%.40s\" "
+			    "(columns: channel, external_id, category, text, "
+			    "msisdn, confidential, received_at, ack)\n"),
+			    head[i]);
 			return -1;
 		}
 	}
@@ -149,13 +172,14 @@ ctl_import_csv(struct ctl_import_batch *b, const char *buf, size_t len)
 		if (b->n >= CTL_IMPORT_MAX)
 			return 0;		/* the caller says so */
 		r = ctl_import_add(b, line);
-		if (rv == -1) {
+		if (rv == -1) {		/* csv.c's words, English */
 			strlcpy(r->err, err, sizeof(r->err));
+			strlcpy(r->msg, err, sizeof(r->msg));
 			continue;
 		}
 		if (nf != nhead) {
-			snprintf(r->err, sizeof(r->err), "%zu fields, the "
-			    "header has %zu", nf, nhead);
+			ctl_import_err(r, N_("%zu fields, the header has "
+			    "%zu"), nf, nhead);
 			continue;
 		}
 		r->body = json_object();
@@ -165,8 +189,8 @@ ctl_import_csv(struct ctl_import_batch *b, const char *buf, size_t len)
 			if (f[i][0] == '\0')
 				continue;
 			if ((v = ctl_import_cell(head[i], f[i])) == NULL) {
-				snprintf(r->err, sizeof(r->err), "%s: not "
-				    "valid UTF-8", head[i]);
+				ctl_import_err(r, N_("%s: not valid UTF-8"),
+				    head[i]);
 				json_decref(r->body);
 				r->body = NULL;
 			} else
@@ -200,33 +224,38 @@ ctl_import_jsonl(struct ctl_import_batch *b, const char *buf, size_t len)
 			return 0;
 		r = ctl_import_add(b, line);
 		if (n > CTL_IMPORT_RECORD_MAX) {
-			snprintf(r->err, sizeof(r->err), "a line longer than "
-			    "%d bytes", CTL_IMPORT_RECORD_MAX);
+			ctl_import_err(r, N_("a line longer than %d bytes"),
+			    CTL_IMPORT_RECORD_MAX);
 			continue;
 		}
 		r->body = json_loadb(p, n, JSON_REJECT_DUPLICATES, &jerr);
 		if (r->body == NULL)
-			snprintf(r->err, sizeof(r->err), "malformed JSON at "
-			    "column %d: %.60s", jerr.column, jerr.text);
+			ctl_import_err(r, N_("malformed JSON at column %d: "
+			    "%.60s"), jerr.column, jerr.text);
 		else if (!json_is_object(r->body)) {
 			json_decref(r->body);
 			r->body = NULL;
-			snprintf(r->err, sizeof(r->err), "not a JSON object");
+			ctl_import_err(r, N_("not a JSON object"));
 		} else
 			ctl_import_defaults(b, r->body);
 	}
 	return 0;
 }
 
-/* One line of the report: LINE RESULT CASE-or-FIELD MESSAGE. */
+/*
+ * One line of the report: LINE RESULT CASE-or-FIELD MESSAGE; msg is the
+ * English for --json, hmsg the reader's (the server's message is in
+ * English in both).
+ */
 static void
 ctl_import_print(struct ctl *c, size_t line, int status, json_t *reply,
-    const char *field, const char *msg)
+    const char *field, const char *msg, const char *hmsg)
 {
 	json_t		*o;
 	const char	*what;
 
-	what = status == 201 ? "created" : status == 200 ? "exists" : "error";
+	what = status == 201 ? N_("created") : status == 200 ? N_("exists") :
+	    N_("error");
 	if (c->json) {
 		o = json_pack("{s:I,s:s}", "line", (json_int_t)line, "result",
 		    what);
@@ -248,28 +277,31 @@ ctl_import_print(struct ctl *c, size_t line, int status, json_t *reply,
 		return;
 	}
 	if (status == 200 || status == 201)
-		printf("%zu\t%s\t%s\t%s\n", line, what, json_string_value(
+		printf("%zu\t%s\t%s\t%s\n", line, _(what), json_string_value(
 		    json_object_get(reply, "case")), json_is_string(
 		    json_object_get(reply, "due")) ? json_string_value(
 		    json_object_get(reply, "due")) : "-");
 	else
-		printf("%zu\terror\t%s\t%s\n", line, field != NULL ? field :
-		    "-", msg);
+		printf("%zu\t%s\t%s\t%s\n", line, _(what), field != NULL ?
+		    field : "-", hmsg);
 }
 
 /* Send every record; the report on stdout, counts on stderr; 0 or 1. */
 static int
 ctl_import_send(struct ctl *c, struct ctl_import_batch *b)
 {
+	static const char	*refused = N_("the server refused it");
 	struct ctl_import_rec	*r;
 	json_t			*reply, *e;
+	const char		*msg;
 	size_t			 i, nnew = 0, nold = 0, nbad = 0;
 	int			 status;
 
 	for (i = 0; i < b->n; i++) {
 		r = &b->recs[i];
 		if (r->body == NULL) {
-			ctl_import_print(c, r->line, 0, NULL, NULL, r->err);
+			ctl_import_print(c, r->line, 0, NULL, NULL, r->err,
+			    r->msg);
 			nbad++;
 			continue;
 		}
@@ -277,14 +309,15 @@ ctl_import_send(struct ctl *c, struct ctl_import_batch *b)
 		    &status);
 		r->body = NULL;		/* taken */
 		e = json_object_get(reply, "error");
+		msg = json_string_value(json_object_get(e, "message"));
 		if (status == 200 || status == 201)
-			ctl_import_print(c, r->line, status, reply, NULL, NULL);
+			ctl_import_print(c, r->line, status, reply, NULL, NULL,
+			    NULL);
 		else
 			ctl_import_print(c, r->line, status, NULL,
 			    json_string_value(json_object_get(e, "field")),
-			    json_is_string(json_object_get(e, "message")) ?
-			    json_string_value(json_object_get(e, "message")) :
-			    "the server refused it");
+			    msg != NULL ? msg : refused, msg != NULL ? msg :
+			    _(refused));
 		if (status == 201)
 			nnew++;
 		else if (status == 200)
@@ -293,8 +326,9 @@ ctl_import_send(struct ctl *c, struct ctl_import_batch *b)
 			nbad++;
 		json_decref(reply);
 	}
-	fprintf(stderr, "hotlinectl: %zu records: %zu created, %zu already "
-	    "imported, %zu refused\n", b->n, nnew, nold, nbad);
+	fprintf(stderr, "hotlinectl: ");
+	fprintf(stderr, _("%zu records: %zu created, %zu already imported, "
+	    "%zu refused\n"), b->n, nnew, nold, nbad);
 	return nbad == 0 ? CTL_OK : CTL_SERVER;
 }
 
@@ -313,27 +347,30 @@ ctl_import_file(struct ctl *c, const char *path, const char *format,
 		    "jsonl" : len > 4 && strcasecmp(path + len - 4, ".csv") ==
 		    0 ? "csv" : NULL;
 		if (format == NULL)
-			ctl_die(CTL_USAGE, "case import: name the format "
-			    "(--format csv|jsonl) or the file .csv or .jsonl");
+			ctl_die(CTL_USAGE, _("case import: name the format "
+			    "(--format csv|jsonl) or the file .csv or .jsonl"));
 	}
 	if (strcmp(format, "csv") != 0 && strcmp(format, "jsonl") != 0)
-		ctl_die(CTL_USAGE, "case import: --format is csv or jsonl");
+		ctl_die(CTL_USAGE, _("case import: --format is csv or "
+		    "jsonl"));
 	csv = strcmp(format, "csv") == 0;
 	if ((buf = read_file_bounded(path, CTL_IMPORT_FILE_MAX, 0, &len, err,
 	    sizeof(err))) == NULL)
 		ctl_die(CTL_USAGE, "%s", err);
 	if (len > CTL_IMPORT_FILE_MAX)
-		ctl_die(CTL_USAGE, "%s: larger than %d MiB; split the batch",
-		    path, CTL_IMPORT_FILE_MAX / (1024 * 1024));
+		ctl_die(CTL_USAGE, _("%s: larger than %d MiB; split the "
+		    "batch"), path, CTL_IMPORT_FILE_MAX / (1024 * 1024));
 	rv = csv ? ctl_import_csv(b, buf, len) :
 	    ctl_import_jsonl(b, buf, len);
 	more = b->n >= CTL_IMPORT_MAX;
 	free(buf);
 	if (rv == -1 || more) {
-		if (more)
-			fprintf(stderr, "hotlinectl: %s: more than %d records; "
-			    "split the batch (nothing was sent)\n", path,
+		if (more) {
+			fprintf(stderr, "hotlinectl: ");
+			fprintf(stderr, _("%s: more than %d records; split "
+			    "the batch (nothing was sent)\n"), path,
 			    CTL_IMPORT_MAX);
+		}
 		for (i = 0; i < b->n; i++)
 			json_decref(b->recs[i].body);
 		free(b->recs);
@@ -368,7 +405,7 @@ cmd_case_import(struct ctl *c, char **argv)
 
 	memset(&b, 0, sizeof(b));
 	if ((o = json_object()) == NULL)
-		ctl_die(CTL_USAGE, "out of memory");
+		ctl_die(CTL_USAGE, _("out of memory"));
 	for (i = 0; argv[i] != NULL; i++) {
 		done = 0;
 		if (strcmp(argv[i], "--confidential") == 0 ||
@@ -378,8 +415,8 @@ cmd_case_import(struct ctl *c, char **argv)
 			continue;
 		}
 		if (argv[i + 1] == NULL || strncmp(argv[i], "--", 2) != 0)
-			ctl_die(CTL_USAGE, "case import: options are --NAME "
-			    "VALUE (see hotlinectl(8))");
+			ctl_die(CTL_USAGE, _("case import: options are --NAME "
+			    "VALUE (see hotlinectl(8))"));
 		if (strcmp(argv[i], "--file") == 0)
 			file = argv[++i], done = 1;
 		else if (strcmp(argv[i], "--format") == 0)
@@ -388,26 +425,27 @@ cmd_case_import(struct ctl *c, char **argv)
 			if (strcmp(argv[i] + 2, valued[j].opt) == 0) {
 				if (json_object_set_new(o, valued[j].field,
 				    json_string(argv[++i])) == -1)
-					ctl_die(CTL_USAGE, "%s: not valid "
-					    "UTF-8", argv[i - 1]);
+					ctl_die(CTL_USAGE, _("%s: not valid "
+					    "UTF-8"), argv[i - 1]);
 				done = 1;
 			}
 		if (!done)
-			ctl_die(CTL_USAGE, "case import: unknown option %.40s",
-			    argv[i]);
+			ctl_die(CTL_USAGE, _("case import: unknown option "
+			    "%.40s"), argv[i]);
 	}
 	if (file != NULL) {
 		if (json_object_size(o) > (size_t)(b.ack +
 		    (json_object_get(o, "channel") != NULL)))
-			ctl_die(CTL_USAGE, "case import --file takes only "
-			    "--format, --channel and --ack");
+			ctl_die(CTL_USAGE, _("case import --file takes only "
+			    "--format, --channel and --ack"));
 		b.channel = json_string_value(json_object_get(o, "channel"));
 		status = ctl_import_file(c, file, format, &b);
 		json_decref(o);
 		return status;
 	}
 	if (format != NULL)
-		ctl_die(CTL_USAGE, "case import: --format goes with --file");
+		ctl_die(CTL_USAGE, _("case import: --format goes with "
+		    "--file"));
 	reply = ctl_request(c, EVHTTP_REQ_POST, "/v1/cases", o);
 	return ctl_output(c, reply, ctl_table);
 }

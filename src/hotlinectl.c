@@ -195,6 +195,7 @@ static const struct ctl_cmd cmds[] = {
 
 static const char	*progname = "hotlinectl";
 const struct ctl_cmd	*ctl_cur;	/* the command running */
+const char *const	*ctl_fields_own;	/* its labels, or NULL */
 
 static void
 usage(void)
@@ -605,7 +606,14 @@ static const char *const ctl_states[] = {
 	NC_("state", "inflight"), NC_("state", "sent"),
 	NC_("state", "delivered"), NC_("state", "failed"),
 	NC_("state", "expired"), NC_("state", "cancelled"),
-	NC_("state", "held"), NULL
+	NC_("state", "held"), NC_("state", "pending"),
+	NC_("state", "approved"), NC_("state", "refused"),
+	NC_("state", "waiting"), NULL
+};
+/* A contact's role (notice.h) */
+static const char *const ctl_roles[] = {
+	NC_("role", "handler"), NC_("role", "leader"),
+	NC_("role", "discipline"), NC_("role", "duty"), NULL
 };
 static const char *const ctl_categories[] = {
 	NC_("category", "consultation"), NC_("category", "help"),
@@ -638,7 +646,14 @@ static const char *const ctl_fields[] = {
 	NC_("field", "note"), NC_("field", "kind"),
 	NC_("field", "attempts"), NC_("field", "priority"),
 	NC_("field", "created_at"), NC_("field", "next_attempt_at"),
-	NC_("field", "last_error"), NC_("field", "level"), NULL
+	NC_("field", "last_error"), NC_("field", "level"),
+	NC_("field", "role"), NC_("field", "removed"), NC_("field", "url"),
+	NC_("field", "secret"), NC_("field", "external_id"),
+	NC_("field", "created"), NC_("field", "asked_by"),
+	NC_("field", "reason"), NC_("field", "due_before"),
+	NC_("field", "days"), NC_("field", "requested_at"),
+	NC_("field", "decided_at"), NC_("field", "decided_by"),
+	NC_("field", "decision"), NC_("field", "case_state"), NULL
 };
 
 /* A case's or an SMS's state as the reader says it. */
@@ -652,20 +667,30 @@ ctl_state(const char *s)
 static const char *
 ctl_word(const char *key, const char *v)
 {
-	if (strcmp(key, "state") == 0)
+	if (strcmp(key, "state") == 0 || strcmp(key, "case_state") == 0)
 		return ctl_state(v);
+	if (strcmp(key, "role") == 0)
+		return nls_word(ctl_roles, v);
 	if (strcmp(key, "category") == 0)
 		return nls_word(ctl_categories, v);
 	return v;
 }
 
-/* A field's label: translated, else the key with '_' shown as '-'. */
+/*
+ * A field's label: the command's own (ctl_fields_own), else the common
+ * one, translated; else the key with '_' shown as '-'.
+ */
 static char *
 ctl_label(const char *k)
 {
-	const char	*t = nls_word(ctl_fields, k);
-	char		*s = xstrdup(t);
+	const char	*t;
+	char		*s;
 	size_t		 i;
+
+	t = ctl_fields_own != NULL ? nls_word(ctl_fields_own, k) : k;
+	if (t == k)
+		t = nls_word(ctl_fields, k);
+	s = xstrdup(t);
 
 	for (i = 0; strcmp(t, k) == 0 && s[i] != '\0'; i++)
 		if (s[i] == '_')

@@ -2,7 +2,10 @@
 # hotlinectl in Chinese for the office (issue 16): under a zh_CN.UTF-8
 # locale its help, tables, messages and errors are the translation in
 # po/zh_CN.po, compared whole, word for word; under C they are English;
-# --json and --csv are byte for byte the same in both.  The .po has no
+# --json and --csv are byte for byte the same in both.  The commands of
+# ctl_ext.c, ctl_notice.c and ctl_import.c too: an extension request and
+# its list, the contacts, a batch import's refusals, a case's Art. 19
+# flags.  The .po has no
 # untranslated or fuzzy entry and lacks no string marked in the sources.
 # The locale is made here (localedef into a temporary LOCPATH) when the
 # machine has none; a build without translations (configure found no
@@ -11,7 +14,7 @@
 [ "${HOTLINE_NLS:-no}" = yes ] ||
     skip_all "built without translations (configure --enable-nls needs gettext)"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 17
+plan 24
 
 DATA="$top_srcdir/tests/data/ctl-zh"
 export HOTLINECTL_LOCALEDIR="$top_builddir/po"
@@ -69,8 +72,11 @@ aport=$(free_port)
 OFFICE=office-secret-0123456789
 mkdir -p "$d"
 hotlined_conf "$d" "$port" "$(office_survey_conf "$aport" "$d/tokens")"
+ROAD=road-secret-0123456789ab
+printf 'road\tunit\t%s\tHB-ROAD\n' "$ROAD" >>"$d/tokens"
 db="$d/hotlined.db"
 ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
+road() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$ROAD" "$@"; }
 mkfifo "$T_DIR/mo"
 start_bg sim sh -c "exec '$SMSCSIM' -p $port -i -o '$T_DIR/sent' <'$T_DIR/mo'"
 exec 3>"$T_DIR/mo"
@@ -88,6 +94,30 @@ printf 'from=13800138031 to=12345 text=%s\n' \
 check "the MO is a case" is_eventually 1 "$db" "SELECT COUNT(*) FROM cases"
 n=$(sql "$db" "SELECT number FROM cases")
 ctl case dispatch "$n" HB-ROAD >/dev/null
+due0=$(sql "$db" "SELECT due FROM cases")
+
+# the unit asks for more time; the office refuses it (the case unchanged)
+zh road extension request "$n" 3 需要协调交警部门 >"$T_DIR/ask.zh" 2>&1
+ask=$(sql "$db" "SELECT due FROM extension_requests")
+printf '延期申请 1: 工单 %s，承办单位 HB-ROAD，办理期限 %s -> %s，待审批\n' \
+    "$n" "$due0" "$ask" >"$T_DIR/ask.want"
+check "extension request: the request's line in Chinese" \
+    diff -u "$T_DIR/ask.want" "$T_DIR/ask.zh"
+zh ctl extension list >"$T_DIR/ext.zh" 2>&1
+sed "s/$n/HYYYMMDD0001/; s/20[0-9-]*T[0-9:.+-]*Z*/TIME/; s/$due0/YYYY-MM-DD/;
+    s/$ask/YYYY-MM-DD/" "$T_DIR/ext.zh" >"$T_DIR/ext.txt"
+check "extension list: the table in Chinese, the state the office's word" \
+    diff -u "$DATA/extensions.zh.ok" "$T_DIR/ext.txt"
+same=0
+for who in ctl road; do
+	en $who --json extension list >"$T_DIR/x.en" 2>&1
+	zh $who --json extension list >"$T_DIR/x.zh" 2>&1
+	cmp -s "$T_DIR/x.en" "$T_DIR/x.zh" && [ -s "$T_DIR/x.en" ] &&
+	    same=$((same + 1))
+done
+check "extension list --json: the same bytes under C and zh_CN" \
+    test "$same" -eq 2
+ctl extension refuse 1 请按期办结 >/dev/null
 
 zh ctl unit list >"$T_DIR/units.zh" 2>&1
 check "unit list: the table in Chinese, aligned in columns" \
@@ -150,4 +180,34 @@ for cmd in "--json unit list" "--json case list" "--json case show $n" \
 done
 check "--json and --csv: byte for byte the same under C and zh_CN" \
     test "$same" -eq 8
+
+# --- contacts, an import refused, in Chinese and the same in --json -----
+ctl contact add HB-ROAD handler 13800138032 李四 >/dev/null
+ctl contact add office duty 13800138039 >/dev/null
+zh ctl contact list >"$T_DIR/contacts.zh" 2>&1
+sed 's/\(138[*]*[0-9]*\)~[a-z0-9]*/\1~HASH/' "$T_DIR/contacts.zh" \
+    >"$T_DIR/contacts.txt"
+check "contact list: the table in Chinese, the roles the office's words" \
+    diff -u "$DATA/contacts.zh.ok" "$T_DIR/contacts.txt"
+printf 'channel,external_id,category,text,msisdn\nphone,T-1,complaint\n' \
+    >"$T_DIR/bad.csv"
+printf 'phone,T-2,complaint,\377,13800138033\n' >>"$T_DIR/bad.csv"
+printf 'phone,T-3,nonsense,路灯不亮,13800138033\n' >>"$T_DIR/bad.csv"
+zh ctl case import --file "$T_DIR/bad.csv" >"$T_DIR/imp.zh" \
+    2>"$T_DIR/imp.zh.err"
+rc=$?
+cat "$T_DIR/imp.zh" "$T_DIR/imp.zh.err" >"$T_DIR/imp.txt"
+check "case import: each refused line and the count in Chinese, exit 1" \
+    sh -c "test $rc -eq 1 && diff -u '$DATA/import.zh.ok' '$T_DIR/imp.txt'"
+en ctl --json case import --file "$T_DIR/bad.csv" >"$T_DIR/imp.en" 2>/dev/null
+zh ctl --json case import --file "$T_DIR/bad.csv" >"$T_DIR/imp.zhj" 2>/dev/null
+en ctl --json contact list >"$T_DIR/con.en" 2>&1
+zh ctl --json contact list >"$T_DIR/con.zhj" 2>&1
+check "case import and contact list --json: the same under C and zh_CN" \
+    sh -c "test -s '$T_DIR/imp.en' && cmp '$T_DIR/imp.en' '$T_DIR/imp.zhj' &&
+    test -s '$T_DIR/con.en' && cmp '$T_DIR/con.en' '$T_DIR/con.zhj'"
+zh ctl case nopublish "$n" on 涉及个人隐私 >"$T_DIR/np.zh" 2>&1
+printf '%s: 不保密，不予公开\n' "$n" >"$T_DIR/np.want"
+check "case nopublish: the case's flags in the office's words" \
+    diff -u "$T_DIR/np.want" "$T_DIR/np.zh"
 t_done
