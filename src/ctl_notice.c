@@ -39,7 +39,8 @@ cmd_contact_add(struct ctl *c, char **argv)
 	json_object_set_new(body, "role", json_string(argv[1]));
 	json_object_set_new(body, "number", json_string(argv[2]));
 	if (argv[3] != NULL)
-		json_object_set_new(body, "name", ctl_jstr(N_("NAME"), argv[3]));
+		json_object_set_new(body, "name", ctl_jstr(N_("NAME"),
+		    argv[3]));
 	ctl_fields_own = ctl_contact_fields;
 	return ctl_output(c, ctl_request(c, EVHTTP_REQ_POST, "/v1/contacts",
 	    body), ctl_table);
