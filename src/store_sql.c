@@ -70,14 +70,20 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_RELEASE] = "RELEASE msg",
 	[STMT_ROLLBACK_TO] = "ROLLBACK TO msg",
 
+	/*
+	 * v17: the dedupe keys and SMSC ids are looked up in the hours of
+	 * the window only (inbound_dedupe_hour, inbound_msgid_hour; a window
+	 * is at most an hour, so it spans two), where the index is as small
+	 * as an hour's traffic whatever the years stored.
+	 */
 	[STMT_IN_DUP_KEY] =
 	    "SELECT id, received_at, COALESCE(group_id, id) FROM inbound "
-	    "WHERE dedupe = ?1",
+	    "WHERE received_at / 3600000 IN (?2 / 3600000, ?2 / 3600000 + 1) "
+	    "AND dedupe = ?1 AND received_at >= ?2 LIMIT 1",
 	[STMT_IN_DUP_MSGID] =
 	    "SELECT id, received_at, COALESCE(group_id, id) FROM inbound "
-	    "WHERE smsc = ?1 AND smsc_msgid = ?2 AND received_at >= ?3 "
-	    "ORDER BY id DESC LIMIT 1",
-	[STMT_IN_RETIRE] = "UPDATE inbound SET dedupe = NULL WHERE dedupe = ?1",
+	    "WHERE received_at / 3600000 IN (?3 / 3600000, ?3 / 3600000 + 1) "
+	    "AND smsc = ?1 AND smsc_msgid = ?2 AND received_at >= ?3 LIMIT 1",
 	[STMT_IN_OPEN_GROUP] =
 	    "SELECT COALESCE(group_id, id) FROM inbound "
 	    "WHERE source_hash = ?1 AND dest = ?2 AND concat_ref = ?3 "
@@ -224,9 +230,11 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_OUT_STATE] = "SELECT state, attempts FROM outbox WHERE id = ?1",
 	[STMT_OUT_ROW] =
 	    "SELECT COALESCE(case_id, 0), kind FROM outbox WHERE id = ?1",
+	/* v17: since is within the hour (outbox_msisdn_hour) */
 	[STMT_OUT_COUNT] =
 	    "SELECT COUNT(*) FROM outbox "
-	    "WHERE msisdn_hash = ?1 AND created_at >= ?2",
+	    "WHERE created_at / 3600000 IN (?2 / 3600000, ?2 / 3600000 + 1) "
+	    "AND msisdn_hash = ?1 AND created_at >= ?2",
 
 	/*
 	 * Issue 14: the parts of a row the SMSC accepted in earlier tries,
@@ -249,8 +257,9 @@ const char *const store_sql[STMT_MAX] = {
 	    "ON CONFLICT (outbox_id, attempt, part) DO NOTHING",
 
 	[STMT_OUT_COUNT_LIMIT] =
-	    "SELECT COUNT(*) FROM outbox WHERE msisdn_hash = ?1 "
-	    "AND created_at >= ?2 AND kind = 'limit'",
+	    "SELECT COUNT(*) FROM outbox "
+	    "WHERE created_at / 3600000 IN (?2 / 3600000, ?2 / 3600000 + 1) "
+	    "AND msisdn_hash = ?1 AND created_at >= ?2 AND kind = 'limit'",
 
 	[STMT_SURVEY_BY_EXT_ANY] =
 	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
