@@ -10,9 +10,10 @@
  * tip) written exactly as the daemon writes them; "hotlinectl audit
  * verify" passes on the result.  Per case: the MO (inbound row with an
  * SMSC message id), the case, its acknowledgement (outbox row, part,
- * delivery receipt) and "case.registered"; a case older than 30 days is
- * also dispatched to a unit, closed with a result SMS, and surveyed (an
- * SMS, then answered or expired) with the audit events of each step.
+ * delivery receipt) and "case.registered"; a case older than a day is
+ * also dispatched to a unit, one older than 10 days (its due date, so no
+ * case is overdue) closed with a result SMS and surveyed (an SMS, then
+ * answered or expired), with the audit events of each step.
  * Cases are spread evenly over YEARS (default 3) up to an hour ago;
  * citizens write one to a few cases each (about 0.6 numbers a case, drawn
  * at random), and FILL_HEAVY numbers write 1 % of all cases.  Numbers are
@@ -44,7 +45,7 @@
 
 #define FILL_BATCH	5000		/* cases a transaction */
 #define FILL_HEAVY	50		/* numbers that write 1 % of cases */
-#define FILL_OPEN_MS	(30LL * 86400000)	/* younger: still open */
+#define FILL_OPEN_MS	(10LL * 86400000)	/* younger: still open */
 #define DAY_MS		86400000LL
 #define HOUR_MS		3600000LL
 
@@ -153,17 +154,12 @@ event(struct store *st, int64_t case_id, const char *actor,
 	rows++;
 }
 
-/* A case closed and surveyed, as lifecycle.c and survey.c would. */
+/* A case dispatched to a unit two hours after it came, as lifecycle.c. */
 static void
-lifecycle(struct store *st, int64_t case_id, const char *from,
-    const char *number, int64_t at)
+dispatch(struct store *st, int64_t case_id, int64_t t)
 {
 	struct store_case_change	 ch;
-	struct store_survey_new		 sn;
 	const char			*unit = units[rnd() % nitems(units)];
-	char				 text[256], ext[STORE_SURVEY_EXT_MAX];
-	char				 src[32];
-	int64_t				 t = at + 2 * HOUR_MS, sid;
 
 	if (store_case_assign(st, case_id, unit, NULL, 0, t) == -1)
 		fatalx("fill: assign");
@@ -180,7 +176,20 @@ lifecycle(struct store *st, int64_t case_id, const char *from,
 		fatalx("fill: dispatch");
 	event(st, case_id, "office:op1", "case.dispatch", unit, t);
 	rows += 2;
+}
 
+/* A case closed and surveyed, as lifecycle.c and survey.c would. */
+static void
+lifecycle(struct store *st, int64_t case_id, const char *from,
+    const char *number, int64_t at)
+{
+	struct store_case_change	 ch;
+	struct store_survey_new		 sn;
+	char				 text[256], ext[STORE_SURVEY_EXT_MAX];
+	char				 src[32];
+	int64_t				 t = at + 2 * HOUR_MS, sid;
+
+	dispatch(st, case_id, t);
 	t += (int64_t)(1 + rnd() % 9) * DAY_MS;
 	memset(&ch, 0, sizeof(ch));
 	ch.from = "dispatched";
@@ -276,6 +285,8 @@ one(struct store *st, int64_t i, int64_t at, uint64_t ncitizens,
 	sms(st, case_id, g, "ack", from, "12345", ack, at + 100);
 	if (at < open_after)
 		lifecycle(st, case_id, from, number, at);
+	else if (at < open_after + FILL_OPEN_MS - DAY_MS)
+		dispatch(st, case_id, at + 2 * HOUR_MS);
 }
 
 static void

@@ -230,11 +230,9 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_OUT_STATE] = "SELECT state, attempts FROM outbox WHERE id = ?1",
 	[STMT_OUT_ROW] =
 	    "SELECT COALESCE(case_id, 0), kind FROM outbox WHERE id = ?1",
-	/* v17: since is within the hour (outbox_msisdn_hour) */
 	[STMT_OUT_COUNT] =
 	    "SELECT COUNT(*) FROM outbox "
-	    "WHERE created_at / 3600000 IN (?2 / 3600000, ?2 / 3600000 + 1) "
-	    "AND msisdn_hash = ?1 AND created_at >= ?2",
+	    "WHERE msisdn_hash = ?1 AND created_at >= ?2",
 
 	/*
 	 * Issue 14: the parts of a row the SMSC accepted in earlier tries,
@@ -257,9 +255,8 @@ const char *const store_sql[STMT_MAX] = {
 	    "ON CONFLICT (outbox_id, attempt, part) DO NOTHING",
 
 	[STMT_OUT_COUNT_LIMIT] =
-	    "SELECT COUNT(*) FROM outbox "
-	    "WHERE created_at / 3600000 IN (?2 / 3600000, ?2 / 3600000 + 1) "
-	    "AND msisdn_hash = ?1 AND created_at >= ?2 AND kind = 'limit'",
+	    "SELECT COUNT(*) FROM outbox WHERE msisdn_hash = ?1 "
+	    "AND created_at >= ?2 AND kind = 'limit'",
 
 	[STMT_SURVEY_BY_EXT_ANY] =
 	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
