@@ -14,6 +14,9 @@
  * also dispatched to a unit, one older than 10 days (its due date, so no
  * case is overdue) closed with a result SMS and surveyed (an SMS, then
  * answered or expired), with the audit events of each step.
+ * FILL_OVERDUE=P (percent, default 0) gives that share of the cases a
+ * due date a day after they came: the open ones among them are overdue,
+ * for the overdue scan's benchmark.
  * Cases are spread evenly over YEARS (default 3) up to an hour ago;
  * citizens write one to a few cases each (about 0.6 numbers a case, drawn
  * at random), and FILL_HEAVY numbers write 1 % of all cases.  Numbers are
@@ -68,6 +71,7 @@ static const char *const problems[] = {
 };
 
 static uint64_t	 rng = 0x9e3779b97f4a7c15ULL;
+static uint64_t	 overdue;	/* FILL_OVERDUE: percent */
 static uint64_t	 rows;
 
 static uint64_t
@@ -266,7 +270,9 @@ one(struct store *st, int64_t i, int64_t at, uint64_t ncitizens,
 	in.msgid_window = HOUR_MS;
 	if (store_inbound_add(st, &in, &gid, &g) != STORE_IN_COMPLETE)
 		fatalx("fill: inbound");
-	date_of(at + 10 * DAY_MS, due, sizeof(due));
+	/* FILL_OVERDUE percent of the cases due after a day, not 10 */
+	date_of(at + (rnd() % 100 < overdue ? 1 : 10) * DAY_MS, due,
+	    sizeof(due));
 	memset(&c, 0, sizeof(c));
 	c.msisdn = from;
 	c.category = categories[rnd() % nitems(categories)];
@@ -340,6 +346,8 @@ main(int argc, char *argv[])
 		    (int64_t)clock_now_ms()) == -1)
 			fatalx("fill: unit");
 	test_clock = clock_is_test();
+	if (getenv("FILL_OVERDUE") != NULL)
+		overdue = (uint64_t)atoi(getenv("FILL_OVERDUE"));
 	ncitizens = (uint64_t)n * 6 / 10 + 1;
 	end = (int64_t)clock_now_ms() - HOUR_MS;
 	start = end - (int64_t)(years * 365 * DAY_MS);
