@@ -520,7 +520,8 @@ store_upgrade_v16(sqlite3 *db)
  * beside the old one (nothing retires a key any more).  The numbers'
  * indexes stay (HACKING.md, "Keys at random places": the outbox's by the
  * hour plus a partial one over queued rows for the pump cost more than
- * they saved).  Building the two reads inbound once.
+ * they saved).  Building the two reads inbound once and sorts its keys
+ * in temporary files (store_open()).
  */
 static int
 store_upgrade_v17(sqlite3 *db)
