@@ -16,7 +16,9 @@
  * answered or expired), with the audit events of each step.
  * FILL_OVERDUE=P (percent, default 0) gives that share of the cases a
  * due date a day after they came: the open ones among them are overdue,
- * for the overdue scan's benchmark.
+ * for the overdue scan's benchmark.  FILL_VERSION=V writes a database of
+ * schema version V (at least 16, what the fill's rows need), to test an
+ * upgrade on years of data (tests/run-fill-upgrade.sh).
  * Cases are spread evenly over YEARS (default 3) up to an hour ago;
  * citizens write one to a few cases each (about 0.6 numbers a case, drawn
  * at random), and FILL_HEAVY numbers write 1 % of all cases.  Numbers are
@@ -315,6 +317,7 @@ main(int argc, char *argv[])
 {
 	struct crypto	*cr;
 	struct store	*st;
+	struct store_opts opts;
 	struct stat	 sb;
 	char		 db[512], kp[512], err[512];
 	double		 t0, t, years = 3;
@@ -334,8 +337,12 @@ main(int argc, char *argv[])
 		fatalx("fill: %s exists (fill builds a new database)", db);
 	rng ^= (uint64_t)time(NULL) * 0x2545f4914f6cdd1dULL;
 	write_key(kp);
+	/* FILL_VERSION=V: a database of an older schema, to upgrade */
+	memset(&opts, 0, sizeof(opts));
+	if (getenv("FILL_VERSION") != NULL)
+		opts.max_version = atoi(getenv("FILL_VERSION"));
 	if ((cr = crypto_open(kp, err, sizeof(err))) == NULL ||
-	    (st = store_open(db, cr, NULL, err, sizeof(err))) == NULL)
+	    (st = store_open(db, cr, &opts, err, sizeof(err))) == NULL)
 		fatalx("fill: %s", err);
 	/* the indexes stay in memory while they are built: 512 MiB */
 	if (sqlite3_exec(st->db, "PRAGMA cache_size = -524288", NULL, NULL,
