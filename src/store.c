@@ -27,6 +27,8 @@
 #include "store_vfs.h"
 #include "util.h"
 
+static int	 store_temp_store(struct store *, const char *, const char *,
+		    char *, size_t);
 static int	 store_quick_check(struct store *, const char *, char *,
 		    size_t);
 static int	 store_wal_ident(struct store *);
@@ -186,8 +188,17 @@ store_open(const char *path, struct crypto *crypto,
 	if (st->version > 0 && store_quick_check(st, path, err, errlen) == -1)
 		goto fail;
 	from = st->version;
-	if (store_upgrade(st, target, err, errlen) == -1)
-		goto fail;
+	/*
+	 * An upgrade that builds an index over years of rows sorts them in
+	 * temporary files: in memory it held every key at once (v17 on 5 M
+	 * cases, hundreds of MiB).
+	 */
+	if (st->version < target) {
+		if (store_temp_store(st, path, "FILE", err, errlen) == -1 ||
+		    store_upgrade(st, target, err, errlen) == -1 ||
+		    store_temp_store(st, path, "MEMORY", err, errlen) == -1)
+			goto fail;
+	}
 
 	for (i = 0; i < STMT_MAX; i++) {
 		if (st->version < (i >= STMT_AUDIT_TIP_SET ?
@@ -372,6 +383,21 @@ sqlfail:
 out:
 	sqlite3_finalize(s);
 	return r;
+}
+
+/* PRAGMA temp_store = how (FILE, MEMORY); 0, or -1 with the reason. */
+static int
+store_temp_store(struct store *st, const char *path, const char *how,
+    char *err, size_t errlen)
+{
+	char	sql[40];
+
+	snprintf(sql, sizeof(sql), "PRAGMA temp_store = %s", how);
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	snprintf(err, errlen, "database %s: %s: %s", path, sql,
+	    sqlite3_errmsg(st->db));
+	return -1;
 }
 
 /* PRAGMA quick_check on the open file: 0 intact, else -1 with the news. */

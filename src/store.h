@@ -174,11 +174,14 @@ enum store_in_result {
  * digest of (sender hash, destination, data_coding, concat ref, total,
  * seq, raw bytes) within in->resend_window, or the same (smsc, smsc_msgid)
  * within in->msgid_window.  The windows are the caller's decision
- * (inbound.c says why they are what they are); an older part with the same
- * digest gives its key up to the new one.  *idp gets the new row (or the
- * original one for a duplicate), *groupp the group: the id of the group's
- * first part.
+ * (inbound.c says why they are what they are), at most
+ * STORE_DEDUPE_WINDOW_MAX (a longer one counts as that: the keys are
+ * looked up in the hours of the window only, v17); an older part with the
+ * same digest is a new message.  *idp gets the new row (or the original
+ * one for a duplicate), *groupp the group: the id of the group's first
+ * part.
  */
+#define STORE_DEDUPE_WINDOW_MAX	(3600 * 1000)	/* ms */
 enum store_in_result store_inbound_add(struct store *,
 	    const struct store_inbound *, int64_t *idp, int64_t *groupp);
 /*

@@ -39,8 +39,8 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	uint8_t		 hash[CRYPTO_HASH_LEN], key[CRYPTO_HASH_LEN];
 	uint8_t		 blob[CRYPTO_BLOB_MAX], head[CRYPTO_HASH_LEN + 80];
 	size_t		 bloblen, hlen;
-	int64_t		 group = 0, id;
-	int		 rc, retire = 0, single;
+	int64_t		 group = 0, id, window;
+	int		 rc, single;
 
 	*idp = *groupp = 0;
 	single = in->concat_total <= 1;
@@ -66,20 +66,23 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 		return STORE_IN_ERROR;
 	}
 
+	/*
+	 * v17: a key is looked for in the window only, among the keys of its
+	 * hours (STMT_IN_DUP_KEY); the same text longer ago is a new message
+	 * and its key is stored again beside the old one.
+	 */
+	window = MINIMUM(in->resend_window, STORE_DEDUPE_WINDOW_MAX);
 	if ((s = store_stmt(st, STMT_IN_DUP_KEY)) == NULL)
 		return STORE_IN_ERROR;
 	sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, in->received_at - window);
 	if ((rc = store_step(st, s, "inbound dedupe")) == -1)
 		return STORE_IN_ERROR;
 	if (rc == SQLITE_ROW) {
-		if (in->received_at - sqlite3_column_int64(s, 1) <=
-		    in->resend_window) {
-			*idp = sqlite3_column_int64(s, 0);
-			*groupp = sqlite3_column_int64(s, 2);
-			sqlite3_reset(s);
-			return STORE_IN_DUPLICATE;
-		}
-		retire = 1;	/* same text long ago: a new message */
+		*idp = sqlite3_column_int64(s, 0);
+		*groupp = sqlite3_column_int64(s, 2);
+		sqlite3_reset(s);
+		return STORE_IN_DUPLICATE;
 	}
 	sqlite3_reset(s);
 
@@ -89,7 +92,8 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 			return STORE_IN_ERROR;
 		sqlite3_bind_text(s, 1, in->smsc, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, in->smsc_msgid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, in->received_at - in->msgid_window);
+		sqlite3_bind_int64(s, 3, in->received_at -
+		    MINIMUM(in->msgid_window, STORE_DEDUPE_WINDOW_MAX));
 		if ((rc = store_step(st, s, "inbound dedupe id")) == -1)
 			return STORE_IN_ERROR;
 		if (rc == SQLITE_ROW) {
@@ -99,16 +103,6 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 			return STORE_IN_DUPLICATE;
 		}
 		sqlite3_reset(s);
-	}
-
-	if (retire) {
-		if ((s = store_stmt(st, STMT_IN_RETIRE)) == NULL)
-			return STORE_IN_ERROR;
-		sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_STATIC);
-		rc = store_step(st, s, "inbound retire dedupe key");
-		sqlite3_reset(s);
-		if (rc == -1)
-			return STORE_IN_ERROR;
 	}
 
 	if (!single) {

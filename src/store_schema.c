@@ -35,6 +35,7 @@ static int	 store_upgrade_v10(sqlite3 *);
 static int	 store_upgrade_v13(sqlite3 *);
 static int	 store_upgrade_v14(sqlite3 *);
 static int	 store_upgrade_v16(sqlite3 *);
+static int	 store_upgrade_v17(sqlite3 *);
 static int	 store_upgrade_v19(sqlite3 *);
 static int	 store_upgrade_v20(sqlite3 *);
 static int	 store_upgrade_v21(sqlite3 *);
@@ -508,6 +509,39 @@ store_upgrade_v16(sqlite3 *db)
 }
 
 /*
+ * v17: cost that stays flat as the years of data grow (issue 17).  An
+ * index keyed by a hash takes each new entry at a random page: once it is
+ * larger than the cache, every MO reads a page and writes it (WAL, then
+ * checkpoint) for each such index (bench/walpages: inbound_dedupe,
+ * outbox_msisdn and cases_msisdn were 60 % of the intake's WAL, one
+ * distinct page a frame with 1 M cases).  The dedupe keys and SMSC ids
+ * are only ever asked about within the last hour (a window is at most
+ * STORE_DEDUPE_WINDOW_MAX): their indexes lead with the hour
+ * (received_at / 3600000), so new entries land among the hour's, a range
+ * as small as an hour's traffic however many years precede it.  The
+ * dedupe key is no longer unique: a repeat after the window is stored
+ * beside the old one (nothing retires a key any more).  The numbers'
+ * indexes stay (HACKING.md, "Keys at random places": the outbox's by the
+ * hour plus a partial one over queued rows for the pump cost more than
+ * they saved).  Building the two reads inbound once and sorts its keys
+ * in temporary files (store_open()).
+ */
+static int
+store_upgrade_v17(sqlite3 *db)
+{
+	static const char sql[] =
+	    "DROP INDEX inbound_dedupe;"
+	    "DROP INDEX inbound_msgid;"
+	    "CREATE INDEX inbound_dedupe_hour ON inbound"
+	    " (received_at / 3600000, dedupe) WHERE dedupe IS NOT NULL;"
+	    "CREATE INDEX inbound_msgid_hour ON inbound"
+	    " (received_at / 3600000, smsc, smsc_msgid)"
+	    " WHERE smsc_msgid IS NOT NULL;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/*
  * v19: supervision that reaches the units (issue 16, notice.h).  A unit's
  * contacts (unit '' is the hotline office itself: its duty number), each
  * with a role, numbers as blob and keyed hash like a citizen's; a unit's
@@ -628,8 +662,8 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v14,
 	NULL,			/* v15: unused */
 	store_upgrade_v16,
-	NULL,			/* v17, v18: other branches' (HACKING.md) */
-	NULL,
+	store_upgrade_v17,
+	NULL,			/* v18: another branch's (HACKING.md) */
 	store_upgrade_v19,
 	store_upgrade_v20,
 	store_upgrade_v21,

@@ -70,14 +70,20 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_RELEASE] = "RELEASE msg",
 	[STMT_ROLLBACK_TO] = "ROLLBACK TO msg",
 
+	/*
+	 * v17: the dedupe keys and SMSC ids are looked up in the hours of
+	 * the window only (inbound_dedupe_hour, inbound_msgid_hour; a window
+	 * is at most an hour, so it spans two), where the index is as small
+	 * as an hour's traffic whatever the years stored.
+	 */
 	[STMT_IN_DUP_KEY] =
 	    "SELECT id, received_at, COALESCE(group_id, id) FROM inbound "
-	    "WHERE dedupe = ?1",
+	    "WHERE received_at / 3600000 IN (?2 / 3600000, ?2 / 3600000 + 1) "
+	    "AND dedupe = ?1 AND received_at >= ?2 LIMIT 1",
 	[STMT_IN_DUP_MSGID] =
 	    "SELECT id, received_at, COALESCE(group_id, id) FROM inbound "
-	    "WHERE smsc = ?1 AND smsc_msgid = ?2 AND received_at >= ?3 "
-	    "ORDER BY id DESC LIMIT 1",
-	[STMT_IN_RETIRE] = "UPDATE inbound SET dedupe = NULL WHERE dedupe = ?1",
+	    "WHERE received_at / 3600000 IN (?3 / 3600000, ?3 / 3600000 + 1) "
+	    "AND smsc = ?1 AND smsc_msgid = ?2 AND received_at >= ?3 LIMIT 1",
 	[STMT_IN_OPEN_GROUP] =
 	    "SELECT COALESCE(group_id, id) FROM inbound "
 	    "WHERE source_hash = ?1 AND dest = ?2 AND concat_ref = ?3 "

@@ -311,6 +311,95 @@ test_upgrade_v14(void **state)
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 }
 
+/* A new database at opts' version instead of the fixture's. */
+static struct store *
+recreate(struct fixture *f, const struct store_opts *opts)
+{
+	char	p[160];
+
+	store_close(f->st);
+	f->st = NULL;
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	return reopen(f, opts);
+}
+
+/*
+ * v17 on an existing database (v16): the dedupe keys' and SMSC ids'
+ * indexes lead with the hour; an MO stored before the upgrade is still
+ * recognised when the SMSC resends it after, also across an hour's end,
+ * the outbox still holds a citizen's second SMS behind the first, the
+ * counts by number still count, and the chain is intact.
+ */
+static void
+test_upgrade_v17(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { .max_version = 16 };
+	struct store_inbound	 in, in2;
+	struct store_outmsg	 out[4];
+	int64_t			 id, g, id2, g2, bad = 0, t;
+	int			 n;
+
+	assert_non_null(recreate(f, &o));
+	assert_int_equal(store_version(f->st), 16);
+	t = (int64_t)clock_now_ms();
+	/* ten seconds before an hour ends, and one with an SMSC id */
+	in = mo(NUM, "CX", t - t % HOUR + HOUR - 10000);
+	in.resend_window = 120 * 1000;
+	assert_int_equal(store_inbound_add(f->st, &in, &id, &g),
+	    STORE_IN_COMPLETE);
+	in2 = mo(NUM2, "hello", t);
+	in2.smsc_msgid = "A1B2";
+	assert_int_equal(store_inbound_add(f->st, &in2, &id2, &g2),
+	    STORE_IN_COMPLETE);
+	add_out(f->st, NUM, 0);
+	add_out(f->st, NUM, 0);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM sqlite_master WHERE "
+	    "name IN ('inbound_dedupe', 'inbound_msgid')"), 2);
+
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(peek(f, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM sqlite_master WHERE "
+	    "name IN ('inbound_dedupe', 'inbound_msgid')"), 0);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM sqlite_master WHERE "
+	    "name IN ('inbound_dedupe_hour', 'inbound_msgid_hour')"), 2);
+	/* the SMSC resends 30 s later, in the next hour: a duplicate */
+	in.received_at += 30000;
+	assert_int_equal(store_inbound_add(f->st, &in, &g, &g2),
+	    STORE_IN_DUPLICATE);
+	assert_int_equal(g, id);
+	/* the same text after the window: a new message, resent in turn */
+	in.received_at += 120 * 1000;
+	assert_int_equal(store_inbound_add(f->st, &in, &g, &g2),
+	    STORE_IN_COMPLETE);
+	assert_true(g > id);
+	in.received_at += 1000;
+	assert_int_equal(store_inbound_add(f->st, &in, &g2, &bad),
+	    STORE_IN_DUPLICATE);
+	assert_int_equal(g2, g);
+	bad = 0;
+	/* the SMSC id, with other bytes: still a resend */
+	in2.text = in2.raw = "hello ";
+	in2.rawlen = 6;
+	in2.received_at += 5000;
+	assert_int_equal(store_inbound_add(f->st, &in2, &g, &g2),
+	    STORE_IN_DUPLICATE);
+	assert_int_equal(g, id2);
+	/* one SMS of NUM at a time: the second waits behind the first */
+	n = store_outbox_next(f->st, (int64_t)clock_now_ms() + 1000, out,
+	    nitems(out));
+	assert_int_equal(n, 1);
+	store_outmsg_clear(out, (size_t)n);
+	assert_int_equal(store_count_replies(f->st, NUM,
+	    (int64_t)clock_now_ms() - 3600 * 1000), 2);
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+}
+
 /*
  * v10 on an existing database (v6, as the previous release left it):
  * unclassified cases written before are in the queue at once, the labels
@@ -2237,6 +2326,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_v14, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v10, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_v17, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v13, setup,
 		    teardown),
