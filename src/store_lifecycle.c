@@ -246,7 +246,7 @@ store_case_search(struct store *st, const struct store_case_filter *f,
 {
 	sqlite3_stmt	*s;
 
-	if ((s = store_stmt(st, STMT_CASE_SEARCH)) == NULL)
+	if ((s = store_stmt(st, store_case_search_stmt(f))) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, f->state, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, f->category, -1, SQLITE_STATIC);

@@ -504,6 +504,34 @@ store_upgrade_v16(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v18: what the queries need on a database of millions of cases (issue
+ * 17).  The case list walks an index in id order for its leading filter
+ * (a unit's current cases, the open ones, a state, the supervised and the
+ * confidential ones) instead of the whole table; the survey tick reads
+ * open surveys by their next moment, a slice at a time.  Each new case
+ * appends to these indexes (its id is the largest); none is keyed by a
+ * random value.  case_units_unit stays (a prefix of case_units_active):
+ * dropping it frees a page in the middle of a new database's file.
+ */
+static int
+store_upgrade_v18(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE INDEX cases_open ON cases (id) WHERE closed_at IS NULL;"
+	    "CREATE INDEX cases_state ON cases (state);"
+	    "CREATE INDEX cases_supervised ON cases (id) WHERE supervised = 1;"
+	    "CREATE INDEX cases_confidential ON cases (id)"
+	    " WHERE confidential = 1;"
+	    "CREATE INDEX case_units_active ON case_units (unit, case_id)"
+	    " WHERE active = 1;"
+	    "CREATE INDEX surveys_due ON surveys ((CASE WHEN state = 0 AND"
+	    " remind_at IS NOT NULL THEN MIN(remind_at, expire_at) ELSE"
+	    " expire_at END), id) WHERE state <= 2;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 static int	(*const store_upgrades[])(sqlite3 *) = {
 	NULL,
 	store_upgrade_v1,
@@ -522,6 +550,8 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v14,
 	NULL,			/* v15: unused */
 	store_upgrade_v16,
+	NULL,			/* v17: another branch's (issue 17, ingest) */
+	store_upgrade_v18,
 };
 _Static_assert(nitems(store_upgrades) == STORE_SCHEMA_VERSION + 1,
     "one upgrade per schema version");
