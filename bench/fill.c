@@ -1,0 +1,373 @@
+/*
+ * bench/fill: a realistic database of N cases, built fast, for benchmarks
+ * that need years of data (bench/ingest BENCH_FILL=DIR, the query bench).
+ *   bench/fill N DIR [YEARS]
+ * writes DIR/hotlined.db and its key DIR/hotlined.key (64 bytes, 0600).
+ *
+ * Every row goes through the store's own functions, in transactions of
+ * FILL_BATCH cases, so numbers are encrypted and keyed-hashed, dedupe keys
+ * computed and the audit chain (events, message and case digests, sealed
+ * tip) written exactly as the daemon writes them; "hotlinectl audit
+ * verify" passes on the result.  Per case: the MO (inbound row with an
+ * SMSC message id), the case, its acknowledgement (outbox row, part,
+ * delivery receipt) and "case.registered"; a case older than 30 days is
+ * also dispatched to a unit, closed with a result SMS, and surveyed (an
+ * SMS, then answered or expired) with the audit events of each step.
+ * Cases are spread evenly over YEARS (default 3) up to an hour ago;
+ * citizens write one to a few cases each (about 0.6 numbers a case, drawn
+ * at random), and FILL_HEAVY numbers write 1 % of all cases.  Numbers are
+ * 15xxxxxxxxx, never bench/ingest's 139xxxxxxxx.  In a build with the
+ * test clock (--enable-test-clock) outbox rows are dated with their case;
+ * otherwise their created_at is the time of the fill.
+ * Prints rows/s while it runs and the database size per case at the end.
+ */
+#include "compat.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "crypto.h"
+#include "log.h"
+#include "store.h"
+#include "store_int.h"
+#include "util.h"
+
+#define FILL_BATCH	5000		/* cases a transaction */
+#define FILL_HEAVY	50		/* numbers that write 1 % of cases */
+#define FILL_OPEN_MS	(30LL * 86400000)	/* younger: still open */
+#define DAY_MS		86400000LL
+#define HOUR_MS		3600000LL
+
+static const char *const categories[] = {
+	"complaint", "complaint", "complaint", "request", "request",
+	"consult", "report", "suggestion"
+};
+static const char *const units[] = {
+	"city-housing", "city-env", "city-traffic", "city-market",
+	"city-health", "district-a", "district-b", "district-c"
+};
+static const char *const places[] = {
+	"幸福花园", "阳光小区", "河源大道", "东埔街道", "源城区", "江东新区",
+	"新市区", "建设路"
+};
+static const char *const problems[] = {
+	"楼下餐馆每晚噪音扰民", "小区路灯坏了一个月没人修",
+	"路边井盖缺失很危险", "物业乱收停车费", "工地夜间施工",
+	"垃圾清运不及时，气味很大", "公交站台被占用", "自来水发黄"
+};
+
+static uint64_t	 rng = 0x9e3779b97f4a7c15ULL;
+static uint64_t	 rows;
+
+static uint64_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static double
+now_s(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The citizen of a case: one of a few heavy numbers, or one at random. */
+static void
+citizen(char *out, size_t len, uint64_t ncitizens)
+{
+	uint64_t	r = rnd();
+
+	if (r % 100 == 0)
+		snprintf(out, len, "150%08u", (unsigned)((r >> 8) %
+		    FILL_HEAVY));
+	else
+		snprintf(out, len, "15%09u", (unsigned)(1000 +
+		    (r >> 8) % ncitizens % 900000000));
+}
+
+static void
+msgid(char *out, size_t len)
+{
+	snprintf(out, len, "%016" PRIx64, rnd());
+}
+
+static void
+date_of(int64_t ms, char *out, size_t len)
+{
+	time_t		t = (time_t)(ms / 1000);
+	struct tm	tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%d", &tm);
+}
+
+/* An SMS queued, handed to the SMSC and delivered: outbox, part, receipt. */
+static void
+sms(struct store *st, int64_t case_id, int64_t inbound, const char *kind,
+    const char *to, const char *source, const char *text, int64_t at)
+{
+	struct store_outbox_new	 o;
+	char			 id[32];
+	int64_t			 oid;
+
+	memset(&o, 0, sizeof(o));
+	o.case_id = case_id;
+	o.inbound = inbound;
+	o.kind = kind;
+	o.msisdn = to;
+	o.source = source;
+	o.text = text;
+	o.not_before = at;
+	msgid(id, sizeof(id));
+	if (store_outbox_add(st, &o, &oid) == -1 ||
+	    store_outbox_inflight(st, oid, at) == -1 ||
+	    store_outbox_submitted(st, oid, 1, 1, "smsc1", id, at + 200) ==
+	    -1 || store_outbox_receipt(st, "smsc1", id, STORE_RCPT_DELIVERED,
+	    "DELIVRD", "000", at + 5000, NULL, NULL) != 1)
+		fatalx("fill: outbox row");
+	rows += 2;
+}
+
+static void
+event(struct store *st, int64_t case_id, const char *actor,
+    const char *action, const char *detail, int64_t at)
+{
+	if (store_audit(st, case_id, actor, action, detail, at) == -1)
+		fatalx("fill: audit %s", action);
+	rows++;
+}
+
+/* A case closed and surveyed, as lifecycle.c and survey.c would. */
+static void
+lifecycle(struct store *st, int64_t case_id, const char *from,
+    const char *number, int64_t at)
+{
+	struct store_case_change	 ch;
+	struct store_survey_new		 sn;
+	const char			*unit = units[rnd() % nitems(units)];
+	char				 text[256], ext[STORE_SURVEY_EXT_MAX];
+	char				 src[32];
+	int64_t				 t = at + 2 * HOUR_MS, sid;
+
+	if (store_case_assign(st, case_id, unit, NULL, 0, t) == -1)
+		fatalx("fill: assign");
+	memset(&ch, 0, sizeof(ch));
+	ch.from = "registered";
+	ch.to = "dispatched";
+	ch.unit = unit;
+	ch.dispatched_at = t;
+	ch.supervised = -1;
+	ch.closed_at = -1;
+	ch.rehandled = -1;
+	ch.at = t;
+	if (store_case_change(st, case_id, &ch) != 1)
+		fatalx("fill: dispatch");
+	event(st, case_id, "office:op1", "case.dispatch", unit, t);
+	rows += 2;
+
+	t += (int64_t)(1 + rnd() % 9) * DAY_MS;
+	memset(&ch, 0, sizeof(ch));
+	ch.from = "dispatched";
+	ch.to = "closed";
+	ch.result = "经核查，已责成相关单位整改，问题已处理完毕。";
+	ch.supervised = -1;
+	ch.closed_at = t;
+	ch.rehandled = -1;
+	ch.at = t;
+	if (store_case_change(st, case_id, &ch) != 1)
+		fatalx("fill: close");
+	event(st, case_id, "office:op1", "case.close", NULL, t);
+	rows++;
+	snprintf(text, sizeof(text), "您的诉求%s已办结：%s", number, ch.result);
+	sms(st, case_id, 0, "result", from, "12345", text, t);
+
+	memset(&sn, 0, sizeof(sn));
+	sn.case_id = case_id;
+	sn.round = 1;
+	sn.ext_digits = 4;
+	sn.sent_at = t + HOUR_MS;
+	sn.remind_at = t + DAY_MS;
+	sn.expire_at = t + 3 * DAY_MS;
+	if (store_survey_add(st, &sn, &sid, ext) != 0)
+		fatalx("fill: survey");
+	event(st, case_id, "system:survey", "survey.scheduled", NULL, t);
+	rows++;
+	snprintf(src, sizeof(src), "12345%s", ext);
+	snprintf(text, sizeof(text), "请对%s的办理评价：回复1满意，2基本满意，"
+	    "3不满意。", number);
+	sms(st, case_id, 0, "survey", from, src, text, sn.sent_at);
+	if (rnd() % 10 < 7) {
+		if (store_survey_reply(st, sid, 1 + (int)(rnd() % 3), "1",
+		    NULL, sn.sent_at + HOUR_MS) != 1)
+			fatalx("fill: survey reply");
+		event(st, case_id, "system:survey", "survey.answered", NULL,
+		    sn.sent_at + HOUR_MS);
+	} else {
+		if (store_survey_expire(st, sid, sn.expire_at) != 1)
+			fatalx("fill: survey expire");
+		event(st, case_id, "system:survey", "survey.expired", NULL,
+		    sn.expire_at);
+	}
+}
+
+/* One case and everything around it at time at. */
+static void
+one(struct store *st, int64_t i, int64_t at, uint64_t ncitizens,
+    int64_t open_after)
+{
+	struct store_inbound	 in;
+	struct store_case_new	 c;
+	char			 from[16], text[256], id[32], due[16];
+	char			 number[STORE_CASE_NUMBER_MAX], ack[256];
+	int64_t			 g, gid, case_id;
+
+	citizen(from, sizeof(from), ncitizens);
+	snprintf(text, sizeof(text), "投诉：%s%d号楼%s，请尽快处理。(%" PRId64
+	    ")", places[rnd() % nitems(places)], (int)(rnd() % 40 + 1),
+	    problems[rnd() % nitems(problems)], i);
+	msgid(id, sizeof(id));
+	memset(&in, 0, sizeof(in));
+	in.smsc = "smsc1";
+	in.smsc_msgid = id;
+	in.source = from;
+	in.dest = "12345";
+	in.data_coding = 8;
+	in.raw = text;
+	in.rawlen = strlen(text);
+	in.text = text;
+	in.concat_total = 1;
+	in.received_at = at;
+	in.resend_window = 2 * 60 * 1000;	/* inbound.c's defaults */
+	in.msgid_window = HOUR_MS;
+	if (store_inbound_add(st, &in, &gid, &g) != STORE_IN_COMPLETE)
+		fatalx("fill: inbound");
+	date_of(at + 10 * DAY_MS, due, sizeof(due));
+	memset(&c, 0, sizeof(c));
+	c.msisdn = from;
+	c.category = categories[rnd() % nitems(categories)];
+	c.text = text;
+	c.received_at = at;
+	c.due = due;
+	c.rule = "noise";
+	c.inbound = g;
+	if (store_case_add(st, &c, &case_id, number) == -1 ||
+	    store_inbound_done(st, g, 0, case_id) == -1)
+		fatalx("fill: case");
+	rows += 2;
+	event(st, case_id, "citizen", "case.registered", NULL, at);
+	snprintf(ack, sizeof(ack), "您的诉求已受理，编号%s，请于%s前留意答复。",
+	    number, due);
+	sms(st, case_id, g, "ack", from, "12345", ack, at + 100);
+	if (at < open_after)
+		lifecycle(st, case_id, from, number, at);
+}
+
+static void
+write_key(const char *path)
+{
+	uint8_t	 key[CRYPTO_KEYFILE_LEN];
+	size_t	 i;
+	int	 fd;
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(rnd() >> 11);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1 ||
+	    write(fd, key, sizeof(key)) != (ssize_t)sizeof(key) ||
+	    close(fd) == -1)
+		fatal("fill: %s", path);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct crypto	*cr;
+	struct store	*st;
+	struct stat	 sb;
+	char		 db[512], kp[512], err[512];
+	double		 t0, t, years = 3;
+	int64_t		 n, i, end, start, step;
+	uint64_t	 ncitizens;
+	int		 test_clock;
+
+	log_init(LOG_TO_STDERR, LOG_L_WARN, "fill");
+	if (argc < 3 || argc > 4 || (n = atoll(argv[1])) <= 0 ||
+	    (argc == 4 && (years = atof(argv[3])) <= 0))
+		fatalx("usage: fill N DIR [YEARS]");
+	if (mkdir(argv[2], 0700) == -1 && errno != EEXIST)
+		fatal("fill: %s", argv[2]);
+	snprintf(db, sizeof(db), "%s/hotlined.db", argv[2]);
+	snprintf(kp, sizeof(kp), "%s/hotlined.key", argv[2]);
+	if (stat(db, &sb) == 0)
+		fatalx("fill: %s exists (fill builds a new database)", db);
+	rng ^= (uint64_t)time(NULL) * 0x2545f4914f6cdd1dULL;
+	write_key(kp);
+	if ((cr = crypto_open(kp, err, sizeof(err))) == NULL ||
+	    (st = store_open(db, cr, NULL, err, sizeof(err))) == NULL)
+		fatalx("fill: %s", err);
+	/* the indexes stay in memory while they are built: 512 MiB */
+	if (sqlite3_exec(st->db, "PRAGMA cache_size = -524288", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		fatalx("fill: cache_size: %s", sqlite3_errmsg(st->db));
+	for (i = 0; i < (int64_t)nitems(units); i++)
+		if (store_unit_add(st, units[i], units[i], NULL,
+		    (int64_t)clock_now_ms()) == -1)
+			fatalx("fill: unit");
+	test_clock = clock_is_test();
+	ncitizens = (uint64_t)n * 6 / 10 + 1;
+	end = (int64_t)clock_now_ms() - HOUR_MS;
+	start = end - (int64_t)(years * 365 * DAY_MS);
+	step = (end - start) / n;
+	printf("fill: %" PRId64 " cases over %.1f years into %s\n", n, years,
+	    db);
+	t0 = now_s();
+	for (i = 0; i < n; i += FILL_BATCH) {
+		int64_t j, at = start + i * step;
+
+		if (test_clock)
+			clock_set_offset((at - end - HOUR_MS) / 1000);
+		if (store_txn_begin(st) == -1)
+			fatalx("fill: begin");
+		for (j = i; j < i + FILL_BATCH && j < n; j++)
+			one(st, j, start + j * step, ncitizens,
+			    end - FILL_OPEN_MS);
+		if (store_txn_commit(st) == -1)
+			fatalx("fill: commit");
+		if ((i / FILL_BATCH) % 20 == 19 || j == n) {
+			t = now_s() - t0;
+			printf("fill: %" PRId64 " cases, %" PRIu64 " rows, "
+			    "%.0f s, %.0f rows/s, %.0f cases/s\n", j, rows, t,
+			    rows / t, j / t);
+			fflush(stdout);
+		}
+	}
+	if (test_clock)
+		clock_set_offset(0);
+	if (sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
+	    NULL, NULL) != SQLITE_OK)
+		fatalx("fill: checkpoint: %s", sqlite3_errmsg(st->db));
+	store_close(st);
+	crypto_free(cr);
+	t = now_s() - t0;
+	if (stat(db, &sb) == -1)
+		fatal("fill: %s", db);
+	printf("fill: done: %" PRId64 " cases, %" PRIu64 " rows in %.0f s "
+	    "(%.0f rows/s); %.1f MiB, %.0f bytes a case\n", n, rows, t,
+	    rows / t, sb.st_size / 1048576.0, (double)sb.st_size / n);
+	return 0;
+}
