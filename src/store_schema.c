@@ -508,8 +508,11 @@ store_upgrade_v16(sqlite3 *db)
  * v18: what the queries need on a database of millions of cases (issue
  * 17).  The case list walks an index in id order for its leading filter
  * (a unit's current cases, the open ones, a state, the supervised and the
- * confidential ones) instead of the whole table; the survey tick reads
- * open surveys by their next moment, a slice at a time.  Each new case
+ * confidential ones) instead of the whole table; the overdue scan reads
+ * the open cases not yet supervised as overdue (cases_overdue: a case
+ * leaves it when supervised, so a scan does not read again every case
+ * overdue for months) and the survey tick the open surveys by their next
+ * moment, a slice at a time.  Each new case
  * appends to these indexes (its id is the largest); none is keyed by a
  * random value.  case_units_unit stays (a prefix of case_units_active):
  * dropping it frees a page in the middle of a new database's file.
@@ -525,6 +528,8 @@ store_upgrade_v18(sqlite3 *db)
 	    " WHERE confidential = 1;"
 	    "CREATE INDEX case_units_active ON case_units (unit, case_id)"
 	    " WHERE active = 1;"
+	    "CREATE INDEX cases_overdue ON cases (due) WHERE closed_at IS NULL"
+	    " AND (supervised = 0 OR supervision IS NOT 'overdue');"
 	    "CREATE INDEX surveys_due ON surveys ((CASE WHEN state = 0 AND"
 	    " remind_at IS NOT NULL THEN MIN(remind_at, expire_at) ELSE"
 	    " expire_at END), id) WHERE state <= 2;";

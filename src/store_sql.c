@@ -709,8 +709,10 @@ const char *const store_sql[STMT_MAX] = {
 	    " = 1)) ORDER BY id LIMIT ?4",
 
 	/* scans in slices and the case list's indexes (v18, issue 17) */
+	/* cases_overdue's own terms: supervised as overdue, it is done */
 	[STMT_CASE_OVERDUE_PAGE] =
 	    "SELECT " CASE_COLS " FROM cases WHERE closed_at IS NULL "
+	    "AND (supervised = 0 OR supervision IS NOT 'overdue') "
 	    "AND due < ?1 AND (due, id) > (?2, ?3) ORDER BY due, id LIMIT ?4",
 	[STMT_SURVEY_DUE_PAGE] =
 	    "SELECT id, " SURVEY_DUE_KEY " FROM surveys WHERE state <= 2 "

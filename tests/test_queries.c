@@ -65,7 +65,7 @@ static const struct plan {
 	/* a case's few rows, grouped by text: sorting them is cheap */
 	{ STMT_HIST_IN, "history: messages in", "inbound_case", 1 },
 	{ STMT_HIST_OUT, "history: messages out", "outbox_case", 0 },
-	{ STMT_CASE_OVERDUE_PAGE, "overdue scan slice", "cases_open_due", 0 },
+	{ STMT_CASE_OVERDUE_PAGE, "overdue scan slice", "cases_overdue", 0 },
 	{ STMT_SURVEY_DUE_PAGE, "survey tick slice", "surveys_due", 0 },
 };
 
@@ -237,7 +237,7 @@ test_upgrade_v18(void **state)
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM "
 	    "sqlite_master WHERE name IN ('cases_open', 'cases_state', "
 	    "'cases_supervised', 'cases_confidential', 'case_units_active', "
-	    "'surveys_due')"), 6);
+	    "'cases_overdue', 'surveys_due')"), 7);
 	/* the rows an index finds are the table's */
 	store_case_filter_init(&flt);
 	flt.open = 1;
