@@ -57,8 +57,10 @@ store_survey_due_page(struct store *st, int64_t now, int64_t after_key,
 /*
  * The statement whose literal term an index answers best for f (v18):
  * a unit's current cases, the supervised or confidential ones, a state,
- * the open ones; else the whole table newest first, which is quick
- * when the filters are common (the page fills at once) or absent.
+ * the open ones, a period (sorted: top 50 of its cases); else the whole
+ * table newest first, which is quick when the filters are common (the
+ * page fills at once) or absent.  A category is left to the latter: the
+ * rarest (suggestion) is one case in eight.
  */
 enum store_stmt
 store_case_search_stmt(const struct store_case_filter *f)
@@ -73,5 +75,7 @@ store_case_search_stmt(const struct store_case_filter *f)
 		return STMT_CASE_SEARCH_STATE;
 	if (f->open == 1 || f->overdue_on != NULL)
 		return STMT_CASE_SEARCH_OPEN;
+	if (f->received_from > 0 || f->received_to > 0)
+		return STMT_CASE_SEARCH_RECEIVED;
 	return STMT_CASE_SEARCH;
 }

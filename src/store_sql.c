@@ -66,7 +66,9 @@
  * store_case_search()'s filters, every one a parameter (NULL or -1: any),
  * and its page: newest first.  Each STMT_CASE_SEARCH_* statement repeats
  * them after one literal term an index answers in id order (issue 17),
- * so the planner walks that index instead of the whole table.
+ * so the planner walks that index instead of the whole table.  The page's
+ * keyset (?10, the id below which to list) is always bound, so that it is
+ * a range of the index, not a filter on every row above it.
  */
 #define CASE_FILTERS \
 	"(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR category = ?2) " \
@@ -78,7 +80,7 @@
 	"AND (?7 < 0 OR confidential = ?7) " \
 	"AND (?8 = 0 OR received_at >= ?8) " \
 	"AND (?9 = 0 OR received_at < ?9) " \
-	"AND (?10 = 0 OR id < ?10)"
+	"AND id < ?10"
 #define CASE_PAGE	" ORDER BY id DESC LIMIT ?11 OFFSET ?12"
 /* The survey's next moment: its reminder while pending, else expiry. */
 #define SURVEY_DUE_KEY \
@@ -722,8 +724,13 @@ const char *const store_sql[STMT_MAX] = {
 	 * is flattened: case_units_active walked backwards by case_id */
 	[STMT_CASE_SEARCH_UNIT] =
 	    "SELECT " CASE_COLS " FROM (SELECT case_id AS cid FROM case_units "
-	    "WHERE unit = ?3 AND active = 1) JOIN cases ON cases.id = cid "
+	    "WHERE unit = ?3 AND active = 1 AND case_id < ?10) "
+	    "JOIN cases ON cases.id = cid "
 	    "WHERE " CASE_FILTERS " ORDER BY cid DESC LIMIT ?11 OFFSET ?12",
+	/* a period: its cases by reception, sorted (top 50) by id */
+	[STMT_CASE_SEARCH_RECEIVED] =
+	    "SELECT " CASE_COLS " FROM cases WHERE received_at >= ?8 AND "
+	    "received_at < ?9 AND " CASE_FILTERS CASE_PAGE,
 	[STMT_CASE_SEARCH_STATE] =
 	    "SELECT " CASE_COLS " FROM cases WHERE state = ?1 AND "
 	    CASE_FILTERS CASE_PAGE,

@@ -58,6 +58,9 @@ static const struct plan {
 	    "cases_supervised", 0 },
 	{ STMT_CASE_SEARCH_CONFIDENTIAL, "case list confidential=1",
 	    "cases_confidential", 0 },
+	/* a period's cases, the newest 50 of them kept while sorting */
+	{ STMT_CASE_SEARCH_RECEIVED, "case list from=&to=",
+	    "cases_received", 1 },
 	/* intake's repeat check: a category's cases of the last days */
 	{ STMT_CASE_BY_CATEGORY, "recent cases of a category",
 	    "cases_category", 1 },
@@ -171,6 +174,9 @@ test_search_stmt(void **state)
 	assert_int_equal(store_case_search_stmt(&flt), STMT_CASE_SEARCH);
 	flt.category = "complaint";	/* common: the newest fill a page */
 	assert_int_equal(store_case_search_stmt(&flt), STMT_CASE_SEARCH);
+	flt.received_to = T0;
+	assert_int_equal(store_case_search_stmt(&flt),
+	    STMT_CASE_SEARCH_RECEIVED);
 	flt.open = 1;
 	assert_int_equal(store_case_search_stmt(&flt), STMT_CASE_SEARCH_OPEN);
 	flt.open = -1;
