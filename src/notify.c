@@ -443,9 +443,9 @@ notify_step(struct notify_scan *sc)
 	if (!done)
 		return 1;
 	sc->on = 0;
-	if (count > 0)
-		log_info("notify %s %s=%d slices=%d longest=%lldus", sc->name,
-		    sc->counted, count, sc->slices, (long long)sc->longest);
+	(count > 0 ? log_info : log_debug)("notify %s %s=%d slices=%d "
+	    "longest=%lldus", sc->name, sc->counted, count, sc->slices,
+	    (long long)sc->longest);
 	return 0;
 }
 
