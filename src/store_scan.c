@@ -57,7 +57,8 @@ store_survey_due_page(struct store *st, int64_t now, int64_t after_key,
 /*
  * The statement whose literal term an index answers best for f (v18):
  * a unit's current cases, the supervised or confidential ones, a state,
- * the open ones, a period (sorted: top 50 of its cases); else the whole
+ * the overdue ones, the open ones, a period (newest first by reception,
+ * see store_sql.c); else the whole
  * table newest first, which is quick when the filters are common (the
  * page fills at once) or absent.  A category is left to the latter: the
  * rarest (suggestion) is one case in eight.
@@ -73,7 +74,9 @@ store_case_search_stmt(const struct store_case_filter *f)
 		return STMT_CASE_SEARCH_CONFIDENTIAL;
 	if (f->state != NULL)
 		return STMT_CASE_SEARCH_STATE;
-	if (f->open == 1 || f->overdue_on != NULL)
+	if (f->overdue_on != NULL)
+		return STMT_CASE_SEARCH_OVERDUE;
+	if (f->open == 1)
 		return STMT_CASE_SEARCH_OPEN;
 	if (f->received_from > 0 || f->received_to > 0)
 		return STMT_CASE_SEARCH_RECEIVED;

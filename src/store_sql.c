@@ -727,10 +727,28 @@ const char *const store_sql[STMT_MAX] = {
 	    "WHERE unit = ?3 AND active = 1 AND case_id < ?10) "
 	    "JOIN cases ON cases.id = cid "
 	    "WHERE " CASE_FILTERS " ORDER BY cid DESC LIMIT ?11 OFFSET ?12",
-	/* a period: its cases by reception, sorted (top 50) by id */
+	/*
+	 * A period: newest first by reception, in cases_received's own
+	 * order (no sort of the period's cases); the keyset is the page's
+	 * last case's (received_at, id), so pages follow that order.
+	 */
 	[STMT_CASE_SEARCH_RECEIVED] =
 	    "SELECT " CASE_COLS " FROM cases WHERE received_at >= ?8 AND "
-	    "received_at < ?9 AND " CASE_FILTERS CASE_PAGE,
+	    "received_at < ?9 AND (received_at, id) < (COALESCE((SELECT "
+	    "received_at FROM cases WHERE id = ?10), 9223372036854775807), "
+	    "?10) AND " CASE_FILTERS " ORDER BY received_at DESC, id DESC "
+	    "LIMIT ?11 OFFSET ?12",
+	/*
+	 * Overdue: the open cases from the newest one overdue down (the
+	 * newest open ones are not due yet), that one found in
+	 * cases_open_due's range alone (its entries, no row read); one
+	 * upper bound, so that the planner starts the walk there.
+	 */
+	[STMT_CASE_SEARCH_OVERDUE] =
+	    "SELECT " CASE_COLS " FROM cases WHERE closed_at IS NULL AND "
+	    "id <= MIN(?10 - 1, (SELECT MAX(id) FROM cases INDEXED BY "
+	    "cases_open_due WHERE closed_at IS NULL AND due < ?4)) AND "
+	    CASE_FILTERS CASE_PAGE,
 	[STMT_CASE_SEARCH_STATE] =
 	    "SELECT " CASE_COLS " FROM cases WHERE state = ?1 AND "
 	    CASE_FILTERS CASE_PAGE,

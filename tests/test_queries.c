@@ -53,14 +53,15 @@ static const struct plan {
 	{ STMT_CASE_BY_ID, "one case", NULL, 0 },
 	{ STMT_CASE_SEARCH_UNIT, "case list unit=", "case_units_active", 0 },
 	{ STMT_CASE_SEARCH_STATE, "case list state=", "cases_state", 0 },
-	{ STMT_CASE_SEARCH_OPEN, "case list overdue=1", "cases_open", 0 },
+	{ STMT_CASE_SEARCH_OPEN, "case list (open)", "cases_open", 0 },
+	{ STMT_CASE_SEARCH_OVERDUE, "case list overdue=1", "cases_open_due",
+	    0 },
 	{ STMT_CASE_SEARCH_SUPERVISED, "case list supervised=1",
 	    "cases_supervised", 0 },
 	{ STMT_CASE_SEARCH_CONFIDENTIAL, "case list confidential=1",
 	    "cases_confidential", 0 },
-	/* a period's cases, the newest 50 of them kept while sorting */
 	{ STMT_CASE_SEARCH_RECEIVED, "case list from=&to=",
-	    "cases_received", 1 },
+	    "cases_received", 0 },
 	/* intake's repeat check: a category's cases of the last days */
 	{ STMT_CASE_BY_CATEGORY, "recent cases of a category",
 	    "cases_category", 1 },
@@ -181,7 +182,8 @@ test_search_stmt(void **state)
 	assert_int_equal(store_case_search_stmt(&flt), STMT_CASE_SEARCH_OPEN);
 	flt.open = -1;
 	flt.overdue_on = "2026-12-01";
-	assert_int_equal(store_case_search_stmt(&flt), STMT_CASE_SEARCH_OPEN);
+	assert_int_equal(store_case_search_stmt(&flt),
+	    STMT_CASE_SEARCH_OVERDUE);
 	flt.state = "dispatched";
 	assert_int_equal(store_case_search_stmt(&flt),
 	    STMT_CASE_SEARCH_STATE);
