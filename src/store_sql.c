@@ -79,9 +79,8 @@
 	"AND (?6 < 0 OR supervised = ?6) " \
 	"AND (?7 < 0 OR confidential = ?7) " \
 	"AND (?8 = 0 OR received_at >= ?8) " \
-	"AND (?9 = 0 OR received_at < ?9) " \
-	"AND id < ?10"
-#define CASE_PAGE	" ORDER BY id DESC LIMIT ?11 OFFSET ?12"
+	"AND (?9 = 0 OR received_at < ?9)"
+#define CASE_PAGE	" AND id < ?10 ORDER BY id DESC LIMIT ?11 OFFSET ?12"
 /* The survey's next moment: its reminder while pending, else expiry. */
 #define SURVEY_DUE_KEY \
 	"(CASE WHEN state = 0 AND remind_at IS NOT NULL " \
@@ -742,13 +741,14 @@ const char *const store_sql[STMT_MAX] = {
 	 * Overdue: the open cases from the newest one overdue down (the
 	 * newest open ones are not due yet), that one found in
 	 * cases_open_due's range alone (its entries, no row read); one
-	 * upper bound, so that the planner starts the walk there.
+	 * upper bound (not CASE_PAGE's as well: the planner takes one of
+	 * two, and walked from the top), so that the walk starts there.
 	 */
 	[STMT_CASE_SEARCH_OVERDUE] =
 	    "SELECT " CASE_COLS " FROM cases WHERE closed_at IS NULL AND "
 	    "id <= MIN(?10 - 1, (SELECT MAX(id) FROM cases INDEXED BY "
 	    "cases_open_due WHERE closed_at IS NULL AND due < ?4)) AND "
-	    CASE_FILTERS CASE_PAGE,
+	    CASE_FILTERS " ORDER BY id DESC LIMIT ?11 OFFSET ?12",
 	[STMT_CASE_SEARCH_STATE] =
 	    "SELECT " CASE_COLS " FROM cases WHERE state = ?1 AND "
 	    CASE_FILTERS CASE_PAGE,
