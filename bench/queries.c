@@ -114,7 +114,8 @@ row(const char *name, struct samples *s, const char *note)
 	double	sum = 0;
 	size_t	i;
 
-	qsort(s->v, s->n, sizeof(*s->v), cmpd);
+	if (s->n > 0)
+		qsort(s->v, s->n, sizeof(*s->v), cmpd);
 	for (i = 0; i < s->n; i++)
 		sum += s->v[i];
 	printf("| %-38s | %6zu | %9.0f | %9.0f | %9.0f | %s\n", name, s->n,
