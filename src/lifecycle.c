@@ -965,55 +965,81 @@ int
 lifecycle_overdue_scan(struct store *st, int64_t now,
     void (*each)(void *, const struct store_case *), void *arg)
 {
+	struct lc_overdue	o;
+
+	if (lifecycle_overdue_begin(&o, now) == -1)
+		return -1;
+	while (!o.done)
+		if (lifecycle_overdue_slice(st, &o, LC_OVERDUE_SLICE, each,
+		    arg) == -1)
+			return -1;
+	return o.count;
+}
+
+int
+lifecycle_overdue_begin(struct lc_overdue *o, int64_t now)
+{
+	memset(o, 0, sizeof(*o));
+	o->now = now;
+	return lc_date(now, o->today, sizeof(o->today));
+}
+
+/* One slice of the overdue scan; the cases supervised in it, or -1. */
+int
+lifecycle_overdue_slice(struct store *st, struct lc_overdue *o, size_t max,
+    void (*each)(void *, const struct store_case *), void *arg)
+{
 	static const struct lc_actor	 sys = { LC_ROLE_SYSTEM, "overdue",
 					    NULL };
-	struct store_case_filter	 f;
-	struct store_case		 c[32], after;
+	struct store_case		 c[LC_OVERDUE_SLICE], after;
 	struct lc_args			 a;
-	char				 today[16], err[160];
+	char				 err[160];
 	int				 n, i, count = 0;
 	enum lc_result			 r;
 
-	if (lc_date(now, today, sizeof(today)) == -1)
-		return -1;
-	store_case_filter_init(&f);
-	f.overdue_on = today;
-	f.open = 1;
+	if (max == 0 || max > nitems(c))
+		max = nitems(c);
+	if (o->done)
+		return 0;
 	memset(&a, 0, sizeof(a));
 	a.supervision = LC_SUP_OVERDUE;
-	do {
-		if ((n = store_case_search(st, &f, c, nitems(c))) == -1)
+	if ((n = store_case_overdue_page(st, o->today, o->due[0] != '\0' ?
+	    o->due : NULL, o->id, c, max)) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		/* due is set: the page reads due < today only */
+		strlcpy(o->due, c[i].due != NULL ? c[i].due : "",
+		    sizeof(o->due));
+		o->id = c[i].id;
+		/*
+		 * Every open state counts (issue 16): a case left
+		 * "replied" past its due date has not reached the
+		 * citizen, which is overdue too (Art. 16, 23(4)).
+		 */
+		if ((c[i].supervised && c[i].supervision != NULL &&
+		    strcmp(c[i].supervision, "overdue") == 0) ||
+		    !lc_escalate_due(&c[i], o->today))
+			continue;
+		r = lifecycle_apply(st, c[i].id, LC_OP_SUPERVISE, &a, &sys,
+		    o->now, err, sizeof(err));
+		if (r == LC_ERROR) {
+			while (i < n)
+				store_case_clear(&c[i++]);
 			return -1;
-		for (i = 0; i < n; i++) {
-			f.before_id = c[i].id;
-			/*
-			 * Every open state counts (issue 16): a case left
-			 * "replied" past its due date has not reached the
-			 * citizen, which is overdue too (Art. 16, 23(4)).
-			 */
-			if ((c[i].supervised && c[i].supervision != NULL &&
-			    strcmp(c[i].supervision, "overdue") == 0) ||
-			    !lc_escalate_due(&c[i], today))
-				continue;
-			r = lifecycle_apply(st, c[i].id, LC_OP_SUPERVISE, &a,
-			    &sys, now, err, sizeof(err));
-			if (r == LC_ERROR) {
-				while (i < n)
-					store_case_clear(&c[i++]);
-				return -1;
-			}
-			if (r != LC_OK)
-				continue;
-			count++;
-			if (each != NULL && store_case_get(st, c[i].id,
-			    &after) == 1) {
-				each(arg, &after);
-				store_case_clear(&after);
-			}
 		}
-		for (i = 0; i < n; i++)
-			store_case_clear(&c[i]);
-	} while (n == (int)nitems(c));
+		if (r != LC_OK)
+			continue;
+		count++;
+		if (each != NULL && store_case_get(st, c[i].id, &after) == 1) {
+			each(arg, &after);
+			store_case_clear(&after);
+		}
+	}
+	for (i = 0; i < n; i++)
+		store_case_clear(&c[i]);
+	if ((size_t)n < max)
+		o->done = 1;
+	o->count += count;
 	return count;
 }
 

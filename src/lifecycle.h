@@ -255,6 +255,29 @@ int	 lifecycle_next(enum lc_state from, enum lc_op, enum lc_role,
 int	 lifecycle_overdue_scan(struct store *, int64_t now,
 	    void (*each)(void *, const struct store_case *), void *arg);
 
+/*
+ * The same scan in slices (issue 17): lifecycle_overdue_begin() fixes its
+ * day; each lifecycle_overdue_slice() looks at up to max open cases due
+ * before that day, in (due, id) order after the cursor, in the caller's
+ * unit, and moves the cursor past them (done set after the last).  Every
+ * case due when the scan began is looked at exactly once; the cursor
+ * lives in memory only: a scan begun again (after a restart) finds the
+ * cases a previous one already supervised and leaves them alone.
+ */
+struct lc_overdue {
+	int64_t		 now;
+	char		 today[16];	/* due before this date: overdue */
+	char		 due[16];	/* cursor: the last (due, id) seen */
+	int64_t		 id;
+	int		 done;
+	int		 count;		/* supervised so far */
+};
+#define LC_OVERDUE_SLICE	64	/* cases looked at per slice */
+int	 lifecycle_overdue_begin(struct lc_overdue *, int64_t now);
+int	 lifecycle_overdue_slice(struct store *, struct lc_overdue *,
+	    size_t max, void (*each)(void *, const struct store_case *),
+	    void *arg);
+
 /* "registered", ...; "unknown" out of range. */
 const char *lifecycle_strstate(int);
 /* enum lc_state of a name, -1 if none. */

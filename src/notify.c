@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 
@@ -28,6 +29,9 @@
 #include "util.h"
 #include "webhook.h"
 
+struct notify_scan;
+
+static void	notify_notices(void);
 static void	notify_kick(void *, int);
 static int	notify_survey(struct store *, const struct store_case *,
 		    int64_t);
@@ -37,6 +41,12 @@ static void	notify_overdue_each(void *, const struct store_case *);
 static int	notify_classified(struct store *, const struct store_case *,
 		    const char *);
 static void	notify_timer(evutil_socket_t, short, void *);
+static void	notify_slice(evutil_socket_t, short, void *);
+static int	notify_overdue_slice(int *, int *);
+static int	notify_survey_slice(int *, int *);
+static int	notify_step(struct notify_scan *);
+static int	notify_begin(struct notify_scan *);
+static int64_t	notify_us(void);
 static void	notify_exit(void *);
 static size_t	notify_utf8_len(const char *, size_t);
 static size_t	notify_utf8_prefix(const char *, size_t);
@@ -44,14 +54,35 @@ static void	notify_join(char *, const char *, size_t, const char *,
 		    size_t);
 static size_t	notify_sentence_end(const char *, size_t);
 
+/* A scan under way, a slice at a time (issue 17). */
+struct notify_scan {
+	const char	*name;		/* log words */
+	const char	*counted;
+	int		(*slice)(int *done, int *count);	/* n or -1 */
+	int		 on;		/* under way */
+	int		 slices;
+	int64_t		 longest;	/* us, the longest slice */
+};
+
+/* A slice's successor runs after the loop has polled its sockets. */
+static const struct timeval	notify_next_turn = { 0, 0 };
+
 static struct {
 	struct store			*store;		/* borrowed */
 	const struct hotlined_conf	*conf;		/* borrowed */
 	struct survey_conf		 sc;
 	struct event			*ev_survey;
 	struct event			*ev_overdue;
+	struct event			*ev_slice;	/* the next slice */
+	struct lc_overdue		 overdue;	/* the scans' cursors */
+	struct survey_scan		 survey;
+	struct notify_scan		 scan_overdue;
+	struct notify_scan		 scan_survey;
 	int				 hooked;
-} notify;
+} notify = {
+	.scan_overdue = { "overdue scan", "count", notify_overdue_slice },
+	.scan_survey = { "survey tick", "handled", notify_survey_slice },
+};
 
 /* Characters (UTF-8 lead bytes) in the first n bytes of s. */
 static size_t
@@ -348,62 +379,188 @@ notify_overdue_each(void *arg, const struct store_case *c)
 	    c->due != NULL ? c->due : "-");
 }
 
+/* Monotonic microseconds: how long a slice held the loop. */
+static int64_t
+notify_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * The scans run in slices (issue 17): a timer begins a scan, each slice
+ * is one unit of its own (LC_OVERDUE_SLICE cases, SURVEY_SLICE surveys)
+ * and the next slice waits for the next turn of the loop, so SMPP, the
+ * outbox and the admin API are served between them however many cases
+ * the database holds.  A slice that fails ends its scan (the next timer
+ * begins another); its cases are found again then.
+ */
+static int
+notify_overdue_slice(int *done, int *count)
+{
+	int	n;
+
+	n = lifecycle_overdue_slice(notify.store, &notify.overdue,
+	    LC_OVERDUE_SLICE, notify_overdue_each, NULL);
+	*done = notify.overdue.done;
+	*count = notify.overdue.count;
+	return n;
+}
+
+static int
+notify_survey_slice(int *done, int *count)
+{
+	int	n;
+
+	n = survey_tick_slice(notify.store, &notify.sc, &notify.survey,
+	    SURVEY_SLICE, notify_remind, NULL);
+	*done = notify.survey.done;
+	*count = notify.survey.count;
+	return n;
+}
+
+/* One slice of scan sc in a unit of its own: 1 more to do, 0 done, -1. */
+static int
+notify_step(struct notify_scan *sc)
+{
+	int64_t	t0 = notify_us(), dt;
+	int	n, done, count;
+
+	if (notify.store == NULL || commit_unit_begin() == -1) {
+		sc->on = 0;
+		return -1;
+	}
+	n = sc->slice(&done, &count);
+	if (commit_unit_end(n != -1) == -1) {
+		log_warnx("notify %s failed, undone", sc->name);
+		sc->on = 0;
+		return -1;
+	}
+	sc->slices++;
+	if ((dt = notify_us() - t0) > sc->longest)
+		sc->longest = dt;
+	if (!done)
+		return 1;
+	sc->on = 0;
+	(count > 0 ? log_info : log_debug)("notify %s %s=%d slices=%d "
+	    "longest=%lldus", sc->name, sc->counted, count, sc->slices,
+	    (long long)sc->longest);
+	return 0;
+}
+
+/* Begin scan sc unless it is under way (1); its first slice. */
+static int
+notify_begin(struct notify_scan *sc)
+{
+	if (sc->on)
+		return 1;
+	sc->on = 1;
+	sc->slices = 0;
+	sc->longest = 0;
+	return notify_step(sc);
+}
+
+/*
+ * The units' reminders (notice.h) before the overdue scan begins, in a
+ * unit of their own: what a unit is told does not wait for, nor undo,
+ * supervision.  Not in slices yet: one pass over the cases due by the
+ * next working day (a notice already sent is a no-op insert).
+ */
+static void
+notify_notices(void)
+{
+	int	told;
+
+	if (notify.store == NULL || commit_unit_begin() == -1)
+		return;
+	told = notice_scan(notify.store, (int64_t)clock_now_ms());
+	if (commit_unit_end(told != -1) == -1 || told == -1) {
+		log_warnx("notify notice scan failed, undone");
+		return;
+	}
+	if (told > 0)
+		commit_log("notify notice scan notices=%d", told);
+}
+
+static int
+notify_overdue_begin(void)
+{
+	if (notify.store == NULL)
+		return -1;
+	if (!notify.scan_overdue.on) {
+		if (lifecycle_overdue_begin(&notify.overdue,
+		    (int64_t)clock_now_ms()) == -1)
+			return -1;
+		notify_notices();
+	}
+	return notify_begin(&notify.scan_overdue);
+}
+
+static int
+notify_survey_begin(void)
+{
+	if (notify.store == NULL || !notify.sc.enabled)
+		return 0;
+	if (!notify.scan_survey.on)
+		survey_scan_begin(&notify.survey, (int64_t)clock_now_ms());
+	return notify_begin(&notify.scan_survey);
+}
+
 int
 notify_overdue_now(void)
 {
-	int	n, told;
+	int	r;
 
-	if (notify.store == NULL)
+	if ((r = notify_overdue_begin()) == -1)
 		return -1;
-	if (commit_unit_begin() == -1)	/* one unit, one fsync */
-		return -1;
-	/* the units' reminders first, then supervision (notice.h) */
-	if ((n = told = notice_scan(notify.store, (int64_t)clock_now_ms())) !=
-	    -1)
-		n = lifecycle_overdue_scan(notify.store,
-		    (int64_t)clock_now_ms(), notify_overdue_each, NULL);
-	if (told > 0 || n > 0)
-		commit_log("notify overdue scan done notices=%d supervised=%d",
-		    told, n);
-	else
-		log_debug("notify overdue scan done notices=%d supervised=%d",
-		    told, n);
-	if (commit_unit_end(n != -1) == -1) {
-		log_warnx("notify overdue scan failed, undone");
-		n = -1;
-	}
-	else if (n > 0)
-		log_info("notify overdue scan count=%d", n);
-	return n;
+	while (r == 1)
+		if ((r = notify_step(&notify.scan_overdue)) == -1)
+			return -1;
+	return notify.overdue.count;
 }
 
 int
 notify_survey_now(void)
 {
-	int	n;
+	int	r;
 
 	if (notify.store == NULL || !notify.sc.enabled)
 		return 0;
-	if (commit_unit_begin() == -1)
+	if ((r = notify_survey_begin()) == -1)
 		return -1;
-	n = survey_tick(notify.store, &notify.sc, (int64_t)clock_now_ms(),
-	    notify_remind, NULL);
-	if (commit_unit_end(n != -1) == -1) {
-		log_warnx("notify survey tick failed, undone");
-		n = -1;
-	}
-	else if (n > 0)
-		log_info("notify survey tick handled=%d", n);
-	return n;
+	while (r == 1)
+		if ((r = notify_step(&notify.scan_survey)) == -1)
+			return -1;
+	return notify.survey.count;
 }
 
 static void
 notify_timer(evutil_socket_t fd, short ev, void *arg)
 {
+	int	r;
+
 	if (arg == &notify.ev_overdue)
-		notify_overdue_now();
+		r = notify_overdue_begin();
 	else
-		notify_survey_now();
+		r = notify_survey_begin();
+	if (r == 1 && notify.ev_slice != NULL)
+		evtimer_add(notify.ev_slice, &notify_next_turn);
+}
+
+/* The next slice of whichever scan is under way, a turn of the loop each. */
+static void
+notify_slice(evutil_socket_t fd, short ev, void *arg)
+{
+	int	more = 0;
+
+	if (notify.scan_overdue.on && notify_step(&notify.scan_overdue) == 1)
+		more = 1;
+	if (notify.scan_survey.on && notify_step(&notify.scan_survey) == 1)
+		more = 1;
+	if (more)
+		evtimer_add(notify.ev_slice, &notify_next_turn);
 }
 
 void
@@ -426,7 +583,9 @@ notify_start(struct event_base *base, struct store *st,
 	    &notify.ev_survey);
 	notify.ev_overdue = event_new(base, -1, EV_PERSIST, notify_timer,
 	    &notify.ev_overdue);
-	if (notify.ev_survey == NULL || notify.ev_overdue == NULL)
+	notify.ev_slice = event_new(base, -1, 0, notify_slice, NULL);
+	if (notify.ev_survey == NULL || notify.ev_overdue == NULL ||
+	    notify.ev_slice == NULL)
 		fatalx("notify event_new failed");
 	evtimer_add(notify.ev_survey, &tv_s);
 	evtimer_add(notify.ev_overdue, &tv_o);
@@ -456,7 +615,10 @@ notify_stop(void)
 		event_free(notify.ev_survey);
 	if (notify.ev_overdue != NULL)
 		event_free(notify.ev_overdue);
-	notify.ev_survey = notify.ev_overdue = NULL;
+	if (notify.ev_slice != NULL)
+		event_free(notify.ev_slice);
+	notify.ev_survey = notify.ev_overdue = notify.ev_slice = NULL;
+	notify.scan_overdue.on = notify.scan_survey.on = 0;
 	notify.store = NULL;
 }
 

@@ -29,6 +29,7 @@
 
 static int	 store_temp_store(struct store *, const char *, const char *,
 		    char *, size_t);
+static void	 store_open_error(struct store *, const char *, char *, size_t);
 static int	 store_quick_check(struct store *, const char *, char *,
 		    size_t);
 static int	 store_wal_ident(struct store *);
@@ -69,6 +70,24 @@ store_sqlite_init(void)
 	done = 1;
 	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+/*
+ * Why a step of store_open() failed; a damaged page of the schema, which
+ * the first statement reads, is said as damage (issue 17: v18's indexes
+ * made the schema longer than its first page).
+ */
+static void
+store_open_error(struct store *st, const char *path, char *err,
+    size_t errlen)
+{
+	if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_CORRUPT)
+		snprintf(err, errlen, "database %s is damaged (schema: %s): "
+		    "restore it from a backup (hotlined(8) RECOVERY)", path,
+		    sqlite3_errmsg(st->db));
+	else
+		snprintf(err, errlen, "database %s: %s", path,
+		    sqlite3_errmsg(st->db));
 }
 
 struct store *
@@ -125,8 +144,7 @@ store_open(const char *path, struct crypto *crypto,
 	    opts->busy_timeout : STORE_BUSY_TIMEOUT);
 
 	if (store_pragma_int(st->db, "PRAGMA application_id", &appid) == -1) {
-		snprintf(err, errlen, "database %s: %s", path,
-		    sqlite3_errmsg(st->db));
+		store_open_error(st, path, err, errlen);
 		goto fail;
 	}
 	if (store_pragma_int(st->db, "PRAGMA user_version", &st->version) ==
@@ -152,15 +170,13 @@ store_open(const char *path, struct crypto *crypto,
 	 */
 	if (st->version == 0 && sqlite3_exec(st->db, "PRAGMA page_size = "
 	    STORE_PAGE_SIZE, NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "database %s: %s", path,
-		    sqlite3_errmsg(st->db));
+		store_open_error(st, path, err, errlen);
 		goto fail;
 	}
 	/* WAL: readers never block the writer; FULL: fsync at each commit */
 	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &s,
 	    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "database %s: %s", path,
-		    sqlite3_errmsg(st->db));
+		store_open_error(st, path, err, errlen);
 		goto fail;
 	}
 	mode = sqlite3_step(s) == SQLITE_ROW ?
@@ -410,13 +426,14 @@ store_quick_check(struct store *st, const char *path, char *err,
 	char		 first[256] = "";
 	int		 n = 0, rc;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(20)", -1, &s,
-	    NULL) != SQLITE_OK) {
+	if ((rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(20)", -1,
+	    &s, NULL)) != SQLITE_OK && (rc & 0xff) != SQLITE_CORRUPT) {
 		snprintf(err, errlen, "database %s: quick_check: %s", path,
 		    sqlite3_errmsg(st->db));
 		return -1;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	/* a damaged schema page stops the check before it starts */
+	while (s != NULL && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		t = (const char *)sqlite3_column_text(s, 0);
 		if (t == NULL || strcmp(t, "ok") == 0)
 			continue;
@@ -686,7 +703,14 @@ store_integrity(const char *path, int full, int max,
 	sqlite3_busy_timeout(db, 5000);
 	snprintf(sql, sizeof(sql), "PRAGMA %s(%d)", full ? "integrity_check" :
 	    "quick_check", max > 0 ? max : 100);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+	if (((rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL)) & 0xff) ==
+	    SQLITE_CORRUPT) {
+		/* a damaged schema page stops the check before it starts */
+		fn(arg, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return 1;
+	}
+	if (rc != SQLITE_OK)
 		goto fail;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		t = (const char *)sqlite3_column_text(s, 0);

@@ -801,6 +801,15 @@ int	 store_case_search(struct store *, const struct store_case_filter *,
 	    struct store_case *out, size_t max);
 
 /*
+ * A slice of the overdue scan (issue 17): open cases due before `before`
+ * (YYYY-MM-DD) whose (due, id) comes after (after_due, after_id), in that
+ * order, up to max (after_due NULL: from the first); count or -1.
+ */
+int	 store_case_overdue_page(struct store *, const char *before,
+	    const char *after_due, int64_t after_id, struct store_case *out,
+	    size_t max);
+
+/*
  * Recent cases of msisdn in a category (NULL: any) received since a time,
  * newest first by reception (received_at, then id: a text completed late
  * sorts by its first part), up to max; with state non-NULL only that state.  For the
@@ -919,6 +928,13 @@ int	 store_survey_expire(struct store *, int64_t id, int64_t at);
  */
 int	 store_survey_due(struct store *, int64_t now, int64_t *ids,
 	    size_t max);
+/*
+ * A slice of the survey tick (issue 17): open surveys due by now whose
+ * (due moment, id) comes after (after_key, after_id), in that order, up
+ * to max; their ids and due moments (the next slice's cursor); count, -1.
+ */
+int	 store_survey_due_page(struct store *, int64_t now, int64_t after_key,
+	    int64_t after_id, int64_t *ids, int64_t *keys, size_t max);
 /* Earliest reminder or expiry of an open survey: 1 with *when, 0, -1. */
 int	 store_survey_next_time(struct store *, int64_t *when);
 /* "pending", "reminded", ... */

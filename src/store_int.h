@@ -214,6 +214,15 @@ enum store_stmt {
 	STMT_EXT_GRANTED,
 	STMT_DISCLOSE_GET,
 	STMT_DISCLOSE_SET,
+	STMT_CASE_OVERDUE_PAGE,		/* scans in slices (v18, issue 17) */
+	STMT_SURVEY_DUE_PAGE,
+	STMT_CASE_SEARCH_UNIT,		/* case list by its leading filter */
+	STMT_CASE_SEARCH_STATE,
+	STMT_CASE_SEARCH_OPEN,
+	STMT_CASE_SEARCH_SUPERVISED,
+	STMT_CASE_SEARCH_CONFIDENTIAL,
+	STMT_CASE_SEARCH_RECEIVED,
+	STMT_CASE_SEARCH_OVERDUE,
 	STMT_MAX
 };
 
@@ -461,5 +470,8 @@ int	 store_cases_check_end(struct store *,
 /* store_lifecycle.c */
 int	 store_case_rows(struct store *, sqlite3_stmt *, const char *,
 		    struct store_case *, size_t);
+
+/* store_scan.c */
+enum store_stmt store_case_search_stmt(const struct store_case_filter *);
 
 #endif /* STORE_INT_H */

@@ -246,7 +246,7 @@ store_case_search(struct store *st, const struct store_case_filter *f,
 {
 	sqlite3_stmt	*s;
 
-	if ((s = store_stmt(st, STMT_CASE_SEARCH)) == NULL)
+	if ((s = store_stmt(st, store_case_search_stmt(f))) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, f->state, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, f->category, -1, SQLITE_STATIC);
@@ -257,8 +257,10 @@ store_case_search(struct store *st, const struct store_case_filter *f,
 	sqlite3_bind_int(s, 7, f->confidential < 0 ? -1 :
 	    f->confidential != 0);
 	sqlite3_bind_int64(s, 8, f->received_from);
-	sqlite3_bind_int64(s, 9, f->received_to);
-	sqlite3_bind_int64(s, 10, f->before_id);
+	sqlite3_bind_int64(s, 9, f->received_to > 0 ? f->received_to :
+	    INT64_MAX);
+	sqlite3_bind_int64(s, 10, f->before_id > 0 ? f->before_id :
+	    INT64_MAX);
 	sqlite3_bind_int64(s, 11, (sqlite3_int64)max);
 	sqlite3_bind_int64(s, 12, (sqlite3_int64)f->offset);
 	return store_case_rows(st, s, "case search", out, max);

@@ -36,13 +36,13 @@ static int	 store_upgrade_v13(sqlite3 *);
 static int	 store_upgrade_v14(sqlite3 *);
 static int	 store_upgrade_v16(sqlite3 *);
 static int	 store_upgrade_v17(sqlite3 *);
+static int	 store_upgrade_v18(sqlite3 *);
 static int	 store_upgrade_v19(sqlite3 *);
 static int	 store_upgrade_v20(sqlite3 *);
 static int	 store_upgrade_v21(sqlite3 *);
 static int	 store_upgrade_v9(sqlite3 *);
 static int	 store_upgrade_v7(sqlite3 *);
 static int	 store_upgrade_v8(sqlite3 *);
-static int	 store_upgrade_v16(sqlite3 *);
 
 /*
  * v1: messages in, cases, refusals, messages out, opt-outs.  Numbers only
@@ -542,6 +542,39 @@ store_upgrade_v17(sqlite3 *db)
 }
 
 /*
+ * v18: what the queries need on a database of millions of cases (issue
+ * 17).  The case list walks an index in id order for its leading filter
+ * (a unit's current cases, the open ones, a state, the supervised and the
+ * confidential ones) instead of the whole table; the overdue scan reads
+ * the open cases not yet supervised as overdue (cases_overdue: a case
+ * leaves it when supervised, so a scan does not read again every case
+ * overdue for months) and the survey tick the open surveys by their next
+ * moment, a slice at a time.  Each new case
+ * appends to these indexes (its id is the largest); none is keyed by a
+ * random value.  case_units_unit stays (a prefix of case_units_active):
+ * dropping it frees a page in the middle of a new database's file.
+ */
+static int
+store_upgrade_v18(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE INDEX cases_open ON cases (id) WHERE closed_at IS NULL;"
+	    "CREATE INDEX cases_state ON cases (state);"
+	    "CREATE INDEX cases_supervised ON cases (id) WHERE supervised = 1;"
+	    "CREATE INDEX cases_confidential ON cases (id)"
+	    " WHERE confidential = 1;"
+	    "CREATE INDEX case_units_active ON case_units (unit, case_id)"
+	    " WHERE active = 1;"
+	    "CREATE INDEX cases_overdue ON cases (due) WHERE closed_at IS NULL"
+	    " AND (supervised = 0 OR supervision IS NOT 'overdue');"
+	    "CREATE INDEX surveys_due ON surveys ((CASE WHEN state = 0 AND"
+	    " remind_at IS NOT NULL THEN MIN(remind_at, expire_at) ELSE"
+	    " expire_at END), id) WHERE state <= 2;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/*
  * v19: supervision that reaches the units (issue 16, notice.h).  A unit's
  * contacts (unit '' is the hotline office itself: its duty number), each
  * with a role, numbers as blob and keyed hash like a citizen's; a unit's
@@ -663,7 +696,7 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	NULL,			/* v15: unused */
 	store_upgrade_v16,
 	store_upgrade_v17,
-	NULL,			/* v18: another branch's (HACKING.md) */
+	store_upgrade_v18,
 	store_upgrade_v19,
 	store_upgrade_v20,
 	store_upgrade_v21,

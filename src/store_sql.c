@@ -62,6 +62,30 @@
 #define STATS_BY(key) \
 	"SELECT " key ", " STATS_COLS STATS_PERIOD " GROUP BY 1 ORDER BY 1"
 
+/*
+ * store_case_search()'s filters, every one a parameter (NULL or -1: any),
+ * and its page: newest first.  Each STMT_CASE_SEARCH_* statement repeats
+ * them after one literal term an index answers in id order (issue 17),
+ * so the planner walks that index instead of the whole table.  The page's
+ * keyset (?10, the id below which to list) is always bound, so that it is
+ * a range of the index, not a filter on every row above it.
+ */
+#define CASE_FILTERS \
+	"(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR category = ?2) " \
+	"AND (?3 IS NULL OR EXISTS (SELECT 1 FROM case_units u " \
+	"WHERE u.case_id = cases.id AND u.unit = ?3 AND u.active = 1)) " \
+	"AND (?4 IS NULL OR (closed_at IS NULL AND due < ?4)) " \
+	"AND (?5 < 0 OR (?5 = 1) = (closed_at IS NULL)) " \
+	"AND (?6 < 0 OR supervised = ?6) " \
+	"AND (?7 < 0 OR confidential = ?7) " \
+	"AND (?8 = 0 OR received_at >= ?8) " \
+	"AND (?9 = 0 OR received_at < ?9)"
+#define CASE_PAGE	" AND id < ?10 ORDER BY id DESC LIMIT ?11 OFFSET ?12"
+/* The survey's next moment: its reminder while pending, else expiry. */
+#define SURVEY_DUE_KEY \
+	"(CASE WHEN state = 0 AND remind_at IS NOT NULL " \
+	"THEN MIN(remind_at, expire_at) ELSE expire_at END)"
+
 const char *const store_sql[STMT_MAX] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
 	[STMT_COMMIT] = "COMMIT",
@@ -132,7 +156,8 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_CASE_OPEN] =
 	    "SELECT " CASE_COLS " FROM cases "
 	    "WHERE msisdn_hash = ?1 AND closed_at IS NULL "
-	    "ORDER BY id DESC LIMIT ?2",
+	    /* newest first in the index's own order: no sort (issue 17) */
+	    "ORDER BY received_at DESC, id DESC LIMIT ?2",
 	[STMT_CASE_COUNT] =
 	    "SELECT COUNT(*) FROM cases "
 	    "WHERE msisdn_hash = ?1 AND received_at >= ?2",
@@ -344,17 +369,7 @@ const char *const store_sql[STMT_MAX] = {
 	    "SELECT unit FROM case_units WHERE case_id = ?1 AND active = 1 "
 	    "AND role = 2 ORDER BY id LIMIT ?2",
 	[STMT_CASE_SEARCH] =
-	    "SELECT " CASE_COLS " FROM cases WHERE "
-	    "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR category = ?2) "
-	    "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM case_units u "
-	    "WHERE u.case_id = cases.id AND u.unit = ?3 AND u.active = 1)) "
-	    "AND (?4 IS NULL OR (closed_at IS NULL AND due < ?4)) "
-	    "AND (?5 < 0 OR (?5 = 1) = (closed_at IS NULL)) "
-	    "AND (?6 < 0 OR supervised = ?6) "
-	    "AND (?7 < 0 OR confidential = ?7) "
-	    "AND (?8 = 0 OR received_at >= ?8) "
-	    "AND (?9 = 0 OR received_at < ?9) "
-	    "AND (?10 = 0 OR id < ?10) ORDER BY id DESC LIMIT ?11 OFFSET ?12",
+	    "SELECT " CASE_COLS " FROM cases WHERE " CASE_FILTERS CASE_PAGE,
 	[STMT_CASE_BY_MSISDN] =
 	    "SELECT " CASE_COLS " FROM cases WHERE msisdn_hash = ?1 "
 	    "AND received_at >= ?2 AND (?3 IS NULL OR category = ?3) "
@@ -787,6 +802,59 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_DISCLOSE_SET] =
 	    "UPDATE cases SET confidential = ?2, confidential_by = ?3, "
 	    "nopublish = ?4 WHERE id = ?1",
+
+	/* scans in slices and the case list's indexes (v18, issue 17) */
+	/* cases_overdue's own terms: supervised as overdue, it is done */
+	[STMT_CASE_OVERDUE_PAGE] =
+	    "SELECT " CASE_COLS " FROM cases WHERE closed_at IS NULL "
+	    "AND (supervised = 0 OR supervision IS NOT 'overdue') "
+	    "AND due < ?1 AND (due, id) > (?2, ?3) ORDER BY due, id LIMIT ?4",
+	[STMT_SURVEY_DUE_PAGE] =
+	    "SELECT id, " SURVEY_DUE_KEY " FROM surveys WHERE state <= 2 "
+	    "AND " SURVEY_DUE_KEY " <= ?1 AND (" SURVEY_DUE_KEY ", id) > "
+	    "(?2, ?3) ORDER BY " SURVEY_DUE_KEY ", id LIMIT ?4",
+	/* the subquery names one column (cases' own stay unambiguous) and
+	 * is flattened: case_units_active walked backwards by case_id */
+	[STMT_CASE_SEARCH_UNIT] =
+	    "SELECT " CASE_COLS " FROM (SELECT case_id AS cid FROM case_units "
+	    "WHERE unit = ?3 AND active = 1 AND case_id < ?10) "
+	    "JOIN cases ON cases.id = cid "
+	    "WHERE " CASE_FILTERS " ORDER BY cid DESC LIMIT ?11 OFFSET ?12",
+	/*
+	 * A period: newest first by reception, in cases_received's own
+	 * order (no sort of the period's cases); the keyset is the page's
+	 * last case's (received_at, id), so pages follow that order.
+	 */
+	[STMT_CASE_SEARCH_RECEIVED] =
+	    "SELECT " CASE_COLS " FROM cases WHERE received_at >= ?8 AND "
+	    "received_at < ?9 AND (received_at, id) < (COALESCE((SELECT "
+	    "received_at FROM cases WHERE id = ?10), 9223372036854775807), "
+	    "?10) AND " CASE_FILTERS " ORDER BY received_at DESC, id DESC "
+	    "LIMIT ?11 OFFSET ?12",
+	/*
+	 * Overdue: the open cases from the newest one overdue down (the
+	 * newest open ones are not due yet), that one found in
+	 * cases_open_due's range alone (its entries, no row read); one
+	 * upper bound (not CASE_PAGE's as well: the planner takes one of
+	 * two, and walked from the top), so that the walk starts there.
+	 */
+	[STMT_CASE_SEARCH_OVERDUE] =
+	    "SELECT " CASE_COLS " FROM cases WHERE closed_at IS NULL AND "
+	    "id <= MIN(?10 - 1, (SELECT MAX(id) FROM cases INDEXED BY "
+	    "cases_open_due WHERE closed_at IS NULL AND due < ?4)) AND "
+	    CASE_FILTERS " ORDER BY id DESC LIMIT ?11 OFFSET ?12",
+	[STMT_CASE_SEARCH_STATE] =
+	    "SELECT " CASE_COLS " FROM cases WHERE state = ?1 AND "
+	    CASE_FILTERS CASE_PAGE,
+	[STMT_CASE_SEARCH_OPEN] =
+	    "SELECT " CASE_COLS " FROM cases WHERE closed_at IS NULL AND "
+	    CASE_FILTERS CASE_PAGE,
+	[STMT_CASE_SEARCH_SUPERVISED] =
+	    "SELECT " CASE_COLS " FROM cases WHERE supervised = 1 AND "
+	    CASE_FILTERS CASE_PAGE,
+	[STMT_CASE_SEARCH_CONFIDENTIAL] =
+	    "SELECT " CASE_COLS " FROM cases WHERE confidential = 1 AND "
+	    CASE_FILTERS CASE_PAGE,
 };
 
 /* The schema version a statement needs; 0 means v1. */

@@ -7,6 +7,7 @@
  */
 #include "compat.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -479,8 +480,6 @@ out:
 	return r;
 }
 
-#define SURVEY_TICK_MAX	64
-
 int
 survey_expire(struct store *st, const struct store_survey *sv, int64_t now)
 {
@@ -497,14 +496,45 @@ int
 survey_tick(struct store *st, const struct survey_conf *sc, int64_t now,
     survey_remind_fn fn, void *arg)
 {
+	struct survey_scan	scan;
+
+	survey_scan_begin(&scan, now);
+	while (!scan.done)
+		if (survey_tick_slice(st, sc, &scan, SURVEY_SLICE, fn,
+		    arg) == -1)
+			return -1;
+	return scan.count;
+}
+
+void
+survey_scan_begin(struct survey_scan *scan, int64_t now)
+{
+	memset(scan, 0, sizeof(*scan));
+	scan->now = now;
+	scan->key = INT64_MIN;
+}
+
+/* One slice of the tick: the surveys handled in it, or -1. */
+int
+survey_tick_slice(struct store *st, const struct survey_conf *sc,
+    struct survey_scan *scan, size_t max, survey_remind_fn fn, void *arg)
+{
 	struct store_survey	sv;
-	int64_t			ids[SURVEY_TICK_MAX];
+	int64_t			ids[SURVEY_SLICE], keys[SURVEY_SLICE];
+	int64_t			now = scan->now;
 	char			detail[64];
 	int			n, i, done = 0, ok;
 
-	if ((n = store_survey_due(st, now, ids, nitems(ids))) == -1)
+	if (max == 0 || max > nitems(ids))
+		max = nitems(ids);
+	if (scan->done)
+		return 0;
+	if ((n = store_survey_due_page(st, now, scan->key, scan->id, ids,
+	    keys, max)) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
+		scan->key = keys[i];
+		scan->id = ids[i];
 		ok = 0;
 		if (store_survey_get(st, ids[i], &sv) != 1)
 			goto next;
@@ -524,10 +554,13 @@ survey_tick(struct store *st, const struct survey_conf *sc, int64_t now,
 			ok = 1;
 next:
 		if (!ok)
-			return -1;	/* the caller's unit undoes the tick */
+			return -1;	/* the caller's unit undoes the slice */
 		if (sv.expire_at <= now)	/* counted with the unit */
 			metrics_add(MF_SURVEYS, "expired", 1);
 		done++;
 	}
+	if ((size_t)n < max)
+		scan->done = 1;
+	scan->count += done;
 	return done;
 }

@@ -141,4 +141,24 @@ typedef int	(*survey_remind_fn)(void *arg, struct store *,
 int	 survey_tick(struct store *, const struct survey_conf *, int64_t now,
 	    survey_remind_fn, void *arg);
 
+/*
+ * The tick in slices (issue 17): survey_scan_begin() fixes its time; each
+ * survey_tick_slice() handles up to max due surveys after the cursor, in
+ * the order of their due moment then id, in the caller's unit, and moves
+ * the cursor past them (done set after the last).  A survey handled
+ * leaves the due set (reminded or expired), so a scan begun again after a
+ * restart finds only what is left: the cursor need not be durable.
+ */
+struct survey_scan {
+	int64_t		now;
+	int64_t		key;		/* cursor: the last (due, id) seen */
+	int64_t		id;
+	int		done;
+	int		count;		/* handled so far */
+};
+#define SURVEY_SLICE	64		/* surveys per slice */
+void	 survey_scan_begin(struct survey_scan *, int64_t now);
+int	 survey_tick_slice(struct store *, const struct survey_conf *,
+	    struct survey_scan *, size_t max, survey_remind_fn, void *arg);
+
 #endif /* HOTLINED_SURVEY_H */

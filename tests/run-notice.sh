@@ -210,7 +210,7 @@ check "the handler reads the overdue notice" has_sms 8101 \
     "【12345热线】水务局：$n1（投诉举报）已超办结期限$due1，请立即办理反馈。"
 check "so does the leader" has_sms 8102 \
     "【12345热线】水务局：$n1（投诉举报）已超办结期限$due1，请立即办理反馈。"
-wait_log "$T_DIR/hl.out" 'notify overdue scan done' 10
+wait_log "$T_DIR/hl.out" 'notify overdue scan count=' 10
 check "not supervised yet: escalate-after is 2 working days" \
     test "$(field "$n1" supervised)" = false
 restart "restarted two working days after the due date" \
@@ -233,7 +233,7 @@ unit_sms=$(grep -Ec '"dest_last4":"81' "$sent")
 unit_rows=$(sql "$db" "SELECT COUNT(*) FROM outbox WHERE kind = 'unit'")
 restart "restarted at the same time again" \
     "HOTLINED_CLOCK_OFFSET=$(at_workday "$due1" 2)"
-wait_log "$T_DIR/hl.out" 'notify overdue scan done' 10
+wait_log "$T_DIR/hl.out" 'notify overdue scan count=' 10
 check "nothing is sent twice" test "$(grep -Ec '"dest_last4":"81' "$sent")" = "$unit_sms"
 check "nothing is queued twice" test \
     "$(sql "$db" "SELECT COUNT(*) FROM outbox WHERE kind = 'unit'")" = "$unit_rows"

@@ -1070,6 +1070,87 @@ test_overdue_scan(void **state)
 }
 #endif
 
+/* The audit events of a case whose action is action. */
+static int
+audit_count(struct store *st, int64_t id, const char *action)
+{
+	struct store_history	h;
+	size_t			i;
+	int			n = 0;
+
+	assert_int_equal(store_case_history(st, id, &h), 0);
+	for (i = 0; i < h.naudit; i++)
+		if (strcmp(h.audit[i].kind, action) == 0)
+			n++;
+	store_history_clear(&h);
+	return n;
+}
+
+/*
+ * The overdue scan in slices (issue 17): more cases than a slice, many
+ * due the same day (the cursor's tie on id), a restart after two slices;
+ * every case due is supervised exactly once, none that is not due.
+ */
+static void
+test_overdue_slices(void **state)
+{
+	struct fixture		*f = *state;
+	struct lc_overdue	 o;
+	struct store_case	 c;
+	char			 err[256], due[16];
+	int64_t			 ids[160];
+	int			 i, n, total = 0, slices = 0;
+
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	for (i = 0; i < (int)nitems(ids); i++) {
+		/* 100 due 11-20, 40 on 11-21..11-25, 20 not due yet */
+		if (i < 100)
+			strlcpy(due, "2026-11-20", sizeof(due));
+		else
+			snprintf(due, sizeof(due), "2026-%s-%02d", i < 140 ?
+			    "11" : "12", i < 140 ? 21 + i % 5 : 1 + i % 9);
+		ids[i] = add_case_cat(f->st, NUM, "complaint", "x", T0 - DAY,
+		    due);
+	}
+	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	/* two slices of 16, each its own unit, then a restart */
+	assert_int_equal(lifecycle_overdue_begin(&o, T0), 0);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(commit_txn_begin(f->st), 0);
+		n = lifecycle_overdue_slice(f->st, &o, 16, NULL, NULL);
+		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+		assert_int_equal(n, 16);
+		total += n;
+	}
+	assert_false(o.done);
+	store_close(f->st);
+	f->st = store_open(f->path, f->crypto, NULL, err, sizeof(err));
+	assert_non_null(f->st);
+	/* a scan begun afresh finds the rest, leaves the first 32 alone */
+	assert_int_equal(lifecycle_overdue_begin(&o, T0), 0);
+	while (!o.done) {
+		assert_true(++slices <= 20);
+		assert_int_equal(commit_txn_begin(f->st), 0);
+		n = lifecycle_overdue_slice(f->st, &o, 16, NULL, NULL);
+		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+		assert_true(n >= 0 && n <= 16);
+		total += n;
+	}
+	/* the 108 left, 16 a slice: the 32 supervised are not read again */
+	assert_int_equal(slices, 108 / 16 + 1);
+	assert_int_equal(total, 140);
+	assert_int_equal(o.count, 140 - 32);
+	for (i = 0; i < (int)nitems(ids); i++) {
+		assert_int_equal(audit_count(f->st, ids[i], "case.supervise"),
+		    i < 140);
+		assert_int_equal(store_case_get(f->st, ids[i], &c), 1);
+		assert_int_equal(c.supervised, i < 140);
+		store_case_clear(&c);
+	}
+	/* the whole scan again: nothing left */
+	assert_int_equal(lifecycle_overdue_scan(f->st, T0, NULL, NULL), 0);
+}
+
 static void
 test_search(void **state)
 {
@@ -1343,6 +1424,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_overdue_scan, setup,
 		    teardown),
 #endif
+		cmocka_unit_test_setup_teardown(test_overdue_slices, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kb_match, setup,
 		    teardown),

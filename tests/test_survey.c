@@ -459,6 +459,87 @@ test_unclear_once(void **state)
 	store_case_clear(&c);
 }
 
+/* survey_tick_slice()'s reminders: how many times each survey had one. */
+struct remind_count {
+	int64_t	first;
+	int	n[160];
+};
+
+static int
+remind_count(void *arg, struct store *st, const struct store_survey *sv,
+    int64_t send_at)
+{
+	struct remind_count	*r = arg;
+
+	(void)st;
+	(void)send_at;
+	assert_true(sv->id >= r->first && sv->id < r->first + 160);
+	r->n[sv->id - r->first]++;
+	return 0;
+}
+
+/*
+ * The survey tick in slices (issue 17): 160 reminders due, 100 of them
+ * at the same moment (the cursor's tie on id), a restart after two
+ * slices: each survey is reminded exactly once.
+ */
+static void
+test_tick_slices(void **state)
+{
+	struct fixture		*f = *state;
+	struct survey_scan	 scan;
+	struct store_survey	 sv;
+	struct remind_count	*r;
+	char			 from[16], err[256];
+	int64_t			 id, now;
+	int			 i, n, total = 0, slices = 0;
+
+	r = calloc(1, sizeof(*r));
+	assert_non_null(r);
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	for (i = 0; i < 160; i++) {
+		snprintf(from, sizeof(from), "13800130%03d", i);
+		id = closed_case(f->st, from, T0);
+		assert_int_equal(survey_schedule(f->st, id, &f->sc, i < 100 ?
+		    T0 : T0 + i * MIN, &sv), SURVEY_S_SCHEDULED);
+		if (i == 0)
+			r->first = sv.id;
+		assert_int_equal(sv.id, r->first + i);
+	}
+	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	/* every reminder due, none expired */
+	now = T0 + DAY + 4 * HOUR;
+	survey_scan_begin(&scan, now);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(commit_txn_begin(f->st), 0);
+		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count, r);
+		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+		assert_int_equal(n, 16);
+		total += n;
+	}
+	store_close(f->st);
+	f->st = store_open(f->path, f->crypto, NULL, err, sizeof(err));
+	assert_non_null(f->st);
+	survey_scan_begin(&scan, now);
+	while (!scan.done) {
+		assert_true(++slices <= 20);
+		assert_int_equal(commit_txn_begin(f->st), 0);
+		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count, r);
+		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+		assert_true(n >= 0 && n <= 16);
+		total += n;
+	}
+	assert_int_equal(total, 160);
+	for (i = 0; i < 160; i++) {
+		assert_int_equal(r->n[i], 1);
+		assert_int_equal(store_survey_get(f->st, r->first + i, &sv), 1);
+		assert_int_equal(sv.state, STORE_SURVEY_REMINDED);
+	}
+	/* a whole tick again: nothing left */
+	assert_int_equal(survey_tick(f->st, &f->sc, now, remind_count, r), 0);
+	free(r);
+}
+
 #ifdef HOTLINED_TEST_CLOCK
 struct reminded {
 	int	n;
@@ -621,6 +702,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ext_codes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unclear_once, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tick_slices, setup,
 		    teardown),
 #ifdef HOTLINED_TEST_CLOCK
 		cmocka_unit_test_setup_teardown(test_remind_expire, setup,
