@@ -15,7 +15,9 @@ plan 11
 d="$T_DIR/d"
 aport=$(free_port)
 OFFICE=office-secret-0123456789ab
-"$FILL" 2000 "$d" 0.2 >"$T_DIR/fill.out" 2>&1
+# FILL_OVERDUE=100: each case due a day after it came (the default fill
+# has none overdue), so the open ones of the last days are past due
+FILL_OVERDUE=100 "$FILL" 2000 "$d" 0.2 >"$T_DIR/fill.out" 2>&1
 check "bench/fill made a database of 2,000 cases" \
     test "$(sql "$d/hotlined.db" "SELECT COUNT(*) FROM cases")" = 2000
 due=$(sql "$d/hotlined.db" "SELECT COUNT(*) FROM cases WHERE closed_at IS NULL AND due < date('now', 'localtime')")
