@@ -155,7 +155,8 @@ keep(struct store *st, const char *dir, const char *path)
 /*
  * Then retention over the oldest tenth of the cases, closed by hand (the
  * chain does not vouch for that change, which retention does not check:
- * it checks the message rows it blanks): the longest chunk of 50 cases
+ * it checks the message rows it blanks): the longest chunk of 8 cases (as
+ * admin_data.c's ADMIN_RETENTION_CHUNK)
  * is how long intake would wait.
  */
 static void
@@ -183,7 +184,7 @@ retention(const char *path, const char *kp)
 		t0 = now_s();
 		if (commit_txn_begin(st) == -1)
 			fatalx("bench begin");
-		rc = store_retention_chunk(st, 2, 50, "bench", &r);
+		rc = store_retention_chunk(st, 2, 8, "bench", &r);
 		if (commit_txn_end(st, rc >= 0) == -1 || rc < 0)
 			fatalx("bench retention chunk %d", rc);
 		if ((t = now_s() - t0) > longest)

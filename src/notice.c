@@ -420,35 +420,61 @@ notice_due(struct store *st, const struct store_case *c, int today,
 }
 
 int
-notice_scan(struct store *st, int64_t now)
+notice_scan_begin(struct notice_scan *ns, int64_t now)
 {
-	struct store_case_filter	 f;
-	struct store_case		 c[32];
-	char				 until[CAL_DATE_LEN];
-	int				 today, next, n, i, rv, count = 0;
+	int	next;
 
-	if (notice_today(now, &today) == -1 || (next =
-	    cal_next_workday(calendar_current(), cal_date_add(today, 1))) ==
+	memset(ns, 0, sizeof(*ns));
+	ns->now = now;
+	if (notice_today(now, &ns->today) == -1 || (next =
+	    cal_next_workday(calendar_current(), cal_date_add(ns->today, 1))) ==
 	    -1)
 		return -1;
 	/* due before the day after the next working day */
-	cal_date_format(cal_date_add(next, 1), until, sizeof(until));
-	store_case_filter_init(&f);
-	f.overdue_on = until;
-	f.open = 1;
-	do {
-		if ((n = store_case_search(st, &f, c, nitems(c))) == -1)
+	cal_date_format(cal_date_add(next, 1), ns->until, sizeof(ns->until));
+	return 0;
+}
+
+int
+notice_scan_slice(struct store *st, struct notice_scan *ns, size_t max)
+{
+	struct store_case	c[NOTICE_SLICE];
+	int			n, i, rv = 0, told = 0;
+
+	if (ns->done)
+		return 0;
+	if (max == 0 || max > nitems(c))
+		max = nitems(c);
+	if ((n = store_case_notice_page(st, ns->until, ns->due, ns->id, c,
+	    max)) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (c[i].due != NULL)
+			strlcpy(ns->due, c[i].due, sizeof(ns->due));
+		ns->id = c[i].id;
+		if (rv != -1 && (rv = notice_due(st, &c[i], ns->today,
+		    ns->now)) == 1)
+			told++;
+	}
+	for (i = 0; i < n; i++)
+		store_case_clear(&c[i]);
+	if (rv == -1)
+		return -1;
+	ns->count += told;
+	if ((size_t)n < max)
+		ns->done = 1;
+	return n;
+}
+
+int
+notice_scan(struct store *st, int64_t now)
+{
+	struct notice_scan	ns;
+
+	if (notice_scan_begin(&ns, now) == -1)
+		return -1;
+	while (!ns.done)
+		if (notice_scan_slice(st, &ns, NOTICE_SLICE) == -1)
 			return -1;
-		for (i = 0, rv = 0; i < n; i++) {
-			f.before_id = c[i].id;
-			if (rv != -1 && (rv = notice_due(st, &c[i], today,
-			    now)) == 1)
-				count++;
-		}
-		for (i = 0; i < n; i++)
-			store_case_clear(&c[i]);
-		if (rv == -1)
-			return -1;
-	} while (n == (int)nitems(c));
-	return count;
+	return ns.count;
 }

@@ -58,7 +58,29 @@ int	 notice_case(struct store *, const struct store_case *,
  */
 int	 notice_due(struct store *, const struct store_case *, int today,
 	    int64_t now);
-/* Run notice_due() over the open cases due by the next working day. */
+/*
+ * The scan in slices (issue 17), like the overdue scan: notice_scan_begin()
+ * fixes its day; each notice_scan_slice() runs notice_due() over up to
+ * max of the open cases due by the next working day after the cursor
+ * (the last (due, id) seen, in that order: the index cases_open_due), in
+ * the caller's unit, and sets done after the last.  The cursor is in memory: a notice sent is a row
+ * of "notices", so a scan begun again sends only what is left.
+ */
+struct notice_scan {
+	int64_t		 now;
+	int		 today;			/* YYYYMMDD */
+	char		 until[16];		/* due before this date */
+	char		 due[16];		/* cursor: the last (due, id) */
+	int64_t		 id;
+	int		 done;
+	int		 count;			/* notices queued so far */
+};
+#define NOTICE_SLICE	32		/* cases per slice */
+/* 0, or -1 (no calendar day for now). */
+int	 notice_scan_begin(struct notice_scan *, int64_t now);
+/* Cases looked at, or -1 (the caller undoes its unit). */
+int	 notice_scan_slice(struct store *, struct notice_scan *, size_t max);
+/* The whole scan in the caller's unit: notices queued, or -1. */
 int	 notice_scan(struct store *, int64_t now);
 
 #endif /* HOTLINED_NOTICE_H */

@@ -31,7 +31,6 @@
 
 struct notify_scan;
 
-static void	notify_notices(void);
 static void	notify_kick(void *, int);
 static int	notify_survey(struct store *, const struct store_case *,
 		    int64_t);
@@ -44,6 +43,9 @@ static void	notify_timer(evutil_socket_t, short, void *);
 static void	notify_slice(evutil_socket_t, short, void *);
 static int	notify_overdue_slice(int *, int *);
 static int	notify_survey_slice(int *, int *);
+static int	notify_notice_slice(int *, int *);
+static int	notify_overdue_start(void);
+static int	notify_overdue_step(void);
 static int	notify_step(struct notify_scan *);
 static int	notify_begin(struct notify_scan *);
 static int64_t	notify_us(void);
@@ -76,11 +78,15 @@ static struct {
 	struct event			*ev_slice;	/* the next slice */
 	struct lc_overdue		 overdue;	/* the scans' cursors */
 	struct survey_scan		 survey;
+	struct notice_scan		 notice;
 	struct notify_scan		 scan_overdue;
 	struct notify_scan		 scan_survey;
+	struct notify_scan		 scan_notice;
+	int				 overdue_next;	/* after notices */
 	int				 hooked;
 } notify = {
 	.scan_overdue = { "overdue scan", "count", notify_overdue_slice },
+	.scan_notice = { "notice scan", "notices", notify_notice_slice },
 	.scan_survey = { "survey tick", "handled", notify_survey_slice },
 };
 
@@ -410,6 +416,17 @@ notify_overdue_slice(int *done, int *count)
 }
 
 static int
+notify_notice_slice(int *done, int *count)
+{
+	int	n;
+
+	n = notice_scan_slice(notify.store, &notify.notice, NOTICE_SLICE);
+	*done = notify.notice.done;
+	*count = notify.notice.count;
+	return n;
+}
+
+static int
 notify_survey_slice(int *done, int *count)
 {
 	int	n;
@@ -463,39 +480,51 @@ notify_begin(struct notify_scan *sc)
 }
 
 /*
- * The units' reminders (notice.h) before the overdue scan begins, in a
- * unit of their own: what a unit is told does not wait for, nor undo,
- * supervision.  Not in slices yet: one pass over the cases due by the
- * next working day (a notice already sent is a no-op insert).
+ * The units' reminders (notice.h) before the overdue scan: the notice
+ * scan runs first, a slice a turn, each slice a unit of its own (what a
+ * unit is told does not wait for, nor undo, supervision), and the overdue
+ * scan begins a turn after its last slice (or after it failed: a notice
+ * not sent is sent by a later scan, once).
  */
-static void
-notify_notices(void)
-{
-	int	told;
-
-	if (notify.store == NULL || commit_unit_begin() == -1)
-		return;
-	told = notice_scan(notify.store, (int64_t)clock_now_ms());
-	if (commit_unit_end(told != -1) == -1 || told == -1) {
-		log_warnx("notify notice scan failed, undone");
-		return;
-	}
-	if (told > 0)
-		commit_log("notify notice scan notices=%d", told);
-}
-
 static int
 notify_overdue_begin(void)
 {
 	if (notify.store == NULL)
 		return -1;
-	if (!notify.scan_overdue.on) {
-		if (lifecycle_overdue_begin(&notify.overdue,
-		    (int64_t)clock_now_ms()) == -1)
-			return -1;
-		notify_notices();
-	}
+	if (notify.scan_notice.on || notify.overdue_next ||
+	    notify.scan_overdue.on)
+		return 1;
+	if (notice_scan_begin(&notify.notice, (int64_t)clock_now_ms()) == -1)
+		return notify_overdue_start();
+	if (notify_begin(&notify.scan_notice) != 1)
+		notify.overdue_next = 1;
+	return 1;
+}
+
+static int
+notify_overdue_start(void)
+{
+	notify.overdue_next = 0;
+	if (lifecycle_overdue_begin(&notify.overdue,
+	    (int64_t)clock_now_ms()) == -1)
+		return -1;
 	return notify_begin(&notify.scan_overdue);
+}
+
+/* The next slice: of the notice scan, or the overdue scan after it. */
+static int
+notify_overdue_step(void)
+{
+	if (notify.scan_notice.on) {
+		if (notify_step(&notify.scan_notice) != 1)
+			notify.overdue_next = 1;
+		return 1;
+	}
+	if (notify.overdue_next)
+		return notify_overdue_start();
+	if (notify.scan_overdue.on)
+		return notify_step(&notify.scan_overdue);
+	return 0;
 }
 
 static int
@@ -516,7 +545,7 @@ notify_overdue_now(void)
 	if ((r = notify_overdue_begin()) == -1)
 		return -1;
 	while (r == 1)
-		if ((r = notify_step(&notify.scan_overdue)) == -1)
+		if ((r = notify_overdue_step()) == -1)
 			return -1;
 	return notify.overdue.count;
 }
@@ -555,7 +584,7 @@ notify_slice(evutil_socket_t fd, short ev, void *arg)
 {
 	int	more = 0;
 
-	if (notify.scan_overdue.on && notify_step(&notify.scan_overdue) == 1)
+	if (notify_overdue_step() == 1)
 		more = 1;
 	if (notify.scan_survey.on && notify_step(&notify.scan_survey) == 1)
 		more = 1;
@@ -619,6 +648,7 @@ notify_stop(void)
 		event_free(notify.ev_slice);
 	notify.ev_survey = notify.ev_overdue = notify.ev_slice = NULL;
 	notify.scan_overdue.on = notify.scan_survey.on = 0;
+	notify.scan_notice.on = notify.overdue_next = 0;
 	notify.store = NULL;
 }
 

@@ -32,7 +32,7 @@
 struct crypto;
 struct store;
 
-#define STORE_SCHEMA_VERSION	21
+#define STORE_SCHEMA_VERSION	22
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
 #define STORE_BUSY_TIMEOUT	100		/* default, ms */
@@ -808,6 +808,10 @@ int	 store_case_search(struct store *, const struct store_case_filter *,
 int	 store_case_overdue_page(struct store *, const char *before,
 	    const char *after_due, int64_t after_id, struct store_case *out,
 	    size_t max);
+/* The same over every open case due before `before` (the notice scan). */
+int	 store_case_notice_page(struct store *, const char *before,
+	    const char *after_due, int64_t after_id, struct store_case *out,
+	    size_t max);
 
 /*
  * Recent cases of msisdn in a category (NULL: any) received since a time,
@@ -1006,7 +1010,7 @@ struct store_retention {
 	int64_t		 inbound;
 	int64_t		 outbox;
 	int64_t		 events;	/* "messages" events attested again */
-	int64_t		 last_id;	/* the last case seen: next from here */
+	int64_t		 last_id;	/* the last case erased */
 };
 /* Cases closed before cutoff (ms) whose texts are still there; -1. */
 int64_t	 store_retention_count(struct store *, int64_t cutoff);

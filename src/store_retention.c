@@ -267,7 +267,6 @@ store_retention_chunk(struct store *st, int64_t cutoff, int max,
 		goto done;
 	sqlite3_bind_int64(s, 1, cutoff);
 	sqlite3_bind_int(s, 2, max);
-	sqlite3_bind_int64(s, 3, r->last_id);
 	while ((rc = store_step(st, s, "retention")) == SQLITE_ROW) {
 		if (cases.n > 0)
 			store_buf_add(&b, ",", 1);

@@ -1,6 +1,6 @@
 /*
  * store_scan: the pages of the periodic scans (issue 17).  The overdue
- * scan and the survey tick read their rows a slice at a time, in an
+ * scan, the units' notice scan and the survey tick read their rows a slice at a time, in an
  * index's order from a cursor (keyset), so that no turn of the event loop
  * walks more than one slice however large the database has grown.
  */
@@ -14,21 +14,39 @@
 #include "store.h"
 #include "store_int.h"
 
-int
-store_case_overdue_page(struct store *st, const char *before,
-    const char *after_due, int64_t after_id, struct store_case *out,
-    size_t max)
+static int
+store_case_due_page(struct store *st, enum store_stmt stmt,
+    const char *before, const char *after_due, int64_t after_id,
+    struct store_case *out, size_t max)
 {
 	sqlite3_stmt	*s;
 
-	if ((s = store_stmt(st, STMT_CASE_OVERDUE_PAGE)) == NULL)
+	if ((s = store_stmt(st, stmt)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, before, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, after_due != NULL ? after_due : "", -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, after_id);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)max);
-	return store_case_rows(st, s, "case overdue page", out, max);
+	return store_case_rows(st, s, "case due page", out, max);
+}
+
+int
+store_case_overdue_page(struct store *st, const char *before,
+    const char *after_due, int64_t after_id, struct store_case *out,
+    size_t max)
+{
+	return store_case_due_page(st, STMT_CASE_OVERDUE_PAGE, before,
+	    after_due, after_id, out, max);
+}
+
+int
+store_case_notice_page(struct store *st, const char *before,
+    const char *after_due, int64_t after_id, struct store_case *out,
+    size_t max)
+{
+	return store_case_due_page(st, STMT_CASE_NOTICE_PAGE, before,
+	    after_due, after_id, out, max);
 }
 
 int

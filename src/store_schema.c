@@ -40,6 +40,7 @@ static int	 store_upgrade_v18(sqlite3 *);
 static int	 store_upgrade_v19(sqlite3 *);
 static int	 store_upgrade_v20(sqlite3 *);
 static int	 store_upgrade_v21(sqlite3 *);
+static int	 store_upgrade_v22(sqlite3 *);
 static int	 store_upgrade_v9(sqlite3 *);
 static int	 store_upgrade_v7(sqlite3 *);
 static int	 store_upgrade_v8(sqlite3 *);
@@ -677,6 +678,26 @@ store_upgrade_v21(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v22: retention reads only what it erases (issue 17).  The closed cases
+ * whose number is still there, by the moment they were closed: a run's
+ * chunk and the dry run's count walk the cases closed before the cutoff
+ * and nothing else, and an erased case leaves the index (its msisdn_enc
+ * is X''), so a later run does not read again what an earlier one erased.
+ * The WHERE is RET_CLOSED's (store_sql.c) word for word: SQLite uses a
+ * partial index only for a query that names its terms.
+ */
+static int
+store_upgrade_v22(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE INDEX cases_retention ON cases (closed_at)"
+	    " WHERE state IN ('answered', 'closed', 'final')"
+	    " AND length(msisdn_enc) > 0;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 static int	(*const store_upgrades[])(sqlite3 *) = {
 	NULL,
 	store_upgrade_v1,
@@ -700,6 +721,7 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v19,
 	store_upgrade_v20,
 	store_upgrade_v21,
+	store_upgrade_v22,
 };
 _Static_assert(nitems(store_upgrades) == STORE_SCHEMA_VERSION + 1,
     "one upgrade per schema version");

@@ -535,13 +535,22 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_CASES_COVER_SET] =
 	    "UPDATE audit_cover SET cases_event = ?1 WHERE id = 1",
 	[STMT_BACKUP_LAST_CASE] = "SELECT coalesce(max(id), 0) FROM cases",
+/*
+ * the terms of the partial index cases_retention (v22), word for word;
+ * named, or the planner takes cases_state for the IN on a new database
+ */
 #define RET_CLOSED \
 	"closed_at < ?1 AND state IN ('answered', 'closed', 'final') AND " \
 	"length(msisdn_enc) > 0"
-	[STMT_RET_COUNT] = "SELECT count(*) FROM cases WHERE " RET_CLOSED,
-	/* from the last case the run saw on: erased cases are not read again */
-	[STMT_RET_CASES] = "SELECT id, number FROM cases WHERE " RET_CLOSED
-	    " AND id > ?3 ORDER BY id LIMIT ?2",
+	[STMT_RET_COUNT] = "SELECT count(*) FROM cases INDEXED BY "
+	    "cases_retention WHERE " RET_CLOSED,
+	/*
+	 * the oldest closed cases not yet erased: an erased case leaves the
+	 * index, so a chunk reads only what it erases (v22)
+	 */
+	[STMT_RET_CASES] = "SELECT id, number FROM cases INDEXED BY "
+	    "cases_retention WHERE " RET_CLOSED
+	    " ORDER BY closed_at, id LIMIT ?2",
 	/* the case's texts, its supplements, and their other parts */
 	[STMT_RET_IN_OF_CASE] =
 	    "WITH f(id) AS (SELECT id FROM inbound WHERE case_id = ?1 "
@@ -809,6 +818,10 @@ const char *const store_sql[STMT_MAX] = {
 	    "SELECT " CASE_COLS " FROM cases WHERE closed_at IS NULL "
 	    "AND (supervised = 0 OR supervision IS NOT 'overdue') "
 	    "AND due < ?1 AND (due, id) > (?2, ?3) ORDER BY due, id LIMIT ?4",
+	/* the units' notice scan: every open case due before ?1 */
+	[STMT_CASE_NOTICE_PAGE] =
+	    "SELECT " CASE_COLS " FROM cases WHERE closed_at IS NULL "
+	    "AND due < ?1 AND (due, id) > (?2, ?3) ORDER BY due, id LIMIT ?4",
 	[STMT_SURVEY_DUE_PAGE] =
 	    "SELECT id, " SURVEY_DUE_KEY " FROM surveys WHERE state <= 2 "
 	    "AND " SURVEY_DUE_KEY " <= ?1 AND (" SURVEY_DUE_KEY ", id) > "
@@ -886,8 +899,8 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_CASE_IDS] = 8,
 	[STMT_CASES_COVER_GET] = 8,
 	[STMT_CASES_COVER_SET] = 8,
-	[STMT_RET_COUNT] = 14,
-	[STMT_RET_CASES] = 14,
+	[STMT_RET_COUNT] = 22,		/* INDEXED BY cases_retention */
+	[STMT_RET_CASES] = 22,
 	[STMT_RET_IN_OF_CASE] = 14,
 	[STMT_RET_OUT_OF_CASE] = 14,
 	[STMT_RET_ERASE_CASE] = 14,

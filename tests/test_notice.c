@@ -328,26 +328,35 @@ due_now(struct fixture *f, int64_t id, int today)
 	return rv;
 }
 
+/* The templates, the default settings and HB-WATER's handler. */
 static void
-test_due(void **state)
+notice_fixture(struct fixture *f, struct hotlined_conf *conf)
 {
-	struct fixture		*f = *state;
 	struct conf_errors	 errs;
 	struct template_set	*ts;
-	struct hotlined_conf	 conf;
-	char			 dir[4200], text[512], want[512];
-	char			 number[STORE_CASE_NUMBER_MAX];
+	char			 dir[4200];
 	const char		*top = getenv("top_srcdir");
-	int64_t			 id;
 
 	snprintf(dir, sizeof(dir), "%s/templates", top ? top : "..");
 	memset(&errs, 0, sizeof(errs));
 	assert_non_null(ts = template_load(dir, &errs));
 	template_set_current(ts);
-	conf_defaults(&conf);
-	notice_setup(&conf);
+	conf_defaults(conf);
+	notice_setup(conf);
 	assert_int_equal(store_contact_add(f->st, "HB-WATER", "handler", NULL,
 	    "13800138101", T0, NULL), 0);
+}
+
+static void
+test_due(void **state)
+{
+	struct fixture		*f = *state;
+	struct hotlined_conf	 conf;
+	char			 text[512], want[512];
+	char			 number[STORE_CASE_NUMBER_MAX];
+	int64_t			 id;
+
+	notice_fixture(f, &conf);
 	assert_int_equal(store_contact_add(f->st, "HB-WATER", "discipline",
 	    NULL, "13800138103", T0, NULL), 0);
 	id = dispatched_case(f, "complaint", number);
@@ -391,6 +400,60 @@ test_due(void **state)
 	conf_free(&conf);
 }
 
+/*
+ * The notice scan in slices (issue 17): five overdue cases, two a slice,
+ * each slice its own unit: every case is told "overdue" exactly once, a
+ * scan begun again tells nobody, and a case not yet due is not told.
+ */
+static void
+test_scan_slices(void **state)
+{
+	struct fixture		*f = *state;
+	struct hotlined_conf	 conf;
+	struct notice_scan	 ns;
+	char			 number[STORE_CASE_NUMBER_MAX];
+	/* Friday 2026-12-11 10:00 +08:00: past the cases' due date */
+	int64_t			 now = T0 + 371 * 86400000LL;
+	int			 i, n, slices = 0;
+
+	notice_fixture(f, &conf);
+	for (i = 0; i < 5; i++)
+		(void)dispatched_case(f, "complaint", number);
+	assert_int_equal(notice_scan_begin(&ns, now), 0);
+	do {
+		assert_int_equal(commit_unit_begin(), 0);
+		n = notice_scan_slice(f->st, &ns, 2);
+		assert_int_equal(commit_unit_end(n != -1), 0);
+		commit_flush();
+		assert_true(n >= 0 && n <= 2);
+		slices++;
+	} while (!ns.done);
+	assert_int_equal(slices, 3);
+	assert_int_equal(ns.count, 5);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM notices "
+	    "WHERE kind = 'overdue'"), 5);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(DISTINCT case_id) "
+	    "FROM notices WHERE kind = 'overdue'"), 5);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
+	    "WHERE kind = 'unit' AND text LIKE '%已超办结期限%'"), 5);
+	/* again, whole: nothing more */
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(notice_scan(f->st, now), 0);
+	assert_int_equal(commit_unit_end(1), 0);
+	commit_flush();
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM notices "
+	    "WHERE kind = 'overdue'"), 5);
+	/* a week before the due date nobody is told */
+	assert_int_equal(notice_scan_begin(&ns, now - 7 * 86400000LL), 0);
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(notice_scan_slice(f->st, &ns, 2), 0);
+	assert_int_equal(commit_unit_end(1), 0);
+	assert_true(ns.done);
+	assert_int_equal(ns.count, 0);
+	template_set_current(NULL);
+	conf_free(&conf);
+}
+
 int
 main(void)
 {
@@ -403,6 +466,8 @@ main(void)
 		cmocka_unit_test(test_sign_backoff),
 		cmocka_unit_test(test_url),
 		cmocka_unit_test_setup_teardown(test_due, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan_slices, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,6 +71,10 @@ static const struct plan {
 	{ STMT_HIST_OUT, "history: messages out", "outbox_case", 0 },
 	{ STMT_CASE_OVERDUE_PAGE, "overdue scan slice", "cases_overdue", 0 },
 	{ STMT_SURVEY_DUE_PAGE, "survey tick slice", "surveys_due", 0 },
+	{ STMT_CASE_NOTICE_PAGE, "notice scan slice", "cases_open_due", 0 },
+	/* retention reads only the closed cases not yet erased (v22) */
+	{ STMT_RET_COUNT, "retention dry run", "cases_retention", 0 },
+	{ STMT_RET_CASES, "retention chunk", "cases_retention", 0 },
 };
 
 /* 1 when the plan of sql on path obeys p; its lines go to stderr if not. */
@@ -81,7 +85,7 @@ plan_ok(const char *path, const char *sql, const struct plan *p)
 	sqlite3_stmt	*s;
 	char		 q[8192], all[2048] = "";
 	const char	*d;
-	int		 ok = 1, indexed = p->index == NULL;
+	int		 rc, ok = 1, indexed = p->index == NULL;
 
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
 	    NULL), SQLITE_OK);
@@ -91,7 +95,7 @@ plan_ok(const char *path, const char *sql, const struct plan *p)
 		sqlite3_close(db);
 		return 0;
 	}
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		d = (const char *)sqlite3_column_text(s, 3);
 		strlcat(all, "\n#   ", sizeof(all));
 		strlcat(all, d, sizeof(all));
@@ -107,6 +111,10 @@ plan_ok(const char *path, const char *sql, const struct plan *p)
 			ok = 0;
 		if (p->index != NULL && strstr(d, p->index) != NULL)
 			indexed = 1;
+	}
+	if (rc != SQLITE_DONE) {
+		fprintf(stderr, "# %s: %s\n", p->what, sqlite3_errmsg(db));
+		ok = 0;
 	}
 	sqlite3_finalize(s);
 	sqlite3_close(db);
@@ -245,7 +253,7 @@ test_upgrade_v18(void **state)
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM "
 	    "sqlite_master WHERE name IN ('cases_open', 'cases_state', "
 	    "'cases_supervised', 'cases_confidential', 'case_units_active', "
-	    "'cases_overdue', 'surveys_due')"), 7);
+	    "'cases_overdue', 'surveys_due', 'cases_retention')"), 8);
 	/* the rows an index finds are the table's */
 	store_case_filter_init(&flt);
 	flt.open = 1;
