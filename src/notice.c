@@ -422,9 +422,9 @@ notice_due(struct store *st, const struct store_case *c, int today,
 int
 notice_scan(struct store *st, int64_t now)
 {
-	struct store_case_filter	 f;
 	struct store_case		 c[32];
-	char				 until[CAL_DATE_LEN];
+	char				 until[CAL_DATE_LEN], after[32] = "";
+	int64_t				 after_id = 0;
 	int				 today, next, n, i, rv, count = 0;
 
 	if (notice_today(now, &today) == -1 || (next =
@@ -433,17 +433,19 @@ notice_scan(struct store *st, int64_t now)
 		return -1;
 	/* due before the day after the next working day */
 	cal_date_format(cal_date_add(next, 1), until, sizeof(until));
-	store_case_filter_init(&f);
-	f.overdue_on = until;
-	f.open = 1;
+	/* by (due, id), a keyset: a page costs its rows, not the rows before */
 	do {
-		if ((n = store_case_search(st, &f, c, nitems(c))) == -1)
+		if ((n = store_case_due_page(st, until, after, after_id, c,
+		    nitems(c))) == -1)
 			return -1;
-		for (i = 0, rv = 0; i < n; i++) {
-			f.before_id = c[i].id;
+		for (i = 0, rv = 0; i < n; i++)
 			if (rv != -1 && (rv = notice_due(st, &c[i], today,
 			    now)) == 1)
 				count++;
+		if (n > 0) {
+			strlcpy(after, c[n - 1].due != NULL ? c[n - 1].due :
+			    "", sizeof(after));
+			after_id = c[n - 1].id;
 		}
 		for (i = 0; i < n; i++)
 			store_case_clear(&c[i]);

@@ -810,6 +810,15 @@ int	 store_case_overdue_page(struct store *, const char *before,
 	    size_t max);
 
 /*
+ * A page of the units' notice scan: every open case due before `before`
+ * (supervised or not) whose (due, id) comes after (after_due, after_id),
+ * in that order, up to max (after_due NULL: from the first); count or -1.
+ */
+int	 store_case_due_page(struct store *, const char *before,
+	    const char *after_due, int64_t after_id, struct store_case *out,
+	    size_t max);
+
+/*
  * Recent cases of msisdn in a category (NULL: any) received since a time,
  * newest first by reception (received_at, then id: a text completed late
  * sorts by its first part), up to max; with state non-NULL only that state.  For the

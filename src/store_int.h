@@ -223,6 +223,7 @@ enum store_stmt {
 	STMT_CASE_SEARCH_CONFIDENTIAL,
 	STMT_CASE_SEARCH_RECEIVED,
 	STMT_CASE_SEARCH_OVERDUE,
+	STMT_CASE_DUE_PAGE,		/* the notice scan's pages (flat2) */
 	STMT_MAX
 };
 

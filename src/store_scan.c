@@ -14,21 +14,40 @@
 #include "store.h"
 #include "store_int.h"
 
-int
-store_case_overdue_page(struct store *st, const char *before,
-    const char *after_due, int64_t after_id, struct store_case *out,
-    size_t max)
+/* A keyset page of cases by (due, id) from statement which. */
+static int
+store_case_page(struct store *st, enum store_stmt which, const char *what,
+    const char *before, const char *after_due, int64_t after_id,
+    struct store_case *out, size_t max)
 {
 	sqlite3_stmt	*s;
 
-	if ((s = store_stmt(st, STMT_CASE_OVERDUE_PAGE)) == NULL)
+	if ((s = store_stmt(st, which)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, before, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, after_due != NULL ? after_due : "", -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, after_id);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)max);
-	return store_case_rows(st, s, "case overdue page", out, max);
+	return store_case_rows(st, s, what, out, max);
+}
+
+int
+store_case_overdue_page(struct store *st, const char *before,
+    const char *after_due, int64_t after_id, struct store_case *out,
+    size_t max)
+{
+	return store_case_page(st, STMT_CASE_OVERDUE_PAGE, "case overdue page",
+	    before, after_due, after_id, out, max);
+}
+
+int
+store_case_due_page(struct store *st, const char *before,
+    const char *after_due, int64_t after_id, struct store_case *out,
+    size_t max)
+{
+	return store_case_page(st, STMT_CASE_DUE_PAGE, "case due page",
+	    before, after_due, after_id, out, max);
 }
 
 int

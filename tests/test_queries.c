@@ -71,6 +71,7 @@ static const struct plan {
 	{ STMT_HIST_OUT, "history: messages out", "outbox_case", 0 },
 	{ STMT_CASE_OVERDUE_PAGE, "overdue scan slice", "cases_overdue", 0 },
 	{ STMT_SURVEY_DUE_PAGE, "survey tick slice", "surveys_due", 0 },
+	{ STMT_CASE_DUE_PAGE, "notice scan page", "cases_open_due", 0 },
 };
 
 /* 1 when the plan of sql on path obeys p; its lines go to stderr if not. */
