@@ -1,7 +1,8 @@
 #!/bin/sh
 # The overdue scan in slices (issue 17), in the daemon: a database of
-# 2,000 cases over 73 days (bench/fill; those of the last 30 days still
-# open) holds a few hundred open cases past their due date.  hotlined's
+# 2,000 cases over 73 days (bench/fill; those of the last 10 days still
+# open, FILL_OVERDUE=100 makes them due a day after they came) holds a
+# few hundred open cases past their due date.  hotlined's
 # scan soon after start supervises every one of them exactly once, 64 a
 # turn of the event loop, each slice its own unit (the log counts the
 # slices); the admin API lists them supervised; the audit chain is
@@ -15,7 +16,7 @@ plan 11
 d="$T_DIR/d"
 aport=$(free_port)
 OFFICE=office-secret-0123456789ab
-"$FILL" 2000 "$d" 0.2 >"$T_DIR/fill.out" 2>&1
+FILL_OVERDUE=100 "$FILL" 2000 "$d" 0.2 >"$T_DIR/fill.out" 2>&1
 check "bench/fill made a database of 2,000 cases" \
     test "$(sql "$d/hotlined.db" "SELECT COUNT(*) FROM cases")" = 2000
 due=$(sql "$d/hotlined.db" "SELECT COUNT(*) FROM cases WHERE closed_at IS NULL AND due < date('now', 'localtime')")
