@@ -12,7 +12,8 @@
  *   list ...       hotlinectl case list / GET /v1/cases, 50 a page, with
  *                  each filter the API takes
  *   case+history   one case and its history (store_case_get + _history)
- * -s  the scans, which WRITE: the overdue scan and the survey tick (2,000
+ * -s  the scans, which WRITE: the units' notice scan (one pass, as the
+ *     daemon runs it), the overdue scan and the survey tick (2,000
  *     surveys made due first), each slice in its own transaction as the
  *     daemon's units; per slice p50/p99/max (the longest is the event
  *     loop's longest stall) and the whole scan; then each scan again,
@@ -41,6 +42,7 @@
 #include "crypto.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "notice.h"
 #include "store.h"
 #include "store_int.h"
 #include "survey.h"
@@ -370,6 +372,30 @@ scan_survey(const char *name)
 	row("  + commit", &s, "the same with each slice's COMMIT");
 }
 
+/*
+ * The units' notice scan the overdue scan begins with (notify.c): one
+ * pass in one transaction, not in slices, so the whole of it is a stall
+ * of the daemon's loop.  No calendar loaded: weekends only.
+ */
+static void
+scan_notices(const char *name)
+{
+	struct samples	w = { 0 };
+	double		t;
+	char		note[64];
+	int		n;
+
+	t = now_us();
+	if (commit_txn_begin(st) == -1)
+		fatalx("queries: begin");
+	n = notice_scan(st, (int64_t)clock_now_ms());
+	if (commit_txn_end(st, n != -1) == -1 || n == -1)
+		fatalx("queries: notice scan");
+	add(&w, now_us() - t);
+	snprintf(note, sizeof(note), "%d notices, one pass", n);
+	row(name, &w, note);
+}
+
 /* 2,000 open cases surveyed a day ago, their reminders due now. */
 static void
 surveys_due(void)
@@ -407,6 +433,8 @@ surveys_due(void)
 static void
 bench_scans(void)
 {
+	scan_notices("notice scan (first)");
+	scan_notices("notice scan (again)");
 	scan_overdue("overdue scan, a slice (first)");
 	scan_overdue("overdue scan, a slice (again)");
 	surveys_due();

@@ -818,10 +818,18 @@ const char *const store_sql[STMT_MAX] = {
 	    "SELECT " CASE_COLS " FROM cases WHERE closed_at IS NULL "
 	    "AND (supervised = 0 OR supervision IS NOT 'overdue') "
 	    "AND due < ?1 AND (due, id) > (?2, ?3) ORDER BY due, id LIMIT ?4",
-	/* the units' notice scan: every open case due before ?1 */
+	/*
+	 * the units' notice scan: every open case due before ?1.  The rest
+	 * of (?2, ?3)'s day, then the later days: SQLite walks (due, id) >
+	 * (?2, ?3) from the first case of that day on, and a day holds
+	 * thousands (flat2: 0.4 s a pass at 12,000 cases due)
+	 */
 	[STMT_CASE_NOTICE_PAGE] =
-	    "SELECT " CASE_COLS " FROM cases WHERE closed_at IS NULL "
-	    "AND due < ?1 AND (due, id) > (?2, ?3) ORDER BY due, id LIMIT ?4",
+	    "SELECT " CASE_COLS " FROM cases INDEXED BY cases_open_due "
+	    "WHERE closed_at IS NULL AND due = ?2 AND id > ?3 UNION ALL "
+	    "SELECT " CASE_COLS " FROM cases INDEXED BY cases_open_due "
+	    "WHERE closed_at IS NULL AND due > ?2 AND due < ?1 "
+	    "ORDER BY due, id LIMIT ?4",
 	[STMT_SURVEY_DUE_PAGE] =
 	    "SELECT id, " SURVEY_DUE_KEY " FROM surveys WHERE state <= 2 "
 	    "AND " SURVEY_DUE_KEY " <= ?1 AND (" SURVEY_DUE_KEY ", id) > "

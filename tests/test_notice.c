@@ -275,9 +275,9 @@ test_url(void **state)
 	assert_false(webhook_url_ok(long_url));
 }
 
-/* A case dispatched to HB-WATER, due 2026-12-10 (a Thursday). */
+/* A case dispatched to HB-WATER, due `due`. */
 static int64_t
-dispatched_case(struct fixture *f, const char *category,
+dispatched_due(struct fixture *f, const char *category, const char *due,
     char number[STORE_CASE_NUMBER_MAX])
 {
 	static const struct lc_actor	 office = { LC_ROLE_OFFICE, "ops",
@@ -292,7 +292,7 @@ dispatched_case(struct fixture *f, const char *category,
 	cn.category = category;
 	cn.text = "人民路自来水管爆裂";
 	cn.received_at = T0;
-	cn.due = "2026-12-10";
+	cn.due = due;
 	assert_int_equal(commit_unit_begin(), 0);
 	assert_int_equal(store_case_add(f->st, &cn, &id, number), 0);
 	memset(&a, 0, sizeof(a));
@@ -302,6 +302,14 @@ dispatched_case(struct fixture *f, const char *category,
 	assert_int_equal(commit_unit_end(1), 0);
 	commit_flush();
 	return id;
+}
+
+/* A case dispatched to HB-WATER, due 2026-12-10 (a Thursday). */
+static int64_t
+dispatched_case(struct fixture *f, const char *category,
+    char number[STORE_CASE_NUMBER_MAX])
+{
+	return dispatched_due(f, category, "2026-12-10", number);
 }
 
 /* The text of the newest unit SMS, whole. */
@@ -454,6 +462,45 @@ test_scan_slices(void **state)
 	conf_free(&conf);
 }
 
+/*
+ * notice_scan() pages by (due, id): 70 cases due the same day cross two
+ * page boundaries inside that day; each case due by the next working day
+ * or overdue is told once, a later one not at all.
+ */
+static void
+test_scan_pages(void **state)
+{
+	struct fixture		*f = *state;
+	struct hotlined_conf	 conf;
+	char			 number[STORE_CASE_NUMBER_MAX];
+	/* Wednesday 2026-12-09 10:00 +08:00: due by Thursday is told */
+	int64_t			 now = T0 + 369 * 86400000LL;
+	int			 i, n;
+
+	notice_fixture(f, &conf);
+	for (i = 0; i < 3; i++)
+		dispatched_due(f, "complaint", "2026-12-14", number);
+	for (i = 0; i < 70; i++)
+		dispatched_due(f, "complaint", "2026-12-10", number);
+	for (i = 0; i < 3; i++)
+		dispatched_due(f, "complaint", "2026-12-08", number);
+	assert_int_equal(commit_unit_begin(), 0);
+	n = notice_scan(f->st, now);
+	assert_int_equal(commit_unit_end(n != -1), 0);
+	assert_int_equal(n, 73);
+	assert_int_equal(commit_unit_begin(), 0);
+	n = notice_scan(f->st, now);
+	assert_int_equal(commit_unit_end(n != -1), 0);
+	assert_int_equal(n, 0);
+	commit_flush();
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(DISTINCT "
+	    "case_id) FROM notices WHERE kind = 'due'"), 70);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(DISTINCT "
+	    "case_id) FROM notices WHERE kind = 'overdue'"), 3);
+	template_set_current(NULL);
+	conf_free(&conf);
+}
+
 int
 main(void)
 {
@@ -467,6 +514,8 @@ main(void)
 		cmocka_unit_test(test_url),
 		cmocka_unit_test_setup_teardown(test_due, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_slices, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_scan_pages, setup,
 		    teardown),
 	};
 
