@@ -19,6 +19,7 @@
 #include "commit.h"
 #include "config.h"
 #include "extension.h"
+#include "intake.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "notice.h"
@@ -87,6 +88,7 @@ static int	 notice_fit(const struct notice_msg *, const char *, char *,
 		    size_t);
 static int	 notice_hook(struct store *, const struct notice_msg *,
 		    int64_t);
+static int	 notice_hook_ext(json_t *, const struct store_ext *);
 static const char *notice_reason_zh(const char *);
 static int	 notice_with_unit(const struct store_case *);
 static int	 notice_today(int64_t, int *);
@@ -176,26 +178,33 @@ notice_render(const struct notice_msg *m, const char *name, char *out,
 
 /*
  * A refusal's text with as much of the office's reason as one SMS holds
- * (NOTICE_NOTE_CHARS): control characters become spaces, a cut reason
- * ends in "…".  0 or -1.
+ * (NOTICE_NOTE_CHARS): control characters become spaces, bytes that are
+ * not UTF-8 "?", a cut reason ends in "…".  0 or -1.
  */
 static int
 notice_fit(const struct notice_msg *m, const char *name, char *out,
     size_t outlen)
 {
 	char		 note[NOTICE_NOTE_CHARS * 4 + sizeof(NOTICE_ELLIPSIS)];
-	const char	*s = m->ext->decision;
-	size_t		 len = 0, chars = 0, cut, n;
+	const unsigned char *s = (const unsigned char *)m->ext->decision;
+	size_t		 slen = strlen(m->ext->decision), i = 0, at;
+	size_t		 len = 0, chars = 0, cut;
+	uint32_t	 cp;
 
-	for (; *s != '\0' && chars < NOTICE_NOTE_CHARS; chars++) {
-		n = 0;
-		do {	/* one UTF-8 sequence, at most 4 bytes of it */
-			note[len++] = (unsigned char)*s < 0x20 ? ' ' : *s;
-			s++;
-		} while (++n < 4 && ((unsigned char)*s & 0xc0) == 0x80);
+	for (; i < slen && chars < NOTICE_NOTE_CHARS; chars++) {
+		at = i;
+		cp = intake_utf8_next(s, slen, &i);
+		if (cp == 0xfffd)
+			note[len++] = '?';
+		else if (cp < 0x20 || cp == 0x7f)
+			note[len++] = ' ';
+		else {
+			memcpy(note + len, s + at, i - at);
+			len += i - at;
+		}
 	}
 	note[len] = '\0';
-	if (*s != '\0')
+	if (i < slen)
 		strlcat(note, NOTICE_ELLIPSIS, sizeof(note));
 	for (;;) {
 		if (notice_render_note(m, name, note, out, outlen) == -1)
@@ -289,6 +298,24 @@ notice_sms(struct store *st, const struct notice_msg *m, const char *text,
 }
 
 /*
+ * An extension notice's "extension" object into o; a note that is not
+ * UTF-8 (JSON cannot carry it) is left out.  0 or -1.
+ */
+static int
+notice_hook_ext(json_t *o, const struct store_ext *e)
+{
+	json_t	*x;
+
+	if ((x = json_pack("{s:I,s:s,s:s?,s:s?}", "request",
+	    (json_int_t)e->id, "decision", e->state, "asked", e->due,
+	    "due_before", e->due_before)) == NULL)
+		return -1;
+	if (e->decision != NULL)
+		json_object_set_new(x, "note", json_string(e->decision));
+	return json_object_set_new(o, "extension", x);
+}
+
+/*
  * The webhook body: what the unit's own system needs to find the case.
  * The text goes to the lead unit alone and never when confidential.
  */
@@ -320,11 +347,7 @@ notice_hook(struct store *st, const struct notice_msg *m, int64_t notice_id)
 		json_object_set_new(o, "due", json_string(m->c->due));
 	if (m->reason != NULL)
 		json_object_set_new(o, "supervision", json_string(m->reason));
-	if (m->ext != NULL && json_object_set_new(o, "extension",
-	    json_pack("{s:I,s:s,s:s?,s:s?,s:s?}", "request",
-	    (json_int_t)m->ext->id, "decision", m->ext->state, "asked",
-	    m->ext->due, "due_before", m->ext->due_before, "note",
-	    m->ext->decision)) == -1) {
+	if (m->ext != NULL && notice_hook_ext(o, m->ext) == -1) {
 		json_decref(o);
 		return -1;
 	}

@@ -429,6 +429,57 @@ ext_decided(struct fixture *f, int64_t id, const char *due, int approve,
 	return rid;
 }
 
+/* "第一行\n" and then "长" up to 4000 bytes in all. */
+static const char *
+long_note(void)
+{
+	static char	note[4001];
+	size_t		len;
+
+	strlcpy(note, "第一行\n", sizeof(note));
+	for (len = strlen(note); len + 3 < sizeof(note); len += 3)
+		memcpy(note + len, "长", 3);
+	note[len] = '\0';
+	return note;
+}
+
+/*
+ * The hook for a made-up refusal rid of case id with note: one SMS
+ * queued, of one part, that gives reason as the office's reason.
+ */
+static void
+hostile_note(struct fixture *f, int64_t id, int64_t rid, const char *note,
+    const char *reason)
+{
+	struct store_ext	 e;
+	struct store_case	 c;
+	char			 text[512], want[512];
+	long long		 before;
+
+	before = testdb_peek(f->path, "SELECT COUNT(*) FROM outbox");
+	memset(&e, 0, sizeof(e));
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_case_get(f->st, id, &c), 1);
+	e.id = rid;
+	e.case_id = id;
+	e.unit = "HB-WATER";
+	e.state = "refused";
+	e.decision = (char *)note;
+	e.decided_at = T0 + 2000;
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(notice_extension(NULL, f->st, &e, &c), 0);
+	assert_int_equal(commit_unit_end(1), 0);
+	commit_flush();
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox"),
+	    before + 1);
+	last_unit_sms(f, text, sizeof(text));
+	snprintf(want, sizeof(want), "【12345热线】水务局：%s延期未获批准，"
+	    "请按原期限办结。理由：%s", c.number, reason);
+	assert_string_equal(text, want);
+	assert_int_equal(template_parts(text), 1);
+	store_case_clear(&c);
+}
+
 static void
 test_extension(void **state)
 {
@@ -506,6 +557,11 @@ test_extension(void **state)
 	    "WHERE kind = 'extension'"), 2);
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM webhooks"),
 	    2);
+	/* hostile notes: a line break, 4000 bytes, bytes that are not UTF-8 */
+	hostile_note(f, id, 1001, long_note(), "第一行 长长长长长长长长长长"
+	    "长长长长长长长长长长长长…");
+	/* each byte of a broken sequence a "?" */
+	hostile_note(f, id, 1002, "\x80\x80\x80\x80\x80\xe4\xb8", "???????");
 	extension_set_notify(NULL, NULL);
 	template_set_current(NULL);
 	conf_free(&conf);
