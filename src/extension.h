@@ -3,7 +3,8 @@
  * before the due date, with the date it needs (or a number of working
  * days) and its reason; the office approves, and the due date moves and
  * the citizen is told (lifecycle extend, notify.c), or refuses with a
- * reason, which the unit reads from the request.  Each step is an audit
+ * reason, which the unit reads from the request.  Either way the unit is
+ * told (notice_extension(), installed by notice_setup()).  Each step is an audit
  * event on the case.  No sockets, no SQL: the caller's unit of work.
  *
  * Limits (the Measures fix only the help cap; the rest is our choice,
@@ -49,7 +50,7 @@ enum ext_result {
  * Called inside the caller's unit when the office has decided a request
  * (e->state "approved" or "refused"; c is the case as it now is): the
  * place a notice to the unit goes (SMS, webhook).  Non-zero undoes the
- * decision (EXT_ERROR).  None is installed by default.
+ * decision (EXT_ERROR).  notice_setup() installs notice_extension().
  */
 typedef int	(*extension_notify_fn)(void *arg, struct store *,
 		    const struct store_ext *e, const struct store_case *c);

@@ -18,6 +18,8 @@
 #include "category.h"
 #include "commit.h"
 #include "config.h"
+#include "extension.h"
+#include "intake.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "notice.h"
@@ -46,6 +48,20 @@ static const struct notice_kind nk_rehandle = { "rehandle", "unit_rehandle",
     1 };
 static const struct notice_kind nk_escalated = { "escalated",
     "unit_escalated", 0 };
+/* one kind, two texts: the webhook's "extension" says which */
+static const struct notice_kind nk_ext_approved = { "extension",
+    "unit_extension_approved", 0 };
+static const struct notice_kind nk_ext_refused = { "extension",
+    "unit_extension_refused", 0 };
+
+/*
+ * The office's reason for a refusal is cut to fit the SMS: at most this
+ * many characters before the fit below, then one at a time from the end
+ * (with "…") until the whole text is one SMS part.  The whole reason
+ * stays in the request (hotlinectl ext show, the API, the webhook).
+ */
+#define NOTICE_NOTE_CHARS	70	/* one UCS-2 SMS holds no more */
+#define NOTICE_ELLIPSIS		"\xe2\x80\xa6"	/* U+2026 */
 
 /* One notice being made. */
 struct notice_msg {
@@ -55,6 +71,7 @@ struct notice_msg {
 	const char		*role;	/* "lead", "co": the webhook's */
 	const char		*ref;
 	const char		*reason;	/* supervision, or NULL */
+	const struct store_ext	*ext;		/* extension decided */
 	const char		*lead_name;	/* escalated: the late unit */
 	int			 days;		/* escalated: days overdue */
 	int64_t			 at;
@@ -65,8 +82,13 @@ static int	 notice_sms(struct store *, const struct notice_msg *,
 		    const char *, int64_t);
 static int	 notice_render(const struct notice_msg *, const char *,
 		    char *, size_t);
+static int	 notice_render_note(const struct notice_msg *, const char *,
+		    const char *, char *, size_t);
+static int	 notice_fit(const struct notice_msg *, const char *, char *,
+		    size_t);
 static int	 notice_hook(struct store *, const struct notice_msg *,
 		    int64_t);
+static int	 notice_hook_ext(json_t *, const struct store_ext *);
 static const char *notice_reason_zh(const char *);
 static int	 notice_with_unit(const struct store_case *);
 static int	 notice_today(int64_t, int *);
@@ -101,6 +123,7 @@ notice_setup(const struct hotlined_conf *conf)
 	nt.quiet_start = conf->survey.quiet_start;
 	nt.quiet_end = conf->survey.quiet_end;
 	lifecycle_set_escalate(conf->escalate_after);
+	extension_set_notify(notice_extension, NULL);
 }
 
 /*
@@ -147,6 +170,62 @@ static int
 notice_render(const struct notice_msg *m, const char *name, char *out,
     size_t outlen)
 {
+	if (m->ext != NULL && m->ext->decision != NULL &&
+	    strcmp(m->ext->state, "refused") == 0)
+		return notice_fit(m, name, out, outlen);
+	return notice_render_note(m, name, NULL, out, outlen);
+}
+
+/*
+ * A refusal's text with as much of the office's reason as one SMS holds
+ * (NOTICE_NOTE_CHARS): control characters become spaces, bytes that are
+ * not UTF-8 "?", a cut reason ends in "…".  0 or -1.
+ */
+static int
+notice_fit(const struct notice_msg *m, const char *name, char *out,
+    size_t outlen)
+{
+	char		 note[NOTICE_NOTE_CHARS * 4 + sizeof(NOTICE_ELLIPSIS)];
+	const unsigned char *s = (const unsigned char *)m->ext->decision;
+	size_t		 slen = strlen(m->ext->decision), i = 0, at;
+	size_t		 len = 0, chars = 0, cut;
+	uint32_t	 cp;
+
+	for (; i < slen && chars < NOTICE_NOTE_CHARS; chars++) {
+		at = i;
+		cp = intake_utf8_next(s, slen, &i);
+		if (cp == 0xfffd)
+			note[len++] = '?';
+		else if (cp < 0x20 || cp == 0x7f)
+			note[len++] = ' ';
+		else {
+			memcpy(note + len, s + at, i - at);
+			len += i - at;
+		}
+	}
+	note[len] = '\0';
+	if (i < slen)
+		strlcat(note, NOTICE_ELLIPSIS, sizeof(note));
+	for (;;) {
+		if (notice_render_note(m, name, note, out, outlen) == -1)
+			return -1;
+		if (template_parts(out) <= 1 || len == 0)
+			return 0;
+		/* one character less, and the ellipsis */
+		for (cut = len - 1; cut > 0 &&
+		    ((unsigned char)note[cut] & 0xc0) == 0x80; cut--)
+			;
+		len = cut;
+		note[len] = '\0';
+		strlcat(note, NOTICE_ELLIPSIS, sizeof(note));
+	}
+}
+
+/* notice_render() with note as {reason} (NULL: the supervision's). */
+static int
+notice_render_note(const struct notice_msg *m, const char *name,
+    const char *note, char *out, size_t outlen)
+{
 	struct template_var	 v[7];
 	char			 days[16];
 	size_t			 n = 0;
@@ -160,7 +239,9 @@ notice_render(const struct notice_msg *m, const char *name, char *out,
 	v[n++] = (struct template_var){ "unit", m->lead_name != NULL ?
 	    m->lead_name : name };
 	v[n++] = (struct template_var){ "service", nt.service };
-	if (m->reason != NULL)
+	if (note != NULL)
+		v[n++] = (struct template_var){ "reason", note };
+	else if (m->reason != NULL)
 		v[n++] = (struct template_var){ "reason",
 		    notice_reason_zh(m->reason) };
 	if (m->lead_name != NULL)
@@ -217,6 +298,24 @@ notice_sms(struct store *st, const struct notice_msg *m, const char *text,
 }
 
 /*
+ * An extension notice's "extension" object into o; a note that is not
+ * UTF-8 (JSON cannot carry it) is left out.  0 or -1.
+ */
+static int
+notice_hook_ext(json_t *o, const struct store_ext *e)
+{
+	json_t	*x;
+
+	if ((x = json_pack("{s:I,s:s,s:s?,s:s?}", "request",
+	    (json_int_t)e->id, "decision", e->state, "asked", e->due,
+	    "due_before", e->due_before)) == NULL)
+		return -1;
+	if (e->decision != NULL)
+		json_object_set_new(x, "note", json_string(e->decision));
+	return json_object_set_new(o, "extension", x);
+}
+
+/*
  * The webhook body: what the unit's own system needs to find the case.
  * The text goes to the lead unit alone and never when confidential.
  */
@@ -248,6 +347,10 @@ notice_hook(struct store *st, const struct notice_msg *m, int64_t notice_id)
 		json_object_set_new(o, "due", json_string(m->c->due));
 	if (m->reason != NULL)
 		json_object_set_new(o, "supervision", json_string(m->reason));
+	if (m->ext != NULL && notice_hook_ext(o, m->ext) == -1) {
+		json_decref(o);
+		return -1;
+	}
 	if (strcmp(m->role, "lead") == 0 && !m->c->confidential &&
 	    m->c->text != NULL)
 		json_object_set_new(o, "text", json_string(m->c->text));
@@ -391,6 +494,29 @@ notice_case(struct store *st, const struct store_case *c,
 	default:
 		return 0;
 	}
+}
+
+int
+notice_extension(void *arg, struct store *st, const struct store_ext *e,
+    const struct store_case *c)
+{
+	struct notice_msg	 m;
+	char			 ref[32];
+
+	(void)arg;
+	if (e->unit == NULL || e->state == NULL)
+		return 0;
+	snprintf(ref, sizeof(ref), "%lld", (long long)e->id);
+	memset(&m, 0, sizeof(m));
+	m.k = strcmp(e->state, "approved") == 0 ? &nk_ext_approved :
+	    &nk_ext_refused;
+	m.c = c;
+	m.ext = e;
+	m.unit = e->unit;
+	m.role = "lead";
+	m.ref = ref;
+	m.at = e->decided_at;
+	return notice_send(st, &m) == -1 ? -1 : 0;
 }
 
 int

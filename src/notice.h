@@ -15,6 +15,9 @@
  *               daemon for being overdue escalate-after working days
  *               (escalation), also the office's duty numbers (值班)
  *   rehandle    the lead unit's handlers and leaders
+ *   extension   the handlers of the unit that asked for more time, when
+ *               the office approves (the new due date) or refuses (its
+ *               reason, cut to keep the SMS to one part) (Art. 18)
  * An efficiency complaint (效能投诉, Art. 10) goes to the unit's
  * discipline inspection contacts (纪检监察) instead of its handlers: the
  * complaint may be about them.
@@ -35,6 +38,7 @@ struct hotlined_conf;
 struct lc_event;
 struct store;
 struct store_case;
+struct store_ext;
 
 #define NOTICE_CONTACTS_MAX	16	/* numbers of one role told */
 
@@ -59,12 +63,22 @@ int	 notice_case(struct store *, const struct store_case *,
 int	 notice_due(struct store *, const struct store_case *, int today,
 	    int64_t now);
 /*
+ * extension.h's hook, which notice_setup() installs: the office decided
+ * e, and the unit that asked is told (kind "extension", to its handlers,
+ * or discipline contacts for an efficiency complaint, and its webhook),
+ * once per request: the request's id is the notice's reference.  c is
+ * the case as it now is (approved: c->due is the new date).  0 or -1.
+ */
+int	 notice_extension(void *arg, struct store *,
+	    const struct store_ext *e, const struct store_case *c);
+/*
  * The scan in slices (issue 17), like the overdue scan: notice_scan_begin()
  * fixes its day; each notice_scan_slice() runs notice_due() over up to
  * max of the open cases due by the next working day after the cursor
  * (the last (due, id) seen, in that order: the index cases_open_due), in
- * the caller's unit, and sets done after the last.  The cursor is in memory: a notice sent is a row
- * of "notices", so a scan begun again sends only what is left.
+ * the caller's unit, and sets done after the last.  The cursor is in
+ * memory: a notice sent is a row of "notices", so a scan begun again
+ * sends only what is left.
  */
 struct notice_scan {
 	int64_t		 now;

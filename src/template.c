@@ -105,6 +105,9 @@ static const struct tpl_def {
 	{ "unit_supervised",	 0, "case category due unit reason service" },
 	{ "unit_rehandle",	 0, "case category due unit service" },
 	{ "unit_escalated",	 0, "case category due unit days service" },
+	{ "unit_extension_approved", 0, "case category due unit service" },
+	{ "unit_extension_refused", 0,
+	    "case category due unit reason service" },
 };
 #define TPL_N	(sizeof(tpl_defs) / sizeof(tpl_defs[0]))
 

@@ -13,18 +13,23 @@
 # working days late (supervised like the office would, audited, the duty
 # number told), nothing sent twice on another restart; and a case closed
 # and reopened for re-handling, told to the handler and the leader.
+# Before the clock moves, the unit's extension requests (Art. 18): a
+# refusal and an approval, each told to the handler word for word and to
+# the webhook (kind "extension", the new due date).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 has_test_clock || skip_all "needs --enable-test-clock"
-plan 40
+plan 46
 
 OFFICE=office-secret-0123456789
+WATER=water-secret-0123456789a
 d="$T_DIR/n"
 port=$(free_port)
 aport=$(free_port)
 wport=$(free_port)
 mkdir -p "$d"
-printf 'ops\toffice\t%s\n' "$OFFICE" >"$d/tokens"
+printf 'ops\toffice\t%s\nwater\tunit\t%s\tHB-WATER\n' "$OFFICE" "$WATER" \
+    >"$d/tokens"
 chmod 600 "$d/tokens"
 hotlined_conf "$d" "$port" "service-number 12345
 log-level debug
@@ -197,6 +202,41 @@ due3=$(field "$n3" due)
 check "the discipline contact reads the efficiency complaint" has_sms 8103 \
     "【12345热线】水务局：$n3（效能投诉）已派贵单位办理，期限$due3，请登录热线系统查看。"
 check "the handlers never hear of it" test "$(sms_to 8101 "$n3")" = 0
+
+# --- an extension request decided: the unit that asked is told (Art. 18) ----
+wctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$WATER" "$@"; }
+# ask CASE: the water unit asks for 3 more working days; the request id
+ask() {
+	wctl extension request "$1" 3 管网改造需协调交通管制 |
+	    sed -n 's/^request \([0-9]*\):.*/\1/p'
+}
+due2=$(field "$n2" due)
+r1=$(ask "$n2")
+ctl extension refuse "$r1" 请先安排抢修，交通管制由区政府协调。 >/dev/null
+check "the unit asks for more time, the office refuses with its reason" \
+    test -n "$r1" -a "$(sql "$db" "SELECT state FROM extension_requests WHERE id = $r1")" = refused
+check "the handler reads the refusal and the reason, word for word" \
+    has_sms 8101 "【12345热线】水务局：$n2延期未获批准，请按原期限办结。理由：请先安排抢修，交通管制由区政府协调。"
+r2=$(ask "$n2")
+ctl extension approve "$r2" >/dev/null
+due2x=$(field "$n2" due)
+check "asked again, the office approves: the due date moves" \
+    test -n "$r2" -a "$due2x" != "$due2"
+check "the handler reads the approval with the new due date" \
+    has_sms 8101 "【12345热线】水务局：$n2（投诉举报）延期申请已批准，办结期限延至$due2x。"
+check "the leader is not told of extension decisions" \
+    test "$(sms_to 8102 "$n2")" = 0
+ext_hook() {
+	python3 -c 'import json, sys
+sys.exit(0 if any(b.get("notice") == "extension" and
+    b.get("case") == sys.argv[2] and b.get("due") == sys.argv[3] and
+    b["extension"]["decision"] == "approved" and
+    b["extension"]["due_before"] == sys.argv[4]
+    for b in (json.loads(l)["body"] for l in open(sys.argv[1]))) else 1)' \
+	    "$hooks" "$@"
+}
+check "the webhook carries the kind and the new due date" \
+    wait_for 10 ext_hook "$n2" "$due2x" "$due2"
 
 # --- the clock moves: due tomorrow, overdue, escalated -----------------------
 restart "restarted one working day before the due date" \

@@ -3,7 +3,9 @@
  * webhook.h): the v19 upgrade of an existing database in place, contacts
  * (numbers sealed, duplicates refused), the once-only record, the webhook
  * queue, the signature against a known vector, the backoff, hostile
- * webhook URLs, and notice_due()'s texts, whole, queued once.
+ * webhook URLs, notice_due()'s texts, whole, queued once, and the
+ * extension decisions' notices (texts whole, the refusal's reason cut to
+ * one SMS, once per request, the webhook's body).
  */
 #include "compat.h"
 
@@ -17,11 +19,13 @@
 
 #include <cmocka.h>
 #include <event2/event.h>
+#include <jansson.h>
 
 #include "calendar.h"
 #include "commit.h"
 #include "../src/config.h"	/* not the autoconf config.h */
 #include "crypto.h"
+#include "extension.h"
 #include "lifecycle.h"
 #include "notice.h"
 #include "store.h"
@@ -501,6 +505,186 @@ test_scan_pages(void **state)
 	conf_free(&conf);
 }
 
+/* The shipped templates current, conf's defaults, notice_setup(). */
+static void
+templates_conf(struct hotlined_conf *conf)
+{
+	struct conf_errors	 errs;
+	struct template_set	*ts;
+	const char		*top = getenv("top_srcdir");
+	char			 dir[4200];
+
+	snprintf(dir, sizeof(dir), "%s/templates", top ? top : "..");
+	memset(&errs, 0, sizeof(errs));
+	assert_non_null(ts = template_load(dir, &errs));
+	template_set_current(ts);
+	conf_defaults(conf);
+	notice_setup(conf);
+}
+
+/* A unit's request for case id, decided by the office; the request id. */
+static int64_t
+ext_decided(struct fixture *f, int64_t id, const char *due, int approve,
+    const char *note)
+{
+	static const struct lc_actor	 office = { LC_ROLE_OFFICE, "wang",
+					    NULL };
+	static const struct lc_actor	 lead = { LC_ROLE_UNIT, "li",
+					    "HB-WATER" };
+	char				 err[256];
+	int64_t				 rid = 0;
+
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(extension_request(f->st, id, &lead, due, 0,
+	    "管网改造需协调交通管制", T0, &rid, err, sizeof(err)), EXT_OK);
+	assert_int_equal(commit_unit_end(1), 0);
+	commit_flush();
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(extension_decide(f->st, rid, approve, &office, note,
+	    T0 + 1000, err, sizeof(err)), EXT_OK);
+	assert_int_equal(commit_unit_end(1), 0);
+	commit_flush();
+	return rid;
+}
+
+/* "第一行\n" and then "长" up to 4000 bytes in all. */
+static const char *
+long_note(void)
+{
+	static char	note[4001];
+	size_t		len;
+
+	strlcpy(note, "第一行\n", sizeof(note));
+	for (len = strlen(note); len + 3 < sizeof(note); len += 3)
+		memcpy(note + len, "长", 3);
+	note[len] = '\0';
+	return note;
+}
+
+/*
+ * The hook for a made-up refusal rid of case id with note: one SMS
+ * queued, of one part, that gives reason as the office's reason.
+ */
+static void
+hostile_note(struct fixture *f, int64_t id, int64_t rid, const char *note,
+    const char *reason)
+{
+	struct store_ext	 e;
+	struct store_case	 c;
+	char			 text[512], want[512];
+	long long		 before;
+
+	before = testdb_peek(f->path, "SELECT COUNT(*) FROM outbox");
+	memset(&e, 0, sizeof(e));
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_case_get(f->st, id, &c), 1);
+	e.id = rid;
+	e.case_id = id;
+	e.unit = "HB-WATER";
+	e.state = "refused";
+	e.decision = (char *)note;
+	e.decided_at = T0 + 2000;
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(notice_extension(NULL, f->st, &e, &c), 0);
+	assert_int_equal(commit_unit_end(1), 0);
+	commit_flush();
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox"),
+	    before + 1);
+	last_unit_sms(f, text, sizeof(text));
+	snprintf(want, sizeof(want), "【12345热线】水务局：%s延期未获批准，"
+	    "请按原期限办结。理由：%s", c.number, reason);
+	assert_string_equal(text, want);
+	assert_int_equal(template_parts(text), 1);
+	store_case_clear(&c);
+}
+
+static void
+test_extension(void **state)
+{
+	struct fixture		*f = *state;
+	struct hotlined_conf	 conf;
+	struct store_ext	 e;
+	struct store_case	 c;
+	json_t			*o;
+	char			 text[512], want[512], body[2048];
+	char			 number[STORE_CASE_NUMBER_MAX];
+	int64_t			 id, rid;
+
+	templates_conf(&conf);		/* installs the extension hook */
+	assert_int_equal(store_contact_add(f->st, "HB-WATER", "handler", NULL,
+	    "13800138101", T0, NULL), 0);
+	assert_int_equal(store_contact_add(f->st, "HB-WATER", "leader", NULL,
+	    "13800138102", T0, NULL), 0);
+	assert_int_equal(store_hook_set(f->st, "HB-WATER",
+	    "http://127.0.0.1/h", "secret", T0), 0);
+	id = dispatched_case(f, "complaint", number);
+	/* refused with a long reason: cut with "…", the SMS one part */
+	rid = ext_decided(f, id, "2026-12-17", 0, "该管网改造工程已列入今年"
+	    "计划，交通管制可由区政府协调，理由不充分，请按原期限办结并在系统中"
+	    "反馈办理进度，如有新的困难可重新申请。");
+	last_unit_sms(f, text, sizeof(text));
+	snprintf(want, sizeof(want), "【12345热线】水务局：%s延期未获批准，"
+	    "请按原期限办结。理由：该管网改造工程已列入今年计划，交通管制可由区"
+	    "政府协调…", number);
+	assert_string_equal(text, want);
+	assert_int_equal(template_parts(text), 1);
+	/* the handler alone, not the leader */
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
+	    "WHERE kind = 'unit'"), 1);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM notices "
+	    "WHERE kind = 'extension'"), 1);
+	/* asked again and approved: the new due date */
+	rid = ext_decided(f, id, "2026-12-17", 1, NULL);
+	last_unit_sms(f, text, sizeof(text));
+	snprintf(want, sizeof(want), "【12345热线】水务局：%s（投诉举报）延期"
+	    "申请已批准，办结期限延至2026-12-17。", number);
+	assert_string_equal(text, want);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
+	    "WHERE kind = 'unit'"), 2);
+	/* the webhook: kind, decision, the new due date */
+	assert_int_equal(testdb_text(f->path, "SELECT body FROM webhooks "
+	    "ORDER BY id DESC LIMIT 1", body, sizeof(body)), 0);
+	assert_non_null(o = json_loads(body, 0, NULL));
+	assert_string_equal(json_string_value(json_object_get(o, "notice")),
+	    "extension");
+	assert_string_equal(json_string_value(json_object_get(o, "due")),
+	    "2026-12-17");
+	assert_string_equal(json_string_value(json_object_get(o, "case")),
+	    number);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    o, "extension"), "decision")), "approved");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    o, "extension"), "due_before")), "2026-12-10");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+	    o, "extension"), "request")), rid);
+	json_decref(o);
+	/* once: the hook again for the same request queues nothing */
+	memset(&e, 0, sizeof(e));
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_ext_get(f->st, rid, &e), 1);
+	assert_int_equal(store_case_get(f->st, id, &c), 1);
+	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(notice_extension(NULL, f->st, &e, &c), 0);
+	assert_int_equal(commit_unit_end(1), 0);
+	commit_flush();
+	store_ext_clear(&e);
+	store_case_clear(&c);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
+	    "WHERE kind = 'unit'"), 2);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM notices "
+	    "WHERE kind = 'extension'"), 2);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM webhooks"),
+	    2);
+	/* hostile notes: a line break, 4000 bytes, bytes that are not UTF-8 */
+	hostile_note(f, id, 1001, long_note(), "第一行 长长长长长长长长长长"
+	    "长长长长长长长长长长长长…");
+	/* each byte of a broken sequence a "?" */
+	hostile_note(f, id, 1002, "\x80\x80\x80\x80\x80\xe4\xb8", "???????");
+	extension_set_notify(NULL, NULL);
+	template_set_current(NULL);
+	conf_free(&conf);
+}
+
 int
 main(void)
 {
@@ -516,6 +700,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_scan_slices, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_scan_pages, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_extension, setup,
 		    teardown),
 	};
 

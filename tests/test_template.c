@@ -157,7 +157,7 @@ test_shipped_all(void **state)
 		assert_null(strstr(template_text(set, template_name(i)),
 		    "占位符"));
 	}
-	assert_int_equal(i, 67);
+	assert_int_equal(i, 69);
 }
 
 /* The safety screen's texts, whole: the refusal in one SMS, the advice. */
@@ -250,6 +250,11 @@ test_golden_unit(void **state)
 		{ "unit_escalated", "【12345热线】值班：HY2611260001"
 		    "（投诉举报）市市场监督管理局超期2个工作日"
 		    "（期限2026-12-10），已自动督办。" },
+		{ "unit_extension_approved", "【12345热线】市市场监督管理局："
+		    "HY2611260001（投诉举报）延期申请已批准，"
+		    "办结期限延至2026-12-10。" },
+		{ "unit_extension_refused", "【12345热线】市市场监督管理局："
+		    "HY2611260001延期未获批准，请按原期限办结。理由：超期未办结" },
 	};
 	char	out[TEMPLATE_OUT_MAX];
 	size_t	i;
