@@ -4,8 +4,8 @@
  * days) and its reason; the office approves, and the due date moves and
  * the citizen is told (lifecycle extend, notify.c), or refuses with a
  * reason, which the unit reads from the request.  Either way the unit is
- * told (notice_extension(), installed by notice_setup()).  Each step is an audit
- * event on the case.  No sockets, no SQL: the caller's unit of work.
+ * told (notice_extension(), installed by notice_setup()).  Each step is
+ * an audit event on the case.  No sockets, no SQL: the caller's unit of work.
  *
  * Limits (the Measures fix only the help cap; the rest is our choice,
  * hotlinectl(8)):

@@ -1,8 +1,9 @@
 /*
  * store_scan: the pages of the periodic scans (issue 17).  The overdue
- * scan, the units' notice scan and the survey tick read their rows a slice at a time, in an
- * index's order from a cursor (keyset), so that no turn of the event loop
- * walks more than one slice however large the database has grown.
+ * scan, the units' notice scan and the survey tick read their rows a
+ * slice at a time, in an index's order from a cursor (keyset), so that
+ * no turn of the event loop walks more than one slice however large the
+ * database has grown.
  */
 #include "compat.h"
 

@@ -223,7 +223,8 @@ test_upgrade_v18(void **state)
 	struct store_case_new		 c;
 	struct store_case_filter	 flt;
 	struct store_case		 out[8];
-	char				 err[256], number[STORE_CASE_NUMBER_MAX];
+	char				 err[256];
+	char				 number[STORE_CASE_NUMBER_MAX];
 	char				 p[160];
 	int64_t				 id;
 	int				 i, n;

@@ -512,7 +512,8 @@ test_tick_slices(void **state)
 	survey_scan_begin(&scan, now);
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(commit_txn_begin(f->st), 0);
-		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count, r);
+		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count,
+		    r);
 		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
 		assert_int_equal(n, 16);
 		total += n;
@@ -524,7 +525,8 @@ test_tick_slices(void **state)
 	while (!scan.done) {
 		assert_true(++slices <= 20);
 		assert_int_equal(commit_txn_begin(f->st), 0);
-		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count, r);
+		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count,
+		    r);
 		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
 		assert_true(n >= 0 && n <= 16);
 		total += n;
