@@ -320,6 +320,7 @@ main(int argc, char *argv[])
 	struct store_opts opts;
 	struct stat	 sb;
 	char		 db[512], kp[512], err[512];
+	const char	*v;
 	double		 t0, t, years = 3;
 	int64_t		 n, i, end, start, step;
 	uint64_t	 ncitizens;
@@ -338,8 +339,8 @@ main(int argc, char *argv[])
 	write_key(kp);
 	/* FILL_VERSION=V: a database of an older schema, to upgrade */
 	memset(&opts, 0, sizeof(opts));
-	if (getenv("FILL_VERSION") != NULL)
-		opts.max_version = atoi(getenv("FILL_VERSION"));
+	if ((v = getenv("FILL_VERSION")) != NULL)
+		opts.max_version = atoi(v);
 	if ((cr = crypto_open(kp, err, sizeof(err))) == NULL ||
 	    (st = store_open(db, cr, &opts, err, sizeof(err))) == NULL)
 		fatalx("fill: %s", err);
@@ -351,8 +352,8 @@ main(int argc, char *argv[])
 		if (store_unit_add(st, units[i], units[i], NULL,
 		    (int64_t)clock_now_ms()) == -1)
 			fatalx("fill: unit");
-	if (getenv("FILL_OVERDUE") != NULL)
-		overdue = (uint64_t)atoi(getenv("FILL_OVERDUE"));
+	if ((v = getenv("FILL_OVERDUE")) != NULL)
+		overdue = (uint64_t)atoi(v);
 	ncitizens = (uint64_t)n * 6 / 10 + 1;
 	end = (int64_t)clock_now_ms() - HOUR_MS;
 	start = end - (int64_t)(years * 365 * DAY_MS);

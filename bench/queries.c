@@ -113,13 +113,8 @@ pct(struct samples *s, double p)
 static void
 row(const char *name, struct samples *s, const char *note)
 {
-	double	sum = 0;
-	size_t	i;
-
 	if (s->n > 0)
 		qsort(s->v, s->n, sizeof(*s->v), cmpd);
-	for (i = 0; i < s->n; i++)
-		sum += s->v[i];
 	printf("| %-38s | %6zu | %9.0f | %9.0f | %9.0f | %s\n", name, s->n,
 	    pct(s, 0.5), pct(s, 0.99), s->n ? s->v[s->n - 1] : 0, note);
 	fflush(stdout);

@@ -183,6 +183,7 @@ admin_alert_citizen(struct admin_req *r)
 	int			 n, st;
 
 	msisdn[0] = '\0';
+	memset(&a, 0, sizeof(a));
 	if ((st = admin_reason(r, q, &n, &reason)) != 0)
 		return st;
 	if ((st = admin_alert_load(r, &a, &id)) != 0) {

@@ -306,7 +306,7 @@ admin_msisdn_read(struct admin_req *r, int64_t case_id, const char *msisdn,
 	char	*s = NULL;
 	int	 st = 0;
 
-	if (admin_holds_msisdn(reason, msisdn))
+	if (reason != NULL && admin_holds_msisdn(reason, msisdn))
 		st = admin_error(r, 400, "bad_request", "the reason must not "
 		    "hold the phone number (the audit trail keeps it forever)");
 	else if (detail == NULL || (s = json_dumps(detail, JSON_COMPACT)) ==

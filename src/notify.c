@@ -85,9 +85,12 @@ static struct {
 	int				 overdue_next;	/* after notices */
 	int				 hooked;
 } notify = {
-	.scan_overdue = { "overdue scan", "count", notify_overdue_slice },
-	.scan_notice = { "notice scan", "notices", notify_notice_slice },
-	.scan_survey = { "survey tick", "handled", notify_survey_slice },
+	.scan_overdue = { .name = "overdue scan", .counted = "count",
+	    .slice = notify_overdue_slice },
+	.scan_notice = { .name = "notice scan", .counted = "notices",
+	    .slice = notify_notice_slice },
+	.scan_survey = { .name = "survey tick", .counted = "handled",
+	    .slice = notify_survey_slice },
 };
 
 /* Characters (UTF-8 lead bytes) in the first n bytes of s. */
