@@ -95,6 +95,7 @@ admin_alert_load(struct admin_req *r, struct store_alert *a, int64_t *idp)
 	const char	*errstr;
 	int		 rv;
 
+	memset(a, 0, sizeof(*a));	/* cleared on every path */
 	*idp = strtonum(r->param[0], 1, INT64_MAX, &errstr);
 	if (errstr != NULL)
 		return admin_error(r, 400, "bad_request", "not an alert id");
@@ -183,7 +184,6 @@ admin_alert_citizen(struct admin_req *r)
 	int			 n, st;
 
 	msisdn[0] = '\0';
-	memset(&a, 0, sizeof(a));
 	if ((st = admin_reason(r, q, &n, &reason)) != 0)
 		return st;
 	if ((st = admin_alert_load(r, &a, &id)) != 0) {
