@@ -129,7 +129,6 @@ test_csv_oversized(void **state)
 	csv_all(in, n, 32, out, sizeof(out));
 	assert_string_equal(out, "1:a|b\n!2\n4:ok|2\n");
 	/* exactly fitting: 31 bytes and the NUL */
-	n = 0;
 	memset(in, 'y', 31);
 	n = 31;
 	in[n++] = '\n';

@@ -619,7 +619,7 @@ test_extension(void **state)
 	    "http://127.0.0.1/h", "secret", T0), 0);
 	id = dispatched_case(f, "complaint", number);
 	/* refused with a long reason: cut with "…", the SMS one part */
-	rid = ext_decided(f, id, "2026-12-17", 0, "该管网改造工程已列入今年"
+	(void)ext_decided(f, id, "2026-12-17", 0, "该管网改造工程已列入今年"
 	    "计划，交通管制可由区政府协调，理由不充分，请按原期限办结并在系统中"
 	    "反馈办理进度，如有新的困难可重新申请。");
 	last_unit_sms(f, text, sizeof(text));
