@@ -5,24 +5,11 @@
 # hotlinectl's argument checks and exit codes (0 ok, 1 server, 2 usage,
 # 3 connection).  Raw requests go through tests/data/admin/req.py.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 plan 100
 
-OFFICE=office-secret-0123456789
 UNIT=unit-secret-0123456789ab
-AUDIT=audit-secret-0123456789
-REQPY="$top_srcdir/tests/data/admin/req.py"
 
-# run NAME cmd...: run to completion, output in $T_DIR/NAME.out, status in $rc.
-run() {
-	_n=$1; shift
-	"$@" >"$T_DIR/$_n.out" 2>&1
-	rc=$?
-}
-# req NAME METHOD PATH [req.py options]: a raw request; status line first.
-req() {
-	_n=$1; shift
-	python3 "$REQPY" "$port" "$@" >"$T_DIR/$_n.out" 2>&1
-}
 # status_is NAME CODE: the raw request NAME got HTTP CODE.
 status_is() { test "$(head -n 1 "$T_DIR/$1.out")" = "$2"; }
 # st_code NAME STATUS CODE: both.
@@ -35,11 +22,6 @@ sys.exit(0 if d["error"]["code"] == sys.argv[2] and
     isinstance(d["error"]["message"], str) else 1)' "$T_DIR/$1.out" "$2"
 }
 ctl() { "$HOTLINECTL" -s "127.0.0.1:$port" "$@"; }
-# rc_is NAME CODE [REGEX]: the run NAME exited CODE and said REGEX.
-rc_is() {
-	test "$rc" -eq "$2" || return 1
-	[ -z "${3:-}" ] || grep -Eq -- "$3" "$T_DIR/$1.out"
-}
 
 d="$T_DIR/a"
 mkdir -p "$d/db" "$d/templates"

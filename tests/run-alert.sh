@@ -11,6 +11,7 @@
 # HOTLINED_CLOCK_OFFSET across a restart, never slept for), and again at
 # that interval; an acknowledged one never.  Texts compared whole.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 has_test_clock || skip_all "moves the clock: needs a build configured --enable-test-clock"
 plan 48
@@ -28,35 +29,11 @@ $(cat "$d/admin.conf")"
 db="$d/hotlined.db"
 log="$d/hotlined.log"
 sent="$T_DIR/sent.jsonl"
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 mo() { printf 'from=%s to=%s text=%s\n' "$1" "$2" "$3" >&3; }
 # text_to LAST4: the text of the last SMS sent to the number ending LAST4
 text_to() {
 	grep "\"dest_last4\":\"$1\"" "$sent" | tail -n 1 |
 	    python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["text"])'
-}
-# jget NAME KEY: a field of the JSON in $T_DIR/NAME.out (a dotted path)
-jget() {
-	python3 -c 'import json,sys
-v = json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."):
-    v = v[int(k)] if isinstance(v, list) else v.get(k)
-print("" if v is None else str(v).lower() if isinstance(v, bool) else v)' \
-	    "$T_DIR/$1.out" "$2"
-}
-run() { _n=$1; shift; "$@" >"$T_DIR/$_n.out" 2>&1; rc=$?; }
-REQPY="$top_srcdir/tests/data/admin/req.py"
-# req NAME METHOD PATH [req.py options]: a raw request; status line first.
-req() { _n=$1; shift; python3 "$REQPY" "$aport" "$@" >"$T_DIR/$_n.out" 2>&1; }
-# st_code NAME STATUS CODE: the raw request got STATUS with error CODE.
-st_code() {
-	test "$(head -n 1 "$T_DIR/$1.out")" = "$2" &&
-	    grep -q "\"code\":\"$3\"" "$T_DIR/$1.out"
-}
-start_daemon() {
-	start_bg hl env ${1:-} "$HOTLINED" -f -c "$d/hotlined.conf"
-	wait_log "$T_DIR/hl.out" 'smpp +bound smsc=sim' 10 &&
-	    wait_log "$T_DIR/hl.out" 'admin +listening' 5
 }
 
 mkfifo "$T_DIR/mo"

@@ -7,6 +7,7 @@
 # file the restored copy is refused.  Hostile paths are refused: an
 # existing file (left as it was), a directory nobody can write, "..".
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 N=${BACKUP_N:-400}
 plan 22
@@ -17,7 +18,6 @@ aport=$(free_port)
 hotlined_conf "$d" "$port" "max-replies-per-hour 0
 max-new-cases-per-hour 0
 $(office_survey_conf "$aport" "$T_DIR/tokens")"
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 i=0
 {
 	echo "at=+0.3s"

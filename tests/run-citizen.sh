@@ -7,27 +7,17 @@
 # number and never holds it whole; the audit chain verifies afterwards.
 # No full number is printed: outputs go to files and are grepped.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 plan 33
 
-OFFICE=office-secret-0123456789
-WATER=water-secret-0123456789a
-ROAD=road-secret-0123456789ab
-AUDIT=audit-secret-0123456789
-REQPY="$top_srcdir/tests/data/admin/req.py"
 A=13800138041			# the citizen of the plain case
 B=13800138042			# the citizen who asked for confidentiality
 d="$T_DIR/c"
 port=$(free_port)
 aport=$(free_port)
 mkdir -p "$d"
-cat >"$d/tokens" <<TOK
-ops	office	$OFFICE
-water	unit	$WATER	HB-WATER
-road	unit	$ROAD	HB-ROAD
-aud	auditor	$AUDIT
-TOK
-chmod 600 "$d/tokens"
+api_tokens "$d/tokens"
 hotlined_conf "$d" "$port" "service-number 12345
 admin {
 	port $aport
@@ -37,49 +27,10 @@ db="$d/hotlined.db"
 log="$d/hotlined.log"
 sent="$T_DIR/sent.jsonl"
 
-# run NAME cmd...: run to completion, output in $T_DIR/NAME.out, status in $rc.
-run() {
-	_n=$1; shift
-	"$@" >"$T_DIR/$_n.out" 2>&1
-	rc=$?
-}
-# rc_is NAME CODE [REGEX]: the run NAME exited CODE and said REGEX.
-rc_is() {
-	test "$rc" -eq "$2" || return 1
-	[ -z "${3:-}" ] || grep -Eq -- "$3" "$T_DIR/$1.out"
-}
-# as TOKEN cmd...: hotlinectl with that token
-as() { _t=$1; shift; "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$_t" "$@"; }
-# req NAME METHOD PATH [req.py options]: a raw request; status line first.
-req() {
-	_n=$1; shift
-	python3 "$REQPY" "$aport" "$@" >"$T_DIR/$_n.out" 2>&1
-}
-# st_code NAME STATUS CODE: the raw request got STATUS with error CODE.
-st_code() {
-	test "$(head -n 1 "$T_DIR/$1.out")" = "$2" &&
-	    grep -q "\"code\":\"$3\"" "$T_DIR/$1.out"
-}
-# jfield NAME KEY: a top-level field of the JSON in NAME's output
-jfield() {
-	python3 -c 'import json,sys
-v = json.load(open(sys.argv[1])).get(sys.argv[2])
-print("" if v is None else str(v).lower() if isinstance(v, bool) else v)' \
-	    "$T_DIR/$1.out" "$2"
-}
 # reads NUMBER: msisdn-read events of a case in the database
 reads() {
 	sql "$db" "SELECT count(*) FROM audit WHERE action = 'msisdn-read'
 	    AND case_id = (SELECT id FROM cases WHERE number = '$1')"
-}
-# wait_case REGEX: the number of the newest case whose text matches (10 s)
-wait_case() {
-	for _i in $(seq 1 200); do
-		_c=$(sql "$db" "SELECT number FROM cases WHERE text LIKE '%$1%'")
-		[ -n "$_c" ] && { echo "$_c"; return 0; }
-		sleep 0.05
-	done
-	return 1
 }
 mo() { printf 'from=%s to=%s text=%s\n' "$1" "$2" "$3" >&3; }
 
@@ -113,8 +64,8 @@ check "the table shows the case and the full number" sh -c "
 	grep -Eq '^confidential +no\$' '$T_DIR/off_tab.out'"
 run off_json as "$OFFICE" --json case citizen "$n" --reason 电话回访
 check "--json: {case, msisdn} for scripts" sh -c "
-	test $rc -eq 0 && test '$(jfield off_json case)' = '$n' &&
-	test '$(jfield off_json msisdn)' = '$A'"
+	test $rc -eq 0 && test '$(jget off_json case)' = '$n' &&
+	test '$(jget off_json msisdn)' = '$A'"
 check "two reads, two msisdn-read events" test "$(reads "$n")" = 2
 run show as "$OFFICE" --json case show "$n"
 check "case show lists the read: actor ops, its reason" python3 -c '
@@ -151,7 +102,7 @@ check "another unit: 404 not_found (the case does not exist for it)" \
     rc_is road 1 'HTTP 404 not_found'
 run water as "$WATER" --json case citizen "$n" 上门维修前电话联系
 check "the lead unit reads the number of its case" sh -c "
-	test $rc -eq 0 && test '$(jfield water msisdn)' = '$A'"
+	test $rc -eq 0 && test '$(jget water msisdn)' = '$A'"
 check "... audited under the unit's token" test "$(sql "$db" \
     "SELECT actor FROM audit WHERE action = 'msisdn-read' ORDER BY id DESC LIMIT 1")" = water
 run water_conf as "$WATER" case citizen "$m" 上门
@@ -159,8 +110,8 @@ check "a confidential case: the lead unit is refused (403)" \
     rc_is water_conf 1 'confidential \(Art. 19\).*HTTP 403 forbidden'
 run off_conf as "$OFFICE" --json case citizen "$m" 核实举报细节
 check "a confidential case: the office reads it" sh -c "
-	test $rc -eq 0 && test '$(jfield off_conf msisdn)' = '$B' &&
-	test '$(jfield off_conf confidential)' = true"
+	test $rc -eq 0 && test '$(jget off_conf msisdn)' = '$B' &&
+	test '$(jget off_conf confidential)' = true"
 check "the confidential read is logged masked" grep -Eq \
     "admin +msisdn-read case=$m token=ops msisdn=138\*\*\*\*8042~[a-z]{4}\$" "$log"
 

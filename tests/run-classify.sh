@@ -12,6 +12,7 @@
 # unknown case, unknown category, "unclassified", a closed case, a unit.
 # Every text the citizen receives is compared whole.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 has_test_clock || skip_all "moves the clock: needs a build configured --enable-test-clock"
 plan 40
@@ -76,7 +77,6 @@ admin {
 sed -i "s|^rules .*|rules $d/rules|; s|^calendar .*|calendar $d/calendar|" \
     "$d/hotlined.conf"
 
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 uctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$UNIT" "$@"; }
 mo() { printf 'from=%s to=12345 text=%s\n' "$1" "$2" >&3; }
 # texts LAST4: every SMS text sent to the number ending LAST4, one a line
@@ -95,14 +95,6 @@ got() {
 	done
 	return 1
 }
-# field NUMBER KEY: a field of the case as the API shows it
-field() {
-	ctl --json case show "$1" | python3 -c 'import json,sys
-v = json.load(sys.stdin).get(sys.argv[1])
-print("" if v is None else str(v).lower() if isinstance(v, bool) else v)' "$2"
-}
-# run NAME cmd...: output in $T_DIR/NAME.out, exit status in $rc
-run() { _n=$1; shift; "$@" >"$T_DIR/$_n.out" 2>&1; rc=$?; }
 said() { grep -Eq -- "$2" "$T_DIR/$1.out"; }
 start_daemon() {
 	start_bg hl env "HOTLINED_CLOCK_OFFSET=$1" "$HOTLINED" -f \

@@ -12,10 +12,10 @@
 # registered with a gap marker, and the citizen is told (incomplete_note).
 # "保密 HY…" makes that case confidential (Art. 19), not a new case.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 plan 31
 
-OFFICE=office-secret-0123456789
 d="$T_DIR/c"
 port=$(free_port)
 aport=$(free_port)
@@ -36,22 +36,12 @@ survey {
 }"
 db="$d/hotlined.db"
 sent="$T_DIR/sent.jsonl"
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 mo() { printf 'from=%s to=%s text=%s\n' "$1" "$2" "$3" >&3; }
 casenum() { sql "$db" "SELECT number FROM cases WHERE text LIKE '%$1%' ORDER BY id LIMIT 1"; }
 
 mkfifo "$T_DIR/mo"
 start_bg sim sh -c "exec '$SMSCSIM' -p $port -i -o '$sent' -d 100 <'$T_DIR/mo'"
 exec 3>"$T_DIR/mo"
-start_daemon() {
-	start_bg hl env ${1:-} "$HOTLINED" -f -c "$d/hotlined.conf"
-	wait_log "$T_DIR/hl.out" 'smpp +bound smsc=sim' 10 &&
-	    wait_log "$T_DIR/hl.out" 'admin +listening' 5
-}
-stop_daemon() {
-	kill -TERM "$PID_hl" 2>/dev/null
-	wait_gone "$PID_hl" 10
-}
 check "hotlined binds and serves the admin API" start_daemon
 
 # --- one survey: answered with a comment in full-width punctuation

@@ -3,6 +3,7 @@
 # foreground and daemonized start, SIGUSR2 log levels, SIGUSR1 log reopen
 # after a logrotate-style rename (and no reload), SIGTERM within shutdown-timeout.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 plan 38
 
 # mkconf NAME [DATABASE]: a config whose files all live in $T_DIR/NAME/
@@ -52,12 +53,6 @@ stopped() {
 	wait_gone "$1" 4 && test ! -e "$pidf"
 }
 
-# run NAME cmd...: run to completion, output in $T_DIR/NAME.out, status in $rc.
-run() {
-	_n=$1; shift
-	"$@" >"$T_DIR/$_n.out" 2>&1
-	rc=$?
-}
 
 check "hotlined -V prints the version" sh -c "'$HOTLINED' -V | grep -Eq '^hotlined [0-9]'"
 

@@ -8,14 +8,10 @@
 # hotlinectl publish; the office cannot lift the citizen's request.
 # Audited; the audit chain verifies; no full number in the log.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 plan 43
 
-OFFICE=office-secret-0123456789
-WATER=water-secret-0123456789a
-ROAD=road-secret-0123456789ab
-AUDIT=audit-secret-0123456789
-REQPY="$top_srcdir/tests/data/admin/req.py"
 A=13800138051			# the case that is extended
 B=13800138052			# asks for confidentiality after registration
 C=13800138053			# a case the office marks not for publication
@@ -24,13 +20,7 @@ d="$T_DIR/x"
 port=$(free_port)
 aport=$(free_port)
 mkdir -p "$d"
-cat >"$d/tokens" <<TOK
-ops	office	$OFFICE
-water	unit	$WATER	HB-WATER
-road	unit	$ROAD	HB-ROAD
-aud	auditor	$AUDIT
-TOK
-chmod 600 "$d/tokens"
+api_tokens "$d/tokens"
 hotlined_conf "$d" "$port" "service-number 12345
 admin {
 	port $aport
@@ -40,41 +30,6 @@ db="$d/hotlined.db"
 log="$d/hotlined.log"
 sent="$T_DIR/sent.jsonl"
 
-run() {
-	_n=$1; shift
-	"$@" >"$T_DIR/$_n.out" 2>&1
-	rc=$?
-}
-rc_is() {
-	test "$rc" -eq "$2" || return 1
-	[ -z "${3:-}" ] || grep -Eq -- "$3" "$T_DIR/$1.out"
-}
-as() { _t=$1; shift; "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$_t" "$@"; }
-req() {
-	_n=$1; shift
-	python3 "$REQPY" "$aport" "$@" >"$T_DIR/$_n.out" 2>&1
-}
-st_code() {
-	test "$(head -n 1 "$T_DIR/$1.out")" = "$2" &&
-	    grep -q "\"code\":\"$3\"" "$T_DIR/$1.out"
-}
-jget() {
-	_f=$1; shift
-	python3 -c 'import json,sys
-v = json.load(open(sys.argv[1]))
-for k in sys.argv[2:]:
-    v = v[int(k)] if isinstance(v, list) else v.get(k)
-print("" if v is None else str(v).lower() if isinstance(v, bool) else v)' \
-	    "$T_DIR/$_f.out" "$@"
-}
-wait_case() {
-	for _i in $(seq 1 200); do
-		_c=$(sql "$db" "SELECT number FROM cases WHERE text LIKE '%$1%'")
-		[ -n "$_c" ] && { echo "$_c"; return 0; }
-		sleep 0.05
-	done
-	return 1
-}
 # says_one LAST4 REGEX WANT: the one SMS to LAST4 matching REGEX reads WANT
 says_one() {
 	wait_sms "$1" "$2" 1 || { echo "# no SMS to $1"; return 1; }

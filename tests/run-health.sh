@@ -5,9 +5,9 @@
 # read-only (failing, HTTP 503).  Daemon B: an old queue, too little disk
 # (health-disk-min), next year missing from the calendar in November.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 plan 19
 
-REQPY="$top_srcdir/tests/data/admin/req.py"
 year=$(date +%Y)
 # a calendar that declares this year and the next: nothing missing
 cal="$T_DIR/both.calendar"

@@ -10,10 +10,10 @@
 # bad line stopping nothing, a batch over the bound sending nothing; and
 # the imported case gets the result SMS and the survey like an SMS case.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 plan 70
 
-OFFICE=office-secret-0123456789
 UNIT=unit-secret-0123456789ab
 POST="$top_srcdir/tests/data/import/post.py"
 d="$T_DIR/i"
@@ -43,7 +43,6 @@ sed -i "s|^calendar .*|calendar $d/calendar|" "$d/hotlined.conf"
 db="$d/hotlined.db"
 log="$d/hotlined.log"
 sent="$T_DIR/sent.jsonl"
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 mo() { printf 'from=%s to=%s text=%s\n' "$1" "$2" "$3" >&3; }
 # run NAME cmd...: run to completion, output in $T_DIR/NAME.out, status $rc
 run() {

@@ -11,6 +11,7 @@
 # matches its case; hotlined down while Kannel retries loses nothing;
 # smsbox restarted mid-stream loses nothing.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 need_kannel
 N_DOWN=${KANNEL_N_DOWN:-8}
 N_STREAM=${KANNEL_N_STREAM:-60}
@@ -33,7 +34,6 @@ $(office_survey_conf "$aport" "$d.tokens")
 $(cat "$k/hotlined-kannel.conf")"
 db="$d/hotlined.db"
 sent="$T_DIR/sent.jsonl"
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 mo() { printf 'from=%s to=%s text=%s\n' "$1" "$2" "$3" >&3; }
 start_hotlined() {
 	start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"

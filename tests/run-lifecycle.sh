@@ -9,10 +9,10 @@
 # (HOTLINED_CLOCK_OFFSET), and the audit chain:
 # intact, then tampered with in sqlite3 (triggers dropped first).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 plan 46
 
-OFFICE=office-secret-0123456789
 UNIT=unit-secret-0123456789ab
 d="$T_DIR/l"
 port=$(free_port)
@@ -42,24 +42,8 @@ survey {
 lifecycle_conf 00:00 00:00		# no quiet hours at first
 db="$d/hotlined.db"
 sent="$T_DIR/sent.jsonl"
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 uctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$UNIT" "$@"; }
-# field NUMBER KEY: a field of the case as hotlinectl --json shows it
-field() {
-	ctl --json case show "$1" | python3 -c 'import json,sys
-v = json.load(sys.stdin).get(sys.argv[1])
-print("" if v is None else str(v).lower() if isinstance(v, bool) else v)' "$2"
-}
 mo() { printf 'from=%s to=%s text=%s\n' "$1" "$2" "$3" >&3; }
-start_daemon() {
-	start_bg hl env ${1:-} "$HOTLINED" -f -c "$d/hotlined.conf"
-	wait_log "$T_DIR/hl.out" 'smpp +bound smsc=sim' 10 &&
-	    wait_log "$T_DIR/hl.out" 'admin +listening' 5
-}
-stop_daemon() {
-	kill -TERM "$PID_hl" 2>/dev/null
-	wait_gone "$PID_hl" 10
-}
 
 mkfifo "$T_DIR/mo"
 start_bg sim sh -c "exec '$SMSCSIM' -p $port -i -o '$sent' -d 100 <'$T_DIR/mo'"

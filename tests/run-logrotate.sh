@@ -6,10 +6,10 @@
 # still judged by the rules in force; only a SIGHUP reads the edit (and
 # refuses it, and says hotlined.conf itself waits for a restart).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 plan 15
 
-OFFICE=office-secret-0123456789
 d="$T_DIR/h"
 port=$(free_port)
 aport=$(free_port)

@@ -4,9 +4,9 @@
 # category, refusals by reason, SMS sent); the histograms add up; the
 # token it needs, and metrics-auth none; hostile requests.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 plan 16
 
-REQPY="$top_srcdir/tests/data/admin/req.py"
 d="$T_DIR/h"
 port=$(free_port)
 aport=$(free_port)
@@ -23,7 +23,6 @@ SCN
 start_bg sim "$SMSCSIM" -p "$port" -s "$T_DIR/s.scn" -o "$T_DIR/sent.jsonl"
 start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
 sent="$T_DIR/sent.jsonl"
-req() { _n=$1; shift; python3 "$REQPY" "$aport" "$@" >"$T_DIR/$_n.out" 2>&1; }
 status_is() { test "$(head -n 1 "$T_DIR/$1.out")" = "$2"; }
 answered() {
 	for _i in $(seq 1 200); do

@@ -17,12 +17,11 @@
 # refusal and an approval, each told to the handler word for word and to
 # the webhook (kind "extension", the new due date).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 has_test_clock || skip_all "needs --enable-test-clock"
 plan 46
 
-OFFICE=office-secret-0123456789
-WATER=water-secret-0123456789a
 d="$T_DIR/n"
 port=$(free_port)
 aport=$(free_port)
@@ -45,22 +44,7 @@ admin {
 db="$d/hotlined.db"
 sent="$T_DIR/sent.jsonl"
 hooks="$T_DIR/hooks.jsonl"
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
-field() {
-	ctl --json case show "$1" | python3 -c 'import json,sys
-v = json.load(sys.stdin).get(sys.argv[1])
-print("" if v is None else str(v).lower() if isinstance(v, bool) else v)' "$2"
-}
 mo() { printf 'from=%s to=%s text=%s\n' "$1" "$2" "$3" >&3; }
-start_daemon() {
-	start_bg hl env ${1:-} "$HOTLINED" -f -c "$d/hotlined.conf"
-	wait_log "$T_DIR/hl.out" 'smpp +bound smsc=sim' 10 &&
-	    wait_log "$T_DIR/hl.out" 'admin +listening' 5
-}
-stop_daemon() {
-	kill -TERM "$PID_hl" 2>/dev/null
-	wait_gone "$PID_hl" 10
-}
 # has_sms LAST4 WANT: some SMS to LAST4 reads exactly WANT (5 s)
 has_sms() {
 	for _i in $(seq 1 100); do

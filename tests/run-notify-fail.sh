@@ -2,13 +2,13 @@
 # Art. 23(4): a result SMS the network reports undeliverable flags its case
 # and leaves an audit event; acknowledgements that fail flag nothing.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 plan 4
 
 d="$T_DIR/h"
 port=$(free_port)
 aport=$(free_port)
-OFFICE=office-secret-0123456789
 mkdir -p "$d"
 printf 'ops office %s\n' "$OFFICE" >"$d/tokens"
 chmod 600 "$d/tokens"

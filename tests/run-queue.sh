@@ -6,20 +6,18 @@
 # the audit chain; a stopped link stays down across a reload.  Hostile
 # inputs to the new routes: bad ids, wrong methods, oversized bodies.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 plan 40
 
 d="$T_DIR/h"
 port=$(free_port)
 aport=$(free_port)
-REQPY="$top_srcdir/tests/data/admin/req.py"
 AUDIT=audit-token-0123456789abcdef
 mkdir -p "$d"
 hotlined_conf "$d" "$port" "$(office_survey_conf "$aport" "$d/tokens")"
 printf 'aud\tauditor\t%s\n' "$AUDIT" >>"$d/tokens"
 chmod 600 "$d/tokens"
 HELP='【12345热线】直接发送诉求即可登记，含"保密"将保密办理，已登记的案件发"保密 案件号"。查询：CX或查询 [案件号]；补充：BC或补充 案件号 内容；帮助：HELP或帮助；退订回访：TD或退订。'
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
-req() { _n=$1; shift; python3 "$REQPY" "$aport" "$@" >"$T_DIR/$_n.out" 2>&1; }
 status_is() { test "$(head -n 1 "$T_DIR/$1.out")" = "$2"; }
 # row LAST4: the outbox id of the SMS to a number ending in LAST4
 row() {

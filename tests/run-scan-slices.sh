@@ -8,6 +8,7 @@
 # slices); the admin API lists them supervised; the audit chain is
 # intact; a restart scans again and supervises nothing more.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 FILL="$top_builddir/bench/fill"
 [ -x "$FILL" ] || skip_all "bench/fill is not built"
@@ -29,7 +30,6 @@ admin {
 	port $aport
 	tokens-file $d/tokens
 }"
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 
 start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
 check "the scan supervises every overdue case, in slices" \

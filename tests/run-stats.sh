@@ -7,12 +7,11 @@
 # sqlite3), confidentiality withdraws a published case, and hostile
 # periods and requests are refused.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 plan 52
 
 UNIT=unit-secret-0123456789ab
-AUDIT=audit-secret-0123456789
-REQPY="$top_srcdir/tests/data/admin/req.py"
 CHECK="$top_srcdir/tests/data/stats/check.py"
 d="$T_DIR/s"
 port=$(free_port)
@@ -25,20 +24,9 @@ printf 'water\tunit\t%s\tHB-WATER\naud\tauditor\t%s\n' "$UNIT" "$AUDIT" \
     >>"$d/tokens"
 db="$d/hotlined.db"
 sent="$T_DIR/sent.jsonl"
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 mo() { printf 'from=%s to=%s text=%s\n' "$1" "$2" "$3" >&3; }
 num() { sql "$db" "SELECT number FROM cases WHERE text LIKE '%$1%'"; }
-req() {
-	_n=$1; shift
-	python3 "$REQPY" "$aport" "$@" >"$T_DIR/$_n.out" 2>&1
-}
 status_is() { test "$(head -n 1 "$T_DIR/$1.out")" = "$2"; }
-# run NAME cmd...: its output in $T_DIR/NAME.out, its status in $rc
-run() {
-	_n=$1; shift
-	"$@" >"$T_DIR/$_n.out" 2>&1
-	rc=$?
-}
 said() { test "$rc" -eq "$2" && grep -q -- "$3" "$T_DIR/$1.out"; }
 
 mkfifo "$T_DIR/mo"

@@ -5,9 +5,9 @@
 # this test made: cases and refusals today, the open alert, the outbox,
 # the link.  STATUS_PNG=FILE keeps Chromium's screenshot (doc/).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 plan 17
 
-REQPY="$top_srcdir/tests/data/admin/req.py"
 d="$T_DIR/h"
 port=$(free_port)
 aport=$(free_port)
@@ -24,7 +24,6 @@ SCN
 start_bg sim "$SMSCSIM" -p "$port" -s "$T_DIR/s.scn" -o "$T_DIR/sent.jsonl"
 start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
 log="$T_DIR/hl.out"
-req() { _n=$1; shift; python3 "$REQPY" "$aport" "$@" >"$T_DIR/$_n.out" 2>&1; }
 status_is() { test "$(head -n 1 "$T_DIR/$1.out")" = "$2"; }
 check "five texts handled" is_eventually 5 "$db" \
     "SELECT (SELECT COUNT(*) FROM cases) + (SELECT COUNT(*) FROM refusals)"

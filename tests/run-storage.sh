@@ -7,6 +7,7 @@
 # daemon must say clearly what is wrong, and refuse to start rather than
 # start on a database it cannot read or one that is not its own.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 . "$top_srcdir/tests/faults.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 command -v timeout >/dev/null || skip_all "timeout(1) not installed"
@@ -23,7 +24,6 @@ mkdir -p "$d"
 hotlined_conf "$d" "$port" "max-replies-per-hour 0
 max-new-cases-per-hour 0
 $(office_survey_conf "$aport" "$d/tokens")"
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 # refused NAME REGEX: hotlined, started in the foreground, exits 1 at once
 # and says REGEX (bounded: a daemon that starts is killed after 10 s)
 refused() {

@@ -8,6 +8,7 @@
 # 17:30 cut-off) counts its working days from Monday.  The clock moves
 # with HOTLINED_CLOCK_OFFSET (builds configured --enable-test-clock).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 has_test_clock || skip_all "needs the test clock (configure --enable-test-clock)"
 plan 13
@@ -32,7 +33,6 @@ chmod 600 "$d/tokens"
 sed -i "s|^calendar .*|calendar $d/calendar|" "$d/hotlined.conf"
 db="$d/hotlined.db"
 sent="$T_DIR/sent.jsonl"
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 mkfifo "$T_DIR/mo"
 start_bg sim sh -c "exec '$SMSCSIM' -p $port -i -o '$sent' -d 100 <'$T_DIR/mo'"
 exec 3>"$T_DIR/mo"

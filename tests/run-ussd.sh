@@ -9,6 +9,7 @@
 # wait for the log line), a choice after either told that the session
 # ended, and that no dial, choice or abort ever made a case or an SMS.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 plan 27
 
@@ -21,7 +22,6 @@ ussd-timeout 4s
 $(office_survey_conf "$aport" "$d/tokens")"
 db="$d/hotlined.db"
 sent="$T_DIR/sent.jsonl"
-ctl() { "$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" "$@"; }
 mo() { printf 'from=%s to=12345 text=%s\n' "$1" "$2" >&3; }
 # dial NUM DIALOG / choose NUM DIALOG TEXT / abort NUM DIALOG
 dial() { printf 'ussd from=%s to=*12345# op=1 dialog=%s text=*12345#\n' "$1" "$2" >&3; }
