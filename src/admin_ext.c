@@ -171,7 +171,24 @@ admin_ext_request(struct admin_req *r)
 	return admin_ext_reply(r, id, 201, 1);
 }
 
-/* GET /v1/extensions?state=pending|approved|refused|all&before=&limit= */
+/* A request state as a constant string (the list binds it static). */
+static const char *
+admin_ext_state(const char *v)
+{
+	static const char *const states[] = { "pending", "approved",
+	    "refused", "lapsed" };
+	size_t		i;
+
+	for (i = 0; i < nitems(states); i++)
+		if (strcmp(v, states[i]) == 0)
+			return states[i];
+	return NULL;
+}
+
+/*
+ * GET /v1/extensions?state=pending|approved|refused|lapsed|all&before=
+ *     &limit=
+ */
 int
 admin_ext_list(struct admin_req *r)
 {
@@ -190,13 +207,8 @@ admin_ext_list(struct admin_req *r)
 		if (strcmp(q[i].key, "state") == 0) {
 			if (strcmp(q[i].value, "all") == 0)
 				state = NULL;
-			else if (strcmp(q[i].value, "pending") == 0 ||
-			    strcmp(q[i].value, "approved") == 0 ||
-			    strcmp(q[i].value, "refused") == 0)
-				state = strcmp(q[i].value, "pending") == 0 ?
-				    "pending" : strcmp(q[i].value,
-				    "approved") == 0 ? "approved" : "refused";
-			else
+			else if ((state = admin_ext_state(q[i].value)) ==
+			    NULL)
 				break;
 		} else if (strcmp(q[i].key, "before") == 0) {
 			before = strtonum(q[i].value, 1, INT64_MAX, &errstr);
@@ -212,8 +224,8 @@ admin_ext_list(struct admin_req *r)
 	admin_query_free(q, (size_t)n);
 	if (i < n)
 		return admin_error(r, 400, "bad_request", "state: pending, "
-		    "approved, refused or all; before: a request id; limit: "
-		    "1 to %d", ADMIN_EXT_PAGE);
+		    "approved, refused, lapsed or all; before: a request id; "
+		    "limit: 1 to %d", ADMIN_EXT_PAGE);
 	if (r->store == NULL)
 		return admin_error(r, 503, "unavailable", "the store is not "
 		    "open");

@@ -608,7 +608,7 @@ static const char *const ctl_states[] = {
 	NC_("state", "expired"), NC_("state", "cancelled"),
 	NC_("state", "held"), NC_("state", "pending"),
 	NC_("state", "approved"), NC_("state", "refused"),
-	NC_("state", "waiting"), NULL
+	NC_("state", "waiting"), NC_("state", "lapsed"), NULL
 };
 /* A contact's role (notice.h) */
 static const char *const ctl_roles[] = {

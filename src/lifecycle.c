@@ -766,6 +766,41 @@ lifecycle_actor_name(const struct lc_actor *actor, char *buf, size_t len)
 	lc_who(actor, buf, len);
 }
 
+/*
+ * A unit's pending extension request (Art. 18) lapses when the case leaves
+ * its hands: returned, replied, answered or closed, or dispatched anew.
+ * Nobody is left to decide it for, and the office's list of pending
+ * requests stays the list of what waits for the office.  The request is
+ * kept, "lapsed", decided by "system:lapse" with the operation as its
+ * decision, and audited like a decision.  An extension the office grants
+ * on its own leaves the request pending: the office decides it.
+ */
+static int
+lc_lapse_request(struct store *st, int64_t case_id, enum lc_op op,
+    int64_t now)
+{
+	struct store_ext	 e;
+	char			 detail[96];
+	int			 rc;
+
+	if (op != LC_OP_RETURN && op != LC_OP_REPLY && op != LC_OP_ANSWER &&
+	    op != LC_OP_CLOSE && op != LC_OP_DISPATCH)
+		return 0;
+	memset(&e, 0, sizeof(e));
+	if ((rc = store_ext_pending(st, case_id, &e)) != 1)
+		return rc;
+	if ((rc = store_ext_decide(st, e.id, "lapsed", "system:lapse",
+	    lc_ops[op], now)) == 1) {
+		snprintf(detail, sizeof(detail), "{\"request\":%lld,"
+		    "\"decision\":\"lapsed\",\"why\":\"%s\"}",
+		    (long long)e.id, lc_ops[op]);
+		rc = store_audit(st, case_id, "system:lapse",
+		    "case.extension-decide", detail, now);
+	}
+	store_ext_clear(&e);
+	return rc == -1 ? -1 : 0;
+}
+
 enum lc_result
 lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
     const struct lc_args *args, const struct lc_actor *actor, int64_t now,
@@ -903,7 +938,8 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	lc_cat(&detail, &dlen, &dcap, "}");
 
 	snprintf(action, sizeof(action), "case.%s", lc_ops[op]);
-	if (store_audit(st, case_id, who, action, detail, now) == -1)
+	if (store_audit(st, case_id, who, action, detail, now) == -1 ||
+	    lc_lapse_request(st, case_id, op, now) == -1)
 		goto undo;
 
 	if (lc_notify != NULL) {

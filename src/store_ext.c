@@ -115,6 +115,9 @@ store_ext_get(struct store *st, int64_t id, struct store_ext *e)
 int
 store_ext_pending(struct store *st, int64_t case_id, struct store_ext *e)
 {
+	/* a database opened below v21 (tests) has no requests to lapse */
+	if (st->version < 21)
+		return 0;
 	return store_ext_one(st, STMT_EXT_PENDING, case_id, e);
 }
 

@@ -10,12 +10,13 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 43
+plan 45
 
 A=13800138051			# the case that is extended
 B=13800138052			# asks for confidentiality after registration
 C=13800138053			# a case the office marks not for publication
 D=13800138054			# a plain case, published
+F=13800138055			# a request that lapses
 d="$T_DIR/x"
 port=$(free_port)
 aport=$(free_port)
@@ -158,6 +159,22 @@ check "audited: two requests, one extension, two decisions" sh -c "
 	test $(events case.extension-request "$n") = 2 &&
 	test $(events case.extend "$n") = 1 &&
 	test $(events case.extension-decide "$n") = 2"
+
+# --- a request lapses when its case leaves the unit
+mo "$F" 12345 "投诉：解放路井盖松动，车一过就响。"
+f=$(wait_case 井盖)
+as "$OFFICE" case dispatch "$f" HB-WATER >/dev/null 2>&1
+as "$WATER" extension request "$f" 2 需要协调 >/dev/null 2>&1
+as "$WATER" case return "$f" 不属于本单位职责 >/dev/null 2>&1
+run lapsed as "$OFFICE" --json extension list --state lapsed
+check "returned, its pending request lapses, decided by nobody" sh -c "
+	test $rc -eq 0 && test '$(jget lapsed count)' = 1 &&
+	test '$(jget lapsed requests 0 case)' = '$f' &&
+	test '$(jget lapsed requests 0 decided_by)' = system:lapse &&
+	test '$(jget lapsed requests 0 decision)' = return"
+run pend as "$OFFICE" --json extension list
+check "... and nothing waits for the office" sh -c "
+	test $rc -eq 0 && test '$(jget pend count)' = 0"
 
 # --- Art. 19: confidentiality and publication
 # (asked before the result: a survey held for quiet hours would hold

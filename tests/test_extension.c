@@ -446,29 +446,83 @@ test_refuse_and_roles(void **state)
 }
 
 /* A request for a case that moved on cannot be approved, only refused. */
+/* Request rid is lapsed, by "system:lapse", because of op. */
+static void
+assert_lapsed(struct store *st, int64_t id, int64_t rid, const char *op)
+{
+	struct store_ext	e;
+	char			why[32];
+
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(store_ext_get(st, rid, &e), 1);
+	assert_string_equal(e.state, "lapsed");
+	assert_string_equal(e.decided_by, "system:lapse");
+	assert_string_equal(e.decision, op);
+	store_ext_clear(&e);
+	snprintf(why, sizeof(why), "\"why\":\"%s\"", op);
+	assert_true(has_event(st, id, "case.extension-decide", why));
+	assert_int_equal(store_ext_pending(st, id, &e), 0);
+}
+
+/*
+ * A pending request lapses when the case leaves the unit's hands: the
+ * unit returns it, replies, or the office closes it; it is not left for
+ * the office to decide, and the unit is not told of a decision.  After a
+ * new dispatch the unit may ask again.  An extension the office grants on
+ * its own leaves the request pending.
+ */
 static void
 test_case_moved_on(void **state)
 {
-	struct fixture	*f = *state;
-	struct lc_args	 a;
-	char		 err[256];
-	int64_t		 id, rid;
+	struct fixture		*f = *state;
+	struct lc_args		 a;
+	struct store_ext	 e;
+	char			 err[256];
+	int64_t			 id, rid, rid2, rid3;
 
 	id = add_case(f->st, "complaint", T0, "2026-12-10");
 	dispatch(f->st, id, T0);
 	assert_int_equal(ask(f->st, id, &lead, NULL, 3, "需要时间", T0 + DAY,
 	    &rid), EXT_OK);
-	memset(&a, 0, sizeof(a));
-	a.text = "不属于本单位职责";
-	assert_int_equal(commit_txn_begin(f->st), 0);
-	assert_int_equal(lifecycle_apply(f->st, id, LC_OP_RETURN, &a, &lead,
-	    T0 + DAY, err, sizeof(err)), LC_OK);
-	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	op(f->st, id, LC_OP_RETURN, "不属于本单位职责", &lead, T0 + DAY);
+	assert_lapsed(f->st, id, rid, "return");
 	assert_int_equal(decide(f->st, rid, 1, &office, NULL, T0 + DAY),
 	    EXT_CONFLICT);
-	assert_due(f->st, id, "2026-12-10", 0);
 	assert_int_equal(decide(f->st, rid, 0, &office, "案件已退回",
-	    T0 + DAY), EXT_OK);
+	    T0 + DAY), EXT_CONFLICT);
+	assert_due(f->st, id, "2026-12-10", 0);
+	assert_int_equal(f->notified, 0);
+
+	/* dispatched again: a new request; the unit replies */
+	dispatch(f->st, id, T0 + 2 * DAY);
+	assert_int_equal(ask(f->st, id, &lead, NULL, 3, "还需核实",
+	    T0 + 2 * DAY, &rid2), EXT_OK);
+	assert_true(rid2 != rid);
+	/* the office's own extension does not decide the request */
+	memset(&a, 0, sizeof(a));
+	a.due = "2026-12-14";
+	a.text = "办公室延期";
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	assert_int_equal(lifecycle_apply(f->st, id, LC_OP_EXTEND, &a, &office,
+	    T0 + 2 * DAY, err, sizeof(err)), LC_OK);
+	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(store_ext_pending(f->st, id, &e), 1);
+	assert_int_equal(e.id, rid2);
+	store_ext_clear(&e);
+	op(f->st, id, LC_OP_REPLY, "已修复路灯", &lead, T0 + 3 * DAY);
+	assert_lapsed(f->st, id, rid2, "reply");
+
+	/* a third case: the office closes it over a pending request */
+	id = add_case(f->st, "complaint", T0, "2026-12-10");
+	dispatch(f->st, id, T0);
+	assert_int_equal(ask(f->st, id, &lead, NULL, 2, "需要时间", T0 + DAY,
+	    &rid3), EXT_OK);
+	op(f->st, id, LC_OP_REPLY, "已处理", &lead, T0 + DAY);
+	assert_lapsed(f->st, id, rid3, "reply");
+	op(f->st, id, LC_OP_CLOSE, NULL, &office, T0 + DAY);
+	assert_int_equal(f->notified, 0);
+	assert_int_equal(store_audit_verify(f->st, NULL), 0);
 }
 
 static enum disclose_result
