@@ -56,6 +56,9 @@ struct fix {
 	struct store		*st;
 	struct event_base	*base;
 	struct hotlined_conf	 conf;
+	struct commit		*commit;
+	struct mo		*mo;
+	struct inbound		*inbound;
 };
 
 static const struct lc_actor office = { LC_ROLE_OFFICE, "wang", NULL };
@@ -88,8 +91,8 @@ mo(struct fix *f, const char *from, const char *text, const char *msgid)
 	m.rawlen = strlen(text);
 	m.text = text;
 	m.concat_total = 1;
-	inbound_receive(&m, answered, &ok);
-	commit_flush();
+	inbound_receive(f->inbound, &m, answered, &ok);
+	commit_flush(f->commit);
 	return ok;
 }
 
@@ -168,12 +171,14 @@ group_setup(void **state)
 	f->conf.max_new_cases_per_hour = 0;
 	f->conf.max_replies_per_hour = 0;
 	f->base = event_base_new();
-	commit_init(f->base, f->st, 1000, 256);
-	inbound_init(f->base, f->st, 60 * 1000, 2 * 60 * 1000);
-	if (mo_init(f->st, &f->conf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "# mo_init: %s\n", err);
+	f->commit = commit_new(f->base, f->st, 1000, 256);
+	if ((f->mo = mo_new(f->st, &f->conf, f->commit, NULL, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "# mo_new: %s\n", err);
 		return -1;
 	}
+	f->inbound = inbound_new(f->base, f->st, f->commit, f->mo, 60 * 1000,
+	    2 * 60 * 1000);
 	/* what engine.c starts beside mo.c */
 	memset(&errs, 0, sizeof(errs));
 	if (calendar_start(&f->conf, &errs) == -1 ||
@@ -184,7 +189,7 @@ group_setup(void **state)
 	}
 	conf_errors_free(&errs);
 	lifecycle_set_workdays(calendar_lc_workdays, NULL);
-	lifecycle_set_due(mo_deadline, NULL);
+	lifecycle_set_due(mo_deadline, f->mo);
 	*state = f;
 	return 0;
 }
@@ -194,14 +199,14 @@ group_teardown(void **state)
 {
 	struct fix	*f = *state;
 
-	mo_free();
+	mo_free(f->mo);
 	template_stop(NULL);
 	calendar_stop(NULL);
 	screen_stop(NULL);
 	lifecycle_set_due(NULL, NULL);
 	lifecycle_set_workdays(NULL, NULL);
-	inbound_shutdown();
-	commit_shutdown();
+	inbound_free(f->inbound);
+	commit_free(f->commit);
 	store_close(f->st);
 	crypto_free(f->crypto);
 	event_base_free(f->base);

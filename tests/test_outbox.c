@@ -49,6 +49,8 @@ struct fix {
 	struct crypto		*crypto;
 	struct store		*st;
 	struct event_base	*base;
+	struct commit		*commit;
+	struct outbox		*outbox;
 };
 
 static struct fake	a = { "a", 0, { 0 }, { { 0 } }, 0 };
@@ -83,9 +85,9 @@ pump(struct fix *f)
 	int	i;
 
 	for (i = 0; i < 4; i++) {
-		outbox_kick();
+		outbox_kick(f->outbox);
 		event_base_loop(f->base, EVLOOP_NONBLOCK);
-		commit_flush();
+		commit_flush(f->commit);
 	}
 }
 
@@ -104,10 +106,10 @@ queue(struct fix *f, const char *msisdn, const char *text, int priority,
 	o.text = text;
 	o.priority = priority;
 	o.inbound = via;
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(f->commit), 0);
 	assert_int_equal(store_outbox_add(f->st, &o, &id), 0);
-	assert_int_equal(commit_unit_end(1), 0);
-	commit_flush();
+	assert_int_equal(commit_unit_end(f->commit, 1), 0);
+	commit_flush(f->commit);
 	return id;
 }
 
@@ -128,11 +130,11 @@ received(struct fix *f, const char *name, const char *msisdn)
 	in.text = "CX";
 	in.concat_total = 1;
 	in.received_at = (int64_t)clock_now_ms();
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(f->commit), 0);
 	assert_int_equal(store_inbound_add(f->st, &in, &id, &group),
 	    STORE_IN_COMPLETE);
-	assert_int_equal(commit_unit_end(1), 0);
-	commit_flush();
+	assert_int_equal(commit_unit_end(f->commit, 1), 0);
+	commit_flush(f->commit);
 	return group;
 }
 
@@ -164,10 +166,10 @@ setup(void **state)
 		return -1;
 	log_init(LOG_TO_STDERR, LOG_L_WARN, "test_outbox");
 	f->base = event_base_new();
-	commit_init(f->base, f->st, 1000, 256);
-	outbox_init(f->base, f->st, MAX_ATTEMPTS);
-	outbox_add_bearer(a.name, &fake_ops, &a);
-	outbox_add_bearer(b.name, &fake_ops, &b);
+	f->commit = commit_new(f->base, f->st, 1000, 256);
+	f->outbox = outbox_new(f->base, f->st, f->commit, MAX_ATTEMPTS);
+	outbox_add_bearer(f->outbox, a.name, &fake_ops, &a);
+	outbox_add_bearer(f->outbox, b.name, &fake_ops, &b);
 	reset_fakes();
 	*state = f;
 	return 0;
@@ -178,8 +180,8 @@ teardown(void **state)
 {
 	struct fix	*f = *state;
 
-	outbox_shutdown();
-	commit_shutdown();
+	outbox_free(f->outbox);
+	commit_free(f->commit);
 	store_close(f->st);
 	crypto_free(f->crypto);
 	event_base_free(f->base);
@@ -213,8 +215,8 @@ test_order(void **state)
 	assert_int_equal(row(f, "state", r1), STORE_OUT_INFLIGHT);
 	assert_int_equal(row(f, "state", r2), STORE_OUT_QUEUED);
 	/* the first is sent: the second may go */
-	outbox_sent(r1, "a", &id, 1);
-	commit_flush();
+	outbox_sent(f->outbox, r1, "a", &id, 1);
+	commit_flush(f->commit);
 	assert_int_equal(row(f, "state", r1), STORE_OUT_SENT);
 	pump(f);
 	assert_int_equal(a.ntook, 3);
@@ -229,20 +231,20 @@ test_order(void **state)
 	assert_int_equal(a.took[0], r4);
 	assert_string_equal(a.to[0], NUM4);
 	id = "2";
-	outbox_sent(r4, "a", &id, 1);
-	commit_flush();
+	outbox_sent(f->outbox, r4, "a", &id, 1);
+	commit_flush(f->commit);
 	a.room = 1;
 	pump(f);
 	assert_int_equal(a.ntook, 2);
 	assert_int_equal(a.took[1], r1);
 	assert_string_equal(a.to[1], NUM3);
 	id = "3";
-	outbox_sent(r1, "a", &id, 1);
+	outbox_sent(f->outbox, r1, "a", &id, 1);
 	id = "4";
-	outbox_sent(r3, "a", &id, 1);
+	outbox_sent(f->outbox, r3, "a", &id, 1);
 	id = "5";
-	outbox_sent(r2, "a", &id, 1);
-	commit_flush();
+	outbox_sent(f->outbox, r2, "a", &id, 1);
+	commit_flush(f->commit);
 }
 
 /*
@@ -272,10 +274,10 @@ test_pick(void **state)
 	assert_int_equal(b.ntook, 1);
 	assert_int_equal(b.took[0], r1);
 	assert_int_equal(a.ntook, 1);
-	outbox_sent(r1, "b", &id, 1);
+	outbox_sent(f->outbox, r1, "b", &id, 1);
 	id = "7";
-	outbox_sent(r2, "a", &id, 1);
-	commit_flush();
+	outbox_sent(f->outbox, r2, "a", &id, 1);
+	commit_flush(f->commit);
 	assert_int_equal(row(f, "state", r1), STORE_OUT_SENT);
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
 	    "WHERE smsc = 'b'"), 1);
@@ -299,8 +301,8 @@ test_backoff(void **state)
 	pump(f);
 	assert_int_equal(a.ntook, 1);
 	before = (int64_t)clock_now_ms();
-	outbox_failed(r1, 1, "throttled");
-	commit_flush();
+	outbox_failed(f->outbox, r1, 1, "throttled");
+	commit_flush(f->commit);
 	next = row(f, "next_attempt_at", r1);
 	assert_int_equal(row(f, "state", r1), STORE_OUT_QUEUED);
 	assert_true(next >= before + BACKOFF_MIN);
@@ -313,21 +315,21 @@ test_backoff(void **state)
 	assert_int_equal(a.ntook, 1);
 	/* attempts run out */
 	for (i = 1; i < MAX_ATTEMPTS; i++) {
-		assert_int_equal(commit_unit_begin(), 0);
+		assert_int_equal(commit_unit_begin(f->commit), 0);
 		assert_int_equal(store_outbox_inflight(f->st, r1,
 		    (int64_t)clock_now_ms()), 0);
-		assert_int_equal(commit_unit_end(1), 0);
-		commit_flush();
-		outbox_failed(r1, 1, "throttled");
-		commit_flush();
+		assert_int_equal(commit_unit_end(f->commit, 1), 0);
+		commit_flush(f->commit);
+		outbox_failed(f->outbox, r1, 1, "throttled");
+		commit_flush(f->commit);
 	}
 	assert_int_equal(row(f, "state", r1), STORE_OUT_FAILED);
 	/* a permanent error fails at once */
 	r2 = queue(f, NUM2, "永久", 0, 0);
 	pump(f);
 	assert_int_equal(a.took[a.ntook - 1], r2);
-	outbox_failed(r2, 0, "invalid destination");
-	commit_flush();
+	outbox_failed(f->outbox, r2, 0, "invalid destination");
+	commit_flush(f->commit);
 	assert_int_equal(row(f, "state", r2), STORE_OUT_FAILED);
 	assert_int_equal(row(f, "attempts", r2), 1);
 }
