@@ -8,8 +8,10 @@
  * emergency with its advice, refused for each reason of Art. 8, rate
  * limited and told once, replies over the hourly limit, a machine sender
  * ignored, the same text again within the hour, a long text given up
- * incomplete, a survey's which-case, unclear and closed answers, a
- * resend acknowledged again).  Every reply is compared whole, word for
+ * incomplete, a survey's which-case and closed answers, a resend
+ * acknowledged again, a consultation the knowledge base answers).  A
+ * batch of texts is answered after its commit, in order, and one that
+ * fails in it is undone alone.  Every reply is compared whole, word for
  * word, with the shipped template filled in by the values the store holds
  * (case number, deadline).  Each store has its own context (struct
  * commit, mo, inbound); some tests make a second one beside the first.
@@ -37,6 +39,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "mo.h"
+#include "notify.h"
 #include "screen.h"
 #include "store.h"
 #include "survey.h"
@@ -66,6 +69,8 @@
 #define NUM_CLOSED	"13800138120"
 #define NUM_EMPTY	"13800138121"
 #define NUM_TWO		"13800138122"
+#define NUM_KB		"13800138123"
+#define NUM_BATCH	"1380013813"	/* + one digit */
 
 struct fix {
 	char			 dir[256], path[512];
@@ -996,6 +1001,124 @@ test_two_instances(void **state)
 	inst_close(&b);
 }
 
+/*
+ * A consultation the knowledge base answers with confidence: the case is
+ * answered at once, and the result SMS (result.txt, whole) is the reply,
+ * not an acknowledgement.
+ */
+static void
+test_kb_answer(void **state)
+{
+	struct fix		*f = *state;
+	struct notify		*nt;
+	struct store_case	 c;
+	char			 want[1024], got[1024];
+	int64_t			 id;
+
+	nt = notify_new(NULL, f->st, &f->conf, f->commit, NULL);
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	assert_int_equal(store_kb_add(f->st, "无人机 飞行 备案", "在民航局"
+	    "无人机实名登记系统在线备案即可。", NULL, (int64_t)clock_now_ms(),
+	    &id), 0);
+	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	register_case(f, NUM_KB, "请问无人机飞行备案怎么办理", &c);
+	assert_string_equal(c.category, "consultation");
+	assert_string_equal(c.state, "answered");
+	snprintf(want, sizeof(want), "【12345热线】您的诉求%s已办结，办理结果："
+	    "在民航局无人机实名登记系统在线备案即可。", c.number);
+	assert_int_equal(testdb_text(f->path, "SELECT text FROM outbox WHERE "
+	    "kind = 'result' ORDER BY id DESC LIMIT 1", got, sizeof(got)), 0);
+	assert_string_equal(got, want);
+	/* no acknowledgement besides: the answer is the reply */
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
+	    "WHERE kind = 'ack' AND case_id = (SELECT MAX(id) FROM cases)"), 0);
+	notify_free(nt);
+	store_case_clear(&c);
+}
+
+/* The lifecycle notify hook of a failing transition (a store error). */
+static int
+hook_fails(void *arg, struct store *st, const struct store_case *c,
+    const struct lc_event *ev)
+{
+	(void)arg;
+	(void)st;
+	(void)c;
+	(void)ev;
+	return -1;
+}
+
+static int	batch_ok[5], batch_order[5], nbatch;
+
+static void
+batch_answered(void *arg, int ok)
+{
+	int	i = (int)(intptr_t)arg;
+
+	batch_ok[i] = ok;
+	batch_order[nbatch++] = i;
+}
+
+/*
+ * Five texts in one batch: nobody is answered before the commit, then
+ * each in the order it came.  The third, a consultation whose knowledge
+ * base answer fails (its transition's notify hook reports a store
+ * error), is undone alone -- no case, no inbound row -- and answered with
+ * a temporary error after the pause; the four others are registered.
+ */
+static void
+test_batch_one_fails(void **state)
+{
+	struct fix		*f = *state;
+	struct inbound_msg	 m;
+	char			 num[5][16];
+	static const char	*texts[5] = { "东门外的马路上有个大坑",
+	    "二号楼下水管漏水好几天了", "请问无人机飞行备案怎么办理",
+	    "菜场周边的流动摊贩占道", "小区里的健身器材生锈了" };
+	long long		 n = cases(f), in;
+	int			 i;
+
+	lifecycle_set_notify(hook_fails, NULL);
+	in = testdb_peek(f->path, "SELECT COUNT(*) FROM inbound");
+	nbatch = 0;
+	for (i = 0; i < 5; i++) {
+		batch_ok[i] = -1;
+		snprintf(num[i], sizeof(num[i]), "%s%d", NUM_BATCH, i);
+		memset(&m, 0, sizeof(m));
+		m.bearer = "smsc1";
+		m.source = num[i];
+		m.dest = "12345";
+		m.data_coding = 8;
+		m.text = texts[i];
+		m.raw = (const uint8_t *)m.text;
+		m.rawlen = strlen(m.text);
+		m.concat_total = 1;
+		inbound_receive(f->inbound, &m, batch_answered,
+		    (void *)(intptr_t)i);
+	}
+	assert_int_equal(nbatch, 0);		/* not before the commit */
+	commit_flush(f->commit);
+	assert_int_equal(nbatch, 4);
+	assert_int_equal(batch_order[0], 0);
+	assert_int_equal(batch_order[1], 1);
+	assert_int_equal(batch_order[2], 3);
+	assert_int_equal(batch_order[3], 4);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(batch_ok[i], i == 2 ? -1 : 1);
+	assert_int_equal(cases(f), n + 4);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM inbound"),
+	    in + 4);
+	/* the undone one: a temporary error, after the pause */
+	for (i = 0; i < 300 && batch_ok[2] == -1; i++) {
+		struct timeval	tv = { 0, 10000 };
+
+		event_base_loopexit(f->base, &tv);
+		event_base_dispatch(f->base);
+	}
+	assert_int_equal(batch_ok[2], 0);
+	lifecycle_set_notify(NULL, NULL);
+}
+
 int
 main(void)
 {
@@ -1023,6 +1146,8 @@ main(void)
 		cmocka_unit_test(test_survey_which),
 		cmocka_unit_test(test_survey_closed),
 		cmocka_unit_test(test_two_instances),
+		cmocka_unit_test(test_kb_answer),
+		cmocka_unit_test(test_batch_one_fails),
 	};
 
 	return cmocka_run_group_tests_name("test_mo", tests, group_setup,
