@@ -6,7 +6,9 @@
  * holds refusals until its retry, logs once when it starts and once when
  * it ends, and counts every failed try.  One unit of work that fails in
  * a batch of many is undone alone: the others commit and are answered.
- * The log goes to a file the test reads back.
+ * Two group commits over two stores in one process are independent: one
+ * failing refuses nothing of the other, and each batch answers and logs
+ * its own.  The log goes to a file the test reads back.
  */
 #include "compat.h"
 
@@ -432,6 +434,85 @@ test_refuse_pause(void **state)
 	assert_int_equal(answers, 2);
 }
 
+static int	other_answers, other_ok = -1;
+
+static void
+other_answered(void *arg, int ok)
+{
+	other_answers++;
+	other_ok = ok;
+}
+
+/*
+ * Two group commits over two stores: a batch of one commits without the
+ * other's, and while the first fails (its batch undone, refusing input)
+ * the second takes writes, commits, answers and logs its own lines.
+ */
+static void
+test_two_commits(void **state)
+{
+	struct fixture	*f = *state;
+	struct commit	*c2;
+	struct crypto	*crypto2;
+	struct store	*st2;
+	char		 dir2[256], path2[512];
+	uint64_t	 committed, failed, refused, undone;
+	size_t		 largest;
+	int		 failing;
+
+	st2 = testdb_open("test_commit_two", dir2, sizeof(dir2), path2,
+	    sizeof(path2), &crypto2);
+	assert_non_null(st2);
+	c2 = commit_new(f->base, st2, 1000, 256);
+	other_answers = 0;
+	/* one batch open in each: flushing one leaves the other open */
+	assert_int_equal(commit_unit_begin(f->c), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "one", "{}", 1), 0);
+	assert_int_equal(commit_unit_end(f->c, 1), 0);
+	commit_after(f->c, answered, NULL);
+	assert_int_equal(commit_unit_begin(c2), 0);
+	assert_int_equal(store_audit(st2, 0, "test", "two", "{}", 1), 0);
+	assert_int_equal(commit_unit_end(c2, 1), 0);
+	commit_after(c2, other_answered, NULL);
+	commit_log(c2, "intake case=OTHER");
+	commit_flush(c2);
+	assert_int_equal(other_answers, 1);
+	assert_int_equal(other_ok, 1);
+	assert_int_equal(answers, 0);
+	assert_true(store_in_batch(f->st));
+	assert_int_equal(log_count(f, "case=OTHER"), 1);
+	assert_int_equal(testdb_peek(path2, "SELECT COUNT(*) FROM audit "
+	    "WHERE action = 'two'"), 1);
+	/* the first fails: the second goes on */
+	store_txn_rollback(f->st);	/* what SQLite does on SQLITE_FULL */
+	assert_int_equal(commit_join(f->c), -1);
+	run_until_answers(f, 1, 2000);
+	assert_int_equal(answers, 1);
+	assert_int_equal(answer_ok, 0);
+	assert_int_equal(commit_join(f->c), -1);
+	assert_int_equal(commit_unit_begin(c2), 0);
+	assert_int_equal(store_audit(st2, 0, "test", "two", "{}", 2), 0);
+	assert_int_equal(commit_unit_end(c2, 1), 0);
+	commit_after(c2, other_answered, NULL);
+	commit_flush(c2);
+	assert_int_equal(other_answers, 2);
+	assert_int_equal(other_ok, 1);
+	commit_health(f->c, &failing, &refused, &undone);
+	assert_int_equal(failing, 1);
+	commit_health(c2, &failing, &refused, &undone);
+	assert_int_equal(failing, 0);
+	assert_int_equal(undone, 0);
+	commit_stats(c2, &committed, &failed, &largest);
+	assert_int_equal(committed, 2);
+	assert_int_equal(failed, 0);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM audit "
+	    "WHERE action = 'one'"), 0);
+	commit_free(c2);
+	store_close(st2);
+	crypto_free(crypto2);
+	testdb_remove(dir2, path2);
+}
+
 int
 main(void)
 {
@@ -446,6 +527,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unit_rules, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_answer_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_two_commits, setup,
 		    teardown),
 	};
 
