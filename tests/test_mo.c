@@ -95,6 +95,12 @@ struct inst {
 
 static const struct lc_actor office = { LC_ROLE_OFFICE, "wang", NULL };
 
+/* help.txt, whole */
+static const char	help_text[] = "【12345热线】直接发送诉求即可登记，"
+    "含\"保密\"将保密办理，已登记的案件发\"保密 案件号\"。查询：CX或"
+    "查询 [案件号]；补充：BC或补充 案件号 内容；帮助：HELP或帮助；退订"
+    "回访：TD或退订。";
+
 static int	mo_part(struct inbound *, struct commit *, const char *,
 		    const char *, const char *, const char *, int, int, int);
 
@@ -438,10 +444,8 @@ static void
 test_help(void **state)
 {
 	struct fix	*f = *state;
-	static const char want[] = "【12345热线】直接发送诉求即可登记，含\"保密\""
-	    "将保密办理，已登记的案件发\"保密 案件号\"。查询：CX或查询 [案件号]；"
-	    "补充：BC或补充 案件号 内容；帮助：HELP或帮助；退订回访：TD或退订。";
-	long long	n = cases(f);
+	const char	*want = help_text;
+	long long	 n = cases(f);
 
 	assert_int_equal(mo(f, NUM_HELP, "HELP", NULL), 1);
 	assert_string_equal(last_reply(f), want);
@@ -810,10 +814,8 @@ static void
 test_empty(void **state)
 {
 	struct fix	*f = *state;
-	static const char want[] = "【12345热线】直接发送诉求即可登记，含\"保密\""
-	    "将保密办理，已登记的案件发\"保密 案件号\"。查询：CX或查询 [案件号]；"
-	    "补充：BC或补充 案件号 内容；帮助：HELP或帮助；退订回访：TD或退订。";
-	long long	n = cases(f);
+	const char	*want = help_text;
+	long long	 n = cases(f);
 
 	assert_int_equal(mo(f, NUM_EMPTY, "", NULL), 1);
 	assert_string_equal(last_reply(f), want);
@@ -916,8 +918,8 @@ test_survey_which(void **state)
 	k = store_survey_open(f->st, NUM_WHICH, open, nitems(open));
 	assert_int_equal(k, 2);
 	assert_int_equal(mo(f, NUM_WHICH, "1", NULL), 1);
-	snprintf(want, sizeof(want), "【12345热线】您有多件待评价的诉求：%s、%s。"
-	    "请回复\"案件号 数字\"评价，满意1，基本满意2，不满意3。",
+	snprintf(want, sizeof(want), "【12345热线】您有多件待评价的诉求："
+	    "%s、%s。请回复\"案件号 数字\"评价，满意1，基本满意2，不满意3。",
 	    open[0].number, open[1].number);
 	assert_string_equal(last_reply(f), want);
 	snprintf(q, sizeof(q), "%s 2", c2.number);
