@@ -1073,6 +1073,7 @@ test_batch_one_fails(void **state)
 {
 	struct fix		*f = *state;
 	struct inbound_msg	 m;
+	struct timeval		 tv = { 0, 10000 };
 	char			 num[5][16];
 	static const char	*texts[5] = { "东门外的马路上有个大坑",
 	    "二号楼下水管漏水好几天了", "请问无人机飞行备案怎么办理",
@@ -1112,8 +1113,6 @@ test_batch_one_fails(void **state)
 	    in + 4);
 	/* the undone one: a temporary error, after the pause */
 	for (i = 0; i < 300 && batch_ok[2] == -1; i++) {
-		struct timeval	tv = { 0, 10000 };
-
 		event_base_loopexit(f->base, &tv);
 		event_base_dispatch(f->base);
 	}
