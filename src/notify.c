@@ -302,8 +302,8 @@ notify_case(void *arg, struct store *st, const struct store_case *c,
 	if (ev->op == LC_OP_CLASSIFY)	/* a confirmation: nothing */
 		return ev->confirmed ? 0 : notify_classified(nt, st, c, msisdn);
 	if (c->result == NULL || notify_result_text(c->number, c->result,
-	    nt->sc.service, nt->conf != NULL ?
-	    nt->conf->max_result_parts : 0, text, sizeof(text), &cut) == -1) {
+	    nt->sc.service, nt->conf->max_result_parts, text, sizeof(text),
+	    &cut) == -1) {
 		log_warnx("notify case=%s result not rendered", c->number);
 		return -1;
 	}
