@@ -321,7 +321,7 @@ admin_defer(struct admin_req *r, int status)
 	r->reply = NULL;
 	r->body = NULL;
 	admin.deferred++;
-	commit_after(admin_committed, d);
+	commit_after(commit_default(), admin_committed, d);
 	return ADMIN_DEFERRED;
 }
 
@@ -703,7 +703,7 @@ admin_dispatch(struct evhttp_request *req, void *arg)
 		r.query = evhttp_uri_get_query(uri);
 		status = r.route->handler(&r);
 		/* a writing handler's unit: kept if it deferred, else undone */
-		commit_unit_end(status == ADMIN_DEFERRED);
+		commit_unit_end(commit_default(), status == ADMIN_DEFERRED);
 		if (status == ADMIN_DEFERRED)
 			return;		/* admin_committed() answers */
 	}
@@ -837,7 +837,7 @@ admin_stop(void)
 {
 	/* answer the requests that wait on a commit before freeing them */
 	if (admin.deferred > 0)
-		commit_flush();
+		commit_flush(commit_default());
 	admin_data_stop();
 	admin_status_stop();
 	if (admin.http != NULL) {

@@ -149,7 +149,7 @@ admin_alert_ack(struct admin_req *r)
 		return admin_error(r, 409, "conflict", "alert %lld is "
 		    "acknowledged already", (long long)id);
 	note = admin_str(r, "note");
-	if (commit_unit_begin() == -1)
+	if (commit_unit_begin(commit_default()) == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	if (store_alert_ack(r->store, id, r->token->name, note, now) != 1 ||

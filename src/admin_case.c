@@ -313,7 +313,7 @@ admin_msisdn_read(struct admin_req *r, int64_t case_id, const char *msisdn,
 	    NULL)
 		st = admin_error(r, 400, "bad_request", "reason: not valid "
 		    "UTF-8");
-	else if (commit_unit_begin() == -1)
+	else if (commit_unit_begin(commit_default()) == -1)
 		st = admin_error(r, 503, "unavailable", "the database is busy; "
 		    "retry");
 	/* audited first: the number goes out only if this event commits */
@@ -620,7 +620,7 @@ admin_case_op(struct admin_req *r, const struct admin_case_opdef *d)
 		actor.unit = r->token->unit;
 	} else
 		actor.role = LC_ROLE_OFFICE;
-	if (commit_unit_begin() == -1) {
+	if (commit_unit_begin(commit_default()) == -1) {
 		store_case_clear(&c);
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");

@@ -257,7 +257,7 @@ admin_audit_verify(struct admin_req *r)
 		return admin_error(r, 409, "busy", "a database check or "
 		    "audit verification is running already");
 	/* the batch still open is sealed and committed first */
-	commit_flush();
+	commit_flush(commit_default());
 	if ((d = admin_hold(r)) == NULL)
 		return 503;
 	if (dbcheck_start_audit(hook_base(), store_path(r->store),
@@ -373,13 +373,13 @@ admin_retention_tick(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	(void)arg;
 	t = admin_now_us();
-	if (commit_unit_begin() == -1) {
+	if (commit_unit_begin(commit_default()) == -1) {
 		admin_retention_end(-1, "the database cannot take writes now");
 		return;
 	}
 	rc = store_retention_chunk(st, data.ret_cutoff, ADMIN_RETENTION_CHUNK,
 	    data.ret_actor, &data.ret);
-	if (commit_unit_end(rc >= 0) == -1 && rc >= 0)
+	if (commit_unit_end(commit_default(), rc >= 0) == -1 && rc >= 0)
 		rc = -1;
 	t = admin_now_us() - t;
 	if (t > data.ret_longest_us)
@@ -393,7 +393,7 @@ admin_retention_tick(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	data.ret_more = rc;
-	commit_after(admin_retention_committed, NULL);
+	commit_after(commit_default(), admin_retention_committed, NULL);
 }
 
 static void

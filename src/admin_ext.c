@@ -156,7 +156,7 @@ admin_ext_request(struct admin_req *r)
 	if ((st = admin_case_load(r, &c)) != 0)
 		return st;
 	admin_ext_actor(r, &a);
-	if (commit_unit_begin() == -1) {
+	if (commit_unit_begin(commit_default()) == -1) {
 		store_case_clear(&c);
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
@@ -279,7 +279,7 @@ admin_ext_decide(struct admin_req *r)
 	if ((st = admin_ext_id(r, &id)) != 0)
 		return st;
 	admin_ext_actor(r, &a);
-	if (commit_unit_begin() == -1)
+	if (commit_unit_begin(commit_default()) == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	res = extension_decide(r->store, id, approve, &a, admin_str(r,
@@ -320,7 +320,7 @@ admin_ext_disclose(struct admin_req *r)
 	if ((st = admin_case_load(r, &c)) != 0)
 		return st;
 	admin_ext_actor(r, &a);
-	if (commit_unit_begin() == -1) {
+	if (commit_unit_begin(commit_default()) == -1) {
 		store_case_clear(&c);
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");

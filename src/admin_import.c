@@ -84,7 +84,7 @@ admin_case_import(struct admin_req *r)
 		    "not open yet; retry");
 	if (import_parse(r->body, now, &ic, &field, err, sizeof(err)) == -1)
 		return admin_import_refuse(r, field, err);
-	if (commit_unit_begin() == -1)
+	if (commit_unit_begin(commit_default()) == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	rv = store_import_find(r->store, ic.channel, ic.external_id, &id);
@@ -130,7 +130,8 @@ admin_import_new(struct admin_req *r, const struct import_case *ic,
 	int64_t			 id;
 	int			 repeats, rv;
 
-	if (mo_deadline(NULL, cat, ic->received_at, due, sizeof(due)) == -1)
+	if (mo_deadline(mo_default(), cat, ic->received_at, due,
+	    sizeof(due)) == -1)
 		return admin_error(r, 500, "internal", "no deadline for %s "
 		    "received then (calendar?)", cat);
 	/* Art. 23(8) counts a matter from every channel */
@@ -167,9 +168,10 @@ admin_import_new(struct admin_req *r, const struct import_case *ic,
 		    "acknowledgement; nothing was stored");
 	metrics_add(MF_CASES, cat, 1);
 	admin_log_case(r, number);
-	commit_log("admin import case=%s channel=%s msisdn=%s cat=%s due=%s%s"
-	    "%s%s", number, ic->channel, log_msisdn(ic->msisdn, mask,
-	    sizeof(mask)), cat, due, ic->confidential ? " confidential" : "",
+	commit_log(commit_default(), "admin import case=%s channel=%s "
+	    "msisdn=%s cat=%s due=%s%s%s%s", number, ic->channel,
+	    log_msisdn(ic->msisdn, mask, sizeof(mask)), cat, due,
+	    ic->confidential ? " confidential" : "",
 	    c.flags & STORE_CF_REPEATED ? " repeated" : "",
 	    ic->ack ? " ack" : "");
 	if ((r->reply = admin_import_reply(number, due, cat, ic, 1)) ==
@@ -210,11 +212,11 @@ admin_import_ack(struct admin_req *r, const struct import_case *ic,
 	o.case_id = id;
 	o.kind = "ack";
 	o.msisdn = ic->msisdn;
-	o.source = mo_service_number();
+	o.source = mo_service_number(mo_default());
 	o.text = text;
 	if (store_outbox_add(r->store, &o, &oid) == -1)
 		return -1;
-	outbox_kick();
+	outbox_kick(outbox_default());
 	return 0;
 }
 

@@ -59,7 +59,7 @@ admin_kb_begin(struct admin_req *r)
 		    "open");
 	if ((st = admin_unit_known(r, admin_str(r, "unit"))) != 0)
 		return st;
-	if (commit_unit_begin() == -1)
+	if (commit_unit_begin(commit_default()) == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	return 0;

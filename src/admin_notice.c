@@ -121,7 +121,7 @@ admin_contact_add(struct admin_req *r)
 		    "bytes", AN_NAME_MAX);
 	if (!office && (st = an_unit_known(r, unit)) != 0)
 		return st;
-	if (commit_unit_begin() == -1)
+	if (commit_unit_begin(commit_default()) == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	rv = store_contact_add(r->store, office ? "" : unit, role, name,
@@ -196,7 +196,7 @@ admin_contact_remove(struct admin_req *r)
 	id = strtoll(r->param[0], &end, 10);
 	if (r->param[0][0] == '\0' || *end != '\0' || id <= 0)
 		return admin_error(r, 400, "bad_request", "bad contact id");
-	if (commit_unit_begin() == -1)
+	if (commit_unit_begin(commit_default()) == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	if ((rv = store_contact_del(r->store, id)) == 0)
@@ -229,7 +229,7 @@ admin_webhook_set(struct admin_req *r)
 		    STORE_URL_MAX - 1);
 	if (webhook_secret(secret) == -1)
 		return admin_error(r, 500, "internal", "no randomness");
-	if (commit_unit_begin() == -1)
+	if (commit_unit_begin(commit_default()) == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	if (store_hook_set(r->store, unit, url, secret,
@@ -255,7 +255,7 @@ admin_webhook_remove(struct admin_req *r)
 
 	if ((st = an_store(r)) != 0 || (st = an_unit_known(r, unit)) != 0)
 		return st;
-	if (commit_unit_begin() == -1)
+	if (commit_unit_begin(commit_default()) == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	if ((rv = store_hook_del(r->store, unit)) == 0)

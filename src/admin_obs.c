@@ -216,7 +216,7 @@ obs_links(struct evbuffer *out)
 		evbuffer_add_printf(out, "# HELP hotlined_%s %s\n# TYPE "
 		    "hotlined_%s %s\n", fams[f].name, fams[f].help,
 		    fams[f].name, fams[f].type);
-		for (i = 0; smsc_info(i, &in) == 0; i++) {
+		for (i = 0; smsc_info(smsc_default(), i, &in) == 0; i++) {
 			switch (f) {
 			case 0: v = in.state == SMPP_S_BOUND; break;
 			case 1: v = (unsigned long long)in.stopped; break;
@@ -504,7 +504,7 @@ obs_status_page(struct admin_req *r)
 	    "<th>delivers</th><th>throttled</th><th>");
 	obs_t(out, "限速", "limit/s");
 	evbuffer_add_printf(out, "</th></tr>");
-	for (i = 0; smsc_info(i, &in) == 0; i++) {
+	for (i = 0; smsc_info(smsc_default(), i, &in) == 0; i++) {
 		evbuffer_add_printf(out, "<tr><th>");
 		obs_html_esc(out, in.name);
 		evbuffer_add_printf(out, "</th><td class=%s>%s%s</td><td>%llu"
@@ -694,7 +694,7 @@ static void
 obs_kick(void *arg, int ok)
 {
 	if (ok)
-		outbox_kick();
+		outbox_kick(outbox_default());
 }
 
 /*
@@ -729,7 +729,7 @@ obs_outbox_op(struct admin_req *r)
 	if (strcmp(op, "cancel") == 0 && why == NULL)
 		return admin_error(r, 400, "bad_request", "cancel needs a "
 		    "\"reason\" (it is audited)");
-	if (r->store == NULL || commit_unit_begin() == -1)
+	if (r->store == NULL || commit_unit_begin(commit_default()) == -1)
 		return admin_error(r, 503, "unavailable", "the store takes no "
 		    "writes now; retry");
 	if ((done = store_obs_get(r->store, id, &w)) == 0)
@@ -772,7 +772,7 @@ obs_outbox_op(struct admin_req *r)
 	free(d);
 	log_info("admin outbox %s id=%lld token=%s", op, (long long)id,
 	    r->token->name);
-	commit_after(obs_kick, NULL);
+	commit_after(commit_default(), obs_kick, NULL);
 	r->reply = json_pack("{s:I,s:s}", "id", (json_int_t)id, "state",
 	    strcmp(op, "hold") == 0 ? "held" : strcmp(op, "cancel") == 0 ?
 	    "cancelled" : "queued");
@@ -788,7 +788,7 @@ obs_smsc_list(struct admin_req *r)
 	json_t			*list = json_array();
 	size_t			 i;
 
-	for (i = 0; smsc_info(i, &in) == 0; i++)
+	for (i = 0; smsc_info(smsc_default(), i, &in) == 0; i++)
 		json_array_append_new(list, json_pack("{s:s,s:s,s:b,s:i,s:i,"
 		    "s:I,s:I,s:I,s:I,s:I}", "name", in.name, "state",
 		    smpp_strstate(in.state), "stopped", in.stopped,
@@ -815,7 +815,7 @@ obs_smsc_op(struct admin_req *r)
 	if (strspn(r->param[0], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
 	    "QRSTUVWXYZ0123456789_.-") != strlen(r->param[0]))
 		return admin_error(r, 404, "not_found", "no such smsc");
-	if ((done = smsc_control(r->param[0], stop)) == -1)
+	if ((done = smsc_control(smsc_default(), r->param[0], stop)) == -1)
 		return admin_error(r, 404, "not_found", "no such smsc");
 	if (done == 0)
 		return admin_error(r, 409, "conflict", "smsc %s is already %s",

@@ -41,7 +41,7 @@ admin_unit_add(struct admin_req *r)
 		return admin_error(r, 503, "unavailable", "the store is not "
 		    "open");
 	code = admin_str(r, "code");
-	if (commit_unit_begin() == -1)
+	if (commit_unit_begin(commit_default()) == -1)
 		return admin_error(r, 503, "unavailable", "the database is "
 		    "busy; retry");
 	if ((rv = store_unit_add(r->store, code, admin_str(r, "name"),

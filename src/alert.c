@@ -94,8 +94,8 @@ alert_line(const char *what, const struct store_alert *a, int64_t now)
 }
 
 int
-alert_raise(struct store *st, const struct store_alert_new *a,
-    const char *case_number)
+alert_raise(struct commit *c, struct store *st,
+    const struct store_alert_new *a, const char *case_number)
 {
 	struct alert_pending	*p;
 	int64_t			 id;
@@ -106,7 +106,7 @@ alert_raise(struct store *st, const struct store_alert_new *a,
 	p->id = id;
 	if (case_number != NULL)
 		strlcpy(p->case_number, case_number, sizeof(p->case_number));
-	commit_after(alert_committed, p);
+	commit_after(c, alert_committed, p);
 	return 0;
 }
 
@@ -149,7 +149,7 @@ alert_tick(evutil_socket_t fd, short ev, void *arg)
 		log_info("alert started open=%d due=%d repeat=%llds",
 		    store_alert_open(store), n, (long long)(repeat_ms / 1000));
 	}
-	if (n <= 0 || commit_join() == -1)
+	if (n <= 0 || commit_join(commit_default()) == -1)
 		return;
 	for (i = 0; i < n; i++) {
 		if (store_alert_get(store, ids[i], &a) != 1)

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+struct commit;
 struct event_base;
 struct store;
 struct store_alert_new;
@@ -19,12 +20,13 @@ void	 alert_init(struct event_base *, struct store *, int64_t repeat_ms);
 /* Stop the timer. */
 void	 alert_shutdown(void);
 /*
- * Record an alert inside the caller's open batch; its crit line follows the
- * commit.  case_number (may be NULL) only names the case in that line.
- * 0, or -1 when the row could not be written (the caller undoes the text).
+ * Record an alert inside the caller's open batch of c; its crit line
+ * follows the commit.  case_number (may be NULL) only names the case in
+ * that line.  0, or -1 when the row could not be written (the caller
+ * undoes the text).
  */
-int	 alert_raise(struct store *, const struct store_alert_new *,
-	    const char *case_number);
+int	 alert_raise(struct commit *c, struct store *,
+	    const struct store_alert_new *, const char *case_number);
 /* An operator acknowledged one (counted). */
 void	 alert_acked(void);
 /* Counted since start: raised (committed), logged again, acknowledged. */

@@ -46,7 +46,7 @@ struct commit_wait {
 	void		*arg;
 };
 
-/* 0: events made before commit_init(), 1: every later one, 2: the commit */
+/* 0: events made before commit_new(), 1: every later one, 2: the commit */
 #define COMMIT_PRIORITIES	3
 
 /*
@@ -69,50 +69,55 @@ enum commit_state {
 
 static void	commit_timer(evutil_socket_t, short, void *);
 static void	commit_retry_timer(evutil_socket_t, short, void *);
-static void	commit_run(void);
-static void	commit_failed(const char *);
-static void	commit_arm(int64_t);
-static void	commit_log_emit(int);
+static void	commit_run(struct commit *);
+static void	commit_failed(struct commit *, const char *);
+static void	commit_arm(struct commit *, int64_t);
+static void	commit_log_emit(struct commit *, int);
 
-static struct store		*store;		/* borrowed */
-static struct event		*ev_commit, *ev_idle, *ev_retry;
-static struct timeval		 commit_tv;
-static size_t			 commit_max = 256;
-static struct commit_wait	*waits;
-static size_t			 nwaits, waitsz;
-static struct commit_wait	*refused;	/* answered at the next try */
-static size_t			 nrefused_held, refusedsz;
-static int			 open_batch;
-static enum commit_state	 state;
-static int64_t			 backoff;	/* ms, while failing */
-static uint64_t			 fail_since;	/* monotonic ms */
-static uint64_t			 ncommitted, nfailed, nrefused, nundone;
-static uint64_t			 f_failed, f_refused, f_undone;	/* this time */
-static size_t			 largest;
-static char			*logbuf;	/* NUL-ended lines of the batch */
-static size_t			 loglen, logsz;
-static uint64_t			 nlog_dropped;
-static int			 unit_open;	/* a unit's savepoint */
-static size_t			 unit_mark;	/* commit_log() at its start */
+/*
+ * One group commit over one store: the daemon has one (engine.c's struct
+ * hotline owns it), a test may make several.
+ */
+struct commit {
+	struct store		*store;		/* borrowed */
+	struct event		*ev_commit, *ev_idle, *ev_retry;
+	struct timeval		 commit_tv;
+	size_t			 commit_max;
+	struct commit_wait	*waits;
+	size_t			 nwaits, waitsz;
+	struct commit_wait	*refused;	/* answered at the next try */
+	size_t			 nrefused_held, refusedsz;
+	int			 open_batch;
+	enum commit_state	 state;
+	int64_t			 backoff;	/* ms, while failing */
+	uint64_t		 fail_since;	/* monotonic ms */
+	uint64_t		 ncommitted, nfailed, nrefused, nundone;
+	uint64_t		 f_failed, f_refused, f_undone;	/* this time */
+	size_t			 largest;
+	char			*logbuf;	/* NUL-ended lines of a batch */
+	size_t			 loglen, logsz;
+	uint64_t		 nlog_dropped;
+	int			 unit_open;	/* a unit's savepoint */
+	size_t			 unit_mark;	/* commit_log() at its start */
+};
 
-void
-commit_init(struct event_base *base, struct store *st, int64_t delay_ms,
+static struct commit	*commit_dflt;	/* borrowed: commit_default() */
+
+struct commit *
+commit_new(struct event_base *base, struct store *st, int64_t delay_ms,
     size_t max_batch)
 {
-	store = st;
-	state = COMMIT_S_OK;
-	ncommitted = nfailed = nrefused = nundone = 0;
-	f_failed = f_refused = f_undone = 0;
-	largest = 0;
-	open_batch = unit_open = 0;
-	nlog_dropped = 0;
-	if (max_batch > 0)
-		commit_max = max_batch;
-	commit_tv.tv_sec = delay_ms / 1000;
-	commit_tv.tv_usec = (delay_ms % 1000) * 1000;
-	if ((ev_commit = evtimer_new(base, commit_timer, NULL)) == NULL ||
-	    (ev_idle = event_new(base, -1, 0, commit_timer, NULL)) == NULL ||
-	    (ev_retry = evtimer_new(base, commit_retry_timer, NULL)) == NULL)
+	struct commit	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->store = st;
+	c->state = COMMIT_S_OK;
+	c->commit_max = max_batch > 0 ? max_batch : 256;
+	c->commit_tv.tv_sec = delay_ms / 1000;
+	c->commit_tv.tv_usec = (delay_ms % 1000) * 1000;
+	if ((c->ev_commit = evtimer_new(base, commit_timer, c)) == NULL ||
+	    (c->ev_idle = event_new(base, -1, 0, commit_timer, c)) == NULL ||
+	    (c->ev_retry = evtimer_new(base, commit_retry_timer, c)) == NULL)
 		fatalx("commit event_new failed");
 	/*
 	 * Under load the SMSC's window fills with messages waiting for this
@@ -121,86 +126,100 @@ commit_init(struct event_base *base, struct store *st, int64_t delay_ms,
 	 */
 	if ((event_base_get_npriorities(base) < COMMIT_PRIORITIES &&
 	    event_base_priority_init(base, COMMIT_PRIORITIES) == -1) ||
-	    event_priority_set(ev_idle, COMMIT_PRIORITIES - 1) == -1)
+	    event_priority_set(c->ev_idle, COMMIT_PRIORITIES - 1) == -1)
 		fatalx("commit cannot set event priorities");
+	return c;
+}
+
+struct commit *
+commit_default(void)
+{
+	return commit_dflt;
+}
+
+void
+commit_set_default(struct commit *c)
+{
+	commit_dflt = c;
 }
 
 int
-commit_join(void)
+commit_join(struct commit *c)
 {
 	static const struct timeval	now = { 0, 0 };
 
-	if (open_batch) {
-		if (!store_doomed(store))
+	if (c->open_batch) {
+		if (!store_doomed(c->store))
 			return 0;
 		/* SQLite undid the batch: end it at once, take nothing more */
-		evtimer_add(ev_commit, &now);
+		evtimer_add(c->ev_commit, &now);
 		return -1;
 	}
-	if (state == COMMIT_S_FAILING)
+	if (c->state == COMMIT_S_FAILING)
 		return -1;		/* until the retry */
-	if (store_txn_begin(store) == -1) {
-		nfailed++;
-		commit_failed("begin");
+	if (store_txn_begin(c->store) == -1) {
+		c->nfailed++;
+		commit_failed(c, "begin");
 		return -1;
 	}
-	open_batch = 1;
-	evtimer_add(ev_commit, &commit_tv);
-	event_active(ev_idle, EV_TIMEOUT, 0);
+	c->open_batch = 1;
+	evtimer_add(c->ev_commit, &c->commit_tv);
+	event_active(c->ev_idle, EV_TIMEOUT, 0);
 	return 0;
 }
 
 void
-commit_after(commit_fn fn, void *arg)
+commit_after(struct commit *c, commit_fn fn, void *arg)
 {
-	if (!open_batch)
+	if (!c->open_batch)
 		fatalx("commit_after outside a batch");
-	if (nwaits == waitsz) {
-		waitsz = waitsz ? waitsz * 2 : 64;
-		waits = xreallocarray(waits, waitsz, sizeof(*waits));
+	if (c->nwaits == c->waitsz) {
+		c->waitsz = c->waitsz ? c->waitsz * 2 : 64;
+		c->waits = xreallocarray(c->waits, c->waitsz,
+		    sizeof(*c->waits));
 	}
-	waits[nwaits].fn = fn;
-	waits[nwaits].arg = arg;
-	nwaits++;
-	if (nwaits >= commit_max && !unit_open)
-		commit_flush();		/* else when the unit ends */
+	c->waits[c->nwaits].fn = fn;
+	c->waits[c->nwaits].arg = arg;
+	c->nwaits++;
+	if (c->nwaits >= c->commit_max && !c->unit_open)
+		commit_flush(c);	/* else when the unit ends */
 }
 
 int
-commit_unit_begin(void)
+commit_unit_begin(struct commit *c)
 {
-	if (unit_open) {
+	if (c->unit_open) {
 		log_warnx("commit unit begun inside another (caller's bug)");
 		return -1;
 	}
-	if (commit_join() == -1)
+	if (commit_join(c) == -1)
 		return -1;
-	unit_mark = commit_log_mark();
-	if (store_unit_begin(store) == -1)
+	c->unit_mark = commit_log_mark(c);
+	if (store_unit_begin(c->store) == -1)
 		return -1;
-	unit_open = 1;
+	c->unit_open = 1;
 	return 0;
 }
 
 int
-commit_unit_end(int ok)
+commit_unit_end(struct commit *c, int ok)
 {
 	int	r;
 
-	if (!unit_open)
+	if (!c->unit_open)
 		return ok ? 0 : -1;
-	unit_open = 0;
-	if ((r = store_unit_end(store, ok)) == -1)
-		commit_log_undo(unit_mark);	/* its lines went with it */
-	if (nwaits >= commit_max)
-		commit_flush();
+	c->unit_open = 0;
+	if ((r = store_unit_end(c->store, ok)) == -1)
+		commit_log_undo(c, c->unit_mark);	/* its lines too */
+	if (c->nwaits >= c->commit_max)
+		commit_flush(c);
 	return r;
 }
 
 int
 commit_txn_begin(struct store *st)
 {
-	if (st == store && open_batch) {
+	if (store_in_batch(st)) {
 		log_warnx("commit transaction begun inside the batch "
 		    "(caller's bug)");
 		return -1;
@@ -220,53 +239,53 @@ commit_txn_end(struct store *st, int ok)
 
 /* End the batch and tell everyone who waited on it. */
 static void
-commit_run(void)
+commit_run(struct commit *c)
 {
 	struct commit_wait	*w;
 	struct timespec		 t0, t1;
 	size_t			 i, n;
 	int			 ok;
 
-	if (!open_batch)
+	if (!c->open_batch)
 		return;
-	evtimer_del(ev_commit);
-	event_del(ev_idle);
-	open_batch = 0;
-	if (unit_open) {
+	evtimer_del(c->ev_commit);
+	event_del(c->ev_idle);
+	c->open_batch = 0;
+	if (c->unit_open) {
 		/* not reached: units end before the loop turns; keep it */
 		log_warnx("commit with a unit open (caller's bug): kept");
-		commit_unit_end(1);
+		commit_unit_end(c, 1);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ok = store_txn_commit(store) == 0;
+	ok = store_txn_commit(c->store) == 0;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	metrics_commit(nwaits, (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000LL +
-	    (t1.tv_nsec - t0.tv_nsec) / 1000), ok);
-	commit_log_emit(ok);
+	metrics_commit(c->nwaits, (uint64_t)((t1.tv_sec - t0.tv_sec) *
+	    1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000), ok);
+	commit_log_emit(c, ok);
 	if (ok) {
-		ncommitted++;
-		if (state != COMMIT_S_OK) {
+		c->ncommitted++;
+		if (c->state != COMMIT_S_OK) {
 			log_info("commit recovered after=%llums failed=%llu "
 			    "undone=%llu refused=%llu", (unsigned long long)
-			    (clock_mono_ms() - fail_since),
-			    (unsigned long long)f_failed,
-			    (unsigned long long)f_undone,
-			    (unsigned long long)f_refused);
-			state = COMMIT_S_OK;
+			    (clock_mono_ms() - c->fail_since),
+			    (unsigned long long)c->f_failed,
+			    (unsigned long long)c->f_undone,
+			    (unsigned long long)c->f_refused);
+			c->state = COMMIT_S_OK;
 		}
 	} else {
-		nfailed++;
-		commit_failed("commit");
-		nundone += nwaits;
-		f_undone += nwaits;
+		c->nfailed++;
+		commit_failed(c, "commit");
+		c->nundone += c->nwaits;
+		c->f_undone += c->nwaits;
 	}
-	if (nwaits > largest)
-		largest = nwaits;
+	if (c->nwaits > c->largest)
+		c->largest = c->nwaits;
 	/* callbacks may open the next batch: hand them a private list */
-	w = waits;
-	n = nwaits;
-	waits = NULL;
-	nwaits = waitsz = 0;
+	w = c->waits;
+	n = c->nwaits;
+	c->waits = NULL;
+	c->nwaits = c->waitsz = 0;
 	for (i = 0; i < n; i++)
 		w[i].fn(w[i].arg, ok);
 	free(w);
@@ -278,56 +297,58 @@ commit_run(void)
  * log says so once; the tries that follow are counted, not logged.
  */
 static void
-commit_failed(const char *what)
+commit_failed(struct commit *c, const char *what)
 {
-	f_failed++;
-	if (state == COMMIT_S_OK) {
-		fail_since = clock_mono_ms();
-		f_failed = 1;
-		f_refused = f_undone = 0;
-		backoff = COMMIT_RETRY_MIN;
+	c->f_failed++;
+	if (c->state == COMMIT_S_OK) {
+		c->fail_since = clock_mono_ms();
+		c->f_failed = 1;
+		c->f_refused = c->f_undone = 0;
+		c->backoff = COMMIT_RETRY_MIN;
 		log_err("commit failing at=%s messages=%zu: the store takes "
 		    "no writes, input is refused with a pause and the commit "
-		    "retried every %d-%d ms until it succeeds", what, nwaits,
+		    "retried every %d-%d ms until it succeeds", what, c->nwaits,
 		    COMMIT_RETRY_MIN, COMMIT_RETRY_MAX);
-	} else if (state == COMMIT_S_RETRY) {
-		backoff *= 2;
-		if (backoff > COMMIT_RETRY_MAX)
-			backoff = COMMIT_RETRY_MAX;
+	} else if (c->state == COMMIT_S_RETRY) {
+		c->backoff *= 2;
+		if (c->backoff > COMMIT_RETRY_MAX)
+			c->backoff = COMMIT_RETRY_MAX;
 		log_debug("commit retry failed at=%s next=%lldms", what,
-		    (long long)backoff);
+		    (long long)c->backoff);
 	}
-	state = COMMIT_S_FAILING;
-	commit_arm(backoff);
+	c->state = COMMIT_S_FAILING;
+	commit_arm(c, c->backoff);
 }
 
 static void
-commit_arm(int64_t ms)
+commit_arm(struct commit *c, int64_t ms)
 {
 	struct timeval	tv;
 
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
-	evtimer_add(ev_retry, &tv);
+	evtimer_add(c->ev_retry, &tv);
 }
 
 /* The pause is over: answer what was refused, let the next batch try. */
 static void
 commit_retry_timer(evutil_socket_t fd, short ev, void *arg)
 {
-	if (state == COMMIT_S_FAILING)
-		state = COMMIT_S_RETRY;
-	commit_release();
+	struct commit	*c = arg;
+
+	if (c->state == COMMIT_S_FAILING)
+		c->state = COMMIT_S_RETRY;
+	commit_release(c);
 }
 
 void
-commit_release(void)
+commit_release(struct commit *c)
 {
-	struct commit_wait	*w = refused;
-	size_t			 i, n = nrefused_held;
+	struct commit_wait	*w = c->refused;
+	size_t			 i, n = c->nrefused_held;
 
-	refused = NULL;
-	nrefused_held = refusedsz = 0;
+	c->refused = NULL;
+	c->nrefused_held = c->refusedsz = 0;
 	for (i = 0; i < n; i++)
 		w[i].fn(w[i].arg, 0);
 	free(w);
@@ -341,27 +362,28 @@ commit_release(void)
  * in an outage that lasts minutes, then reconnect into the same outage.
  */
 void
-commit_refuse(commit_fn fn, void *arg)
+commit_refuse(struct commit *c, commit_fn fn, void *arg)
 {
-	nrefused++;
-	f_refused++;
-	if (nrefused_held == COMMIT_REFUSE_MAX) {
+	c->nrefused++;
+	c->f_refused++;
+	if (c->nrefused_held == COMMIT_REFUSE_MAX) {
 		fn(arg, 0);
 		return;
 	}
-	if (nrefused_held == refusedsz) {
-		refusedsz = refusedsz ? refusedsz * 2 : 64;
-		refused = xreallocarray(refused, refusedsz, sizeof(*refused));
+	if (c->nrefused_held == c->refusedsz) {
+		c->refusedsz = c->refusedsz ? c->refusedsz * 2 : 64;
+		c->refused = xreallocarray(c->refused, c->refusedsz,
+		    sizeof(*c->refused));
 	}
-	refused[nrefused_held].fn = fn;
-	refused[nrefused_held].arg = arg;
-	nrefused_held++;
-	if (state != COMMIT_S_FAILING && !evtimer_pending(ev_retry, NULL))
-		commit_arm(COMMIT_REFUSE_PAUSE);
+	c->refused[c->nrefused_held].fn = fn;
+	c->refused[c->nrefused_held].arg = arg;
+	c->nrefused_held++;
+	if (c->state != COMMIT_S_FAILING && !evtimer_pending(c->ev_retry, NULL))
+		commit_arm(c, COMMIT_REFUSE_PAUSE);
 }
 
 void
-commit_log(const char *fmt, ...)
+commit_log(struct commit *c, const char *fmt, ...)
 {
 	char	line[1024];
 	va_list	ap;
@@ -370,7 +392,7 @@ commit_log(const char *fmt, ...)
 	if (log_getlevel() < LOG_L_INFO)
 		return;
 	va_start(ap, fmt);
-	if (!open_batch) {
+	if (c == NULL || !c->open_batch) {
 		vlog(LOG_L_INFO, fmt, ap);
 		va_end(ap);
 		return;
@@ -381,90 +403,93 @@ commit_log(const char *fmt, ...)
 		return;
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1;		/* cut, as log.c would */
-	if (loglen + (size_t)n + 1 > COMMIT_LOG_MAX) {
-		nlog_dropped++;		/* a huge batch: counted, not logged */
+	if (c->loglen + (size_t)n + 1 > COMMIT_LOG_MAX) {
+		c->nlog_dropped++;	/* a huge batch: counted, not logged */
 		return;
 	}
-	while (loglen + (size_t)n + 1 > logsz) {
-		logsz = logsz ? logsz * 2 : 16384;
-		logbuf = xreallocarray(logbuf, logsz, 1);
+	while (c->loglen + (size_t)n + 1 > c->logsz) {
+		c->logsz = c->logsz ? c->logsz * 2 : 16384;
+		c->logbuf = xreallocarray(c->logbuf, c->logsz, 1);
 	}
-	memcpy(logbuf + loglen, line, (size_t)n + 1);
-	loglen += (size_t)n + 1;
+	memcpy(c->logbuf + c->loglen, line, (size_t)n + 1);
+	c->loglen += (size_t)n + 1;
 }
 
 size_t
-commit_log_mark(void)
+commit_log_mark(struct commit *c)
 {
 	metrics_mark();		/* the message's counts go with its lines */
-	return loglen;
+	return c->loglen;
 }
 
 void
-commit_log_undo(size_t mark)
+commit_log_undo(struct commit *c, size_t mark)
 {
-	if (mark < loglen)
-		loglen = mark;
+	if (mark < c->loglen)
+		c->loglen = mark;
 	metrics_undo();
 }
 
 /* The batch's lines, once it has committed; none if it failed. */
 static void
-commit_log_emit(int ok)
+commit_log_emit(struct commit *c, int ok)
 {
 	size_t	off;
 
-	for (off = 0; ok && off < loglen; off += strlen(logbuf + off) + 1)
-		log_info("%s", logbuf + off);
-	if (ok && nlog_dropped > 0)
+	for (off = 0; ok && off < c->loglen; off += strlen(c->logbuf + off) + 1)
+		log_info("%s", c->logbuf + off);
+	if (ok && c->nlog_dropped > 0)
 		log_info("commit lines=%llu of the batch not logged (too many)",
-		    (unsigned long long)nlog_dropped);
-	loglen = 0;
-	nlog_dropped = 0;
+		    (unsigned long long)c->nlog_dropped);
+	c->loglen = 0;
+	c->nlog_dropped = 0;
 	metrics_batch_end(ok);
 }
 
 static void
 commit_timer(evutil_socket_t fd, short ev, void *arg)
 {
-	commit_run();
+	commit_run(arg);
 }
 
 void
-commit_flush(void)
+commit_flush(struct commit *c)
 {
-	commit_run();
+	commit_run(c);
 }
 
 void
-commit_shutdown(void)
+commit_free(struct commit *c)
 {
-	commit_flush();
-	commit_release();
-	if (ev_commit != NULL)
-		event_free(ev_commit);
-	if (ev_idle != NULL)
-		event_free(ev_idle);
-	if (ev_retry != NULL)
-		event_free(ev_retry);
-	ev_commit = ev_idle = ev_retry = NULL;
-	free(logbuf);
-	logbuf = NULL;
-	loglen = logsz = 0;
+	if (c == NULL)
+		return;
+	commit_flush(c);
+	commit_release(c);
+	if (c->ev_commit != NULL)
+		event_free(c->ev_commit);
+	if (c->ev_idle != NULL)
+		event_free(c->ev_idle);
+	if (c->ev_retry != NULL)
+		event_free(c->ev_retry);
+	free(c->logbuf);
+	if (commit_dflt == c)
+		commit_dflt = NULL;
+	free(c);
 }
 
 void
-commit_stats(uint64_t *c, uint64_t *f, size_t *l)
+commit_stats(const struct commit *c, uint64_t *n, uint64_t *f,
+    size_t *l)
 {
-	*c = ncommitted;
-	*f = nfailed;
-	*l = largest;
+	*n = c->ncommitted;
+	*f = c->nfailed;
+	*l = c->largest;
 }
 
 void
-commit_health(int *failing, uint64_t *r, uint64_t *u)
+commit_health(const struct commit *c, int *failing, uint64_t *r, uint64_t *u)
 {
-	*failing = state != COMMIT_S_OK;
-	*r = nrefused;
-	*u = nundone;
+	*failing = c->state != COMMIT_S_OK;
+	*r = c->nrefused;
+	*u = c->nundone;
 }

@@ -46,76 +46,107 @@ static void	engine_exit(void *);
 static int	engine_shutdown(void *);
 static void	engine_smsc_closed(void *);
 static void	engine_status(json_t *, void *);
-static int	engine_open_store(const struct hotlined_conf *, char *,
-		    size_t);
-static int	engine_start_rooms(const struct hotlined_conf *, char *,
-		    size_t);
+static int	engine_open_store(struct hotline *, char *, size_t);
+static int	engine_start_rooms(struct hotline *, char *, size_t);
+static int	engine_start_path(struct hotline *, char *, size_t);
 static void	engine_wal_timer(evutil_socket_t, short, void *);
-static void	engine_backlog(const struct hotlined_conf *);
-
-static struct crypto	*crypto;
-static struct store	*store;
-static int		 smsc_stopped;
-static struct event	*ev_wal;
+static void	engine_backlog(struct hotline *);
 
 struct store *
-engine_store(void)
+engine_store(const struct hotline *hl)
 {
-	return store;
+	return hl->store;
 }
 
-int
+struct hotline *
 engine_start(struct event_base *base, const struct hotlined_conf *conf,
     char *err, size_t errlen)
 {
-	struct timeval		tv = { ENGINE_WAL_CHECK_MS / 1000,
+	struct timeval		 tv = { ENGINE_WAL_CHECK_MS / 1000,
 				    (ENGINE_WAL_CHECK_MS % 1000) * 1000 };
-	char			why[512];
-	uint8_t			logkey[CRYPTO_HASH_LEN];
-	int			n;
+	struct hotline		*hl;
+	uint8_t			 logkey[CRYPTO_HASH_LEN];
 
-	if (engine_open_store(conf, err, errlen) == -1)
-		return -1;
+	hl = xcalloc(1, sizeof(*hl));
+	hl->base = base;
+	hl->conf = conf;
+	if (engine_open_store(hl, err, errlen) == -1)
+		goto fail;
 	/* masked numbers in the log get a tag keyed from the data key */
-	if (crypto_log_key(crypto, logkey) == -1) {
+	if (crypto_log_key(hl->crypto, logkey) == -1) {
 		snprintf(err, errlen, "key file %s: cannot derive the log key",
 		    conf->key_file);
-		return -1;
+		goto fail;
 	}
 	log_msisdn_key(logkey);
 	explicit_bzero(logkey, sizeof(logkey));
-	hook_on_exit("store", engine_exit, NULL);
-	if ((ev_wal = event_new(base, -1, EV_PERSIST, engine_wal_timer,
-	    NULL)) == NULL || evtimer_add(ev_wal, &tv) == -1)
+	/* from here on, hook_exit() frees hl whatever start-up did */
+	hook_on_exit("store", engine_exit, hl);
+	if ((hl->ev_wal = event_new(base, -1, EV_PERSIST, engine_wal_timer,
+	    hl)) == NULL || evtimer_add(hl->ev_wal, &tv) == -1)
 		fatalx("engine cannot arm the WAL check");
-	if (mo_init(store, conf, why, sizeof(why)) == -1) {
+	if (engine_start_path(hl, err, errlen) == -1)
+		return NULL;
+	hook_on_shutdown("smsc", engine_shutdown, hl);
+	admin_on_status("engine", engine_status, hl);
+	/* after the SMSC hooks: it stops taking texts before they unbind */
+	if (kannel_start(base, conf, err, errlen) == -1)
+		return NULL;
+	/* texts a crash left between store and intake */
+	inbound_sweep(hl->inbound);
+	outbox_kick(hl->outbox);
+	return hl;
+ fail:
+	store_close(hl->store);
+	crypto_free(hl->crypto);
+	free(hl);
+	return NULL;
+}
+
+/*
+ * The core path, each room given what it borrows: the group commit over
+ * the store, the outbox, mo.c and the reception into it, the daemon's own
+ * doings, the SMSC links.  The rooms outside it reach these through
+ * commit_default() and its likes.
+ */
+static int
+engine_start_path(struct hotline *hl, char *err, size_t errlen)
+{
+	const struct hotlined_conf	*conf = hl->conf;
+	char				 why[512];
+	int				 n;
+
+	hl->commit = commit_new(hl->base, hl->store, conf->group_commit_delay,
+	    ENGINE_BATCH_MAX);
+	commit_set_default(hl->commit);
+	hl->outbox = outbox_new(hl->base, hl->store, hl->commit, 0);
+	outbox_set_default(hl->outbox);
+	if ((hl->mo = mo_new(hl->store, conf, hl->commit, hl->outbox, why,
+	    sizeof(why))) == NULL) {
 		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
-	if (engine_start_rooms(conf, err, errlen) == -1)
+	mo_set_default(hl->mo);
+	hook_on_reload("rules", mo_reload, hl->mo);
+	if (engine_start_rooms(hl, err, errlen) == -1)
 		return -1;
-	commit_init(base, store, conf->group_commit_delay, ENGINE_BATCH_MAX);
-	inbound_init(base, store, conf->concat_timeout,
-	    conf->retransmit_window);
-	ussd_init(base, store, conf->ussd_timeout);
-	outbox_init(base, store, 0);
-	notify_start(base, store, conf);
-	alert_init(base, store, conf->alert_repeat);
-	if ((n = store_outbox_reset_inflight(store)) > 0)
+	hl->inbound = inbound_new(hl->base, hl->store, hl->commit, hl->mo,
+	    conf->concat_timeout, conf->retransmit_window);
+	inbound_set_default(hl->inbound);
+	ussd_init(hl->base, hl->store, conf->ussd_timeout);
+	hl->notify = notify_new(hl->base, hl->store, conf, hl->commit,
+	    hl->outbox);
+	alert_init(hl->base, hl->store, conf->alert_repeat);
+	if ((n = store_outbox_reset_inflight(hl->store)) > 0)
 		log_info("outbox %d messages in flight at the last stop go out "
 		    "again", n);
-	engine_backlog(conf);
-	if (smsc_start(base, conf) == -1) {
+	engine_backlog(hl);
+	if ((hl->smsc = smsc_new(hl->base, conf, hl->inbound,
+	    hl->outbox)) == NULL) {
 		snprintf(err, errlen, "cannot set up the SMSC sessions");
 		return -1;
 	}
-	hook_on_shutdown("smsc", engine_shutdown, NULL);
-	admin_on_status("engine", engine_status, NULL);
-	/* after the SMSC hooks: it stops taking texts before they unbind */
-	if (kannel_start(base, conf, err, errlen) == -1)
-		return -1;
-	inbound_sweep();	/* texts a crash left between store and intake */
-	outbox_kick();
+	smsc_set_default(hl->smsc);
 	return 0;
 }
 
@@ -125,10 +156,10 @@ engine_start(struct event_base *base, const struct hotlined_conf *conf,
  * lifecycle's working days and deadline rule on that calendar.
  */
 static int
-engine_start_rooms(const struct hotlined_conf *conf, char *err,
-    size_t errlen)
+engine_start_rooms(struct hotline *hl, char *err, size_t errlen)
 {
-	struct conf_errors	errs;
+	const struct hotlined_conf	*conf = hl->conf;
+	struct conf_errors		 errs;
 
 	memset(&errs, 0, sizeof(errs));
 	if (calendar_start(conf, &errs) == -1 ||
@@ -143,7 +174,7 @@ engine_start_rooms(const struct hotlined_conf *conf, char *err,
 	hook_on_reload("templates", template_reload, (void *)conf);
 	hook_on_reload("screen", screen_reload, NULL);
 	lifecycle_set_workdays(calendar_lc_workdays, NULL);
-	lifecycle_set_due(mo_deadline, NULL);
+	lifecycle_set_due(mo_deadline, hl->mo);
 	lifecycle_set_due_days(deadline_lc_due_days, NULL);
 	if (conf->deadline_profile == CONF_PROFILE_GUANGDONG_2022)
 		lifecycle_set_help_limit("help", 0);
@@ -156,14 +187,15 @@ engine_start_rooms(const struct hotlined_conf *conf, char *err,
  * next year's holidays are missing from the calendar.
  */
 static void
-engine_backlog(const struct hotlined_conf *conf)
+engine_backlog(struct hotline *hl)
 {
-	struct store_obs_outbox	 o;
-	int			 today, year;
+	const struct hotlined_conf	*conf = hl->conf;
+	struct store_obs_outbox		 o;
+	int				 today, year;
 
 	health_conf(conf->admin.health_outbox_age, conf->admin.health_disk_min,
 	    conf->kannel.enabled);
-	if (store_obs_outbox(store, &o) == 0)
+	if (store_obs_outbox(hl->store, &o) == 0)
 		log_info("outbox backlog queued=%lld held=%lld oldest-age=%llds",
 		    (long long)o.queued, (long long)o.held, o.oldest > 0 ?
 		    (long long)(((int64_t)clock_now_ms() - o.oldest) / 1000) :
@@ -182,13 +214,14 @@ engine_backlog(const struct hotlined_conf *conf)
  * both; then the record beside the key names the database.
  */
 static int
-engine_open_store(const struct hotlined_conf *conf, char *err, size_t errlen)
+engine_open_store(struct hotline *hl, char *err, size_t errlen)
 {
-	struct dbguard_state	g;
-	struct dbguard_record	rec;
-	struct store_opts	opts;
-	char			why[1024], kcv[CRYPTO_KCV_LEN + 1];
-	const char		*ident;
+	const struct hotlined_conf	*conf = hl->conf;
+	struct dbguard_state		 g;
+	struct dbguard_record		 rec;
+	struct store_opts		 opts;
+	char				 why[1024], kcv[CRYPTO_KCV_LEN + 1];
+	const char			*ident;
 
 	if (dbguard_look(&g, conf->key_file, conf->database, why,
 	    sizeof(why)) == -1) {
@@ -206,11 +239,12 @@ engine_open_store(const struct hotlined_conf *conf, char *err, size_t errlen)
 	case DBGUARD_START:
 		break;
 	}
-	if ((crypto = crypto_open(conf->key_file, why, sizeof(why))) == NULL) {
+	if ((hl->crypto = crypto_open(conf->key_file, why, sizeof(why))) ==
+	    NULL) {
 		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
-	if (crypto_check_value(crypto, kcv) == -1 ||
+	if (crypto_check_value(hl->crypto, kcv) == -1 ||
 	    dbguard_check_key(&g, kcv, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s", why);
 		return -1;
@@ -218,12 +252,12 @@ engine_open_store(const struct hotlined_conf *conf, char *err, size_t errlen)
 	memset(&opts, 0, sizeof(opts));
 	opts.case_prefix = conf->case_prefix;
 	opts.no_wal_gather = !conf->wal_write_gather;
-	if ((store = store_open(conf->database, crypto, &opts, why,
+	if ((hl->store = store_open(conf->database, hl->crypto, &opts, why,
 	    sizeof(why))) == NULL) {
 		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
-	ident = store_ident(store, &rec.created_at);
+	ident = store_ident(hl->store, &rec.created_at);
 	if (ident[0] != '\0' && (!g.has_record ||
 	    strcmp(g.record.ident, ident) != 0)) {
 		strlcpy(rec.ident, ident, sizeof(rec.ident));
@@ -243,14 +277,17 @@ engine_open_store(const struct hotlined_conf *conf, char *err, size_t errlen)
 static void
 engine_wal_timer(evutil_socket_t fd, short ev, void *arg)
 {
-	if (store != NULL && !store_in_batch(store))
-		store_wal_check(store);
+	struct hotline	*hl = arg;
+
+	if (hl->store != NULL && !store_in_batch(hl->store))
+		store_wal_check(hl->store);
 }
 
 /* GET /v1/status: what the bearers, the commits and the outbox have done. */
 static void
 engine_status(json_t *st, void *arg)
 {
+	struct hotline		*hl = arg;
 	struct store_obs_outbox	o;
 	uint64_t	parts, dups, texts, sent, failed, retried, receipts;
 	uint64_t	batches, bfailed, refused, undone;
@@ -258,13 +295,14 @@ engine_status(json_t *st, void *arg)
 	size_t		largest;
 	int		failing;
 
-	inbound_stats(&parts, &dups, &texts);
-	outbox_stats(&sent, &failed, &retried, &receipts);
-	commit_stats(&batches, &bfailed, &largest);
-	json_object_set_new(st, "database", json_string(store != NULL &&
-	    store_failed(store) != NULL ? store_failed(store) : "ok"));
-	commit_health(&failing, &refused, &undone);
-	json_object_set_new(st, "smsc_bound", json_integer(smsc_bound()));
+	inbound_stats(hl->inbound, &parts, &dups, &texts);
+	outbox_stats(hl->outbox, &sent, &failed, &retried, &receipts);
+	commit_stats(hl->commit, &batches, &bfailed, &largest);
+	json_object_set_new(st, "database", json_string(hl->store != NULL &&
+	    store_failed(hl->store) != NULL ? store_failed(hl->store) : "ok"));
+	commit_health(hl->commit, &failing, &refused, &undone);
+	json_object_set_new(st, "smsc_bound",
+	    json_integer(smsc_bound(hl->smsc)));
 	json_object_set_new(st, "inbound", json_pack("{s:I,s:I,s:I}",
 	    "parts", (json_int_t)parts, "duplicates", (json_int_t)dups,
 	    "texts", (json_int_t)texts));
@@ -277,7 +315,7 @@ engine_status(json_t *st, void *arg)
 	    (json_int_t)ubegun, "screens", (json_int_t)uscreens, "rated",
 	    (json_int_t)urated));
 	/* what waits, so that status shows a backlog (issue 15) */
-	if (store != NULL && store_obs_outbox(store, &o) == 0) {
+	if (hl->store != NULL && store_obs_outbox(hl->store, &o) == 0) {
 		json_object_set_new(json_object_get(st, "outbox"), "queued",
 		    json_integer((json_int_t)o.queued));
 		json_object_set_new(json_object_get(st, "outbox"), "held",
@@ -297,7 +335,9 @@ engine_status(json_t *st, void *arg)
 static void
 engine_smsc_closed(void *arg)
 {
-	smsc_stopped = 1;
+	struct hotline	*hl = arg;
+
+	hl->smsc_stopped = 1;
 	hook_shutdown_done("smsc");
 }
 
@@ -308,38 +348,42 @@ engine_smsc_closed(void *arg)
 static int
 engine_shutdown(void *arg)
 {
-	commit_flush();
-	commit_release();	/* refusals held for a pause: answer them now */
-	smsc_stopped = 0;
-	smsc_stop(engine_smsc_closed, NULL);
-	return smsc_stopped ? 0 : 1;
+	struct hotline	*hl = arg;
+
+	commit_flush(hl->commit);
+	/* refusals held for a pause: answer them now */
+	commit_release(hl->commit);
+	hl->smsc_stopped = 0;
+	smsc_stop(hl->smsc, engine_smsc_closed, hl);
+	return hl->smsc_stopped ? 0 : 1;
 }
 
 /* After the loop: commit what is pending, then close the store. */
 static void
 engine_exit(void *arg)
 {
-	uint64_t	committed, failed;
-	size_t		largest;
+	struct hotline	*hl = arg;
+	uint64_t	 committed = 0, failed = 0;
+	size_t		 largest = 0;
 
-	commit_stats(&committed, &failed, &largest);
-	if (ev_wal != NULL)
-		event_free(ev_wal);
-	ev_wal = NULL;
-	commit_shutdown();
+	if (hl->commit != NULL)
+		commit_stats(hl->commit, &committed, &failed, &largest);
+	if (hl->ev_wal != NULL)
+		event_free(hl->ev_wal);
+	notify_free(hl->notify);
+	commit_free(hl->commit);
 	alert_shutdown();
-	outbox_shutdown();
-	inbound_shutdown();
+	outbox_free(hl->outbox);
+	inbound_free(hl->inbound);
 	ussd_shutdown();
-	smsc_free();
-	mo_free();
+	smsc_free(hl->smsc);
+	mo_free(hl->mo);
 	template_stop(NULL);
 	calendar_stop(NULL);
 	screen_stop(NULL);
-	store_close(store);
-	crypto_free(crypto);
-	store = NULL;
-	crypto = NULL;
+	store_close(hl->store);
+	crypto_free(hl->crypto);
+	free(hl);
 	log_info("engine stopped batches=%llu failed=%llu largest=%zu",
 	    (unsigned long long)committed, (unsigned long long)failed,
 	    largest);

@@ -200,8 +200,9 @@ extension_request(struct store *st, int64_t case_id,
 		r = EXT_ERROR;
 		goto out;
 	}
-	commit_log("extension request=%lld case=%s unit=%s due=%s asked",
-	    (long long)*idp, c.number, actor->unit, due);
+	commit_log(commit_default(), "extension request=%lld case=%s "
+	    "unit=%s due=%s asked", (long long)*idp, c.number, actor->unit,
+	    due);
 	r = EXT_OK;
 out:
 	store_case_clear(&c);
@@ -278,8 +279,8 @@ extension_decide(struct store *st, int64_t id, int approve,
 			goto out;
 		}
 	}
-	commit_log("extension request=%lld case=%s unit=%s %s", (long long)id,
-	    e.number, e.unit, state);
+	commit_log(commit_default(), "extension request=%lld case=%s "
+	    "unit=%s %s", (long long)id, e.number, e.unit, state);
 	r = EXT_OK;
 out:
 	if (r == EXT_ERROR && err != NULL && errlen > 0 && err[0] == '\0')

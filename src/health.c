@@ -84,10 +84,10 @@ static void
 health_links(json_t *reasons, enum health_status *worst)
 {
 	struct smsc_info	 in;
-	size_t			 i, n = smsc_links(), bound = 0;
+	size_t			 i, n = smsc_links(smsc_default()), bound = 0;
 	int64_t			 now = (int64_t)clock_now_ms(), down = 0;
 
-	for (i = 0; i < n && smsc_info(i, &in) == 0; i++) {
+	for (i = 0; i < n && smsc_info(smsc_default(), i, &in) == 0; i++) {
 		if (in.state == SMPP_S_BOUND) {
 			bound++;
 			continue;
@@ -128,7 +128,7 @@ health_store(struct store *st, const struct store_obs_outbox *known,
 		health_add(reasons, worst, HEALTH_FAILING, "database",
 		    "the database refuses writes (lost, read-only or full; "
 		    "the log says which)");
-	commit_health(&failing, &refused, &undone);
+	commit_health(commit_default(), &failing, &refused, &undone);
 	if (failing)
 		health_add(reasons, worst, HEALTH_FAILING, "commit",
 		    "commits are failing: texts are refused with a pause "

@@ -254,6 +254,7 @@ main(int argc, char *argv[])
 				    SIGUSR2 };
 	struct event		*ev_sig[nitems(sigs)];
 	struct event_base	*base;
+	struct hotline		*hl;	/* borrowed: engine.c frees it */
 	struct conf_errors	 errs;
 	const char		*conffile = HOTLINED_CONF;
 	char			*p, *nl;
@@ -404,13 +405,13 @@ main(int argc, char *argv[])
 			fatalx("hotlined cannot handle signal %d", sigs[i]);
 	}
 
-	if (engine_start(base, &conf, err, sizeof(err)) == -1) {
+	if ((hl = engine_start(base, &conf, err, sizeof(err))) == NULL) {
 		hook_exit();
 		daemon_pidfile_remove();
 		hotlined_refuse(err);
 	}
 	admin_data_conf(conf.retention_days, conf.key_file);
-	if (admin_start(base, &conf.admin, engine_store(), err,
+	if (admin_start(base, &conf.admin, engine_store(hl), err,
 	    sizeof(err)) == -1) {
 		hook_exit();
 		daemon_pidfile_remove();

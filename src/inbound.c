@@ -38,8 +38,9 @@
 #define INBOUND_RESEND_WINDOW	(3600 * 1000)	/* ms */
 
 static void	inbound_sweep_timer(evutil_socket_t, short, void *);
-static int	inbound_read(int64_t, struct store_group *);
-static int	inbound_group(const struct store_group *, int);
+static int	inbound_read(struct inbound *, int64_t, struct store_group *);
+static int	inbound_group(struct inbound *, const struct store_group *,
+		    int);
 static void	inbound_single(struct store_group *,
 		    const struct store_inbound *, int64_t);
 static void	inbound_concat(const struct inbound_msg *,
@@ -47,26 +48,49 @@ static void	inbound_concat(const struct inbound_msg *,
 static int	inbound_part_cmp(const void *, const void *);
 static void	inbound_keep(struct store_group *);
 
-static struct store	*store;		/* borrowed */
-static struct event	*ev_sweep;
-static int64_t		 concat_timeout;
-static int64_t		 retransmit_window;	/* ms, one-part texts */
-static uint64_t		 nparts, ndups, ntexts;
+/* The reception of one store: its parts, groups and counters. */
+struct inbound {
+	struct store	*store;		/* borrowed */
+	struct commit	*commit;	/* borrowed */
+	struct mo	*mo;		/* borrowed: whole texts go there */
+	struct event	*ev_sweep;
+	int64_t		 concat_timeout;
+	int64_t		 retransmit_window;	/* ms, one-part texts */
+	uint64_t	 nparts, ndups, ntexts;
+};
+
+static struct inbound	*inbound_dflt;	/* borrowed: inbound_default() */
+
+struct inbound *
+inbound_new(struct event_base *base, struct store *st, struct commit *c,
+    struct mo *mo, int64_t timeout_ms, int64_t retransmit_ms)
+{
+	struct timeval	 tv = { INBOUND_SWEEP_MS / 1000, 0 };
+	struct inbound	*ib;
+
+	ib = xcalloc(1, sizeof(*ib));
+	ib->store = st;
+	ib->commit = c;
+	ib->mo = mo;
+	ib->retransmit_window = retransmit_ms;
+	ib->concat_timeout = timeout_ms;
+	ib->ev_sweep = event_new(base, -1, EV_PERSIST, inbound_sweep_timer, ib);
+	if (ib->ev_sweep == NULL)
+		fatalx("inbound event_new failed");
+	evtimer_add(ib->ev_sweep, &tv);
+	return ib;
+}
+
+struct inbound *
+inbound_default(void)
+{
+	return inbound_dflt;
+}
 
 void
-inbound_init(struct event_base *base, struct store *st, int64_t timeout_ms,
-    int64_t retransmit_ms)
+inbound_set_default(struct inbound *ib)
 {
-	struct timeval	tv = { INBOUND_SWEEP_MS / 1000, 0 };
-
-	store = st;
-	retransmit_window = retransmit_ms;
-	concat_timeout = timeout_ms;
-	nparts = ndups = ntexts = 0;
-	ev_sweep = event_new(base, -1, EV_PERSIST, inbound_sweep_timer, NULL);
-	if (ev_sweep == NULL)
-		fatalx("inbound event_new failed");
-	evtimer_add(ev_sweep, &tv);
+	inbound_dflt = ib;
 }
 
 /*
@@ -77,10 +101,10 @@ inbound_init(struct event_base *base, struct store *st, int64_t timeout_ms,
  * long text, or a repeated SMSC id: INBOUND_RESEND_WINDOW.
  */
 static void
-inbound_windows(struct store_inbound *in)
+inbound_windows(const struct inbound *ib, struct store_inbound *in)
 {
 	in->resend_window = in->concat_total > 1 ? INBOUND_RESEND_WINDOW :
-	    retransmit_window;
+	    ib->retransmit_window;
 	in->msgid_window = INBOUND_RESEND_WINDOW;
 }
 
@@ -228,30 +252,35 @@ inbound_join(struct store_group *g)
 }
 
 void
-inbound_shutdown(void)
+inbound_free(struct inbound *ib)
 {
-	if (ev_sweep != NULL)
-		event_free(ev_sweep);
-	ev_sweep = NULL;
+	if (ib == NULL)
+		return;
+	if (ib->ev_sweep != NULL)
+		event_free(ib->ev_sweep);
+	if (inbound_dflt == ib)
+		inbound_dflt = NULL;
+	free(ib);
 }
 
 /* A stored group and its whole text; 1, 0 when unknown, -1. */
 static int
-inbound_read(int64_t group, struct store_group *g)
+inbound_read(struct inbound *ib, int64_t group, struct store_group *g)
 {
 	int	rc;
 
-	if ((rc = store_inbound_group(store, group, g)) == 1)
+	if ((rc = store_inbound_group(ib->store, group, g)) == 1)
 		inbound_join(g);
 	return rc;
 }
 
 /* Process one whole text inside the caller's unit; 0 or -1. */
 static int
-inbound_group(const struct store_group *g, int timed_out)
+inbound_group(struct inbound *ib, const struct store_group *g,
+    int timed_out)
 {
-	ntexts++;
-	return mo_process(g, timed_out);
+	ib->ntexts++;
+	return mo_process(ib->mo, g, timed_out);
 }
 
 /*
@@ -287,7 +316,8 @@ inbound_single(struct store_group *g, const struct store_inbound *in,
 }
 
 void
-inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
+inbound_receive(struct inbound *ib, const struct inbound_msg *m,
+    commit_fn done, void *arg)
 {
 	struct store_inbound	 in;
 	struct store_group	 g;
@@ -307,20 +337,20 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 	in.rawlen = m->rawlen;
 	in.text = m->text;
 	inbound_concat(m, &in);
-	inbound_windows(&in);
+	inbound_windows(ib, &in);
 	in.received_at = (int64_t)clock_now_ms();
 
 	/* the store takes no writes now: the answer waits (commit.c) */
-	if (commit_unit_begin() == -1) {
-		commit_refuse(done, arg);
+	if (commit_unit_begin(ib->commit) == -1) {
+		commit_refuse(ib->commit, done, arg);
 		return;
 	}
-	nparts++;
-	r = inbound_store(store, &in, &id, &group);
+	ib->nparts++;
+	r = inbound_store(ib->store, &in, &id, &group);
 	ok = r != STORE_IN_ERROR;
 	switch (r) {
 	case STORE_IN_DUPLICATE:
-		ndups++;
+		ib->ndups++;
 		log_info("inbound duplicate bearer=%s msisdn=%s ref=%d seq=%d/%d, "
 		    "acknowledged again", m->bearer,
 		    log_msisdn(m->source, mask, sizeof(mask)), in.concat_ref,
@@ -336,23 +366,23 @@ inbound_receive(const struct inbound_msg *m, commit_fn done, void *arg)
 		if (in.concat_total <= 1)
 			inbound_single(&g, &in, id);
 		ok = (in.concat_total <= 1 ||
-		    inbound_read(group, &g) == 1) &&
-		    inbound_group(&g, 0) == 0;
+		    inbound_read(ib, group, &g) == 1) &&
+		    inbound_group(ib, &g, 0) == 0;
 		store_group_clear(&g);
 		break;
 	case STORE_IN_ERROR:
 		break;
 	}
-	if (commit_unit_end(ok) == -1) {
+	if (commit_unit_end(ib->commit, ok) == -1) {
 		/* a batch SQLite undid is the commit's to report, once */
-		if (!store_doomed(store))
+		if (!store_doomed(ib->store))
 			log_warnx("inbound not stored bearer=%s msisdn=%s, "
 			    "answered with a temporary error", m->bearer,
 			    log_msisdn(m->source, mask, sizeof(mask)));
-		commit_refuse(done, arg);
+		commit_refuse(ib->commit, done, arg);
 		return;
 	}
-	commit_after(done, arg);
+	commit_after(ib->commit, done, arg);
 }
 
 /* Nothing waits on a sweep's commit. */
@@ -362,22 +392,22 @@ inbound_sweep_done(void *arg, int ok)
 }
 
 void
-inbound_sweep(void)
+inbound_sweep(struct inbound *ib)
 {
 	struct store_group	 g;
 	int64_t			 groups[INBOUND_SWEEP_MAX];
 	int64_t			 now = (int64_t)clock_now_ms();
 	int			 i, n, ok, timed_out;
 
-	n = store_inbound_due(store, now - concat_timeout, groups,
+	n = store_inbound_due(ib->store, now - ib->concat_timeout, groups,
 	    nitems(groups));
 	if (n <= 0)
 		return;
 	for (i = 0; i < n; i++) {
-		if (commit_unit_begin() == -1)
+		if (commit_unit_begin(ib->commit) == -1)
 			return;
-		if ((ok = inbound_read(groups[i], &g)) != 1) {
-			commit_unit_end(ok == 0);
+		if ((ok = inbound_read(ib, groups[i], &g)) != 1) {
+			commit_unit_end(ib->commit, ok == 0);
 			continue;
 		}
 		timed_out = g.state == STORE_IN_S_PARTIAL;
@@ -385,23 +415,23 @@ inbound_sweep(void)
 			log_info("inbound concat timeout group=%lld parts=%d/%d, "
 			    "processing what arrived", (long long)groups[i],
 			    g.nparts, g.total);
-		ok = inbound_group(&g, timed_out) == 0;
+		ok = inbound_group(ib, &g, timed_out) == 0;
 		store_group_clear(&g);
-		commit_unit_end(ok);
-		commit_after(inbound_sweep_done, NULL);
+		commit_unit_end(ib->commit, ok);
+		commit_after(ib->commit, inbound_sweep_done, NULL);
 	}
 }
 
 static void
 inbound_sweep_timer(evutil_socket_t fd, short ev, void *arg)
 {
-	inbound_sweep();
+	inbound_sweep(arg);
 }
 
 void
-inbound_stats(uint64_t *p, uint64_t *d, uint64_t *t)
+inbound_stats(const struct inbound *ib, uint64_t *p, uint64_t *d, uint64_t *t)
 {
-	*p = nparts;
-	*d = ndups;
-	*t = ntexts;
+	*p = ib->nparts;
+	*d = ib->ndups;
+	*t = ib->ntexts;
 }

@@ -12,7 +12,10 @@
 
 #include "commit.h"
 
+struct commit;
 struct event_base;
+struct inbound;
+struct mo;
 struct store;
 
 /* One received part, all borrowed for the duration of inbound_receive(). */
@@ -33,21 +36,32 @@ struct inbound_msg {
 };
 
 /*
- * Set up; concat_timeout_ms bounds the wait for missing parts, and a
+ * The reception into st, in c's batches, whole texts to mo (all
+ * borrowed); concat_timeout_ms bounds the wait for missing parts, and a
  * one-part text repeated within retransmit_ms is the SMSC's resend.
  */
-void	 inbound_init(struct event_base *, struct store *,
-	    int64_t concat_timeout_ms, int64_t retransmit_ms);
+struct inbound	*inbound_new(struct event_base *, struct store *st,
+		    struct commit *c, struct mo *mo, int64_t concat_timeout_ms,
+		    int64_t retransmit_ms);
+/* Stop the sweep and free; NULL does nothing. */
+void	 inbound_free(struct inbound *);
+/*
+ * The daemon's, for the bearers that do not hold one yet (kannel): set by
+ * engine.c (or a test), NULL before.
+ */
+struct inbound	*inbound_default(void);
+void	 inbound_set_default(struct inbound *);
 /*
  * Take one part.  done(arg, 1) runs once it (and all it caused) is
  * committed: answer ESME_ROK; done(arg, 0) means nothing was kept: answer
  * a temporary error (ESME_RX_T_APPN) so the sender tries again.
  */
-void	 inbound_receive(const struct inbound_msg *, commit_fn done, void *arg);
+void	 inbound_receive(struct inbound *, const struct inbound_msg *,
+	    commit_fn done, void *arg);
 /* Process groups left complete by a crash, and timed-out partial ones. */
-void	 inbound_sweep(void);
+void	 inbound_sweep(struct inbound *);
 /* Counters for the status line. */
-void	 inbound_stats(uint64_t *parts, uint64_t *dups, uint64_t *texts);
-void	 inbound_shutdown(void);
+void	 inbound_stats(const struct inbound *, uint64_t *parts,
+	    uint64_t *dups, uint64_t *texts);
 
 #endif /* HOTLINED_INBOUND_H */

@@ -46,7 +46,7 @@
 /*
  * A request waiting on a commit (or on a report's held match in outbox.c).
  * Kept in a list so that stopping can detach them from their requests:
- * the callback still comes (outbox_shutdown answers held reports late) and
+ * the callback still comes (outbox_free() answers held reports late) and
  * then frees only the struct.
  */
 struct kannel_pending {
@@ -752,7 +752,7 @@ kannel_mo(struct evhttp_request *req, struct kannel_fields *f)
 		    strlen(f->charset), cs, sizeof(cs)), f->textlen);
 	}
 	p = kannel_wait(req, 0);
-	inbound_receive(&m, kannel_committed, p);
+	inbound_receive(inbound_default(), &m, kannel_committed, p);
 }
 
 static void
@@ -782,8 +782,8 @@ kannel_dlr(struct evhttp_request *req, struct kannel_fields *f)
 	else
 		snprintf(id, sizeof(id), "%lld", (long long)f->dlr_id);
 	p = kannel_wait(req, 1);
-	outbox_receipt(KANNEL_BEARER, id, NULL, id, (enum store_receipt)st,
-	    stat, err, kannel_committed, p);
+	outbox_receipt(outbox_default(), KANNEL_BEARER, id, NULL, id,
+	    (enum store_receipt)st, stat, err, kannel_committed, p);
 }
 
 static void
@@ -918,7 +918,7 @@ kannel_stop(void)
 
 	/* answer what waits on a commit before the requests go away */
 	if (kn.waiting > 0)
-		commit_flush();
+		commit_flush(commit_default());
 	/* what still waits (held reports) is answered after evhttp_free */
 	TAILQ_FOREACH(p, &kn.pending, entry)
 		p->req = NULL;
@@ -960,7 +960,7 @@ kannel_shutdown_hook(void *arg)
 	httpd_unlisten(kn.guard);
 	kannel_send_drain();
 	if (kn.waiting > 0)
-		commit_flush();
+		commit_flush(commit_default());
 	if (kn.waiting == 0 && kn.replying == 0 && kannel_send_busy() == 0) {
 		kn.closing = 2;
 		return 0;

@@ -240,7 +240,7 @@ kannel_send_done(struct evhttp_request *req, void *arg)
 		snprintf(msgid, sizeof(msgid), "%lld.%d", (long long)c->id,
 		    c->attempt);
 		ids[0] = msgid;
-		outbox_sent(c->id, KANNEL_BEARER, ids, 1);
+		outbox_sent(outbox_default(), c->id, KANNEL_BEARER, ids, 1);
 		break;
 	case KANNEL_TEMPORARY:
 		ks.refused++;
@@ -256,15 +256,15 @@ kannel_send_done(struct evhttp_request *req, void *arg)
 		else if (status == 404 || status == 405)
 			log_warnx("kannel sendsms-url names no sendsms "
 			    "service (%d %s): check its path", status, esc);
-		outbox_failed(c->id, 1, why);
+		outbox_failed(outbox_default(), c->id, 1, why);
 		break;
 	case KANNEL_PERMANENT:
 		ks.refused++;
 		snprintf(why, sizeof(why), "kannel: %d %s", status, esc);
-		outbox_failed(c->id, 0, why);
+		outbox_failed(outbox_default(), c->id, 0, why);
 		break;
 	}
-	outbox_kick();
+	outbox_kick(outbox_default());
 	if (ks.answered != NULL)
 		ks.answered();
 }
@@ -285,7 +285,7 @@ kannel_send_job(void *ctx, const struct outbox_job *j)
 	if (c == NULL || ks.stopping)
 		return -1;
 	if (gsm7_count(j->text, strlen(j->text), &cnt) != 0) {
-		outbox_failed(j->id, 0, "text is not UTF-8");
+		outbox_failed(outbox_default(), j->id, 0, "text is not UTF-8");
 		return 0;
 	}
 	if ((q = kannel_send_query(j->from, j->to, j->text, cnt.gsm)) == NULL)
@@ -436,7 +436,7 @@ kannel_send_start(struct event_base *base, const struct hotlined_conf *conf,
 	evhttp_connection_set_retries(ks.ussd, 0);
 	ks.stopping = 0;
 	ks.answered = answered;
-	outbox_add_bearer(KANNEL_BEARER, &kannel_ops, NULL);
+	outbox_add_bearer(outbox_default(), KANNEL_BEARER, &kannel_ops, NULL);
 	return 0;
 }
 

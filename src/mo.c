@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <strings.h>
 #include <time.h>
 
@@ -24,7 +25,6 @@
 #include "classify.h"
 #include "config.h"
 #include "deadline.h"
-#include "hooks.h"
 #include "intake.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -72,8 +72,35 @@ struct mo_verdict {
 	double		 score, margin;	/* classify.c's, 0-1 */
 };
 
+/* A case's deadline, remembered for the minute (mo_due()). */
+struct mo_due_memo {
+	int		 valid;
+	unsigned	 gen;
+	int64_t		 minute;
+	int		 days;
+	char		 due[11];
+};
+
+/*
+ * What mo.c acts with: the store and the configuration, the group commit
+ * its lines are logged in and the outbox its replies are kicked in, and
+ * the rules and model it loads.
+ */
+struct mo {
+	struct store			*store;		/* borrowed */
+	const struct hotlined_conf	*conf;		/* borrowed */
+	struct commit			*commit;	/* borrowed */
+	struct outbox			*outbox;	/* borrowed, or NULL */
+	struct rules			*rules;
+	struct model			*model;		/* NULL: "model none" */
+	struct classify_opts		 copts;		/* the thresholds */
+	char				 norm[INTAKE_NORM_MAX];	/* the text */
+	struct mo_due_memo		 memo[CAT_MAX];
+};
+
 /* What the rest of the file needs to know about one text. */
 struct mo_ctx {
+	struct mo		*mo;			/* borrowed */
 	const struct store_group *g;		/* borrowed */
 	const char		*msisdn;	/* g->source */
 	const char		*text;		/* normalised, whole */
@@ -96,12 +123,27 @@ static int	mo_unclassified(const struct store_case *);
 static const char *mo_after_number(const char *);
 static int	mo_over_limit(struct mo_ctx *, int);
 static int	mo_survey_closed(struct mo_ctx *, const char *);
+static void	mo_log(const struct mo_ctx *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 static const char *mo_body_raw(const struct mo_ctx *,
 		    const struct mo_verdict *);
 
-static struct store			*store;		/* borrowed */
-static const struct hotlined_conf	*conf;		/* borrowed */
+static struct mo	*mo_dflt;	/* borrowed: mo_default() */
 
+/* A line about this text, logged once its batch commits (commit_log()). */
+static void
+mo_log(const struct mo_ctx *m, const char *fmt, ...)
+{
+	char	line[1024];
+	va_list	ap;
+
+	if (log_getlevel() < LOG_L_INFO)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	commit_log(m->mo->commit, "%s", line);
+}
 
 /*
  * Never answer machines: alphanumeric senders (banks, operators' own
@@ -113,6 +155,7 @@ static const struct hotlined_conf	*conf;		/* borrowed */
 static int
 mo_is_machine(const struct mo_ctx *m)
 {
+	struct mo	*mo = m->mo;
 	const char	*p = m->msisdn;
 	size_t		 n;
 
@@ -123,8 +166,8 @@ mo_is_machine(const struct mo_ctx *m)
 			return 1;
 	if (n < MO_PHONE_MIN)
 		return 1;
-	return strncmp(m->msisdn, conf->service_number,
-	    strlen(conf->service_number)) == 0;
+	return strncmp(m->msisdn, mo->conf->service_number,
+	    strlen(mo->conf->service_number)) == 0;
 }
 
 /* Render template tmpl and queue it to the sender; 0 or -1. */
@@ -132,6 +175,7 @@ static int
 mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
     const struct template_var *vars, size_t nvars, int64_t case_id)
 {
+	struct mo		*mo = m->mo;
 	struct store_outbox_new	 o;
 	char			 text[MO_REPLY_MAX];
 	int64_t			 id;
@@ -145,13 +189,14 @@ mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
 	 * of a case registered now goes (the case limit bounds those), and
 	 * so does the one notice an hour that a matter was not registered.
 	 */
-	if (conf->max_replies_per_hour > 0 && m->advice[0] == '\0' &&
+	if (mo->conf->max_replies_per_hour > 0 && m->advice[0] == '\0' &&
 	    strncmp(tmpl, "refuse_emergency_", 17) != 0 && !m->registered &&
 	    strcmp(kind, "limit") != 0) {
-		n = store_count_replies(store, m->msisdn, m->now - MO_HOUR_MS);
+		n = store_count_replies(mo->store, m->msisdn, m->now -
+		    MO_HOUR_MS);
 		if (n == -1)
 			return -1;
-		if (n >= conf->max_replies_per_hour) {
+		if (n >= mo->conf->max_replies_per_hour) {
 			log_warnx("mo reply limit msisdn=%s kind=%s replies=%d, "
 			    "not answered", m->mask, kind, n);
 			return 0;
@@ -177,101 +222,118 @@ mo_reply(struct mo_ctx *m, const char *kind, const char *tmpl,
 	o.inbound = m->g->group;
 	o.kind = kind;
 	o.msisdn = m->msisdn;
-	o.source = conf->service_number;
+	o.source = mo->conf->service_number;
 	o.text = text;
 	o.priority = strcmp(kind, "refusal") == 0 ? 10 : 0;
-	if (store_outbox_add(store, &o, &id) == -1)
+	if (store_outbox_add(mo->store, &o, &id) == -1)
 		return -1;
-	outbox_kick();
+	outbox_kick(mo->outbox);
 	return 0;
 }
 
 /* --- the rooms mo.c consults: rules, calendar, templates -------------- */
-
-static struct rules	*rules;
-static struct model	*model;		/* NULL: "model none" */
-static struct classify_opts copts;	/* the thresholds */
-static char		 norm[INTAKE_NORM_MAX];	/* the text being processed */
 
 /*
  * (Re)load the rules and the model file: both or neither, so that a
  * failed reload keeps the old pair in force.
  */
 static int
-mo_load(char *err, size_t errlen)
+mo_load(struct mo *mo, char *err, size_t errlen)
 {
 	struct rules	*nr;
 	struct model	*nm = NULL;
 
-	if ((nr = rules_load(conf->rules, err, errlen)) == NULL)
+	if ((nr = rules_load(mo->conf->rules, err, errlen)) == NULL)
 		return -1;
-	if (conf->model != NULL &&
-	    (nm = model_load(conf->model, err, errlen)) == NULL) {
+	if (mo->conf->model != NULL &&
+	    (nm = model_load(mo->conf->model, err, errlen)) == NULL) {
 		rules_free(nr);
 		return -1;
 	}
-	rules_free(rules);
-	rules = nr;
-	model_free(model);
-	model = nm;
-	copts.min_score = conf->classify_min_score < 0 ? -1 :
-	    conf->classify_min_score / 100.0;
-	copts.min_margin = conf->classify_min_margin < 0 ? -1 :
-	    conf->classify_min_margin / 100.0;
+	rules_free(mo->rules);
+	mo->rules = nr;
+	model_free(mo->model);
+	mo->model = nm;
+	mo->copts.min_score = mo->conf->classify_min_score < 0 ? -1 :
+	    mo->conf->classify_min_score / 100.0;
+	mo->copts.min_margin = mo->conf->classify_min_margin < 0 ? -1 :
+	    mo->conf->classify_min_margin / 100.0;
 	return 0;
 }
 
 /* The log's words for the model in force. */
 static void
-mo_log_model(const char *what)
+mo_log_model(const struct mo *mo, const char *what)
 {
 	const struct model_info	*mi;
 
-	if (model == NULL) {
-		log_info("mo %s rules=%s model=none", what, conf->rules);
+	if (mo->model == NULL) {
+		log_info("mo %s rules=%s model=none", what, mo->conf->rules);
 		return;
 	}
-	mi = model_info(model);
+	mi = model_info(mo->model);
 	log_info("mo %s rules=%s model=%s version=%s date=%s features=%zu",
-	    what, conf->rules, conf->model, mi->version, mi->date,
+	    what, mo->conf->rules, mo->conf->model, mi->version, mi->date,
 	    mi->nfeature);
 }
 
 /* SIGHUP: the rules (calendar and templates reload on their own). */
-static int
+int
 mo_reload(void *arg)
 {
-	char	err[1024];
+	struct mo	*mo = arg;
+	char		 err[1024];
 
-	if (mo_load(err, sizeof(err)) == -1) {
+	if (mo_load(mo, err, sizeof(err)) == -1) {
 		log_warnx("mo reload failed, old rules and model kept: %s",
 		    err);
 		return -1;
 	}
-	mo_log_model("reloaded");
+	mo_log_model(mo, "reloaded");
 	return 0;
 }
 
-int
-mo_init(struct store *st, const struct hotlined_conf *c, char *err,
-    size_t errlen)
+struct mo *
+mo_new(struct store *st, const struct hotlined_conf *conf, struct commit *c,
+    struct outbox *o, char *err, size_t errlen)
 {
-	store = st;
-	conf = c;
-	if (mo_load(err, errlen) == -1)
-		return -1;
-	mo_log_model("loaded");
-	hook_on_reload("rules", mo_reload, NULL);
-	return 0;
+	struct mo	*mo;
+
+	mo = xcalloc(1, sizeof(*mo));
+	mo->store = st;
+	mo->conf = conf;
+	mo->commit = c;
+	mo->outbox = o;
+	if (mo_load(mo, err, errlen) == -1) {
+		free(mo);
+		return NULL;
+	}
+	mo_log_model(mo, "loaded");
+	return mo;
 }
 
 void
-mo_free(void)
+mo_free(struct mo *mo)
 {
-	rules_free(rules);
-	rules = NULL;
-	model_free(model);
-	model = NULL;
+	if (mo == NULL)
+		return;
+	rules_free(mo->rules);
+	model_free(mo->model);
+	if (mo_dflt == mo)
+		mo_dflt = NULL;
+	free(mo);
+}
+
+struct mo *
+mo_default(void)
+{
+	return mo_dflt;
+}
+
+void
+mo_set_default(struct mo *mo)
+{
+	mo_dflt = mo;
 }
 
 /*
@@ -286,23 +348,18 @@ mo_free(void)
  * per category, until the calendar or the limit changes.
  */
 static int
-mo_due(int cat, int64_t ms, char *due, size_t len)
+mo_due(struct mo *mo, int cat, int64_t ms, char *due, size_t len)
 {
-	static struct {
-		int		 valid;
-		unsigned	 gen;
-		int64_t		 minute;
-		int		 days;
-		char		 due[11];
-	}		 memo[CAT_MAX];
+	struct mo_due_memo	*memo = mo->memo;
 	unsigned	 gen = calendar_generation();
 	int64_t		 minute = ms / 60000;
 	int		 days;
 
 	if (cat < 0 || cat >= CAT_MAX)
 		return -1;
-	days = cat == CAT_UNCLASSIFIED ? conf->classify_days :
-	    deadline_limit(conf->deadline_profile, cat, conf->efficiency_days);
+	days = cat == CAT_UNCLASSIFIED ? mo->conf->classify_days :
+	    deadline_limit(mo->conf->deadline_profile, cat,
+	    mo->conf->efficiency_days);
 	if (days < 0)
 		return -1;
 	if (!memo[cat].valid || memo[cat].gen != gen ||
@@ -326,14 +383,14 @@ mo_deadline(void *arg, const char *category, int64_t received_at, char *due,
 {
 	int	c = category_from_name(category);
 
-	return c == -1 ? -1 : mo_due(c, received_at, due, len);
+	return c == -1 ? -1 : mo_due(arg, c, received_at, due, len);
 }
 
 /* The service number replies go out from (hotlined.conf). */
 const char *
-mo_service_number(void)
+mo_service_number(const struct mo *mo)
 {
-	return conf->service_number;
+	return mo->conf->service_number;
 }
 
 /* The Chinese label of a stored category name. */
@@ -382,15 +439,16 @@ mo_state_zh(const char *state)
 static int
 mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 {
+	struct mo		*mo = m->mo;
 	struct intake_ctx	ctx;
 	struct intake_verdict	iv;
 	struct store_survey	open;
-	size_t			svc = strlen(conf->service_number);
+	size_t			svc = strlen(mo->conf->service_number);
 
 	memset(&ctx, 0, sizeof(ctx));
 	memset(v, 0, sizeof(*v));
-	ctx.case_prefix = conf->case_prefix;
-	ctx.to_extension = strncmp(m->g->dest, conf->service_number, svc) ==
+	ctx.case_prefix = mo->conf->case_prefix;
+	ctx.to_extension = strncmp(m->g->dest, mo->conf->service_number, svc) ==
 	    0 && strlen(m->g->dest) > svc;
 	/*
 	 * Whether the citizen has a survey open is asked only of a text that
@@ -398,22 +456,22 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 	 * that is not a survey reply gets the verdict it would get anyway.
 	 */
 	ctx.survey_pending = 1;
-	ctx.model = model;
-	ctx.classify = &copts;
+	ctx.model = mo->model;
+	ctx.classify = &mo->copts;
 	/* one text at a time: the normalised text lives until the next */
-	if (intake_classify(rules, m->g->text ? m->g->text : "", &ctx, &iv,
-	    norm, sizeof(norm)) == -1)
+	if (intake_classify(mo->rules, m->g->text ? m->g->text : "", &ctx, &iv,
+	    mo->norm, sizeof(mo->norm)) == -1)
 		return -1;
 	if (iv.kind == INTAKE_SURVEY && !ctx.to_extension &&
-	    store_survey_open(store, m->msisdn, &open, 1) <= 0) {
+	    store_survey_open(mo->store, m->msisdn, &open, 1) <= 0) {
 		ctx.survey_pending = 0;
-		if (intake_classify(rules, m->g->text ? m->g->text : "", &ctx,
-		    &iv, norm, sizeof(norm)) == -1)
+		if (intake_classify(mo->rules, m->g->text ? m->g->text : "",
+		    &ctx, &iv, mo->norm, sizeof(mo->norm)) == -1)
 			return -1;
 	}
-	m->text = norm;
+	m->text = mo->norm;
 	if (iv.truncated)
-		commit_log("mo text longer than %d bytes, the rest was cut "
+		mo_log(m, "mo text longer than %d bytes, the rest was cut "
 		    "msisdn=%s", INTAKE_TEXT_MAX, m->mask);
 	v->category = iv.category;
 	v->confidential = iv.confidential;
@@ -476,6 +534,7 @@ mo_decide(struct mo_ctx *m, struct mo_verdict *v)
 static int
 mo_kb_answer(struct mo_ctx *m, const char *number)
 {
+	struct mo	*mo = m->mo;
 	struct store_kb	 kb;
 	struct lc_args	 a;
 	struct lc_actor	 actor;
@@ -484,7 +543,7 @@ mo_kb_answer(struct mo_ctx *m, const char *number)
 	int		 r;
 
 	memset(&kb, 0, sizeof(kb));
-	r = lifecycle_kb_match(store, m->text, m->now - MO_KB_STALE_MS, &kb,
+	r = lifecycle_kb_match(mo->store, m->text, m->now - MO_KB_STALE_MS, &kb,
 	    &score);
 	if (r != 1)
 		return r;
@@ -497,10 +556,10 @@ mo_kb_answer(struct mo_ctx *m, const char *number)
 	memset(&actor, 0, sizeof(actor));
 	actor.role = LC_ROLE_SYSTEM;
 	actor.name = "kb";
-	r = lifecycle_apply(store, m->case_id, LC_OP_ANSWER, &a, &actor,
+	r = lifecycle_apply(mo->store, m->case_id, LC_OP_ANSWER, &a, &actor,
 	    m->now, err, sizeof(err));
 	if (r == LC_OK)
-		commit_log("mo answered case=%s from kb=%lld score=%.2f",
+		mo_log(m, "mo answered case=%s from kb=%lld score=%.2f",
 		    number, (long long)kb.id, score);
 	else
 		log_warnx("mo case=%s kb=%lld not answered: %s", number,
@@ -518,14 +577,15 @@ mo_kb_answer(struct mo_ctx *m, const char *number)
 static int
 mo_resent(struct mo_ctx *m, int64_t case_id)
 {
+	struct mo		*mo = m->mo;
 	struct store_case	c;
 	struct template_var	vars[3];
 	int			r;
 
 	memset(&c, 0, sizeof(c));
-	if (store_case_get(store, case_id, &c) != 1)
+	if (store_case_get(mo->store, case_id, &c) != 1)
 		return -1;
-	commit_log("mo resent case=%s msisdn=%s, same text within the hour: "
+	mo_log(m, "mo resent case=%s msisdn=%s, same text within the hour: "
 	    "acknowledged again", c.number, m->mask);
 	m->case_id = case_id;
 	vars[0] = (struct template_var){ "case", c.number };
@@ -549,12 +609,13 @@ mo_resent(struct mo_ctx *m, int64_t case_id)
 static int
 mo_over_limit(struct mo_ctx *m, int cases)
 {
-	int	n;
+	struct mo	*mo = m->mo;
+	int		 n;
 
-	if ((n = store_count_limited(store, m->msisdn,
+	if ((n = store_count_limited(mo->store, m->msisdn,
 	    m->now - MO_HOUR_MS)) == -1)
 		return -1;
-	commit_log("mo case limit msisdn=%s cases=%d in the last hour, not "
+	mo_log(m, "mo case limit msisdn=%s cases=%d in the last hour, not "
 	    "registered%s", m->mask, cases, n > 0 ? ", told already" : "");
 	if (n > 0)
 		return 0;
@@ -565,6 +626,7 @@ mo_over_limit(struct mo_ctx *m, int cases)
 static int
 mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 {
+	struct mo		*mo = m->mo;
 	struct store_case_new	 c;
 	struct store_case	 old;
 	struct template_var	 vars[4];
@@ -573,11 +635,12 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	int64_t			 old_id, resent_id;
 	int			 n, repeats, flags = 0;
 
-	if (conf->max_new_cases_per_hour > 0) {
-		n = store_count_cases(store, m->msisdn, m->now - MO_HOUR_MS);
+	if (mo->conf->max_new_cases_per_hour > 0) {
+		n = store_count_cases(mo->store, m->msisdn, m->now -
+		    MO_HOUR_MS);
 		if (n == -1)
 			return -1;
-		if (n >= conf->max_new_cases_per_hour)
+		if (n >= mo->conf->max_new_cases_per_hour)
 			return mo_over_limit(m, n);
 	}
 	/*
@@ -588,20 +651,20 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	 * the citizen's other unclassified cases; the count of Art. 23(8) is
 	 * made again when a person classifies it (lifecycle classify).
 	 */
-	if (lifecycle_matter_history(store, m->msisdn, cat, m->text, m->now,
+	if (lifecycle_matter_history(mo->store, m->msisdn, cat, m->text, m->now,
 	    &old_id, &repeats, &resent_id) == -1)
 		return -1;
 	if (resent_id != 0)
 		return mo_resent(m, resent_id);
 	if (old_id != 0) {
 		memset(&old, 0, sizeof(old));
-		if (store_case_get(store, old_id, &old) != 1)
+		if (store_case_get(mo->store, old_id, &old) != 1)
 			return -1;
-		commit_log("mo repeat case=%s msisdn=%s, not accepted again "
+		mo_log(m, "mo repeat case=%s msisdn=%s, not accepted again "
 		    "(Art. 14)", old.number, m->mask);
 		metrics_add(MF_MO_REFUSED, "repeat", 1);
 		vars[0] = (struct template_var){ "case", old.number };
-		n = store_audit(store, old_id, "citizen", "intake.repeat",
+		n = store_audit(mo->store, old_id, "citizen", "intake.repeat",
 		    "same matter after re-handling", m->now);
 		if (n != -1)
 			n = mo_reply(m, "refusal", "refuse_repeat", vars, 1,
@@ -614,7 +677,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	if (m->timed_out)
 		flags |= STORE_CF_INCOMPLETE;
 
-	if (mo_due(v->category, m->g->first_at, due, sizeof(due)) == -1)
+	if (mo_due(mo, v->category, m->g->first_at, due, sizeof(due)) == -1)
 		return -1;
 	memset(&c, 0, sizeof(c));
 	c.msisdn = m->msisdn;
@@ -626,15 +689,15 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 	c.rule = v->rule[0] != '\0' ? v->rule : NULL;
 	c.flags = flags;
 	c.inbound = m->g->group;
-	if (store_case_add(store, &c, &m->case_id, number) == -1)
+	if (store_case_add(mo->store, &c, &m->case_id, number) == -1)
 		return -1;
 	m->registered = 1;
 	strlcpy(m->number, number, sizeof(m->number));
-	if (store_audit(store, m->case_id, "citizen", "case.registered",
+	if (store_audit(mo->store, m->case_id, "citizen", "case.registered",
 	    cat, m->now) == -1)
 		return -1;
 	metrics_add(MF_CASES, cat, 1);
-	commit_log("intake case=%s msisdn=%s cat=%s due=%s%s%s%s rule=%s",
+	mo_log(m, "intake case=%s msisdn=%s cat=%s due=%s%s%s%s rule=%s",
 	    number, m->mask, cat, due, v->confidential ? " confidential" : "",
 	    flags & STORE_CF_REPEATED ? " repeated" : "",
 	    m->timed_out ? " incomplete" : "", c.rule ? c.rule : "-");
@@ -667,6 +730,7 @@ mo_new_case(struct mo_ctx *m, const struct mo_verdict *v)
 static int
 mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
 {
+	struct mo		*mo = m->mo;
 	struct store_refusal	r;
 	int64_t			id;
 
@@ -678,14 +742,14 @@ mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
 	r.channel = v->channel[0] != '\0' ? v->channel : NULL;
 	r.text = m->g->text ? m->g->text : m->text;
 	r.at = m->now;
-	if (store_refusal_add(store, &r, &id) == -1)
+	if (store_refusal_add(mo->store, &r, &id) == -1)
 		return -1;
 	m->refusal_id = id;
-	if (store_audit(store, 0, "citizen", "intake.refused", v->reason,
+	if (store_audit(mo->store, 0, "citizen", "intake.refused", v->reason,
 	    m->now) == -1)
 		return -1;
 	metrics_add(MF_MO_REFUSED, v->reason, 1);
-	commit_log("intake refused msisdn=%s reason=%s channel=%s rule=%s",
+	mo_log(m, "intake refused msisdn=%s reason=%s channel=%s rule=%s",
 	    m->mask, v->reason, r.channel ? r.channel : "-",
 	    r.rule ? r.rule : "-");
 	return mo_reply(m, "refusal", v->template, NULL, 0, 0);
@@ -698,6 +762,7 @@ mo_refuse(struct mo_ctx *m, const struct mo_verdict *v)
 static int
 mo_alert(struct mo_ctx *m, const struct mo_verdict *v)
 {
+	struct mo		*mo = m->mo;
 	struct store_alert_new	a;
 
 	memset(&a, 0, sizeof(a));
@@ -710,14 +775,15 @@ mo_alert(struct mo_ctx *m, const struct mo_verdict *v)
 	a.inbound = m->g->group;
 	a.case_id = m->case_id;
 	a.refusal_id = m->refusal_id;
-	return alert_raise(store, &a, m->number[0] != '\0' ? m->number :
-	    NULL);
+	return alert_raise(mo->commit, mo->store, &a, m->number[0] != '\0' ?
+	    m->number : NULL);
 }
 
 /* 查询/CX: one of the sender's own cases, or all open ones. */
 static int
 mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 {
+	struct mo		*mo = m->mo;
 	struct store_case	 c[MO_LIST_MAX];
 	struct template_var	 vars[4];
 	char			 list[512], count[16];
@@ -726,12 +792,12 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 	memset(c, 0, sizeof(c));
 	if (v->number[0] != '\0') {
 		/* another's case reads as not found, never as "not yours" */
-		n = store_case_find(store, v->number, m->msisdn, &c[0]);
+		n = store_case_find(mo->store, v->number, m->msisdn, &c[0]);
 		if (n == -1)
 			return -1;
 		vars[0] = (struct template_var){ "case", v->number };
 		if (n == 0) {
-			commit_log("mo query case=%s msisdn=%s not found",
+			mo_log(m, "mo query case=%s msisdn=%s not found",
 			    v->number, m->mask);
 			return mo_reply(m, "status", "status_notfound",
 			    vars, 1, 0);
@@ -741,7 +807,7 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 		vars[2] = (struct template_var){ "due", c[0].due };
 		vars[3] = (struct template_var){ "category",
 		    mo_category_zh(c[0].category) };
-		commit_log("mo query case=%s msisdn=%s state=%s", c[0].number,
+		mo_log(m, "mo query case=%s msisdn=%s state=%s", c[0].number,
 		    m->mask, c[0].state);
 		n = mo_reply(m, "status", mo_unclassified(&c[0]) ?
 		    "status_unclassified" : "status", vars,
@@ -749,10 +815,10 @@ mo_query(struct mo_ctx *m, const struct mo_verdict *v)
 		store_case_clear(&c[0]);
 		return n;
 	}
-	n = store_case_list_open(store, m->msisdn, c, MO_LIST_MAX);
+	n = store_case_list_open(mo->store, m->msisdn, c, MO_LIST_MAX);
 	if (n == -1)
 		return -1;
-	commit_log("mo query msisdn=%s open=%d", m->mask, n);
+	mo_log(m, "mo query msisdn=%s open=%d", m->mask, n);
 	if (n == 0)
 		return mo_reply(m, "status", "status_none", NULL, 0, 0);
 	list[0] = '\0';
@@ -793,27 +859,28 @@ mo_body_raw(const struct mo_ctx *m, const struct mo_verdict *v)
 static int
 mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 {
+	struct mo		*mo = m->mo;
 	struct store_case	c;
 	struct template_var	vars[1];
 	int			n;
 
 	vars[0] = (struct template_var){ "case", v->number };
 	memset(&c, 0, sizeof(c));
-	if ((n = store_case_find(store, v->number, m->msisdn, &c)) == -1)
+	if ((n = store_case_find(mo->store, v->number, m->msisdn, &c)) == -1)
 		return -1;
 	if (n == 0 || v->body[0] == '\0') {
-		commit_log("mo supplement case=%s msisdn=%s not found",
+		mo_log(m, "mo supplement case=%s msisdn=%s not found",
 		    v->number, m->mask);
 		return mo_reply(m, "status", "supplement_notfound", vars, 1, 0);
 	}
 	m->case_id = c.id;
 	store_case_clear(&c);
-	if (store_case_supplement(store, m->case_id, m->g->group,
+	if (store_case_supplement(mo->store, m->case_id, m->g->group,
 	    mo_body_raw(m, v), m->now) == -1 ||
-	    store_audit(store, m->case_id, "citizen", "case.supplement", NULL,
-	    m->now) == -1)
+	    store_audit(mo->store, m->case_id, "citizen", "case.supplement",
+	    NULL, m->now) == -1)
 		return -1;
-	commit_log("mo supplement case=%s msisdn=%s", v->number, m->mask);
+	mo_log(m, "mo supplement case=%s msisdn=%s", v->number, m->mask);
 	return mo_reply(m, "status", "supplement_ok", vars, 1, m->case_id);
 }
 
@@ -825,16 +892,17 @@ mo_supplement(struct mo_ctx *m, const struct mo_verdict *v)
 static int
 mo_confidential(struct mo_ctx *m, const struct mo_verdict *v)
 {
+	struct mo		*mo = m->mo;
 	struct store_case	c;
 	struct template_var	vars[1];
 	int			n;
 
 	vars[0] = (struct template_var){ "case", v->number };
 	memset(&c, 0, sizeof(c));
-	if ((n = store_case_find(store, v->number, m->msisdn, &c)) == -1)
+	if ((n = store_case_find(mo->store, v->number, m->msisdn, &c)) == -1)
 		return -1;
 	if (n == 0) {
-		commit_log("mo confidential case=%s msisdn=%s not found",
+		mo_log(m, "mo confidential case=%s msisdn=%s not found",
 		    v->number, m->mask);
 		return mo_reply(m, "status", "confidential_notfound", vars, 1,
 		    0);
@@ -842,14 +910,15 @@ mo_confidential(struct mo_ctx *m, const struct mo_verdict *v)
 	m->case_id = c.id;
 	store_case_clear(&c);
 	/* the citizen's from now on, also when the office had set it */
-	if ((n = disclose_citizen(store, m->case_id, m->now)) == -1)
+	if ((n = disclose_citizen(mo->store, m->case_id, m->now)) == -1)
 		return -1;
 	n = !n;		/* already theirs */
-	if (v->body[0] != '\0' && (store_case_supplement(store, m->case_id,
-	    m->g->group, mo_body_raw(m, v), m->now) == -1 || store_audit(store,
-	    m->case_id, "citizen", "case.supplement", NULL, m->now) == -1))
+	if (v->body[0] != '\0' && (store_case_supplement(mo->store, m->case_id,
+	    m->g->group, mo_body_raw(m, v), m->now) == -1 ||
+	    store_audit(mo->store, m->case_id, "citizen", "case.supplement",
+	    NULL, m->now) == -1))
 		return -1;
-	commit_log("mo confidential case=%s msisdn=%s%s%s", v->number, m->mask,
+	mo_log(m, "mo confidential case=%s msisdn=%s%s%s", v->number, m->mask,
 	    n ? " already" : "", v->body[0] != '\0' ? " supplement" : "");
 	return mo_reply(m, "status", "confidential_ok", vars, 1, m->case_id);
 }
@@ -898,10 +967,11 @@ mo_after_number(const char *raw)
 static enum survey_match
 mo_survey_for(struct mo_ctx *m, const char *number, struct store_survey *sv)
 {
+	struct mo		*mo = m->mo;
 	struct store_survey	open[MO_LIST_MAX];
 	int			n, i;
 
-	if ((n = store_survey_open(store, m->msisdn, open, nitems(open))) ==
+	if ((n = store_survey_open(mo->store, m->msisdn, open, nitems(open))) ==
 	    -1)
 		return SURVEY_M_ERROR;
 	for (i = 0; i < n; i++)
@@ -916,12 +986,13 @@ mo_survey_for(struct mo_ctx *m, const char *number, struct store_survey *sv)
 static int
 mo_survey_which(struct mo_ctx *m)
 {
+	struct mo		*mo = m->mo;
 	struct store_survey	open[MO_LIST_MAX];
 	struct template_var	vars[1];
 	char			list[256];
 	int			n, i;
 
-	if ((n = store_survey_open(store, m->msisdn, open, nitems(open))) ==
+	if ((n = store_survey_open(mo->store, m->msisdn, open, nitems(open))) ==
 	    -1)
 		return -1;
 	list[0] = '\0';
@@ -930,7 +1001,7 @@ mo_survey_which(struct mo_ctx *m)
 			strlcat(list, "、", sizeof(list));
 		strlcat(list, open[i].number, sizeof(list));
 	}
-	commit_log("survey reply msisdn=%s open=%d, asked which case", m->mask,
+	mo_log(m, "survey reply msisdn=%s open=%d, asked which case", m->mask,
 	    n);
 	vars[0] = (struct template_var){ "cases", list };
 	return mo_reply(m, "survey", "survey_which_case", vars, 1, 0);
@@ -945,19 +1016,20 @@ mo_survey_which(struct mo_ctx *m)
 static int
 mo_survey_closed(struct mo_ctx *m, const char *raw)
 {
+	struct mo		*mo = m->mo;
 	struct store_survey	sv;
 	struct template_var	vars[1];
-	size_t			svc = strlen(conf->service_number);
+	size_t			svc = strlen(mo->conf->service_number);
 	int			score, n;
 
-	if (strncmp(m->g->dest, conf->service_number, svc) != 0 ||
+	if (strncmp(m->g->dest, mo->conf->service_number, svc) != 0 ||
 	    m->g->dest[svc] == '\0' || survey_parse(raw, &score, NULL, 0) != 1)
 		return -2;
-	if ((n = store_survey_last_ext(store, m->msisdn, m->g->dest + svc,
+	if ((n = store_survey_last_ext(mo->store, m->msisdn, m->g->dest + svc,
 	    &sv)) != 1)
 		return n == -1 ? -1 : -2;
 	m->case_id = sv.case_id;
-	commit_log("survey closed case=%s msisdn=%s, the reply is not counted",
+	mo_log(m, "survey closed case=%s msisdn=%s, the reply is not counted",
 	    sv.number, m->mask);
 	vars[0] = (struct template_var){ "case", sv.number };
 	return mo_reply(m, "survey", "survey_closed", vars, 1, sv.case_id);
@@ -971,6 +1043,7 @@ mo_survey_closed(struct mo_ctx *m, const char *raw)
 static int
 mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 {
+	struct mo		*mo = m->mo;
 	struct survey_conf	sc;
 	struct store_survey	sv;
 	struct survey_outcome	out;
@@ -978,22 +1051,22 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 	const char		*raw = m->g->text != NULL ? m->g->text : "";
 	int			r;
 
-	survey_conf_init(&sc, conf);
+	survey_conf_init(&sc, mo->conf);
 	memset(&sv, 0, sizeof(sv));
 	if (v->number[0] != '\0') {
 		r = mo_survey_for(m, v->number, &sv);
 		raw = mo_after_number(raw);
 	} else
-		r = survey_match(store, &sc, m->msisdn, m->g->dest, &sv);
+		r = survey_match(mo->store, &sc, m->msisdn, m->g->dest, &sv);
 	if (r == SURVEY_M_ERROR)
 		return -1;
 	if (r == SURVEY_M_WHICH)
 		return mo_survey_which(m);
 	if (r == SURVEY_M_FOUND && sv.expire_at > 0 && sv.expire_at <= m->now) {
 		/* past its expiry, the tick not come yet: it is closed */
-		if (survey_expire(store, &sv, m->now) == -1)
+		if (survey_expire(mo->store, &sv, m->now) == -1)
 			return -1;
-		commit_log("survey expired case=%s msisdn=%s at the reply",
+		mo_log(m, "survey expired case=%s msisdn=%s at the reply",
 		    sv.number, m->mask);
 		r = SURVEY_M_NONE;
 	}
@@ -1001,7 +1074,7 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 		return mo_survey_closed(m, raw);
 	m->case_id = sv.case_id;
 	memset(&out, 0, sizeof(out));
-	if ((r = survey_reply(store, sv.id, raw, m->now, &out)) == -1)
+	if ((r = survey_reply(mo->store, sv.id, raw, m->now, &out)) == -1)
 		return -1;
 	metrics_add(MF_SURVEYS, out.score == 1 ? "satisfied" : out.score == 2 ?
 	    "basically-satisfied" : out.score == 3 ? "dissatisfied" : "unclear",
@@ -1010,7 +1083,7 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 	if (r == 1)
 		return mo_reply(m, "survey", "survey_thanks", vars, 1,
 		    sv.case_id);
-	commit_log("survey reply case=%s msisdn=%s score=%d%s%s",
+	mo_log(m, "survey reply case=%s msisdn=%s score=%d%s%s",
 	    sv.number, m->mask, out.score,
 	    out.reopened ? " reopened" : "", out.final ? " final" : "");
 	if (out.score == 0)
@@ -1020,13 +1093,14 @@ mo_survey(struct mo_ctx *m, const struct mo_verdict *v)
 }
 
 int
-mo_process(const struct store_group *g, int timed_out)
+mo_process(struct mo *mo, const struct store_group *g, int timed_out)
 {
 	struct mo_ctx		 m;
 	struct mo_verdict	 v;
 	int			 r = -1;
 
 	memset(&m, 0, sizeof(m));
+	m.mo = mo;
 	m.g = g;
 	m.msisdn = g->source;
 	m.now = (int64_t)clock_now_ms();
@@ -1035,9 +1109,9 @@ mo_process(const struct store_group *g, int timed_out)
 
 	if (mo_is_machine(&m)) {
 		/* not a citizen: nothing to register and nobody to answer */
-		commit_log("mo ignored machine sender msisdn=%s", m.mask);
+		mo_log(&m, "mo ignored machine sender msisdn=%s", m.mask);
 		metrics_add(MF_MO_IGNORED, NULL, 1);
-		r = store_inbound_done_group(store, g, timed_out, 0);
+		r = store_inbound_done_group(mo->store, g, timed_out, 0);
 		goto done;
 	}
 	if (mo_decide(&m, &v) == -1) {
@@ -1067,20 +1141,22 @@ mo_process(const struct store_group *g, int timed_out)
 		r = mo_confidential(&m, &v);
 		break;
 	case MO_OPTOUT:
-		if ((r = store_optout_set(store, m.msisdn, 1, m.now)) == 0) {
-			commit_log("mo optout msisdn=%s", m.mask);
+		if ((r = store_optout_set(mo->store, m.msisdn, 1, m.now)) ==
+		    0) {
+			mo_log(&m, "mo optout msisdn=%s", m.mask);
 			r = mo_reply(&m, "optout", "optout_ok", NULL, 0, 0);
 		}
 		break;
 	case MO_HELP:
-		commit_log("mo help msisdn=%s", m.mask);
+		mo_log(&m, "mo help msisdn=%s", m.mask);
 		r = mo_reply(&m, "help", "help", NULL, 0, 0);
 		break;
 	}
 	if (r == 0 && v.screen != SCREEN_NONE)
 		r = mo_alert(&m, &v);
 	if (r == 0)
-		r = store_inbound_done_group(store, g, timed_out, m.case_id);
+		r = store_inbound_done_group(mo->store, g, timed_out,
+		    m.case_id);
 	if (r == 0)
 		metrics_add(MF_MO_RECEIVED, NULL, 1);
  done:

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "notice.h"
 #include "notify.h"
+#include "outbox.h"
 #include "store.h"
 #include "store_notice.h"
 #include "survey.h"
@@ -277,19 +278,20 @@ notice_sms(struct store *st, const struct notice_msg *m, const char *text,
 		    nitems(nums))) == -1)
 			return -1;
 		for (i = 0; i < n; i++) {
-			if (notify_queue(st, m->c->id, "unit", nums[i],
-			    nt.service, text, at, 0) == -1)
+			if (notify_queue(outbox_default(), st, m->c->id,
+			    "unit", nums[i], nt.service, text, at, 0) == -1)
 				return -1;
-			commit_log("notice sms case=%s unit=%s kind=%s role=%s "
-			    "msisdn=%s", m->c->number, m->unit[0] != '\0' ?
-			    m->unit : "office", m->k->kind, roles[r],
-			    log_msisdn(nums[i], mask, sizeof(mask)));
+			commit_log(commit_default(), "notice sms case=%s "
+			    "unit=%s kind=%s role=%s msisdn=%s", m->c->number,
+			    m->unit[0] != '\0' ? m->unit : "office", m->k->kind,
+			    roles[r], log_msisdn(nums[i], mask, sizeof(mask)));
 			total++;
 		}
 		if (n == 0)
-			commit_log("notice case=%s unit=%s kind=%s role=%s no "
-			    "contact", m->c->number, m->unit[0] != '\0' ?
-			    m->unit : "office", m->k->kind, roles[r]);
+			commit_log(commit_default(), "notice case=%s unit=%s "
+			    "kind=%s role=%s no contact", m->c->number,
+			    m->unit[0] != '\0' ? m->unit : "office", m->k->kind,
+			    roles[r]);
 	}
 	explicit_bzero(nums, sizeof(nums));
 	if (total > 0 && store_notice_sms(st, notice_id, total) == -1)
@@ -393,9 +395,9 @@ notice_send(struct store *st, const struct notice_msg *m)
 	if ((text[0] != '\0' && notice_sms(st, m, text, id) == -1) ||
 	    notice_hook(st, m, id) == -1)
 		return -1;
-	commit_log("notice case=%s unit=%s kind=%s id=%lld", m->c->number,
-	    m->unit[0] != '\0' ? m->unit : "office", m->k->kind,
-	    (long long)id);
+	commit_log(commit_default(), "notice case=%s unit=%s kind=%s "
+	    "id=%lld", m->c->number, m->unit[0] != '\0' ? m->unit : "office",
+	    m->k->kind, (long long)id);
 	return 1;
 }
 

@@ -17,7 +17,6 @@
 #include "category.h"
 #include "commit.h"
 #include "config.h"
-#include "hooks.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "notice.h"
@@ -31,25 +30,26 @@
 
 struct notify_scan;
 
-static void	notify_kick(void *, int);
-static int	notify_survey(struct store *, const struct store_case *,
-		    int64_t);
+static int	notify_survey(struct notify *, struct store *,
+		    const struct store_case *, int64_t);
 static int	notify_remind(void *, struct store *,
 		    const struct store_survey *, int64_t);
 static void	notify_overdue_each(void *, const struct store_case *);
-static int	notify_classified(struct store *, const struct store_case *,
-		    const char *);
-static void	notify_timer(evutil_socket_t, short, void *);
+static int	notify_classified(struct notify *, struct store *,
+		    const struct store_case *, const char *);
+static void	notify_overdue_timer(evutil_socket_t, short, void *);
+static void	notify_survey_timer(evutil_socket_t, short, void *);
 static void	notify_slice(evutil_socket_t, short, void *);
-static int	notify_overdue_slice(int *, int *);
-static int	notify_survey_slice(int *, int *);
-static int	notify_notice_slice(int *, int *);
-static int	notify_overdue_start(void);
-static int	notify_overdue_step(void);
-static int	notify_step(struct notify_scan *);
-static int	notify_begin(struct notify_scan *);
+static int	notify_overdue_slice(struct notify *, int *, int *);
+static int	notify_survey_slice(struct notify *, int *, int *);
+static int	notify_notice_slice(struct notify *, int *, int *);
+static int	notify_overdue_begin(struct notify *);
+static int	notify_overdue_start(struct notify *);
+static int	notify_overdue_step(struct notify *);
+static int	notify_survey_begin(struct notify *);
+static int	notify_step(struct notify *, struct notify_scan *);
+static int	notify_begin(struct notify *, struct notify_scan *);
 static int64_t	notify_us(void);
-static void	notify_exit(void *);
 static size_t	notify_utf8_len(const char *, size_t);
 static size_t	notify_utf8_prefix(const char *, size_t);
 static void	notify_join(char *, const char *, size_t, const char *,
@@ -60,7 +60,7 @@ static size_t	notify_sentence_end(const char *, size_t);
 struct notify_scan {
 	const char	*name;		/* log words */
 	const char	*counted;
-	int		(*slice)(int *done, int *count);	/* n or -1 */
+	int		(*slice)(struct notify *, int *done, int *count);
 	int		 on;		/* under way */
 	int		 slices;
 	int64_t		 longest;	/* us, the longest slice */
@@ -69,9 +69,15 @@ struct notify_scan {
 /* A slice's successor runs after the loop has polled its sockets. */
 static const struct timeval	notify_next_turn = { 0, 0 };
 
-static struct {
+/*
+ * The daemon's own doings over one store: the scans and their timers,
+ * the survey settings.  engine.c's struct hotline owns it.
+ */
+struct notify {
 	struct store			*store;		/* borrowed */
 	const struct hotlined_conf	*conf;		/* borrowed */
+	struct commit			*commit;	/* borrowed */
+	struct outbox			*outbox;	/* borrowed, or NULL */
 	struct survey_conf		 sc;
 	struct event			*ev_survey;
 	struct event			*ev_overdue;
@@ -83,14 +89,6 @@ static struct {
 	struct notify_scan		 scan_survey;
 	struct notify_scan		 scan_notice;
 	int				 overdue_next;	/* after notices */
-	int				 hooked;
-} notify = {
-	.scan_overdue = { .name = "overdue scan", .counted = "count",
-	    .slice = notify_overdue_slice },
-	.scan_notice = { .name = "notice scan", .counted = "notices",
-	    .slice = notify_notice_slice },
-	.scan_survey = { .name = "survey tick", .counted = "handled",
-	    .slice = notify_survey_slice },
 };
 
 /* Characters (UTF-8 lead bytes) in the first n bytes of s. */
@@ -209,9 +207,9 @@ notify_sentence_end(const char *s, size_t n)
 }
 
 int
-notify_queue(struct store *st, int64_t case_id, const char *kind,
-    const char *msisdn, const char *source, const char *text,
-    int64_t not_before, int64_t expire_at)
+notify_queue(struct outbox *ob, struct store *st, int64_t case_id,
+    const char *kind, const char *msisdn, const char *source,
+    const char *text, int64_t not_before, int64_t expire_at)
 {
 	struct store_outbox_new	o;
 	int64_t			id;
@@ -226,22 +224,14 @@ notify_queue(struct store *st, int64_t case_id, const char *kind,
 	o.expire_at = expire_at;
 	if (store_outbox_add(st, &o, &id) == -1)
 		return -1;
-	/* joins the open batch (or opens one around the caller's) */
-	if (commit_join() == 0)
-		commit_after(notify_kick, NULL);
+	outbox_kick_after(ob);
 	return 0;
-}
-
-static void
-notify_kick(void *arg, int ok)
-{
-	if (ok)
-		outbox_kick();
 }
 
 /* Schedule and queue the survey of a closed case; 0 or -1. */
 static int
-notify_survey(struct store *st, const struct store_case *c, int64_t at)
+notify_survey(struct notify *nt, struct store *st, const struct store_case *c,
+    int64_t at)
 {
 	struct store_survey	 sv;
 	struct template_var	 v[3];
@@ -249,7 +239,7 @@ notify_survey(struct store *st, const struct store_case *c, int64_t at)
 	char			 mask[LOG_MSISDN_MAX];
 	enum survey_sched	 r;
 
-	switch ((r = survey_schedule(st, c->id, &notify.sc, at, &sv))) {
+	switch ((r = survey_schedule(st, c->id, &nt->sc, at, &sv))) {
 	case SURVEY_S_ERROR:
 		return -1;
 	case SURVEY_S_SCHEDULED:
@@ -260,7 +250,7 @@ notify_survey(struct store *st, const struct store_case *c, int64_t at)
 		return 0;
 	}
 	v[0] = (struct template_var){ "case", c->number };
-	v[1] = (struct template_var){ "service", notify.sc.service };
+	v[1] = (struct template_var){ "service", nt->sc.service };
 	v[2] = (struct template_var){ "code", sv.ext };
 	if (template_render(template_current(), "survey", v, nitems(v), text,
 	    sizeof(text)) == -1) {
@@ -268,9 +258,9 @@ notify_survey(struct store *st, const struct store_case *c, int64_t at)
 		    "not surveyed", c->number);
 		return -1;
 	}
-	snprintf(src, sizeof(src), "%s%s", notify.sc.service, sv.ext);
-	if (notify_queue(st, c->id, "survey", sv.msisdn, src, text,
-	    sv.sent_at, sv.expire_at) == -1)
+	snprintf(src, sizeof(src), "%s%s", nt->sc.service, sv.ext);
+	if (notify_queue(nt->outbox, st, c->id, "survey", sv.msisdn, src,
+	    text, sv.sent_at, sv.expire_at) == -1)
 		return -1;
 	log_info("notify survey case=%s msisdn=%s round=%d ext=%s",
 	    c->number, log_msisdn(sv.msisdn, mask, sizeof(mask)), sv.round,
@@ -282,6 +272,7 @@ int
 notify_case(void *arg, struct store *st, const struct store_case *c,
     const struct lc_event *ev)
 {
+	struct notify		*nt = arg;
 	struct template_var	 v[2];
 	char			 msisdn[STORE_ADDR_MAX], text[NOTIFY_TEXT_MAX];
 	char			 mask[LOG_MSISDN_MAX];
@@ -305,29 +296,29 @@ notify_case(void *arg, struct store *st, const struct store_case *c,
 		if (template_render(template_current(), "extended", v,
 		    nitems(v), text, sizeof(text)) == -1)
 			return 0;	/* logged by template.c */
-		return notify_queue(st, c->id, "extended", msisdn,
-		    notify.sc.service, text, 0, 0);
+		return notify_queue(nt->outbox, st, c->id, "extended",
+		    msisdn, nt->sc.service, text, 0, 0);
 	}
 	if (ev->op == LC_OP_CLASSIFY)	/* a confirmation: nothing */
-		return ev->confirmed ? 0 : notify_classified(st, c, msisdn);
+		return ev->confirmed ? 0 : notify_classified(nt, st, c, msisdn);
 	if (c->result == NULL || notify_result_text(c->number, c->result,
-	    notify.sc.service, notify.conf != NULL ?
-	    notify.conf->max_result_parts : 0, text, sizeof(text), &cut) == -1) {
+	    nt->sc.service, nt->conf->max_result_parts, text, sizeof(text),
+	    &cut) == -1) {
 		log_warnx("notify case=%s result not rendered", c->number);
 		return -1;
 	}
-	if (notify_queue(st, c->id, "result", msisdn, notify.sc.service,
-	    text, 0, 0) == -1)
+	if (notify_queue(nt->outbox, st, c->id, "result", msisdn,
+	    nt->sc.service, text, 0, 0) == -1)
 		return -1;
 	if (cut > 0) {
 		if (store_case_set_result_cut(st, c->id, cut) == -1)
 			return -1;
 		log_warnx("notify result case=%s cut=%d characters (more than "
-		    "%d parts)", c->number, cut, notify.conf->max_result_parts);
+		    "%d parts)", c->number, cut, nt->conf->max_result_parts);
 	}
 	log_info("notify result case=%s msisdn=%s state=%s", c->number,
 	    log_msisdn(msisdn, mask, sizeof(mask)), c->state);
-	return notify_survey(st, c, ev->at);
+	return notify_survey(nt, st, c, ev->at);
 }
 
 /*
@@ -336,8 +327,8 @@ notify_case(void *arg, struct store *st, const struct store_case *c,
  * since the citizen was promised another (or none) before.
  */
 static int
-notify_classified(struct store *st, const struct store_case *c,
-    const char *msisdn)
+notify_classified(struct notify *nt, struct store *st,
+    const struct store_case *c, const char *msisdn)
 {
 	struct template_var	 v[4];
 	char			 text[NOTIFY_TEXT_MAX];
@@ -347,7 +338,7 @@ notify_classified(struct store *st, const struct store_case *c,
 	v[0] = (struct template_var){ "case", c->number };
 	v[1] = (struct template_var){ "category", category_label_zh(cat) };
 	v[2] = (struct template_var){ "due", c->due };
-	v[3] = (struct template_var){ "service", notify.sc.service };
+	v[3] = (struct template_var){ "service", nt->sc.service };
 	if (template_render(template_current(), "classified", v, nitems(v),
 	    text, sizeof(text)) == -1) {
 		log_warnx("notify case=%s classification not rendered, the "
@@ -357,8 +348,8 @@ notify_classified(struct store *st, const struct store_case *c,
 	log_info("notify classified case=%s msisdn=%s cat=%s due=%s",
 	    c->number, log_msisdn(msisdn, mask, sizeof(mask)), c->category,
 	    c->due);
-	return notify_queue(st, c->id, "classified", msisdn,
-	    notify.sc.service, text, 0, 0);
+	return notify_queue(nt->outbox, st, c->id, "classified", msisdn,
+	    nt->sc.service, text, 0, 0);
 }
 
 /* survey_tick()'s reminder: the survey_remind SMS from service + ext. */
@@ -366,19 +357,20 @@ static int
 notify_remind(void *arg, struct store *st, const struct store_survey *sv,
     int64_t send_at)
 {
+	struct notify		*nt = arg;
 	struct template_var	 v[3];
 	char			 text[NOTIFY_TEXT_MAX], src[STORE_ADDR_MAX];
 
 	v[0] = (struct template_var){ "case", sv->number };
-	v[1] = (struct template_var){ "service", notify.sc.service };
+	v[1] = (struct template_var){ "service", nt->sc.service };
 	v[2] = (struct template_var){ "code", sv->ext };
 	if (template_render(template_current(), "survey_remind", v,
 	    nitems(v), text, sizeof(text)) == -1)
 		return -1;
-	snprintf(src, sizeof(src), "%s%s", notify.sc.service, sv->ext);
+	snprintf(src, sizeof(src), "%s%s", nt->sc.service, sv->ext);
 	log_info("notify survey reminder case=%s", sv->number);
-	return notify_queue(st, sv->case_id, "survey", sv->msisdn, src, text,
-	    send_at, sv->expire_at);
+	return notify_queue(nt->outbox, st, sv->case_id, "survey", sv->msisdn,
+	    src, text, send_at, sv->expire_at);
 }
 
 static void
@@ -407,53 +399,53 @@ notify_us(void)
  * begins another); its cases are found again then.
  */
 static int
-notify_overdue_slice(int *done, int *count)
+notify_overdue_slice(struct notify *nt, int *done, int *count)
 {
 	int	n;
 
-	n = lifecycle_overdue_slice(notify.store, &notify.overdue,
+	n = lifecycle_overdue_slice(nt->store, &nt->overdue,
 	    LC_OVERDUE_SLICE, notify_overdue_each, NULL);
-	*done = notify.overdue.done;
-	*count = notify.overdue.count;
+	*done = nt->overdue.done;
+	*count = nt->overdue.count;
 	return n;
 }
 
 static int
-notify_notice_slice(int *done, int *count)
+notify_notice_slice(struct notify *nt, int *done, int *count)
 {
 	int	n;
 
-	n = notice_scan_slice(notify.store, &notify.notice, NOTICE_SLICE);
-	*done = notify.notice.done;
-	*count = notify.notice.count;
+	n = notice_scan_slice(nt->store, &nt->notice, NOTICE_SLICE);
+	*done = nt->notice.done;
+	*count = nt->notice.count;
 	return n;
 }
 
 static int
-notify_survey_slice(int *done, int *count)
+notify_survey_slice(struct notify *nt, int *done, int *count)
 {
 	int	n;
 
-	n = survey_tick_slice(notify.store, &notify.sc, &notify.survey,
-	    SURVEY_SLICE, notify_remind, NULL);
-	*done = notify.survey.done;
-	*count = notify.survey.count;
+	n = survey_tick_slice(nt->store, &nt->sc, &nt->survey,
+	    SURVEY_SLICE, notify_remind, nt);
+	*done = nt->survey.done;
+	*count = nt->survey.count;
 	return n;
 }
 
 /* One slice of scan sc in a unit of its own: 1 more to do, 0 done, -1. */
 static int
-notify_step(struct notify_scan *sc)
+notify_step(struct notify *nt, struct notify_scan *sc)
 {
 	int64_t	t0 = notify_us(), dt;
 	int	n, done, count;
 
-	if (notify.store == NULL || commit_unit_begin() == -1) {
+	if (commit_unit_begin(nt->commit) == -1) {
 		sc->on = 0;
 		return -1;
 	}
-	n = sc->slice(&done, &count);
-	if (commit_unit_end(n != -1) == -1) {
+	n = sc->slice(nt, &done, &count);
+	if (commit_unit_end(nt->commit, n != -1) == -1) {
 		log_warnx("notify %s failed, undone", sc->name);
 		sc->on = 0;
 		return -1;
@@ -472,14 +464,14 @@ notify_step(struct notify_scan *sc)
 
 /* Begin scan sc unless it is under way (1); its first slice. */
 static int
-notify_begin(struct notify_scan *sc)
+notify_begin(struct notify *nt, struct notify_scan *sc)
 {
 	if (sc->on)
 		return 1;
 	sc->on = 1;
 	sc->slices = 0;
 	sc->longest = 0;
-	return notify_step(sc);
+	return notify_step(nt, sc);
 }
 
 /*
@@ -490,173 +482,178 @@ notify_begin(struct notify_scan *sc)
  * not sent is sent by a later scan, once).
  */
 static int
-notify_overdue_begin(void)
+notify_overdue_begin(struct notify *nt)
 {
-	if (notify.store == NULL)
-		return -1;
-	if (notify.scan_notice.on || notify.overdue_next ||
-	    notify.scan_overdue.on)
+	if (nt->scan_notice.on || nt->overdue_next ||
+	    nt->scan_overdue.on)
 		return 1;
-	if (notice_scan_begin(&notify.notice, (int64_t)clock_now_ms()) == -1)
-		return notify_overdue_start();
-	if (notify_begin(&notify.scan_notice) != 1)
-		notify.overdue_next = 1;
+	if (notice_scan_begin(&nt->notice, (int64_t)clock_now_ms()) == -1)
+		return notify_overdue_start(nt);
+	if (notify_begin(nt, &nt->scan_notice) != 1)
+		nt->overdue_next = 1;
 	return 1;
 }
 
 static int
-notify_overdue_start(void)
+notify_overdue_start(struct notify *nt)
 {
-	notify.overdue_next = 0;
-	if (lifecycle_overdue_begin(&notify.overdue,
+	nt->overdue_next = 0;
+	if (lifecycle_overdue_begin(&nt->overdue,
 	    (int64_t)clock_now_ms()) == -1)
 		return -1;
-	return notify_begin(&notify.scan_overdue);
+	return notify_begin(nt, &nt->scan_overdue);
 }
 
 /* The next slice: of the notice scan, or the overdue scan after it. */
 static int
-notify_overdue_step(void)
+notify_overdue_step(struct notify *nt)
 {
-	if (notify.scan_notice.on) {
-		if (notify_step(&notify.scan_notice) != 1)
-			notify.overdue_next = 1;
+	if (nt->scan_notice.on) {
+		if (notify_step(nt, &nt->scan_notice) != 1)
+			nt->overdue_next = 1;
 		return 1;
 	}
-	if (notify.overdue_next)
-		return notify_overdue_start();
-	if (notify.scan_overdue.on)
-		return notify_step(&notify.scan_overdue);
+	if (nt->overdue_next)
+		return notify_overdue_start(nt);
+	if (nt->scan_overdue.on)
+		return notify_step(nt, &nt->scan_overdue);
 	return 0;
 }
 
 static int
-notify_survey_begin(void)
+notify_survey_begin(struct notify *nt)
 {
-	if (notify.store == NULL || !notify.sc.enabled)
+	if (!nt->sc.enabled)
 		return 0;
-	if (!notify.scan_survey.on)
-		survey_scan_begin(&notify.survey, (int64_t)clock_now_ms());
-	return notify_begin(&notify.scan_survey);
+	if (!nt->scan_survey.on)
+		survey_scan_begin(&nt->survey, (int64_t)clock_now_ms());
+	return notify_begin(nt, &nt->scan_survey);
 }
 
 int
-notify_overdue_now(void)
+notify_overdue_now(struct notify *nt)
 {
 	int	r;
 
-	if ((r = notify_overdue_begin()) == -1)
+	if ((r = notify_overdue_begin(nt)) == -1)
 		return -1;
 	while (r == 1)
-		if ((r = notify_overdue_step()) == -1)
+		if ((r = notify_overdue_step(nt)) == -1)
 			return -1;
-	return notify.overdue.count;
+	return nt->overdue.count;
 }
 
 int
-notify_survey_now(void)
+notify_survey_now(struct notify *nt)
 {
 	int	r;
 
-	if (notify.store == NULL || !notify.sc.enabled)
+	if (!nt->sc.enabled)
 		return 0;
-	if ((r = notify_survey_begin()) == -1)
+	if ((r = notify_survey_begin(nt)) == -1)
 		return -1;
 	while (r == 1)
-		if ((r = notify_step(&notify.scan_survey)) == -1)
+		if ((r = notify_step(nt, &nt->scan_survey)) == -1)
 			return -1;
-	return notify.survey.count;
+	return nt->survey.count;
 }
 
 static void
-notify_timer(evutil_socket_t fd, short ev, void *arg)
+notify_overdue_timer(evutil_socket_t fd, short ev, void *arg)
 {
-	int	r;
+	struct notify	*nt = arg;
 
-	if (arg == &notify.ev_overdue)
-		r = notify_overdue_begin();
-	else
-		r = notify_survey_begin();
-	if (r == 1 && notify.ev_slice != NULL)
-		evtimer_add(notify.ev_slice, &notify_next_turn);
+	if (notify_overdue_begin(nt) == 1 && nt->ev_slice != NULL)
+		evtimer_add(nt->ev_slice, &notify_next_turn);
+}
+
+static void
+notify_survey_timer(evutil_socket_t fd, short ev, void *arg)
+{
+	struct notify	*nt = arg;
+
+	if (notify_survey_begin(nt) == 1 && nt->ev_slice != NULL)
+		evtimer_add(nt->ev_slice, &notify_next_turn);
 }
 
 /* The next slice of whichever scan is under way, a turn of the loop each. */
 static void
 notify_slice(evutil_socket_t fd, short ev, void *arg)
 {
-	int	more = 0;
+	struct notify	*nt = arg;
+	int		 more = 0;
 
-	if (notify_overdue_step() == 1)
+	if (notify_overdue_step(nt) == 1)
 		more = 1;
-	if (notify.scan_survey.on && notify_step(&notify.scan_survey) == 1)
+	if (nt->scan_survey.on && notify_step(nt, &nt->scan_survey) == 1)
 		more = 1;
 	if (more)
-		evtimer_add(notify.ev_slice, &notify_next_turn);
+		evtimer_add(nt->ev_slice, &notify_next_turn);
 }
 
-void
-notify_start(struct event_base *base, struct store *st,
-    const struct hotlined_conf *conf)
+struct notify *
+notify_new(struct event_base *base, struct store *st,
+    const struct hotlined_conf *conf, struct commit *c, struct outbox *o)
 {
-	struct timeval	tv_s = { NOTIFY_SURVEY_TICK / 1000, 0 };
-	struct timeval	tv_o = { NOTIFY_OVERDUE_TICK / 1000, 0 };
-	struct timeval	tv_first = { 1, 0 };
+	struct timeval	 tv_s = { NOTIFY_SURVEY_TICK / 1000, 0 };
+	struct timeval	 tv_o = { NOTIFY_OVERDUE_TICK / 1000, 0 };
+	struct timeval	 tv_first = { 1, 0 };
+	struct notify	*nt;
 
-	notify.store = st;
-	notify.conf = conf;
-	survey_conf_init(&notify.sc, conf);
-	lifecycle_set_notify(notify_case, NULL);
+	nt = xcalloc(1, sizeof(*nt));
+	nt->store = st;
+	nt->conf = conf;
+	nt->commit = c;
+	nt->outbox = o;
+	nt->scan_overdue = (struct notify_scan){ .name = "overdue scan",
+	    .counted = "count", .slice = notify_overdue_slice };
+	nt->scan_notice = (struct notify_scan){ .name = "notice scan",
+	    .counted = "notices", .slice = notify_notice_slice };
+	nt->scan_survey = (struct notify_scan){ .name = "survey tick",
+	    .counted = "handled", .slice = notify_survey_slice };
+	survey_conf_init(&nt->sc, conf);
+	lifecycle_set_notify(notify_case, nt);
 	notice_setup(conf);
 	webhook_start(base, st);
 	if (base == NULL)
-		return;
-	notify.ev_survey = event_new(base, -1, EV_PERSIST, notify_timer,
-	    &notify.ev_survey);
-	notify.ev_overdue = event_new(base, -1, EV_PERSIST, notify_timer,
-	    &notify.ev_overdue);
-	notify.ev_slice = event_new(base, -1, 0, notify_slice, NULL);
-	if (notify.ev_survey == NULL || notify.ev_overdue == NULL ||
-	    notify.ev_slice == NULL)
+		return nt;
+	nt->ev_survey = event_new(base, -1, EV_PERSIST, notify_survey_timer,
+	    nt);
+	nt->ev_overdue = event_new(base, -1, EV_PERSIST, notify_overdue_timer,
+	    nt);
+	nt->ev_slice = event_new(base, -1, 0, notify_slice, nt);
+	if (nt->ev_survey == NULL || nt->ev_overdue == NULL ||
+	    nt->ev_slice == NULL)
 		fatalx("notify event_new failed");
-	evtimer_add(notify.ev_survey, &tv_s);
-	evtimer_add(notify.ev_overdue, &tv_o);
+	evtimer_add(nt->ev_survey, &tv_s);
+	evtimer_add(nt->ev_overdue, &tv_o);
 	/*
 	 * One scan of each soon after start: a daemon down overnight
 	 * catches up (overdue cases, and the surveys, reminders and
 	 * expiries that fell due while it was down, not a tick later).
 	 */
-	event_base_once(base, -1, EV_TIMEOUT, notify_timer,
-	    &notify.ev_overdue, &tv_first);
-	event_base_once(base, -1, EV_TIMEOUT, notify_timer,
-	    &notify.ev_survey, &tv_first);
-	if (!notify.hooked) {
-		hook_on_exit("notify", notify_exit, NULL);
-		notify.hooked = 1;
-	}
+	event_base_once(base, -1, EV_TIMEOUT, notify_overdue_timer, nt,
+	    &tv_first);
+	event_base_once(base, -1, EV_TIMEOUT, notify_survey_timer, nt,
+	    &tv_first);
 	log_info("notify started survey=%s ext-digits=%d max-result-parts=%d",
-	    notify.sc.enabled ? "on" : "off", notify.sc.ext_digits,
+	    nt->sc.enabled ? "on" : "off", nt->sc.ext_digits,
 	    conf->max_result_parts);
+	return nt;
 }
 
 void
-notify_stop(void)
+notify_free(struct notify *nt)
 {
+	if (nt == NULL)
+		return;
 	lifecycle_set_notify(NULL, NULL);
-	if (notify.ev_survey != NULL)
-		event_free(notify.ev_survey);
-	if (notify.ev_overdue != NULL)
-		event_free(notify.ev_overdue);
-	if (notify.ev_slice != NULL)
-		event_free(notify.ev_slice);
-	notify.ev_survey = notify.ev_overdue = notify.ev_slice = NULL;
-	notify.scan_overdue.on = notify.scan_survey.on = 0;
-	notify.scan_notice.on = notify.overdue_next = 0;
-	notify.store = NULL;
+	if (nt->ev_survey != NULL)
+		event_free(nt->ev_survey);
+	if (nt->ev_overdue != NULL)
+		event_free(nt->ev_overdue);
+	if (nt->ev_slice != NULL)
+		event_free(nt->ev_slice);
+	free(nt);
 }
 
-static void
-notify_exit(void *arg)
-{
-	notify_stop();
-}

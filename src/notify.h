@@ -13,9 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct commit;
 struct event_base;
 struct hotlined_conf;
 struct lc_event;
+struct notify;
+struct outbox;
 struct store;
 struct store_case;
 
@@ -23,12 +26,20 @@ struct store_case;
 #define NOTIFY_OVERDUE_TICK	60000		/* ms between overdue scans */
 #define NOTIFY_TEXT_MAX		4096		/* a rendered SMS, bytes */
 
-/* Install the lifecycle hook and start the timers; conf is borrowed. */
-void	 notify_start(struct event_base *, struct store *,
-	    const struct hotlined_conf *);
-/* Stop the timers and remove the hook (an exit hook calls it too). */
-void	 notify_stop(void);
-/* The lifecycle notify hook (lifecycle.h), exported for the tests. */
+/*
+ * Install the lifecycle hook and start the timers (none when base is
+ * NULL): over st, with conf, the scans' units in c's batches, what is
+ * queued kicking o (all borrowed; o may be NULL).
+ */
+struct notify	*notify_new(struct event_base *, struct store *st,
+		    const struct hotlined_conf *conf, struct commit *c,
+		    struct outbox *o);
+/* Stop the timers, remove the hook and free; NULL does nothing. */
+void	 notify_free(struct notify *);
+/*
+ * The lifecycle notify hook (lifecycle.h; arg: the struct notify),
+ * exported for the tests.
+ */
 int	 notify_case(void *arg, struct store *, const struct store_case *,
 	    const struct lc_event *);
 /*
@@ -41,15 +52,15 @@ int	 notify_result_text(const char *number, const char *result,
 	    const char *service, int max, char *out, size_t outlen,
 	    int *cutp);
 /*
- * Queue one SMS of a case to msisdn from source, kicking the outbox after
- * the commit (kind: "result", "survey", "unit" ...); 0 or -1.
+ * Queue one SMS of a case to msisdn from source, kicking outbox o (NULL:
+ * none) after the commit (kind: "result", "survey", "unit" ...); 0 or -1.
  */
-int	 notify_queue(struct store *, int64_t case_id, const char *kind,
-	    const char *msisdn, const char *source, const char *text,
-	    int64_t not_before, int64_t expire_at);
+int	 notify_queue(struct outbox *o, struct store *, int64_t case_id,
+	    const char *kind, const char *msisdn, const char *source,
+	    const char *text, int64_t not_before, int64_t expire_at);
 /* Run one overdue scan now (the timer's work); the count, or -1. */
-int	 notify_overdue_now(void);
+int	 notify_overdue_now(struct notify *);
 /* Run one survey tick now (the timer's work); the count, or -1. */
-int	 notify_survey_now(void);
+int	 notify_survey_now(struct notify *);
 
 #endif /* HOTLINED_NOTIFY_H */

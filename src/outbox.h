@@ -22,7 +22,9 @@
 
 #include "commit.h"
 
+struct commit;
 struct event_base;
+struct outbox;
 struct store;
 
 /*
@@ -62,28 +64,45 @@ struct bearer_ops {
 	int	(*send)(void *ctx, const struct outbox_job *);
 };
 
-void	 outbox_init(struct event_base *, struct store *, int max_attempts);
+/*
+ * An outbox over st, writing in c's batches (both borrowed); a row is
+ * tried max_attempts times (0: 10).
+ */
+struct outbox	*outbox_new(struct event_base *, struct store *st,
+		    struct commit *c, int max_attempts);
+/* Free the timers and forget the bearers; NULL does nothing. */
+void	 outbox_free(struct outbox *);
+/*
+ * The daemon's outbox, for the bearers and rooms that do not hold one yet
+ * (kannel, kannel_send, admin): set by engine.c (or a test), NULL before.
+ */
+struct outbox	*outbox_default(void);
+void	 outbox_set_default(struct outbox *);
 /* Offer a way out; name is recorded with receipts. */
-void	 outbox_add_bearer(const char *name, const struct bearer_ops *,
-	    void *ctx);
-/* Something was queued or a bearer gained room: pump soon. */
-void	 outbox_kick(void);
+void	 outbox_add_bearer(struct outbox *, const char *name,
+	    const struct bearer_ops *, void *ctx);
+/* Something was queued or a bearer gained room: pump soon (NULL: none). */
+void	 outbox_kick(struct outbox *);
+/* Kick once the open batch (joined now) has committed; NULL: none. */
+void	 outbox_kick_after(struct outbox *);
 
 /*
  * Every part of job id was accepted; msgids[i] is part i+1's SMSC id, NULL
  * for a part an earlier attempt delivered (outbox_job.done).
  */
-void	 outbox_sent(int64_t id, const char *bearer, const char **msgids,
-	    int nparts);
+void	 outbox_sent(struct outbox *, int64_t id, const char *bearer,
+	    const char **msgids, int nparts);
 /* The job failed: temporary (retry with backoff) or permanent. */
-void	 outbox_failed(int64_t id, int temporary, const char *error);
+void	 outbox_failed(struct outbox *, int64_t id, int temporary,
+	    const char *error);
 /*
  * The same, after the SMSC accepted some parts (msgids[i] not NULL): they
  * are kept, so that the retry sends only the others and their receipts
  * are matched.
  */
-void	 outbox_failed_parts(int64_t id, int temporary, const char *error,
-	    const char *bearer, const char **msgids, int nparts);
+void	 outbox_failed_parts(struct outbox *, int64_t id, int temporary,
+	    const char *error, const char *bearer, const char **msgids,
+	    int nparts);
 /*
  * A delivery receipt for (bearer, msgid), the id already normalised by the
  * bearer; alt, when not NULL, is a second reading of an ambiguous id (hex or
@@ -92,15 +111,11 @@ void	 outbox_failed_parts(int64_t id, int temporary, const char *error,
  * submit_sm_resp) is acknowledged at once, so that it holds no slot of the
  * peer's window, and matched again for a few seconds.
  */
-void	 outbox_receipt(const char *bearer, const char *msgid, const char *alt,
-	    const char *shown, enum store_receipt, const char *stat,
-	    const char *err, commit_fn done, void *arg);
-void	 outbox_stats(uint64_t *sent, uint64_t *failed, uint64_t *retried,
-	    uint64_t *receipts);
-/*
- * Free the timers and forget the bearers: a later outbox_init() starts
- * afresh (unit tests set up and tear down per test).
- */
-void	 outbox_shutdown(void);
+void	 outbox_receipt(struct outbox *, const char *bearer,
+	    const char *msgid, const char *alt, const char *shown,
+	    enum store_receipt, const char *stat, const char *err,
+	    commit_fn done, void *arg);
+void	 outbox_stats(const struct outbox *, uint64_t *sent,
+	    uint64_t *failed, uint64_t *retried, uint64_t *receipts);
 
 #endif /* HOTLINED_OUTBOX_H */

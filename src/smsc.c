@@ -91,6 +91,7 @@ struct smsc_pending {
 };
 
 struct smsc {
+	struct smsc_set		*set;		/* borrowed: its owner */
 	const struct conf_smsc	*conf;		/* borrowed */
 	struct smpp_session	*tx;		/* one bind, or a tx + rx pair */
 	struct event_base	*base;
@@ -110,6 +111,17 @@ struct smsc {
 	size_t			 ncodes;
 	uint64_t		 codes_other;	/* beyond SMSC_CODES_MAX */
 	uint64_t		 ntemporary, npermanent;
+};
+
+/* The daemon's direct links: engine.c's struct hotline owns them. */
+struct smsc_set {
+	struct inbound		*inbound;	/* borrowed */
+	struct outbox		*outbox;	/* borrowed */
+	struct smsc		*smscs;
+	size_t			 nsmscs;
+	void			(*stop_done)(void *);
+	void			*stop_arg;
+	int			 open_sessions;
 };
 
 static void	smsc_log(int, const char *);
@@ -145,13 +157,8 @@ static const struct smpp_session_cb smsc_cb = {
 };
 static const struct bearer_ops smsc_ops = { smsc_room, smsc_send };
 
-static struct smsc	*smscs;
-static size_t		 nsmscs;
-static void		(*stop_done)(void *);
-static void		*stop_arg;
-static int		 open_sessions;
 static char		 ussd_cookie;	/* submit cookie of every USSD screen */
-
+static struct smsc_set	*smsc_dflt;	/* borrowed: smsc_default() */
 /* The smpp library's log lines, into ours. */
 static void
 smsc_log(int level, const char *msg)
@@ -229,10 +236,12 @@ smsc_session(struct smsc *m)
 	return smpp_session_new(m->base, &sc, &smsc_cb, m);
 }
 
-int
-smsc_start(struct event_base *base, const struct hotlined_conf *conf)
+struct smsc_set *
+smsc_new(struct event_base *base, const struct hotlined_conf *conf,
+    struct inbound *ib, struct outbox *ob)
 {
 	const struct conf_smsc		*c;
+	struct smsc_set			*ss;
 	struct smsc			*m;
 	size_t				 i;
 	static const enum dlr_idtype	 idtypes[] = {
@@ -252,14 +261,18 @@ smsc_start(struct event_base *base, const struct hotlined_conf *conf)
 
 	smpp_set_log(smsc_log);
 	smpp_set_log_filter(smsc_log_wants);
+	ss = xcalloc(1, sizeof(*ss));
+	ss->inbound = ib;
+	ss->outbox = ob;
 	if (conf->nsmsc == 0)
-		return 0;
-	admin_on_status("smsc", smsc_status, NULL);
-	smscs = xcalloc(conf->nsmsc, sizeof(*smscs));
-	nsmscs = conf->nsmsc;
+		return ss;
+	admin_on_status("smsc", smsc_status, ss);
+	ss->smscs = xcalloc(conf->nsmsc, sizeof(*ss->smscs));
+	ss->nsmscs = conf->nsmsc;
 	for (i = 0; i < conf->nsmsc; i++) {
 		c = &conf->smsc[i];
-		m = &smscs[i];
+		m = &ss->smscs[i];
+		m->set = ss;
 		m->conf = c;
 		m->idtype = idtypes[c->msg_id_type];
 		m->mode = modes[c->concat_mode];
@@ -269,9 +282,10 @@ smsc_start(struct event_base *base, const struct hotlined_conf *conf)
 		if ((m->tx = smsc_session(m)) == NULL) {
 			log_warnx("smsc %s cannot be set up (TLS files?)",
 			    c->name);
-			return -1;
+			smsc_free(ss);
+			return NULL;
 		}
-		outbox_add_bearer(c->name, &smsc_ops, m);
+		outbox_add_bearer(ob, c->name, &smsc_ops, m);
 		smpp_session_start(m->tx);
 		log_info("smsc %s connecting host=%s port=%d%s mode=%s window=%d "
 		    "throughput=%d", c->name, c->host, c->port,
@@ -279,18 +293,30 @@ smsc_start(struct event_base *base, const struct hotlined_conf *conf)
 		    "tx+rx" : "trx",
 		    c->window, c->throughput);
 	}
-	return 0;
+	return ss;
+}
+
+struct smsc_set *
+smsc_default(void)
+{
+	return smsc_dflt;
+}
+
+void
+smsc_set_default(struct smsc_set *ss)
+{
+	smsc_dflt = ss;
 }
 
 int
-smsc_bound(void)
+smsc_bound(const struct smsc_set *ss)
 {
 	size_t	i;
 	int	n = 0;
 
-	for (i = 0; i < nsmscs; i++)
-		if (smscs[i].tx != NULL &&
-		    smpp_session_state(smscs[i].tx) == SMPP_S_BOUND)
+	for (i = 0; i < ss->nsmscs; i++)
+		if (ss->smscs[i].tx != NULL &&
+		    smpp_session_state(ss->smscs[i].tx) == SMPP_S_BOUND)
 			n++;
 	return n;
 }
@@ -298,52 +324,54 @@ smsc_bound(void)
 static void
 smsc_closed(struct smpp_session *s, void *arg)
 {
-	if (--open_sessions == 0 && stop_done != NULL)
-		stop_done(stop_arg);
+	struct smsc_set	*ss = arg;
+
+	if (--ss->open_sessions == 0 && ss->stop_done != NULL)
+		ss->stop_done(ss->stop_arg);
 }
 
 void
-smsc_stop(void (*done)(void *), void *arg)
+smsc_stop(struct smsc_set *ss, void (*done)(void *), void *arg)
 {
 	size_t	i;
 
-	stop_done = done;
-	stop_arg = arg;
-	open_sessions = 0;
-	open_sessions = (int)nsmscs;
-	if (open_sessions == 0) {
+	ss->stop_done = done;
+	ss->stop_arg = arg;
+	ss->open_sessions = 0;
+	ss->open_sessions = (int)ss->nsmscs;
+	if (ss->open_sessions == 0) {
 		if (done != NULL)
 			done(arg);
 		return;
 	}
-	for (i = 0; i < nsmscs; i++) {
-		smscs[i].closing = 1;
-		smpp_session_close(smscs[i].tx, smsc_closed, NULL);
+	for (i = 0; i < ss->nsmscs; i++) {
+		ss->smscs[i].closing = 1;
+		smpp_session_close(ss->smscs[i].tx, smsc_closed, ss);
 	}
 }
 
 size_t
-smsc_links(void)
+smsc_links(const struct smsc_set *ss)
 {
-	return nsmscs;
+	return ss != NULL ? ss->nsmscs : 0;
 }
 
 int
-smsc_info(size_t i, struct smsc_info *info)
+smsc_info(const struct smsc_set *ss, size_t i, struct smsc_info *info)
 {
 	struct smpp_session_stats	st;
 
-	if (i >= nsmscs)
+	if (ss == NULL || i >= ss->nsmscs)
 		return -1;
 	memset(info, 0, sizeof(*info));
-	info->name = smscs[i].conf->name;
-	info->state = smpp_session_state(smscs[i].tx);
-	info->stopped = smscs[i].stopped;
-	info->throughput = smscs[i].conf->throughput;
-	info->window = smscs[i].conf->window;
+	info->name = ss->smscs[i].conf->name;
+	info->state = smpp_session_state(ss->smscs[i].tx);
+	info->stopped = ss->smscs[i].stopped;
+	info->throughput = ss->smscs[i].conf->throughput;
+	info->window = ss->smscs[i].conf->window;
 	info->down_since = info->state == SMPP_S_BOUND ? 0 :
-	    smscs[i].down_since;
-	smpp_session_stats(smscs[i].tx, &st);
+	    ss->smscs[i].down_since;
+	smpp_session_stats(ss->smscs[i].tx, &st);
 	info->binds = st.binds;
 	info->connects = st.connects;
 	info->submits = st.submits;
@@ -363,16 +391,16 @@ smsc_stopped(struct smpp_session *s, void *arg)
 }
 
 int
-smsc_control(const char *name, int stop)
+smsc_control(struct smsc_set *ss, const char *name, int stop)
 {
 	struct smsc		*m = NULL;
 	struct smpp_session	*s;
 	struct smsc_job		*j;
 	size_t			 i;
 
-	for (i = 0; i < nsmscs; i++)
-		if (strcmp(smscs[i].conf->name, name) == 0)
-			m = &smscs[i];
+	for (i = 0; ss != NULL && i < ss->nsmscs; i++)
+		if (strcmp(ss->smscs[i].conf->name, name) == 0)
+			m = &ss->smscs[i];
 	if (m == NULL)
 		return -1;
 	if (m->closing && !m->stopped)
@@ -408,22 +436,25 @@ smsc_control(const char *name, int stop)
 }
 
 void
-smsc_free(void)
+smsc_free(struct smsc_set *ss)
 {
 	struct smsc_job	*j;
 	size_t		 i;
 
-	for (i = 0; i < nsmscs; i++) {
-		while ((j = smscs[i].fifo) != NULL) {
-			smscs[i].fifo = j->fifo_next;
+	if (ss == NULL)
+		return;
+	for (i = 0; i < ss->nsmscs; i++) {
+		while ((j = ss->smscs[i].fifo) != NULL) {
+			ss->smscs[i].fifo = j->fifo_next;
 			free(j);
 		}
-		smsc_ussd_flush(&smscs[i], NULL);
-		smpp_session_free(smscs[i].tx);
+		smsc_ussd_flush(&ss->smscs[i], NULL);
+		smpp_session_free(ss->smscs[i].tx);
 	}
-	free(smscs);
-	smscs = NULL;
-	nsmscs = 0;
+	free(ss->smscs);
+	if (smsc_dflt == ss)
+		smsc_dflt = NULL;
+	free(ss);
 }
 
 static void
@@ -432,7 +463,7 @@ smsc_bound_cb(struct smpp_session *s, void *arg)
 	struct smsc	*m = arg;
 
 	m->down_since = 0;
-	outbox_kick();
+	outbox_kick(m->set->outbox);
 }
 
 /* Screens queued for a link that dropped are stale by its return. */
@@ -453,7 +484,7 @@ smsc_writable_cb(struct smpp_session *s, void *arg)
 
 	smsc_push(m);
 	if (m->fifo == NULL)
-		outbox_kick();
+		outbox_kick(m->set->outbox);
 }
 
 /* Answer a received PDU once the batch holding it has ended. */
@@ -504,7 +535,7 @@ smsc_deliver_cb(struct smpp_session *s, const struct smpp_pdu *pdu, void *arg)
 	smsc_mo_read(pdu, m->conf->name, &mo, text, sizeof(text));
 	switch (mo.kind) {
 	case SMSC_MO_TEXT:
-		inbound_receive(&mo.msg, smsc_answer, p);
+		inbound_receive(m->set->inbound, &mo.msg, smsc_answer, p);
 		return;
 	case SMSC_MO_RECEIPT:
 		nkeys = dlr_key_receipt(mo.dlr.id, m->idtype, keys);
@@ -518,10 +549,11 @@ smsc_deliver_cb(struct smpp_session *s, const struct smpp_pdu *pdu, void *arg)
 			snprintf(err, sizeof(err), "%03d", mo.dlr.err);
 		else
 			err[0] = '\0';
-		outbox_receipt(m->conf->name, keys[0], nkeys > 1 ? keys[1] :
-		    NULL, mo.dlr.id, smsc_receipt_state(mo.dlr.state),
-		    mo.dlr.stat[0] ? mo.dlr.stat : dlr_strstate(mo.dlr.state),
-		    err, smsc_answer, p);
+		outbox_receipt(m->set->outbox, m->conf->name, keys[0],
+		    nkeys > 1 ? keys[1] : NULL, mo.dlr.id,
+		    smsc_receipt_state(mo.dlr.state), mo.dlr.stat[0] ?
+		    mo.dlr.stat : dlr_strstate(mo.dlr.state), err, smsc_answer,
+		    p);
 		return;
 	case SMSC_MO_BAD:
 		log_warnx("smsc %s unusable deliver_sm status=%s",
@@ -559,7 +591,7 @@ smsc_send(void *ctx, const struct outbox_job *oj)
 	if (strlcpy(j->from, oj->from, sizeof(j->from)) >= sizeof(j->from) ||
 	    strlcpy(j->to, oj->to, sizeof(j->to)) >= sizeof(j->to)) {
 		free(j);
-		outbox_failed(oj->id, 0, "address too long");
+		outbox_failed(m->set->outbox, oj->id, 0, "address too long");
 		return 0;
 	}
 	/*
@@ -571,7 +603,8 @@ smsc_send(void *ctx, const struct outbox_job *oj)
 	if (smsc_split(oj->text, m->mode, ref, SMSC_MAX_PARTS, j->buf,
 	    sizeof(j->buf), &j->split) == -1) {
 		free(j);
-		outbox_failed(oj->id, 0, "text cannot be encoded");
+		outbox_failed(m->set->outbox, oj->id, 0,
+		    "text cannot be encoded");
 		return 0;
 	}
 	for (i = 0; i < j->split.nparts && i < SMSC_MAX_PARTS; i++) {
@@ -663,10 +696,10 @@ smsc_job_end(struct smsc_job *j)
 	for (i = 0; i < j->split.nparts; i++)
 		ids[i] = (j->ok & (uint32_t)1 << i) != 0 ? j->msgid[i] : NULL;
 	if (j->failed)
-		outbox_failed_parts(j->id, j->failed == 1, j->error,
-		    j->sc->conf->name, ids, (int)j->split.nparts);
+		outbox_failed_parts(j->sc->set->outbox, j->id, j->failed == 1,
+		    j->error, j->sc->conf->name, ids, (int)j->split.nparts);
 	else
-		outbox_sent(j->id, j->sc->conf->name, ids,
+		outbox_sent(j->sc->set->outbox, j->id, j->sc->conf->name, ids,
 		    (int)j->split.nparts);
 	free(j);
 }
@@ -698,6 +731,8 @@ smsc_count(struct smsc *m, uint32_t status)
 static void
 smsc_status(json_t *st, void *arg)
 {
+	struct smsc_set	*ss = arg;
+	struct smsc	*m;
 	json_t		*o;
 	char		 key[96];
 	size_t		 i, k;
@@ -705,30 +740,31 @@ smsc_status(json_t *st, void *arg)
 
 	if ((o = json_object()) == NULL)
 		return;
-	for (i = 0; i < nsmscs; i++) {
-		for (k = 0; k < smscs[i].ncodes; k++) {
-			c = smscs[i].codes[k].code;
+	for (i = 0; i < ss->nsmscs; i++) {
+		m = &ss->smscs[i];
+		for (k = 0; k < m->ncodes; k++) {
+			c = m->codes[k].code;
 			if (SMPP_SESSION_IS_PSEUDO(c))
 				snprintf(key, sizeof(key), "%s_%s",
-				    smscs[i].conf->name,
+				    m->conf->name,
 				    c == SMPP_SESSION_TIMEOUT ? "timeout" :
 				    c == SMPP_SESSION_DOWN ? "down" : "nack0");
 			else
 				snprintf(key, sizeof(key), "%s_0x%02x",
-				    smscs[i].conf->name, c);
+				    m->conf->name, c);
 			json_object_set_new(o, key,
-			    json_integer((json_int_t)smscs[i].codes[k].n));
+			    json_integer((json_int_t)m->codes[k].n));
 		}
-		snprintf(key, sizeof(key), "%s_other", smscs[i].conf->name);
-		if (smscs[i].codes_other > 0)
+		snprintf(key, sizeof(key), "%s_other", m->conf->name);
+		if (m->codes_other > 0)
 			json_object_set_new(o, key,
-			    json_integer((json_int_t)smscs[i].codes_other));
-		snprintf(key, sizeof(key), "%s_temporary", smscs[i].conf->name);
+			    json_integer((json_int_t)m->codes_other));
+		snprintf(key, sizeof(key), "%s_temporary", m->conf->name);
 		json_object_set_new(o, key,
-		    json_integer((json_int_t)smscs[i].ntemporary));
-		snprintf(key, sizeof(key), "%s_permanent", smscs[i].conf->name);
+		    json_integer((json_int_t)m->ntemporary));
+		snprintf(key, sizeof(key), "%s_permanent", m->conf->name);
 		json_object_set_new(o, key,
-		    json_integer((json_int_t)smscs[i].npermanent));
+		    json_integer((json_int_t)m->npermanent));
 	}
 	json_object_set_new(st, "submit_status", o);
 }

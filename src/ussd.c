@@ -237,7 +237,7 @@ ussd_rate(struct ussd_session *s, commit_fn done, void *arg)
 	char			 raw[2];
 	int			 r;
 
-	if (commit_unit_begin() == -1) {
+	if (commit_unit_begin(commit_default()) == -1) {
 		/* told on the screen, so the message itself is answered */
 		ussd_step(s, USSD_STEP_ERROR, NULL);
 		done(arg, 1);
@@ -247,12 +247,12 @@ ussd_rate(struct ussd_session *s, commit_fn done, void *arg)
 	raw[1] = '\0';
 	memset(&out, 0, sizeof(out));
 	r = survey_reply(store, it->id, raw, (int64_t)clock_now_ms(), &out);
-	if (commit_unit_end(r != -1) == -1 || r == -1) {
+	if (commit_unit_end(commit_default(), r != -1) == -1 || r == -1) {
 		/* undone alone, with its commit_log() lines */
 		r = -1;
 	} else if (r == 0)
-		commit_log("ussd rated case=%s msisdn=%s score=%d%s%s",
-		    it->number, s->mask, out.score,
+		commit_log(commit_default(), "ussd rated case=%s msisdn=%s "
+		    "score=%d%s%s", it->number, s->mask, out.score,
 		    out.reopened ? " reopened" : "", out.final ? " final" : "");
 	rt = xcalloc(1, sizeof(*rt));
 	rt->s = s;
@@ -261,8 +261,8 @@ ussd_rate(struct ussd_session *s, commit_fn done, void *arg)
 	rt->score = s->menu.score;
 	strlcpy(rt->number, it->number, sizeof(rt->number));
 	s->rating = rt;
-	commit_after(ussd_rated, rt);
-	commit_after(done, arg);
+	commit_after(commit_default(), ussd_rated, rt);
+	commit_after(commit_default(), done, arg);
 }
 
 /* After COMMIT: the confirmation, or the error screen if it failed. */

@@ -185,8 +185,8 @@ webhook_committed(void *arg, int ok)
 void
 webhook_kick_after_commit(void)
 {
-	if (commit_join() == 0)
-		commit_after(webhook_committed, NULL);
+	if (commit_join(commit_default()) == 0)
+		commit_after(commit_default(), webhook_committed, NULL);
 }
 
 static void
@@ -283,13 +283,14 @@ webhook_outcome(int status)
 		state = STORE_WEBHOOK_FAILED;
 	else
 		state = STORE_WEBHOOK_WAIT;
-	if (commit_unit_begin() == 0) {
-		commit_unit_end(store_webhook_result(wh.store, wh.cur.id,
-		    state, now + webhook_backoff(attempts), status > 0 ?
-		    status : 0, now) == 0);
+	if (commit_unit_begin(commit_default()) == 0) {
+		commit_unit_end(commit_default(),
+		    store_webhook_result(wh.store, wh.cur.id, state, now +
+		    webhook_backoff(attempts), status > 0 ? status : 0, now) ==
+		    0);
 		if (state == STORE_WEBHOOK_DONE)
-			commit_log("webhook delivered id=%lld notice=%lld "
-			    "unit=%s status=%d attempt=%d",
+			commit_log(commit_default(), "webhook delivered "
+			    "id=%lld notice=%lld unit=%s status=%d attempt=%d",
 			    (long long)wh.cur.id, (long long)wh.cur.notice_id,
 			    wh.cur.unit, status, attempts);
 	}

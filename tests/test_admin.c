@@ -410,7 +410,7 @@ setup(void **state)
 	ca.port = f->port;
 	ca.tokens_file = tokpath;
 	ca.max_body = 1024;
-	commit_init(f->base, f->st, 0, 64);
+	commit_set_default(commit_new(f->base, f->st, 0, 64));
 	if (admin_start(f->base, &ca, f->st, err, sizeof(err)) == -1)
 		fail_msg("admin_start: %s", err);
 	*state = f;
@@ -424,7 +424,7 @@ teardown(void **state)
 	char		 cmd[128];
 
 	admin_stop();
-	commit_shutdown();
+	commit_free(commit_default());
 	store_close(f->st);
 	crypto_free(f->crypto);
 	event_base_free(f->base);
@@ -1245,8 +1245,8 @@ test_routes_citizen(void **state)
 	 * the audit event committed, the reply would arrive first and a
 	 * second connection would not see the event yet.
 	 */
-	commit_shutdown();
-	commit_init(f->base, f->st, 300, 64);
+	commit_free(commit_default());
+	commit_set_default(commit_new(f->base, f->st, 300, 64));
 	assert_int_equal(committed_reads(f), 0);
 	assert_int_equal(citizen(f, n1, "?reason=call%20back%20about%20the%20"
 	    "lamp", OFFICE, &o), 200);
@@ -1255,8 +1255,8 @@ test_routes_citizen(void **state)
 	assert_string_equal(str(o, "msisdn"), "13800138031");
 	assert_true(json_is_false(json_object_get(o, "confidential")));
 	json_decref(o);
-	commit_shutdown();
-	commit_init(f->base, f->st, 0, 64);
+	commit_free(commit_default());
+	commit_set_default(commit_new(f->base, f->st, 0, 64));
 	/* the event: who, what, why; no number in it */
 	assert_int_equal(reads(f, n1, &ev), 1);
 	assert_string_equal(str(ev, "actor"), "ops");
@@ -1380,6 +1380,7 @@ test_notify(void **state)
 	struct fix		*f = *state;
 	struct hotlined_conf	 conf;
 	struct conf_errors	 e;
+	struct notify		*nt;
 	char			 n[STORE_CASE_NUMBER_MAX], path[64], *body;
 	char			 text[NOTIFY_TEXT_MAX], *top;
 	json_t			*o, *out;
@@ -1394,7 +1395,7 @@ test_notify(void **state)
 	if (template_start(&conf, &e) == -1)
 		fail_msg("templates: %s", e.buf);
 	conf.max_result_parts = 2;
-	notify_start(NULL, f->st, &conf);
+	nt = notify_new(NULL, f->st, &conf, commit_default(), NULL);
 
 	/* a short result fits, whole */
 	assert_int_equal(notify_result_text("HY2611260001", "已修复", "12345",
@@ -1466,7 +1467,7 @@ test_notify(void **state)
 	assert_string_equal(str(o, "survey_state"), "pending");
 	json_decref(o);
 	free(body);
-	notify_stop();
+	notify_free(nt);
 	template_stop(NULL);
 	conf_free(&conf);
 }

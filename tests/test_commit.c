@@ -6,7 +6,9 @@
  * holds refusals until its retry, logs once when it starts and once when
  * it ends, and counts every failed try.  One unit of work that fails in
  * a batch of many is undone alone: the others commit and are answered.
- * The log goes to a file the test reads back.
+ * Two group commits over two stores in one process are independent: one
+ * failing refuses nothing of the other, and each batch answers and logs
+ * its own.  The log goes to a file the test reads back.
  */
 #include "compat.h"
 
@@ -35,6 +37,7 @@ struct fixture {
 	struct crypto		*crypto;
 	struct store		*st;
 	struct event_base	*base;
+	struct commit		*c;
 };
 
 static int	answers, answer_ok = -1;
@@ -100,7 +103,7 @@ setup(void **state)
 		return -1;
 	}
 	f->base = event_base_new();
-	commit_init(f->base, f->st, 1000, 256);
+	f->c = commit_new(f->base, f->st, 1000, 256);
 	answers = 0;
 	answer_ok = -1;
 	*state = f;
@@ -112,7 +115,7 @@ teardown(void **state)
 {
 	struct fixture	*f = *state;
 
-	commit_shutdown();
+	commit_free(f->c);
 	store_close(f->st);
 	crypto_free(f->crypto);
 	event_base_free(f->base);
@@ -130,24 +133,24 @@ test_log_after_commit(void **state)
 	struct fixture	*f = *state;
 	size_t		 mark;
 
-	commit_log("intake case=OUTSIDE");	/* no batch: at once */
+	commit_log(f->c, "intake case=OUTSIDE");	/* no batch: at once */
 	assert_int_equal(log_count(f, "case=OUTSIDE"), 1);
-	assert_int_equal(commit_join(), 0);
-	commit_log("intake case=KEPT%d", 1);
-	mark = commit_log_mark();
-	commit_log("intake case=UNDONE");
-	commit_log_undo(mark);
-	commit_log("intake case=KEPT%d", 2);
+	assert_int_equal(commit_join(f->c), 0);
+	commit_log(f->c, "intake case=KEPT%d", 1);
+	mark = commit_log_mark(f->c);
+	commit_log(f->c, "intake case=UNDONE");
+	commit_log_undo(f->c, mark);
+	commit_log(f->c, "intake case=KEPT%d", 2);
 	assert_int_equal(log_count(f, "case=KEPT"), 0);	/* not yet */
-	commit_flush();
+	commit_flush(f->c);
 	assert_int_equal(log_count(f, "case=KEPT1"), 1);
 	assert_int_equal(log_count(f, "case=KEPT2"), 1);
 	assert_int_equal(log_count(f, "case=UNDONE"), 0);
 	/* a mark beyond the end changes nothing */
-	assert_int_equal(commit_join(), 0);
-	commit_log_undo(1 << 20);
-	commit_log("intake case=NEXT");
-	commit_flush();
+	assert_int_equal(commit_join(f->c), 0);
+	commit_log_undo(f->c, 1 << 20);
+	commit_log(f->c, "intake case=NEXT");
+	commit_flush(f->c);
 	assert_int_equal(log_count(f, "case=NEXT"), 1);
 }
 
@@ -160,47 +163,47 @@ test_failing(void **state)
 	size_t		 largest;
 	int		 failing, i;
 
-	assert_int_equal(commit_join(), 0);
-	commit_log("intake case=LOST");
-	commit_after(answered, NULL);
-	commit_after(answered, NULL);
+	assert_int_equal(commit_join(f->c), 0);
+	commit_log(f->c, "intake case=LOST");
+	commit_after(f->c, answered, NULL);
+	commit_after(f->c, answered, NULL);
 	store_txn_rollback(f->st);	/* what SQLite does on SQLITE_FULL */
 	/* the doomed batch takes nothing more, and ends at once */
-	assert_int_equal(commit_join(), -1);
+	assert_int_equal(commit_join(f->c), -1);
 	run_until_answers(f, 2, 2000);
 	assert_int_equal(answers, 2);
 	assert_int_equal(answer_ok, 0);
 	assert_int_equal(log_count(f, "case=LOST"), 0);
 	assert_int_equal(log_count(f, "commit failing"), 1);
-	commit_health(&failing, &refused, &undone);
+	commit_health(f->c, &failing, &refused, &undone);
 	assert_int_equal(failing, 1);
 	assert_int_equal(undone, 2);
-	commit_stats(&committed, &failed, &largest);
+	commit_stats(f->c, &committed, &failed, &largest);
 	assert_int_equal(failed, 1);
 
 	/* until the retry: no batch, refusals wait for it */
 	for (i = 0; i < 5; i++)
-		assert_int_equal(commit_join(), -1);
+		assert_int_equal(commit_join(f->c), -1);
 	assert_false(store_in_batch(f->st));
 	answers = 0;
-	commit_refuse(answered, NULL);
-	commit_refuse(answered, NULL);
+	commit_refuse(f->c, answered, NULL);
+	commit_refuse(f->c, answered, NULL);
 	assert_int_equal(answers, 0);		/* held */
 	run_until_answers(f, 2, 2000);
 	assert_int_equal(answers, 2);
 	assert_int_equal(answer_ok, 0);
-	commit_health(&failing, &refused, &undone);
+	commit_health(f->c, &failing, &refused, &undone);
 	assert_int_equal(refused, 2);
 
 	/* the retry batch commits: recovered, said once, with the counts */
-	assert_int_equal(commit_join(), 0);
-	commit_log("intake case=BACK");
-	commit_flush();
+	assert_int_equal(commit_join(f->c), 0);
+	commit_log(f->c, "intake case=BACK");
+	commit_flush(f->c);
 	assert_int_equal(log_count(f, "case=BACK"), 1);
 	assert_int_equal(log_count(f, "commit failing"), 1);
 	assert_int_equal(log_count(f, "commit recovered"), 1);
 	assert_int_equal(log_count(f, "failed=1 undone=2 refused=2"), 1);
-	commit_health(&failing, &refused, &undone);
+	commit_health(f->c, &failing, &refused, &undone);
 	assert_int_equal(failing, 0);
 }
 
@@ -274,11 +277,11 @@ test_unit_alone(void **state)
 		in.text = text;
 		in.concat_total = 1;
 		in.received_at = 1764547200000LL + i;
-		assert_int_equal(commit_unit_begin(), 0);
+		assert_int_equal(commit_unit_begin(f->c), 0);
 		ok = store_inbound_add(f->st, &in, &id, &group) ==
 		    STORE_IN_COMPLETE && store_audit(f->st, 0, "test",
 		    "unit", text, in.received_at) == 0;
-		commit_log("unit case=U%02d", i + 1);
+		commit_log(f->c, "unit case=U%02d", i + 1);
 		if (i == 9) {
 			memset(&a, 0, sizeof(a));
 			a.supervision = LC_SUP_OVERDUE;
@@ -287,14 +290,14 @@ test_unit_alone(void **state)
 			    sizeof(err)), LC_ERROR);
 			ok = 0;
 		}
-		if (commit_unit_end(ok) == 0)
-			commit_after(unit_answered, &unit_ok[i]);
+		if (commit_unit_end(f->c, ok) == 0)
+			commit_after(f->c, unit_answered, &unit_ok[i]);
 		else {
 			assert_int_equal(i, 9);
-			commit_refuse(unit_answered, &refused);
+			commit_refuse(f->c, unit_answered, &refused);
 		}
 	}
-	commit_flush();
+	commit_flush(f->c);
 	lifecycle_set_notify(NULL, NULL);
 	for (i = 0; i < 20; i++)
 		assert_int_equal(unit_ok[i], i == 9 ? -1 : 1);
@@ -326,14 +329,14 @@ test_unit_rules(void **state)
 {
 	struct fixture	*f = *state;
 
-	assert_int_equal(commit_unit_begin(), 0);
-	assert_int_equal(commit_unit_begin(), -1);	/* nested */
+	assert_int_equal(commit_unit_begin(f->c), 0);
+	assert_int_equal(commit_unit_begin(f->c), -1);	/* nested */
 	assert_int_equal(commit_txn_begin(f->st), -1);	/* inside the batch */
 	assert_int_equal(store_audit(f->st, 0, "test", "kept", "{}", 1), 0);
-	assert_int_equal(commit_unit_end(1), 0);
-	assert_int_equal(commit_unit_end(1), 0);	/* none open: nothing */
-	assert_int_equal(commit_unit_end(0), -1);
-	commit_flush();
+	assert_int_equal(commit_unit_end(f->c, 1), 0);
+	assert_int_equal(commit_unit_end(f->c, 1), 0);	/* none open: nothing */
+	assert_int_equal(commit_unit_end(f->c, 0), -1);
+	commit_flush(f->c);
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM audit "
 	    "WHERE action = 'kept'"), 1);
 	/* a tool's transaction: committed, or undone whole */
@@ -349,8 +352,9 @@ test_unit_rules(void **state)
 }
 
 /* The order answers ran in, by the number each was given. */
-static int	order[300];
-static int	norder;
+static int		 order[300];
+static int		 norder;
+static struct commit	*order_commit;	/* borrowed: the fixture's */
 
 static void
 ordered(void *arg, int ok)
@@ -364,9 +368,9 @@ static void
 ordered_writes(void *arg, int ok)
 {
 	ordered(arg, ok);
-	assert_int_equal(commit_unit_begin(), 0);
-	assert_int_equal(commit_unit_end(1), 0);
-	commit_after(ordered, (void *)(intptr_t)1000);
+	assert_int_equal(commit_unit_begin(order_commit), 0);
+	assert_int_equal(commit_unit_end(order_commit, 1), 0);
+	commit_after(order_commit, ordered, (void *)(intptr_t)1000);
 }
 
 /*
@@ -380,29 +384,29 @@ test_answer_order(void **state)
 	struct fixture	*f = *state;
 	int		 i;
 
-	(void)f;
+	order_commit = f->c;
 	norder = 0;
 	for (i = 0; i < 10; i++) {
-		assert_int_equal(commit_unit_begin(), 0);
-		assert_int_equal(commit_unit_end(1), 0);
-		commit_after(i == 4 ? ordered_writes : ordered,
+		assert_int_equal(commit_unit_begin(f->c), 0);
+		assert_int_equal(commit_unit_end(f->c, 1), 0);
+		commit_after(f->c, i == 4 ? ordered_writes : ordered,
 		    (void *)(intptr_t)i);
 	}
 	assert_int_equal(norder, 0);		/* not before the commit */
-	commit_flush();
+	commit_flush(f->c);
 	assert_int_equal(norder, 10);
 	for (i = 0; i < 10; i++)
 		assert_int_equal(order[i], i);
-	commit_flush();				/* the answer's batch */
+	commit_flush(f->c);			/* the answer's batch */
 	assert_int_equal(norder, 11);
 	assert_int_equal(order[10], 1000);
 	/* a full batch inside a unit commits when the unit ends */
 	norder = 0;
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(f->c), 0);
 	for (i = 0; i < 256; i++)
-		commit_after(ordered, (void *)(intptr_t)i);
+		commit_after(f->c, ordered, (void *)(intptr_t)i);
 	assert_int_equal(norder, 0);
-	assert_int_equal(commit_unit_end(1), 0);
+	assert_int_equal(commit_unit_end(f->c, 1), 0);
 	assert_int_equal(norder, 256);
 	for (i = 0; i < 256; i++)
 		assert_int_equal(order[i], i);
@@ -416,18 +420,97 @@ test_refuse_pause(void **state)
 	int		 failing;
 	uint64_t	 refused, undone;
 
-	commit_refuse(answered, NULL);
+	commit_refuse(f->c, answered, NULL);
 	assert_int_equal(answers, 0);
 	run_until_answers(f, 1, 3000);
 	assert_int_equal(answers, 1);
 	assert_int_equal(answer_ok, 0);
-	commit_health(&failing, &refused, &undone);
+	commit_health(f->c, &failing, &refused, &undone);
 	assert_int_equal(failing, 0);
 	assert_int_equal(refused, 1);
 	/* commit_release() answers what waits at once (shutdown) */
-	commit_refuse(answered, NULL);
-	commit_release();
+	commit_refuse(f->c, answered, NULL);
+	commit_release(f->c);
 	assert_int_equal(answers, 2);
+}
+
+static int	other_answers, other_ok = -1;
+
+static void
+other_answered(void *arg, int ok)
+{
+	other_answers++;
+	other_ok = ok;
+}
+
+/*
+ * Two group commits over two stores: a batch of one commits without the
+ * other's, and while the first fails (its batch undone, refusing input)
+ * the second takes writes, commits, answers and logs its own lines.
+ */
+static void
+test_two_commits(void **state)
+{
+	struct fixture	*f = *state;
+	struct commit	*c2;
+	struct crypto	*crypto2;
+	struct store	*st2;
+	char		 dir2[256], path2[512];
+	uint64_t	 committed, failed, refused, undone;
+	size_t		 largest;
+	int		 failing;
+
+	st2 = testdb_open("test_commit_two", dir2, sizeof(dir2), path2,
+	    sizeof(path2), &crypto2);
+	assert_non_null(st2);
+	c2 = commit_new(f->base, st2, 1000, 256);
+	other_answers = 0;
+	/* one batch open in each: flushing one leaves the other open */
+	assert_int_equal(commit_unit_begin(f->c), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "one", "{}", 1), 0);
+	assert_int_equal(commit_unit_end(f->c, 1), 0);
+	commit_after(f->c, answered, NULL);
+	assert_int_equal(commit_unit_begin(c2), 0);
+	assert_int_equal(store_audit(st2, 0, "test", "two", "{}", 1), 0);
+	assert_int_equal(commit_unit_end(c2, 1), 0);
+	commit_after(c2, other_answered, NULL);
+	commit_log(c2, "intake case=OTHER");
+	commit_flush(c2);
+	assert_int_equal(other_answers, 1);
+	assert_int_equal(other_ok, 1);
+	assert_int_equal(answers, 0);
+	assert_true(store_in_batch(f->st));
+	assert_int_equal(log_count(f, "case=OTHER"), 1);
+	assert_int_equal(testdb_peek(path2, "SELECT COUNT(*) FROM audit "
+	    "WHERE action = 'two'"), 1);
+	/* the first fails: the second goes on */
+	store_txn_rollback(f->st);	/* what SQLite does on SQLITE_FULL */
+	assert_int_equal(commit_join(f->c), -1);
+	run_until_answers(f, 1, 2000);
+	assert_int_equal(answers, 1);
+	assert_int_equal(answer_ok, 0);
+	assert_int_equal(commit_join(f->c), -1);
+	assert_int_equal(commit_unit_begin(c2), 0);
+	assert_int_equal(store_audit(st2, 0, "test", "two", "{}", 2), 0);
+	assert_int_equal(commit_unit_end(c2, 1), 0);
+	commit_after(c2, other_answered, NULL);
+	commit_flush(c2);
+	assert_int_equal(other_answers, 2);
+	assert_int_equal(other_ok, 1);
+	commit_health(f->c, &failing, &refused, &undone);
+	assert_int_equal(failing, 1);
+	commit_health(c2, &failing, &refused, &undone);
+	assert_int_equal(failing, 0);
+	assert_int_equal(undone, 0);
+	commit_stats(c2, &committed, &failed, &largest);
+	assert_int_equal(committed, 2);
+	assert_int_equal(failed, 0);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM audit "
+	    "WHERE action = 'one'"), 0);
+	commit_free(c2);
+	store_close(st2);
+	crypto_free(crypto2);
+	testdb_remove(dir2, path2);
 }
 
 int
@@ -444,6 +527,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unit_rules, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_answer_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_two_commits, setup,
 		    teardown),
 	};
 

@@ -3,10 +3,18 @@
  * directory: a part handed to inbound_receive() as a bearer would, through
  * inbound.c, mo.c and the group commit, to the case and the reply queued
  * in the outbox.  One test per command (a new matter, CX/查询, BC/补充,
- * HELP/帮助, TD/退订, 保密, a survey answer) and per outcome (registered,
- * refused, rate limited, a resend acknowledged again).  Every reply is
- * compared whole, word for word, with the shipped template filled in by
- * the values the store holds (case number, deadline).
+ * HELP/帮助 and an empty text, TD/退订, 保密, a survey answer) and per
+ * outcome of mo.c's dispatch (registered, confidential, a possible
+ * emergency with its advice, refused for each reason of Art. 8, rate
+ * limited and told once, replies over the hourly limit, a machine sender
+ * ignored, the same text again within the hour, a long text given up
+ * incomplete, a survey's which-case and closed answers, a resend
+ * acknowledged again, a consultation the knowledge base answers).  A
+ * batch of texts is answered after its commit, in order, and one that
+ * fails in it is undone alone.  Every reply is compared whole, word for
+ * word, with the shipped template filled in by the values the store holds
+ * (case number, deadline).  Each store has its own context (struct
+ * commit, mo, inbound); some tests make a second one beside the first.
  */
 #include "../src/config.h"	/* not the autoconf config.h; brings compat.h */
 
@@ -31,6 +39,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "mo.h"
+#include "notify.h"
 #include "screen.h"
 #include "store.h"
 #include "survey.h"
@@ -49,6 +58,19 @@
 #define NUM_LIMIT	"13800138109"
 #define NUM_DUP		"13800138110"
 #define NUM_OTHER	"13800138111"
+#define NUM_MACHINE	"13800138112"
+#define NUM_SAFETY	"13800138113"
+#define NUM_ART8	"13800138114"
+#define NUM_LIMIT2	"13800138115"
+#define NUM_REPLIES	"13800138116"
+#define NUM_AGAIN	"13800138117"
+#define NUM_LONG	"13800138118"
+#define NUM_WHICH	"13800138119"
+#define NUM_CLOSED	"13800138120"
+#define NUM_EMPTY	"13800138121"
+#define NUM_TWO		"13800138122"
+#define NUM_KB		"13800138123"
+#define NUM_BATCH	"1380013813"	/* + one digit */
 
 struct fix {
 	char			 dir[256], path[512];
@@ -56,9 +78,31 @@ struct fix {
 	struct store		*st;
 	struct event_base	*base;
 	struct hotlined_conf	 conf;
+	struct commit		*commit;
+	struct mo		*mo;
+	struct inbound		*inbound;
+};
+
+/* A second store and its own context, beside the fixture's. */
+struct inst {
+	char			 dir[256], path[512];
+	struct crypto		*crypto;
+	struct store		*st;
+	struct commit		*commit;
+	struct mo		*mo;
+	struct inbound		*inbound;
 };
 
 static const struct lc_actor office = { LC_ROLE_OFFICE, "wang", NULL };
+
+/* help.txt, whole */
+static const char	help_text[] = "【12345热线】直接发送诉求即可登记，"
+    "含\"保密\"将保密办理，已登记的案件发\"保密 案件号\"。查询：CX或"
+    "查询 [案件号]；补充：BC或补充 案件号 内容；帮助：HELP或帮助；退订"
+    "回访：TD或退订。";
+
+static int	mo_part(struct inbound *, struct commit *, const char *,
+		    const char *, const char *, const char *, int, int, int);
 
 static void
 answered(void *arg, int ok)
@@ -75,6 +119,19 @@ answered(void *arg, int ok)
 static int
 mo(struct fix *f, const char *from, const char *text, const char *msgid)
 {
+	return mo_part(f->inbound, f->commit, f->conf.service_number, from,
+	    text, msgid, 0, 1, 1);
+}
+
+/*
+ * The same through any context, to dest, as part seq of total under
+ * ref (total 1: a single SMS).
+ */
+static int
+mo_part(struct inbound *ib, struct commit *c, const char *dest,
+    const char *from, const char *text, const char *msgid, int ref,
+    int total, int seq)
+{
 	struct inbound_msg	m;
 	int			ok = -1;
 
@@ -82,15 +139,63 @@ mo(struct fix *f, const char *from, const char *text, const char *msgid)
 	m.bearer = "smsc1";
 	m.msgid = msgid;
 	m.source = from;
-	m.dest = f->conf.service_number;
+	m.dest = dest;
 	m.data_coding = 8;
 	m.raw = (const uint8_t *)text;
 	m.rawlen = strlen(text);
 	m.text = text;
-	m.concat_total = 1;
-	inbound_receive(&m, answered, &ok);
-	commit_flush();
+	m.concat_ref = ref;
+	m.concat_total = total;
+	m.concat_seq = seq;
+	inbound_receive(ib, &m, answered, &ok);
+	commit_flush(c);
 	return ok;
+}
+
+/*
+ * A second store in its own directory, with its own group commit, mo and
+ * reception (concat_ms, retransmit_ms), sharing the fixture's
+ * configuration and the rooms engine.c starts once per process.
+ */
+static void
+inst_open(struct fix *f, struct inst *in, const char *name,
+    int64_t concat_ms, int64_t retransmit_ms)
+{
+	char	err[1024];
+
+	memset(in, 0, sizeof(*in));
+	in->st = testdb_open(name, in->dir, sizeof(in->dir), in->path,
+	    sizeof(in->path), &in->crypto);
+	assert_non_null(in->st);
+	in->commit = commit_new(f->base, in->st, 1000, 256);
+	in->mo = mo_new(in->st, &f->conf, in->commit, NULL, err,
+	    sizeof(err));
+	assert_non_null(in->mo);
+	in->inbound = inbound_new(f->base, in->st, in->commit, in->mo,
+	    concat_ms, retransmit_ms);
+}
+
+static void
+inst_close(struct inst *in)
+{
+	inbound_free(in->inbound);
+	mo_free(in->mo);
+	commit_free(in->commit);
+	store_close(in->st);
+	crypto_free(in->crypto);
+	testdb_remove(in->dir, in->path);
+}
+
+/* The text of the newest outbox row of the store at path, or "". */
+static const char *
+last_reply_at(const char *path)
+{
+	static char	buf[2048];
+
+	buf[0] = '\0';
+	testdb_text(path, "SELECT text FROM outbox ORDER BY id DESC LIMIT 1",
+	    buf, sizeof(buf));
+	return buf;
 }
 
 /* The text of the newest outbox row (the last reply), or "". */
@@ -168,12 +273,14 @@ group_setup(void **state)
 	f->conf.max_new_cases_per_hour = 0;
 	f->conf.max_replies_per_hour = 0;
 	f->base = event_base_new();
-	commit_init(f->base, f->st, 1000, 256);
-	inbound_init(f->base, f->st, 60 * 1000, 2 * 60 * 1000);
-	if (mo_init(f->st, &f->conf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "# mo_init: %s\n", err);
+	f->commit = commit_new(f->base, f->st, 1000, 256);
+	if ((f->mo = mo_new(f->st, &f->conf, f->commit, NULL, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "# mo_new: %s\n", err);
 		return -1;
 	}
+	f->inbound = inbound_new(f->base, f->st, f->commit, f->mo, 60 * 1000,
+	    2 * 60 * 1000);
 	/* what engine.c starts beside mo.c */
 	memset(&errs, 0, sizeof(errs));
 	if (calendar_start(&f->conf, &errs) == -1 ||
@@ -184,7 +291,7 @@ group_setup(void **state)
 	}
 	conf_errors_free(&errs);
 	lifecycle_set_workdays(calendar_lc_workdays, NULL);
-	lifecycle_set_due(mo_deadline, NULL);
+	lifecycle_set_due(mo_deadline, f->mo);
 	*state = f;
 	return 0;
 }
@@ -194,14 +301,14 @@ group_teardown(void **state)
 {
 	struct fix	*f = *state;
 
-	mo_free();
+	mo_free(f->mo);
 	template_stop(NULL);
 	calendar_stop(NULL);
 	screen_stop(NULL);
 	lifecycle_set_due(NULL, NULL);
 	lifecycle_set_workdays(NULL, NULL);
-	inbound_shutdown();
-	commit_shutdown();
+	inbound_free(f->inbound);
+	commit_free(f->commit);
 	store_close(f->st);
 	crypto_free(f->crypto);
 	event_base_free(f->base);
@@ -211,21 +318,35 @@ group_teardown(void **state)
 	return 0;
 }
 
-/* The acknowledgement of c as ack.txt or ack_unclassified.txt says it. */
+/* The acknowledgement of c, as ack.txt or ack_unclassified.txt says it. */
+static void
+ack_text(const struct store_case *c, const char *zh, char *want,
+    size_t len)
+{
+	if (strcmp(c->category, "unclassified") == 0)
+		snprintf(want, len, "【12345热线】已受理，案件号%s。"
+		    "我们将于%s前确定诉求类别和办理时限，并短信告知您。",
+		    c->number, c->due);
+	else
+		snprintf(want, len, "【12345热线】已受理，案件号%s，"
+		    "%s，%s前答复。查询回复CX %s", c->number, zh, c->due,
+		    c->number);
+}
+
 static void
 expect_ack(struct fix *f, const struct store_case *c, const char *zh)
 {
 	char	want[1024];
 
-	if (strcmp(c->category, "unclassified") == 0)
-		snprintf(want, sizeof(want), "【12345热线】已受理，案件号%s。"
-		    "我们将于%s前确定诉求类别和办理时限，并短信告知您。",
-		    c->number, c->due);
-	else
-		snprintf(want, sizeof(want), "【12345热线】已受理，案件号%s，"
-		    "%s，%s前答复。查询回复CX %s", c->number, zh, c->due,
-		    c->number);
+	ack_text(c, zh, want, sizeof(want));
 	assert_string_equal(last_reply(f), want);
+}
+
+/* The Chinese label of c's category, as the acknowledgement says it. */
+static const char *
+label(const struct store_case *c)
+{
+	return category_label_zh(category_from_name(c->category));
 }
 
 /* A new matter: one case, acknowledged with its number and deadline. */
@@ -323,10 +444,8 @@ static void
 test_help(void **state)
 {
 	struct fix	*f = *state;
-	static const char want[] = "【12345热线】直接发送诉求即可登记，含\"保密\""
-	    "将保密办理，已登记的案件发\"保密 案件号\"。查询：CX或查询 [案件号]；"
-	    "补充：BC或补充 案件号 内容；帮助：HELP或帮助；退订回访：TD或退订。";
-	long long	n = cases(f);
+	const char	*want = help_text;
+	long long	 n = cases(f);
 
 	assert_int_equal(mo(f, NUM_HELP, "HELP", NULL), 1);
 	assert_string_equal(last_reply(f), want);
@@ -372,36 +491,52 @@ test_confidential(void **state)
 	store_case_clear(&c);
 }
 
+/*
+ * Register text from num as a case, dispatch and close it, and schedule
+ * its survey now (outside the loop, as a tool would): c and sv get them.
+ */
+static void
+closed_with_survey(struct fix *f, const char *num, const char *text,
+    struct store_case *c, struct store_survey *sv)
+{
+	struct survey_conf	sc;
+	struct lc_args		a;
+	char			err[256];
+
+	register_case(f, num, text, c);
+	memset(&a, 0, sizeof(a));
+	a.unit = "cgj";
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	if (testdb_peek(f->path, "SELECT COUNT(*) FROM units WHERE code = "
+	    "'cgj'") == 0)
+		assert_int_equal(store_unit_add(f->st, "cgj", "城管局", NULL,
+		    (int64_t)clock_now_ms()), 0);
+	assert_int_equal(lifecycle_apply(f->st, c->id, LC_OP_DISPATCH, &a,
+	    &office, (int64_t)clock_now_ms(), err, sizeof(err)), LC_OK);
+	a.text = "已修复";
+	assert_int_equal(lifecycle_apply(f->st, c->id, LC_OP_CLOSE, &a,
+	    &office, (int64_t)clock_now_ms(), err, sizeof(err)), LC_OK);
+	survey_conf_init(&sc, &f->conf);
+	sc.enabled = 1;
+	sc.delay = 0;
+	sc.quiet_start = sc.quiet_end = 0;
+	assert_int_equal(survey_schedule(f->st, c->id, &sc,
+	    (int64_t)clock_now_ms(), sv), SURVEY_S_SCHEDULED);
+	assert_int_equal(commit_txn_end(f->st, 1), 0);
+}
+
 /* A survey answer: recorded on the case, thanked by case number. */
 static void
 test_survey_answer(void **state)
 {
 	struct fix		*f = *state;
 	struct store_case	 c;
-	struct survey_conf	 sc;
 	struct store_survey	 sv;
-	struct lc_args		 a;
-	char			 want[1024], err[256];
+	char			 want[1024];
 	long long		 n;
 
-	register_case(f, NUM_SURVEY, "我家楼道的灯坏了，晚上很黑", &c);
-	memset(&a, 0, sizeof(a));
-	a.unit = "cgj";
-	assert_int_equal(commit_txn_begin(f->st), 0);
-	assert_int_equal(store_unit_add(f->st, "cgj", "城管局", NULL,
-	    (int64_t)clock_now_ms()), 0);
-	assert_int_equal(lifecycle_apply(f->st, c.id, LC_OP_DISPATCH, &a,
-	    &office, (int64_t)clock_now_ms(), err, sizeof(err)), LC_OK);
-	a.text = "已修复";
-	assert_int_equal(lifecycle_apply(f->st, c.id, LC_OP_CLOSE, &a,
-	    &office, (int64_t)clock_now_ms(), err, sizeof(err)), LC_OK);
-	survey_conf_init(&sc, &f->conf);
-	sc.enabled = 1;
-	sc.delay = 0;
-	sc.quiet_start = sc.quiet_end = 0;
-	assert_int_equal(survey_schedule(f->st, c.id, &sc,
-	    (int64_t)clock_now_ms(), &sv), SURVEY_S_SCHEDULED);
-	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	closed_with_survey(f, NUM_SURVEY, "我家楼道的灯坏了，晚上很黑", &c,
+	    &sv);
 	n = cases(f);
 	assert_int_equal(mo(f, NUM_SURVEY, "1", NULL), 1);
 	snprintf(want, sizeof(want), "【12345热线】感谢您对案件%s的评价，"
@@ -470,6 +605,521 @@ test_duplicate(void **state)
 	store_case_clear(&c);
 }
 
+/*
+ * Machines are never answered (FIELD-NOTES 10): an alphanumeric sender, a
+ * short service code, the service number itself.  Each is acknowledged
+ * to the SMSC and its inbound row done, with no case and no reply.
+ */
+static void
+test_machine(void **state)
+{
+	struct fix	*f = *state;
+	static const char *senders[] = { "BANK95588", "10086", "12345",
+	    "+106575" };
+	long long	 n = cases(f), r = replies(f), done;
+	size_t		 i;
+
+	for (i = 0; i < nitems(senders); i++) {
+		done = testdb_peek(f->path, "SELECT COUNT(*) FROM inbound "
+		    "WHERE state = 2");
+		assert_int_equal(mo(f, senders[i], "您的账户有一笔消费，"
+		    "回复1确认", NULL), 1);
+		assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM "
+		    "inbound WHERE state = 2"), done + 1);
+	}
+	assert_int_equal(cases(f), n);
+	assert_int_equal(replies(f), r);
+	/* a citizen's number of the same text is a citizen */
+	assert_int_equal(mo(f, NUM_MACHINE, "您的账户有一笔消费，回复1确认",
+	    NULL), 1);
+	assert_int_equal(cases(f), n + 1);
+	assert_int_equal(replies(f), r + 1);
+}
+
+/*
+ * Art. 8, each reason: the refusal's own template, whole, one refusal
+ * row, no case.  The safety screen's clear emergencies (fire, ambulance,
+ * traffic, self-harm) and the rules' military, litigation and unlawful
+ * matters.
+ */
+static void
+test_refusals(void **state)
+{
+	struct fix	*f = *state;
+	static const struct {
+		const char	*text, *want;
+	} t[] = {
+		{ "家里着火了，烟很大", "【12345热线】如遇火灾、燃气泄漏等"
+		    "险情，请立即拨打119求助并注意安全。12345热线不受理紧急"
+		    "求助。" },
+		{ "我爸突然抽搐口吐白沫", "【12345热线】如需医疗急救，请立即"
+		    "拨打120急救电话。12345热线不受理紧急求助。" },
+		{ "我被车撞了，司机跑了", "【12345热线】如发生交通事故，请立即"
+		    "拨打122交通事故报警电话，有人员受伤请同时拨打120。" },
+		{ "我不想活了", "【12345热线】生命最重要。有危险请立即拨打110"
+		    "或120；心理援助热线12356，随时可拨打。12345不受理紧急"
+		    "求助。" },
+		{ "部队训练场晚上打靶声音太大", "【12345热线】您反映的事项属"
+		    "军队、武警管辖，12345热线不予受理，请向相关军队或武警部门"
+		    "反映。" },
+		{ "这件事我已经起诉了，法院让等", "【12345热线】您反映的事项"
+		    "已进入诉讼、仲裁、行政复议或信访复查复核等法定程序，热线"
+		    "不予受理，请通过原受理机关依法办理。" },
+		{ "帮我查某人的住址和电话", "【12345热线】您的诉求涉及违反法律"
+		    "法规或公序良俗的内容，依规不予受理，感谢理解。" },
+	};
+	long long	 n = cases(f), refusals;
+	size_t		 i;
+
+	for (i = 0; i < nitems(t); i++) {
+		refusals = testdb_peek(f->path, "SELECT COUNT(*) FROM "
+		    "refusals");
+		assert_int_equal(mo(f, NUM_ART8, t[i].text, NULL), 1);
+		assert_string_equal(last_reply(f), t[i].want);
+		assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM "
+		    "refusals"), refusals + 1);
+		assert_int_equal(cases(f), n);
+	}
+}
+
+/*
+ * A possible emergency is registered as usual, its acknowledgement
+ * begun with the advice in one text, and an alert raised with the case.
+ */
+static void
+test_possible_emergency(void **state)
+{
+	struct fix		*f = *state;
+	struct store_case	 c;
+	char			 ack[1024], want[1200];
+	long long		 alerts;
+
+	alerts = testdb_peek(f->path, "SELECT COUNT(*) FROM alerts");
+	register_case(f, NUM_SAFETY, "楼道里这几天总有浓烟，物业也不来看看",
+	    &c);
+	ack_text(&c, label(&c), ack, sizeof(ack));
+	snprintf(want, sizeof(want), "【紧急提示】如有火情或燃气泄漏，请立即"
+	    "撤离并拨打119。%s", ack);
+	assert_string_equal(last_reply(f), want);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM alerts"),
+	    alerts + 1);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM alerts "
+	    "WHERE case_id = (SELECT MAX(id) FROM cases)"), 1);
+	store_case_clear(&c);
+}
+
+/* A new matter asked to be kept confidential: ack_confidential, whole. */
+static void
+test_confidential_matter(void **state)
+{
+	struct fix		*f = *state;
+	struct store_case	 c;
+	char			 want[1024];
+
+	register_case(f, NUM_SECRET, "保密，我举报小区旁边的工厂夜里偷排污水",
+	    &c);
+	assert_int_equal(c.confidential, 1);
+	snprintf(want, sizeof(want), "【12345热线】您的诉求已按保密方式受理，"
+	    "案件号%s，类别：%s，将于%s前办结答复，您的信息将严格保密。查询请"
+	    "回复\"CX %s\"。", c.number, label(&c), c.due, c.number);
+	assert_string_equal(last_reply(f), want);
+	store_case_clear(&c);
+}
+
+/*
+ * 保密 with a case number: someone else's (or an unknown one) is not
+ * found; the sender's own with a text after the number takes the text
+ * as a supplement too.
+ */
+static void
+test_confidential_outcomes(void **state)
+{
+	struct fix		*f = *state;
+	struct store_case	 c;
+	char			 want[1024], q[128];
+	long long		 sup;
+
+	register_case(f, NUM_OTHER, "广场舞音响每天晚上开到十点多", &c);
+	snprintf(q, sizeof(q), "保密 %s", c.number);
+	assert_int_equal(mo(f, NUM_SECRET, q, NULL), 1);
+	snprintf(want, sizeof(want), "【12345热线】未找到您名下的案件%s，请"
+	    "核对案件号后按\"保密 案件号\"格式重新发送。", c.number);
+	assert_string_equal(last_reply(f), want);
+	sup = testdb_peek(f->path, "SELECT COUNT(*) FROM audit WHERE action = "
+	    "'case.supplement'");
+	snprintf(q, sizeof(q), "保密 %s 我住在三楼", c.number);
+	assert_int_equal(mo(f, NUM_OTHER, q, NULL), 1);
+	snprintf(want, sizeof(want), "【12345热线】案件%s已按您的要求保密处理，"
+	    "您的个人信息和诉求内容不会公开。", c.number);
+	assert_string_equal(last_reply(f), want);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM audit "
+	    "WHERE action = 'case.supplement'"), sup + 1);
+	store_case_clear(&c);
+}
+
+/*
+ * Over max-new-cases-per-hour the citizen is told once an hour: a third
+ * new matter in the hour is kept, not registered and not answered.
+ */
+static void
+test_rate_limited_once(void **state)
+{
+	struct fix		*f = *state;
+	struct store_case	 c;
+	long long		 n, r;
+
+	f->conf.max_new_cases_per_hour = 1;
+	register_case(f, NUM_LIMIT2, "人行道上的地砖翘起来好几块了", &c);
+	store_case_clear(&c);
+	n = cases(f);
+	assert_int_equal(mo(f, NUM_LIMIT2, "公园的健身器材坏了", NULL), 1);
+	assert_string_equal(last_reply(f), "【12345热线】您1小时内已提交多件"
+	    "诉求，本条暂未登记，请1小时后重新发送或致电12345。紧急情况请拨打"
+	    "110、119、120。");
+	r = replies(f);
+	assert_int_equal(mo(f, NUM_LIMIT2, "垃圾桶满了没人清", NULL), 1);
+	f->conf.max_new_cases_per_hour = 0;
+	assert_int_equal(replies(f), r);
+	assert_int_equal(cases(f), n);
+}
+
+/*
+ * max-replies-per-hour: a query past the limit is not answered; the
+ * acknowledgement of a case registered now still goes.
+ */
+static void
+test_reply_limit(void **state)
+{
+	struct fix		*f = *state;
+	struct store_case	 c;
+	long long		 r;
+
+	f->conf.max_replies_per_hour = 2;
+	assert_int_equal(mo(f, NUM_REPLIES, "CX", NULL), 1);
+	assert_int_equal(mo(f, NUM_REPLIES, "查询", NULL), 1);
+	r = replies(f);
+	assert_int_equal(mo(f, NUM_REPLIES, "CX", NULL), 1);
+	assert_int_equal(replies(f), r);
+	assert_int_equal(mo(f, NUM_REPLIES, "HELP", NULL), 1);
+	assert_int_equal(replies(f), r);
+	register_case(f, NUM_REPLIES, "小区电梯经常停运，老人上下楼很难", &c);
+	assert_int_equal(replies(f), r + 1);
+	expect_ack(f, &c, label(&c));
+	f->conf.max_replies_per_hour = 0;
+	store_case_clear(&c);
+}
+
+/* An empty text (or only spaces) is answered with the help. */
+static void
+test_empty(void **state)
+{
+	struct fix	*f = *state;
+	const char	*want = help_text;
+	long long	 n = cases(f);
+
+	assert_int_equal(mo(f, NUM_EMPTY, "", NULL), 1);
+	assert_string_equal(last_reply(f), want);
+	assert_int_equal(mo(f, NUM_EMPTY, "   ", "e-2"), 1);
+	assert_string_equal(last_reply(f), want);
+	assert_int_equal(cases(f), n);
+}
+
+/*
+ * The same text again within the hour.  Inside retransmit-window (the
+ * fixture's two minutes) it is the SMSC's resend: no reply.  A second
+ * store whose window is 0 takes it as the citizen asking again: the
+ * case's acknowledgement again, one case.
+ */
+static void
+test_same_text_again(void **state)
+{
+	struct fix		*f = *state;
+	struct inst		 b;
+	static const char	 text[] = "小区后门的下水道井盖松了，踩上去晃";
+	char			 first[2048];
+	long long		 r;
+
+	r = replies(f);
+	assert_int_equal(mo(f, NUM_AGAIN, text, NULL), 1);
+	assert_int_equal(mo(f, NUM_AGAIN, text, NULL), 1);
+	assert_int_equal(replies(f), r + 1);
+
+	inst_open(f, &b, "test_mo_again", 60 * 1000, 0);
+	assert_int_equal(mo_part(b.inbound, b.commit, "12345", NUM_AGAIN,
+	    text, NULL, 0, 1, 1), 1);
+	strlcpy(first, last_reply_at(b.path), sizeof(first));
+	assert_int_equal(mo_part(b.inbound, b.commit, "12345", NUM_AGAIN,
+	    text, NULL, 0, 1, 1), 1);
+	assert_int_equal(testdb_peek(b.path, "SELECT COUNT(*) FROM cases"), 1);
+	assert_int_equal(testdb_peek(b.path, "SELECT COUNT(*) FROM outbox"),
+	    2);
+	assert_string_equal(last_reply_at(b.path), first);
+	inst_close(&b);
+}
+
+/*
+ * A long text whose second part never comes: after concat-timeout the
+ * sweep registers what arrived, marked incomplete, acknowledged, and
+ * incomplete_note says how to add the rest.
+ */
+static void
+test_incomplete(void **state)
+{
+	struct fix		*f = *state;
+	struct inst		 b;
+	struct store_case	 c;
+	char			 want[1024], ack[1024];
+	long long		 id;
+
+	inst_open(f, &b, "test_mo_long", 0, 2 * 60 * 1000);
+	assert_int_equal(mo_part(b.inbound, b.commit, "12345", NUM_LONG,
+	    "我们小区的路灯已经坏了快一个月了，晚上出门很不方便，", NULL, 42,
+	    2, 1), 1);
+	assert_int_equal(testdb_peek(b.path, "SELECT COUNT(*) FROM cases"), 0);
+	inbound_sweep(b.inbound);
+	commit_flush(b.commit);
+	id = testdb_peek(b.path, "SELECT MAX(id) FROM cases");
+	assert_true(id > 0);
+	assert_int_equal(store_case_get(b.st, id, &c), 1);
+	assert_int_equal(c.flags & STORE_CF_INCOMPLETE, STORE_CF_INCOMPLETE);
+	assert_int_equal(testdb_peek(b.path, "SELECT COUNT(*) FROM outbox"),
+	    2);
+	ack_text(&c, label(&c), ack, sizeof(ack));
+	assert_int_equal(testdb_text(b.path, "SELECT text FROM outbox ORDER BY "
+	    "id LIMIT 1", want, sizeof(want)), 0);
+	assert_string_equal(want, ack);
+	snprintf(want, sizeof(want), "【12345热线】您的短信有部分内容未能收到，"
+	    "案件%s已按收到的内容登记。如需补充，请回复\"BC %s 内容\"。",
+	    c.number, c.number);
+	assert_string_equal(last_reply_at(b.path), want);
+	store_case_clear(&c);
+	inst_close(&b);
+}
+
+/*
+ * Two surveys open: a bare score asks which case (survey_which_case,
+ * whole); "number score" answers that one.
+ */
+static void
+test_survey_which(void **state)
+{
+	struct fix		*f = *state;
+	struct store_case	 c1, c2;
+	struct store_survey	 sv1, sv2, open[5];
+	char			 want[1024], q[64];
+	long long		 n;
+	int			 k;
+
+	closed_with_survey(f, NUM_WHICH, "菜市场门口的垃圾堆了好几天", &c1,
+	    &sv1);
+	closed_with_survey(f, NUM_WHICH, "学校旁边的人行横道线看不清了", &c2,
+	    &sv2);
+	n = cases(f);
+	k = store_survey_open(f->st, NUM_WHICH, open, nitems(open));
+	assert_int_equal(k, 2);
+	assert_int_equal(mo(f, NUM_WHICH, "1", NULL), 1);
+	snprintf(want, sizeof(want), "【12345热线】您有多件待评价的诉求："
+	    "%s、%s。请回复\"案件号 数字\"评价，满意1，基本满意2，不满意3。",
+	    open[0].number, open[1].number);
+	assert_string_equal(last_reply(f), want);
+	snprintf(q, sizeof(q), "%s 2", c2.number);
+	assert_int_equal(mo(f, NUM_WHICH, q, NULL), 1);
+	snprintf(want, sizeof(want), "【12345热线】感谢您对案件%s的评价，"
+	    "我们将持续改进服务。", c2.number);
+	assert_string_equal(last_reply(f), want);
+	assert_int_equal(cases(f), n);
+	assert_int_equal(store_survey_open(f->st, NUM_WHICH, open,
+	    nitems(open)), 1);
+	store_case_clear(&c1);
+	store_case_clear(&c2);
+}
+
+/*
+ * A score sent to the extension of a survey already answered: told it
+ * is not counted (survey_closed, whole), no new case for "3".
+ */
+static void
+test_survey_closed(void **state)
+{
+	struct fix		*f = *state;
+	struct store_case	 c;
+	struct store_survey	 sv;
+	char			 want[1024], dest[32];
+	long long		 n;
+
+	closed_with_survey(f, NUM_CLOSED, "桥下的涵洞积水过不去人", &c, &sv);
+	assert_true(sv.ext[0] != '\0');
+	snprintf(dest, sizeof(dest), "12345%s", sv.ext);
+	n = cases(f);
+	assert_int_equal(mo_part(f->inbound, f->commit, dest, NUM_CLOSED, "1",
+	    NULL, 0, 1, 1), 1);
+	snprintf(want, sizeof(want), "【12345热线】感谢您对案件%s的评价，"
+	    "我们将持续改进服务。", c.number);
+	assert_string_equal(last_reply(f), want);
+	assert_int_equal(mo_part(f->inbound, f->commit, dest, NUM_CLOSED, "3",
+	    "c-2", 0, 1, 1), 1);
+	snprintf(want, sizeof(want), "【12345热线】案件%s的满意度回访已结束，"
+	    "本条回复未计入评价，感谢您的支持。如有新的诉求，请直接发送诉求"
+	    "内容。", c.number);
+	assert_string_equal(last_reply(f), want);
+	assert_int_equal(cases(f), n);
+	store_case_clear(&c);
+}
+
+/*
+ * Two contexts in one process, each over its own store: a text goes to
+ * the store its reception was made with, and is answered after that
+ * store's commit, not the other's.
+ */
+static void
+test_two_instances(void **state)
+{
+	struct fix		*f = *state;
+	struct inst		 b;
+	struct inbound_msg	 m;
+	long long		 n = cases(f);
+	int			 ok = -1;
+
+	inst_open(f, &b, "test_mo_two", 60 * 1000, 2 * 60 * 1000);
+	memset(&m, 0, sizeof(m));
+	m.bearer = "smsc2";
+	m.source = NUM_TWO;
+	m.dest = "12345";
+	m.data_coding = 8;
+	m.text = "村口的桥栏杆断了一截";
+	m.raw = (const uint8_t *)m.text;
+	m.rawlen = strlen(m.text);
+	m.concat_total = 1;
+	inbound_receive(b.inbound, &m, answered, &ok);
+	commit_flush(f->commit);		/* the other store's */
+	assert_int_equal(ok, -1);
+	commit_flush(b.commit);
+	assert_int_equal(ok, 1);
+	assert_int_equal(testdb_peek(b.path, "SELECT COUNT(*) FROM cases"), 1);
+	assert_int_equal(cases(f), n);
+	assert_int_equal(mo(f, NUM_TWO, "村口的桥栏杆断了一截", NULL), 1);
+	assert_int_equal(cases(f), n + 1);
+	assert_int_equal(testdb_peek(b.path, "SELECT COUNT(*) FROM cases"), 1);
+	inst_close(&b);
+}
+
+/*
+ * A consultation the knowledge base answers with confidence: the case is
+ * answered at once, and the result SMS (result.txt, whole) is the reply,
+ * not an acknowledgement.
+ */
+static void
+test_kb_answer(void **state)
+{
+	struct fix		*f = *state;
+	struct notify		*nt;
+	struct store_case	 c;
+	char			 want[1024], got[1024];
+	int64_t			 id;
+
+	nt = notify_new(NULL, f->st, &f->conf, f->commit, NULL);
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	assert_int_equal(store_kb_add(f->st, "无人机 飞行 备案", "在民航局"
+	    "无人机实名登记系统在线备案即可。", NULL, (int64_t)clock_now_ms(),
+	    &id), 0);
+	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	register_case(f, NUM_KB, "请问无人机飞行备案怎么办理", &c);
+	assert_string_equal(c.category, "consultation");
+	assert_string_equal(c.state, "answered");
+	snprintf(want, sizeof(want), "【12345热线】您的诉求%s已办结，办理结果："
+	    "在民航局无人机实名登记系统在线备案即可。", c.number);
+	assert_int_equal(testdb_text(f->path, "SELECT text FROM outbox WHERE "
+	    "kind = 'result' ORDER BY id DESC LIMIT 1", got, sizeof(got)), 0);
+	assert_string_equal(got, want);
+	/* no acknowledgement besides: the answer is the reply */
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
+	    "WHERE kind = 'ack' AND case_id = (SELECT MAX(id) FROM cases)"), 0);
+	notify_free(nt);
+	store_case_clear(&c);
+}
+
+/* The lifecycle notify hook of a failing transition (a store error). */
+static int
+hook_fails(void *arg, struct store *st, const struct store_case *c,
+    const struct lc_event *ev)
+{
+	(void)arg;
+	(void)st;
+	(void)c;
+	(void)ev;
+	return -1;
+}
+
+static int	batch_ok[5], batch_order[5], nbatch;
+
+static void
+batch_answered(void *arg, int ok)
+{
+	int	i = (int)(intptr_t)arg;
+
+	batch_ok[i] = ok;
+	batch_order[nbatch++] = i;
+}
+
+/*
+ * Five texts in one batch: nobody is answered before the commit, then
+ * each in the order it came.  The third, a consultation whose knowledge
+ * base answer fails (its transition's notify hook reports a store
+ * error), is undone alone -- no case, no inbound row -- and answered with
+ * a temporary error after the pause; the four others are registered.
+ */
+static void
+test_batch_one_fails(void **state)
+{
+	struct fix		*f = *state;
+	struct inbound_msg	 m;
+	struct timeval		 tv = { 0, 10000 };
+	char			 num[5][16];
+	static const char	*texts[5] = { "东门外的马路上有个大坑",
+	    "二号楼下水管漏水好几天了", "请问无人机飞行备案怎么办理",
+	    "菜场周边的流动摊贩占道", "小区里的健身器材生锈了" };
+	long long		 n = cases(f), in;
+	int			 i;
+
+	lifecycle_set_notify(hook_fails, NULL);
+	in = testdb_peek(f->path, "SELECT COUNT(*) FROM inbound");
+	nbatch = 0;
+	for (i = 0; i < 5; i++) {
+		batch_ok[i] = -1;
+		snprintf(num[i], sizeof(num[i]), "%s%d", NUM_BATCH, i);
+		memset(&m, 0, sizeof(m));
+		m.bearer = "smsc1";
+		m.source = num[i];
+		m.dest = "12345";
+		m.data_coding = 8;
+		m.text = texts[i];
+		m.raw = (const uint8_t *)m.text;
+		m.rawlen = strlen(m.text);
+		m.concat_total = 1;
+		inbound_receive(f->inbound, &m, batch_answered,
+		    (void *)(intptr_t)i);
+	}
+	assert_int_equal(nbatch, 0);		/* not before the commit */
+	commit_flush(f->commit);
+	assert_int_equal(nbatch, 4);
+	assert_int_equal(batch_order[0], 0);
+	assert_int_equal(batch_order[1], 1);
+	assert_int_equal(batch_order[2], 3);
+	assert_int_equal(batch_order[3], 4);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(batch_ok[i], i == 2 ? -1 : 1);
+	assert_int_equal(cases(f), n + 4);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM inbound"),
+	    in + 4);
+	/* the undone one: a temporary error, after the pause */
+	for (i = 0; i < 300 && batch_ok[2] == -1; i++) {
+		event_base_loopexit(f->base, &tv);
+		event_base_dispatch(f->base);
+	}
+	assert_int_equal(batch_ok[2], 0);
+	lifecycle_set_notify(NULL, NULL);
+}
+
 int
 main(void)
 {
@@ -484,6 +1134,21 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_rate_limited),
 		cmocka_unit_test(test_duplicate),
+		cmocka_unit_test(test_machine),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_possible_emergency),
+		cmocka_unit_test(test_confidential_matter),
+		cmocka_unit_test(test_confidential_outcomes),
+		cmocka_unit_test(test_rate_limited_once),
+		cmocka_unit_test(test_reply_limit),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_same_text_again),
+		cmocka_unit_test(test_incomplete),
+		cmocka_unit_test(test_survey_which),
+		cmocka_unit_test(test_survey_closed),
+		cmocka_unit_test(test_two_instances),
+		cmocka_unit_test(test_kb_answer),
+		cmocka_unit_test(test_batch_one_fails),
 	};
 
 	return cmocka_run_group_tests_name("test_mo", tests, group_setup,

@@ -64,7 +64,7 @@ setup(void **state)
 		return -1;
 	if ((f->base = event_base_new()) == NULL)
 		return -1;
-	commit_init(f->base, f->st, 0, 64);
+	commit_set_default(commit_new(f->base, f->st, 0, 64));
 	if (store_unit_add(f->st, "HB-WATER", "水务局", NULL, T0) != 0)
 		return -1;
 	*state = f;
@@ -76,7 +76,7 @@ teardown(void **state)
 {
 	struct fixture	*f = *state;
 
-	commit_shutdown();
+	commit_free(commit_default());
 	store_close(f->st);
 	event_base_free(f->base);
 	crypto_free(f->crypto);
@@ -297,14 +297,14 @@ dispatched_due(struct fixture *f, const char *category, const char *due,
 	cn.text = "人民路自来水管爆裂";
 	cn.received_at = T0;
 	cn.due = due;
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(commit_default()), 0);
 	assert_int_equal(store_case_add(f->st, &cn, &id, number), 0);
 	memset(&a, 0, sizeof(a));
 	a.unit = "HB-WATER";
 	assert_int_equal(lifecycle_apply(f->st, id, LC_OP_DISPATCH, &a,
 	    &office, T0, err, sizeof(err)), LC_OK);
-	assert_int_equal(commit_unit_end(1), 0);
-	commit_flush();
+	assert_int_equal(commit_unit_end(commit_default(), 1), 0);
+	commit_flush(commit_default());
 	return id;
 }
 
@@ -332,10 +332,10 @@ due_now(struct fixture *f, int64_t id, int today)
 
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(store_case_get(f->st, id, &c), 1);
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(commit_default()), 0);
 	rv = notice_due(f->st, &c, today, T0);
-	assert_int_equal(commit_unit_end(rv != -1), 0);
-	commit_flush();
+	assert_int_equal(commit_unit_end(commit_default(), rv != -1), 0);
+	commit_flush(commit_default());
 	store_case_clear(&c);
 	return rv;
 }
@@ -433,10 +433,10 @@ test_scan_slices(void **state)
 		(void)dispatched_case(f, "complaint", number);
 	assert_int_equal(notice_scan_begin(&ns, now), 0);
 	do {
-		assert_int_equal(commit_unit_begin(), 0);
+		assert_int_equal(commit_unit_begin(commit_default()), 0);
 		n = notice_scan_slice(f->st, &ns, 2);
-		assert_int_equal(commit_unit_end(n != -1), 0);
-		commit_flush();
+		assert_int_equal(commit_unit_end(commit_default(), n != -1), 0);
+		commit_flush(commit_default());
 		assert_true(n >= 0 && n <= 2);
 		slices++;
 	} while (!ns.done);
@@ -449,17 +449,17 @@ test_scan_slices(void **state)
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "
 	    "WHERE kind = 'unit' AND text LIKE '%已超办结期限%'"), 5);
 	/* again, whole: nothing more */
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(commit_default()), 0);
 	assert_int_equal(notice_scan(f->st, now), 0);
-	assert_int_equal(commit_unit_end(1), 0);
-	commit_flush();
+	assert_int_equal(commit_unit_end(commit_default(), 1), 0);
+	commit_flush(commit_default());
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM notices "
 	    "WHERE kind = 'overdue'"), 5);
 	/* a week before the due date nobody is told */
 	assert_int_equal(notice_scan_begin(&ns, now - 7 * 86400000LL), 0);
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(commit_default()), 0);
 	assert_int_equal(notice_scan_slice(f->st, &ns, 2), 0);
-	assert_int_equal(commit_unit_end(1), 0);
+	assert_int_equal(commit_unit_end(commit_default(), 1), 0);
 	assert_true(ns.done);
 	assert_int_equal(ns.count, 0);
 	template_set_current(NULL);
@@ -488,15 +488,15 @@ test_scan_pages(void **state)
 		dispatched_due(f, "complaint", "2026-12-10", number);
 	for (i = 0; i < 3; i++)
 		dispatched_due(f, "complaint", "2026-12-08", number);
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(commit_default()), 0);
 	n = notice_scan(f->st, now);
-	assert_int_equal(commit_unit_end(n != -1), 0);
+	assert_int_equal(commit_unit_end(commit_default(), n != -1), 0);
 	assert_int_equal(n, 73);
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(commit_default()), 0);
 	n = notice_scan(f->st, now);
-	assert_int_equal(commit_unit_end(n != -1), 0);
+	assert_int_equal(commit_unit_end(commit_default(), n != -1), 0);
 	assert_int_equal(n, 0);
-	commit_flush();
+	commit_flush(commit_default());
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(DISTINCT "
 	    "case_id) FROM notices WHERE kind = 'due'"), 70);
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(DISTINCT "
@@ -534,16 +534,16 @@ ext_decided(struct fixture *f, int64_t id, const char *due, int approve,
 	char				 err[256];
 	int64_t				 rid = 0;
 
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(commit_default()), 0);
 	assert_int_equal(extension_request(f->st, id, &lead, due, 0,
 	    "管网改造需协调交通管制", T0, &rid, err, sizeof(err)), EXT_OK);
-	assert_int_equal(commit_unit_end(1), 0);
-	commit_flush();
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_end(commit_default(), 1), 0);
+	commit_flush(commit_default());
+	assert_int_equal(commit_unit_begin(commit_default()), 0);
 	assert_int_equal(extension_decide(f->st, rid, approve, &office, note,
 	    T0 + 1000, err, sizeof(err)), EXT_OK);
-	assert_int_equal(commit_unit_end(1), 0);
-	commit_flush();
+	assert_int_equal(commit_unit_end(commit_default(), 1), 0);
+	commit_flush(commit_default());
 	return rid;
 }
 
@@ -584,10 +584,10 @@ hostile_note(struct fixture *f, int64_t id, int64_t rid, const char *note,
 	e.state = "refused";
 	e.decision = (char *)note;
 	e.decided_at = T0 + 2000;
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(commit_default()), 0);
 	assert_int_equal(notice_extension(NULL, f->st, &e, &c), 0);
-	assert_int_equal(commit_unit_end(1), 0);
-	commit_flush();
+	assert_int_equal(commit_unit_end(commit_default(), 1), 0);
+	commit_flush(commit_default());
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox"),
 	    before + 1);
 	last_unit_sms(f, text, sizeof(text));
@@ -663,10 +663,10 @@ test_extension(void **state)
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(store_ext_get(f->st, rid, &e), 1);
 	assert_int_equal(store_case_get(f->st, id, &c), 1);
-	assert_int_equal(commit_unit_begin(), 0);
+	assert_int_equal(commit_unit_begin(commit_default()), 0);
 	assert_int_equal(notice_extension(NULL, f->st, &e, &c), 0);
-	assert_int_equal(commit_unit_end(1), 0);
-	commit_flush();
+	assert_int_equal(commit_unit_end(commit_default(), 1), 0);
+	commit_flush(commit_default());
 	store_ext_clear(&e);
 	store_case_clear(&c);
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox "

@@ -165,7 +165,7 @@ setup(void **state)
 	conf_free(&conf);
 	lifecycle_set_notify(NULL, NULL);
 	f->base = event_base_new();
-	commit_init(f->base, f->st, 1, 256);
+	commit_set_default(commit_new(f->base, f->st, 1, 256));
 	ussd_init(f->base, f->st, 180 * 1000);
 	memset(&bearer, 0, sizeof(bearer));
 	watch_survey = 0;
@@ -181,7 +181,7 @@ teardown(void **state)
 	struct fixture	*f = *state;
 
 	ussd_shutdown();
-	commit_shutdown();
+	commit_free(commit_default());
 	template_set_current(NULL);
 	store_close(f->st);
 	crypto_free(f->crypto);
