@@ -52,6 +52,7 @@ static int	 obs_outbox_op(struct admin_req *);
 static int	 obs_smsc_list(struct admin_req *);
 static int	 obs_smsc_op(struct admin_req *);
 static int	 obs_id(struct admin_req *, int64_t *);
+static int	 obs_op_refused(struct admin_req *, int64_t, int, const char *);
 static json_t	*obs_row_json(const struct store_obs_row *, int);
 static void	 obs_today(char *, size_t, int64_t *);
 static void	 obs_process(uint64_t *, uint64_t *);
@@ -698,6 +699,25 @@ obs_kick(void *arg, int ok)
 }
 
 /*
+ * 409: op does not apply to a row in this state; one literal format per
+ * op, so that each is a msgid of its own (po/, errfmt.h).
+ */
+static int
+obs_op_refused(struct admin_req *r, int64_t id, int state, const char *op)
+{
+	const char	*s = store_outbox_strstate(state);
+
+	if (strcmp(op, "release") == 0)
+		return admin_error(r, 409, "conflict", "row %lld is %s: "
+		    "release takes a held row", (long long)id, s);
+	if (strcmp(op, "cancel") == 0)
+		return admin_error(r, 409, "conflict", "row %lld is %s: "
+		    "cancel takes a queued or held row", (long long)id, s);
+	return admin_error(r, 409, "conflict", "row %lld is %s: %s takes "
+	    "a queued row", (long long)id, s, op);
+}
+
+/*
  * hold, release, retry, cancel: one row, by an office token, audited
  * (outbox.hold ...) in the same batch; answered after the commit.
  */
@@ -751,11 +771,7 @@ obs_outbox_op(struct admin_req *r)
 	else
 		done = store_obs_cancel(r->store, id, err);
 	if (done == 0)
-		return admin_error(r, 409, "conflict", "row %lld is %s: %s "
-		    "takes %s", (long long)id, store_outbox_strstate(w.state),
-		    op, strcmp(op, "release") == 0 ? "a held row" :
-		    strcmp(op, "cancel") == 0 ? "a queued or held row" :
-		    "a queued row");
+		return obs_op_refused(r, id, w.state, op);
 	detail = json_pack("{s:I,s:s,s:s}", "outbox", (json_int_t)id, "kind",
 	    kind, "was", store_outbox_strstate(w.state));
 	if (why != NULL)
@@ -818,8 +834,9 @@ obs_smsc_op(struct admin_req *r)
 	if ((done = smsc_control(r->param[0], stop)) == -1)
 		return admin_error(r, 404, "not_found", "no such smsc");
 	if (done == 0)
-		return admin_error(r, 409, "conflict", "smsc %s is already %s",
-		    r->param[0], stop ? "stopped" : "started");
+		return stop ? admin_error(r, 409, "conflict", "smsc %s is "
+		    "already stopped", r->param[0]) : admin_error(r, 409,
+		    "conflict", "smsc %s is already started", r->param[0]);
 	log_info("admin smsc %s name=%s token=%s", op, r->param[0],
 	    r->token->name);
 	snprintf(detail, sizeof(detail), "{\"smsc\":\"%s\"}", r->param[0]);

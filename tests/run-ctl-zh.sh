@@ -26,8 +26,9 @@ check "zh_CN.po: every message translated, none fuzzy" \
     grep -Eq '^[0-9]+ translated messages\.$' "$T_DIR/stat.out" ||
     show "$T_DIR/stat.out"
 (cd "$top_srcdir" && xgettext --from-code=UTF-8 --language=C --keyword=_ \
-    --keyword=N_ --keyword=NC_:1c,2 -o "$T_DIR/now.pot" src/hotlinectl.c \
-    src/ctl_*.c src/report.c) 2>"$T_DIR/xg.out"
+    --keyword=N_ --keyword=NC_:1c,2 --keyword=admin_error:4 \
+    --flag=admin_error:4:c-format -o "$T_DIR/now.pot" src/hotlinectl.c \
+    src/ctl_*.c src/report.c src/admin*.c) 2>"$T_DIR/xg.out"
 check "zh_CN.po has every string the sources mark (make update-po)" \
     msgcmp "$top_srcdir/po/zh_CN.po" "$T_DIR/now.pot"
 
