@@ -57,7 +57,7 @@ errfmt_next(const char **p, struct errfmt_conv *c)
 		return 1;
 	}
 	if (*q >= '1' && *q <= '9') {		/* "%n$", else a width */
-		if (errfmt_digits(&q, 2, &v) == -1)
+		if (errfmt_digits(&q, 3, &v) == -1)
 			return -1;
 		if (*q == '$') {
 			if (v > ERRFMT_ARGS)

@@ -2,7 +2,9 @@
 # hotlinectl in Chinese for the office (issue 16): under a zh_CN.UTF-8
 # locale its help, tables, messages and errors are the translation in
 # po/zh_CN.po, compared whole, word for word; under C they are English;
-# --json and --csv are byte for byte the same in both.  The commands of
+# --json and --csv are byte for byte the same in both.  The API's errors
+# too: translated from the format and arguments the API sends with its
+# English message (errfmt.h), a representative set compared whole.  The commands of
 # ctl_ext.c, ctl_notice.c and ctl_import.c too: an extension request and
 # its list, the contacts, a batch import's refusals, a case's Art. 19
 # flags.  The .po has no
@@ -14,7 +16,7 @@
 [ "${HOTLINE_NLS:-no}" = yes ] ||
     skip_all "built without translations (configure --enable-nls needs gettext)"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 24
+plan 27
 
 DATA="$top_srcdir/tests/data/ctl-zh"
 export HOTLINECTL_LOCALEDIR="$top_builddir/po"
@@ -150,11 +152,73 @@ settle() {
 check "the survey SMS is sent, the link stopped, nothing in flight" settle
 zh ctl case show HY0000000000 >"$T_DIR/e3" 2>&1
 rc=$?
-en ctl case show HY0000000000 >"$T_DIR/e3.en" 2>&1
-sed 's/^hotlinectl: /hotlinectl: 未找到: /' "$T_DIR/e3.en" >"$T_DIR/e3.want"
-check "a server error: exit 1, its kind in Chinese, then its message" \
-    sh -c "test $rc -eq 1 && grep -q '(HTTP 404 not_found)$' '$T_DIR/e3' &&
-    diff -u '$T_DIR/e3.want' '$T_DIR/e3'"
+printf 'hotlinectl: 未找到: 工单 HY0000000000 不存在 (HTTP 404 not_found)\n' \
+    >"$T_DIR/e3.want"
+check "a server error: exit 1, its kind and its message in Chinese" \
+    sh -c "test $rc -eq 1 && diff -u '$T_DIR/e3.want' '$T_DIR/e3'"
+
+# --- the API's errors: translated from their format and arguments -------
+# each command's whole stderr line, under zh_CN and under C (the English
+# the API sends, unchanged); the outbox row is the survey, sent
+row=$(sql "$db" "SELECT id FROM outbox ORDER BY id DESC LIMIT 1")
+errs() {
+	$1 ctl case show HY0000000000
+	$1 road unit add HB-X 某单位
+	$1 ctl unit add HB-ROAD 公路局
+	$1 ctl smsc stop sim
+	$1 ctl queue retry "$row"
+	$1 ctl extension show 999
+	$1 ctl contact remove 999
+	$1 "$HOTLINECTL" -s "127.0.0.1:$aport" -t nosuchtoken-0123456789 \
+	    unit list
+}
+errs zh >/dev/null 2>"$T_DIR/errs.zh"
+errs en >/dev/null 2>"$T_DIR/errs.en"
+st=$(sed -n 's/^hotlinectl: row [0-9]* is \([a-z]*\): retry .*/\1/p' \
+    "$T_DIR/errs.en")
+cat >"$T_DIR/errs.en.want" <<EOF
+hotlinectl: no case HY0000000000 (HTTP 404 not_found)
+hotlinectl: role unit may not POST /v1/units (HTTP 403 forbidden)
+hotlinectl: unit HB-ROAD exists already (HTTP 409 conflict)
+hotlinectl: smsc sim is already stopped (HTTP 409 conflict)
+hotlinectl: row $row is $st: retry takes a queued row (HTTP 409 conflict)
+hotlinectl: no extension request 999 (HTTP 404 not_found)
+hotlinectl: no contact 999 (HTTP 404 not_found)
+hotlinectl: unknown or malformed token (HTTP 401 unauthorized)
+EOF
+cat >"$T_DIR/errs.zh.want" <<EOF
+hotlinectl: 未找到: 工单 HY0000000000 不存在 (HTTP 404 not_found)
+hotlinectl: 无权操作: 角色 unit 无权执行 POST /v1/units (HTTP 403 forbidden)
+hotlinectl: 操作冲突: 承办单位 HB-ROAD 已存在 (HTTP 409 conflict)
+hotlinectl: 操作冲突: 短信中心连接 sim 已停止 (HTTP 409 conflict)
+hotlinectl: 操作冲突: retry 只适用于待发送的行，第 $row 行的状态为 $st (HTTP 409 conflict)
+hotlinectl: 未找到: 延期申请 999 不存在 (HTTP 404 not_found)
+hotlinectl: 未找到: 联系人 999 不存在 (HTTP 404 not_found)
+hotlinectl: 令牌无效: 令牌未知或格式有误 (HTTP 401 unauthorized)
+EOF
+check "API errors under C: the API's English messages, whole lines" \
+    diff -u "$T_DIR/errs.en.want" "$T_DIR/errs.en"
+check "API errors under zh_CN: translated, arguments reordered, whole" \
+    diff -u "$T_DIR/errs.zh.want" "$T_DIR/errs.zh"
+en ctl --json queue retry "$row" >"$T_DIR/ej.en" 2>&1
+zh ctl --json queue retry "$row" >"$T_DIR/ej.zh" 2>&1
+cat >"$T_DIR/ej.want" <<EOF
+{
+  "error": {
+    "code": "conflict",
+    "message": "row $row is $st: retry takes a queued row",
+    "format": "row %lld is %s: %s takes a queued row",
+    "args": [
+      "$row",
+      "$st",
+      "retry"
+    ]
+  }
+}
+EOF
+check "an API error --json: code, message, format, args; the same in both" \
+    sh -c "diff -u '$T_DIR/ej.want' '$T_DIR/ej.en' &&
+    cmp '$T_DIR/ej.en' '$T_DIR/ej.zh'"
 
 today=$(date +%Y-%m-%d)
 zh ctl stats >"$T_DIR/stats.zh" 2>&1
