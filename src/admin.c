@@ -286,9 +286,16 @@ admin_error(struct admin_req *r, int status, const char *code,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* "%s" of a lower module's errfmt_note(): its format and args */
 	va_start(ap, fmt);
-	args = errfmt_args(fmt, ap);
+	args = strcmp(fmt, "%s") == 0 ? errfmt_noted(va_arg(ap, const char *),
+	    &fmt) : NULL;
 	va_end(ap);
+	if (args == NULL) {
+		va_start(ap, fmt);
+		args = errfmt_args(fmt, ap);
+		va_end(ap);
+	}
 	json_decref(r->reply);
 	/* the format and args for a client that translates (errfmt.h) */
 	if (args != NULL)

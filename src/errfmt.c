@@ -16,6 +16,14 @@
 
 #include "errfmt.h"
 
+/* What errfmt_note() wrote last: where, the text, its format, its args. */
+static struct {
+	const char	*buf;
+	char		 text[512];
+	const char	*fmt;
+	json_t		*args;
+} errfmt_last;
+
 static int	errfmt_digits(const char **, int, int *);
 static int	errfmt_arg(char *, size_t, const struct errfmt_conv *,
 		    va_list *);
@@ -160,6 +168,32 @@ errfmt_args(const char *fmt, va_list ap)
 		return NULL;
 	}
 	return args;
+}
+
+void
+errfmt_note(char *err, size_t errlen, const char *fmt, va_list ap)
+{
+	va_list	aq;
+
+	va_copy(aq, ap);
+	vsnprintf(err, errlen, fmt, ap);
+	json_decref(errfmt_last.args);
+	errfmt_last.args = errfmt_args(fmt, aq);
+	va_end(aq);
+	errfmt_last.buf = err;
+	errfmt_last.fmt = fmt;
+	strlcpy(errfmt_last.text, err, sizeof(errfmt_last.text));
+}
+
+json_t *
+errfmt_noted(const char *s, const char **fmtp)
+{
+	/* the same buffer, and the text unchanged since */
+	if (s == NULL || s != errfmt_last.buf || errfmt_last.args == NULL ||
+	    strcmp(s, errfmt_last.text) != 0)
+		return NULL;
+	*fmtp = errfmt_last.fmt;
+	return json_incref(errfmt_last.args);
 }
 
 /* 1 when s is UTF-8 without control characters. */

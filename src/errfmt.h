@@ -42,6 +42,21 @@ int	 errfmt_next(const char **p, struct errfmt_conv *);
 struct json_t	*errfmt_args(const char *fmt, va_list ap);
 
 /*
+ * A module that writes its errors into a caller's buffer (lifecycle.c,
+ * extension.c) writes them with errfmt_note(): vsnprintf() into err, and
+ * the format and its arguments kept, the last one only.  An error the
+ * daemon then answers as admin_error(r, ..., "%s", err) is sent with
+ * them, as if it had been written there.
+ */
+void	 errfmt_note(char *err, size_t errlen, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 3, 0)));
+/*
+ * The format and arguments (a new reference) of s when s is the buffer
+ * errfmt_note() wrote last and still holds what it wrote; else NULL.
+ */
+struct json_t	*errfmt_noted(const char *s, const char **fmtp);
+
+/*
  * The client: trans (fmt's translation) with args[0..nargs-1] put in its
  * conversions (in order, or "%n$" in any order), "%%" a '%', flags and
  * widths ignored; into out.  -1 (out undefined) when fmt's conversions

@@ -14,6 +14,7 @@
 
 #include "calendar.h"
 #include "commit.h"
+#include "errfmt.h"
 #include "extension.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -54,7 +55,7 @@ ext_fail(char *err, size_t errlen, enum ext_result r, const char *fmt, ...)
 
 	if (err != NULL && errlen > 0) {
 		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
+		errfmt_note(err, errlen, fmt, ap);	/* sent as fmt, args */
 		va_end(ap);
 	}
 	return r;

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "category.h"
+#include "errfmt.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "store.h"
@@ -346,7 +347,7 @@ lc_fail(char *err, size_t errlen, enum lc_result r, const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	errfmt_note(err, errlen, fmt, ap);	/* the API sends fmt, args */
 	va_end(ap);
 	return r;
 }

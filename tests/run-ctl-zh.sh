@@ -29,8 +29,11 @@ check "zh_CN.po: every message translated, none fuzzy" \
     show "$T_DIR/stat.out"
 (cd "$top_srcdir" && xgettext --from-code=UTF-8 --language=C --keyword=_ \
     --keyword=N_ --keyword=NC_:1c,2 --keyword=admin_error:4 \
-    --flag=admin_error:4:c-format -o "$T_DIR/now.pot" src/hotlinectl.c \
-    src/ctl_*.c src/report.c src/admin*.c) 2>"$T_DIR/xg.out"
+    --flag=admin_error:4:c-format --keyword=lc_fail:4 \
+    --flag=lc_fail:4:c-format --keyword=ext_fail:4 \
+    --flag=ext_fail:4:c-format -o "$T_DIR/now.pot" src/hotlinectl.c \
+    src/ctl_*.c src/report.c src/admin*.c src/lifecycle.c \
+    src/extension.c) 2>"$T_DIR/xg.out"
 check "zh_CN.po has every string the sources mark (make update-po)" \
     msgcmp "$top_srcdir/po/zh_CN.po" "$T_DIR/now.pot"
 
@@ -159,7 +162,8 @@ check "a server error: exit 1, its kind and its message in Chinese" \
 
 # --- the API's errors: translated from their format and arguments -------
 # each command's whole stderr line, under zh_CN and under C (the English
-# the API sends, unchanged); the outbox row is the survey, sent
+# the API sends, unchanged), the lifecycle's and extension.c's errors
+# too (errfmt_note()); the outbox row is the survey, sent
 row=$(sql "$db" "SELECT id FROM outbox ORDER BY id DESC LIMIT 1")
 errs() {
 	$1 ctl case show HY0000000000
@@ -169,6 +173,8 @@ errs() {
 	$1 ctl queue retry "$row"
 	$1 ctl extension show 999
 	$1 ctl contact remove 999
+	$1 ctl case dispatch "$n" HB-WATER
+	$1 road extension request "$n" 3 需要协调
 	$1 "$HOTLINECTL" -s "127.0.0.1:$aport" -t nosuchtoken-0123456789 \
 	    unit list
 }
@@ -184,6 +190,8 @@ hotlinectl: smsc sim is already stopped (HTTP 409 conflict)
 hotlinectl: row $row is $st: retry takes a queued row (HTTP 409 conflict)
 hotlinectl: no extension request 999 (HTTP 404 not_found)
 hotlinectl: no contact 999 (HTTP 404 not_found)
+hotlinectl: cannot dispatch case $n: it is closed (HTTP 409 conflict)
+hotlinectl: case $n is closed: nothing to extend (HTTP 409 conflict)
 hotlinectl: unknown or malformed token (HTTP 401 unauthorized)
 EOF
 cat >"$T_DIR/errs.zh.want" <<EOF
@@ -194,6 +202,8 @@ hotlinectl: 操作冲突: 短信中心连接 sim 已停止 (HTTP 409 conflict)
 hotlinectl: 操作冲突: retry 只适用于待发送的行，第 $row 行的状态为 $st (HTTP 409 conflict)
 hotlinectl: 未找到: 延期申请 999 不存在 (HTTP 404 not_found)
 hotlinectl: 未找到: 联系人 999 不存在 (HTTP 404 not_found)
+hotlinectl: 操作冲突: 不能对工单 $n 执行 dispatch: 当前状态为 closed (HTTP 409 conflict)
+hotlinectl: 操作冲突: 工单 $n 的状态为 closed: 无须延期 (HTTP 409 conflict)
 hotlinectl: 令牌无效: 令牌未知或格式有误 (HTTP 401 unauthorized)
 EOF
 check "API errors under C: the API's English messages, whole lines" \

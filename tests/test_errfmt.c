@@ -4,7 +4,7 @@
  * a translation, on good and hostile input: missing and extra arguments,
  * %n, %%, huge widths, positions out of range, non-string arguments,
  * broken UTF-8, control characters, a reordered translation, a reply that
- * does not say what its message says.
+ * does not say what its message says; a lower module's noted error.
  */
 #include "compat.h"
 
@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -138,6 +139,52 @@ test_args(void **state)
 	assert_string_equal(out, "NULL");
 	args_of(out, sizeof(out), "cut %.4s", "\xe4\xb8\xad\xe6\x96\x87");
 	assert_string_equal(out, "NULL");
+}
+
+/* errfmt_note() as lifecycle.c's lc_fail() calls it. */
+static void
+note(char *err, size_t len, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	errfmt_note(err, len, fmt, ap);
+	va_end(ap);
+}
+
+static void
+test_note(void **state)
+{
+	char		 err[64], other[64], small[8];
+	const char	*fmt = NULL;
+	json_t		*a;
+	char		*s;
+
+	(void)state;
+	note(err, sizeof(err), "cannot %s case %s: it is %s", "dispatch",
+	    "HY1", "closed");
+	assert_string_equal(err, "cannot dispatch case HY1: it is closed");
+	a = errfmt_noted(err, &fmt);
+	assert_non_null(a);
+	assert_string_equal(fmt, "cannot %s case %s: it is %s");
+	s = json_dumps(a, JSON_COMPACT);
+	assert_string_equal(s, "[\"dispatch\",\"HY1\",\"closed\"]");
+	free(s);
+	json_decref(a);
+	/* another buffer with the same text, the buffer changed since */
+	memcpy(other, err, sizeof(err));
+	assert_null(errfmt_noted(other, &fmt));
+	assert_null(errfmt_noted(NULL, &fmt));
+	err[0] = 'C';
+	assert_null(errfmt_noted(err, &fmt));
+	/* cut by its buffer: noted, the client finds it does not fit */
+	note(small, sizeof(small), "no case %lld", 123456789LL);
+	assert_string_equal(small, "no case");
+	assert_non_null(a = errfmt_noted(small, &fmt));
+	json_decref(a);
+	/* a format errfmt_next() refuses: the text, no args */
+	note(err, sizeof(err), "%p", (void *)err);
+	assert_null(errfmt_noted(err, &fmt));
 }
 
 static void
@@ -286,6 +333,7 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_next),
 		cmocka_unit_test(test_args),
+		cmocka_unit_test(test_note),
 		cmocka_unit_test(test_subst),
 		cmocka_unit_test(test_text),
 	};
