@@ -31,9 +31,10 @@ check "zh_CN.po: every message translated, none fuzzy" \
     --keyword=N_ --keyword=NC_:1c,2 --keyword=admin_error:4 \
     --flag=admin_error:4:c-format --keyword=lc_fail:4 \
     --flag=lc_fail:4:c-format --keyword=ext_fail:4 \
-    --flag=ext_fail:4:c-format -o "$T_DIR/now.pot" src/hotlinectl.c \
+    --flag=ext_fail:4:c-format --keyword=import_fail:3 \
+    --flag=import_fail:3:c-format -o "$T_DIR/now.pot" src/hotlinectl.c \
     src/ctl_*.c src/report.c src/admin*.c src/lifecycle.c \
-    src/extension.c) 2>"$T_DIR/xg.out"
+    src/extension.c src/import.c) 2>"$T_DIR/xg.out"
 check "zh_CN.po has every string the sources mark (make update-po)" \
     msgcmp "$top_srcdir/po/zh_CN.po" "$T_DIR/now.pot"
 
