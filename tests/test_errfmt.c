@@ -203,7 +203,8 @@ test_subst(void **state)
 	assert_int_equal(errfmt_subst("row %lld is %s: %s takes a queued row",
 	    "%3$s 只适用于待发送的行，第 %1$lld 行的状态为 %2$s", a3, 3, out,
 	    sizeof(out)), 0);
-	assert_string_equal(out, "retry 只适用于待发送的行，第 5 行的状态为 held");
+	assert_string_equal(out,
+	    "retry 只适用于待发送的行，第 5 行的状态为 held");
 	/* %% is a '%'; widths and flags in the translation are ignored */
 	assert_int_equal(errfmt_subst("%s %d%%", "%-999s|%0999d%%|", a2, 2,
 	    out, sizeof(out)), 0);
