@@ -100,6 +100,8 @@ static int	 lc_date(int64_t, char *, size_t);
 static int	 lc_date_ok(const char *);
 static enum lc_result lc_fail(char *, size_t, enum lc_result, const char *,
 		    ...) __attribute__((format(printf, 4, 5)));
+static enum lc_result lc_forbidden(char *, size_t, enum lc_role, int,
+		    enum lc_op, const char *);
 static enum lc_result lc_check(struct store *, const struct store_case *,
 		    enum lc_op, const struct lc_args *, const struct lc_actor *,
 		    int64_t, struct store_case_change *, int *, char *,
@@ -350,6 +352,37 @@ lc_fail(char *err, size_t errlen, enum lc_result r, const char *fmt, ...)
 	errfmt_note(err, errlen, fmt, ap);	/* the API sends fmt, args */
 	va_end(ap);
 	return r;
+}
+
+/*
+ * Who may not do op on case number; one literal format for each who, so
+ * that the API's error is translated whole (errfmt.h, po/).
+ */
+static enum lc_result
+lc_forbidden(char *err, size_t errlen, enum lc_role role, int urole,
+    enum lc_op op, const char *number)
+{
+	const char	*o = lc_ops[op];
+
+	if (role == LC_ROLE_UNIT && urole == STORE_UNIT_LEAD &&
+	    op == LC_OP_EXTEND)
+		return lc_fail(err, errlen, LC_FORBIDDEN, "the lead unit may "
+		    "not %s case %s: ask the office (extension request, Art. "
+		    "18)", o, number);
+	if (role == LC_ROLE_UNIT && urole == STORE_UNIT_LEAD)
+		return lc_fail(err, errlen, LC_FORBIDDEN, "the lead unit may "
+		    "not %s case %s", o, number);
+	if (role == LC_ROLE_UNIT)
+		return lc_fail(err, errlen, LC_FORBIDDEN, "a co-unit may not "
+		    "%s case %s", o, number);
+	if (role == LC_ROLE_OFFICE)
+		return lc_fail(err, errlen, LC_FORBIDDEN, "the office may not "
+		    "%s case %s", o, number);
+	if (role == LC_ROLE_SYSTEM)
+		return lc_fail(err, errlen, LC_FORBIDDEN, "the system may not "
+		    "%s case %s", o, number);
+	return lc_fail(err, errlen, LC_FORBIDDEN, "an auditor may not %s "
+	    "case %s", o, number);
 }
 
 /* 1 when text is present, within LC_TEXT_MAX and not blank. */
@@ -815,14 +848,8 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	}
 	if ((to = lifecycle_next(from, op, actor->role, urole, &forbidden)) ==
 	    -1) {
-		r = forbidden ? lc_fail(err, errlen, LC_FORBIDDEN, "%s may not "
-		    "%s case %s%s", actor->role == LC_ROLE_UNIT ? (urole ==
-		    STORE_UNIT_LEAD ? "the lead unit" : "a co-unit") :
-		    actor->role == LC_ROLE_OFFICE ? "the office" :
-		    actor->role == LC_ROLE_SYSTEM ? "the system" :
-		    "an auditor", lc_ops[op], c.number, op == LC_OP_EXTEND &&
-		    urole == STORE_UNIT_LEAD ? ": ask the office (extension "
-		    "request, Art. 18)" : "") :
+		r = forbidden ? lc_forbidden(err, errlen, actor->role, urole,
+		    op, c.number) :
 		    lc_fail(err, errlen, LC_BAD_STATE, "cannot %s case %s: "
 		    "it is %s", lc_ops[op], c.number, c.state);
 		goto out;

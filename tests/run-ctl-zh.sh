@@ -16,7 +16,7 @@
 [ "${HOTLINE_NLS:-no}" = yes ] ||
     skip_all "built without translations (configure --enable-nls needs gettext)"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 27
+plan 28
 
 DATA="$top_srcdir/tests/data/ctl-zh"
 export HOTLINECTL_LOCALEDIR="$top_builddir/po"
@@ -286,4 +286,22 @@ zh ctl case nopublish "$n" on 涉及个人隐私 >"$T_DIR/np.zh" 2>&1
 printf '%s: 不保密，不予公开\n' "$n" >"$T_DIR/np.want"
 check "case nopublish: the case's flags in the office's words" \
     diff -u "$T_DIR/np.want" "$T_DIR/np.zh"
+
+# a lifecycle refusal by role (lc_forbidden()), whole in both languages:
+# a second case, imported without an SMS, dispatched to the road unit
+printf 'channel,external_id,category,text,msisdn\n' >"$T_DIR/one.csv"
+printf 'phone,T-9,complaint,路灯不亮,13800138034\n' >>"$T_DIR/one.csv"
+ctl case import --file "$T_DIR/one.csv" >/dev/null 2>&1
+n2=$(sql "$db" "SELECT number FROM cases ORDER BY id DESC LIMIT 1")
+ctl case dispatch "$n2" HB-ROAD >/dev/null
+en road case extend "$n2" 3 需要协调 >/dev/null 2>"$T_DIR/fb.en"
+zh road case extend "$n2" 3 需要协调 >/dev/null 2>"$T_DIR/fb.zh"
+printf 'hotlinectl: the lead unit may not extend case %s: ask the office (extension request, Art. 18) (HTTP 403 forbidden)\n' \
+    "$n2" >"$T_DIR/fb.en.want"
+printf 'hotlinectl: 无权操作: 主办单位不能对工单 %s 执行 extend: 请向热线工作机构提出延期申请(第十八条) (HTTP 403 forbidden)\n' \
+    "$n2" >"$T_DIR/fb.zh.want"
+check "a unit's lifecycle refusal: English under C, Chinese under zh_CN" \
+    sh -c "test '$n' != '$n2' &&
+    diff -u '$T_DIR/fb.en.want' '$T_DIR/fb.en' &&
+    diff -u '$T_DIR/fb.zh.want' '$T_DIR/fb.zh'"
 t_done
