@@ -53,6 +53,8 @@ static int	 obs_smsc_list(struct admin_req *);
 static int	 obs_smsc_op(struct admin_req *);
 static int	 obs_id(struct admin_req *, int64_t *);
 static int	 obs_op_refused(struct admin_req *, int64_t, int, const char *);
+static int	 obs_query_refused(struct admin_req *, const char *,
+		    const char *);
 static json_t	*obs_row_json(const struct store_obs_row *, int);
 static void	 obs_today(char *, size_t, int64_t *);
 static void	 obs_process(uint64_t *, uint64_t *);
@@ -636,8 +638,7 @@ obs_outbox_list(struct admin_req *r)
 			limit = (int)strtonum(q[k].value, 1, OBS_LIST_MAX,
 			    &errstr);
 		if (errstr != NULL) {
-			admin_error(r, 400, "bad_request", "%s: %s", q[k].key,
-			    errstr);
+			obs_query_refused(r, q[k].key, errstr);
 			admin_query_free(q, (size_t)nq);
 			return 400;
 		}
@@ -696,6 +697,26 @@ obs_kick(void *arg, int ok)
 {
 	if (ok)
 		outbox_kick();
+}
+
+/*
+ * 400: the query parameter key's value, errstr strtonum()'s word or the
+ * states; one literal format each, so that each is a msgid (po/).
+ */
+static int
+obs_query_refused(struct admin_req *r, const char *key, const char *errstr)
+{
+	if (strcmp(key, "state") == 0)
+		return admin_error(r, 400, "bad_request", "state: queued, "
+		    "inflight, held, sent, delivered, failed, expired, "
+		    "cancelled or waiting");
+	if (strcmp(errstr, "invalid") == 0)
+		return admin_error(r, 400, "bad_request", "%s: invalid", key);
+	if (strcmp(errstr, "too small") == 0)
+		return admin_error(r, 400, "bad_request", "%s: too small", key);
+	if (strcmp(errstr, "too large") == 0)
+		return admin_error(r, 400, "bad_request", "%s: too large", key);
+	return admin_error(r, 400, "bad_request", "%s: %s", key, errstr);
 }
 
 /*

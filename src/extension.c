@@ -284,7 +284,7 @@ extension_decide(struct store *st, int64_t id, int approve,
 	r = EXT_OK;
 out:
 	if (r == EXT_ERROR && err != NULL && errlen > 0 && err[0] == '\0')
-		snprintf(err, errlen, "store error");
+		(void)ext_fail(err, errlen, r, "store error");
 	store_ext_clear(&e);
 	store_case_clear(&c);
 	return r;

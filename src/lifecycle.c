@@ -959,7 +959,7 @@ undo:
 	r = LC_ERROR;
 out:
 	if (r == LC_ERROR && err != NULL && errlen > 0 && err[0] == '\0')
-		snprintf(err, errlen, "store error");
+		(void)lc_fail(err, errlen, r, "store error");
 	free(detail);
 	store_case_clear(&c);
 	return r;

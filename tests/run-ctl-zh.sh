@@ -176,6 +176,8 @@ errs() {
 	$1 ctl contact remove 999
 	$1 ctl case dispatch "$n" HB-WATER
 	$1 road extension request "$n" 3 需要协调
+	$1 ctl queue list --limit 100000
+	$1 ctl queue list --state lost
 	$1 "$HOTLINECTL" -s "127.0.0.1:$aport" -t nosuchtoken-0123456789 \
 	    unit list
 }
@@ -193,6 +195,8 @@ hotlinectl: no extension request 999 (HTTP 404 not_found)
 hotlinectl: no contact 999 (HTTP 404 not_found)
 hotlinectl: cannot dispatch case $n: it is closed (HTTP 409 conflict)
 hotlinectl: case $n is closed: nothing to extend (HTTP 409 conflict)
+hotlinectl: limit: too large (HTTP 400 bad_request)
+hotlinectl: state: queued, inflight, held, sent, delivered, failed, expired, cancelled or waiting (HTTP 400 bad_request)
 hotlinectl: unknown or malformed token (HTTP 401 unauthorized)
 EOF
 cat >"$T_DIR/errs.zh.want" <<EOF
@@ -205,6 +209,8 @@ hotlinectl: 未找到: 延期申请 999 不存在 (HTTP 404 not_found)
 hotlinectl: 未找到: 联系人 999 不存在 (HTTP 404 not_found)
 hotlinectl: 操作冲突: 不能对工单 $n 执行 dispatch: 当前状态为 closed (HTTP 409 conflict)
 hotlinectl: 操作冲突: 工单 $n 的状态为 closed: 无须延期 (HTTP 409 conflict)
+hotlinectl: 请求有误: limit: 过大 (HTTP 400 bad_request)
+hotlinectl: 请求有误: state: 只能是 queued、inflight、held、sent、delivered、failed、expired、cancelled 或 waiting (HTTP 400 bad_request)
 hotlinectl: 令牌无效: 令牌未知或格式有误 (HTTP 401 unauthorized)
 EOF
 check "API errors under C: the API's English messages, whole lines" \
