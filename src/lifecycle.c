@@ -436,11 +436,18 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 	case LC_OP_REPLY:
 	case LC_OP_NOTE:
 	case LC_OP_REOPEN:
+		/* one format each: translated whole (errfmt.h) */
+		if (!lc_text_ok(a->text) && op == LC_OP_REPLY)
+			return lc_fail(err, errlen, LC_INVALID, "%s needs a "
+			    "text: the result (at most %d bytes)", lc_ops[op],
+			    LC_TEXT_MAX);
+		if (!lc_text_ok(a->text) && op == LC_OP_APPROVAL)
+			return lc_fail(err, errlen, LC_INVALID, "%s needs a "
+			    "text: the proposal (at most %d bytes)",
+			    lc_ops[op], LC_TEXT_MAX);
 		if (!lc_text_ok(a->text))
 			return lc_fail(err, errlen, LC_INVALID, "%s needs a "
-			    "text: %s (at most %d bytes)", lc_ops[op],
-			    op == LC_OP_REPLY ? "the result" :
-			    op == LC_OP_APPROVAL ? "the proposal" : "a reason",
+			    "text: a reason (at most %d bytes)", lc_ops[op],
 			    LC_TEXT_MAX);
 		if (op == LC_OP_REPLY)
 			ch->result = a->text;
