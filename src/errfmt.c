@@ -185,6 +185,28 @@ errfmt_note(char *err, size_t errlen, const char *fmt, va_list ap)
 	strlcpy(errfmt_last.text, err, sizeof(errfmt_last.text));
 }
 
+void
+errfmt_notef(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	errfmt_note(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+void
+errfmt_note_text(char *err, size_t errlen, const char *text)
+{
+	strlcpy(err, text, errlen);
+	json_decref(errfmt_last.args);
+	/* a '%' would be read as a conversion: then no format */
+	errfmt_last.args = strchr(text, '%') == NULL ? json_array() : NULL;
+	errfmt_last.buf = err;
+	errfmt_last.fmt = text;
+	strlcpy(errfmt_last.text, err, sizeof(errfmt_last.text));
+}
+
 json_t *
 errfmt_noted(const char *s, const char **fmtp)
 {
@@ -266,6 +288,22 @@ errfmt_subst(const char *fmt, const char *trans, const char *const *args,
 			return -1;
 	}
 	return positional == 1 || n == nargs ? 0 : -1;
+}
+
+const char *
+errfmt_local(const char *err, const char *(*tr)(const char *), char *buf,
+    size_t len)
+{
+	const char	*fmt, *t = err;
+	json_t		*a, *e;
+
+	if ((a = errfmt_noted(err, &fmt)) == NULL)
+		return err;
+	if ((e = json_pack("{s:s,s:s,s:o}", "message", err, "format", fmt,
+	    "args", a)) != NULL)
+		t = errfmt_text(e, tr, buf, len);
+	json_decref(e);
+	return t == buf ? buf : err;	/* not e's message: freed */
 }
 
 const char *

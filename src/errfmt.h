@@ -50,11 +50,23 @@ struct json_t	*errfmt_args(const char *fmt, va_list ap);
  */
 void	 errfmt_note(char *err, size_t errlen, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 3, 0)));
+/* The same with the arguments given here. */
+void	 errfmt_notef(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* A text without conversions into err: the format is the text itself. */
+void	 errfmt_note_text(char *err, size_t errlen, const char *text);
 /*
  * The format and arguments (a new reference) of s when s is the buffer
  * errfmt_note() wrote last and still holds what it wrote; else NULL.
  */
 struct json_t	*errfmt_noted(const char *s, const char **fmtp);
+
+/*
+ * The client, for an error of its own made by errfmt_note(): err in the
+ * reader's language, tr(format) with the arguments, else err itself.
+ */
+const char	*errfmt_local(const char *err, const char *(*tr)(const char *),
+		    char *buf, size_t len);
 
 /*
  * The client: trans (fmt's translation) with args[0..nargs-1] put in its

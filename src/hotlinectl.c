@@ -561,6 +561,13 @@ ctl_error_text(json_t *e, char *buf, size_t len)
 	return errfmt_text(e, ctl_gettext, buf, len);
 }
 
+/* One of hotlinectl's own errors made by errfmt_note(), translated. */
+const char *
+ctl_local_text(const char *err, char *buf, size_t len)
+{
+	return errfmt_local(err, ctl_gettext, buf, len);
+}
+
 /* A scalar as a table cell: control characters shown as '?'. */
 void
 ctl_print_value(json_t *v)

@@ -16,7 +16,7 @@
 [ "${HOTLINE_NLS:-no}" = yes ] ||
     skip_all "built without translations (configure --enable-nls needs gettext)"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 28
+plan 29
 
 DATA="$top_srcdir/tests/data/ctl-zh"
 export HOTLINECTL_LOCALEDIR="$top_builddir/po"
@@ -32,9 +32,11 @@ check "zh_CN.po: every message translated, none fuzzy" \
     --flag=admin_error:4:c-format --keyword=lc_fail:4 \
     --flag=lc_fail:4:c-format --keyword=ext_fail:4 \
     --flag=ext_fail:4:c-format --keyword=import_fail:3 \
-    --flag=import_fail:3:c-format -o "$T_DIR/now.pot" src/hotlinectl.c \
-    src/ctl_*.c src/report.c src/admin*.c src/lifecycle.c \
-    src/extension.c src/import.c) 2>"$T_DIR/xg.out"
+    --flag=import_fail:3:c-format --keyword=errfmt_notef:3 \
+    --flag=errfmt_notef:3:c-format --keyword=disclose_fail:4 \
+    -o "$T_DIR/now.pot" src/hotlinectl.c src/ctl_*.c src/report.c \
+    src/admin*.c src/lifecycle.c src/extension.c src/import.c src/stats.c \
+    src/disclose.c) 2>"$T_DIR/xg.out"
 check "zh_CN.po has every string the sources mark (make update-po)" \
     msgcmp "$top_srcdir/po/zh_CN.po" "$T_DIR/now.pot"
 
@@ -68,6 +70,16 @@ printf 'hotlinectl: 工单编号: 由字母和数字组成，最多 31 位(如 H
     >"$T_DIR/e1.want"
 check "a usage error in Chinese, exit 2" sh -c "test $rc -eq 2 &&
     diff -u '$T_DIR/e1.want' '$T_DIR/e1'"
+# hotlinectl's own check of a period, with stats.c's words (errfmt_local())
+zh "$HOTLINECTL" -t abcdefghijklmnop0123 stats --from 2026-12-07 \
+    --to 2026-12-01 >"$T_DIR/e2" 2>&1
+rc=$?
+en "$HOTLINECTL" -t abcdefghijklmnop0123 stats --from 2026-12-07 \
+    --to 2026-12-01 >>"$T_DIR/e2" 2>&1
+printf 'hotlinectl: 期间: 时段的结束早于开始\n%s\n' \
+    'hotlinectl: period: the period ends before it begins' >"$T_DIR/e2.want"
+check "a period refused before sending: Chinese, and English under C" \
+    sh -c "test $rc -eq 2 && diff -u '$T_DIR/e2.want' '$T_DIR/e2'"
 zh "$HOTLINECTL" -t abcdefghijklmnop0123 case open >"$T_DIR/subcommand.zh" 2>&1
 check "an unknown subcommand: the case commands, in Chinese" \
     diff -u "$DATA/subcommand.zh.ok" "$T_DIR/subcommand.zh"

@@ -185,6 +185,44 @@ test_note(void **state)
 	/* a format errfmt_next() refuses: the text, no args */
 	note(err, sizeof(err), "%p", (void *)err);
 	assert_null(errfmt_noted(err, &fmt));
+	/* a text: its own format, no args; with a '%', none */
+	errfmt_note_text(err, sizeof(err), "no such case");
+	assert_non_null(a = errfmt_noted(err, &fmt));
+	assert_string_equal(fmt, "no such case");
+	assert_int_equal(json_array_size(a), 0);
+	json_decref(a);
+	errfmt_note_text(err, sizeof(err), "100% sure");
+	assert_null(errfmt_noted(err, &fmt));
+}
+
+static void
+test_local(void **state)
+{
+	static const char *const zh[] = {
+		"the period is longer than %d days", "时段超过 %d 天",
+		"no such case", "工单不存在",
+		NULL };
+	char	err[64], buf[64];
+
+	(void)state;
+	tr_table = zh;
+	errfmt_notef(err, sizeof(err), "the period is longer than %d days",
+	    92);
+	assert_string_equal(errfmt_local(err, tr, buf, sizeof(buf)),
+	    "时段超过 92 天");
+	errfmt_note_text(err, sizeof(err), "no such case");
+	assert_string_equal(errfmt_local(err, tr, buf, sizeof(buf)),
+	    "工单不存在");
+	/* not noted, or not in the catalogue: err itself */
+	snprintf(err, sizeof(err), "the period is longer than 5 days");
+	assert_ptr_equal(errfmt_local(err, tr, buf, sizeof(buf)), err);
+	errfmt_notef(err, sizeof(err), "a date out of range");
+	assert_ptr_equal(errfmt_local(err, tr, buf, sizeof(buf)), err);
+	/* too long for buf: err */
+	errfmt_notef(err, sizeof(err), "the period is longer than %d days",
+	    92);
+	assert_ptr_equal(errfmt_local(err, tr, buf, 8), err);
+	tr_table = NULL;
 }
 
 static void
@@ -335,6 +373,7 @@ main(void)
 		cmocka_unit_test(test_next),
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_note),
+		cmocka_unit_test(test_local),
 		cmocka_unit_test(test_subst),
 		cmocka_unit_test(test_text),
 	};
