@@ -29,6 +29,7 @@
 #include "calendar.h"
 #include "commit.h"
 #include "config.h"
+#include "errfmt.h"
 #include "hooks.h"
 #include "httpd.h"
 #include "lifecycle.h"
@@ -280,13 +281,29 @@ admin_error(struct admin_req *r, int status, const char *code,
 {
 	va_list	 ap;
 	char	 msg[512];
+	json_t	*args;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* "%s" of a lower module's errfmt_note(): its format and args */
+	va_start(ap, fmt);
+	args = strcmp(fmt, "%s") == 0 ? errfmt_noted(va_arg(ap, const char *),
+	    &fmt) : NULL;
+	va_end(ap);
+	if (args == NULL) {
+		va_start(ap, fmt);
+		args = errfmt_args(fmt, ap);
+		va_end(ap);
+	}
 	json_decref(r->reply);
-	r->reply = json_pack("{s:{s:s,s:s}}", "error", "code", code,
-	    "message", msg);
+	/* the format and args for a client that translates (errfmt.h) */
+	if (args != NULL)
+		r->reply = json_pack("{s:{s:s,s:s,s:s,s:o}}", "error", "code",
+		    code, "message", msg, "format", fmt, "args", args);
+	else
+		r->reply = json_pack("{s:{s:s,s:s}}", "error", "code", code,
+		    "message", msg);
 	return status;
 }
 
@@ -506,9 +523,12 @@ admin_auth(struct admin_req *r)
 	if (r->token == NULL) {
 		evhttp_add_header(evhttp_request_get_output_headers(r->req),
 		    "WWW-Authenticate", "Bearer realm=\"hotlined\"");
-		return admin_error(r, 401, "unauthorized", h == NULL ?
-		    "an Authorization: Bearer token is required" :
-		    "unknown or malformed token");
+		/* two calls: each format a literal, a msgid (po/) */
+		if (h == NULL)
+			return admin_error(r, 401, "unauthorized", "an "
+			    "Authorization: Bearer token is required");
+		return admin_error(r, 401, "unauthorized", "unknown or "
+		    "malformed token");
 	}
 	if ((r->token->role & r->route->roles) == 0)
 		return admin_error(r, 403, "forbidden", "role %s may not %s %s",

@@ -17,7 +17,10 @@
  *  - It returns the HTTP status.  On success it sets r->reply to a new JSON
  *    object (the framework sends and frees it; NULL sends "{}").  On
  *    failure it returns admin_error(r, status, code, fmt, ...), with a
- *    stable code from the list below.
+ *    stable code from the list below.  fmt is a literal in English: it is
+ *    hotlinectl's msgid too (xgettext --keyword=admin_error:4, po/), sent
+ *    untranslated with its arguments as strings (errfmt.h), so a change
+ *    of its words wants `make update-po` and a translation.
  *  - It calls admin_log_case(r, number) once it knows the case, so the
  *    request's log line carries case=.
  *  - It never blocks the loop beyond a short SQLite transaction and never
@@ -138,7 +141,7 @@ void	 admin_data_conf(int retention_days, const char *key_file);
 void	 admin_on_status(const char *name,
 	    void (*fn)(struct json_t *status, void *arg), void *arg);
 
-/* Set r->reply to {"error":{"code","message"}}; returns status. */
+/* Set r->reply to {"error":{"code","message","format","args"}}; status. */
 int	 admin_error(struct admin_req *, int status, const char *code,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /*

@@ -22,6 +22,7 @@
 #include "commit.h"
 #include "daemon.h"
 #include "dbcheck.h"
+#include "errfmt.h"
 #include "hooks.h"
 #include "log.h"
 #include "store.h"
@@ -103,22 +104,24 @@ admin_backup_path_ok(const char *path, char *err, size_t errlen)
 	const char	*p;
 
 	if (path[0] != '/') {
-		snprintf(err, errlen, "path must be absolute");
+		errfmt_notef(err, errlen, "path must be absolute");
 		return -1;
 	}
 	for (p = path; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			snprintf(err, errlen, "path has a control character");
+			errfmt_notef(err, errlen, "path has a control "
+			    "character");
 			return -1;
 		}
 	if (strstr(path, "/../") != NULL || strstr(path, "/./") != NULL ||
 	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") ==
 	    0) || path[strlen(path) - 1] == '/') {
-		snprintf(err, errlen, "path must name a file, without . or ..");
+		errfmt_notef(err, errlen, "path must name a file, without . "
+		    "or ..");
 		return -1;
 	}
 	if (strlen(path) >= PATH_MAX - 16) {
-		snprintf(err, errlen, "path is too long");
+		errfmt_notef(err, errlen, "path is too long");
 		return -1;
 	}
 	return 0;

@@ -116,12 +116,14 @@ admin_ext_reply(struct admin_req *r, int64_t id, int status, int defer)
 	if ((rc = store_ext_get(r->store, id, &e)) == -1)
 		return admin_error(r, 500, "internal", "cannot read the "
 		    "request");
-	if (rc == 0 || (r->token->role == TOKEN_UNIT &&
-	    strcmp(e.unit, r->token->unit) != 0)) {
+	if (rc == 1 && r->token->role == TOKEN_UNIT &&
+	    strcmp(e.unit, r->token->unit) != 0) {
 		store_ext_clear(&e);
+		rc = 0;
+	}
+	if (rc == 0)		/* e unset: nothing to clear */
 		return admin_error(r, 404, "not_found", "no extension request "
 		    "%lld", (long long)id);
-	}
 	admin_log_case(r, e.number);
 	r->reply = admin_ext_json(&e);
 	store_ext_clear(&e);

@@ -110,9 +110,9 @@ admin_contact_add(struct admin_req *r)
 		    "number are required strings");
 	office = strcmp(unit, "office") == 0;
 	if (!notice_role_ok(role, office))
-		return admin_error(r, 400, "bad_request", "role: %s", office ?
-		    "the office has duty contacts" : "handler, leader or "
-		    "discipline");
+		return office ? admin_error(r, 400, "bad_request", "role: "
+		    "the office has duty contacts") : admin_error(r, 400,
+		    "bad_request", "role: handler, leader or discipline");
 	if (!an_number_ok(number))
 		return admin_error(r, 400, "bad_request", "number: digits, "
 		    "5 to 20 of them, an optional + first");

@@ -52,6 +52,9 @@ static int	 obs_outbox_op(struct admin_req *);
 static int	 obs_smsc_list(struct admin_req *);
 static int	 obs_smsc_op(struct admin_req *);
 static int	 obs_id(struct admin_req *, int64_t *);
+static int	 obs_op_refused(struct admin_req *, int64_t, int, const char *);
+static int	 obs_query_refused(struct admin_req *, const char *,
+		    const char *);
 static json_t	*obs_row_json(const struct store_obs_row *, int);
 static void	 obs_today(char *, size_t, int64_t *);
 static void	 obs_process(uint64_t *, uint64_t *);
@@ -635,8 +638,7 @@ obs_outbox_list(struct admin_req *r)
 			limit = (int)strtonum(q[k].value, 1, OBS_LIST_MAX,
 			    &errstr);
 		if (errstr != NULL) {
-			admin_error(r, 400, "bad_request", "%s: %s", q[k].key,
-			    errstr);
+			obs_query_refused(r, q[k].key, errstr);
 			admin_query_free(q, (size_t)nq);
 			return 400;
 		}
@@ -698,6 +700,45 @@ obs_kick(void *arg, int ok)
 }
 
 /*
+ * 400: the query parameter key's value, errstr strtonum()'s word or the
+ * states; one literal format each, so that each is a msgid (po/).
+ */
+static int
+obs_query_refused(struct admin_req *r, const char *key, const char *errstr)
+{
+	if (strcmp(key, "state") == 0)
+		return admin_error(r, 400, "bad_request", "state: queued, "
+		    "inflight, held, sent, delivered, failed, expired, "
+		    "cancelled or waiting");
+	if (strcmp(errstr, "invalid") == 0)
+		return admin_error(r, 400, "bad_request", "%s: invalid", key);
+	if (strcmp(errstr, "too small") == 0)
+		return admin_error(r, 400, "bad_request", "%s: too small", key);
+	if (strcmp(errstr, "too large") == 0)
+		return admin_error(r, 400, "bad_request", "%s: too large", key);
+	return admin_error(r, 400, "bad_request", "%s: %s", key, errstr);
+}
+
+/*
+ * 409: op does not apply to a row in this state; one literal format per
+ * op, so that each is a msgid of its own (po/, errfmt.h).
+ */
+static int
+obs_op_refused(struct admin_req *r, int64_t id, int state, const char *op)
+{
+	const char	*s = store_outbox_strstate(state);
+
+	if (strcmp(op, "release") == 0)
+		return admin_error(r, 409, "conflict", "row %lld is %s: "
+		    "release takes a held row", (long long)id, s);
+	if (strcmp(op, "cancel") == 0)
+		return admin_error(r, 409, "conflict", "row %lld is %s: "
+		    "cancel takes a queued or held row", (long long)id, s);
+	return admin_error(r, 409, "conflict", "row %lld is %s: %s takes "
+	    "a queued row", (long long)id, s, op);
+}
+
+/*
  * hold, release, retry, cancel: one row, by an office token, audited
  * (outbox.hold ...) in the same batch; answered after the commit.
  */
@@ -751,11 +792,7 @@ obs_outbox_op(struct admin_req *r)
 	else
 		done = store_obs_cancel(r->store, id, err);
 	if (done == 0)
-		return admin_error(r, 409, "conflict", "row %lld is %s: %s "
-		    "takes %s", (long long)id, store_outbox_strstate(w.state),
-		    op, strcmp(op, "release") == 0 ? "a held row" :
-		    strcmp(op, "cancel") == 0 ? "a queued or held row" :
-		    "a queued row");
+		return obs_op_refused(r, id, w.state, op);
 	detail = json_pack("{s:I,s:s,s:s}", "outbox", (json_int_t)id, "kind",
 	    kind, "was", store_outbox_strstate(w.state));
 	if (why != NULL)
@@ -818,8 +855,9 @@ obs_smsc_op(struct admin_req *r)
 	if ((done = smsc_control(smsc_default(), r->param[0], stop)) == -1)
 		return admin_error(r, 404, "not_found", "no such smsc");
 	if (done == 0)
-		return admin_error(r, 409, "conflict", "smsc %s is already %s",
-		    r->param[0], stop ? "stopped" : "started");
+		return stop ? admin_error(r, 409, "conflict", "smsc %s is "
+		    "already stopped", r->param[0]) : admin_error(r, 409,
+		    "conflict", "smsc %s is already started", r->param[0]);
 	log_info("admin smsc %s name=%s token=%s", op, r->param[0],
 	    r->token->name);
 	snprintf(detail, sizeof(detail), "{\"smsc\":\"%s\"}", r->param[0]);

@@ -70,6 +70,10 @@ int		 ctl_get(struct ctl *, const char *, char *,
 int		 ctl_get_reason(struct ctl *, const char *, const char *);
 int		 ctl_output(struct ctl *, json_t *, void (*)(json_t *));
 void		 ctl_print_value(json_t *);
+/* The API's error object as text for people, in their language. */
+#define CTL_ERROR_MAX	2048
+const char	*ctl_error_text(json_t *, char *, size_t);
+const char	*ctl_local_text(const char *, char *, size_t);
 void		 ctl_table(json_t *);
 const char	*ctl_state(const char *);
 void		 ctl_columns(json_t *, const char *const *,

@@ -293,7 +293,8 @@ ctl_import_send(struct ctl *c, struct ctl_import_batch *b)
 	static const char	*refused = N_("the server refused it");
 	struct ctl_import_rec	*r;
 	json_t			*reply, *e;
-	const char		*msg;
+	const char		*msg, *hmsg;
+	char			 buf[CTL_ERROR_MAX];
 	size_t			 i, nnew = 0, nold = 0, nbad = 0;
 	int			 status;
 
@@ -310,13 +311,14 @@ ctl_import_send(struct ctl *c, struct ctl_import_batch *b)
 		r->body = NULL;		/* taken */
 		e = json_object_get(reply, "error");
 		msg = json_string_value(json_object_get(e, "message"));
+		hmsg = ctl_error_text(e, buf, sizeof(buf));
 		if (status == 200 || status == 201)
 			ctl_import_print(c, r->line, status, reply, NULL, NULL,
 			    NULL);
 		else
 			ctl_import_print(c, r->line, status, NULL,
 			    json_string_value(json_object_get(e, "field")),
-			    msg != NULL ? msg : refused, msg != NULL ? msg :
+			    msg != NULL ? msg : refused, hmsg != NULL ? hmsg :
 			    _(refused));
 		if (status == 201)
 			nnew++;

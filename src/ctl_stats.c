@@ -123,7 +123,7 @@ ctl_opts(char **argv, struct ctl_period *p, const struct ctl_opt *opts,
 static void
 ctl_period_get(struct ctl_period *p, const char *dflt, struct stats_period *sp)
 {
-	char	err[128];
+	char	err[128], buf[256];
 	int	today, min, f, t;
 
 	if (cal_date_local(time(NULL), &today, &min) == -1)
@@ -137,11 +137,13 @@ ctl_period_get(struct ctl_period *p, const char *dflt, struct stats_period *sp)
 		ctl_check_arg("--to", p->to);
 		if (stats_period_parse(sp, p->from, p->to, err,
 		    sizeof(err)) == -1)
-			ctl_die(CTL_USAGE, _("period: %s"), err);
+			ctl_die(CTL_USAGE, _("period: %s"),
+			    ctl_local_text(err, buf, sizeof(buf)));
 	} else if (stats_period_named(p->kind, p->arg, today, &f, &t, err,
 	    sizeof(err)) == -1 || stats_period_set(sp, f, t, err,
 	    sizeof(err)) == -1)
-		ctl_die(CTL_USAGE, _("period: %s"), err);
+		ctl_die(CTL_USAGE, _("period: %s"), ctl_local_text(err, buf,
+		    sizeof(buf)));
 }
 
 /*

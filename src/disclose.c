@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "disclose.h"
+#include "errfmt.h"
 #include "lifecycle.h"
 #include "store.h"
 #include "util.h"
@@ -39,7 +40,7 @@ disclose_fail(char *err, size_t errlen, enum disclose_result r,
     const char *why)
 {
 	if (err != NULL && errlen > 0)
-		strlcpy(err, why, errlen);
+		errfmt_note_text(err, errlen, why);	/* sent as format */
 	return r;
 }
 

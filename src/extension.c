@@ -14,6 +14,7 @@
 
 #include "calendar.h"
 #include "commit.h"
+#include "errfmt.h"
 #include "extension.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -54,7 +55,7 @@ ext_fail(char *err, size_t errlen, enum ext_result r, const char *fmt, ...)
 
 	if (err != NULL && errlen > 0) {
 		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
+		errfmt_note(err, errlen, fmt, ap);	/* sent as fmt, args */
 		va_end(ap);
 	}
 	return r;
@@ -284,7 +285,7 @@ extension_decide(struct store *st, int64_t id, int approve,
 	r = EXT_OK;
 out:
 	if (r == EXT_ERROR && err != NULL && errlen > 0 && err[0] == '\0')
-		snprintf(err, errlen, "store error");
+		(void)ext_fail(err, errlen, r, "store error");
 	store_ext_clear(&e);
 	store_case_clear(&c);
 	return r;

@@ -31,6 +31,7 @@
 #include <openssl/x509v3.h>
 
 #include "ctl.h"
+#include "errfmt.h"
 #include "daemon.h"
 #include "tokens.h"
 #include "util.h"
@@ -52,7 +53,8 @@ static struct evhttp_connection *ctl_tls_connection(struct ctl *,
 		    struct event_base *);
 static void	 ctl_errcb(enum evhttp_request_error, void *);
 static void	 ctl_locale(void);
-static void	 ctl_server_error(const char *, int, const char *);
+static void	 ctl_server_error(json_t *, int);
+static const char *ctl_gettext(const char *);
 static const char *ctl_word(const char *, const char *);
 static char	*ctl_label(const char *);
 static char	*ctl_cell(json_t *, const char *);
@@ -498,14 +500,12 @@ ctl_call(struct ctl *c, int method, const char *path, json_t *body,
 			    "%d)"), hostport, r.status);
 		return reply;
 	}
-	e = json_object_get(json_object_get(reply, "error"), "message");
+	e = json_object_get(reply, "error");
 	if (c->json && reply != NULL) {
 		json_dumpf(reply, stdout, JSON_INDENT(2));
 		putchar('\n');
-	} else if (json_is_string(e))
-		ctl_server_error(json_string_value(e), r.status,
-		    json_string_value(json_object_get(json_object_get(reply,
-		    "error"), "code")));
+	} else if (json_is_string(json_object_get(e, "message")))
+		ctl_server_error(e, r.status);
 	else
 		fprintf(stderr, _("%s: the server answered HTTP %d\n"),
 		    progname, r.status);
@@ -514,12 +514,13 @@ ctl_call(struct ctl *c, int method, const char *path, json_t *body,
 }
 
 /*
- * The server's error: its message as it wrote it (English: the API's),
- * after what kind of error it is in the reader's language when that is
- * not English (the code translated).
+ * The server's error e: its message in the reader's language (the format
+ * the server sends translated, its arguments put in: ctl_error_text()),
+ * after what kind of error it is when that language is not English (the
+ * code translated).
  */
 static void
-ctl_server_error(const char *msg, int status, const char *code)
+ctl_server_error(json_t *e, int status)
 {
 	static const char *const kinds[] = { NC_("error", "bad_request"),
 	    NC_("error", "unauthorized"), NC_("error", "forbidden"),
@@ -527,16 +528,44 @@ ctl_server_error(const char *msg, int status, const char *code)
 	    NC_("error", "conflict"), NC_("error", "too_large"),
 	    NC_("error", "busy"), NC_("error", "unavailable"),
 	    NC_("error", "internal"), NULL };
-	const char	*kind;
+	const char	*kind, *code, *msg;
+	char		 buf[CTL_ERROR_MAX];
 
-	if (code == NULL)
+	if ((code = json_string_value(json_object_get(e, "code"))) == NULL)
 		code = "";
+	msg = ctl_error_text(e, buf, sizeof(buf));
 	kind = nls_word(kinds, code);
 	if (strcmp(kind, code) != 0)
 		fprintf(stderr, "%s: %s: ", progname, kind);
 	else
 		fprintf(stderr, "%s: ", progname);
 	fprintf(stderr, _("%s (HTTP %d %s)\n"), msg, status, code);
+}
+
+/* The catalogue's translation of an error's format (errfmt_text()). */
+static const char *
+ctl_gettext(const char *fmt)
+{
+	return _(fmt);
+}
+
+/*
+ * The text of the API's error object e for people: the "message" (the
+ * API's English), or under a translated locale the "format" translated
+ * with the "args" put in, when the catalogue has it and they fit; never
+ * a received format given to printf.  NULL when e has no message.
+ */
+const char *
+ctl_error_text(json_t *e, char *buf, size_t len)
+{
+	return errfmt_text(e, ctl_gettext, buf, len);
+}
+
+/* One of hotlinectl's own errors made by errfmt_note(), translated. */
+const char *
+ctl_local_text(const char *err, char *buf, size_t len)
+{
+	return errfmt_local(err, ctl_gettext, buf, len);
 }
 
 /* A scalar as a table cell: control characters shown as '?'. */

@@ -8,6 +8,7 @@
 #include "compat.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,12 @@
 
 #include "category.h"
 #include "crypto.h"
+#include "errfmt.h"
 #include "import.h"
 #include "util.h"
 
+static void	 import_fail(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 static int	 import_str(const json_t *, const char *, int, size_t,
 		    const char **, const char **, char *, size_t);
 static int	 import_bool(const json_t *, const char *, int *,
@@ -73,6 +77,17 @@ import_channel_zh(const char *name)
 }
 
 /* Characters of valid UTF-8 (jansson's): the bytes that start one. */
+/* Why a case is refused, into err; the API sends fmt and args too. */
+static void
+import_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	errfmt_note(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
 static long
 import_chars(const char *s, size_t len)
 {
@@ -104,17 +119,17 @@ import_str(const json_t *o, const char *name, int required, size_t max,
 	if (v == NULL || json_is_null(v)) {
 		if (!required)
 			return 0;
-		snprintf(err, errlen, "%s is required", name);
+		import_fail(err, errlen, "%s is required", name);
 		return -1;
 	}
 	if (!json_is_string(v)) {
-		snprintf(err, errlen, "%s must be a string", name);
+		import_fail(err, errlen, "%s must be a string", name);
 		return -1;
 	}
 	s = json_string_value(v);
 	len = json_string_length(v);
 	if (len == 0 || strspn(s, " \t\r\n") == len) {
-		snprintf(err, errlen, "%s must not be empty", name);
+		import_fail(err, errlen, "%s must not be empty", name);
 		return -1;
 	}
 	for (i = 0; i < len; i++)
@@ -122,13 +137,13 @@ import_str(const json_t *o, const char *name, int required, size_t max,
 			if (text && (s[i] == '\n' || s[i] == '\t' ||
 			    s[i] == '\r'))
 				continue;
-			snprintf(err, errlen, "%s holds a NUL or control "
+			import_fail(err, errlen, "%s holds a NUL or control "
 			    "character", name);
 			return -1;
 		}
 	if ((size_t)import_chars(s, len) > max) {
-		snprintf(err, errlen, "%s is longer than %zu characters", name,
-		    max);
+		import_fail(err, errlen, "%s is longer than %zu characters",
+		    name, max);
 		return -1;
 	}
 	*vp = s;
@@ -146,7 +161,7 @@ import_bool(const json_t *o, const char *name, int *b, const char **fieldp,
 		return 0;
 	if (!json_is_boolean(v)) {
 		*fieldp = name;
-		snprintf(err, errlen, "%s must be true or false", name);
+		import_fail(err, errlen, "%s must be true or false", name);
 		return -1;
 	}
 	*b = json_is_true(v);
@@ -261,7 +276,7 @@ import_parse(const json_t *o, int64_t now, struct import_case *c,
 	memset(c, 0, sizeof(*c));
 	*fieldp = NULL;
 	if (!json_is_object(o)) {
-		snprintf(err, errlen, "a case must be a JSON object");
+		import_fail(err, errlen, "a case must be a JSON object");
 		return -1;
 	}
 	json_object_foreach((json_t *)o, key, v) {
@@ -270,7 +285,7 @@ import_parse(const json_t *o, int64_t now, struct import_case *c,
 				break;
 		if (i == nitems(import_fields)) {
 			*fieldp = "-";
-			snprintf(err, errlen, "unknown field \"%.40s\" (see "
+			import_fail(err, errlen, "unknown field \"%.40s\" (see "
 			    "hotlinectl(8), POST /v1/cases)", key);
 			return -1;
 		}
@@ -279,7 +294,7 @@ import_parse(const json_t *o, int64_t now, struct import_case *c,
 	    errlen) == -1)
 		return -1;
 	if ((s = import_channel(s)) == NULL) {
-		snprintf(err, errlen, "channel must be one of phone, web, "
+		import_fail(err, errlen, "channel must be one of phone, web, "
 		    "wechat, letter, visit, email, app, other (SMS and USSD "
 		    "cases come by themselves)");
 		return -1;
@@ -289,7 +304,7 @@ import_parse(const json_t *o, int64_t now, struct import_case *c,
 	    errlen) == -1)
 		return -1;
 	if (strlen(s) > IMPORT_ID_MAX) {
-		snprintf(err, errlen, "external_id is longer than %d bytes",
+		import_fail(err, errlen, "external_id is longer than %d bytes",
 		    IMPORT_ID_MAX);
 		return -1;
 	}
@@ -297,8 +312,9 @@ import_parse(const json_t *o, int64_t now, struct import_case *c,
 	if (import_str(o, "category", 1, 16, &s, fieldp, err, errlen) == -1)
 		return -1;
 	if ((c->category = import_category(s)) == -1) {
-		snprintf(err, errlen, "category must be one of consultation, "
-		    "help, complaint, suggestion, efficiency, other (Art. 7)");
+		import_fail(err, errlen, "category must be one of "
+		    "consultation, help, complaint, suggestion, efficiency, "
+		    "other (Art. 7)");
 		return -1;
 	}
 	if (import_str(o, "text", 1, IMPORT_TEXT_MAX, &c->text, fieldp, err,
@@ -307,7 +323,7 @@ import_parse(const json_t *o, int64_t now, struct import_case *c,
 	if (import_str(o, "msisdn", 1, 32, &s, fieldp, err, errlen) == -1)
 		return -1;
 	if (import_mobile(s, c->msisdn, sizeof(c->msisdn)) == -1) {
-		snprintf(err, errlen, "msisdn must be a mainland mobile "
+		import_fail(err, errlen, "msisdn must be a mainland mobile "
 		    "number, 11 digits (+86 may lead)");
 		return -1;
 	}
@@ -320,16 +336,16 @@ import_parse(const json_t *o, int64_t now, struct import_case *c,
 		return -1;
 	c->received_at = now;
 	if (s != NULL && import_time(s, &c->received_at) == -1) {
-		snprintf(err, errlen, "received_at must be a time, "
+		import_fail(err, errlen, "received_at must be a time, "
 		    "YYYY-MM-DD HH:MM[:SS] or ISO 8601 with a zone");
 		return -1;
 	}
 	if (c->received_at > now + IMPORT_SKEW_MS) {
-		snprintf(err, errlen, "received_at is in the future");
+		import_fail(err, errlen, "received_at is in the future");
 		return -1;
 	}
 	if (c->received_at < now - (int64_t)IMPORT_PAST_DAYS * 86400000) {
-		snprintf(err, errlen, "received_at is more than %d days ago",
+		import_fail(err, errlen, "received_at is more than %d days ago",
 		    IMPORT_PAST_DAYS);
 		return -1;
 	}

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "category.h"
+#include "errfmt.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "store.h"
@@ -99,6 +100,8 @@ static int	 lc_date(int64_t, char *, size_t);
 static int	 lc_date_ok(const char *);
 static enum lc_result lc_fail(char *, size_t, enum lc_result, const char *,
 		    ...) __attribute__((format(printf, 4, 5)));
+static enum lc_result lc_forbidden(char *, size_t, enum lc_role, int,
+		    enum lc_op, const char *);
 static enum lc_result lc_check(struct store *, const struct store_case *,
 		    enum lc_op, const struct lc_args *, const struct lc_actor *,
 		    int64_t, struct store_case_change *, int *, char *,
@@ -346,9 +349,40 @@ lc_fail(char *err, size_t errlen, enum lc_result r, const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	errfmt_note(err, errlen, fmt, ap);	/* the API sends fmt, args */
 	va_end(ap);
 	return r;
+}
+
+/*
+ * Who may not do op on case number; one literal format for each who, so
+ * that the API's error is translated whole (errfmt.h, po/).
+ */
+static enum lc_result
+lc_forbidden(char *err, size_t errlen, enum lc_role role, int urole,
+    enum lc_op op, const char *number)
+{
+	const char	*o = lc_ops[op];
+
+	if (role == LC_ROLE_UNIT && urole == STORE_UNIT_LEAD &&
+	    op == LC_OP_EXTEND)
+		return lc_fail(err, errlen, LC_FORBIDDEN, "the lead unit may "
+		    "not %s case %s: ask the office (extension request, Art. "
+		    "18)", o, number);
+	if (role == LC_ROLE_UNIT && urole == STORE_UNIT_LEAD)
+		return lc_fail(err, errlen, LC_FORBIDDEN, "the lead unit may "
+		    "not %s case %s", o, number);
+	if (role == LC_ROLE_UNIT)
+		return lc_fail(err, errlen, LC_FORBIDDEN, "a co-unit may not "
+		    "%s case %s", o, number);
+	if (role == LC_ROLE_OFFICE)
+		return lc_fail(err, errlen, LC_FORBIDDEN, "the office may not "
+		    "%s case %s", o, number);
+	if (role == LC_ROLE_SYSTEM)
+		return lc_fail(err, errlen, LC_FORBIDDEN, "the system may not "
+		    "%s case %s", o, number);
+	return lc_fail(err, errlen, LC_FORBIDDEN, "an auditor may not %s "
+	    "case %s", o, number);
 }
 
 /* 1 when text is present, within LC_TEXT_MAX and not blank. */
@@ -402,11 +436,18 @@ lc_check(struct store *st, const struct store_case *c, enum lc_op op,
 	case LC_OP_REPLY:
 	case LC_OP_NOTE:
 	case LC_OP_REOPEN:
+		/* one format each: translated whole (errfmt.h) */
+		if (!lc_text_ok(a->text) && op == LC_OP_REPLY)
+			return lc_fail(err, errlen, LC_INVALID, "%s needs a "
+			    "text: the result (at most %d bytes)", lc_ops[op],
+			    LC_TEXT_MAX);
+		if (!lc_text_ok(a->text) && op == LC_OP_APPROVAL)
+			return lc_fail(err, errlen, LC_INVALID, "%s needs a "
+			    "text: the proposal (at most %d bytes)",
+			    lc_ops[op], LC_TEXT_MAX);
 		if (!lc_text_ok(a->text))
 			return lc_fail(err, errlen, LC_INVALID, "%s needs a "
-			    "text: %s (at most %d bytes)", lc_ops[op],
-			    op == LC_OP_REPLY ? "the result" :
-			    op == LC_OP_APPROVAL ? "the proposal" : "a reason",
+			    "text: a reason (at most %d bytes)", lc_ops[op],
 			    LC_TEXT_MAX);
 		if (op == LC_OP_REPLY)
 			ch->result = a->text;
@@ -849,14 +890,8 @@ lifecycle_apply(struct store *st, int64_t case_id, enum lc_op op,
 	}
 	if ((to = lifecycle_next(from, op, actor->role, urole, &forbidden)) ==
 	    -1) {
-		r = forbidden ? lc_fail(err, errlen, LC_FORBIDDEN, "%s may not "
-		    "%s case %s%s", actor->role == LC_ROLE_UNIT ? (urole ==
-		    STORE_UNIT_LEAD ? "the lead unit" : "a co-unit") :
-		    actor->role == LC_ROLE_OFFICE ? "the office" :
-		    actor->role == LC_ROLE_SYSTEM ? "the system" :
-		    "an auditor", lc_ops[op], c.number, op == LC_OP_EXTEND &&
-		    urole == STORE_UNIT_LEAD ? ": ask the office (extension "
-		    "request, Art. 18)" : "") :
+		r = forbidden ? lc_forbidden(err, errlen, actor->role, urole,
+		    op, c.number) :
 		    lc_fail(err, errlen, LC_BAD_STATE, "cannot %s case %s: "
 		    "it is %s", lc_ops[op], c.number, c.state);
 		goto out;
@@ -967,7 +1002,7 @@ undo:
 	r = LC_ERROR;
 out:
 	if (r == LC_ERROR && err != NULL && errlen > 0 && err[0] == '\0')
-		snprintf(err, errlen, "store error");
+		(void)lc_fail(err, errlen, r, "store error");
 	free(detail);
 	store_case_clear(&c);
 	return r;

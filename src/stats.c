@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "calendar.h"
+#include "errfmt.h"
 #include "redact.h"
 #include "stats.h"
 #include "store.h"
@@ -85,24 +86,24 @@ stats_period_set(struct stats_period *p, int from, int to, char *err,
 
 	memset(p, 0, sizeof(*p));
 	if (!cal_date_valid(from) || !cal_date_valid(to)) {
-		snprintf(err, errlen, "not a date (YYYY-MM-DD)");
+		errfmt_notef(err, errlen, "not a date (YYYY-MM-DD)");
 		return -1;
 	}
 	if (to < from) {
-		snprintf(err, errlen, "the period ends before it begins");
+		errfmt_notef(err, errlen, "the period ends before it begins");
 		return -1;
 	}
 	/* bounded before walking: dates are YYYYMMDD, 10000 a year */
 	if (to / 10000 - from / 10000 > STATS_SPAN_MAX / 365 + 1 ||
 	    (span = cal_date_add(from, STATS_SPAN_MAX)) == -1 || to >= span) {
-		snprintf(err, errlen, "the period is longer than %d days",
+		errfmt_notef(err, errlen, "the period is longer than %d days",
 		    STATS_SPAN_MAX);
 		return -1;
 	}
 	if ((next = cal_date_add(to, 1)) == -1 ||
 	    (p->from_ms = stats_day_ms(from)) == -1 ||
 	    (p->to_ms = stats_day_ms(next)) == -1) {
-		snprintf(err, errlen, "a date out of range");
+		errfmt_notef(err, errlen, "a date out of range");
 		return -1;
 	}
 	p->from = from;
@@ -119,15 +120,15 @@ stats_period_parse(struct stats_period *p, const char *from, const char *to,
 	int	f, t;
 
 	if (from == NULL || to == NULL) {
-		snprintf(err, errlen, "a period needs from and to");
+		errfmt_notef(err, errlen, "a period needs from and to");
 		return -1;
 	}
 	if (cal_date_parse(from, &f) == -1) {
-		snprintf(err, errlen, "from: not a date (YYYY-MM-DD)");
+		errfmt_notef(err, errlen, "from: not a date (YYYY-MM-DD)");
 		return -1;
 	}
 	if (cal_date_parse(to, &t) == -1) {
-		snprintf(err, errlen, "to: not a date (YYYY-MM-DD)");
+		errfmt_notef(err, errlen, "to: not a date (YYYY-MM-DD)");
 		return -1;
 	}
 	return stats_period_set(p, f, t, err, errlen);

@@ -2,7 +2,9 @@
 # hotlinectl in Chinese for the office (issue 16): under a zh_CN.UTF-8
 # locale its help, tables, messages and errors are the translation in
 # po/zh_CN.po, compared whole, word for word; under C they are English;
-# --json and --csv are byte for byte the same in both.  The commands of
+# --json and --csv are byte for byte the same in both.  The API's errors
+# too: translated from the format and arguments the API sends with its
+# English message (errfmt.h), a representative set compared whole.  The commands of
 # ctl_ext.c, ctl_notice.c and ctl_import.c too: an extension request and
 # its list, the contacts, a batch import's refusals, a case's Art. 19
 # flags.  The .po has no
@@ -14,7 +16,7 @@
 [ "${HOTLINE_NLS:-no}" = yes ] ||
     skip_all "built without translations (configure --enable-nls needs gettext)"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
-plan 24
+plan 29
 
 DATA="$top_srcdir/tests/data/ctl-zh"
 export HOTLINECTL_LOCALEDIR="$top_builddir/po"
@@ -26,8 +28,15 @@ check "zh_CN.po: every message translated, none fuzzy" \
     grep -Eq '^[0-9]+ translated messages\.$' "$T_DIR/stat.out" ||
     show "$T_DIR/stat.out"
 (cd "$top_srcdir" && xgettext --from-code=UTF-8 --language=C --keyword=_ \
-    --keyword=N_ --keyword=NC_:1c,2 -o "$T_DIR/now.pot" src/hotlinectl.c \
-    src/ctl_*.c src/report.c) 2>"$T_DIR/xg.out"
+    --keyword=N_ --keyword=NC_:1c,2 --keyword=admin_error:4 \
+    --flag=admin_error:4:c-format --keyword=lc_fail:4 \
+    --flag=lc_fail:4:c-format --keyword=ext_fail:4 \
+    --flag=ext_fail:4:c-format --keyword=import_fail:3 \
+    --flag=import_fail:3:c-format --keyword=errfmt_notef:3 \
+    --flag=errfmt_notef:3:c-format --keyword=disclose_fail:4 \
+    -o "$T_DIR/now.pot" src/hotlinectl.c src/ctl_*.c src/report.c \
+    src/admin*.c src/lifecycle.c src/extension.c src/import.c src/stats.c \
+    src/disclose.c) 2>"$T_DIR/xg.out"
 check "zh_CN.po has every string the sources mark (make update-po)" \
     msgcmp "$top_srcdir/po/zh_CN.po" "$T_DIR/now.pot"
 
@@ -61,6 +70,16 @@ printf 'hotlinectl: 工单编号: 由字母和数字组成，最多 31 位(如 H
     >"$T_DIR/e1.want"
 check "a usage error in Chinese, exit 2" sh -c "test $rc -eq 2 &&
     diff -u '$T_DIR/e1.want' '$T_DIR/e1'"
+# hotlinectl's own check of a period, with stats.c's words (errfmt_local())
+zh "$HOTLINECTL" -t abcdefghijklmnop0123 stats --from 2026-12-07 \
+    --to 2026-12-01 >"$T_DIR/e2" 2>&1
+rc=$?
+en "$HOTLINECTL" -t abcdefghijklmnop0123 stats --from 2026-12-07 \
+    --to 2026-12-01 >>"$T_DIR/e2" 2>&1
+printf 'hotlinectl: 期间: 时段的结束早于开始\n%s\n' \
+    'hotlinectl: period: the period ends before it begins' >"$T_DIR/e2.want"
+check "a period refused before sending: Chinese, and English under C" \
+    sh -c "test $rc -eq 2 && diff -u '$T_DIR/e2.want' '$T_DIR/e2'"
 zh "$HOTLINECTL" -t abcdefghijklmnop0123 case open >"$T_DIR/subcommand.zh" 2>&1
 check "an unknown subcommand: the case commands, in Chinese" \
     diff -u "$DATA/subcommand.zh.ok" "$T_DIR/subcommand.zh"
@@ -149,11 +168,86 @@ settle() {
 check "the survey SMS is sent, the link stopped, nothing in flight" settle
 zh ctl case show HY0000000000 >"$T_DIR/e3" 2>&1
 rc=$?
-en ctl case show HY0000000000 >"$T_DIR/e3.en" 2>&1
-sed 's/^hotlinectl: /hotlinectl: 未找到: /' "$T_DIR/e3.en" >"$T_DIR/e3.want"
-check "a server error: exit 1, its kind in Chinese, then its message" \
-    sh -c "test $rc -eq 1 && grep -q '(HTTP 404 not_found)$' '$T_DIR/e3' &&
-    diff -u '$T_DIR/e3.want' '$T_DIR/e3'"
+printf 'hotlinectl: 未找到: 工单 HY0000000000 不存在 (HTTP 404 not_found)\n' \
+    >"$T_DIR/e3.want"
+check "a server error: exit 1, its kind and its message in Chinese" \
+    sh -c "test $rc -eq 1 && diff -u '$T_DIR/e3.want' '$T_DIR/e3'"
+
+# --- the API's errors: translated from their format and arguments -------
+# each command's whole stderr line, under zh_CN and under C (the English
+# the API sends, unchanged), the lifecycle's and extension.c's errors
+# too (errfmt_note()); the outbox row is the survey, sent
+row=$(sql "$db" "SELECT id FROM outbox ORDER BY id DESC LIMIT 1")
+errs() {
+	$1 ctl case show HY0000000000
+	$1 road unit add HB-X 某单位
+	$1 ctl unit add HB-ROAD 公路局
+	$1 ctl smsc stop sim
+	$1 ctl queue retry "$row"
+	$1 ctl extension show 999
+	$1 ctl contact remove 999
+	$1 ctl case dispatch "$n" HB-WATER
+	$1 road extension request "$n" 3 需要协调
+	$1 ctl queue list --limit 100000
+	$1 ctl queue list --state lost
+	$1 "$HOTLINECTL" -s "127.0.0.1:$aport" -t nosuchtoken-0123456789 \
+	    unit list
+}
+errs zh >/dev/null 2>"$T_DIR/errs.zh"
+errs en >/dev/null 2>"$T_DIR/errs.en"
+st=$(sed -n 's/^hotlinectl: row [0-9]* is \([a-z]*\): retry .*/\1/p' \
+    "$T_DIR/errs.en")
+cat >"$T_DIR/errs.en.want" <<EOF
+hotlinectl: no case HY0000000000 (HTTP 404 not_found)
+hotlinectl: role unit may not POST /v1/units (HTTP 403 forbidden)
+hotlinectl: unit HB-ROAD exists already (HTTP 409 conflict)
+hotlinectl: smsc sim is already stopped (HTTP 409 conflict)
+hotlinectl: row $row is $st: retry takes a queued row (HTTP 409 conflict)
+hotlinectl: no extension request 999 (HTTP 404 not_found)
+hotlinectl: no contact 999 (HTTP 404 not_found)
+hotlinectl: cannot dispatch case $n: it is closed (HTTP 409 conflict)
+hotlinectl: case $n is closed: nothing to extend (HTTP 409 conflict)
+hotlinectl: limit: too large (HTTP 400 bad_request)
+hotlinectl: state: queued, inflight, held, sent, delivered, failed, expired, cancelled or waiting (HTTP 400 bad_request)
+hotlinectl: unknown or malformed token (HTTP 401 unauthorized)
+EOF
+cat >"$T_DIR/errs.zh.want" <<EOF
+hotlinectl: 未找到: 工单 HY0000000000 不存在 (HTTP 404 not_found)
+hotlinectl: 无权操作: 角色 unit 无权执行 POST /v1/units (HTTP 403 forbidden)
+hotlinectl: 操作冲突: 承办单位 HB-ROAD 已存在 (HTTP 409 conflict)
+hotlinectl: 操作冲突: 短信中心连接 sim 已停止 (HTTP 409 conflict)
+hotlinectl: 操作冲突: retry 只适用于待发送的行，第 $row 行的状态为 $st (HTTP 409 conflict)
+hotlinectl: 未找到: 延期申请 999 不存在 (HTTP 404 not_found)
+hotlinectl: 未找到: 联系人 999 不存在 (HTTP 404 not_found)
+hotlinectl: 操作冲突: 不能对工单 $n 执行 dispatch: 当前状态为 closed (HTTP 409 conflict)
+hotlinectl: 操作冲突: 工单 $n 的状态为 closed: 无须延期 (HTTP 409 conflict)
+hotlinectl: 请求有误: limit: 过大 (HTTP 400 bad_request)
+hotlinectl: 请求有误: state: 只能是 queued、inflight、held、sent、delivered、failed、expired、cancelled 或 waiting (HTTP 400 bad_request)
+hotlinectl: 令牌无效: 令牌未知或格式有误 (HTTP 401 unauthorized)
+EOF
+check "API errors under C: the API's English messages, whole lines" \
+    diff -u "$T_DIR/errs.en.want" "$T_DIR/errs.en"
+check "API errors under zh_CN: translated, arguments reordered, whole" \
+    diff -u "$T_DIR/errs.zh.want" "$T_DIR/errs.zh"
+en ctl --json queue retry "$row" >"$T_DIR/ej.en" 2>&1
+zh ctl --json queue retry "$row" >"$T_DIR/ej.zh" 2>&1
+cat >"$T_DIR/ej.want" <<EOF
+{
+  "error": {
+    "code": "conflict",
+    "message": "row $row is $st: retry takes a queued row",
+    "format": "row %lld is %s: %s takes a queued row",
+    "args": [
+      "$row",
+      "$st",
+      "retry"
+    ]
+  }
+}
+EOF
+check "an API error --json: code, message, format, args; the same in both" \
+    sh -c "diff -u '$T_DIR/ej.want' '$T_DIR/ej.en' &&
+    cmp '$T_DIR/ej.en' '$T_DIR/ej.zh'"
 
 today=$(date +%Y-%m-%d)
 zh ctl stats >"$T_DIR/stats.zh" 2>&1
@@ -210,4 +304,22 @@ zh ctl case nopublish "$n" on 涉及个人隐私 >"$T_DIR/np.zh" 2>&1
 printf '%s: 不保密，不予公开\n' "$n" >"$T_DIR/np.want"
 check "case nopublish: the case's flags in the office's words" \
     diff -u "$T_DIR/np.want" "$T_DIR/np.zh"
+
+# a lifecycle refusal by role (lc_forbidden()), whole in both languages:
+# a second case, imported without an SMS, dispatched to the road unit
+printf 'channel,external_id,category,text,msisdn\n' >"$T_DIR/one.csv"
+printf 'phone,T-9,complaint,路灯不亮,13800138034\n' >>"$T_DIR/one.csv"
+ctl case import --file "$T_DIR/one.csv" >/dev/null 2>&1
+n2=$(sql "$db" "SELECT number FROM cases ORDER BY id DESC LIMIT 1")
+ctl case dispatch "$n2" HB-ROAD >/dev/null
+en road case extend "$n2" 3 需要协调 >/dev/null 2>"$T_DIR/fb.en"
+zh road case extend "$n2" 3 需要协调 >/dev/null 2>"$T_DIR/fb.zh"
+printf 'hotlinectl: the lead unit may not extend case %s: ask the office (extension request, Art. 18) (HTTP 403 forbidden)\n' \
+    "$n2" >"$T_DIR/fb.en.want"
+printf 'hotlinectl: 无权操作: 主办单位不能对工单 %s 执行 extend: 请向热线工作机构提出延期申请(第十八条) (HTTP 403 forbidden)\n' \
+    "$n2" >"$T_DIR/fb.zh.want"
+check "a unit's lifecycle refusal: English under C, Chinese under zh_CN" \
+    sh -c "test '$n' != '$n2' &&
+    diff -u '$T_DIR/fb.en.want' '$T_DIR/fb.en' &&
+    diff -u '$T_DIR/fb.zh.want' '$T_DIR/fb.zh'"
 t_done
