@@ -17,12 +17,24 @@
  * A crash in the middle of a checkpoint is SQLite's ordinary case: the
  * frames are still in the WAL and are copied again.
  *
- * A PASSIVE checkpoint copies the frames committed before it began; the
- * WAL starts again from its head only when a checkpoint has caught up.
- * Should the thread fall behind for good (a slow disk, an error), the
- * WAL would grow without end: past STORE_CKPT_LIMIT frames the hook holds
- * the thread back and checkpoints on the loop itself (RESTART, as the old
- * inline way, a stall rather than an unbounded file).  The thread never
+ * The thread copies each wake threshold's worth of frames (10,000, as
+ * SQLite's auto-checkpoint: a page written often is copied once).  A
+ * PASSIVE checkpoint copies the frames committed before it began, and
+ * the WAL starts again from its head only after one that caught up,
+ * which beside a writer that commits every few milliseconds the thread
+ * rarely does; and catching up costs a sync of the database file between
+ * two commits, a stall of the loop however few the frames (a device
+ * flush: 36-458 ms on the loaded, shared disk of the README's figures).
+ * So the WAL is let grow to 4 x the threshold (80 MiB
+ * with 2 KiB pages); then the thread chases until at most
+ * STORE_CKPT_TAIL frames, or twice what the last commit added, are left,
+ * and the loop copies those itself: one stall per 40,000 frames where
+ * the old way stalled per 10,000, each stall a short copy instead of
+ * thousands of pages.  Should the thread fall behind for good (a slow
+ * disk, an error), the WAL would grow without end: past the limit (8 x
+ * the threshold) the hook stops the thread's round and checkpoints on the
+ * loop itself (RESTART, as the old inline way, a stall rather than an
+ * unbounded file).  The thread never
  * logs (log.c is the loop's): it leaves its news, which the loop logs at
  * the next commit or WAL check.  checkpoint inline (hotlined.conf) keeps
  * everything on the loop, as SQLite's auto-checkpoint did.
@@ -58,8 +70,11 @@ static void	 store_ckpt_news(struct store_ckpt *);
 
 struct store_ckpt {
 	int		 thread;	/* 1: a thread checkpoints */
-	int		 wake, limit;	/* frames: wake the thread, hold it */
+	int		 wake;		/* frames: wake the thread */
+	int		 restart;	/* frames: catch up, WAL from its head */
+	int		 limit;		/* frames: the loop checkpoints */
 	int		 tail;		/* frames the loop copies itself */
+	int		 tail_now;	/* or more: twice the last commit's */
 	pthread_t	 tid;
 	pthread_mutex_t	 mtx;		/* everything below */
 	pthread_cond_t	 cond;
@@ -72,6 +87,8 @@ struct store_ckpt {
 	int		 backfilled;	/* frames copied by the last run */
 	struct store_ckpt_stats stats;
 	int		 news;		/* stats.failing changed: log it */
+	int		 round_from, round_to;	/* the last round, for -v */
+	uint64_t	 round_ms;		/* 0: said already */
 	unsigned	 quiet;		/* failures not logged since */
 };
 
@@ -92,8 +109,9 @@ store_ckpt_start(struct store *st, int thread, int wake, int limit,
 
 	c = xcalloc(1, sizeof(*c));
 	c->wake = wake > 0 ? wake : STORE_CKPT_WAKE;
-	c->limit = limit > c->wake ? limit : c->wake * 4;
-	c->tail = MINIMUM(STORE_CKPT_TAIL, c->wake / 4);
+	c->limit = limit > c->wake * 2 ? limit : c->wake * 8;
+	c->restart = MINIMUM(c->wake * 4, c->limit / 2);
+	c->tail = c->tail_now = MINIMUM(STORE_CKPT_TAIL, c->wake / 4);
 	pthread_mutex_init(&c->mtx, NULL);
 	pthread_cond_init(&c->cond, NULL);
 	st->ckpt = c;
@@ -201,7 +219,8 @@ store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	struct store		*st = arg;
 	struct store_ckpt	*c = st->ckpt;
-	int			 mode = -1;
+	uint64_t		 ms;
+	int			 mode = -1, from, to;
 
 	if (!c->thread) {
 		c->stats.wal_frames = frames;
@@ -211,23 +230,40 @@ store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 		return SQLITE_OK;
 	}
 	pthread_mutex_lock(&c->mtx);
+	/* a tail is what a commit or two adds: batches grow under load */
+	c->tail_now = MAXIMUM(c->tail, 2 * (frames >= c->frames ?
+	    frames - c->frames : frames));
 	c->frames = c->stats.wal_frames = frames;
 	if (frames < c->backfilled)	/* the WAL began again */
 		c->backfilled = 0;
 	if (frames >= c->limit)
 		mode = SQLITE_CHECKPOINT_RESTART;
-	else if (frames >= c->wake && c->backfilled > 0 &&
-	    frames - c->backfilled <= c->tail)
+	else if (frames >= c->restart && c->backfilled > 0 &&
+	    frames - c->backfilled <= c->tail_now)
 		mode = SQLITE_CHECKPOINT_PASSIVE;
-	else if (frames >= c->wake && frames > c->backfilled && !c->want) {
+	else if (!c->want && (frames - c->backfilled >= c->wake ||
+	    (frames >= c->restart && frames > c->backfilled))) {
 		c->want = 1;
 		pthread_cond_signal(&c->cond);
+	}
+	if (mode == SQLITE_CHECKPOINT_RESTART && c->running) {
+		/* the bound: stop the thread's round, it copies no more */
+		sqlite3_interrupt(c->db);
+		while (c->running)
+			pthread_cond_wait(&c->cond, &c->mtx);
 	}
 	if (mode != -1 && !c->running)
 		c->hold = 1;	/* the thread waits until we are done */
 	else
 		mode = -1;	/* the next commit tries again */
+	from = c->round_from;
+	to = c->round_to;
+	ms = c->round_ms;
+	c->round_ms = 0;
 	pthread_mutex_unlock(&c->mtx);
+	if (ms > 0)
+		log_debug("store checkpoint thread frames=%d-%d ms=%llu", from,
+		    to, (unsigned long long)ms - 1);
 	if (mode != -1)
 		store_ckpt_loop(st, c, mode);
 	store_ckpt_news(c);
@@ -243,9 +279,13 @@ store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 static void
 store_ckpt_loop(struct store *st, struct store_ckpt *c, int mode)
 {
-	int	rc, log = 0, done = 0;
+	uint64_t	t0 = clock_mono_ms();
+	int		rc, log = 0, done = 0;
 
 	rc = sqlite3_wal_checkpoint_v2(st->db, NULL, mode, &log, &done);
+	log_debug("store checkpoint %s frames=%d-%d ms=%llu", !c->thread ?
+	    "inline" : mode == SQLITE_CHECKPOINT_RESTART ? "forced" : "tail",
+	    c->backfilled, done, (unsigned long long)(clock_mono_ms() - t0));
 	if (c->thread)
 		pthread_mutex_lock(&c->mtx);
 	store_ckpt_done(c, rc, rc == SQLITE_OK ? NULL :
@@ -261,11 +301,11 @@ store_ckpt_loop(struct store *st, struct store_ckpt *c, int mode)
 		pthread_cond_signal(&c->cond);
 		pthread_mutex_unlock(&c->mtx);
 	}
-	if (mode == SQLITE_CHECKPOINT_RESTART)
+	/* a failure is the news's (once, not at every commit) */
+	if (mode == SQLITE_CHECKPOINT_RESTART && rc == SQLITE_OK)
 		log_warnx("store checkpoint on the loop: the WAL reached %d "
-		    "frames (limit %d), the checkpointer is behind: %s", log,
-		    c->limit, rc == SQLITE_OK ? "done" :
-		    sqlite3_errmsg(st->db));
+		    "frames (limit %d), the checkpointer is behind", log,
+		    c->limit);
 }
 
 /* Count a checkpoint's outcome (the caller holds the mutex if any). */
@@ -286,7 +326,7 @@ store_ckpt_done(struct store_ckpt *c, int rc, const char *err)
 		s->busy++;
 		return;
 	}
-	if ((rc & 0xff) == SQLITE_INTERRUPT && c->stop)
+	if ((rc & 0xff) == SQLITE_INTERRUPT)	/* ours: stop, limit */
 		return;
 	s->failed++;
 	snprintf(s->error, sizeof(s->error), "%s (%d)", err != NULL ? err :
@@ -306,8 +346,8 @@ static void *
 store_ckpt_main(void *arg)
 {
 	struct store_ckpt	*c = arg;
-	struct timespec		 until, now;
-	char			 why[96];
+	struct timespec		 until, now, t0;
+	char			 why[96] = "";
 	int			 rc, log, done, e, retry = 0;
 
 	pthread_mutex_lock(&c->mtx);
@@ -332,8 +372,10 @@ store_ckpt_main(void *arg)
 		c->running = 1;
 		pthread_mutex_unlock(&c->mtx);
 		log = done = 0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = sqlite3_wal_checkpoint_v2(c->db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+		clock_gettime(CLOCK_MONOTONIC, &now);
 		e = rc == SQLITE_OK ? 0 : store_vfs_errno();
 		if (rc != SQLITE_OK)
 			snprintf(why, sizeof(why), "%s%s%s",
@@ -342,14 +384,23 @@ store_ckpt_main(void *arg)
 		pthread_mutex_lock(&c->mtx);
 		c->running = 0;
 		store_ckpt_done(c, rc, why);
-		if (rc == SQLITE_OK) {
+		pthread_cond_broadcast(&c->cond);	/* !running */
+		if ((rc & 0xff) == SQLITE_INTERRUPT)
+			c->want = 1;	/* once the loop is done */
+		else if (rc == SQLITE_OK) {
 			/*
 			 * Frames came meanwhile: on, until the tail is left,
 			 * unless a reader's snapshot stopped this one short
 			 * (the next commit wakes us again).
 			 */
-			if (done > c->backfilled && c->frames - done > c->tail)
+			if (done > c->backfilled && c->frames >= c->restart &&
+			    c->frames - done > c->tail_now)
 				c->want = 1;
+			c->round_from = c->backfilled;
+			c->round_to = done;
+			c->round_ms = 1 + (uint64_t)(now.tv_sec - t0.tv_sec) *
+			    1000 + (uint64_t)(now.tv_nsec / 1000000) -
+			    (uint64_t)(t0.tv_nsec / 1000000);
 			c->backfilled = done;
 		} else if ((rc & 0xff) != SQLITE_BUSY) {
 			retry = 1;

@@ -4,7 +4,8 @@
  * limit; inline, the loop checkpoints at the same threshold; a checkpoint
  * that fails (the database file's writes fail, the WAL's do not) is
  * counted, retried and recovers, while commits go on and nothing
- * committed is lost; closing while the thread works keeps every row.
+ * committed is lost; a WAL past its limit is checkpointed by the loop;
+ * closing while the thread works keeps every row.
  * Waits for the thread are bounded polls of its counters, never a time.
  */
 #include "compat.h"
@@ -33,7 +34,7 @@
 #define LIMIT		512
 #define DETAIL_LEN	1500	/* about a page of audit detail per event */
 #define EVENTS		4	/* per transaction */
-#define POLL_MAX	2000	/* x 5 ms: the bound on waiting for the thread */
+#define POLL_MAX	2000	/* x 5 ms: the bound on waiting for it */
 
 struct fixture {
 	char		 dir[64];
@@ -259,6 +260,36 @@ test_failure_retried(void **state)
 	assert_rows(f);
 }
 
+/*
+ * The bound: while checkpoints fail the WAL passes its limit and the loop
+ * tries a checkpoint of its own at each commit; once the fault is gone
+ * the first one empties the WAL, which starts again from its head.
+ */
+static void
+test_limit(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_ckpt_stats	 c;
+	int			 fd, i;
+
+	assert_true((fd = open(eio_flag, O_CREAT | O_WRONLY, 0600)) != -1);
+	close(fd);
+	commit_until(f, LIMIT);
+	commit_one(f);
+	store_ckpt_stats(f->st, &c);
+	assert_true(c.forced > 0 || c.failed > 0);
+	unlink(eio_flag);
+	for (i = 0; i < 20; i++) {
+		commit_one(f);
+		store_ckpt_stats(f->st, &c);
+		if (c.wal_frames < WAKE)
+			break;
+	}
+	assert_true(c.wal_frames < WAKE);
+	assert_true(c.forced > 0);
+	assert_rows(f);
+}
+
 /* Closing while the thread may be mid-checkpoint keeps every row. */
 static void
 test_close_busy(void **state)
@@ -290,6 +321,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_inline_bounded,
 		    setup_inline, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_retried,
+		    setup_thread, teardown),
+		cmocka_unit_test_setup_teardown(test_limit,
 		    setup_thread, teardown),
 		cmocka_unit_test_setup_teardown(test_close_busy,
 		    setup_thread, teardown),
