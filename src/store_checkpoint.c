@@ -71,7 +71,7 @@ static void	 store_ckpt_news(struct store_ckpt *);
 struct store_ckpt {
 	int		 thread;	/* 1: a thread checkpoints */
 	int		 wake;		/* frames: wake the thread */
-	int		 restart;	/* frames: catch up, WAL from its head */
+	int		 restart;	/* frames: catch up, WAL anew */
 	int		 limit;		/* frames: the loop checkpoints */
 	int		 tail;		/* frames the loop copies itself */
 	int		 tail_now;	/* or more: twice the last commit's */
