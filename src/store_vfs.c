@@ -153,7 +153,8 @@ vfs_close(sqlite3_file *file)
 
 	rc = vfs_flush(f);
 	rc2 = RM(f)->xClose(f->real);
-	for (pp = &vfs_wals; *pp != NULL; pp = &(*pp)->next)
+	/* only a gathered WAL is listed: other threads' files never look */
+	for (pp = &vfs_wals; f->wal && *pp != NULL; pp = &(*pp)->next)
 		if (*pp == f) {
 			*pp = f->next;
 			break;
