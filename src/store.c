@@ -206,7 +206,8 @@ store_open(const char *path, struct crypto *crypto,
 	 */
 	if (sqlite3_exec(st->db, "PRAGMA synchronous = FULL; "
 	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192; "
-	    "PRAGMA temp_store = MEMORY", NULL, NULL, NULL) != SQLITE_OK) {
+	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000",
+	    NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "database %s: %s", path,
 		    sqlite3_errmsg(st->db));
 		goto fail;
