@@ -176,6 +176,8 @@ static const struct conf_option top_opts[] = {
 	O("wal-write-gather", CT_BOOL, 0, 1, "yes", NULL, wal_write_gather),
 	O("checkpoint", CT_ENUM, 0, 0, "thread", checkpoint_names,
 	    checkpoint),
+	O("checkpoint-pages", CT_INT, 100, 1000000, "10000", NULL,
+	    checkpoint_pages),
 	O("concat-timeout", CT_DURATION, MS_S, MS_D, "30m", NULL,
 	    concat_timeout),
 	O("retransmit-window", CT_DURATION, MS_S, MS_H, "2m", NULL,

@@ -191,6 +191,7 @@ struct hotlined_conf {
 	int64_t		 group_commit_delay;	/* ms */
 	int		 wal_write_gather;	/* store_vfs.c: gather */
 	int		 checkpoint;	/* enum conf_checkpoint */
+	int		 checkpoint_pages;	/* WAL frames a checkpoint */
 	int64_t		 concat_timeout;	/* ms */
 	int64_t		 retransmit_window;	/* ms: same text = SMSC resend */
 	int		 max_new_cases_per_hour;	/* per number */

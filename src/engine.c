@@ -219,6 +219,7 @@ engine_open_store(const struct hotlined_conf *conf, char *err, size_t errlen)
 	opts.case_prefix = conf->case_prefix;
 	opts.no_wal_gather = !conf->wal_write_gather;
 	opts.checkpoint_thread = conf->checkpoint == CONF_CHECKPOINT_THREAD;
+	opts.checkpoint_wake = conf->checkpoint_pages;
 	if ((store = store_open(conf->database, crypto, &opts, why,
 	    sizeof(why))) == NULL) {
 		snprintf(err, errlen, "%s", why);
