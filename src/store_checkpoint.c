@@ -241,8 +241,10 @@ store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 	else if (frames >= c->restart && c->backfilled > 0 &&
 	    frames - c->backfilled <= c->tail_now)
 		mode = SQLITE_CHECKPOINT_PASSIVE;
-	else if (!c->want && (frames - c->backfilled >= c->wake ||
+	else if (!c->want && !c->running &&
+	    (frames - c->backfilled >= c->wake ||
 	    (frames >= c->restart && frames > c->backfilled))) {
+		/* (a running round decides itself whether to go on) */
 		c->want = 1;
 		pthread_cond_signal(&c->cond);
 	}
