@@ -198,7 +198,7 @@ store_ckpt_stop(struct store *st)
 	}
 	store_ckpt_news(c);
 	if (st->db != NULL)
-		sqlite3_wal_autocheckpoint(st->db, STORE_CKPT_WAKE);
+		sqlite3_wal_autocheckpoint(st->db, c->wake);
 	pthread_cond_destroy(&c->cond);
 	pthread_mutex_destroy(&c->mtx);
 	free(c);
