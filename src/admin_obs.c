@@ -264,6 +264,31 @@ obs_unclassified(struct store *st, int *np)
 	evbuffer_add_printf(out, "# HELP hotlined_" name " " help "\n"	\
 	    "# TYPE hotlined_" name " gauge\nhotlined_" name " " fmt "\n", v)
 
+/* The WAL's checkpoints (store_checkpoint.c), by outcome and by whom. */
+static void
+obs_checkpoint(struct evbuffer *out, struct store *st)
+{
+	struct store_ckpt_stats	c;
+
+	store_ckpt_stats(st, &c);
+	evbuffer_add_printf(out, "# HELP hotlined_checkpoints_total WAL "
+	    "checkpoints: ok (all that succeeded), tail and forced (the "
+	    "loop's while a thread checkpoints), busy and failed (retried)."
+	    "\n# TYPE hotlined_checkpoints_total counter\n"
+	    "hotlined_checkpoints_total{result=\"ok\"} %llu\n"
+	    "hotlined_checkpoints_total{result=\"tail\"} %llu\n"
+	    "hotlined_checkpoints_total{result=\"forced\"} %llu\n"
+	    "hotlined_checkpoints_total{result=\"busy\"} %llu\n"
+	    "hotlined_checkpoints_total{result=\"failed\"} %llu\n",
+	    (unsigned long long)c.runs, (unsigned long long)c.tail,
+	    (unsigned long long)c.forced, (unsigned long long)c.busy,
+	    (unsigned long long)c.failed);
+	GAUGE(out, "wal_frames", "Frames in the WAL after the last commit.",
+	    "%d", c.wal_frames);
+	GAUGE(out, "checkpoint_thread", "1: a thread checkpoints the WAL, "
+	    "0: the loop (checkpoint inline).", "%d", c.thread);
+}
+
 static int
 obs_metrics(struct admin_req *r)
 {
@@ -306,6 +331,7 @@ obs_metrics(struct admin_req *r)
 	    "reply.", "%lld", (long long)c.surveys_open);
 	GAUGE(out, "cases_overdue", "Open cases past their due day.", "%lld",
 	    (long long)c.overdue);
+	obs_checkpoint(out, r->store);
 	st = health_report_with(r->store, &o, &h);
 	json_decref(h);
 	GAUGE(out, "health_status", "0 ok, 1 degraded, 2 failing "

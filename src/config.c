@@ -119,6 +119,8 @@ static const char *const concat_names[] =
     { "udh8", "udh16", "sar", "payload", NULL };
 static const char *const ussd_session_names[] =
     { "its-session-info", "user-message-reference", "number", NULL };
+static const char *const checkpoint_names[] =
+    { "thread", "inline", NULL };
 static const char *const metrics_auth_names[] =
     { "token", "none", NULL };
 
@@ -172,6 +174,10 @@ static const struct conf_option top_opts[] = {
 	O("group-commit-delay", CT_DURATION, 0, MS_S, "2ms", NULL,
 	    group_commit_delay),
 	O("wal-write-gather", CT_BOOL, 0, 1, "yes", NULL, wal_write_gather),
+	O("checkpoint", CT_ENUM, 0, 0, "thread", checkpoint_names,
+	    checkpoint),
+	O("checkpoint-pages", CT_INT, 100, 1000000, "10000", NULL,
+	    checkpoint_pages),
 	O("concat-timeout", CT_DURATION, MS_S, MS_D, "30m", NULL,
 	    concat_timeout),
 	O("retransmit-window", CT_DURATION, MS_S, MS_H, "2m", NULL,

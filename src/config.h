@@ -27,6 +27,12 @@
 #define CONF_ERRORS_MAX	100		/* errors kept before giving up */
 #define CONF_TOP_MAX	48		/* top-level options, see conf_line() */
 
+/* checkpoint: who copies the WAL into the database file (store.h) */
+enum conf_checkpoint {
+	CONF_CHECKPOINT_THREAD = 0,	/* a thread of the store's own */
+	CONF_CHECKPOINT_INLINE		/* the loop, in the commit (SQLite's) */
+};
+
 enum conf_profile {
 	CONF_PROFILE_HEYUAN = 0,	/* the Measures' own limits (Art. 17, 18) */
 	CONF_PROFILE_GUANGDONG_2022	/* Guangdong's 2022 provincial rule */
@@ -184,6 +190,8 @@ struct hotlined_conf {
 	int		 extension_digits;	/* survey extension code */
 	int64_t		 group_commit_delay;	/* ms */
 	int		 wal_write_gather;	/* store_vfs.c: gather */
+	int		 checkpoint;	/* enum conf_checkpoint */
+	int		 checkpoint_pages;	/* WAL frames a checkpoint */
 	int64_t		 concat_timeout;	/* ms */
 	int64_t		 retransmit_window;	/* ms: same text = SMSC resend */
 	int		 max_new_cases_per_hour;	/* per number */

@@ -252,6 +252,8 @@ engine_open_store(struct hotline *hl, char *err, size_t errlen)
 	memset(&opts, 0, sizeof(opts));
 	opts.case_prefix = conf->case_prefix;
 	opts.no_wal_gather = !conf->wal_write_gather;
+	opts.checkpoint_thread = conf->checkpoint == CONF_CHECKPOINT_THREAD;
+	opts.checkpoint_wake = conf->checkpoint_pages;
 	if ((hl->store = store_open(conf->database, hl->crypto, &opts, why,
 	    sizeof(why))) == NULL) {
 		snprintf(err, errlen, "%s", why);

@@ -115,6 +115,7 @@ health_store(struct store *st, const struct store_obs_outbox *known,
     json_t *reasons, enum health_status *worst)
 {
 	struct store_obs_outbox	 o;
+	struct store_ckpt_stats	 ck;
 	uint64_t		 refused, undone;
 	int64_t			 age;
 	int			 failing;
@@ -128,6 +129,12 @@ health_store(struct store *st, const struct store_obs_outbox *known,
 		health_add(reasons, worst, HEALTH_FAILING, "database",
 		    "the database refuses writes (lost, read-only or full; "
 		    "the log says which)");
+	store_ckpt_stats(st, &ck);
+	if (ck.failing)
+		health_add(reasons, worst, HEALTH_DEGRADED, "checkpoint",
+		    "the WAL checkpoint fails (%llu times): %s; it is retried "
+		    "and the WAL grows until it succeeds",
+		    (unsigned long long)ck.failed, ck.error);
 	commit_health(commit_default(), &failing, &refused, &undone);
 	if (failing)
 		health_add(reasons, worst, HEALTH_FAILING, "commit",

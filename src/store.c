@@ -52,13 +52,16 @@ store_pragma_int(sqlite3 *db, const char *sql, int *out)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+static int	store_mt;	/* SQLite configured for threads */
+
 /*
- * Once per process, before SQLite's first use: every connection of this
- * process lives in the one thread of its event loop, so SQLite's mutexes
- * and its memory statistics are work for nothing (a few percent of the
- * time per message).  A thread that opens connections of its own would
- * have to change this to SQLITE_CONFIG_MULTITHREAD.  Too late (SQLite
- * already initialised by the caller) is harmless: the defaults stay.
+ * Once per process, before SQLite's first use.  Each connection lives in
+ * one thread (the loop's, or the checkpointer's: store_checkpoint.c), so
+ * multi-thread mode: SQLite's own structures (the VFS's files, the WAL
+ * index) are guarded, a connection is not.  Memory statistics stay off:
+ * they are a mutex per allocation (a few percent of the time per
+ * message).  Too late (SQLite already initialised by the caller) leaves
+ * the defaults, which are serialized, as safe.
  */
 static void
 store_sqlite_init(void)
@@ -68,8 +71,16 @@ store_sqlite_init(void)
 	if (done)
 		return;
 	done = 1;
-	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	if (sqlite3_config(SQLITE_CONFIG_MULTITHREAD) == SQLITE_OK ||
+	    sqlite3_threadsafe() != 0)
+		store_mt = 1;
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+int
+store_sqlite_mt(void)
+{
+	return store_mt && sqlite3_threadsafe() != 0;
 }
 
 /*
@@ -98,6 +109,7 @@ store_open(const char *path, struct crypto *crypto,
 	struct stat	 sb;
 	sqlite3_stmt	*s;
 	const char	*mode, *wal;
+	char		 why[256];
 	int		 fd, i, target, appid, from;
 
 	store_sqlite_init();
@@ -194,7 +206,8 @@ store_open(const char *path, struct crypto *crypto,
 	 */
 	if (sqlite3_exec(st->db, "PRAGMA synchronous = FULL; "
 	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192; "
-	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000", NULL, NULL, NULL) != SQLITE_OK) {
+	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000",
+	    NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "database %s: %s", path,
 		    sqlite3_errmsg(st->db));
 		goto fail;
@@ -253,6 +266,14 @@ store_open(const char *path, struct crypto *crypto,
 			goto fail;
 		}
 	}
+	/* last: the thread starts on a database opened, upgraded, checked */
+	if (store_ckpt_start(st, opts != NULL && opts->checkpoint_thread,
+	    opts != NULL ? opts->checkpoint_wake : 0, opts != NULL ?
+	    opts->checkpoint_limit : 0, why, sizeof(why)) == -1)
+		log_warnx("store checkpoint thread not started: %s; "
+		    "checkpoints on the loop", why);
+	else if (st->ckpt != NULL && opts != NULL && opts->checkpoint_thread)
+		log_info("store checkpoint thread started");
 	return st;
 fail:
 	store_close(st);
@@ -266,6 +287,7 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
+	store_ckpt_stop(st);	/* joined before the close's checkpoint */
 	if (st->db != NULL && !sqlite3_get_autocommit(st->db)) {
 		log_warnx("store closing with an open batch: rolled back");
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -514,6 +536,7 @@ store_db_lost(struct store *st, int moved)
 	else
 		snprintf(copy, sizeof(copy), "%s.saved-%llu", path,
 		    (unsigned long long)clock_now_ms());
+	store_ckpt_stop(st);	/* the loop's checkpoint alone, from now on */
 	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
 	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	if (rc == SQLITE_OK) {
@@ -539,6 +562,7 @@ store_wal_check(struct store *st)
 	int		 log = -1, done = -1, rc, moved;
 	const char	*what;
 
+	store_ckpt_poll(st);	/* the checkpointer's news, logged here */
 	if (st->failed[0] != '\0')
 		return -1;
 	if (!st->wal_known) {
@@ -558,6 +582,7 @@ store_wal_check(struct store *st)
 	    "answered with a temporary error; restart hotlined (hotlined(8) "
 	    "RECOVERY)", st->failed);
 	/* the frames are still readable through the open descriptor */
+	store_ckpt_stop(st);	/* the loop's checkpoint alone, from now on */
 	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
 	    SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
 	if (rc == SQLITE_OK)

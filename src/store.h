@@ -42,6 +42,9 @@ struct store_opts {
 	int		 busy_timeout;	/* ms; 0: STORE_BUSY_TIMEOUT */
 	int		 max_version;	/* tests: stop upgrading here; 0: all */
 	int		 no_wal_gather;	/* 1: wal-write-gather no */
+	int		 checkpoint_thread; /* 1: checkpoint thread */
+	int		 checkpoint_wake; /* frames; 0: STORE_CKPT_WAKE */
+	int		 checkpoint_limit; /* frames; 0: 4 x wake */
 };
 
 /*
@@ -106,6 +109,22 @@ const char	*store_failed(struct store *);
 int		 store_integrity(const char *path, int full, int max,
 		    void (*fn)(void *, const char *), void *arg, char *err,
 		    size_t errlen);
+/*
+ * The WAL's checkpoints (store_checkpoint.c): a thread's, or on the loop
+ * (checkpoint thread|inline).  Counts since the store opened.
+ */
+struct store_ckpt_stats {
+	int		 thread;	/* 1: a thread checkpoints */
+	uint64_t	 runs;		/* checkpoints that succeeded */
+	uint64_t	 tail;		/* the loop's, of the last frames */
+	uint64_t	 forced;	/* the loop's, the WAL past its limit */
+	uint64_t	 busy;		/* another checkpoint was under way */
+	uint64_t	 failed;	/* failed otherwise; retried */
+	int		 failing;	/* the last one failed */
+	int		 wal_frames;	/* in the WAL after the last commit */
+	char		 error[128];	/* the last failure */
+};
+void		 store_ckpt_stats(struct store *, struct store_ckpt_stats *);
 /* Roll back any open batch, finalise the statements and close. */
 void		 store_close(struct store *);
 /* The schema version of the open file (PRAGMA user_version). */

@@ -365,6 +365,7 @@ struct store {
 	ino_t		 wal_ino, db_ino;
 	int		 wal_known, db_known;
 	char		 failed[256];	/* "": writable; else why not */
+	struct store_ckpt *ckpt;	/* the WAL's checkpoints */
 };
 
 /* The columns store_case_row() reads, in order. */
@@ -469,6 +470,16 @@ int	 store_cases_check_end(struct store *,
 		    struct store_cases_check *, int64_t, int64_t *);
 
 /* store_lifecycle.c */
+/* store_checkpoint.c: the WAL's checkpoints, on the loop or a thread */
+#define STORE_CKPT_WAKE		10000	/* frames: SQLite's auto-checkpoint */
+#define STORE_CKPT_TAIL		256	/* frames the loop copies itself */
+struct store_ckpt;
+int	 store_ckpt_start(struct store *, int thread, int wake, int limit,
+	    char *, size_t);
+void	 store_ckpt_stop(struct store *);
+void	 store_ckpt_poll(struct store *);
+/* store.c: 1 when SQLite was configured for a thread of ours */
+int	 store_sqlite_mt(void);
 int	 store_case_rows(struct store *, sqlite3_stmt *, const char *,
 		    struct store_case *, size_t);
 

@@ -23,7 +23,14 @@
  * returned, exactly as a crash in the middle of its writes would.  A
  * write that fails keeps the buffer and fails every later call until it
  * succeeds, so SQLite never goes on believing frames are in the file.
- * One thread only (SQLite is configured single-threaded: store.c).
+ * Threads: the gathering connection is the loop's alone.  The checkpoint
+ * thread's connection (store_checkpoint.c) opens through the twin: it
+ * writes no WAL, and its lock changes flush nothing (other connections'
+ * frames need no flush then: a connection publishes a commit, or gives up
+ * the write lock, only through its own barrier or unlock, which flushes
+ * its own first, so no other connection reads or overwrites frames still
+ * in a buffer; SQLite's protocol between processes rests on the same).
+ * So the list of WAL files is touched by the loop's thread only.
  *
  * It is an optimisation inside the durability core (+12 % MO/s in
  * bench/ingest), so it can be turned off in the field: wal-write-gather no
@@ -55,6 +62,8 @@ struct vfs_file {
 	sqlite3_file	 base;
 	sqlite3_file	*real;		/* the default VFS's, right after us */
 	int		 wal;
+	int		 gather;	/* opened through the gathering VFS */
+	int		 db;		/* a main database file */
 	uint8_t		*buf;		/* WAL only: writes not yet made */
 	size_t		 len;
 	sqlite3_int64	 off;		/* file offset of buf[0] */
@@ -75,11 +84,22 @@ static struct vfs_file	*vfs_wals;	/* open WAL files */
  * writing, so a test cannot do it for real).  Unset: one pointer test.
  */
 static const char	*vfs_erofs;
+/*
+ * Tests only: HOTLINED_TEST_EIO_DB=PATH fails every write and sync of a
+ * database file (never its WAL) with EIO while PATH exists: commits go
+ * on, checkpoints fail (test_checkpoint: logged, retried, not fatal).
+ */
+static const char	*vfs_eio_db;
 
 #define VFS_FAULT()	(vfs_erofs != NULL && access(vfs_erofs, F_OK) == 0 && \
 	(vfs_errno = EROFS) != 0)
-/* The errno of a failed write, truncate or sync, kept for store_error(). */
-static int		 vfs_errno;
+#define VFS_DB_FAULT(f)	((f)->db && vfs_eio_db != NULL && \
+	access(vfs_eio_db, F_OK) == 0 && (vfs_errno = EIO) != 0)
+/*
+ * The errno of a failed write, truncate or sync, kept for store_error():
+ * each thread's own.
+ */
+static _Thread_local int vfs_errno;
 
 /* Pass rc on; a failure's errno is kept for store_vfs_errno(). */
 static int
@@ -133,7 +153,8 @@ vfs_close(sqlite3_file *file)
 
 	rc = vfs_flush(f);
 	rc2 = RM(f)->xClose(f->real);
-	for (pp = &vfs_wals; *pp != NULL; pp = &(*pp)->next)
+	/* only a gathered WAL is listed: other threads' files never look */
+	for (pp = &vfs_wals; f->wal && *pp != NULL; pp = &(*pp)->next)
 		if (*pp == f) {
 			*pp = f->next;
 			break;
@@ -160,7 +181,7 @@ vfs_write(sqlite3_file *file, const void *p, int n, sqlite3_int64 off)
 	struct vfs_file	*f = (struct vfs_file *)file;
 	int		 rc;
 
-	if (VFS_FAULT())
+	if (VFS_FAULT() || VFS_DB_FAULT(f))
 		return SQLITE_IOERR_WRITE;
 	if (!f->wal || n <= 0)
 		return vfs_keep(RM(f)->xWrite(f->real, p, n, off));
@@ -198,7 +219,7 @@ vfs_sync(sqlite3_file *file, int flags)
 {
 	int	rc;
 
-	if (VFS_FAULT())
+	if (VFS_FAULT() || VFS_DB_FAULT((struct vfs_file *)file))
 		return SQLITE_IOERR_FSYNC;
 	if ((rc = vfs_flush((struct vfs_file *)file)) != SQLITE_OK)
 		return rc;
@@ -267,7 +288,8 @@ vfs_shm_lock(sqlite3_file *file, int off, int n, int flags)
 {
 	int	rc;
 
-	if ((rc = vfs_flush_wals()) != SQLITE_OK)
+	if (((struct vfs_file *)file)->gather &&
+	    (rc = vfs_flush_wals()) != SQLITE_OK)
 		return rc;
 	return RM(file)->xShmLock(REAL(file), off, n, flags);
 }
@@ -279,7 +301,8 @@ vfs_shm_lock(sqlite3_file *file, int off, int n, int flags)
 static void
 vfs_shm_barrier(sqlite3_file *file)
 {
-	vfs_flush_wals();
+	if (((struct vfs_file *)file)->gather)
+		vfs_flush_wals();
 	RM(file)->xShmBarrier(REAL(file));
 }
 
@@ -323,7 +346,9 @@ vfs_open(sqlite3_vfs *v, sqlite3_filename name, sqlite3_file *file,
 
 	memset(f, 0, sizeof(*f));
 	f->real = (sqlite3_file *)(f + 1);
-	f->wal = (flags & SQLITE_OPEN_WAL) != 0 && v == &vfs;
+	f->gather = v == &vfs;
+	f->db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+	f->wal = (flags & SQLITE_OPEN_WAL) != 0 && f->gather;
 	rc = vfs_real->xOpen(vfs_real, name, f->real, flags, outflags);
 	/* without methods SQLite does not call xClose: nothing to undo */
 	f->base.pMethods = f->real->pMethods != NULL &&
@@ -398,6 +423,7 @@ store_vfs_name(int gather)
 	    vfs_real->iVersion < 2 || vfs_real->xCurrentTimeInt64 == NULL)
 		return NULL;
 	vfs_erofs = getenv("HOTLINED_TEST_EROFS");
+	vfs_eio_db = getenv("HOTLINED_TEST_EIO_DB");
 	vfs.iVersion = 2;
 	vfs.szOsFile = (int)sizeof(struct vfs_file) + vfs_real->szOsFile;
 	vfs.mxPathname = vfs_real->mxPathname;

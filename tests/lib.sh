@@ -116,7 +116,8 @@ t_done() {
 # (database, keys, pid and log inside it), bound to smscsim on SMPP_PORT
 # ("-": no smsc block, e.g. Kannel only); EXTRA lines are appended (e.g.
 # "max-new-cases-per-hour 0").  HOTLINED_WAL_GATHER=no in the environment
-# adds "wal-write-gather no" (the *-nogather.sh runs of the storage tests).
+# adds "wal-write-gather no" (the *-nogather.sh runs of the storage tests),
+# HOTLINED_CHECKPOINT=inline "checkpoint inline" (the *-inline.sh runs).
 hotlined_conf() {
 	mkdir -p "$1"
 	cat >"$1/hotlined.conf" <<CONF
@@ -131,6 +132,7 @@ model none
 calendar $top_srcdir/etc/hotlined.calendar
 group-commit-delay 2ms
 ${HOTLINED_WAL_GATHER:+wal-write-gather $HOTLINED_WAL_GATHER}
+${HOTLINED_CHECKPOINT:+checkpoint $HOTLINED_CHECKPOINT}
 ${3:-}
 CONF
 	[ "$2" = - ] || cat >>"$1/hotlined.conf" <<CONF

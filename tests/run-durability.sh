@@ -3,17 +3,20 @@
 # again while smscsim offers a bounded load; afterwards every MO the SMSC
 # saw acknowledged is in the database exactly once, and every citizen got
 # an acknowledgement.  smscsim resends what was not acknowledged after each
-# reconnect, as real SMSCs do.
+# reconnect, as real SMSCs do.  checkpoint-pages 100: the WAL is
+# checkpointed (by the thread, or inline in run-durability-inline.sh)
+# many times during the load, so kills land in the middle of some.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 N=${DURABILITY_N:-400}
 KILLS=${DURABILITY_KILLS:-6}
-plan 6
+plan 7
 
 d="$T_DIR/h"
 port=$(free_port)
 hotlined_conf "$d" "$port" "max-replies-per-hour 0
-max-new-cases-per-hour 0"
+max-new-cases-per-hour 0
+checkpoint-pages 100"
 i=0
 {
 	echo "at=+0.3s"
@@ -40,6 +43,15 @@ start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
 check "smscsim saw every MO acknowledged and finished (bounded)" wait_gone "$PID_sim" 120
 kill -TERM "$PID_hl"
 check "hotlined stops cleanly after the load" wait_gone "$PID_hl" 15
+# a start killed before it opened the store logs neither line
+threads=$(grep -c "store *checkpoint thread started" "$d/hotlined.log")
+started=$(grep -c "hotlined started" "$d/hotlined.log")
+[ "${HOTLINED_CHECKPOINT:-thread}" = inline ] && want=0 || want=$started
+echo "# checkpoint ${HOTLINED_CHECKPOINT:-thread}: thread started" \
+    "$threads times, hotlined $started"
+check "each start checkpoints as configured" \
+    test "$started" -ge 1 -a "$threads" -ge "$want" -a \
+    \( "$want" -gt 0 -o "$threads" -eq 0 \)
 
 db="$d/hotlined.db"
 cases=$(sql "$db" "SELECT count(*) FROM cases")

@@ -284,6 +284,8 @@ test_full_file(void **state)
 	assert_int_equal(conf.alert_repeat, 30 * 60 * 1000);
 	assert_string_equal(conf.service_number, "12345");
 	assert_int_equal(conf.group_commit_delay, 5);
+	assert_int_equal(conf.checkpoint, CONF_CHECKPOINT_INLINE);
+	assert_int_equal(conf.checkpoint_pages, 20000);
 	assert_int_equal(conf.concat_timeout, 1800000);
 	assert_int_equal(conf.shutdown_timeout, 3000);
 	assert_string_equal(conf.timezone, "America/New_York");
