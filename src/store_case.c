@@ -86,6 +86,8 @@ store_case_add(struct store *st, const struct store_case_new *c,
 	if (rc == -1)
 		return -1;
 	*idp = sqlite3_last_insert_rowid(st->db);
+	if (store_citizen_case(st, hash, *idp) == -1)
+		return -1;
 	return store_cases_done(st);
 }
 

@@ -93,7 +93,8 @@ store_outbox_add(struct store *st, const struct store_outbox_new *o,
 	if (rc == -1)
 		return -1;
 	id = sqlite3_last_insert_rowid(st->db);
-	if (store_msgs_track(st, 'o', id) == -1)
+	if (store_citizen_out(st, hash, id) == -1 ||
+	    store_msgs_track(st, 'o', id) == -1)
 		return -1;
 	if (idp != NULL)
 		*idp = id;

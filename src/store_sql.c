@@ -81,6 +81,34 @@
 	"AND (?8 = 0 OR received_at >= ?8) " \
 	"AND (?9 = 0 OR received_at < ?9)"
 #define CASE_PAGE	" AND id < ?10 ORDER BY id DESC LIMIT ?11 OFFSET ?12"
+/*
+ * A number's cases and outbox rows without an index of their own (v23,
+ * issue 17): citizens holds each number's keyed hash once, with its
+ * newest case and outbox row, and each row the id of the number's row
+ * before it (prev_case, prev_out), so these walk the number's rows newest
+ * first from the citizen, one rowid lookup a row.  A walk bounded by a
+ * time (since, the parameter h + 1) goes on while the row it left is at
+ * most CHAIN_SLACK older than since: rows are chained in id order, and a
+ * row's time (an inbound's received_at, a clock step) may run a little
+ * behind its id.  The chain's own order is the one the callers want, so
+ * a walk with a LIMIT stops early and sorts nothing.
+ */
+#define CHAIN_SLACK	"86400000"
+#define CHAIN_CASES(h, cond) \
+	"WITH RECURSIVE chain(cid, prev, at, kept) AS (SELECT c.id, " \
+	"c.prev_case, c.received_at, length(c.msisdn_hash) > 0 " \
+	"FROM citizens z JOIN cases c ON c.id = z.last_case " \
+	"WHERE z.msisdn_hash = " h " UNION ALL SELECT c.id, c.prev_case, " \
+	"c.received_at, length(c.msisdn_hash) > 0 FROM chain " \
+	"JOIN cases c ON c.id = chain.prev" cond ") "
+#define CHAIN_OUT(cond) \
+	"WITH RECURSIVE chain(oid, prev, at, kind, kept) AS (SELECT o.id, " \
+	"o.prev_out, o.created_at, o.kind, length(o.msisdn_hash) > 0 " \
+	"FROM citizens z JOIN outbox o ON o.id = z.last_out " \
+	"WHERE z.msisdn_hash = ?1 UNION ALL SELECT o.id, o.prev_out, " \
+	"o.created_at, o.kind, length(o.msisdn_hash) > 0 FROM chain " \
+	"JOIN outbox o ON o.id = chain.prev" cond ") "
+#define CHAIN_SINCE	" WHERE chain.at >= ?2 - " CHAIN_SLACK
 /* The survey's next moment: its reminder while pending, else expiry. */
 #define SURVEY_DUE_KEY \
 	"(CASE WHEN state = 0 AND remind_at IS NOT NULL " \
@@ -153,14 +181,14 @@ const char *const store_sql[STMT_MAX] = {
 	    "SELECT " CASE_COLS " FROM cases "
 	    "WHERE number = ?1 AND (?2 IS NULL OR msisdn_hash = ?2)",
 	[STMT_CASE_BY_ID] = "SELECT " CASE_COLS " FROM cases WHERE id = ?1",
+	/* newest first in the chain's own order: no sort (issue 17) */
 	[STMT_CASE_OPEN] =
-	    "SELECT " CASE_COLS " FROM cases "
-	    "WHERE msisdn_hash = ?1 AND closed_at IS NULL "
-	    /* newest first in the index's own order: no sort (issue 17) */
-	    "ORDER BY received_at DESC, id DESC LIMIT ?2",
+	    CHAIN_CASES("?1", "") "SELECT " CASE_COLS " FROM chain "
+	    "JOIN cases ON cases.id = chain.cid WHERE closed_at IS NULL "
+	    "LIMIT ?2",
 	[STMT_CASE_COUNT] =
-	    "SELECT COUNT(*) FROM cases "
-	    "WHERE msisdn_hash = ?1 AND received_at >= ?2",
+	    CHAIN_CASES("?1", CHAIN_SINCE) "SELECT COUNT(*) FROM chain "
+	    "WHERE at >= ?2",
 	[STMT_SUPPLEMENT_INSERT] =
 	    "INSERT INTO supplements (case_id, inbound_id, text, received_at) "
 	    "VALUES (?1, NULLIF(?2, 0), ?3, ?4)",
@@ -256,8 +284,8 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_OUT_ROW] =
 	    "SELECT COALESCE(case_id, 0), kind FROM outbox WHERE id = ?1",
 	[STMT_OUT_COUNT] =
-	    "SELECT COUNT(*) FROM outbox "
-	    "WHERE msisdn_hash = ?1 AND created_at >= ?2",
+	    CHAIN_OUT(CHAIN_SINCE) "SELECT COUNT(*) FROM chain "
+	    "WHERE at >= ?2 AND kept",
 
 	/*
 	 * Issue 14: the parts of a row the SMSC accepted in earlier tries,
@@ -280,12 +308,14 @@ const char *const store_sql[STMT_MAX] = {
 	    "ON CONFLICT (outbox_id, attempt, part) DO NOTHING",
 
 	[STMT_OUT_COUNT_LIMIT] =
-	    "SELECT COUNT(*) FROM outbox WHERE msisdn_hash = ?1 "
-	    "AND created_at >= ?2 AND kind = 'limit'",
+	    CHAIN_OUT(CHAIN_SINCE) "SELECT COUNT(*) FROM chain "
+	    "WHERE at >= ?2 AND kind = 'limit' AND kept",
 
+	/* the few surveys of the number's cases, sorted */
 	[STMT_SURVEY_BY_EXT_ANY] =
-	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
-	    "ON c.id = s.case_id WHERE s.ext = ?1 AND c.msisdn_hash = ?2 "
+	    CHAIN_CASES("?2", "") "SELECT " SURVEY_COLS " FROM chain "
+	    "JOIN surveys s ON s.case_id = chain.cid JOIN cases c "
+	    "ON c.id = s.case_id WHERE s.ext = ?1 "
 	    "ORDER BY s.id DESC LIMIT 1",
 
 	[STMT_OPTOUT_SET] =
@@ -370,12 +400,12 @@ const char *const store_sql[STMT_MAX] = {
 	    "AND role = 2 ORDER BY id LIMIT ?2",
 	[STMT_CASE_SEARCH] =
 	    "SELECT " CASE_COLS " FROM cases WHERE " CASE_FILTERS CASE_PAGE,
+	/* newest first in the chain's own order: no sort per text */
 	[STMT_CASE_BY_MSISDN] =
-	    "SELECT " CASE_COLS " FROM cases WHERE msisdn_hash = ?1 "
-	    "AND received_at >= ?2 AND (?3 IS NULL OR category = ?3) "
-	    /* newest first in the index's own order: no sort per text */
-	    "AND (?4 IS NULL OR state = ?4) "
-	    "ORDER BY received_at DESC, id DESC LIMIT ?5",
+	    CHAIN_CASES("?1", CHAIN_SINCE) "SELECT " CASE_COLS " FROM chain "
+	    "JOIN cases ON cases.id = chain.cid WHERE received_at >= ?2 "
+	    "AND (?3 IS NULL OR category = ?3) "
+	    "AND (?4 IS NULL OR state = ?4) LIMIT ?5",
 	[STMT_CASE_BY_CATEGORY] =
 	    "SELECT " CASE_COLS " FROM cases WHERE category = ?1 "
 	    "AND received_at >= ?2 ORDER BY id DESC LIMIT ?3",
@@ -413,8 +443,9 @@ const char *const store_sql[STMT_MAX] = {
 	    "ON c.id = s.case_id WHERE s.ext = ?1 AND s.state <= 2 "
 	    "AND c.msisdn_hash = ?2",
 	[STMT_SURVEY_OPEN] =
-	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
-	    "ON c.id = s.case_id WHERE c.msisdn_hash = ?1 AND s.state <= 2 "
+	    CHAIN_CASES("?1", "") "SELECT " SURVEY_COLS " FROM chain "
+	    "JOIN surveys s ON s.case_id = chain.cid JOIN cases c "
+	    "ON c.id = s.case_id WHERE s.state <= 2 "
 	    "ORDER BY s.id DESC LIMIT ?2",
 	[STMT_SURVEY_REPLY] =
 	    "UPDATE surveys SET state = CASE WHEN ?2 > 0 THEN 3 ELSE 2 END, "
@@ -876,13 +907,56 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_CASE_SEARCH_CONFIDENTIAL] =
 	    "SELECT " CASE_COLS " FROM cases WHERE confidential = 1 AND "
 	    CASE_FILTERS CASE_PAGE,
+	/*
+	 * citizens (store_citizen.c, v23): a new row takes the number's
+	 * newest as its prev, then becomes the newest; retention walks a
+	 * number's chains and takes the erased rows out of them.
+	 */
+	[STMT_CITIZEN_CASE_LINK] =
+	    "UPDATE cases SET prev_case = (SELECT last_case FROM citizens "
+	    "WHERE msisdn_hash = ?1) WHERE id = ?2",
+	[STMT_CITIZEN_CASE_SET] =
+	    "INSERT INTO citizens (msisdn_hash, last_case) VALUES (?1, ?2) "
+	    "ON CONFLICT (msisdn_hash) DO UPDATE SET "
+	    "last_case = excluded.last_case",
+	[STMT_CITIZEN_OUT_LINK] =
+	    "UPDATE outbox SET prev_out = (SELECT last_out FROM citizens "
+	    "WHERE msisdn_hash = ?1) WHERE id = ?2",
+	[STMT_CITIZEN_OUT_SET] =
+	    "INSERT INTO citizens (msisdn_hash, last_out) VALUES (?1, ?2) "
+	    "ON CONFLICT (msisdn_hash) DO UPDATE SET "
+	    "last_out = excluded.last_out",
+	[STMT_CITIZEN_CASE_CHAIN] =
+	    CHAIN_CASES("?1", "") "SELECT cid, prev, kept FROM chain",
+	[STMT_CITIZEN_OUT_CHAIN] =
+	    CHAIN_OUT("") "SELECT oid, prev, kept FROM chain",
+	[STMT_CITIZEN_CASE_PREV] =
+	    "UPDATE cases SET prev_case = NULLIF(?2, 0) WHERE id = ?1",
+	[STMT_CITIZEN_OUT_PREV] =
+	    "UPDATE outbox SET prev_out = NULLIF(?2, 0) WHERE id = ?1",
+	[STMT_CITIZEN_HEADS] =
+	    "UPDATE citizens SET last_case = NULLIF(?2, 0), "
+	    "last_out = NULLIF(?3, 0) WHERE msisdn_hash = ?1",
+	[STMT_CITIZEN_DROP] =
+	    "DELETE FROM citizens WHERE msisdn_hash = ?1 "
+	    "AND last_case IS NULL AND last_out IS NULL",
+	[STMT_CITIZEN_CASE_HASH] =
+	    "SELECT msisdn_hash FROM cases WHERE id = ?1",
+	[STMT_CITIZEN_OUT_HASH] =
+	    "SELECT msisdn_hash FROM outbox WHERE id = ?1",
 };
 
 /* The schema version a statement needs; 0 means v1. */
 const int store_sql_min[STMT_MAX] = {
 	[STMT_CASE_BY_NUMBER] = 3,	/* CASE_COLS reads v3 columns */
 	[STMT_CASE_BY_ID] = 3,
-	[STMT_CASE_OPEN] = 3,
+	[STMT_CASE_OPEN] = 23,		/* a number's rows: citizens (v23) */
+	[STMT_CASE_COUNT] = 23,
+	[STMT_OUT_COUNT] = 23,
+	[STMT_OUT_COUNT_LIMIT] = 23,
+	[STMT_SURVEY_BY_EXT_ANY] = 23,
+	[STMT_CASE_BY_MSISDN] = 23,
+	[STMT_SURVEY_OPEN] = 23,
 	[STMT_AUDIT_LAST] = 2,
 	[STMT_AUDIT_INSERT] = 2,
 	[STMT_AUDIT_ALL] = 2,
@@ -976,4 +1050,16 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_EXT_GRANTED] = 21,
 	[STMT_DISCLOSE_GET] = 21,
 	[STMT_DISCLOSE_SET] = 21,
+	[STMT_CITIZEN_CASE_LINK] = 23,
+	[STMT_CITIZEN_CASE_SET] = 23,
+	[STMT_CITIZEN_OUT_LINK] = 23,
+	[STMT_CITIZEN_OUT_SET] = 23,
+	[STMT_CITIZEN_CASE_CHAIN] = 23,
+	[STMT_CITIZEN_OUT_CHAIN] = 23,
+	[STMT_CITIZEN_CASE_PREV] = 23,
+	[STMT_CITIZEN_OUT_PREV] = 23,
+	[STMT_CITIZEN_HEADS] = 23,
+	[STMT_CITIZEN_DROP] = 23,
+	[STMT_CITIZEN_CASE_HASH] = 23,
+	[STMT_CITIZEN_OUT_HASH] = 23,
 };
