@@ -523,10 +523,10 @@ store_upgrade_v16(sqlite3 *db)
  * as small as an hour's traffic however many years precede it.  The
  * dedupe key is no longer unique: a repeat after the window is stored
  * beside the old one (nothing retires a key any more).  The numbers'
- * indexes stay (HACKING.md, "Keys at random places": the outbox's by the
- * hour plus a partial one over queued rows for the pump cost more than
- * they saved).  Building the two reads inbound once and sorts its keys
- * in temporary files (store_open()).
+ * indexes stayed (the outbox's by the hour plus a partial one over
+ * queued rows for the pump cost more than they saved) until v23 chained
+ * a number's rows through citizens instead.  Building the two reads
+ * inbound once and sorts its keys in temporary files (store_open()).
  */
 static int
 store_upgrade_v17(sqlite3 *db)
@@ -712,10 +712,11 @@ store_upgrade_v22(sqlite3 *db)
  * first (store_sql.c, CHAIN_CASES); retention takes an erased row out of
  * its chain and a number with no row left out of citizens
  * (store_citizen.c), so nothing erased stays tied to the number.  The
- * send order per number asks only whether an older row is still pending:
- * outbox_pending holds the pending rows alone, a few hot pages however
- * large the outbox.  In place: the chains are built from the old index's
- * hashes in one pass over each table, written in rowid order.
+ * send order per number walks back the row's chain too, to the first
+ * row pending or ever handed out (OUT_HEAD): an index of the pending
+ * rows, keyed by the hash, churned a random page twice a row in a deep
+ * queue.  In place: the chains are built from the hashes in one sort
+ * over each table, written in rowid order.
  */
 static int
 store_upgrade_v23(sqlite3 *db)
@@ -749,9 +750,7 @@ store_upgrade_v23(sqlite3 *db)
 	    " ON CONFLICT (msisdn_hash) DO UPDATE SET"
 	    " last_out = excluded.last_out;"
 	    "DROP INDEX cases_msisdn;"
-	    "DROP INDEX outbox_msisdn;"
-	    "CREATE INDEX outbox_pending ON outbox (msisdn_hash, id)"
-	    " WHERE state IN (-1, 0, 1);";
+	    "DROP INDEX outbox_msisdn;";
 
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }

@@ -109,6 +109,22 @@
 	"o.created_at, o.kind, length(o.msisdn_hash) > 0 FROM chain " \
 	"JOIN outbox o ON o.id = chain.prev" cond ") "
 #define CHAIN_SINCE	" WHERE chain.at >= ?2 - " CHAIN_SLACK
+/*
+ * An outbox row o is its number's head: no older row of the number is
+ * pending (held, queued, in flight).  A row never becomes pending again
+ * once it has left, and a row was handed out only when no older row was
+ * pending, so the walk back along o's chain stops at the first row that
+ * is pending (not the head) or was ever handed out (the head); rows that
+ * ended unsent (cancelled, expired in the queue) are walked over.  Most
+ * rows read one row, their number's SMS before them, or none (v23).
+ */
+#define OUT_HEAD \
+	"NOT EXISTS (WITH RECURSIVE back(prev, state, attempts) AS " \
+	"(SELECT p.prev_out, p.state, p.attempts FROM outbox p " \
+	"WHERE p.id = o.prev_out UNION ALL SELECT p.prev_out, p.state, " \
+	"p.attempts FROM back JOIN outbox p ON p.id = back.prev " \
+	"WHERE back.attempts = 0 AND back.state NOT IN (-1, 0, 1)) " \
+	"SELECT 1 FROM back WHERE state IN (-1, 0, 1))"
 /* The survey's next moment: its reminder while pending, else expiry. */
 #define SURVEY_DUE_KEY \
 	"(CASE WHEN state = 0 AND remind_at IS NOT NULL " \
@@ -211,9 +227,7 @@ const char *const store_sql[STMT_MAX] = {
 	    "(SELECT i.smsc FROM cases c JOIN inbound i ON i.id = c.inbound_id "
 	    "WHERE c.id = o.case_id), '') FROM outbox o "
 	    "WHERE o.state = 0 AND o.next_attempt_at <= ?1 "
-	    "AND NOT EXISTS (SELECT 1 FROM outbox p "
-	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (-1, 0, 1) "
-	    "AND p.id < o.id) "
+	    "AND " OUT_HEAD " "
 	    "ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT ?2",
 	/*
 	 * When the next row the fetch above can hand out is due: only a
@@ -223,9 +237,7 @@ const char *const store_sql[STMT_MAX] = {
 	 */
 	[STMT_OUT_NEXT_TIME] =
 	    "SELECT o.next_attempt_at FROM outbox o WHERE o.state = 0 "
-	    "AND NOT EXISTS (SELECT 1 FROM outbox p "
-	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (-1, 0, 1) "
-	    "AND p.id < o.id) "
+	    "AND " OUT_HEAD " "
 	    "ORDER BY o.next_attempt_at LIMIT 1",
 	[STMT_OUT_INFLIGHT] =
 	    "UPDATE outbox SET state = 1, attempts = attempts + 1, "
@@ -951,6 +963,8 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_CASE_BY_NUMBER] = 3,	/* CASE_COLS reads v3 columns */
 	[STMT_CASE_BY_ID] = 3,
 	[STMT_CASE_OPEN] = 23,		/* a number's rows: citizens (v23) */
+	[STMT_OUT_NEXT] = 23,
+	[STMT_OUT_NEXT_TIME] = 23,
 	[STMT_CASE_COUNT] = 23,
 	[STMT_OUT_COUNT] = 23,
 	[STMT_OUT_COUNT_LIMIT] = 23,
