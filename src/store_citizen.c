@@ -2,9 +2,10 @@
  * A number's rows without an index of its own (v23, issue 17).  citizens
  * holds each number's keyed hash once, with its newest case and outbox
  * row; each case and outbox row holds the number's row before it
- * (prev_case, prev_out).  A new row is chained here, in the transaction
- * that wrote it; the statements of store_sql.c (CHAIN_CASES, CHAIN_OUT)
- * walk the chains newest first.  Retention erases rows: they leave their
+ * (prev_case, prev_out).  A new row is inserted with its prev and made
+ * its number's newest here, in the transaction that wrote it; the
+ * statements of store_sql.c (CHAIN_CASES, CHAIN_OUT) walk the chains
+ * newest first.  Retention erases rows: they leave their
  * chain here, and a number left with no row leaves citizens, so nothing
  * erased stays tied to the number (store_retention.c).
  */
@@ -32,45 +33,42 @@ struct chain_row {
 };
 
 static int	 citizen_link(struct store *, enum store_stmt,
-		    enum store_stmt, const uint8_t *, int64_t);
+		    const uint8_t *, int64_t);
 static int	 citizen_relink(struct store *, enum store_stmt,
 		    enum store_stmt, const uint8_t *, int64_t *);
 
-/* Chain row id of the number hash: its prev is the newest so far. */
+/*
+ * Row id, just inserted with the number's newest row as its prev
+ * (STMT_CITIZEN_CASE_INSERT, _OUT_INSERT), is the number's newest now.
+ */
 static int
-citizen_link(struct store *st, enum store_stmt link, enum store_stmt set,
-    const uint8_t *hash, int64_t id)
+citizen_link(struct store *st, enum store_stmt set, const uint8_t *hash,
+    int64_t id)
 {
 	sqlite3_stmt	*s;
-	int		 i, rc;
+	int		 rc;
 
 	if (st->version < 23)
 		return 0;	/* an older schema (bench/fill FILL_VERSION) */
-	for (i = 0; i < 2; i++) {
-		if ((s = store_stmt(st, i == 0 ? link : set)) == NULL)
-			return -1;
-		sqlite3_bind_blob(s, 1, hash, CRYPTO_HASH_LEN, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, id);
-		rc = store_step(st, s, "citizen");
-		sqlite3_reset(s);
-		if (rc == -1)
-			return -1;
-	}
-	return 0;
+	if ((s = store_stmt(st, set)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, CRYPTO_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, id);
+	rc = store_step(st, s, "citizen");
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
 }
 
 int
 store_citizen_case(struct store *st, const uint8_t *hash, int64_t id)
 {
-	return citizen_link(st, STMT_CITIZEN_CASE_LINK, STMT_CITIZEN_CASE_SET,
-	    hash, id);
+	return citizen_link(st, STMT_CITIZEN_CASE_SET, hash, id);
 }
 
 int
 store_citizen_out(struct store *st, const uint8_t *hash, int64_t id)
 {
-	return citizen_link(st, STMT_CITIZEN_OUT_LINK, STMT_CITIZEN_OUT_SET,
-	    hash, id);
+	return citizen_link(st, STMT_CITIZEN_OUT_SET, hash, id);
 }
 
 /* Note the number of row id (get: its hash) before it is erased. */

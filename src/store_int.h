@@ -225,9 +225,9 @@ enum store_stmt {
 	STMT_CASE_SEARCH_OVERDUE,
 	STMT_CASE_NOTICE_PAGE,		/* the notice scan in slices (v22) */
 	/* citizens (store_citizen.c, v23): a number's rows without its index */
-	STMT_CITIZEN_CASE_LINK,
+	STMT_CITIZEN_CASE_INSERT,
 	STMT_CITIZEN_CASE_SET,
-	STMT_CITIZEN_OUT_LINK,
+	STMT_CITIZEN_OUT_INSERT,
 	STMT_CITIZEN_OUT_SET,
 	STMT_CITIZEN_CASE_CHAIN,
 	STMT_CITIZEN_OUT_CHAIN,

@@ -125,6 +125,21 @@
 	"p.attempts FROM back JOIN outbox p ON p.id = back.prev " \
 	"WHERE back.attempts = 0 AND back.state NOT IN (-1, 0, 1)) " \
 	"SELECT 1 FROM back WHERE state IN (-1, 0, 1))"
+/*
+ * A new case and a new outbox row; col, val: v23's link to the number's
+ * row before it (store_citizen.c), else "".
+ */
+#define CASE_INSERT(col, val) \
+	"INSERT INTO cases (number, category, confidential, msisdn_enc, " \
+	"msisdn_hash, text, received_at, due, rule, flags, inbound_id, " \
+	"updated_at" col ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, " \
+	"?10, NULLIF(?11, 0), ?7" val ")"
+#define OUT_INSERT(col, val) \
+	"INSERT INTO outbox (case_id, inbound_id, kind, msisdn_enc, " \
+	"msisdn_hash, source, text, priority, created_at, " \
+	"next_attempt_at, expire_at" col ") VALUES (NULLIF(?1, 0), " \
+	"NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, 0)" \
+	val ")"
 /* The survey's next moment: its reminder while pending, else expiry. */
 #define SURVEY_DUE_KEY \
 	"(CASE WHEN state = 0 AND remind_at IS NOT NULL " \
@@ -188,11 +203,7 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_SEQ_SET] =
 	    "INSERT INTO case_seq (day, last) VALUES (?1, ?2) "
 	    "ON CONFLICT (day) DO UPDATE SET last = excluded.last",
-	[STMT_CASE_INSERT] =
-	    "INSERT INTO cases (number, category, confidential, msisdn_enc, "
-	    "msisdn_hash, text, received_at, due, rule, flags, inbound_id, "
-	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-	    "NULLIF(?11, 0), ?7)",
+	[STMT_CASE_INSERT] = CASE_INSERT("", ""),
 	[STMT_CASE_BY_NUMBER] =
 	    "SELECT " CASE_COLS " FROM cases "
 	    "WHERE number = ?1 AND (?2 IS NULL OR msisdn_hash = ?2)",
@@ -213,11 +224,7 @@ const char *const store_sql[STMT_MAX] = {
 	    "reason, rule, channel, text, at) "
 	    "VALUES (?1, ?2, NULLIF(?3, 0), ?4, ?5, ?6, ?7, ?8)",
 
-	[STMT_OUT_INSERT] =
-	    "INSERT INTO outbox (case_id, inbound_id, kind, msisdn_enc, "
-	    "msisdn_hash, source, text, priority, created_at, "
-	    "next_attempt_at, expire_at) VALUES (NULLIF(?1, 0), "
-	    "NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, 0))",
+	[STMT_OUT_INSERT] = OUT_INSERT("", ""),
 	[STMT_OUT_NEXT] =
 	    "SELECT o.id, COALESCE(o.case_id, 0), o.msisdn_enc, o.source, "
 	    "o.text, o.attempts, o.priority, o.next_attempt_at, "
@@ -921,19 +928,17 @@ const char *const store_sql[STMT_MAX] = {
 	    CASE_FILTERS CASE_PAGE,
 	/*
 	 * citizens (store_citizen.c, v23): a new row takes the number's
-	 * newest as its prev, then becomes the newest; retention walks a
-	 * number's chains and takes the erased rows out of them.
+	 * newest as its prev (?5 is the hash), then becomes the newest;
+	 * retention walks a number's chains and takes the erased rows out.
 	 */
-	[STMT_CITIZEN_CASE_LINK] =
-	    "UPDATE cases SET prev_case = (SELECT last_case FROM citizens "
-	    "WHERE msisdn_hash = ?1) WHERE id = ?2",
+	[STMT_CITIZEN_CASE_INSERT] = CASE_INSERT(", prev_case",
+	    ", (SELECT last_case FROM citizens WHERE msisdn_hash = ?5)"),
 	[STMT_CITIZEN_CASE_SET] =
 	    "INSERT INTO citizens (msisdn_hash, last_case) VALUES (?1, ?2) "
 	    "ON CONFLICT (msisdn_hash) DO UPDATE SET "
 	    "last_case = excluded.last_case",
-	[STMT_CITIZEN_OUT_LINK] =
-	    "UPDATE outbox SET prev_out = (SELECT last_out FROM citizens "
-	    "WHERE msisdn_hash = ?1) WHERE id = ?2",
+	[STMT_CITIZEN_OUT_INSERT] = OUT_INSERT(", prev_out",
+	    ", (SELECT last_out FROM citizens WHERE msisdn_hash = ?5)"),
 	[STMT_CITIZEN_OUT_SET] =
 	    "INSERT INTO citizens (msisdn_hash, last_out) VALUES (?1, ?2) "
 	    "ON CONFLICT (msisdn_hash) DO UPDATE SET "
@@ -1064,9 +1069,9 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_EXT_GRANTED] = 21,
 	[STMT_DISCLOSE_GET] = 21,
 	[STMT_DISCLOSE_SET] = 21,
-	[STMT_CITIZEN_CASE_LINK] = 23,
+	[STMT_CITIZEN_CASE_INSERT] = 23,
 	[STMT_CITIZEN_CASE_SET] = 23,
-	[STMT_CITIZEN_OUT_LINK] = 23,
+	[STMT_CITIZEN_OUT_INSERT] = 23,
 	[STMT_CITIZEN_OUT_SET] = 23,
 	[STMT_CITIZEN_CASE_CHAIN] = 23,
 	[STMT_CITIZEN_OUT_CHAIN] = 23,
