@@ -7,7 +7,8 @@
  * statements of store_sql.c (CHAIN_CASES, CHAIN_OUT) walk the chains
  * newest first.  Retention erases rows: they leave their
  * chain here, and a number left with no row leaves citizens, so nothing
- * erased stays tied to the number (store_retention.c).
+ * erased stays tied to the number (store_retention.c).  "Citizens" are
+ * every number the store holds cases or SMS of, a unit contact's too.
  */
 #include "compat.h"
 
