@@ -27,16 +27,16 @@
 #include "store_int.h"
 #include "util.h"
 
-/* One row of a chain as retention reads it. */
-struct chain_row {
-	int64_t		 id, prev;
-	int		 kept;		/* its number is still there */
-};
-
 static int	 citizen_link(struct store *, enum store_stmt,
 		    const uint8_t *, int64_t);
-static int	 citizen_relink(struct store *, enum store_stmt,
-		    enum store_stmt, const uint8_t *, int64_t *);
+static int	 citizen_do(struct store *, enum store_stmt, int64_t,
+		    int64_t, int64_t *);
+static int	 citizen_heads(struct store *, const uint8_t *, int64_t *,
+		    int);
+static int	 citizen_after(struct store *,
+		    const struct store_citizen_row *, int64_t *);
+static int	 citizen_splice(struct store *,
+		    const struct store_citizen_row *);
 
 /*
  * Row id, just inserted with the number's newest row as its prev
@@ -72,13 +72,14 @@ store_citizen_out(struct store *st, const uint8_t *hash, int64_t id)
 	return citizen_link(st, STMT_CITIZEN_OUT_SET, hash, id);
 }
 
-/* Note the number of row id (get: its hash) before it is erased. */
+/* Note row id and its number (get: its hash) before it is erased. */
 int
 store_citizens_note(struct store *st, enum store_stmt get, int64_t id,
     struct store_citizens *c)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
+	struct store_citizen_row	*r;
+	sqlite3_stmt			*s;
+	int				 rc;
 
 	if (st->version < 23)
 		return 0;
@@ -90,111 +91,141 @@ store_citizens_note(struct store *st, enum store_stmt get, int64_t id,
 	    CRYPTO_HASH_LEN) {
 		if (c->n == c->cap) {
 			c->cap = c->cap ? c->cap * 2 : 16;
-			c->h = xreallocarray(c->h, c->cap, sizeof(*c->h));
+			c->v = xreallocarray(c->v, c->cap, sizeof(*c->v));
 		}
-		memcpy(c->h[c->n++], sqlite3_column_blob(s, 0),
-		    CRYPTO_HASH_LEN);
+		r = &c->v[c->n++];
+		memcpy(r->h, sqlite3_column_blob(s, 0), CRYPTO_HASH_LEN);
+		r->id = id;
+		r->out = get == STMT_CITIZEN_OUT_HASH;
 	}
 	sqlite3_reset(s);
 	return rc == -1 ? -1 : 0;
 }
 
+/* Run statement i on (a, b) (b < 0: a alone); the first column or 0. */
 static int
-citizen_cmp(const void *a, const void *b)
+citizen_do(struct store *st, enum store_stmt i, int64_t a, int64_t b,
+    int64_t *vp)
 {
-	return memcmp(a, b, CRYPTO_HASH_LEN);
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (vp != NULL)
+		*vp = 0;
+	if ((s = store_stmt(st, i)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, a);
+	if (b >= 0)
+		sqlite3_bind_int64(s, 2, b);
+	rc = store_step(st, s, "citizen chain");
+	if (rc == SQLITE_ROW && vp != NULL)
+		*vp = sqlite3_column_int64(s, i == STMT_CITIZEN_CASE_HASH ||
+		    i == STMT_CITIZEN_OUT_HASH ? 1 : 0);
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+/* Read (set 0) or write (set 1) the number's newest case and SMS. */
+static int
+citizen_heads(struct store *st, const uint8_t *hash, int64_t *v, int set)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, set ? STMT_CITIZEN_HEADS :
+	    STMT_CITIZEN_GET)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, CRYPTO_HASH_LEN, SQLITE_STATIC);
+	if (set) {
+		sqlite3_bind_int64(s, 2, v[0]);
+		sqlite3_bind_int64(s, 3, v[1]);
+	} else
+		v[0] = v[1] = 0;
+	rc = store_step(st, s, "citizen");
+	if (!set && rc == SQLITE_ROW) {
+		v[0] = sqlite3_column_int64(s, 0);
+		v[1] = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
+}
+
+/* The row of the number's chain whose prev is id, walked from its head. */
+static int
+citizen_after(struct store *st, const struct store_citizen_row *r,
+    int64_t *nextp)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*nextp = 0;
+	if ((s = store_stmt(st, r->out ? STMT_CITIZEN_OUT_CHAIN :
+	    STMT_CITIZEN_CASE_CHAIN)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, r->h, CRYPTO_HASH_LEN, SQLITE_STATIC);
+	while ((rc = store_step(st, s, "citizen chain")) == SQLITE_ROW)
+		if (sqlite3_column_int64(s, 1) == r->id) {
+			*nextp = sqlite3_column_int64(s, 0);
+			break;
+		}
+	sqlite3_reset(s);
+	return rc == -1 ? -1 : 0;
 }
 
 /*
- * Take the erased rows out of the number's chain (walk: its statement):
- * each row left points at the next row left, an erased one at nothing.
- * *headp: the newest row left, 0 if none.
+ * Take erased row r out of its number's chain: the row after it (found
+ * among the rows just after it, else by walking the chain), or the
+ * citizens row when it was the newest, takes its prev.
  */
 static int
-citizen_relink(struct store *st, enum store_stmt walk, enum store_stmt prev,
-    const uint8_t *hash, int64_t *headp)
+citizen_splice(struct store *st, const struct store_citizen_row *r)
 {
-	sqlite3_stmt		*s;
-	struct chain_row	*r = NULL;
-	size_t			 n = 0, cap = 0, i;
-	int64_t			 next = 0;
-	int			 rc, ret = -1;
+	enum store_stmt	 set = r->out ? STMT_CITIZEN_OUT_PREV :
+			    STMT_CITIZEN_CASE_PREV;
+	int64_t		 prev, next, heads[2];
 
-	*headp = 0;
-	if ((s = store_stmt(st, walk)) == NULL)
+	if (citizen_do(st, r->out ? STMT_CITIZEN_OUT_HASH :
+	    STMT_CITIZEN_CASE_HASH, r->id, -1, &prev) == -1 ||
+	    citizen_do(st, r->out ? STMT_CITIZEN_OUT_NEXT :
+	    STMT_CITIZEN_CASE_NEXT, r->id, -1, &next) == -1)
 		return -1;
-	sqlite3_bind_blob(s, 1, hash, CRYPTO_HASH_LEN, SQLITE_STATIC);
-	while ((rc = store_step(st, s, "citizen chain")) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			r = xreallocarray(r, cap, sizeof(*r));
-		}
-		r[n].id = sqlite3_column_int64(s, 0);
-		r[n].prev = sqlite3_column_int64(s, 1);
-		r[n++].kept = sqlite3_column_int(s, 2);
+	if (next == 0) {
+		if (citizen_heads(st, r->h, heads, 0) == -1)
+			return -1;
+		if (heads[r->out] == r->id) {
+			heads[r->out] = prev;
+			if (citizen_heads(st, r->h, heads, 1) == -1)
+				return -1;
+		} else if (citizen_after(st, r, &next) == -1)
+			return -1;
 	}
-	sqlite3_reset(s);
-	if (rc == -1)
-		goto done;
-	/* from the oldest: each row's prev is the next older row kept */
-	for (i = n; i-- > 0; ) {
-		int64_t	want = r[i].kept ? next : 0;
-
-		if (r[i].prev != want) {
-			if ((s = store_stmt(st, prev)) == NULL)
-				goto done;
-			sqlite3_bind_int64(s, 1, r[i].id);
-			sqlite3_bind_int64(s, 2, want);
-			rc = store_step(st, s, "citizen chain");
-			sqlite3_reset(s);
-			if (rc == -1)
-				goto done;
-		}
-		if (r[i].kept)
-			next = r[i].id;
-	}
-	*headp = next;
-	ret = 0;
-done:
-	free(r);
-	return ret;
+	if ((next != 0 && citizen_do(st, set, next, prev, NULL) == -1) ||
+	    (prev != 0 && citizen_do(st, set, r->id, 0, NULL) == -1))
+		return -1;
+	return 0;
 }
 
-/* After an erase: relink the chains of the numbers noted; 0 or -1. */
+/* After an erase: the rows noted leave their chains; 0 or -1. */
 int
 store_citizens_relink(struct store *st, struct store_citizens *c)
 {
 	sqlite3_stmt	*s;
-	int64_t		 last_case, last_out;
 	size_t		 i;
-	int		 j, rc;
+	int		 rc;
 
-	if (c->n > 1)
-		qsort(c->h, c->n, sizeof(*c->h), citizen_cmp);
-	for (i = 0; i < c->n; i++) {
-		if (i > 0 && memcmp(c->h[i], c->h[i - 1], CRYPTO_HASH_LEN) ==
-		    0)
-			continue;
-		if (citizen_relink(st, STMT_CITIZEN_CASE_CHAIN,
-		    STMT_CITIZEN_CASE_PREV, c->h[i], &last_case) == -1 ||
-		    citizen_relink(st, STMT_CITIZEN_OUT_CHAIN,
-		    STMT_CITIZEN_OUT_PREV, c->h[i], &last_out) == -1)
+	for (i = 0; i < c->n; i++)
+		if (citizen_splice(st, &c->v[i]) == -1)
 			return -1;
-		for (j = 0; j < 2; j++) {
-			if ((s = store_stmt(st, j == 0 ? STMT_CITIZEN_HEADS :
-			    STMT_CITIZEN_DROP)) == NULL)
-				return -1;
-			sqlite3_bind_blob(s, 1, c->h[i], CRYPTO_HASH_LEN,
-			    SQLITE_STATIC);
-			if (j == 0) {
-				sqlite3_bind_int64(s, 2, last_case);
-				sqlite3_bind_int64(s, 3, last_out);
-			}
-			rc = store_step(st, s, "citizen");
-			sqlite3_reset(s);
-			if (rc == -1)
-				return -1;
-		}
+	/* a number with no row left is forgotten */
+	for (i = 0; i < c->n; i++) {
+		if ((s = store_stmt(st, STMT_CITIZEN_DROP)) == NULL)
+			return -1;
+		sqlite3_bind_blob(s, 1, c->v[i].h, CRYPTO_HASH_LEN,
+		    SQLITE_STATIC);
+		rc = store_step(st, s, "citizen");
+		sqlite3_reset(s);
+		if (rc == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -202,6 +233,6 @@ store_citizens_relink(struct store *st, struct store_citizens *c)
 void
 store_citizens_free(struct store_citizens *c)
 {
-	free(c->h);
+	free(c->v);
 	memset(c, 0, sizeof(*c));
 }

@@ -237,6 +237,9 @@ enum store_stmt {
 	STMT_CITIZEN_DROP,
 	STMT_CITIZEN_CASE_HASH,
 	STMT_CITIZEN_OUT_HASH,
+	STMT_CITIZEN_CASE_NEXT,
+	STMT_CITIZEN_OUT_NEXT,
+	STMT_CITIZEN_GET,
 	STMT_MAX
 };
 
@@ -440,8 +443,13 @@ int	 store_seq_flush(struct store *);
 void	 store_case_row(sqlite3_stmt *, struct store_case *);
 
 /* store_citizen.c: a number's rows without its index (v23) */
+struct store_citizen_row {
+	uint8_t		 h[CRYPTO_HASH_LEN];	/* its number's, before */
+	int64_t		 id;
+	int		 out;		/* an outbox row, else a case */
+};
 struct store_citizens {
-	uint8_t		(*h)[CRYPTO_HASH_LEN];
+	struct store_citizen_row *v;
 	size_t		 n, cap;
 };
 int	 store_citizen_case(struct store *, const uint8_t *, int64_t);

@@ -958,9 +958,25 @@ const char *const store_sql[STMT_MAX] = {
 	    "DELETE FROM citizens WHERE msisdn_hash = ?1 "
 	    "AND last_case IS NULL AND last_out IS NULL",
 	[STMT_CITIZEN_CASE_HASH] =
-	    "SELECT msisdn_hash FROM cases WHERE id = ?1",
+	    "SELECT msisdn_hash, prev_case FROM cases WHERE id = ?1",
 	[STMT_CITIZEN_OUT_HASH] =
-	    "SELECT msisdn_hash FROM outbox WHERE id = ?1",
+	    "SELECT msisdn_hash, prev_out FROM outbox WHERE id = ?1",
+	/*
+	 * the row after ?1 in its number's chain, if it is among the next
+	 * CITIZEN_NEAR rows (a number's rows come close together: the SMS
+	 * of one case, a duty phone's notices); else the chain's walk
+	 */
+#define CITIZEN_NEAR	"4096"
+	[STMT_CITIZEN_CASE_NEXT] =
+	    "SELECT id FROM cases WHERE id > ?1 AND id <= ?1 + " CITIZEN_NEAR
+	    " AND prev_case = ?1 LIMIT 1",
+	[STMT_CITIZEN_OUT_NEXT] =
+	    "SELECT id FROM outbox WHERE id > ?1 AND id <= ?1 + " CITIZEN_NEAR
+	    " AND prev_out = ?1 LIMIT 1",
+#undef CITIZEN_NEAR
+	[STMT_CITIZEN_GET] =
+	    "SELECT COALESCE(last_case, 0), COALESCE(last_out, 0) "
+	    "FROM citizens WHERE msisdn_hash = ?1",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -1081,4 +1097,7 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_CITIZEN_DROP] = 23,
 	[STMT_CITIZEN_CASE_HASH] = 23,
 	[STMT_CITIZEN_OUT_HASH] = 23,
+	[STMT_CITIZEN_CASE_NEXT] = 23,
+	[STMT_CITIZEN_OUT_NEXT] = 23,
+	[STMT_CITIZEN_GET] = 23,
 };

@@ -468,8 +468,8 @@ test_upgrade_v23(void **state)
 	struct store_retention	 r;
 	char			 number[STORE_CASE_NUMBER_MAX], ids[128];
 	char			 want[128];
-	int64_t			 a1, a2, a3, a4, b1, bad = 0, t;
-	int			 n;
+	int64_t			 a1, a2, a3, a4, b1, x1, x2, bad = 0, t;
+	int			 i, n;
 
 	assert_non_null(recreate(f, &o));
 	assert_int_equal(store_version(f->st), 22);
@@ -529,8 +529,21 @@ test_upgrade_v23(void **state)
 	assert_int_equal(n, 2);
 	store_outmsg_clear(out, (size_t)n);
 
-	/* retention erases a1, a2 and b1: NUM keeps a3, a4; NUM2 goes */
+	/*
+	 * retention erases a1, a2 and b1: NUM keeps a3, a4; NUM2 goes; and
+	 * x1, whose SMS has the number's next one more than 4,096 rows on
+	 * (the chain is walked to find it)
+	 */
 	assert_int_equal(store_txn_begin(f->st), 0);
+	x1 = add_case(f->st, "13800130025", T0 + 5, number);
+	add_out(f->st, "13800130025", x1);
+	for (i = 0; i < 4100; i++)
+		add_out(f->st, "13800130026", 0);
+	x2 = add_case(f->st, "13800130025", T0 + 6, number);
+	add_out(f->st, "13800130025", x2);
+	assert_int_equal(store_txn_commit(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
+	close_case(f->st, x1, T0 + DAY);
 	close_case(f->st, a1, T0 + DAY);
 	close_case(f->st, a2, T0 + DAY);
 	close_case(f->st, b1, T0 + DAY);
@@ -540,8 +553,8 @@ test_upgrade_v23(void **state)
 	assert_int_equal(store_retention_chunk(f->st, T0 + 2 * DAY, 10,
 	    "test", &r), 0);
 	assert_int_equal(store_txn_commit(f->st), 0);
-	assert_int_equal(r.cases, 3);
-	assert_int_equal(peek(f, "SELECT COUNT(*) FROM citizens"), 1);
+	assert_int_equal(r.cases, 4);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM citizens"), 3);
 	/* nothing erased is in a chain, nothing points at it */
 	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases WHERE "
 	    "prev_case IN (SELECT id FROM cases WHERE length(msisdn_hash) "
@@ -559,6 +572,11 @@ test_upgrade_v23(void **state)
 	/* the SMS not of an erased case stays: ack a4, a3's none, the 0 */
 	assert_int_equal(store_count_replies(f->st, NUM, t - HOUR), 2);
 	assert_int_equal(store_count_replies(f->st, NUM2, t - HOUR), 0);
+	open_ids(f->st, "13800130025", ids, sizeof(ids));
+	snprintf(want, sizeof(want), "%lld", (long long)x2);
+	assert_string_equal(ids, want);
+	assert_int_equal(store_count_replies(f->st, "13800130025", t - HOUR),
+	    1);
 
 	/* the send order walks over a row that ended unsent */
 	t = (int64_t)clock_now_ms();
