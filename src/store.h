@@ -32,7 +32,7 @@
 struct crypto;
 struct store;
 
-#define STORE_SCHEMA_VERSION	22
+#define STORE_SCHEMA_VERSION	23
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
 #define STORE_BUSY_TIMEOUT	100		/* default, ms */

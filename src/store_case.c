@@ -68,7 +68,9 @@ store_case_add(struct store *st, const struct store_case_new *c,
 		log_warnx("store case numbers of %06d beyond 9999: %lld",
 		    day, (long long)seq);
 
-	if ((s = store_stmt(st, STMT_CASE_INSERT)) == NULL)
+	/* v23: chained to the number's case before it (store_citizen.c) */
+	if ((s = store_stmt(st, st->version >= 23 ? STMT_CITIZEN_CASE_INSERT :
+	    STMT_CASE_INSERT)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, c->category, -1, SQLITE_STATIC);
@@ -86,6 +88,8 @@ store_case_add(struct store *st, const struct store_case_new *c,
 	if (rc == -1)
 		return -1;
 	*idp = sqlite3_last_insert_rowid(st->db);
+	if (store_citizen_case(st, hash, *idp) == -1)
+		return -1;
 	return store_cases_done(st);
 }
 

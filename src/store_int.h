@@ -224,6 +224,22 @@ enum store_stmt {
 	STMT_CASE_SEARCH_RECEIVED,
 	STMT_CASE_SEARCH_OVERDUE,
 	STMT_CASE_NOTICE_PAGE,		/* the notice scan in slices (v22) */
+	/* citizens (store_citizen.c, v23): a number's rows without its index */
+	STMT_CITIZEN_CASE_INSERT,
+	STMT_CITIZEN_CASE_SET,
+	STMT_CITIZEN_OUT_INSERT,
+	STMT_CITIZEN_OUT_SET,
+	STMT_CITIZEN_CASE_CHAIN,
+	STMT_CITIZEN_OUT_CHAIN,
+	STMT_CITIZEN_CASE_PREV,
+	STMT_CITIZEN_OUT_PREV,
+	STMT_CITIZEN_HEADS,
+	STMT_CITIZEN_DROP,
+	STMT_CITIZEN_CASE_HASH,
+	STMT_CITIZEN_OUT_HASH,
+	STMT_CITIZEN_CASE_NEXT,
+	STMT_CITIZEN_OUT_NEXT,
+	STMT_CITIZEN_GET,
 	STMT_MAX
 };
 
@@ -426,6 +442,23 @@ int	 store_decrypt(struct store *, sqlite3_stmt *, int, char *,
 /* store_case.c */
 int	 store_seq_flush(struct store *);
 void	 store_case_row(sqlite3_stmt *, struct store_case *);
+
+/* store_citizen.c: a number's rows without its index (v23) */
+struct store_citizen_row {
+	uint8_t		 h[CRYPTO_HASH_LEN];	/* its number's, before */
+	int64_t		 id;
+	int		 out;		/* an outbox row, else a case */
+};
+struct store_citizens {
+	struct store_citizen_row *v;
+	size_t		 n, cap;
+};
+int	 store_citizen_case(struct store *, const uint8_t *, int64_t);
+int	 store_citizen_out(struct store *, const uint8_t *, int64_t);
+int	 store_citizens_note(struct store *, enum store_stmt, int64_t,
+	    struct store_citizens *);
+int	 store_citizens_relink(struct store *, struct store_citizens *);
+void	 store_citizens_free(struct store_citizens *);
 
 /* store_audit.c */
 int	 store_audit_tip_flush(struct store *);

@@ -75,7 +75,8 @@ store_outbox_add(struct store *st, const struct store_outbox_new *o,
 	if (store_encrypt(st, o->msisdn, blob, &bloblen, hash) == -1)
 		return -1;
 	now = (int64_t)clock_now_ms();
-	if ((s = store_stmt(st, STMT_OUT_INSERT)) == NULL)
+	if ((s = store_stmt(st, st->version >= 23 ? STMT_CITIZEN_OUT_INSERT :
+	    STMT_OUT_INSERT)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, o->case_id);
 	sqlite3_bind_int64(s, 2, o->inbound);
@@ -93,7 +94,8 @@ store_outbox_add(struct store *st, const struct store_outbox_new *o,
 	if (rc == -1)
 		return -1;
 	id = sqlite3_last_insert_rowid(st->db);
-	if (store_msgs_track(st, 'o', id) == -1)
+	if (store_citizen_out(st, hash, id) == -1 ||
+	    store_msgs_track(st, 'o', id) == -1)
 		return -1;
 	if (idp != NULL)
 		*idp = id;

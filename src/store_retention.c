@@ -250,6 +250,7 @@ store_retention_chunk(struct store *st, int64_t cutoff, int max,
 {
 	struct ret_ids		 cases = { 0 }, in = { 0 }, out = { 0 };
 	struct ret_ids		 evs = { 0 };
+	struct store_citizens	 cit = { 0 };
 	struct store_buf	 b = { 0 };
 	sqlite3_stmt		*s;
 	uint8_t			 mac[CRYPTO_HASH_LEN];
@@ -330,7 +331,15 @@ store_retention_chunk(struct store *st, int64_t cutoff, int max,
 			goto done;
 		}
 	}
-	/* erase */
+	/* erase; then the rows leave their numbers' chains (v23) */
+	for (i = 0; i < cases.n; i++)
+		if (store_citizens_note(st, STMT_CITIZEN_CASE_HASH, cases.v[i],
+		    &cit) == -1)
+			goto done;
+	for (i = 0; i < out.n; i++)
+		if (store_citizens_note(st, STMT_CITIZEN_OUT_HASH, out.v[i],
+		    &cit) == -1)
+			goto done;
 	for (i = 0; i < cases.n; i++)
 		if (ret_erase(st, STMT_RET_ERASE_CASE, cases.v[i]) == -1 ||
 		    ret_erase(st, STMT_RET_ERASE_SUPP, cases.v[i]) == -1 ||
@@ -342,6 +351,8 @@ store_retention_chunk(struct store *st, int64_t cutoff, int max,
 	for (i = 0; i < out.n; i++)
 		if (ret_erase(st, STMT_RET_ERASE_OUT, out.v[i]) == -1)
 			goto done;
+	if (store_citizens_relink(st, &cit) == -1)
+		goto done;
 	/* attest the events again, over the rows as they are now */
 	n = snprintf(tok, sizeof(tok), " inbound=%zu outbox=%zu reattest=",
 	    in.n, out.n);
@@ -389,6 +400,7 @@ store_retention_chunk(struct store *st, int64_t cutoff, int max,
 	r->events += (int64_t)evs.n;
 	ret = cases.n == (size_t)max ? 1 : 0;
 done:
+	store_citizens_free(&cit);
 	free(cases.v);
 	free(in.v);
 	free(out.v);

@@ -41,6 +41,7 @@ static int	 store_upgrade_v19(sqlite3 *);
 static int	 store_upgrade_v20(sqlite3 *);
 static int	 store_upgrade_v21(sqlite3 *);
 static int	 store_upgrade_v22(sqlite3 *);
+static int	 store_upgrade_v23(sqlite3 *);
 static int	 store_upgrade_v9(sqlite3 *);
 static int	 store_upgrade_v7(sqlite3 *);
 static int	 store_upgrade_v8(sqlite3 *);
@@ -522,10 +523,10 @@ store_upgrade_v16(sqlite3 *db)
  * as small as an hour's traffic however many years precede it.  The
  * dedupe key is no longer unique: a repeat after the window is stored
  * beside the old one (nothing retires a key any more).  The numbers'
- * indexes stay (HACKING.md, "Keys at random places": the outbox's by the
- * hour plus a partial one over queued rows for the pump cost more than
- * they saved).  Building the two reads inbound once and sorts its keys
- * in temporary files (store_open()).
+ * indexes stayed (the outbox's by the hour plus a partial one over
+ * queued rows for the pump cost more than they saved) until v23 chained
+ * a number's rows through citizens instead.  Building the two reads
+ * inbound once and sorts its keys in temporary files (store_open()).
  */
 static int
 store_upgrade_v17(sqlite3 *db)
@@ -698,6 +699,62 @@ store_upgrade_v22(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v23: a number's rows are reached through the number once, not an index
+ * entry a row (issue 17).  cases_msisdn and outbox_msisdn took each new
+ * case and each SMS queued at a random page: with 1 M cases 14 % of the
+ * intake's WAL each (bench/walpages), a page read and written per MO.
+ * citizens holds each keyed hash once (WITHOUT ROWID: the lookup's page
+ * is the row's) with the number's newest case and outbox row, and each
+ * row the number's row before it (prev_case, prev_out): a returning
+ * citizen's MO writes the one page of its citizens row, its case and SMS
+ * append at the tables' ends.  The statements walk these chains newest
+ * first (store_sql.c, CHAIN_CASES); retention takes an erased row out of
+ * its chain and a number with no row left out of citizens
+ * (store_citizen.c), so nothing erased stays tied to the number.  The
+ * send order per number walks back the row's chain too, to the first
+ * row pending or ever handed out (OUT_HEAD): an index of the pending
+ * rows, keyed by the hash, churned a random page twice a row in a deep
+ * queue.  In place: the chains are built from the hashes in one sort
+ * over each table, written in rowid order.
+ */
+static int
+store_upgrade_v23(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE citizens ("
+	    " msisdn_hash BLOB PRIMARY KEY,"
+	    " last_case INTEGER,"		/* the number's newest */
+	    " last_out INTEGER) WITHOUT ROWID;"
+	    "ALTER TABLE cases ADD COLUMN prev_case INTEGER;"
+	    "ALTER TABLE outbox ADD COLUMN prev_out INTEGER;"
+	    "CREATE TEMP TABLE chain_prev (id INTEGER PRIMARY KEY, prev);"
+	    "INSERT INTO chain_prev SELECT id, prev FROM (SELECT id, lag(id)"
+	    " OVER (PARTITION BY msisdn_hash ORDER BY id) AS prev FROM cases"
+	    " WHERE length(msisdn_hash) > 0) WHERE prev IS NOT NULL;"
+	    "UPDATE cases SET prev_case = p.prev FROM chain_prev p"
+	    " WHERE cases.id = p.id;"
+	    "DELETE FROM chain_prev;"
+	    "INSERT INTO chain_prev SELECT id, prev FROM (SELECT id, lag(id)"
+	    " OVER (PARTITION BY msisdn_hash ORDER BY id) AS prev FROM outbox"
+	    " WHERE length(msisdn_hash) > 0) WHERE prev IS NOT NULL;"
+	    "UPDATE outbox SET prev_out = p.prev FROM chain_prev p"
+	    " WHERE outbox.id = p.id;"
+	    "DROP TABLE chain_prev;"
+	    "INSERT INTO citizens (msisdn_hash, last_case)"
+	    " SELECT msisdn_hash, max(id) FROM cases"
+	    " WHERE length(msisdn_hash) > 0 GROUP BY msisdn_hash;"
+	    "INSERT INTO citizens (msisdn_hash, last_out)"
+	    " SELECT msisdn_hash, max(id) FROM outbox"
+	    " WHERE length(msisdn_hash) > 0 GROUP BY msisdn_hash"
+	    " ON CONFLICT (msisdn_hash) DO UPDATE SET"
+	    " last_out = excluded.last_out;"
+	    "DROP INDEX cases_msisdn;"
+	    "DROP INDEX outbox_msisdn;";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 static int	(*const store_upgrades[])(sqlite3 *) = {
 	NULL,
 	store_upgrade_v1,
@@ -722,6 +779,7 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v20,
 	store_upgrade_v21,
 	store_upgrade_v22,
+	store_upgrade_v23,
 };
 _Static_assert(nitems(store_upgrades) == STORE_SCHEMA_VERSION + 1,
     "one upgrade per schema version");

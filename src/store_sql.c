@@ -81,6 +81,65 @@
 	"AND (?8 = 0 OR received_at >= ?8) " \
 	"AND (?9 = 0 OR received_at < ?9)"
 #define CASE_PAGE	" AND id < ?10 ORDER BY id DESC LIMIT ?11 OFFSET ?12"
+/*
+ * A number's cases and outbox rows without an index of their own (v23,
+ * issue 17): citizens holds each number's keyed hash once, with its
+ * newest case and outbox row, and each row the id of the number's row
+ * before it (prev_case, prev_out), so these walk the number's rows newest
+ * first from the citizen, one rowid lookup a row.  A walk bounded by a
+ * time (since, the parameter h + 1) goes on while the row it left is at
+ * most CHAIN_SLACK older than since: rows are chained in id order, and a
+ * row's time (an inbound's received_at, a clock step) may run a little
+ * behind its id.  The chain's own order is the one the callers want, so
+ * a walk with a LIMIT stops early and sorts nothing.
+ */
+#define CHAIN_SLACK	"86400000"
+#define CHAIN_CASES(h, cond) \
+	"WITH RECURSIVE chain(cid, prev, at, kept) AS (SELECT c.id, " \
+	"c.prev_case, c.received_at, length(c.msisdn_hash) > 0 " \
+	"FROM citizens z JOIN cases c ON c.id = z.last_case " \
+	"WHERE z.msisdn_hash = " h " UNION ALL SELECT c.id, c.prev_case, " \
+	"c.received_at, length(c.msisdn_hash) > 0 FROM chain " \
+	"JOIN cases c ON c.id = chain.prev" cond ") "
+#define CHAIN_OUT(cond) \
+	"WITH RECURSIVE chain(oid, prev, at, kind, kept) AS (SELECT o.id, " \
+	"o.prev_out, o.created_at, o.kind, length(o.msisdn_hash) > 0 " \
+	"FROM citizens z JOIN outbox o ON o.id = z.last_out " \
+	"WHERE z.msisdn_hash = ?1 UNION ALL SELECT o.id, o.prev_out, " \
+	"o.created_at, o.kind, length(o.msisdn_hash) > 0 FROM chain " \
+	"JOIN outbox o ON o.id = chain.prev" cond ") "
+#define CHAIN_SINCE	" WHERE chain.at >= ?2 - " CHAIN_SLACK
+/*
+ * An outbox row o is its number's head: no older row of the number is
+ * pending (held, queued, in flight).  A row never becomes pending again
+ * once it has left, and a row was handed out only when no older row was
+ * pending, so the walk back along o's chain stops at the first row that
+ * is pending (not the head) or was ever handed out (the head); rows that
+ * ended unsent (cancelled, expired in the queue) are walked over.  Most
+ * rows read one row, their number's SMS before them, or none (v23).
+ */
+#define OUT_HEAD \
+	"NOT EXISTS (WITH RECURSIVE back(prev, state, attempts) AS " \
+	"(SELECT p.prev_out, p.state, p.attempts FROM outbox p " \
+	"WHERE p.id = o.prev_out UNION ALL SELECT p.prev_out, p.state, " \
+	"p.attempts FROM back JOIN outbox p ON p.id = back.prev " \
+	"WHERE back.attempts = 0 AND back.state NOT IN (-1, 0, 1)) " \
+	"SELECT 1 FROM back WHERE state IN (-1, 0, 1))"
+/*
+ * A new case and a new outbox row; col, val: v23's link to the number's
+ * row before it (store_citizen.c), else "".
+ */
+#define CASE_INSERT(col, val) \
+	"INSERT INTO cases (number, category, confidential, msisdn_enc, " \
+	"msisdn_hash, text, received_at, due, rule, flags, inbound_id, " \
+	"updated_at" col ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, " \
+	"?10, NULLIF(?11, 0), ?7" val ")"
+#define OUT_INSERT(col, val) \
+	"INSERT INTO outbox (case_id, inbound_id, kind, msisdn_enc, " \
+	"msisdn_hash, source, text, priority, created_at, " \
+	"next_attempt_at, expire_at" col ") VALUES (NULLIF(?1, 0), " \
+	"NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, 0)" \
+	val ")"
 /* The survey's next moment: its reminder while pending, else expiry. */
 #define SURVEY_DUE_KEY \
 	"(CASE WHEN state = 0 AND remind_at IS NOT NULL " \
@@ -144,23 +203,19 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_SEQ_SET] =
 	    "INSERT INTO case_seq (day, last) VALUES (?1, ?2) "
 	    "ON CONFLICT (day) DO UPDATE SET last = excluded.last",
-	[STMT_CASE_INSERT] =
-	    "INSERT INTO cases (number, category, confidential, msisdn_enc, "
-	    "msisdn_hash, text, received_at, due, rule, flags, inbound_id, "
-	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-	    "NULLIF(?11, 0), ?7)",
+	[STMT_CASE_INSERT] = CASE_INSERT("", ""),
 	[STMT_CASE_BY_NUMBER] =
 	    "SELECT " CASE_COLS " FROM cases "
 	    "WHERE number = ?1 AND (?2 IS NULL OR msisdn_hash = ?2)",
 	[STMT_CASE_BY_ID] = "SELECT " CASE_COLS " FROM cases WHERE id = ?1",
+	/* newest first in the chain's own order: no sort (issue 17) */
 	[STMT_CASE_OPEN] =
-	    "SELECT " CASE_COLS " FROM cases "
-	    "WHERE msisdn_hash = ?1 AND closed_at IS NULL "
-	    /* newest first in the index's own order: no sort (issue 17) */
-	    "ORDER BY received_at DESC, id DESC LIMIT ?2",
+	    CHAIN_CASES("?1", "") "SELECT " CASE_COLS " FROM chain "
+	    "JOIN cases ON cases.id = chain.cid WHERE closed_at IS NULL "
+	    "LIMIT ?2",
 	[STMT_CASE_COUNT] =
-	    "SELECT COUNT(*) FROM cases "
-	    "WHERE msisdn_hash = ?1 AND received_at >= ?2",
+	    CHAIN_CASES("?1", CHAIN_SINCE) "SELECT COUNT(*) FROM chain "
+	    "WHERE at >= ?2",
 	[STMT_SUPPLEMENT_INSERT] =
 	    "INSERT INTO supplements (case_id, inbound_id, text, received_at) "
 	    "VALUES (?1, NULLIF(?2, 0), ?3, ?4)",
@@ -169,11 +224,7 @@ const char *const store_sql[STMT_MAX] = {
 	    "reason, rule, channel, text, at) "
 	    "VALUES (?1, ?2, NULLIF(?3, 0), ?4, ?5, ?6, ?7, ?8)",
 
-	[STMT_OUT_INSERT] =
-	    "INSERT INTO outbox (case_id, inbound_id, kind, msisdn_enc, "
-	    "msisdn_hash, source, text, priority, created_at, "
-	    "next_attempt_at, expire_at) VALUES (NULLIF(?1, 0), "
-	    "NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, 0))",
+	[STMT_OUT_INSERT] = OUT_INSERT("", ""),
 	[STMT_OUT_NEXT] =
 	    "SELECT o.id, COALESCE(o.case_id, 0), o.msisdn_enc, o.source, "
 	    "o.text, o.attempts, o.priority, o.next_attempt_at, "
@@ -183,9 +234,7 @@ const char *const store_sql[STMT_MAX] = {
 	    "(SELECT i.smsc FROM cases c JOIN inbound i ON i.id = c.inbound_id "
 	    "WHERE c.id = o.case_id), '') FROM outbox o "
 	    "WHERE o.state = 0 AND o.next_attempt_at <= ?1 "
-	    "AND NOT EXISTS (SELECT 1 FROM outbox p "
-	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (-1, 0, 1) "
-	    "AND p.id < o.id) "
+	    "AND " OUT_HEAD " "
 	    "ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT ?2",
 	/*
 	 * When the next row the fetch above can hand out is due: only a
@@ -195,9 +244,7 @@ const char *const store_sql[STMT_MAX] = {
 	 */
 	[STMT_OUT_NEXT_TIME] =
 	    "SELECT o.next_attempt_at FROM outbox o WHERE o.state = 0 "
-	    "AND NOT EXISTS (SELECT 1 FROM outbox p "
-	    "WHERE p.msisdn_hash = o.msisdn_hash AND p.state IN (-1, 0, 1) "
-	    "AND p.id < o.id) "
+	    "AND " OUT_HEAD " "
 	    "ORDER BY o.next_attempt_at LIMIT 1",
 	[STMT_OUT_INFLIGHT] =
 	    "UPDATE outbox SET state = 1, attempts = attempts + 1, "
@@ -256,8 +303,8 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_OUT_ROW] =
 	    "SELECT COALESCE(case_id, 0), kind FROM outbox WHERE id = ?1",
 	[STMT_OUT_COUNT] =
-	    "SELECT COUNT(*) FROM outbox "
-	    "WHERE msisdn_hash = ?1 AND created_at >= ?2",
+	    CHAIN_OUT(CHAIN_SINCE) "SELECT COUNT(*) FROM chain "
+	    "WHERE at >= ?2 AND kept",
 
 	/*
 	 * Issue 14: the parts of a row the SMSC accepted in earlier tries,
@@ -280,12 +327,14 @@ const char *const store_sql[STMT_MAX] = {
 	    "ON CONFLICT (outbox_id, attempt, part) DO NOTHING",
 
 	[STMT_OUT_COUNT_LIMIT] =
-	    "SELECT COUNT(*) FROM outbox WHERE msisdn_hash = ?1 "
-	    "AND created_at >= ?2 AND kind = 'limit'",
+	    CHAIN_OUT(CHAIN_SINCE) "SELECT COUNT(*) FROM chain "
+	    "WHERE at >= ?2 AND kind = 'limit' AND kept",
 
+	/* the few surveys of the number's cases, sorted */
 	[STMT_SURVEY_BY_EXT_ANY] =
-	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
-	    "ON c.id = s.case_id WHERE s.ext = ?1 AND c.msisdn_hash = ?2 "
+	    CHAIN_CASES("?2", "") "SELECT " SURVEY_COLS " FROM chain "
+	    "JOIN surveys s ON s.case_id = chain.cid JOIN cases c "
+	    "ON c.id = s.case_id WHERE s.ext = ?1 "
 	    "ORDER BY s.id DESC LIMIT 1",
 
 	[STMT_OPTOUT_SET] =
@@ -370,12 +419,12 @@ const char *const store_sql[STMT_MAX] = {
 	    "AND role = 2 ORDER BY id LIMIT ?2",
 	[STMT_CASE_SEARCH] =
 	    "SELECT " CASE_COLS " FROM cases WHERE " CASE_FILTERS CASE_PAGE,
+	/* newest first in the chain's own order: no sort per text */
 	[STMT_CASE_BY_MSISDN] =
-	    "SELECT " CASE_COLS " FROM cases WHERE msisdn_hash = ?1 "
-	    "AND received_at >= ?2 AND (?3 IS NULL OR category = ?3) "
-	    /* newest first in the index's own order: no sort per text */
-	    "AND (?4 IS NULL OR state = ?4) "
-	    "ORDER BY received_at DESC, id DESC LIMIT ?5",
+	    CHAIN_CASES("?1", CHAIN_SINCE) "SELECT " CASE_COLS " FROM chain "
+	    "JOIN cases ON cases.id = chain.cid WHERE received_at >= ?2 "
+	    "AND (?3 IS NULL OR category = ?3) "
+	    "AND (?4 IS NULL OR state = ?4) LIMIT ?5",
 	[STMT_CASE_BY_CATEGORY] =
 	    "SELECT " CASE_COLS " FROM cases WHERE category = ?1 "
 	    "AND received_at >= ?2 ORDER BY id DESC LIMIT ?3",
@@ -413,8 +462,9 @@ const char *const store_sql[STMT_MAX] = {
 	    "ON c.id = s.case_id WHERE s.ext = ?1 AND s.state <= 2 "
 	    "AND c.msisdn_hash = ?2",
 	[STMT_SURVEY_OPEN] =
-	    "SELECT " SURVEY_COLS " FROM surveys s JOIN cases c "
-	    "ON c.id = s.case_id WHERE c.msisdn_hash = ?1 AND s.state <= 2 "
+	    CHAIN_CASES("?1", "") "SELECT " SURVEY_COLS " FROM chain "
+	    "JOIN surveys s ON s.case_id = chain.cid JOIN cases c "
+	    "ON c.id = s.case_id WHERE s.state <= 2 "
 	    "ORDER BY s.id DESC LIMIT ?2",
 	[STMT_SURVEY_REPLY] =
 	    "UPDATE surveys SET state = CASE WHEN ?2 > 0 THEN 3 ELSE 2 END, "
@@ -876,13 +926,72 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_CASE_SEARCH_CONFIDENTIAL] =
 	    "SELECT " CASE_COLS " FROM cases WHERE confidential = 1 AND "
 	    CASE_FILTERS CASE_PAGE,
+	/*
+	 * citizens (store_citizen.c, v23): a new row takes the number's
+	 * newest as its prev (?5 is the hash), then becomes the newest;
+	 * retention walks a number's chains and takes the erased rows out.
+	 */
+	[STMT_CITIZEN_CASE_INSERT] = CASE_INSERT(", prev_case",
+	    ", (SELECT last_case FROM citizens WHERE msisdn_hash = ?5)"),
+	[STMT_CITIZEN_CASE_SET] =
+	    "INSERT INTO citizens (msisdn_hash, last_case) VALUES (?1, ?2) "
+	    "ON CONFLICT (msisdn_hash) DO UPDATE SET "
+	    "last_case = excluded.last_case",
+	[STMT_CITIZEN_OUT_INSERT] = OUT_INSERT(", prev_out",
+	    ", (SELECT last_out FROM citizens WHERE msisdn_hash = ?5)"),
+	[STMT_CITIZEN_OUT_SET] =
+	    "INSERT INTO citizens (msisdn_hash, last_out) VALUES (?1, ?2) "
+	    "ON CONFLICT (msisdn_hash) DO UPDATE SET "
+	    "last_out = excluded.last_out",
+	[STMT_CITIZEN_CASE_CHAIN] =
+	    CHAIN_CASES("?1", "") "SELECT cid, prev, kept FROM chain",
+	[STMT_CITIZEN_OUT_CHAIN] =
+	    CHAIN_OUT("") "SELECT oid, prev, kept FROM chain",
+	[STMT_CITIZEN_CASE_PREV] =
+	    "UPDATE cases SET prev_case = NULLIF(?2, 0) WHERE id = ?1",
+	[STMT_CITIZEN_OUT_PREV] =
+	    "UPDATE outbox SET prev_out = NULLIF(?2, 0) WHERE id = ?1",
+	[STMT_CITIZEN_HEADS] =
+	    "UPDATE citizens SET last_case = NULLIF(?2, 0), "
+	    "last_out = NULLIF(?3, 0) WHERE msisdn_hash = ?1",
+	[STMT_CITIZEN_DROP] =
+	    "DELETE FROM citizens WHERE msisdn_hash = ?1 "
+	    "AND last_case IS NULL AND last_out IS NULL",
+	[STMT_CITIZEN_CASE_HASH] =
+	    "SELECT msisdn_hash, prev_case FROM cases WHERE id = ?1",
+	[STMT_CITIZEN_OUT_HASH] =
+	    "SELECT msisdn_hash, prev_out FROM outbox WHERE id = ?1",
+	/*
+	 * the row after ?1 in its number's chain, if it is among the next
+	 * CITIZEN_NEAR rows (a number's rows come close together: the SMS
+	 * of one case, a duty phone's notices); else the chain's walk
+	 */
+#define CITIZEN_NEAR	"4096"
+	[STMT_CITIZEN_CASE_NEXT] =
+	    "SELECT id FROM cases WHERE id > ?1 AND id <= ?1 + " CITIZEN_NEAR
+	    " AND prev_case = ?1 LIMIT 1",
+	[STMT_CITIZEN_OUT_NEXT] =
+	    "SELECT id FROM outbox WHERE id > ?1 AND id <= ?1 + " CITIZEN_NEAR
+	    " AND prev_out = ?1 LIMIT 1",
+#undef CITIZEN_NEAR
+	[STMT_CITIZEN_GET] =
+	    "SELECT COALESCE(last_case, 0), COALESCE(last_out, 0) "
+	    "FROM citizens WHERE msisdn_hash = ?1",
 };
 
 /* The schema version a statement needs; 0 means v1. */
 const int store_sql_min[STMT_MAX] = {
 	[STMT_CASE_BY_NUMBER] = 3,	/* CASE_COLS reads v3 columns */
 	[STMT_CASE_BY_ID] = 3,
-	[STMT_CASE_OPEN] = 3,
+	[STMT_CASE_OPEN] = 23,		/* a number's rows: citizens (v23) */
+	[STMT_OUT_NEXT] = 23,
+	[STMT_OUT_NEXT_TIME] = 23,
+	[STMT_CASE_COUNT] = 23,
+	[STMT_OUT_COUNT] = 23,
+	[STMT_OUT_COUNT_LIMIT] = 23,
+	[STMT_SURVEY_BY_EXT_ANY] = 23,
+	[STMT_CASE_BY_MSISDN] = 23,
+	[STMT_SURVEY_OPEN] = 23,
 	[STMT_AUDIT_LAST] = 2,
 	[STMT_AUDIT_INSERT] = 2,
 	[STMT_AUDIT_ALL] = 2,
@@ -976,4 +1085,19 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_EXT_GRANTED] = 21,
 	[STMT_DISCLOSE_GET] = 21,
 	[STMT_DISCLOSE_SET] = 21,
+	[STMT_CITIZEN_CASE_INSERT] = 23,
+	[STMT_CITIZEN_CASE_SET] = 23,
+	[STMT_CITIZEN_OUT_INSERT] = 23,
+	[STMT_CITIZEN_OUT_SET] = 23,
+	[STMT_CITIZEN_CASE_CHAIN] = 23,
+	[STMT_CITIZEN_OUT_CHAIN] = 23,
+	[STMT_CITIZEN_CASE_PREV] = 23,
+	[STMT_CITIZEN_OUT_PREV] = 23,
+	[STMT_CITIZEN_HEADS] = 23,
+	[STMT_CITIZEN_DROP] = 23,
+	[STMT_CITIZEN_CASE_HASH] = 23,
+	[STMT_CITIZEN_OUT_HASH] = 23,
+	[STMT_CITIZEN_CASE_NEXT] = 23,
+	[STMT_CITIZEN_OUT_NEXT] = 23,
+	[STMT_CITIZEN_GET] = 23,
 };

@@ -3,13 +3,14 @@
 # writes 1,500 cases with their messages, surveys and audit events at
 # v16; opening it (hotlinectl audit verify --db) upgrades it: the dedupe
 # keys' and SMSC ids' indexes lead with the hour, the old ones are gone,
-# no row is lost, the dedupe lookup uses the new index, and the audit
-# chain is intact after the upgrade as before it.
+# no row is lost, the dedupe lookup uses the new index, each number's
+# rows are chained through citizens (v23), and the audit chain is intact
+# after the upgrade as before it.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 FILL="$top_builddir/bench/fill"
 [ -x "$FILL" ] || skip_all "bench/fill not built"
-plan 7
+plan 9
 
 d="$T_DIR/f"
 FILL_VERSION=16 "$FILL" 1500 "$d" 0.2 >"$T_DIR/fill.out" 2>&1
@@ -40,6 +41,19 @@ check "the dedupe lookup uses the new index" sh -c "sqlite3 '$d/hotlined.db' \
     \"EXPLAIN QUERY PLAN SELECT id FROM inbound WHERE received_at / 3600000
     IN (?2 / 3600000, ?2 / 3600000 + 1) AND dedupe = ?1 AND received_at >= ?2
     LIMIT 1\" | grep -q 'inbound_dedupe_hour'"
+# v23: each number once in citizens, its newest case and SMS; every other
+# row of a number points at the number's row before it
+check "citizens holds each number once, with its newest rows" test "$(sqlite3 \
+    "$d/hotlined.db" "SELECT (SELECT COUNT(*) FROM citizens) = (SELECT
+    COUNT(DISTINCT h) FROM (SELECT msisdn_hash h FROM cases UNION ALL SELECT
+    msisdn_hash FROM outbox)) AND NOT EXISTS (SELECT 1 FROM citizens z WHERE
+    last_case IS NOT (SELECT MAX(id) FROM cases WHERE msisdn_hash =
+    z.msisdn_hash) OR last_out IS NOT (SELECT MAX(id) FROM outbox WHERE
+    msisdn_hash = z.msisdn_hash))")" = 1
+check "each row's prev is its number's row before it" test "$(sqlite3 \
+    "$d/hotlined.db" "SELECT COUNT(*) FROM cases c WHERE prev_case IS NOT
+    (SELECT MAX(id) FROM cases p WHERE p.msisdn_hash = c.msisdn_hash AND
+    p.id < c.id)")" = 0
 "$HOTLINECTL" audit verify --db "$d/hotlined.db" --key "$d/hotlined.key" \
     >"$T_DIR/verify2.out" 2>&1
 check "and again once upgraded" grep -q 'audit trail intact' \

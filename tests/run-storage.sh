@@ -102,8 +102,10 @@ print("# corrupted pages %d-%d of %d" % (pages // 2 + 1, pages // 2 + 3, pages))
 PY
 }
 corrupt "$db"
+# a page of the schema hit: the open's PRAGMA cache_size says so first
+damaged='is damaged \((quick_check|schema): |: database disk image is malformed'
 check "a damaged database is refused at start" refused corrupt \
-    "refusing to start: database .* is damaged \(quick_check: "
+    "refusing to start: database .* ($damaged)"
 "$HOTLINED" -C "$db" >"$T_DIR/dashc.out" 2>&1
 rc=$?
 echo "# hotlined -C: exit $rc, $(wc -l <"$T_DIR/dashc.out") problems"

@@ -400,6 +400,206 @@ test_upgrade_v17(void **state)
 	assert_int_equal(store_audit_verify(f->st, &bad), 0);
 }
 
+/* Close case id at "at", as the lifecycle does. */
+static void
+close_case(struct store *st, int64_t id, int64_t at)
+{
+	struct store_case_change	ch;
+
+	memset(&ch, 0, sizeof(ch));
+	ch.from = "registered";
+	ch.to = "closed";
+	ch.supervised = ch.rehandled = -1;
+	ch.closed_at = at;
+	ch.at = at;
+	assert_int_equal(store_case_change(st, id, &ch), 1);
+}
+
+/* The ids of NUM's open cases, newest first, as "id id ...". */
+static void
+open_ids(struct store *st, const char *num, char *buf, size_t len)
+{
+	struct store_case	c[8];
+	char			id[24];
+	int			i, n;
+
+	buf[0] = '\0';
+	n = store_case_list_open(st, num, c, nitems(c));
+	assert_true(n >= 0);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "%s%lld", i ? " " : "",
+		    (long long)c[i].id);
+		strlcat(buf, id, len);
+		store_case_clear(&c[i]);
+	}
+}
+
+/* Does the pump's next fetch at now hand out row id? */
+static int
+next_has(struct store *st, int64_t now, int64_t id)
+{
+	struct store_outmsg	out[16];
+	int			i, n, found = 0;
+
+	n = store_outbox_next(st, now, out, nitems(out));
+	assert_true(n >= 0);
+	for (i = 0; i < n; i++)
+		if (out[i].id == id)
+			found = 1;
+	store_outmsg_clear(out, (size_t)n);
+	return found;
+}
+
+/*
+ * v23 on an existing database (v22): each number's cases and SMS are
+ * chained through citizens in place of their indexes; what a number's
+ * statements find is what they found before, newest first, rows added
+ * after the upgrade join the chains, the pump still holds a number's
+ * second SMS behind its first, and retention takes the erased rows out
+ * of their chains (a number with nothing left leaves citizens), the
+ * audit chain intact.
+ */
+static void
+test_upgrade_v23(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { .max_version = 22 };
+	struct store_outmsg	 out[4];
+	struct store_retention	 r;
+	char			 number[STORE_CASE_NUMBER_MAX], ids[128];
+	char			 want[128];
+	int64_t			 a1, a2, a3, a4, b1, x1, x2, bad = 0, t;
+	int			 i, n;
+
+	assert_non_null(recreate(f, &o));
+	assert_int_equal(store_version(f->st), 22);
+	t = (int64_t)clock_now_ms();
+	assert_int_equal(store_txn_begin(f->st), 0);
+	a1 = add_case(f->st, NUM, T0, number);
+	b1 = add_case(f->st, NUM2, T0 + 1, number);
+	a2 = add_case(f->st, NUM, T0 + 2, number);
+	a3 = add_case(f->st, NUM, T0 + 3, number);
+	add_out(f->st, NUM, a1);
+	add_out(f->st, NUM2, b1);
+	add_out(f->st, NUM, a2);
+	add_out(f->st, NUM, 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM sqlite_master WHERE "
+	    "name IN ('cases_msisdn', 'outbox_msisdn')"), 2);
+
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(peek(f, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM sqlite_master WHERE "
+	    "name IN ('cases_msisdn', 'outbox_msisdn')"), 0);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM sqlite_master WHERE "
+	    "name = 'citizens'"), 1);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM citizens"), 2);
+	open_ids(f->st, NUM, ids, sizeof(ids));
+	snprintf(want, sizeof(want), "%lld %lld %lld", (long long)a3,
+	    (long long)a2, (long long)a1);
+	assert_string_equal(ids, want);
+	open_ids(f->st, NUM2, ids, sizeof(ids));
+	snprintf(want, sizeof(want), "%lld", (long long)b1);
+	assert_string_equal(ids, want);
+	open_ids(f->st, "13800130023", ids, sizeof(ids));
+	assert_string_equal(ids, "");
+	assert_int_equal(store_count_cases(f->st, NUM, T0), 3);
+	assert_int_equal(store_count_cases(f->st, NUM, T0 + 2), 2);
+	assert_int_equal(store_count_cases(f->st, NUM, T0 + 4), 0);
+	assert_int_equal(store_count_cases(f->st, "13800130023", T0), 0);
+	assert_int_equal(store_count_replies(f->st, NUM, t - HOUR), 3);
+	assert_int_equal(store_count_replies(f->st, NUM2, t - HOUR), 1);
+	assert_int_equal(store_count_replies(f->st, NUM, t + HOUR), 0);
+
+	/* rows after the upgrade join the chains */
+	assert_int_equal(store_txn_begin(f->st), 0);
+	a4 = add_case(f->st, NUM, T0 + 4, number);
+	add_out(f->st, NUM, a4);
+	assert_int_equal(store_txn_commit(f->st), 0);
+	open_ids(f->st, NUM, ids, sizeof(ids));
+	snprintf(want, sizeof(want), "%lld %lld %lld %lld", (long long)a4,
+	    (long long)a3, (long long)a2, (long long)a1);
+	assert_string_equal(ids, want);
+	assert_int_equal(store_count_cases(f->st, NUM, T0 + 3), 2);
+	assert_int_equal(store_count_replies(f->st, NUM, t - HOUR), 4);
+	/* one SMS of a number at a time: NUM's first and NUM2's */
+	n = store_outbox_next(f->st, (int64_t)clock_now_ms() + 1000, out,
+	    nitems(out));
+	assert_int_equal(n, 2);
+	store_outmsg_clear(out, (size_t)n);
+
+	/*
+	 * retention erases a1, a2 and b1: NUM keeps a3, a4; NUM2 goes; and
+	 * x1, whose SMS has the number's next one more than 4,096 rows on
+	 * (the chain is walked to find it)
+	 */
+	assert_int_equal(store_txn_begin(f->st), 0);
+	x1 = add_case(f->st, "13800130025", T0 + 5, number);
+	add_out(f->st, "13800130025", x1);
+	for (i = 0; i < 4100; i++)
+		add_out(f->st, "13800130026", 0);
+	x2 = add_case(f->st, "13800130025", T0 + 6, number);
+	add_out(f->st, "13800130025", x2);
+	assert_int_equal(store_txn_commit(f->st), 0);
+	assert_int_equal(store_txn_begin(f->st), 0);
+	close_case(f->st, x1, T0 + DAY);
+	close_case(f->st, a1, T0 + DAY);
+	close_case(f->st, a2, T0 + DAY);
+	close_case(f->st, b1, T0 + DAY);
+	assert_int_equal(store_txn_commit(f->st), 0);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(store_txn_begin(f->st), 0);
+	assert_int_equal(store_retention_chunk(f->st, T0 + 2 * DAY, 10,
+	    "test", &r), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
+	assert_int_equal(r.cases, 4);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM citizens"), 3);
+	/* nothing erased is in a chain, nothing points at it */
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM cases WHERE "
+	    "prev_case IN (SELECT id FROM cases WHERE length(msisdn_hash) "
+	    "= 0) OR (length(msisdn_hash) = 0 AND prev_case IS NOT NULL)"),
+	    0);
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM outbox WHERE "
+	    "prev_out IN (SELECT id FROM outbox WHERE length(msisdn_hash) "
+	    "= 0) OR (length(msisdn_hash) = 0 AND prev_out IS NOT NULL)"), 0);
+	open_ids(f->st, NUM, ids, sizeof(ids));
+	snprintf(want, sizeof(want), "%lld %lld", (long long)a4,
+	    (long long)a3);
+	assert_string_equal(ids, want);
+	open_ids(f->st, NUM2, ids, sizeof(ids));
+	assert_string_equal(ids, "");
+	/* the SMS not of an erased case stays: ack a4, a3's none, the 0 */
+	assert_int_equal(store_count_replies(f->st, NUM, t - HOUR), 2);
+	assert_int_equal(store_count_replies(f->st, NUM2, t - HOUR), 0);
+	open_ids(f->st, "13800130025", ids, sizeof(ids));
+	snprintf(want, sizeof(want), "%lld", (long long)x2);
+	assert_string_equal(ids, want);
+	assert_int_equal(store_count_replies(f->st, "13800130025", t - HOUR),
+	    1);
+
+	/* the send order walks over a row that ended unsent */
+	t = (int64_t)clock_now_ms();
+	a1 = add_out(f->st, "13800130024", 0);
+	a2 = add_out(f->st, "13800130024", 0);
+	a3 = add_out(f->st, "13800130024", 0);
+	assert_true(next_has(f->st, t + 1000, a1));
+	assert_false(next_has(f->st, t + 1000, a2));
+	assert_int_equal(store_outbox_inflight(f->st, a1, t), 0);
+	assert_int_equal(store_outbox_retry(f->st, a1, t + HOUR, "busy"), 0);
+	assert_int_equal(store_outbox_fail(f->st, a2, "cancelled"), 0);
+	assert_false(next_has(f->st, t + 1000, a3));
+	assert_true(next_has(f->st, t + HOUR + 1000, a1));
+	assert_false(next_has(f->st, t + HOUR + 1000, a3));
+	assert_int_equal(store_outbox_inflight(f->st, a1, t + HOUR), 0);
+	assert_false(next_has(f->st, t + HOUR + 1000, a3));
+	assert_int_equal(store_outbox_fail(f->st, a1, "rejected"), 0);
+	assert_true(next_has(f->st, t + HOUR + 1000, a3));
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+	assert_non_null(reopen(f, NULL));
+	assert_int_equal(store_audit_verify(f->st, &bad), 0);
+}
+
 /*
  * v10 on an existing database (v6, as the previous release left it):
  * unclassified cases written before are in the queue at once, the labels
@@ -2330,6 +2530,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_v10, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v17, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_v23, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v13, setup,
 		    teardown),
