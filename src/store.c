@@ -208,8 +208,8 @@ store_open(const char *path, struct crypto *crypto,
 	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192; "
 	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000",
 	    NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "database %s: %s", path,
-		    sqlite3_errmsg(st->db));
+		/* these read the whole schema: a damaged page is said so */
+		store_open_error(st, path, err, errlen);
 		goto fail;
 	}
 

@@ -103,7 +103,7 @@ PY
 }
 corrupt "$db"
 # a page of the schema hit: the open's PRAGMA cache_size says so first
-damaged='is damaged \((quick_check|schema): |: database disk image is malformed'
+damaged='is damaged \((quick_check|schema): '
 check "a damaged database is refused at start" refused corrupt \
     "refusing to start: database .* ($damaged)"
 "$HOTLINED" -C "$db" >"$T_DIR/dashc.out" 2>&1
