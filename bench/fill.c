@@ -57,7 +57,7 @@
 #include "store_int.h"
 #include "util.h"
 
-#define FILL_BATCH	20000		/* cases a transaction */
+#define FILL_BATCH	5000		/* cases a transaction */
 #define FILL_PROBE	500		/* cases before indexes are dropped */
 #define FILL_INDEXES	256		/* indexes a schema may have */
 #define FILL_HEAVY	50		/* numbers that write 1 % of cases */
