@@ -18,7 +18,11 @@
  * due date a day after they came: the open ones among them are overdue,
  * for the overdue scan's benchmark.  FILL_VERSION=V writes a database of
  * schema version V (at least 16, what the fill's rows need), to test an
- * upgrade on years of data (tests/run-fill-upgrade.sh).
+ * upgrade on years of data (tests/run-fill-upgrade.sh).  FILL_SEAL=K
+ * digests the messages and cases into their audit events every K cases,
+ * as the daemon's commits of a few dozen do (default: once a transaction
+ * of FILL_BATCH, whose "messages" events retention must hash again
+ * whole, 15,000 rows each, to erase one case: bench/queries -r).
  * Cases are spread evenly over YEARS (default 3) up to an hour ago;
  * citizens write one to a few cases each (about 0.6 numbers a case, drawn
  * at random), and FILL_HEAVY numbers write 1 % of all cases.  Numbers are
@@ -85,6 +89,7 @@ static const char *const problems[] = {
 
 static uint64_t	 rng = 0x9e3779b97f4a7c15ULL;
 static uint64_t	 overdue;	/* FILL_OVERDUE: percent */
+static int64_t	 seal;		/* FILL_SEAL: cases an audit digest */
 static uint64_t	 rows;
 
 /* The indexes dropped for the bulk insert, to make again at the end. */
@@ -472,6 +477,8 @@ main(int argc, char *argv[])
 			fatalx("fill: unit");
 	if ((v = getenv("FILL_OVERDUE")) != NULL)
 		overdue = (uint64_t)atoi(v);
+	if ((v = getenv("FILL_SEAL")) != NULL)
+		seal = atoi(v);
 	ncitizens = (uint64_t)n * 6 / 10 + 1;
 	end = (int64_t)clock_now_ms() - HOUR_MS;
 	start = end - (int64_t)(years * 365 * DAY_MS);
@@ -487,9 +494,14 @@ main(int argc, char *argv[])
 #endif
 		if (store_txn_begin(st) == -1)
 			fatalx("fill: begin");
-		for (j = i; j < i + batch && j < n; j++)
+		for (j = i; j < i + batch && j < n; j++) {
 			one(st, j, start + j * step, ncitizens,
 			    end - FILL_OPEN_MS);
+			if (seal > 0 && (j + 1) % seal == 0 &&
+			    (store_cases_seal(st) == -1 ||
+			    store_msgs_seal(st) == -1))
+				fatalx("fill: seal");
+		}
 		if (store_txn_commit(st) == -1)
 			fatalx("fill: commit");
 		if (i == 0 && j < n)	/* what the statements need is known */
