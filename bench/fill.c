@@ -18,7 +18,11 @@
  * due date a day after they came: the open ones among them are overdue,
  * for the overdue scan's benchmark.  FILL_VERSION=V writes a database of
  * schema version V (at least 16, what the fill's rows need), to test an
- * upgrade on years of data (tests/run-fill-upgrade.sh).
+ * upgrade on years of data (tests/run-fill-upgrade.sh).  FILL_SEAL=K
+ * digests the messages and cases into their audit events every K cases,
+ * as the daemon's commits of a few dozen do (default: once a transaction
+ * of FILL_BATCH, whose "messages" events retention must hash again
+ * whole, 15,000 rows each, to erase one case: bench/queries -r).
  * Cases are spread evenly over YEARS (default 3) up to an hour ago;
  * citizens write one to a few cases each (about 0.6 numbers a case, drawn
  * at random), and FILL_HEAVY numbers write 1 % of all cases.  Numbers are
@@ -26,6 +30,15 @@
  * test clock (--enable-test-clock) outbox rows are dated with their case;
  * otherwise their created_at is the time of the fill.
  * Prints rows/s while it runs and the database size per case at the end.
+ *
+ * Speed (5 M cases in minutes, not hours): the fill's own connection runs
+ * without a WAL or fsync (journal in memory, synchronous OFF, 1 GiB of
+ * cache), since a fill that fails is thrown away, not recovered.  After a
+ * first FILL_PROBE cases, the indexes none of the statements it ran
+ * searched (EXPLAIN QUERY PLAN of each, the UNIQUE ones always kept) are
+ * dropped, and made again at the end from the SQL sqlite_master held:
+ * one sort each instead of millions of inserts at random pages.  The
+ * rows are the same; the file is put back in WAL mode.
  */
 #include "compat.h"
 
@@ -49,6 +62,8 @@
 #include "util.h"
 
 #define FILL_BATCH	5000		/* cases a transaction */
+#define FILL_PROBE	500		/* cases before indexes are dropped */
+#define FILL_INDEXES	256		/* indexes a schema may have */
 #define FILL_HEAVY	50		/* numbers that write 1 % of cases */
 #define FILL_OPEN_MS	(10LL * 86400000)	/* younger: still open */
 #define DAY_MS		86400000LL
@@ -74,7 +89,14 @@ static const char *const problems[] = {
 
 static uint64_t	 rng = 0x9e3779b97f4a7c15ULL;
 static uint64_t	 overdue;	/* FILL_OVERDUE: percent */
+static int64_t	 seal;		/* FILL_SEAL: cases an audit digest */
 static uint64_t	 rows;
+
+/* The indexes dropped for the bulk insert, to make again at the end. */
+static struct {
+	char	*name, *sql;
+}		 dropped[FILL_INDEXES];
+static size_t	 ndropped;
 
 static uint64_t
 rnd(void)
@@ -298,6 +320,103 @@ one(struct store *st, int64_t i, int64_t at, uint64_t ncitizens,
 }
 
 static void
+exec_or_die(struct store *st, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fatalx("fill: %s: %s", sql, err);
+}
+
+/* Add to used the indexes the plan of a statement the fill ran names. */
+static void
+plan_indexes(struct store *st, sqlite3_stmt *q, char *used, size_t len)
+{
+	sqlite3_stmt	*e;
+	char		*sql, name[256];
+	const char	*d, *p;
+	size_t		 n;
+
+	sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(q));
+	if (sql == NULL || sqlite3_prepare_v2(st->db, sql, -1, &e, NULL) !=
+	    SQLITE_OK)
+		fatalx("fill: plan: %s", sqlite3_errmsg(st->db));
+	sqlite3_free(sql);
+	while (sqlite3_step(e) == SQLITE_ROW) {
+		d = (const char *)sqlite3_column_text(e, 3);
+		if (d == NULL || (p = strstr(d, " INDEX ")) == NULL)
+			continue;
+		p += strlen(" INDEX ");
+		n = strcspn(p, " (");
+		snprintf(name, sizeof(name), " %.*s ", (int)n, p);
+		if (strstr(used, name) == NULL)
+			strlcat(used, name + 1, len);
+	}
+	sqlite3_finalize(e);
+}
+
+/*
+ * Drop the indexes no statement the fill has run so far searched: what
+ * sqlite_master holds for them is kept to make them again.  UNIQUE ones
+ * stay (they are constraints) and so do SQLite's own (no SQL).
+ */
+static void
+indexes_drop(struct store *st)
+{
+	sqlite3_stmt	*s;
+	char		 used[8192] = " ", *name, *sql;
+	size_t		 i;
+	int		 k;
+
+	for (k = 0; k < STMT_MAX; k++)
+		if (st->stmt[k] != NULL && sqlite3_stmt_status(st->stmt[k],
+		    SQLITE_STMTSTATUS_RUN, 0) > 0)
+			plan_indexes(st, st->stmt[k], used, sizeof(used));
+	if (sqlite3_prepare_v2(st->db, "SELECT name, sql FROM sqlite_master "
+	    "WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE "
+	    "'CREATE UNIQUE %' ORDER BY name", -1, &s, NULL) != SQLITE_OK)
+		fatalx("fill: indexes: %s", sqlite3_errmsg(st->db));
+	while (sqlite3_step(s) == SQLITE_ROW && ndropped < FILL_INDEXES) {
+		name = sqlite3_mprintf(" %s ", sqlite3_column_text(s, 0));
+		if (name == NULL)
+			fatalx("fill: out of memory");
+		if (strstr(used, name) == NULL) {
+			dropped[ndropped].name = xstrdup((const char *)
+			    sqlite3_column_text(s, 0));
+			dropped[ndropped++].sql = xstrdup((const char *)
+			    sqlite3_column_text(s, 1));
+		}
+		sqlite3_free(name);
+	}
+	sqlite3_finalize(s);
+	for (i = 0; i < ndropped; i++) {
+		sql = sqlite3_mprintf("DROP INDEX \"%w\"", dropped[i].name);
+		exec_or_die(st, sql);
+		sqlite3_free(sql);
+	}
+	printf("fill: %zu indexes dropped until the end; kept:%s\n",
+	    ndropped, used);
+}
+
+/* The dropped indexes made again, each in one sort over its table. */
+static void
+indexes_make(struct store *st)
+{
+	double	t = now_s();
+	size_t	i;
+
+	for (i = 0; i < ndropped; i++) {
+		exec_or_die(st, dropped[i].sql);
+		free(dropped[i].name);
+		free(dropped[i].sql);
+	}
+	if (ndropped > 0)
+		printf("fill: %zu indexes made in %.0f s\n", ndropped,
+		    now_s() - t);
+	ndropped = 0;
+}
+
+static void
 write_key(const char *path)
 {
 	uint8_t	 key[CRYPTO_KEYFILE_LEN];
@@ -322,7 +441,7 @@ main(int argc, char *argv[])
 	char		 db[512], kp[512], err[512];
 	const char	*v;
 	double		 t0, t, years = 3;
-	int64_t		 n, i, end, start, step;
+	int64_t		 n, i, j, end, start, step;
 	uint64_t	 ncitizens;
 
 	log_init(LOG_TO_STDERR, LOG_L_WARN, "fill");
@@ -344,16 +463,22 @@ main(int argc, char *argv[])
 	if ((cr = crypto_open(kp, err, sizeof(err))) == NULL ||
 	    (st = store_open(db, cr, &opts, err, sizeof(err))) == NULL)
 		fatalx("fill: %s", err);
-	/* the indexes stay in memory while they are built: 512 MiB */
-	if (sqlite3_exec(st->db, "PRAGMA cache_size = -524288", NULL, NULL,
-	    NULL) != SQLITE_OK)
-		fatalx("fill: cache_size: %s", sqlite3_errmsg(st->db));
+	/*
+	 * A fill that fails is thrown away: no WAL, no fsync, and 1 GiB of
+	 * cache for the indexes kept (the file goes back to WAL at the end)
+	 */
+	exec_or_die(st, "PRAGMA journal_mode = MEMORY");
+	exec_or_die(st, "PRAGMA synchronous = OFF");
+	st->wal_known = 0;	/* no WAL now: none to watch for deletion */
+	exec_or_die(st, "PRAGMA cache_size = -1048576");
 	for (i = 0; i < (int64_t)nitems(units); i++)
 		if (store_unit_add(st, units[i], units[i], NULL,
 		    (int64_t)clock_now_ms()) == -1)
 			fatalx("fill: unit");
 	if ((v = getenv("FILL_OVERDUE")) != NULL)
 		overdue = (uint64_t)atoi(v);
+	if ((v = getenv("FILL_SEAL")) != NULL)
+		seal = atoi(v);
 	ncitizens = (uint64_t)n * 6 / 10 + 1;
 	end = (int64_t)clock_now_ms() - HOUR_MS;
 	start = end - (int64_t)(years * 365 * DAY_MS);
@@ -361,20 +486,27 @@ main(int argc, char *argv[])
 	printf("fill: %" PRId64 " cases over %.1f years into %s\n", n, years,
 	    db);
 	t0 = now_s();
-	for (i = 0; i < n; i += FILL_BATCH) {
-		int64_t j;
+	for (i = 0; i < n; i = j) {
+		int64_t	batch = i == 0 ? FILL_PROBE : FILL_BATCH;
 
 #ifdef HOTLINED_TEST_CLOCK	/* the rows' times are the store's clock */
 		clock_set_offset((start + i * step - end - HOUR_MS) / 1000);
 #endif
 		if (store_txn_begin(st) == -1)
 			fatalx("fill: begin");
-		for (j = i; j < i + FILL_BATCH && j < n; j++)
+		for (j = i; j < i + batch && j < n; j++) {
 			one(st, j, start + j * step, ncitizens,
 			    end - FILL_OPEN_MS);
+			if (seal > 0 && (j + 1) % seal == 0 &&
+			    (store_cases_seal(st) == -1 ||
+			    store_msgs_seal(st) == -1))
+				fatalx("fill: seal");
+		}
 		if (store_txn_commit(st) == -1)
 			fatalx("fill: commit");
-		if ((i / FILL_BATCH) % 20 == 19 || j == n) {
+		if (i == 0 && j < n)	/* what the statements need is known */
+			indexes_drop(st);
+		if (j % 100000 < batch || j == n) {
 			t = now_s() - t0;
 			printf("fill: %" PRId64 " cases, %" PRIu64 " rows, "
 			    "%.0f s, %.0f rows/s, %.0f cases/s\n", j, rows, t,
@@ -385,9 +517,8 @@ main(int argc, char *argv[])
 #ifdef HOTLINED_TEST_CLOCK
 	clock_set_offset(0);
 #endif
-	if (sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
-	    NULL, NULL) != SQLITE_OK)
-		fatalx("fill: checkpoint: %s", sqlite3_errmsg(st->db));
+	indexes_make(st);
+	exec_or_die(st, "PRAGMA journal_mode = WAL");
 	store_close(st);
 	crypto_free(cr);
 	t = now_s() - t0;

@@ -1,7 +1,7 @@
 /*
  * bench/queries: the citizen-facing and admin queries, the scans and the
  * audit verification on a database of any size (issue 17).
- *   bench/queries [-a] [-s] [-z] [-n ITER] DIR
+ *   bench/queries [-a] [-s] [-z] [-e DAYS] [-n ITER] [-r CHUNKS] DIR
  * DIR holds hotlined.db and hotlined.key (bench/fill N DIR makes them;
  * an empty DIR gets a new database).  Prints p50/p99/max in microseconds
  * for each query, through the store's own functions, ITER times each
@@ -12,12 +12,19 @@
  *   list ...       hotlinectl case list / GET /v1/cases, 50 a page, with
  *                  each filter the API takes
  *   case+history   one case and its history (store_case_get + _history)
- * -s  the scans, which WRITE: the units' notice scan (one pass, as the
- *     daemon runs it), the overdue scan and the survey tick (2,000
- *     surveys made due first), each slice in its own transaction as the
- *     daemon's units; per slice p50/p99/max (the longest is the event
- *     loop's longest stall) and the whole scan; then each scan again,
- *     with nothing left to do.
+ * -s  the scans, which WRITE: the units' notice scan, the overdue scan
+ *     and the survey tick (2,000 surveys made due first), each slice in
+ *     its own transaction as the daemon's units; per slice p50/p99/max
+ *     (the longest is the event loop's longest stall) and the whole
+ *     scan; then each scan again, with nothing left to do.  The overdue
+ *     scan also counts the page statement's VM steps a slice (what it
+ *     read to find its page).
+ * -e DAYS  escalate-after for the overdue scan (lifecycle_set_escalate):
+ *     overdue cases younger than DAYS working days are looked at and
+ *     left in its index.
+ * -r CHUNKS  retention, which ERASES: CHUNKS chunks of the daemon's 8
+ *     cases (ADMIN_RETENTION_CHUNK), each in its own transaction, of the
+ *     closed cases older than a year; p50/p99/max a chunk.
  * -a  audit verify: events/s over the whole chain.
  * -z  size and retention, which ERASES: bytes a case, the largest tables
  *     and indexes, closed cases older than a year erased as retention
@@ -51,6 +58,7 @@
 #define LIST_PAGE	50		/* ADMIN_LIST_DEFAULT */
 #define CX_MAX		5		/* MO_LIST_MAX */
 #define DAY_MS		86400000LL
+#define RET_CHUNK	8		/* ADMIN_RETENTION_CHUNK */
 
 struct samples {
 	double	*v;
@@ -309,7 +317,7 @@ bench_history(int iter)
 static void
 scan_overdue(const char *name)
 {
-	struct samples		s = { 0 }, w = { 0 };
+	struct samples		s = { 0 }, w = { 0 }, vm = { 0 };
 	struct lc_overdue	o;
 	double			t0 = now_us(), t, tw;
 	char			note[96];
@@ -317,6 +325,8 @@ scan_overdue(const char *name)
 
 	if (lifecycle_overdue_begin(&o, (int64_t)clock_now_ms()) == -1)
 		fatalx("queries: overdue begin");
+	sqlite3_stmt_status(st->stmt[STMT_CASE_OVERDUE_PAGE],
+	    SQLITE_STMTSTATUS_VM_STEP, 1);
 	while (!o.done) {
 		t = now_us();
 		if (commit_txn_begin(st) == -1)
@@ -328,10 +338,13 @@ scan_overdue(const char *name)
 			fatalx("queries: overdue slice");
 		add(&w, tw - t);
 		add(&s, now_us() - t);
+		add(&vm, sqlite3_stmt_status(st->stmt[STMT_CASE_OVERDUE_PAGE],
+		    SQLITE_STMTSTATUS_VM_STEP, 1));
 	}
 	snprintf(note, sizeof(note), "%d supervised, %zu slices, whole %.0f "
 	    "ms", o.count, s.n, (now_us() - t0) / 1e3);
 	row(name, &w, note);
+	row("  page statement, VM steps", &vm, "a slice, not us");
 	snprintf(note, sizeof(note), "the same with each slice's COMMIT");
 	row("  + commit", &s, note);
 }
@@ -368,27 +381,35 @@ scan_survey(const char *name)
 }
 
 /*
- * The units' notice scan the overdue scan begins with (notify.c): one
- * pass in one transaction, not in slices, so the whole of it is a stall
- * of the daemon's loop.  No calendar loaded: weekends only.
+ * The units' notice scan the overdue scan begins with (notify.c), in
+ * slices as the daemon runs it.  No calendar loaded: weekends only.
  */
 static void
 scan_notices(const char *name)
 {
-	struct samples	w = { 0 };
-	double		t;
-	char		note[64];
-	int		n;
+	struct samples		s = { 0 }, w = { 0 };
+	struct notice_scan	ns;
+	double			t0 = now_us(), t, tw;
+	char			note[96];
+	int			n;
 
-	t = now_us();
-	if (commit_txn_begin(st) == -1)
-		fatalx("queries: begin");
-	n = notice_scan(st, (int64_t)clock_now_ms());
-	if (commit_txn_end(st, n != -1) == -1 || n == -1)
-		fatalx("queries: notice scan");
-	add(&w, now_us() - t);
-	snprintf(note, sizeof(note), "%d notices, one pass", n);
+	if (notice_scan_begin(&ns, (int64_t)clock_now_ms()) == -1)
+		fatalx("queries: notice scan begin");
+	while (!ns.done) {
+		t = now_us();
+		if (commit_txn_begin(st) == -1)
+			fatalx("queries: begin");
+		n = notice_scan_slice(st, &ns, NOTICE_SLICE);
+		tw = now_us();
+		if (commit_txn_end(st, n != -1) == -1 || n == -1)
+			fatalx("queries: notice slice");
+		add(&w, tw - t);
+		add(&s, now_us() - t);
+	}
+	snprintf(note, sizeof(note), "%d notices, %zu slices, whole %.0f ms",
+	    ns.count, s.n, (now_us() - t0) / 1e3);
 	row(name, &w, note);
+	row("  + commit", &s, "the same with each slice's COMMIT");
 }
 
 /* 2,000 open cases surveyed a day ago, their reminders due now. */
@@ -428,8 +449,8 @@ surveys_due(void)
 static void
 bench_scans(void)
 {
-	scan_notices("notice scan (first)");
-	scan_notices("notice scan (again)");
+	scan_notices("notice scan, a slice (first)");
+	scan_notices("notice scan, a slice (again)");
 	scan_overdue("overdue scan, a slice (first)");
 	scan_overdue("overdue scan, a slice (again)");
 	surveys_due();
@@ -534,6 +555,35 @@ retention_run(int64_t cutoff)
 	row("retention, a chunk of 500 cases", &s, "with its commit");
 }
 
+/* CHUNKS chunks of the daemon's size, each with its commit. */
+static void
+bench_retention(int chunks)
+{
+	struct store_retention	r;
+	struct samples		s = { 0 }, w = { 0 };
+	int64_t			cutoff = (int64_t)clock_now_ms() - 365 * DAY_MS;
+	double			t, tw;
+	char			note[96];
+	int			i, rc = 1;
+
+	memset(&r, 0, sizeof(r));
+	for (i = 0; i < chunks && rc == 1; i++) {
+		t = now_us();
+		if (commit_txn_begin(st) == -1)
+			fatalx("queries: begin");
+		rc = store_retention_chunk(st, cutoff, RET_CHUNK, "bench", &r);
+		tw = now_us();
+		if (commit_txn_end(st, rc >= 0) == -1 || rc < 0)
+			fatalx("queries: retention chunk %d", rc);
+		add(&w, tw - t);
+		add(&s, now_us() - t);
+	}
+	snprintf(note, sizeof(note), "%lld cases, %lld inbound, %lld outbox",
+	    (long long)r.cases, (long long)r.inbound, (long long)r.outbox);
+	row("retention, a chunk of 8 cases", &w, note);
+	row("  + commit", &s, "the same with each chunk's COMMIT");
+}
+
 static void
 bench_size(void)
 {
@@ -578,13 +628,20 @@ main(int argc, char *argv[])
 	struct crypto	*cr;
 	char		 kp[512], err[512];
 	int		 ch, iter = 500, audit = 0, scans = 0, size = 0;
+	int		 chunks = 0;
 	long long	 cases;
 
 	log_init(LOG_TO_STDERR, LOG_L_WARN, "queries");
-	while ((ch = getopt(argc, argv, "an:sz")) != -1) {
+	while ((ch = getopt(argc, argv, "ae:n:r:sz")) != -1) {
 		switch (ch) {
 		case 'a':
 			audit = 1;
+			break;
+		case 'e':
+			lifecycle_set_escalate(atoi(optarg));
+			break;
+		case 'r':
+			chunks = atoi(optarg);
 			break;
 		case 'n':
 			iter = atoi(optarg);
@@ -596,11 +653,13 @@ main(int argc, char *argv[])
 			size = 1;
 			break;
 		default:
-			fatalx("usage: queries [-asz] [-n ITER] DIR");
+			fatalx("usage: queries [-asz] [-e DAYS] [-n ITER] "
+			    "[-r CHUNKS] DIR");
 		}
 	}
 	if (argc - optind != 1 || iter <= 0)
-		fatalx("usage: queries [-asz] [-n ITER] DIR");
+		fatalx("usage: queries [-asz] [-e DAYS] [-n ITER] [-r CHUNKS] "
+		    "DIR");
 	snprintf(dbpath, sizeof(dbpath), "%s/hotlined.db", argv[optind]);
 	snprintf(kp, sizeof(kp), "%s/hotlined.key", argv[optind]);
 	if (access(kp, R_OK) == -1) {
@@ -634,6 +693,8 @@ main(int argc, char *argv[])
 		bench_scans();
 	if (audit)
 		bench_audit();
+	if (chunks > 0)
+		bench_retention(chunks);
 	if (size)
 		bench_size();
 	store_close(st);

@@ -1052,10 +1052,15 @@ lifecycle_overdue_begin(struct lc_overdue *o, int64_t now)
 {
 	memset(o, 0, sizeof(*o));
 	o->now = now;
+	o->budget_us = SLICE_BUDGET_US;
 	return lc_date(now, o->today, sizeof(o->today));
 }
 
-/* One slice of the overdue scan; the cases supervised in it, or -1. */
+/*
+ * One slice of the overdue scan; the cases supervised in it, or -1.  It
+ * stops after the case that took it past o->budget_us: the cursor is on
+ * that case, and the next slice reads on from it.
+ */
 int
 lifecycle_overdue_slice(struct store *st, struct lc_overdue *o, size_t max,
     void (*each)(void *, const struct store_case *), void *arg)
@@ -1065,7 +1070,8 @@ lifecycle_overdue_slice(struct store *st, struct lc_overdue *o, size_t max,
 	struct store_case		 c[LC_OVERDUE_SLICE], after;
 	struct lc_args			 a;
 	char				 err[160];
-	int				 n, i, count = 0;
+	uint64_t			 t0 = clock_mono_us();
+	int				 n, i, count = 0, cut = 0;
 	enum lc_result			 r;
 
 	if (max == 0 || max > nitems(c))
@@ -1078,6 +1084,10 @@ lifecycle_overdue_slice(struct store *st, struct lc_overdue *o, size_t max,
 	    o->due : NULL, o->id, c, max)) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
+		if (i > 0 && clock_mono_us() - t0 >= (uint64_t)o->budget_us) {
+			cut = 1;	/* the cursor is on c[i - 1] */
+			break;
+		}
 		/* due is set: the page reads due < today only */
 		strlcpy(o->due, c[i].due != NULL ? c[i].due : "",
 		    sizeof(o->due));
@@ -1108,7 +1118,7 @@ lifecycle_overdue_slice(struct store *st, struct lc_overdue *o, size_t max,
 	}
 	for (i = 0; i < n; i++)
 		store_case_clear(&c[i]);
-	if ((size_t)n < max)
+	if ((size_t)n < max && !cut)
 		o->done = 1;
 	o->count += count;
 	return count;

@@ -271,6 +271,7 @@ struct lc_overdue {
 	int64_t		 id;
 	int		 done;
 	int		 count;		/* supervised so far */
+	int64_t		 budget_us;	/* SLICE_BUDGET_US; 0: a case a slice */
 };
 #define LC_OVERDUE_SLICE	64	/* cases looked at per slice */
 int	 lifecycle_overdue_begin(struct lc_overdue *, int64_t now);

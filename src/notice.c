@@ -554,6 +554,7 @@ notice_scan_begin(struct notice_scan *ns, int64_t now)
 
 	memset(ns, 0, sizeof(*ns));
 	ns->now = now;
+	ns->budget_us = SLICE_BUDGET_US;
 	if (notice_today(now, &ns->today) == -1 || (next =
 	    cal_next_workday(calendar_current(), cal_date_add(ns->today, 1))) ==
 	    -1)
@@ -563,11 +564,13 @@ notice_scan_begin(struct notice_scan *ns, int64_t now)
 	return 0;
 }
 
+/* Like lifecycle_overdue_slice(), it stops after ns->budget_us. */
 int
 notice_scan_slice(struct store *st, struct notice_scan *ns, size_t max)
 {
 	struct store_case	c[NOTICE_SLICE];
-	int			n, i, rv = 0, told = 0;
+	uint64_t		t0 = clock_mono_us();
+	int			n, i, rv = 0, told = 0, cut = 0, looked;
 
 	if (ns->done)
 		return 0;
@@ -576,22 +579,26 @@ notice_scan_slice(struct store *st, struct notice_scan *ns, size_t max)
 	if ((n = store_case_notice_page(st, ns->until, ns->due, ns->id, c,
 	    max)) == -1)
 		return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && rv != -1; i++) {
+		if (i > 0 && clock_mono_us() - t0 >= (uint64_t)ns->budget_us) {
+			cut = 1;	/* the cursor is on c[i - 1] */
+			break;
+		}
 		if (c[i].due != NULL)
 			strlcpy(ns->due, c[i].due, sizeof(ns->due));
 		ns->id = c[i].id;
-		if (rv != -1 && (rv = notice_due(st, &c[i], ns->today,
-		    ns->now)) == 1)
+		if ((rv = notice_due(st, &c[i], ns->today, ns->now)) == 1)
 			told++;
 	}
+	looked = i;
 	for (i = 0; i < n; i++)
 		store_case_clear(&c[i]);
 	if (rv == -1)
 		return -1;
 	ns->count += told;
-	if ((size_t)n < max)
+	if ((size_t)n < max && !cut)
 		ns->done = 1;
-	return n;
+	return looked;
 }
 
 int

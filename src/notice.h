@@ -88,6 +88,7 @@ struct notice_scan {
 	int64_t		 id;
 	int		 done;
 	int		 count;			/* notices queued so far */
+	int64_t		 budget_us;	/* SLICE_BUDGET_US; 0: a case a slice */
 };
 #define NOTICE_SLICE	32		/* cases per slice */
 /* 0, or -1 (no calendar day for now). */

@@ -56,5 +56,14 @@ void	 clock_set_offset(int64_t seconds);
 int	 clock_is_test(void);
 /* Monotonic milliseconds, for timeouts and latency. */
 uint64_t clock_mono_ms(void);
+/* Monotonic microseconds. */
+uint64_t clock_mono_us(void);
+/*
+ * A scan's slice (issue 17) stops between two rows once it has run this
+ * long, its cursor on the last row it did, and the next slice goes on
+ * from there: with the page's read and the commit the event loop waits
+ * under 10 ms, whatever a row costs on the day.
+ */
+#define SLICE_BUDGET_US	5000
 
 #endif /* UTIL_H */

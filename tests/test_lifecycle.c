@@ -1115,6 +1115,7 @@ test_overdue_slices(void **state)
 	assert_int_equal(commit_txn_end(f->st, 1), 0);
 	/* two slices of 16, each its own unit, then a restart */
 	assert_int_equal(lifecycle_overdue_begin(&o, T0), 0);
+	o.budget_us = -1;	/* slices by count, never cut short by time */
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(commit_txn_begin(f->st), 0);
 		n = lifecycle_overdue_slice(f->st, &o, 16, NULL, NULL);
@@ -1128,6 +1129,7 @@ test_overdue_slices(void **state)
 	assert_non_null(f->st);
 	/* a scan begun afresh finds the rest, leaves the first 32 alone */
 	assert_int_equal(lifecycle_overdue_begin(&o, T0), 0);
+	o.budget_us = -1;
 	while (!o.done) {
 		assert_true(++slices <= 20);
 		assert_int_equal(commit_txn_begin(f->st), 0);
@@ -1149,6 +1151,56 @@ test_overdue_slices(void **state)
 	}
 	/* the whole scan again: nothing left */
 	assert_int_equal(lifecycle_overdue_scan(f->st, T0, NULL, NULL), 0);
+}
+
+/*
+ * A slice stops by time (SLICE_BUDGET_US), its cursor on the last case
+ * it did: with a budget of 0 each slice does one case; the slices after
+ * them (no budget) go on from there.  Every case due is supervised once.
+ */
+static void
+test_overdue_cut(void **state)
+{
+	struct fixture		*f = *state;
+	struct lc_overdue	 o;
+	char			 due[16];
+	int64_t			 ids[90];
+	int			 i, n, slices = 0;
+
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	for (i = 0; i < (int)nitems(ids); i++) {
+		/* 50 due 11-20, 30 on 11-21..11-25, 10 not due yet */
+		if (i < 50)
+			strlcpy(due, "2026-11-20", sizeof(due));
+		else
+			snprintf(due, sizeof(due), "2026-%s-%02d", i < 80 ?
+			    "11" : "12", i < 80 ? 21 + i % 5 : 1 + i % 9);
+		ids[i] = add_case_cat(f->st, NUM, "complaint", "x", T0 - DAY,
+		    due);
+	}
+	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	assert_int_equal(lifecycle_overdue_begin(&o, T0), 0);
+	assert_int_equal(o.budget_us, SLICE_BUDGET_US);
+	o.budget_us = 0;
+	for (i = 0; i < 20; i++) {
+		assert_int_equal(commit_txn_begin(f->st), 0);
+		n = lifecycle_overdue_slice(f->st, &o, 16, NULL, NULL);
+		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+		assert_int_equal(n, 1);
+		assert_false(o.done);
+	}
+	o.budget_us = -1;	/* never cut: 60 left, 16 a slice */
+	while (!o.done) {
+		assert_true(++slices <= 10);
+		assert_int_equal(commit_txn_begin(f->st), 0);
+		n = lifecycle_overdue_slice(f->st, &o, 16, NULL, NULL);
+		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+	}
+	assert_int_equal(slices, 60 / 16 + 1);
+	assert_int_equal(o.count, 80);
+	for (i = 0; i < (int)nitems(ids); i++)
+		assert_int_equal(audit_count(f->st, ids[i], "case.supervise"),
+		    i < 80);
 }
 
 static void
@@ -1424,6 +1476,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_overdue_scan, setup,
 		    teardown),
 #endif
+		cmocka_unit_test_setup_teardown(test_overdue_cut, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_overdue_slices, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),

@@ -432,6 +432,7 @@ test_scan_slices(void **state)
 	for (i = 0; i < 5; i++)
 		(void)dispatched_case(f, "complaint", number);
 	assert_int_equal(notice_scan_begin(&ns, now), 0);
+	ns.budget_us = -1;	/* slices by count, never cut short by time */
 	do {
 		assert_int_equal(commit_unit_begin(commit_default()), 0);
 		n = notice_scan_slice(f->st, &ns, 2);
@@ -501,6 +502,58 @@ test_scan_pages(void **state)
 	    "case_id) FROM notices WHERE kind = 'due'"), 70);
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(DISTINCT "
 	    "case_id) FROM notices WHERE kind = 'overdue'"), 3);
+	template_set_current(NULL);
+	conf_free(&conf);
+}
+
+/*
+ * A slice stops by time (SLICE_BUDGET_US), its cursor on the last case
+ * it looked at: with a budget of 0 each of 10 slices looks at one case,
+ * the slices after them (no budget) go on from there, 32 at a time, and
+ * each case is told once.
+ */
+static void
+test_scan_cut(void **state)
+{
+	struct fixture		*f = *state;
+	struct hotlined_conf	 conf;
+	struct notice_scan	 ns;
+	char			 number[STORE_CASE_NUMBER_MAX];
+	/* Wednesday 2026-12-09 10:00 +08:00: due by Thursday is told */
+	int64_t			 now = T0 + 369 * 86400000LL;
+	int			 i, n, slices = 0;
+
+	notice_fixture(f, &conf);
+	for (i = 0; i < 3; i++)
+		dispatched_due(f, "complaint", "2026-12-14", number);
+	for (i = 0; i < 70; i++)
+		dispatched_due(f, "complaint", "2026-12-10", number);
+	for (i = 0; i < 3; i++)
+		dispatched_due(f, "complaint", "2026-12-08", number);
+	assert_int_equal(notice_scan_begin(&ns, now), 0);
+	assert_int_equal(ns.budget_us, SLICE_BUDGET_US);
+	ns.budget_us = 0;
+	for (i = 0; i < 10; i++) {
+		assert_int_equal(commit_unit_begin(), 0);
+		n = notice_scan_slice(f->st, &ns, NOTICE_SLICE);
+		assert_int_equal(commit_unit_end(n != -1), 0);
+		assert_int_equal(n, 1);
+		assert_false(ns.done);
+	}
+	ns.budget_us = -1;	/* never cut: 63 left */
+	while (!ns.done) {
+		assert_true(++slices <= 5);
+		assert_int_equal(commit_unit_begin(), 0);
+		n = notice_scan_slice(f->st, &ns, NOTICE_SLICE);
+		assert_int_equal(commit_unit_end(n != -1), 0);
+	}
+	commit_flush();
+	assert_int_equal(slices, 2);
+	assert_int_equal(ns.count, 73);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(DISTINCT "
+	    "case_id) FROM notices WHERE kind = 'due'"), 70);
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM notices "
+	    "WHERE kind IN ('due', 'overdue')"), 73);
 	template_set_current(NULL);
 	conf_free(&conf);
 }
@@ -700,6 +753,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_scan_slices, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_scan_pages, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_scan_cut, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_extension, setup,
 		    teardown),

@@ -199,6 +199,39 @@ test_plans_new(void **state)
 	check_plans(f->path);
 }
 
+/*
+ * The scans' pages by (due, id) seek both, the rest of the cursor's day
+ * then the later days: a row value (due, id) > (?, ?) seeks due alone
+ * and reads the whole day again each slice, which the overdue scan did
+ * for cases overdue but not yet to escalate (escalate-after).
+ */
+static void
+test_pages_seek(void **state)
+{
+	static const enum store_stmt	 pages[] = {
+		STMT_CASE_OVERDUE_PAGE, STMT_CASE_NOTICE_PAGE
+	};
+	struct fixture			*f = *state;
+	sqlite3_stmt			*s;
+	char				 q[8192];
+	size_t				 i;
+	int				 seeks;
+
+	for (i = 0; i < nitems(pages); i++) {
+		snprintf(q, sizeof(q), "EXPLAIN QUERY PLAN %s",
+		    store_sql[pages[i]]);
+		assert_int_equal(sqlite3_prepare_v2(f->st->db, q, -1, &s,
+		    NULL), SQLITE_OK);
+		seeks = 0;
+		while (sqlite3_step(s) == SQLITE_ROW)
+			if (strstr((const char *)sqlite3_column_text(s, 3),
+			    "(due=? AND rowid>?)") != NULL)
+				seeks++;
+		sqlite3_finalize(s);
+		assert_int_equal(seeks, 1);
+	}
+}
+
 /* store_case_search() picks the statement of its leading filter. */
 static void
 test_search_stmt(void **state)
@@ -313,6 +346,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_plans_new, setup,
 		    teardown),
 		cmocka_unit_test(test_search_stmt),
+		cmocka_unit_test_setup_teardown(test_pages_seek, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v18, setup,
 		    teardown),
 	};
