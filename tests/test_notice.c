@@ -534,20 +534,20 @@ test_scan_cut(void **state)
 	assert_int_equal(ns.budget_us, SLICE_BUDGET_US);
 	ns.budget_us = 0;
 	for (i = 0; i < 10; i++) {
-		assert_int_equal(commit_unit_begin(), 0);
+		assert_int_equal(commit_unit_begin(commit_default()), 0);
 		n = notice_scan_slice(f->st, &ns, NOTICE_SLICE);
-		assert_int_equal(commit_unit_end(n != -1), 0);
+		assert_int_equal(commit_unit_end(commit_default(), n != -1), 0);
 		assert_int_equal(n, 1);
 		assert_false(ns.done);
 	}
 	ns.budget_us = -1;	/* never cut: 63 left */
 	while (!ns.done) {
 		assert_true(++slices <= 5);
-		assert_int_equal(commit_unit_begin(), 0);
+		assert_int_equal(commit_unit_begin(commit_default()), 0);
 		n = notice_scan_slice(f->st, &ns, NOTICE_SLICE);
-		assert_int_equal(commit_unit_end(n != -1), 0);
+		assert_int_equal(commit_unit_end(commit_default(), n != -1), 0);
 	}
-	commit_flush();
+	commit_flush(commit_default());
 	assert_int_equal(slices, 2);
 	assert_int_equal(ns.count, 73);
 	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(DISTINCT "
