@@ -85,6 +85,7 @@ struct store_ckpt {
 	int		 running;	/* inside sqlite3_wal_checkpoint_v2 */
 	int		 frames;	/* in the WAL after the last commit */
 	int		 backfilled;	/* frames copied by the last run */
+	int		 forced_busy;	/* frames when a forced one met a reader */
 	struct store_ckpt_stats stats;
 	int		 news;		/* stats.failing changed: log it */
 	int		 round_from, round_to;	/* the last round, for -v */
@@ -236,7 +237,16 @@ store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 	c->frames = c->stats.wal_frames = frames;
 	if (frames < c->backfilled)	/* the WAL began again */
 		c->backfilled = 0;
-	if (frames >= c->limit)
+	if (frames < c->forced_busy)
+		c->forced_busy = 0;
+	/*
+	 * Past the limit the loop forces a RESTART; one that met a reader
+	 * (SQLITE_BUSY after the busy timeout) is tried again only once the
+	 * WAL grew by another wake frames, not at every commit: a long reader
+	 * (hotlined -C's integrity_check) would hold each commit that long.
+	 */
+	if (frames >= c->limit && (c->forced_busy == 0 ||
+	    frames - c->forced_busy >= c->wake))
 		mode = SQLITE_CHECKPOINT_RESTART;
 	else if (frames >= c->restart && c->backfilled > 0 &&
 	    frames - c->backfilled <= c->tail_now)
@@ -249,7 +259,12 @@ store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 		pthread_cond_signal(&c->cond);
 	}
 	if (mode == SQLITE_CHECKPOINT_RESTART && c->running) {
-		/* the bound: stop the thread's round, it copies no more */
+		/*
+		 * The bound: stop the thread's round, it copies no more.  hold
+		 * first, or the interrupted thread starts a new round at once
+		 * and the loop waits for it to catch up after all.
+		 */
+		c->hold = 1;
 		sqlite3_interrupt(c->db);
 		while (c->running)
 			pthread_cond_wait(&c->cond, &c->mtx);
@@ -270,6 +285,19 @@ store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 		store_ckpt_loop(st, c, mode);
 	store_ckpt_news(c);
 	return SQLITE_OK;
+}
+
+/* strerror() is not the thread's to call: the loop calls it too. */
+static const char *
+store_ckpt_strerror(int e, char *buf, size_t len)
+{
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+	return strerror_r(e, buf, len);		/* GNU's returns the text */
+#else
+	if (strerror_r(e, buf, len) != 0)
+		snprintf(buf, len, "error %d", e);
+	return buf;
+#endif
 }
 
 /*
@@ -293,8 +321,11 @@ store_ckpt_loop(struct store *st, struct store_ckpt *c, int mode)
 	store_ckpt_done(c, rc, rc == SQLITE_OK ? NULL :
 	    sqlite3_errmsg(st->db));
 	if (c->thread) {
-		if (mode == SQLITE_CHECKPOINT_RESTART)
+		if (mode == SQLITE_CHECKPOINT_RESTART) {
 			c->stats.forced++;
+			c->forced_busy = (rc & 0xff) == SQLITE_BUSY ?
+			    MAXIMUM(log, 1) : 0;
+		}
 		else
 			c->stats.tail++;
 		c->hold = 0;
@@ -349,7 +380,7 @@ store_ckpt_main(void *arg)
 {
 	struct store_ckpt	*c = arg;
 	struct timespec		 until, now, t0;
-	char			 why[96] = "";
+	char			 why[96] = "", err[64];
 	int			 rc, log, done, e, retry = 0;
 
 	pthread_mutex_lock(&c->mtx);
@@ -382,7 +413,8 @@ store_ckpt_main(void *arg)
 		if (rc != SQLITE_OK)
 			snprintf(why, sizeof(why), "%s%s%s",
 			    sqlite3_errmsg(c->db), e != 0 ? ": " : "",
-			    e != 0 ? strerror(e) : "");
+			    e != 0 ? store_ckpt_strerror(e, err, sizeof(err)) :
+			    "");
 		pthread_mutex_lock(&c->mtx);
 		c->running = 0;
 		store_ckpt_done(c, rc, why);
