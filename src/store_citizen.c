@@ -173,32 +173,30 @@ citizen_after(struct store *st, const struct store_citizen_row *r,
 }
 
 /*
- * Take erased row r out of its number's chain: the row after it (found
- * among the rows just after it, else by walking the chain), or the
- * citizens row when it was the newest, takes its prev.
+ * Take erased row r out of its number's chain: the citizens row when it
+ * was the newest (one lookup: the common citizen with one case), else the
+ * row after it, found among the few rows just after it (an SMS's next is
+ * often its case's next SMS) or by walking the chain, takes its prev.
  */
 static int
 citizen_splice(struct store *st, const struct store_citizen_row *r)
 {
 	enum store_stmt	 set = r->out ? STMT_CITIZEN_OUT_PREV :
 			    STMT_CITIZEN_CASE_PREV;
-	int64_t		 prev, next, heads[2];
+	int64_t		 prev, next = 0, heads[2];
 
 	if (citizen_do(st, r->out ? STMT_CITIZEN_OUT_HASH :
 	    STMT_CITIZEN_CASE_HASH, r->id, -1, &prev) == -1 ||
-	    citizen_do(st, r->out ? STMT_CITIZEN_OUT_NEXT :
-	    STMT_CITIZEN_CASE_NEXT, r->id, -1, &next) == -1)
+	    citizen_heads(st, r->h, heads, 0) == -1)
 		return -1;
-	if (next == 0) {
-		if (citizen_heads(st, r->h, heads, 0) == -1)
+	if (heads[r->out] == r->id) {
+		heads[r->out] = prev;
+		if (citizen_heads(st, r->h, heads, 1) == -1)
 			return -1;
-		if (heads[r->out] == r->id) {
-			heads[r->out] = prev;
-			if (citizen_heads(st, r->h, heads, 1) == -1)
-				return -1;
-		} else if (citizen_after(st, r, &next) == -1)
-			return -1;
-	}
+	} else if (citizen_do(st, r->out ? STMT_CITIZEN_OUT_NEXT :
+	    STMT_CITIZEN_CASE_NEXT, r->id, -1, &next) == -1 ||
+	    (next == 0 && citizen_after(st, r, &next) == -1))
+		return -1;
 	if ((next != 0 && citizen_do(st, set, next, prev, NULL) == -1) ||
 	    (prev != 0 && citizen_do(st, set, r->id, 0, NULL) == -1))
 		return -1;

@@ -976,7 +976,7 @@ const char *const store_sql[STMT_MAX] = {
 	 * CITIZEN_NEAR rows (a number's rows come close together: the SMS
 	 * of one case, a duty phone's notices); else the chain's walk
 	 */
-#define CITIZEN_NEAR	"4096"
+#define CITIZEN_NEAR	"64"
 	[STMT_CITIZEN_CASE_NEXT] =
 	    "SELECT id FROM cases WHERE id > ?1 AND id <= ?1 + " CITIZEN_NEAR
 	    " AND prev_case = ?1 LIMIT 1",

@@ -531,13 +531,13 @@ test_upgrade_v23(void **state)
 
 	/*
 	 * retention erases a1, a2 and b1: NUM keeps a3, a4; NUM2 goes; and
-	 * x1, whose SMS has the number's next one more than 4,096 rows on
+	 * x1, whose SMS has the number's next one more than 64 rows on
 	 * (the chain is walked to find it)
 	 */
 	assert_int_equal(store_txn_begin(f->st), 0);
 	x1 = add_case(f->st, "13800130025", T0 + 5, number);
 	add_out(f->st, "13800130025", x1);
-	for (i = 0; i < 4100; i++)
+	for (i = 0; i < 100; i++)
 		add_out(f->st, "13800130026", 0);
 	x2 = add_case(f->st, "13800130025", T0 + 6, number);
 	add_out(f->st, "13800130025", x2);
