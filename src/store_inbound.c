@@ -72,6 +72,8 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	 * and its key is stored again beside the old one.
 	 */
 	window = MINIMUM(in->resend_window, STORE_DEDUPE_WINDOW_MAX);
+	if (window <= 0)	/* no window: a repeat in the same ms is new */
+		goto msgid;
 	if ((s = store_stmt(st, STMT_IN_DUP_KEY)) == NULL)
 		return STORE_IN_ERROR;
 	sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_STATIC);
@@ -86,6 +88,7 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	}
 	sqlite3_reset(s);
 
+msgid:
 	if (in->smsc_msgid != NULL && *in->smsc_msgid != '\0' &&
 	    in->msgid_window > 0) {
 		if ((s = store_stmt(st, STMT_IN_DUP_MSGID)) == NULL)
