@@ -85,7 +85,7 @@ struct store_ckpt {
 	int		 running;	/* inside sqlite3_wal_checkpoint_v2 */
 	int		 frames;	/* in the WAL after the last commit */
 	int		 backfilled;	/* frames copied by the last run */
-	int		 forced_busy;	/* frames when a forced one met a reader */
+	int		 forced_busy;	/* frames: a forced one met a reader */
 	struct store_ckpt_stats stats;
 	int		 news;		/* stats.failing changed: log it */
 	int		 round_from, round_to;	/* the last round, for -v */
