@@ -412,6 +412,18 @@ test_due(void **state)
 	conf_free(&conf);
 }
 
+/* One slice of the scan as the loop runs it: its own unit of work. */
+static int
+scan_slice(struct fixture *f, struct notice_scan *ns, size_t max)
+{
+	int	n;
+
+	assert_int_equal(commit_unit_begin(commit_default()), 0);
+	n = notice_scan_slice(f->st, ns, max);
+	assert_int_equal(commit_unit_end(commit_default(), n != -1), 0);
+	return n;
+}
+
 /*
  * The notice scan in slices (issue 17): five overdue cases, two a slice,
  * each slice its own unit: every case is told "overdue" exactly once, a
@@ -434,9 +446,7 @@ test_scan_slices(void **state)
 	assert_int_equal(notice_scan_begin(&ns, now), 0);
 	ns.budget_us = -1;	/* slices by count, never cut short by time */
 	do {
-		assert_int_equal(commit_unit_begin(commit_default()), 0);
-		n = notice_scan_slice(f->st, &ns, 2);
-		assert_int_equal(commit_unit_end(commit_default(), n != -1), 0);
+		n = scan_slice(f, &ns, 2);
 		commit_flush(commit_default());
 		assert_true(n >= 0 && n <= 2);
 		slices++;
@@ -534,18 +544,14 @@ test_scan_cut(void **state)
 	assert_int_equal(ns.budget_us, SLICE_BUDGET_US);
 	ns.budget_us = 0;
 	for (i = 0; i < 10; i++) {
-		assert_int_equal(commit_unit_begin(commit_default()), 0);
-		n = notice_scan_slice(f->st, &ns, NOTICE_SLICE);
-		assert_int_equal(commit_unit_end(commit_default(), n != -1), 0);
+		n = scan_slice(f, &ns, NOTICE_SLICE);
 		assert_int_equal(n, 1);
 		assert_false(ns.done);
 	}
 	ns.budget_us = -1;	/* never cut: 63 left */
 	while (!ns.done) {
 		assert_true(++slices <= 5);
-		assert_int_equal(commit_unit_begin(commit_default()), 0);
-		n = notice_scan_slice(f->st, &ns, NOTICE_SLICE);
-		assert_int_equal(commit_unit_end(commit_default(), n != -1), 0);
+		(void)scan_slice(f, &ns, NOTICE_SLICE);
 	}
 	commit_flush(commit_default());
 	assert_int_equal(slices, 2);
