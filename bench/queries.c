@@ -22,9 +22,10 @@
  * -e DAYS  escalate-after for the overdue scan (lifecycle_set_escalate):
  *     overdue cases younger than DAYS working days are looked at and
  *     left in its index.
- * -r CHUNKS  retention, which ERASES: CHUNKS chunks of the daemon's 8
- *     cases (ADMIN_RETENTION_CHUNK), each in its own transaction, of the
- *     closed cases older than a year; p50/p99/max a chunk.
+ * -r CHUNKS  retention, which ERASES: CHUNKS chunks sized by time as the
+ *     daemon's (8 cases at first, slice_resize() after each), each in its
+ *     own transaction, of the closed cases older than a year; p50/p99/max
+ *     a chunk.
  * -a  audit verify: events/s over the whole chain.
  * -z  size and retention, which ERASES: bytes a case, the largest tables
  *     and indexes, closed cases older than a year erased as retention
@@ -58,7 +59,8 @@
 #define LIST_PAGE	50		/* ADMIN_LIST_DEFAULT */
 #define CX_MAX		5		/* MO_LIST_MAX */
 #define DAY_MS		86400000LL
-#define RET_CHUNK	8		/* ADMIN_RETENTION_CHUNK */
+#define RET_CHUNK	8		/* ADMIN_RETENTION_CHUNK, at first */
+#define RET_CHUNK_MAX	64		/* ADMIN_RETENTION_CHUNK_MAX */
 
 struct samples {
 	double	*v;
@@ -555,7 +557,7 @@ retention_run(int64_t cutoff)
 	row("retention, a chunk of 500 cases", &s, "with its commit");
 }
 
-/* CHUNKS chunks of the daemon's size, each with its commit. */
+/* CHUNKS chunks sized by time as the daemon does, each with its commit. */
 static void
 bench_retention(int chunks)
 {
@@ -563,24 +565,28 @@ bench_retention(int chunks)
 	struct samples		s = { 0 }, w = { 0 };
 	int64_t			cutoff = (int64_t)clock_now_ms() - 365 * DAY_MS;
 	double			t, tw;
-	char			note[96];
-	int			i, rc = 1;
+	char			note[128];
+	int			i, rc = 1, size = RET_CHUNK, lo = 0, hi = 0;
 
 	memset(&r, 0, sizeof(r));
 	for (i = 0; i < chunks && rc == 1; i++) {
 		t = now_us();
 		if (commit_txn_begin(st) == -1)
 			fatalx("queries: begin");
-		rc = store_retention_chunk(st, cutoff, RET_CHUNK, "bench", &r);
+		rc = store_retention_chunk(st, cutoff, size, "bench", &r);
 		tw = now_us();
+		lo = i == 0 || size < lo ? size : lo;
+		hi = size > hi ? size : hi;
+		size = slice_resize(size, (uint64_t)(tw - t), 1, RET_CHUNK_MAX);
 		if (commit_txn_end(st, rc >= 0) == -1 || rc < 0)
 			fatalx("queries: retention chunk %d", rc);
 		add(&w, tw - t);
 		add(&s, now_us() - t);
 	}
-	snprintf(note, sizeof(note), "%lld cases, %lld inbound, %lld outbox",
-	    (long long)r.cases, (long long)r.inbound, (long long)r.outbox);
-	row("retention, a chunk of 8 cases", &w, note);
+	snprintf(note, sizeof(note), "%lld cases, %lld inbound, %lld outbox, "
+	    "%d-%d cases a chunk", (long long)r.cases, (long long)r.inbound,
+	    (long long)r.outbox, lo, hi);
+	row("retention, a chunk sized by time", &w, note);
 	row("  + commit", &s, "the same with each chunk's COMMIT");
 }
 

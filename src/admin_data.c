@@ -62,17 +62,22 @@ static struct {
 	int64_t			 ret_cutoff;
 	int64_t			 ret_longest_us;
 	int			 ret_chunks;
+	int			 ret_size;	/* cases the next chunk */
 	int			 ret_more;
 	char			 ret_actor[64];
 } data;
 
 /*
  * cases a retention chunk erases in one batch: a chunk of 50 held the
- * loop ~40 ms on a database of millions of cases (README.md, issue 17);
- * 8 keeps one under 10 ms with room for the commit and the events it
- * attests again.  More chunks make more "retention" audit events.
+ * loop ~40 ms on a database of millions of cases (README.md, issue 17).
+ * A chunk cannot stop inside a case (it verifies the "messages" events of
+ * the case's rows whole and attests them again), so it is sized by time
+ * instead: it starts at 8 and slice_resize() halves it after a chunk of
+ * over 10 ms, down to 1, and doubles it under 2.5 ms, up to 64.  More
+ * chunks make more "retention" audit events.
  */
 #define ADMIN_RETENTION_CHUNK	8
+#define ADMIN_RETENTION_CHUNK_MAX 64
 
 void
 admin_data_conf(int retention_days, const char *key_file)
@@ -350,6 +355,7 @@ admin_retention(struct admin_req *r)
 	}
 	memset(&data.ret, 0, sizeof(data.ret));
 	data.ret_chunks = 0;
+	data.ret_size = ADMIN_RETENTION_CHUNK;
 	data.ret_longest_us = 0;
 	data.ret_store = r->store;
 	strlcpy(data.ret_actor, r->token->name, sizeof(data.ret_actor));
@@ -380,11 +386,13 @@ admin_retention_tick(evutil_socket_t fd, short what, void *arg)
 		admin_retention_end(-1, "the database cannot take writes now");
 		return;
 	}
-	rc = store_retention_chunk(st, data.ret_cutoff, ADMIN_RETENTION_CHUNK,
+	rc = store_retention_chunk(st, data.ret_cutoff, data.ret_size,
 	    data.ret_actor, &data.ret);
 	if (commit_unit_end(commit_default(), rc >= 0) == -1 && rc >= 0)
 		rc = -1;
 	t = admin_now_us() - t;
+	data.ret_size = slice_resize(data.ret_size, (uint64_t)t, 1,
+	    ADMIN_RETENTION_CHUNK_MAX);
 	if (t > data.ret_longest_us)
 		data.ret_longest_us = t;
 	data.ret_chunks++;

@@ -512,6 +512,7 @@ survey_scan_begin(struct survey_scan *scan, int64_t now)
 	memset(scan, 0, sizeof(*scan));
 	scan->now = now;
 	scan->key = INT64_MIN;
+	scan->budget_us = SLICE_BUDGET_US;
 }
 
 /* One slice of the tick: the surveys handled in it, or -1. */
@@ -522,8 +523,9 @@ survey_tick_slice(struct store *st, const struct survey_conf *sc,
 	struct store_survey	sv;
 	int64_t			ids[SURVEY_SLICE], keys[SURVEY_SLICE];
 	int64_t			now = scan->now;
+	uint64_t		t0 = clock_mono_us();
 	char			detail[64];
-	int			n, i, done = 0, ok;
+	int			n, i, done = 0, ok, cut = 0;
 
 	if (max == 0 || max > nitems(ids))
 		max = nitems(ids);
@@ -533,6 +535,11 @@ survey_tick_slice(struct store *st, const struct survey_conf *sc,
 	    keys, max)) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
+		if (i > 0 &&
+		    clock_mono_us() - t0 >= (uint64_t)scan->budget_us) {
+			cut = 1;	/* the cursor is on ids[i - 1] */
+			break;
+		}
 		scan->key = keys[i];
 		scan->id = ids[i];
 		ok = 0;
@@ -559,7 +566,7 @@ next:
 			metrics_add(MF_SURVEYS, "expired", 1);
 		done++;
 	}
-	if ((size_t)n < max)
+	if (!cut && (size_t)n < max)
 		scan->done = 1;
 	scan->count += done;
 	return done;

@@ -147,12 +147,15 @@ int	 survey_tick(struct store *, const struct survey_conf *, int64_t now,
  * the order of their due moment then id, in the caller's unit, and moves
  * the cursor past them (done set after the last).  A survey handled
  * leaves the due set (reminded or expired), so a scan begun again after a
- * restart finds only what is left: the cursor need not be durable.
+ * restart finds only what is left: the cursor need not be durable.  Like
+ * the overdue scan, a slice stops after the survey that took it past
+ * budget_us (SLICE_BUDGET_US from survey_scan_begin()), its cursor on it.
  */
 struct survey_scan {
 	int64_t		now;
 	int64_t		key;		/* cursor: the last (due, id) seen */
 	int64_t		id;
+	int64_t		budget_us;	/* SLICE_BUDGET_US; 0: one a slice */
 	int		done;
 	int		count;		/* handled so far */
 };

@@ -176,6 +176,16 @@ clock_mono_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+int
+slice_resize(int size, uint64_t took_us, int lo, int hi)
+{
+	if (took_us > 2 * SLICE_BUDGET_US && size > lo)
+		size /= 2;
+	else if (took_us < SLICE_BUDGET_US / 2 && size < hi)
+		size = size > hi / 2 ? hi : size * 2;
+	return size < lo ? lo : size > hi ? hi : size;
+}
+
 char *
 read_file_bounded(const char *path, size_t max, int oflags, size_t *lenp,
     char *err, size_t errlen)

@@ -65,5 +65,12 @@ uint64_t clock_mono_us(void);
  * under 10 ms, whatever a row costs on the day.
  */
 #define SLICE_BUDGET_US	5000
+/*
+ * The size of the next batch of a job that cannot stop inside one (a
+ * retention chunk verifies and erases whole cases): halved once the last
+ * took over twice SLICE_BUDGET_US, doubled under half of it, within
+ * [lo, hi].
+ */
+int	 slice_resize(int size, uint64_t took_us, int lo, int hi);
 
 #endif /* UTIL_H */

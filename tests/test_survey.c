@@ -478,6 +478,33 @@ remind_count(void *arg, struct store *st, const struct store_survey *sv,
 	return 0;
 }
 
+/* n closed cases each with a survey, the first tie of them at T0. */
+static struct remind_count *
+due_surveys(struct fixture *f, int n, int tie)
+{
+	struct remind_count	*r;
+	struct store_survey	 sv;
+	char			 from[16];
+	int64_t			 id;
+	int			 i;
+
+	assert_true(n <= (int)nitems(r->n));
+	r = calloc(1, sizeof(*r));
+	assert_non_null(r);
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(from, sizeof(from), "13800130%03d", i);
+		id = closed_case(f->st, from, T0);
+		assert_int_equal(survey_schedule(f->st, id, &f->sc, i < tie ?
+		    T0 : T0 + i * MIN, &sv), SURVEY_S_SCHEDULED);
+		if (i == 0)
+			r->first = sv.id;
+		assert_int_equal(sv.id, r->first + i);
+	}
+	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	return r;
+}
+
 /*
  * The survey tick in slices (issue 17): 160 reminders due, 100 of them
  * at the same moment (the cursor's tie on id), a restart after two
@@ -490,26 +517,15 @@ test_tick_slices(void **state)
 	struct survey_scan	 scan;
 	struct store_survey	 sv;
 	struct remind_count	*r;
-	char			 from[16], err[256];
-	int64_t			 id, now;
+	char			 err[256];
+	int64_t			 now;
 	int			 i, n, total = 0, slices = 0;
 
-	r = calloc(1, sizeof(*r));
-	assert_non_null(r);
-	assert_int_equal(commit_txn_begin(f->st), 0);
-	for (i = 0; i < 160; i++) {
-		snprintf(from, sizeof(from), "13800130%03d", i);
-		id = closed_case(f->st, from, T0);
-		assert_int_equal(survey_schedule(f->st, id, &f->sc, i < 100 ?
-		    T0 : T0 + i * MIN, &sv), SURVEY_S_SCHEDULED);
-		if (i == 0)
-			r->first = sv.id;
-		assert_int_equal(sv.id, r->first + i);
-	}
-	assert_int_equal(commit_txn_end(f->st, 1), 0);
+	r = due_surveys(f, 160, 100);
 	/* every reminder due, none expired */
 	now = T0 + DAY + 4 * HOUR;
 	survey_scan_begin(&scan, now);
+	scan.budget_us = -1;	/* never cut by time: slices of 16 */
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(commit_txn_begin(f->st), 0);
 		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count,
@@ -539,6 +555,48 @@ test_tick_slices(void **state)
 	}
 	/* a whole tick again: nothing left */
 	assert_int_equal(survey_tick(f->st, &f->sc, now, remind_count, r), 0);
+	free(r);
+}
+
+/*
+ * A slice stops by time (issue 17): with a budget of 0 each slice handles
+ * one survey and keeps its cursor there, 30 due at the same moment (the
+ * tie on id) and 10 later; then uncut: each is reminded exactly once.
+ */
+static void
+test_tick_cut(void **state)
+{
+	struct fixture		*f = *state;
+	struct survey_scan	 scan;
+	struct remind_count	*r;
+	int64_t			 now;
+	int			 i, n, slices = 0;
+
+	r = due_surveys(f, 40, 30);
+	now = T0 + DAY + 4 * HOUR;
+	survey_scan_begin(&scan, now);
+	assert_int_equal(scan.budget_us, SLICE_BUDGET_US);
+	scan.budget_us = 0;
+	for (i = 0; i < 35; i++) {
+		assert_int_equal(commit_txn_begin(f->st), 0);
+		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count,
+		    r);
+		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+		assert_int_equal(n, 1);
+		assert_false(scan.done);
+	}
+	scan.budget_us = -1;	/* never cut: 5 left */
+	while (!scan.done) {
+		assert_true(++slices <= 3);
+		assert_int_equal(commit_txn_begin(f->st), 0);
+		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count,
+		    r);
+		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+	}
+	assert_int_equal(slices, 1);
+	assert_int_equal(scan.count, 40);
+	for (i = 0; i < 40; i++)
+		assert_int_equal(r->n[i], 1);
 	free(r);
 }
 
@@ -706,6 +764,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unclear_once, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_tick_slices, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tick_cut, setup,
 		    teardown),
 #ifdef HOTLINED_TEST_CLOCK
 		cmocka_unit_test_setup_teardown(test_remind_expire, setup,

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -115,6 +116,28 @@ test_nul(void **state)
 	assert_true(p == s + sizeof(s));
 }
 
+/* slice_resize(): halve over 2 budgets, double under half, within [lo, hi] */
+static void
+test_slice_resize(void **state)
+{
+	(void)state;
+	assert_int_equal(slice_resize(8, 3 * SLICE_BUDGET_US, 1, 64), 4);
+	assert_int_equal(slice_resize(8, 2 * SLICE_BUDGET_US + 1, 1, 64), 4);
+	assert_int_equal(slice_resize(8, 2 * SLICE_BUDGET_US, 1, 64), 8);
+	assert_int_equal(slice_resize(8, SLICE_BUDGET_US, 1, 64), 8);
+	assert_int_equal(slice_resize(8, SLICE_BUDGET_US / 2, 1, 64), 8);
+	assert_int_equal(slice_resize(8, SLICE_BUDGET_US / 2 - 1, 1, 64), 16);
+	assert_int_equal(slice_resize(8, 0, 1, 64), 16);
+	/* the bounds hold */
+	assert_int_equal(slice_resize(1, UINT64_MAX, 1, 64), 1);
+	assert_int_equal(slice_resize(3, 3 * SLICE_BUDGET_US, 2, 64), 2);
+	assert_int_equal(slice_resize(64, 0, 1, 64), 64);
+	assert_int_equal(slice_resize(40, 0, 1, 64), 64);
+	assert_int_equal(slice_resize(0, 3 * SLICE_BUDGET_US, 1, 64), 1);
+	assert_int_equal(slice_resize(500, SLICE_BUDGET_US, 1, 64), 64);
+	assert_int_equal(slice_resize(INT_MAX, 0, 1, INT_MAX), INT_MAX);
+}
+
 int
 main(void)
 {
@@ -122,6 +145,7 @@ main(void)
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_nul),
+		cmocka_unit_test(test_slice_resize),
 	};
 
 	return cmocka_run_group_tests_name("test_util", tests, NULL, NULL);
