@@ -13,7 +13,10 @@
  * delivery receipt) and "case.registered"; a case older than a day is
  * also dispatched to a unit, one older than 10 days (its due date, so no
  * case is overdue) closed with a result SMS and surveyed (an SMS, then
- * answered or expired), with the audit events of each step.
+ * answered or expired), with the audit events of each step, and the
+ * units' notices the daemon records: "dispatch", and "due" a day before
+ * the due date for a case still open then (so the daemon's first notice
+ * scan finds the work of a minute, not years of it).
  * FILL_OVERDUE=P (percent, default 0) gives that share of the cases a
  * due date a day after they came: the open ones among them are overdue,
  * for the overdue scan's benchmark.  FILL_VERSION=V writes a database of
@@ -59,6 +62,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_notice.h"
 #include "util.h"
 
 #define FILL_BATCH	5000		/* cases a transaction */
@@ -182,12 +186,30 @@ event(struct store *st, int64_t case_id, const char *actor,
 	rows++;
 }
 
-/* A case dispatched to a unit two hours after it came, as lifecycle.c. */
+/*
+ * A notice to a unit, as notice.c records it (the fill's units have no
+ * contact and no webhook, so nothing is sent): "dispatch" when the case
+ * reached the unit, "due" when the units' notice scan found it due by the
+ * next working day (a day before here).
+ */
 static void
+notice(struct store *st, int64_t case_id, const char *unit, const char *kind,
+    const char *ref, int64_t t)
+{
+	if (st->version < 19)		/* notices came with v19 */
+		return;
+	if (store_notice_once(st, case_id, unit, kind, ref, t, NULL) != 1)
+		fatalx("fill: notice %s", kind);
+	rows++;
+}
+
+/* A case dispatched to a unit two hours after it came, as lifecycle.c. */
+static const char *
 dispatch(struct store *st, int64_t case_id, int64_t t)
 {
 	struct store_case_change	 ch;
 	const char			*unit = units[rnd() % nitems(units)];
+	char				 ref[32];
 
 	if (store_case_assign(st, case_id, unit, NULL, 0, t) == -1)
 		fatalx("fill: assign");
@@ -204,21 +226,27 @@ dispatch(struct store *st, int64_t case_id, int64_t t)
 		fatalx("fill: dispatch");
 	event(st, case_id, "office:op1", "case.dispatch", unit, t);
 	rows += 2;
+	snprintf(ref, sizeof(ref), "%lld", (long long)t);
+	notice(st, case_id, unit, "dispatch", ref, t);
+	return unit;
 }
 
 /* A case closed and surveyed, as lifecycle.c and survey.c would. */
 static void
 lifecycle(struct store *st, int64_t case_id, const char *from,
-    const char *number, int64_t at)
+    const char *number, int64_t at, const char *due, int64_t told)
 {
 	struct store_case_change	 ch;
 	struct store_survey_new		 sn;
 	char				 text[256], ext[STORE_SURVEY_EXT_MAX];
 	char				 src[32];
+	const char			*unit;
 	int64_t				 t = at + 2 * HOUR_MS, sid;
 
-	dispatch(st, case_id, t);
+	unit = dispatch(st, case_id, t);
 	t += (int64_t)(1 + rnd() % 9) * DAY_MS;
+	if (told < t)		/* still open the day before its due date */
+		notice(st, case_id, unit, "due", due, told);
 	memset(&ch, 0, sizeof(ch));
 	ch.from = "dispatched";
 	ch.to = "closed";
@@ -272,7 +300,8 @@ one(struct store *st, int64_t i, int64_t at, uint64_t ncitizens,
 	struct store_case_new	 c;
 	char			 from[16], text[256], id[32], due[16];
 	char			 number[STORE_CASE_NUMBER_MAX], ack[256];
-	int64_t			 g, gid, case_id;
+	const char		*unit;
+	int64_t			 g, gid, case_id, due_ms, told;
 
 	citizen(from, sizeof(from), ncitizens);
 	snprintf(text, sizeof(text), "投诉：%s%d号楼%s，请尽快处理。(%" PRId64
@@ -295,8 +324,9 @@ one(struct store *st, int64_t i, int64_t at, uint64_t ncitizens,
 	if (store_inbound_add(st, &in, &gid, &g) != STORE_IN_COMPLETE)
 		fatalx("fill: inbound");
 	/* FILL_OVERDUE percent of the cases due after a day, not 10 */
-	date_of(at + (rnd() % 100 < overdue ? 1 : 10) * DAY_MS, due,
-	    sizeof(due));
+	due_ms = (rnd() % 100 < overdue ? 1 : 10) * DAY_MS;
+	date_of(at + due_ms, due, sizeof(due));
+	told = at + due_ms - DAY_MS;	/* the "due" notice, if still open */
 	memset(&c, 0, sizeof(c));
 	c.msisdn = from;
 	c.category = categories[rnd() % nitems(categories)];
@@ -314,9 +344,12 @@ one(struct store *st, int64_t i, int64_t at, uint64_t ncitizens,
 	    number, due);
 	sms(st, case_id, g, "ack", from, "12345", ack, at + 100);
 	if (at < open_after)
-		lifecycle(st, case_id, from, number, at);
-	else if (at < open_after + FILL_OPEN_MS - DAY_MS)
-		dispatch(st, case_id, at + 2 * HOUR_MS);
+		lifecycle(st, case_id, from, number, at, due, told);
+	else if (at < open_after + FILL_OPEN_MS - DAY_MS) {
+		unit = dispatch(st, case_id, at + 2 * HOUR_MS);
+		if (told <= open_after + FILL_OPEN_MS)
+			notice(st, case_id, unit, "due", due, told);
+	}
 }
 
 static void

@@ -9,13 +9,15 @@
 # intact; a restart scans again and supervises nothing more.  The fill
 # drops the indexes its statements do not search after 500 cases and
 # makes them again at the end: the schema is the same as a fill of one
-# case's (none dropped), and the file passes integrity_check.
+# case's (none dropped), and the file passes integrity_check.  The fill
+# records the units' notices as the daemon would have (one "dispatch" a
+# dispatched case).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/api.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 FILL="$top_builddir/bench/fill"
 [ -x "$FILL" ] || skip_all "bench/fill is not built"
-plan 13
+plan 14
 
 d="$T_DIR/d"
 aport=$(free_port)
@@ -31,6 +33,13 @@ check "its indexes and tables are those of a fill with none dropped" test \
     "$schema")"
 check "it passes integrity_check" test \
     "$(sql "$d/hotlined.db" "PRAGMA integrity_check")" = ok
+check "the fill told each case's unit of its dispatch, once, as notice.c" \
+    test "$(sql "$d/hotlined.db" "SELECT (SELECT COUNT(*) FROM notices WHERE
+    kind = 'dispatch') = (SELECT COUNT(*) FROM cases WHERE unit IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM cases c WHERE unit IS NOT NULL AND NOT
+    EXISTS (SELECT 1 FROM notices n WHERE n.case_id = c.id AND n.unit =
+    c.unit AND n.kind = 'dispatch' AND n.ref = CAST(c.dispatched_at AS
+    TEXT)))")" = 1
 due=$(sql "$d/hotlined.db" "SELECT COUNT(*) FROM cases WHERE closed_at IS NULL AND due < date('now', 'localtime')")
 check "more cases overdue than two slices ($due)" test "$due" -gt 128
 
