@@ -3,7 +3,7 @@
  * gathered into one pwrite(2) per 64 KiB, written out before any sync,
  * read or wal-index lock change (see store_vfs.c for why this is safe);
  * wal-write-gather no opens the database through its twin, which gathers
- * nothing.
+ * nothing.  Both start the writeback of a checkpoint's pages early.
  */
 #ifndef STORE_VFS_H
 #define STORE_VFS_H
@@ -21,5 +21,10 @@ const char	*store_vfs_name(int gather);
  * alone does not say which.
  */
 int		 store_vfs_errno(void);
+/*
+ * How many times a checkpoint's writes to a database file started the
+ * kernel's writeback early (every 256 KiB, Linux), in this process.
+ */
+long		 store_vfs_writebacks(void);
 
 #endif /* STORE_VFS_H */

@@ -28,6 +28,7 @@
 #include "commit.h"
 #include "crypto.h"
 #include "store.h"
+#include "store_vfs.h"
 #include "testdb.h"
 
 #define WAKE		64	/* frames: a small WAL for a test */
@@ -188,6 +189,20 @@ assert_rows(struct fixture *f)
 	    "WHERE action = 'load'"), f->events);
 }
 
+/*
+ * A checkpoint's writes to the database file started the kernel's
+ * writeback every 256 KiB (store_vfs.c), where the kernel has it.
+ */
+static void
+writeback_began(long before)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	assert_true(store_vfs_writebacks() > before);
+#else
+	assert_int_equal(store_vfs_writebacks(), before);
+#endif
+}
+
 /* The thread checkpoints a WAL past its threshold, and keeps it bounded. */
 static void
 test_thread_bounded(void **state)
@@ -196,6 +211,7 @@ test_thread_bounded(void **state)
 	struct store_ckpt_stats	 c;
 	struct stat		 sb;
 	char			 wal[200];
+	long			 wb = store_vfs_writebacks();
 	int			 i;
 
 	store_ckpt_stats(f->st, &c);
@@ -214,6 +230,8 @@ test_thread_bounded(void **state)
 	assert_true(sb.st_size <= 32 + (off_t)(LIMIT + f->txnframes) *
 	    (24 + 4096));
 	assert_rows(f);
+	/* over 1 MiB checkpointed: the writeback began before each sync */
+	writeback_began(wb);
 }
 
 /* Inline: the loop checkpoints at the threshold, as SQLite's own did. */
@@ -222,6 +240,7 @@ test_inline_bounded(void **state)
 {
 	struct fixture		*f = *state;
 	struct store_ckpt_stats	 c;
+	long			 wb = store_vfs_writebacks();
 	int			 i;
 
 	for (i = 0; i < 300; i++)
@@ -232,6 +251,7 @@ test_inline_bounded(void **state)
 	assert_int_equal(c.tail + c.forced + c.failed, 0);
 	assert_true(f->maxframes <= WAKE + f->txnframes);
 	assert_rows(f);
+	writeback_began(wb);
 }
 
 /*
