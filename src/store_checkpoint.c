@@ -67,6 +67,15 @@ static void	 store_ckpt_done(struct store_ckpt *, int, const char *);
 static void	 store_ckpt_news(struct store_ckpt *);
 
 #define STORE_CKPT_RETRY_S	1	/* after a failed checkpoint */
+/*
+ * The thread's pause after each 256 KiB it writes into the database file
+ * (store_vfs_pace()), while the WAL is under the restart threshold: a
+ * round of 10,000 pages (20 MiB) takes ~80 ms more, spread, and the
+ * thread still copies over 100 MiB a second, twice what the sustained
+ * intake writes.  Past the threshold it copies at full speed.  With 1 M
+ * cases at 1,000 MO/s the paced p99 went from 14.3 to 7.5 ms (README).
+ */
+#define STORE_CKPT_PACE_US	1000
 
 struct store_ckpt {
 	int		 thread;	/* 1: a thread checkpoints */
@@ -403,6 +412,7 @@ store_ckpt_main(void *arg)
 		}
 		c->want = 0;
 		c->running = 1;
+		store_vfs_pace(c->frames < c->restart ? STORE_CKPT_PACE_US : 0);
 		pthread_mutex_unlock(&c->mtx);
 		log = done = 0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);

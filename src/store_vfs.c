@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,6 +76,14 @@
  * SQLite relies on: the sync at the end still waits for every page, as
  * before.  (PostgreSQL's checkpoint_flush_after does the same, for the
  * same reason.)  Linux only; elsewhere the final sync does it all.
+ *
+ * Starting the writeback early still hands the device a round's 20 MiB
+ * as fast as the thread copies it (50 ms a round of 10,000 pages), and
+ * the commits' syncs of the WAL queue behind it: a thread that called
+ * store_vfs_pace() (the checkpoint thread, while it is not behind) also
+ * pauses that long after each DB_FLUSH_AFTER bytes, so its writes reach
+ * the device spread over the round instead of in one burst.  The loop's
+ * thread never pauses: its own checkpoints are the stalls to keep short.
  */
 #define DB_FLUSH_AFTER	(256 * 1024)
 
@@ -98,6 +107,8 @@ static sqlite3_vfs	*vfs_real;
 static int		 vfs_ready;
 static struct vfs_file	*vfs_wals;	/* open WAL files */
 static _Atomic long	 vfs_writebacks; /* started early (any thread) */
+static _Atomic long	 vfs_pauses;	/* paced pauses (any thread) */
+static _Thread_local int vfs_pace_us;	/* this thread's pause, or 0 */
 
 /*
  * Tests only: with HOTLINED_TEST_EROFS=PATH in the environment, every
@@ -216,6 +227,12 @@ vfs_written(struct vfs_file *f, int n)
 	if (sync_file_range(f->wb_fd, 0, 0, SYNC_FILE_RANGE_WRITE) == 0)
 		vfs_writebacks++;
 #endif
+	if (vfs_pace_us > 0) {
+		struct timespec	ts = { 0, vfs_pace_us * 1000L };
+
+		nanosleep(&ts, NULL);
+		vfs_pauses++;
+	}
 }
 
 static int
@@ -462,6 +479,18 @@ long
 store_vfs_writebacks(void)
 {
 	return vfs_writebacks;
+}
+
+void
+store_vfs_pace(int us)
+{
+	vfs_pace_us = us > 0 && us < 1000000 ? us : 0;
+}
+
+long
+store_vfs_pauses(void)
+{
+	return vfs_pauses;
 }
 
 int

@@ -26,5 +26,12 @@ int		 store_vfs_errno(void);
  * kernel's writeback early (every 256 KiB, Linux), in this process.
  */
 long		 store_vfs_writebacks(void);
+/*
+ * The calling thread's writes to a database file pause us microseconds
+ * after each 256 KiB (0: never): the checkpoint thread spreads a round's
+ * writes.  store_vfs_pauses() counts the pauses made, in this process.
+ */
+void		 store_vfs_pace(int us);
+long		 store_vfs_pauses(void);
 
 #endif /* STORE_VFS_H */

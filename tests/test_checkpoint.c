@@ -212,6 +212,7 @@ test_thread_bounded(void **state)
 	struct stat		 sb;
 	char			 wal[200];
 	long			 wb = store_vfs_writebacks();
+	long			 pauses = store_vfs_pauses();
 	int			 i;
 
 	store_ckpt_stats(f->st, &c);
@@ -232,6 +233,8 @@ test_thread_bounded(void **state)
 	assert_rows(f);
 	/* over 1 MiB checkpointed: the writeback began before each sync */
 	writeback_began(wb);
+	/* and the thread spread its writes, pausing between runs of them */
+	assert_true(store_vfs_pauses() > pauses);
 }
 
 /* Inline: the loop checkpoints at the threshold, as SQLite's own did. */
@@ -241,6 +244,7 @@ test_inline_bounded(void **state)
 	struct fixture		*f = *state;
 	struct store_ckpt_stats	 c;
 	long			 wb = store_vfs_writebacks();
+	long			 pauses = store_vfs_pauses();
 	int			 i;
 
 	for (i = 0; i < 300; i++)
@@ -252,6 +256,8 @@ test_inline_bounded(void **state)
 	assert_true(f->maxframes <= WAKE + f->txnframes);
 	assert_rows(f);
 	writeback_began(wb);
+	/* the loop's own checkpoints never pause */
+	assert_int_equal(store_vfs_pauses(), pauses);
 }
 
 /*
