@@ -505,6 +505,19 @@ due_surveys(struct fixture *f, int n, int tie)
 	return r;
 }
 
+/* One slice of at most 16 in its own transaction, as the daemon's unit. */
+static int
+tick_slice(struct fixture *f, struct survey_scan *scan,
+    struct remind_count *r)
+{
+	int	n;
+
+	assert_int_equal(commit_txn_begin(f->st), 0);
+	n = survey_tick_slice(f->st, &f->sc, scan, 16, remind_count, r);
+	assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+	return n;
+}
+
 /*
  * The survey tick in slices (issue 17): 160 reminders due, 100 of them
  * at the same moment (the cursor's tie on id), a restart after two
@@ -527,10 +540,7 @@ test_tick_slices(void **state)
 	survey_scan_begin(&scan, now);
 	scan.budget_us = -1;	/* never cut by time: slices of 16 */
 	for (i = 0; i < 2; i++) {
-		assert_int_equal(commit_txn_begin(f->st), 0);
-		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count,
-		    r);
-		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+		n = tick_slice(f, &scan, r);
 		assert_int_equal(n, 16);
 		total += n;
 	}
@@ -540,10 +550,7 @@ test_tick_slices(void **state)
 	survey_scan_begin(&scan, now);
 	while (!scan.done) {
 		assert_true(++slices <= 20);
-		assert_int_equal(commit_txn_begin(f->st), 0);
-		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count,
-		    r);
-		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+		n = tick_slice(f, &scan, r);
 		assert_true(n >= 0 && n <= 16);
 		total += n;
 	}
@@ -578,20 +585,14 @@ test_tick_cut(void **state)
 	assert_int_equal(scan.budget_us, SLICE_BUDGET_US);
 	scan.budget_us = 0;
 	for (i = 0; i < 35; i++) {
-		assert_int_equal(commit_txn_begin(f->st), 0);
-		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count,
-		    r);
-		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+		n = tick_slice(f, &scan, r);
 		assert_int_equal(n, 1);
 		assert_false(scan.done);
 	}
 	scan.budget_us = -1;	/* never cut: 5 left */
 	while (!scan.done) {
 		assert_true(++slices <= 3);
-		assert_int_equal(commit_txn_begin(f->st), 0);
-		n = survey_tick_slice(f->st, &f->sc, &scan, 16, remind_count,
-		    r);
-		assert_int_equal(commit_txn_end(f->st, n != -1), 0);
+		n = tick_slice(f, &scan, r);
 	}
 	assert_int_equal(slices, 1);
 	assert_int_equal(scan.count, 40);
