@@ -7,6 +7,14 @@
  * HTTP answers) run once the batch has committed, never before: nothing is
  * acknowledged unless durable.
  *
+ * With wal-sync thread (commit_sync_thread(), the daemon's default) the
+ * commit leaves its sync of the WAL to commit_sync.c's thread and the loop
+ * goes on with the next batch; the batch waits on c->pend, its callbacks
+ * and its log lines with it, until the thread has made the sync, and
+ * batches are answered in the order they committed.  While one waits, the
+ * outbox hands out no row added since it opened (store_outbox_limit()):
+ * no SMS tells a citizen of a case that is not yet durable.
+ *
  * When commits fail (a full disk, an I/O error) the store takes no writes
  * until a retry succeeds: input is refused with a pause instead of at once
  * (commit_refuse()), so a peer that resends at once cannot spin us, and the
@@ -32,18 +40,33 @@
 
 #include <stdarg.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
 #include "commit.h"
+#include "commit_sync.h"
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
+#include "store_vfs.h"
 #include "util.h"
 
 struct commit_wait {
 	commit_fn	 fn;
 	void		*arg;
+};
+
+/* A committed batch whose WAL sync the sync thread is making. */
+struct commit_pending {
+	uint64_t		 seq;		/* its ask, commit_sync.c */
+	int64_t			 outbox_before;	/* store_outbox_last() */
+	struct timespec		 t0;		/* its commit began */
+	struct commit_wait	*waits;
+	size_t			 nwaits;
+	char			*logbuf;	/* its lines, NUL-ended */
+	size_t			 loglen;
+	uint64_t		 nlog_dropped;
 };
 
 /* 0: events made before commit_new(), 1: every later one, 2: the commit */
@@ -73,6 +96,12 @@ static void	commit_run(struct commit *);
 static void	commit_failed(struct commit *, const char *);
 static void	commit_arm(struct commit *, int64_t);
 static void	commit_log_emit(struct commit *, int);
+static void	commit_lines(const char *, size_t, uint64_t);
+static void	commit_pend(struct commit *, uint64_t,
+		    const struct timespec *);
+static uint64_t	commit_us(const struct timespec *, const struct timespec *);
+static void	commit_synced(void *);
+static void	commit_settle(struct commit *);
 
 /*
  * One group commit over one store: the daemon has one (engine.c's struct
@@ -99,6 +128,11 @@ struct commit {
 	uint64_t		 nlog_dropped;
 	int			 unit_open;	/* a unit's savepoint */
 	size_t			 unit_mark;	/* commit_log() at its start */
+	struct commit_sync	*sync;		/* wal-sync thread, or NULL */
+	struct commit_pending	*pend;		/* oldest first */
+	size_t			 npend, pendsz;
+	uint64_t		 last_seq;	/* the newest ask */
+	int64_t			 outbox_before;	/* the open batch's */
 };
 
 static struct commit	*commit_dflt;	/* borrowed: commit_default() */
@@ -163,6 +197,7 @@ commit_join(struct commit *c)
 		return -1;
 	}
 	c->open_batch = 1;
+	c->outbox_before = store_outbox_last(c->store);
 	evtimer_add(c->ev_commit, &c->commit_tv);
 	event_active(c->ev_idle, EV_TIMEOUT, 0);
 	return 0;
@@ -182,7 +217,7 @@ commit_after(struct commit *c, commit_fn fn, void *arg)
 	c->waits[c->nwaits].arg = arg;
 	c->nwaits++;
 	if (c->nwaits >= c->commit_max && !c->unit_open)
-		commit_flush(c);	/* else when the unit ends */
+		commit_run(c);	/* else when the unit ends */
 }
 
 int
@@ -212,7 +247,7 @@ commit_unit_end(struct commit *c, int ok)
 	if ((r = store_unit_end(c->store, ok)) == -1)
 		commit_log_undo(c, c->unit_mark);	/* its lines too */
 	if (c->nwaits >= c->commit_max)
-		commit_flush(c);
+		commit_run(c);
 	return r;
 }
 
@@ -244,7 +279,8 @@ commit_run(struct commit *c)
 	struct commit_wait	*w;
 	struct timespec		 t0, t1;
 	size_t			 i, n;
-	int			 ok;
+	uint64_t		 file;
+	int			 ok, fd;
 
 	if (!c->open_batch)
 		return;
@@ -257,11 +293,21 @@ commit_run(struct commit *c)
 		commit_unit_end(c, 1);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (c->sync != NULL)
+		store_vfs_defer_sync();
 	ok = store_txn_commit(c->store) == 0;
+	fd = c->sync != NULL ? store_vfs_deferred(&file) : -1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	metrics_commit(c->nwaits, (uint64_t)((t1.tv_sec - t0.tv_sec) *
-	    1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000), ok);
-	commit_log_emit(c, ok);
+	if (fd == -2)
+		fatalx("commit: the WAL's sync failed (%s): exiting with the "
+		    "batch unanswered; the restart recovers what the disk "
+		    "holds", strerror(store_vfs_errno()));
+	if (!ok && fd >= 0) {
+		close(fd);		/* nothing of it is answered ok */
+		fd = -1;
+	}
+	if (!(ok && (fd >= 0 || c->npend > 0)))
+		metrics_commit(c->nwaits, commit_us(&t0, &t1), ok);
 	if (ok) {
 		c->ncommitted++;
 		if (c->state != COMMIT_S_OK) {
@@ -281,6 +327,18 @@ commit_run(struct commit *c)
 	}
 	if (c->nwaits > c->largest)
 		c->largest = c->nwaits;
+	if (ok && (fd >= 0 || c->npend > 0)) {
+		/*
+		 * Answered once the sync thread has made it, after the
+		 * batches before it (one that needs no sync waits for them).
+		 */
+		if (fd >= 0)
+			c->last_seq = commit_sync_ask(c->sync, fd, file);
+		metrics_batch_end(1);
+		commit_pend(c, c->last_seq, &t0);
+		return;
+	}
+	commit_log_emit(c, ok);
 	/* callbacks may open the next batch: hand them a private list */
 	w = c->waits;
 	n = c->nwaits;
@@ -289,6 +347,132 @@ commit_run(struct commit *c)
 	for (i = 0; i < n; i++)
 		w[i].fn(w[i].arg, ok);
 	free(w);
+}
+
+static uint64_t
+commit_us(const struct timespec *t0, const struct timespec *t1)
+{
+	return (uint64_t)((t1->tv_sec - t0->tv_sec) * 1000000LL +
+	    (t1->tv_nsec - t0->tv_nsec) / 1000);
+}
+
+/*
+ * The batch just committed waits for the sync thread's ask seq; its
+ * commit's time (the histogram's) runs until then.
+ */
+static void
+commit_pend(struct commit *c, uint64_t seq, const struct timespec *t0)
+{
+	struct commit_pending	*p;
+
+	if (c->npend == c->pendsz) {
+		c->pendsz = c->pendsz ? c->pendsz * 2 : 8;
+		c->pend = xreallocarray(c->pend, c->pendsz, sizeof(*c->pend));
+	}
+	p = &c->pend[c->npend++];
+	p->seq = seq;
+	p->t0 = *t0;
+	p->outbox_before = c->outbox_before;
+	/* the outbox hands out no row added in a batch not yet durable */
+	if (c->npend == 1)
+		store_outbox_limit(c->store, p->outbox_before);
+	p->waits = c->waits;
+	p->nwaits = c->nwaits;
+	p->logbuf = c->logbuf;
+	p->loglen = c->loglen;
+	p->nlog_dropped = c->nlog_dropped;
+	c->waits = NULL;
+	c->nwaits = c->waitsz = 0;
+	c->logbuf = NULL;
+	c->loglen = c->logsz = 0;
+	c->nlog_dropped = 0;
+}
+
+/*
+ * The sync thread made syncs (commit_sync.c): answer, oldest first, the
+ * batches they made durable.  A sync that failed ends the daemon: its
+ * batch is unanswered, and nothing written since can be shown durable.
+ */
+static void
+commit_synced(void *arg)
+{
+	struct commit		*c = arg;
+	struct commit_pending	 p;
+	struct timespec		 now;
+	uint64_t		 done;
+	size_t			 i;
+	int			 err;
+
+	done = commit_sync_done(c->sync, &err);
+	if (err != 0)
+		fatalx("commit: the WAL's sync failed (%s): exiting with %zu "
+		    "batches unanswered; the restart recovers what the disk "
+		    "holds", strerror(err), c->npend);
+	/*
+	 * The batch open now commits first (its sync starts behind this
+	 * one's), so the answers run with none open, as commit_run()'s do:
+	 * one that waits for a batch to end (the outbox's pump) then waits
+	 * for a batch that is already ending, not for one that new input
+	 * keeps open for as long as it keeps coming.
+	 */
+	if (c->open_batch && !c->unit_open && done > 0 && c->npend > 0 &&
+	    c->pend[0].seq <= done)
+		commit_run(c);
+	while (c->npend > 0 && c->pend[0].seq <= done) {
+		/* callbacks may commit again: take it off the list first */
+		p = c->pend[0];
+		memmove(c->pend, c->pend + 1, --c->npend * sizeof(*c->pend));
+		store_outbox_limit(c->store, c->npend > 0 ?
+		    c->pend[0].outbox_before : INT64_MAX);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		metrics_commit(p.nwaits, commit_us(&p.t0, &now), 1);
+		commit_lines(p.logbuf, p.loglen, p.nlog_dropped);
+		free(p.logbuf);
+		for (i = 0; i < p.nwaits; i++)
+			p.waits[i].fn(p.waits[i].arg, 1);
+		free(p.waits);
+	}
+}
+
+/* Every batch committed is answered when this returns. */
+static void
+commit_settle(struct commit *c)
+{
+	if (c->sync == NULL || c->npend == 0)
+		return;
+	(void)commit_sync_drain(c->sync);	/* an error: fatal, below */
+	commit_synced(c);
+}
+
+int
+commit_sync_thread(struct commit *c, struct event_base *base, char *err,
+    size_t errlen)
+{
+	if (c->sync != NULL)
+		return 0;
+	if ((c->sync = commit_sync_new(base, commit_synced, c, err,
+	    errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+uint64_t
+commit_syncs_made(const struct commit *c)
+{
+	return c->sync != NULL ? commit_sync_made(c->sync) : 0;
+}
+
+size_t
+commit_syncs_waiting(const struct commit *c)
+{
+	return c->npend;
+}
+
+void
+commit_sync_hold_test(struct commit *c, int hold)
+{
+	if (c->sync != NULL)
+		commit_sync_hold(c->sync, hold);
 }
 
 /*
@@ -430,17 +614,25 @@ commit_log_undo(struct commit *c, size_t mark)
 	metrics_undo();
 }
 
+/* A batch's lines, once it is durable. */
+static void
+commit_lines(const char *buf, size_t len, uint64_t dropped)
+{
+	size_t	off;
+
+	for (off = 0; off < len; off += strlen(buf + off) + 1)
+		log_info("%s", buf + off);
+	if (dropped > 0)
+		log_info("commit lines=%llu of the batch not logged (too many)",
+		    (unsigned long long)dropped);
+}
+
 /* The batch's lines, once it has committed; none if it failed. */
 static void
 commit_log_emit(struct commit *c, int ok)
 {
-	size_t	off;
-
-	for (off = 0; ok && off < c->loglen; off += strlen(c->logbuf + off) + 1)
-		log_info("%s", c->logbuf + off);
-	if (ok && c->nlog_dropped > 0)
-		log_info("commit lines=%llu of the batch not logged (too many)",
-		    (unsigned long long)c->nlog_dropped);
+	if (ok)
+		commit_lines(c->logbuf, c->loglen, c->nlog_dropped);
 	c->loglen = 0;
 	c->nlog_dropped = 0;
 	metrics_batch_end(ok);
@@ -456,6 +648,7 @@ void
 commit_flush(struct commit *c)
 {
 	commit_run(c);
+	commit_settle(c);
 }
 
 void
@@ -465,6 +658,8 @@ commit_free(struct commit *c)
 		return;
 	commit_flush(c);
 	commit_release(c);
+	commit_sync_free(c->sync);
+	free(c->pend);
 	if (c->ev_commit != NULL)
 		event_free(c->ev_commit);
 	if (c->ev_idle != NULL)

@@ -56,8 +56,23 @@ int	 commit_txn_begin(struct store *);
 int	 commit_txn_end(struct store *, int ok);
 /* Run fn(arg, ok) after the open batch ends; commit_join() first. */
 void	 commit_after(struct commit *, commit_fn, void *arg);
-/* Commit the open batch now (a full batch, shutdown). */
+/*
+ * Commit the open batch now (shutdown, before work outside the batch)
+ * and wait until every batch committed is answered.
+ */
 void	 commit_flush(struct commit *);
+/*
+ * wal-sync thread: from now on each batch's sync of the WAL is made by a
+ * thread of its own while the loop goes on; the batch's callbacks and log
+ * lines wait for it (commit_sync.c).  0, or -1 with err set.
+ */
+int	 commit_sync_thread(struct commit *, struct event_base *, char *err,
+	    size_t errlen);
+/* Syncs the thread made; batches committed but not yet answered. */
+uint64_t commit_syncs_made(const struct commit *);
+size_t	 commit_syncs_waiting(const struct commit *);
+/* Tests: hold 1 keeps the sync thread from syncing until hold 0. */
+void	 commit_sync_hold_test(struct commit *, int hold);
 /* Batches committed and failed so far, and the largest batch. */
 void	 commit_stats(const struct commit *, uint64_t *committed,
 	    uint64_t *failed, size_t *largest);

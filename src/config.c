@@ -121,6 +121,8 @@ static const char *const ussd_session_names[] =
     { "its-session-info", "user-message-reference", "number", NULL };
 static const char *const checkpoint_names[] =
     { "thread", "inline", NULL };
+static const char *const wal_sync_names[] =
+    { "thread", "inline", NULL };
 static const char *const metrics_auth_names[] =
     { "token", "none", NULL };
 
@@ -174,6 +176,7 @@ static const struct conf_option top_opts[] = {
 	O("group-commit-delay", CT_DURATION, 0, MS_S, "2ms", NULL,
 	    group_commit_delay),
 	O("wal-write-gather", CT_BOOL, 0, 1, "yes", NULL, wal_write_gather),
+	O("wal-sync", CT_ENUM, 0, 0, "thread", wal_sync_names, wal_sync),
 	O("checkpoint", CT_ENUM, 0, 0, "thread", checkpoint_names,
 	    checkpoint),
 	O("checkpoint-pages", CT_INT, 100, 1000000, "10000", NULL,

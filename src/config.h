@@ -33,6 +33,12 @@ enum conf_checkpoint {
 	CONF_CHECKPOINT_INLINE		/* the loop, in the commit (SQLite's) */
 };
 
+/* wal-sync: who makes a group commit's sync of the WAL (commit_sync.c) */
+enum conf_wal_sync {
+	CONF_WAL_SYNC_THREAD = 0,	/* a thread; the loop goes on */
+	CONF_WAL_SYNC_INLINE		/* SQLite, in the commit */
+};
+
 enum conf_profile {
 	CONF_PROFILE_HEYUAN = 0,	/* the Measures' own limits (Art. 17, 18) */
 	CONF_PROFILE_GUANGDONG_2022	/* Guangdong's 2022 provincial rule */
@@ -190,6 +196,7 @@ struct hotlined_conf {
 	int		 extension_digits;	/* survey extension code */
 	int64_t		 group_commit_delay;	/* ms */
 	int		 wal_write_gather;	/* store_vfs.c: gather */
+	int		 wal_sync;	/* enum conf_wal_sync */
 	int		 checkpoint;	/* enum conf_checkpoint */
 	int		 checkpoint_pages;	/* WAL frames a checkpoint */
 	int64_t		 concat_timeout;	/* ms */

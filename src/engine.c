@@ -118,6 +118,14 @@ engine_start_path(struct hotline *hl, char *err, size_t errlen)
 
 	hl->commit = commit_new(hl->base, hl->store, conf->group_commit_delay,
 	    ENGINE_BATCH_MAX);
+	if (conf->wal_sync == CONF_WAL_SYNC_THREAD) {
+		if (commit_sync_thread(hl->commit, hl->base, why,
+		    sizeof(why)) == -1) {
+			snprintf(err, errlen, "wal-sync thread: %s", why);
+			return -1;
+		}
+	} else
+		log_info("commit wal-sync=inline");
 	commit_set_default(hl->commit);
 	hl->outbox = outbox_new(hl->base, hl->store, hl->commit, 0);
 	outbox_set_default(hl->outbox);

@@ -245,6 +245,24 @@ outbox_commits_failing(struct outbox *o)
 	return failing;
 }
 
+/*
+ * wal-sync thread (commit.c): batches committed but not yet synced hold
+ * rows the fetch does not hand out (store_outbox_limit()).  Pump again
+ * once they are durable: after the batch open now (the pump's), which
+ * ends behind them.  1 if so.
+ */
+static int
+outbox_await_durable(struct outbox *o)
+{
+	if (commit_syncs_waiting(o->commit) == 0)
+		return 0;
+	if (!o->pump_waits && store_in_batch(o->store)) {
+		o->pump_waits = 1;
+		commit_after(o->commit, outbox_after_commit, o);
+	}
+	return 1;
+}
+
 static void
 outbox_pump(evutil_socket_t fd, short ev, void *arg)
 {
@@ -291,12 +309,13 @@ outbox_pump(evutil_socket_t fd, short ev, void *arg)
 		if (commit_join(o->commit) == -1)
 			return;
 		if ((n = store_outbox_next(o->store, now, rows, want)) <= 0) {
-			o->pump_idle = n == 0;
+			o->pump_idle = n == 0 && !outbox_await_durable(o);
 			if (o->pump_idle)
 				(void)outbox_due(o, now); /* arm for the next */
 			return;
 		}
 		o->pump_idle = 0;
+		outbox_await_durable(o);
 		for (i = sent = waiting = 0; i < n; i++) {
 			if (outbox_room(o, &bi) <= 0)
 				break;

@@ -114,6 +114,7 @@ store_open(const char *path, struct crypto *crypto,
 
 	store_sqlite_init();
 	st = xcalloc(1, sizeof(*st));
+	st->outbox_limit = INT64_MAX;
 	st->crypto = crypto;
 	st->wal_gather = opts == NULL || !opts->no_wal_gather;
 	strlcpy(st->prefix, "HY", sizeof(st->prefix));

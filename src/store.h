@@ -483,6 +483,15 @@ int	 store_outbox_next(struct store *, int64_t now, struct store_outmsg *,
 /* Free the texts of n rows. */
 void	 store_outmsg_clear(struct store_outmsg *, size_t n);
 /*
+ * wal-sync thread (commit.c): a row added in a batch that is committed
+ * but not yet synced must not reach a citizen before it is durable.
+ * store_outbox_last() is the id of the last row this store added (0
+ * none); store_outbox_limit() makes store_outbox_next() hand out no row
+ * above id max (INT64_MAX: any, the default).
+ */
+int64_t	 store_outbox_last(struct store *);
+void	 store_outbox_limit(struct store *, int64_t max);
+/*
  * Earliest next_attempt_at of a row store_outbox_next() can hand out (its
  * citizen's oldest pending one): 1 with *when, 0 none, -1.
  */

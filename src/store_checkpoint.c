@@ -10,10 +10,12 @@
  * (store_ckpt_hook(), after each commit, on the loop) only wakes it.
  *
  * Durability is the commit's, as before: a commit is synced in the WAL
- * (synchronous=FULL) before the hook runs and before anything is
- * acknowledged; a checkpoint only copies committed frames into the
- * database file, and the thread's connection is synchronous=FULL too, so
- * SQLite syncs the database file before it lets a writer reuse the WAL.
+ * (synchronous=FULL; with wal-sync thread by commit_sync.c's thread, or
+ * by the first checkpoint that copies it, whichever comes first) before
+ * anything is acknowledged; a checkpoint syncs the WAL, then copies
+ * committed frames into the database file, and the thread's connection is
+ * synchronous=FULL too, so SQLite syncs the database file before it lets
+ * a writer reuse the WAL.
  * A crash in the middle of a checkpoint is SQLite's ordinary case: the
  * frames are still in the WAL and are copied again.
  *

@@ -94,12 +94,25 @@ store_outbox_add(struct store *st, const struct store_outbox_new *o,
 	if (rc == -1)
 		return -1;
 	id = sqlite3_last_insert_rowid(st->db);
+	st->outbox_last = id;
 	if (store_citizen_out(st, hash, id) == -1 ||
 	    store_msgs_track(st, 'o', id) == -1)
 		return -1;
 	if (idp != NULL)
 		*idp = id;
 	return 0;
+}
+
+int64_t
+store_outbox_last(struct store *st)
+{
+	return st->outbox_last;
+}
+
+void
+store_outbox_limit(struct store *st, int64_t max)
+{
+	st->outbox_limit = max;
 }
 
 int
@@ -118,6 +131,8 @@ store_outbox_next(struct store *st, int64_t now, struct store_outmsg *out,
 		m = &out[n];
 		memset(m, 0, sizeof(*m));
 		m->id = sqlite3_column_int64(s, 0);
+		if (m->id > st->outbox_limit)
+			continue;	/* not durable yet: a later fetch */
 		m->case_id = sqlite3_column_int64(s, 1);
 		if (store_decrypt(st, s, 2, m->to, sizeof(m->to)) == -1) {
 			/* never send to garbage: leave it for an operator */

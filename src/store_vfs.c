@@ -33,7 +33,8 @@
  * So the list of WAL files is touched by the loop's thread only.
  *
  * Both VFSs also start the kernel's writeback of a database file's pages
- * every DB_FLUSH_AFTER bytes a checkpoint writes (below).
+ * every DB_FLUSH_AFTER bytes a checkpoint writes (below), and can leave a
+ * commit's sync of its WAL to the caller (wal-sync thread, below).
  *
  * It is an optimisation inside the durability core (+12 % MO/s in
  * bench/ingest), so it can be turned off in the field: wal-write-gather no
@@ -99,6 +100,9 @@ struct vfs_file {
 	struct vfs_file	*next;		/* WAL only: every open one */
 	int		 wb_fd;		/* database: for writeback, or -1 */
 	size_t		 wb_len;	/* written since writeback began */
+	int		 walfile;	/* a WAL, gathered or not */
+	int		 sync_fd;	/* WAL: for a deferred sync, or -1 */
+	uint64_t	 id;		/* WAL: which open, for its syncer */
 };
 
 static sqlite3_vfs	 vfs;
@@ -109,6 +113,23 @@ static struct vfs_file	*vfs_wals;	/* open WAL files */
 static _Atomic long	 vfs_writebacks; /* started early (any thread) */
 static _Atomic long	 vfs_pauses;	/* paced pauses (any thread) */
 static _Thread_local int vfs_pace_us;	/* this thread's pause, or 0 */
+static _Atomic uint64_t	 vfs_ids;	/* WAL opens so far */
+static _Atomic long	 vfs_deferrals;	/* WAL syncs deferred (any thread) */
+static _Atomic long	 vfs_syncs_made; /* WAL syncs made (any thread) */
+/*
+ * Deferred sync of the WAL (wal-sync thread, commit.c): armed by
+ * store_vfs_defer_sync() for the calling thread's next sync of a WAL,
+ * which then only writes out the gathered frames and leaves the file to
+ * vfs_deferred (the caller syncs it on a thread of its own before it
+ * acknowledges anything).  Only the first sync is deferred: SQLite calls
+ * it at the end of a commit's frames; a second one in the same call (a
+ * checkpoint run from the commit's WAL hook syncs the WAL before it copies
+ * a frame) is made, and makes the deferred one moot.  And before this
+ * thread writes or syncs a database file, a deferred sync is made first:
+ * the database never holds a page whose frame is not yet on the disk.
+ */
+static _Thread_local int vfs_defer;
+static _Thread_local struct vfs_file *vfs_deferred;
 
 /*
  * Tests only: with HOTLINED_TEST_EROFS=PATH in the environment, every
@@ -179,6 +200,23 @@ vfs_flush_wals(void)
 	return rc;
 }
 
+/* A WAL sync this thread deferred, made now (a database write follows). */
+static int
+vfs_undefer(void)
+{
+	struct vfs_file	*w = vfs_deferred;
+	int		 rc;
+
+	if (w == NULL)
+		return SQLITE_OK;
+	if ((rc = vfs_keep(RM(w)->xSync(REAL(w), SQLITE_SYNC_NORMAL))) ==
+	    SQLITE_OK) {
+		vfs_deferred = NULL;
+		vfs_syncs_made++;
+	}
+	return rc;
+}
+
 static int
 vfs_close(sqlite3_file *file)
 {
@@ -186,10 +224,15 @@ vfs_close(sqlite3_file *file)
 	int		 rc, rc2;
 
 	rc = vfs_flush(f);
+	if (rc == SQLITE_OK && vfs_deferred == f)
+		rc = vfs_undefer();	/* its syncer could not see it now */
 	rc2 = RM(f)->xClose(f->real);
 	if (f->wb_fd != -1)
 		close(f->wb_fd);
 	f->wb_fd = -1;
+	if (f->sync_fd != -1)
+		close(f->sync_fd);
+	f->sync_fd = -1;
 	/* only a gathered WAL is listed: other threads' files never look */
 	for (pp = &vfs_wals; f->wal && *pp != NULL; pp = &(*pp)->next)
 		if (*pp == f) {
@@ -243,6 +286,8 @@ vfs_write(sqlite3_file *file, const void *p, int n, sqlite3_int64 off)
 
 	if (VFS_FAULT() || VFS_DB_FAULT(f))
 		return SQLITE_IOERR_WRITE;
+	if (f->db && vfs_deferred != NULL && (rc = vfs_undefer()) != SQLITE_OK)
+		return rc;
 	if (!f->wal || n <= 0) {
 		if ((rc = vfs_keep(RM(f)->xWrite(f->real, p, n, off))) ==
 		    SQLITE_OK && f->db)
@@ -281,13 +326,29 @@ vfs_truncate(sqlite3_file *file, sqlite3_int64 size)
 static int
 vfs_sync(sqlite3_file *file, int flags)
 {
-	int	rc;
+	struct vfs_file	*f = (struct vfs_file *)file;
+	int		 rc;
 
-	if (VFS_FAULT() || VFS_DB_FAULT((struct vfs_file *)file))
+	if (VFS_FAULT() || VFS_DB_FAULT(f))
 		return SQLITE_IOERR_FSYNC;
-	if ((rc = vfs_flush((struct vfs_file *)file)) != SQLITE_OK)
+	if ((rc = vfs_flush(f)) != SQLITE_OK)
 		return rc;
-	return vfs_keep(RM(file)->xSync(REAL(file), flags));
+	if (f->walfile && vfs_defer && f->sync_fd != -1 &&
+	    (vfs_deferred == NULL || vfs_deferred == f)) {
+		vfs_defer = 0;		/* the first one only */
+		vfs_deferred = f;
+		vfs_deferrals++;
+		return SQLITE_OK;
+	}
+	if (f->db && vfs_deferred != NULL && (rc = vfs_undefer()) != SQLITE_OK)
+		return rc;
+	if ((rc = vfs_keep(RM(file)->xSync(REAL(file), flags))) == SQLITE_OK &&
+	    f->walfile) {
+		vfs_syncs_made++;
+		if (vfs_deferred == f)
+			vfs_deferred = NULL;	/* made now: moot */
+	}
+	return rc;
 }
 
 static int
@@ -410,10 +471,12 @@ vfs_open(sqlite3_vfs *v, sqlite3_filename name, sqlite3_file *file,
 
 	memset(f, 0, sizeof(*f));
 	f->wb_fd = -1;
+	f->sync_fd = -1;
 	f->real = (sqlite3_file *)(f + 1);
 	f->gather = v == &vfs;
 	f->db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
-	f->wal = (flags & SQLITE_OPEN_WAL) != 0 && f->gather;
+	f->walfile = (flags & SQLITE_OPEN_WAL) != 0;
+	f->wal = f->walfile && f->gather;
 	rc = vfs_real->xOpen(vfs_real, name, f->real, flags, outflags);
 	/* without methods SQLite does not call xClose: nothing to undo */
 	f->base.pMethods = f->real->pMethods != NULL &&
@@ -428,6 +491,15 @@ vfs_open(sqlite3_vfs *v, sqlite3_filename name, sqlite3_file *file,
 	if (rc == SQLITE_OK && f->db && name != NULL)
 		f->wb_fd = open(name, O_RDONLY | O_CLOEXEC);
 #endif
+	/*
+	 * A deferred sync is made through a descriptor of our own (fsync(2)
+	 * of any descriptor of a file syncs the file): without one, none is
+	 * deferred.
+	 */
+	if (rc == SQLITE_OK && f->walfile && name != NULL) {
+		f->sync_fd = open(name, O_RDONLY | O_CLOEXEC);
+		f->id = ++vfs_ids;
+	}
 	if (rc == SQLITE_OK && f->wal) {
 		f->next = vfs_wals;
 		vfs_wals = f;
@@ -491,6 +563,40 @@ long
 store_vfs_pauses(void)
 {
 	return vfs_pauses;
+}
+
+void
+store_vfs_defer_sync(void)
+{
+	vfs_defer = 1;
+}
+
+int
+store_vfs_deferred(uint64_t *id)
+{
+	struct vfs_file	*w = vfs_deferred;
+	int		 fd;
+
+	vfs_defer = 0;
+	*id = 0;
+	if (w == NULL)
+		return -1;
+	/* a copy for the syncer: the WAL may close before it is done */
+	if ((fd = fcntl(w->sync_fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		if (vfs_undefer() != SQLITE_OK)
+			return -2;
+		return -1;
+	}
+	vfs_deferred = NULL;
+	*id = w->id;
+	return fd;
+}
+
+void
+store_vfs_sync_counts(long *deferred, long *made)
+{
+	*deferred = vfs_deferrals;
+	*made = vfs_syncs_made;
 }
 
 int

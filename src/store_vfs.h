@@ -8,6 +8,8 @@
 #ifndef STORE_VFS_H
 #define STORE_VFS_H
 
+#include <stdint.h>
+
 /*
  * Register the VFS once; its name for sqlite3_open_v2(), or NULL.  gather 0
  * (wal-write-gather no) names its twin that writes the WAL as the unix VFS
@@ -33,5 +35,19 @@ long		 store_vfs_writebacks(void);
  */
 void		 store_vfs_pace(int us);
 long		 store_vfs_pauses(void);
+/*
+ * wal-sync thread: the calling thread's next sync of a WAL file (a
+ * commit's) writes its frames out but leaves the sync to the caller, who
+ * takes it with store_vfs_deferred() right after the commit returns: a
+ * descriptor of the WAL to fdatasync(2) and close (id tells two WAL files
+ * apart), or -1 when nothing is left to sync (none was deferred, or it was
+ * made since: a database write or a checkpoint of this thread makes it
+ * first), or -2 when making it failed.  store_vfs_deferred() also disarms
+ * a store_vfs_defer_sync() that no sync used.
+ */
+void		 store_vfs_defer_sync(void);
+int		 store_vfs_deferred(uint64_t *id);
+/* WAL syncs deferred, and WAL syncs made, so far in this process. */
+void		 store_vfs_sync_counts(long *deferred, long *made);
 
 #endif /* STORE_VFS_H */

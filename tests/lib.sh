@@ -117,7 +117,8 @@ t_done() {
 # ("-": no smsc block, e.g. Kannel only); EXTRA lines are appended (e.g.
 # "max-new-cases-per-hour 0").  HOTLINED_WAL_GATHER=no in the environment
 # adds "wal-write-gather no" (the *-nogather.sh runs of the storage tests),
-# HOTLINED_CHECKPOINT=inline "checkpoint inline" (the *-inline.sh runs).
+# HOTLINED_CHECKPOINT=inline "checkpoint inline" (the *-inline.sh runs),
+# HOTLINED_WAL_SYNC=inline "wal-sync inline" (the *-syncinline.sh runs).
 hotlined_conf() {
 	mkdir -p "$1"
 	cat >"$1/hotlined.conf" <<CONF
@@ -133,6 +134,7 @@ calendar $top_srcdir/etc/hotlined.calendar
 group-commit-delay 2ms
 ${HOTLINED_WAL_GATHER:+wal-write-gather $HOTLINED_WAL_GATHER}
 ${HOTLINED_CHECKPOINT:+checkpoint $HOTLINED_CHECKPOINT}
+${HOTLINED_WAL_SYNC:+wal-sync $HOTLINED_WAL_SYNC}
 ${3:-}
 CONF
 	[ "$2" = - ] || cat >>"$1/hotlined.conf" <<CONF

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Storage faults (issue 12): under a paced load the WAL file is deleted
-# (then hotlined is SIGKILLed, as in the field report) and the filesystem
-# turns read-only; pages are corrupted; the key file goes missing, wrong,
+# (then hotlined is SIGKILLed, as in the field report), the filesystem
+# turns read-only and the sync thread's fdatasync fails; pages are corrupted; the key file goes missing, wrong,
 # unreadable; the database goes missing; the tokens file is broken.  Each
 # fault is bounded; each says what it tried and lost (always 0); the
 # daemon must say clearly what is wrong, and refuse to start rather than
@@ -12,7 +12,7 @@
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 command -v timeout >/dev/null || skip_all "timeout(1) not installed"
 N=${STORAGE_N:-40}
-plan 51
+plan 59
 
 d="$T_DIR/h"
 db="$d/hotlined.db"
@@ -143,13 +143,20 @@ wait_gone "$PID_hl3" 5
 cp "$T_DIR/backup.db" "$db"
 rm -f "$db-wal" "$db-shm"
 
+# armed TAG SIM HL VAR FLAG WHAT: smscsim SIM offers TAG's scenario to
+# hotlined HL, started with the test fault VAR armed on the file FLAG;
+# once the first cases are stored, FLAG is made: the fault begins
+armed() {
+	fault_scenario "$T_DIR/$1.scn" "$N" 100ms "$1"
+	start_bg "$2" "$SMSCSIM" -p "$port" -s "$T_DIR/$1.scn" -o "$T_DIR/$1.jsonl" -d 100 -w 20
+	start_bg "$3" env "$4=$5" "$HOTLINED" -f -c "$d/hotlined.conf"
+	check "hotlined starts ($6 fault armed)" wait_log "$T_DIR/$3.out" "hotlined started" 15
+	fault_wait_cases "$db" "$1" 10 || bail "no cases stored"
+	: >"$5"
+}
+
 # --- the filesystem turns read-only under load ----------------------------
-fault_scenario "$T_DIR/ro.scn" "$N" 100ms ROFS
-start_bg sim2 "$SMSCSIM" -p "$port" -s "$T_DIR/ro.scn" -o "$T_DIR/sent2.jsonl" -d 100 -w 20
-start_bg hl4 env HOTLINED_TEST_EROFS="$T_DIR/readonly" "$HOTLINED" -f -c "$d/hotlined.conf"
-check "hotlined starts (read-only fault armed)" wait_log "$T_DIR/hl4.out" "hotlined started" 15
-fault_wait_cases "$db" ROFS 10 || bail "no cases stored"
-: >"$T_DIR/readonly"
+armed ROFS sim2 hl4 HOTLINED_TEST_EROFS "$T_DIR/readonly" read-only
 check "read-only: the daemon says so" \
     wait_log "$log" "store .* failed: .*Read-only file system" 10
 check "read-only: the batch is answered as temporary errors" \
@@ -160,6 +167,24 @@ check "hotlined stops cleanly" stop "$PID_hl4"
 fault_count ROFS "$N" "$db"
 check "read-only: no acknowledged MO lost" test "$lost" -eq 0
 check "read-only: no MO became two cases" test "$doubled" -eq 0
+
+# --- the WAL's sync fails (EIO) under load: exit unanswered, recover ------
+# (wal-sync thread only: inline, SQLite's commit fails as in read-only)
+if [ "${HOTLINED_WAL_SYNC:-thread}" = thread ]; then
+	armed WALEIO sim3 hl5 HOTLINED_TEST_EIO_WALSYNC "$T_DIR/walsync-eio" "WAL sync"
+	check "WAL sync failed: the daemon says so" \
+	    wait_log "$log" "the WAL's sync failed \(Input/output error\): exiting with [0-9]+ batches unanswered" 10
+	check "WAL sync failed: the daemon exits" wait_gone "$PID_hl5" 10
+	rm -f "$T_DIR/walsync-eio"
+	check "hotlined starts again" started hl6
+	check "smscsim saw every MO acknowledged (bounded)" wait_gone "$PID_sim3" 60
+	check "hotlined stops cleanly" stop "$PID_hl6"
+	fault_count WALEIO "$N" "$db"
+	check "WAL sync failed: no acknowledged MO lost" test "$lost" -eq 0
+	check "WAL sync failed: no MO became two cases" test "$doubled" -eq 0
+else
+	skip_n 8 "wal-sync inline: no sync thread to fail"
+fi
 
 # --- the key file: missing, wrong, unreadable ------------------------------
 cp "$key" "$T_DIR/key.bak"

@@ -261,6 +261,59 @@ test_inline_bounded(void **state)
 }
 
 /*
+ * wal-sync thread's deferral (store_vfs.c): a commit's sync of the WAL is
+ * left to the caller, who gets a descriptor of the WAL; but a checkpoint
+ * on the same thread (here the loop's, from the commit's WAL hook) makes
+ * it before it copies a page into the database file, and the caller then
+ * has nothing left to sync.  Every row is there either way.
+ */
+static void
+test_deferred_sync(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_ckpt_stats	 c;
+	uint64_t		 id, id2;
+	long			 d0, m0, d1, m1;
+	int			 i, fd, kept = 0, moot = 0, runs;
+
+	for (i = 0; i < 300 && (kept == 0 || moot == 0); i++) {
+		store_ckpt_stats(f->st, &c);
+		runs = (int)c.runs;
+		store_vfs_sync_counts(&d0, &m0);
+		store_vfs_defer_sync();
+		commit_one(f);
+		fd = store_vfs_deferred(&id);
+		store_vfs_sync_counts(&d1, &m1);
+		store_ckpt_stats(f->st, &c);
+		assert_int_equal(d1, d0 + 1);	/* the commit's, deferred */
+		if ((int)c.runs > runs) {
+			/* the checkpoint synced the WAL first: moot */
+			assert_int_equal(fd, -1);
+			assert_true(m1 > m0);
+			moot++;
+		} else {
+			/* nothing synced the WAL: ours to do */
+			assert_true(fd >= 0);
+			assert_true(id > 0);
+			assert_int_equal(m1, m0);
+			assert_int_equal(fdatasync(fd), 0);
+			close(fd);
+			kept++;
+		}
+	}
+	assert_true(kept > 0);
+	assert_true(moot > 0);
+	/* disarmed: the next commit syncs as SQLite does */
+	store_vfs_sync_counts(&d0, &m0);
+	commit_one(f);
+	store_vfs_sync_counts(&d1, &m1);
+	assert_int_equal(d1, d0);
+	assert_true(m1 > m0);
+	assert_int_equal(store_vfs_deferred(&id2), -1);
+	assert_rows(f);
+}
+
+/*
  * The database file's writes fail: the thread's checkpoint fails, is
  * counted and said (failing, the error), commits go on; once the fault
  * is gone the retry succeeds without a commit to wake it.
@@ -345,6 +398,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_thread_bounded,
 		    setup_thread, teardown),
 		cmocka_unit_test_setup_teardown(test_inline_bounded,
+		    setup_inline, teardown),
+		cmocka_unit_test_setup_teardown(test_deferred_sync,
 		    setup_inline, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_retried,
 		    setup_thread, teardown),

@@ -27,6 +27,7 @@
 
 #include "commit.h"
 #include "crypto.h"
+#include "store_vfs.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "store.h"
@@ -107,6 +108,23 @@ setup(void **state)
 	answers = 0;
 	answer_ok = -1;
 	*state = f;
+	return 0;
+}
+
+/* The same with wal-sync thread: answers wait for the sync thread. */
+static int
+setup_thread(void **state)
+{
+	struct fixture	*f;
+	char		 err[256];
+
+	if (setup(state) == -1)
+		return -1;
+	f = *state;
+	if (commit_sync_thread(f->c, f->base, err, sizeof(err)) == -1) {
+		fprintf(stderr, "# commit_sync_thread: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -513,6 +531,121 @@ test_two_commits(void **state)
 	testdb_remove(dir2, path2);
 }
 
+/*
+ * wal-sync thread: a batch commits (another connection sees its rows) but
+ * is answered and logged only once the sync thread has synced the WAL;
+ * meanwhile the loop commits the next batch, whose answers wait behind
+ * the first's, and the outbox hands out no SMS queued in either.  The
+ * loop's thread never syncs the WAL itself.
+ */
+static void
+test_sync_thread(void **state)
+{
+	struct fixture		*f = *state;
+	long			 d0, m0, d1, m1;
+	int			 i;
+
+	struct store_outbox_new	 o;
+	struct store_outmsg	 rows[4];
+	int64_t			 id;
+
+	memset(&o, 0, sizeof(o));
+	o.kind = "ack";
+	o.msisdn = "13800138000";
+	o.source = "12345";
+	o.text = "held";
+	order_commit = f->c;
+	norder = 0;
+	store_vfs_sync_counts(&d0, &m0);
+	commit_sync_hold_test(f->c, 1);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(commit_unit_begin(f->c), 0);
+		assert_int_equal(store_audit(f->st, 0, "test", "held", "{}",
+		    i + 1), 0);
+		if (i == 0)
+			assert_int_equal(store_outbox_add(f->st, &o, &id), 0);
+		assert_int_equal(commit_unit_end(f->c, 1), 0);
+		commit_after(f->c, ordered, (void *)(intptr_t)i);
+		commit_log(f->c, "intake case=HELD%d", i);
+		/* the loop commits the batch when it is idle */
+		run_until_answers(f, 1, 100);
+		assert_false(store_in_batch(f->st));
+		assert_int_equal(commit_syncs_waiting(f->c), (size_t)i + 1);
+		assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM "
+		    "audit WHERE action = 'held'"), i + 1);
+	}
+	assert_int_equal(norder, 0);
+	assert_int_equal(log_count(f, "case=HELD"), 0);
+	/* committed, not durable: the outbox does not hand its SMS out */
+	assert_int_equal(testdb_peek(f->path, "SELECT COUNT(*) FROM outbox"),
+	    1);
+	assert_int_equal(store_outbox_next(f->st, INT64_MAX / 2, rows, 4), 0);
+	store_vfs_sync_counts(&d1, &m1);
+	assert_int_equal(d1, d0 + 2);	/* both deferred */
+	assert_int_equal(m1, m0);	/* and none made on this thread */
+	assert_int_equal(commit_syncs_made(f->c), 0);
+	commit_sync_hold_test(f->c, 0);
+	for (i = 0; i < 200 && norder < 2; i++)
+		run_until_answers(f, 1, 10);
+	assert_int_equal(norder, 2);
+	assert_int_equal(order[0], 0);
+	assert_int_equal(order[1], 1);
+	assert_int_equal(log_count(f, "case=HELD0"), 1);
+	assert_int_equal(log_count(f, "case=HELD1"), 1);
+	assert_int_equal(commit_syncs_waiting(f->c), 0);
+	/* durable: handed out */
+	assert_int_equal(store_outbox_next(f->st, INT64_MAX / 2, rows, 4), 1);
+	assert_int_equal(rows[0].id, id);
+	store_outmsg_clear(rows, 1);
+	/* one sync made, or one each if the first was made before */
+	assert_true(commit_syncs_made(f->c) >= 1);
+	assert_true(commit_syncs_made(f->c) <= 2);
+}
+
+/*
+ * commit_flush() returns with every batch answered, the ones the sync
+ * thread still had too; an answer that writes opens the next batch, which
+ * waits for its own sync; a batch that fails is answered at once.
+ */
+static void
+test_sync_flush(void **state)
+{
+	struct fixture	*f = *state;
+	int		 i;
+
+	order_commit = f->c;
+	norder = 0;
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(commit_unit_begin(f->c), 0);
+		assert_int_equal(store_audit(f->st, 0, "test", "flushed", "{}",
+		    i + 1), 0);
+		assert_int_equal(commit_unit_end(f->c, 1), 0);
+		commit_after(f->c, i == 1 ? ordered_writes : ordered,
+		    (void *)(intptr_t)i);
+		commit_log(f->c, "intake case=FLUSHED%d", i);
+	}
+	commit_flush(f->c);
+	assert_int_equal(norder, 3);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(order[i], i);
+	assert_int_equal(log_count(f, "case=FLUSHED"), 3);
+	assert_int_equal(commit_syncs_waiting(f->c), 0);
+	assert_true(commit_syncs_made(f->c) >= 1);
+	commit_flush(f->c);			/* the answer's batch */
+	assert_int_equal(norder, 4);
+	assert_int_equal(order[3], 1000);
+	/* a failed batch: answered 0 at once, nothing left to sync */
+	assert_int_equal(commit_join(f->c), 0);
+	commit_after(f->c, answered, NULL);
+	commit_log(f->c, "intake case=FAILED");
+	store_txn_rollback(f->st);	/* what SQLite does on SQLITE_FULL */
+	commit_flush(f->c);
+	assert_int_equal(answers, 1);
+	assert_int_equal(answer_ok, 0);
+	assert_int_equal(log_count(f, "case=FAILED"), 0);
+	assert_int_equal(commit_syncs_waiting(f->c), 0);
+}
+
 int
 main(void)
 {
@@ -529,6 +662,19 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_answer_order, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_two_commits, setup,
+		    teardown),
+		/* the same with wal-sync thread, where they hold */
+		cmocka_unit_test_setup_teardown(test_log_after_commit,
+		    setup_thread, teardown),
+		cmocka_unit_test_setup_teardown(test_failing, setup_thread,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unit_alone, setup_thread,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unit_rules, setup_thread,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sync_thread, setup_thread,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sync_flush, setup_thread,
 		    teardown),
 	};
 

@@ -69,6 +69,7 @@ test_defaults(void **state)
 	    "/log/hotlined/hotlined.log");
 	assert_int_equal(c.log_level, LOG_L_INFO);
 	assert_int_equal(c.log_syslog, 0);
+	assert_int_equal(c.wal_sync, CONF_WAL_SYNC_THREAD);
 	assert_string_equal(c.templates, PKGDATADIR "/templates");
 	assert_string_equal(c.rules, SYSCONFDIR "/hotlined.rules");
 	assert_string_equal(c.calendar, SYSCONFDIR "/hotlined.calendar");
@@ -210,6 +211,11 @@ test_ussd_dialect(void **state)
 	conf_free(&conf);
 	assert_err("ussd-timeout 0\n",
 	    "t.conf:1: ussd-timeout: 0 is out of range (1s-1h)");
+	conf_free(&conf);
+	assert_err("wal-sync later\n",
+	    "t.conf:1: wal-sync: 'later' is not one of thread, inline");
+	conf_free(&conf);
+	assert_err("wal-sync\n", "t.conf:1: wal-sync: missing value");
 }
 
 /* temporary-errors: hex, decimal, ranges, none; every malformed form. */
@@ -285,6 +291,7 @@ test_full_file(void **state)
 	assert_string_equal(conf.service_number, "12345");
 	assert_int_equal(conf.group_commit_delay, 5);
 	assert_int_equal(conf.checkpoint, CONF_CHECKPOINT_INLINE);
+	assert_int_equal(conf.wal_sync, CONF_WAL_SYNC_INLINE);
 	assert_int_equal(conf.checkpoint_pages, 20000);
 	assert_int_equal(conf.concat_timeout, 1800000);
 	assert_int_equal(conf.shutdown_timeout, 3000);
