@@ -336,10 +336,12 @@ engine_status(json_t *st, void *arg)
 		    0));
 	}
 	json_object_set_new(st, "commits", json_pack("{s:I,s:I,s:I,s:b,s:I,"
-	    "s:I}", "batches", (json_int_t)batches, "failed",
+	    "s:I,s:I,s:I}", "batches", (json_int_t)batches, "failed",
 	    (json_int_t)bfailed, "largest", (json_int_t)largest, "failing",
 	    failing, "refused", (json_int_t)refused, "undone",
-	    (json_int_t)undone));
+	    (json_int_t)undone, "syncs", (json_int_t)commit_syncs_made(
+	    hl->commit), "unsynced", (json_int_t)commit_syncs_waiting(
+	    hl->commit)));
 }
 
 static void

@@ -12,7 +12,7 @@
 command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
 N=${UNIT_ALONE_N:-60}
 BAD=$((N / 2))
-plan 10
+plan 12
 
 d="$T_DIR/h"
 db="$d/hotlined.db"
@@ -63,6 +63,10 @@ echo "# acknowledged=$acked of $N, largest batch=$(status_key commits.largest)"
 check "... on the SMSC too" test "$acked" -eq $((N - 1))
 check "no batch failed" test "$(status_key commits.failed)" -eq 0
 check "batches held several messages" test "$(status_key commits.largest)" -gt 1
+# wal-sync thread (the default): the thread made the syncs, none is left
+unsynced_none() { [ "$(status_key commits.unsynced)" -eq 0 ]; }
+check "the sync thread made the batches' syncs" test "$(status_key commits.syncs)" -gt 0
+check "no batch is left unsynced" wait_for 10 unsynced_none
 check "the log shows exactly the committed cases" \
     test "$(grep -Ec 'intake +case=' "$T_DIR/hl.out")" -eq $((N - 1))
 
