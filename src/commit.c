@@ -60,7 +60,8 @@ struct commit_wait {
 /* A committed batch whose WAL sync the sync thread is making. */
 struct commit_pending {
 	uint64_t		 seq;		/* its ask, commit_sync.c */
-	int64_t			 outbox_before;	/* store_outbox_last() */
+	int64_t			 outbox_first;	/* store_outbox_first() */
+	int			 ok;		/* committed (0: answered 0) */
 	struct timespec		 t0;		/* its commit began */
 	struct commit_wait	*waits;
 	size_t			 nwaits;
@@ -97,8 +98,9 @@ static void	commit_failed(struct commit *, const char *);
 static void	commit_arm(struct commit *, int64_t);
 static void	commit_log_emit(struct commit *, int);
 static void	commit_lines(const char *, size_t, uint64_t);
-static void	commit_pend(struct commit *, uint64_t,
+static void	commit_pend(struct commit *, uint64_t, int,
 		    const struct timespec *);
+static void	commit_outbox_limit(struct commit *);
 static uint64_t	commit_us(const struct timespec *, const struct timespec *);
 static void	commit_synced(void *);
 static void	commit_settle(struct commit *);
@@ -132,7 +134,6 @@ struct commit {
 	struct commit_pending	*pend;		/* oldest first */
 	size_t			 npend, pendsz;
 	uint64_t		 last_seq;	/* the newest ask */
-	int64_t			 outbox_before;	/* the open batch's */
 };
 
 static struct commit	*commit_dflt;	/* borrowed: commit_default() */
@@ -197,7 +198,6 @@ commit_join(struct commit *c)
 		return -1;
 	}
 	c->open_batch = 1;
-	c->outbox_before = store_outbox_last(c->store);
 	evtimer_add(c->ev_commit, &c->commit_tv);
 	event_active(c->ev_idle, EV_TIMEOUT, 0);
 	return 0;
@@ -306,7 +306,7 @@ commit_run(struct commit *c)
 		close(fd);		/* nothing of it is answered ok */
 		fd = -1;
 	}
-	if (!(ok && (fd >= 0 || c->npend > 0)))
+	if (!ok || (fd < 0 && c->npend == 0))
 		metrics_commit(c->nwaits, commit_us(&t0, &t1), ok);
 	if (ok) {
 		c->ncommitted++;
@@ -327,15 +327,19 @@ commit_run(struct commit *c)
 	}
 	if (c->nwaits > c->largest)
 		c->largest = c->nwaits;
-	if (ok && (fd >= 0 || c->npend > 0)) {
+	if (fd >= 0 || c->npend > 0) {
 		/*
 		 * Answered once the sync thread has made it, after the
-		 * batches before it (one that needs no sync waits for them).
+		 * batches before it (one that needs no sync, or failed,
+		 * waits for them: answers go in commit order).
 		 */
 		if (fd >= 0)
 			c->last_seq = commit_sync_ask(c->sync, fd, file);
-		metrics_batch_end(1);
-		commit_pend(c, c->last_seq, &t0);
+		if (ok)
+			metrics_batch_end(1);
+		else
+			commit_log_emit(c, 0);	/* its lines go, now */
+		commit_pend(c, c->last_seq, ok, &t0);
 		return;
 	}
 	commit_log_emit(c, ok);
@@ -361,7 +365,8 @@ commit_us(const struct timespec *t0, const struct timespec *t1)
  * commit's time (the histogram's) runs until then.
  */
 static void
-commit_pend(struct commit *c, uint64_t seq, const struct timespec *t0)
+commit_pend(struct commit *c, uint64_t seq, int ok,
+    const struct timespec *t0)
 {
 	struct commit_pending	*p;
 
@@ -371,11 +376,9 @@ commit_pend(struct commit *c, uint64_t seq, const struct timespec *t0)
 	}
 	p = &c->pend[c->npend++];
 	p->seq = seq;
+	p->ok = ok;
 	p->t0 = *t0;
-	p->outbox_before = c->outbox_before;
-	/* the outbox hands out no row added in a batch not yet durable */
-	if (c->npend == 1)
-		store_outbox_limit(c->store, p->outbox_before);
+	p->outbox_first = ok ? store_outbox_first(c->store) : 0;
 	p->waits = c->waits;
 	p->nwaits = c->nwaits;
 	p->logbuf = c->logbuf;
@@ -386,6 +389,26 @@ commit_pend(struct commit *c, uint64_t seq, const struct timespec *t0)
 	c->logbuf = NULL;
 	c->loglen = c->logsz = 0;
 	c->nlog_dropped = 0;
+	commit_outbox_limit(c);
+}
+
+/*
+ * The outbox hands out no row added in a batch not yet durable: none at
+ * or above the lowest id a waiting batch added (ids only grow but for
+ * those a rollback freed, which a later batch may use again: each
+ * batch's lowest, so the minimum over them all).
+ */
+static void
+commit_outbox_limit(struct commit *c)
+{
+	int64_t	limit = INT64_MAX;
+	size_t	i;
+
+	for (i = 0; i < c->npend; i++)
+		if (c->pend[i].outbox_first > 0 &&
+		    c->pend[i].outbox_first - 1 < limit)
+			limit = c->pend[i].outbox_first - 1;
+	store_outbox_limit(c->store, limit);
 }
 
 /*
@@ -422,19 +445,24 @@ commit_synced(void *arg)
 		/* callbacks may commit again: take it off the list first */
 		p = c->pend[0];
 		memmove(c->pend, c->pend + 1, --c->npend * sizeof(*c->pend));
-		store_outbox_limit(c->store, c->npend > 0 ?
-		    c->pend[0].outbox_before : INT64_MAX);
+		commit_outbox_limit(c);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		metrics_commit(p.nwaits, commit_us(&p.t0, &now), 1);
+		if (p.ok)
+			metrics_commit(p.nwaits, commit_us(&p.t0, &now), 1);
 		commit_lines(p.logbuf, p.loglen, p.nlog_dropped);
 		free(p.logbuf);
 		for (i = 0; i < p.nwaits; i++)
-			p.waits[i].fn(p.waits[i].arg, 1);
+			p.waits[i].fn(p.waits[i].arg, p.ok);
 		free(p.waits);
 	}
 }
 
-/* Every batch committed is answered when this returns. */
+/*
+ * Every batch committed is answered when this returns.  Not from inside
+ * an answer: commit_synced() would answer later batches before the rest
+ * of the current one (no caller does; commit_flush() is for shutdown
+ * and work outside the batch).
+ */
 static void
 commit_settle(struct commit *c)
 {
@@ -644,19 +672,34 @@ commit_timer(evutil_socket_t fd, short ev, void *arg)
 	commit_run(arg);
 }
 
+/*
+ * Answers may commit batches of their own (a full one), which wait for
+ * the sync thread in turn: a few rounds at most.  A batch an answer
+ * opened stays open, as without the thread.
+ */
+#define COMMIT_FLUSH_ROUNDS	8
+
 void
 commit_flush(struct commit *c)
 {
+	int	i;
+
 	commit_run(c);
-	commit_settle(c);
+	for (i = 0; i < COMMIT_FLUSH_ROUNDS && c->npend > 0; i++)
+		commit_settle(c);
 }
 
 void
 commit_free(struct commit *c)
 {
+	int	i;
+
 	if (c == NULL)
 		return;
-	commit_flush(c);
+	/* and what the answers opened: nothing is left for the close */
+	for (i = 0; i < COMMIT_FLUSH_ROUNDS &&
+	    (i == 0 || c->open_batch || c->npend > 0); i++)
+		commit_flush(c);
 	commit_release(c);
 	commit_sync_free(c->sync);
 	free(c->pend);

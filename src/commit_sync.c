@@ -134,11 +134,21 @@ commit_sync_ask(struct commit_sync *s, int fd, uint64_t file)
 	uint64_t	seq;
 
 	pthread_mutex_lock(&s->mtx);
+	seq = ++s->asked;
+	/*
+	 * The same file still waiting: one sync made later covers both, and
+	 * a slow disk holds one descriptor, not one per batch.
+	 */
+	if (s->nq > 0 && s->q[s->nq - 1].file == file) {
+		s->q[s->nq - 1].seq = seq;
+		pthread_mutex_unlock(&s->mtx);
+		close(fd);
+		return seq;
+	}
 	if (s->nq == s->qsz) {
 		s->qsz = s->qsz ? s->qsz * 2 : 16;
 		s->q = xreallocarray(s->q, s->qsz, sizeof(*s->q));
 	}
-	seq = ++s->asked;
 	s->q[s->nq].seq = seq;
 	s->q[s->nq].file = file;
 	s->q[s->nq].fd = fd;

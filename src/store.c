@@ -975,6 +975,7 @@ store_txn_begin(struct store *st)
 		return -1;
 	st->doomed = 0;
 	st->unit = 0;
+	st->outbox_first = 0;
 	memset(&st->audit, 0, sizeof(st->audit));
 	memset(&st->seq, 0, sizeof(st->seq));
 	store_msgs_undo(st, NULL);

@@ -485,11 +485,13 @@ void	 store_outmsg_clear(struct store_outmsg *, size_t n);
 /*
  * wal-sync thread (commit.c): a row added in a batch that is committed
  * but not yet synced must not reach a citizen before it is durable.
- * store_outbox_last() is the id of the last row this store added (0
- * none); store_outbox_limit() makes store_outbox_next() hand out no row
- * above id max (INT64_MAX: any, the default).
+ * store_outbox_first() is the lowest id the last transaction begun
+ * added, kept or undone (0 none: a rollback frees ids for reuse, so the
+ * lowest ever given out, not the last); store_outbox_limit() makes
+ * store_outbox_next() hand out no row above id max (INT64_MAX: any, the
+ * default).
  */
-int64_t	 store_outbox_last(struct store *);
+int64_t	 store_outbox_first(struct store *);
 void	 store_outbox_limit(struct store *, int64_t max);
 /*
  * Earliest next_attempt_at of a row store_outbox_next() can hand out (its

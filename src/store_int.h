@@ -358,7 +358,7 @@ struct store {
 	int		 version;
 	struct store_err errs[STORE_ERR_SLOTS];	/* store_error() */
 	int		 txn;			/* in commit.c's transaction */
-	int64_t		 outbox_last;		/* the last row added here */
+	int64_t		 outbox_first;		/* the txn's lowest id */
 	int64_t		 outbox_limit;		/* fetch no row above it */
 	int		 doomed;		/* undone by SQLite */
 	int		 unit;			/* inside a unit's savepoint */

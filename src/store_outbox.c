@@ -94,7 +94,9 @@ store_outbox_add(struct store *st, const struct store_outbox_new *o,
 	if (rc == -1)
 		return -1;
 	id = sqlite3_last_insert_rowid(st->db);
-	st->outbox_last = id;
+	/* ids a rollback freed are used again: the lowest, not the first */
+	if (st->outbox_first == 0 || id < st->outbox_first)
+		st->outbox_first = id;
 	if (store_citizen_out(st, hash, id) == -1 ||
 	    store_msgs_track(st, 'o', id) == -1)
 		return -1;
@@ -104,9 +106,9 @@ store_outbox_add(struct store *st, const struct store_outbox_new *o,
 }
 
 int64_t
-store_outbox_last(struct store *st)
+store_outbox_first(struct store *st)
 {
-	return st->outbox_last;
+	return st->outbox_first;
 }
 
 void

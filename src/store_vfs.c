@@ -102,6 +102,7 @@ struct vfs_file {
 	size_t		 wb_len;	/* written since writeback began */
 	int		 walfile;	/* a WAL, gathered or not */
 	int		 sync_fd;	/* WAL: for a deferred sync, or -1 */
+	int		 hdr_unsynced;	/* WAL: header written, unsynced */
 	uint64_t	 id;		/* WAL: which open, for its syncer */
 };
 
@@ -127,9 +128,18 @@ static _Atomic long	 vfs_syncs_made; /* WAL syncs made (any thread) */
  * a frame) is made, and makes the deferred one moot.  And before this
  * thread writes or syncs a database file, a deferred sync is made first:
  * the database never holds a page whose frame is not yet on the disk.
+ * A sync that follows a write of the WAL's header is never deferred:
+ * when the WAL starts again from its head, SQLite syncs the new header
+ * before it writes a frame over the old ones (else a crash could leave
+ * the old header with some of the old frames, and recovery would copy
+ * those stale pages back over newer ones); the first sync of a new WAL
+ * file also syncs its directory.  The commit's own sync, the next one,
+ * is deferred then.  A deferred sync that could not be made (its file
+ * closing) is told to the caller as a failure, never as made.
  */
 static _Thread_local int vfs_defer;
 static _Thread_local struct vfs_file *vfs_deferred;
+static _Thread_local int vfs_defer_failed;
 
 /*
  * Tests only: with HOTLINED_TEST_EROFS=PATH in the environment, every
@@ -212,6 +222,7 @@ vfs_undefer(void)
 	if ((rc = vfs_keep(RM(w)->xSync(REAL(w), SQLITE_SYNC_NORMAL))) ==
 	    SQLITE_OK) {
 		vfs_deferred = NULL;
+		w->hdr_unsynced = 0;
 		vfs_syncs_made++;
 	}
 	return rc;
@@ -224,8 +235,12 @@ vfs_close(sqlite3_file *file)
 	int		 rc, rc2;
 
 	rc = vfs_flush(f);
-	if (rc == SQLITE_OK && vfs_deferred == f)
-		rc = vfs_undefer();	/* its syncer could not see it now */
+	if (vfs_deferred == f) {
+		/* its syncer could not see it now: made here, or failed */
+		if (rc != SQLITE_OK || (rc = vfs_undefer()) != SQLITE_OK)
+			vfs_defer_failed = 1;
+		vfs_deferred = NULL;
+	}
 	rc2 = RM(f)->xClose(f->real);
 	if (f->wb_fd != -1)
 		close(f->wb_fd);
@@ -288,6 +303,8 @@ vfs_write(sqlite3_file *file, const void *p, int n, sqlite3_int64 off)
 		return SQLITE_IOERR_WRITE;
 	if (f->db && vfs_deferred != NULL && (rc = vfs_undefer()) != SQLITE_OK)
 		return rc;
+	if (f->walfile && off == 0 && n > 0)
+		f->hdr_unsynced = 1;	/* a new header: its sync is made */
 	if (!f->wal || n <= 0) {
 		if ((rc = vfs_keep(RM(f)->xWrite(f->real, p, n, off))) ==
 		    SQLITE_OK && f->db)
@@ -333,7 +350,7 @@ vfs_sync(sqlite3_file *file, int flags)
 		return SQLITE_IOERR_FSYNC;
 	if ((rc = vfs_flush(f)) != SQLITE_OK)
 		return rc;
-	if (f->walfile && vfs_defer && f->sync_fd != -1 &&
+	if (f->walfile && vfs_defer && f->sync_fd != -1 && !f->hdr_unsynced &&
 	    (vfs_deferred == NULL || vfs_deferred == f)) {
 		vfs_defer = 0;		/* the first one only */
 		vfs_deferred = f;
@@ -344,6 +361,7 @@ vfs_sync(sqlite3_file *file, int flags)
 		return rc;
 	if ((rc = vfs_keep(RM(file)->xSync(REAL(file), flags))) == SQLITE_OK &&
 	    f->walfile) {
+		f->hdr_unsynced = 0;
 		vfs_syncs_made++;
 		if (vfs_deferred == f)
 			vfs_deferred = NULL;	/* made now: moot */
@@ -579,6 +597,10 @@ store_vfs_deferred(uint64_t *id)
 
 	vfs_defer = 0;
 	*id = 0;
+	if (vfs_defer_failed) {
+		vfs_defer_failed = 0;
+		return -2;
+	}
 	if (w == NULL)
 		return -1;
 	/* a copy for the syncer: the WAL may close before it is done */

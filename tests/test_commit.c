@@ -133,6 +133,7 @@ teardown(void **state)
 {
 	struct fixture	*f = *state;
 
+	commit_sync_hold_test(f->c, 0);	/* a test that failed held it */
 	commit_free(f->c);
 	store_close(f->st);
 	crypto_free(f->crypto);
@@ -531,6 +532,17 @@ test_two_commits(void **state)
 	testdb_remove(dir2, path2);
 }
 
+/* A row for the outbox, to 13800138000. */
+static void
+outbox_row(struct store_outbox_new *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = "ack";
+	o->msisdn = "13800138000";
+	o->source = "12345";
+	o->text = "held";
+}
+
 /*
  * wal-sync thread: a batch commits (another connection sees its rows) but
  * is answered and logged only once the sync thread has synced the WAL;
@@ -542,18 +554,13 @@ static void
 test_sync_thread(void **state)
 {
 	struct fixture		*f = *state;
-	long			 d0, m0, d1, m1;
-	int			 i;
-
 	struct store_outbox_new	 o;
 	struct store_outmsg	 rows[4];
 	int64_t			 id;
+	long			 d0, m0, d1, m1;
+	int			 i;
 
-	memset(&o, 0, sizeof(o));
-	o.kind = "ack";
-	o.msisdn = "13800138000";
-	o.source = "12345";
-	o.text = "held";
+	outbox_row(&o);
 	order_commit = f->c;
 	norder = 0;
 	store_vfs_sync_counts(&d0, &m0);
@@ -597,9 +604,90 @@ test_sync_thread(void **state)
 	assert_int_equal(store_outbox_next(f->st, INT64_MAX / 2, rows, 4), 1);
 	assert_int_equal(rows[0].id, id);
 	store_outmsg_clear(rows, 1);
-	/* one sync made, or one each if the first was made before */
-	assert_true(commit_syncs_made(f->c) >= 1);
-	assert_true(commit_syncs_made(f->c) <= 2);
+	/* the second ask found the first still waiting: one sync for both */
+	assert_int_equal(commit_syncs_made(f->c), 1);
+}
+
+/*
+ * An outbox id that a failed commit freed is given again: the batch whose
+ * row took it waits for its sync like any other (the limit is the lowest
+ * id a waiting batch added, not what the store added last).
+ */
+static void
+test_sync_reused_id(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_outbox_new	 o;
+	struct store_outmsg	 rows[4];
+	int64_t			 undone, id;
+	int			 i;
+
+	outbox_row(&o);
+	commit_sync_hold_test(f->c, 1);
+	/* a batch adds a row, then fails: answered (0) at once */
+	assert_int_equal(commit_unit_begin(f->c), 0);
+	assert_int_equal(store_outbox_add(f->st, &o, &undone), 0);
+	assert_int_equal(commit_unit_end(f->c, 1), 0);
+	commit_after(f->c, answered, NULL);
+	store_txn_rollback(f->st);	/* what SQLite does on SQLITE_FULL */
+	run_until_answers(f, 1, 100);
+	assert_int_equal(answers, 1);
+	assert_int_equal(answer_ok, 0);
+	assert_int_equal(commit_syncs_waiting(f->c), 0);
+	/* the retry's batch: its row takes the freed id, and waits */
+	for (i = 0; i < 100 && commit_join(f->c) == -1; i++)
+		run_until_answers(f, 2, 10);
+	assert_int_equal(commit_unit_begin(f->c), 0);
+	assert_int_equal(store_outbox_add(f->st, &o, &id), 0);
+	assert_int_equal(id, undone);
+	assert_int_equal(commit_unit_end(f->c, 1), 0);
+	commit_after(f->c, answered, NULL);
+	run_until_answers(f, 2, 100);
+	assert_int_equal(answers, 1);
+	assert_int_equal(commit_syncs_waiting(f->c), 1);
+	assert_int_equal(store_outbox_next(f->st, INT64_MAX / 2, rows, 4), 0);
+	commit_sync_hold_test(f->c, 0);
+	for (i = 0; i < 200 && answers < 2; i++)
+		run_until_answers(f, 2, 10);
+	assert_int_equal(answers, 2);
+	assert_int_equal(store_outbox_next(f->st, INT64_MAX / 2, rows, 4), 1);
+	assert_int_equal(rows[0].id, id);
+	store_outmsg_clear(rows, 1);
+}
+
+/*
+ * Answers go in commit order: a batch that fails while an older one waits
+ * for its sync is answered (0) after the older one (1), not before.
+ */
+static void
+test_sync_fail_order(void **state)
+{
+	struct fixture	*f = *state;
+	int		 i;
+
+	order_commit = f->c;
+	norder = 0;
+	commit_sync_hold_test(f->c, 1);
+	assert_int_equal(commit_unit_begin(f->c), 0);
+	assert_int_equal(store_audit(f->st, 0, "test", "older", "{}", 1), 0);
+	assert_int_equal(commit_unit_end(f->c, 1), 0);
+	commit_after(f->c, ordered, (void *)(intptr_t)0);
+	run_until_answers(f, 1, 100);
+	assert_int_equal(commit_syncs_waiting(f->c), 1);
+	/* the next batch fails */
+	assert_int_equal(commit_join(f->c), 0);
+	commit_after(f->c, answered, NULL);
+	store_txn_rollback(f->st);	/* what SQLite does on SQLITE_FULL */
+	run_until_answers(f, 1, 100);
+	assert_int_equal(answers, 0);		/* behind the older one */
+	assert_int_equal(norder, 0);
+	commit_sync_hold_test(f->c, 0);
+	for (i = 0; i < 200 && answers < 1; i++)
+		run_until_answers(f, 1, 10);
+	assert_int_equal(norder, 1);
+	assert_int_equal(answers, 1);
+	assert_int_equal(answer_ok, 0);
+	assert_int_equal(commit_syncs_waiting(f->c), 0);
 }
 
 /*
@@ -676,6 +764,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sync_flush, setup_thread,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_sync_reused_id,
+		    setup_thread, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_fail_order,
+		    setup_thread, teardown),
 	};
 
 	return cmocka_run_group_tests_name("test_commit", tests, NULL, NULL);
