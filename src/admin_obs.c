@@ -264,6 +264,8 @@ obs_unclassified(struct store *st, int *np)
 	evbuffer_add_printf(out, "# HELP hotlined_" name " " help "\n"	\
 	    "# TYPE hotlined_" name " gauge\nhotlined_" name " " fmt "\n", v)
 
+static void	obs_sync(struct evbuffer *, const struct commit *);
+
 /* The WAL's checkpoints (store_checkpoint.c), by outcome and by whom. */
 static void
 obs_checkpoint(struct evbuffer *out, struct store *st)
@@ -287,6 +289,23 @@ obs_checkpoint(struct evbuffer *out, struct store *st)
 	    "%d", c.wal_frames);
 	GAUGE(out, "checkpoint_thread", "1: a thread checkpoints the WAL, "
 	    "0: the loop (checkpoint inline).", "%d", c.thread);
+	obs_sync(out, commit_default());
+}
+
+/* The sync thread (wal-sync thread): syncs made, batches waiting. */
+static void
+obs_sync(struct evbuffer *out, const struct commit *c)
+{
+	if (c == NULL)
+		return;
+	evbuffer_add_printf(out, "# HELP hotlined_wal_syncs_total WAL syncs "
+	    "the sync thread made (wal-sync thread).\n"
+	    "# TYPE hotlined_wal_syncs_total counter\n"
+	    "hotlined_wal_syncs_total %llu\n",
+	    (unsigned long long)commit_syncs_made(c));
+	GAUGE(out, "commits_unsynced", "Batches committed, waiting for the "
+	    "sync thread before they are answered.", "%zu",
+	    commit_syncs_waiting(c));
 }
 
 static int

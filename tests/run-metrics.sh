@@ -5,7 +5,7 @@
 # token it needs, and metrics-auth none; hostile requests.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/api.sh"
-plan 16
+plan 17
 
 d="$T_DIR/h"
 port=$(free_port)
@@ -113,6 +113,9 @@ check "histograms: +Inf bucket = count = commits" sh -c "
     test '$(value hotlined_commit_batch_size_bucket 'le="+Inf"')' = '$(value hotlined_commits_total)' &&
     test '$(value hotlined_commit_duration_seconds_count)' = '$(value hotlined_commits_total)' &&
     test '$(value hotlined_commits_total)' -ge 1"
+check "the sync thread's syncs counted, its waiting batches a gauge" sh -c "
+    test '$(value hotlined_wal_syncs_total)' -ge 1 &&
+    test '$(value hotlined_commits_unsynced)' -ge 0"
 check "process gauges and build info" sh -c "
     test '$(value process_resident_memory_bytes)' -gt 1000000 &&
     test '$(value process_open_fds)' -gt 3 &&
