@@ -265,6 +265,7 @@ obs_unclassified(struct store *st, int *np)
 	    "# TYPE hotlined_" name " gauge\nhotlined_" name " " fmt "\n", v)
 
 static void	obs_sync(struct evbuffer *, const struct commit *);
+static void	obs_citizens(struct evbuffer *, struct store *);
 
 /* The WAL's checkpoints (store_checkpoint.c), by outcome and by whom. */
 static void
@@ -290,6 +291,22 @@ obs_checkpoint(struct evbuffer *out, struct store *st)
 	GAUGE(out, "checkpoint_thread", "1: a thread checkpoints the WAL, "
 	    "0: the loop (checkpoint inline).", "%d", c.thread);
 	obs_sync(out, commit_default());
+}
+
+/* citizens lagging behind the rows (v24): numbers held, passes made. */
+static void
+obs_citizens(struct evbuffer *out, struct store *st)
+{
+	struct store_citmap_stats	cs;
+
+	store_citmap_stats(st, &cs);
+	GAUGE(out, "citizens_lagging", "Numbers whose newest case or SMS "
+	    "is held in memory, not yet written into citizens.", "%zu",
+	    cs.lagging);
+	evbuffer_add_printf(out, "# HELP hotlined_citizens_passes_total "
+	    "Passes that wrote the held numbers into citizens.\n"
+	    "# TYPE hotlined_citizens_passes_total counter\n"
+	    "hotlined_citizens_passes_total %lld\n", (long long)cs.passes);
 }
 
 /* The sync thread (wal-sync thread): syncs made, batches waiting. */
@@ -351,6 +368,7 @@ obs_metrics(struct admin_req *r)
 	GAUGE(out, "cases_overdue", "Open cases past their due day.", "%lld",
 	    (long long)c.overdue);
 	obs_checkpoint(out, r->store);
+	obs_citizens(out, r->store);
 	st = health_report_with(r->store, &o, &h);
 	json_decref(h);
 	GAUGE(out, "health_status", "0 ok, 1 degraded, 2 failing "

@@ -299,6 +299,7 @@ engine_status(json_t *st, void *arg)
 {
 	struct hotline		*hl = arg;
 	struct store_obs_outbox	o;
+	struct store_citmap_stats cs;
 	uint64_t	parts, dups, texts, sent, failed, retried, receipts;
 	uint64_t	batches, bfailed, refused, undone;
 	uint64_t	ubegun, uscreens, urated;
@@ -334,6 +335,13 @@ engine_status(json_t *st, void *arg)
 		    "oldest_age_s", json_integer(o.oldest > 0 ?
 		    (json_int_t)(((int64_t)clock_now_ms() - o.oldest) / 1000) :
 		    0));
+	}
+	/* citizens lagging behind the rows (v24, store_citmap.c) */
+	if (hl->store != NULL) {
+		store_citmap_stats(hl->store, &cs);
+		json_object_set_new(st, "citizens", json_pack("{s:I,s:I,s:I}",
+		    "lagging", (json_int_t)cs.lagging, "frozen",
+		    (json_int_t)cs.frozen, "passes", (json_int_t)cs.passes));
 	}
 	json_object_set_new(st, "commits", json_pack("{s:I,s:I,s:I,s:b,s:I,"
 	    "s:I,s:I,s:I}", "batches", (json_int_t)batches, "failed",

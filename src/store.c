@@ -230,6 +230,10 @@ store_open(const char *path, struct crypto *crypto,
 			goto fail;
 	}
 
+	if (store_citmap_fn(st) == -1) {
+		store_open_error(st, path, err, errlen);
+		goto fail;
+	}
 	for (i = 0; i < STMT_MAX; i++) {
 		if (st->version < (i >= STMT_AUDIT_TIP_SET ?
 		    MAXIMUM(3, store_sql_min[i]) : store_sql_min[i]))
@@ -241,6 +245,12 @@ store_open(const char *path, struct crypto *crypto,
 			    path, i, sqlite3_errmsg(st->db));
 			goto fail;
 		}
+	}
+	if (store_citmap_open(st, opts != NULL ? opts->citizens_freeze :
+	    0) == -1) {
+		snprintf(err, errlen, "database %s: cannot read the citizens "
+		    "above their mark: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
 	}
 	/* only the upgrade that made it may seal an unsealed tip */
 	if (from < 3 && st->version >= 3 && store_audit_seal_tip(st) == -1) {
@@ -300,6 +310,7 @@ store_close(struct store *st)
 	free(st->wal_path);
 	free(st->cases.ids);
 	free(st->cases.units);
+	store_citmap_free(st);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store close: %s", sqlite3_errmsg(st->db));
 	explicit_bzero(st, sizeof(*st));
@@ -982,6 +993,7 @@ store_txn_begin(struct store *st)
 	/* rows written outside a transaction and not yet chained stay noted */
 	st->cases.base = st->cases.n;
 	st->cases.baseunits = st->cases.nunits;
+	store_citmap_begin(st);
 	if (store_exec(st, STMT_BEGIN, "begin") == -1)
 		return -1;
 	st->txn = 1;
@@ -1000,7 +1012,8 @@ store_txn_commit(struct store *st)
 	/* the transaction's case and message rows, then its audit events */
 	if (!st->doomed && (store_seq_flush(st) == -1 ||
 	    store_cases_seal(st) == -1 || store_msgs_seal(st) == -1 ||
-	    (st->audit.dirty && store_audit_tip_flush(st) == -1)))
+	    (st->audit.dirty && store_audit_tip_flush(st) == -1) ||
+	    store_citmap_slice(st) == -1))
 		st->doomed = 1;
 	memset(&st->audit, 0, sizeof(st->audit));
 	memset(&st->seq, 0, sizeof(st->seq));
@@ -1008,18 +1021,21 @@ store_txn_commit(struct store *st)
 	if (st->doomed) {
 		st->doomed = 0;
 		store_cases_undo(st, st->cases.base, st->cases.baseunits);
+		store_citmap_end(st, 0);
 		if (!sqlite3_get_autocommit(st->db))
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	if (store_exec(st, STMT_COMMIT, "commit") == -1) {
 		store_cases_undo(st, st->cases.base, st->cases.baseunits);
+		store_citmap_end(st, 0);
 		if (!sqlite3_get_autocommit(st->db) &&
 		    store_exec(st, STMT_ROLLBACK, "rollback") == -1)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	store_cases_undo(st, 0, 0);
+	store_citmap_end(st, 1);
 	/*
 	 * A WAL deleted under us holds this transaction only in an unlinked
 	 * file: acknowledged only if store_wal_check() saved it into the
@@ -1043,6 +1059,7 @@ store_txn_rollback(struct store *st)
 	memset(&st->seq, 0, sizeof(st->seq));
 	store_msgs_undo(st, NULL);
 	store_cases_undo(st, st->cases.base, st->cases.baseunits);
+	store_citmap_end(st, 0);
 }
 
 int
@@ -1078,6 +1095,7 @@ store_unit_begin(struct store *st)
 	store_msgs_mark(st, &st->msgs_saved);
 	st->cases.mark = st->cases.n;
 	st->cases.markunits = st->cases.nunits;
+	st->citmap.unit_mark = store_citmap_mark(st);
 	return 0;
 }
 
@@ -1095,6 +1113,7 @@ store_unit_end(struct store *st, int ok)
 	st->seq = st->seq_saved;	/* and its case numbers */
 	store_msgs_undo(st, &st->msgs_saved);
 	store_cases_undo(st, st->cases.mark, st->cases.markunits);
+	store_citmap_undo(st, st->citmap.unit_mark);
 	if (store_exec(st, STMT_ROLLBACK_TO, "rollback to savepoint") == 0)
 		store_exec(st, STMT_RELEASE, "release");
 	return -1;

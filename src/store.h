@@ -32,7 +32,7 @@
 struct crypto;
 struct store;
 
-#define STORE_SCHEMA_VERSION	23
+#define STORE_SCHEMA_VERSION	24
 #define STORE_CASE_NUMBER_MAX	32	/* prefix(8) + YYMMDD + seq + NUL */
 #define STORE_ADDR_MAX		66	/* SMPP addresses, message ids + NUL */
 #define STORE_BUSY_TIMEOUT	100		/* default, ms */
@@ -45,6 +45,7 @@ struct store_opts {
 	int		 checkpoint_thread; /* 1: checkpoint thread */
 	int		 checkpoint_wake; /* frames; 0: STORE_CKPT_WAKE */
 	int		 checkpoint_limit; /* frames; 0: 4 x wake */
+	size_t		 citizens_freeze; /* tests: numbers; 0: 240,000 */
 };
 
 /*
@@ -129,6 +130,19 @@ void		 store_ckpt_stats(struct store *, struct store_ckpt_stats *);
 void		 store_close(struct store *);
 /* The schema version of the open file (PRAGMA user_version). */
 int		 store_version(struct store *);
+/*
+ * citizens lags the rows (v24, store_citmap.c): the numbers whose newest
+ * rows are held in memory above its mark, the frozen ones a pass is
+ * writing, the passes done since open, and the mark.
+ */
+struct store_citmap_stats {
+	size_t		 lagging;
+	size_t		 frozen;
+	int64_t		 passes;
+	int64_t		 mark_case, mark_out;
+};
+void		 store_citmap_stats(struct store *,
+		    struct store_citmap_stats *);
 /* Change the case number prefix (SIGHUP); 0, or -1 if not [A-Z0-9]{1,8}. */
 int		 store_set_case_prefix(struct store *, const char *);
 

@@ -51,6 +51,9 @@ citizen_link(struct store *st, enum store_stmt set, const uint8_t *hash,
 
 	if (st->version < 23)
 		return 0;	/* an older schema (bench/fill FILL_VERSION) */
+	if (st->citmap.on)	/* v24: citizens lags (store_citmap.c) */
+		return store_citmap_set(st, set == STMT_CITIZEN_OUT_SET, hash,
+		    id);
 	if ((s = store_stmt(st, set)) == NULL)
 		return -1;
 	sqlite3_bind_blob(s, 1, hash, CRYPTO_HASH_LEN, SQLITE_STATIC);
@@ -211,6 +214,10 @@ store_citizens_relink(struct store *st, struct store_citizens *c)
 	size_t		 i;
 	int		 rc;
 
+	/* citizens is the truth of these numbers while they are rewired */
+	for (i = 0; i < c->n; i++)
+		if (store_citmap_settle(st, c->v[i].h) == -1)
+			return -1;
 	for (i = 0; i < c->n; i++)
 		if (citizen_splice(st, &c->v[i]) == -1)
 			return -1;

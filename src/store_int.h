@@ -240,6 +240,14 @@ enum store_stmt {
 	STMT_CITIZEN_CASE_NEXT,
 	STMT_CITIZEN_OUT_NEXT,
 	STMT_CITIZEN_GET,
+	/* the citizens map (store_citmap.c, v24): citizens lags the rows */
+	STMT_CITIZEN_LOOK,
+	STMT_CITIZEN_PUT,
+	STMT_CITIZEN_MAX,
+	STMT_CITIZEN_MARK_GET,
+	STMT_CITIZEN_MARK_SET,
+	STMT_CITIZEN_CASES_ABOVE,
+	STMT_CITIZEN_OUT_ABOVE,
 	STMT_MAX
 };
 
@@ -351,6 +359,43 @@ struct store_err {
 	unsigned	 quiet;		/* repeats not logged since */
 };
 
+/* store_citmap.c: a number's newest rows above citizens' mark (v24) */
+struct citmap_ent {
+	uint8_t		 h[CRYPTO_HASH_LEN];
+	int64_t		 v[2];		/* case, SMS; 0: look further */
+};
+struct citmap_tab {
+	struct citmap_ent *e;		/* packed, n of cap */
+	size_t		 n, cap;
+	uint32_t	*slot;		/* entry + 1, 0: empty; key order */
+	size_t		 nslot;		/* 1 << bits */
+	int		 bits;
+};
+struct citmap_undo {
+	uint8_t		 h[CRYPTO_HASH_LEN];
+	int64_t		 v[2];
+	int		 tab;		/* 0: the map, 1: the frozen one */
+	int		 had;		/* h had an entry there */
+};
+struct store_citmap {
+	int		 on;		/* v24: citizens lags */
+	struct citmap_tab act;		/* changes since the freeze */
+	struct citmap_tab frz;		/* a pass's, while frozen */
+	int		 frozen;
+	int64_t		 mark[2];	/* citizens_mark, durable */
+	int64_t		 x[2];		/* the mark the pass ends with */
+	size_t		 cursor;	/* frz's slot the pass is at */
+	size_t		 cursor_saved;	/* as committed */
+	int		 done;		/* the txn wrote the new mark */
+	int64_t		 since;		/* ms: the last pass ended */
+	size_t		 freeze_at;
+	size_t		 changed;	/* changes in this txn */
+	int64_t		 passes;
+	struct citmap_undo *u;
+	size_t		 nu, ucap;
+	size_t		 unit_mark;	/* nu at store_unit_begin() */
+};
+
 struct store {
 	sqlite3		*db;
 	struct crypto	*crypto;		/* borrowed */
@@ -384,6 +429,7 @@ struct store {
 	int		 wal_known, db_known;
 	char		 failed[256];	/* "": writable; else why not */
 	struct store_ckpt *ckpt;	/* the WAL's checkpoints */
+	struct store_citmap citmap;	/* store_citmap.c */
 };
 
 /* The columns store_case_row() reads, in order. */
@@ -461,6 +507,19 @@ int	 store_citizens_note(struct store *, enum store_stmt, int64_t,
 	    struct store_citizens *);
 int	 store_citizens_relink(struct store *, struct store_citizens *);
 void	 store_citizens_free(struct store_citizens *);
+
+/* store_citmap.c: citizens lagging behind the rows (v24) */
+int	 store_citmap_fn(struct store *);
+int	 store_citmap_open(struct store *, size_t);
+void	 store_citmap_free(struct store *);
+int	 store_citmap_set(struct store *, int, const uint8_t *, int64_t);
+int	 store_citmap_head(struct store *, const uint8_t *, int, int64_t *);
+int	 store_citmap_settle(struct store *, const uint8_t *);
+void	 store_citmap_begin(struct store *);
+int	 store_citmap_slice(struct store *);
+void	 store_citmap_end(struct store *, int);
+size_t	 store_citmap_mark(struct store *);
+void	 store_citmap_undo(struct store *, size_t);
 
 /* store_audit.c */
 int	 store_audit_tip_flush(struct store *);

@@ -755,6 +755,29 @@ store_upgrade_v23(sqlite3 *db)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/*
+ * v24: citizens may lag behind the rows (issue 17, store_citmap.c): a
+ * number's heads above citizens_mark are kept in memory and written into
+ * citizens in key order in passes, a quarter of a leaf a number instead
+ * of one.  The one row of citizens_mark is the highest case and outbox
+ * id citizens covers; here, where v23 (or the last commit) left it
+ * whole, the highest there are.
+ */
+static int
+store_upgrade_v24(sqlite3 *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE citizens_mark ("
+	    " one INTEGER PRIMARY KEY CHECK (one = 1),"
+	    " last_case INTEGER NOT NULL,"
+	    " last_out INTEGER NOT NULL);"
+	    "INSERT INTO citizens_mark VALUES (1,"
+	    " (SELECT COALESCE(max(id), 0) FROM cases),"
+	    " (SELECT COALESCE(max(id), 0) FROM outbox));";
+
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 static int	(*const store_upgrades[])(sqlite3 *) = {
 	NULL,
 	store_upgrade_v1,
@@ -780,6 +803,7 @@ static int	(*const store_upgrades[])(sqlite3 *) = {
 	store_upgrade_v21,
 	store_upgrade_v22,
 	store_upgrade_v23,
+	store_upgrade_v24,
 };
 _Static_assert(nitems(store_upgrades) == STORE_SCHEMA_VERSION + 1,
     "one upgrade per schema version");

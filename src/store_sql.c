@@ -86,7 +86,10 @@
  * issue 17): citizens holds each number's keyed hash once, with its
  * newest case and outbox row, and each row the id of the number's row
  * before it (prev_case, prev_out), so these walk the number's rows newest
- * first from the citizen, one rowid lookup a row.  A walk bounded by a
+ * first from the citizen, one rowid lookup a row.  The newest comes from
+ * citizen_head(): the map of heads above citizens' mark, then citizens
+ * (store_citmap.c, v24); each step goes to a lower id, so a damaged
+ * chain ends instead of looping.  A walk bounded by a
  * time (since, the parameter h + 1) goes on while the row it left is at
  * most CHAIN_SLACK older than since: rows are chained in id order, and a
  * row's time (an inbound's received_at, a clock step) may run a little
@@ -97,17 +100,19 @@
 #define CHAIN_CASES(h, cond) \
 	"WITH RECURSIVE chain(cid, prev, at, kept) AS (SELECT c.id, " \
 	"c.prev_case, c.received_at, length(c.msisdn_hash) > 0 " \
-	"FROM citizens z JOIN cases c ON c.id = z.last_case " \
-	"WHERE z.msisdn_hash = " h " UNION ALL SELECT c.id, c.prev_case, " \
+	"FROM cases c WHERE c.id = citizen_head(" h ", 0) " \
+	"UNION ALL SELECT c.id, c.prev_case, " \
 	"c.received_at, length(c.msisdn_hash) > 0 FROM chain " \
-	"JOIN cases c ON c.id = chain.prev" cond ") "
+	"JOIN cases c ON c.id = chain.prev AND chain.prev < chain.cid" \
+	cond ") "
 #define CHAIN_OUT(cond) \
 	"WITH RECURSIVE chain(oid, prev, at, kind, kept) AS (SELECT o.id, " \
 	"o.prev_out, o.created_at, o.kind, length(o.msisdn_hash) > 0 " \
-	"FROM citizens z JOIN outbox o ON o.id = z.last_out " \
-	"WHERE z.msisdn_hash = ?1 UNION ALL SELECT o.id, o.prev_out, " \
+	"FROM outbox o WHERE o.id = citizen_head(?1, 1) " \
+	"UNION ALL SELECT o.id, o.prev_out, " \
 	"o.created_at, o.kind, length(o.msisdn_hash) > 0 FROM chain " \
-	"JOIN outbox o ON o.id = chain.prev" cond ") "
+	"JOIN outbox o ON o.id = chain.prev AND chain.prev < chain.oid" \
+	cond ") "
 #define CHAIN_SINCE	" WHERE chain.at >= ?2 - " CHAIN_SLACK
 /*
  * An outbox row o is its number's head: no older row of the number is
@@ -942,13 +947,13 @@ const char *const store_sql[STMT_MAX] = {
 	 * retention walks a number's chains and takes the erased rows out.
 	 */
 	[STMT_CITIZEN_CASE_INSERT] = CASE_INSERT(", prev_case",
-	    ", (SELECT last_case FROM citizens WHERE msisdn_hash = ?5)"),
+	    ", citizen_head(?5, 0)"),
 	[STMT_CITIZEN_CASE_SET] =
 	    "INSERT INTO citizens (msisdn_hash, last_case) VALUES (?1, ?2) "
 	    "ON CONFLICT (msisdn_hash) DO UPDATE SET "
 	    "last_case = excluded.last_case",
 	[STMT_CITIZEN_OUT_INSERT] = OUT_INSERT(", prev_out",
-	    ", (SELECT last_out FROM citizens WHERE msisdn_hash = ?5)"),
+	    ", citizen_head(?5, 1)"),
 	[STMT_CITIZEN_OUT_SET] =
 	    "INSERT INTO citizens (msisdn_hash, last_out) VALUES (?1, ?2) "
 	    "ON CONFLICT (msisdn_hash) DO UPDATE SET "
@@ -987,6 +992,31 @@ const char *const store_sql[STMT_MAX] = {
 	[STMT_CITIZEN_GET] =
 	    "SELECT COALESCE(last_case, 0), COALESCE(last_out, 0) "
 	    "FROM citizens WHERE msisdn_hash = ?1",
+	/*
+	 * The citizens map (store_citmap.c, v24): citizen_head()'s own
+	 * lookup, a pass's write (0 keeps the head citizens holds), the
+	 * highest ids when a pass begins, the mark, and the rows above it.
+	 */
+	[STMT_CITIZEN_LOOK] =
+	    "SELECT COALESCE(last_case, 0), COALESCE(last_out, 0) "
+	    "FROM citizens WHERE msisdn_hash = ?1",
+	[STMT_CITIZEN_PUT] =
+	    "INSERT INTO citizens (msisdn_hash, last_case, last_out) "
+	    "VALUES (?1, NULLIF(?2, 0), NULLIF(?3, 0)) "
+	    "ON CONFLICT (msisdn_hash) DO UPDATE SET "
+	    "last_case = COALESCE(excluded.last_case, last_case), "
+	    "last_out = COALESCE(excluded.last_out, last_out)",
+	[STMT_CITIZEN_MAX] =
+	    "SELECT (SELECT COALESCE(max(id), 0) FROM cases), "
+	    "(SELECT COALESCE(max(id), 0) FROM outbox)",
+	[STMT_CITIZEN_MARK_GET] =
+	    "SELECT last_case, last_out FROM citizens_mark",
+	[STMT_CITIZEN_MARK_SET] =
+	    "UPDATE citizens_mark SET last_case = ?1, last_out = ?2",
+	[STMT_CITIZEN_CASES_ABOVE] =
+	    "SELECT id, msisdn_hash FROM cases WHERE id > ?1 ORDER BY id",
+	[STMT_CITIZEN_OUT_ABOVE] =
+	    "SELECT id, msisdn_hash FROM outbox WHERE id > ?1 ORDER BY id",
 };
 
 /* The schema version a statement needs; 0 means v1. */
@@ -1111,4 +1141,11 @@ const int store_sql_min[STMT_MAX] = {
 	[STMT_CITIZEN_CASE_NEXT] = 23,
 	[STMT_CITIZEN_OUT_NEXT] = 23,
 	[STMT_CITIZEN_GET] = 23,
+	[STMT_CITIZEN_LOOK] = 23,
+	[STMT_CITIZEN_PUT] = 23,
+	[STMT_CITIZEN_MAX] = 24,
+	[STMT_CITIZEN_MARK_GET] = 24,
+	[STMT_CITIZEN_MARK_SET] = 24,
+	[STMT_CITIZEN_CASES_ABOVE] = 24,
+	[STMT_CITIZEN_OUT_ABOVE] = 24,
 };
