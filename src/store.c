@@ -993,10 +993,16 @@ store_txn_begin(struct store *st)
 	/* rows written outside a transaction and not yet chained stay noted */
 	st->cases.base = st->cases.n;
 	st->cases.baseunits = st->cases.nunits;
-	store_citmap_begin(st);
 	if (store_exec(st, STMT_BEGIN, "begin") == -1)
 		return -1;
 	st->txn = 1;
+	/* under the write lock: what another process wrote, a pass's start */
+	if (store_citmap_begin(st) == -1) {
+		st->txn = 0;
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1095,7 +1101,7 @@ store_unit_begin(struct store *st)
 	store_msgs_mark(st, &st->msgs_saved);
 	st->cases.mark = st->cases.n;
 	st->cases.markunits = st->cases.nunits;
-	st->citmap.unit_mark = store_citmap_mark(st);
+	store_citmap_unit(st);
 	return 0;
 }
 
@@ -1113,8 +1119,10 @@ store_unit_end(struct store *st, int ok)
 	st->seq = st->seq_saved;	/* and its case numbers */
 	store_msgs_undo(st, &st->msgs_saved);
 	store_cases_undo(st, st->cases.mark, st->cases.markunits);
-	store_citmap_undo(st, st->citmap.unit_mark);
-	if (store_exec(st, STMT_ROLLBACK_TO, "rollback to savepoint") == 0)
-		store_exec(st, STMT_RELEASE, "release");
+	store_citmap_unit_undo(st);
+	/* the unit's rows stay if this fails: the batch may not commit */
+	if (store_exec(st, STMT_ROLLBACK_TO, "rollback to savepoint") == -1 ||
+	    store_exec(st, STMT_RELEASE, "release") == -1)
+		st->doomed = 1;
 	return -1;
 }

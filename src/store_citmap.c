@@ -4,25 +4,32 @@
  * MO no longer writes a random leaf of citizens.
  *
  * citizens is derived data: a number's newest case is the highest case
- * id with its keyed hash, and so for SMS (chains run in id order, and
- * retention erases hashes, never rows).  So citizens may lag behind the
- * rows.  citizens_mark holds the highest case and outbox id it is known
- * to cover: every number without a row above the mark has its true
- * newest rows in citizens.  A number's rows above the mark are in the
- * map, whose lookup comes first (the SQL function citizen_head() that
- * the chain statements call); at open the map is rebuilt from the rows
- * above the mark, one sequential read of the tables' ends.
+ * id with its keyed hash, and so for SMS (chains run in id order, rowids
+ * only grow, and retention erases hashes, never rows).  So citizens may
+ * lag behind the rows.  citizens_mark holds the highest case and outbox
+ * id it covers.  What holds: a number that is in neither map (or only
+ * settled in the frozen one) has its true heads in citizens, and the
+ * rows above the mark give the map the same heads again at open, one
+ * sequential read of the tables' ends.  A number gets into the map with
+ * its first row above the mark; retention settles it out (below).  The
+ * map's lookup comes first: the SQL function citizen_head() that the
+ * chain statements call.
  *
  * The map is written into citizens in passes: once it holds
  * CITMAP_FREEZE numbers (or its oldest is CITMAP_AGE_MS old), it is
  * frozen and a new one takes the changes; each commit then writes the
- * next few frozen numbers in key order (its slots are ordered by the
- * hash's leading bits, and the hashes are uniform), two for each change
- * the commit made, into the same transaction.  In key order a
- * pass of N numbers over citizens' L leaves writes L * (1 - e^(-N/L))
- * of them: ~0.25 of a leaf a number with 5 M cases against one each
- * before.  The pass's last commit moves the mark to the highest ids of
- * the moment it was frozen, and the frozen map is dropped.
+ * next few frozen numbers, two for each change the commit made, into
+ * the same transaction, in about key order (slot order: a slot is the
+ * hash's leading bits, and the hashes are uniform; only probing moves an
+ * entry a little).  In key order a pass of N numbers over citizens' L
+ * leaves writes L * (1 - e^(-N/L)) of them: ~0.25 of a leaf a number
+ * with 5 M cases against one each before.  The pass's last commit moves
+ * the mark to the highest ids of the moment it was frozen (every row up
+ * to them had its number in the frozen map), and the frozen map is
+ * dropped.  A pass's writes and the mark never go back: another process
+ * that wrote rows (hotlined writes alone; a tool might not) has them
+ * taken into the map at the next begin, and what it wrote into
+ * citizens is kept where newer.
  *
  * A number's heads are read from the map first, then the frozen map,
  * then citizens; a field of 0 means "not here, look further".  The map
@@ -81,8 +88,11 @@ static int	 citmap_put(struct store *, const uint8_t *,
 		    const int64_t *);
 static int	 citmap_look(struct store *, const uint8_t *, int,
 		    int64_t *);
+static void	 citmap_undo(struct store *, size_t);
 static void	 citmap_sqlfn(sqlite3_context *, int, sqlite3_value **);
-static int	 citmap_rebuild(struct store *, enum store_stmt, int);
+static int	 citmap_rebuild(struct store *, enum store_stmt, int,
+		    int64_t);
+static int	 citmap_max(struct store *, int64_t *);
 
 /* --- the table: slots in key order, entries packed -------------------- */
 
@@ -233,8 +243,8 @@ citmap_log(struct store *st, int tab, const uint8_t *h,
 }
 
 /* Undo the changes logged after the to-th, newest first. */
-void
-store_citmap_undo(struct store *st, size_t to)
+static void
+citmap_undo(struct store *st, size_t to)
 {
 	struct store_citmap	*m = &st->citmap;
 	struct citmap_tab	*t;
@@ -255,10 +265,26 @@ store_citmap_undo(struct store *st, size_t to)
 	}
 }
 
-size_t
-store_citmap_mark(struct store *st)
+/* Where a unit begins: its undo goes back to here (store_unit_end()). */
+void
+store_citmap_unit(struct store *st)
 {
-	return st->citmap.nu;
+	struct store_citmap	*m = &st->citmap;
+
+	m->unit_mark = m->nu;
+	m->known_unit[0] = m->known[0];
+	m->known_unit[1] = m->known[1];
+}
+
+/* The unit is undone: its changes, and the ids it took are free again. */
+void
+store_citmap_unit_undo(struct store *st)
+{
+	struct store_citmap	*m = &st->citmap;
+
+	citmap_undo(st, m->unit_mark);
+	m->known[0] = m->known_unit[0];
+	m->known[1] = m->known_unit[1];
 }
 
 /* Row id (kind 0 a case, 1 an SMS) is number h's newest now. */
@@ -272,6 +298,8 @@ store_citmap_set(struct store *st, int kind, const uint8_t *h, int64_t id)
 	e = tab_add(&m->act, h);
 	e->v[kind] = id;
 	m->changed++;
+	if (id > m->known[kind])
+		m->known[kind] = id;
 	return 0;
 }
 
@@ -396,34 +424,73 @@ store_citmap_settle(struct store *st, const uint8_t *h)
 	return 0;
 }
 
+/* The highest case and outbox ids there are. */
+static int
+citmap_max(struct store *st, int64_t *mx)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, STMT_CITIZEN_MAX)) == NULL)
+		return -1;
+	rc = store_step(st, s, "citizens");
+	if (rc == SQLITE_ROW) {
+		mx[0] = sqlite3_column_int64(s, 0);
+		mx[1] = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 /*
- * At a transaction's start: freeze the map for a pass once it is full
- * or old, with the highest ids of the moment as the mark to be.
+ * At a transaction's start, under the write lock: rows another process
+ * added since (hotlined writes alone, but a tool may not) join the map,
+ * or their numbers' next rows would chain past them; then the map is
+ * frozen for a pass once it is full or old, with the highest ids of the
+ * moment as the mark to be.
  */
-void
+int
 store_citmap_begin(struct store *st)
 {
 	struct store_citmap	*m = &st->citmap;
-	sqlite3_stmt		*s;
-	int64_t			 now = (int64_t)clock_now_ms();
+	int64_t			 now = (int64_t)clock_now_ms(), mx[2];
+	int			 k;
 
 	m->nu = 0;
 	m->changed = 0;
 	m->done = 0;
-	if (!m->on || m->frozen || m->act.n == 0 ||
-	    (m->act.n < m->freeze_at && now - m->since < CITMAP_AGE_MS))
-		return;
-	if ((s = store_stmt(st, STMT_CITIZEN_MAX)) == NULL)
-		return;
-	if (store_step(st, s, "citizens") == SQLITE_ROW) {
-		m->x[0] = sqlite3_column_int64(s, 0);
-		m->x[1] = sqlite3_column_int64(s, 1);
-		m->frz = m->act;
-		memset(&m->act, 0, sizeof(m->act));
-		m->frozen = 1;
-		m->cursor = m->cursor_saved = 0;
+	if (!m->on)
+		return 0;
+	m->known_txn[0] = m->known[0];
+	m->known_txn[1] = m->known[1];
+	if (citmap_max(st, mx) == -1)
+		return -1;
+	for (k = 0; k < 2; k++) {
+		if (mx[k] <= m->known[k])
+			continue;
+		if (!m->warned) {
+			log_warnx("store citizens: rows another process "
+			    "wrote (%s above %lld): taken into the map",
+			    k ? "sms" : "cases", (long long)m->known[k]);
+			m->warned = 1;
+		}
+		if (citmap_rebuild(st, k ? STMT_CITIZEN_OUT_ABOVE :
+		    STMT_CITIZEN_CASES_ABOVE, k, m->known[k]) == -1)
+			return -1;
+		m->known[k] = m->known_txn[k] = mx[k];
 	}
-	sqlite3_reset(s);
+	if (now < m->since)
+		m->since = now;		/* the clock stepped back */
+	if (m->frozen || m->act.n == 0 ||
+	    (m->act.n < m->freeze_at && now - m->since < CITMAP_AGE_MS))
+		return 0;
+	m->x[0] = mx[0];
+	m->x[1] = mx[1];
+	m->frz = m->act;
+	memset(&m->act, 0, sizeof(m->act));
+	m->frozen = 1;
+	m->cursor = m->cursor_saved = 0;
+	return 0;
 }
 
 /*
@@ -473,7 +540,9 @@ store_citmap_end(struct store *st, int committed)
 	struct store_citmap	*m = &st->citmap;
 
 	if (!committed) {
-		store_citmap_undo(st, 0);
+		citmap_undo(st, 0);
+		m->known[0] = m->known_txn[0];	/* its ids are free again */
+		m->known[1] = m->known_txn[1];
 		m->cursor = m->cursor_saved;
 		m->done = 0;
 		return;
@@ -481,8 +550,8 @@ store_citmap_end(struct store *st, int committed)
 	m->nu = 0;
 	m->cursor_saved = m->cursor;
 	if (m->done) {
-		m->mark[0] = m->x[0];
-		m->mark[1] = m->x[1];
+		m->mark[0] = MAXIMUM(m->mark[0], m->x[0]);
+		m->mark[1] = MAXIMUM(m->mark[1], m->x[1]);
 		tab_free(&m->frz);
 		m->frozen = 0;
 		m->done = 0;
@@ -493,9 +562,9 @@ store_citmap_end(struct store *st, int committed)
 
 /* --- open and close --------------------------------------------------- */
 
-/* The rows of a kind above the mark, oldest first: the map's heads. */
+/* The rows of a kind above id from, oldest first: the map's heads. */
 static int
-citmap_rebuild(struct store *st, enum store_stmt i, int kind)
+citmap_rebuild(struct store *st, enum store_stmt i, int kind, int64_t from)
 {
 	struct store_citmap	*m = &st->citmap;
 	struct citmap_ent	*e;
@@ -504,7 +573,7 @@ citmap_rebuild(struct store *st, enum store_stmt i, int kind)
 
 	if ((s = store_stmt(st, i)) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, m->mark[kind]);
+	sqlite3_bind_int64(s, 1, from);
 	while ((rc = store_step(st, s, "citizens")) == SQLITE_ROW)
 		if (sqlite3_column_bytes(s, 1) == CRYPTO_HASH_LEN) {
 			e = tab_add(&m->act, sqlite3_column_blob(s, 1));
@@ -549,8 +618,9 @@ store_citmap_open(struct store *st, size_t freeze_at)
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW)
 		return -1;
-	if (citmap_rebuild(st, STMT_CITIZEN_CASES_ABOVE, 0) == -1 ||
-	    citmap_rebuild(st, STMT_CITIZEN_OUT_ABOVE, 1) == -1)
+	if (citmap_rebuild(st, STMT_CITIZEN_CASES_ABOVE, 0, m->mark[0]) ==
+	    -1 || citmap_rebuild(st, STMT_CITIZEN_OUT_ABOVE, 1,
+	    m->mark[1]) == -1 || citmap_max(st, m->known) == -1)
 		return -1;
 	m->on = 1;
 	if (m->act.n > 0)

@@ -391,6 +391,9 @@ struct store_citmap {
 	size_t		 freeze_at;
 	size_t		 changed;	/* changes in this txn */
 	int64_t		 passes;
+	int64_t		 known[2];	/* the highest ids the map knows */
+	int64_t		 known_txn[2], known_unit[2];	/* at their begin */
+	int		 warned;	/* another process's rows, said once */
 	struct citmap_undo *u;
 	size_t		 nu, ucap;
 	size_t		 unit_mark;	/* nu at store_unit_begin() */
@@ -515,11 +518,11 @@ void	 store_citmap_free(struct store *);
 int	 store_citmap_set(struct store *, int, const uint8_t *, int64_t);
 int	 store_citmap_head(struct store *, const uint8_t *, int, int64_t *);
 int	 store_citmap_settle(struct store *, const uint8_t *);
-void	 store_citmap_begin(struct store *);
+int	 store_citmap_begin(struct store *);
 int	 store_citmap_slice(struct store *);
 void	 store_citmap_end(struct store *, int);
-size_t	 store_citmap_mark(struct store *);
-void	 store_citmap_undo(struct store *, size_t);
+void	 store_citmap_unit(struct store *);
+void	 store_citmap_unit_undo(struct store *);
 
 /* store_audit.c */
 int	 store_audit_tip_flush(struct store *);

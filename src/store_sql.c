@@ -124,10 +124,11 @@
  * rows read one row, their number's SMS before them, or none (v23).
  */
 #define OUT_HEAD \
-	"NOT EXISTS (WITH RECURSIVE back(prev, state, attempts) AS " \
-	"(SELECT p.prev_out, p.state, p.attempts FROM outbox p " \
-	"WHERE p.id = o.prev_out UNION ALL SELECT p.prev_out, p.state, " \
-	"p.attempts FROM back JOIN outbox p ON p.id = back.prev " \
+	"NOT EXISTS (WITH RECURSIVE back(id, prev, state, attempts) AS " \
+	"(SELECT p.id, p.prev_out, p.state, p.attempts FROM outbox p " \
+	"WHERE p.id = o.prev_out UNION ALL SELECT p.id, p.prev_out, " \
+	"p.state, p.attempts FROM back JOIN outbox p ON p.id = back.prev " \
+	"AND back.prev < back.id " \
 	"WHERE back.attempts = 0 AND back.state NOT IN (-1, 0, 1)) " \
 	"SELECT 1 FROM back WHERE state IN (-1, 0, 1))"
 /*
@@ -994,8 +995,10 @@ const char *const store_sql[STMT_MAX] = {
 	    "FROM citizens WHERE msisdn_hash = ?1",
 	/*
 	 * The citizens map (store_citmap.c, v24): citizen_head()'s own
-	 * lookup, a pass's write (0 keeps the head citizens holds), the
-	 * highest ids when a pass begins, the mark, and the rows above it.
+	 * lookup, a pass's write (never to an older head: 0 keeps the one
+	 * citizens holds, and so does a newer one another process wrote),
+	 * the highest ids (at each batch's begin), the mark (it only
+	 * grows), and the rows above an id.
 	 */
 	[STMT_CITIZEN_LOOK] =
 	    "SELECT COALESCE(last_case, 0), COALESCE(last_out, 0) "
@@ -1004,15 +1007,16 @@ const char *const store_sql[STMT_MAX] = {
 	    "INSERT INTO citizens (msisdn_hash, last_case, last_out) "
 	    "VALUES (?1, NULLIF(?2, 0), NULLIF(?3, 0)) "
 	    "ON CONFLICT (msisdn_hash) DO UPDATE SET "
-	    "last_case = COALESCE(excluded.last_case, last_case), "
-	    "last_out = COALESCE(excluded.last_out, last_out)",
+	    "last_case = NULLIF(max(?2, COALESCE(last_case, 0)), 0), "
+	    "last_out = NULLIF(max(?3, COALESCE(last_out, 0)), 0)",
 	[STMT_CITIZEN_MAX] =
 	    "SELECT (SELECT COALESCE(max(id), 0) FROM cases), "
 	    "(SELECT COALESCE(max(id), 0) FROM outbox)",
 	[STMT_CITIZEN_MARK_GET] =
 	    "SELECT last_case, last_out FROM citizens_mark",
 	[STMT_CITIZEN_MARK_SET] =
-	    "UPDATE citizens_mark SET last_case = ?1, last_out = ?2",
+	    "UPDATE citizens_mark SET last_case = max(last_case, ?1), "
+	    "last_out = max(last_out, ?2)",
 	[STMT_CITIZEN_CASES_ABOVE] =
 	    "SELECT id, msisdn_hash FROM cases WHERE id > ?1 ORDER BY id",
 	[STMT_CITIZEN_OUT_ABOVE] =

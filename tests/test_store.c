@@ -874,6 +874,52 @@ test_citizens_lag_commit_fail(void **state)
 }
 
 /*
+ * Two stores on one database, as hotlined and a tool that writes: each
+ * takes the rows the other added into its map at its next batch, so
+ * neither chains past them, and the passes of both leave nothing stale.
+ */
+static void
+test_citizens_lag_two(void **state)
+{
+	struct fixture			*f = *state;
+	struct store_opts		 o = { .citizens_freeze = 2 };
+	struct store			*b;
+	char				 err[256];
+	char				 number[STORE_CASE_NUMBER_MAX];
+	int64_t				 id;
+	int				 r;
+
+	assert_non_null(recreate(f, &o));
+	assert_non_null(b = store_open(f->path, f->crypto, &o, err,
+	    sizeof(err)));
+	for (r = 0; r < 12; r++) {
+		struct store *w = r % 3 == 1 ? b : f->st;
+
+		assert_int_equal(store_txn_begin(w), 0);
+		id = add_case(w, NUM, T0 + r, number);
+		add_out(w, NUM, id);
+		add_out(w, r % 2 ? NUM2 : "13800139009", 0);
+		assert_int_equal(store_txn_commit(w), 0);
+		assert_int_equal(lag_stale(f), 0);
+	}
+	/* b's reads see f's rows once it has begun a batch */
+	assert_int_equal(store_txn_begin(b), 0);
+	assert_int_equal(store_txn_commit(b), 0);
+	assert_int_equal(store_count_cases(b, NUM, 0), 12);
+	assert_int_equal(store_count_replies(b, NUM, 0), 12);
+	assert_int_equal(store_count_replies(b, NUM2, 0), 6);
+	store_close(b);
+	lag_check(f, NUM);
+	lag_check(f, NUM2);
+	lag_check(f, "13800139009");
+	assert_int_equal(store_count_cases(f->st, NUM, 0), 12);
+	assert_non_null(reopen(f, &o));
+	lag_check(f, NUM);
+	lag_check(f, NUM2);
+	assert_int_equal(lag_stale(f), 0);
+}
+
+/*
  * A pass's slice rides in a batch that fails: the batch and the slice
  * are undone together, and the pass writes those numbers again later;
  * the chains stay whole.  A number retention rewires while it is in the
@@ -2786,6 +2832,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_citizens_lag_commit_fail,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_citizens_lag_two, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v13, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_queue_order, setup,
