@@ -1,11 +1,12 @@
 /*
  * bench/queries: the citizen-facing and admin queries, the scans and the
  * audit verification on a database of any size (issue 17).
- *   bench/queries [-a] [-s] [-z] [-e DAYS] [-n ITER] [-r CHUNKS] DIR
+ *   bench/queries [-asvz] [-e DAYS] [-n ITER] [-r CHUNKS] DIR
  * DIR holds hotlined.db and hotlined.key (bench/fill N DIR makes them;
  * an empty DIR gets a new database).  Prints p50/p99/max in microseconds
  * for each query, through the store's own functions, ITER times each
- * (default 500) on random cases and citizens:
+ * (default 500) on random cases and citizens, after the open's time
+ * (it reads the rows above citizens' mark again, v24):
  *   cx             a citizen's CX: their open cases (store_case_list_open)
  *   cx-heavy       the same for the numbers with the most cases
  *   cx-number      CX with a case number (store_case_find)
@@ -27,6 +28,8 @@
  *     own transaction, of the closed cases older than a year; p50/p99/max
  *     a chunk.
  * -a  audit verify: events/s over the whole chain.
+ * -v  the store's own lines at the open (its quick check, the citizens
+ *     read again above their mark, with their times).
  * -z  size and retention, which ERASES: bytes a case, the largest tables
  *     and indexes, closed cases older than a year erased as retention
  *     does (store_retention_chunk(), 500 a transaction), then VACUUM and
@@ -631,17 +634,22 @@ bench_size(void)
 int
 main(int argc, char *argv[])
 {
-	struct crypto	*cr;
-	char		 kp[512], err[512];
-	int		 ch, iter = 500, audit = 0, scans = 0, size = 0;
-	int		 chunks = 0;
-	long long	 cases;
+	struct crypto			*cr;
+	struct store_citmap_stats	 cs;
+	char				 kp[512], err[512];
+	int				 ch, iter = 500, audit = 0, scans = 0;
+	int				 size = 0, chunks = 0;
+	long long			 cases;
+	double				 t0;
 
 	log_init(LOG_TO_STDERR, LOG_L_WARN, "queries");
-	while ((ch = getopt(argc, argv, "ae:n:r:sz")) != -1) {
+	while ((ch = getopt(argc, argv, "ae:n:r:svz")) != -1) {
 		switch (ch) {
 		case 'a':
 			audit = 1;
+			break;
+		case 'v':
+			log_setlevel(LOG_L_INFO);	/* the open's steps */
 			break;
 		case 'e':
 			lifecycle_set_escalate(atoi(optarg));
@@ -659,12 +667,12 @@ main(int argc, char *argv[])
 			size = 1;
 			break;
 		default:
-			fatalx("usage: queries [-asz] [-e DAYS] [-n ITER] "
+			fatalx("usage: queries [-asvz] [-e DAYS] [-n ITER] "
 			    "[-r CHUNKS] DIR");
 		}
 	}
 	if (argc - optind != 1 || iter <= 0)
-		fatalx("usage: queries [-asz] [-e DAYS] [-n ITER] [-r CHUNKS] "
+		fatalx("usage: queries [-asvz] [-e DAYS] [-n ITER] [-r CHUNKS] "
 		    "DIR");
 	snprintf(dbpath, sizeof(dbpath), "%s/hotlined.db", argv[optind]);
 	snprintf(kp, sizeof(kp), "%s/hotlined.key", argv[optind]);
@@ -679,15 +687,21 @@ main(int argc, char *argv[])
 		chmod(kp, 0600);
 	}
 	rng ^= (uint64_t)time(NULL);
+	t0 = now_us();
 	if ((cr = crypto_open(kp, err, sizeof(err))) == NULL ||
 	    (st = store_open(dbpath, cr, NULL, err, sizeof(err))) == NULL)
 		fatalx("queries: %s", err);
+	t0 = now_us() - t0;
+	store_citmap_stats(st, &cs);
 	lifecycle_set_notify(NULL, NULL);
 	max_id = one_int("SELECT COALESCE(MAX(id), 0) FROM cases");
 	cases = one_int("SELECT COUNT(*) FROM cases");
 	printf("bench/queries: %lld cases, %lld open, in %s (%.0f MiB)\n",
 	    cases, one_int("SELECT COUNT(*) FROM cases WHERE closed_at IS "
 	    "NULL"), dbpath, file_size(dbpath) / 1048576.0);
+	/* the open reads the rows above citizens' mark again (v24) */
+	printf("open: %.0f ms, %zu numbers above citizens' mark\n",
+	    t0 / 1000.0, cs.lagging);
 	printf("| %-38s | %6s | %9s | %9s | %9s | %s\n", "query", "n",
 	    "p50 us", "p99 us", "max us", "");
 	printf("|%s|--------|-----------|-----------|-----------|\n",

@@ -920,6 +920,80 @@ test_citizens_lag_two(void **state)
 }
 
 /*
+ * The map's table under load: a unit adds 2,000 numbers (the table grows
+ * from 1,024 slots) and is undone (each taken out again, the entries
+ * after it moving back), then 1,500 others are kept; every number is
+ * found where it is, none of the undone ones anywhere, and the map
+ * holds exactly the kept ones.  Then retention takes numbers out from
+ * among others (settled, in no order of the table's), and the others
+ * are all still found.
+ */
+static void
+test_citizens_map_table(void **state)
+{
+	struct fixture			*f = *state;
+	struct store_citmap_stats	 cs;
+	struct store_retention		 ret;
+	char				 num[16], number[STORE_CASE_NUMBER_MAX];
+	int64_t				 id;
+	int				 i;
+
+	assert_int_equal(store_txn_begin(f->st), 0);
+	assert_int_equal(store_unit_begin(f->st), 0);
+	for (i = 0; i < 2000; i++) {
+		snprintf(num, sizeof(num), "1390000%04d", i);
+		add_case(f->st, num, T0, number);
+	}
+	assert_int_equal(store_unit_end(f->st, 0), -1);
+	for (i = 0; i < 1500; i++) {
+		snprintf(num, sizeof(num), "1370000%04d", i);
+		add_case(f->st, num, T0, number);
+	}
+	assert_int_equal(store_txn_commit(f->st), 0);
+	store_citmap_stats(f->st, &cs);
+	assert_int_equal(cs.lagging, 1500);
+	for (i = 0; i < 2000; i += 7) {
+		snprintf(num, sizeof(num), "1390000%04d", i);
+		assert_int_equal(store_count_cases(f->st, num, 0), 0);
+	}
+	for (i = 0; i < 1500; i += 3) {
+		snprintf(num, sizeof(num), "1370000%04d", i);
+		assert_int_equal(store_count_cases(f->st, num, 0), 1);
+	}
+	assert_int_equal(peek(f, "SELECT COUNT(*) FROM citizens"), 0);
+
+	/*
+	 * retention settles 600 numbers out of the map, in the order they
+	 * came, while 600 others that came between them stay
+	 */
+	assert_int_equal(store_txn_begin(f->st), 0);
+	for (i = 0; i < 1200; i++) {
+		snprintf(num, sizeof(num), "13600%02d%04d", i % 2, i);
+		id = add_case(f->st, num, T0, number);
+		if (i % 2 == 0)
+			close_case(f->st, id, T0 + DAY);
+	}
+	assert_int_equal(store_txn_commit(f->st), 0);
+	memset(&ret, 0, sizeof(ret));
+	assert_int_equal(store_txn_begin(f->st), 0);
+	assert_int_equal(store_retention_chunk(f->st, T0 + 2 * DAY, 1000,
+	    "test", &ret), 0);
+	assert_int_equal(store_txn_commit(f->st), 0);
+	assert_int_equal(ret.cases, 600);
+	for (i = 0; i < 1200; i++) {
+		snprintf(num, sizeof(num), "13600%02d%04d", i % 2, i);
+		assert_int_equal(store_count_cases(f->st, num, 0), i % 2);
+	}
+	for (i = 0; i < 1500; i += 3) {
+		snprintf(num, sizeof(num), "1370000%04d", i);
+		assert_int_equal(store_count_cases(f->st, num, 0), 1);
+	}
+	store_citmap_stats(f->st, &cs);
+	assert_int_equal(cs.lagging, 1500 + 600);
+	assert_int_equal(lag_stale(f), 0);
+}
+
+/*
  * A pass's slice rides in a batch that fails: the batch and the slice
  * are undone together, and the pass writes those numbers again later;
  * the chains stay whole.  A number retention rewires while it is in the
@@ -2833,6 +2907,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_citizens_lag_commit_fail,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_citizens_lag_two, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_citizens_map_table, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v13, setup,
 		    teardown),
