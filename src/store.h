@@ -132,8 +132,9 @@ void		 store_close(struct store *);
 int		 store_version(struct store *);
 /*
  * citizens lags the rows (v24, store_citmap.c): the numbers whose newest
- * rows are held in memory above its mark, the frozen ones a pass is
- * writing, the passes done since open, and the mark.
+ * rows are held in memory above its mark (one changed while a pass runs
+ * counts in both maps), the frozen ones a pass is writing, the passes
+ * done since open, and the mark.
  */
 struct store_citmap_stats {
 	size_t		 lagging;

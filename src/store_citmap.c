@@ -259,6 +259,8 @@ citmap_undo(struct store *st, size_t to)
 			continue;
 		}
 		if ((e = tab_add(t, u->h)) != NULL) {
+			if (u->tab && e->v[0] < 0 && u->v[0] >= 0)
+				m->settled--;	/* in the pass again */
 			e->v[0] = u->v[0];
 			e->v[1] = u->v[1];
 		}
@@ -420,6 +422,7 @@ store_citmap_settle(struct store *st, const uint8_t *h)
 	if (f != NULL) {
 		citmap_log(st, 1, h, f);
 		f->v[0] = f->v[1] = -1;
+		m->settled++;
 	}
 	return 0;
 }
@@ -554,6 +557,7 @@ store_citmap_end(struct store *st, int committed)
 		m->mark[1] = MAXIMUM(m->mark[1], m->x[1]);
 		tab_free(&m->frz);
 		m->frozen = 0;
+		m->settled = 0;
 		m->done = 0;
 		m->since = (int64_t)clock_now_ms();
 		m->passes++;
@@ -649,8 +653,8 @@ store_citmap_stats(struct store *st, struct store_citmap_stats *cs)
 	struct store_citmap	*m = &st->citmap;
 
 	memset(cs, 0, sizeof(*cs));
-	cs->lagging = m->act.n + (m->frozen ? m->frz.n : 0);
-	cs->frozen = m->frozen ? m->frz.n : 0;
+	cs->frozen = m->frozen ? m->frz.n - m->settled : 0;
+	cs->lagging = m->act.n + cs->frozen;
 	cs->passes = m->passes;
 	cs->mark_case = m->mark[0];
 	cs->mark_out = m->mark[1];

@@ -382,6 +382,7 @@ struct store_citmap {
 	struct citmap_tab act;		/* changes since the freeze */
 	struct citmap_tab frz;		/* a pass's, while frozen */
 	int		 frozen;
+	size_t		 settled;	/* frz entries settled (retention) */
 	int64_t		 mark[2];	/* citizens_mark, durable */
 	int64_t		 x[2];		/* the mark the pass ends with */
 	size_t		 cursor;	/* frz's slot the pass is at */
