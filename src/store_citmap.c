@@ -605,9 +605,20 @@ store_citmap_open(struct store *st, size_t freeze_at)
 {
 	struct store_citmap	*m = &st->citmap;
 	sqlite3_stmt		*s;
+	const char		*env, *errstr;
 	int64_t			 t0;
 	int			 rc;
 
+	/*
+	 * Tests only: HOTLINED_TEST_CITIZENS_FREEZE=N freezes the map at N
+	 * numbers, so that a daemon under test runs passes all the time
+	 * (run-citizens-crash.sh kills hotlined in the middle of them).
+	 */
+	if (freeze_at == 0 && (env = getenv("HOTLINED_TEST_CITIZENS_FREEZE"))
+	    != NULL && (freeze_at = (size_t)strtonum(env, 1, CITMAP_FREEZE,
+	    &errstr)) == 0)
+		log_warnx("store HOTLINED_TEST_CITIZENS_FREEZE is %s, "
+		    "ignored", errstr);
 	m->freeze_at = freeze_at ? freeze_at : CITMAP_FREEZE;
 	m->since = t0 = (int64_t)clock_now_ms();
 	if (st->version < 24)

@@ -154,6 +154,20 @@ CONF
 	chmod 600 "$1/hotlined.conf"	# it holds the SMSC password
 }
 
+# kill_starts K CONF: start hotlined on CONF K times, each killed with
+# SIGKILL 0.3-0.8 s later (the moments vary), its output in $T_DIR/hl.out.
+kill_starts() {
+	_k=0
+	while [ $_k -lt "$1" ]; do
+		"$HOTLINED" -f -c "$2" >>"$T_DIR/hl.out" 2>&1 &
+		_hp=$!
+		sleep "0.$(( (_k * 37) % 6 + 3 ))"
+		kill -KILL "$_hp" 2>/dev/null
+		wait "$_hp" 2>/dev/null
+		_k=$((_k + 1))
+	done
+}
+
 # sql DB QUERY: one query against a test database (sqlite3 CLI).
 sql() { sqlite3 -batch -noheader -cmd '.timeout 10000' "$1" "$2" 2>/dev/null; }
 

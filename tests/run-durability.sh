@@ -30,15 +30,7 @@ i=0
 } >"$T_DIR/load.scn"
 start_bg sim "$SMSCSIM" -p "$port" -s "$T_DIR/load.scn" -o "$T_DIR/sent.jsonl" -d 100 -w 20
 
-k=0
-while [ $k -lt "$KILLS" ]; do
-	"$HOTLINED" -f -c "$d/hotlined.conf" >>"$T_DIR/hl.out" 2>&1 &
-	hp=$!
-	sleep "0.$(( (k * 37) % 6 + 3 ))"
-	kill -KILL "$hp" 2>/dev/null
-	wait "$hp" 2>/dev/null
-	k=$((k + 1))
-done
+kill_starts "$KILLS" "$d/hotlined.conf"
 start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
 check "smscsim saw every MO acknowledged and finished (bounded)" wait_gone "$PID_sim" 120
 kill -TERM "$PID_hl"
