@@ -118,6 +118,8 @@ tab_find(struct citmap_tab *t, const uint8_t *h, size_t *slotp)
 	struct citmap_ent	*e;
 	size_t			 i;
 
+	if (slotp != NULL)
+		*slotp = 0;
 	if (tab_home(t, h, &i) == -1)
 		return NULL;
 	for (;; i = (i + 1) & (t->nslot - 1)) {
@@ -158,7 +160,7 @@ static struct citmap_ent *
 tab_add(struct citmap_tab *t, const uint8_t *h)
 {
 	struct citmap_ent	*e;
-	size_t			 i;
+	size_t			 i = 0;
 
 	if ((e = tab_find(t, h, NULL)) != NULL)
 		return e;
@@ -184,11 +186,10 @@ tab_add(struct citmap_tab *t, const uint8_t *h)
 static void
 tab_del(struct citmap_tab *t, const uint8_t *h)
 {
-	struct citmap_ent	*e;
 	size_t			 i, j, k, mask = t->nslot - 1, last;
 	uint32_t		 idx;
 
-	if ((e = tab_find(t, h, &i)) == NULL)
+	if (tab_find(t, h, &i) == NULL)
 		return;
 	idx = t->slot[i];
 	t->slot[i] = 0;
