@@ -336,13 +336,6 @@ engine_status(json_t *st, void *arg)
 		    (json_int_t)(((int64_t)clock_now_ms() - o.oldest) / 1000) :
 		    0));
 	}
-	/* citizens lagging behind the rows (v24, store_citmap.c) */
-	if (hl->store != NULL) {
-		store_citmap_stats(hl->store, &cs);
-		json_object_set_new(st, "citizens", json_pack("{s:I,s:I,s:I}",
-		    "lagging", (json_int_t)cs.lagging, "frozen",
-		    (json_int_t)cs.frozen, "passes", (json_int_t)cs.passes));
-	}
 	json_object_set_new(st, "commits", json_pack("{s:I,s:I,s:I,s:b,s:I,"
 	    "s:I,s:I,s:I}", "batches", (json_int_t)batches, "failed",
 	    (json_int_t)bfailed, "largest", (json_int_t)largest, "failing",
@@ -350,6 +343,13 @@ engine_status(json_t *st, void *arg)
 	    (json_int_t)undone, "syncs", (json_int_t)commit_syncs_made(
 	    hl->commit), "unsynced", (json_int_t)commit_syncs_waiting(
 	    hl->commit)));
+	/* citizens lagging behind the rows (v24, store_citmap.c) */
+	if (hl->store != NULL) {
+		store_citmap_stats(hl->store, &cs);
+		json_object_set_new(st, "citizens", json_pack("{s:I,s:I,s:I}",
+		    "lagging", (json_int_t)cs.lagging, "frozen",
+		    (json_int_t)cs.frozen, "passes", (json_int_t)cs.passes));
+	}
 }
 
 static void

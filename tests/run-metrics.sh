@@ -5,7 +5,7 @@
 # token it needs, and metrics-auth none; hostile requests.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/api.sh"
-plan 18
+plan 19
 
 d="$T_DIR/h"
 port=$(free_port)
@@ -124,6 +124,13 @@ check "citizens lagging: the numbers with rows above the mark" test \
     msisdn_hash FROM outbox WHERE id > (SELECT last_out FROM citizens_mark)
     AND length(msisdn_hash) = 32)")" -a "$(value hotlined_citizens_lagging)" \
     -ge 1 -a "$(value hotlined_citizens_passes_total)" = 0
+"$HOTLINECTL" -s "127.0.0.1:$aport" -t "$OFFICE" status >"$T_DIR/status.txt"
+check "hotlinectl status shows them, after the commits" sh -c "
+    grep -q '^citizens-lagging  *$(value hotlined_citizens_lagging)\$' \
+    '$T_DIR/status.txt' &&
+    grep -q '^citizens-passes  *0\$' '$T_DIR/status.txt' &&
+    grep -A3 '^commits-unsynced ' '$T_DIR/status.txt' |
+    grep -q '^citizens-frozen  *0\$'"
 check "process gauges and build info" sh -c "
     test '$(value process_resident_memory_bytes)' -gt 1000000 &&
     test '$(value process_open_fds)' -gt 3 &&
