@@ -154,14 +154,15 @@ CONF
 	chmod 600 "$1/hotlined.conf"	# it holds the SMSC password
 }
 
-# kill_starts K CONF: start hotlined on CONF K times, each killed with
-# SIGKILL 0.3-0.8 s later (the moments vary), its output in $T_DIR/hl.out.
+# kill_starts K CONF [SPREAD FIRST]: start hotlined on CONF K times, each
+# killed with SIGKILL after 0.FIRST s to SPREAD - 1 tenths more (default 6
+# and 3: 0.3-0.8 s; the moments vary), its output in $T_DIR/hl.out.
 kill_starts() {
 	_k=0
 	while [ $_k -lt "$1" ]; do
 		"$HOTLINED" -f -c "$2" >>"$T_DIR/hl.out" 2>&1 &
 		_hp=$!
-		sleep "0.$(( (_k * 37) % 6 + 3 ))"
+		sleep "0.$(( (_k * 37) % ${3:-6} + ${4:-3} ))"
 		kill -KILL "$_hp" 2>/dev/null
 		wait "$_hp" 2>/dev/null
 		_k=$((_k + 1))

@@ -21,15 +21,7 @@ start_bg peer env NODE_PATH="$top_srcdir/tests/node_modules" node \
     "$top_srcdir/tests/peers/moload.js" "$port" "$N"
 wait_log "$T_DIR/peer.out" '^listening' 10
 
-k=0
-while [ $k -lt "$KILLS" ]; do
-	"$HOTLINED" -f -c "$d/hotlined.conf" >>"$T_DIR/hl.out" 2>&1 &
-	hp=$!
-	sleep "0.$(( (k * 37) % 5 + 2 ))"
-	kill -KILL "$hp" 2>/dev/null
-	wait "$hp" 2>/dev/null
-	k=$((k + 1))
-done
+kill_starts "$KILLS" "$d/hotlined.conf" 5 2
 binds=$(grep -c '^bind$' "$T_DIR/peer.out")
 start_bg hl "$HOTLINED" -f -c "$d/hotlined.conf"
 check "the peer saw all $N MOs acknowledged (bounded)" \
